@@ -1,0 +1,1 @@
+// Placeholder: the CCA module is being written.

@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+//
+// CCAVerify: an executable specification of Arm CCA isolation with two checkers.
+//
+// Module graph (the dependency rule; Docs/ADR/0001-layers.md explains it):
+//
+//   Spec        modelling language: domains, state schema, actions, properties   -> (none)
+//   Explore     concrete engine: compiled IR, packing, random/BFS, coverage       -> Spec
+//   Traces      trace values, ITF JSON, text rendering, replay                    -> Spec, Explore
+//   CZ3, Z3     system libz3 and a thin Swift wrapper; knows nothing of specs    -> (libz3)
+//   Symbolic    Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction        -> Spec, Z3
+//   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
+//   Proving     Proofs/ loading, engine dispatch, reports                         -> all above
+//   cca-verify  argument parsing and presentation only                           -> Proving
+//
+// The model never imports an engine. Spec, Explore, Traces and CCAModel build and test without Z3.
+import PackageDescription
+
+let package = Package(
+  name: "CCAVerify",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "cca-verify", targets: ["cca-verify"]),
+    .library(name: "Spec", targets: ["Spec"]),
+    .library(name: "Explore", targets: ["Explore"]),
+    .library(name: "Traces", targets: ["Traces"]),
+    .library(name: "CCAModel", targets: ["CCAModel"]),
+    .library(name: "Proving", targets: ["Proving"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .target(name: "Spec"),
+    .target(name: "Explore", dependencies: ["Spec"]),
+    .target(name: "Traces", dependencies: ["Spec", "Explore"]),
+    .systemLibrary(
+      name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
+    .target(name: "Z3", dependencies: ["CZ3"]),
+    .target(name: "Symbolic", dependencies: ["Spec", "Z3"]),
+    .target(name: "CCAModel", dependencies: ["Spec"], path: "Models/CCA"),
+    .target(
+      name: "Proving",
+      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel"]),
+    .executableTarget(
+      name: "cca-verify",
+      dependencies: [
+        "Proving",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .target(
+      name: "_TestSupport", dependencies: ["Spec", "Explore"], path: "Tests/_TestSupport"),
+    .testTarget(name: "SpecTests", dependencies: ["Spec", "_TestSupport"]),
+    .testTarget(name: "ExploreTests", dependencies: ["Explore", "Spec", "_TestSupport"]),
+    .testTarget(name: "TracesTests", dependencies: ["Traces", "Explore", "Spec", "CCAModel"]),
+    .testTarget(name: "Z3Tests", dependencies: ["Z3"]),
+    .testTarget(
+      name: "SymbolicTests",
+      dependencies: ["Symbolic", "Explore", "Spec", "CCAModel", "Z3", "_TestSupport"]),
+    .testTarget(
+      name: "CCAModelTests", dependencies: ["CCAModel", "Explore", "Spec", "_TestSupport"]),
+    .testTarget(
+      name: "ProvingTests",
+      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),
+  ]
+)

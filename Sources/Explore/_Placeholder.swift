@@ -1,0 +1,1 @@
+// Placeholder: the Explore module is being written.

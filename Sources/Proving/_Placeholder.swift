@@ -1,0 +1,1 @@
+// Placeholder: the Proving module is being written.

@@ -1,0 +1,170 @@
+/// A handle to a state variable while a model is being built; reading it yields expressions.
+public struct Variable: Hashable, Sendable {
+  public let id: VariableID
+  public let keyDomains: [Domain]
+  public let valueDomain: Domain
+
+  /// The value of a scalar variable.
+  public var value: Expr {
+    precondition(keyDomains.isEmpty, "variable \(id) is a map; give its keys")
+    return .read(id, keys: [])
+  }
+
+  /// The value of a map element.
+  public subscript(_ keys: Expr...) -> Expr {
+    .read(id, keys: keys)
+  }
+
+  /// The value of a map element, keys as an array.
+  public func at(_ keys: [Expr]) -> Expr { .read(id, keys: keys) }
+}
+
+/// Builds a ``Model`` from declarations that read like the specification.
+///
+/// ```swift
+/// let b = ModelBuilder(name: "toy", configuration: config)
+/// let x = b.variable("x", .range(0, 3), initial: 0)
+/// b.action("inc", actor: "env") { a in
+///   a.fail("at_max", error: "FULL", code: 1, when: x.value.eq(3))
+///   a.set(x, to: x.value + 1)
+/// }
+/// b.invariant("small", x.value.le(3))
+/// let model = b.build()
+/// ```
+public final class ModelBuilder {
+  public let name: String
+  public let configuration: Configuration
+  private var variables: [StateVariable] = []
+  private var initial: [VariableID: (keys: [BoundVariable], value: Expr)] = [:]
+  private var actions: [Action] = []
+  private var properties: [Property] = []
+
+  public init(name: String, configuration: Configuration) {
+    self.name = name
+    self.configuration = configuration
+  }
+
+  /// Declares a scalar state variable with its initial value.
+  @discardableResult
+  public func variable(
+    _ name: String, _ value: Domain, role: StateVariable.Role = .state, doc: String = "",
+    initial: Expr
+  ) -> Variable {
+    map(name, keys: [], value, role: role, doc: doc) { _ in initial }
+  }
+
+  /// Declares a map state variable; `initial` gives each element's initial value from its keys.
+  @discardableResult
+  public func map(
+    _ name: String, keys: [Domain], _ value: Domain, role: StateVariable.Role = .state,
+    doc: String = "", initial: ([Expr]) -> Expr
+  ) -> Variable {
+    let id = VariableID(variables.count)
+    variables.append(StateVariable(name: name, keys: keys, value: value, role: role, doc: doc))
+    let bound = keys.map { BoundVariable($0) }
+    self.initial[id] = (bound, initial(bound.map { .bound($0) }))
+    return Variable(id: id, keyDomains: keys, valueDomain: value)
+  }
+
+  /// Declares an action; `body` states its guard, failure conditions and effects.
+  public func action(
+    _ name: String, actor: String, doc: String = "", parameters: [Parameter] = [],
+    successCode: Value = 0, _ body: (ActionBuilder) -> Void
+  ) {
+    let builder = ActionBuilder(parameters: parameters)
+    body(builder)
+    actions.append(
+      Action(
+        name: name, actor: actor, doc: doc, parameters: parameters,
+        guardCondition: builder.guardCondition, failures: builder.failures,
+        effects: builder.effects, successCode: successCode))
+  }
+
+  /// Declares a state invariant.
+  public func invariant(_ name: String, doc: String = "", _ formula: Expr) {
+    properties.append(Property(name: name, kind: .invariant, doc: doc, formula: formula))
+  }
+
+  /// Declares a monitor property: the monitor flag must never be set.
+  public func monitor(_ name: String, doc: String = "", flag: Variable) {
+    properties.append(Property(name: name, kind: .monitor, doc: doc, formula: !flag.value))
+  }
+
+  /// Declares an auxiliary lemma that helps make the main properties inductive.
+  public func lemma(_ name: String, doc: String = "", _ formula: Expr) {
+    properties.append(Property(name: name, kind: .lemma, doc: doc, formula: formula))
+  }
+
+  /// The model built so far (not yet validated; ``ModelFamily/build(_:)`` validates).
+  public func build() -> Model {
+    Model(
+      name: name, configuration: configuration, variables: variables, initial: initial,
+      actions: actions, properties: properties)
+  }
+}
+
+/// Collects one action's guard, failure conditions and effects.
+public final class ActionBuilder {
+  public let parameters: [Parameter]
+  fileprivate(set) var guardCondition: Expr = true
+  fileprivate(set) var failures: [FailureCondition] = []
+  fileprivate(set) var effects: [Effect] = []
+  private var conditions: [Expr] = []
+
+  init(parameters: [Parameter]) { self.parameters = parameters }
+
+  /// The action's arguments as expressions, in parameter order.
+  public var args: [Expr] { parameters.indices.map { .parameter($0) } }
+
+  /// The argument named `name`.
+  public func arg(_ name: String) -> Expr {
+    guard let i = parameters.firstIndex(where: { $0.name == name }) else {
+      preconditionFailure("no parameter \(name)")
+    }
+    return .parameter(i)
+  }
+
+  /// Adds to the guard: the action is enabled only when every `requires` holds.
+  public func requires(_ condition: Expr) {
+    guardCondition = guardCondition && condition
+  }
+
+  /// Adds the next failure condition, in priority order.
+  public func fail(_ name: String, error: String, code: Value, when condition: Expr) {
+    failures.append(FailureCondition(name: name, error: error, code: code, when: condition))
+  }
+
+  private var currentCondition: Expr {
+    conditions.reduce(Expr.boolean(true)) { $0 && $1 }
+  }
+
+  /// Writes a scalar variable.
+  public func set(_ variable: Variable, to value: Expr) {
+    effects.append(.assign(variable.id, keys: [], value: value, when: currentCondition))
+  }
+
+  /// Writes a map element.
+  public func set(_ variable: Variable, _ keys: [Expr], to value: Expr) {
+    effects.append(.assign(variable.id, keys: keys, value: value, when: currentCondition))
+  }
+
+  /// Writes every element whose keys satisfy `condition` (and any enclosing `when`).
+  public func setAll(
+    _ variable: Variable, where condition: ([Expr]) -> Expr = { _ in true },
+    to value: ([Expr]) -> Expr
+  ) {
+    let bound = variable.keyDomains.map { BoundVariable($0) }
+    let keys = bound.map { Expr.bound($0) }
+    effects.append(
+      .assignAll(
+        variable.id, keys: bound, condition: currentCondition && condition(keys),
+        value: value(keys)))
+  }
+
+  /// Makes the effects written in `body` conditional on `condition`.
+  public func when(_ condition: Expr, _ body: () -> Void) {
+    conditions.append(condition)
+    body()
+    conditions.removeLast()
+  }
+}

@@ -1,0 +1,124 @@
+/// The parameters a model is built for: bounds, feature switches and at most one mutant.
+public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertible {
+  /// A name for the configuration (`standard`, `fine-2pe`), shown in reports.
+  public var name: String
+  /// Bounds such as `granules`, `pes`, `realms`.
+  public var bounds: [String: Int]
+  /// Enabled feature switches, such as `fine`.
+  public var features: Set<String>
+  /// The selected mutant, or `nil` for the correct model.
+  public var mutant: String?
+
+  public init(name: String, bounds: [String: Int], features: Set<String> = [], mutant: String? = nil) {
+    self.name = name
+    self.bounds = bounds
+    self.features = features
+    self.mutant = mutant
+  }
+
+  /// The bound with the given name, or `defaultValue` when it is not set.
+  public func bound(_ key: String, default defaultValue: Int) -> Int {
+    bounds[key] ?? defaultValue
+  }
+
+  /// Whether a feature switch is on.
+  public func has(_ feature: String) -> Bool { features.contains(feature) }
+
+  /// Whether the given mutant is selected.
+  public func mutated(_ name: String) -> Bool { mutant == name }
+
+  /// A one-line rendering: `standard {granules=2, pes=2} +fine mutant=no-tlbi-on-delegate`.
+  public var description: String {
+    var s = name
+    if !bounds.isEmpty {
+      s += " {" + bounds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
+    }
+    for f in features.sorted() { s += " +\(f)" }
+    if let mutant { s += " mutant=\(mutant)" }
+    return s
+  }
+}
+
+/// A named bug injection of a model family, documented with the real bug it stands for.
+public struct Mutant: Hashable, Sendable {
+  public let name: String
+  /// The real bug (commit, advisory) and what the mutant changes.
+  public let doc: String
+  /// The properties the mutant must break.
+  public let breaks: [String]
+  /// The configuration in which the explorer finds the violation by default.
+  public let configuration: String
+
+  public init(name: String, doc: String, breaks: [String], configuration: String) {
+    self.name = name
+    self.doc = doc
+    self.breaks = breaks
+    self.configuration = configuration
+  }
+}
+
+/// A family of models: one specification, built for any of its configurations and mutants.
+///
+/// Engines and the command line find models only through a family.
+public struct ModelFamily: Sendable {
+  public let name: String
+  public let doc: String
+  /// Named configurations; the first is the default.
+  public let configurations: [Configuration]
+  /// One line per configuration, in the order of `configurations`.
+  public let configurationDocs: [String: String]
+  public let mutants: [Mutant]
+  /// The names and one-line descriptions of the properties, in report order.
+  public let propertyDocs: [(name: String, doc: String)]
+  /// Bound names the family understands, with what they mean.
+  public let boundDocs: [String: String]
+  /// Feature switches the family understands, with what they mean.
+  public let featureDocs: [String: String]
+  private let builder: @Sendable (Configuration) throws -> Model
+
+  public init(
+    name: String, doc: String, configurations: [Configuration], configurationDocs: [String: String],
+    mutants: [Mutant], propertyDocs: [(name: String, doc: String)], boundDocs: [String: String],
+    featureDocs: [String: String], build: @escaping @Sendable (Configuration) throws -> Model
+  ) {
+    self.name = name
+    self.doc = doc
+    self.configurations = configurations
+    self.configurationDocs = configurationDocs
+    self.mutants = mutants
+    self.propertyDocs = propertyDocs
+    self.boundDocs = boundDocs
+    self.featureDocs = featureDocs
+    self.builder = build
+  }
+
+  /// The configuration with the given name.
+  public func configuration(named name: String) -> Configuration? {
+    configurations.first { $0.name == name }
+  }
+
+  /// The mutant with the given name.
+  public func mutant(named name: String) -> Mutant? {
+    mutants.first { $0.name == name }
+  }
+
+  /// Builds and validates the model for a configuration.
+  ///
+  /// - Throws: ``ModelError`` when the configuration names an unknown mutant, bound or feature,
+  ///   or when the built model is malformed.
+  public func build(_ configuration: Configuration) throws -> Model {
+    if let mutant = configuration.mutant, self.mutant(named: mutant) == nil {
+      throw ModelError.unknownName(
+        kind: "mutant", name: mutant, valid: mutants.map(\.name))
+    }
+    for key in configuration.bounds.keys.sorted() where boundDocs[key] == nil {
+      throw ModelError.unknownName(kind: "bound", name: key, valid: boundDocs.keys.sorted())
+    }
+    for feature in configuration.features.sorted() where featureDocs[feature] == nil {
+      throw ModelError.unknownName(kind: "feature", name: feature, valid: featureDocs.keys.sorted())
+    }
+    let model = try builder(configuration)
+    try model.validate()
+    return model
+  }
+}

@@ -1,0 +1,201 @@
+/// A state variable of a model: a scalar, or a map over one or more enumerable key domains.
+public struct StateVariable: Hashable, Sendable {
+  /// What a variable is for; engines treat every kind alike, renderings group them.
+  public enum Role: String, Hashable, Sendable {
+    /// Part of the system being modelled.
+    case state
+    /// A monitor flag, set by an action that performs a forbidden observation.
+    case monitor
+  }
+
+  public let name: String
+  /// Key domains: empty for a scalar, one per dimension for a map.
+  public let keys: [Domain]
+  public let value: Domain
+  public let role: Role
+  public let doc: String
+
+  public init(name: String, keys: [Domain], value: Domain, role: Role = .state, doc: String = "") {
+    self.name = name
+    self.keys = keys
+    self.value = value
+    self.role = role
+    self.doc = doc
+  }
+
+  /// The number of stored values: 1 for a scalar, the product of key cardinalities for a map.
+  public var slotCount: Int {
+    keys.reduce(1) { $0 * ($1.cardinality ?? 0) }
+  }
+}
+
+/// An effect of an action, applied when no failure condition holds.
+///
+/// All effects of one action read the pre-state and are applied together. When two effects
+/// write the same map element (dynamic keys that happen to coincide), the later one wins; both
+/// engines apply effects in list order.
+public enum Effect: Hashable, Sendable {
+  /// `if condition { variable[keys] := value }`; `condition` is `true` for an unconditional write.
+  case assign(VariableID, keys: [Expr], value: Expr, when: Expr)
+  /// For every key tuple `k` (bound to `keys`) such that `condition(k)`: `variable[k] := value(k)`.
+  case assignAll(VariableID, keys: [BoundVariable], condition: Expr, value: Expr)
+
+  public var variable: VariableID {
+    switch self {
+    case .assign(let v, _, _, _), .assignAll(let v, _, _, _): return v
+    }
+  }
+}
+
+/// A failure condition of a command: when it holds (and no earlier one does), the command
+/// returns `code` and changes nothing.
+///
+/// This is the shape of the RMM specification's failure conditions, listed in priority order.
+public struct FailureCondition: Hashable, Sendable {
+  /// The specification's name for the condition (`gran_align`, `gran_state`).
+  public let name: String
+  /// The status the command returns (for RMI commands, X0 = status | index << 8).
+  public let code: Value
+  /// When the condition holds.
+  public let condition: Expr
+  /// The name of the error (`RMI_ERROR_INPUT`).
+  public let error: String
+
+  public init(name: String, error: String, code: Value, when condition: Expr) {
+    self.name = name
+    self.error = error
+    self.code = code
+    self.condition = condition
+  }
+}
+
+/// A parameter of an action: a name and an enumerable domain.
+public struct Parameter: Hashable, Sendable {
+  public let name: String
+  public let domain: Domain
+  public init(_ name: String, _ domain: Domain) {
+    self.name = name
+    self.domain = domain
+  }
+}
+
+/// An action of a model: a command, a hardware step, or an attacker move.
+///
+/// An action is *enabled* in a state for given arguments when its guard holds. An enabled
+/// action then checks its failure conditions in order: the first that holds is the result, and
+/// the state is unchanged. When none holds, the effects apply and the result is success.
+public struct Action: Hashable, Sendable {
+  public let name: String
+  /// Who performs the action (`hypervisor`, `RMM`, `EL3`, `PE`, `realm`, `hardware`); used for
+  /// trace lanes and action weights.
+  public let actor: String
+  /// Citation and explanation.
+  public let doc: String
+  public let parameters: [Parameter]
+  public let guardCondition: Expr
+  public let failures: [FailureCondition]
+  public let effects: [Effect]
+  /// The status returned on success.
+  public let successCode: Value
+
+  public init(
+    name: String, actor: String, doc: String, parameters: [Parameter], guardCondition: Expr,
+    failures: [FailureCondition], effects: [Effect], successCode: Value = 0
+  ) {
+    self.name = name
+    self.actor = actor
+    self.doc = doc
+    self.parameters = parameters
+    self.guardCondition = guardCondition
+    self.failures = failures
+    self.effects = effects
+    self.successCode = successCode
+  }
+
+  /// The number of argument tuples: the product of the parameter domains' cardinalities.
+  public var argumentCount: Int {
+    parameters.reduce(1) { $0 * ($1.domain.cardinality ?? 0) }
+  }
+
+  /// The argument tuple at a position of the canonical enumeration (last parameter fastest).
+  public func arguments(at position: Int) -> [Value] {
+    var rest = position
+    var result = [Value](repeating: 0, count: parameters.count)
+    for i in parameters.indices.reversed() {
+      let elements = parameters[i].domain.elements ?? []
+      result[i] = elements[rest % elements.count]
+      rest /= elements.count
+    }
+    return result
+  }
+}
+
+/// A property checked by the engines: it must hold in every reachable state.
+public struct Property: Hashable, Sendable {
+  public enum Kind: String, Hashable, Sendable {
+    /// A state invariant.
+    case invariant
+    /// A monitor: the formula says the monitor flag was never set.
+    case monitor
+    /// An auxiliary lemma: an invariant stated to make the main properties inductive.
+    case lemma
+  }
+
+  public let name: String
+  public let kind: Kind
+  public let doc: String
+  public let formula: Expr
+
+  public init(name: String, kind: Kind, doc: String, formula: Expr) {
+    self.name = name
+    self.kind = kind
+    self.doc = doc
+    self.formula = formula
+  }
+}
+
+/// A model: state variables, the initial state, actions and properties, built for one
+/// configuration.
+public struct Model: Sendable {
+  public let name: String
+  public let configuration: Configuration
+  public let variables: [StateVariable]
+  /// The initial value of every variable: an expression over the variable's key variables
+  /// (one bound variable per key, in order), reading no state.
+  public let initial: [VariableID: (keys: [BoundVariable], value: Expr)]
+  public let actions: [Action]
+  public let properties: [Property]
+
+  public init(
+    name: String, configuration: Configuration, variables: [StateVariable],
+    initial: [VariableID: (keys: [BoundVariable], value: Expr)], actions: [Action],
+    properties: [Property]
+  ) {
+    self.name = name
+    self.configuration = configuration
+    self.variables = variables
+    self.initial = initial
+    self.actions = actions
+    self.properties = properties
+  }
+
+  public subscript(_ id: VariableID) -> StateVariable { variables[id.index] }
+
+  /// The variable with the given name.
+  public func variable(named name: String) -> VariableID? {
+    variables.firstIndex { $0.name == name }.map(VariableID.init)
+  }
+
+  /// The property with the given name.
+  public func property(named name: String) -> Property? {
+    properties.first { $0.name == name }
+  }
+
+  /// The action with the given name.
+  public func action(named name: String) -> Int? {
+    actions.firstIndex { $0.name == name }
+  }
+
+  /// The logical layout of the model's states.
+  public var layout: StateLayout { StateLayout(variables: variables) }
+}

@@ -1,0 +1,58 @@
+/// The result of one step of a trace.
+public enum StepResult: Hashable, Sendable, Codable {
+  /// No failure condition held; the effects applied and the action returned `code`.
+  case success(code: Value)
+  /// The named failure condition held first; the state is unchanged.
+  case failure(condition: String, error: String, code: Value)
+
+  /// The status the action returned.
+  public var code: Value {
+    switch self {
+    case .success(let code), .failure(_, _, let code): return code
+    }
+  }
+}
+
+/// One step of a trace: the action, its arguments, and what it returned.
+public struct TraceStep: Hashable, Sendable, Codable {
+  public let action: String
+  public let arguments: [Value]
+  public let result: StepResult
+
+  public init(action: String, arguments: [Value], result: StepResult) {
+    self.action = action
+    self.arguments = arguments
+    self.result = result
+  }
+}
+
+/// A sequence of states and the steps between them, as every engine reports it.
+///
+/// `states[0]` is the initial state and `states[i + 1]` follows `steps[i]`. States are in the
+/// model's logical ``StateLayout``.
+public struct Trace: Hashable, Sendable, Codable {
+  public let model: String
+  public let configuration: Configuration
+  public var states: [[Value]]
+  public var steps: [TraceStep]
+  /// The property the last state violates, if any.
+  public var property: String?
+  /// The kind of outcome the trace shows (`violated`, `cti`, `example`).
+  public var outcome: String
+  /// The seed that produced the trace, for random engines.
+  public var seed: UInt64?
+
+  public init(
+    model: String, configuration: Configuration, states: [[Value]], steps: [TraceStep],
+    property: String? = nil, outcome: String = "violated", seed: UInt64? = nil
+  ) {
+    precondition(states.count == steps.count + 1, "a trace has one more state than steps")
+    self.model = model
+    self.configuration = configuration
+    self.states = states
+    self.steps = steps
+    self.property = property
+    self.outcome = outcome
+    self.seed = seed
+  }
+}

@@ -1,0 +1,1 @@
+// Placeholder: the Symbolic module is being written.

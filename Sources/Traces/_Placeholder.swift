@@ -1,0 +1,1 @@
+// Placeholder: the Traces module is being written.

@@ -1,0 +1,1 @@
+// Placeholder: the Z3 module is being written.

@@ -1,0 +1,1 @@
+print("cca-verify: not yet built")

@@ -1,0 +1,1 @@
+// Placeholder: the _TestSupport module is being written.
