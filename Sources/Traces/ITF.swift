@@ -1,0 +1,311 @@
+import Spec
+
+/// Reading and writing traces in the Informal Trace Format (ITF) of Apalache and Quint.
+///
+/// The format is described in Apalache's ADR-015
+/// (https://apalache-mc.org/docs/adr/015adr-trace.html). CCAVerify writes:
+/// - `#meta`: format, tool, version, model, configuration, property, outcome, seed;
+/// - `vars`: the model's state variables, then `mbt::actionTaken` and `mbt::nondetPicks`
+///   (the names Quint uses for the action and its arguments);
+/// - `states`: one object per state with `#meta` (`index`, and for every state after the first
+///   the `result` of the step that led to it: status code, error name and failure condition).
+///
+/// Values: booleans as JSON booleans; enumeration cases and addresses of a finite set as their
+/// label strings; integers as `{"#bigint": "..."}`; maps as `{"#map": [[key, value], ...]}` with
+/// tuple keys `{"#tup": [...]}` for maps of several keys.
+public enum ITF {
+  /// The URL of the format description written into `#meta`.
+  public static let formatDescription = "https://apalache-mc.org/docs/adr/015adr-trace.html"
+
+  /// The ITF document for a trace of a model.
+  public static func document(for trace: Trace, model: Model, toolVersion: String) -> JSONValue {
+    let layout = model.layout
+    var meta: [(String, JSONValue)] = [
+      ("format", .string("ITF")),
+      ("format-description", .string(formatDescription)),
+      ("tool", .string("CCAVerify")),
+      ("version", .string(toolVersion)),
+      ("model", .string(trace.model)),
+      ("configuration", configurationJSON(trace.configuration)),
+      ("property", trace.property.map(JSONValue.string) ?? .null),
+      ("outcome", .string(trace.outcome)),
+    ]
+    if let seed = trace.seed { meta.append(("seed", .object([("#bigint", .string(String(seed)))]))) }
+    meta.append(("description", .string("\(trace.steps.count)-step trace of \(trace.model)")))
+
+    var vars = model.variables.map { JSONValue.string($0.name) }
+    vars.append(.string("mbt::actionTaken"))
+    vars.append(.string("mbt::nondetPicks"))
+
+    var states: [JSONValue] = []
+    for (i, values) in trace.states.enumerated() {
+      var stateMeta: [(String, JSONValue)] = [("index", .number(Int64(i)))]
+      var actionName = "init"
+      var picks: [(String, JSONValue)] = []
+      if i > 0 {
+        let step = trace.steps[i - 1]
+        actionName = step.action
+        if let a = model.action(named: step.action) {
+          let action = model.actions[a]
+          for (p, value) in zip(action.parameters, step.arguments) {
+            picks.append((p.name, encode(value, p.domain)))
+          }
+        }
+        stateMeta.append(("result", resultJSON(step.result)))
+      }
+      var members: [(String, JSONValue)] = [("#meta", .object(stateMeta))]
+      for (v, variable) in model.variables.enumerated() {
+        let offset = layout.offsets[v]
+        if variable.keys.isEmpty {
+          members.append((variable.name, encode(values[offset], variable.value)))
+        } else {
+          var entries: [JSONValue] = []
+          for k in 0..<variable.slotCount {
+            let keys = layout.keys(of: VariableID(v), position: offset + k)
+            let key: JSONValue =
+              keys.count == 1
+              ? encode(keys[0], variable.keys[0])
+              : .object([("#tup", .array(zip(keys, variable.keys).map { encode($0, $1) }))])
+            entries.append(.array([key, encode(values[offset + k], variable.value)]))
+          }
+          members.append((variable.name, .object([("#map", .array(entries))])))
+        }
+      }
+      members.append(("mbt::actionTaken", .string(actionName)))
+      members.append(("mbt::nondetPicks", .object(picks)))
+      states.append(.object(members))
+    }
+    return .object([("#meta", .object(meta)), ("vars", .array(vars)), ("states", .array(states))])
+  }
+
+  static func configurationJSON(_ c: Configuration) -> JSONValue {
+    .object([
+      ("name", .string(c.name)),
+      ("bounds", .object(c.bounds.sorted { $0.key < $1.key }.map { ($0.key, .number(Int64($0.value))) })),
+      ("features", .array(c.features.sorted().map(JSONValue.string))),
+      ("mutant", c.mutant.map(JSONValue.string) ?? .null),
+    ])
+  }
+
+  static func resultJSON(_ r: StepResult) -> JSONValue {
+    switch r {
+    case .success(let code):
+      return .object([("status", .string("success")), ("code", .object([("#bigint", .string(String(code)))]))])
+    case .failure(let condition, let error, let code):
+      return .object([
+        ("status", .string(error)), ("condition", .string(condition)),
+        ("code", .object([("#bigint", .string(String(code)))])),
+      ])
+    }
+  }
+
+  /// The ITF encoding of a value of a domain.
+  public static func encode(_ value: Value, _ domain: Domain) -> JSONValue {
+    switch domain {
+    case .bool: return .bool(value != 0)
+    case .finite(let set):
+      if let label = set.label(of: value) { return .string(label) }
+      return .object([("#bigint", .string(String(value)))])
+    case .range, .index, .word:
+      return .object([("#bigint", .string(String(value)))])
+    }
+  }
+}
+
+// MARK: - Reading
+
+/// An error reading an ITF trace: the JSON path of the bad field and what was expected.
+public struct ITFError: Error, Equatable, Sendable, CustomStringConvertible {
+  public let path: String
+  public let message: String
+  public init(_ path: String, _ message: String) {
+    self.path = path
+    self.message = message
+  }
+  public var description: String { "\(path): \(message)" }
+}
+
+extension ITF {
+  /// The model name and configuration recorded in a trace's `#meta`.
+  ///
+  /// - Throws: ``ITFError`` naming the missing or malformed field.
+  public static func header(of document: JSONValue) throws -> (model: String, configuration: Configuration) {
+    guard case .object = document else { throw ITFError("$", "expected a JSON object") }
+    guard let meta = document["#meta"] else { throw ITFError("$.#meta", "missing") }
+    guard case .string(let model)? = meta["model"] else {
+      throw ITFError("$.#meta.model", "expected the model name as a string")
+    }
+    guard let c = meta["configuration"], case .object = c else {
+      throw ITFError("$.#meta.configuration", "expected an object with name, bounds, features, mutant")
+    }
+    guard case .string(let name)? = c["name"] else {
+      throw ITFError("$.#meta.configuration.name", "expected a string")
+    }
+    var bounds: [String: Int] = [:]
+    if let b = c["bounds"] {
+      guard case .object(let members) = b else { throw ITFError("$.#meta.configuration.bounds", "expected an object") }
+      for (key, value) in members {
+        guard case .number(let n) = value, n >= 0, n < 1 << 20 else {
+          throw ITFError("$.#meta.configuration.bounds.\(key)", "expected a small non-negative integer")
+        }
+        bounds[key] = Int(n)
+      }
+    }
+    var features: Set<String> = []
+    if let f = c["features"] {
+      guard case .array(let items) = f else { throw ITFError("$.#meta.configuration.features", "expected an array of strings") }
+      for (i, item) in items.enumerated() {
+        guard case .string(let s) = item else {
+          throw ITFError("$.#meta.configuration.features[\(i)]", "expected a string")
+        }
+        features.insert(s)
+      }
+    }
+    var mutant: String?
+    switch c["mutant"] {
+    case nil, .null?: mutant = nil
+    case .string(let s)?: mutant = s
+    default: throw ITFError("$.#meta.configuration.mutant", "expected a string or null")
+    }
+    return (model, Configuration(name: name, bounds: bounds, features: features, mutant: mutant))
+  }
+
+  /// Reads a trace of a model from an ITF document.
+  ///
+  /// Every state must give every model variable; `mbt::actionTaken` and `mbt::nondetPicks` give
+  /// each step's action and arguments; a step's `#meta.result` gives what it returned (when it
+  /// is missing, replay computes it and the trace records success).
+  ///
+  /// - Throws: ``ITFError`` naming the JSON path of the first bad field.
+  public static func read(_ document: JSONValue, model: Model) throws -> Trace {
+    let (modelName, configuration) = try header(of: document)
+    let meta = document["#meta"]
+    var property: String?
+    if case .string(let p)? = meta?["property"] { property = p }
+    var outcome = "example"
+    if case .string(let o)? = meta?["outcome"] { outcome = o }
+    var seed: UInt64?
+    if let s = meta?["seed"] { seed = try decodeInteger(s, path: "$.#meta.seed") }
+
+    guard case .array(let states)? = document["states"] else {
+      throw ITFError("$.states", "expected an array of states")
+    }
+    guard !states.isEmpty else { throw ITFError("$.states", "expected at least the initial state") }
+    let layout = model.layout
+    var valuesList: [[Value]] = []
+    var steps: [TraceStep] = []
+    for (i, state) in states.enumerated() {
+      let path = "$.states[\(i)]"
+      guard case .object = state else { throw ITFError(path, "expected an object") }
+      var values = [Value](repeating: 0, count: layout.count)
+      for (v, variable) in model.variables.enumerated() {
+        let vpath = "\(path).\(variable.name)"
+        guard let encoded = state[variable.name] else { throw ITFError(vpath, "missing") }
+        let offset = layout.offsets[v]
+        if variable.keys.isEmpty {
+          values[offset] = try decode(encoded, variable.value, path: vpath)
+        } else {
+          guard case .array(let entries)? = encoded["#map"] else {
+            throw ITFError(vpath, "expected {\"#map\": [[key, value], ...]}")
+          }
+          var seen = Set<Int>()
+          for (e, entry) in entries.enumerated() {
+            let epath = "\(vpath).#map[\(e)]"
+            guard case .array(let pair) = entry, pair.count == 2 else {
+              throw ITFError(epath, "expected a [key, value] pair")
+            }
+            var keys: [Value] = []
+            if variable.keys.count == 1 {
+              keys = [try decode(pair[0], variable.keys[0], path: "\(epath)[0]")]
+            } else {
+              guard case .array(let parts)? = pair[0]["#tup"], parts.count == variable.keys.count else {
+                throw ITFError("\(epath)[0]", "expected {\"#tup\": [...]} with \(variable.keys.count) keys")
+              }
+              keys = try zip(parts, variable.keys).enumerated().map {
+                try decode($0.element.0, $0.element.1, path: "\(epath)[0].#tup[\($0.offset)]")
+              }
+            }
+            guard let position = layout.position(of: VariableID(v), keys: keys) else {
+              throw ITFError("\(epath)[0]", "key outside the map's domain")
+            }
+            guard seen.insert(position).inserted else { throw ITFError("\(epath)[0]", "duplicate key") }
+            values[position] = try decode(pair[1], variable.value, path: "\(epath)[1]")
+          }
+          guard seen.count == variable.slotCount else {
+            throw ITFError(vpath, "expected \(variable.slotCount) entries, found \(seen.count)")
+          }
+        }
+      }
+      valuesList.append(values)
+      if i > 0 {
+        guard case .string(let actionName)? = state["mbt::actionTaken"] else {
+          throw ITFError("\(path).mbt::actionTaken", "expected the action name as a string")
+        }
+        guard let a = model.action(named: actionName) else {
+          throw ITFError(
+            "\(path).mbt::actionTaken",
+            "unknown action '\(actionName)'; valid: \(model.actions.map(\.name).joined(separator: ", "))")
+        }
+        let action = model.actions[a]
+        var arguments: [Value] = []
+        let picks = state["mbt::nondetPicks"] ?? .object([])
+        for p in action.parameters {
+          guard let encoded = picks[p.name] else {
+            throw ITFError("\(path).mbt::nondetPicks.\(p.name)", "missing argument")
+          }
+          arguments.append(try decode(encoded, p.domain, path: "\(path).mbt::nondetPicks.\(p.name)"))
+        }
+        let result = try decodeResult(state["#meta"]?["result"], action: action, path: "\(path).#meta.result")
+        steps.append(TraceStep(action: actionName, arguments: arguments, result: result))
+      }
+    }
+    return Trace(
+      model: modelName, configuration: configuration, states: valuesList, steps: steps,
+      property: property, outcome: outcome, seed: seed)
+  }
+
+  static func decodeResult(_ json: JSONValue?, action: Action, path: String) throws -> StepResult {
+    guard let json else { return .success(code: action.successCode) }
+    guard case .string(let status)? = json["status"] else { throw ITFError("\(path).status", "expected a string") }
+    let code = try json["code"].map { try decodeInteger($0, path: "\(path).code") }
+    if status == "success" { return .success(code: code ?? action.successCode) }
+    guard case .string(let condition)? = json["condition"] else {
+      throw ITFError("\(path).condition", "expected the failure condition's name")
+    }
+    guard let failure = action.failures.first(where: { $0.name == condition }) else {
+      throw ITFError(
+        "\(path).condition",
+        "unknown failure condition '\(condition)' of \(action.name); valid: \(action.failures.map(\.name).joined(separator: ", "))")
+    }
+    return .failure(condition: condition, error: status, code: code ?? failure.code)
+  }
+
+  static func decodeInteger(_ json: JSONValue, path: String) throws -> UInt64 {
+    switch json {
+    case .number(let n) where n >= 0: return UInt64(n)
+    case .object:
+      guard case .string(let s)? = json["#bigint"], let v = UInt64(s) else {
+        throw ITFError(path, "expected {\"#bigint\": \"<unsigned 64-bit integer>\"}")
+      }
+      return v
+    default: throw ITFError(path, "expected a non-negative integer")
+    }
+  }
+
+  /// Decodes a value of a domain, checking it belongs to the domain.
+  static func decode(_ json: JSONValue, _ domain: Domain, path: String) throws -> Value {
+    let value: Value
+    switch (domain, json) {
+    case (.bool, .bool(let b)): value = b ? 1 : 0
+    case (.bool, _): throw ITFError(path, "expected true or false")
+    case (.finite(let set), .string(let label)):
+      guard let i = set.labels.firstIndex(of: label) else {
+        throw ITFError(path, "unknown \(set.name) '\(label)'; valid: \(set.labels.joined(separator: ", "))")
+      }
+      value = set.values[i]
+    default: value = try decodeInteger(json, path: path)
+    }
+    guard domain.contains(value) else { throw ITFError(path, "value \(value) is outside \(domain)") }
+    return value
+  }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the Traces module is being written.

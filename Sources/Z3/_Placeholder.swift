@@ -1,1 +1,0 @@
-// Placeholder: the Z3 module is being written.
