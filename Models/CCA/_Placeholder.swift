@@ -1,1 +1,0 @@
-// Placeholder: the CCA module is being written.

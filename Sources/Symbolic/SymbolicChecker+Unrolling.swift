@@ -1,0 +1,181 @@
+import Dispatch
+import Spec
+import Z3
+
+extension SymbolicChecker {
+  /// One unrolled transition: the choice of action instance and the successor state.
+  struct Transition {
+    let choice: Z3Expr
+    let steps: [Encoder.Step]
+    let post: SymbolicState
+  }
+
+  /// Asserts one transition from `pre` and returns it.
+  ///
+  /// The successor of each cell is an `ite` chain over the instances that may write it, keyed by
+  /// a fresh choice constant; the chosen instance's guard must hold.
+  func extend(_ s: Z3Solver, from pre: SymbolicState, instances: [Instance], tag: String) throws -> Transition {
+    let width = max(1, Domain.range(0, Value(max(instances.count - 1, 0))).bitWidth)
+    do {
+      let choice = try context.constant(named: "\(tag).choice", sort: try context.bitVectorSort(width: width))
+      try s.assert(try context.bvULT(choice, try context.bitVector(Value(instances.count), width: width)))
+      var steps: [Encoder.Step] = []
+      var writers: [[Int]: [Int]] = [:]
+      var selectors: [Z3Expr] = []
+      for (i, instance) in instances.enumerated() {
+        let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
+        steps.append(step)
+        let selected = try context.eq(choice, try context.bitVector(Value(i), width: width))
+        selectors.append(selected)
+        try s.assert(try context.implies(selected, step.enabled))
+        for cell in step.written { writers[cell, default: []].append(i) }
+      }
+      var post = pre
+      for (cell, list) in writers {
+        var term = pre.cells[cell[0]][cell[1]]
+        for i in list.reversed() {
+          term = try context.ite(selectors[i], steps[i].post.cells[cell[0]][cell[1]], term)
+        }
+        post.cells[cell[0]][cell[1]] = term
+      }
+      return Transition(choice: choice, steps: steps, post: post)
+    } catch { throw SymbolicError(error) }
+  }
+
+  /// Bounded model checking: searches for a violation of any of the properties within `depth`
+  /// steps of the initial state, deepening one step at a time so the first counterexample found
+  /// is a shortest one.
+  ///
+  /// - Complexity: depth + 1 queries over an unrolling that grows linearly with the depth.
+  public func bmc(properties: [Int], depth: Int) -> SymbolicReport {
+    let start = DispatchTime.now()
+    begin()
+    guard options.parametricSorts.isEmpty else {
+      return report(.unknown("bounded model checking needs a bounded configuration, not a parametric one"), since: start)
+    }
+    do {
+      let s = try solver()
+      let instances = try instances(tag: "bmc")
+      var states = [try encoder.initialState()]
+      var transitions: [Transition] = []
+      for d in 0...depth {
+        let bad = try formulas(properties, in: states[d])
+        let result: SolverResult
+        do {
+          try s.push()
+          try s.assert(try context.not(try context.and(bad)))
+          result = try check(s)
+        } catch { throw SymbolicError(error) }
+        switch result {
+        case .sat:
+          let trace = try extractTrace(s, states: states, transitions: transitions, instances: instances, properties: properties, bad: bad)
+          return report(.violated(trace), since: start)
+        case .unknown(let reason):
+          return report(.unknown("Z3 answered unknown at depth \(d): \(reason)"), since: start)
+        case .unsat:
+          do { try s.pop() } catch { throw SymbolicError(error) }
+        }
+        if d < depth {
+          let t = try extend(s, from: states[d], instances: instances, tag: "s\(d)")
+          transitions.append(t)
+          states.append(t.post)
+        }
+      }
+      return report(.holdsBounded(depth: depth), since: start)
+    } catch {
+      return report(.unknown(SymbolicError(error).description), since: start)
+    }
+  }
+
+  func extractTrace(
+    _ s: Z3Solver, states: [SymbolicState], transitions: [Transition], instances: [Instance], properties: [Int],
+    bad: [Z3Expr]
+  ) throws -> Trace {
+    do {
+      let m = try s.model()
+      var values: [[Value]] = []
+      for state in states { values.append(try stateValues(m, state)) }
+      var steps: [TraceStep] = []
+      for t in transitions {
+        let i = Int(try m.bitVectorValue(of: t.choice))
+        let instance = instances[i]
+        let action = model.actions[instance.action]
+        let step = t.steps[i]
+        var result = StepResult.success(code: action.successCode)
+        for (f, condition) in zip(action.failures, step.failures) where try m.boolValue(of: condition) {
+          result = .failure(condition: f.name, error: f.error, code: f.code)
+          break
+        }
+        steps.append(TraceStep(action: action.name, arguments: instance.arguments.map { $0 ?? 0 }, result: result))
+      }
+      var violated = properties.first ?? 0
+      for (p, f) in zip(properties, bad) where try !m.boolValue(of: f) {
+        violated = p
+        break
+      }
+      return Trace(
+        model: model.name, configuration: model.configuration, states: values, steps: steps,
+        property: model.properties[violated].name, outcome: "violated")
+    } catch { throw SymbolicError(error) }
+  }
+
+  /// k-induction: the base case is BMC to depth k - 1; the step case asks whether k consecutive
+  /// states satisfying the invariant (properties and lemmas) can be followed by one that does
+  /// not. Unsat in both is `proved`; a satisfiable step case is a CTI (its last transition).
+  ///
+  /// Paths in the step case are not constrained to be loop-free, so some properties need a
+  /// larger k than the shortest inductive strengthening would.
+  public func kInduction(properties: [Int], lemmas: [Int], k: Int) -> SymbolicReport {
+    let start = DispatchTime.now()
+    if k <= 1 { return induction(properties: properties, lemmas: lemmas) }
+    guard options.parametricSorts.isEmpty else {
+      return SymbolicReport(
+        outcome: .unknown("k-induction with k > 1 needs a bounded configuration (its base case is BMC)"),
+        seconds: 0, queries: 0, scope: scope, notes: [])
+    }
+    let base = bmc(properties: properties, depth: k - 1)
+    switch base.outcome {
+    case .violated, .unknown: return base
+    default: break
+    }
+    let baseQueries = base.queries
+    begin()
+    do {
+      let invariant = properties + lemmas.filter { !properties.contains($0) }
+      let s = try solver()
+      let instances = try instances(tag: "k")
+      var states = [try encoder.freshState("k0")]
+      do { for c in try encoder.domainConstraints(states[0]) { try s.assert(c) } } catch { throw SymbolicError(error) }
+      var transitions: [Transition] = []
+      for t in 0..<k {
+        do { for f in try formulas(invariant, in: states[t]) { try s.assert(f) } } catch { throw SymbolicError(error) }
+        let tr = try extend(s, from: states[t], instances: instances, tag: "k\(t)")
+        transitions.append(tr)
+        states.append(tr.post)
+      }
+      let result: SolverResult
+      do {
+        try s.assert(try context.not(try context.and(try formulas(invariant, in: states[k]))))
+        result = try check(s)
+      } catch { throw SymbolicError(error) }
+      let queriesSoFar = baseQueries
+      switch result {
+      case .unsat:
+        let r = report(.proved, since: start)
+        return SymbolicReport(outcome: r.outcome, seconds: r.seconds, queries: r.queries + queriesSoFar, scope: r.scope, notes: r.notes)
+      case .unknown(let reason):
+        return report(.unknown("Z3 answered unknown on the \(k)-induction step: \(reason)"), since: start)
+      case .sat:
+        let m: Z3Model
+        do { m = try s.model() } catch { throw SymbolicError(error) }
+        let last = transitions[k - 1]
+        let i: Int
+        do { i = Int(try m.bitVectorValue(of: last.choice)) } catch { throw SymbolicError(error) }
+        let cti = try extractCTI(s, instance: instances[i], pre: states[k - 1], post: states[k], invariant: invariant)
+        return report(.cti(cti), since: start)
+      }
+    } catch {
+      return report(.unknown(SymbolicError(error).description), since: start)
+    }
+  }
+}

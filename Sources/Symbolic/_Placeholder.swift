@@ -1,1 +1,0 @@
-// Placeholder: the Symbolic module is being written.
