@@ -1,0 +1,430 @@
+import Spec
+
+/// What happens when an action runs in a state with given arguments.
+public enum StepOutcome: Hashable, Sendable {
+  /// The action's guard does not hold: the step cannot be taken.
+  case disabled
+  /// The failure condition at position `condition` of the action held first; the state is
+  /// unchanged and the action returned `code`.
+  case failed(condition: Int, code: Value)
+  /// No failure condition held; the effects applied, giving the successor state.
+  case succeeded(State)
+}
+
+/// One action compiled to closures.
+final class CompiledAction: Sendable {
+  let name: String
+  let guardFn: Eval?
+  let failures: [Eval]
+  let effects: [Exec]
+  let arity: Int
+  /// The number of argument tuples (1 for an action without parameters).
+  let argumentCount: Int
+  /// All argument tuples, flat, in the canonical order of ``Action/arguments(at:)``; padded to
+  /// at least one element so a pointer into it is always valid. Empty when the tuples are too
+  /// many to store; they are then decoded on demand.
+  let argumentTuples: [Value]
+  let radices: [[Value]]
+  let parameterDomains: [Domain]
+
+  static let storedTupleLimit: Int = 1 << 20
+
+  init(
+    name: String, guardFn: Eval?, failures: [Eval], effects: [Exec], parameters: [Parameter]
+  ) {
+    self.name = name
+    self.guardFn = guardFn
+    self.failures = failures
+    self.effects = effects
+    self.arity = parameters.count
+    self.parameterDomains = parameters.map(\.domain)
+    self.radices = parameters.map { $0.domain.elements ?? [] }
+    let count = radices.reduce(1) { $0 * $1.count }
+    self.argumentCount = count
+    let stored: Int = count * Swift.max(arity, 1)
+    if stored <= Self.storedTupleLimit {
+      var tuples = [Value](repeating: 0, count: max(count * arity, 1))
+      if arity > 0 {
+        var odometer = [Int](repeating: 0, count: arity)
+        for t in 0..<count {
+          for i in 0..<arity { tuples[t * arity + i] = radices[i][odometer[i]] }
+          var i = arity - 1
+          while i >= 0 {
+            odometer[i] += 1
+            if odometer[i] < radices[i].count { break }
+            odometer[i] = 0
+            i -= 1
+          }
+        }
+      }
+      self.argumentTuples = tuples
+    } else {
+      self.argumentTuples = []
+    }
+  }
+
+  /// Writes the argument tuple at `position` into `buffer`.
+  @inline(__always)
+  func decodeArguments(_ position: Int, into buffer: UnsafeMutablePointer<Value>) {
+    var rest = position
+    var i = arity - 1
+    while i >= 0 {
+      let r = radices[i]
+      buffer[i] = r[rest % r.count]
+      rest /= r.count
+      i -= 1
+    }
+  }
+}
+
+/// Buffers one thread needs to run steps without allocating: the post-state, bound-variable
+/// slots and an argument tuple.
+final class Scratch {
+  let post: UnsafeMutablePointer<UInt64>
+  let bound: UnsafeMutablePointer<UInt64>
+  let args: UnsafeMutablePointer<UInt64>
+  let words: Int
+
+  init(words: Int, bound: Int, maxArity: Int) {
+    self.words = words
+    post = .allocate(capacity: max(words, 1))
+    post.initialize(repeating: 0, count: max(words, 1))
+    self.bound = .allocate(capacity: max(bound, 1))
+    self.bound.initialize(repeating: 0, count: max(bound, 1))
+    args = .allocate(capacity: max(maxArity, 1))
+    args.initialize(repeating: 0, count: max(maxArity, 1))
+  }
+
+  deinit {
+    post.deallocate()
+    bound.deallocate()
+    args.deallocate()
+  }
+}
+
+/// A model compiled once into closures over packed states: the one semantics interface every
+/// concrete engine (BFS, random walks, replay) and the differential test consume.
+///
+/// Compilation validates the model, assigns every state slot its bits in packed 64-bit words
+/// (each slot takes the bit width of its domain and never straddles two words) and turns every
+/// guard, failure condition, effect and property into a closure, so a step never walks the
+/// expression tree.
+///
+/// A compiled model is immutable and can be shared between threads.
+public final class CompiledModel: Sendable {
+  /// The model this was compiled from.
+  public let model: Model
+  let layout: PackedLayout
+  let actions: [CompiledAction]
+  let propertyFns: [Eval]
+  let boundCount: Int
+  let maxArity: Int
+  let initialWords: [UInt64]
+  /// `transitionBase[a]` is the global index of action `a`'s first argument tuple; the last
+  /// element is the total number of (action, arguments) pairs.
+  let transitionBase: [Int]
+
+  static let disabledCode = -2
+  static let succeededCode = -1
+
+  /// Validates and compiles a model.
+  ///
+  /// - Throws: ``ModelError`` when the model is malformed, ``ExploreError/modelRuntime(location:message:)``
+  ///   when an initial value lies outside its variable's domain.
+  /// - Complexity: linear in the size of the model's IR plus the number of state slots and
+  ///   argument tuples.
+  public init(_ model: Model) throws {
+    try model.validate()
+    self.model = model
+    let layout = PackedLayout(variables: model.variables)
+    self.layout = layout
+    let compiler = ExprCompiler(model: model, layout: layout)
+    var actions: [CompiledAction] = []
+    var base: [Int] = [0]
+    for action in model.actions {
+      compiler.location = "action \(action.name)"
+      let guardNode = compiler.node(action.guardCondition)
+      let guardFn: Eval?
+      switch guardNode.constant {
+      case nil: guardFn = guardNode.eval
+      case 0: guardFn = { _ in 0 }
+      default: guardFn = nil
+      }
+      let compiled = CompiledAction(
+        name: action.name,
+        guardFn: guardFn,
+        failures: action.failures.map { compiler.compile($0.condition) },
+        effects: action.effects.map(compiler.effect),
+        parameters: action.parameters)
+      actions.append(compiled)
+      base.append(base.last! + compiled.argumentCount)
+    }
+    guard base.last! < Int(UInt32.max) else {
+      throw ModelError.invalid(
+        location: "model \(model.name)",
+        message: "\(base.last!) (action, arguments) pairs; the concrete engine supports fewer than 2^32")
+    }
+    self.actions = actions
+    self.transitionBase = base
+    self.maxArity = model.actions.map(\.parameters.count).max() ?? 0
+    var properties: [Eval] = []
+    for property in model.properties {
+      compiler.location = "property \(property.name)"
+      properties.append(compiler.compile(property.formula))
+    }
+    self.propertyFns = properties
+    // The initial state: every variable's initial expression over its key variables.
+    var initialEffects: [(String, Exec)] = []
+    for (index, variable) in model.variables.enumerated() {
+      guard let (keys, value) = model.initial[VariableID(index)] else { continue }
+      compiler.location = "initial value of \(variable.name)"
+      initialEffects.append(
+        (compiler.location,
+         compiler.effect(
+          keys.isEmpty
+            ? .assign(VariableID(index), keys: [], value: value, when: true)
+            : .assignAll(VariableID(index), keys: keys, condition: true, value: value))))
+    }
+    self.boundCount = compiler.boundCount
+    let scratch = Scratch(words: layout.wordCount, bound: compiler.boundCount, maxArity: maxArity)
+    var initial = [UInt64](repeating: 0, count: layout.wordCount)
+    try initial.withUnsafeMutableBufferPointer { buffer in
+      let context = EvalContext(state: UnsafePointer(buffer.baseAddress!), args: scratch.args, bound: scratch.bound)
+      for (_, effect) in initialEffects { try effect(context, buffer.baseAddress!) }
+    }
+    self.initialWords = initial
+  }
+
+  // MARK: - Layout
+
+  /// The number of 64-bit words in a packed state.
+  public var wordsPerState: Int { layout.wordCount }
+
+  /// The number of bits the state's slots use (the packed words hold these plus padding).
+  public var bitsPerState: Int { layout.usedBits }
+
+  /// The number of (action, argument tuple) pairs an exhaustive search tries in each state.
+  public var transitionsPerState: Int { transitionBase.last ?? 0 }
+
+  func makeScratch() -> Scratch {
+    Scratch(words: layout.wordCount, bound: boundCount, maxArity: maxArity)
+  }
+
+  // MARK: - States
+
+  /// Returns the model's initial state.
+  public func initialState() -> State { State(words: initialWords) }
+
+  /// Returns the logical values of a state, in ``StateLayout`` order (the exchange format of
+  /// traces and renderings).
+  ///
+  /// - Complexity: O(number of slots).
+  public func values(of state: State) -> [Value] {
+    precondition(state.words.count == layout.wordCount, "state of another model")
+    var result = [Value](repeating: 0, count: layout.logical.count)
+    state.words.withUnsafeBufferPointer { words in
+      var position = 0
+      for v in model.variables.indices {
+        let mask = layout.masks[v]
+        let codec = layout.codecs[v]
+        for _ in 0..<model.variables[v].slotCount {
+          result[position] = codec.decode(layout.load(words.baseAddress!, position: position, mask: mask))
+          position += 1
+        }
+      }
+    }
+    return result
+  }
+
+  /// Packs logical values (in ``StateLayout`` order) into a state.
+  ///
+  /// - Throws: ``ExploreError/invalidState(message:)`` when the count is wrong or a value lies
+  ///   outside its variable's domain; the message names the slot (`gpi[3]`).
+  public func state(fromValues values: [Value]) throws -> State {
+    guard values.count == layout.logical.count else {
+      throw ExploreError.invalidState(
+        message: "\(values.count) values given, the model \(model.name) has \(layout.logical.count) slots")
+    }
+    var words = [UInt64](repeating: 0, count: layout.wordCount)
+    try words.withUnsafeMutableBufferPointer { buffer in
+      var position = 0
+      for v in model.variables.indices {
+        let codec = layout.codecs[v]
+        for _ in 0..<model.variables[v].slotCount {
+          guard let bits = codec.encode(values[position]) else {
+            throw ExploreError.invalidState(
+              message: "\(layout.logical.name(at: position)) = \(values[position]) is outside the domain \(model.variables[v].value)")
+          }
+          layout.store(buffer.baseAddress!, position: position, mask: layout.masks[v], bits: bits)
+          position += 1
+        }
+      }
+    }
+    return State(words: words)
+  }
+
+  /// Returns the 64-bit fingerprint of a state (never 0).
+  ///
+  /// Distinct states collide with probability about 2^-64 per pair; exhaustive search keeps
+  /// only fingerprints, as TLC does.
+  public func fingerprint(_ state: State) -> UInt64 {
+    state.words.withUnsafeBufferPointer { Explore.fingerprint($0.baseAddress!, count: $0.count) }
+  }
+
+  // MARK: - Steps
+
+  /// The number of argument tuples of an action.
+  public func argumentCount(action: Int) -> Int { actions[action].argumentCount }
+
+  /// The argument tuple at a position of an action's canonical enumeration.
+  public func arguments(action: Int, position: Int) -> [Value] {
+    model.actions[action].arguments(at: position)
+  }
+
+  /// Runs one action: evaluates its guard, then its failure conditions in order (the first
+  /// that holds wins and the state is unchanged), else applies all effects simultaneously (every
+  /// right-hand side reads the pre-state; effects apply in list order, so the later one wins
+  /// when two write the same element).
+  ///
+  /// - Throws: ``ExploreError/invalidArguments(action:message:)`` when the action index or an
+  ///   argument is outside its domain, ``ExploreError/modelRuntime(location:message:)`` when the
+  ///   model reads or writes a map with a key outside its domain or assigns a value outside a
+  ///   variable's domain (the message names the action and variable).
+  /// - Complexity: the size of the action's compiled guard, conditions and effects; allocates
+  ///   the successor.
+  public func step(_ state: State, action: Int, arguments: [Value]) throws -> StepOutcome {
+    guard actions.indices.contains(action) else {
+      throw ExploreError.invalidArguments(action: "#\(action)", message: "no such action in \(model.name)")
+    }
+    let spec = model.actions[action]
+    guard arguments.count == spec.parameters.count else {
+      throw ExploreError.invalidArguments(
+        action: spec.name, message: "\(arguments.count) arguments given, it takes \(spec.parameters.count)")
+    }
+    for (parameter, value) in zip(spec.parameters, arguments) where !parameter.domain.contains(value) {
+      throw ExploreError.invalidArguments(
+        action: spec.name,
+        message: "argument \(parameter.name) = \(value) is outside its domain \(parameter.domain)")
+    }
+    precondition(state.words.count == layout.wordCount, "state of another model")
+    let scratch = makeScratch()
+    for (i, value) in arguments.enumerated() { scratch.args[i] = value }
+    let code = try state.words.withUnsafeBufferPointer { words in
+      try run(action, pre: words.baseAddress!, args: scratch.args, scratch: scratch)
+    }
+    switch code {
+    case Self.disabledCode: return .disabled
+    case Self.succeededCode:
+      return .succeeded(State(words: Array(UnsafeBufferPointer(start: scratch.post, count: layout.wordCount))))
+    default: return .failed(condition: code, code: spec.failures[code].code)
+    }
+  }
+
+  /// Runs one action on packed words, writing a successor into `scratch.post`.
+  ///
+  /// Returns ``disabledCode``, ``succeededCode`` or the index of the failure condition.
+  @inline(__always)
+  func run(
+    _ action: Int, pre: UnsafePointer<UInt64>, args: UnsafePointer<UInt64>, scratch: Scratch
+  ) throws -> Int {
+    let a = actions[action]
+    let context = EvalContext(state: pre, args: args, bound: scratch.bound)
+    if let g = a.guardFn, try g(context) == 0 { return Self.disabledCode }
+    let failures = a.failures
+    for i in failures.indices where try failures[i](context) != 0 { return i }
+    scratch.post.update(from: pre, count: scratch.words)
+    for effect in a.effects { try effect(context, scratch.post) }
+    return Self.succeededCode
+  }
+
+  /// The `StepResult` a trace records for an outcome: the success code, or the failure
+  /// condition's name, error and code.
+  ///
+  /// A `.disabled` outcome is no step of any trace; it maps to ``disabledResult``.
+  public func stepResult(action: Int, outcome: StepOutcome) -> StepResult {
+    let spec = model.actions[action]
+    switch outcome {
+    case .disabled: return Self.disabledResult
+    case .succeeded: return .success(code: spec.successCode)
+    case .failed(let condition, let code):
+      let failure = spec.failures[condition]
+      return .failure(condition: failure.name, error: failure.error, code: code)
+    }
+  }
+
+  /// The result ``stepResult(action:outcome:)`` gives for a disabled step; never the result of
+  /// a real step.
+  public static let disabledResult = StepResult.failure(condition: "(disabled)", error: "DISABLED", code: ~0)
+
+  /// Returns every enabled step from a state, in canonical order (actions in model order,
+  /// argument tuples in ``Action/arguments(at:)`` order).
+  ///
+  /// - Throws: ``ExploreError/modelRuntime(location:message:)`` as ``step(_:action:arguments:)``.
+  /// - Complexity: O(``transitionsPerState``) steps.
+  public func successors(of state: State) throws -> [(action: Int, arguments: [Value], outcome: StepOutcome)] {
+    var result: [(action: Int, arguments: [Value], outcome: StepOutcome)] = []
+    for a in actions.indices {
+      for position in 0..<actions[a].argumentCount {
+        let arguments = model.actions[a].arguments(at: position)
+        let outcome = try step(state, action: a, arguments: arguments)
+        if case .disabled = outcome { continue }
+        result.append((a, arguments, outcome))
+      }
+    }
+    return result
+  }
+
+  // MARK: - Properties
+
+  /// Whether a property (an index into `model.properties`) holds in a state.
+  ///
+  /// - Throws: ``ExploreError/modelRuntime(location:message:)`` when the formula reads a map
+  ///   with a key outside its domain.
+  public func holds(_ property: Int, in state: State) throws -> Bool {
+    precondition(state.words.count == layout.wordCount, "state of another model")
+    let scratch = makeScratch()
+    return try state.words.withUnsafeBufferPointer { words in
+      try holds(property, words: words.baseAddress!, scratch: scratch)
+    }
+  }
+
+  @inline(__always)
+  func holds(_ property: Int, words: UnsafePointer<UInt64>, scratch: Scratch) throws -> Bool {
+    try propertyFns[property](EvalContext(state: words, args: scratch.args, bound: scratch.bound)) != 0
+  }
+
+  // MARK: - Traces
+
+  /// Re-executes a sequence of steps from a state (the initial state by default) and returns
+  /// the trace, with each state's logical values and each step's result.
+  ///
+  /// - Throws: ``ExploreError`` when an action name is unknown, an argument is out of its
+  ///   domain, a step is disabled, or the model errs.
+  /// - Complexity: O(steps × step cost).
+  public func trace(
+    of steps: [(action: Int, arguments: [Value])], from start: State? = nil,
+    property: String? = nil, outcome: String = "violated", seed: UInt64? = nil
+  ) throws -> Trace {
+    var state = start ?? initialState()
+    var states = [values(of: state)]
+    var traceSteps: [TraceStep] = []
+    for (index, step) in steps.enumerated() {
+      let result = try self.step(state, action: step.action, arguments: step.arguments)
+      switch result {
+      case .disabled:
+        throw ExploreError.invalidArguments(
+          action: model.actions[step.action].name, message: "disabled at step \(index + 1)")
+      case .failed: break
+      case .succeeded(let next): state = next
+      }
+      traceSteps.append(
+        TraceStep(
+          action: model.actions[step.action].name, arguments: step.arguments,
+          result: stepResult(action: step.action, outcome: result)))
+      states.append(values(of: state))
+    }
+    return Trace(
+      model: model.name, configuration: model.configuration, states: states, steps: traceSteps,
+      property: property, outcome: outcome, seed: seed)
+  }
+}

@@ -1,0 +1,414 @@
+import Spec
+
+// MARK: - Compiled closures
+
+/// What a compiled expression reads: the packed pre-state, the action's arguments, and the
+/// values of bound variables (one slot per quantifier or whole-map update of the model).
+struct EvalContext {
+  let state: UnsafePointer<UInt64>
+  let args: UnsafePointer<UInt64>
+  let bound: UnsafeMutablePointer<UInt64>
+}
+
+/// A compiled expression: booleans are 0 and 1.
+typealias Eval = @Sendable (EvalContext) throws -> Value
+/// A compiled effect: reads the context's pre-state, writes the post-state.
+typealias Exec = @Sendable (EvalContext, UnsafeMutablePointer<UInt64>) throws -> Void
+
+/// A compiled expression and, when it reads nothing, its constant value.
+struct CompiledExpr {
+  let eval: Eval
+  let constant: Value?
+
+  static func constant(_ v: Value) -> CompiledExpr { CompiledExpr(eval: { _ in v }, constant: v) }
+  static func dynamic(_ f: @escaping Eval) -> CompiledExpr { CompiledExpr(eval: f, constant: nil) }
+}
+
+// MARK: - Semantics shared by folding and evaluation
+
+/// The value semantics of the IR's operators, exactly as in SMT-LIB bit-vectors.
+enum Semantics {
+  @inline(__always) static func bool(_ b: Bool) -> Value { b ? 1 : 0 }
+  @inline(__always) static func div(_ a: Value, _ b: Value) -> Value { b == 0 ? ~0 : a / b }
+  @inline(__always) static func mod(_ a: Value, _ b: Value) -> Value { b == 0 ? a : a % b }
+  @inline(__always) static func shl(_ a: Value, _ b: Value) -> Value { b >= 64 ? 0 : a &<< b }
+  @inline(__always) static func shr(_ a: Value, _ b: Value) -> Value { b >= 64 ? 0 : a &>> b }
+
+  static func apply(_ op: BinaryOperator, _ a: Value, _ b: Value) -> Value {
+    switch op {
+    case .eq: return bool(a == b)
+    case .ne: return bool(a != b)
+    case .lt: return bool(a < b)
+    case .le: return bool(a <= b)
+    case .gt: return bool(a > b)
+    case .ge: return bool(a >= b)
+    case .add: return a &+ b
+    case .sub: return a &- b
+    case .mul: return a &* b
+    case .div: return div(a, b)
+    case .mod: return mod(a, b)
+    case .bitAnd: return a & b
+    case .bitOr: return a | b
+    case .bitXor: return a ^ b
+    case .shiftLeft: return shl(a, b)
+    case .shiftRight: return shr(a, b)
+    case .implies: return bool(a == 0 || b != 0)
+    }
+  }
+}
+
+@inline(never)
+func keyError(_ location: String, _ variable: String, _ position: Int, _ domain: Domain, _ value: Value)
+  -> ExploreError
+{
+  .modelRuntime(
+    location: location,
+    message: "key \(position + 1) of \(variable) is \(value), outside its key domain \(domain)")
+}
+
+@inline(never)
+func valueError(_ location: String, _ variable: String, _ domain: Domain, _ value: Value) -> ExploreError {
+  .modelRuntime(
+    location: location,
+    message: "assigns \(value) to \(variable), outside its domain \(domain)")
+}
+
+// MARK: - Compiler
+
+/// Compiles the IR of one model into closures over packed states, once.
+final class ExprCompiler {
+  let model: Model
+  let layout: PackedLayout
+  let keyOrdinals: [[KeyOrdinal]]
+  /// The bound-variable slot of each bound variable id.
+  private(set) var boundSlots: [Int: Int] = [:]
+  /// Where the expressions being compiled live, for runtime error messages.
+  var location = ""
+
+  init(model: Model, layout: PackedLayout) {
+    self.model = model
+    self.layout = layout
+    self.keyOrdinals = model.variables.map { $0.keys.map(KeyOrdinal.init) }
+  }
+
+  var boundCount: Int { boundSlots.count }
+
+  func slot(_ variable: BoundVariable) -> Int {
+    if let s = boundSlots[variable.id] { return s }
+    let s = boundSlots.count
+    boundSlots[variable.id] = s
+    return s
+  }
+
+  func compile(_ expr: Expr) -> Eval { node(expr).eval }
+
+  /// Compiles with constant folding: a subtree that reads no state, parameter or bound
+  /// variable becomes its value.
+  func node(_ expr: Expr) -> CompiledExpr {
+    switch expr {
+    case .literal(let v): return .constant(v)
+    case .boolean(let b): return .constant(b ? 1 : 0)
+    case .parameter(let i): return .dynamic { c in c.args[i] }
+    case .bound(let b):
+      let s = slot(b)
+      return .dynamic { c in c.bound[s] }
+    case .read(let id, let keys): return .dynamic(read(id, keys: keys))
+    case .unary(let op, let a):
+      let x = node(a)
+      let complement: Value = op == .not ? 1 : ~0
+      if let k = x.constant { return .constant(k ^ complement) }
+      let f = x.eval
+      return .dynamic { c in try f(c) ^ complement }
+    case .binary(let op, let a, let b): return binary(op, node(a), node(b))
+    case .and(let xs): return junction(xs.map(node), isAnd: true)
+    case .or(let xs): return junction(xs.map(node), isAnd: false)
+    case .ite(let cond, let a, let b):
+      let (x, y, z) = (node(cond), node(a), node(b))
+      if let k = x.constant { return k != 0 ? y : z }
+      let (fc, fa, fb) = (x.eval, y.eval, z.eval)
+      return .dynamic { c in try fc(c) != 0 ? try fa(c) : try fb(c) }
+    case .quantified(let q, let variable, let body):
+      let s = slot(variable)
+      let elements = variable.domain.elements ?? []
+      let f = node(body).eval
+      switch q {
+      case .forAll:
+        return .dynamic { c in
+          for e in elements {
+            c.bound[s] = e
+            if try f(c) == 0 { return 0 }
+          }
+          return 1
+        }
+      case .exists:
+        return .dynamic { c in
+          for e in elements {
+            c.bound[s] = e
+            if try f(c) != 0 { return 1 }
+          }
+          return 0
+        }
+      }
+    }
+  }
+
+  private func junction(_ parts: [CompiledExpr], isAnd: Bool) -> CompiledExpr {
+    // Short-circuit value: `and` stops at 0, `or` at 1.
+    let stop: Value = isAnd ? 0 : 1
+    var dynamic: [Eval] = []
+    for p in parts {
+      if let k = p.constant {
+        if k == stop {
+          // Later parts are never evaluated; earlier ones still are (they may raise errors).
+          if dynamic.isEmpty { return .constant(stop) }
+          dynamic.append { _ in stop }
+          break
+        }
+        continue  // a neutral constant
+      }
+      dynamic.append(p.eval)
+    }
+    switch dynamic.count {
+    case 0: return .constant(stop ^ 1)
+    case 1: return .dynamic(dynamic[0])
+    case 2:
+      let (a, b) = (dynamic[0], dynamic[1])
+      return isAnd
+        ? .dynamic { c in try a(c) == 0 ? 0 : try b(c) }
+        : .dynamic { c in try a(c) != 0 ? 1 : try b(c) }
+    case 3:
+      let (a, b, d) = (dynamic[0], dynamic[1], dynamic[2])
+      return isAnd
+        ? .dynamic { c in try a(c) == 0 ? 0 : try b(c) == 0 ? 0 : try d(c) }
+        : .dynamic { c in try a(c) != 0 ? 1 : try b(c) != 0 ? 1 : try d(c) }
+    default:
+      let fs = dynamic
+      return .dynamic { c in
+        for f in fs where try f(c) == stop { return stop }
+        return stop ^ 1
+      }
+    }
+  }
+
+  // MARK: Binary operators
+
+  private func binary(_ op: BinaryOperator, _ x: CompiledExpr, _ y: CompiledExpr) -> CompiledExpr {
+    if let a = x.constant, let b = y.constant { return .constant(Semantics.apply(op, a, b)) }
+    let fa = x.eval
+    if op == .implies {
+      if let a = x.constant { return a == 0 ? .constant(1) : y }
+      let fb = y.eval
+      return .dynamic { c in try fa(c) == 0 ? 1 : try fb(c) }
+    }
+    if let k = y.constant, let f = binaryConstant(op, fa, k) { return .dynamic(f) }
+    let fb = y.eval
+    let f: Eval
+    switch op {
+    case .eq: f = { c in try fa(c) == fb(c) ? 1 : 0 }
+    case .ne: f = { c in try fa(c) != fb(c) ? 1 : 0 }
+    case .lt: f = { c in try fa(c) < fb(c) ? 1 : 0 }
+    case .le: f = { c in try fa(c) <= fb(c) ? 1 : 0 }
+    case .gt: f = { c in try fa(c) > fb(c) ? 1 : 0 }
+    case .ge: f = { c in try fa(c) >= fb(c) ? 1 : 0 }
+    case .add: f = { c in try fa(c) &+ fb(c) }
+    case .sub: f = { c in try fa(c) &- fb(c) }
+    case .mul: f = { c in try fa(c) &* fb(c) }
+    case .div: f = { c in Semantics.div(try fa(c), try fb(c)) }
+    case .mod: f = { c in Semantics.mod(try fa(c), try fb(c)) }
+    case .bitAnd: f = { c in try fa(c) & fb(c) }
+    case .bitOr: f = { c in try fa(c) | fb(c) }
+    case .bitXor: f = { c in try fa(c) ^ fb(c) }
+    case .shiftLeft: f = { c in Semantics.shl(try fa(c), try fb(c)) }
+    case .shiftRight: f = { c in Semantics.shr(try fa(c), try fb(c)) }
+    case .implies: preconditionFailure("handled above")
+    }
+    return .dynamic(f)
+  }
+
+  /// Specialisations for a constant right operand, the common shape `x == LITERAL`.
+  private func binaryConstant(_ op: BinaryOperator, _ fa: @escaping Eval, _ k: Value) -> Eval? {
+    switch op {
+    case .eq: return { c in try fa(c) == k ? 1 : 0 }
+    case .ne: return { c in try fa(c) != k ? 1 : 0 }
+    case .lt: return { c in try fa(c) < k ? 1 : 0 }
+    case .le: return { c in try fa(c) <= k ? 1 : 0 }
+    case .gt: return { c in try fa(c) > k ? 1 : 0 }
+    case .ge: return { c in try fa(c) >= k ? 1 : 0 }
+    case .add: return { c in try fa(c) &+ k }
+    case .sub: return { c in try fa(c) &- k }
+    case .bitAnd: return { c in try fa(c) & k }
+    case .bitOr: return { c in try fa(c) | k }
+    case .shiftRight:
+      if k >= 64 { return { c in _ = try fa(c); return 0 } }
+      return { c in try fa(c) &>> k }
+    case .shiftLeft:
+      if k >= 64 { return { c in _ = try fa(c); return 0 } }
+      return { c in try fa(c) &<< k }
+    default: return nil
+    }
+  }
+
+  // MARK: Map and scalar reads
+
+  private func read(_ id: VariableID, keys: [Expr]) -> Eval {
+    let v = id.index
+    let variable = model.variables[v]
+    let base = layout.logical.offsets[v]
+    let mask = layout.masks[v]
+    let codec = layout.codecs[v]
+    let locations = layout.locations
+    if keys.isEmpty {
+      let location = locations[base]
+      let w = Int(location >> 6)
+      let shift = Value(location & 63)
+      if codec.isIdentity { return { c in (c.state[w] &>> shift) & mask } }
+      return { c in codec.decode((c.state[w] &>> shift) & mask) }
+    }
+    let keyFns = keys.map(compile)
+    let ordinals = keyOrdinals[v]
+    let strides = layout.logical.strides[v]
+    let name = variable.name
+    let domains = variable.keys
+    let location = self.location
+    if keyFns.count == 1 {
+      let f = keyFns[0]
+      let ko = ordinals[0]
+      if case .below(let n) = ko, codec.isIdentity {
+        return { c in
+          let k = try f(c)
+          guard k < n else { throw keyError(location, name, 0, domains[0], k) }
+          let at = locations[base &+ Int(truncatingIfNeeded: k)]
+          return (c.state[Int(at >> 6)] &>> Value(at & 63)) & mask
+        }
+      }
+      return { c in
+        let k = try f(c)
+        let o = ko.ordinal(k)
+        guard o >= 0 else { throw keyError(location, name, 0, domains[0], k) }
+        let at = locations[base &+ o]
+        return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
+      }
+    }
+    if keyFns.count == 2 {
+      let (f0, f1) = (keyFns[0], keyFns[1])
+      let (o0, o1) = (ordinals[0], ordinals[1])
+      let s0 = strides[0]
+      return { c in
+        let k0 = try f0(c)
+        let a = o0.ordinal(k0)
+        guard a >= 0 else { throw keyError(location, name, 0, domains[0], k0) }
+        let k1 = try f1(c)
+        let b = o1.ordinal(k1)
+        guard b >= 0 else { throw keyError(location, name, 1, domains[1], k1) }
+        let at = locations[base &+ a &* s0 &+ b]
+        return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
+      }
+    }
+    return { c in
+      var position = base
+      for i in keyFns.indices {
+        let k = try keyFns[i](c)
+        let o = ordinals[i].ordinal(k)
+        guard o >= 0 else { throw keyError(location, name, i, domains[i], k) }
+        position &+= o &* strides[i]
+      }
+      let at = locations[position]
+      return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
+    }
+  }
+
+  // MARK: Effects
+
+  /// Compiles an effect: evaluates everything on the context's pre-state and writes the
+  /// post-state, so the effects of one action apply simultaneously.
+  func effect(_ effect: Effect) -> Exec {
+    switch effect {
+    case .assign(let id, let keys, let value, let when):
+      return assign(id, keys: keys, value: value, when: when)
+    case .assignAll(let id, let keys, let condition, let value):
+      return assignAll(id, keys: keys, condition: condition, value: value)
+    }
+  }
+
+  private func assign(_ id: VariableID, keys: [Expr], value: Expr, when: Expr) -> Exec {
+    let v = id.index
+    let variable = model.variables[v]
+    let base = layout.logical.offsets[v]
+    let mask = layout.masks[v]
+    let codec = layout.codecs[v]
+    let locations = layout.locations
+    let name = variable.name
+    let domain = variable.value
+    let domains = variable.keys
+    let location = self.location
+    let condition = node(when)
+    if condition.constant == 0 { return { _, _ in } }
+    let cond: Eval? = condition.constant == nil ? condition.eval : nil
+    let keyFns = keys.map(compile)
+    let ordinals = keyOrdinals[v]
+    let strides = layout.logical.strides[v]
+    let f = compile(value)
+    if keyFns.isEmpty {
+      let at = locations[base]
+      let w = Int(at >> 6)
+      let shift = Value(at & 63)
+      let clear = ~(mask &<< shift)
+      return { c, post in
+        if let cond, try cond(c) == 0 { return }
+        let x = try f(c)
+        guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
+        post[w] = (post[w] & clear) | (bits &<< shift)
+      }
+    }
+    return { c, post in
+      if let cond, try cond(c) == 0 { return }
+      var position = base
+      for i in keyFns.indices {
+        let k = try keyFns[i](c)
+        let o = ordinals[i].ordinal(k)
+        guard o >= 0 else { throw keyError(location, name, i, domains[i], k) }
+        position &+= o &* strides[i]
+      }
+      let x = try f(c)
+      guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
+      let at = locations[position]
+      let w = Int(at >> 6)
+      let shift = Value(at & 63)
+      post[w] = (post[w] & ~(mask &<< shift)) | (bits &<< shift)
+    }
+  }
+
+  private func assignAll(_ id: VariableID, keys: [BoundVariable], condition: Expr, value: Expr) -> Exec {
+    let v = id.index
+    let variable = model.variables[v]
+    let base = layout.logical.offsets[v]
+    let mask = layout.masks[v]
+    let codec = layout.codecs[v]
+    let locations = layout.locations
+    let name = variable.name
+    let domain = variable.value
+    let location = self.location
+    let slots = keys.map(slot)
+    let elements = variable.keys.map { $0.elements ?? [] }
+    let strides = layout.logical.strides[v]
+    let count = variable.slotCount
+    let condNode = node(condition)
+    if condNode.constant == 0 { return { _, _ in } }
+    let cond: Eval? = condNode.constant == nil ? condNode.eval : nil
+    let f = compile(value)
+    return { c, post in
+      for flat in 0..<count {
+        for i in slots.indices {
+          c.bound[slots[i]] = elements[i][(flat / strides[i]) % elements[i].count]
+        }
+        if let cond, try cond(c) == 0 { continue }
+        let x = try f(c)
+        guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
+        let at = locations[base &+ flat]
+        let w = Int(at >> 6)
+        let shift = Value(at & 63)
+        post[w] = (post[w] & ~(mask &<< shift)) | (bits &<< shift)
+      }
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the Explore module is being written.

@@ -1,1 +1,0 @@
-// Placeholder: the _TestSupport module is being written.
