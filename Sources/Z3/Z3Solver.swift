@@ -139,7 +139,10 @@ public final class Z3Solver: CustomStringConvertible {
     }
   }
 
-  /// Why the last check returned unknown, e.g. `"max. resource limit exceeded"` or `"timeout"`.
+  /// Z3's explanation of the last check's unknown answer (`Z3_solver_get_reason_unknown`).
+  ///
+  /// In libz3 4.8.12 the default solver reports a check stopped by `rlimit` or `timeout` as
+  /// just `"unknown"`, so the reason cannot tell a resource limit from incompleteness.
   public var reasonUnknown: String {
     get throws(Z3Error) { try context.string { Z3_solver_get_reason_unknown($0, raw) } }
   }
