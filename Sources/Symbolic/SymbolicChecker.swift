@@ -271,7 +271,14 @@ public final class SymbolicChecker {
     var failing: [String] = []
     for i in invariant {
       let f = try encoder.compile(model.properties[i].formula, state: post, parameters: [])
-      do { if try !m.boolValue(of: f) { failing.append(model.properties[i].name) } } catch { throw SymbolicError(error) }
+      do {
+        if let holds = try? m.boolValue(of: f) {
+          if !holds { failing.append(model.properties[i].name) }
+        } else if try s.check(assuming: [try context.not(f)]) == .sat {
+          // A quantified conjunct the model cannot evaluate: ask whether it can be false here.
+          failing.append(model.properties[i].name)
+        }
+      } catch { throw SymbolicError(error) }
     }
     let action = model.actions[instance.action]
     var arguments: [String] = []

@@ -1,0 +1,83 @@
+import Spec
+import Z3
+
+/// The symbolic semantics of one step from a concrete state, evaluated by Z3.
+public struct SymbolicStep: Sendable, Equatable {
+  /// Whether the guard holds.
+  public let enabled: Bool
+  /// The position of the first failure condition that holds, if any.
+  public let failedCondition: Int?
+  /// The successor in the logical layout (the pre-state when a failure condition holds).
+  public let post: [Value]
+}
+
+extension SymbolicChecker {
+  /// Evaluates one action from a concrete state through the Z3 encoding.
+  ///
+  /// This is the symbolic engine's answer to "what does this step do", used by the differential
+  /// test against the concrete engine. It needs a bounded configuration.
+  ///
+  /// - Throws: ``SymbolicError`` when the encoding or Z3 fails.
+  public func evaluate(values: [Value], action: Int, arguments: [Value]) throws -> SymbolicStep {
+    guard options.parametricSorts.isEmpty else { throw SymbolicError.unsupported("evaluation needs a bounded configuration") }
+    let layout = model.layout
+    var cells: [[Z3Expr]] = []
+    do {
+      for (v, variable) in model.variables.enumerated() {
+        var row: [Z3Expr] = []
+        for c in 0..<encoder.shapes[v].cellCount {
+          guard let position = layout.position(of: VariableID(v), keys: encoder.cellKeys(v, c)) else {
+            throw SymbolicError.unsupported("cell outside the layout")
+          }
+          let value = values[position]
+          if variable.value == .bool {
+            row.append(try context.bool(value != 0))
+          } else {
+            row.append(try context.bitVector(value, width: encoder.shapes[v].width))
+          }
+        }
+        cells.append(row)
+      }
+      let pre = SymbolicState(cells: cells)
+      let parameters = try zip(model.actions[action].parameters, arguments).map { p, v in
+        p.domain == .bool ? try context.bool(v != 0) : try context.bitVector(v, width: 64)
+      }
+      let step = try encoder.step(action, state: pre, parameters: parameters)
+      let s = try Z3Solver(context: context)
+      guard try s.check() == .sat else { throw SymbolicError.solver("an empty solver is not satisfiable") }
+      let m = try s.model()
+      let enabled = try m.boolValue(of: step.enabled)
+      var failed: Int?
+      for (i, f) in step.failures.enumerated() where try m.boolValue(of: f) {
+        failed = i
+        break
+      }
+      return SymbolicStep(enabled: enabled, failedCondition: failed, post: try stateValues(m, step.post))
+    } catch { throw SymbolicError(error) }
+  }
+
+  /// Evaluates a property in a concrete state through the Z3 encoding.
+  public func evaluate(property: Int, values: [Value]) throws -> Bool {
+    let layout = model.layout
+    var cells: [[Z3Expr]] = []
+    do {
+      for (v, variable) in model.variables.enumerated() {
+        var row: [Z3Expr] = []
+        for c in 0..<encoder.shapes[v].cellCount {
+          guard let position = layout.position(of: VariableID(v), keys: encoder.cellKeys(v, c)) else {
+            throw SymbolicError.unsupported("cell outside the layout")
+          }
+          row.append(
+            variable.value == .bool
+              ? try context.bool(values[position] != 0)
+              : try context.bitVector(values[position], width: encoder.shapes[v].width))
+        }
+        cells.append(row)
+      }
+      let f = try encoder.compile(model.properties[property].formula, state: SymbolicState(cells: cells), parameters: [])
+      let s = try Z3Solver(context: context)
+      _ = try s.check()
+      return try s.model().boolValue(of: f)
+    } catch { throw SymbolicError(error) }
+  }
+}

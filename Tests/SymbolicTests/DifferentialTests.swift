@@ -1,0 +1,77 @@
+import Explore
+import Spec
+import Symbolic
+import Testing
+import _TestSupport
+
+/// Random logical states of a model: every value drawn from its domain.
+func randomValues(_ model: Model, _ chooser: inout SeededChooser) -> [Value] {
+  let layout = model.layout
+  var values = [Value](repeating: 0, count: layout.count)
+  for position in 0..<layout.count {
+    let domain = layout.variables[layout.variable(at: position).index].value
+    if let elements = domain.elements {
+      values[position] = elements[chooser.choose(below: elements.count)]
+    } else if case .word(let bits) = domain {
+      let raw = chooser.next()
+      values[position] = bits >= 64 ? raw : raw & ((Value(1) << Value(bits)) - 1)
+    }
+  }
+  return values
+}
+
+/// Checks that the concrete and the symbolic engine agree on `samples` random (state, action,
+/// arguments) triples: enabledness, the first failing condition, and the successor; and on
+/// every property in every sampled state.
+func expectEnginesAgree(_ model: Model, seed: UInt64, samples: Int) throws {
+  print("differential test of \(model.name) (\(model.configuration)): seed \(seed), \(samples) samples")
+  let compiled = try CompiledModel(model)
+  let checker = try SymbolicChecker(model: model)
+  var chooser = SeededChooser(seed: seed)
+  var compared = 0
+  for _ in 0..<samples {
+    let values = randomValues(model, &chooser)
+    let state = try compiled.state(fromValues: values)
+    for p in model.properties.indices {
+      let concrete: Bool
+      do { concrete = try compiled.holds(p, in: state) } catch { continue }
+      #expect(try checker.evaluate(property: p, values: values) == concrete, "property \(model.properties[p].name), seed \(seed)")
+    }
+    let a = chooser.choose(below: model.actions.count)
+    let action = model.actions[a]
+    let arguments = action.arguments(at: chooser.choose(below: max(action.argumentCount, 1)))
+    let outcome: StepOutcome
+    do {
+      outcome = try compiled.step(state, action: a, arguments: arguments)
+    } catch {
+      continue  // a model runtime error (a key or value outside its domain): no semantics to compare
+    }
+    let symbolic = try checker.evaluate(values: values, action: a, arguments: arguments)
+    let where_ = "\(action.name)\(arguments) from \(values), seed \(seed)"
+    switch outcome {
+    case .disabled:
+      #expect(!symbolic.enabled, "enabled: \(where_)")
+    case .failed(let condition, _):
+      #expect(symbolic.enabled, "enabled: \(where_)")
+      #expect(symbolic.failedCondition == condition, "first failing condition: \(where_)")
+      #expect(symbolic.post == values, "unchanged on failure: \(where_)")
+    case .succeeded(let next):
+      #expect(symbolic.enabled, "enabled: \(where_)")
+      #expect(symbolic.failedCondition == nil, "no failing condition: \(where_)")
+      #expect(symbolic.post == compiled.values(of: next), "successor: \(where_)")
+    }
+    compared += 1
+  }
+  #expect(compared > samples / 2, "too few comparable samples (\(compared) of \(samples))")
+}
+
+@Suite("Differential: concrete and symbolic semantics agree")
+struct DifferentialTests {
+  @Test("toy models", arguments: [
+    ("die-hard", dieHardModel()), ("counters", countersModel(count: 3, maximum: 2)),
+    ("lockstep", lockstepModel()), ("ownership", ownershipModel()), ("ownership-bug", ownershipModel(forgetFlag: true)),
+  ])
+  func toyModels(_ name: String, _ model: Model) throws {
+    try expectEnginesAgree(model, seed: 0xC0FFEE, samples: 200)
+  }
+}

@@ -1,0 +1,171 @@
+import Explore
+import Spec
+import Symbolic
+import Testing
+import _TestSupport
+
+func propertyIndex(_ model: Model, _ name: String) throws -> Int {
+  try #require(model.properties.firstIndex { $0.name == name })
+}
+
+/// Replays a symbolic trace with the concrete engine and checks it matches exactly.
+func expectReplays(_ trace: Trace, _ model: Model, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  let compiled = try CompiledModel(model)
+  let steps = try trace.steps.map { (try #require(model.action(named: $0.action)), $0.arguments) }
+  let replayed = try compiled.trace(of: steps)
+  #expect(replayed.states == trace.states, sourceLocation: sourceLocation)
+  #expect(replayed.steps == trace.steps, sourceLocation: sourceLocation)
+}
+
+@Suite("Bounded model checking")
+struct BMCTests {
+  @Test("finds the shortest Die Hard solution, which the concrete engine replays")
+  func dieHardShortest() throws {
+    let model = dieHardModel()
+    let checker = try SymbolicChecker(model: model)
+    let report = checker.bmc(properties: [try propertyIndex(model, "big-not-4")], depth: 9)
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation, got \(report.outcome)")
+      return
+    }
+    #expect(trace.steps.count == DieHard.shortestViolation)
+    #expect(trace.property == "big-not-4")
+    try expectReplays(trace, model)
+  }
+
+  @Test("reports holds-bounded below the shortest violation")
+  func dieHardBelowDepth() throws {
+    let model = dieHardModel()
+    let report = try SymbolicChecker(model: model).bmc(
+      properties: [try propertyIndex(model, "big-not-4")], depth: DieHard.shortestViolation - 1)
+    #expect(report.outcome == .holdsBounded(depth: DieHard.shortestViolation - 1))
+  }
+
+  @Test("a failing step is part of a trace with its failure condition")
+  func countersTrace() throws {
+    let model = countersModel(count: 2, maximum: 1)
+    let report = try SymbolicChecker(model: model).bmc(properties: [try propertyIndex(model, "not-all-max")], depth: 4)
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation, got \(report.outcome)")
+      return
+    }
+    #expect(trace.steps.count == Counters.shortestViolation(count: 2, maximum: 1))
+    try expectReplays(trace, model)
+  }
+}
+
+@Suite("Induction")
+struct InductionTests {
+  @Test("a non-inductive true property gives a CTI, not a violation")
+  func ctiWithoutLemma() throws {
+    let model = lockstepModel()
+    let report = try SymbolicChecker(model: model).induction(properties: [try propertyIndex(model, "y-not-15")], lemmas: [])
+    guard case .cti(let cti) = report.outcome else {
+      Issue.record("expected a CTI, got \(report.outcome)")
+      return
+    }
+    #expect(cti.action == "inc")
+    #expect(cti.failing == ["y-not-15"])
+    let pre = try #require(cti.pre)
+    #expect(pre[1] == 14)
+  }
+
+  @Test("the same property with its lemmas is proved")
+  func provedWithLemmas() throws {
+    let model = lockstepModel()
+    let lemmas = [try propertyIndex(model, "x-eq-y"), try propertyIndex(model, "x-le-10")]
+    let report = try SymbolicChecker(model: model).induction(properties: [try propertyIndex(model, "y-not-15")], lemmas: lemmas)
+    #expect(report.outcome == .proved)
+    #expect(report.queries >= 2)
+  }
+
+  @Test("a property false initially is a 0-step violation")
+  func falseInitially() throws {
+    let b = ModelBuilder(name: "bad-init", configuration: Configuration(name: "t", bounds: [:]))
+    let x = b.variable("x", .range(0, 3), initial: 1)
+    b.action("noop", actor: "env") { a in a.set(x, to: x.value) }
+    b.invariant("x-zero", x.value.eq(0))
+    let model = b.build()
+    let report = try SymbolicChecker(model: model).induction(properties: [0], lemmas: [])
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation, got \(report.outcome)")
+      return
+    }
+    #expect(trace.steps.isEmpty)
+    #expect(trace.states == [[1]])
+  }
+
+  @Test("a tiny resource limit gives unknown, never proved")
+  func tinyBudget() throws {
+    let model = lockstepModel()
+    let lemmas = [try propertyIndex(model, "x-eq-y"), try propertyIndex(model, "x-le-10")]
+    let checker = try SymbolicChecker(model: model, options: SymbolicOptions(rlimit: 1))
+    let report = checker.induction(properties: [try propertyIndex(model, "y-not-15")], lemmas: lemmas)
+    guard case .unknown(let reason) = report.outcome else {
+      Issue.record("expected unknown, got \(report.outcome)")
+      return
+    }
+    #expect(!reason.isEmpty)
+  }
+
+  @Test("k-induction: proves with lemmas, finds the base-case violation of Die Hard")
+  func kInduction() throws {
+    let lockstep = lockstepModel()
+    let lemmas = [try propertyIndex(lockstep, "x-eq-y"), try propertyIndex(lockstep, "x-le-10")]
+    let proved = try SymbolicChecker(model: lockstep).kInduction(
+      properties: [try propertyIndex(lockstep, "y-not-15")], lemmas: lemmas, k: 3)
+    #expect(proved.outcome == .proved)
+    let dieHard = dieHardModel()
+    let report = try SymbolicChecker(model: dieHard).kInduction(
+      properties: [try propertyIndex(dieHard, "big-not-4")], lemmas: [], k: 8)
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation, got \(report.outcome)")
+      return
+    }
+    #expect(trace.steps.count == DieHard.shortestViolation)
+  }
+}
+
+@Suite("Parametric proofs")
+struct ParametricTests {
+  @Test("a per-granule invariant is proved for any number of granules")
+  func provedParametric() throws {
+    let model = ownershipModel()
+    let checker = try SymbolicChecker(model: model, options: SymbolicOptions(parametricSorts: ["Granule"]))
+    let report = checker.induction(properties: [try propertyIndex(model, "flag-iff-owned")], lemmas: [])
+    #expect(report.outcome == .proved)
+    #expect(report.scope == "parametric (Granule)")
+  }
+
+  @Test("the seeded bug gives a parametric CTI on release")
+  func ctiParametric() throws {
+    let model = ownershipModel(forgetFlag: true)
+    let checker = try SymbolicChecker(model: model, options: SymbolicOptions(parametricSorts: ["Granule"]))
+    let report = checker.induction(properties: [try propertyIndex(model, "flag-iff-owned")], lemmas: [])
+    guard case .cti(let cti) = report.outcome else {
+      Issue.record("expected a CTI, got \(report.outcome)")
+      return
+    }
+    #expect(cti.action == "release")
+    #expect(cti.pre == nil)
+  }
+
+  @Test("arithmetic on a parametric sort is refused as unknown, never proved")
+  func arithmeticRefused() throws {
+    let model = countersModel(count: 3, maximum: 2)
+    let b = ModelBuilder(name: "arith", configuration: Configuration(name: "t", bounds: [:]))
+    let slot = Domain.index(IndexSort("Slot", count: 4))
+    let v = b.variable("v", slot, initial: 0)
+    b.action("next", actor: "env") { a in a.set(v, to: (v.value + 1) % 4) }
+    b.invariant("any", v.value.le(3))
+    let arith = b.build()
+    _ = model
+    let report = try SymbolicChecker(model: arith, options: SymbolicOptions(parametricSorts: ["Slot"]))
+      .induction(properties: [0], lemmas: [])
+    guard case .unknown(let reason) = report.outcome else {
+      Issue.record("expected unknown, got \(report.outcome)")
+      return
+    }
+    #expect(reason.contains("parametric"))
+  }
+}

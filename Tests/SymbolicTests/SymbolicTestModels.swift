@@ -1,0 +1,51 @@
+import Spec
+
+/// `x` and `y` count up together to 10; `y-not-15` needs the lemma `x-eq-y` to be inductive.
+func lockstepModel() -> Model {
+  let b = ModelBuilder(name: "lockstep", configuration: Configuration(name: "test", bounds: [:]))
+  let x = b.variable("x", .range(0, 15), initial: 0)
+  let y = b.variable("y", .range(0, 15), initial: 0)
+  b.action("inc", actor: "env") { a in
+    a.fail("x_limit", error: "LIMIT", code: 1, when: x.value.ge(10))
+    a.set(x, to: x.value + 1)
+    a.set(y, to: .ite(y.value.eq(15), then: 15, else: y.value + 1))
+  }
+  b.invariant("y-not-15", y.value.ne(15))
+  b.lemma("x-eq-y", x.value.eq(y.value))
+  b.lemma("x-le-10", x.value.le(10))
+  return b.build()
+}
+
+/// Granules claimed and released by owners: `flag[g]` mirrors `owner[g] == 1`. With
+/// `forgetFlag`, `release` leaves the flag set (a seeded bug).
+func ownershipModel(granules: Int = 3, forgetFlag: Bool = false) -> Model {
+  let granule = Domain.index(IndexSort("Granule", count: granules))
+  let b = ModelBuilder(
+    name: "ownership", configuration: Configuration(name: "g\(granules)", bounds: ["granules": granules]))
+  let owner = b.map("owner", keys: [granule], .range(0, 2)) { _ in 0 }
+  let flag = b.map("flag", keys: [granule], .bool) { _ in false }
+  let last = b.variable("last", granule, initial: 0)
+  b.action("claim", actor: "env", parameters: [Parameter("g", granule)]) { a in
+    let g = a.arg("g")
+    a.fail("not_free", error: "BUSY", code: 1, when: owner[g].ne(0))
+    a.set(owner, [g], to: 1)
+    a.set(flag, [g], to: true)
+    a.set(last, to: g)
+  }
+  b.action("release", actor: "env", parameters: [Parameter("g", granule)]) { a in
+    let g = a.arg("g")
+    a.fail("not_owned", error: "STATE", code: 2, when: owner[g].ne(1))
+    a.set(owner, [g], to: 0)
+    if !forgetFlag { a.set(flag, [g], to: false) }
+  }
+  b.action("park", actor: "env") { a in
+    a.requires(owner[last.value].eq(1))
+    a.set(owner, [last.value], to: 2)
+    a.set(flag, [last.value], to: false)
+  }
+  b.action("unparkAll", actor: "env") { a in
+    a.setAll(owner, where: { owner.at($0).eq(2) }) { _ in 0 }
+  }
+  b.invariant("flag-iff-owned", .forAll(granule) { g in flag[g].eq(owner[g].eq(1)) })
+  return b.build()
+}
