@@ -268,7 +268,7 @@ public final class CompiledModel: Sendable {
   /// Distinct states collide with probability about 2^-64 per pair; exhaustive search keeps
   /// only fingerprints, as TLC does.
   public func fingerprint(_ state: State) -> UInt64 {
-    state.words.withUnsafeBufferPointer { Explore.fingerprint($0.baseAddress!, count: $0.count) }
+    state.words.withUnsafeBufferPointer { packedFingerprint($0.baseAddress!, count: $0.count) }
   }
 
   // MARK: - Steps

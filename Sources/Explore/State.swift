@@ -20,7 +20,7 @@ public struct State: Hashable, Sendable {
 ///
 /// Never returns 0, which the visited store reserves for empty slots.
 @inline(__always)
-func fingerprint(_ words: UnsafePointer<UInt64>, count: Int) -> UInt64 {
+func packedFingerprint(_ words: UnsafePointer<UInt64>, count: Int) -> UInt64 {
   let p1: UInt64 = 0x9E37_79B1_85EB_CA87
   let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
   let p3: UInt64 = 0x1656_67B1_9E37_79F9

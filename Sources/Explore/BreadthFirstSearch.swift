@@ -1,0 +1,404 @@
+import Dispatch
+import Spec
+import Synchronization
+
+/// Something found while processing a frontier state: a violated property or a model error.
+enum FrontierEvent {
+  case violation(property: Int)
+  case error(String)
+}
+
+/// The successors one chunk of the frontier produced that were not yet visited, in frontier
+/// order, and the first event in the chunk.
+final class ChunkResult: @unchecked Sendable {
+  var fingerprints: [UInt64] = []
+  var parents: [UInt32] = []
+  var steps: [UInt32] = []
+  var words: [UInt64] = []
+  var event: (index: Int, kind: FrontierEvent)?
+
+  func reset() {
+    fingerprints.removeAll(keepingCapacity: true)
+    parents.removeAll(keepingCapacity: true)
+    steps.removeAll(keepingCapacity: true)
+    words.removeAll(keepingCapacity: true)
+    event = nil
+  }
+}
+
+/// What one worker thread owns: its step buffers, coverage counters and chunk-local set.
+final class WorkerState: @unchecked Sendable {
+  let scratch: Scratch
+  var coverage: CoverageCounter
+  let local = LocalFingerprintSet()
+
+  init(compiled: CompiledModel) {
+    scratch = compiled.makeScratch()
+    coverage = CoverageCounter(model: compiled.model)
+  }
+}
+
+/// All argument tuples of all actions in one buffer, so the hot loop indexes a pointer.
+final class ArgumentPool: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<UInt64>
+  /// Offset of each action's tuples, or -1 when they are decoded on demand.
+  let offsets: [Int]
+
+  init(compiled: CompiledModel) {
+    var offsets: [Int] = []
+    var total = 0
+    for action in compiled.actions {
+      if action.argumentTuples.isEmpty {
+        offsets.append(-1)
+      } else {
+        offsets.append(total)
+        total += action.argumentTuples.count
+      }
+    }
+    pointer = .allocate(capacity: max(total, 1))
+    pointer.initialize(repeating: 0, count: max(total, 1))
+    for (a, action) in compiled.actions.enumerated() where offsets[a] >= 0 {
+      for (i, v) in action.argumentTuples.enumerated() { pointer[offsets[a] + i] = v }
+    }
+    self.offsets = offsets
+  }
+
+  deinit { pointer.deallocate() }
+}
+
+/// Level-synchronous parallel breadth-first search with a fingerprint store and parent links.
+///
+/// Each level's frontier is processed in segments; a segment is split into chunks that workers
+/// claim in order. A worker checks each state's properties, then runs every (action, argument
+/// tuple) and keeps the successors not yet visited. One thread then merges the chunks in
+/// frontier order, so the visited store, the next frontier and every parent link are exactly
+/// those of a sequential BFS, whatever the number of workers.
+final class BreadthFirstSearch: @unchecked Sendable {
+  let compiled: CompiledModel
+  let options: ExploreOptions
+  let properties: [Int]
+  let workers: Int
+  let words: Int
+  let visited = VisitedStore()
+  let pool: ArgumentPool
+  let workerStates: [WorkerState]
+  var chunks: [ChunkResult] = []
+  let chunkSize = 256
+  let chunksPerSegment: Int
+  let clock = ContinuousClock()
+  let start: ContinuousClock.Instant
+  let deadline: ContinuousClock.Instant?
+
+  private let bestEvent = Atomic<Int>(Int.max)
+  private let nextChunk = Atomic<Int>(0)
+  private let abortFlag = Atomic<Bool>(false)
+
+  init(compiled: CompiledModel, options: ExploreOptions, properties: [Int]) {
+    self.compiled = compiled
+    self.options = options
+    self.properties = properties
+    self.workers = max(1, options.workers)
+    self.words = compiled.wordsPerState
+    self.pool = ArgumentPool(compiled: compiled)
+    self.workerStates = (0..<max(1, options.workers)).map { _ in WorkerState(compiled: compiled) }
+    self.chunksPerSegment = max(16, 8 * max(1, options.workers))
+    let start = ContinuousClock.now
+    self.start = start
+    self.deadline = options.timeLimit.map { start + .milliseconds(Int64(($0 * 1000).rounded())) }
+  }
+
+  var elapsed: Double {
+    let d = clock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }
+
+  // MARK: - Run
+
+  func run() -> ExploreReport {
+    var report = ExploreReport(
+      outcome: .noViolation, mode: .bfs, distinctStates: 0, transitions: 0, maxDepthReached: 0,
+      complete: false, stoppedBy: nil, elapsed: 0,
+      coverage: CoverageCounter(model: compiled.model).coverage(of: compiled.model),
+      seed: options.seed, bytesPerState: 0, packedStateBytes: words * 8, workers: workers,
+      walksCompleted: 0, violatingWalk: nil, errorTrace: nil)
+    search(&report)
+    var total = CoverageCounter(model: compiled.model)
+    for w in workerStates { total.add(w.coverage) }
+    report.coverage = total.coverage(of: compiled.model)
+    report.transitions = total.transitions
+    report.distinctStates = visited.count
+    report.bytesPerState = visited.count > 0 ? visited.allocatedBytes / visited.count : 0
+    report.elapsed = elapsed
+    visited._checkInvariants()
+    return report
+  }
+
+  /// The level loop; fills in the outcome, depth, completeness and stop reason.
+  private func search(_ report: inout ExploreReport) {
+    var frontier = compiled.initialWords
+    var frontierEntries: [UInt32] = [
+      visited.insert(
+        frontier.withUnsafeBufferPointer { packedFingerprint($0.baseAddress!, count: words) },
+        parent: VisitedStore.noParent, step: UInt32.max)!
+    ]
+    var depth = 0
+    var lastProgress = 0.0
+    let maxStates = min(options.maxStates ?? VisitedStore.maxEntries, VisitedStore.maxEntries)
+    if visited.count >= maxStates { report.stoppedBy = .maxStates }
+
+    level: while true {
+      report.maxDepthReached = depth
+      let expand = (options.maxDepth.map { depth < $0 } ?? true) && report.stoppedBy == nil
+      var next: [UInt64] = []
+      var nextEntries: [UInt32] = []
+      let count = frontierEntries.count
+      var position = 0
+      while position < count {
+        let upper = min(count, position + chunkSize * chunksPerSegment)
+        let event = frontier.withUnsafeBufferPointer { states in
+          frontierEntries.withUnsafeBufferPointer { entries in
+            processSegment(states.baseAddress!, entries.baseAddress!, position..<upper, expand: expand)
+          }
+        }
+        if let event {
+          finish(&report, event: event, entries: frontierEntries)
+          return
+        }
+        if abortFlag.load(ordering: .relaxed) {
+          report.stoppedBy = options.stop?.isStopped == true ? .interrupted : .timeLimit
+          return
+        }
+        // Merge in frontier order.
+        var limitHit = false
+        merge: for c in 0..<min(chunks.count, (upper - position + chunkSize - 1) / chunkSize) {
+          let chunk = chunks[c]
+          for j in chunk.fingerprints.indices {
+            if visited.count >= maxStates {
+              limitHit = true
+              break merge
+            }
+            if let entry = visited.insert(chunk.fingerprints[j], parent: chunk.parents[j], step: chunk.steps[j]) {
+              next.append(contentsOf: chunk.words[(j * words)..<((j + 1) * words)])
+              nextEntries.append(entry)
+            }
+          }
+        }
+        position = upper
+        if let progress = options.progress, elapsed - lastProgress >= options.progressInterval {
+          lastProgress = elapsed
+          progress(
+            ProgressSnapshot(
+              elapsed: lastProgress, distinctStates: visited.count,
+              statesPerSecond: lastProgress > 0 ? Double(visited.count) / lastProgress : 0, depth: depth,
+              queueSize: (count - position) + nextEntries.count, transitions: currentTransitions(),
+              walksCompleted: 0))
+        }
+        if limitHit {
+          report.stoppedBy = .maxStates
+          // Every known state is checked before returning: the rest of this level, then the next.
+          if let found = checkOnly(frontier, frontierEntries, from: position) {
+            finish(&report, event: found.event, entries: frontierEntries)
+            return
+          }
+          if !nextEntries.isEmpty {
+            report.maxDepthReached = depth + 1
+            if let found = checkOnly(next, nextEntries, from: 0) {
+              finish(&report, event: found.event, entries: nextEntries)
+              return
+            }
+          }
+          return
+        }
+      }
+      if !expand {
+        if report.stoppedBy == nil { report.stoppedBy = .maxDepth }
+        return
+      }
+      if nextEntries.isEmpty {
+        report.complete = true
+        return
+      }
+      frontier = next
+      frontierEntries = nextEntries
+      depth += 1
+    }
+  }
+
+  private func currentTransitions() -> Int {
+    workerStates.reduce(0) { $0 + $1.coverage.transitions }
+  }
+
+  /// Checks the properties of `states[from...]` without expanding them.
+  private func checkOnly(_ states: [UInt64], _ entries: [UInt32], from: Int) -> (event: (index: Int, kind: FrontierEvent), Void)? {
+    var position = from
+    while position < entries.count {
+      let upper = min(entries.count, position + chunkSize * chunksPerSegment)
+      let event = states.withUnsafeBufferPointer { s in
+        entries.withUnsafeBufferPointer { e in
+          processSegment(s.baseAddress!, e.baseAddress!, position..<upper, expand: false)
+        }
+      }
+      if let event { return (event, ()) }
+      if abortFlag.load(ordering: .relaxed) { return nil }
+      position = upper
+    }
+    return nil
+  }
+
+  /// Turns the first event of a level into the report's outcome, with a shortest trace.
+  private func finish(_ report: inout ExploreReport, event: (index: Int, kind: FrontierEvent), entries: [UInt32]) {
+    let entry = entries[event.index]
+    do {
+      switch event.kind {
+      case .violation(let property):
+        let name = compiled.model.properties[property].name
+        let trace = try trace(to: entry, property: name, outcome: "violated")
+        let last = try compiled.state(fromValues: trace.states[trace.states.count - 1])
+        guard try !compiled.holds(property, in: last) else {
+          report.outcome = .modelError(
+            "internal: the trace to the violation of \(name) does not reproduce it (a 64-bit fingerprint collision)")
+          return
+        }
+        report.outcome = .violation(property: property, trace: trace)
+      case .error(let message):
+        report.outcome = .modelError(message)
+        report.errorTrace = try trace(to: entry, property: nil, outcome: "error")
+      }
+    } catch {
+      report.outcome = .modelError("internal: re-executing the path to a state failed: \(error)")
+    }
+  }
+
+  /// Re-executes the recorded steps from the initial state to an entry.
+  func trace(to entry: UInt32, property: String?, outcome: String) throws -> Trace {
+    let path = visited.path(to: entry)
+    var steps: [(action: Int, arguments: [Value])] = []
+    for e in path.dropFirst() {
+      let t = Int(visited.steps[Int(e)])
+      let a = compiled.action(ofTransition: t)
+      steps.append((a, compiled.arguments(action: a, position: t - compiled.transitionBase[a])))
+    }
+    return try compiled.trace(of: steps, property: property, outcome: outcome)
+  }
+
+  // MARK: - Segments
+
+  private func shouldAbort() -> Bool {
+    if abortFlag.load(ordering: .relaxed) { return true }
+    if options.stop?.isStopped == true || deadline.map({ clock.now >= $0 }) == true {
+      abortFlag.store(true, ordering: .relaxed)
+      return true
+    }
+    return false
+  }
+
+  /// Processes frontier states `range` on all workers; returns the first event by frontier
+  /// position, if any. Successors are left in `chunks`, in order.
+  private func processSegment(
+    _ states: UnsafePointer<UInt64>, _ entries: UnsafePointer<UInt32>, _ range: Range<Int>, expand: Bool
+  ) -> (index: Int, kind: FrontierEvent)? {
+    let chunkCount = (range.count + chunkSize - 1) / chunkSize
+    while chunks.count < chunkCount { chunks.append(ChunkResult()) }
+    for c in 0..<chunkCount { chunks[c].reset() }
+    bestEvent.store(Int.max, ordering: .relaxed)
+    nextChunk.store(0, ordering: .relaxed)
+    let states = UnsafeSendable(states)
+    let entries = UnsafeSendable(entries)
+    let work: @Sendable (Int) -> Void = { w in
+      let worker = self.workerStates[w]
+      while true {
+        let c = self.nextChunk.add(1, ordering: .relaxed).oldValue
+        if c >= chunkCount || self.shouldAbort() { return }
+        let lower = range.lowerBound + c * self.chunkSize
+        let upper = min(range.upperBound, lower + self.chunkSize)
+        if lower > self.bestEvent.load(ordering: .relaxed) { continue }
+        self.processChunk(
+          self.chunks[c], worker, states.value, entries.value, lower..<upper, expand: expand)
+      }
+    }
+    if workers == 1 || chunkCount == 1 {
+      work(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: min(workers, chunkCount), execute: work)
+    }
+    var first: (index: Int, kind: FrontierEvent)?
+    for c in 0..<chunkCount {
+      if let e = chunks[c].event, first == nil || e.index < first!.index { first = e }
+    }
+    return first
+  }
+
+  private func recordEvent(_ chunk: ChunkResult, _ index: Int, _ kind: FrontierEvent) {
+    chunk.event = (index, kind)
+    var current = bestEvent.load(ordering: .relaxed)
+    while index < current {
+      let (exchanged, original) = bestEvent.compareExchange(
+        expected: current, desired: index, ordering: .relaxed)
+      if exchanged { break }
+      current = original
+    }
+  }
+
+  private func processChunk(
+    _ chunk: ChunkResult, _ worker: WorkerState, _ states: UnsafePointer<UInt64>,
+    _ entries: UnsafePointer<UInt32>, _ range: Range<Int>, expand: Bool
+  ) {
+    let scratch = worker.scratch
+    let words = self.words
+    let actions = compiled.actions
+    let transitionBase = compiled.transitionBase
+    let pool = self.pool.pointer
+    let offsets = self.pool.offsets
+    worker.local.removeAll()
+    for s in range {
+      if s > bestEvent.load(ordering: .relaxed) { return }
+      let pre = states + s * words
+      do {
+        for p in properties where try !compiled.holds(p, words: pre, scratch: scratch) {
+          recordEvent(chunk, s, .violation(property: p))
+          return
+        }
+      } catch {
+        recordEvent(chunk, s, .error(String(describing: error)))
+        return
+      }
+      if !expand { continue }
+      let parent = entries[s]
+      do {
+        for a in actions.indices {
+          let action = actions[a]
+          let arity = action.arity
+          let offset = offsets[a]
+          let base = transitionBase[a]
+          for t in 0..<action.argumentCount {
+            let args: UnsafePointer<UInt64>
+            if offset >= 0 {
+              args = UnsafePointer(pool + (offset + t * arity))
+            } else {
+              action.decodeArguments(t, into: scratch.args)
+              args = UnsafePointer(scratch.args)
+            }
+            let code = try compiled.run(a, pre: pre, args: args, scratch: scratch)
+            worker.coverage.record(action: a, code: code)
+            guard code == CompiledModel.succeededCode else { continue }
+            let fp = packedFingerprint(scratch.post, count: words)
+            if visited.contains(fp) || !worker.local.insert(fp) { continue }
+            chunk.fingerprints.append(fp)
+            chunk.parents.append(parent)
+            chunk.steps.append(UInt32(truncatingIfNeeded: base + t))
+            chunk.words.append(contentsOf: UnsafeBufferPointer(start: scratch.post, count: words))
+          }
+        }
+      } catch {
+        recordEvent(chunk, s, .error(String(describing: error)))
+        return
+      }
+    }
+  }
+}
+
+/// A pointer handed to worker threads that only read (or write disjoint parts of) it.
+struct UnsafeSendable<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,169 @@
+import Spec
+
+/// Which actions, failure conditions and status codes an exploration exercised.
+public struct Coverage: Hashable, Sendable {
+  /// One failure condition of an action and how often it was the first to hold.
+  public struct Failure: Hashable, Sendable {
+    public let name: String
+    public let error: String
+    public let code: Value
+    public var fired: Int
+  }
+
+  /// One action: how often it was tried, enabled, and succeeded, and each failure condition.
+  public struct Action: Hashable, Sendable {
+    public let name: String
+    /// (state, arguments) pairs on which the guard was evaluated.
+    public var tried: Int
+    /// Pairs on which the guard held (the step was taken: success or failure).
+    public var enabled: Int
+    /// Steps on which no failure condition held.
+    public var succeeded: Int
+    public let successCode: Value
+    public var failures: [Failure]
+  }
+
+  public var actions: [Action]
+
+  /// How often each status code was returned, successes and failures together.
+  public var statusCodes: [Value: Int] {
+    var result: [Value: Int] = [:]
+    for action in actions {
+      if action.succeeded > 0 { result[action.successCode, default: 0] += action.succeeded }
+      for failure in action.failures where failure.fired > 0 {
+        result[failure.code, default: 0] += failure.fired
+      }
+    }
+    return result
+  }
+
+  /// Actions whose guard never held.
+  public var neverEnabled: [String] { actions.filter { $0.enabled == 0 }.map(\.name) }
+
+  /// `action.condition` for every failure condition that never fired.
+  public var unfiredFailures: [String] {
+    actions.flatMap { a in a.failures.filter { $0.fired == 0 }.map { "\(a.name).\($0.name)" } }
+  }
+}
+
+/// Coverage counters of one worker, flat so counting never allocates.
+struct CoverageCounter {
+  var tried: [Int]
+  var enabled: [Int]
+  var succeeded: [Int]
+  var fired: [Int]
+  let failureBase: [Int]
+
+  init(model: Model) {
+    let n = model.actions.count
+    tried = [Int](repeating: 0, count: n)
+    enabled = tried
+    succeeded = tried
+    var base: [Int] = []
+    var total = 0
+    for action in model.actions {
+      base.append(total)
+      total += action.failures.count
+    }
+    failureBase = base
+    fired = [Int](repeating: 0, count: total)
+  }
+
+  @inline(__always)
+  mutating func record(action: Int, code: Int) {
+    tried[action] &+= 1
+    if code == CompiledModel.disabledCode { return }
+    enabled[action] &+= 1
+    if code == CompiledModel.succeededCode {
+      succeeded[action] &+= 1
+    } else {
+      fired[failureBase[action] &+ code] &+= 1
+    }
+  }
+
+  mutating func add(_ other: CoverageCounter) {
+    for i in tried.indices {
+      tried[i] += other.tried[i]
+      enabled[i] += other.enabled[i]
+      succeeded[i] += other.succeeded[i]
+    }
+    for i in fired.indices { fired[i] += other.fired[i] }
+  }
+
+  var transitions: Int { enabled.reduce(0, +) }
+
+  func coverage(of model: Model) -> Coverage {
+    Coverage(
+      actions: model.actions.enumerated().map { a, action in
+        Coverage.Action(
+          name: action.name, tried: tried[a], enabled: enabled[a], succeeded: succeeded[a],
+          successCode: action.successCode,
+          failures: action.failures.enumerated().map { i, f in
+            Coverage.Failure(name: f.name, error: f.error, code: f.code, fired: fired[failureBase[a] + i])
+          })
+      })
+  }
+}
+
+/// The result of an exploration: the outcome, what was explored, and why it stopped.
+public struct ExploreReport: Hashable, Sendable {
+  /// What the exploration found.
+  public enum Outcome: Hashable, Sendable {
+    /// No checked property was violated in the explored states (a proof only when `complete`).
+    case noViolation
+    /// A property (an index into `model.properties`) fails in the last state of the trace. In
+    /// BFS the trace is a shortest one.
+    case violation(property: Int, trace: Trace)
+    /// The model did something undefined (``ExploreError``); the message names where.
+    case modelError(String)
+  }
+
+  /// Why an exploration stopped before finishing its job.
+  public enum StopReason: String, Hashable, Sendable {
+    case maxDepth, maxStates, timeLimit, interrupted
+  }
+
+  public var outcome: Outcome
+  public var mode: ExploreOptions.Mode
+  /// Distinct states found (by fingerprint), including the initial state.
+  public var distinctStates: Int
+  /// Enabled steps executed (successes and failures; revisits included).
+  public var transitions: Int
+  /// BFS: the deepest level reached. Random: the longest walk.
+  public var maxDepthReached: Int
+  /// Whether BFS exhausted the reachable states without hitting a limit: only then does
+  /// `noViolation` mean the properties hold in every reachable state.
+  public var complete: Bool
+  /// The limit or interrupt that stopped the run, or `nil` when it finished its job (space
+  /// exhausted, violation found, all walks done).
+  public var stoppedBy: StopReason?
+  /// Wall-clock seconds.
+  public var elapsed: Double
+  public var coverage: Coverage
+  /// The run's seed.
+  public var seed: UInt64
+  /// Bytes the visited store holds per distinct state (fingerprint table at its real capacity,
+  /// plus parent links in BFS), measured from the allocated sizes.
+  public var bytesPerState: Int
+  /// Bytes of one packed state (states in the BFS frontier take this each).
+  public var packedStateBytes: Int
+  /// Worker threads used.
+  public var workers: Int
+  /// Random: walks completed.
+  public var walksCompleted: Int
+  /// Random: the index of the walk that found the violation; a single
+  /// ``randomWalk(_:chooser:length:swarm:properties:)`` with
+  /// `SeededChooser(seed: seed, stream: UInt64(walk))` repeats it.
+  public var violatingWalk: Int?
+  /// When the outcome is `modelError`, the trace to the state in which the error occurred.
+  public var errorTrace: Trace?
+
+  /// Distinct states per second.
+  public var statesPerSecond: Double { elapsed > 0 ? Double(distinctStates) / elapsed : 0 }
+
+  /// The violating trace, if any.
+  public var trace: Trace? {
+    if case .violation(_, let trace) = outcome { return trace }
+    return nil
+  }
+}

@@ -1,0 +1,185 @@
+/// The visited store of exhaustive search: a fingerprint set with parent links.
+///
+/// An open-addressing table (linear probing, power-of-two capacity, at most 3/4 full) maps each
+/// fingerprint to an entry number; entries are numbered in insertion order (BFS order) and keep
+/// the parent's entry number and the step (global transition index) that reached them, so a
+/// shortest path is read back by following parents. Per state this costs 12 bytes per table
+/// slot plus 8 bytes of links.
+///
+/// Not thread-safe for writes: BFS reads it from all workers while a level segment expands and
+/// writes it from one thread while merging.
+final class VisitedStore: @unchecked Sendable {
+  private(set) var capacity: Int
+  private var mask: Int
+  private var keys: UnsafeMutablePointer<UInt64>
+  private var slots: UnsafeMutablePointer<UInt32>
+  /// The parent entry of each entry (`noParent` for the root).
+  private(set) var parents: [UInt32] = []
+  /// The global transition index of the step into each entry.
+  private(set) var steps: [UInt32] = []
+
+  static let noParent = UInt32.max
+  /// The most entries the store can number.
+  static let maxEntries = Int(UInt32.max) - 1
+
+  var count: Int { parents.count }
+
+  init(capacity requested: Int = 1 << 14) {
+    var c = 16
+    while c < requested { c <<= 1 }
+    capacity = c
+    mask = c - 1
+    keys = .allocate(capacity: c)
+    keys.initialize(repeating: 0, count: c)
+    slots = .allocate(capacity: c)
+    slots.initialize(repeating: 0, count: c)
+  }
+
+  deinit {
+    keys.deallocate()
+    slots.deallocate()
+  }
+
+  /// Bytes allocated for the table and the links.
+  var allocatedBytes: Int {
+    capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<UInt32>.stride)
+      + (parents.capacity + steps.capacity) * MemoryLayout<UInt32>.stride
+  }
+
+  /// Whether a fingerprint is in the store.
+  @inline(__always)
+  func contains(_ fingerprint: UInt64) -> Bool {
+    var i = Int(truncatingIfNeeded: fingerprint) & mask
+    while true {
+      let k = keys[i]
+      if k == fingerprint { return true }
+      if k == 0 { return false }
+      i = (i &+ 1) & mask
+    }
+  }
+
+  /// The entry number of a fingerprint, or `nil`.
+  func entry(of fingerprint: UInt64) -> UInt32? {
+    var i = Int(truncatingIfNeeded: fingerprint) & mask
+    while true {
+      let k = keys[i]
+      if k == fingerprint { return slots[i] }
+      if k == 0 { return nil }
+      i = (i &+ 1) & mask
+    }
+  }
+
+  /// Inserts a fingerprint; returns its new entry number, or `nil` when it was already there.
+  @inline(__always)
+  func insert(_ fingerprint: UInt64, parent: UInt32, step: UInt32) -> UInt32? {
+    if (count + 1) * 4 > capacity * 3 { grow() }
+    var i = Int(truncatingIfNeeded: fingerprint) & mask
+    while true {
+      let k = keys[i]
+      if k == fingerprint { return nil }
+      if k == 0 { break }
+      i = (i &+ 1) & mask
+    }
+    let entry = UInt32(count)
+    keys[i] = fingerprint
+    slots[i] = entry
+    parents.append(parent)
+    steps.append(step)
+    return entry
+  }
+
+  private func grow() {
+    let oldKeys = keys
+    let oldSlots = slots
+    let oldCapacity = capacity
+    capacity <<= 1
+    mask = capacity - 1
+    keys = .allocate(capacity: capacity)
+    keys.initialize(repeating: 0, count: capacity)
+    slots = .allocate(capacity: capacity)
+    slots.initialize(repeating: 0, count: capacity)
+    for j in 0..<oldCapacity where oldKeys[j] != 0 {
+      var i = Int(truncatingIfNeeded: oldKeys[j]) & mask
+      while keys[i] != 0 { i = (i &+ 1) & mask }
+      keys[i] = oldKeys[j]
+      slots[i] = oldSlots[j]
+    }
+    oldKeys.deallocate()
+    oldSlots.deallocate()
+  }
+
+  /// The entries from the root to `entry`, root first.
+  func path(to entry: UInt32) -> [UInt32] {
+    var result: [UInt32] = []
+    var e = entry
+    while e != Self.noParent {
+      result.append(e)
+      e = parents[Int(e)]
+    }
+    return result.reversed()
+  }
+
+  #if EXPLORE_INTERNAL_CHECKS
+    /// Checks the table: every entry is found once, every parent precedes its child.
+    /// Real work only when built with `-Xswiftc -DEXPLORE_INTERNAL_CHECKS`.
+    func _checkInvariants() {
+      var seen = [Bool](repeating: false, count: count)
+      var filled = 0
+      for i in 0..<capacity where keys[i] != 0 {
+        filled += 1
+        let e = Int(slots[i])
+        precondition(e < count && !seen[e], "entry \(e) twice in the visited table")
+        seen[e] = true
+        precondition(entry(of: keys[i]) == slots[i], "fingerprint not reachable by probing")
+      }
+      precondition(filled == count, "table holds \(filled) fingerprints for \(count) entries")
+      for (e, p) in parents.enumerated() where p != Self.noParent {
+        precondition(Int(p) < e, "parent \(p) of entry \(e) is not older")
+      }
+    }
+  #else
+    @inline(__always) func _checkInvariants() {}
+  #endif
+}
+
+/// A small fingerprint set one worker clears after each chunk, in time proportional to what it
+/// inserted.
+final class LocalFingerprintSet {
+  private var keys: [UInt64]
+  private var mask: Int
+  private var used: [Int] = []
+
+  init() {
+    keys = [UInt64](repeating: 0, count: 1 << 12)
+    mask = keys.count - 1
+  }
+
+  /// Inserts a fingerprint; returns whether it was new.
+  @inline(__always)
+  func insert(_ fingerprint: UInt64) -> Bool {
+    if used.count * 2 >= keys.count { grow() }
+    var i = Int(truncatingIfNeeded: fingerprint) & mask
+    while true {
+      let k = keys[i]
+      if k == fingerprint { return false }
+      if k == 0 { break }
+      i = (i &+ 1) & mask
+    }
+    keys[i] = fingerprint
+    used.append(i)
+    return true
+  }
+
+  func removeAll() {
+    for i in used { keys[i] = 0 }
+    used.removeAll(keepingCapacity: true)
+  }
+
+  private func grow() {
+    let old = used.map { keys[$0] }
+    keys = [UInt64](repeating: 0, count: keys.count * 2)
+    mask = keys.count - 1
+    used.removeAll(keepingCapacity: true)
+    for k in old { _ = insert(k) }
+  }
+}

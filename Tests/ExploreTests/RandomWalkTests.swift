@@ -1,0 +1,126 @@
+import Spec
+import Testing
+import _TestSupport
+
+@testable import Explore
+
+@Suite("Random walks")
+struct RandomWalkTests {
+  @Test("The same seed gives the same violation trace; other seeds give other traces")
+  func reproducible() throws {
+    let compiled = try CompiledModel(dieHardModel())
+    let seed: UInt64 = 0x5EED_0001
+    print("random walk seed: \(seed)")
+    let options = ExploreOptions(mode: .random, seed: seed, walks: 200, walkLength: 50, workers: 1)
+    let a = explore(compiled, options: options)
+    let b = explore(compiled, options: options)
+    let trace = try #require(a.trace, "200 walks of 50 steps should reach big = 4")
+    #expect(a.trace == b.trace)
+    #expect(a.violatingWalk == b.violatingWalk)
+    #expect(trace.seed == seed)
+    #expect(trace.states.last?[1] == 4)
+    #expect(replay(compiled, trace: trace) == .exact)
+    // Different seeds: the walks differ.
+    var traces: Set<Trace> = []
+    for s in 1...4 as ClosedRange<UInt64> {
+      var chooser = SeededChooser(seed: s)
+      traces.insert(try randomWalk(compiled, chooser: &chooser, length: 30, properties: []).trace)
+    }
+    #expect(traces.count == 4)
+  }
+
+  @Test("The reported walk does not depend on the number of workers")
+  func workersDoNotMatter() throws {
+    let compiled = try CompiledModel(countersModel(count: 3, maximum: 2))
+    let seed: UInt64 = 42
+    print("random walk seed: \(seed)")
+    let one = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 64, walkLength: 40, workers: 1))
+    let two = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 64, walkLength: 40, workers: 2))
+    #expect(one.trace != nil)
+    #expect(one.trace == two.trace)
+    #expect(one.violatingWalk == two.violatingWalk)
+  }
+
+  @Test("A walk of an exploration is repeated by its stream chooser, and by replaying recorded picks")
+  func singleWalkReproduction() throws {
+    let compiled = try CompiledModel(dieHardModel())
+    let seed: UInt64 = 7
+    print("random walk seed: \(seed)")
+    let report = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 500, walkLength: 40, workers: 1))
+    let walk = try #require(report.violatingWalk)
+    var chooser = SeededChooser(seed: seed, stream: UInt64(walk))
+    let single = try randomWalk(compiled, chooser: &chooser, length: 40, seed: seed)
+    #expect(single.trace == report.trace)
+    #expect(single.violation == 0)
+
+    var recording = RecordingChooser(SeededChooser(seed: 99))
+    let original = try randomWalk(compiled, chooser: &recording, length: 25, swarm: true, properties: [])
+    var replaying = ReplayChooser(picks: recording.picks)
+    let again = try randomWalk(compiled, chooser: &replaying, length: 25, swarm: true, properties: [])
+    #expect(again.trace == original.trace)
+    #expect(!replaying.diverged)
+    #expect(replaying.position == recording.picks.count)
+  }
+
+  @Test("Swarm walks draw their own weights: some walks never use some actions")
+  func swarm() throws {
+    let compiled = try CompiledModel(dieHardModel())
+    let seed: UInt64 = 2024
+    print("swarm seed: \(seed)")
+    var missing = 0
+    for stream in 0..<20 as Range<UInt64> {
+      var chooser = SeededChooser(seed: seed, stream: stream)
+      let walk = try randomWalk(compiled, chooser: &chooser, length: 40, swarm: true, properties: [])
+      if Set(walk.trace.steps.map(\.action)).count < compiled.model.actions.count { missing += 1 }
+    }
+    #expect(missing > 0)
+    let report = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 40, swarm: true, workers: 1, properties: []))
+    #expect(report.walksCompleted == 50)
+    #expect(report.outcome == .noViolation)
+    #expect(report.distinctStates <= DieHard.reachableStates)
+    #expect(report.distinctStates > 1)
+  }
+
+  @Test("Random exploration counts walks, steps and coverage")
+  func accounting() throws {
+    let compiled = try CompiledModel(countersModel(count: 3, maximum: 2))
+    let report = explore(compiled, options: ExploreOptions(mode: .random, seed: 3, walks: 10, walkLength: 20, workers: 1, properties: []))
+    // Every step of these walks is enabled (inc and reset have no guards).
+    #expect(report.walksCompleted == 10)
+    #expect(report.transitions == 200)
+    #expect(report.maxDepthReached == 20)
+    #expect(report.coverage.actions.map(\.enabled).reduce(0, +) == 200)
+    #expect(report.distinctStates <= 27)
+  }
+
+  @Test("A walk stops when no action is enabled")
+  func deadlock() throws {
+    let model = buildModel { b in
+      let x = b.variable("x", .range(0, 3), initial: 0)
+      b.action("up", actor: "env") { a in
+        a.requires(x.value.lt(2))
+        a.set(x, to: x.value + 1)
+      }
+    }
+    let compiled = try CompiledModel(model)
+    var chooser = SeededChooser(seed: 1)
+    let walk = try randomWalk(compiled, chooser: &chooser, length: 10)
+    #expect(walk.deadlocked)
+    #expect(walk.trace.steps.count == 2)
+  }
+
+  @Test("SeededChooser is deterministic and stays in range")
+  func chooser() {
+    var a = SeededChooser(seed: 11)
+    var b = SeededChooser(seed: 11)
+    var c = SeededChooser(seed: 12)
+    let xs = (0..<100).map { _ in a.choose(below: 7) }
+    let ys = (0..<100).map { _ in b.choose(below: 7) }
+    let zs = (0..<100).map { _ in c.choose(below: 7) }
+    #expect(xs == ys)
+    #expect(xs != zs)
+    #expect(xs.allSatisfy { (0..<7).contains($0) })
+    #expect(Set(xs).count == 7)
+  }
+}
