@@ -1,0 +1,93 @@
+import CCAModel
+import Spec
+
+/// The model families CCAVerify knows, by name.
+public enum Catalog {
+  /// Every model family, in listing order.
+  public static let families: [ModelFamily] = [CCA.family]
+
+  /// The family with the given name.
+  ///
+  /// - Throws: ``InputError`` listing the valid names.
+  public static func family(named name: String, location: String = "--model") throws -> ModelFamily {
+    guard let family = families.first(where: { $0.name == name }) else {
+      throw InputError(location, "unknown model '\(name)'; valid: \(families.map(\.name).joined(separator: ", "))")
+    }
+    return family
+  }
+
+  /// Resolves a configuration of a family from names given by a user: a named configuration
+  /// (default: the mutant's configuration, else the family's first), a mutant, bound overrides
+  /// and feature overrides.
+  ///
+  /// - Throws: ``InputError`` naming the bad value and listing the valid ones.
+  public static func configuration(
+    of family: ModelFamily, named name: String?, mutant: String?, bounds: [String: Int] = [:],
+    features: Set<String>? = nil, locations: (config: String, mutant: String, bounds: String) = ("--config", "--mutant", "bounds")
+  ) throws -> Configuration {
+    var mutantInfo: Mutant?
+    if let mutant, mutant != "none" {
+      guard let m = family.mutant(named: mutant) else {
+        throw InputError(
+          locations.mutant,
+          "unknown mutant '\(mutant)' of model \(family.name); valid: \(family.mutants.map(\.name).joined(separator: ", "))")
+      }
+      mutantInfo = m
+    }
+    let configName = name ?? mutantInfo?.configuration ?? family.configurations.first?.name ?? ""
+    guard var configuration = family.configuration(named: configName) else {
+      throw InputError(
+        locations.config,
+        "unknown configuration '\(configName)' of model \(family.name); valid: \(family.configurations.map(\.name).joined(separator: ", "))")
+    }
+    for (key, value) in bounds.sorted(by: { $0.key < $1.key }) {
+      guard family.boundDocs[key] != nil else {
+        throw InputError(
+          "\(locations.bounds).\(key)",
+          "unknown bound '\(key)' of model \(family.name); valid: \(family.boundDocs.keys.sorted().joined(separator: ", "))")
+      }
+      guard value >= 1 && value <= 1024 else {
+        throw InputError("\(locations.bounds).\(key)", "expected an integer in 1...1024, found \(value)")
+      }
+      configuration.bounds[key] = value
+    }
+    if let features {
+      for f in features.sorted() where family.featureDocs[f] == nil {
+        throw InputError(
+          "features", "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().joined(separator: ", "))")
+      }
+      configuration.features = features
+    }
+    configuration.mutant = mutantInfo?.name
+    return configuration
+  }
+
+  /// Builds a model, turning model errors into input errors (an unknown name) or internal
+  /// errors (a malformed model is a bug in the model).
+  public static func build(_ family: ModelFamily, _ configuration: Configuration) throws -> Model {
+    do {
+      return try family.build(configuration)
+    } catch let error as ModelError {
+      if case .unknownName = error { throw InputError("configuration", error.description) }
+      throw InternalError("model \(family.name) is malformed: \(error)")
+    }
+  }
+
+  /// The indices of the named properties of a model (all non-lemma properties when `names` is
+  /// empty).
+  ///
+  /// - Throws: ``InputError`` listing the valid property names.
+  public static func properties(_ names: [String], of model: Model, location: String = "--property") throws -> [Int] {
+    if names.isEmpty {
+      return model.properties.indices.filter { model.properties[$0].kind != .lemma }
+    }
+    return try names.map { name in
+      guard let i = model.properties.firstIndex(where: { $0.name == name }) else {
+        throw InputError(
+          location,
+          "unknown property '\(name)' of model \(model.name); valid: \(model.properties.map(\.name).joined(separator: ", "))")
+      }
+      return i
+    }
+  }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import Spec
+
+/// The engine a proof target runs, with its engine-specific settings.
+public enum ProofEngine: Equatable, Sendable {
+  /// Exhaustive breadth-first exploration of the configuration (a bounded result).
+  case bfs(maxStates: Int?)
+  /// Seeded random walks (a bounded, sampled result).
+  case random(seed: UInt64, walks: Int, length: Int)
+  /// Bounded model checking to a depth, deepening so the first counterexample is shortest.
+  case bmc(depth: Int)
+  /// Inductive invariant checking: initiation and consecution per action, with CTIs.
+  case induction
+  /// k-induction.
+  case kInduction(k: Int)
+
+  /// The engine's name as written in target files and reports.
+  public var name: String {
+    switch self {
+    case .bfs: return "bfs"
+    case .random: return "random"
+    case .bmc: return "bmc"
+    case .induction: return "induction"
+    case .kInduction: return "k-induction"
+    }
+  }
+
+  public static let names = ["bfs", "random", "bmc", "induction", "k-induction"]
+}
+
+/// What a proof target expects of every property it lists.
+public enum Expectation: String, Equatable, Sendable {
+  /// The properties hold (proved, or hold within the bounds for bounded engines).
+  case holds
+  /// Some listed property is violated and the engine shows a trace.
+  case violated
+}
+
+/// A proof target: one human-written file in `Proofs/` naming a model, configuration,
+/// properties, engine, budget and the expected outcome.
+///
+/// The file format and every key are documented in `Docs/proof-targets.md`.
+public struct ProofTarget: Equatable, Sendable {
+  /// The file the target was read from.
+  public var file: String
+  /// The target's name: the file name without its extension.
+  public var name: String
+  public var description: String
+  public var model: String
+  public var configuration: Configuration
+  public var properties: [String]
+  /// The lemmas assumed as strengthening by induction engines (default: all of the model's).
+  public var lemmas: [String]?
+  public var engine: ProofEngine
+  /// Prove per-granule properties for any number of granules (symbolic engines only).
+  public var parametric: Bool
+  /// Wall-clock budget in seconds.
+  public var timeout: Double
+  /// Z3 resource limit (repeatable budget), if any.
+  public var rlimit: UInt64?
+  public var expect: Expectation
+
+  /// The keys a target file may contain, with what each means.
+  public static let keys: [(String, String)] = [
+    ("description", "one line on what the target shows"),
+    ("model", "a model family name (cca-verify list)"),
+    ("configuration", "a named configuration of the model (default: the mutant's, else the first)"),
+    ("mutant", "a mutant name, or \"none\""),
+    ("bounds", "bound overrides, e.g. { granules = 4 }"),
+    ("features", "feature switches replacing the configuration's, e.g. [\"fine\"]"),
+    ("properties", "property names to check (default: every non-lemma property)"),
+    ("lemmas", "lemma names assumed by induction (default: all of the model's lemmas)"),
+    ("engine", "one of \(ProofEngine.names.joined(separator: ", "))"),
+    ("depth", "bmc: the depth bound"),
+    ("k", "k-induction: k"),
+    ("parametric", "true to prove for any number of granules (symbolic engines)"),
+    ("max-states", "bfs: a state limit"),
+    ("seed", "random: the seed"),
+    ("walks", "random: number of walks"),
+    ("length", "random: steps per walk"),
+    ("timeout", "wall-clock budget in seconds (default 300)"),
+    ("rlimit", "Z3 resource limit per query (repeatable budget)"),
+    ("expect", "\"holds\" or \"violated\""),
+  ]
+
+  /// Reads and checks a target file against the catalogue of models.
+  ///
+  /// - Throws: ``InputError`` naming the file, line or field and what was expected.
+  public static func load(path: String) throws -> ProofTarget {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw InputError(path, "cannot read the file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw InputError(path, "not UTF-8 text")
+    }
+    return try parse(file: path, text: text)
+  }
+
+  /// Parses and checks target text.
+  public static func parse(file: String, text: String) throws -> ProofTarget {
+    let entries = try TargetFileParser(file: file, text: text).parse()
+    var byKey: [String: TargetEntry] = [:]
+    let valid = Set(keys.map(\.0))
+    for entry in entries {
+      guard valid.contains(entry.key) else {
+        throw InputError(
+          "\(file):\(entry.line)", "unknown key '\(entry.key)'; valid: \(keys.map(\.0).joined(separator: ", "))")
+      }
+      byKey[entry.key] = entry
+    }
+    func at(_ key: String) -> String {
+      byKey[key].map { "\(file):\($0.line)" } ?? file
+    }
+    func string(_ key: String) throws -> String? {
+      guard let e = byKey[key] else { return nil }
+      guard case .string(let s) = e.value else {
+        throw InputError(at(key), "'\(key)' must be a string, found \(e.value.typeName)")
+      }
+      return s
+    }
+    func integer(_ key: String, _ range: ClosedRange<Int64>) throws -> Int64? {
+      guard let e = byKey[key] else { return nil }
+      guard case .integer(let n) = e.value else {
+        throw InputError(at(key), "'\(key)' must be an integer, found \(e.value.typeName)")
+      }
+      guard range.contains(n) else {
+        throw InputError(at(key), "'\(key)' must be in \(range.lowerBound)...\(range.upperBound), found \(n)")
+      }
+      return n
+    }
+    func strings(_ key: String) throws -> [String]? {
+      guard let e = byKey[key] else { return nil }
+      guard case .array(let items) = e.value else {
+        throw InputError(at(key), "'\(key)' must be an array of strings, found \(e.value.typeName)")
+      }
+      return try items.map {
+        guard case .string(let s) = $0 else {
+          throw InputError(at(key), "'\(key)' must be an array of strings, found an element that is \($0.typeName)")
+        }
+        return s
+      }
+    }
+
+    guard let modelName = try string("model") else {
+      throw InputError(file, "missing required key 'model' (a model family name, e.g. \"cca\")")
+    }
+    let family = try Catalog.family(named: modelName, location: at("model"))
+    var bounds: [String: Int] = [:]
+    if let e = byKey["bounds"] {
+      guard case .table(let members) = e.value else {
+        throw InputError(at("bounds"), "'bounds' must be a table like { granules = 4 }, found \(e.value.typeName)")
+      }
+      for (k, v) in members {
+        guard case .integer(let n) = v else {
+          throw InputError(at("bounds"), "bound '\(k)' must be an integer, found \(v.typeName)")
+        }
+        guard n >= 1 && n <= 1024 else { throw InputError(at("bounds"), "bound '\(k)' must be in 1...1024, found \(n)") }
+        bounds[k] = Int(n)
+      }
+    }
+    let features = try strings("features").map(Set.init)
+    let configuration = try Catalog.configuration(
+      of: family, named: try string("configuration"), mutant: try string("mutant"), bounds: bounds,
+      features: features, locations: (at("configuration"), at("mutant"), at("bounds")))
+    let model = try Catalog.build(family, configuration)
+    let properties = try strings("properties") ?? []
+    let propertyIndices = try Catalog.properties(properties, of: model, location: at("properties"))
+    let lemmas = try strings("lemmas")
+    if let lemmas {
+      for name in lemmas where model.property(named: name)?.kind != .lemma {
+        let valid = model.properties.filter { $0.kind == .lemma }.map(\.name)
+        throw InputError(at("lemmas"), "unknown lemma '\(name)'; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
+      }
+    }
+
+    guard let engineName = try string("engine") else {
+      throw InputError(file, "missing required key 'engine' (one of \(ProofEngine.names.joined(separator: ", ")))")
+    }
+    let engine: ProofEngine
+    switch engineName {
+    case "bfs": engine = .bfs(maxStates: try integer("max-states", 1...Int64(Int32.max)).map(Int.init))
+    case "random":
+      engine = .random(
+        seed: UInt64(try integer("seed", 0...Int64.max) ?? 1), walks: Int(try integer("walks", 1...1_000_000) ?? 100),
+        length: Int(try integer("length", 1...1_000_000) ?? 100))
+    case "bmc":
+      guard let depth = try integer("depth", 0...1000) else {
+        throw InputError(file, "engine bmc needs 'depth' (an integer)")
+      }
+      engine = .bmc(depth: Int(depth))
+    case "induction": engine = .induction
+    case "k-induction":
+      guard let k = try integer("k", 1...100) else {
+        throw InputError(file, "engine k-induction needs 'k' (an integer)")
+      }
+      engine = .kInduction(k: Int(k))
+    default:
+      throw InputError(at("engine"), "unknown engine '\(engineName)'; valid: \(ProofEngine.names.joined(separator: ", "))")
+    }
+    var parametric = false
+    if let e = byKey["parametric"] {
+      guard case .bool(let b) = e.value else {
+        throw InputError(at("parametric"), "'parametric' must be true or false, found \(e.value.typeName)")
+      }
+      parametric = b
+      if b, case .bfs = engine { throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)") }
+      if b, case .random = engine { throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)") }
+    }
+    guard let expectName = try string("expect") else {
+      throw InputError(file, "missing required key 'expect' (\"holds\" or \"violated\")")
+    }
+    guard let expect = Expectation(rawValue: expectName) else {
+      throw InputError(at("expect"), "'expect' must be \"holds\" or \"violated\", found \"\(expectName)\"")
+    }
+    let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    return ProofTarget(
+      file: file, name: name, description: try string("description") ?? "", model: modelName,
+      configuration: configuration, properties: propertyIndices.map { model.properties[$0].name }, lemmas: lemmas,
+      engine: engine, parametric: parametric, timeout: Double(try integer("timeout", 1...86_400) ?? 300),
+      rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect)
+  }
+}

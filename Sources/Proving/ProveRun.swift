@@ -1,0 +1,182 @@
+import Dispatch
+import Explore
+import Foundation
+import Spec
+import Symbolic
+import Traces
+
+/// The outcome of one proof target, as reported in the table, JSON and JUnit.
+public struct TargetResult: Sendable {
+  /// `proved`, `violated`, `cti`, `unknown` or `holds-bounded`.
+  public enum Outcome: String, Sendable {
+    case proved
+    case violated
+    case cti
+    case unknown
+    case holdsBounded = "holds-bounded"
+  }
+
+  public let target: String
+  public let file: String
+  /// The violated property, or the properties checked.
+  public let property: String
+  public let engine: String
+  public let outcome: Outcome
+  /// `parametric (Granule)` or the bounds.
+  public let scope: String
+  public let expected: Expectation
+  public let seconds: Double
+  /// The counterexample (or CTI) file written, if any.
+  public let trace: String?
+  /// Details: the CTI, the reason for unknown, notes.
+  public let detail: String
+
+  /// Whether the outcome meets the target's expectation.
+  public var met: Bool {
+    switch expected {
+    case .holds: return outcome == .proved || outcome == .holdsBounded
+    case .violated: return outcome == .violated
+    }
+  }
+}
+
+/// Runs proof targets.
+public enum Prover {
+  /// Finds the target files under the given paths (files as given; folders searched for
+  /// `*.toml`, sorted).
+  ///
+  /// - Throws: ``InputError`` for a path that does not exist or a folder without targets.
+  public static func targetFiles(_ paths: [String]) throws -> [String] {
+    var files: [String] = []
+    let fm = FileManager.default
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw InputError(path, "no such file or folder")
+      }
+      if isDirectory.boolValue {
+        let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+        let found = entries.filter { $0.hasSuffix(".toml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+        guard !found.isEmpty else { throw InputError(path, "no proof targets (*.toml) in this folder") }
+        files += found
+      } else {
+        files.append(path)
+      }
+    }
+    return files
+  }
+
+  /// Runs one target and writes its counterexample (or CTI) into `outputDirectory`.
+  ///
+  /// A symbolic counterexample is replayed by the concrete engine before it is reported; one
+  /// that does not replay is an ``InternalError``.
+  ///
+  /// - Throws: ``InputError`` or ``InternalError``.
+  public static func run(_ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil) throws -> TargetResult {
+    let start = DispatchTime.now()
+    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+    let family = try Catalog.family(named: target.model)
+    let model = try Catalog.build(family, target.configuration)
+    let properties = try Catalog.properties(target.properties, of: model)
+    let lemmaIndices =
+      try target.lemmas.map { try Catalog.properties($0, of: model) }
+      ?? model.properties.indices.filter { model.properties[$0].kind == .lemma }
+    let compiled: CompiledModel
+    do { compiled = try CompiledModel(model) } catch { throw InternalError("cannot compile model \(model.name): \(error)") }
+    let boundsScope = model.configuration.bounds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    let names = properties.map { model.properties[$0].name }.joined(separator: ",")
+
+    func result(_ outcome: TargetResult.Outcome, property: String = names, scope: String = boundsScope, trace: String? = nil, detail: String = "") -> TargetResult {
+      TargetResult(
+        target: target.name, file: target.file, property: property, engine: target.engine.name, outcome: outcome,
+        scope: scope, expected: target.expect, seconds: elapsed(), trace: trace, detail: detail)
+    }
+
+    func writeViolation(_ trace: Trace) throws -> String {
+      if case .diverged(let step, let reason) = replay(compiled, trace: trace) {
+        throw InternalError("target \(target.name): the counterexample does not replay concretely at step \(step): \(reason)")
+      }
+      let stem = "\(target.name)-\(trace.property ?? "violation")"
+      return try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: stem)
+    }
+
+    switch target.engine {
+    case .bfs, .random:
+      var options = ExploreOptions()
+      options.properties = properties
+      options.timeLimit = target.timeout
+      options.stop = stop
+      if case .bfs(let maxStates) = target.engine {
+        options.mode = .bfs
+        options.maxStates = maxStates
+      }
+      if case .random(let seed, let walks, let length) = target.engine {
+        options.mode = .random
+        options.seed = seed
+        options.walks = walks
+        options.walkLength = length
+      }
+      let report = explore(compiled, options: options)
+      switch report.outcome {
+      case .violation(let p, let trace):
+        return result(.violated, property: model.properties[p].name, trace: try writeViolation(trace))
+      case .modelError(let message):
+        throw InternalError("target \(target.name): model error during exploration: \(message)")
+      case .noViolation:
+        if target.engine.name == "random" {
+          return result(.holdsBounded, scope: "\(boundsScope); sampled \(report.walksCompleted) walks", detail: "\(report.distinctStates) distinct states")
+        }
+        if report.complete {
+          return result(.holdsBounded, scope: "\(boundsScope); all \(report.distinctStates) states", detail: "\(report.distinctStates) distinct states, depth \(report.maxDepthReached)")
+        }
+        return result(.unknown, detail: "exploration stopped (\(report.stoppedBy?.rawValue ?? "limit")) after \(report.distinctStates) states")
+      }
+    case .bmc, .induction, .kInduction:
+      var options = SymbolicOptions(timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) })
+      if target.parametric { options.parametricSorts = ["Granule"] }
+      let checker: SymbolicChecker
+      do {
+        checker = try SymbolicChecker(model: model, options: options)
+      } catch {
+        return result(.unknown, detail: "\(error)")
+      }
+      let report: SymbolicReport
+      switch target.engine {
+      case .bmc(let depth): report = checker.bmc(properties: properties, depth: depth)
+      case .kInduction(let k): report = checker.kInduction(properties: properties, lemmas: lemmaIndices, k: k)
+      default: report = checker.induction(properties: properties, lemmas: lemmaIndices)
+      }
+      let notes = report.notes.joined(separator: "; ")
+      switch report.outcome {
+      case .proved: return result(.proved, scope: report.scope, detail: notes)
+      case .holdsBounded(let depth): return result(.holdsBounded, scope: "\(report.scope); depth \(depth)", detail: notes)
+      case .unknown(let reason): return result(.unknown, scope: report.scope, detail: reason)
+      case .violated(let trace):
+        return result(.violated, property: trace.property ?? names, scope: report.scope, trace: try writeViolation(trace))
+      case .cti(let cti):
+        var path: String?
+        if let pre = cti.pre, let post = cti.post, let a = model.action(named: cti.action) {
+          let step = TraceStep(action: cti.action, arguments: ctiArguments(cti, model.actions[a]), result: .success(code: model.actions[a].successCode))
+          let trace = Trace(
+            model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
+            property: cti.failing.first, outcome: "cti")
+          path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-cti")
+        }
+        return result(
+          .cti, property: cti.failing.joined(separator: ","), scope: report.scope, trace: path,
+          detail: "CTI: \(cti.action)(\(cti.arguments.joined(separator: ", "))) breaks \(cti.failing.joined(separator: ", "))")
+      }
+    }
+  }
+
+  static func ctiArguments(_ cti: CTI, _ action: Action) -> [Value] {
+    zip(action.parameters, cti.arguments).map { p, rendered in
+      let text = rendered.split(separator: "=", maxSplits: 1).last.map(String.init) ?? ""
+      if case .finite(let set) = p.domain, let i = set.labels.firstIndex(of: text) { return set.values[i] }
+      if text == "true" { return 1 }
+      if text == "false" { return 0 }
+      if text.hasPrefix("0x"), let v = UInt64(text.dropFirst(2), radix: 16) { return v }
+      return UInt64(text) ?? 0
+    }
+  }
+}

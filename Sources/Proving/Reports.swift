@@ -1,0 +1,82 @@
+import Foundation
+import Traces
+
+/// Renderings of proof results: the terminal table, JSON and JUnit XML.
+public enum ProveReport {
+  /// The table printed by `cca-verify prove`.
+  public static func table(_ results: [TargetResult]) -> String {
+    let header = ["target", "property", "engine", "outcome", "expected", "seconds"]
+    var rows = results.map {
+      [$0.target, $0.property, $0.engine, $0.outcome.rawValue + ($0.met ? "" : "  <-- UNMET"), $0.expected.rawValue, String(format: "%.2f", $0.seconds)]
+    }
+    rows.insert(header, at: 0)
+    var widths = [Int](repeating: 0, count: header.count)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    var out = ""
+    for (r, row) in rows.enumerated() {
+      out += row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+      out += "\n"
+      if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+    }
+    let met = results.filter(\.met).count
+    let total = results.reduce(0) { $0 + $1.seconds }
+    out += "\n\(met) of \(results.count) targets met their expectation in \(String(format: "%.2f", total)) s\n"
+    return out
+  }
+
+  /// `{"targets": [...]}` with one object per target.
+  public static func json(_ results: [TargetResult]) -> JSONValue {
+    .object([
+      ("tool", .string("CCAVerify")),
+      ("version", .string(toolVersion)),
+      ("targets", .array(results.map { r in
+        .object([
+          ("target", .string(r.target)),
+          ("file", .string(r.file)),
+          ("property", .string(r.property)),
+          ("engine", .string(r.engine)),
+          ("outcome", .string(r.outcome.rawValue)),
+          ("scope", .string(r.scope)),
+          ("expected", .string(r.expected.rawValue)),
+          ("met", .bool(r.met)),
+          ("seconds", .string(String(format: "%.3f", r.seconds))),
+          ("trace", r.trace.map(JSONValue.string) ?? .null),
+          ("detail", .string(r.detail)),
+        ])
+      })),
+    ])
+  }
+
+  /// JUnit XML: one test case per target, a failure for each unmet expectation.
+  public static func junit(_ results: [TargetResult]) -> String {
+    func escape(_ s: String) -> String {
+      var out = ""
+      for c in s.unicodeScalars {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&apos;"
+        default: out.unicodeScalars.append(c.value < 0x20 && c != "\n" && c != "\t" ? " " : c)
+        }
+      }
+      return out
+    }
+    let failures = results.filter { !$0.met }.count
+    let total = results.reduce(0) { $0 + $1.seconds }
+    var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    xml += "<testsuites name=\"cca-verify prove\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
+    xml += "  <testsuite name=\"Proofs\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
+    for r in results {
+      xml += "    <testcase classname=\"Proofs\" name=\"\(escape(r.target))\" file=\"\(escape(r.file))\" time=\"\(String(format: "%.3f", r.seconds))\">\n"
+      if !r.met {
+        xml += "      <failure message=\"expected \(r.expected.rawValue), got \(r.outcome.rawValue)\" type=\"\(r.outcome.rawValue)\">\(escape(r.detail))</failure>\n"
+      }
+      xml += "      <system-out>\(escape("\(r.property) \(r.engine) \(r.outcome.rawValue) [\(r.scope)] \(r.trace ?? "")"))</system-out>\n"
+      xml += "    </testcase>\n"
+    }
+    xml += "  </testsuite>\n</testsuites>\n"
+    return xml
+  }
+}

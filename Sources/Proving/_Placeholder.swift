@@ -1,1 +1,0 @@
-// Placeholder: the Proving module is being written.

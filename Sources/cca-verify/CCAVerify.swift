@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Proving
+
+/// Exit statuses are an API: 0 every expectation met (or no violation), 1 an outcome differs
+/// (or a violation was found, or a replay diverged), 2 bad input, 3 internal error.
+enum ExitStatus: Int32 {
+  case ok = 0
+  case unmet = 1
+  case badInput = 2
+  case internalError = 3
+}
+
+/// A command finished with a status other than success (not an error: the result was printed).
+struct Finished: Error {
+  let status: ExitStatus
+}
+
+@main
+struct CCAVerify: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cca-verify",
+    abstract: "Check the isolation guarantees of Arm CCA: explore and prove an executable specification.",
+    discussion: """
+      Exit status: 0 no violation / every expectation met; 1 a violation, an unmet expectation or a \
+      diverging replay; 2 bad input (an unknown name, a malformed number or file); 3 internal error.
+      """,
+    version: toolVersion,
+    subcommands: [List.self, ExploreCommand.self, Prove.self, Replay.self])
+
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      Foundation.exit(ExitStatus.ok.rawValue)
+    } catch let finished as Finished {
+      Foundation.exit(finished.status.rawValue)
+    } catch let error as InputError {
+      FileHandle.standardError.write(Data("cca-verify: error: \(error)\n".utf8))
+      Foundation.exit(ExitStatus.badInput.rawValue)
+    } catch let error as InternalError {
+      FileHandle.standardError.write(Data("cca-verify: \(error)\n".utf8))
+      Foundation.exit(ExitStatus.internalError.rawValue)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        // --help, --version
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      Foundation.exit(code == .validationFailure ? ExitStatus.badInput.rawValue : ExitStatus.internalError.rawValue)
+    }
+  }
+}
+
+/// Writes a line to standard error.
+func note(_ line: String) {
+  FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Installs a Ctrl-C handler that asks a running engine to stop and print what it has.
+func installInterruptHandler(_ onInterrupt: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
+  signal(SIGINT, SIG_IGN)
+  let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+  source.setEventHandler {
+    note("\ncca-verify: interrupted; stopping and printing the summary so far (Ctrl-C again to abort)")
+    onInterrupt()
+    signal(SIGINT, SIG_DFL)
+  }
+  source.resume()
+  return source
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Explore
+import Foundation
+import Proving
+import Spec
+import Traces
+
+struct ExploreCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explore",
+    abstract: "Explore a model exhaustively (BFS) or by seeded random walks, checking its properties.",
+    discussion: """
+      Examples:
+        cca-verify explore                                  # exhaustive BFS of the default configuration
+        cca-verify explore --mutant no-tlbi-on-delegate --out traces
+        cca-verify explore --mode random --seed 7 --walks 2000 --swarm
+      """)
+
+  @Option(help: "The model (cca-verify list).") var model = "cca"
+  @Option(name: .customLong("config"), help: "A named configuration (default: the mutant's, else the model's first).") var configurationName: String?
+  @Option(help: "A mutant to inject.") var mutant: String?
+  @Option(name: .customLong("property"), help: "A property to check (repeatable; default: all but lemmas).") var properties: [String] = []
+  @Option(help: "bfs or random.") var mode: ExploreOptions.Mode = .bfs
+  @Option(help: "Seed of the random walks.") var seed: UInt64 = 1
+  @Option(help: "Stop at this depth.") var maxDepth: Int?
+  @Option(help: "Stop after this many distinct states.") var maxStates: Int?
+  @Option(help: "Stop after this many seconds.") var timeLimit: Double?
+  @Option(help: "Random mode: number of walks.") var walks: Int = 1000
+  @Option(help: "Random mode: steps per walk.") var walkLength: Int = 100
+  @Flag(help: "Random mode: swarm testing (each walk draws its own action weights).") var swarm = false
+  @Option(help: "Worker threads (default: all cores).") var workers: Int?
+  @Option(help: "Directory for counterexample files.") var out = "out"
+  @Flag(help: "Print one JSON object instead of text.") var json = false
+  @Flag(help: "No progress line on stderr.") var quiet = false
+
+  func validate() throws {
+    if let d = maxDepth, d < 0 { throw ValidationError("--max-depth must be >= 0, got \(d)") }
+    if let s = maxStates, s < 1 { throw ValidationError("--max-states must be >= 1, got \(s)") }
+    if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be > 0 seconds, got \(t)") }
+    if walks < 1 { throw ValidationError("--walks must be >= 1, got \(walks)") }
+    if walkLength < 1 { throw ValidationError("--walk-length must be >= 1, got \(walkLength)") }
+    if let w = workers, w < 1 || w > 256 { throw ValidationError("--workers must be in 1...256, got \(w)") }
+  }
+
+  func run() throws {
+    var request = ExploreRequest()
+    request.model = model
+    request.configuration = configurationName
+    request.mutant = mutant
+    request.properties = properties
+    request.outputDirectory = out
+    var options = ExploreOptions(
+      mode: mode, seed: seed, maxDepth: maxDepth, maxStates: maxStates, timeLimit: timeLimit, walks: walks,
+      walkLength: walkLength, swarm: swarm)
+    if let workers { options.workers = workers }
+    let stop = StopSignal()
+    options.stop = stop
+    let resolved = try request.resolve()
+    if !quiet {
+      let names = resolved.properties.map { resolved.model.properties[$0].name }.joined(separator: ", ")
+      note("cca-verify explore: model \(resolved.model.name), configuration \(resolved.model.configuration)")
+      note("  properties: \(names)")
+      note("  mode \(options.mode.rawValue), workers \(options.workers), limits: depth \(maxDepth.map(String.init) ?? "none"), states \(maxStates.map(String.init) ?? "none"), time \(timeLimit.map { "\($0) s" } ?? "none")")
+      options.progress = { p in
+        note(String(format: "  %@ distinct states, %.0f states/s, depth %d, queue %d, %.1f s", p.distinctStates.formatted(), p.statesPerSecond, p.depth, p.queueSize, p.elapsed))
+      }
+    }
+    request.options = options
+    let handler = installInterruptHandler { stop.stop() }
+    defer { handler.cancel() }
+    let run = try request.run()
+    let report = run.report
+    if json {
+      print(Self.json(run).serialized(), terminator: "")
+    } else {
+      print(Self.text(run), terminator: "")
+    }
+    switch report.outcome {
+    case .noViolation: return
+    case .violation: throw Finished(status: .unmet)
+    case .modelError(let message): throw InternalError("model error: \(message)")
+    }
+  }
+
+  static func summary(_ r: ExploreReport) -> String {
+    let rate = String(format: "%.0f", r.statesPerSecond)
+    var s = "\(r.distinctStates) distinct states, \(r.transitions) transitions, depth \(r.maxDepthReached), \(String(format: "%.2f", r.elapsed)) s (\(rate) states/s, \(r.bytesPerState) bytes/state, \(r.workers) workers)"
+    if r.mode == .random { s += ", \(r.walksCompleted) walks, seed \(r.seed)" }
+    return s
+  }
+
+  static func text(_ run: ExploreRun) -> String {
+    let r = run.report
+    var out = ""
+    switch r.outcome {
+    case .noViolation:
+      if r.mode == .bfs && r.complete {
+        out += "No violation: exhaustive BFS explored every reachable state of \(run.model.configuration).\n"
+      } else if r.mode == .bfs {
+        out += "No violation found, but the search stopped early (\(r.stoppedBy?.rawValue ?? "limit")): the result is not exhaustive.\n"
+      } else {
+        out += "No violation in \(r.walksCompleted) random walks (a sample, not a proof).\n"
+      }
+      out += "  " + summary(r) + "\n"
+    case .violation(let p, let trace):
+      out += "VIOLATION of \(run.model.properties[p].name) after \(trace.steps.count) steps\n\n"
+      out += TraceText.render(trace, model: run.model)
+      out += "\n" + summary(r) + "\n"
+      if let itf = run.itfPath { out += "Trace written to \(itf)" + (run.textPath.map { " and \($0)" } ?? "") + "\n" }
+      out += "Seed: \(r.seed)\nReproduce: \(run.reproduce)\n"
+    case .modelError(let message):
+      out += "MODEL ERROR: \(message)\n  " + summary(r) + "\n"
+    }
+    if r.stoppedBy == .interrupted { out += "Interrupted: the numbers above are what was explored so far.\n" }
+    return out
+  }
+
+  static func json(_ run: ExploreRun) -> JSONValue {
+    let r = run.report
+    var members: [(String, JSONValue)] = [
+      ("model", .string(run.model.name)),
+      ("configuration", .string(run.model.configuration.description)),
+      ("mode", .string(r.mode.rawValue)),
+      ("properties", .array(run.properties.map { .string(run.model.properties[$0].name) })),
+      ("distinctStates", .number(Int64(r.distinctStates))),
+      ("transitions", .number(Int64(r.transitions))),
+      ("maxDepth", .number(Int64(r.maxDepthReached))),
+      ("complete", .bool(r.complete)),
+      ("stoppedBy", r.stoppedBy.map { .string($0.rawValue) } ?? .null),
+      ("seconds", .string(String(format: "%.3f", r.elapsed))),
+      ("bytesPerState", .number(Int64(r.bytesPerState))),
+      ("workers", .number(Int64(r.workers))),
+      ("seed", .string(String(r.seed))),
+      ("reproduce", .string(run.reproduce)),
+    ]
+    switch r.outcome {
+    case .noViolation: members.append(("outcome", .string("no-violation")))
+    case .violation(let p, let trace):
+      members.append(("outcome", .string("violated")))
+      members.append(("property", .string(run.model.properties[p].name)))
+      members.append(("steps", .number(Int64(trace.steps.count))))
+      members.append(("trace", run.itfPath.map(JSONValue.string) ?? .null))
+    case .modelError(let m):
+      members.append(("outcome", .string("model-error")))
+      members.append(("error", .string(m)))
+    }
+    members.append(("coverage", .object(r.coverage.actions.map { a in
+      (a.name, .object([
+        ("enabled", .number(Int64(a.enabled))), ("succeeded", .number(Int64(a.succeeded))),
+        ("failures", .object(a.failures.map { ($0.name, .number(Int64($0.fired))) })),
+      ]))
+    })))
+    return .object(members)
+  }
+}
+
+extension ExploreOptions.Mode: ExpressibleByArgument {}

@@ -1,1 +1,0 @@
-print("cca-verify: not yet built")
