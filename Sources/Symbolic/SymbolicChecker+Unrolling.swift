@@ -15,7 +15,8 @@ extension SymbolicChecker {
   /// The successor of each cell is an `ite` chain over the instances that may write it, keyed by
   /// a fresh choice constant; the chosen instance's guard must hold.
   func extend(_ s: Z3Solver, from pre: SymbolicState, instances: [Instance], tag: String) throws -> Transition {
-    let width = max(1, Domain.range(0, Value(max(instances.count - 1, 0))).bitWidth)
+    // Wide enough to hold `instances.count` itself, so the bound below never wraps.
+    let width = max(1, Domain.range(0, Value(instances.count)).bitWidth)
     do {
       let choice = try context.constant(named: "\(tag).choice", sort: try context.bitVectorSort(width: width))
       try s.assert(try context.bvULT(choice, try context.bitVector(Value(instances.count), width: width)))

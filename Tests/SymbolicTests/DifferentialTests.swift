@@ -1,3 +1,4 @@
+import CCAModel
 import Explore
 import Spec
 import Symbolic
@@ -73,5 +74,25 @@ struct DifferentialTests {
   ])
   func toyModels(_ name: String, _ model: Model) throws {
     try expectEnginesAgree(model, seed: 0xC0FFEE, samples: 200)
+  }
+}
+
+@Suite("Differential: the CCA model")
+struct CCADifferentialTests {
+  @Test("concrete and symbolic steps agree on random states", arguments: ["standard", "atomic"])
+  func cca(_ configuration: String) throws {
+    let family = CCA.family
+    let config = try #require(family.configuration(named: configuration))
+    try expectEnginesAgree(try family.build(config), seed: 0x5EED, samples: 150)
+  }
+
+  @Test("every mutant's steps agree too")
+  func mutants() throws {
+    let family = CCA.family
+    for (i, mutant) in family.mutants.enumerated() {
+      var config = try #require(family.configuration(named: mutant.configuration))
+      config.mutant = mutant.name
+      try expectEnginesAgree(try family.build(config), seed: 0x5EED + UInt64(i), samples: 40)
+    }
   }
 }

@@ -169,3 +169,30 @@ struct ParametricTests {
     #expect(reason.contains("parametric"))
   }
 }
+
+@Suite("BMC regressions")
+struct BMCRegressionTests {
+  /// With exactly 2^k action instances the choice constant once had k bits and the bound
+  /// `choice < count` wrapped to `choice < 0`, making every unrolling unsatisfiable: BMC then
+  /// reported holds-bounded for a violated property.
+  @Test("a power-of-two number of action instances still finds the violation", arguments: [1, 2, 4, 8])
+  func powerOfTwoInstances(_ actions: Int) throws {
+    let b = ModelBuilder(name: "pow2", configuration: Configuration(name: "t", bounds: [:]))
+    let x = b.variable("x", .range(0, 3), initial: 0)
+    for i in 0..<actions {
+      b.action("a\(i)", actor: "env") { a in
+        a.fail("full", error: "FULL", code: 1, when: x.value.eq(3))
+        a.set(x, to: x.value + 1)
+      }
+    }
+    b.invariant("x-below-2", x.value.lt(2))
+    let model = b.build()
+    let report = try SymbolicChecker(model: model).bmc(properties: [0], depth: 3)
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation with \(actions) actions, got \(report.outcome)")
+      return
+    }
+    #expect(trace.steps.count == 2)
+    try expectReplays(trace, model)
+  }
+}
