@@ -28,8 +28,11 @@ struct Replay: ParsableCommand {
     do { parsed = try ITF.read(document, model: model) } catch { throw InputError(trace, "\(error)") }
     let compiled: CompiledModel
     do { compiled = try CompiledModel(model) } catch { throw InternalError("cannot compile \(model.name): \(error)") }
-    print("Replaying \(parsed.steps.count) steps of \(model.name) (\(model.configuration))")
     let fromStart = parsed.outcome == "cti"
+    print("Replaying \(parsed.steps.count) steps of \(model.name) (\(model.configuration))")
+    if fromStart {
+      print("This is a counterexample to induction: it starts from its own first state, which need not be reachable.")
+    }
     var state = fromStart ? try compiled.state(fromValues: parsed.states[0]) : compiled.initialState()
     for (i, step) in parsed.steps.enumerated() {
       print("  \(i + 1). \(TraceText.describe(step, model: model))")
