@@ -1,0 +1,72 @@
+import Spec
+
+extension CCA {
+  /// Mutant names.
+  public enum MutantName {
+    public static let noTLBIOnDelegate = "no-tlbi-on-delegate"
+    public static let undelegateWithoutScrub = "undelegate-without-scrub"
+    public static let cmoSourceAliasOnly = "cmo-source-alias-only"
+    public static let undelegateSkipsNoAccess = "undelegate-skips-no-access"
+    public static let gptWordUnlocked = "gpt-word-unlocked"
+  }
+
+  /// The mutants: each a real bug class (reference/rme.md §5), selected by name, never an edit.
+  static let mutants: [Spec.Mutant] = [
+    Spec.Mutant(
+      name: MutantName.noTLBIOnDelegate,
+      doc: """
+        RMM_GTSI_DELEGATE writes GPI REALM but skips TLBI RPALOS (reference/rme.md §2.3 step 3). TF-A's \
+        rationale for the TLBI: PEs may cache the old GPI NS, and without the invalidation the \
+        Non-secure hypervisor keeps reading or writing the now-Realm granule through the stale entry. \
+        The same stale-entry effect was behind TF-A 77612b90a (M2: no barrier between the GPT store \
+        and the TLBI, so the walker could refetch the old entry). A PE that cached NS before the \
+        delegate reads realm data later, and its dirty NS line lands on realm data.
+        """,
+      breaks: [PropertyName.gptConsistent, PropertyName.hypNoRealmRead, PropertyName.hypNoRealmWrite],
+      configuration: "atomic"),
+    Spec.Mutant(
+      name: MutantName.undelegateWithoutScrub,
+      doc: """
+        RMI_GRANULE_UNDELEGATE skips the RMM's scrub (reference/rme.md §2.5, §5 M10): Islet RMM PR \
+        #307 (2024-04, found by model checking) fixed `granule_undelegate` skipping the content wipe \
+        that the RMM spec requires on every path out of DELEGATED (A2.2.4 "Granule wiping"). EL3's \
+        source-alias clean then pushes the realm's data to memory and the host reads it.
+        """,
+      breaks: [PropertyName.delegatedClean, PropertyName.hypNoRealmRead],
+      configuration: "atomic"),
+    Spec.Mutant(
+      name: MutantName.cmoSourceAliasOnly,
+      doc: """
+        EL3 cleans only the source PAS alias on delegate (NS) and on undelegate (Realm), as TF-A did \
+        before 6a00e9b0c "rework delegating/undelegating sequence" (reference/rme.md §5 M1), which \
+        added the PoPA CMOs on both aliases required by DDI0615 A1.1.1/A1.1.2. On undelegate, a clean \
+        NS line speculatively filled with realm data while the granule was Realm survives the \
+        transition and serves the host's next read. (On delegate the missing Realm-alias clean only \
+        lets the realm see stale host data, which no property forbids.)
+        """,
+      breaks: [PropertyName.delegatedClean, PropertyName.hypNoRealmRead],
+      configuration: "atomic"),
+    Spec.Mutant(
+      name: MutantName.undelegateSkipsNoAccess,
+      doc: """
+        RMM_GTSI_UNDELEGATE goes straight from REALM to NS, without first writing NO_ACCESS and \
+        invalidating the GPT TLBs, as TF-A did before 6a00e9b0c (reference/rme.md §5 M1, §2.4 step \
+        1). The old owner, still holding a cached REALM on another PE, writes after EL3 cleaned the \
+        Realm alias; its dirty line outlives the transition and later reaches the host. Fine mode \
+        only: the window does not exist when the transition is one step.
+        """,
+      breaks: [PropertyName.delegatedClean, PropertyName.hypNoRealmRead],
+      configuration: "standard"),
+    Spec.Mutant(
+      name: MutantName.gptWordUnlocked,
+      doc: """
+        EL3 changes a GPI without the GPT lock around the descriptor read-modify-write (reference/rme.md \
+        §2.2, §5 M7: the lock must cover reading the GPI through writing it back). Two PEs changing \
+        two granules of one descriptor word both read the old word, and the later write-back undoes \
+        the earlier one: a DELEGATED granule is left NS (or an UNDELEGATED one REALM). Fine mode \
+        only.
+        """,
+      breaks: [PropertyName.gptConsistent],
+      configuration: "standard"),
+  ]
+}

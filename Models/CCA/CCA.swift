@@ -1,0 +1,88 @@
+import Spec
+
+/// The Arm CCA specification model: memory and the GPT (RME), EL3's granule transitions, and the
+/// RMM's granule commands, with the Non-secure hypervisor as the attacker.
+///
+/// Engines and the command line reach the model only through ``family``: its configurations,
+/// mutants and the documentation of its properties, bounds and features.
+///
+/// ```swift
+/// let model = try CCA.family.build(CCA.family.configurations[0])   // "standard": fine mode
+/// ```
+public enum CCA {
+  /// The family's name.
+  public static let name = "cca"
+
+  /// The model family `cca`.
+  public static let family = ModelFamily(
+    name: name,
+    doc: """
+      Arm CCA: granules with real PAs, GPIs packed 16 to an L1 descriptor word, per-PE GPT TLBs, \
+      PAS-tagged data caches with speculative fills, EL3's RMM_GTSI_DELEGATE / UNDELEGATE sequences \
+      (TF-A's order in fine mode, one step in atomic mode), RMI_GRANULE_DELEGATE / UNDELEGATE with \
+      the RMM's scrub, a realm stand-in, and a Non-secure hypervisor reading and writing any address \
+      on any PE. Memory is unencrypted.
+      """,
+    configurations: configurations,
+    configurationDocs: configurationDocs,
+    mutants: mutants,
+    propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
+    boundDocs: [
+      Bound.granules: "delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 64; 16 per GPT descriptor word)",
+      Bound.pes: "processing elements (1 to 8); the host, the RMM, EL3 and realms all run on them",
+      Bound.realms: "realms, hence REALM_r content labels (1 to 8)",
+    ],
+    featureDocs: [
+      Feature.fine:
+        "fine-grained transitions: each EL3 step of a delegate or undelegate is its own action, interleaved with other PEs"
+    ],
+    build: { configuration in try CCABuilder(configuration: configuration).build() })
+
+  /// Bound names.
+  public enum Bound {
+    public static let granules = "granules"
+    public static let pes = "pes"
+    public static let realms = "realms"
+  }
+
+  /// Feature switch names.
+  public enum Feature {
+    /// EL3's transition steps interleave with other PEs' actions.
+    public static let fine = "fine"
+  }
+
+  /// Property names.
+  public enum PropertyName {
+    public static let hypNoRealmRead = "hyp-no-realm-read"
+    public static let hypNoRealmWrite = "hyp-no-realm-write"
+    public static let gptConsistent = "gpt-consistent"
+    public static let delegatedClean = "delegated-clean"
+    /// In report order.
+    public static let all = [hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean]
+  }
+
+  /// The documentation of each property.
+  static let propertyDoc: [String: String] = [
+    PropertyName.hypNoRealmRead: """
+      Monitor: no Non-secure read that passes the GPC returns realm data (a REALM_r label), whether \
+      it hits the NS-alias cache line or misses and reads memory (confidentiality; memory is \
+      unencrypted, so a label is plaintext).
+      """,
+    PropertyName.hypNoRealmWrite: """
+      Monitor: no Non-secure data lands on a granule holding realm data. Non-secure writes change \
+      only the NS-alias line; they reach the granule when that line, dirty, is written back (by \
+      eviction or DC CIPAPA). The monitor fires when such a write-back happens while the granule's \
+      memory holds a REALM_r label or its Realm-alias line is valid with one (integrity).
+      """,
+    PropertyName.gptConsistent: """
+      For every granule with no RMI command in flight: the RMM state is UNDELEGATED exactly when \
+      the GPI is NS and DELEGATED exactly when it is REALM, and every PE's valid cached GPI equals \
+      the GPT's.
+      """,
+    PropertyName.delegatedClean: """
+      No one can observe a DELEGATED granule's old contents after it leaves: an UNDELEGATED granule \
+      with no command in flight holds no REALM_r label, neither in memory nor in a valid line of \
+      either alias.
+      """,
+  ]
+}

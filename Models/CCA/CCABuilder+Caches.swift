@@ -1,0 +1,92 @@
+import Spec
+
+// MARK: - Data caches and memory
+
+extension CCABuilder {
+  /// Whether granule `g` holds realm data where a Non-secure write-back would change it: in
+  /// memory, or in a valid Realm-PAS line.
+  func holdsRealmData(_ state: some StateReader, _ g: Expr) -> Expr {
+    content.isRealmData(state.read(v.memory, [g]))
+      || (state.read(v.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
+        && content.isRealmData(state.read(v.cacheData, [g, .literal(PAS.realm)])))
+  }
+
+  /// Sets the line of granule `g` in alias `pas`.
+  func setLine(_ context: StepContext, _ g: Expr, _ pas: Expr, _ state: Value, _ data: Expr, when: Expr = true) {
+    context.write(v.cacheLine, [g, pas], .literal(state), when: when)
+    context.write(v.cacheData, [g, pas], data, when: when)
+  }
+
+  /// Writes the line of granule `g` in alias `pas` back to memory if it is dirty, then drops it:
+  /// what an eviction and `DC CIPAPA` both do to one line.
+  ///
+  /// A dirty Non-secure line that lands on a granule holding realm data (``holdsRealmData(_:_:)``,
+  /// read before the write-back) sets the `hyp-no-realm-write` monitor: the host's data has
+  /// changed realm memory, or will the moment the realm's line is dropped.
+  func writeBackAndInvalidate(_ context: StepContext, _ g: Expr, _ pas: Expr, when: Expr = true) {
+    let dirty = when && context.read(v.cacheLine, [g, pas]).eq(.literal(LineState.dirty))
+    context.write(v.memory, [g], context.read(v.cacheData, [g, pas]), when: dirty)
+    context.write(
+      v.nsWroteRealmData, [], true, when: dirty && pas.eq(.literal(PAS.nonSecure)) && holdsRealmData(context, g))
+    setLine(context, g, pas, LineState.invalid, .literal(Content.zero), when: when)
+  }
+
+  /// `DC CIPAPA` (or `DC CIGDPAPA`) over granule `g` with PAS selector `pas`, then `DSB OSH`:
+  /// clean to the Point of Physical Aliasing and invalidate the alias's line (reference/rme.md
+  /// §2.3 steps 1 and 4, §2.4 steps 2 and 3).
+  func cleanInvalidateToPoPA(_ context: StepContext, _ g: Expr, pas: Value) {
+    writeBackAndInvalidate(context, g, .literal(pas))
+  }
+
+  /// Declares the hardware's own moves, possible at any moment: cache evictions, speculative
+  /// line fills and GPT-TLB evictions.
+  func declareHardwareActions() {
+    let b = builder
+    b.action(
+      "CACHE_EVICT", actor: "hardware",
+      doc: """
+        The data cache evicts a line at any moment: a dirty line is written back to memory, then \
+        the line is invalid. Write-backs of dirty Non-secure lines set the hyp-no-realm-write monitor \
+        when they land on realm data. Caches hold lines per PAS alias and are not coherent across \
+        aliases (reference/rme.md §2.3 step 4, §2.4 step 2).
+        """,
+      parameters: [Parameter("granule", granule), Parameter("pas", PAS.cachedDomain)]
+    ) { a in
+      let (g, pas) = (a.args[0], a.args[1])
+      a.requires(PreState().read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid)))
+      let context = StepContext()
+      writeBackAndInvalidate(context, g, pas)
+      context.emit(into: a)
+    }
+    b.action(
+      "SPECULATIVE_FILL", actor: "hardware",
+      doc: """
+        The hardware fills an invalid line of either PAS alias with the granule's memory content at \
+        any moment, whatever the GPI. This over-approximates speculation and prefetch, and is TF-A's \
+        stated reason for cleaning the target alias: "remove any data speculatively fetched into the \
+        target PAS" (reference/rme.md §2.3 step 1, §2.4 step 3). Architectural reads still fail the \
+        GPC; a filled line is only observable through an access that passes it.
+        """,
+      parameters: [Parameter("granule", granule), Parameter("pas", PAS.cachedDomain)]
+    ) { a in
+      let (g, pas) = (a.args[0], a.args[1])
+      a.requires(PreState().read(v.cacheLine, [g, pas]).eq(.literal(LineState.invalid)))
+      let context = StepContext()
+      setLine(context, g, pas, LineState.clean, PreState().read(v.memory, [g]))
+      context.emit(into: a)
+    }
+    b.action(
+      "GPT_TLB_EVICT", actor: "hardware",
+      doc: """
+        A PE's GPT TLB drops a cached GPI at any moment; the next access walks the GPT again \
+        (reference/rme.md §1.4: GPT entries may be cached in TLBs).
+        """,
+      parameters: [Parameter("pe", pe), Parameter("granule", granule)]
+    ) { a in
+      let (p, g) = (a.args[0], a.args[1])
+      a.requires(PreState().read(v.gptTLBValid, [p, g]))
+      a.set(v.gptTLBValid, [p, g], to: false)
+      a.set(v.gptTLB, [p, g], to: .literal(GPI.noAccess))
+    }
+  }
+}

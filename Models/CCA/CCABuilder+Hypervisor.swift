@@ -1,0 +1,58 @@
+import Spec
+
+// MARK: - The attacker: the Non-secure hypervisor
+
+extension CCABuilder {
+  /// Declares the hypervisor's Non-secure reads and writes: on any idle PE, to any address of the
+  /// memory map, interleaved with everything else.
+  func declareHypervisorActions() {
+    let b = builder
+    let parameters = [Parameter("pe", pe), Parameter("addr", memoryMap.addressDomain)]
+    b.action(
+      "NS_READ", actor: "hypervisor",
+      doc: """
+        A Non-secure read by the hypervisor on PE `pe` of the granule containing `addr` \
+        (reference/rme.md §1.1: the Non-secure world emits only the NS PAS). The GPC runs first, \
+        against the PE's cached GPI or a GPT walk (§1.5): on a GPF the access does not happen and \
+        returns fault status 0x28. Otherwise the read hits the NS line, or misses and fills it \
+        CLEAN from memory. A read that returns realm data sets the hyp-no-realm-read monitor. \
+        MMIO and beyond-PPS addresses change nothing (see MemoryMap).
+        """,
+      parameters: parameters
+    ) { a in
+      let (p, addr) = (a.args[0], a.args[1])
+      let g = memoryMap.granule(of: addr)
+      let dram = memoryMap.isDRAM(addr)
+      let context = StepContext()
+      a.requires(idle(context, p))
+      let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.nonSecure), active: dram)
+      context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
+      let ns = Expr.literal(PAS.nonSecure)
+      let hit = context.read(v.cacheLine, [g, ns]).ne(.literal(LineState.invalid))
+      let returned = Expr.ite(hit, then: context.read(v.cacheData, [g, ns]), else: context.read(v.memory, [g]))
+      setLine(context, g, ns, LineState.clean, context.read(v.memory, [g]), when: dram && !hit)
+      context.write(v.nsReadRealmData, [], true, when: dram && content.isRealmData(returned))
+      context.emit(into: a)
+    }
+    b.action(
+      "NS_WRITE", actor: "hypervisor",
+      doc: """
+        A Non-secure write of host data by the hypervisor on PE `pe` to the granule containing \
+        `addr` (reference/rme.md §1.1, §1.5). GPC first, as for NS_READ; then the NS line becomes DIRTY with HOST (the write \
+        covers the granule; write-allocate). Memory changes only when the line is written back, \
+        which is where hyp-no-realm-write looks.
+        """,
+      parameters: parameters
+    ) { a in
+      let (p, addr) = (a.args[0], a.args[1])
+      let g = memoryMap.granule(of: addr)
+      let dram = memoryMap.isDRAM(addr)
+      let context = StepContext()
+      a.requires(idle(context, p))
+      let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.nonSecure), active: dram)
+      context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
+      setLine(context, g, .literal(PAS.nonSecure), LineState.dirty, .literal(Content.host), when: dram)
+      context.emit(into: a)
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import Spec
+
+/// Builds the CCA model for one configuration: declares the state (``CCAVariables``), then the
+/// actions and the properties of each layer (`CCABuilder+*.swift`).
+///
+/// Layers so far: memory, caches and the GPT (reference/rme.md §1, §2), the hardware that may
+/// act at any moment, the Non-secure hypervisor (the attacker), a realm stand-in, the RMM's
+/// granule commands and EL3's transition sequences.
+final class CCABuilder {
+  let configuration: Configuration
+  let builder: ModelBuilder
+
+  // MARK: Bounds and domains
+
+  let memoryMap: MemoryMap
+  let content: Content
+  /// The Granule sort. Arithmetic, because a granule's GPI lives in descriptor `g / 16` at nibble
+  /// `g % 16`.
+  let granuleSort: IndexSort
+  let peSort: IndexSort
+  let realmSort: IndexSort
+  /// The L1 descriptor words the granules span.
+  let descriptorSort: IndexSort
+  /// Whether fine mode is on: each EL3 step is its own action, interleaving with other PEs.
+  let fine: Bool
+
+  var granule: Domain { .index(granuleSort) }
+  var pe: Domain { .index(peSort) }
+  var realm: Domain { .index(realmSort) }
+
+  // MARK: State
+
+  /// The state variables.
+  let v: CCAVariables
+
+  /// Reads the bounds and declares the state.
+  ///
+  /// - Throws: ``ModelError/invalid(location:message:)`` when a bound is out of range.
+  init(configuration: Configuration) throws {
+    let granules = configuration.bound(CCA.Bound.granules, default: 2)
+    let pes = configuration.bound(CCA.Bound.pes, default: 2)
+    let realms = configuration.bound(CCA.Bound.realms, default: 1)
+    for (name, value, range) in [
+      (CCA.Bound.granules, granules, 1...64), (CCA.Bound.pes, pes, 1...8), (CCA.Bound.realms, realms, 1...8),
+    ] where !range.contains(value) {
+      throw ModelError.invalid(
+        location: "configuration \(configuration.name)",
+        message: "bound \(name) is \(value); it must be in \(range.lowerBound)...\(range.upperBound)")
+    }
+    let builder = ModelBuilder(name: CCA.name, configuration: configuration)
+    self.configuration = configuration
+    self.builder = builder
+    let memoryMap = MemoryMap(granules: granules)
+    let content = Content(realms: realms)
+    let granuleSort = IndexSort("Granule", count: granules, arithmetic: true)
+    let peSort = IndexSort("PE", count: pes)
+    let descriptorSort = IndexSort("Descriptor", count: memoryMap.descriptors)
+    self.memoryMap = memoryMap
+    self.content = content
+    self.granuleSort = granuleSort
+    self.peSort = peSort
+    self.realmSort = IndexSort("Realm", count: realms)
+    self.descriptorSort = descriptorSort
+    self.fine = configuration.has(CCA.Feature.fine)
+    self.v = CCAVariables(
+      builder, granule: .index(granuleSort), pe: .index(peSort), descriptor: .index(descriptorSort),
+      content: content.domain)
+  }
+
+  /// Declares the actions and properties and returns the model (validated by the family).
+  func build() -> Model {
+    declareHardwareActions()
+    declareHypervisorActions()
+    declareRealmActions()
+    declareGranuleCommands()
+    if fine { declareTransitionSteps() }
+    declareProperties()
+    return builder.build()
+  }
+
+  /// Whether the configuration selects the given mutant.
+  func mutated(_ mutant: String) -> Bool { configuration.mutated(mutant) }
+
+  // MARK: - Helpers
+
+  /// Whether PE `pe` is free to run a new action: not inside an RMI command.
+  func idle(_ state: some StateReader, _ pe: Expr) -> Expr {
+    state.read(v.el3Step, [pe]).eq(TransitionStep.idle.expr)
+  }
+}

@@ -1,0 +1,85 @@
+import CCAModel
+import Explore
+import Spec
+import Testing
+
+@Suite("CCA model family")
+struct CCAFamilyTests {
+  @Test("the family names its configurations, mutants, properties, bounds and features")
+  func metadata() throws {
+    let family = CCA.family
+    #expect(family.name == "cca")
+    #expect(family.configurations.first?.name == "standard")
+    let standard = try #require(family.configuration(named: "standard"))
+    #expect(standard.has("fine"))
+    #expect(standard.bounds == ["granules": 2, "pes": 2, "realms": 1])
+    let atomic = try #require(family.configuration(named: "atomic"))
+    #expect(!atomic.has("fine") && atomic.bounds == standard.bounds)
+    #expect(family.configuration(named: "atomic-4")?.bounds["granules"] == 4)
+    #expect(family.configuration(named: "atomic-16")?.bounds["granules"] == 16)
+    for configuration in family.configurations {
+      #expect(family.configurationDocs[configuration.name] != nil, "\(configuration.name) has no doc")
+    }
+    #expect(Set(family.boundDocs.keys).isSuperset(of: ["granules", "pes", "realms"]))
+    #expect(family.featureDocs["fine"] != nil)
+    #expect(
+      family.propertyDocs.map(\.name) == ["hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean"])
+    #expect(
+      Set(family.mutants.map(\.name)) == [
+        "no-tlbi-on-delegate", "undelegate-without-scrub", "cmo-source-alias-only", "undelegate-skips-no-access",
+        "gpt-word-unlocked",
+      ])
+    let properties = Set(family.propertyDocs.map(\.name))
+    for mutant in family.mutants {
+      #expect(!mutant.doc.isEmpty)
+      #expect(!mutant.breaks.isEmpty && Set(mutant.breaks).isSubset(of: properties), "\(mutant.name)")
+      #expect(family.configuration(named: mutant.configuration) != nil, "\(mutant.name)")
+    }
+    #expect(family.mutant(named: "undelegate-skips-no-access")?.configuration == "standard")
+    #expect(family.mutant(named: "gpt-word-unlocked")?.configuration == "standard")
+  }
+
+  static let builds: [(String, String?)] = CCA.family.configurations.flatMap { configuration in
+    [(configuration.name, nil)] + CCA.family.mutants.map { (configuration.name, $0.name) }
+  }
+
+  @Test("every configuration builds, validates and compiles, with and without each mutant", arguments: builds)
+  func buildsAndCompiles(configuration: String, mutant: String?) throws {
+    var config = try #require(CCA.family.configuration(named: configuration))
+    config.mutant = mutant
+    let model = try CCA.family.build(config)
+    #expect(model.name == "cca")
+    let compiled = try CompiledModel(model)
+    for property in model.properties.indices {
+      #expect(try compiled.holds(property, in: compiled.initialState()), "\(model.properties[property].name)")
+    }
+    let granules = config.bounds["granules"] ?? 0
+    #expect(model.actions.contains { $0.name == "EL3_DELEGATE_TLBI_RPALOS" } == (config.has("fine") && mutant != "no-tlbi-on-delegate"))
+    let addresses = try #require(model.actions.first { $0.name == "NS_READ" }?.parameters.last?.domain.elements)
+    #expect(addresses.count == granules + 4)
+  }
+
+  @Test("the model rejects unknown mutants and bounds out of range")
+  func rejectsBadConfigurations() throws {
+    var config = try #require(CCA.family.configuration(named: "standard"))
+    config.mutant = "no-such-bug"
+    #expect(throws: ModelError.self) { try CCA.family.build(config) }
+    config.mutant = nil
+    config.bounds["granules"] = 0
+    #expect(throws: ModelError.self) { try CCA.family.build(config) }
+    config.bounds["granules"] = 2
+    config.bounds["colours"] = 3
+    #expect(throws: ModelError.self) { try CCA.family.build(config) }
+  }
+
+  @Test("every action names its actor and cites the reference")
+  func actionDocs() throws {
+    for configuration in ["standard", "atomic"] {
+      let model = try CCA.family.build(try #require(CCA.family.configuration(named: configuration)))
+      for action in model.actions {
+        #expect(["hypervisor", "RMM", "EL3", "realm", "hardware"].contains(action.actor), "\(action.name)")
+        #expect(action.doc.contains("reference/") || action.doc.contains("rme.md"), "\(action.name) cites nothing")
+      }
+    }
+  }
+}
