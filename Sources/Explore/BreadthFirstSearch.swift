@@ -11,10 +11,10 @@ enum FrontierEvent {
 /// The successors one chunk of the frontier produced that were not yet visited, in frontier
 /// order, and the first event in the chunk.
 final class ChunkResult: @unchecked Sendable {
-  var fingerprints: [UInt64] = []
-  var parents: [UInt32] = []
-  var steps: [UInt32] = []
-  var words: [UInt64] = []
+  @exclusivity(unchecked) var fingerprints: [UInt64] = []
+  @exclusivity(unchecked) var parents: [UInt32] = []
+  @exclusivity(unchecked) var steps: [UInt32] = []
+  @exclusivity(unchecked) var words: [UInt64] = []
   var event: (index: Int, kind: FrontierEvent)?
 
   func reset() {
@@ -29,12 +29,45 @@ final class ChunkResult: @unchecked Sendable {
 /// What one worker thread owns: its step buffers, coverage counters and chunk-local set.
 final class WorkerState: @unchecked Sendable {
   let scratch: Scratch
-  var coverage: CoverageCounter
-  let local = LocalFingerprintSet()
+  let coverage: CoverageCounter
+  @exclusivity(unchecked) var local = LocalFingerprintSet()
+  let batch = SuccessorBatch()
 
   init(compiled: CompiledModel) {
     scratch = compiled.makeScratch()
     coverage = CoverageCounter(model: compiled.model)
+  }
+}
+
+/// The successors of one state, before they are probed against the visited table.
+final class SuccessorBatch {
+  private(set) var capacity = 0
+  private(set) var words = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+  private(set) var fingerprints = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+  private(set) var steps = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+
+  /// Doubles the capacity, keeping the contents.
+  func grow(words stride: Int) {
+    let newCapacity = max(64, capacity * 2)
+    let w = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity * stride)
+    w.update(from: words, count: capacity * stride)
+    let f = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
+    f.update(from: fingerprints, count: capacity)
+    let s = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
+    s.update(from: steps, count: capacity)
+    words.deallocate()
+    fingerprints.deallocate()
+    steps.deallocate()
+    words = w
+    fingerprints = f
+    steps = s
+    capacity = newCapacity
+  }
+
+  deinit {
+    words.deallocate()
+    fingerprints.deallocate()
+    steps.deallocate()
   }
 }
 
@@ -122,7 +155,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
       seed: options.seed, bytesPerState: 0, packedStateBytes: words * 8, workers: workers,
       walksCompleted: 0, violatingWalk: nil, errorTrace: nil)
     search(&report)
-    var total = CoverageCounter(model: compiled.model)
+    let total = CoverageCounter(model: compiled.model)
     for w in workerStates { total.add(w.coverage) }
     report.coverage = total.coverage(of: compiled.model)
     report.transitions = total.transitions
@@ -178,7 +211,9 @@ final class BreadthFirstSearch: @unchecked Sendable {
               break merge
             }
             if let entry = visited.insert(chunk.fingerprints[j], parent: chunk.parents[j], step: chunk.steps[j]) {
-              next.append(contentsOf: chunk.words[(j * words)..<((j + 1) * words)])
+              chunk.words.withUnsafeBufferPointer { w in
+                next.append(contentsOf: UnsafeBufferPointer(rebasing: w[(j * words)..<((j + 1) * words)]))
+              }
               nextEntries.append(entry)
             }
           }
@@ -304,6 +339,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
     nextChunk.store(0, ordering: .relaxed)
     let states = UnsafeSendable(states)
     let entries = UnsafeSendable(entries)
+    let view = visited.view
     let work: @Sendable (Int) -> Void = { w in
       let worker = self.workerStates[w]
       while true {
@@ -313,7 +349,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
         let upper = min(range.upperBound, lower + self.chunkSize)
         if lower > self.bestEvent.load(ordering: .relaxed) { continue }
         self.processChunk(
-          self.chunks[c], worker, states.value, entries.value, lower..<upper, expand: expand)
+          self.chunks[c], worker, states.value, entries.value, lower..<upper, expand: expand, view)
       }
     }
     if workers == 1 || chunkCount == 1 {
@@ -341,22 +377,47 @@ final class BreadthFirstSearch: @unchecked Sendable {
 
   private func processChunk(
     _ chunk: ChunkResult, _ worker: WorkerState, _ states: UnsafePointer<UInt64>,
-    _ entries: UnsafePointer<UInt32>, _ range: Range<Int>, expand: Bool
+    _ entries: UnsafePointer<UInt32>, _ range: Range<Int>, expand: Bool, _ visited: VisitedView
   ) {
     let scratch = worker.scratch
+    let coverage = worker.coverage
+    let batch = worker.batch
+    let post = scratch.post
+    let bound = scratch.bound
     let words = self.words
     let actions = compiled.actions
+    let checks = properties.map { ($0, compiled.propertyFns[$0]) }
     let transitionBase = compiled.transitionBase
     let pool = self.pool.pointer
     let offsets = self.pool.offsets
-    worker.local.removeAll()
+    // Move the buffers out of the class so the loop appends without exclusivity checks.
+    var local = LocalFingerprintSet()
+    swap(&local, &worker.local)
+    var fingerprints: [UInt64] = []
+    var parents: [UInt32] = []
+    var steps: [UInt32] = []
+    var successors: [UInt64] = []
+    swap(&fingerprints, &chunk.fingerprints)
+    swap(&parents, &chunk.parents)
+    swap(&steps, &chunk.steps)
+    swap(&successors, &chunk.words)
+    defer {
+      swap(&local, &worker.local)
+      swap(&fingerprints, &chunk.fingerprints)
+      swap(&parents, &chunk.parents)
+      swap(&steps, &chunk.steps)
+      swap(&successors, &chunk.words)
+    }
+    local.removeAll()
     for s in range {
       if s > bestEvent.load(ordering: .relaxed) { return }
       let pre = states + s * words
       do {
-        for p in properties where try !compiled.holds(p, words: pre, scratch: scratch) {
-          recordEvent(chunk, s, .violation(property: p))
-          return
+        for (p, check) in checks {
+          if try check.eval(EvalContext(state: pre, args: UnsafePointer(scratch.args), bound: bound)) == 0 {
+            recordEvent(chunk, s, .violation(property: p))
+            return
+          }
         }
       } catch {
         recordEvent(chunk, s, .error(String(describing: error)))
@@ -364,34 +425,46 @@ final class BreadthFirstSearch: @unchecked Sendable {
       }
       if !expand { continue }
       let parent = entries[s]
+      // Generate every successor of the state first, then probe the visited table for all of
+      // them: the probes are independent loads, so their cache misses overlap.
+      var generated = 0
       do {
         for a in actions.indices {
           let action = actions[a]
+          let body = action.body
           let arity = action.arity
           let offset = offsets[a]
           let base = transitionBase[a]
           for t in 0..<action.argumentCount {
             let args: UnsafePointer<UInt64>
             if offset >= 0 {
-              args = UnsafePointer(pool + (offset + t * arity))
+              args = UnsafePointer(pool + (offset &+ t &* arity))
             } else {
               action.decodeArguments(t, into: scratch.args)
               args = UnsafePointer(scratch.args)
             }
-            let code = try compiled.run(a, pre: pre, args: args, scratch: scratch)
-            worker.coverage.record(action: a, code: code)
+            let code = try body(EvalContext(state: pre, args: args, bound: bound), post)
+            coverage.record(action: a, code: code)
             guard code == CompiledModel.succeededCode else { continue }
-            let fp = packedFingerprint(scratch.post, count: words)
-            if visited.contains(fp) || !worker.local.insert(fp) { continue }
-            chunk.fingerprints.append(fp)
-            chunk.parents.append(parent)
-            chunk.steps.append(UInt32(truncatingIfNeeded: base + t))
-            chunk.words.append(contentsOf: UnsafeBufferPointer(start: scratch.post, count: words))
+            if generated == batch.capacity { batch.grow(words: words) }
+            let slot = batch.words + generated &* words
+            slot.update(from: post, count: words)
+            batch.fingerprints[generated] = packedFingerprint(slot, count: words)
+            batch.steps[generated] = UInt32(truncatingIfNeeded: base &+ t)
+            generated &+= 1
           }
         }
       } catch {
         recordEvent(chunk, s, .error(String(describing: error)))
         return
+      }
+      for g in 0..<generated {
+        let fp = batch.fingerprints[g]
+        if visited.contains(fp) || !local.insert(fp) { continue }
+        fingerprints.append(fp)
+        parents.append(parent)
+        steps.append(batch.steps[g])
+        successors.append(contentsOf: UnsafeBufferPointer(start: batch.words + g &* words, count: words))
       }
     }
   }

@@ -11,12 +11,20 @@ public enum StepOutcome: Hashable, Sendable {
   case succeeded(State)
 }
 
+/// A whole compiled step: returns ``CompiledModel/disabledCode``,
+/// ``CompiledModel/succeededCode`` (the successor is in the post buffer) or the index of the
+/// first failure condition that holds.
+typealias StepBody = @Sendable (EvalContext, UnsafeMutablePointer<UInt64>) throws -> Int
+
 /// One action compiled to closures.
 final class CompiledAction: Sendable {
   let name: String
   let guardFn: Eval?
-  let failures: [Eval]
-  let effects: [Exec]
+  let failures: [EvalBox]
+  let effects: [ExecBox]
+  /// Guard, failure conditions, state copy and effects fused into one closure, so the hot loop
+  /// makes one indirect call per step.
+  let body: StepBody
   let arity: Int
   /// The number of argument tuples (1 for an action without parameters).
   let argumentCount: Int
@@ -30,12 +38,14 @@ final class CompiledAction: Sendable {
   static let storedTupleLimit: Int = 1 << 20
 
   init(
-    name: String, guardFn: Eval?, failures: [Eval], effects: [Exec], parameters: [Parameter]
+    name: String, guardFn: Eval?, failures: [EvalBox], effects: [ExecBox], parameters: [Parameter],
+    words: Int
   ) {
     self.name = name
     self.guardFn = guardFn
     self.failures = failures
     self.effects = effects
+    self.body = Self.fuse(guardFn: guardFn, failures: failures, effects: effects, words: words)
     self.arity = parameters.count
     self.parameterDomains = parameters.map(\.domain)
     self.radices = parameters.map { $0.domain.elements ?? [] }
@@ -60,6 +70,73 @@ final class CompiledAction: Sendable {
       self.argumentTuples = tuples
     } else {
       self.argumentTuples = []
+    }
+  }
+
+  /// Fuses a step's parts into one closure; the chains of failure conditions and effects are
+  /// nested closures, so no array is touched while stepping.
+  static func fuse(guardFn: Eval?, failures: [EvalBox], effects: [ExecBox], words: Int) -> StepBody {
+    var firstFailure: (@Sendable (EvalContext) throws -> Int)? = nil
+    for i in failures.indices.reversed() {
+      let f = failures[i].eval
+      if let rest = firstFailure {
+        firstFailure = { c in try f(c) != 0 ? i : try rest(c) }
+      } else {
+        firstFailure = { c in try f(c) != 0 ? i : -1 }
+      }
+    }
+    var apply: Exec? = nil
+    for box in effects.reversed() {
+      let e = box.exec
+      if let rest = apply {
+        apply = { c, post in
+          try e(c, post)
+          try rest(c, post)
+        }
+      } else {
+        apply = e
+      }
+    }
+    let copy: @Sendable (EvalContext, UnsafeMutablePointer<UInt64>) -> Void
+    if words == 1 {
+      copy = { c, post in post[0] = c.state[0] }
+    } else if words == 2 {
+      copy = { c, post in
+        post[0] = c.state[0]
+        post[1] = c.state[1]
+      }
+    } else {
+      copy = { c, post in post.update(from: c.state, count: words) }
+    }
+    let effectsThen: @Sendable (EvalContext, UnsafeMutablePointer<UInt64>) throws -> Int
+    if let apply {
+      effectsThen = { c, post in
+        copy(c, post)
+        try apply(c, post)
+        return CompiledModel.succeededCode
+      }
+    } else {
+      effectsThen = { c, post in
+        copy(c, post)
+        return CompiledModel.succeededCode
+      }
+    }
+    switch (guardFn, firstFailure) {
+    case (nil, nil):
+      return effectsThen
+    case (nil, let failure?):
+      return { c, post in
+        let r = try failure(c)
+        return r >= 0 ? r : try effectsThen(c, post)
+      }
+    case (let g?, nil):
+      return { c, post in try g(c) == 0 ? CompiledModel.disabledCode : try effectsThen(c, post) }
+    case (let g?, let failure?):
+      return { c, post in
+        if try g(c) == 0 { return CompiledModel.disabledCode }
+        let r = try failure(c)
+        return r >= 0 ? r : try effectsThen(c, post)
+      }
     }
   }
 
@@ -116,7 +193,7 @@ public final class CompiledModel: Sendable {
   public let model: Model
   let layout: PackedLayout
   let actions: [CompiledAction]
-  let propertyFns: [Eval]
+  let propertyFns: [EvalBox]
   let boundCount: Int
   let maxArity: Int
   let initialWords: [UInt64]
@@ -153,9 +230,9 @@ public final class CompiledModel: Sendable {
       let compiled = CompiledAction(
         name: action.name,
         guardFn: guardFn,
-        failures: action.failures.map { compiler.compile($0.condition) },
-        effects: action.effects.map(compiler.effect),
-        parameters: action.parameters)
+        failures: action.failures.map { EvalBox(eval: compiler.compile($0.condition)) },
+        effects: action.effects.map { ExecBox(exec: compiler.effect($0)) },
+        parameters: action.parameters, words: layout.wordCount)
       actions.append(compiled)
       base.append(base.last! + compiled.argumentCount)
     }
@@ -167,10 +244,10 @@ public final class CompiledModel: Sendable {
     self.actions = actions
     self.transitionBase = base
     self.maxArity = model.actions.map(\.parameters.count).max() ?? 0
-    var properties: [Eval] = []
+    var properties: [EvalBox] = []
     for property in model.properties {
       compiler.location = "property \(property.name)"
-      properties.append(compiler.compile(property.formula))
+      properties.append(EvalBox(eval: compiler.compile(property.formula)))
     }
     self.propertyFns = properties
     // The initial state: every variable's initial expression over its key variables.
@@ -327,14 +404,7 @@ public final class CompiledModel: Sendable {
   func run(
     _ action: Int, pre: UnsafePointer<UInt64>, args: UnsafePointer<UInt64>, scratch: Scratch
   ) throws -> Int {
-    let a = actions[action]
-    let context = EvalContext(state: pre, args: args, bound: scratch.bound)
-    if let g = a.guardFn, try g(context) == 0 { return Self.disabledCode }
-    let failures = a.failures
-    for i in failures.indices where try failures[i](context) != 0 { return i }
-    scratch.post.update(from: pre, count: scratch.words)
-    for effect in a.effects { try effect(context, scratch.post) }
-    return Self.succeededCode
+    try actions[action].body(EvalContext(state: pre, args: args, bound: scratch.bound), scratch.post)
   }
 
   /// The `StepResult` a trace records for an outcome: the success code, or the failure
@@ -390,7 +460,7 @@ public final class CompiledModel: Sendable {
 
   @inline(__always)
   func holds(_ property: Int, words: UnsafePointer<UInt64>, scratch: Scratch) throws -> Bool {
-    try propertyFns[property](EvalContext(state: words, args: scratch.args, bound: scratch.bound)) != 0
+    try propertyFns[property].eval(EvalContext(state: words, args: scratch.args, bound: scratch.bound)) != 0
   }
 
   // MARK: - Traces

@@ -15,6 +15,18 @@ typealias Eval = @Sendable (EvalContext) throws -> Value
 /// A compiled effect: reads the context's pre-state, writes the post-state.
 typealias Exec = @Sendable (EvalContext, UnsafeMutablePointer<UInt64>) throws -> Void
 
+/// A compiled expression in a struct, so arrays of them keep the closure's natural calling
+/// convention (an array of bare closures stores them reabstracted, and calling one goes
+/// through a thunk).
+struct EvalBox: Sendable {
+  let eval: Eval
+}
+
+/// A compiled effect in a struct, for the same reason as ``EvalBox``.
+struct ExecBox: Sendable {
+  let exec: Exec
+}
+
 /// A compiled expression and, when it reads nothing, its constant value.
 struct CompiledExpr {
   let eval: Eval
@@ -155,36 +167,36 @@ final class ExprCompiler {
   private func junction(_ parts: [CompiledExpr], isAnd: Bool) -> CompiledExpr {
     // Short-circuit value: `and` stops at 0, `or` at 1.
     let stop: Value = isAnd ? 0 : 1
-    var dynamic: [Eval] = []
+    var dynamic: [EvalBox] = []
     for p in parts {
       if let k = p.constant {
         if k == stop {
           // Later parts are never evaluated; earlier ones still are (they may raise errors).
           if dynamic.isEmpty { return .constant(stop) }
-          dynamic.append { _ in stop }
+          dynamic.append(EvalBox(eval: { _ in stop }))
           break
         }
         continue  // a neutral constant
       }
-      dynamic.append(p.eval)
+      dynamic.append(EvalBox(eval: p.eval))
     }
     switch dynamic.count {
     case 0: return .constant(stop ^ 1)
-    case 1: return .dynamic(dynamic[0])
+    case 1: return .dynamic(dynamic[0].eval)
     case 2:
-      let (a, b) = (dynamic[0], dynamic[1])
+      let (a, b) = (dynamic[0].eval, dynamic[1].eval)
       return isAnd
         ? .dynamic { c in try a(c) == 0 ? 0 : try b(c) }
         : .dynamic { c in try a(c) != 0 ? 1 : try b(c) }
     case 3:
-      let (a, b, d) = (dynamic[0], dynamic[1], dynamic[2])
+      let (a, b, d) = (dynamic[0].eval, dynamic[1].eval, dynamic[2].eval)
       return isAnd
         ? .dynamic { c in try a(c) == 0 ? 0 : try b(c) == 0 ? 0 : try d(c) }
         : .dynamic { c in try a(c) != 0 ? 1 : try b(c) != 0 ? 1 : try d(c) }
     default:
       let fs = dynamic
       return .dynamic { c in
-        for f in fs where try f(c) == stop { return stop }
+        for f in fs where try f.eval(c) == stop { return stop }
         return stop ^ 1
       }
     }
@@ -264,14 +276,14 @@ final class ExprCompiler {
       if codec.isIdentity { return { c in (c.state[w] &>> shift) & mask } }
       return { c in codec.decode((c.state[w] &>> shift) & mask) }
     }
-    let keyFns = keys.map(compile)
+    let keyBoxes = keys.map { EvalBox(eval: compile($0)) }
     let ordinals = keyOrdinals[v]
     let strides = layout.logical.strides[v]
     let name = variable.name
     let domains = variable.keys
     let location = self.location
-    if keyFns.count == 1 {
-      let f = keyFns[0]
+    if keyBoxes.count == 1 {
+      let f = keyBoxes[0].eval
       let ko = ordinals[0]
       if case .below(let n) = ko, codec.isIdentity {
         return { c in
@@ -289,8 +301,8 @@ final class ExprCompiler {
         return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
       }
     }
-    if keyFns.count == 2 {
-      let (f0, f1) = (keyFns[0], keyFns[1])
+    if keyBoxes.count == 2 {
+      let (f0, f1) = (keyBoxes[0].eval, keyBoxes[1].eval)
       let (o0, o1) = (ordinals[0], ordinals[1])
       let s0 = strides[0]
       return { c in
@@ -306,8 +318,8 @@ final class ExprCompiler {
     }
     return { c in
       var position = base
-      for i in keyFns.indices {
-        let k = try keyFns[i](c)
+      for i in keyBoxes.indices {
+        let k = try keyBoxes[i].eval(c)
         let o = ordinals[i].ordinal(k)
         guard o >= 0 else { throw keyError(location, name, i, domains[i], k) }
         position &+= o &* strides[i]
@@ -344,11 +356,11 @@ final class ExprCompiler {
     let condition = node(when)
     if condition.constant == 0 { return { _, _ in } }
     let cond: Eval? = condition.constant == nil ? condition.eval : nil
-    let keyFns = keys.map(compile)
+    let keyBoxes = keys.map { EvalBox(eval: compile($0)) }
     let ordinals = keyOrdinals[v]
     let strides = layout.logical.strides[v]
     let f = compile(value)
-    if keyFns.isEmpty {
+    if keyBoxes.isEmpty {
       let at = locations[base]
       let w = Int(at >> 6)
       let shift = Value(at & 63)
@@ -360,11 +372,47 @@ final class ExprCompiler {
         post[w] = (post[w] & clear) | (bits &<< shift)
       }
     }
+    if keyBoxes.count == 1 {
+      let k0 = keyBoxes[0].eval
+      let o0 = ordinals[0]
+      return { c, post in
+        if let cond, try cond(c) == 0 { return }
+        let k = try k0(c)
+        let o = o0.ordinal(k)
+        guard o >= 0 else { throw keyError(location, name, 0, domains[0], k) }
+        let x = try f(c)
+        guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
+        let at = locations[base &+ o]
+        let w = Int(at >> 6)
+        let shift = Value(at & 63)
+        post[w] = (post[w] & ~(mask &<< shift)) | (bits &<< shift)
+      }
+    }
+    if keyBoxes.count == 2 {
+      let (k0, k1) = (keyBoxes[0].eval, keyBoxes[1].eval)
+      let (o0, o1) = (ordinals[0], ordinals[1])
+      let s0 = strides[0]
+      return { c, post in
+        if let cond, try cond(c) == 0 { return }
+        let ka = try k0(c)
+        let a = o0.ordinal(ka)
+        guard a >= 0 else { throw keyError(location, name, 0, domains[0], ka) }
+        let kb = try k1(c)
+        let b = o1.ordinal(kb)
+        guard b >= 0 else { throw keyError(location, name, 1, domains[1], kb) }
+        let x = try f(c)
+        guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
+        let at = locations[base &+ a &* s0 &+ b]
+        let w = Int(at >> 6)
+        let shift = Value(at & 63)
+        post[w] = (post[w] & ~(mask &<< shift)) | (bits &<< shift)
+      }
+    }
     return { c, post in
       if let cond, try cond(c) == 0 { return }
       var position = base
-      for i in keyFns.indices {
-        let k = try keyFns[i](c)
+      for i in keyBoxes.indices {
+        let k = try keyBoxes[i].eval(c)
         let o = ordinals[i].ordinal(k)
         guard o >= 0 else { throw keyError(location, name, i, domains[i], k) }
         position &+= o &* strides[i]

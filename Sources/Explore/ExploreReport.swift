@@ -46,19 +46,17 @@ public struct Coverage: Hashable, Sendable {
   }
 }
 
-/// Coverage counters of one worker, flat so counting never allocates.
-struct CoverageCounter {
-  var tried: [Int]
-  var enabled: [Int]
-  var succeeded: [Int]
-  var fired: [Int]
+/// Coverage counters of one worker, in one flat buffer so counting never allocates and never
+/// goes through exclusivity checks: tried, enabled and succeeded per action, then fired per
+/// failure condition.
+final class CoverageCounter {
+  let actionCount: Int
   let failureBase: [Int]
+  let failureCount: Int
+  let counts: UnsafeMutablePointer<Int>
 
   init(model: Model) {
-    let n = model.actions.count
-    tried = [Int](repeating: 0, count: n)
-    enabled = tried
-    succeeded = tried
+    actionCount = model.actions.count
     var base: [Int] = []
     var total = 0
     for action in model.actions {
@@ -66,40 +64,42 @@ struct CoverageCounter {
       total += action.failures.count
     }
     failureBase = base
-    fired = [Int](repeating: 0, count: total)
+    failureCount = total
+    counts = .allocate(capacity: max(1, 3 * actionCount + total))
+    counts.initialize(repeating: 0, count: max(1, 3 * actionCount + total))
   }
+
+  deinit { counts.deallocate() }
+
+  private var size: Int { 3 * actionCount + failureCount }
 
   @inline(__always)
-  mutating func record(action: Int, code: Int) {
-    tried[action] &+= 1
+  func record(action: Int, code: Int) {
+    counts[action] &+= 1
     if code == CompiledModel.disabledCode { return }
-    enabled[action] &+= 1
+    counts[actionCount &+ action] &+= 1
     if code == CompiledModel.succeededCode {
-      succeeded[action] &+= 1
+      counts[2 &* actionCount &+ action] &+= 1
     } else {
-      fired[failureBase[action] &+ code] &+= 1
+      counts[3 &* actionCount &+ failureBase[action] &+ code] &+= 1
     }
   }
 
-  mutating func add(_ other: CoverageCounter) {
-    for i in tried.indices {
-      tried[i] += other.tried[i]
-      enabled[i] += other.enabled[i]
-      succeeded[i] += other.succeeded[i]
-    }
-    for i in fired.indices { fired[i] += other.fired[i] }
+  func add(_ other: CoverageCounter) {
+    for i in 0..<size { counts[i] += other.counts[i] }
   }
 
-  var transitions: Int { enabled.reduce(0, +) }
+  var transitions: Int { (0..<actionCount).reduce(0) { $0 + counts[actionCount + $1] } }
 
   func coverage(of model: Model) -> Coverage {
     Coverage(
       actions: model.actions.enumerated().map { a, action in
         Coverage.Action(
-          name: action.name, tried: tried[a], enabled: enabled[a], succeeded: succeeded[a],
-          successCode: action.successCode,
+          name: action.name, tried: counts[a], enabled: counts[actionCount + a],
+          succeeded: counts[2 * actionCount + a], successCode: action.successCode,
           failures: action.failures.enumerated().map { i, f in
-            Coverage.Failure(name: f.name, error: f.error, code: f.code, fired: fired[failureBase[a] + i])
+            Coverage.Failure(
+              name: f.name, error: f.error, code: f.code, fired: counts[3 * actionCount + failureBase[a] + i])
           })
       })
   }

@@ -15,7 +15,7 @@ enum WalkEnd {
 /// What one thread needs for random walks: buffers, counters and the walk's path.
 final class WalkWorker {
   let scratch: Scratch
-  var coverage: CoverageCounter
+  let coverage: CoverageCounter
   let current: UnsafeMutablePointer<UInt64>
   let words: Int
   /// The global transition index of each step of the current walk.
@@ -308,7 +308,7 @@ final class RandomExploration: @unchecked Sendable {
       DispatchQueue.concurrentPerform(iterations: workers, execute: work)
     }
 
-    var total = CoverageCounter(model: compiled.model)
+    let total = CoverageCounter(model: compiled.model)
     for w in walkers { total.add(w.value.coverage) }
     let (distinct, capacity) = visited.withLock { ($0.count, $0.capacity) }
     var report = ExploreReport(

@@ -8,15 +8,19 @@
 ///
 /// Not thread-safe for writes: BFS reads it from all workers while a level segment expands and
 /// writes it from one thread while merging.
+///
+/// Its stored properties opt out of dynamic exclusivity checks: one thread writes it at a time
+/// by construction, and the checks cost more than the probing on the merge path.
 final class VisitedStore: @unchecked Sendable {
-  private(set) var capacity: Int
-  private var mask: Int
-  private var keys: UnsafeMutablePointer<UInt64>
-  private var slots: UnsafeMutablePointer<UInt32>
+  @exclusivity(unchecked) private(set) var capacity: Int
+  @exclusivity(unchecked) private var mask: Int
+  @exclusivity(unchecked) private var keys: UnsafeMutablePointer<UInt64>
+  var keysPointer: UnsafeMutablePointer<UInt64> { keys }
+  @exclusivity(unchecked) private var slots: UnsafeMutablePointer<UInt32>
   /// The parent entry of each entry (`noParent` for the root).
-  private(set) var parents: [UInt32] = []
+  @exclusivity(unchecked) private(set) var parents: [UInt32] = []
   /// The global transition index of the step into each entry.
-  private(set) var steps: [UInt32] = []
+  @exclusivity(unchecked) private(set) var steps: [UInt32] = []
 
   static let noParent = UInt32.max
   /// The most entries the store can number.
@@ -142,9 +146,32 @@ final class VisitedStore: @unchecked Sendable {
   #endif
 }
 
+/// A read-only view of the visited table for the workers of one segment (the table does not
+/// change while a segment expands), so the hot loop reads no class properties.
+struct VisitedView: @unchecked Sendable {
+  let keys: UnsafePointer<UInt64>
+  let mask: Int
+
+  @inline(__always)
+  func contains(_ fingerprint: UInt64) -> Bool {
+    var i = Int(truncatingIfNeeded: fingerprint) & mask
+    while true {
+      let k = keys[i]
+      if k == fingerprint { return true }
+      if k == 0 { return false }
+      i = (i &+ 1) & mask
+    }
+  }
+}
+
+extension VisitedStore {
+  /// A view valid until the next insertion.
+  var view: VisitedView { VisitedView(keys: UnsafePointer(keysPointer), mask: capacity - 1) }
+}
+
 /// A small fingerprint set one worker clears after each chunk, in time proportional to what it
 /// inserted.
-final class LocalFingerprintSet {
+struct LocalFingerprintSet {
   private var keys: [UInt64]
   private var mask: Int
   private var used: [Int] = []
@@ -156,8 +183,8 @@ final class LocalFingerprintSet {
 
   /// Inserts a fingerprint; returns whether it was new.
   @inline(__always)
-  func insert(_ fingerprint: UInt64) -> Bool {
-    if used.count * 2 >= keys.count { grow() }
+  mutating func insert(_ fingerprint: UInt64) -> Bool {
+    if used.count &* 2 >= keys.count { grow() }
     var i = Int(truncatingIfNeeded: fingerprint) & mask
     while true {
       let k = keys[i]
@@ -170,12 +197,12 @@ final class LocalFingerprintSet {
     return true
   }
 
-  func removeAll() {
+  mutating func removeAll() {
     for i in used { keys[i] = 0 }
     used.removeAll(keepingCapacity: true)
   }
 
-  private func grow() {
+  private mutating func grow() {
     let old = used.map { keys[$0] }
     keys = [UInt64](repeating: 0, count: keys.count * 2)
     mask = keys.count - 1
