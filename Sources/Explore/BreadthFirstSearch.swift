@@ -32,11 +32,17 @@ final class WorkerState: @unchecked Sendable {
   let coverage: CoverageCounter
   @exclusivity(unchecked) var local = LocalFingerprintSet()
   let batch = SuccessorBatch()
+  /// Per prefix guard of the action being expanded: the next tuple at which to evaluate it.
+  let nextCheck: UnsafeMutablePointer<Int>
 
   init(compiled: CompiledModel) {
     scratch = compiled.makeScratch()
     coverage = CoverageCounter(model: compiled.model)
+    nextCheck = .allocate(capacity: compiled.maxArity + 1)
+    nextCheck.initialize(repeating: 0, count: compiled.maxArity + 1)
   }
+
+  deinit { nextCheck.deallocate() }
 }
 
 /// The successors of one state, before they are probed against the visited table.
@@ -71,11 +77,26 @@ final class SuccessorBatch {
   }
 }
 
-/// All argument tuples of all actions in one buffer, so the hot loop indexes a pointer.
+/// What the hot loop needs to run one action.
+struct ActionPlan {
+  /// Unretained: the compiled model keeps every action alive for the whole search.
+  let action: Unmanaged<CompiledAction>
+  let arity: Int
+  let argumentCount: Int
+  /// Offset of the action's tuples in the pool, or -1 when they are decoded on demand.
+  let offset: Int
+  /// The global transition index of the first tuple.
+  let base: Int
+}
+
+/// All argument tuples of all actions in one buffer, and one ``ActionPlan`` per action, so the
+/// hot loop reads through pointers (no array copies, no reference counting).
 final class ArgumentPool: @unchecked Sendable {
   let pointer: UnsafeMutablePointer<UInt64>
   /// Offset of each action's tuples, or -1 when they are decoded on demand.
   let offsets: [Int]
+  let plans: UnsafeMutablePointer<ActionPlan>
+  let planCount: Int
 
   init(compiled: CompiledModel) {
     var offsets: [Int] = []
@@ -94,9 +115,21 @@ final class ArgumentPool: @unchecked Sendable {
       for (i, v) in action.argumentTuples.enumerated() { pointer[offsets[a] + i] = v }
     }
     self.offsets = offsets
+    planCount = compiled.actions.count
+    plans = .allocate(capacity: max(planCount, 1))
+    for (a, action) in compiled.actions.enumerated() {
+      (plans + a).initialize(
+        to: ActionPlan(
+          action: Unmanaged.passUnretained(action), arity: action.arity, argumentCount: action.argumentCount,
+          offset: offsets[a], base: compiled.transitionBase[a]))
+    }
   }
 
-  deinit { pointer.deallocate() }
+  deinit {
+    pointer.deallocate()
+    plans.deinitialize(count: planCount)
+    plans.deallocate()
+  }
 }
 
 /// Level-synchronous parallel breadth-first search with a fingerprint store and parent links.
@@ -382,14 +415,14 @@ final class BreadthFirstSearch: @unchecked Sendable {
     let scratch = worker.scratch
     let coverage = worker.coverage
     let batch = worker.batch
+    let nextCheck = worker.nextCheck
     let post = scratch.post
     let bound = scratch.bound
     let words = self.words
-    let actions = compiled.actions
     let checks = properties.map { ($0, compiled.propertyFns[$0]) }
-    let transitionBase = compiled.transitionBase
     let pool = self.pool.pointer
-    let offsets = self.pool.offsets
+    let plans = self.pool.plans
+    let planCount = self.pool.planCount
     // Move the buffers out of the class so the loop appends without exclusivity checks.
     var local = LocalFingerprintSet()
     swap(&local, &worker.local)
@@ -429,29 +462,52 @@ final class BreadthFirstSearch: @unchecked Sendable {
       // them: the probes are independent loads, so their cache misses overlap.
       var generated = 0
       do {
-        for a in actions.indices {
-          let action = actions[a]
-          let body = action.body
-          let arity = action.arity
-          let offset = offsets[a]
-          let base = transitionBase[a]
-          for t in 0..<action.argumentCount {
-            let args: UnsafePointer<UInt64>
-            if offset >= 0 {
-              args = UnsafePointer(pool + (offset &+ t &* arity))
-            } else {
-              action.decodeArguments(t, into: scratch.args)
-              args = UnsafePointer(scratch.args)
+        for a in 0..<planCount {
+          let arity = plans[a].arity
+          let offset = plans[a].offset
+          let base = plans[a].base
+          let count = plans[a].argumentCount
+          // A guaranteed reference: the compiled model owns the action, so the loop neither
+          // retains it nor its step closure (refcount traffic on shared objects would also make
+          // workers contend for the same cache lines).
+          try plans[a].action._withUnsafeGuaranteedRef { action in
+            let prefixCount = action.prefixGuards.count
+            if prefixCount > 0 {
+              for k in 0..<prefixCount { nextCheck[k] = 0 }
             }
-            let code = try body(EvalContext(state: pre, args: args, bound: bound), post)
-            coverage.record(action: a, code: code)
-            guard code == CompiledModel.succeededCode else { continue }
-            if generated == batch.capacity { batch.grow(words: words) }
-            let slot = batch.words + generated &* words
-            slot.update(from: post, count: words)
-            batch.fingerprints[generated] = packedFingerprint(slot, count: words)
-            batch.steps[generated] = UInt32(truncatingIfNeeded: base &+ t)
-            generated &+= 1
+            let body = prefixCount > 0 ? action.innerBody : action.body
+            var t = 0
+            tuples: while t < count {
+              let args: UnsafePointer<UInt64>
+              if offset >= 0 {
+                args = UnsafePointer(pool + (offset &+ t &* arity))
+              } else {
+                action.decodeArguments(t, into: scratch.args)
+                args = UnsafePointer(scratch.args)
+              }
+              let context = EvalContext(state: pre, args: args, bound: bound)
+              // Guard conjuncts over a prefix of the parameters: once per block of tuples.
+              for k in 0..<prefixCount where t == nextCheck[k] {
+                let block = action.blockSizes[action.prefixGuards[k].level]
+                nextCheck[k] = t &+ block
+                if try action.prefixGuards[k].eval.eval(context) == 0 {
+                  coverage.recordDisabled(action: a, count: block)
+                  t &+= block
+                  for j in k..<prefixCount where nextCheck[j] < t { nextCheck[j] = t }
+                  continue tuples
+                }
+              }
+              let code = try body(context, post)
+              coverage.record(action: a, code: code)
+              t &+= 1
+              guard code == CompiledModel.succeededCode else { continue }
+              if generated == batch.capacity { batch.grow(words: words) }
+              let slot = batch.words + generated &* words
+              slot.update(from: post, count: words)
+              batch.fingerprints[generated] = packedFingerprint(slot, count: words)
+              batch.steps[generated] = UInt32(truncatingIfNeeded: base &+ t &- 1)
+              generated &+= 1
+            }
           }
         }
       } catch {

@@ -25,6 +25,14 @@ final class CompiledAction: Sendable {
   /// Guard, failure conditions, state copy and effects fused into one closure, so the hot loop
   /// makes one indirect call per step.
   let body: StepBody
+  /// The guard's leading conjuncts that read only the first `level` parameters, by level: the
+  /// exhaustive search evaluates each once per block of argument tuples sharing those
+  /// parameters and skips the block when it fails.
+  let prefixGuards: [(level: Int, eval: EvalBox)]
+  /// ``body`` without the prefix guards (for callers that evaluated them).
+  let innerBody: StepBody
+  /// `blockSizes[k]`: how many consecutive argument tuples share their first `k` parameters.
+  let blockSizes: [Int]
   let arity: Int
   /// The number of argument tuples (1 for an action without parameters).
   let argumentCount: Int
@@ -38,14 +46,23 @@ final class CompiledAction: Sendable {
   static let storedTupleLimit: Int = 1 << 20
 
   init(
-    name: String, guardFn: Eval?, failures: [EvalBox], effects: [ExecBox], parameters: [Parameter],
-    words: Int
+    name: String, guardFn: Eval?, prefixGuards: [(level: Int, eval: EvalBox)], innerGuard: Eval?,
+    failures: [EvalBox], effects: [ExecBox], parameters: [Parameter], words: Int
   ) {
     self.name = name
     self.guardFn = guardFn
     self.failures = failures
     self.effects = effects
     self.body = Self.fuse(guardFn: guardFn, failures: failures, effects: effects, words: words)
+    self.prefixGuards = prefixGuards
+    self.innerBody =
+      prefixGuards.isEmpty
+      ? body : Self.fuse(guardFn: innerGuard, failures: failures, effects: effects, words: words)
+    var sizes = [Int](repeating: 1, count: parameters.count + 1)
+    for k in parameters.indices.reversed() {
+      sizes[k] = sizes[k + 1] * (parameters[k].domain.cardinality ?? 0)
+    }
+    self.blockSizes = sizes
     self.arity = parameters.count
     self.parameterDomains = parameters.map(\.domain)
     self.radices = parameters.map { $0.domain.elements ?? [] }
@@ -191,6 +208,8 @@ final class Scratch {
 public final class CompiledModel: Sendable {
   /// The model this was compiled from.
   public let model: Model
+  /// Owns the tables the compiled closures read.
+  let arena: Arena
   let layout: PackedLayout
   let actions: [CompiledAction]
   let propertyFns: [EvalBox]
@@ -213,23 +232,22 @@ public final class CompiledModel: Sendable {
   public init(_ model: Model) throws {
     try model.validate()
     self.model = model
-    let layout = PackedLayout(variables: model.variables)
+    let arena = Arena()
+    self.arena = arena
+    let layout = PackedLayout(variables: model.variables, arena: arena)
     self.layout = layout
-    let compiler = ExprCompiler(model: model, layout: layout)
+    let compiler = ExprCompiler(model: model, layout: layout, arena: arena)
     var actions: [CompiledAction] = []
     var base: [Int] = [0]
     for action in model.actions {
       compiler.location = "action \(action.name)"
-      let guardNode = compiler.node(action.guardCondition)
-      let guardFn: Eval?
-      switch guardNode.constant {
-      case nil: guardFn = guardNode.eval
-      case 0: guardFn = { _ in 0 }
-      default: guardFn = nil
-      }
+      let guardFn = Self.compileGuard(action.guardCondition, compiler)
+      let (prefix, inner) = Self.splitGuard(action.guardCondition, arity: action.parameters.count)
       let compiled = CompiledAction(
         name: action.name,
         guardFn: guardFn,
+        prefixGuards: prefix.map { ($0.level, EvalBox(eval: compiler.compile($0.condition))) },
+        innerGuard: Self.compileGuard(inner, compiler),
         failures: action.failures.map { EvalBox(eval: compiler.compile($0.condition)) },
         effects: action.effects.map { ExecBox(exec: compiler.effect($0)) },
         parameters: action.parameters, words: layout.wordCount)
@@ -270,6 +288,49 @@ public final class CompiledModel: Sendable {
       for (_, effect) in initialEffects { try effect(context, buffer.baseAddress!) }
     }
     self.initialWords = initial
+  }
+
+  /// A guard's closure, or `nil` when it is constantly true.
+  private static func compileGuard(_ condition: Expr, _ compiler: ExprCompiler) -> Eval? {
+    let node = compiler.node(condition)
+    switch node.constant {
+    case nil: return node.eval
+    case 0: return { _ in 0 }
+    default: return nil
+    }
+  }
+
+  /// Splits a guard into leading conjuncts that read only a prefix of the parameters and the
+  /// rest.
+  ///
+  /// Only a leading run of conjuncts whose parameter levels never decrease is hoisted (each to
+  /// its level, below the action's arity), so the conjuncts are evaluated in exactly their
+  /// original order and a failing or erring conjunct is the same one the whole guard would
+  /// reach.
+  static func splitGuard(_ condition: Expr, arity: Int) -> (prefix: [(level: Int, condition: Expr)], inner: Expr) {
+    let conjuncts: [Expr]
+    switch condition {
+    case .and(let xs): conjuncts = xs
+    case .boolean(true): conjuncts = []
+    default: conjuncts = [condition]
+    }
+    var prefix: [(level: Int, condition: Expr)] = []
+    var last = 0
+    var i = 0
+    while i < conjuncts.count {
+      var level = 0
+      conjuncts[i].forEachNode { if case .parameter(let p) = $0 { level = Swift.max(level, p + 1) } }
+      guard level < arity, level >= last else { break }
+      if let end = prefix.last, end.level == level {
+        prefix[prefix.count - 1] = (level, end.condition && conjuncts[i])
+      } else {
+        prefix.append((level, conjuncts[i]))
+      }
+      last = level
+      i += 1
+    }
+    let rest = Array(conjuncts[i...])
+    return (prefix, rest.isEmpty ? .boolean(true) : rest.count == 1 ? rest[0] : .and(rest))
   }
 
   // MARK: - Layout

@@ -97,10 +97,10 @@ final class ExprCompiler {
   /// Where the expressions being compiled live, for runtime error messages.
   var location = ""
 
-  init(model: Model, layout: PackedLayout) {
+  init(model: Model, layout: PackedLayout, arena: Arena) {
     self.model = model
     self.layout = layout
-    self.keyOrdinals = model.variables.map { $0.keys.map(KeyOrdinal.init) }
+    self.keyOrdinals = model.variables.map { $0.keys.map { KeyOrdinal($0, arena: arena) } }
   }
 
   var boundCount: Int { boundSlots.count }
@@ -343,6 +343,18 @@ final class ExprCompiler {
   }
 
   private func assign(_ id: VariableID, keys: [Expr], value: Expr, when: Expr) -> Exec {
+    let condition = node(when)
+    if condition.constant == 0 { return { _, _ in } }
+    let write = assignCore(id, keys: keys, value: value)
+    guard condition.constant == nil else { return write }
+    // Captured as a non-optional closure: binding an optional one would retain it per call.
+    let cond = condition.eval
+    return { c, post in
+      if try cond(c) != 0 { try write(c, post) }
+    }
+  }
+
+  private func assignCore(_ id: VariableID, keys: [Expr], value: Expr) -> Exec {
     let v = id.index
     let variable = model.variables[v]
     let base = layout.logical.offsets[v]
@@ -353,9 +365,6 @@ final class ExprCompiler {
     let domain = variable.value
     let domains = variable.keys
     let location = self.location
-    let condition = node(when)
-    if condition.constant == 0 { return { _, _ in } }
-    let cond: Eval? = condition.constant == nil ? condition.eval : nil
     let keyBoxes = keys.map { EvalBox(eval: compile($0)) }
     let ordinals = keyOrdinals[v]
     let strides = layout.logical.strides[v]
@@ -366,7 +375,6 @@ final class ExprCompiler {
       let shift = Value(at & 63)
       let clear = ~(mask &<< shift)
       return { c, post in
-        if let cond, try cond(c) == 0 { return }
         let x = try f(c)
         guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
         post[w] = (post[w] & clear) | (bits &<< shift)
@@ -376,7 +384,6 @@ final class ExprCompiler {
       let k0 = keyBoxes[0].eval
       let o0 = ordinals[0]
       return { c, post in
-        if let cond, try cond(c) == 0 { return }
         let k = try k0(c)
         let o = o0.ordinal(k)
         guard o >= 0 else { throw keyError(location, name, 0, domains[0], k) }
@@ -393,7 +400,6 @@ final class ExprCompiler {
       let (o0, o1) = (ordinals[0], ordinals[1])
       let s0 = strides[0]
       return { c, post in
-        if let cond, try cond(c) == 0 { return }
         let ka = try k0(c)
         let a = o0.ordinal(ka)
         guard a >= 0 else { throw keyError(location, name, 0, domains[0], ka) }
@@ -409,7 +415,6 @@ final class ExprCompiler {
       }
     }
     return { c, post in
-      if let cond, try cond(c) == 0 { return }
       var position = base
       for i in keyBoxes.indices {
         let k = try keyBoxes[i].eval(c)
@@ -442,14 +447,15 @@ final class ExprCompiler {
     let count = variable.slotCount
     let condNode = node(condition)
     if condNode.constant == 0 { return { _, _ in } }
-    let cond: Eval? = condNode.constant == nil ? condNode.eval : nil
+    let always: Eval = { _ in 1 }
+    let cond: Eval = condNode.constant == nil ? condNode.eval : always
     let f = compile(value)
     return { c, post in
       for flat in 0..<count {
         for i in slots.indices {
           c.bound[slots[i]] = elements[i][(flat / strides[i]) % elements[i].count]
         }
-        if let cond, try cond(c) == 0 { continue }
+        if try cond(c) == 0 { continue }
         let x = try f(c)
         guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
         let at = locations[base &+ flat]

@@ -85,6 +85,12 @@ final class CoverageCounter {
     }
   }
 
+  /// Records `count` tried tuples whose guard failed.
+  @inline(__always)
+  func recordDisabled(action: Int, count: Int) {
+    counts[action] &+= count
+  }
+
   func add(_ other: CoverageCounter) {
     for i in 0..<size { counts[i] += other.counts[i] }
   }

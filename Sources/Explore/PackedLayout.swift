@@ -1,34 +1,69 @@
 import Spec
 
+// MARK: - Arena tables
+
+/// Memory for the lookup tables compiled closures capture, freed with the compiled model.
+///
+/// Closures capture ``UnsafeTable``s (trivial structs) instead of arrays, so reading a table in
+/// the hot path never retains or releases anything.
+final class Arena: @unchecked Sendable {
+  private var blocks: [UnsafeMutableRawPointer] = []
+
+  /// Copies an array into the arena.
+  func table<T: BitwiseCopyable>(_ array: [T]) -> UnsafeTable<T> {
+    let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
+    array.withUnsafeBufferPointer { buffer in
+      if let base = buffer.baseAddress { pointer.initialize(from: base, count: buffer.count) }
+    }
+    blocks.append(UnsafeMutableRawPointer(pointer))
+    return UnsafeTable(base: UnsafePointer(pointer), count: array.count)
+  }
+
+  deinit {
+    for block in blocks { block.deallocate() }
+  }
+}
+
+/// A read-only table in an ``Arena``.
+struct UnsafeTable<T: BitwiseCopyable>: @unchecked Sendable {
+  let base: UnsafePointer<T>
+  let count: Int
+
+  @inline(__always)
+  subscript(_ i: Int) -> T { base[i] }
+
+  var isEmpty: Bool { count == 0 }
+}
+
 // MARK: - Finite-set lookup
 
 /// Maps the values of a finite set to their ordinals quickly: a dense table when the largest
 /// value is small, a sorted table with binary search otherwise.
 struct FiniteLookup: Sendable {
   /// The elements in declaration (ordinal) order.
-  let values: [Value]
+  let values: UnsafeTable<Value>
   /// `dense[v]` is the ordinal of `v`, or -1; empty when the set is sparse.
-  let dense: [Int32]
+  let dense: UnsafeTable<Int32>
   /// Sorted values and their ordinals, for sparse sets.
-  let sortedValues: [Value]
-  let sortedOrdinals: [Int32]
+  let sortedValues: UnsafeTable<Value>
+  let sortedOrdinals: UnsafeTable<Int32>
 
   static let denseLimit: Value = 1 << 12
 
-  init(_ values: [Value]) {
-    self.values = values
+  init(_ values: [Value], arena: Arena) {
+    self.values = arena.table(values)
     let maxValue = values.max() ?? 0
     if maxValue < Self.denseLimit {
       var table = [Int32](repeating: -1, count: Int(maxValue) + 1)
       for (ordinal, value) in values.enumerated() { table[Int(value)] = Int32(ordinal) }
-      dense = table
-      sortedValues = []
-      sortedOrdinals = []
+      dense = arena.table(table)
+      sortedValues = arena.table([])
+      sortedOrdinals = arena.table([])
     } else {
-      dense = []
+      dense = arena.table([])
       let pairs = values.enumerated().sorted { $0.element < $1.element }
-      sortedValues = pairs.map(\.element)
-      sortedOrdinals = pairs.map { Int32($0.offset) }
+      sortedValues = arena.table(pairs.map(\.element))
+      sortedOrdinals = arena.table(pairs.map { Int32($0.offset) })
     }
   }
 
@@ -60,7 +95,7 @@ enum KeyOrdinal: Sendable {
   /// A finite set with other encodings.
   case lookup(FiniteLookup)
 
-  init(_ domain: Domain) {
+  init(_ domain: Domain, arena: Arena) {
     switch domain {
     case .bool: self = .below(2)
     case .index(let sort): self = .below(Value(sort.count))
@@ -70,7 +105,7 @@ enum KeyOrdinal: Sendable {
       if set.values == (0..<set.values.count).map({ Value($0) }) {
         self = .below(Value(set.values.count))
       } else {
-        self = .lookup(FiniteLookup(set.values))
+        self = .lookup(FiniteLookup(set.values, arena: arena))
       }
     case .word:
       preconditionFailure("validated models have no word key domains")
@@ -109,7 +144,7 @@ enum SlotCodec: Sendable {
   case ordinal(FiniteLookup)
 
   /// The codec and the number of bits per slot for a domain.
-  static func make(_ domain: Domain) -> (SlotCodec, bits: Int) {
+  static func make(_ domain: Domain, arena: Arena) -> (SlotCodec, bits: Int) {
     switch domain {
     case .bool: return (.raw(max: 1), 1)
     case .index(let sort): return (.raw(max: Value(max(sort.count, 1) - 1)), domain.bitWidth)
@@ -124,7 +159,7 @@ enum SlotCodec: Sendable {
       if set.values == (0..<count).map({ Value($0) }) {
         return (.raw(max: Value(max(count, 1) - 1)), ordinalBits)
       }
-      let lookup = FiniteLookup(set.values)
+      let lookup = FiniteLookup(set.values, arena: arena)
       if domain.bitWidth <= ordinalBits { return (.rawSet(lookup), domain.bitWidth) }
       return (.ordinal(lookup), ordinalBits)
     }
@@ -179,7 +214,7 @@ struct PackedLayout: Sendable {
   /// The number of 64-bit words per packed state.
   let wordCount: Int
   /// For every logical slot: `word << 6 | shift`.
-  let locations: [UInt32]
+  let locations: UnsafeTable<UInt32>
   /// Per variable: bits per slot, the slot mask, and the codec.
   let bits: [Int]
   let masks: [Value]
@@ -187,7 +222,7 @@ struct PackedLayout: Sendable {
   /// The number of bits actually used by slots (the rest is padding at word ends).
   let usedBits: Int
 
-  init(variables: [StateVariable]) {
+  init(variables: [StateVariable], arena: Arena) {
     logical = StateLayout(variables: variables)
     var locations: [UInt32] = []
     locations.reserveCapacity(logical.count)
@@ -198,7 +233,7 @@ struct PackedLayout: Sendable {
     var shift = 0
     var used = 0
     for variable in variables {
-      let (codec, width) = SlotCodec.make(variable.value)
+      let (codec, width) = SlotCodec.make(variable.value, arena: arena)
       bits.append(width)
       masks.append(width >= 64 ? ~0 : (Value(1) << Value(width)) &- 1)
       codecs.append(codec)
@@ -212,7 +247,7 @@ struct PackedLayout: Sendable {
         used += width
       }
     }
-    self.locations = locations
+    self.locations = arena.table(locations)
     self.bits = bits
     self.masks = masks
     self.codecs = codecs
