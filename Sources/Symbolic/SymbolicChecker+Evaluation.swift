@@ -43,16 +43,41 @@ extension SymbolicChecker {
         p.domain == .bool ? try context.bool(v != 0) : try context.bitVector(v, width: 64)
       }
       let step = try encoder.step(action, state: pre, parameters: parameters)
-      let s = try Z3Solver(context: context)
-      guard try s.check() == .sat else { throw SymbolicError.solver("an empty solver is not satisfiable") }
-      let m = try s.model()
-      let enabled = try m.boolValue(of: step.enabled)
+      let enabled = try groundBool(step.enabled)
       var failed: Int?
-      for (i, f) in step.failures.enumerated() where try m.boolValue(of: f) {
+      for (i, f) in step.failures.enumerated() where try groundBool(f) {
         failed = i
         break
       }
-      return SymbolicStep(enabled: enabled, failedCondition: failed, post: try stateValues(m, step.post))
+      var post = [Value](repeating: 0, count: layout.count)
+      for (v, variable) in model.variables.enumerated() {
+        for c in 0..<encoder.shapes[v].cellCount {
+          guard let position = layout.position(of: VariableID(v), keys: encoder.cellKeys(v, c)) else { continue }
+          let term = step.post.cells[v][c]
+          post[position] = variable.value == .bool ? (try groundBool(term) ? 1 : 0) : try groundValue(term)
+        }
+      }
+      return SymbolicStep(enabled: enabled, failedCondition: failed, post: post)
+    } catch { throw SymbolicError(error) }
+  }
+
+  /// The value of a ground Boolean term, by Z3's simplifier.
+  func groundBool(_ term: Z3Expr) throws -> Bool {
+    do {
+      guard let b = try context.simplify(term).boolLiteral else {
+        throw SymbolicError.solver("\(term) does not simplify to true or false")
+      }
+      return b
+    } catch { throw SymbolicError(error) }
+  }
+
+  /// The value of a ground bit-vector term, by Z3's simplifier.
+  func groundValue(_ term: Z3Expr) throws -> Value {
+    do {
+      guard let v = try context.simplify(term).numeralValue else {
+        throw SymbolicError.solver("\(term) does not simplify to a numeral")
+      }
+      return v
     } catch { throw SymbolicError(error) }
   }
 
@@ -74,10 +99,8 @@ extension SymbolicChecker {
         }
         cells.append(row)
       }
-      let f = try encoder.compile(model.properties[property].formula, state: SymbolicState(cells: cells), parameters: [])
-      let s = try Z3Solver(context: context)
-      _ = try s.check()
-      return try s.model().boolValue(of: f)
+      return try groundBool(
+        try encoder.compile(model.properties[property].formula, state: SymbolicState(cells: cells), parameters: []))
     } catch { throw SymbolicError(error) }
   }
 }
