@@ -78,7 +78,9 @@ public struct SeededChooser: Chooser, Sendable {
 /// When the recorded picks run out or a pick does not fit the asked range (the model changed),
 /// it returns 0 and sets ``diverged``.
 public struct ReplayChooser: Chooser, Sendable {
+  /// The recorded picks, in order.
   public let picks: [Int]
+  /// How many picks were asked for so far.
   public private(set) var position = 0
   /// Whether a pick was missing or out of range.
   public private(set) var diverged = false
@@ -99,7 +101,9 @@ public struct ReplayChooser: Chooser, Sendable {
 
 /// A chooser that records the picks of another, for a ``ReplayChooser`` to repeat.
 public struct RecordingChooser<Base: Chooser>: Chooser {
+  /// The chooser whose picks are recorded.
   public var base: Base
+  /// Every pick so far, in order: feed them to a ``ReplayChooser``.
   public private(set) var picks: [Int] = []
 
   public init(_ base: Base) { self.base = base }

@@ -60,6 +60,7 @@ public struct ExploreOptions: Sendable {
     case random
   }
 
+  /// The search strategy (default BFS).
   public var mode: Mode
   /// The seed of every random choice (random mode); recorded in reports and traces.
   public var seed: UInt64
@@ -89,13 +90,16 @@ public struct ExploreOptions: Sendable {
   /// A cooperative stop flag; when set the engine returns the report so far, `stoppedBy`
   /// `.interrupted`.
   public var stop: StopSignal?
+  /// Random: shrink the reported violation with ``shrink(_:trace:property:budget:)`` (BFS traces
+  /// are already shortest). Deterministic, so the same seed still gives the same trace.
+  public var shrink: Bool
 
   public init(
     mode: Mode = .bfs, seed: UInt64 = 0, maxDepth: Int? = nil, maxStates: Int? = nil,
     timeLimit: Double? = nil, walks: Int = 1000, walkLength: Int = 100, swarm: Bool = false,
     workers: Int = ProcessInfo.processInfo.activeProcessorCount, properties: [Int]? = nil,
     progress: (@Sendable (ProgressSnapshot) -> Void)? = nil, progressInterval: Double = 1.0,
-    stop: StopSignal? = nil
+    stop: StopSignal? = nil, shrink: Bool = false
   ) {
     self.mode = mode
     self.seed = seed
@@ -110,5 +114,6 @@ public struct ExploreOptions: Sendable {
     self.progress = progress
     self.progressInterval = progressInterval
     self.stop = stop
+    self.shrink = shrink
   }
 }

@@ -4,14 +4,19 @@ import Spec
 public struct Coverage: Hashable, Sendable {
   /// One failure condition of an action and how often it was the first to hold.
   public struct Failure: Hashable, Sendable {
+    /// The specification's name for the condition.
     public let name: String
+    /// The error's name (`RMI_ERROR_INPUT`).
     public let error: String
+    /// The status returned.
     public let code: Value
+    /// How often it was the first condition to hold.
     public var fired: Int
   }
 
   /// One action: how often it was tried, enabled, and succeeded, and each failure condition.
   public struct Action: Hashable, Sendable {
+    /// The action's name.
     public let name: String
     /// (state, arguments) pairs on which the guard was evaluated.
     public var tried: Int
@@ -19,10 +24,13 @@ public struct Coverage: Hashable, Sendable {
     public var enabled: Int
     /// Steps on which no failure condition held.
     public var succeeded: Int
+    /// The status returned on success.
     public let successCode: Value
+    /// The failure conditions, in priority order.
     public var failures: [Failure]
   }
 
+  /// Every action, in model order.
   public var actions: [Action]
 
   /// How often each status code was returned, successes and failures together.
@@ -129,7 +137,9 @@ public struct ExploreReport: Hashable, Sendable {
     case maxDepth, maxStates, timeLimit, interrupted
   }
 
+  /// What was found.
   public var outcome: Outcome
+  /// The search strategy that ran.
   public var mode: ExploreOptions.Mode
   /// Distinct states found (by fingerprint), including the initial state.
   public var distinctStates: Int
@@ -145,6 +155,7 @@ public struct ExploreReport: Hashable, Sendable {
   public var stoppedBy: StopReason?
   /// Wall-clock seconds.
   public var elapsed: Double
+  /// Which actions, failure conditions and status codes were exercised.
   public var coverage: Coverage
   /// The run's seed.
   public var seed: UInt64
@@ -163,6 +174,8 @@ public struct ExploreReport: Hashable, Sendable {
   public var violatingWalk: Int?
   /// When the outcome is `modelError`, the trace to the state in which the error occurred.
   public var errorTrace: Trace?
+  /// Random with `shrink`: the length of the violating walk before shrinking.
+  public var unshrunkLength: Int?
 
   /// Distinct states per second.
   public var statesPerSecond: Double { elapsed > 0 ? Double(distinctStates) / elapsed : 0 }

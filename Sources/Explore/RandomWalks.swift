@@ -327,7 +327,12 @@ final class RandomExploration: @unchecked Sendable {
           let trace = try compiled.trace(
             of: compiled.steps(ofPath: first.path), property: compiled.model.properties[p].name,
             outcome: "violated", seed: options.seed)
-          report.outcome = .violation(property: p, trace: trace)
+          if options.shrink {
+            report.unshrunkLength = trace.steps.count
+            report.outcome = .violation(property: p, trace: shrink(compiled, trace: trace, property: p))
+          } else {
+            report.outcome = .violation(property: p, trace: trace)
+          }
         case .error(let error):
           report.outcome = .modelError(String(describing: error))
           report.errorTrace = try compiled.trace(

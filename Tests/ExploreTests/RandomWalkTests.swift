@@ -124,3 +124,42 @@ struct RandomWalkTests {
     #expect(Set(xs).count == 7)
   }
 }
+
+@Suite("Shrinking")
+struct ShrinkTests {
+  @Test("A long random violation of the counters model shrinks to the 6 necessary increments")
+  func countersShrink() throws {
+    let compiled = try CompiledModel(countersModel(count: 3, maximum: 2))
+    let seed: UInt64 = 5
+    print("shrink seed: \(seed)")
+    let plain = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 1))
+    let shrunk = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 1, shrink: true))
+    let original = try #require(plain.trace)
+    let small = try #require(shrunk.trace)
+    #expect(original.steps.count > 6)
+    #expect(shrunk.unshrunkLength == original.steps.count)
+    #expect(small.steps.count == Counters.shortestViolation(count: 3, maximum: 2))
+    #expect(small.steps.allSatisfy { $0.action == "inc" && $0.result == .success(code: 0) })
+    #expect(small.states.last == [2, 2, 2])
+    #expect(replay(compiled, trace: small) == .exact)
+    // Deterministic: the same seed shrinks to the same trace.
+    let again = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 2, shrink: true))
+    #expect(again.trace == small)
+  }
+
+  @Test("Die-hard shrinks to a valid violation no shorter than the shortest one")
+  func dieHardShrink() throws {
+    let compiled = try CompiledModel(dieHardModel())
+    let seed: UInt64 = 11
+    print("shrink seed: \(seed)")
+    let report = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 300, walkLength: 100, workers: 1))
+    let trace = try #require(report.trace)
+    let small = shrink(compiled, trace: trace, property: 0)
+    #expect(small.steps.count <= trace.steps.count)
+    #expect(small.steps.count >= DieHard.shortestViolation)
+    #expect(small.states.last?[1] == 4)
+    #expect(replay(compiled, trace: small) == .exact)
+  }
+}
