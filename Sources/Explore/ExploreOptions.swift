@@ -91,15 +91,16 @@ public struct ExploreOptions: Sendable {
   /// `.interrupted`.
   public var stop: StopSignal?
   /// Random: shrink the reported violation with ``shrink(_:trace:property:budget:)`` (BFS traces
-  /// are already shortest). Deterministic, so the same seed still gives the same trace.
-  public var shrink: Bool
+  /// are already shortest). Deterministic, so the same seed still gives the same trace. Set it
+  /// after `init` (kept out of the initializer so its signature stays stable).
+  public var shrink: Bool = false
 
   public init(
     mode: Mode = .bfs, seed: UInt64 = 0, maxDepth: Int? = nil, maxStates: Int? = nil,
     timeLimit: Double? = nil, walks: Int = 1000, walkLength: Int = 100, swarm: Bool = false,
     workers: Int = ProcessInfo.processInfo.activeProcessorCount, properties: [Int]? = nil,
     progress: (@Sendable (ProgressSnapshot) -> Void)? = nil, progressInterval: Double = 1.0,
-    stop: StopSignal? = nil, shrink: Bool = false
+    stop: StopSignal? = nil
   ) {
     self.mode = mode
     self.seed = seed
@@ -114,6 +115,5 @@ public struct ExploreOptions: Sendable {
     self.progress = progress
     self.progressInterval = progressInterval
     self.stop = stop
-    self.shrink = shrink
   }
 }

@@ -133,8 +133,9 @@ struct ShrinkTests {
     let seed: UInt64 = 5
     print("shrink seed: \(seed)")
     let plain = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 1))
-    let shrunk = explore(
-      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 1, shrink: true))
+    var options = ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 1)
+    options.shrink = true
+    let shrunk = explore(compiled, options: options)
     let original = try #require(plain.trace)
     let small = try #require(shrunk.trace)
     #expect(original.steps.count > 6)
@@ -144,8 +145,8 @@ struct ShrinkTests {
     #expect(small.states.last == [2, 2, 2])
     #expect(replay(compiled, trace: small) == .exact)
     // Deterministic: the same seed shrinks to the same trace.
-    let again = explore(
-      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 2, shrink: true))
+    options.workers = 2
+    let again = explore(compiled, options: options)
     #expect(again.trace == small)
   }
 
