@@ -64,25 +64,25 @@ public enum CCA {
   /// The documentation of each property.
   static let propertyDoc: [String: String] = [
     PropertyName.hypNoRealmRead: """
-      Monitor: no Non-secure read that passes the GPC returns realm data (a REALM_r label), whether \
-      it hits the NS-alias cache line or misses and reads memory (confidentiality; memory is \
-      unencrypted, so a label is plaintext).
-      """,
+    Monitor: no Non-secure read that passes the GPC returns realm data (a REALM_r label), whether \
+    it hits the NS-alias cache line or misses and reads memory (confidentiality; memory is \
+    unencrypted, so a label is plaintext).
+    """,
     PropertyName.hypNoRealmWrite: """
-      Monitor: no Non-secure data lands on a granule holding realm data. Non-secure writes change \
-      only the NS-alias line; they reach the granule when that line, dirty, is written back (by \
-      eviction or DC CIPAPA). The monitor fires when such a write-back happens while the granule's \
-      memory holds a REALM_r label or its Realm-alias line is valid with one (integrity).
-      """,
+    Monitor: no Non-secure data lands on a granule holding realm data. Non-secure writes change \
+    only the NS-alias line; they reach the granule when that line, dirty, is written back (by \
+    eviction or DC CIPAPA). The monitor fires when such a write-back happens while the granule's \
+    memory holds a REALM_r label or its Realm-alias line is valid with one (integrity).
+    """,
     PropertyName.gptConsistent: """
-      For every granule with no RMI command in flight: the RMM state is UNDELEGATED exactly when \
-      the GPI is NS and DELEGATED exactly when it is REALM, and every PE's valid cached GPI equals \
-      the GPT's.
-      """,
+    For every granule with no RMI command in flight: the RMM state is UNDELEGATED exactly when \
+    the GPI is NS and DELEGATED exactly when it is REALM, and every PE's valid cached GPI equals \
+    the GPT's.
+    """,
     PropertyName.delegatedClean: """
-      No one can observe a DELEGATED granule's old contents after it leaves: an UNDELEGATED granule \
-      with no command in flight holds no REALM_r label, neither in memory nor in a valid line of \
-      either alias.
-      """,
+    No one can observe a DELEGATED granule's old contents after it leaves: an UNDELEGATED granule \
+    with no command in flight holds no REALM_r label, neither in memory nor in a valid line of \
+    either alias.
+    """,
   ]
 }

@@ -3,10 +3,12 @@ import Spec
 // MARK: - EL3's granule transition sequences (RMM_GTSI_DELEGATE / RMM_GTSI_UNDELEGATE)
 
 extension CCABuilder {
-  /// The steps of RMI_GRANULE_DELEGATE after the RMM has checked and locked the granule: EL3's
-  /// RMM_GTSI_DELEGATE handler in TF-A's order (reference/rme.md §2.3; TF-A `gpt_delegate_pas`,
-  /// v2.14, and `gpt_transition_pas`), with the mutants' steps removed. After the last step the
-  /// SMC returns and the RMM records DELEGATED and releases the granule (rme.md §2.5).
+  /// The steps of RMI_GRANULE_DELEGATE after the RMM has checked and locked the granule.
+  ///
+  /// These are EL3's RMM_GTSI_DELEGATE handler in TF-A's order (reference/rme.md §2.3; TF-A
+  /// `gpt_delegate_pas`, v2.14, and `gpt_transition_pas`), with the mutants' steps removed. After
+  /// the last step the SMC returns and the RMM records DELEGATED and releases the granule
+  /// (rme.md §2.5).
   ///
   /// Barriers are implicit: each step completes before the next starts and is visible to every
   /// PE (the DSB OSHST after the descriptor write, the DSB OSH after TLBI and CMOs). There is no
@@ -50,11 +52,12 @@ extension CCABuilder {
     return steps
   }
 
-  /// The steps of RMI_GRANULE_UNDELEGATE after the RMM has checked and locked the granule: the
-  /// RMM's scrub, then EL3's RMM_GTSI_UNDELEGATE handler in TF-A's order (reference/rme.md §2.4;
-  /// TF-A `gpt_undelegate_pas`, v2.14, and `gpt_transition_pas`), with the mutants' steps
-  /// removed. After the last step the SMC returns and the RMM records UNDELEGATED and releases
-  /// the granule (rme.md §2.5).
+  /// The steps of RMI_GRANULE_UNDELEGATE after the RMM has checked and locked the granule.
+  ///
+  /// These are the RMM's scrub, then EL3's RMM_GTSI_UNDELEGATE handler in TF-A's order
+  /// (reference/rme.md §2.4; TF-A `gpt_undelegate_pas`, v2.14, and `gpt_transition_pas`), with
+  /// the mutants' steps removed. After the last step the SMC returns and the RMM records
+  /// UNDELEGATED and releases the granule (rme.md §2.5).
   var undelegateSequence: [TransitionStepDefinition] {
     var steps = [
       TransitionStepDefinition(
@@ -218,7 +221,9 @@ extension CCABuilder {
           let p = a.args[0]
           a.requires(PreState().read(v.el3Step, [p]).eq(definition.step.expr) && definition.enabled(p))
           let context = StepContext()
-          run(sequence, index: index, in: context, pe: p, granule: context.read(v.el3Granule, [p]), finalState: finalState)
+          run(
+            sequence, index: index, in: context, pe: p, granule: context.read(v.el3Granule, [p]), finalState: finalState
+          )
           context.emit(into: a)
         }
       }

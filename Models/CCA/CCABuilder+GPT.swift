@@ -43,8 +43,10 @@ extension CCABuilder {
     return GPI.permits(seen, pas)
   }
 
-  /// `TLBI RPALOS` for granule `g` followed by `DSB OSH`: every PE's cached GPI for `g` is
-  /// invalidated (reference/rme.md §2.3 step 3). The broadcast completes within the step.
+  /// Invalidates every PE's cached GPI for granule `g`.
+  ///
+  /// This is `TLBI RPALOS` for the granule followed by `DSB OSH` (reference/rme.md §2.3
+  /// step 3); the broadcast completes within the step.
   func invalidateGPTTLBs(_ context: StepContext, granule g: Expr) {
     context.writeAll(v.gptTLBValid, where: { k in k[1].eq(g) }, to: { _ in false })
     context.writeAll(v.gptTLB, where: { k in k[1].eq(g) }, to: { _ in .literal(GPI.noAccess) })

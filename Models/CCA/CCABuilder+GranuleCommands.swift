@@ -21,9 +21,13 @@ extension CCABuilder {
         moves an UNDELEGATED granule to DELEGATED and its GPI from NS to REALM through EL3's \
         RMM_GTSI_DELEGATE (FID 0xC40001B0; reference/rme.md §2.3). Failure conditions in spec order: \
         gran_align, gran_bound (!PaIsDelegable), gran_state (not UNDELEGATED), gran_gpt (GPI not NS: \
-        EL3 refuses, TF-RMM returns RMI_ERROR_INPUT). No scrub on delegate (TF-RMM since f5cce5bc).
+        EL3 refuses, TF-RMM returns RMI_ERROR_INPUT). gran_gpt reads the GPT when the command starts; \
+        EL3's own check under the GPT lock cannot disagree in the correct model, where only the \
+        sequence holding the granule's RMM lock changes its GPI. No scrub on delegate (TF-RMM since \
+        f5cce5bc).
         """,
-      requiredState: GranuleState.undelegated, extraFailure: ("gran_gpt", { g in self.gpi(PreState(), g).ne(.literal(GPI.nonSecure)) }),
+      requiredState: GranuleState.undelegated,
+      extraFailure: ("gran_gpt", { g in self.gpi(PreState(), g).ne(.literal(GPI.nonSecure)) }),
       sequence: delegateSequence, finalState: GranuleState.delegated)
     declareGranuleCommand(
       "RMI_GRANULE_UNDELEGATE",
@@ -56,7 +60,8 @@ extension CCABuilder {
       context.fail("gran_align", error: input, code: RMI.errorInput, when: !memoryMap.isAligned(addr))
       context.fail("gran_bound", error: input, code: RMI.errorInput, when: !memoryMap.isDelegable(addr))
       context.fail(
-        "gran_state", error: input, code: RMI.errorInput, when: pre.read(v.granuleState, [g]).ne(.literal(requiredState)))
+        "gran_state", error: input, code: RMI.errorInput,
+        when: pre.read(v.granuleState, [g]).ne(.literal(requiredState)))
       if let (failure, condition) = extraFailure {
         context.fail(failure, error: input, code: RMI.errorInput, when: condition(g))
       }

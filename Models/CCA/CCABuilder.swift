@@ -14,8 +14,9 @@ final class CCABuilder {
 
   let memoryMap: MemoryMap
   let content: Content
-  /// The Granule sort. Arithmetic, because a granule's GPI lives in descriptor `g / 16` at nibble
-  /// `g % 16`.
+  /// The Granule sort.
+  ///
+  /// Arithmetic, because a granule's GPI lives in descriptor `g / 16` at nibble `g % 16`.
   let granuleSort: IndexSort
   let peSort: IndexSort
   let realmSort: IndexSort

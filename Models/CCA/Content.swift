@@ -8,7 +8,7 @@ import Spec
 struct Content {
   /// All zeroes: what the RMM's scrub leaves.
   static let zero: Value = 0
-  /// Data the Non-secure host wrote. Every granule holds host data at boot.
+  /// Data the Non-secure host wrote (every granule holds host data at boot).
   static let host: Value = 1
 
   /// The number of realms, hence of realm labels.

@@ -7,15 +7,15 @@ import Spec
 /// issues that need them. Every other nibble is reserved and would make the GPT walk fault; the
 /// model never writes one.
 enum GPI {
-  /// `0b0000`: no access in any PAS. The first step of an undelegate.
+  /// No access in any PAS (`0b0000`), the first step of an undelegate.
   static let noAccess: Value = 0x0
   /// `0b1000`: Secure PAS only.
   static let secure: Value = 0x8
-  /// `0b1001`: Non-secure PAS only. Every granule's GPI at boot in this model.
+  /// Non-secure PAS only (`0b1001`), every granule's GPI at boot in this model.
   static let nonSecure: Value = 0x9
   /// `0b1010`: Root PAS only.
   static let root: Value = 0xA
-  /// `0b1011`: Realm PAS only. The GPI of a DELEGATED granule.
+  /// Realm PAS only (`0b1011`), the GPI of a DELEGATED granule.
   static let realm: Value = 0xB
   /// `0b1111`: any PAS.
   static let any: Value = 0xF

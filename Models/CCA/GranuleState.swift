@@ -5,7 +5,7 @@ import Spec
 ///
 /// The object states (RD, REC, DATA, RTT, …) come with the RMM issue.
 enum GranuleState {
-  /// `0`: the granule belongs to the Non-secure world; its GPI is NS. TF-RMM calls it `NS`.
+  /// `0`: the granule belongs to the Non-secure world and its GPI is NS (TF-RMM calls it `NS`).
   static let undelegated: Value = 0
   /// `1`: the granule belongs to the Realm world; its GPI is REALM.
   static let delegated: Value = 1

@@ -16,10 +16,11 @@ import Spec
 /// - ``beyondPPS``: at the protected size, not delegable (`gran_bound`).
 ///
 /// A Non-secure access to ``misaligned`` is an access to granule 0. Non-secure accesses to
-/// ``mmio``, ``misalignedMMIO`` and ``beyondPPS`` succeed and change nothing the model tracks: the UART's GPI is NS
-/// for good (TF-A maps device regions NS at boot and never transitions them) and its registers
-/// are not memory content; above PPS the GPC lets Non-secure accesses through
-/// (GPCCR_EL3.APPSAA = 0 allows only the NS PAS there) and no modelled granule lives there.
+/// ``mmio``, ``misalignedMMIO`` and ``beyondPPS`` succeed and change nothing the model tracks:
+/// the UART's GPI is NS for good (TF-A maps device regions NS at boot and never transitions
+/// them) and its registers are not memory content; above PPS the GPC lets Non-secure accesses
+/// through (GPCCR_EL3.APPSAA = 0 allows only the NS PAS there) and no modelled granule lives
+/// there.
 struct MemoryMap {
   /// The PA of granule 0: FVP DRAM0.
   static let dramBase: Value = 0x8000_0000
@@ -47,13 +48,17 @@ struct MemoryMap {
   /// The number of L1 descriptor words the granules span.
   var descriptors: Int { (granules + Self.gpisPerDescriptor - 1) / Self.gpisPerDescriptor }
 
-  /// The `PhysicalAddress` finite set: the granule PAs, then the misaligned, MMIO, misaligned
-  /// MMIO and beyond-PPS addresses. Labels are the addresses in hex.
+  /// The `PhysicalAddress` finite set.
+  ///
+  /// The granule PAs, then the misaligned, MMIO, misaligned MMIO and beyond-PPS addresses;
+  /// labels are the addresses in hex.
   var addressSet: FiniteSet {
     let granulePAs = (0..<granules).map { address(ofGranule: $0) }
     return FiniteSet(
       "PhysicalAddress",
-      (granulePAs + [Self.misaligned, Self.mmio, Self.misalignedMMIO, Self.beyondPPS]).map { ("0x" + String($0, radix: 16), $0) })
+      (granulePAs + [Self.misaligned, Self.mmio, Self.misalignedMMIO, Self.beyondPPS]).map {
+        ("0x" + String($0, radix: 16), $0)
+      })
   }
 
   var addressDomain: Domain { .finite(addressSet) }

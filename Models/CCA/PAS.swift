@@ -16,8 +16,9 @@ enum PAS {
   static let set = FiniteSet(
     "PAS", [("Secure", secure), ("NS", nonSecure), ("Root", root), ("Realm", realm)])
 
-  /// The PAS aliases the model keeps data-cache lines for: Non-secure and Realm, the two a
-  /// granule moves between in this issue. A cache line is tagged with its PAS, so the same
+  /// The PAS aliases the model keeps data-cache lines for: Non-secure and Realm.
+  ///
+  /// These are the two a granule moves between in this issue. A cache line is tagged with its PAS, so the same
   /// physical address has one line per alias.
   static let cached = FiniteSet("CachedPAS", [("NS", nonSecure), ("Realm", realm)])
 

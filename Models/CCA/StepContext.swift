@@ -116,11 +116,14 @@ final class StepContext: StateReader {
         if replaced || condition == .boolean(false) { continue }
         action.when(condition) { action.set(variable, keys, to: value) }
       case .all(let variable, let bound, let condition, let value):
-        action.setAll(variable, where: { keys in
-          condition.substituting(Dictionary(uniqueKeysWithValues: zip(bound, keys)))
-        }, to: { keys in
-          value.substituting(Dictionary(uniqueKeysWithValues: zip(bound, keys)))
-        })
+        action.setAll(
+          variable,
+          where: { keys in
+            condition.substituting(Dictionary(uniqueKeysWithValues: zip(bound, keys)))
+          },
+          to: { keys in
+            value.substituting(Dictionary(uniqueKeysWithValues: zip(bound, keys)))
+          })
       }
     }
   }

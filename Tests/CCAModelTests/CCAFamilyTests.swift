@@ -23,7 +23,9 @@ struct CCAFamilyTests {
     #expect(Set(family.boundDocs.keys).isSuperset(of: ["granules", "pes", "realms"]))
     #expect(family.featureDocs["fine"] != nil)
     #expect(
-      family.propertyDocs.map(\.name) == ["hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean"])
+      family.propertyDocs.map(\.name) == [
+        "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean",
+      ])
     #expect(
       Set(family.mutants.map(\.name)) == [
         "no-tlbi-on-delegate", "undelegate-without-scrub", "cmo-source-alias-only", "undelegate-skips-no-access",
@@ -54,7 +56,9 @@ struct CCAFamilyTests {
       #expect(try compiled.holds(property, in: compiled.initialState()), "\(model.properties[property].name)")
     }
     let granules = config.bounds["granules"] ?? 0
-    #expect(model.actions.contains { $0.name == "EL3_DELEGATE_TLBI_RPALOS" } == (config.has("fine") && mutant != "no-tlbi-on-delegate"))
+    #expect(
+      model.actions.contains { $0.name == "EL3_DELEGATE_TLBI_RPALOS" }
+        == (config.has("fine") && mutant != "no-tlbi-on-delegate"))
     let addresses = try #require(model.actions.first { $0.name == "NS_READ" }?.parameters.last?.domain.elements)
     #expect(addresses.count == granules + 4)
   }

@@ -32,7 +32,8 @@ struct ExplorationTests {
     print(
       "\(mutant) [\(configuration)] violates \(property) after \(trace.steps.count) steps "
         + "(\(report.distinctStates) states, \(String(format: "%.2f", report.elapsed)) s): "
-        + trace.steps.map { "\($0.action)\($0.arguments.map { "0x" + String($0, radix: 16) })" }.joined(separator: " → "))
+        + trace.steps.map { "\($0.action)\($0.arguments.map { "0x" + String($0, radix: 16) })" }.joined(
+          separator: " → "))
   }
 
   /// Whether the tests run optimised: the exhaustive search of `standard` (about 10^6 states)
@@ -48,7 +49,8 @@ struct ExplorationTests {
   static func checkCorrectModel(_ configuration: String) throws {
     let compiled = try Self.compiled(configuration)
     // Every property, lemmas included.
-    let report = explore(compiled, options: ExploreOptions(mode: .bfs, properties: Array(compiled.model.properties.indices)))
+    let report = explore(
+      compiled, options: ExploreOptions(mode: .bfs, properties: Array(compiled.model.properties.indices)))
     #expect(report.outcome == .noViolation, "\(report.outcome)")
     #expect(report.complete)
     #expect(report.coverage.neverEnabled.isEmpty, "never enabled: \(report.coverage.neverEnabled)")

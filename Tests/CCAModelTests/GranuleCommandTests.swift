@@ -130,7 +130,9 @@ struct AccessTests {
   func readMonitor() throws {
     for (line, memory) in [(Enc.clean, Enc.zero), (Enc.invalid, Enc.realm0)] {
       var s = try Scenario("atomic")
-      try s.set(["cacheLine[0][NS]": line, "cacheData[0][NS]": line == Enc.invalid ? Enc.zero : Enc.realm0, "memory[0]": memory])
+      try s.set([
+        "cacheLine[0][NS]": line, "cacheData[0][NS]": line == Enc.invalid ? Enc.zero : Enc.realm0, "memory[0]": memory,
+      ])
       var changes: [String: Value] = ["gptTLBValid[1][0]": 1, "gptTLB[1][0]": Enc.gpiNS, "nsReadRealmData": 1]
       if line == Enc.invalid { changes.merge(["cacheLine[0][NS]": Enc.clean, "cacheData[0][NS]": Enc.realm0]) { $1 } }
       try s.expect("NS_READ", [1, Enc.g0], changes: changes)
@@ -141,7 +143,10 @@ struct AccessTests {
   @Test("a dirty NS line written back over realm data sets hyp-no-realm-write; other write-backs do not")
   func writeMonitor() throws {
     var s = try Scenario("atomic")
-    try s.set(["cacheLine[0][NS]": Enc.dirty, "cacheData[0][NS]": Enc.host, "cacheLine[0][Realm]": Enc.clean, "cacheData[0][Realm]": Enc.realm0])
+    try s.set([
+      "cacheLine[0][NS]": Enc.dirty, "cacheData[0][NS]": Enc.host, "cacheLine[0][Realm]": Enc.clean,
+      "cacheData[0][Realm]": Enc.realm0,
+    ])
     try s.expect(
       "CACHE_EVICT", [0, Enc.nsPAS],
       changes: ["cacheLine[0][NS]": Enc.invalid, "cacheData[0][NS]": Enc.zero, "nsWroteRealmData": 1])
@@ -151,7 +156,9 @@ struct AccessTests {
     try t.set(["cacheLine[0][NS]": Enc.dirty, "cacheData[0][NS]": Enc.host, "memory[0]": Enc.realm0])
     try t.expect(
       "CACHE_EVICT", [0, Enc.nsPAS],
-      changes: ["cacheLine[0][NS]": Enc.invalid, "cacheData[0][NS]": Enc.zero, "memory[0]": Enc.host, "nsWroteRealmData": 1])
+      changes: [
+        "cacheLine[0][NS]": Enc.invalid, "cacheData[0][NS]": Enc.zero, "memory[0]": Enc.host, "nsWroteRealmData": 1,
+      ])
 
     var u = try Scenario("atomic")
     try u.set(["cacheLine[0][Realm]": Enc.dirty, "cacheData[0][Realm]": Enc.realm0, "memory[0]": Enc.host])
@@ -160,7 +167,8 @@ struct AccessTests {
       changes: ["cacheLine[0][Realm]": Enc.invalid, "cacheData[0][Realm]": Enc.zero, "memory[0]": Enc.realm0])
     try u.expectDisabled("CACHE_EVICT", [0, Enc.realmPAS])
     // A speculative fill copies memory into either alias, whatever the GPI.
-    try u.expect("SPECULATIVE_FILL", [0, Enc.nsPAS], changes: ["cacheLine[0][NS]": Enc.clean, "cacheData[0][NS]": Enc.realm0])
+    try u.expect(
+      "SPECULATIVE_FILL", [0, Enc.nsPAS], changes: ["cacheLine[0][NS]": Enc.clean, "cacheData[0][NS]": Enc.realm0])
     try u.expectDisabled("SPECULATIVE_FILL", [0, Enc.nsPAS])
   }
 }

@@ -85,7 +85,8 @@ struct Scenario {
   ) throws {
     let outcome = try compiled.step(state, action: try actionIndex(action), arguments: arguments)
     guard case .succeeded(let next) = outcome else {
-      Issue.record("\(action)\(arguments.map { String($0, radix: 16) }) gave \(outcome)", sourceLocation: sourceLocation)
+      Issue.record(
+        "\(action)\(arguments.map { String($0, radix: 16) }) gave \(outcome)", sourceLocation: sourceLocation)
       return
     }
     let before = slots(state)
@@ -112,7 +113,8 @@ struct Scenario {
   }
 
   /// Checks that an action is not enabled.
-  func expectDisabled(_ action: String, _ arguments: [Value], sourceLocation: SourceLocation = #_sourceLocation) throws {
+  func expectDisabled(_ action: String, _ arguments: [Value], sourceLocation: SourceLocation = #_sourceLocation) throws
+  {
     let outcome = try compiled.step(state, action: try actionIndex(action), arguments: arguments)
     #expect(outcome == .disabled, "\(action) should be disabled", sourceLocation: sourceLocation)
   }

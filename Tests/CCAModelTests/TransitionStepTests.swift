@@ -38,7 +38,9 @@ struct TransitionStepTests {
     try s.expect("NS_READ", [1, Enc.g0], changes: [:])
     try s.expect(
       "EL3_DELEGATE_TLBI_RPALOS", [0],
-      changes: ["gptTLBValid[1][0]": 0, "gptTLB[1][0]": Enc.noAccess, "el3Step[0]": s.step("EL3_DELEGATE_CIPAPA_SOURCE")])
+      changes: [
+        "gptTLBValid[1][0]": 0, "gptTLB[1][0]": Enc.noAccess, "el3Step[0]": s.step("EL3_DELEGATE_CIPAPA_SOURCE"),
+      ])
     // After it, PE 1 walks the GPT, finds REALM and faults.
     try s.expectFailure("NS_READ", [1, Enc.g0], condition: "gpf", code: Enc.gpf)
     try s.expectFailure("NS_WRITE", [1, Enc.misaligned], condition: "gpf", code: Enc.gpf)
@@ -75,7 +77,8 @@ struct TransitionStepTests {
     try s.expect(
       "CACHE_EVICT", [0, Enc.realmPAS],
       changes: ["memory[0]": Enc.realm0, "cacheLine[0][Realm]": Enc.invalid, "cacheData[0][Realm]": Enc.zero])
-    try s.expect("SPECULATIVE_FILL", [0, Enc.nsPAS], changes: ["cacheLine[0][NS]": Enc.clean, "cacheData[0][NS]": Enc.realm0])
+    try s.expect(
+      "SPECULATIVE_FILL", [0, Enc.nsPAS], changes: ["cacheLine[0][NS]": Enc.clean, "cacheData[0][NS]": Enc.realm0])
     // The host cannot read the realm data its alias holds: the GPC runs before the cache lookup.
     try s.expectFailure("NS_READ", [0, Enc.g0], condition: "gpf", code: Enc.gpf)
     try s.expect(
@@ -91,7 +94,9 @@ struct TransitionStepTests {
         "gptTLBValid[0][0]": 1, "gptTLB[0][0]": Enc.gpiRealm, "cacheLine[0][Realm]": Enc.dirty,
         "el3Step[0]": s.step("EL3_UNDELEGATE_LOCK"),
       ])
-    try s.expect("EL3_UNDELEGATE_LOCK", [0], changes: ["gptLock": 1, "el3Step[0]": s.step("EL3_UNDELEGATE_READ_DESCRIPTOR_NO_ACCESS")])
+    try s.expect(
+      "EL3_UNDELEGATE_LOCK", [0],
+      changes: ["gptLock": 1, "el3Step[0]": s.step("EL3_UNDELEGATE_READ_DESCRIPTOR_NO_ACCESS")])
     try s.expect(
       "EL3_UNDELEGATE_READ_DESCRIPTOR_NO_ACCESS", [0],
       changes: ["el3Descriptor[0]": 0x9999_9999_9999_999B, "el3Step[0]": s.step("EL3_UNDELEGATE_WRITE_GPI_NO_ACCESS")])
@@ -110,7 +115,9 @@ struct TransitionStepTests {
     // DC CIPAPA, source (Realm) alias: the scrub reaches memory.
     try s.expect(
       "EL3_UNDELEGATE_CIPAPA_SOURCE", [0],
-      changes: ["memory[0]": Enc.zero, "cacheLine[0][Realm]": Enc.invalid, "el3Step[0]": s.step("EL3_UNDELEGATE_CIPAPA_TARGET")])
+      changes: [
+        "memory[0]": Enc.zero, "cacheLine[0][Realm]": Enc.invalid, "el3Step[0]": s.step("EL3_UNDELEGATE_CIPAPA_TARGET"),
+      ])
     // The old owner's late write faults: the GPI is NO_ACCESS and no PE caches REALM.
     try s.expectFailure("REALM_WRITE", [1, 0, 0], condition: "gpf", code: Enc.gpf)
     // DC CIPAPA, target (NS) alias: the realm data speculatively fetched into the NS alias goes.
@@ -125,7 +132,9 @@ struct TransitionStepTests {
       changes: ["el3Descriptor[0]": 0x9999_9999_9999_9990, "el3Step[0]": s.step("EL3_UNDELEGATE_WRITE_GPI_NS")])
     try s.expect(
       "EL3_UNDELEGATE_WRITE_GPI_NS", [0],
-      changes: ["gptDescriptor[0]": Enc.allNS, "el3Descriptor[0]": 0, "el3Step[0]": s.step("EL3_UNDELEGATE_TLBI_RPALOS_NS")])
+      changes: [
+        "gptDescriptor[0]": Enc.allNS, "el3Descriptor[0]": 0, "el3Step[0]": s.step("EL3_UNDELEGATE_TLBI_RPALOS_NS"),
+      ])
     // The host may read as soon as the GPI is NS: it sees the scrubbed memory.
     try s.expect(
       "NS_READ", [1, Enc.g0],
@@ -144,7 +153,8 @@ struct TransitionStepTests {
   @Test("the GPT lock makes a second PE wait, and the descriptor write writes back the word EL3 read")
   func lockAndReadModifyWrite() throws {
     var s = try Scenario("standard")
-    try s.expect("RMI_GRANULE_DELEGATE", [0, Enc.g0], changes: ["granuleLock[0]": 1, "el3Step[0]": s.step("EL3_DELEGATE_LOCK")])
+    try s.expect(
+      "RMI_GRANULE_DELEGATE", [0, Enc.g0], changes: ["granuleLock[0]": 1, "el3Step[0]": s.step("EL3_DELEGATE_LOCK")])
     try s.expect(
       "RMI_GRANULE_DELEGATE", [1, Enc.g1],
       changes: ["granuleLock[1]": 1, "el3Step[1]": s.step("EL3_DELEGATE_LOCK"), "el3Granule[1]": 1])
@@ -158,7 +168,8 @@ struct TransitionStepTests {
     try s.expect(
       "EL3_DELEGATE_WRITE_GPI_REALM", [0],
       changes: [
-        "gptDescriptor[0]": 0x9999_9999_9999_999B, "el3Descriptor[0]": 0, "el3Step[0]": s.step("EL3_DELEGATE_TLBI_RPALOS"),
+        "gptDescriptor[0]": 0x9999_9999_9999_999B, "el3Descriptor[0]": 0,
+        "el3Step[0]": s.step("EL3_DELEGATE_TLBI_RPALOS"),
       ])
   }
 
@@ -171,7 +182,9 @@ struct TransitionStepTests {
       try s.set(["granuleState[0]": Enc.delegated, "gptDescriptor[0]": 0x9999_9999_9999_999B])
     }
     let command = undelegate ? "RMI_GRANULE_UNDELEGATE" : "RMI_GRANULE_DELEGATE"
-    guard case .succeeded(var state) = try s.compiled.step(s.state, action: try s.actionIndex(command), arguments: [0, Enc.g0])
+    guard
+      case .succeeded(var state) = try s.compiled.step(
+        s.state, action: try s.actionIndex(command), arguments: [0, Enc.g0])
     else { return [] }
     s.state = state
     while let step = s.value("el3Step[0]"), step != 0, let name = set.label(of: step), names.count < 20 {
@@ -189,7 +202,8 @@ struct TransitionStepTests {
     "EL3_DELEGATE_TLBI_RPALOS", "EL3_DELEGATE_CIPAPA_SOURCE", "EL3_DELEGATE_UNLOCK",
   ]
   static let fullUndelegate = [
-    "RMM_SCRUB", "EL3_UNDELEGATE_LOCK", "EL3_UNDELEGATE_READ_DESCRIPTOR_NO_ACCESS", "EL3_UNDELEGATE_WRITE_GPI_NO_ACCESS",
+    "RMM_SCRUB", "EL3_UNDELEGATE_LOCK", "EL3_UNDELEGATE_READ_DESCRIPTOR_NO_ACCESS",
+    "EL3_UNDELEGATE_WRITE_GPI_NO_ACCESS",
     "EL3_UNDELEGATE_TLBI_RPALOS_NO_ACCESS", "EL3_UNDELEGATE_CIPAPA_SOURCE", "EL3_UNDELEGATE_CIPAPA_TARGET",
     "EL3_UNDELEGATE_READ_DESCRIPTOR_NS", "EL3_UNDELEGATE_WRITE_GPI_NS", "EL3_UNDELEGATE_TLBI_RPALOS_NS",
     "EL3_UNDELEGATE_UNLOCK",
@@ -207,14 +221,20 @@ struct TransitionStepTests {
         "EL3_UNDELEGATE_TLBI_RPALOS_NO_ACCESS",
       ]
     ),
-    ("gpt-word-unlocked", ["EL3_DELEGATE_LOCK", "EL3_DELEGATE_UNLOCK"], ["EL3_UNDELEGATE_LOCK", "EL3_UNDELEGATE_UNLOCK"]),
+    (
+      "gpt-word-unlocked", ["EL3_DELEGATE_LOCK", "EL3_DELEGATE_UNLOCK"],
+      ["EL3_UNDELEGATE_LOCK", "EL3_UNDELEGATE_UNLOCK"]
+    ),
   ]
 
   @Test("TF-A's order, and each mutant drops exactly the steps of its bug", arguments: sequences)
   func sequenceOrder(mutant: String?, droppedFromDelegate: [String], droppedFromUndelegate: [String]) throws {
-    #expect(try Self.steps(mutant: mutant, undelegate: false) == Self.fullDelegate.filter { !droppedFromDelegate.contains($0) })
     #expect(
-      try Self.steps(mutant: mutant, undelegate: true) == Self.fullUndelegate.filter { !droppedFromUndelegate.contains($0) })
+      try Self.steps(mutant: mutant, undelegate: false)
+        == Self.fullDelegate.filter { !droppedFromDelegate.contains($0) })
+    #expect(
+      try Self.steps(mutant: mutant, undelegate: true)
+        == Self.fullUndelegate.filter { !droppedFromUndelegate.contains($0) })
   }
 
   @Test("an atomic command gives the state the fine sequence ends in", arguments: [false, true])
@@ -227,24 +247,31 @@ struct TransitionStepTests {
       "gptDescriptor[0]": undelegate ? 0x9999_9999_9999_999B : Enc.allNS,
       "gptTLBValid[1][0]": 1, "gptTLB[1][0]": cachedGPI, "gptTLBValid[1][1]": 1, "gptTLB[1][1]": Enc.gpiNS,
       "cacheLine[0][NS]": undelegate ? Enc.clean : Enc.dirty, "cacheData[0][NS]": undelegate ? Enc.realm0 : Enc.host,
-      "cacheLine[0][Realm]": undelegate ? Enc.dirty : Enc.clean, "cacheData[0][Realm]": undelegate ? Enc.realm0 : Enc.zero,
+      "cacheLine[0][Realm]": undelegate ? Enc.dirty : Enc.clean,
+      "cacheData[0][Realm]": undelegate ? Enc.realm0 : Enc.zero,
       "memory[0]": undelegate ? Enc.realm0 : Enc.zero,
     ])
     var atomic = try Scenario("atomic")
     atomic.state = try atomic.compiled.state(fromValues: fine.compiled.values(of: fine.state))
     let command = undelegate ? "RMI_GRANULE_UNDELEGATE" : "RMI_GRANULE_DELEGATE"
-    guard case .succeeded(let atomicNext) = try atomic.compiled.step(atomic.state, action: try atomic.actionIndex(command), arguments: [0, Enc.g0])
+    guard
+      case .succeeded(let atomicNext) = try atomic.compiled.step(
+        atomic.state, action: try atomic.actionIndex(command), arguments: [0, Enc.g0])
     else {
       Issue.record("atomic \(command) did not succeed")
       return
     }
-    guard case .succeeded(var state) = try fine.compiled.step(fine.state, action: try fine.actionIndex(command), arguments: [0, Enc.g0])
+    guard
+      case .succeeded(var state) = try fine.compiled.step(
+        fine.state, action: try fine.actionIndex(command), arguments: [0, Enc.g0])
     else {
       Issue.record("fine \(command) did not succeed")
       return
     }
     for name in undelegate ? Self.fullUndelegate : Self.fullDelegate {
-      guard case .succeeded(let next) = try fine.compiled.step(state, action: try fine.actionIndex(name), arguments: [0]) else {
+      guard
+        case .succeeded(let next) = try fine.compiled.step(state, action: try fine.actionIndex(name), arguments: [0])
+      else {
         Issue.record("\(name) did not succeed")
         return
       }
