@@ -282,6 +282,9 @@ final class BreadthFirstSearch: @unchecked Sendable {
         if report.stoppedBy == nil { report.stoppedBy = .maxDepth }
         return
       }
+      report.peakQueueBytes = max(
+        report.peakQueueBytes,
+        (frontier.capacity + next.capacity) * 8 + (frontierEntries.capacity + nextEntries.capacity) * 4)
       if nextEntries.isEmpty {
         report.complete = true
         return

@@ -164,6 +164,9 @@ public struct ExploreReport: Hashable, Sendable {
   public var bytesPerState: Int
   /// Bytes of one packed state (states in the BFS frontier take this each).
   public var packedStateBytes: Int
+  /// BFS: the most bytes the frontier queues (the level being expanded and the next one, at
+  /// their allocated capacities) held at the end of a level; not part of `bytesPerState`.
+  public var peakQueueBytes: Int = 0
   /// Worker threads used.
   public var workers: Int
   /// Random: walks completed.

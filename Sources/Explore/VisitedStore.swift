@@ -1,10 +1,11 @@
 /// The visited store of exhaustive search: a fingerprint set with parent links.
 ///
-/// An open-addressing table (linear probing, power-of-two capacity, at most 3/4 full) maps each
-/// fingerprint to an entry number; entries are numbered in insertion order (BFS order) and keep
-/// the parent's entry number and the step (global transition index) that reached them, so a
-/// shortest path is read back by following parents. Per state this costs 12 bytes per table
-/// slot plus 8 bytes of links.
+/// An open-addressing set of fingerprints (linear probing, power-of-two capacity, at most 3/4
+/// full) plus, per entry, the parent's entry number and the step (global transition index) that
+/// reached it. Entries are numbered in insertion order (BFS order); the frontier carries each
+/// state's entry number, so no fingerprint-to-entry map is needed and a shortest path is read
+/// back by following parents. Per state this costs 8 bytes per table slot (1⅓ to 2⅔ slots per
+/// state) plus 8 bytes of links.
 ///
 /// Not thread-safe for writes: BFS reads it from all workers while a level segment expands and
 /// writes it from one thread while merging.
@@ -16,7 +17,6 @@ final class VisitedStore: @unchecked Sendable {
   @exclusivity(unchecked) private var mask: Int
   @exclusivity(unchecked) private var keys: UnsafeMutablePointer<UInt64>
   var keysPointer: UnsafeMutablePointer<UInt64> { keys }
-  @exclusivity(unchecked) private var slots: UnsafeMutablePointer<UInt32>
   /// The parent entry of each entry (`noParent` for the root).
   @exclusivity(unchecked) private(set) var parents: [UInt32] = []
   /// The global transition index of the step into each entry.
@@ -28,25 +28,22 @@ final class VisitedStore: @unchecked Sendable {
 
   var count: Int { parents.count }
 
-  init(capacity requested: Int = 1 << 14) {
+  init(capacity requested: Int = 1 << 10) {
     var c = 16
     while c < requested { c <<= 1 }
     capacity = c
     mask = c - 1
     keys = .allocate(capacity: c)
     keys.initialize(repeating: 0, count: c)
-    slots = .allocate(capacity: c)
-    slots.initialize(repeating: 0, count: c)
   }
 
   deinit {
     keys.deallocate()
-    slots.deallocate()
   }
 
   /// Bytes allocated for the table and the links.
   var allocatedBytes: Int {
-    capacity * (MemoryLayout<UInt64>.stride + MemoryLayout<UInt32>.stride)
+    capacity * MemoryLayout<UInt64>.stride
       + (parents.capacity + steps.capacity) * MemoryLayout<UInt32>.stride
   }
 
@@ -58,17 +55,6 @@ final class VisitedStore: @unchecked Sendable {
       let k = keys[i]
       if k == fingerprint { return true }
       if k == 0 { return false }
-      i = (i &+ 1) & mask
-    }
-  }
-
-  /// The entry number of a fingerprint, or `nil`.
-  func entry(of fingerprint: UInt64) -> UInt32? {
-    var i = Int(truncatingIfNeeded: fingerprint) & mask
-    while true {
-      let k = keys[i]
-      if k == fingerprint { return slots[i] }
-      if k == 0 { return nil }
       i = (i &+ 1) & mask
     }
   }
@@ -86,7 +72,6 @@ final class VisitedStore: @unchecked Sendable {
     }
     let entry = UInt32(count)
     keys[i] = fingerprint
-    slots[i] = entry
     parents.append(parent)
     steps.append(step)
     return entry
@@ -94,22 +79,17 @@ final class VisitedStore: @unchecked Sendable {
 
   private func grow() {
     let oldKeys = keys
-    let oldSlots = slots
     let oldCapacity = capacity
     capacity <<= 1
     mask = capacity - 1
     keys = .allocate(capacity: capacity)
     keys.initialize(repeating: 0, count: capacity)
-    slots = .allocate(capacity: capacity)
-    slots.initialize(repeating: 0, count: capacity)
     for j in 0..<oldCapacity where oldKeys[j] != 0 {
       var i = Int(truncatingIfNeeded: oldKeys[j]) & mask
       while keys[i] != 0 { i = (i &+ 1) & mask }
       keys[i] = oldKeys[j]
-      slots[i] = oldSlots[j]
     }
     oldKeys.deallocate()
-    oldSlots.deallocate()
   }
 
   /// The entries from the root to `entry`, root first.
@@ -124,17 +104,14 @@ final class VisitedStore: @unchecked Sendable {
   }
 
   #if EXPLORE_INTERNAL_CHECKS
-    /// Checks the table: every entry is found once, every parent precedes its child.
-    /// Real work only when built with `-Xswiftc -DEXPLORE_INTERNAL_CHECKS`.
+    /// Checks the table: one fingerprint per entry, each reachable by probing, and every
+    /// parent older than its child. Real work only when built with
+    /// `-Xswiftc -DEXPLORE_INTERNAL_CHECKS`.
     func _checkInvariants() {
-      var seen = [Bool](repeating: false, count: count)
       var filled = 0
       for i in 0..<capacity where keys[i] != 0 {
         filled += 1
-        let e = Int(slots[i])
-        precondition(e < count && !seen[e], "entry \(e) twice in the visited table")
-        seen[e] = true
-        precondition(entry(of: keys[i]) == slots[i], "fingerprint not reachable by probing")
+        precondition(contains(keys[i]), "fingerprint not reachable by probing")
       }
       precondition(filled == count, "table holds \(filled) fingerprints for \(count) entries")
       for (e, p) in parents.enumerated() where p != Self.noParent {

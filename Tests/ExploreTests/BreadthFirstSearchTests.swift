@@ -211,3 +211,21 @@ struct BreadthFirstSearchTests {
     #expect(seen.allSatisfy { $0.distinctStates <= 16384 && $0.depth <= 21 })
   }
 }
+
+@Suite("Memory accounting")
+struct MemoryAccountingTests {
+  @Test("The visited store costs a fingerprint slot and 8 bytes of links per state; packed states are small")
+  func bytesPerState() throws {
+    let compiled = try CompiledModel(countersModel(count: 6, maximum: 3))
+    // Six 2-bit counters pack into one word.
+    #expect(compiled.wordsPerState == 1)
+    #expect(compiled.bitsPerState == 12)
+    let report = explore(compiled, options: ExploreOptions(workers: 1, properties: []))
+    #expect(report.distinctStates == 4096)
+    // Table at least 3/8 full (8 / 0.375 ≈ 21.3 bytes) plus links below twice 8 bytes.
+    #expect(report.bytesPerState >= 16)
+    #expect(report.bytesPerState <= 38)
+    #expect(report.packedStateBytes == 8)
+    #expect(report.peakQueueBytes > 0)
+  }
+}
