@@ -288,6 +288,7 @@ public final class CompiledModel: Sendable {
       for (_, effect) in initialEffects { try effect(context, buffer.baseAddress!) }
     }
     self.initialWords = initial
+    initial.withUnsafeBufferPointer { _checkInvariants($0.baseAddress!) }
   }
 
   /// A guard's closure, or `nil` when it is constantly true.
@@ -347,6 +348,33 @@ public final class CompiledModel: Sendable {
   func makeScratch() -> Scratch {
     Scratch(words: layout.wordCount, bound: boundCount, maxArity: maxArity)
   }
+
+  // MARK: - Invariants
+
+  #if EXPLORE_INTERNAL_CHECKS
+    /// Checks a packed state: every slot decodes to an element of its domain and every padding
+    /// bit is zero (so equal states have equal words and fingerprints). Real work only when
+    /// built with `-Xswiftc -DEXPLORE_INTERNAL_CHECKS`.
+    func _checkInvariants(_ words: UnsafePointer<UInt64>) {
+      var used = [UInt64](repeating: 0, count: layout.wordCount)
+      var position = 0
+      for (v, variable) in model.variables.enumerated() {
+        for _ in 0..<variable.slotCount {
+          let location = layout.locations[position]
+          used[Int(location >> 6)] |= layout.masks[v] << UInt64(location & 63)
+          let value = layout.codecs[v].decode(layout.load(words, position: position, mask: layout.masks[v]))
+          precondition(
+            variable.value.contains(value), "\(layout.logical.name(at: position)) = \(value) outside \(variable.value)")
+          position += 1
+        }
+      }
+      for w in 0..<layout.wordCount {
+        precondition(words[w] & ~used[w] == 0, "padding bits set in word \(w)")
+      }
+    }
+  #else
+    @inline(__always) func _checkInvariants(_ words: UnsafePointer<UInt64>) {}
+  #endif
 
   // MARK: - States
 
@@ -453,6 +481,7 @@ public final class CompiledModel: Sendable {
     switch code {
     case Self.disabledCode: return .disabled
     case Self.succeededCode:
+      _checkInvariants(scratch.post)
       return .succeeded(State(words: Array(UnsafeBufferPointer(start: scratch.post, count: layout.wordCount))))
     default: return .failed(condition: code, code: spec.failures[code].code)
     }

@@ -164,3 +164,49 @@ struct ShrinkTests {
     #expect(replay(compiled, trace: small) == .exact)
   }
 }
+
+@Suite("Random exploration limits")
+struct RandomLimitTests {
+  @Test("A stop signal or a zero time limit stops random exploration and says why")
+  func stops() throws {
+    let compiled = try CompiledModel(countersModel(count: 4, maximum: 3))
+    let signal = StopSignal()
+    signal.stop()
+    let stopped = explore(
+      compiled, options: ExploreOptions(mode: .random, walks: 1000, walkLength: 100, workers: 2, properties: [], stop: signal))
+    #expect(stopped.stoppedBy == .interrupted)
+    #expect(stopped.walksCompleted == 0)
+    let timed = explore(
+      compiled, options: ExploreOptions(mode: .random, timeLimit: 0, walks: 1000, walkLength: 100, workers: 1, properties: []))
+    #expect(timed.stoppedBy == .timeLimit)
+    #expect(timed.walksCompleted < 1000)
+  }
+
+  @Test("maxStates stops random exploration once that many distinct states are known")
+  func stateLimit() throws {
+    let compiled = try CompiledModel(countersModel(count: 6, maximum: 3))
+    let report = explore(
+      compiled,
+      options: ExploreOptions(mode: .random, maxStates: 200, walks: 10_000, walkLength: 50, workers: 1, properties: []))
+    #expect(report.stoppedBy == .maxStates)
+    #expect(report.distinctStates >= 200)
+    #expect(report.walksCompleted < 10_000)
+    #expect(!report.complete)
+  }
+
+  @Test("A model error in a walk is an outcome with the trace leading to it")
+  func modelError() throws {
+    let model = buildModel { b in
+      let x = b.variable("level", .range(0, 3), initial: 0)
+      b.action("raise", actor: "env") { a in a.set(x, to: x.value + 1) }
+    }
+    let report = explore(try CompiledModel(model), options: ExploreOptions(mode: .random, walks: 5, walkLength: 10, workers: 1))
+    guard case .modelError(let message) = report.outcome else {
+      Issue.record("expected a model error, got \(report.outcome)")
+      return
+    }
+    #expect(message.contains("level"))
+    #expect(report.errorTrace?.steps.count == 3)
+    #expect(report.violatingWalk == 0)
+  }
+}
