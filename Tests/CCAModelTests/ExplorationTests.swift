@@ -36,6 +36,34 @@ struct ExplorationTests {
           separator: " → "))
   }
 
+  @Test(
+    "mutants found in atomic mode are found in fine mode too",
+    arguments: ["no-tlbi-on-delegate", "undelegate-without-scrub", "cmo-source-alias-only"])
+  func atomicMutantsInFineMode(mutant: String) throws {
+    let compiled = try Self.compiled("standard", mutant: mutant)
+    let report = explore(compiled, options: ExploreOptions(mode: .bfs))
+    let breaks = try #require(CCA.family.mutant(named: mutant)?.breaks)
+    guard case .violation(let property, let trace) = report.outcome else {
+      Issue.record("\(mutant) in standard: \(report.outcome)")
+      return
+    }
+    let name = compiled.model.properties[property].name
+    #expect(breaks.contains(name), "\(mutant) violates \(name), which it does not claim")
+    print("\(mutant) [standard] violates \(name) after \(trace.steps.count) steps (\(report.distinctStates) states)")
+  }
+
+  @Test(
+    "fine-only mutants change nothing in atomic mode",
+    arguments: ["undelegate-skips-no-access", "gpt-word-unlocked"])
+  func fineOnlyMutantsInAtomicMode(mutant: String) throws {
+    let compiled = try Self.compiled("atomic", mutant: mutant)
+    let report = explore(compiled, options: ExploreOptions(mode: .bfs))
+    #expect(report.outcome == .noViolation && report.complete, "\(report.outcome)")
+    #expect(
+      report.distinctStates
+        == (try explore(Self.compiled("atomic"), options: ExploreOptions(mode: .bfs)).distinctStates))
+  }
+
   /// Whether the tests run optimised: the exhaustive search of `standard` (about 10^6 states)
   /// takes seconds in a release build and minutes in a debug one.
   static var optimized: Bool {
