@@ -128,9 +128,12 @@ public final class SymbolicChecker {
 
   // MARK: - Solving
 
+  /// A solver for the checker's queries: Z3's QF_BV solver for bounded configurations (every
+  /// cell is a bit-vector or a Boolean, no arrays, no quantifiers once expanded), the general
+  /// solver for parametric ones (arrays and quantifiers over an uninterpreted sort).
   func solver() throws -> Z3Solver {
     do {
-      let s = try Z3Solver(context: context)
+      let s = try Z3Solver(context: context, logic: options.parametricSorts.isEmpty ? "QF_BV" : nil)
       if let rlimit = options.rlimit { try s.setResourceLimit(rlimit) }
       return s
     } catch { throw SymbolicError(error) }
