@@ -81,6 +81,7 @@ final class SuccessorBatch {
 struct ActionPlan {
   /// Unretained: the compiled model keeps every action alive for the whole search.
   let action: Unmanaged<CompiledAction>
+  /// Values per stored tuple (parameters and derived values).
   let arity: Int
   let argumentCount: Int
   /// Offset of the action's tuples in the pool, or -1 when they are decoded on demand.
@@ -120,7 +121,7 @@ final class ArgumentPool: @unchecked Sendable {
     for (a, action) in compiled.actions.enumerated() {
       (plans + a).initialize(
         to: ActionPlan(
-          action: Unmanaged.passUnretained(action), arity: action.arity, argumentCount: action.argumentCount,
+          action: Unmanaged.passUnretained(action), arity: action.stride, argumentCount: action.argumentCount,
           offset: offsets[a], base: compiled.transitionBase[a]))
     }
   }

@@ -34,6 +34,12 @@ final class CompiledAction: Sendable {
   /// `blockSizes[k]`: how many consecutive argument tuples share their first `k` parameters.
   let blockSizes: [Int]
   let arity: Int
+  /// Subexpressions that read only parameters (no state, no bound variable), computed once per
+  /// argument tuple and stored after the parameters: the compiled closures read derived value
+  /// `j` as argument `arity + j`.
+  let derived: [EvalBox]
+  /// Values per stored tuple: the parameters, then the derived values.
+  let stride: Int
   /// The number of argument tuples (1 for an action without parameters).
   let argumentCount: Int
   /// All argument tuples, flat, in the canonical order of ``Action/arguments(at:)``; padded to
@@ -47,7 +53,7 @@ final class CompiledAction: Sendable {
 
   init(
     name: String, guardFn: Eval?, prefixGuards: [(level: Int, eval: EvalBox)], innerGuard: Eval?,
-    failures: [EvalBox], effects: [ExecBox], parameters: [Parameter], words: Int
+    failures: [EvalBox], effects: [ExecBox], parameters: [Parameter], derived: [EvalBox], words: Int
   ) {
     self.name = name
     self.guardFn = guardFn
@@ -64,23 +70,31 @@ final class CompiledAction: Sendable {
     }
     self.blockSizes = sizes
     self.arity = parameters.count
+    self.derived = derived
+    self.stride = parameters.count + derived.count
     self.parameterDomains = parameters.map(\.domain)
     self.radices = parameters.map { $0.domain.elements ?? [] }
     let count = radices.reduce(1) { $0 * $1.count }
     self.argumentCount = count
-    let stored: Int = count * Swift.max(arity, 1)
+    let stored: Int = count * Swift.max(stride, 1)
     if stored <= Self.storedTupleLimit {
-      var tuples = [Value](repeating: 0, count: max(count * arity, 1))
+      var tuples = [Value](repeating: 0, count: max(count * stride, 1))
       if arity > 0 {
         var odometer = [Int](repeating: 0, count: arity)
         for t in 0..<count {
-          for i in 0..<arity { tuples[t * arity + i] = radices[i][odometer[i]] }
+          for i in 0..<arity { tuples[t * stride + i] = radices[i][odometer[i]] }
           var i = arity - 1
           while i >= 0 {
             odometer[i] += 1
             if odometer[i] < radices[i].count { break }
             odometer[i] = 0
             i -= 1
+          }
+        }
+        if !derived.isEmpty {
+          let (stride, arity) = (parameters.count + derived.count, parameters.count)
+          tuples.withUnsafeMutableBufferPointer { buffer in
+            for t in 0..<count { Self.completeArguments(buffer.baseAddress! + t * stride, arity: arity, derived: derived) }
           }
         }
       }
@@ -157,7 +171,7 @@ final class CompiledAction: Sendable {
     }
   }
 
-  /// Writes the argument tuple at `position` into `buffer`.
+  /// Writes the argument tuple at `position`, and its derived values, into `buffer`.
   @inline(__always)
   func decodeArguments(_ position: Int, into buffer: UnsafeMutablePointer<Value>) {
     var rest = position
@@ -167,6 +181,25 @@ final class CompiledAction: Sendable {
       buffer[i] = r[rest % r.count]
       rest /= r.count
       i -= 1
+    }
+    if !derived.isEmpty { Self.completeArguments(buffer, arity: arity, derived: derived) }
+  }
+
+  /// Computes the derived values of the parameters in `buffer[0 ..< arity]` into the slots
+  /// after them.
+  func completeArguments(_ buffer: UnsafeMutablePointer<Value>) {
+    if !derived.isEmpty { Self.completeArguments(buffer, arity: arity, derived: derived) }
+  }
+
+  private static func completeArguments(_ buffer: UnsafeMutablePointer<Value>, arity: Int, derived: [EvalBox]) {
+    // Derived expressions read neither state nor bound variables, so they cannot throw; the
+    // state pointer is never dereferenced.
+    var unusedBound: UInt64 = 0
+    withUnsafeMutablePointer(to: &unusedBound) { bound in
+      let context = EvalContext(state: UnsafePointer(buffer), args: UnsafePointer(buffer), bound: bound)
+      for (j, d) in derived.enumerated() {
+        buffer[arity + j] = (try? d.eval(context)) ?? 0
+      }
     }
   }
 }
@@ -180,6 +213,7 @@ final class Scratch {
   let words: Int
 
   init(words: Int, bound: Int, maxArity: Int) {
+    // `maxArity` counts derived values too: it is the widest stored tuple.
     self.words = words
     post = .allocate(capacity: max(words, 1))
     post.initialize(repeating: 0, count: max(words, 1))
@@ -241,6 +275,13 @@ public final class CompiledModel: Sendable {
     var base: [Int] = [0]
     for action in model.actions {
       compiler.location = "action \(action.name)"
+      // Parameter-only subexpressions become derived arguments, computed once per tuple.
+      let arity = action.parameters.count
+      let derivedExprs = Self.parameterOnlySubexpressions(of: action)
+      let derived = derivedExprs.map { EvalBox(eval: compiler.compile($0)) }
+      compiler.derived = Dictionary(
+        uniqueKeysWithValues: derivedExprs.enumerated().map { ($0.element, arity + $0.offset) })
+      defer { compiler.derived = [:] }
       let guardFn = Self.compileGuard(action.guardCondition, compiler)
       let (prefix, inner) = Self.splitGuard(action.guardCondition, arity: action.parameters.count)
       let compiled = CompiledAction(
@@ -250,7 +291,7 @@ public final class CompiledModel: Sendable {
         innerGuard: Self.compileGuard(inner, compiler),
         failures: action.failures.map { EvalBox(eval: compiler.compile($0.condition)) },
         effects: action.effects.map { ExecBox(exec: compiler.effect($0)) },
-        parameters: action.parameters, words: layout.wordCount)
+        parameters: action.parameters, derived: derived, words: layout.wordCount)
       actions.append(compiled)
       base.append(base.last! + compiled.argumentCount)
     }
@@ -261,7 +302,7 @@ public final class CompiledModel: Sendable {
     }
     self.actions = actions
     self.transitionBase = base
-    self.maxArity = model.actions.map(\.parameters.count).max() ?? 0
+    self.maxArity = actions.map(\.stride).max() ?? 0
     var properties: [EvalBox] = []
     for property in model.properties {
       compiler.location = "property \(property.name)"
@@ -289,6 +330,52 @@ public final class CompiledModel: Sendable {
     }
     self.initialWords = initial
     initial.withUnsafeBufferPointer { _checkInvariants($0.baseAddress!) }
+  }
+
+  /// The maximal subexpressions of an action that read parameters and nothing else (no state,
+  /// no bound variable), other than bare parameters, in first-occurrence order.
+  static func parameterOnlySubexpressions(of action: Action) -> [Expr] {
+    var found: [Expr] = []
+    var seen: Set<Expr> = []
+    /// Returns (reads a parameter, reads only parameters and literals).
+    @discardableResult
+    func scan(_ e: Expr) -> (parameter: Bool, pure: Bool) {
+      switch e {
+      case .parameter: return (true, true)
+      case .literal, .boolean: return (false, true)
+      case .bound: return (false, false)
+      default: break
+      }
+      let results = e.children.map(scan)
+      let parameter = results.contains { $0.parameter }
+      var pure = results.allSatisfy { $0.pure }
+      if case .read = e { pure = false }
+      if case .quantified = e { pure = false }
+      if parameter && pure { return (true, true) }
+      for (child, r) in zip(e.children, results) where r.parameter && r.pure {
+        if case .parameter = child { continue }
+        if seen.insert(child).inserted { found.append(child) }
+      }
+      return (parameter, pure)
+    }
+    func root(_ e: Expr) {
+      let r = scan(e)
+      if r.parameter && r.pure, !(e.isParameter), seen.insert(e).inserted { found.append(e) }
+    }
+    root(action.guardCondition)
+    for failure in action.failures { root(failure.condition) }
+    for effect in action.effects {
+      switch effect {
+      case .assign(_, let keys, let value, let when):
+        keys.forEach(root)
+        root(value)
+        root(when)
+      case .assignAll(_, _, let condition, let value):
+        root(condition)
+        root(value)
+      }
+    }
+    return found
   }
 
   /// A guard's closure, or `nil` when it is constantly true.
@@ -475,6 +562,7 @@ public final class CompiledModel: Sendable {
     precondition(state.words.count == layout.wordCount, "state of another model")
     let scratch = makeScratch()
     for (i, value) in arguments.enumerated() { scratch.args[i] = value }
+    actions[action].completeArguments(scratch.args)
     let code = try state.words.withUnsafeBufferPointer { words in
       try run(action, pre: words.baseAddress!, args: scratch.args, scratch: scratch)
     }
@@ -586,5 +674,12 @@ public final class CompiledModel: Sendable {
     return Trace(
       model: model.name, configuration: model.configuration, states: states, steps: traceSteps,
       property: property, outcome: outcome, seed: seed)
+  }
+}
+
+extension Expr {
+  var isParameter: Bool {
+    if case .parameter = self { return true }
+    return false
   }
 }

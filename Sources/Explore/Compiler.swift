@@ -96,6 +96,9 @@ final class ExprCompiler {
   private(set) var boundSlots: [Int: Int] = [:]
   /// Where the expressions being compiled live, for runtime error messages.
   var location = ""
+  /// Parameter-only subexpressions of the action being compiled and the argument slot each
+  /// one's value is stored in (see ``CompiledAction/derived``).
+  var derived: [Expr: Int] = [:]
 
   init(model: Model, layout: PackedLayout, arena: Arena) {
     self.model = model
@@ -117,6 +120,7 @@ final class ExprCompiler {
   /// Compiles with constant folding: a subtree that reads no state, parameter or bound
   /// variable becomes its value.
   func node(_ expr: Expr) -> CompiledExpr {
+    if !derived.isEmpty, let slot = derived[expr] { return .dynamic { c in c.args[slot] } }
     switch expr {
     case .literal(let v): return .constant(v)
     case .boolean(let b): return .constant(b ? 1 : 0)

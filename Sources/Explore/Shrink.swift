@@ -11,6 +11,7 @@ extension CompiledModel {
       }
       for (index, step) in steps.enumerated() {
         for (i, v) in step.arguments.enumerated() { scratch.args[i] = v }
+        actions[step.action].completeArguments(scratch.args)
         let code = try current.withUnsafeBufferPointer {
           try run(step.action, pre: $0.baseAddress!, args: scratch.args, scratch: scratch)
         }

@@ -223,3 +223,35 @@ struct StepSemanticsTests {
     #expect(compiled.values(of: compiled.initialState()) == [Value](repeating: 0, count: 40) + [5, 0xB, 0xFFFF_0000_0000, ~0])
   }
 }
+
+@Suite("Argument tuples")
+struct ArgumentTupleTests {
+  @Test("Parameter-only subexpressions are precomputed per tuple; decoding on demand gives the same tuples")
+  func derivedArguments() throws {
+    let pa = Domain.finite(FiniteSet("PA", [("a", 0x8000_0000), ("b", 0x8000_1000), ("c", 0x8000_1800)]))
+    let model = buildModel { b in
+      let g = b.map("g", keys: [.index(IndexSort("G", count: 2))], .range(0, 3)) { _ in 0 }
+      b.action("touch", actor: "env", parameters: [Parameter("pe", .range(0, 1)), Parameter("addr", pa)]) { a in
+        let (pe, addr) = (a.args[0], a.args[1])
+        a.fail("align", error: "INPUT", code: 1, when: (addr & 0xFFF).ne(0))
+        a.set(g, [(addr - 0x8000_0000) >> 12], to: pe + 2)
+      }
+    }
+    let compiled = try CompiledModel(model)
+    let action = compiled.actions[0]
+    // `(addr & 0xFFF) != 0`, `(addr - base) >> 12` and `pe + 2` are derived.
+    #expect(action.derived.count == 3)
+    #expect(action.stride == 5)
+    let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: action.stride)
+    defer { buffer.deallocate() }
+    for t in 0..<action.argumentCount {
+      action.decodeArguments(t, into: buffer)
+      #expect(Array(UnsafeBufferPointer(start: buffer, count: action.stride)) == Array(action.argumentTuples[(t * action.stride)..<((t + 1) * action.stride)]))
+    }
+    let s0 = compiled.initialState()
+    #expect(try compiled.step(s0, action: 0, arguments: [1, 0x8000_1000]) == .succeeded(try compiled.state(fromValues: [0, 3])))
+    #expect(try compiled.step(s0, action: 0, arguments: [1, 0x8000_1800]) == .failed(condition: 0, code: 1))
+    let report = explore(compiled, options: ExploreOptions(workers: 1, properties: []))
+    #expect(report.distinctStates == 9)
+  }
+}
