@@ -475,11 +475,10 @@ final class BreadthFirstSearch: @unchecked Sendable {
           // retains it nor its step closure (refcount traffic on shared objects would also make
           // workers contend for the same cache lines).
           try plans[a].action._withUnsafeGuaranteedRef { action in
-            let prefixCount = action.prefixGuards.count
+            let prefixCount = action.prefixGuardRefs.count
             if prefixCount > 0 {
               for k in 0..<prefixCount { nextCheck[k] = 0 }
             }
-            let body = prefixCount > 0 ? action.innerBody : action.body
             var t = 0
             tuples: while t < count {
               let args: UnsafePointer<UInt64>
@@ -492,16 +491,19 @@ final class BreadthFirstSearch: @unchecked Sendable {
               let context = EvalContext(state: pre, args: args, bound: bound)
               // Guard conjuncts over a prefix of the parameters: once per block of tuples.
               for k in 0..<prefixCount where t == nextCheck[k] {
-                let block = action.blockSizes[action.prefixGuards[k].level]
+                let (block, holds) = try action.prefixGuardRefs[k]._withUnsafeGuaranteedRef {
+                  ($0.block, try $0.eval(context) != 0)
+                }
                 nextCheck[k] = t &+ block
-                if try action.prefixGuards[k].eval.eval(context) == 0 {
+                if !holds {
                   coverage.recordDisabled(action: a, count: block)
                   t &+= block
                   for j in k..<prefixCount where nextCheck[j] < t { nextCheck[j] = t }
                   continue tuples
                 }
               }
-              let code = try body(context, post)
+              // `innerBody` is `body` when the action has no prefix guards.
+              let code = try action.innerBody(context, post)
               coverage.record(action: a, code: code)
               t &+= 1
               guard code == CompiledModel.succeededCode else { continue }

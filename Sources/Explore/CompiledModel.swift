@@ -16,6 +16,22 @@ public enum StepOutcome: Hashable, Sendable {
 /// first failure condition that holds.
 typealias StepBody = @Sendable (EvalContext, UnsafeMutablePointer<UInt64>) throws -> Int
 
+/// A guard conjunct hoisted to a prefix of the parameters (see
+/// ``CompiledAction/prefixGuards``).
+final class PrefixGuard: Sendable {
+  /// How many leading parameters it reads.
+  let level: Int
+  /// How many consecutive argument tuples share those parameters.
+  let block: Int
+  let eval: Eval
+
+  init(level: Int, block: Int, eval: @escaping Eval) {
+    self.level = level
+    self.block = block
+    self.eval = eval
+  }
+}
+
 /// One action compiled to closures.
 final class CompiledAction: Sendable {
   let name: String
@@ -28,7 +44,10 @@ final class CompiledAction: Sendable {
   /// The guard's leading conjuncts that read only the first `level` parameters, by level: the
   /// exhaustive search evaluates each once per block of argument tuples sharing those
   /// parameters and skips the block when it fails.
-  let prefixGuards: [(level: Int, eval: EvalBox)]
+  let prefixGuards: [PrefixGuard]
+  /// Unretained references to ``prefixGuards`` for the hot loop (reading a class reference out
+  /// of an array would retain it).
+  let prefixGuardRefs: [Unmanaged<PrefixGuard>]
   /// ``body`` without the prefix guards (for callers that evaluated them).
   let innerBody: StepBody
   /// `blockSizes[k]`: how many consecutive argument tuples share their first `k` parameters.
@@ -60,14 +79,15 @@ final class CompiledAction: Sendable {
     self.failures = failures
     self.effects = effects
     self.body = Self.fuse(guardFn: guardFn, failures: failures, effects: effects, words: words)
-    self.prefixGuards = prefixGuards
-    self.innerBody =
-      prefixGuards.isEmpty
-      ? body : Self.fuse(guardFn: innerGuard, failures: failures, effects: effects, words: words)
     var sizes = [Int](repeating: 1, count: parameters.count + 1)
     for k in parameters.indices.reversed() {
       sizes[k] = sizes[k + 1] * (parameters[k].domain.cardinality ?? 0)
     }
+    self.prefixGuards = prefixGuards.map { PrefixGuard(level: $0.level, block: sizes[$0.level], eval: $0.eval.eval) }
+    self.prefixGuardRefs = self.prefixGuards.map { Unmanaged.passUnretained($0) }
+    self.innerBody =
+      prefixGuards.isEmpty
+      ? body : Self.fuse(guardFn: innerGuard, failures: failures, effects: effects, words: words)
     self.blockSizes = sizes
     self.arity = parameters.count
     self.derived = derived
