@@ -59,6 +59,7 @@ let package = Package(
       dependencies: ["Symbolic", "Explore", "Spec", "CCAModel", "Z3", "_TestSupport"]),
     .testTarget(
       name: "CCAModelTests", dependencies: ["CCAModel", "Explore", "Spec", "_TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["cca-verify"]),
     .testTarget(
       name: "ProvingTests",
       dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),
