@@ -21,24 +21,8 @@ extension SymbolicChecker {
   public func evaluate(values: [Value], action: Int, arguments: [Value]) throws -> SymbolicStep {
     guard options.parametricSorts.isEmpty else { throw SymbolicError.unsupported("evaluation needs a bounded configuration") }
     let layout = model.layout
-    var cells: [[Z3Expr]] = []
     do {
-      for (v, variable) in model.variables.enumerated() {
-        var row: [Z3Expr] = []
-        for c in 0..<encoder.shapes[v].cellCount {
-          guard let position = layout.position(of: VariableID(v), keys: encoder.cellKeys(v, c)) else {
-            throw SymbolicError.unsupported("cell outside the layout")
-          }
-          let value = values[position]
-          if variable.value == .bool {
-            row.append(try context.bool(value != 0))
-          } else {
-            row.append(try context.bitVector(value, width: encoder.shapes[v].width))
-          }
-        }
-        cells.append(row)
-      }
-      let pre = SymbolicState(cells: cells)
+      let pre = try concreteState(values)
       let parameters = try zip(model.actions[action].parameters, arguments).map { p, v in
         p.domain == .bool ? try context.bool(v != 0) : try context.bitVector(v, width: 64)
       }
@@ -83,6 +67,11 @@ extension SymbolicChecker {
 
   /// Evaluates a property in a concrete state through the Z3 encoding.
   public func evaluate(property: Int, values: [Value]) throws -> Bool {
+    try groundBool(try encoder.compile(model.properties[property].formula, state: try concreteState(values), parameters: []))
+  }
+
+  /// A symbolic state whose cells are the constants of a concrete state (bounded encodings only).
+  func concreteState(_ values: [Value]) throws -> SymbolicState {
     let layout = model.layout
     var cells: [[Z3Expr]] = []
     do {
@@ -99,8 +88,7 @@ extension SymbolicChecker {
         }
         cells.append(row)
       }
-      return try groundBool(
-        try encoder.compile(model.properties[property].formula, state: SymbolicState(cells: cells), parameters: []))
     } catch { throw SymbolicError(error) }
+    return SymbolicState(cells: cells)
   }
 }
