@@ -203,11 +203,12 @@ final class BreadthFirstSearch: @unchecked Sendable {
   /// The level loop; fills in the outcome, depth, completeness and stop reason.
   private func search(_ report: inout ExploreReport) {
     var frontier = compiled.initialWords
-    var frontierEntries: [UInt32] = [
-      visited.insert(
-        frontier.withUnsafeBufferPointer { packedFingerprint($0.baseAddress!, count: words) },
-        parent: VisitedStore.noParent, step: UInt32.max)!
-    ]
+    guard
+      let root = visited.insert(
+        frontier.withUnsafeBufferPointer { packedFingerprint($0.start, count: words) },
+        parent: VisitedStore.noParent, step: UInt32.max)
+    else { preconditionFailure("the visited store starts empty") }
+    var frontierEntries: [UInt32] = [root]
     var depth = 0
     var lastProgress = 0.0
     let maxStates = min(options.maxStates ?? VisitedStore.maxEntries, VisitedStore.maxEntries)
@@ -224,7 +225,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
         let upper = min(count, position + chunkSize * chunksPerSegment)
         let event = frontier.withUnsafeBufferPointer { states in
           frontierEntries.withUnsafeBufferPointer { entries in
-            processSegment(states.baseAddress!, entries.baseAddress!, position..<upper, expand: expand)
+            processSegment(states.start, entries.start, position..<upper, expand: expand)
           }
         }
         if let event {
@@ -301,13 +302,15 @@ final class BreadthFirstSearch: @unchecked Sendable {
   }
 
   /// Checks the properties of `states[from...]` without expanding them.
-  private func checkOnly(_ states: [UInt64], _ entries: [UInt32], from: Int) -> (event: (index: Int, kind: FrontierEvent), Void)? {
+  private func checkOnly(_ states: [UInt64], _ entries: [UInt32], from: Int) -> (
+    event: (index: Int, kind: FrontierEvent), Void
+  )? {
     var position = from
     while position < entries.count {
       let upper = min(entries.count, position + chunkSize * chunksPerSegment)
       let event = states.withUnsafeBufferPointer { s in
         entries.withUnsafeBufferPointer { e in
-          processSegment(s.baseAddress!, e.baseAddress!, position..<upper, expand: false)
+          processSegment(s.start, e.start, position..<upper, expand: false)
         }
       }
       if let event { return (event, ()) }
@@ -364,8 +367,10 @@ final class BreadthFirstSearch: @unchecked Sendable {
     return false
   }
 
-  /// Processes frontier states `range` on all workers; returns the first event by frontier
-  /// position, if any. Successors are left in `chunks`, in order.
+  /// Processes frontier states `range` on all workers and returns the first event by frontier
+  /// position, if any.
+  ///
+  /// The successors not yet visited are left in `chunks`, in frontier order.
   private func processSegment(
     _ states: UnsafePointer<UInt64>, _ entries: UnsafePointer<UInt32>, _ range: Range<Int>, expand: Bool
   ) -> (index: Int, kind: FrontierEvent)? {
@@ -396,7 +401,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
     }
     var first: (index: Int, kind: FrontierEvent)?
     for c in 0..<chunkCount {
-      if let e = chunks[c].event, first == nil || e.index < first!.index { first = e }
+      if let e = chunks[c].event, e.index < first?.index ?? Int.max { first = e }
     }
     return first
   }

@@ -61,9 +61,11 @@ final class CompiledAction: Sendable {
   let stride: Int
   /// The number of argument tuples (1 for an action without parameters).
   let argumentCount: Int
-  /// All argument tuples, flat, in the canonical order of ``Action/arguments(at:)``; padded to
-  /// at least one element so a pointer into it is always valid. Empty when the tuples are too
-  /// many to store; they are then decoded on demand.
+  /// All argument tuples (each followed by its derived values), flat, in the canonical order
+  /// of ``Action/arguments(at:)``.
+  ///
+  /// Padded to at least one element so a pointer into it is always valid; empty when the
+  /// tuples are too many to store, and then decoded on demand.
   let argumentTuples: [Value]
   let radices: [[Value]]
   let parameterDomains: [Domain]
@@ -114,7 +116,9 @@ final class CompiledAction: Sendable {
         if !derived.isEmpty {
           let (stride, arity) = (parameters.count + derived.count, parameters.count)
           tuples.withUnsafeMutableBufferPointer { buffer in
-            for t in 0..<count { Self.completeArguments(buffer.baseAddress! + t * stride, arity: arity, derived: derived) }
+            for t in 0..<count {
+              Self.completeArguments(buffer.start + t * stride, arity: arity, derived: derived)
+            }
           }
         }
       }
@@ -313,12 +317,12 @@ public final class CompiledModel: Sendable {
         effects: action.effects.map { ExecBox(exec: compiler.effect($0)) },
         parameters: action.parameters, derived: derived, words: layout.wordCount)
       actions.append(compiled)
-      base.append(base.last! + compiled.argumentCount)
+      base.append(base[base.count - 1] + compiled.argumentCount)
     }
-    guard base.last! < Int(UInt32.max) else {
+    guard base[base.count - 1] < Int(UInt32.max) else {
       throw ModelError.invalid(
         location: "model \(model.name)",
-        message: "\(base.last!) (action, arguments) pairs; the concrete engine supports fewer than 2^32")
+        message: "\(base[base.count - 1]) (action, arguments) pairs; the concrete engine supports fewer than 2^32")
     }
     self.actions = actions
     self.transitionBase = base
@@ -335,21 +339,23 @@ public final class CompiledModel: Sendable {
       guard let (keys, value) = model.initial[VariableID(index)] else { continue }
       compiler.location = "initial value of \(variable.name)"
       initialEffects.append(
-        (compiler.location,
-         compiler.effect(
-          keys.isEmpty
-            ? .assign(VariableID(index), keys: [], value: value, when: true)
-            : .assignAll(VariableID(index), keys: keys, condition: true, value: value))))
+        (
+          compiler.location,
+          compiler.effect(
+            keys.isEmpty
+              ? .assign(VariableID(index), keys: [], value: value, when: true)
+              : .assignAll(VariableID(index), keys: keys, condition: true, value: value))
+        ))
     }
     self.boundCount = compiler.boundCount
     let scratch = Scratch(words: layout.wordCount, bound: compiler.boundCount, maxArity: maxArity)
     var initial = [UInt64](repeating: 0, count: layout.wordCount)
     try initial.withUnsafeMutableBufferPointer { buffer in
-      let context = EvalContext(state: UnsafePointer(buffer.baseAddress!), args: scratch.args, bound: scratch.bound)
-      for (_, effect) in initialEffects { try effect(context, buffer.baseAddress!) }
+      let context = EvalContext(state: UnsafePointer(buffer.start), args: scratch.args, bound: scratch.bound)
+      for (_, effect) in initialEffects { try effect(context, buffer.start) }
     }
     self.initialWords = initial
-    initial.withUnsafeBufferPointer { _checkInvariants($0.baseAddress!) }
+    initial.withUnsafeBufferPointer { _checkInvariants($0.start) }
   }
 
   /// The maximal subexpressions of an action that read parameters and nothing else (no state,
@@ -459,9 +465,10 @@ public final class CompiledModel: Sendable {
   // MARK: - Invariants
 
   #if EXPLORE_INTERNAL_CHECKS
-    /// Checks a packed state: every slot decodes to an element of its domain and every padding
-    /// bit is zero (so equal states have equal words and fingerprints). Real work only when
-    /// built with `-Xswiftc -DEXPLORE_INTERNAL_CHECKS`.
+    /// Checks a packed state: every slot decodes to an element of its domain.
+    ///
+    /// Also checks that every padding bit is zero, so equal states have equal words and
+    /// fingerprints. Real work only when built with `-Xswiftc -DEXPLORE_INTERNAL_CHECKS`.
     func _checkInvariants(_ words: UnsafePointer<UInt64>) {
       var used = [UInt64](repeating: 0, count: layout.wordCount)
       var position = 0
@@ -501,7 +508,7 @@ public final class CompiledModel: Sendable {
         let mask = layout.masks[v]
         let codec = layout.codecs[v]
         for _ in 0..<model.variables[v].slotCount {
-          result[position] = codec.decode(layout.load(words.baseAddress!, position: position, mask: mask))
+          result[position] = codec.decode(layout.load(words.start, position: position, mask: mask))
           position += 1
         }
       }
@@ -526,9 +533,11 @@ public final class CompiledModel: Sendable {
         for _ in 0..<model.variables[v].slotCount {
           guard let bits = codec.encode(values[position]) else {
             throw ExploreError.invalidState(
-              message: "\(layout.logical.name(at: position)) = \(values[position]) is outside the domain \(model.variables[v].value)")
+              message:
+                "\(layout.logical.name(at: position)) = \(values[position]) is outside the domain \(model.variables[v].value)"
+            )
           }
-          layout.store(buffer.baseAddress!, position: position, mask: layout.masks[v], bits: bits)
+          layout.store(buffer.start, position: position, mask: layout.masks[v], bits: bits)
           position += 1
         }
       }
@@ -541,7 +550,7 @@ public final class CompiledModel: Sendable {
   /// Distinct states collide with probability about 2^-64 per pair; exhaustive search keeps
   /// only fingerprints, as TLC does.
   public func fingerprint(_ state: State) -> UInt64 {
-    state.words.withUnsafeBufferPointer { packedFingerprint($0.baseAddress!, count: $0.count) }
+    state.words.withUnsafeBufferPointer { packedFingerprint($0.start, count: $0.count) }
   }
 
   // MARK: - Steps
@@ -584,7 +593,7 @@ public final class CompiledModel: Sendable {
     for (i, value) in arguments.enumerated() { scratch.args[i] = value }
     actions[action].completeArguments(scratch.args)
     let code = try state.words.withUnsafeBufferPointer { words in
-      try run(action, pre: words.baseAddress!, args: scratch.args, scratch: scratch)
+      try run(action, pre: words.start, args: scratch.args, scratch: scratch)
     }
     switch code {
     case Self.disabledCode: return .disabled
@@ -652,7 +661,7 @@ public final class CompiledModel: Sendable {
     precondition(state.words.count == layout.wordCount, "state of another model")
     let scratch = makeScratch()
     return try state.words.withUnsafeBufferPointer { words in
-      try holds(property, words: words.baseAddress!, scratch: scratch)
+      try holds(property, words: words.start, scratch: scratch)
     }
   }
 

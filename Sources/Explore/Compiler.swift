@@ -255,10 +255,18 @@ final class ExprCompiler {
     case .bitAnd: return { c in try fa(c) & k }
     case .bitOr: return { c in try fa(c) | k }
     case .shiftRight:
-      if k >= 64 { return { c in _ = try fa(c); return 0 } }
+      if k >= 64 {
+        return { c in
+          _ = try fa(c); return 0
+        }
+      }
       return { c in try fa(c) &>> k }
     case .shiftLeft:
-      if k >= 64 { return { c in _ = try fa(c); return 0 } }
+      if k >= 64 {
+        return { c in
+          _ = try fa(c); return 0
+        }
+      }
       return { c in try fa(c) &<< k }
     default: return nil
     }

@@ -24,10 +24,10 @@ public struct ProgressSnapshot: Sendable, Hashable {
   public var distinctStates: Int
   /// Distinct states per second since the start.
   public var statesPerSecond: Double
-  /// BFS: the level being expanded. Random: the longest walk so far.
+  /// The BFS level being expanded, or the longest random walk so far.
   public var depth: Int
-  /// BFS: states waiting to be expanded (rest of this level plus the next level so far).
-  /// Random: walks not yet started.
+  /// The work waiting: BFS states not yet expanded (the rest of this level plus the next level
+  /// so far), or random walks not yet started.
   public var queueSize: Int
   /// Enabled steps executed so far.
   public var transitions: Int
@@ -64,8 +64,8 @@ public struct ExploreOptions: Sendable {
   public var mode: Mode
   /// The seed of every random choice (random mode); recorded in reports and traces.
   public var seed: UInt64
-  /// BFS: expand states up to this depth (the initial state has depth 0). Random: an upper
-  /// bound on the walk length.
+  /// The deepest level BFS expands to (the initial state has depth 0), or the longest random
+  /// walk.
   public var maxDepth: Int?
   /// Stop once this many distinct states are known.
   public var maxStates: Int?
@@ -75,8 +75,10 @@ public struct ExploreOptions: Sendable {
   public var walks: Int
   /// Random: the number of steps per walk.
   public var walkLength: Int
-  /// Random: give each walk its own random action weights (swarm testing, Groce et al. 2012):
-  /// each action is left out with probability 1/2, the others weighted 1 to 4.
+  /// Whether each random walk draws its own action weights (swarm testing, Groce and others,
+  /// 2012).
+  ///
+  /// Each action is left out with probability 1/2, the others are weighted 1 to 4.
   public var swarm: Bool
   /// Worker threads; defaults to all active processors.
   public var workers: Int
@@ -90,9 +92,11 @@ public struct ExploreOptions: Sendable {
   /// A cooperative stop flag; when set the engine returns the report so far, `stoppedBy`
   /// `.interrupted`.
   public var stop: StopSignal?
-  /// Random: shrink the reported violation with ``shrink(_:trace:property:budget:)`` (BFS traces
-  /// are already shortest). Deterministic, so the same seed still gives the same trace. Set it
-  /// after `init` (kept out of the initializer so its signature stays stable).
+  /// Whether random mode shrinks the violation it reports (``shrink(_:trace:property:budget:)``).
+  ///
+  /// BFS traces are already shortest. Shrinking is deterministic, so the same seed still gives
+  /// the same trace. Set it after `init` (kept out of the initializer so its signature stays
+  /// stable).
   public var shrink: Bool = false
 
   public init(

@@ -145,7 +145,7 @@ public struct ExploreReport: Hashable, Sendable {
   public var distinctStates: Int
   /// Enabled steps executed (successes and failures; revisits included).
   public var transitions: Int
-  /// BFS: the deepest level reached. Random: the longest walk.
+  /// The deepest BFS level reached, or the longest random walk.
   public var maxDepthReached: Int
   /// Whether BFS exhausted the reachable states without hitting a limit: only then does
   /// `noViolation` mean the properties hold in every reachable state.

@@ -66,7 +66,7 @@ extension CompiledModel {
     let scratch = worker.scratch
     let current = worker.current
     let words = worker.words
-    initialWords.withUnsafeBufferPointer { current.update(from: $0.baseAddress!, count: words) }
+    initialWords.withUnsafeBufferPointer { current.update(from: $0.start, count: words) }
     worker.seen.insert(packedFingerprint(current, count: words))
     do {
       for p in properties where try !holds(p, words: current, scratch: scratch) {
@@ -127,7 +127,9 @@ extension CompiledModel {
   }
 
   /// Whether an action's guard holds.
-  func isEnabled(_ action: Int, pre: UnsafePointer<UInt64>, args: UnsafePointer<UInt64>, scratch: Scratch) throws -> Bool {
+  func isEnabled(_ action: Int, pre: UnsafePointer<UInt64>, args: UnsafePointer<UInt64>, scratch: Scratch) throws
+    -> Bool
+  {
     guard let g = actions[action].guardFn else { return true }
     return try g(EvalContext(state: pre, args: args, bound: scratch.bound)) != 0
   }

@@ -78,7 +78,8 @@ private func difference(_ actual: [Value], _ recorded: [Value], _ layout: StateL
   guard let first = differing.first else { return nil }
   let domain = layout.variables[layout.variable(at: first).index].value
   let more = differing.count > 1 ? " (and \(differing.count - 1) more)" : ""
-  return "\(layout.name(at: first)) is \(domain.render(actual[first])) in the model, \(domain.render(recorded[first])) in the trace\(more)"
+  return
+    "\(layout.name(at: first)) is \(domain.render(actual[first])) in the model, \(domain.render(recorded[first])) in the trace\(more)"
 }
 
 private func describe(_ result: StepResult) -> String {

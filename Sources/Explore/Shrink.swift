@@ -6,19 +6,19 @@ extension CompiledModel {
   func violatingPrefix(_ steps: [(action: Int, arguments: [Value])], property: Int, scratch: Scratch) -> Int? {
     var current = initialWords
     do {
-      if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.baseAddress!, scratch: scratch) }) {
+      if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
         return 0
       }
       for (index, step) in steps.enumerated() {
         for (i, v) in step.arguments.enumerated() { scratch.args[i] = v }
         actions[step.action].completeArguments(scratch.args)
         let code = try current.withUnsafeBufferPointer {
-          try run(step.action, pre: $0.baseAddress!, args: scratch.args, scratch: scratch)
+          try run(step.action, pre: $0.start, args: scratch.args, scratch: scratch)
         }
         if code == Self.disabledCode { return nil }
         if code == Self.succeededCode {
-          current.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: scratch.post, count: $0.count) }
-          if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.baseAddress!, scratch: scratch) }) {
+          current.withUnsafeMutableBufferPointer { $0.start.update(from: scratch.post, count: $0.count) }
+          if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
             return index + 1
           }
         }

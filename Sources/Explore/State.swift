@@ -40,3 +40,24 @@ func packedFingerprint(_ words: UnsafePointer<UInt64>, count: Int) -> UInt64 {
   h ^= h &>> 32
   return h == 0 ? 1 : h
 }
+
+// MARK: - Buffer starts
+
+extension UnsafeBufferPointer {
+  /// The first element's address; the engine only takes it of buffers it knows are non-empty
+  /// (packed states have at least one word).
+  @inline(__always)
+  var start: UnsafePointer<Element> {
+    guard let base = baseAddress else { preconditionFailure("empty buffer") }
+    return base
+  }
+}
+
+extension UnsafeMutableBufferPointer {
+  /// The first element's address, for buffers known to be non-empty.
+  @inline(__always)
+  var start: UnsafeMutablePointer<Element> {
+    guard let base = baseAddress else { preconditionFailure("empty buffer") }
+    return base
+  }
+}

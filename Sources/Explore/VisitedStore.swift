@@ -104,8 +104,9 @@ final class VisitedStore: @unchecked Sendable {
   }
 
   #if EXPLORE_INTERNAL_CHECKS
-    /// Checks the table: one fingerprint per entry, each reachable by probing, and every
-    /// parent older than its child. Real work only when built with
+    /// Checks the table: one fingerprint per entry, each reachable by probing.
+    ///
+    /// Also checks that every parent is older than its child. Real work only when built with
     /// `-Xswiftc -DEXPLORE_INTERNAL_CHECKS`.
     func _checkInvariants() {
       var filled = 0

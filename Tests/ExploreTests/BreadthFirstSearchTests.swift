@@ -54,7 +54,8 @@ struct BreadthFirstSearchTests {
     #expect(trace.steps.count == 4)
   }
 
-  @Test("Counters (maps, parameters, whole-map reset): (m+1)^n states and a violation after n × m steps",
+  @Test(
+    "Counters (maps, parameters, whole-map reset): (m+1)^n states and a violation after n × m steps",
     arguments: [(3, 2), (2, 3), (4, 1)])
   func counters(count: Int, maximum: Int) throws {
     let model = countersModel(count: count, maximum: Value(maximum))

@@ -35,7 +35,7 @@ struct ReferenceEvaluator {
     case .literal(let v): return v
     case .boolean(let b): return bool(b)
     case .parameter(let i): return args[i]
-    case .bound(let b): return bound[b.id]!
+    case .bound(let b): return bound[b.id] ?? 0
     case .read(let id, let keys): return state[try position(id, keys.map(eval))]
     case .unary(.not, let a): return try eval(a) == 0 ? 1 : 0
     case .unary(.bitNot, let a): return ~(try eval(a))
@@ -71,7 +71,7 @@ struct ReferenceEvaluator {
     case .ite(let c, let a, let b): return try eval(c) != 0 ? eval(a) : eval(b)
     case .quantified(let q, let v, let body):
       var inner = self
-      for element in v.domain.elements! {
+      for element in v.domain.elements ?? [] {
         inner.bound[v.id] = element
         let holds = try inner.eval(body) != 0
         if q == .forAll && !holds { return 0 }
@@ -229,7 +229,9 @@ struct DifferentialTests {
         }
         let args: [Value] = [Value(chooser.choose(below: 8)), [0x10, 0x1000_0000, 0x7][chooser.choose(below: 3)]]
         let state = try compiled.state(fromValues: values)
-        let reference = Result { try ReferenceEvaluator(model: model, state: values, args: args).apply(model.actions[0]) }
+        let reference = Result {
+          try ReferenceEvaluator(model: model, state: values, args: args).apply(model.actions[0])
+        }
         let actual = Result { try compiled.step(state, action: 0, arguments: args) }
         switch (reference, actual) {
         case (.success(let expected), .success(.succeeded(let next))):
@@ -239,7 +241,9 @@ struct DifferentialTests {
           #expect(error is ExploreError, "round \(round)")
           errors += 1
         default:
-          Issue.record("round \(round): reference \(reference), compiled \(actual); \(valueExpr) / \(boolExpr) / m[\(mKey)] := \(mValue)")
+          Issue.record(
+            "round \(round): reference \(reference), compiled \(actual); \(valueExpr) / \(boolExpr) / m[\(mKey)] := \(mValue)"
+          )
         }
       }
     }

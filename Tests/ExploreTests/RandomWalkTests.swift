@@ -34,8 +34,10 @@ struct RandomWalkTests {
     let compiled = try CompiledModel(countersModel(count: 3, maximum: 2))
     let seed: UInt64 = 42
     print("random walk seed: \(seed)")
-    let one = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 64, walkLength: 40, workers: 1))
-    let two = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 64, walkLength: 40, workers: 2))
+    let one = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 64, walkLength: 40, workers: 1))
+    let two = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 64, walkLength: 40, workers: 2))
     #expect(one.trace != nil)
     #expect(one.trace == two.trace)
     #expect(one.violatingWalk == two.violatingWalk)
@@ -46,7 +48,8 @@ struct RandomWalkTests {
     let compiled = try CompiledModel(dieHardModel())
     let seed: UInt64 = 7
     print("random walk seed: \(seed)")
-    let report = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 500, walkLength: 40, workers: 1))
+    let report = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 500, walkLength: 40, workers: 1))
     let walk = try #require(report.violatingWalk)
     var chooser = SeededChooser(seed: seed, stream: UInt64(walk))
     let single = try randomWalk(compiled, chooser: &chooser, length: 40, seed: seed)
@@ -75,7 +78,9 @@ struct RandomWalkTests {
     }
     #expect(missing > 0)
     let report = explore(
-      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 40, swarm: true, workers: 1, properties: []))
+      compiled,
+      options: ExploreOptions(
+        mode: .random, seed: seed, walks: 50, walkLength: 40, swarm: true, workers: 1, properties: []))
     #expect(report.walksCompleted == 50)
     #expect(report.outcome == .noViolation)
     #expect(report.distinctStates <= DieHard.reachableStates)
@@ -85,7 +90,8 @@ struct RandomWalkTests {
   @Test("Random exploration counts walks, steps and coverage")
   func accounting() throws {
     let compiled = try CompiledModel(countersModel(count: 3, maximum: 2))
-    let report = explore(compiled, options: ExploreOptions(mode: .random, seed: 3, walks: 10, walkLength: 20, workers: 1, properties: []))
+    let report = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: 3, walks: 10, walkLength: 20, workers: 1, properties: []))
     // Every step of these walks is enabled (inc and reset have no guards).
     #expect(report.walksCompleted == 10)
     #expect(report.transitions == 200)
@@ -132,7 +138,8 @@ struct ShrinkTests {
     let compiled = try CompiledModel(countersModel(count: 3, maximum: 2))
     let seed: UInt64 = 5
     print("shrink seed: \(seed)")
-    let plain = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 1))
+    let plain = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 1))
     var options = ExploreOptions(mode: .random, seed: seed, walks: 50, walkLength: 200, workers: 1)
     options.shrink = true
     let shrunk = explore(compiled, options: options)
@@ -155,7 +162,8 @@ struct ShrinkTests {
     let compiled = try CompiledModel(dieHardModel())
     let seed: UInt64 = 11
     print("shrink seed: \(seed)")
-    let report = explore(compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 300, walkLength: 100, workers: 1))
+    let report = explore(
+      compiled, options: ExploreOptions(mode: .random, seed: seed, walks: 300, walkLength: 100, workers: 1))
     let trace = try #require(report.trace)
     let small = shrink(compiled, trace: trace, property: 0)
     #expect(small.steps.count <= trace.steps.count)
@@ -173,11 +181,13 @@ struct RandomLimitTests {
     let signal = StopSignal()
     signal.stop()
     let stopped = explore(
-      compiled, options: ExploreOptions(mode: .random, walks: 1000, walkLength: 100, workers: 2, properties: [], stop: signal))
+      compiled,
+      options: ExploreOptions(mode: .random, walks: 1000, walkLength: 100, workers: 2, properties: [], stop: signal))
     #expect(stopped.stoppedBy == .interrupted)
     #expect(stopped.walksCompleted == 0)
     let timed = explore(
-      compiled, options: ExploreOptions(mode: .random, timeLimit: 0, walks: 1000, walkLength: 100, workers: 1, properties: []))
+      compiled,
+      options: ExploreOptions(mode: .random, timeLimit: 0, walks: 1000, walkLength: 100, workers: 1, properties: []))
     #expect(timed.stoppedBy == .timeLimit)
     #expect(timed.walksCompleted < 1000)
   }
@@ -200,7 +210,8 @@ struct RandomLimitTests {
       let x = b.variable("level", .range(0, 3), initial: 0)
       b.action("raise", actor: "env") { a in a.set(x, to: x.value + 1) }
     }
-    let report = explore(try CompiledModel(model), options: ExploreOptions(mode: .random, walks: 5, walkLength: 10, workers: 1))
+    let report = explore(
+      try CompiledModel(model), options: ExploreOptions(mode: .random, walks: 5, walkLength: 10, workers: 1))
     guard case .modelError(let message) = report.outcome else {
       Issue.record("expected a model error, got \(report.outcome)")
       return

@@ -90,9 +90,12 @@ struct StepSemanticsTests {
     let compiled = try CompiledModel(model)
     let s0 = compiled.initialState()
     #expect(compiled.values(of: s0) == [0, 1, 2, 0])
-    #expect(try compiled.step(s0, action: 0, arguments: [0]) == .succeeded(try compiled.state(fromValues: [9, 1, 2, 0])))
-    #expect(try compiled.step(s0, action: 0, arguments: [1]) == .succeeded(try compiled.state(fromValues: [9, 6, 2, 1])))
-    #expect(try compiled.step(s0, action: 0, arguments: [2]) == .succeeded(try compiled.state(fromValues: [9, 1, 7, 0])))
+    #expect(
+      try compiled.step(s0, action: 0, arguments: [0]) == .succeeded(try compiled.state(fromValues: [9, 1, 2, 0])))
+    #expect(
+      try compiled.step(s0, action: 0, arguments: [1]) == .succeeded(try compiled.state(fromValues: [9, 6, 2, 1])))
+    #expect(
+      try compiled.step(s0, action: 0, arguments: [2]) == .succeeded(try compiled.state(fromValues: [9, 1, 7, 0])))
   }
 
   @Test("assignAll writes exactly the keys whose condition holds")
@@ -122,7 +125,8 @@ struct StepSemanticsTests {
       }
     }
     let compiled = try CompiledModel(model)
-    #expect(try compiled.step(compiled.initialState(), action: 0, arguments: [1]) == .succeeded(compiled.initialState()))
+    #expect(
+      try compiled.step(compiled.initialState(), action: 0, arguments: [1]) == .succeeded(compiled.initialState()))
     #expect {
       _ = try compiled.step(compiled.initialState(), action: 0, arguments: [2])
     } throws: { error in
@@ -167,7 +171,9 @@ struct StepSemanticsTests {
     let compiled = try CompiledModel(model)
     let s2 = try compiled.state(fromValues: [2])
     #expect(try compiled.step(s2, action: 0, arguments: []) == .disabled)
-    #expect(try compiled.step(compiled.initialState(), action: 0, arguments: []) == .succeeded(try compiled.state(fromValues: [1])))
+    #expect(
+      try compiled.step(compiled.initialState(), action: 0, arguments: [])
+        == .succeeded(try compiled.state(fromValues: [1])))
   }
 
   @Test("Operators follow SMT-LIB bit-vector semantics")
@@ -213,14 +219,16 @@ struct StepSemanticsTests {
       b.map("bits", keys: [.index(IndexSort("B", count: 40))], .bool) { _ in false }
       b.variable("c", .range(0, 7), initial: 5)
       b.variable("gpi", .finite(FiniteSet("GPI", [("NS", 0x9), ("ROOT", 0xA), ("REALM", 0xB)])), initial: 0xB)
-      b.variable("addr", .finite(FiniteSet("PA", [("lo", 0x8000_0000), ("hi", 0xFFFF_0000_0000)])), initial: 0xFFFF_0000_0000)
+      b.variable(
+        "addr", .finite(FiniteSet("PA", [("lo", 0x8000_0000), ("hi", 0xFFFF_0000_0000)])), initial: 0xFFFF_0000_0000)
       b.variable("w", .word(bits: 64), initial: ~0)
     }
     let compiled = try CompiledModel(model)
     // GPI needs 2 bits as an ordinal (3 elements), PA 1 bit: fewer than their raw widths.
     #expect(compiled.bitsPerState == 40 + 3 + 2 + 1 + 64)
     #expect(compiled.wordsPerState == 2)
-    #expect(compiled.values(of: compiled.initialState()) == [Value](repeating: 0, count: 40) + [5, 0xB, 0xFFFF_0000_0000, ~0])
+    #expect(
+      compiled.values(of: compiled.initialState()) == [Value](repeating: 0, count: 40) + [5, 0xB, 0xFFFF_0000_0000, ~0])
   }
 }
 
@@ -246,10 +254,14 @@ struct ArgumentTupleTests {
     defer { buffer.deallocate() }
     for t in 0..<action.argumentCount {
       action.decodeArguments(t, into: buffer)
-      #expect(Array(UnsafeBufferPointer(start: buffer, count: action.stride)) == Array(action.argumentTuples[(t * action.stride)..<((t + 1) * action.stride)]))
+      #expect(
+        Array(UnsafeBufferPointer(start: buffer, count: action.stride))
+          == Array(action.argumentTuples[(t * action.stride)..<((t + 1) * action.stride)]))
     }
     let s0 = compiled.initialState()
-    #expect(try compiled.step(s0, action: 0, arguments: [1, 0x8000_1000]) == .succeeded(try compiled.state(fromValues: [0, 3])))
+    #expect(
+      try compiled.step(s0, action: 0, arguments: [1, 0x8000_1000])
+        == .succeeded(try compiled.state(fromValues: [0, 3])))
     #expect(try compiled.step(s0, action: 0, arguments: [1, 0x8000_1800]) == .failed(condition: 0, code: 1))
     let report = explore(compiled, options: ExploreOptions(workers: 1, properties: []))
     #expect(report.distinctStates == 9)
