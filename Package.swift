@@ -11,6 +11,7 @@
 //   Symbolic    Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction        -> Spec, Z3
 //   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
 //   Proving     Proofs/ loading, engine dispatch, reports                         -> all above
+//   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel
 //   cca-verify  argument parsing and presentation only                           -> Proving
 //
 // The model never imports an engine. Spec, Explore, Traces and CCAModel build and test without Z3.
@@ -18,7 +19,7 @@ import PackageDescription
 
 let package = Package(
   name: "CCAVerify",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "cca-verify", targets: ["cca-verify"]),
     .library(name: "Spec", targets: ["Spec"]),
@@ -26,6 +27,7 @@ let package = Package(
     .library(name: "Traces", targets: ["Traces"]),
     .library(name: "CCAModel", targets: ["CCAModel"]),
     .library(name: "Proving", targets: ["Proving"]),
+    .library(name: "CCAVerifyTesting", targets: ["CCAVerifyTesting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -42,6 +44,8 @@ let package = Package(
     .target(
       name: "Proving",
       dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel"]),
+    .target(
+      name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
     .executableTarget(
       name: "cca-verify",
       dependencies: [
@@ -60,6 +64,8 @@ let package = Package(
     .testTarget(
       name: "CCAModelTests", dependencies: ["CCAModel", "Explore", "Spec", "_TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["cca-verify"]),
+    .testTarget(
+      name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
     .testTarget(
       name: "ProvingTests",
       dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),

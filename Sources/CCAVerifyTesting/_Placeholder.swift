@@ -1,0 +1,1 @@
+// Placeholder: the CCAVerifyTesting module is being written.
