@@ -83,7 +83,7 @@ final class CompiledAction: Sendable {
     self.body = Self.fuse(guardFn: guardFn, failures: failures, effects: effects, words: words)
     var sizes = [Int](repeating: 1, count: parameters.count + 1)
     for k in parameters.indices.reversed() {
-      sizes[k] = sizes[k + 1] * (parameters[k].domain.cardinality ?? 0)
+      sizes[k] = sizes[k + 1] * parameters[k].values.count
     }
     self.prefixGuards = prefixGuards.map { PrefixGuard(level: $0.level, block: sizes[$0.level], eval: $0.eval.eval) }
     self.prefixGuardRefs = self.prefixGuards.map { Unmanaged.passUnretained($0) }
@@ -95,7 +95,7 @@ final class CompiledAction: Sendable {
     self.derived = derived
     self.stride = parameters.count + derived.count
     self.parameterDomains = parameters.map(\.domain)
-    self.radices = parameters.map { $0.domain.elements ?? [] }
+    self.radices = parameters.map(\.values)
     let count = radices.reduce(1) { $0 * $1.count }
     self.argumentCount = count
     let stored: Int = count * Swift.max(stride, 1)
@@ -271,6 +271,11 @@ public final class CompiledModel: Sendable {
   let layout: PackedLayout
   let actions: [CompiledAction]
   let propertyFns: [EvalBox]
+  /// Per action and failure condition, the compiled index (bits [15:8] of the returned value)
+  /// when it is not the constant 0.
+  let indexFns: [[EvalBox?]]
+  /// Per action, its compiled outputs.
+  let outputFns: [[EvalBox]]
   let boundCount: Int
   let maxArity: Int
   let initialWords: [UInt64]
@@ -326,6 +331,15 @@ public final class CompiledModel: Sendable {
     }
     self.actions = actions
     self.transitionBase = base
+    var indexFns: [[EvalBox?]] = []
+    var outputFns: [[EvalBox]] = []
+    for action in model.actions {
+      compiler.location = "action \(action.name)"
+      indexFns.append(action.failures.map { $0.hasConstantCode ? nil : EvalBox(eval: compiler.compile($0.index)) })
+      outputFns.append(action.outputs.map { EvalBox(eval: compiler.compile($0.value)) })
+    }
+    self.indexFns = indexFns
+    self.outputFns = outputFns
     self.maxArity = actions.map(\.stride).max() ?? 0
     var properties: [EvalBox] = []
     for property in model.properties {
@@ -592,15 +606,31 @@ public final class CompiledModel: Sendable {
     let scratch = makeScratch()
     for (i, value) in arguments.enumerated() { scratch.args[i] = value }
     actions[action].completeArguments(scratch.args)
-    let code = try state.words.withUnsafeBufferPointer { words in
-      try run(action, pre: words.start, args: scratch.args, scratch: scratch)
+    let (code, index) = try state.words.withUnsafeBufferPointer { words in
+      let code = try run(action, pre: words.start, args: scratch.args, scratch: scratch)
+      guard code >= 0, let indexFn = indexFns[action][code] else { return (code, Value(0)) }
+      return (code, try indexFn.eval(EvalContext(state: words.start, args: scratch.args, bound: scratch.bound)))
     }
     switch code {
     case Self.disabledCode: return .disabled
     case Self.succeededCode:
       _checkInvariants(scratch.post)
       return .succeeded(State(words: Array(UnsafeBufferPointer(start: scratch.post, count: layout.wordCount))))
-    default: return .failed(condition: code, code: spec.failures[code].code)
+    default: return .failed(condition: code, code: spec.failures[code].code | (index &<< 8))
+    }
+  }
+
+  /// The outputs an action returns (X1..X4 of an RMI command), evaluated in the pre-state; the
+  /// caller takes them when the step succeeds.
+  ///
+  /// - Throws: as ``step(_:action:arguments:)``.
+  public func outputs(_ state: State, action: Int, arguments: [Value]) throws -> [Value] {
+    guard !outputFns[action].isEmpty else { return [] }
+    let scratch = makeScratch()
+    for (i, value) in arguments.enumerated() { scratch.args[i] = value }
+    actions[action].completeArguments(scratch.args)
+    return try state.words.withUnsafeBufferPointer { words in
+      try outputFns[action].map { try $0.eval(EvalContext(state: words.start, args: scratch.args, bound: scratch.bound)) }
     }
   }
 
@@ -687,6 +717,8 @@ public final class CompiledModel: Sendable {
     var traceSteps: [TraceStep] = []
     for (index, step) in steps.enumerated() {
       let result = try self.step(state, action: step.action, arguments: step.arguments)
+      var outputs: [Value] = []
+      if case .succeeded = result { outputs = try self.outputs(state, action: step.action, arguments: step.arguments) }
       switch result {
       case .disabled:
         throw ExploreError.invalidArguments(
@@ -697,7 +729,7 @@ public final class CompiledModel: Sendable {
       traceSteps.append(
         TraceStep(
           action: model.actions[step.action].name, arguments: step.arguments,
-          result: stepResult(action: step.action, outcome: result)))
+          result: stepResult(action: step.action, outcome: result), outputs: outputs))
       states.append(values(of: state))
     }
     return Trace(

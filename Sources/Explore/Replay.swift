@@ -61,6 +61,17 @@ public func replay(_ compiled: CompiledModel, trace: Trace, fromTraceStart: Bool
       return .diverged(
         step: number, reason: "\(step.action) returned \(describe(result)), the trace says \(describe(step.result))")
     }
+    if case .succeeded = outcome, !step.outputs.isEmpty {
+      // Outputs are compared when the trace records them (traces from before outputs existed,
+      // and hand-written ones, may leave them out).
+      let outputs: [Value]
+      do { outputs = try compiled.outputs(state, action: action, arguments: step.arguments) } catch {
+        return .diverged(step: number, reason: "\(step.action)'s outputs raised an error: \(error)")
+      }
+      if outputs != step.outputs {
+        return .diverged(step: number, reason: "\(step.action) output \(outputs), the trace says \(step.outputs)")
+      }
+    }
     if case .succeeded(let next) = outcome { state = next }
     if let difference = difference(compiled.values(of: state), trace.states[number], layout) {
       return .diverged(step: number, reason: "the state after \(step.action) differs: \(difference)")

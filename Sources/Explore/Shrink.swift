@@ -81,7 +81,7 @@ public func shrink(_ compiled: CompiledModel, trace: Trace, property: Int, budge
   while s < steps.count, remaining > 0 {
     let parameters = model.actions[steps[s].action].parameters
     for p in parameters.indices where s < steps.count && remaining > 0 {
-      guard let first = parameters[p].domain.elements?.first, steps[s].arguments[p] != first else { continue }
+      guard let first = parameters[p].values.first, steps[s].arguments[p] != first else { continue }
       var candidate = steps
       candidate[s].arguments[p] = first
       if let n = check(candidate) { steps = Array(candidate.prefix(n)) }

@@ -77,7 +77,7 @@ public final class ModelBuilder {
       Action(
         name: name, actor: actor, doc: doc, parameters: parameters,
         guardCondition: builder.guardCondition, failures: builder.failures,
-        effects: builder.effects, successCode: successCode))
+        effects: builder.effects, successCode: successCode, outputs: builder.outputs))
   }
 
   /// Declares a state invariant.
@@ -109,6 +109,7 @@ public final class ActionBuilder {
   fileprivate(set) var guardCondition: Expr = true
   fileprivate(set) var failures: [FailureCondition] = []
   fileprivate(set) var effects: [Effect] = []
+  fileprivate(set) var outputs: [Output] = []
   private var conditions: [Expr] = []
 
   init(parameters: [Parameter]) { self.parameters = parameters }
@@ -129,9 +130,15 @@ public final class ActionBuilder {
     guardCondition = guardCondition && condition
   }
 
-  /// Adds the next failure condition, in priority order.
-  public func fail(_ name: String, error: String, code: Value, when condition: Expr) {
-    failures.append(FailureCondition(name: name, error: error, code: code, when: condition))
+  /// Adds the next failure condition, in priority order; `index` goes in bits [15:8] of the
+  /// returned value (the RTT level of `RMI_ERROR_RTT`).
+  public func fail(_ name: String, error: String, code: Value, index: Expr = .literal(0), when condition: Expr) {
+    failures.append(FailureCondition(name: name, error: error, code: code, index: index, when: condition))
+  }
+
+  /// Declares an output returned on success (X1..X4), evaluated in the pre-state.
+  public func output(_ name: String, _ value: Expr) {
+    outputs.append(Output(name, value))
   }
 
   private var currentCondition: Expr {

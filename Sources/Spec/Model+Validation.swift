@@ -69,10 +69,20 @@ extension Model {
 
   private func validate(_ action: Action) throws {
     let location = "action \(action.name)"
-    for parameter in action.parameters where parameter.domain.cardinality == nil || parameter.domain.cardinality == 0 {
-      throw ModelError.invalid(
-        location: location,
-        message: "parameter \(parameter.name) has domain \(parameter.domain), which is not enumerable")
+    for parameter in action.parameters {
+      if let samples = parameter.samples {
+        guard !samples.isEmpty else {
+          throw ModelError.invalid(location: location, message: "parameter \(parameter.name) has an empty sample list")
+        }
+        for v in samples where !parameter.domain.contains(v) {
+          throw ModelError.invalid(
+            location: location, message: "sample \(v) of parameter \(parameter.name) is outside its domain \(parameter.domain)")
+        }
+      } else if parameter.domain.cardinality == nil || parameter.domain.cardinality == 0 {
+        throw ModelError.invalid(
+          location: location,
+          message: "parameter \(parameter.name) has domain \(parameter.domain), which is not enumerable; give samples")
+      }
     }
     let checker = KindChecker(model: self, parameters: action.parameters, location: location)
     try checker.expect(.boolean, action.guardCondition, bound: [], what: "guard")
@@ -82,6 +92,14 @@ extension Model {
         throw ModelError.invalid(location: location, message: "duplicate failure condition \(failure.name)")
       }
       try checker.expect(.boolean, failure.condition, bound: [], what: "failure condition \(failure.name)")
+      try checker.expect(.value, failure.index, bound: [], what: "index of failure condition \(failure.name)")
+    }
+    var outputNames: Set<String> = []
+    for output in action.outputs {
+      guard outputNames.insert(output.name).inserted else {
+        throw ModelError.invalid(location: location, message: "duplicate output \(output.name)")
+      }
+      try checker.expect(.value, output.value, bound: [], what: "output \(output.name)")
     }
     var unconditional: Set<[AnyHashable]> = []
     for effect in action.effects {

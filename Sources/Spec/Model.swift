@@ -48,34 +48,71 @@ public enum Effect: Hashable, Sendable {
 }
 
 /// A failure condition of a command: when it holds (and no earlier one does), the command
-/// returns `code` and changes nothing.
+/// returns `code | index << 8` and changes nothing.
 ///
 /// This is the shape of the RMM specification's failure conditions, listed in priority order.
+/// RMI commands return X0 = status | index << 8, where the index is 0 except for
+/// `RMI_ERROR_RTT` (the RTT level where the walk stopped); `index` is an expression over the
+/// pre-state and the arguments so a model can say which level.
 public struct FailureCondition: Hashable, Sendable {
   /// The specification's name for the condition (`gran_align`, `gran_state`).
   public let name: String
-  /// The status the command returns (for RMI commands, X0 = status | index << 8).
+  /// The status the command returns in bits [7:0] of X0.
   public let code: Value
   /// When the condition holds.
   public let condition: Expr
   /// The name of the error (`RMI_ERROR_INPUT`).
   public let error: String
+  /// The index returned in bits [15:8] of X0 (usually the literal 0).
+  public let index: Expr
 
-  public init(name: String, error: String, code: Value, when condition: Expr) {
+  public init(name: String, error: String, code: Value, index: Expr = .literal(0), when condition: Expr) {
     self.name = name
     self.error = error
     self.code = code
+    self.index = index
     self.condition = condition
+  }
+
+  /// Whether the index is the constant 0, so the returned value is `code` itself.
+  public var hasConstantCode: Bool { index == .literal(0) }
+}
+
+/// A named output of an action (X1..X4 of an RMI command), evaluated in the pre-state with the
+/// arguments when the action succeeds.
+public struct Output: Hashable, Sendable {
+  public let name: String
+  public let value: Expr
+  public init(_ name: String, _ value: Expr) {
+    self.name = name
+    self.value = value
   }
 }
 
-/// A parameter of an action: a name and an enumerable domain.
+/// A parameter of an action: a name, a domain, and the values exploration tries.
+///
+/// A parameter whose domain is too large to enumerate (a 64-bit register) gives `samples`: the
+/// explorer and BMC try exactly those, while a step may be taken with any value of the domain
+/// (scenarios, replay) and induction treats the parameter as unconstrained within its domain.
 public struct Parameter: Hashable, Sendable {
   public let name: String
   public let domain: Domain
-  public init(_ name: String, _ domain: Domain) {
+  /// The values exploration tries instead of the whole domain, if given.
+  public let samples: [Value]?
+
+  public init(_ name: String, _ domain: Domain, samples: [Value]? = nil) {
     self.name = name
     self.domain = domain
+    self.samples = samples
+  }
+
+  /// The values exploration enumerates: the samples, else every element of the domain.
+  public var values: [Value] { samples ?? domain.elements ?? [] }
+
+  /// Whether exploration tries only some of the domain's values.
+  public var isSampled: Bool {
+    guard let samples else { return false }
+    return domain.cardinality.map { $0 > Set(samples).count } ?? true
   }
 }
 
@@ -97,11 +134,14 @@ public struct Action: Hashable, Sendable {
   public let effects: [Effect]
   /// The status returned on success.
   public let successCode: Value
+  /// Values returned on success (X1..X4 of an RMI command), evaluated in the pre-state.
+  public let outputs: [Output]
 
   public init(
     name: String, actor: String, doc: String, parameters: [Parameter], guardCondition: Expr,
-    failures: [FailureCondition], effects: [Effect], successCode: Value = 0
+    failures: [FailureCondition], effects: [Effect], successCode: Value = 0, outputs: [Output] = []
   ) {
+    self.outputs = outputs
     self.name = name
     self.actor = actor
     self.doc = doc
@@ -114,7 +154,7 @@ public struct Action: Hashable, Sendable {
 
   /// The number of argument tuples: the product of the parameter domains' cardinalities.
   public var argumentCount: Int {
-    parameters.reduce(1) { $0 * ($1.domain.cardinality ?? 0) }
+    parameters.reduce(1) { $0 * $1.values.count }
   }
 
   /// The argument tuple at a position of the canonical enumeration (last parameter fastest).
@@ -122,7 +162,7 @@ public struct Action: Hashable, Sendable {
     var rest = position
     var result = [Value](repeating: 0, count: parameters.count)
     for i in parameters.indices.reversed() {
-      let elements = parameters[i].domain.elements ?? []
+      let elements = parameters[i].values
       result[i] = elements[rest % elements.count]
       rest /= elements.count
     }

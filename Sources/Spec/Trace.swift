@@ -18,11 +18,14 @@ public struct TraceStep: Hashable, Sendable, Codable {
   public let action: String
   public let arguments: [Value]
   public let result: StepResult
+  /// The action's outputs on success (X1..X4), in declaration order; empty otherwise.
+  public var outputs: [Value]
 
-  public init(action: String, arguments: [Value], result: StepResult) {
+  public init(action: String, arguments: [Value], result: StepResult, outputs: [Value] = []) {
     self.action = action
     self.arguments = arguments
     self.result = result
+    self.outputs = outputs
   }
 }
 

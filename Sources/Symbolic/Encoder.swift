@@ -461,6 +461,10 @@ final class Encoder {
     let failures: [Z3Expr]
     /// Whether some failure condition holds.
     let failed: Z3Expr
+    /// Each failure condition's index (bits [15:8] of the returned value), when not constant 0.
+    let indices: [Z3Expr?]
+    /// The action's outputs, evaluated in the pre-state.
+    let outputs: [Z3Expr]
     /// The successor (equal to the pre-state where a failure condition holds).
     let post: SymbolicState
     /// The cells the action may change: `(variable, cell)`.
@@ -473,6 +477,10 @@ final class Encoder {
       let enabled = try compile(action.guardCondition, state: state, parameters: parameters)
       let failures = try action.failures.map { try compile($0.condition, state: state, parameters: parameters) }
       let failed = try context.or(failures)
+      let indices = try action.failures.map {
+        $0.hasConstantCode ? nil : try compile($0.index, state: state, parameters: parameters)
+      }
+      let outputs = try action.outputs.map { try compile($0.value, state: state, parameters: parameters) }
       var post = state
       var written: Set<[Int]> = []
       for effect in action.effects {
@@ -521,7 +529,9 @@ final class Encoder {
           post.cells[key[0]][key[1]] = try context.ite(failed, state.cells[key[0]][key[1]], post.cells[key[0]][key[1]])
         }
       }
-      return Step(enabled: enabled, failures: failures, failed: failed, post: post, written: written)
+      return Step(
+        enabled: enabled, failures: failures, failed: failed, indices: indices, outputs: outputs, post: post,
+        written: written)
     } catch let e as Z3Error { throw SymbolicError(e) }
   }
 }

@@ -7,6 +7,10 @@ public struct SymbolicStep: Sendable, Equatable {
   public let enabled: Bool
   /// The position of the first failure condition that holds, if any.
   public let failedCondition: Int?
+  /// The value returned when a failure condition holds (`code | index << 8`).
+  public let failedCode: Value?
+  /// The outputs, when the step succeeds.
+  public let outputs: [Value]
   /// The successor in the logical layout (the pre-state when a failure condition holds).
   public let post: [Value]
 }
@@ -29,10 +33,13 @@ extension SymbolicChecker {
       let step = try encoder.step(action, state: pre, parameters: parameters)
       let enabled = try groundBool(step.enabled)
       var failed: Int?
+      var failedCode: Value?
       for (i, f) in step.failures.enumerated() where try groundBool(f) {
         failed = i
+        failedCode = model.actions[action].failures[i].code | ((try step.indices[i].map(groundValue) ?? 0) &<< 8)
         break
       }
+      let outputs = enabled && failed == nil ? try step.outputs.map(groundValue) : []
       var post = [Value](repeating: 0, count: layout.count)
       for (v, variable) in model.variables.enumerated() {
         for c in 0..<encoder.shapes[v].cellCount {
@@ -41,7 +48,7 @@ extension SymbolicChecker {
           post[position] = variable.value == .bool ? (try groundBool(term) ? 1 : 0) : try groundValue(term)
         }
       }
-      return SymbolicStep(enabled: enabled, failedCondition: failed, post: post)
+      return SymbolicStep(enabled: enabled, failedCondition: failed, failedCode: failedCode, outputs: outputs, post: post)
     } catch { throw SymbolicError(error) }
   }
 

@@ -28,7 +28,7 @@ extension SymbolicChecker {
         steps.append(step)
         let selected = try context.eq(choice, try context.bitVector(Value(i), width: width))
         selectors.append(selected)
-        try s.assert(try context.implies(selected, step.enabled))
+        try s.assert(try context.implies(selected, try context.and([step.enabled] + instance.constraints)))
         for cell in step.written { writers[cell, default: []].append(i) }
       }
       var post = pre
@@ -56,7 +56,7 @@ extension SymbolicChecker {
     }
     do {
       let s = try solver()
-      let instances = try instances(tag: "bmc")
+      let instances = try instances(tag: "bmc", sampled: true)
       var states = [try encoder.initialState()]
       var transitions: [Transition] = []
       for d in 0...depth {
@@ -103,11 +103,22 @@ extension SymbolicChecker {
         let action = model.actions[instance.action]
         let step = t.steps[i]
         var result = StepResult.success(code: action.successCode)
-        for (f, condition) in zip(action.failures, step.failures) where try m.boolValue(of: condition) {
-          result = .failure(condition: f.name, error: f.error, code: f.code)
+        for (k, (f, condition)) in zip(action.failures, step.failures).enumerated() where try m.boolValue(of: condition) {
+          let index = try step.indices[k].map { try m.bitVectorValue(of: $0) } ?? 0
+          result = .failure(condition: f.name, error: f.error, code: f.code | (index &<< 8))
           break
         }
-        steps.append(TraceStep(action: action.name, arguments: instance.arguments.map { $0 ?? 0 }, result: result))
+        var outputs: [Value] = []
+        if case .success = result { outputs = try step.outputs.map { try m.bitVectorValue(of: $0) } }
+        var arguments: [Value] = []
+        for (k, p) in action.parameters.enumerated() {
+          if let v = instance.arguments[k] {
+            arguments.append(v)
+          } else {
+            arguments.append(p.domain == .bool ? (try m.boolValue(of: instance.terms[k]) ? 1 : 0) : try m.bitVectorValue(of: instance.terms[k]))
+          }
+        }
+        steps.append(TraceStep(action: action.name, arguments: arguments, result: result, outputs: outputs))
       }
       var violated = properties.first ?? 0
       for (p, f) in zip(properties, bad) where try !m.boolValue(of: f) {
@@ -144,7 +155,7 @@ extension SymbolicChecker {
     do {
       let invariant = properties + lemmas.filter { !properties.contains($0) }
       let s = try solver()
-      let instances = try instances(tag: "k")
+      let instances = try instances(tag: "k", sampled: false)
       var states = [try encoder.freshState("k0")]
       do { for c in try encoder.domainConstraints(states[0]) { try s.assert(c) } } catch { throw SymbolicError(error) }
       var transitions: [Transition] = []

@@ -95,32 +95,44 @@ public final class SymbolicChecker {
   /// constants.
   struct Instance {
     let action: Int
+    /// The enumerated arguments; `nil` for a free one (a parametric sort, or a sampled
+    /// parameter under induction).
     let arguments: [Value?]
     let terms: [Z3Expr]
+    /// Domain constraints on the free arguments.
+    let constraints: [Z3Expr]
   }
 
-  func instances(tag: String) throws -> [Instance] {
+  /// Every action with every enumerated argument tuple.
+  ///
+  /// Parameters of a parametric sort are fresh constants. A *sampled* parameter (a domain too
+  /// large to enumerate, such as a 64-bit register) is enumerated over its samples when
+  /// `sampled` is true (BMC: every trace it finds is real) and is a fresh constant constrained
+  /// to its domain otherwise (induction: a proof must cover every value, not the samples).
+  func instances(tag: String, sampled: Bool) throws -> [Instance] {
     var result: [Instance] = []
     for (a, action) in model.actions.enumerated() {
       var tuples: [[Value?]] = [[]]
       for p in action.parameters {
-        if encoder.isParametric(p.domain) {
+        if encoder.isParametric(p.domain) || (!sampled && p.isSampled) {
           tuples = tuples.map { $0 + [nil] }
         } else {
-          let elements = p.domain.elements ?? []
-          tuples = tuples.flatMap { t in elements.map { t + [$0] } }
+          tuples = tuples.flatMap { t in p.values.map { t + [$0] } }
         }
       }
       for t in tuples {
         var terms: [Z3Expr] = []
+        var constraints: [Z3Expr] = []
         for (i, p) in action.parameters.enumerated() {
           if let v = t[i] {
             terms.append(p.domain == .bool ? try encoder.constant(v != 0) : try encoder.numeral(v))
           } else {
-            terms.append(try encoder.freshValue("\(tag).\(action.name).\(p.name)", p.domain))
+            let term = try encoder.freshValue("\(tag).\(action.name).\(p.name)", p.domain)
+            terms.append(term)
+            if !encoder.isParametric(p.domain) && p.domain != .bool { constraints.append(try encoder.member(term, p.domain)) }
           }
         }
-        result.append(Instance(action: a, arguments: t, terms: terms))
+        result.append(Instance(action: a, arguments: t, terms: terms, constraints: constraints))
       }
     }
     return result
@@ -186,7 +198,7 @@ public final class SymbolicChecker {
       }
       let s = try solver()
       let pre = try encoder.freshState("pre")
-      let instances = try instances(tag: "i")
+      let instances = try instances(tag: "i", sampled: false)
       let preFormulas = try formulas(invariant, in: pre)
       do {
         for c in try encoder.domainConstraints(pre) { try s.assert(c) }
@@ -201,6 +213,7 @@ public final class SymbolicChecker {
         let result: SolverResult
         do {
           try s.push()
+          for c in instance.constraints { try s.assert(c) }
           try s.assert(step.enabled)
           try s.assert(try context.not(try context.and(postFormulas)))
           result = try check(s)
@@ -213,6 +226,7 @@ public final class SymbolicChecker {
           if !enabledSomewhere.contains(name) {
             do {
               try s.push()
+              for c in instance.constraints { try s.assert(c) }
               try s.assert(step.enabled)
               let r = try check(s)
               try s.pop()
@@ -288,9 +302,13 @@ public final class SymbolicChecker {
     for (i, p) in action.parameters.enumerated() {
       if let v = instance.arguments[i] {
         arguments.append("\(p.name)=\(p.domain.render(v))")
-      } else {
+      } else if encoder.isParametric(p.domain) {
         let index = (try? m.universeIndex(of: instance.terms[i])) ?? 0
         arguments.append("\(p.name)=\(p.domain)#\(index)")
+      } else if p.domain == .bool {
+        arguments.append("\(p.name)=\(((try? m.boolValue(of: instance.terms[i])) ?? false) ? "true" : "false")")
+      } else {
+        arguments.append("\(p.name)=\(p.domain.render((try? m.bitVectorValue(of: instance.terms[i])) ?? 0))")
       }
     }
     let bounded = options.parametricSorts.isEmpty

@@ -51,7 +51,16 @@ public enum ITF {
             picks.append((p.name, encode(value, p.domain)))
           }
         }
-        stateMeta.append(("result", resultJSON(step.result)))
+        var result = resultJSON(step.result)
+        if !step.outputs.isEmpty, case .object(var members) = result {
+          let names = model.action(named: step.action).map { model.actions[$0].outputs.map(\.name) } ?? []
+          members.append(
+            ("outputs", .object(step.outputs.enumerated().map { i, v in
+              (i < names.count ? names[i] : "x\(i + 1)", .object([("#bigint", .string(String(v)))]))
+            })))
+          result = .object(members)
+        }
+        stateMeta.append(("result", result))
       }
       var members: [(String, JSONValue)] = [("#meta", .object(stateMeta))]
       for (v, variable) in model.variables.enumerated() {
@@ -255,8 +264,18 @@ extension ITF {
           }
           arguments.append(try decode(encoded, p.domain, path: "\(path).mbt::nondetPicks.\(p.name)"))
         }
-        let result = try decodeResult(state["#meta"]?["result"], action: action, path: "\(path).#meta.result")
-        steps.append(TraceStep(action: actionName, arguments: arguments, result: result))
+        let resultJSON = state["#meta"]?["result"]
+        let result = try decodeResult(resultJSON, action: action, path: "\(path).#meta.result")
+        var outputs: [Value] = []
+        if let recorded = resultJSON?["outputs"] {
+          for output in action.outputs {
+            guard let v = recorded[output.name] else {
+              throw ITFError("\(path).#meta.result.outputs.\(output.name)", "missing output")
+            }
+            outputs.append(try decodeInteger(v, path: "\(path).#meta.result.outputs.\(output.name)"))
+          }
+        }
+        steps.append(TraceStep(action: actionName, arguments: arguments, result: result, outputs: outputs))
       }
     }
     return Trace(

@@ -52,14 +52,16 @@ func expectEnginesAgree(_ model: Model, seed: UInt64, samples: Int) throws {
     switch outcome {
     case .disabled:
       #expect(!symbolic.enabled, "enabled: \(where_)")
-    case .failed(let condition, _):
+    case .failed(let condition, let code):
       #expect(symbolic.enabled, "enabled: \(where_)")
       #expect(symbolic.failedCondition == condition, "first failing condition: \(where_)")
+      #expect(symbolic.failedCode == code, "returned value: \(where_)")
       #expect(symbolic.post == values, "unchanged on failure: \(where_)")
     case .succeeded(let next):
       #expect(symbolic.enabled, "enabled: \(where_)")
       #expect(symbolic.failedCondition == nil, "no failing condition: \(where_)")
       #expect(symbolic.post == compiled.values(of: next), "successor: \(where_)")
+      #expect(symbolic.outputs == (try compiled.outputs(state, action: a, arguments: arguments)), "outputs: \(where_)")
     }
     compared += 1
   }
