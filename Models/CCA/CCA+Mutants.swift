@@ -8,6 +8,11 @@ extension CCA {
     public static let cmoSourceAliasOnly = "cmo-source-alias-only"
     public static let undelegateSkipsNoAccess = "undelegate-skips-no-access"
     public static let gptWordUnlocked = "gpt-word-unlocked"
+    public static let dataCreateSkipsStateCheck = "data-create-skips-state-check"
+    public static let dataDestroyWithoutScrub = "data-destroy-without-scrub"
+    public static let realmDestroyIgnoresLiveness = "realm-destroy-ignores-liveness"
+    public static let rttDestroyIgnoresLive = "rtt-destroy-ignores-live"
+    public static let undelegateLiveObject = "undelegate-live-object"
   }
 
   /// The mutants: each a real bug class (reference/rme.md §5), selected by name, never an edit.
@@ -68,5 +73,61 @@ extension CCA {
         """,
       breaks: [PropertyName.gptConsistent],
       configuration: "standard"),
+      Spec.Mutant(
+      name: MutantName.dataCreateSkipsStateCheck,
+      doc: """
+        RMI_DATA_CREATE accepts a data granule that is not DELEGATED: the data_state condition is \
+        missing (reference/rmm.md §2.12). The bug class of TF-RMM 2b1d3b4d (reference/rme.md §5 M16: \
+        DATA_MAP_INIT did not reject a data granule aliasing the locked RD or an RTT). The host passes \
+        the realm's own RD or RTT (or an UNDELEGATED granule) as the data granule: an RD or RTT \
+        becomes a DATA page the realm can write, or a Non-secure granule becomes realm memory while \
+        its GPI stays NS.
+        """,
+      breaks: [PropertyName.rmmWellformed],
+      configuration: "rmm-small"),
+    Spec.Mutant(
+      name: MutantName.dataDestroyWithoutScrub,
+      doc: """
+        RMI_DATA_DESTROY returns the data granule to DELEGATED without scrubbing it (reference/rme.md §5 \
+        M10: Islet RMM PR #132 / #70, where wiping happened only on RD/REC → DELEGATED, not on every \
+        path; the RMM spec's A2.2.4 "Granule wiping"). The realm's data stays in a DELEGATED granule, \
+        one RMI_GRANULE_UNDELEGATE away from the host (the undelegate scrub is then the only defence).
+        """,
+      breaks: [PropertyName.delegatedClean],
+      configuration: "rmm-small"),
+    Spec.Mutant(
+      name: MutantName.realmDestroyIgnoresLiveness,
+      doc: """
+        RMI_REALM_DESTROY skips realm_live (reference/rmm.md §2.7, §1.5 RealmIsLive): the RD and the \
+        starting-level RTT are freed while RECs still reference the RD and the RTT still maps DATA \
+        pages (a use-after-free of the RD, the bug class of TF-RMM a773789a, reference/rme.md §5 M14, \
+        where objects were destroyed and reused under stale references). RECs and DATA granules are \
+        left owned by a realm that no longer exists, and its VMID can be given to a new realm.
+        """,
+      breaks: [PropertyName.rmmWellformed],
+      configuration: "rmm-small"),
+    Spec.Mutant(
+      name: MutantName.rttDestroyIgnoresLive,
+      doc: """
+        RMI_RTT_DESTROY skips rtt_live (reference/rmm.md §2.16): an RTT that still maps DATA pages is \
+        freed and scrubbed, so the DATA granules lose their one RTT entry (leaked: never destroyable, \
+        the realm never destroyable either) — the reference-counting bug class behind TF-RMM's RTT \
+        refcount rules (reference/rmm.md §1.5, "live" RTTs).
+        """,
+      breaks: [PropertyName.rmmWellformed],
+      configuration: "rmm-rtt"),
+      Spec.Mutant(
+      name: MutantName.undelegateLiveObject,
+      doc: """
+        RMI_GRANULE_UNDELEGATE accepts any granule the RMM owns, not only a DELEGATED one: gran_state \
+        checks "not UNDELEGATED" instead of "not DELEGATED" (reference/rmm.md §2.4; reference/rme.md \
+        §2.5: TF-RMM locks the granule only if its state is DELEGATED, so a granule that belongs to an \
+        RD, REC, RTT or DATA object cannot be undelegated until the object is destroyed — the state \
+        check Islet RMM's `granule_undelegate` and TF-RMM's `find_lock_granule` exist for). The host \
+        takes a live realm's RD, RTT or DATA page back to the Non-secure world while the realm still \
+        uses it.
+        """,
+      breaks: [PropertyName.rmmWellformed],
+      configuration: "rmm-small"),
   ]
 }

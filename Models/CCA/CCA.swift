@@ -23,18 +23,26 @@ public enum CCA {
       the RMM's scrub, a realm stand-in, and a Non-secure hypervisor reading and writing any address \
       on any PE. Memory is unencrypted.
       """,
-    configurations: configurations,
-    configurationDocs: configurationDocs,
+    configurations: configurations + rmmConfigurations,
+    configurationDocs: configurationDocs.merging(rmmConfigurationDocs) { a, _ in a },
     mutants: mutants,
     propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
     boundDocs: [
       Bound.granules: "delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 64; 16 per GPT descriptor word)",
       Bound.pes: "processing elements (1 to 8); the host, the RMM, EL3 and realms all run on them",
-      Bound.realms: "realms, hence REALM_r content labels (1 to 8)",
+      Bound.realms: "realms, hence REALM_r content labels (1 to 8); with rmm, the VMIDs",
+      Bound.rttLevels: "rmm: RTT levels, ending at level 3 (1 to 4; default 2)",
+      Bound.rttEntries: "rmm: entries per RTT, a power of 2 (2 to 512; default 2)",
+      Bound.recs: "rmm: RECs per realm, hence MPIDR indices (1 to 4; default 1)",
     ],
     featureDocs: [
       Feature.fine:
-        "fine-grained transitions: each EL3 step of a delegate or undelegate is its own action, interleaved with other PEs"
+        "fine-grained transitions: each EL3 step of a delegate or undelegate is its own action, interleaved with other PEs",
+      Feature.rmm: """
+        the RMM 1.0 model (reference/rmm.md) in place of the realm stand-in: granule states RD, REC, DATA, RTT with \
+        owners and reference counts, realms, RECs, RTTs of the rtt-levels x rtt-entries geometry, the RMI commands \
+        and realms running through their RTTs and the GPC; atomic GPT transitions only
+        """,
     ],
     build: { configuration in try CCABuilder(configuration: configuration).build() })
 
@@ -43,12 +51,20 @@ public enum CCA {
     public static let granules = "granules"
     public static let pes = "pes"
     public static let realms = "realms"
+    /// RTT levels (the `rmm` feature).
+    public static let rttLevels = "rtt-levels"
+    /// Entries per RTT (the `rmm` feature).
+    public static let rttEntries = "rtt-entries"
+    /// RECs per realm (the `rmm` feature).
+    public static let recs = "recs"
   }
 
   /// Feature switch names.
   public enum Feature {
     /// EL3's transition steps interleave with other PEs' actions.
     public static let fine = "fine"
+    /// The RMM 1.0 model replaces the realm stand-in.
+    public static let rmm = "rmm"
   }
 
   /// Property names.
@@ -57,8 +73,12 @@ public enum CCA {
     public static let hypNoRealmWrite = "hyp-no-realm-write"
     public static let gptConsistent = "gpt-consistent"
     public static let delegatedClean = "delegated-clean"
+    public static let realmIsolation = "realm-isolation"
+    public static let rmmWellformed = "rmm-wellformed"
     /// In report order.
-    public static let all = [hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean]
+    public static let all = [
+      hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed,
+    ]
   }
 
   /// The documentation of each property.
@@ -83,6 +103,18 @@ public enum CCA {
     No one can observe a DELEGATED granule's old contents after it leaves: an UNDELEGATED granule \
     with no command in flight holds no REALM_r label, neither in memory nor in a valid line of \
     either alias.
+    """,
+    PropertyName.realmIsolation: """
+    Monitor (rmm): a realm never reads another realm's data (a REALM_r' label, r' its own r) nor \
+    writes over it, through any IPA of its RTT.
+    """,
+    PropertyName.rmmWellformed: """
+    Invariant (rmm): reference counts (an RD's is its number of RECs, an RTT's its number of TABLE \
+    and ASSIGNED entries, a REC's 1 exactly while a PE runs it), ownership (every RD, REC, DATA and \
+    RTT granule belongs to a live realm whose RD, RTTs and entries point back at it; DELEGATED and \
+    UNDELEGATED granules have no owner), the RTT tree's shape (entries exist only under TABLE \
+    entries, TABLE only above level 3, RIPAS only for protected IPAs) and one RTT entry per DATA \
+    granule.
     """,
   ]
 }

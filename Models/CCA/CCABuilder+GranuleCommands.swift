@@ -61,7 +61,9 @@ extension CCABuilder {
       context.fail("gran_bound", error: input, code: RMI.errorInput, when: !memoryMap.isDelegable(addr))
       context.fail(
         "gran_state", error: input, code: RMI.errorInput,
-        when: pre.read(v.granuleState, [g]).ne(.literal(requiredState)))
+        when: mutated(CCA.MutantName.undelegateLiveObject) && requiredState == GranuleState.delegated
+          ? pre.read(v.granuleState, [g]).eq(.literal(GranuleState.undelegated))
+          : pre.read(v.granuleState, [g]).ne(.literal(requiredState)))
       if let (failure, condition) = extraFailure {
         context.fail(failure, error: input, code: RMI.errorInput, when: condition(g))
       }

@@ -35,6 +35,8 @@ extension CCABuilder {
 
   /// Declares the realm stand-in's private writes.
   func declareRealmActions() {
+    // With the RMM, realms run through their RTTs instead (RMMBuilder+REC.swift).
+    guard !configuration.has(CCA.Feature.rmm) else { return }
     builder.action(
       "REALM_WRITE", actor: "realm",
       doc: """

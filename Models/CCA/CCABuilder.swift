@@ -69,13 +69,17 @@ final class CCABuilder {
   }
 
   /// Declares the actions and properties and returns the model (validated by the family).
-  func build() -> Model {
+  func build() throws -> Model {
     declareHardwareActions()
     declareHypervisorActions()
     declareRealmActions()
     declareGranuleCommands()
     if fine { declareTransitionSteps() }
-    declareProperties()
+    if configuration.has(CCA.Feature.rmm) {
+      try RMMBuilder(self).declare()
+    } else {
+      declareProperties()
+    }
     return builder.build()
   }
 

@@ -75,7 +75,7 @@ struct CCAVariables {
       "memory", keys: [granule], content, doc: "the granule's content label in DRAM; host data at boot",
       initial: { _ in .literal(Content.host) })
     granuleState = b.map(
-      "granuleState", keys: [granule], GranuleState.domain, doc: "the RMM's granule state",
+      "granuleState", keys: [granule], GranuleState.domain(for: b.configuration), doc: "the RMM's granule state",
       initial: { _ in .literal(GranuleState.undelegated) })
     granuleLock = b.map(
       "granuleLock", keys: [granule], .bool, doc: "the RMM's granule lock, held across the SMC to EL3",

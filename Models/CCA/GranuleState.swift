@@ -1,15 +1,39 @@
 import Spec
 
-/// The RMM's granule states used in this layer, with TF-RMM's encodings
-/// (reference/rmm.md §1.1; TF-RMM `granule_types.h`).
+/// The RMM's granule states, with TF-RMM's encodings (reference/rmm.md §1.1; TF-RMM
+/// `granule_types.h`).
 ///
-/// The object states (RD, REC, DATA, RTT, …) come with the RMM issue.
+/// Without the `rmm` feature the model has only UNDELEGATED and DELEGATED (``domain``); with it,
+/// the object states RD, REC, REC_AUX, DATA and RTT too (``rmmDomain``).
 enum GranuleState {
   /// `0`: the granule belongs to the Non-secure world and its GPI is NS (TF-RMM calls it `NS`).
   static let undelegated: Value = 0
   /// `1`: the granule belongs to the Realm world; its GPI is REALM.
   static let delegated: Value = 1
+  /// `2`: a Realm Descriptor; its reference count is the number of the realm's RECs.
+  static let rd: Value = 2
+  /// `3`: a REC; reference count 1 while it runs (REC_RUNNING), else 0.
+  static let rec: Value = 3
+  /// `4`: an auxiliary REC granule.
+  static let recAux: Value = 4
+  /// `5`: a protected data page, referenced by exactly one RTT entry.
+  static let data: Value = 5
+  /// `6`: a Realm Translation Table; its reference count is its number of live entries.
+  static let rtt: Value = 6
 
   static let set = FiniteSet("RmmGranuleState", [("UNDELEGATED", undelegated), ("DELEGATED", delegated)])
   static let domain = Domain.finite(set)
+
+  static let rmmSet = FiniteSet(
+    "RmmGranuleState",
+    [
+      ("UNDELEGATED", undelegated), ("DELEGATED", delegated), ("RD", rd), ("REC", rec), ("REC_AUX", recAux),
+      ("DATA", data), ("RTT", rtt),
+    ])
+  static let rmmDomain = Domain.finite(rmmSet)
+
+  /// The domain for a configuration: the object states only with the `rmm` feature.
+  static func domain(for configuration: Configuration) -> Domain {
+    configuration.has(CCA.Feature.rmm) ? rmmDomain : domain
+  }
 }

@@ -24,12 +24,14 @@ struct CCAFamilyTests {
     #expect(family.featureDocs["fine"] != nil)
     #expect(
       family.propertyDocs.map(\.name) == [
-        "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean",
+        "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean", "realm-isolation",
+        "rmm-wellformed",
       ])
     #expect(
       Set(family.mutants.map(\.name)) == [
         "no-tlbi-on-delegate", "undelegate-without-scrub", "cmo-source-alias-only", "undelegate-skips-no-access",
-        "gpt-word-unlocked",
+        "gpt-word-unlocked", "data-create-skips-state-check", "data-destroy-without-scrub",
+        "realm-destroy-ignores-liveness", "rtt-destroy-ignores-live", "undelegate-live-object",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {
@@ -78,7 +80,7 @@ struct CCAFamilyTests {
 
   @Test("every action names its actor and cites the reference")
   func actionDocs() throws {
-    for configuration in ["standard", "atomic"] {
+    for configuration in ["standard", "atomic", "rmm-small", "rmm-rtt"] {
       let model = try CCA.family.build(try #require(CCA.family.configuration(named: configuration)))
       for action in model.actions {
         #expect(["hypervisor", "RMM", "EL3", "realm", "hardware"].contains(action.actor), "\(action.name)")

@@ -14,12 +14,18 @@ struct ExplorationTests {
     return try CompiledModel(try CCA.family.build(config))
   }
 
+  /// Mutants whose shortest counterexample needs a release-build BFS (8 steps in rmm-rtt).
+  static let deepMutants: Set<String> = ["rtt-destroy-ignores-live"]
+
   static let mutantProperties: [(String, String)] = CCA.family.mutants.flatMap { mutant in
     mutant.breaks.map { (mutant.name, $0) }
   }
 
   @Test("BFS finds a violation of each property a mutant claims to break", arguments: mutantProperties)
   func mutantIsCaught(mutant: String, property: String) throws {
+    // The shortest violation of these mutants is too deep for a debug-build BFS (RMMTests replays
+    // a scripted trace instead).
+    if Self.deepMutants.contains(mutant) && !Self.optimized { return }
     let configuration = try #require(CCA.family.mutant(named: mutant)?.configuration)
     let compiled = try Self.compiled(configuration, mutant: mutant)
     let index = try #require(compiled.model.properties.firstIndex { $0.name == property })

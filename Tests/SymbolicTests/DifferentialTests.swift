@@ -81,7 +81,8 @@ struct DifferentialTests {
 
 @Suite("Differential: the CCA model")
 struct CCADifferentialTests {
-  @Test("concrete and symbolic steps agree on random states", arguments: ["standard", "atomic"])
+  @Test(
+    "concrete and symbolic steps agree on random states", arguments: ["standard", "atomic", "rmm-small", "rmm-rtt"])
   func cca(_ configuration: String) throws {
     let family = CCA.family
     let config = try #require(family.configuration(named: configuration))

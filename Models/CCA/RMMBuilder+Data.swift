@@ -1,0 +1,125 @@
+import Spec
+
+// MARK: - RMI_DATA_CREATE, RMI_DATA_CREATE_UNKNOWN, RMI_DATA_DESTROY
+
+extension RMMBuilder {
+  /// Adds `ipa_align`, `ipa_bound` (not a protected IPA), `rtt_walk` (the walk stops above level
+  /// 3: RMI_ERROR_RTT with the level reached) for a page IPA; returns the leaf node.
+  func pageWalkChecks(_ a: ActionBuilder, _ rr: Expr, _ ipa: Expr, realmState: Expr? = nil) -> Expr {
+    a.fail("ipa_align", error: Self.input, code: RMIABI.errorInput, when: (ipa & 0xFFF).ne(0))
+    a.fail("ipa_bound", error: Self.input, code: RMIABI.errorInput, when: ipa.ge(.literal(geometry.protectedLimit)))
+    if let realmState {
+      a.fail("realm_state", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm, when: realmState)
+    }
+    let last = geometry.levels - 1
+    let depth = walkDepth(rr, ipa, target: .literal(Value(last)))
+    a.fail(
+      "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level(ofDepth: depth),
+      when: depth.ne(.literal(Value(last))))
+    return geometry.node(depth: last, ipa: safe(ipa))
+  }
+
+  /// Declares the DATA commands.
+  func declareDataCommands() {
+    for unknown in [false, true] {
+      let name = unknown ? "RMI_DATA_CREATE_UNKNOWN" : "RMI_DATA_CREATE"
+      b.action(
+        name, actor: "hypervisor",
+        doc: unknown
+          ? """
+            RMI_DATA_CREATE_UNKNOWN (FID 0xC4000154; reference/rmm.md §2.13): x1 = rd, x2 = data, x3 = ipa. \
+            Failure conditions in the ACS order: data_align, data_bound, data_state (not DELEGATED); \
+            rd_align, rd_bound, rd_state; ipa_align, ipa_bound (not a protected IPA) (all \
+            RMI_ERROR_INPUT); rtt_walk (the walk stops above level 3) RMI_ERROR_RTT at the level \
+            reached; rtte_state (not UNASSIGNED) RMI_ERROR_RTT, index 3. No realm_state: allowed in \
+            NEW and ACTIVE. (data_bound2 never applies: every PA is below 2^48.) Success: data → DATA \
+            owned by the realm, zero-filled; the entry becomes ASSIGNED with its RIPAS unchanged; the \
+            level-3 RTT's reference count grows by one; nothing is measured.
+            """
+          : """
+            RMI_DATA_CREATE (FID 0xC4000153; reference/rmm.md §2.12): x1 = rd, x2 = data, x3 = ipa, x4 = src \
+            (Non-secure), x5 = flags (RMI_MEASURE_CONTENT). Failure conditions in the ACS order: \
+            src_align, src_bound, src_pas; data_align, data_bound, data_state (not DELEGATED); rd_align, \
+            rd_bound, rd_state; ipa_align, ipa_bound (not a protected IPA) (all RMI_ERROR_INPUT); \
+            realm_state (not NEW) RMI_ERROR_REALM; rtt_walk RMI_ERROR_RTT at the level reached; \
+            rtte_state (not UNASSIGNED) RMI_ERROR_RTT, index 3. Success: data → DATA owned by the \
+            realm, holding the copied contents (from here on the realm's data: label REALM_r); the \
+            entry becomes ASSIGNED with RIPAS RAM; the level-3 RTT's reference count grows by one; \
+            the RIM is extended (one event whether or not the content is measured).
+            """,
+        parameters: [register("x1", granulePAs), register("x2", granulePAs), register("x3", protectedIPAs)]
+          + (unknown ? [] : [register("x4", granulePAs), register("x5", [0])]),
+        successCode: RMIABI.success
+      ) { a in
+        let (rd, data, ipa) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
+        if !unknown { nsBufferChecks(a, "src", a.arg("x4")) }
+        if unknown || !mutated(CCA.MutantName.dataCreateSkipsStateCheck) {
+          granuleChecks(a, "data", data, state: GranuleState.delegated)
+        } else {
+          a.fail("data_align", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isAligned(data))
+          a.fail("data_bound", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isDelegable(data))
+        }
+        rdChecks(a, rd)
+        let rr = realmOf(rd)
+        let node = pageWalkChecks(
+          a, rr, ipa, realmState: unknown ? nil : pre.read(r.realmState, [rr]).ne(.literal(RealmState.new)))
+        let entry = pre.read(r.rtte, [rr, node])
+        a.fail(
+          "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
+          when: !RTTEntry.isOne(entry, RTTEntry.unassignedProtected))
+        let g = memoryMap.granule(of: data)
+        let table = tableGranule(rr, depth: .literal(Value(geometry.levels - 1)), ipa)
+        makeObject(a, g, state: GranuleState.data, realm: rr, fill: unknown)
+        if unknown {
+          a.set(
+            r.rtte, [rr, node],
+            to: .ite(
+              entry.eq(RTTEntry.unassignedRAM.expr), then: RTTEntry.assignedRAM.expr,
+              else: .ite(
+                entry.eq(RTTEntry.unassignedDestroyed.expr), then: RTTEntry.assignedDestroyed.expr,
+                else: RTTEntry.assignedEmpty.expr)))
+        } else {
+          a.set(v.memory, [g], to: cca.content.realmLabel(rr))
+          a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.invalid))
+          a.set(v.cacheData, [g, .literal(PAS.realm)], to: .literal(Content.zero))
+          a.set(r.rtte, [rr, node], to: RTTEntry.assignedRAM.expr)
+          measure(a, rr)
+        }
+        a.set(r.rtteAddr, [rr, node], to: g)
+        a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) + 1)
+      }
+    }
+
+    b.action(
+      "RMI_DATA_DESTROY", actor: "hypervisor",
+      doc: """
+        RMI_DATA_DESTROY (FID 0xC4000155; reference/rmm.md §2.14): x1 = rd, x2 = ipa. Failure conditions in \
+        spec order: rd_align, rd_bound, rd_state, ipa_align, ipa_bound (all RMI_ERROR_INPUT); rtt_walk \
+        RMI_ERROR_RTT at the level reached; rtte_state (not ASSIGNED) RMI_ERROR_RTT, index 3. Success: \
+        the entry becomes UNASSIGNED (RAM → DESTROYED, EMPTY → EMPTY, DESTROYED → DESTROYED); the data \
+        granule returns to DELEGATED, scrubbed; the RTT's reference count drops by one. X1 = the data \
+        PA, X2 = top (the end of this page: the model reports no larger non-live region).
+        """,
+      parameters: [register("x1", granulePAs), register("x2", protectedIPAs)], successCode: RMIABI.success
+    ) { a in
+      let (rd, ipa) = (a.arg("x1"), a.arg("x2"))
+      rdChecks(a, rd)
+      let rr = realmOf(rd)
+      let node = pageWalkChecks(a, rr, ipa)
+      let entry = pre.read(r.rtte, [rr, node])
+      a.fail(
+        "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
+        when: !RTTEntry.isOne(entry, RTTEntry.assignedProtected))
+      let g = pre.read(r.rtteAddr, [rr, node])
+      let table = tableGranule(rr, depth: .literal(Value(geometry.levels - 1)), ipa)
+      a.output("x1", .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift)))
+      a.output("x2", ipa + 0x1000)
+      a.set(
+        r.rtte, [rr, node],
+        to: .ite(entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedDestroyed.expr))
+      a.set(r.rtteAddr, [rr, node], to: 0)
+      release(a, g, scrubbing: !mutated(CCA.MutantName.dataDestroyWithoutScrub))
+      a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) - 1)
+    }
+  }
+}

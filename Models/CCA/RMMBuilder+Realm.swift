@@ -1,0 +1,155 @@
+import Spec
+
+// MARK: - RMI_VERSION, RMI_FEATURES, RMI_REALM_CREATE / ACTIVATE / DESTROY
+
+extension RMMBuilder {
+  /// Declares RMI_VERSION and RMI_FEATURES.
+  func declareVersionCommands() {
+    b.action(
+      "RMI_VERSION", actor: "hypervisor",
+      doc: """
+        RMI_VERSION (FID 0xC4000150; reference/rmm.md §2.1): x1 is the requested version. TF-RMM 1.0: \
+        RMI_SUCCESS iff x1 = 0x10000, else RMI_ERROR_INPUT (`version`); X1 (lower) = X2 (higher) = \
+        0x10000 on success. Footprint: none.
+        """,
+      parameters: [register("x1", [RMIABI.version])], successCode: RMIABI.success
+    ) { a in
+      a.fail("version", error: Self.input, code: RMIABI.errorInput, when: a.arg("x1").ne(.literal(RMIABI.version)))
+      a.output("x1", .literal(RMIABI.version))
+      a.output("x2", .literal(RMIABI.version))
+    }
+    b.action(
+      "RMI_FEATURES", actor: "hypervisor",
+      doc: """
+        RMI_FEATURES (FID 0xC4000165; reference/rmm.md §2.2, §1.6): x1 is the index; never fails. X1 = \
+        RmiFeatureRegister0 for index 0 (S2SZ[7:0] = the geometry's IPA width, HASH_SHA_256[32] and \
+        HASH_SHA_512[33] set, no LPA2, SVE or PMU, NUM_BPS = NUM_WPS = 1), 0 for any other index. \
+        Footprint: none.
+        """,
+      parameters: [register("x1", [0])], successCode: RMIABI.success
+    ) { a in
+      a.output("x1", .ite(a.arg("x1").eq(0), then: .literal(featureRegister0), else: 0))
+    }
+  }
+
+  /// RmiFeatureRegister0 of this model.
+  var featureRegister0: Value {
+    Value(geometry.ipaWidth) | 1 << 14 | 1 << 20 | 1 << 32 | 1 << 33
+  }
+
+  /// Declares RMI_REALM_CREATE, RMI_REALM_ACTIVATE and RMI_REALM_DESTROY.
+  func declareRealmCommands() {
+    let realmCount = cca.realmSort.count
+    b.action(
+      "RMI_REALM_CREATE", actor: "hypervisor",
+      doc: """
+        RMI_REALM_CREATE (FID 0xC4000158; reference/rmm.md §2.5): x1 = rd, x2 = params_ptr (a Non-secure \
+        granule holding RealmParams, whose fields are the params_* parameters). Failure conditions in the \
+        ACS order, all RMI_ERROR_INPUT: params_align, params_bound, params_pas; params_valid (hash_algo \
+        not SHA-256/512, s2sz not the geometry's IPA width); alias (rd = rtt_base); rd_align, rd_bound, \
+        rd_state (not DELEGATED); rtt_align; rtt_num_level (rtt_level_start not the geometry's \
+        starting level or rtt_num_start ≠ 1); rtt_state (the rtt_base granule is not a DELEGATED \
+        granule); vmid_valid (vmid ≥ the realms bound, or used by a live realm). params_supp cannot \
+        fail here: both hash algorithms are supported and the model has no LPA2, SVE or PMU fields. \
+        The ACS states no priority orderings for this command; the list order is the model's. \
+        Success: rd → RD and rtt_base → RTT, both zero-filled and owned by the realm of VMID vmid; \
+        every RTT entry at its initial value (protected UNASSIGNED/EMPTY, unprotected UNASSIGNED_NS); \
+        state NEW; RIM = one measured event (the realm parameters); rec_index = 0.
+        """,
+      parameters: [
+        register("x1", granulePAs), register("x2", granulePAs),
+        register("params_hash_algo", [RMIABI.hashSHA256]), register("params_s2sz", [Value(geometry.ipaWidth)]),
+        register("params_vmid", (0..<realmCount).map { Value($0) }), register("params_rtt_base", granulePAs),
+        register("params_rtt_level_start", [Value(geometry.startLevel)]), register("params_rtt_num_start", [1]),
+      ],
+      successCode: RMIABI.success
+    ) { a in
+      let (rd, params) = (a.arg("x1"), a.arg("x2"))
+      let vmid = a.arg("params_vmid")
+      let rttBase = a.arg("params_rtt_base")
+      nsBufferChecks(a, "params", params)
+      a.fail(
+        "params_valid", error: Self.input, code: RMIABI.errorInput,
+        when: a.arg("params_hash_algo").gt(.literal(RMIABI.hashSHA512))
+          || a.arg("params_s2sz").ne(.literal(Value(geometry.ipaWidth))))
+      a.fail("alias", error: Self.input, code: RMIABI.errorInput, when: rd.eq(rttBase))
+      granuleChecks(a, "rd", rd, state: GranuleState.delegated)
+      a.fail("rtt_align", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isAligned(rttBase))
+      a.fail(
+        "rtt_num_level", error: Self.input, code: RMIABI.errorInput,
+        when: a.arg("params_rtt_level_start").ne(.literal(Value(geometry.startLevel)))
+          || a.arg("params_rtt_num_start").ne(1))
+      let rtt = memoryMap.granule(of: rttBase)
+      a.fail(
+        "rtt_state", error: Self.input, code: RMIABI.errorInput,
+        when: !memoryMap.isDelegable(rttBase) || state(rtt).ne(.literal(GranuleState.delegated)))
+      let safeVMID = Expr.ite(vmid.lt(.literal(Value(realmCount))), then: vmid, else: 0)
+      a.fail(
+        "vmid_valid", error: Self.input, code: RMIABI.errorInput,
+        when: vmid.ge(.literal(Value(realmCount)))
+          || pre.read(r.realmState, [safeVMID]).ne(.literal(RealmState.none)))
+      let g = memoryMap.granule(of: rd)
+      makeObject(a, g, state: GranuleState.rd, realm: safeVMID)
+      makeObject(a, rtt, state: GranuleState.rtt, realm: safeVMID)
+      a.set(r.realmState, [safeVMID], to: .literal(RealmState.new))
+      a.set(r.realmRD, [safeVMID], to: g)
+      a.set(r.realmRTTBase, [safeVMID], to: rtt)
+      a.set(r.realmRIM, [safeVMID], to: 1)
+      a.set(r.realmRecIndex, [safeVMID], to: 0)
+    }
+
+    b.action(
+      "RMI_REALM_ACTIVATE", actor: "hypervisor",
+      doc: """
+        RMI_REALM_ACTIVATE (FID 0xC4000157; reference/rmm.md §2.6): x1 = rd. Failure conditions in spec \
+        order: rd_align, rd_bound, rd_state (not RD) RMI_ERROR_INPUT; realm_state (not NEW) \
+        RMI_ERROR_REALM. Success: the realm becomes ACTIVE (its RIM is frozen).
+        """,
+      parameters: [register("x1", granulePAs)], successCode: RMIABI.success
+    ) { a in
+      let rd = a.arg("x1")
+      rdChecks(a, rd)
+      let rr = realmOf(rd)
+      a.fail(
+        "realm_state", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
+        when: pre.read(r.realmState, [rr]).ne(.literal(RealmState.new)))
+      a.set(r.realmState, [rr], to: .literal(RealmState.active))
+    }
+
+    b.action(
+      "RMI_REALM_DESTROY", actor: "hypervisor",
+      doc: """
+        RMI_REALM_DESTROY (FID 0xC4000159; reference/rmm.md §2.7, §1.5): x1 = rd. Failure conditions in \
+        spec order: rd_align, rd_bound, rd_state RMI_ERROR_INPUT; realm_live (RealmIsLive: the RD's \
+        reference count, its number of RECs, is not 0, or the starting-level RTT has live entries) \
+        RMI_ERROR_REALM. Success: the RD and the starting-level RTT return to DELEGATED, scrubbed; the \
+        VMID is free again (the slot's fields and RTT entries back to their initial values).
+        """,
+      parameters: [register("x1", granulePAs)], successCode: RMIABI.success
+    ) { a in
+      let rd = a.arg("x1")
+      rdChecks(a, rd)
+      let rr = realmOf(rd)
+      let g = memoryMap.granule(of: rd)
+      let rtt = pre.read(r.realmRTTBase, [rr])
+      if !mutated(CCA.MutantName.realmDestroyIgnoresLiveness) {
+        a.fail(
+          "realm_live", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
+          when: pre.read(r.refcount, [g]).ne(0) || pre.read(r.refcount, [rtt]).ne(0))
+      }
+      release(a, g)
+      release(a, rtt)
+      a.set(r.realmState, [rr], to: .literal(RealmState.none))
+      a.set(r.realmRD, [rr], to: 0)
+      a.set(r.realmRTTBase, [rr], to: 0)
+      a.set(r.realmRIM, [rr], to: 0)
+      a.set(r.realmRecIndex, [rr], to: 0)
+      for n in 0..<geometry.nodes {
+        let node = Expr.literal(Value(n))
+        a.set(r.rtte, [rr, node], to: geometry.initial(node: n).expr)
+        a.set(r.rtteAddr, [rr, node], to: 0)
+        a.set(r.rtteDesc, [rr, node], to: 0)
+      }
+    }
+  }
+}

@@ -1,0 +1,219 @@
+import Spec
+
+/// Builds the RMM 1.0 layer of the CCA model (the `rmm` feature): its state
+/// (``RMMVariables``), the RMI commands (`RMMBuilder+*.swift`), realm execution, and the
+/// properties across the RMM and the GPT layer.
+///
+/// Conventions shared by every command:
+/// - RMI registers are parameters named `x1` … `x6` as in the ABI (reference/rmm.md §0); fields
+///   of the Non-secure structures they point to (RealmParams, RecParams, RecRun) are parameters
+///   named after the field (`params_vmid`, `params_rtt_base`, `params_flags`, ...). The model
+///   does not keep Non-secure memory contents, so letting the host choose the fields with the
+///   call is the same as letting it write them before the call.
+/// - Registers are 64-bit words; exploration tries a few samples (granule PAs, IPAs of the
+///   geometry), while a step may be taken with any value (scenarios, replay, the tests).
+/// - Failure conditions are the reference's, in its order (rmm.md §2), each with its status;
+///   `RMI_ERROR_RTT` carries the level in X0 bits [15:8]. Every failure condition reads the
+///   pre-state only, so a failing command changes nothing (the footprint rule).
+/// - Every command is one atomic step (the `rmm` feature requires atomic GPT transitions):
+///   TF-RMM holds the granule locks for the whole command.
+/// - The RMM's scrub of a granule (zero-fill) is modelled as zeroes that reach the PoPA: memory
+///   becomes ZERO and the Realm-alias line is dropped. It happens whenever a granule returns to
+///   DELEGATED and again when a DELEGATED granule becomes an object (TF-RMM f5cce5bc scrubs on
+///   the way out of DELEGATED; reference/rme.md §2.5).
+final class RMMBuilder {
+  let cca: CCABuilder
+  let geometry: RTTGeometry
+  let recs: Int
+  let rimLimit: Int
+  let r: RMMVariables
+
+  var v: CCAVariables { cca.v }
+  var b: ModelBuilder { cca.builder }
+  var memoryMap: MemoryMap { cca.memoryMap }
+  var granule: Domain { cca.granule }
+  var realm: Domain { cca.realm }
+  let pre = PreState()
+
+  /// Reads the RMM bounds and declares the RMM state.
+  ///
+  /// - Throws: ``ModelError/invalid(location:message:)`` when a bound is out of range or the
+  ///   configuration also asks for fine mode or the parametric abstraction.
+  init(_ cca: CCABuilder) throws {
+    let configuration = cca.configuration
+    let location = "configuration \(configuration.name)"
+    let levels = configuration.bound(CCA.Bound.rttLevels, default: 2)
+    let entries = configuration.bound(CCA.Bound.rttEntries, default: 2)
+    let recs = configuration.bound(CCA.Bound.recs, default: 1)
+    guard (1...4).contains(levels) else {
+      throw ModelError.invalid(location: location, message: "bound rtt-levels is \(levels); it must be in 1...4")
+    }
+    guard entries >= 2, entries <= 512, entries & (entries - 1) == 0 else {
+      throw ModelError.invalid(location: location, message: "bound rtt-entries is \(entries); it must be a power of 2 in 2...512")
+    }
+    guard (1...4).contains(recs) else {
+      throw ModelError.invalid(location: location, message: "bound recs is \(recs); it must be in 1...4")
+    }
+    guard !configuration.has(CCA.Feature.fine) else {
+      throw ModelError.invalid(location: location, message: "feature rmm needs atomic GPT transitions; remove fine")
+    }
+    let geometry = RTTGeometry(levels: levels, entries: entries)
+    guard geometry.nodes <= 64 else {
+      throw ModelError.invalid(location: location, message: "the RTT geometry has \(geometry.nodes) entries per realm; at most 64")
+    }
+    self.cca = cca
+    self.geometry = geometry
+    self.recs = recs
+    self.rimLimit = 7
+    self.r = RMMVariables(
+      cca.builder, granule: cca.granule, pe: cca.pe, realm: cca.realm, node: .index(geometry.sort),
+      geometry: geometry, maxRefcount: max(entries, recs, 1), recs: recs, rimLimit: 7)
+  }
+
+  /// Declares the RMI commands, realm execution and the RMM properties.
+  func declare() {
+    declareVersionCommands()
+    declareRealmCommands()
+    declareRECCommands()
+    declareDataCommands()
+    declareRTTCommands()
+    declareRealmExecution()
+    declareProperties()
+  }
+
+  func mutated(_ name: String) -> Bool { cca.mutated(name) }
+
+  // MARK: - Samples
+
+  /// The PAs of the modelled granules: the samples of address registers.
+  var granulePAs: [Value] { (0..<memoryMap.granules).map { memoryMap.address(ofGranule: $0) } }
+  /// The page-aligned IPAs of the whole IPA space.
+  var pageIPAs: [Value] { (0..<geometry.pages).map { Value($0) << 12 } }
+  /// The protected page IPAs.
+  var protectedIPAs: [Value] { pageIPAs.filter { $0 < geometry.protectedLimit } }
+  /// The levels below the starting level.
+  /// (With one level there is none; the samples are then `[3]`, which always fails level_bound.)
+  var tableLevels: [Value] {
+    geometry.startLevel >= 3 ? [3] : ((geometry.startLevel + 1)...3).map { Value($0) }
+  }
+
+  /// A 64-bit register parameter with exploration samples.
+  func register(_ name: String, _ samples: [Value]) -> Parameter {
+    Parameter(name, .word(bits: 64), samples: samples)
+  }
+
+  // MARK: - Helpers
+
+  static let input = "RMI_ERROR_INPUT"
+
+  /// The granule state of `g`.
+  func state(_ g: Expr) -> Expr { pre.read(v.granuleState, [g]) }
+
+  /// Adds `<name>_align`, `<name>_bound` and `<name>_state` for a granule address argument
+  /// (reference/rmm.md §2 conventions): not 4 KB aligned, not a delegable PA, state not `state`.
+  func granuleChecks(_ a: ActionBuilder, _ name: String, _ addr: Expr, state required: Value, stateName: String? = nil) {
+    let g = memoryMap.granule(of: addr)
+    a.fail("\(name)_align", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isAligned(addr))
+    a.fail("\(name)_bound", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isDelegable(addr))
+    a.fail(
+      stateName ?? "\(name)_state", error: Self.input, code: RMIABI.errorInput, when: state(g).ne(.literal(required)))
+  }
+
+  /// Adds `<name>_align`, `<name>_bound` and `<name>_pas` for a Non-secure buffer argument: not
+  /// aligned, not in the modelled memory, GPI not NS (the GPT is Realm, Secure or Root).
+  func nsBufferChecks(_ a: ActionBuilder, _ name: String, _ addr: Expr) {
+    let g = memoryMap.granule(of: addr)
+    a.fail("\(name)_align", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isAligned(addr))
+    a.fail("\(name)_bound", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isDRAM(addr))
+    a.fail("\(name)_pas", error: Self.input, code: RMIABI.errorInput, when: cca.gpi(pre, g).ne(.literal(GPI.nonSecure)))
+  }
+
+  /// `rd_align`, `rd_bound`, `rd_state` (the granule is not an RD).
+  func rdChecks(_ a: ActionBuilder, _ rd: Expr) {
+    granuleChecks(a, "rd", rd, state: GranuleState.rd)
+  }
+
+  /// The realm of an RD (or any object) granule address.
+  func realmOf(_ addr: Expr) -> Expr { pre.read(r.owner, [memoryMap.granule(of: addr)]) }
+
+  /// An IPA as a safe map key: the IPA itself if inside the IPA space, else 0.
+  func safe(_ ipa: Expr) -> Expr { .ite(ipa.lt(.literal(geometry.ipaLimit)), then: ipa, else: 0) }
+
+  /// The entry of realm `rr` at constant depth `d` that maps `ipa`.
+  func entry(_ rr: Expr, depth d: Int, _ ipa: Expr) -> Expr {
+    pre.read(r.rtte, [rr, geometry.node(depth: d, ipa: safe(ipa))])
+  }
+
+  /// A value chosen by the depth expression `depth` among per-depth constants' values.
+  func byDepth(_ depth: Expr, _ value: (Int) -> Expr) -> Expr {
+    var result = value(geometry.levels - 1)
+    for d in (0..<(geometry.levels - 1)).reversed() {
+      result = .ite(depth.eq(.literal(Value(d))), then: value(d), else: result)
+    }
+    return result
+  }
+
+  /// The depth an RTT walk of realm `rr` for `ipa` reaches when it aims at depth `target`: it
+  /// descends through TABLE entries and stops at `target` or at the first entry that is not a
+  /// TABLE (reference/rmm.md §2: `rtt_walk`).
+  func walkDepth(_ rr: Expr, _ ipa: Expr, target: Expr) -> Expr {
+    var result: Expr = .literal(Value(geometry.levels - 1))
+    for d in (0..<(geometry.levels - 1)).reversed() {
+      let stop = target.le(.literal(Value(d))) || entry(rr, depth: d, ipa).ne(RTTEntry.table.expr)
+      result = .ite(stop, then: .literal(Value(d)), else: result)
+    }
+    return result
+  }
+
+  /// The level of a depth expression.
+  func level(ofDepth depth: Expr) -> Expr { depth + .literal(Value(geometry.startLevel)) }
+
+  /// The node of realm `rr`'s entry at depth expression `depth` that maps `ipa`.
+  func node(depth: Expr, _ ipa: Expr) -> Expr {
+    byDepth(depth) { d in self.geometry.node(depth: d, ipa: self.safe(ipa)) }
+  }
+
+  /// The granule of the table that holds the entry at depth expression `depth` for `ipa`.
+  func tableGranule(_ rr: Expr, depth: Expr, _ ipa: Expr) -> Expr {
+    byDepth(depth) { d in
+      d == 0
+        ? self.pre.read(self.r.realmRTTBase, [rr])
+        : self.pre.read(self.r.rtteAddr, [rr, self.geometry.node(depth: d - 1, ipa: self.safe(ipa))])
+    }
+  }
+
+  /// Whether a level expression is one of the geometry's levels (start ... 3).
+  func isLevel(_ level: Expr) -> Expr {
+    level.ge(.literal(Value(geometry.startLevel))) && level.le(3)
+  }
+
+  /// Scrubs granule `g`: zeroes that reach the PoPA (memory ZERO, the Realm-alias line dropped).
+  func scrub(_ a: ActionBuilder, _ g: Expr) {
+    a.set(v.memory, [g], to: .literal(Content.zero))
+    a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.invalid))
+    a.set(v.cacheData, [g, .literal(PAS.realm)], to: .literal(Content.zero))
+  }
+
+  /// Makes `g` an object of realm `rr` in state `state`, zero-filled (the initialisation on the
+  /// way out of DELEGATED, reference/rme.md §2.5).
+  func makeObject(_ a: ActionBuilder, _ g: Expr, state: Value, realm rr: Expr, refcount: Expr = 0, fill: Bool = true) {
+    a.set(v.granuleState, [g], to: .literal(state))
+    a.set(r.owner, [g], to: rr)
+    a.set(r.refcount, [g], to: refcount)
+    if fill { scrub(a, g) }
+  }
+
+  /// Returns `g` to DELEGATED, scrubbed, with no owner and no references.
+  func release(_ a: ActionBuilder, _ g: Expr, scrubbing: Bool = true) {
+    a.set(v.granuleState, [g], to: .literal(GranuleState.delegated))
+    a.set(r.owner, [g], to: 0)
+    a.set(r.refcount, [g], to: 0)
+    if scrubbing { scrub(a, g) }
+  }
+
+  /// Extends realm `rr`'s RIM by one measured event (saturating).
+  func measure(_ a: ActionBuilder, _ rr: Expr) {
+    let rim = pre.read(r.realmRIM, [rr])
+    a.set(r.realmRIM, [rr], to: .ite(rim.lt(.literal(Value(rimLimit))), then: rim + 1, else: rim))
+  }
+}

@@ -1,0 +1,80 @@
+import Spec
+
+/// The RMM 1.0 state of the CCA model (the `rmm` feature), on top of ``CCAVariables``, whose
+/// `granuleState` then ranges over every RMM granule state (reference/rmm.md §1).
+///
+/// Realms are identified by their VMID: realm slot `r` is the realm whose RealmParams.vmid is
+/// `r` (VMIDs are unique among live realms, reference/rmm.md §2.5 `vmid_valid`), and its private
+/// data carries the content label `REALM_r`. RECs, DATA and RTT granules name their realm in
+/// `granuleOwner`. Values that mean nothing (the owner of a DELEGATED granule, the entries of a
+/// table that does not exist, a free realm slot's fields) are kept at fixed values so they never
+/// split otherwise equal states.
+struct RMMVariables {
+  /// `granuleOwner[g]`: the realm an RD, REC, DATA or RTT granule belongs to (0 otherwise).
+  let owner: Variable
+  /// `granuleRefcount[g]`: TF-RMM's reference count (reference/rmm.md §1.5): RECs of an RD,
+  /// live entries of an RTT, 1 for a running REC; 0 otherwise.
+  let refcount: Variable
+  /// `recRunnable[g]`: REC.flags.runnable of a REC granule (false otherwise).
+  let recRunnable: Variable
+  /// `realmState[r]`: RD.state, or NONE for a free slot.
+  let realmState: Variable
+  /// `realmRD[r]`: the realm's RD granule (0 when free).
+  let realmRD: Variable
+  /// `realmRTTBase[r]`: the realm's starting-level RTT granule, `rtt_base` (0 when free).
+  let realmRTTBase: Variable
+  /// `realmRIM[r]`: the RIM as a digest of the measured events: their number, saturating.
+  let realmRIM: Variable
+  /// `realmRecIndex[r]`: `rec_index`, the MPIDR index the next REC must have.
+  let realmRecIndex: Variable
+  /// `rtte[r][n]`: RTT entry `n` of realm `r` (``RTTGeometry``).
+  let rtte: Variable
+  /// `rtteAddr[r][n]`: the granule a protected ASSIGNED entry maps or a TABLE entry points to (0 otherwise).
+  let rtteAddr: Variable
+  /// `rtteDesc[r][n]`: the host's descriptor (PA and attributes) of an ASSIGNED_NS entry (0 otherwise).
+  let rtteDesc: Variable
+  /// `peRunning[pe]`: whether the PE runs a REC (between REC_ENTER and the REC's exit).
+  let peRunning: Variable
+  /// `peREC[pe]`: the REC granule the PE runs (0 when not running).
+  let peREC: Variable
+  /// Monitor: a realm read another realm's data, or wrote over it.
+  let realmForeignAccess: Variable
+
+  init(
+    _ b: ModelBuilder, granule: Domain, pe: Domain, realm: Domain, node: Domain, geometry: RTTGeometry,
+    maxRefcount: Int, recs: Int, rimLimit: Int
+  ) {
+    owner = b.map("granuleOwner", keys: [granule], realm, doc: "the realm an RD, REC, DATA or RTT granule belongs to") { _ in 0 }
+    refcount = b.map(
+      "granuleRefcount", keys: [granule], .range(0, Value(maxRefcount)),
+      doc: "TF-RMM's granule reference count (rmm.md §1.5)"
+    ) { _ in 0 }
+    recRunnable = b.map("recRunnable", keys: [granule], .bool, doc: "REC.flags.runnable of a REC granule") { _ in false }
+    realmState = b.map("realmState", keys: [realm], RealmState.domain, doc: "RD.state, NONE for a free VMID") { _ in
+      .literal(RealmState.none)
+    }
+    realmRD = b.map("realmRD", keys: [realm], granule, doc: "the realm's RD granule") { _ in 0 }
+    realmRTTBase = b.map("realmRTTBase", keys: [realm], granule, doc: "the realm's starting-level RTT") { _ in 0 }
+    realmRIM = b.map(
+      "realmRIM", keys: [realm], .range(0, Value(rimLimit)),
+      doc: "the RIM: the number of measured events, saturating (an abstract digest)"
+    ) { _ in 0 }
+    realmRecIndex = b.map("realmRecIndex", keys: [realm], .range(0, Value(recs)), doc: "rec_index") { _ in 0 }
+    rtte = b.map("rtte", keys: [realm, node], RTTEntry.domain, doc: "the realm's RTT entries (HIPAS x RIPAS)") { k in
+      var value = RTTEntry.unassignedNS.expr
+      for n in (0..<geometry.nodes).reversed() where geometry.isProtected(node: n) {
+        value = .ite(k[1].eq(.literal(Value(n))), then: RTTEntry.unassignedEmpty.expr, else: value)
+      }
+      return value
+    }
+    rtteAddr = b.map("rtteAddr", keys: [realm, node], granule, doc: "the DATA or child RTT granule of an entry") { _ in 0 }
+    rtteDesc = b.map(
+      "rtteDesc", keys: [realm, node], .word(bits: 64), doc: "the host's descriptor of an ASSIGNED_NS entry"
+    ) { _ in 0 }
+    peRunning = b.map("peRunning", keys: [pe], .bool, doc: "whether the PE runs a REC") { _ in false }
+    peREC = b.map("peREC", keys: [pe], granule, doc: "the REC the PE runs") { _ in 0 }
+    realmForeignAccess = b.variable(
+      "realmForeignAccess", .bool, role: .monitor, doc: "a realm read or overwrote another realm's data",
+      initial: false)
+  }
+}
