@@ -85,7 +85,8 @@ extension Action {
   ) -> Action {
     Action(
       name: name, actor: actor, doc: doc, parameters: parameters, guardCondition: guardCondition ?? self.guardCondition,
-      failures: failures ?? self.failures, effects: effects ?? self.effects, successCode: successCode)
+      failures: failures ?? self.failures, effects: effects ?? self.effects, successCode: successCode,
+      outputs: outputs)
   }
 
   /// A copy of the action without the named failure condition (a missing check).

@@ -283,7 +283,7 @@ extension ITF {
     let steps = body.steps.map { step in
       TraceStep(
         action: model.actions[step.action].name, arguments: step.arguments,
-        result: step.result ?? .success(code: model.actions[step.action].successCode))
+        result: step.result ?? .success(code: model.actions[step.action].successCode), outputs: step.outputs ?? [])
     }
     return body.trace(states: valuesList, steps: steps)
   }
@@ -293,7 +293,8 @@ extension ITF {
   /// This is the reader for hand-written traces. The first state may leave out variables (they
   /// take their initial values); every later state may leave out variables (they take the values
   /// the step computes from the state before it); a step without `#meta.result` gets the result
-  /// the model computes. What the document does give is kept as written, so
+  /// the model computes, and one without `#meta.result.outputs` the outputs (X1..X4) it
+  /// computes. What the document does give is kept as written, so
   /// ``Explore/replay(_:trace:fromTraceStart:)`` still checks it against the model. A step that
   /// is disabled in the state before it keeps that state, and replay reports the divergence.
   ///
@@ -325,7 +326,19 @@ extension ITF {
         computed = valuesList[i - 1]
         if case .succeeded(let next) = outcome { computed = compiled.values(of: next) }
         let result = step.result ?? compiled.stepResult(action: step.action, outcome: outcome)
-        steps.append(TraceStep(action: model.actions[step.action].name, arguments: step.arguments, result: result))
+        var outputs = step.outputs ?? []
+        if step.outputs == nil, case .succeeded = outcome {
+          do {
+            outputs = try compiled.outputs(previous, action: step.action, arguments: step.arguments)
+          } catch {
+            throw ITFError(
+              "$.states[\(i)].mbt::actionTaken",
+              "the outputs of \(model.actions[step.action].name) raised an error: \(error)")
+          }
+        }
+        steps.append(
+          TraceStep(
+            action: model.actions[step.action].name, arguments: step.arguments, result: result, outputs: outputs))
       }
       valuesList.append(partial.indices.map { partial[$0] ?? computed[$0] })
     }
@@ -342,7 +355,7 @@ extension ITF {
     /// Per state, per slot: the value the document gives (whole variables are given or not).
     var states: [[Value?]]
     /// Per step after the first state: the action index, the arguments and the recorded result.
-    var steps: [(action: Int, arguments: [Value], result: StepResult?)]
+    var steps: [(action: Int, arguments: [Value], result: StepResult?, outputs: [Value]?)]
 
     func trace(states: [[Value]], steps: [TraceStep]) -> Trace {
       Trace(
@@ -389,7 +402,7 @@ extension ITF {
     guard !states.isEmpty else { throw ITFError("$.states", "expected at least the initial state") }
     let layout = model.layout
     var valuesList: [[Value?]] = []
-    var steps: [(action: Int, arguments: [Value], result: StepResult?)] = []
+    var steps: [(action: Int, arguments: [Value], result: StepResult?, outputs: [Value]?)] = []
     for (i, state) in states.enumerated() {
       let path = "$.states[\(i)]"
       guard case .object = state else { throw ITFError(path, "expected an object") }
@@ -460,10 +473,21 @@ extension ITF {
           guard case .object = stateMeta else { throw ITFError("\(path).#meta", "expected an object") }
         }
         var result: StepResult?
+        var outputs: [Value]?
         if let json = stateMeta?["result"], json != .null {
           result = try decodeResult(json, action: action, path: "\(path).#meta.result")
+          if let recorded = json["outputs"], recorded != .null {
+            guard case .object = recorded else {
+              throw ITFError("\(path).#meta.result.outputs", "expected an object of the action's outputs")
+            }
+            outputs = try action.outputs.map { output in
+              let opath = "\(path).#meta.result.outputs.\(output.name)"
+              guard let v = recorded[output.name] else { throw ITFError(opath, "missing output") }
+              return try decodeInteger(v, path: opath)
+            }
+          }
         }
-        steps.append((a, arguments, result))
+        steps.append((a, arguments, result, outputs))
       }
     }
     return Body(

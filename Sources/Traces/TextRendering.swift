@@ -40,9 +40,19 @@ public enum TraceText {
   public static func describe(_ step: TraceStep, model: Model) -> String {
     let call = call(step, model: model)
     switch step.result {
-    case .success(let code): return call + " -> success" + (code == 0 ? "" : " (\(code))")
+    case .success(let code): return call + " -> success" + (code == 0 ? "" : " (\(code))") + outputs(step, model: model)
     case .failure(let condition, let error, let code): return call + " -> \(error) [\(condition)] (X0=\(code))"
     }
+  }
+
+  /// A step's outputs as ` [X1=0x1000, X2=0x3]`, or the empty string when it has none.
+  static func outputs(_ step: TraceStep, model: Model) -> String {
+    guard !step.outputs.isEmpty else { return "" }
+    let names = model.action(named: step.action).map { model.actions[$0].outputs.map(\.name) } ?? []
+    let items = step.outputs.enumerated().map { i, v in
+      "\(i < names.count ? names[i] : "x\(i + 1)")=0x\(String(v, radix: 16))"
+    }
+    return " [" + items.joined(separator: ", ") + "]"
   }
 
   /// One step's call as `ACTION(param=value, ...)`, arguments rendered in their domains.

@@ -199,7 +199,11 @@ extension TraceStep {
   /// The step's result in a few words: `success`, `success (0x28)`, `RMI_ERROR_INPUT [gran_align]`.
   public var resultSummary: String {
     switch result {
-    case .success(let code): return code == 0 ? "success" : "success (\(code))"
+    case .success(let code):
+      let outputs =
+        self.outputs.isEmpty
+        ? "" : " [" + self.outputs.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + "]"
+      return (code == 0 ? "success" : "success (\(code))") + outputs
     case .failure(let condition, let error, _): return "\(error) [\(condition)]"
     }
   }

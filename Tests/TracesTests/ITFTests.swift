@@ -18,6 +18,46 @@ struct ITFTests {
     }
   }
 
+  @Test("Outputs (X1..X4) are written, read back, rendered, and computed when a hand-written trace leaves them out")
+  func outputs() throws {
+    let b = ModelBuilder(name: "outputs", configuration: Configuration(name: "c", bounds: [:]))
+    let x = b.variable("x", .range(0, 3), initial: 1)
+    b.action("RMI_READ", actor: "RMM", parameters: [Parameter("add", .range(0, 2))]) { a in
+      a.fail("at_max", error: "RMI_ERROR_INPUT", code: 1, when: x.value.eq(3))
+      a.output("X1", x.value + a.arg("add"))
+      a.set(x, to: x.value + 1)
+    }
+    let model = b.build()
+    let compiled = try CompiledModel(model)
+    let trace = try compiled.trace(of: [(0, [2]), (0, [0])], outcome: "example")
+    #expect(trace.steps.map(\.outputs) == [[3], [2]])
+    let document = ITF.document(for: trace, model: model, toolVersion: "test")
+    guard case .array(let states)? = document["states"] else {
+      Issue.record("no states")
+      return
+    }
+    #expect(states[1]["#meta"]?["result"]?["outputs"] == .object([("X1", .object([("#bigint", .string("3"))]))]))
+    #expect(try ITF.read(document, model: model) == trace)
+    #expect(try ITF.read(document, compiled: compiled) == trace)
+    #expect(TraceText.describe(trace.steps[0], model: model) == "RMI_READ(add=2) -> success [X1=0x3]")
+    // Left out, they are computed; stated wrongly, replay says so.
+    let bare = try JSONValue.parse(
+      Data(
+        ##"{"#meta": {"model": "outputs"}, "states": [{}, {"mbt::actionTaken": "RMI_READ", "mbt::nondetPicks": {"add": 2}}]}"##
+          .utf8))
+    let read = try ITF.read(bare, compiled: compiled)
+    #expect(read.steps[0].outputs == [3])
+    #expect(replay(compiled, trace: read) == .exact)
+    let wrong = try JSONValue.parse(
+      Data(
+        ##"{"#meta": {"model": "outputs"}, "states": [{}, {"#meta": {"result": {"status": "success", "outputs": {"X1": 7}}}, "mbt::actionTaken": "RMI_READ", "mbt::nondetPicks": {"add": 2}}]}"##
+          .utf8))
+    guard case .diverged(1, _) = replay(compiled, trace: try ITF.read(wrong, compiled: compiled)) else {
+      Issue.record("a wrong output must diverge at step 1")
+      return
+    }
+  }
+
   /// Returns the paths of the values that are not ITF values (ADR-015).
   ///
   /// An ITF value is a boolean, a string, a `#bigint` object with a decimal string, a `#tup` or
