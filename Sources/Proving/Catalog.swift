@@ -62,13 +62,18 @@ public enum Catalog {
     return configuration
   }
 
-  /// Builds a model, turning model errors into input errors (an unknown name) or internal
-  /// errors (a malformed model is a bug in the model).
+  /// Builds a model, turning model errors into input errors (an unknown name, a configuration
+  /// the family rejects) or internal errors (a malformed model is a bug in the model).
   public static func build(_ family: ModelFamily, _ configuration: Configuration) throws -> Model {
     do {
       return try family.build(configuration)
     } catch let error as ModelError {
       if case .unknownName = error { throw InputError("configuration", error.description) }
+      // A family rejects a configuration it cannot build (a bound out of its range) at the
+      // configuration: that is the user's input, not a malformed model.
+      if case .invalid(let location, let message) = error, location.hasPrefix("configuration") {
+        throw InputError("configuration \(configuration.name)", message)
+      }
       throw InternalError("model \(family.name) is malformed: \(error)")
     }
   }

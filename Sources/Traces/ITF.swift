@@ -1,3 +1,4 @@
+import Explore
 import Spec
 
 /// Reading and writing traces in the Informal Trace Format (ITF) of Apalache and Quint.
@@ -55,9 +56,13 @@ public enum ITF {
         if !step.outputs.isEmpty, case .object(var members) = result {
           let names = model.action(named: step.action).map { model.actions[$0].outputs.map(\.name) } ?? []
           members.append(
-            ("outputs", .object(step.outputs.enumerated().map { i, v in
-              (i < names.count ? names[i] : "x\(i + 1)", .object([("#bigint", .string(String(v)))]))
-            })))
+            (
+              "outputs",
+              .object(
+                step.outputs.enumerated().map { i, v in
+                  (i < names.count ? names[i] : "x\(i + 1)", .object([("#bigint", .string(String(v)))]))
+                })
+            ))
           result = .object(members)
         }
         stateMeta.append(("result", result))
@@ -137,79 +142,274 @@ public struct ITFError: Error, Equatable, Sendable, CustomStringConvertible {
 extension ITF {
   /// The model name and configuration recorded in a trace's `#meta`.
   ///
+  /// The configuration is the one written: missing bounds and features read as none. Use
+  /// ``reference(of:)`` to resolve a configuration given by name only.
+  ///
   /// - Throws: ``ITFError`` naming the missing or malformed field.
   public static func header(of document: JSONValue) throws -> (model: String, configuration: Configuration) {
+    let (model, reference) = try reference(of: document)
+    guard let name = reference.name else {
+      throw ITFError("$.#meta.configuration", "expected an object with name, bounds, features, mutant")
+    }
+    return (
+      model,
+      Configuration(
+        name: name, bounds: reference.bounds ?? [:], features: reference.features ?? [], mutant: reference.mutant)
+    )
+  }
+
+  /// A configuration as a trace names it: what it gives, leaving the rest to the model family.
+  public struct ConfigurationReference: Hashable, Sendable {
+    /// The configuration's name, or `nil` for the family's default.
+    public var name: String?
+    /// Bound values, or `nil` for the named configuration's.
+    public var bounds: [String: Int]?
+    /// Feature switches, or `nil` for the named configuration's.
+    public var features: Set<String>?
+    /// The mutant, or `nil` for none.
+    public var mutant: String?
+
+    public init(name: String? = nil, bounds: [String: Int]? = nil, features: Set<String>? = nil, mutant: String? = nil)
+    {
+      self.name = name
+      self.bounds = bounds
+      self.features = features
+      self.mutant = mutant
+    }
+
+    /// Whether a configuration agrees with everything the reference gives.
+    public func matches(_ configuration: Configuration) -> Bool {
+      (name == nil || name == configuration.name)
+        && (bounds == nil || bounds == configuration.bounds)
+        && (features == nil || features == configuration.features)
+        && mutant == configuration.mutant
+    }
+  }
+
+  /// The model name and the configuration reference in a trace's `#meta`.
+  ///
+  /// `#meta.configuration` may be an object (`name`, `bounds`, `features`, `mutant`, each
+  /// optional), a string (a configuration's name), or absent (the family's default); a
+  /// hand-written trace need only name what differs from the defaults.
+  ///
+  /// - Throws: ``ITFError`` naming the missing or malformed field.
+  public static func reference(of document: JSONValue) throws -> (model: String, configuration: ConfigurationReference)
+  {
     guard case .object = document else { throw ITFError("$", "expected a JSON object") }
     guard let meta = document["#meta"] else { throw ITFError("$.#meta", "missing") }
+    guard case .object = meta else { throw ITFError("$.#meta", "expected an object") }
     guard case .string(let model)? = meta["model"] else {
       throw ITFError("$.#meta.model", "expected the model name as a string")
     }
-    guard let c = meta["configuration"], case .object = c else {
-      throw ITFError("$.#meta.configuration", "expected an object with name, bounds, features, mutant")
+    var reference = ConfigurationReference()
+    switch meta["configuration"] {
+    case nil, .null?: return (model, reference)
+    case .string(let name)?:
+      reference.name = name
+      return (model, reference)
+    case .object?: break
+    default:
+      throw ITFError(
+        "$.#meta.configuration", "expected a configuration name or an object with name, bounds, features, mutant")
     }
-    guard case .string(let name)? = c["name"] else {
-      throw ITFError("$.#meta.configuration.name", "expected a string")
+    guard let c = meta["configuration"] else { return (model, reference) }
+    switch c["name"] {
+    case nil, .null?: break
+    case .string(let name)?: reference.name = name
+    default: throw ITFError("$.#meta.configuration.name", "expected a string")
     }
-    var bounds: [String: Int] = [:]
-    if let b = c["bounds"] {
+    if let b = c["bounds"], b != .null {
       guard case .object(let members) = b else { throw ITFError("$.#meta.configuration.bounds", "expected an object") }
+      var bounds: [String: Int] = [:]
       for (key, value) in members {
-        guard case .number(let n) = value, n >= 0, n < 1 << 20 else {
+        let n: UInt64
+        switch value {
+        case .number(let x) where x >= 0: n = UInt64(x)
+        case .object: n = (try? decodeInteger(value, path: "")) ?? .max
+        default: n = .max
+        }
+        guard n < 1 << 20 else {
           throw ITFError("$.#meta.configuration.bounds.\(key)", "expected a small non-negative integer")
         }
         bounds[key] = Int(n)
       }
+      reference.bounds = bounds
     }
-    var features: Set<String> = []
-    if let f = c["features"] {
-      guard case .array(let items) = f else { throw ITFError("$.#meta.configuration.features", "expected an array of strings") }
+    if let f = c["features"], f != .null {
+      guard case .array(let items) = f else {
+        throw ITFError("$.#meta.configuration.features", "expected an array of strings")
+      }
+      var features: Set<String> = []
       for (i, item) in items.enumerated() {
         guard case .string(let s) = item else {
           throw ITFError("$.#meta.configuration.features[\(i)]", "expected a string")
         }
         features.insert(s)
       }
+      reference.features = features
     }
-    var mutant: String?
     switch c["mutant"] {
-    case nil, .null?: mutant = nil
-    case .string(let s)?: mutant = s
+    case nil, .null?: reference.mutant = nil
+    case .string(let s)?: reference.mutant = s == "none" ? nil : s
     default: throw ITFError("$.#meta.configuration.mutant", "expected a string or null")
     }
-    return (model, Configuration(name: name, bounds: bounds, features: features, mutant: mutant))
+    return (model, reference)
   }
 
   /// Reads a trace of a model from an ITF document.
   ///
   /// Every state must give every model variable; `mbt::actionTaken` and `mbt::nondetPicks` give
   /// each step's action and arguments; a step's `#meta.result` gives what it returned (when it
-  /// is missing, replay computes it and the trace records success).
+  /// is missing the trace records success; ``read(_:compiled:)`` computes it instead).
   ///
   /// - Throws: ``ITFError`` naming the JSON path of the first bad field.
   public static func read(_ document: JSONValue, model: Model) throws -> Trace {
-    let (modelName, configuration) = try header(of: document)
+    let body = try readBody(document, model: model)
+    let layout = model.layout
+    var valuesList: [[Value]] = []
+    for (i, partial) in body.states.enumerated() {
+      var values = [Value](repeating: 0, count: layout.count)
+      for (v, variable) in model.variables.enumerated() {
+        let offset = layout.offsets[v]
+        for k in 0..<variable.slotCount {
+          guard let value = partial[offset + k] else {
+            throw ITFError("$.states[\(i)].\(variable.name)", "missing")
+          }
+          values[offset + k] = value
+        }
+      }
+      valuesList.append(values)
+    }
+    let steps = body.steps.map { step in
+      TraceStep(
+        action: model.actions[step.action].name, arguments: step.arguments,
+        result: step.result ?? .success(code: model.actions[step.action].successCode), outputs: step.outputs ?? [])
+    }
+    return body.trace(states: valuesList, steps: steps)
+  }
+
+  /// Reads a trace of a compiled model from an ITF document, computing what it leaves out.
+  ///
+  /// This is the reader for hand-written traces. The first state may leave out variables (they
+  /// take their initial values); every later state may leave out variables (they take the values
+  /// the step computes from the state before it); a step without `#meta.result` gets the result
+  /// the model computes, and one without `#meta.result.outputs` the outputs (X1..X4) it
+  /// computes. What the document does give is kept as written, so
+  /// ``Explore/replay(_:trace:fromTraceStart:)`` still checks it against the model. A step that
+  /// is disabled in the state before it keeps that state, and replay reports the divergence.
+  ///
+  /// - Throws: ``ITFError`` naming the JSON path of the first bad field, or of a state the
+  ///   model cannot hold.
+  public static func read(_ document: JSONValue, compiled: CompiledModel) throws -> Trace {
+    let model = compiled.model
+    let body = try readBody(document, model: model)
+    var valuesList: [[Value]] = []
+    var steps: [TraceStep] = []
+    let initial = compiled.values(of: compiled.initialState())
+    for (i, partial) in body.states.enumerated() {
+      var computed = initial
+      if i > 0 {
+        let step = body.steps[i - 1]
+        let previous: State
+        do {
+          previous = try compiled.state(fromValues: valuesList[i - 1])
+        } catch {
+          throw ITFError("$.states[\(i - 1)]", "not a state of the model: \(error)")
+        }
+        let outcome: StepOutcome
+        do {
+          outcome = try compiled.step(previous, action: step.action, arguments: step.arguments)
+        } catch {
+          throw ITFError(
+            "$.states[\(i)].mbt::actionTaken", "\(model.actions[step.action].name) raised an error: \(error)")
+        }
+        computed = valuesList[i - 1]
+        if case .succeeded(let next) = outcome { computed = compiled.values(of: next) }
+        let result = step.result ?? compiled.stepResult(action: step.action, outcome: outcome)
+        var outputs = step.outputs ?? []
+        if step.outputs == nil, case .succeeded = outcome {
+          do {
+            outputs = try compiled.outputs(previous, action: step.action, arguments: step.arguments)
+          } catch {
+            throw ITFError(
+              "$.states[\(i)].mbt::actionTaken",
+              "the outputs of \(model.actions[step.action].name) raised an error: \(error)")
+          }
+        }
+        steps.append(
+          TraceStep(
+            action: model.actions[step.action].name, arguments: step.arguments, result: result, outputs: outputs))
+      }
+      valuesList.append(partial.indices.map { partial[$0] ?? computed[$0] })
+    }
+    return body.trace(states: valuesList, steps: steps)
+  }
+
+  /// What a document says, before missing values are filled in.
+  struct Body {
+    var model: String
+    var configuration: Configuration
+    var property: String?
+    var outcome: String
+    var seed: UInt64?
+    /// Per state, per slot: the value the document gives (whole variables are given or not).
+    var states: [[Value?]]
+    /// Per step after the first state: the action index, the arguments and the recorded result.
+    var steps: [(action: Int, arguments: [Value], result: StepResult?, outputs: [Value]?)]
+
+    func trace(states: [[Value]], steps: [TraceStep]) -> Trace {
+      Trace(
+        model: model, configuration: configuration, states: states, steps: steps, property: property,
+        outcome: outcome, seed: seed)
+    }
+  }
+
+  static func readBody(_ document: JSONValue, model: Model) throws -> Body {
+    let (modelName, reference) = try reference(of: document)
+    // A configuration given in part (a hand-written trace) is the model's when it agrees with it.
+    let configuration =
+      reference.matches(model.configuration)
+      ? model.configuration
+      : Configuration(
+        name: reference.name ?? "", bounds: reference.bounds ?? [:], features: reference.features ?? [],
+        mutant: reference.mutant)
     let meta = document["#meta"]
     var property: String?
-    if case .string(let p)? = meta?["property"] { property = p }
+    switch meta?["property"] {
+    case nil, .null?: break
+    case .string(let p)?:
+      guard model.property(named: p) != nil else {
+        throw ITFError(
+          "$.#meta.property",
+          "unknown property '\(p)' of model \(model.name); valid: \(model.properties.map(\.name).joined(separator: ", "))"
+        )
+      }
+      property = p
+    default: throw ITFError("$.#meta.property", "expected a property name or null")
+    }
     var outcome = "example"
-    if case .string(let o)? = meta?["outcome"] { outcome = o }
+    switch meta?["outcome"] {
+    case nil, .null?: break
+    case .string(let o)?: outcome = o
+    default: throw ITFError("$.#meta.outcome", "expected a string")
+    }
     var seed: UInt64?
-    if let s = meta?["seed"] { seed = try decodeInteger(s, path: "$.#meta.seed") }
+    if let s = meta?["seed"], s != .null { seed = try decodeInteger(s, path: "$.#meta.seed") }
 
     guard case .array(let states)? = document["states"] else {
       throw ITFError("$.states", "expected an array of states")
     }
     guard !states.isEmpty else { throw ITFError("$.states", "expected at least the initial state") }
     let layout = model.layout
-    var valuesList: [[Value]] = []
-    var steps: [TraceStep] = []
+    var valuesList: [[Value?]] = []
+    var steps: [(action: Int, arguments: [Value], result: StepResult?, outputs: [Value]?)] = []
     for (i, state) in states.enumerated() {
       let path = "$.states[\(i)]"
       guard case .object = state else { throw ITFError(path, "expected an object") }
-      var values = [Value](repeating: 0, count: layout.count)
+      var values = [Value?](repeating: nil, count: layout.count)
       for (v, variable) in model.variables.enumerated() {
         let vpath = "\(path).\(variable.name)"
-        guard let encoded = state[variable.name] else { throw ITFError(vpath, "missing") }
+        guard let encoded = state[variable.name] else { continue }
         let offset = layout.offsets[v]
         if variable.keys.isEmpty {
           values[offset] = try decode(encoded, variable.value, path: vpath)
@@ -258,33 +458,44 @@ extension ITF {
         let action = model.actions[a]
         var arguments: [Value] = []
         let picks = state["mbt::nondetPicks"] ?? .object([])
+        guard case .object = picks else {
+          throw ITFError("\(path).mbt::nondetPicks", "expected an object of the action's arguments")
+        }
         for p in action.parameters {
-          guard let encoded = picks[p.name] else {
-            throw ITFError("\(path).mbt::nondetPicks.\(p.name)", "missing argument")
-          }
-          arguments.append(try decode(encoded, p.domain, path: "\(path).mbt::nondetPicks.\(p.name)"))
+          let ppath = "\(path).mbt::nondetPicks.\(p.name)"
+          guard var encoded = picks[p.name] else { throw ITFError(ppath, "missing argument") }
+          // Quint writes each pick as an option: {"tag": "Some", "value": v}.
+          if case .string("Some")? = encoded["tag"], let inner = encoded["value"] { encoded = inner }
+          arguments.append(try decode(encoded, p.domain, path: ppath))
         }
-        let resultJSON = state["#meta"]?["result"]
-        let result = try decodeResult(resultJSON, action: action, path: "\(path).#meta.result")
-        var outputs: [Value] = []
-        if let recorded = resultJSON?["outputs"] {
-          for output in action.outputs {
-            guard let v = recorded[output.name] else {
-              throw ITFError("\(path).#meta.result.outputs.\(output.name)", "missing output")
+        let stateMeta = state["#meta"]
+        if let stateMeta, stateMeta != .null {
+          guard case .object = stateMeta else { throw ITFError("\(path).#meta", "expected an object") }
+        }
+        var result: StepResult?
+        var outputs: [Value]?
+        if let json = stateMeta?["result"], json != .null {
+          result = try decodeResult(json, action: action, path: "\(path).#meta.result")
+          if let recorded = json["outputs"], recorded != .null {
+            guard case .object = recorded else {
+              throw ITFError("\(path).#meta.result.outputs", "expected an object of the action's outputs")
             }
-            outputs.append(try decodeInteger(v, path: "\(path).#meta.result.outputs.\(output.name)"))
+            outputs = try action.outputs.map { output in
+              let opath = "\(path).#meta.result.outputs.\(output.name)"
+              guard let v = recorded[output.name] else { throw ITFError(opath, "missing output") }
+              return try decodeInteger(v, path: opath)
+            }
           }
         }
-        steps.append(TraceStep(action: actionName, arguments: arguments, result: result, outputs: outputs))
+        steps.append((a, arguments, result, outputs))
       }
     }
-    return Trace(
-      model: modelName, configuration: configuration, states: valuesList, steps: steps,
-      property: property, outcome: outcome, seed: seed)
+    return Body(
+      model: modelName, configuration: configuration, property: property, outcome: outcome, seed: seed,
+      states: valuesList, steps: steps)
   }
 
-  static func decodeResult(_ json: JSONValue?, action: Action, path: String) throws -> StepResult {
-    guard let json else { return .success(code: action.successCode) }
+  static func decodeResult(_ json: JSONValue, action: Action, path: String) throws -> StepResult {
     guard case .string(let status)? = json["status"] else { throw ITFError("\(path).status", "expected a string") }
     let code = try json["code"].map { try decodeInteger($0, path: "\(path).code") }
     if status == "success" { return .success(code: code ?? action.successCode) }
@@ -294,7 +505,8 @@ extension ITF {
     guard let failure = action.failures.first(where: { $0.name == condition }) else {
       throw ITFError(
         "\(path).condition",
-        "unknown failure condition '\(condition)' of \(action.name); valid: \(action.failures.map(\.name).joined(separator: ", "))")
+        "unknown failure condition '\(condition)' of \(action.name); valid: \(action.failures.map(\.name).joined(separator: ", "))"
+      )
     }
     return .failure(condition: condition, error: status, code: code ?? failure.code)
   }

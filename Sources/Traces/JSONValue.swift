@@ -188,7 +188,12 @@ struct JSONParser {
   }
 
   mutating func skipWhitespace() {
-    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x09, 0x0A, 0x0D: index += 1
+      default: return
+      }
+    }
   }
 
   mutating func expect(_ literal: String) throws {
@@ -212,7 +217,9 @@ struct JSONParser {
       }
       while true {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in quotes") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+          throw error("expected a member name in quotes")
+        }
         let key = try parseString()
         skipWhitespace()
         try expect(":")
@@ -261,7 +268,7 @@ struct JSONParser {
       let start = index
       if bytes[index] == UInt8(ascii: "-") { index += 1 }
       while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-      if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+      if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e") {
         throw error("only integers are supported")
       }
       let text = String(decoding: bytes[start..<index], as: UTF8.self)
@@ -308,7 +315,9 @@ struct JSONParser {
         case UInt8(ascii: "\\"): scalars.append("\\")
         case UInt8(ascii: "\""): scalars.append("\"")
         case UInt8(ascii: "u"):
-          guard index + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+          guard index + 4 <= bytes.count,
+            let code = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+          else {
             throw error("bad \\u escape")
           }
           index += 4
@@ -317,7 +326,15 @@ struct JSONParser {
         }
       default:
         if b < 0x20 { throw error("control character in string") }
+        // Copy the run of plain bytes up to the next quote, backslash or control character.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20
+        {
+          end += 1
+        }
         raw.append(b)
+        raw.append(contentsOf: bytes[index..<end])
+        index = end
       }
     }
   }

@@ -28,6 +28,7 @@ struct ExploreCommand: ParsableCommand {
   @Option(help: "Random mode: number of walks.") var walks: Int = 1000
   @Option(help: "Random mode: steps per walk.") var walkLength: Int = 100
   @Flag(help: "Random mode: swarm testing (each walk draws its own action weights).") var swarm = false
+  @Flag(help: "Random mode: report the violating walk as found, without shrinking it.") var noShrink = false
   @Option(help: "Worker threads (default: all cores).") var workers: Int?
   @Option(help: "Directory for counterexample files.") var out = "out"
   @Flag(help: "Print one JSON object instead of text.") var json = false
@@ -53,6 +54,7 @@ struct ExploreCommand: ParsableCommand {
       mode: mode, seed: seed, maxDepth: maxDepth, maxStates: maxStates, timeLimit: timeLimit, walks: walks,
       walkLength: walkLength, swarm: swarm)
     if let workers { options.workers = workers }
+    options.shrink = mode == .random && !noShrink
     let stop = StopSignal()
     options.stop = stop
     let resolved = try request.resolve()
@@ -103,7 +105,11 @@ struct ExploreCommand: ParsableCommand {
       }
       out += "  " + summary(r) + "\n"
     case .violation(let p, let trace):
-      out += "VIOLATION of \(run.model.properties[p].name) after \(trace.steps.count) steps\n\n"
+      out += "VIOLATION of \(run.model.properties[p].name) after \(trace.steps.count) steps\n"
+      if let original = r.unshrunkLength {
+        out += "Counterexample shrunk from \(original) to \(trace.steps.count) steps (walk \(r.violatingWalk.map(String.init) ?? "?"))\n"
+      }
+      out += "\n"
       out += TraceText.render(trace, model: run.model)
       out += "\n" + summary(r) + "\n"
       if let itf = run.itfPath { out += "Trace written to \(itf)" + (run.textPath.map { " and \($0)" } ?? "") + "\n" }
@@ -139,6 +145,7 @@ struct ExploreCommand: ParsableCommand {
       members.append(("outcome", .string("violated")))
       members.append(("property", .string(run.model.properties[p].name)))
       members.append(("steps", .number(Int64(trace.steps.count))))
+      members.append(("unshrunkSteps", r.unshrunkLength.map { .number(Int64($0)) } ?? .null))
       members.append(("trace", run.itfPath.map(JSONValue.string) ?? .null))
     case .modelError(let m):
       members.append(("outcome", .string("model-error")))

@@ -8,46 +8,94 @@ import Traces
 struct Replay: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Re-execute an ITF trace against the model and report where it diverges.",
-    discussion: "Example: cca-verify replay out/cca-standard-no-tlbi-on-delegate-hyp-no-realm-read.itf.json")
+    discussion: """
+      The trace names its model and configuration in #meta (an object, or just a configuration name). \
+      A hand-written trace may leave out each step's #meta.result and any variable of a state: they \
+      are computed from the state before; what it gives is checked. Exit 0 when the trace replays \
+      exactly, 1 when it diverges, 2 when it is malformed.
+      Examples:
+        cca-verify replay out/cca-standard-no-tlbi-on-delegate-hyp-no-realm-read.itf.json
+        cca-verify replay my-scenario.itf.json --json
+      """)
 
   @Argument(help: "The .itf.json trace.") var trace: String
+  @Flag(help: "Print one JSON object instead of text.") var json = false
+
+  struct StepReport {
+    let description: String
+    let violates: [String]
+  }
 
   func run() throws {
-    guard let data = FileManager.default.contents(atPath: trace) else { throw InputError(trace, "cannot read the file") }
-    let document: JSONValue
-    do { document = try JSONValue.parse(data) } catch { throw InputError(trace, "\(error)") }
-    let header: (model: String, configuration: Configuration)
-    do { header = try ITF.header(of: document) } catch { throw InputError(trace, "\(error)") }
-    let family = try Catalog.family(named: header.model, location: "\(trace): $.#meta.model")
-    let configuration = try Catalog.configuration(
-      of: family, named: header.configuration.name, mutant: header.configuration.mutant,
-      bounds: header.configuration.bounds, features: header.configuration.features,
-      locations: ("\(trace): $.#meta.configuration.name", "\(trace): $.#meta.configuration.mutant", "\(trace): $.#meta.configuration.bounds"))
-    let model = try Catalog.build(family, configuration)
-    let parsed: Trace
-    do { parsed = try ITF.read(document, model: model) } catch { throw InputError(trace, "\(error)") }
-    let compiled: CompiledModel
-    do { compiled = try CompiledModel(model) } catch { throw InternalError("cannot compile \(model.name): \(error)") }
+    let loaded = try LoadedTrace(path: trace)
+    let model = loaded.model
+    let compiled = loaded.compiled
+    let parsed = loaded.trace
     let fromStart = parsed.outcome == "cti"
-    print("Replaying \(parsed.steps.count) steps of \(model.name) (\(model.configuration))")
-    if fromStart {
-      print("This is a counterexample to induction: it starts from its own first state, which need not be reachable.")
+    var reports: [StepReport] = []
+    var initialViolations: [String] = []
+    do {
+      var state = fromStart ? try compiled.state(fromValues: parsed.states[0]) : compiled.initialState()
+      initialViolations = try model.properties.indices.filter { try !compiled.holds($0, in: state) }.map {
+        model.properties[$0].name
+      }
+      for step in parsed.steps {
+        guard let a = model.action(named: step.action) else { break }
+        if case .succeeded(let next) = try compiled.step(state, action: a, arguments: step.arguments) { state = next }
+        let violated = try model.properties.indices.filter { try !compiled.holds($0, in: state) }
+        reports.append(
+          StepReport(
+            description: TraceText.describe(step, model: model), violates: violated.map { model.properties[$0].name }))
+      }
+    } catch {
+      throw InternalError("model error replaying \(trace): \(error)")
     }
-    var state = fromStart ? try compiled.state(fromValues: parsed.states[0]) : compiled.initialState()
-    for (i, step) in parsed.steps.enumerated() {
-      print("  \(i + 1). \(TraceText.describe(step, model: model))")
-      guard let a = model.action(named: step.action) else { break }
-      if case .succeeded(let next) = try compiled.step(state, action: a, arguments: step.arguments) { state = next }
-      for p in model.properties.indices where try !compiled.holds(p, in: state) {
-        print("     violates \(model.properties[p].name)")
+    let result = Explore.replay(compiled, trace: parsed, fromTraceStart: fromStart)
+    if json {
+      var members: [(String, JSONValue)] = [
+        ("trace", .string(trace)),
+        ("model", .string(model.name)),
+        ("configuration", .string(model.configuration.description)),
+        ("fromTraceStart", .bool(fromStart)),
+        ("property", parsed.property.map(JSONValue.string) ?? .null),
+        ("initialViolates", .array(initialViolations.map(JSONValue.string))),
+        (
+          "steps",
+          .array(
+            reports.enumerated().map { i, r in
+              .object([
+                ("index", .number(Int64(i + 1))), ("step", .string(r.description)),
+                ("violates", .array(r.violates.map(JSONValue.string))),
+              ])
+            })
+        ),
+      ]
+      switch result {
+      case .exact:
+        members.append(("outcome", .string("exact")))
+      case .diverged(let step, let reason):
+        members.append(("outcome", .string("diverged")))
+        members.append(("divergedAt", .number(Int64(step))))
+        members.append(("reason", .string(reason)))
+      }
+      print(JSONValue.object(members).serialized(), terminator: "")
+    } else {
+      print("Replaying \(parsed.steps.count) steps of \(model.name) (\(model.configuration))")
+      if fromStart {
+        print("This is a counterexample to induction: it starts from its own first state, which need not be reachable.")
+      }
+      if !initialViolations.isEmpty { print("  the first state violates \(initialViolations.joined(separator: ", "))") }
+      for (i, r) in reports.enumerated() {
+        print("  \(i + 1). \(r.description)")
+        for p in r.violates { print("     violates \(p)") }
+      }
+      switch result {
+      case .exact:
+        print("The trace replays exactly." + (parsed.property.map { " Final state violates \($0)." } ?? ""))
+      case .diverged(let step, let reason):
+        print("DIVERGED at step \(step): \(reason)")
       }
     }
-    switch Explore.replay(compiled, trace: parsed, fromTraceStart: fromStart) {
-    case .exact:
-      print("The trace replays exactly." + (parsed.property.map { " Final state violates \($0)." } ?? ""))
-    case .diverged(let step, let reason):
-      print("DIVERGED at step \(step): \(reason)")
-      throw Finished(status: .unmet)
-    }
+    if case .diverged = result { throw Finished(status: .unmet) }
   }
 }

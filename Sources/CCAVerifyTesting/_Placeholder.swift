@@ -1,1 +1,0 @@
-// Placeholder: the CCAVerifyTesting module is being written.
