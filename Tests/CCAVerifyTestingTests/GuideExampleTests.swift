@@ -27,8 +27,9 @@ struct IsolationFuzzTests {
     }
   }
 
-  /// A variant of your own: the RMM forgets to record an undelegation. Exhaustive search finds
-  /// the shortest counterexample.
+  /// A variant of your own: the RMM forgets to record an undelegation.
+  ///
+  /// Exhaustive search finds the shortest counterexample.
   @Test func forgetfulUndelegateIsCaught() throws {
     let model = try CCA.family.model("atomic")
     let forgetful = try model.mutant("undelegate-keeps-state", action: "RMI_GRANULE_UNDELEGATE") {
