@@ -38,6 +38,11 @@ public enum CCA {
     featureDocs: [
       Feature.fine:
         "fine-grained transitions: each EL3 step of a delegate or undelegate is its own action, interleaved with other PEs",
+      Feature.parametric: """
+      the parametric abstraction (Docs/ADR/0003-parametric-abstraction.md): one GPI per granule instead of 64-bit \
+      descriptor words, and addresses as (address class, granule) instead of PAs, so nothing computes with granule \
+      indices and the Granule sort can be uninterpreted (parametric proofs for any number of granules)
+      """,
       Feature.rmm: """
         the RMM 1.0 model (reference/rmm.md) in place of the realm stand-in: granule states RD, REC, DATA, RTT with \
         owners and reference counts, realms, RECs, RTTs of the rtt-levels x rtt-entries geometry, the RMI commands \
@@ -63,6 +68,9 @@ public enum CCA {
   public enum Feature {
     /// EL3's transition steps interleave with other PEs' actions.
     public static let fine = "fine"
+    /// The parametric abstraction: a GPI per granule and addresses as (class, granule), so the
+    /// Granule sort is a pure index sort (no arithmetic) and may be made uninterpreted.
+    public static let parametric = "parametric"
     /// The RMM 1.0 model replaces the realm stand-in.
     public static let rmm = "rmm"
   }

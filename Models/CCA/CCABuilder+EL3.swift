@@ -8,7 +8,8 @@ extension CCABuilder {
   /// These are EL3's RMM_GTSI_DELEGATE handler in TF-A's order (reference/rme.md §2.3; TF-A
   /// `gpt_delegate_pas`, v2.14, and `gpt_transition_pas`), with the mutants' steps removed. After
   /// the last step the SMC returns and the RMM records DELEGATED and releases the granule
-  /// (rme.md §2.5).
+  /// (rme.md §2.5). Under `parametric` a GPI is its own entry, so the descriptor read step is
+  /// dropped and the write step sets the entry (Docs/ADR/0003-parametric-abstraction.md).
   ///
   /// Barriers are implicit: each step completes before the next starts and is visible to every
   /// PE (the DSB OSHST after the descriptor write, the DSB OSH after TLBI and CMOs). There is no
@@ -49,6 +50,7 @@ extension CCABuilder {
     if mutated(CCA.MutantName.gptWordUnlocked) {
       steps.removeAll { $0.step == .delegateLock || $0.step == .delegateUnlock }
     }
+    if parametric { steps.removeAll { $0.step == .delegateReadDescriptor } }
     return steps
   }
 
@@ -57,7 +59,8 @@ extension CCABuilder {
   /// These are the RMM's scrub, then EL3's RMM_GTSI_UNDELEGATE handler in TF-A's order
   /// (reference/rme.md §2.4; TF-A `gpt_undelegate_pas`, v2.14, and `gpt_transition_pas`), with
   /// the mutants' steps removed. After the last step the SMC returns and the RMM records
-  /// UNDELEGATED and releases the granule (rme.md §2.5).
+  /// UNDELEGATED and releases the granule (rme.md §2.5). Under `parametric` the descriptor read
+  /// steps are dropped, as on delegate.
   var undelegateSequence: [TransitionStepDefinition] {
     var steps = [
       TransitionStepDefinition(
@@ -126,6 +129,9 @@ extension CCABuilder {
     if mutated(CCA.MutantName.gptWordUnlocked) {
       steps.removeAll { $0.step == .undelegateLock || $0.step == .undelegateUnlock }
     }
+    if parametric {
+      steps.removeAll { $0.step == .undelegateReadDescriptorNoAccess || $0.step == .undelegateReadDescriptorNS }
+    }
     return steps
   }
 
@@ -166,7 +172,9 @@ extension CCABuilder {
         orders them (gpt-word-unlocked).
         """
     ) { context, p, g in
-      context.write(self.v.el3Descriptor, [p], context.read(self.v.gptDescriptor, [self.descriptorIndex(g)]))
+      // Under `parametric` the step is not in the sequences: there is no word to read.
+      guard case .descriptors(let gptDescriptor, let el3Descriptor) = self.v.gpt else { return }
+      context.write(el3Descriptor, [p], context.read(gptDescriptor, [self.descriptorIndex(g)]))
     }
   }
 
@@ -175,16 +183,27 @@ extension CCABuilder {
   {
     TransitionStepDefinition(
       step,
-      doc: """
+      doc: parametric
+        ? """
+        EL3 sets the granule's GPI to \(name), then DSB OSHST (reference/rme.md \(citation); TF-A \
+        `write_gpt`). The parametric abstraction keeps one GPI per granule, so the descriptor \
+        read-modify-write is this one write (Docs/ADR/0003-parametric-abstraction.md).
+        """
+        : """
         EL3 writes back the descriptor word it read, with the granule's nibble set to \(name), \
         then DSB OSHST (reference/rme.md \(citation); TF-A `write_gpt`). Other granules' nibbles \
         keep the values EL3 read.
         """
     ) { context, p, g in
-      let word = context.read(self.v.el3Descriptor, [p])
-      context.write(
-        self.v.gptDescriptor, [self.descriptorIndex(g)], self.descriptor(word, settingGPIOf: g, to: .literal(gpi)))
-      context.write(self.v.el3Descriptor, [p], 0)
+      switch self.v.gpt {
+      case .descriptors(let gptDescriptor, let el3Descriptor):
+        let word = context.read(el3Descriptor, [p])
+        context.write(
+          gptDescriptor, [self.descriptorIndex(g)], self.descriptor(word, settingGPIOf: g, to: .literal(gpi)))
+        context.write(el3Descriptor, [p], 0)
+      case .perGranule(let entry):
+        context.write(entry, [g], .literal(gpi))
+      }
     }
   }
 

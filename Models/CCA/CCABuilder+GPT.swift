@@ -11,12 +11,15 @@ extension CCABuilder {
   /// PA[P+3:P]).
   func gpiShift(_ g: Expr) -> Expr { (g % .literal(Value(MemoryMap.gpisPerDescriptor))) * 4 }
 
-  /// Granule `g`'s GPI in the GPT: the one place that reads a GPI out of a descriptor word.
-  ///
-  /// A later parametric proof swaps the representation (one GPI per granule) here and in
-  /// ``descriptor(_:settingGPIOf:to:)``.
+  /// Granule `g`'s GPI in the GPT: the one place that reads a GPI out of a descriptor word (or,
+  /// under `parametric`, the granule's own entry).
   func gpi(_ state: some StateReader, _ g: Expr) -> Expr {
-    state.read(v.gptDescriptor, [descriptorIndex(g)]).bits(gpiShift(g), width: 4)
+    switch v.gpt {
+    case .descriptors(let gptDescriptor, _):
+      return state.read(gptDescriptor, [descriptorIndex(g)]).bits(gpiShift(g), width: 4)
+    case .perGranule(let gpi):
+      return state.read(gpi, [g])
+    }
   }
 
   /// The descriptor word `word` with granule `g`'s GPI replaced by `gpi`: the one place that

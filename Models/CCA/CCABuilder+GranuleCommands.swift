@@ -5,7 +5,8 @@ import Spec
 extension CCABuilder {
   /// Declares the RMM's granule commands.
   ///
-  /// Both take `(pe, addr)`: the PE the host issues the SMC on and X1. The failure conditions
+  /// Both take `(pe, addr)`: the PE the host issues the SMC on and X1 (under `parametric`,
+  /// `(pe, addrClass, granule)`: ``AddressOperand``). The failure conditions
   /// are the specification's, in its order (reference/rmm.md §2.3, §2.4; the CBMC testbenches
   /// `tb_rmi_granule_delegate.c` / `tb_rmi_granule_undelegate.c`), each returning
   /// RMI_ERROR_INPUT (X0 = 1). On success the RMM holds the granule's lock across the SMC to EL3
@@ -48,17 +49,18 @@ extension CCABuilder {
   ) {
     builder.action(
       name, actor: "RMM", doc: doc,
-      parameters: [Parameter("pe", pe), Parameter("addr", memoryMap.addressDomain)], successCode: RMI.success
+      parameters: [Parameter("pe", pe)] + addressParameters, successCode: RMI.success
     ) { a in
-      let (p, addr) = (a.args[0], a.args[1])
-      let g = memoryMap.granule(of: addr)
+      let p = a.args[0]
+      let addr = address(a.args[1...])
+      let g = addr.granule
       let pre = PreState()
-      let lockable = memoryMap.isAligned(addr) && memoryMap.isDelegable(addr)
+      let lockable = addr.isAligned && addr.isDelegable
       a.requires(idle(pre, p) && !(lockable && pre.read(v.granuleLock, [g])))
       let context = StepContext()
       let input = "RMI_ERROR_INPUT"
-      context.fail("gran_align", error: input, code: RMI.errorInput, when: !memoryMap.isAligned(addr))
-      context.fail("gran_bound", error: input, code: RMI.errorInput, when: !memoryMap.isDelegable(addr))
+      context.fail("gran_align", error: input, code: RMI.errorInput, when: !addr.isAligned)
+      context.fail("gran_bound", error: input, code: RMI.errorInput, when: !addr.isDelegable)
       context.fail(
         "gran_state", error: input, code: RMI.errorInput,
         when: mutated(CCA.MutantName.undelegateLiveObject) && requiredState == GranuleState.delegated

@@ -7,7 +7,7 @@ extension CCABuilder {
   /// memory map, interleaved with everything else.
   func declareHypervisorActions() {
     let b = builder
-    let parameters = [Parameter("pe", pe), Parameter("addr", memoryMap.addressDomain)]
+    let parameters = [Parameter("pe", pe)] + addressParameters
     b.action(
       "NS_READ", actor: "hypervisor",
       doc: """
@@ -20,9 +20,10 @@ extension CCABuilder {
         """,
       parameters: parameters
     ) { a in
-      let (p, addr) = (a.args[0], a.args[1])
-      let g = memoryMap.granule(of: addr)
-      let dram = memoryMap.isDRAM(addr)
+      let p = a.args[0]
+      let addr = address(a.args[1...])
+      let g = addr.granule
+      let dram = addr.isDRAM
       let context = StepContext()
       a.requires(idle(context, p))
       let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.nonSecure), active: dram)
@@ -44,9 +45,10 @@ extension CCABuilder {
         """,
       parameters: parameters
     ) { a in
-      let (p, addr) = (a.args[0], a.args[1])
-      let g = memoryMap.granule(of: addr)
-      let dram = memoryMap.isDRAM(addr)
+      let p = a.args[0]
+      let addr = address(a.args[1...])
+      let g = addr.granule
+      let dram = addr.isDRAM
       let context = StepContext()
       a.requires(idle(context, p))
       let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.nonSecure), active: dram)

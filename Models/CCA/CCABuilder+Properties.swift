@@ -16,6 +16,37 @@ extension CCABuilder {
     return between(.delegateLock, .delegateUnlock) + between(.undelegateLock, .undelegateUnlock)
   }
 
+  // MARK: Per-granule facts, shared by the properties and the lemmas
+
+  /// At rest, the RMM state and the GPI agree: UNDELEGATED exactly when NS, DELEGATED exactly
+  /// when REALM.
+  func gpiFollowsState(_ g: Expr) -> Expr {
+    let pre = PreState()
+    let state = pre.read(v.granuleState, [g])
+    let gpi = self.gpi(pre, g)
+    return state.eq(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.nonSecure)))
+      && state.eq(.literal(GranuleState.delegated)).eq(gpi.eq(.literal(GPI.realm)))
+  }
+
+  /// Every PE's valid cached GPI for granule `g` equals the GPT's.
+  func cachedGPIsCurrent(_ g: Expr) -> Expr {
+    let pre = PreState()
+    let gpi = self.gpi(pre, g)
+    return .forAll(pe) { p in pre.read(v.gptTLBValid, [p, g]).implies(pre.read(v.gptTLB, [p, g]).eq(gpi)) }
+  }
+
+  /// An UNDELEGATED granule at rest holds no realm data: not in memory, not in a valid line of
+  /// either alias.
+  func undelegatedHoldsNoRealmData(_ g: Expr) -> Expr {
+    let pre = PreState()
+    return (atRest(g) && pre.read(v.granuleState, [g]).eq(.literal(GranuleState.undelegated))).implies(
+      !content.isRealmData(pre.read(v.memory, [g]))
+        && .forAll(PAS.cachedDomain) { pas in
+          pre.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+            .implies(!content.isRealmData(pre.read(v.cacheData, [g, pas])))
+        })
+  }
+
   func declareProperties() {
     let b = builder
     let pre = PreState()
@@ -27,26 +58,48 @@ extension CCABuilder {
       flag: v.nsWroteRealmData)
     b.invariant(
       CCA.PropertyName.gptConsistent, doc: CCA.propertyDoc[CCA.PropertyName.gptConsistent] ?? "",
-      .forAll(granule) { g in
-        let state = pre.read(v.granuleState, [g])
-        let gpi = self.gpi(pre, g)
-        return atRest(g).implies(
-          state.eq(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.nonSecure)))
-            && state.eq(.literal(GranuleState.delegated)).eq(gpi.eq(.literal(GPI.realm)))
-            && .forAll(pe) { p in pre.read(v.gptTLBValid, [p, g]).implies(pre.read(v.gptTLB, [p, g]).eq(gpi)) })
-      })
+      .forAll(granule) { g in atRest(g).implies(gpiFollowsState(g) && cachedGPIsCurrent(g)) })
     b.invariant(
       CCA.PropertyName.delegatedClean, doc: CCA.propertyDoc[CCA.PropertyName.delegatedClean] ?? "",
-      .forAll(granule) { g in
-        (atRest(g) && pre.read(v.granuleState, [g]).eq(.literal(GranuleState.undelegated))).implies(
-          !content.isRealmData(pre.read(v.memory, [g]))
-            && .forAll(PAS.cachedDomain) { pas in
-              pre.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-                .implies(!content.isRealmData(pre.read(v.cacheData, [g, pas])))
-            })
-      })
+      .forAll(granule) { g in undelegatedHoldsNoRealmData(g) })
 
-    // Auxiliary lemmas: facts the main properties rest on, for inductive proofs later.
+    // Auxiliary lemmas: facts of the correct model that make the properties inductive, together
+    // and each on its own (the induction targets in Proofs/gpt-*.toml). Each holds in every
+    // reachable state of the configurations it is declared in (the exhaustive searches in
+    // CCAModelTests check them); a mutant that breaks a property may break the lemmas it rests on,
+    // and induction then reports a CTI at the mutated step.
+    b.lemma(
+      "gpi-follows-rmm-state",
+      doc: """
+        A granule at rest has GPI NS exactly when it is UNDELEGATED and REALM exactly when it is \
+        DELEGATED. Only the RMI command holding the granule's RMM lock changes its GPI and its RMM \
+        state, and it ends by setting both together (NS with UNDELEGATED, REALM with DELEGATED); \
+        gran_state and gran_gpt refuse commands on granules in the wrong state. The GPT half of \
+        gpt-consistent, stated as a lemma so each monitor is inductive on its own: whether the \
+        host's GPC passes follows from the RMM state.
+        """,
+      .forAll(granule) { g in atRest(g).implies(gpiFollowsState(g)) })
+    b.lemma(
+      "cached-gpi-current",
+      doc: """
+        At rest, every PE's valid cached GPI for a granule equals the GPT's. A PE caches only the \
+        GPI its walk reads, and every GPI write of a transition is followed, before the command \
+        ends, by TLBI RPALOS for the granule. The TLB half of gpt-consistent: without it a stale \
+        NS entry would let the host reach a DELEGATED granule (what no-tlbi-on-delegate breaks).
+        """,
+      .forAll(granule) { g in atRest(g).implies(cachedGPIsCurrent(g)) })
+    b.lemma(
+      "undelegated-holds-no-realm-data",
+      doc: """
+        An UNDELEGATED granule at rest holds no realm data, in memory or in a valid line of either \
+        alias. Realm data is written only to DELEGATED granules; undelegate scrubs (a dirty ZERO \
+        Realm line), pushes the scrub to memory with the Realm-alias clean and drops the NS line \
+        with the NS-alias clean; afterwards only host writes and fills from memory reach the \
+        granule. This is delegated-clean, stated as a lemma so each monitor is inductive on its \
+        own: the host's reads of an NS granule (hyp-no-realm-read) and its write-backs onto one \
+        (hyp-no-realm-write) meet no realm data.
+        """,
+      .forAll(granule) { g in undelegatedHoldsNoRealmData(g) })
     b.lemma(
       "no-dirty-line-of-the-other-world",
       doc: """
@@ -87,13 +140,20 @@ extension CCABuilder {
           },
         ]))
     }
-    b.lemma(
-      "unused-values-fixed",
-      doc: """
-        Values that mean nothing are fixed: an invalid cached GPI is NO_ACCESS, an invalid line \
-        holds ZERO, an idle PE's granule is 0, and the descriptor word is 0 outside the \
-        read-modify-write.
-        """,
+    if !fine {
+      b.lemma(
+        "no-command-in-flight",
+        doc: """
+          Atomic mode only: every PE is idle between actions, since an RMI command runs its whole \
+          sequence within one action (it enters the sequence and leaves it IDLE). With \
+          granule-lock-held-by-one-command and gpt-lock-held-by-one-pe this says no RMM granule \
+          lock and no GPT lock is held, so every granule is at rest. Without it, induction starts \
+          from states with a PE part-way through a sequence, which atomic mode never reaches. \
+          False in fine mode, so declared only in atomic configurations.
+          """,
+        .forAll(pe) { p in idle(pre, p) })
+    }
+    var unusedValuesFixed: Expr =
       .forAll(granule) { g in
         .forAll(pe) { p in
           pre.read(v.gptTLBValid, [p, g]) || pre.read(v.gptTLB, [p, g]).eq(.literal(GPI.noAccess))
@@ -103,12 +163,26 @@ extension CCABuilder {
               || pre.read(v.cacheData, [g, pas]).eq(.literal(Content.zero))
           }
       }
+    if case .descriptors(_, let el3Descriptor) = v.gpt {
+      unusedValuesFixed =
+        unusedValuesFixed
         && .forAll(pe) { p in
           (!idle(pre, p) || pre.read(v.el3Granule, [p]).eq(0))
             && (pre.read(v.el3Step, [p]).isOne(of: [
               TransitionStep.delegateWriteRealm.expr, TransitionStep.undelegateWriteNoAccess.expr,
               TransitionStep.undelegateWriteNS.expr,
-            ]) || pre.read(v.el3Descriptor, [p]).eq(0))
-        })
+            ]) || pre.read(el3Descriptor, [p]).eq(0))
+        }
+    } else {
+      unusedValuesFixed = unusedValuesFixed && .forAll(pe) { p in !idle(pre, p) || pre.read(v.el3Granule, [p]).eq(0) }
+    }
+    b.lemma(
+      "unused-values-fixed",
+      doc: """
+        Values that mean nothing are fixed: an invalid cached GPI is NO_ACCESS, an invalid line \
+        holds ZERO, an idle PE's granule is 0, and the descriptor word is 0 outside the \
+        read-modify-write.
+        """,
+      unusedValuesFixed)
   }
 }

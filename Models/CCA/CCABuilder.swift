@@ -16,14 +16,19 @@ final class CCABuilder {
   let content: Content
   /// The Granule sort.
   ///
-  /// Arithmetic, because a granule's GPI lives in descriptor `g / 16` at nibble `g % 16`.
+  /// Arithmetic, because a granule's GPI lives in descriptor `g / 16` at nibble `g % 16` and a
+  /// PA's granule is `(pa - base) >> 12`; a pure index sort under the `parametric` feature, where
+  /// neither computation exists.
   let granuleSort: IndexSort
   let peSort: IndexSort
   let realmSort: IndexSort
-  /// The L1 descriptor words the granules span.
-  let descriptorSort: IndexSort
+  /// The L1 descriptor words the granules span (`nil` under `parametric`: a GPI per granule).
+  let descriptorSort: IndexSort?
   /// Whether fine mode is on: each EL3 step is its own action, interleaving with other PEs.
   let fine: Bool
+  /// Whether the parametric abstraction is on (Docs/ADR/0003-parametric-abstraction.md): one
+  /// GPI per granule, and addresses as (address class, granule).
+  let parametric: Bool
 
   var granule: Domain { .index(granuleSort) }
   var pe: Domain { .index(peSort) }
@@ -53,9 +58,10 @@ final class CCABuilder {
     self.builder = builder
     let memoryMap = MemoryMap(granules: granules)
     let content = Content(realms: realms)
-    let granuleSort = IndexSort("Granule", count: granules, arithmetic: true)
+    let parametric = configuration.has(CCA.Feature.parametric)
+    let granuleSort = IndexSort("Granule", count: granules, arithmetic: !parametric)
     let peSort = IndexSort("PE", count: pes)
-    let descriptorSort = IndexSort("Descriptor", count: memoryMap.descriptors)
+    let descriptorSort = parametric ? nil : IndexSort("Descriptor", count: memoryMap.descriptors)
     self.memoryMap = memoryMap
     self.content = content
     self.granuleSort = granuleSort
@@ -63,8 +69,9 @@ final class CCABuilder {
     self.realmSort = IndexSort("Realm", count: realms)
     self.descriptorSort = descriptorSort
     self.fine = configuration.has(CCA.Feature.fine)
+    self.parametric = parametric
     self.v = CCAVariables(
-      builder, granule: .index(granuleSort), pe: .index(peSort), descriptor: .index(descriptorSort),
+      builder, granule: .index(granuleSort), pe: .index(peSort), descriptor: descriptorSort.map { .index($0) },
       content: content.domain)
   }
 
@@ -87,6 +94,17 @@ final class CCABuilder {
   func mutated(_ mutant: String) -> Bool { configuration.mutated(mutant) }
 
   // MARK: - Helpers
+
+  /// The parameters naming an address: `addr`, or `addrClass` and `granule` under `parametric`
+  /// (``AddressOperand``).
+  var addressParameters: [Parameter] {
+    AddressOperand.parameters(memoryMap, granule: granule, classified: parametric)
+  }
+
+  /// The address operand given an action's arguments from the first address parameter on.
+  func address(_ arguments: ArraySlice<Expr>) -> AddressOperand {
+    AddressOperand(memoryMap, arguments: arguments, classified: parametric)
+  }
 
   /// Whether PE `pe` is free to run a new action: not inside an RMI command.
   func idle(_ state: some StateReader, _ pe: Expr) -> Expr {

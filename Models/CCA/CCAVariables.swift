@@ -3,21 +3,33 @@ import Spec
 /// The state variables of the CCA model's memory, GPT and granule layer.
 ///
 /// The state (reference/rme.md §2.6, DESIGN.md §6):
-/// - the GPT: L1 granules descriptors of 16 GPIs each, and EL3's global GPT lock;
+/// - the GPT: L1 granules descriptors of 16 GPIs each (under the `parametric` feature, one GPI
+///   per granule: Docs/ADR/0003-parametric-abstraction.md), and EL3's global GPT lock;
 /// - per PE, the GPT TLB: a cached GPI (valid bit and value) per granule;
 /// - per granule and PAS alias (NS, Realm), one data-cache line (state and content label);
 /// - per granule, the memory's content label;
 /// - per granule, the RMM's state and the RMM's granule lock;
 /// - per PE, where it is in an RMI granule command (program counter, granule, and the
-///   descriptor word read for EL3's read-modify-write);
+///   descriptor word read for EL3's read-modify-write; none under `parametric`);
 /// - two monitor flags for the `hyp-no-realm-*` properties.
 ///
 /// Values that mean nothing at the moment (a cached GPI that is not valid, an invalid line's
 /// content, an idle PE's granule and descriptor) are kept at fixed values (NO_ACCESS, ZERO, 0),
 /// so they never split otherwise equal states.
 struct CCAVariables {
-  /// `gptDescriptor[d]`: L1 granules descriptor `d`, the GPIs of granules `16d … 16d+15`.
-  let gptDescriptor: Variable
+  /// How the GPT is stored.
+  enum GPTStorage {
+    /// The architecture's layout: `gptDescriptor[d]` is L1 granules descriptor `d`, the GPIs of
+    /// granules `16d … 16d+15`; `el3Descriptor[pe]` is the word EL3 read for its
+    /// read-modify-write, until it writes it back (0 otherwise).
+    case descriptors(gptDescriptor: Variable, el3Descriptor: Variable)
+    /// The parametric abstraction: `gpi[g]` is granule `g`'s GPI, its own entry (no word shared
+    /// with other granules, so no read-modify-write state).
+    case perGranule(gpi: Variable)
+  }
+
+  /// The GPT.
+  let gpt: GPTStorage
   /// `gptLock`: TF-A's global GPT lock (`RME_GPT_BITLOCK_BLOCK` = 0, reference/rme.md §2.2).
   let gptLock: Variable
   /// `gptTLBValid[pe][g]`: whether PE `pe` caches a GPI for granule `g`.
@@ -39,24 +51,34 @@ struct CCAVariables {
   let el3Step: Variable
   /// `el3Granule[pe]`: the granule that command works on (0 while idle).
   let el3Granule: Variable
-  /// `el3Descriptor[pe]`: the descriptor word EL3 read for its read-modify-write, between the
-  /// read and the write (0 otherwise).
-  let el3Descriptor: Variable
   /// Monitor: a Non-secure read returned realm data.
   let nsReadRealmData: Variable
   /// Monitor: Non-secure data was written back over realm data.
   let nsWroteRealmData: Variable
 
   /// Declares the variables, with their initial values, in `b`.
-  init(_ b: ModelBuilder, granule: Domain, pe: Domain, descriptor: Domain, content: Domain) {
-    let allNS = (0..<MemoryMap.gpisPerDescriptor).reduce(Value(0)) { word, i in
-      word | GPI.nonSecure << Value(4 * i)
+  ///
+  /// `descriptor` is the domain of the descriptor words, or `nil` for one GPI per granule (the
+  /// `parametric` feature). The descriptor layout declares the variables in the same order as
+  /// always, so states, traces and search counts of the default configurations do not change.
+  init(_ b: ModelBuilder, granule: Domain, pe: Domain, descriptor: Domain?, content: Domain) {
+    let gptVariable: Variable
+    if let descriptor {
+      let allNS = (0..<MemoryMap.gpisPerDescriptor).reduce(Value(0)) { word, i in
+        word | GPI.nonSecure << Value(4 * i)
+      }
+      gptVariable = b.map(
+        "gptDescriptor", keys: [descriptor], .word(bits: 64),
+        doc: "L1 granules descriptors: 16 GPIs per 64-bit word, granule g at nibble g % 16 of word g / 16; "
+          + "every GPI NS at boot (granules the model does not track stay NS)",
+        initial: { _ in .literal(allNS) })
+    } else {
+      gptVariable = b.map(
+        "gpi", keys: [granule], GPI.domain,
+        doc:
+          "the granule's GPI, one entry per granule (the parametric abstraction of the descriptor words); NS at boot",
+        initial: { _ in .literal(GPI.nonSecure) })
     }
-    gptDescriptor = b.map(
-      "gptDescriptor", keys: [descriptor], .word(bits: 64),
-      doc: "L1 granules descriptors: 16 GPIs per 64-bit word, granule g at nibble g % 16 of word g / 16; "
-        + "every GPI NS at boot (granules the model does not track stay NS)",
-      initial: { _ in .literal(allNS) })
     gptLock = b.variable(
       "gptLock", .bool, doc: "TF-A's global GPT lock (RME_GPT_BITLOCK_BLOCK = 0)", initial: false)
     gptTLBValid = b.map(
@@ -86,10 +108,15 @@ struct CCAVariables {
       initial: { _ in TransitionStep.idle.expr })
     el3Granule = b.map(
       "el3Granule", keys: [pe], granule, doc: "the granule of that command (0 when idle)", initial: { _ in 0 })
-    el3Descriptor = b.map(
-      "el3Descriptor", keys: [pe], .word(bits: 64),
-      doc: "the descriptor word EL3 read for its read-modify-write, until it writes it back (0 otherwise)",
-      initial: { _ in 0 })
+    if descriptor != nil {
+      let el3Descriptor = b.map(
+        "el3Descriptor", keys: [pe], .word(bits: 64),
+        doc: "the descriptor word EL3 read for its read-modify-write, until it writes it back (0 otherwise)",
+        initial: { _ in 0 })
+      gpt = .descriptors(gptDescriptor: gptVariable, el3Descriptor: el3Descriptor)
+    } else {
+      gpt = .perGranule(gpi: gptVariable)
+    }
     nsReadRealmData = b.variable(
       "nsReadRealmData", .bool, role: .monitor, doc: "a Non-secure read returned realm data", initial: false)
     nsWroteRealmData = b.variable(

@@ -57,6 +57,9 @@ final class RMMBuilder {
     guard !configuration.has(CCA.Feature.fine) else {
       throw ModelError.invalid(location: location, message: "feature rmm needs atomic GPT transitions; remove fine")
     }
+    guard !configuration.has(CCA.Feature.parametric) else {
+      throw ModelError.invalid(location: location, message: "feature rmm needs PAs; remove parametric")
+    }
     let geometry = RTTGeometry(levels: levels, entries: entries)
     guard geometry.nodes <= 64 else {
       throw ModelError.invalid(location: location, message: "the RTT geometry has \(geometry.nodes) entries per realm; at most 64")

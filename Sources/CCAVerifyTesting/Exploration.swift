@@ -67,7 +67,9 @@ public enum Exploration: Sendable, Hashable, CustomStringConvertible {
       result.workers = workers
     }
     if let timeLimit = options.timeLimit {
-      guard timeLimit > 0 else { throw CheckError.invalidOption("timeLimit must be positive, got \(timeLimit)") }
+      guard timeLimit > 0 && timeLimit <= 1e9 else {
+        throw CheckError.invalidOption("timeLimit must be positive and at most 1e9 seconds, got \(timeLimit)")
+      }
       result.timeLimit = timeLimit
     }
     return result

@@ -207,9 +207,16 @@ final class Encoder {
     return result
   }
 
-  /// Domain constraints of a state whose cells are free constants.
-  func domainConstraints(_ state: SymbolicState) throws -> [Z3Expr] {
-    var result: [Z3Expr] = []
+  /// Domain constraints of a state whose cells are free constants: quantifier-free ones for
+  /// scalar cells, and, separately, quantified ones for cells that are arrays over a parametric
+  /// sort (`∀g. value(g) ∈ domain`).
+  ///
+  /// Leaving constraints out only makes pre-states more general, so a proof without them is
+  /// still a proof; the quantified ones are costly for Z3, so induction adds them only to
+  /// confirm a candidate CTI.
+  func domainConstraints(_ state: SymbolicState) throws -> (plain: [Z3Expr], quantified: [Z3Expr]) {
+    var plain: [Z3Expr] = []
+    var quantified: [Z3Expr] = []
     do {
       for (v, variable) in model.variables.enumerated() {
         let shape = shapes[v]
@@ -219,14 +226,14 @@ final class Encoder {
           if let p = shape.parametricKey {
             let x = try fresh("dom.\(variable.name)", try sort(ofParametric: variable.keys[p]))
             let value = try load(v, try context.select(cell, x))
-            result.append(try context.forall([x], try member(value, variable.value)))
+            quantified.append(try context.forall([x], try member(value, variable.value)))
           } else {
-            result.append(try member(try load(v, cell), variable.value))
+            plain.append(try member(try load(v, cell), variable.value))
           }
         }
       }
-    } catch let e as Z3Error { throw SymbolicError(e) }
-    return result
+    } catch { throw SymbolicError(error) }
+    return (plain, quantified)
   }
 
   /// `value ∈ domain` for a 64-bit value.

@@ -157,7 +157,10 @@ extension SymbolicChecker {
       let s = try solver()
       let instances = try instances(tag: "k", sampled: false)
       var states = [try encoder.freshState("k0")]
-      do { for c in try encoder.domainConstraints(states[0]) { try s.assert(c) } } catch { throw SymbolicError(error) }
+      do {
+        let domains = try encoder.domainConstraints(states[0])
+        for c in domains.plain + domains.quantified { try s.assert(c) }
+      } catch { throw SymbolicError(error) }
       var transitions: [Transition] = []
       for t in 0..<k {
         do { for f in try formulas(invariant, in: states[t]) { try s.assert(f) } } catch { throw SymbolicError(error) }

@@ -151,11 +151,12 @@ public final class SymbolicChecker {
     } catch { throw SymbolicError(error) }
   }
 
-  /// Checks the solver within the remaining budget.
-  func check(_ s: Z3Solver) throws -> SolverResult {
+  /// Checks the solver within the remaining budget (and within `limit` seconds, if given).
+  func check(_ s: Z3Solver, limit: Double? = nil) throws -> SolverResult {
     let now = DispatchTime.now()
     guard now < deadline else { return .unknown(reason: "time budget exhausted") }
-    let remaining = (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000
+    var remaining = (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000
+    if let limit { remaining = min(remaining, UInt64(limit * 1000)) }
     do {
       try s.setTimeout(milliseconds: UInt32(min(remaining, UInt64(UInt32.max))))
       queries += 1
@@ -200,39 +201,34 @@ public final class SymbolicChecker {
       let pre = try encoder.freshState("pre")
       let instances = try instances(tag: "i", sampled: false)
       let preFormulas = try formulas(invariant, in: pre)
+      let domains = try encoder.domainConstraints(pre)
       do {
-        for c in try encoder.domainConstraints(pre) { try s.assert(c) }
+        for c in domains.plain { try s.assert(c) }
         for f in preFormulas { try s.assert(f) }
         for axiom in try encoder.distinctness() { try s.assert(axiom) }
       } catch { throw SymbolicError(error) }
-      var vacuous: Set<String> = []
-      var enabledSomewhere: Set<String> = []
+      var enabled: [(instance: Instance, enabled: Z3Expr)] = []
       for instance in instances {
         let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
         let postFormulas = try formulas(invariant, in: step.post)
-        let result: SolverResult
+        var result: SolverResult
         do {
           try s.push()
           for c in instance.constraints { try s.assert(c) }
           try s.assert(step.enabled)
           try s.assert(try context.not(try context.and(postFormulas)))
           result = try check(s)
+          if result == .sat && !domains.quantified.isEmpty {
+            // Confirm the candidate CTI with the quantified domain constraints: unsat means the
+            // candidate needed an out-of-domain value and the action is fine after all.
+            for c in domains.quantified { try s.assert(c) }
+            result = try check(s)
+          }
         } catch { throw SymbolicError(error) }
         switch result {
         case .unsat:
           do { try s.pop() } catch { throw SymbolicError(error) }
-          // Vacuity: is the action enabled in some invariant state at all?
-          let name = model.actions[instance.action].name
-          if !enabledSomewhere.contains(name) {
-            do {
-              try s.push()
-              for c in instance.constraints { try s.assert(c) }
-              try s.assert(step.enabled)
-              let r = try check(s)
-              try s.pop()
-              if r == .sat { enabledSomewhere.insert(name) } else { vacuous.insert(name) }
-            } catch { throw SymbolicError(error) }
-          }
+          enabled.append((instance, try context.and([step.enabled] + instance.constraints)))
         case .sat:
           let cti = try extractCTI(s, instance: instance, pre: pre, post: step.post, invariant: invariant)
           return report(.cti(cti), since: start)
@@ -240,13 +236,93 @@ public final class SymbolicChecker {
           return report(.unknown("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)"), since: start)
         }
       }
-      for name in vacuous.subtracting(enabledSomewhere).sorted() {
-        notes.append("action \(name) is never enabled in a state satisfying the invariant")
-      }
+      // Every obligation is unsat: the invariant is proved. Vacuity is a note on top.
+      try checkVacuity(s, enabled)
       return report(.proved, since: start)
     } catch {
       return report(.unknown(SymbolicError(error).description), since: start)
     }
+  }
+
+  /// Notes the actions that no state satisfying the invariant enables (an unsat consecution
+  /// query of such an action proves nothing), once every obligation of the proof is unsat.
+  ///
+  /// An action is enabled somewhere when Z3 finds a state satisfying the invariant and the
+  /// action's guard. For a parametric proof, where that query has quantifiers and Z3 often
+  /// cannot decide it, the search first looks for a *reachable* witness: a state within
+  /// ``vacuityWitnessDepth`` steps of the initial state that enables the action. Such a state
+  /// satisfies the invariant because initiation and consecution are proved, and the unrolling is
+  /// quantifier-free. Only an unsat answer of the direct query reports the action as never
+  /// enabled; one that ends unknown (each query gets at most ``vacuityQueryLimit`` seconds) is
+  /// reported as undetermined. Vacuity is a note: it never changes the outcome.
+  func checkVacuity(_ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)]) throws {
+    var undecided = Set(terms.map(\.instance.action))
+    if !options.parametricSorts.isEmpty {
+      undecided = try reachableWitnesses(for: undecided)
+    }
+    var vacuous: Set<Int> = []
+    var undetermined: [Int: String] = [:]
+    for (instance, enabled) in terms where undecided.contains(instance.action) {
+      let a = instance.action
+      let r: SolverResult
+      do {
+        try s.push()
+        try s.assert(enabled)
+        r = try check(s, limit: Self.vacuityQueryLimit)
+        try s.pop()
+      } catch { throw SymbolicError(error) }
+      switch r {
+      case .sat:
+        undecided.remove(a)
+        vacuous.remove(a)
+        undetermined[a] = nil
+      case .unsat: vacuous.insert(a)
+      case .unknown(let reason): undetermined[a] = reason
+      }
+    }
+    for a in undecided.sorted() {
+      if let reason = undetermined[a] {
+        notes.append(
+          "whether \(model.actions[a].name) is enabled in some state satisfying the invariant is undetermined "
+            + "(Z3: \(reason))")
+      } else if vacuous.contains(a) {
+        notes.append("action \(model.actions[a].name) is never enabled in a state satisfying the invariant")
+      }
+    }
+  }
+
+  /// The longest a vacuity query may take, in seconds: vacuity is a note, not an obligation.
+  static let vacuityQueryLimit = 2.0
+  /// How many steps from the initial state the search for reachable vacuity witnesses unrolls.
+  static let vacuityWitnessDepth = 2
+
+  /// The actions among `actions` that no state within ``vacuityWitnessDepth`` steps of the
+  /// initial state enables (as far as Z3 tells within ``vacuityQueryLimit`` per query).
+  func reachableWitnesses(for actions: Set<Int>) throws -> Set<Int> {
+    var undecided = actions
+    let w = try solver()
+    let instances = try instances(tag: "w", sampled: true)
+    var state = try encoder.initialState()
+    for depth in 0...Self.vacuityWitnessDepth {
+      if depth > 0 { state = try extend(w, from: state, instances: instances, tag: "w\(depth)").post }
+      for a in undecided.sorted() {
+        let guards = try instances.filter { $0.action == a }.map {
+          try context.and([try encoder.step(a, state: state, parameters: $0.terms).enabled] + $0.constraints)
+        }
+        let r: SolverResult
+        do {
+          try w.push()
+          // After the encoding, so every literal of a parametric sort it names is covered.
+          for axiom in try encoder.distinctness() { try w.assert(axiom) }
+          try w.assert(try context.or(guards))
+          r = try check(w, limit: Self.vacuityQueryLimit)
+          try w.pop()
+        } catch { throw SymbolicError(error) }
+        if r == .sat { undecided.remove(a) }
+      }
+      if undecided.isEmpty { break }
+    }
+    return undecided
   }
 
   /// Checks Init ⇒ I; returns an outcome when it fails.

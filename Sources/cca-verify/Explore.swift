@@ -37,7 +37,8 @@ struct ExploreCommand: ParsableCommand {
   func validate() throws {
     if let d = maxDepth, d < 0 { throw ValidationError("--max-depth must be >= 0, got \(d)") }
     if let s = maxStates, s < 1 { throw ValidationError("--max-states must be >= 1, got \(s)") }
-    if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be > 0 seconds, got \(t)") }
+    // Finite too: the engines turn the limit into a deadline in integer milliseconds.
+    if let t = timeLimit, !(t > 0 && t <= 1e9) { throw ValidationError("--time-limit must be > 0 and at most 1e9 seconds, got \(t)") }
     if walks < 1 { throw ValidationError("--walks must be >= 1, got \(walks)") }
     if walkLength < 1 { throw ValidationError("--walk-length must be >= 1, got \(walkLength)") }
     if let w = workers, w < 1 || w > 256 { throw ValidationError("--workers must be in 1...256, got \(w)") }

@@ -22,6 +22,8 @@ struct CCAFamilyTests {
     }
     #expect(Set(family.boundDocs.keys).isSuperset(of: ["granules", "pes", "realms"]))
     #expect(family.featureDocs["fine"] != nil)
+    #expect(family.featureDocs["parametric"] != nil)
+    #expect(family.configuration(named: "atomic-parametric")?.features == ["parametric"])
     #expect(
       family.propertyDocs.map(\.name) == [
         "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean", "realm-isolation",
@@ -61,8 +63,14 @@ struct CCAFamilyTests {
     #expect(
       model.actions.contains { $0.name == "EL3_DELEGATE_TLBI_RPALOS" }
         == (config.has("fine") && mutant != "no-tlbi-on-delegate"))
-    let addresses = try #require(model.actions.first { $0.name == "NS_READ" }?.parameters.last?.domain.elements)
-    #expect(addresses.count == granules + 4)
+    let parameters = try #require(model.actions.first { $0.name == "NS_READ" }?.parameters)
+    if config.has("parametric") {
+      #expect(parameters.map(\.name) == ["pe", "addrClass", "granule"])
+      #expect(parameters[1].domain.elements?.count == 5)
+    } else {
+      #expect(parameters.map(\.name) == ["pe", "addr"])
+      #expect(parameters[1].domain.elements?.count == granules + 4)
+    }
   }
 
   @Test("the model rejects unknown mutants and bounds out of range")
@@ -80,7 +88,7 @@ struct CCAFamilyTests {
 
   @Test("every action names its actor and cites the reference")
   func actionDocs() throws {
-    for configuration in ["standard", "atomic", "rmm-small", "rmm-rtt"] {
+    for configuration in ["standard", "atomic", "atomic-parametric", "rmm-small", "rmm-rtt"] {
       let model = try CCA.family.build(try #require(CCA.family.configuration(named: configuration)))
       for action in model.actions {
         #expect(["hypervisor", "RMM", "EL3", "realm", "hardware"].contains(action.actor), "\(action.name)")

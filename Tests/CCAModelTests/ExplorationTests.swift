@@ -93,7 +93,7 @@ struct ExplorationTests {
         + "\(String(format: "%.2f", report.elapsed)) s, complete \(report.complete)")
   }
 
-  @Test("the correct model: exhaustive BFS finds no violation", arguments: ["atomic", "fine-1"])
+  @Test("the correct model: exhaustive BFS finds no violation", arguments: ["atomic", "fine-1", "atomic-parametric"])
   func correctModelHolds(configuration: String) throws {
     try Self.checkCorrectModel(configuration)
   }
