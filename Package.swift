@@ -63,7 +63,7 @@ let package = Package(
       dependencies: ["Symbolic", "Explore", "Spec", "CCAModel", "Z3", "_TestSupport"]),
     .testTarget(
       name: "CCAModelTests", dependencies: ["CCAModel", "Explore", "Spec", "_TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["cca-verify"]),
+    .testTarget(name: "CLITests", dependencies: ["cca-verify", "Proving", "Traces"]),
     .testTarget(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
     .testTarget(

@@ -171,7 +171,8 @@ final class BreadthFirstSearch: @unchecked Sendable {
     self.chunksPerSegment = max(16, 8 * max(1, options.workers))
     let start = ContinuousClock.now
     self.start = start
-    self.deadline = options.timeLimit.map { start + .milliseconds(Int64(($0 * 1000).rounded())) }
+    // A limit that is not a finite, representable number of milliseconds means no limit.
+    self.deadline = options.timeLimit.flatMap { $0.isFinite && $0 < 9e12 ? start + .milliseconds(Int64((max($0, 0) * 1000).rounded())) : nil }
   }
 
   var elapsed: Double {

@@ -159,6 +159,11 @@ public struct ProofTarget: Equatable, Sendable {
       }
     }
     let features = try strings("features").map(Set.init)
+    for f in (features ?? []).sorted() where family.featureDocs[f] == nil {
+      throw InputError(
+        at("features"),
+        "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().joined(separator: ", "))")
+    }
     let configuration = try Catalog.configuration(
       of: family, named: try string("configuration"), mutant: try string("mutant"), bounds: bounds,
       features: features, locations: (at("configuration"), at("mutant"), at("bounds")))

@@ -14,8 +14,10 @@ struct BFSBenchmark: ParsableCommand {
       Every run explores the whole reachable state space of the correct model, checking every \
       non-lemma property in every state. Distinct states and transitions must be the same in \
       every run; seconds are the median of --repeat runs; states/s is distinct states divided by \
-      that median. Peak RSS is the process's VmHWM, reset before each run (/proc/self/clear_refs), \
-      so it includes the process's baseline (the model, the runtime) of a few MB. Bytes/state is \
+      that median. Peak RSS is the process's VmHWM, reset to the current RSS before each run \
+      (/proc/self/clear_refs); RSS before is that current RSS (the runtime, the model, and memory \
+      earlier runs freed but the allocator kept), so run one configuration per process for a clean \
+      peak. Bytes/state is \
       ExploreReport.bytesPerState (the visited store per distinct state); peak frontier is \
       ExploreReport.peakQueueBytes (packed states of the BFS levels in memory at once).
       """)
@@ -29,6 +31,14 @@ struct BFSBenchmark: ParsableCommand {
   func validate() throws {
     if repeats < 1 { throw ValidationError("--repeat must be >= 1, got \(repeats)") }
     if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be > 0, got \(t)") }
+    for item in workers.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where item != "all" {
+      do { _ = try integerList(item, name: "--workers", range: 1...256) } catch { throw ValidationError("\(error)") }
+    }
+    for name in configs.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+    where CCA.family.configuration(named: name) == nil {
+      throw ValidationError(
+        "--configs: unknown configuration '\(name)'; valid: \(CCA.family.configurations.map(\.name).joined(separator: ", "))")
+    }
   }
 
   func run() throws {
@@ -51,7 +61,7 @@ struct BFSBenchmark: ParsableCommand {
         title: "Exhaustive BFS, correct model, every non-lemma property checked (median of \(repeats) runs)",
         columns: [
           "configuration", "workers", "distinct states", "transitions", "depth", "complete", "seconds (median)",
-          "min s", "max s", "states/s", "bytes/state", "packed bytes", "peak frontier MB", "peak RSS MB", "outcome",
+          "min s", "max s", "states/s", "bytes/state", "packed bytes", "peak frontier MB", "RSS before MB", "peak RSS MB", "outcome",
         ])
       let resetWorks = ResidentMemory.resetPeak()
       for name in names {
@@ -70,12 +80,14 @@ struct BFSBenchmark: ParsableCommand {
         for w in workerCounts {
           var times: [Double] = []
           var peak = 0
+          var before = 0
           var last: ExploreReport?
           var counts = Set<[Int]>()
           for r in 1...repeats {
             var options = ExploreOptions(mode: .bfs, timeLimit: timeLimit, workers: w)
             options.properties = nil
             ResidentMemory.resetPeak()
+            before = max(before, ResidentMemory.currentBytes ?? 0)
             let report = explore(compiled, options: options)
             peak = max(peak, ResidentMemory.peakBytes ?? 0)
             times.append(report.elapsed)
@@ -98,7 +110,8 @@ struct BFSBenchmark: ParsableCommand {
             .integer(report.maxDepthReached), .text(report.complete ? "yes" : "no"), .seconds(t),
             .seconds(times.min() ?? t), .seconds(times.max() ?? t),
             .number(t > 0 ? Double(report.distinctStates) / t : 0, decimals: 0), .integer(report.bytesPerState),
-            .integer(report.packedStateBytes), .number(Double(report.peakQueueBytes) / 1_048_576, decimals: 1), peak > 0 ? .number(Double(peak) / 1_048_576, decimals: 1) : .none,
+            .integer(report.packedStateBytes), .number(Double(report.peakQueueBytes) / 1_048_576, decimals: 1),
+            before > 0 ? .number(Double(before) / 1_048_576, decimals: 1) : .none, peak > 0 ? .number(Double(peak) / 1_048_576, decimals: 1) : .none,
             .text(outcome),
           ])
           if counts.count > 1 {

@@ -33,6 +33,16 @@ struct BaselineBenchmark: ParsableCommand {
   func validate() throws {
     if !(0...100).contains(bmcDepth) { throw ValidationError("--bmc-depth must be in 0...100, got \(bmcDepth)") }
     if !(timeout > 0) { throw ValidationError("--timeout must be > 0, got \(timeout)") }
+    do {
+      _ = try integerList(granules, name: "--granules", range: 1...1024)
+      _ = try integerList(bmcGranules, name: "--bmc-granules", range: 1...1024)
+    } catch { throw ValidationError("\(error)") }
+    for item in acting.split(separator: ",") where GPTBaseline.Acting(rawValue: String(item)) == nil {
+      throw ValidationError("--acting: unknown encoding '\(item)'; valid: symbolic, enumerated")
+    }
+    for item in solver.split(separator: ",") where GPTBaseline.SolverMode(rawValue: String(item)) == nil {
+      throw ValidationError("--solver: unknown mode '\(item)'; valid: incremental, qf-bv, fresh")
+    }
   }
 
   func run() throws {

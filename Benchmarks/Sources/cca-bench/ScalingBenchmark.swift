@@ -39,6 +39,7 @@ struct ScalingBenchmark: ParsableCommand {
     if !(0...100).contains(depth) { throw ValidationError("--depth must be in 0...100, got \(depth)") }
     if !(timeout > 0) { throw ValidationError("--timeout must be > 0, got \(timeout)") }
     if repeats < 1 { throw ValidationError("--repeat must be >= 1, got \(repeats)") }
+    do { _ = try integerList(granules, name: "--granules", range: 1...64) } catch { throw ValidationError("\(error)") }
     for c in checks.split(separator: ",") where !Self.allChecks.contains(String(c)) {
       throw ValidationError("--checks: unknown check '\(c)'; valid: \(Self.allChecks.joined(separator: ", "))")
     }
