@@ -121,7 +121,7 @@ final class Encoder {
   /// Axioms: distinct literals of a parametric sort are distinct elements.
   func distinctness() throws -> [Z3Expr] {
     do {
-      return try namedElements.values.compactMap { elements in
+      return try namedElements.keys.sorted().compactMap { namedElements[$0] }.compactMap { elements in
         elements.count < 2 ? nil : try context.distinct(elements.keys.sorted().compactMap { elements[$0] })
       }
     } catch { throw SymbolicError(error) }
@@ -532,7 +532,7 @@ final class Encoder {
         }
       }
       if !action.failures.isEmpty {
-        for key in written {
+        for key in written.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
           post.cells[key[0]][key[1]] = try context.ite(failed, state.cells[key[0]][key[1]], post.cells[key[0]][key[1]])
         }
       }

@@ -32,7 +32,9 @@ extension SymbolicChecker {
         for cell in step.written { writers[cell, default: []].append(i) }
       }
       var post = pre
-      for (cell, list) in writers {
+      // Sorted, so terms are built in the same order in every process (Swift's hashing is
+      // seeded per process, and Z3's search depends on the order terms are created).
+      for (cell, list) in writers.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
         var term = pre.cells[cell[0]][cell[1]]
         for i in list.reversed() {
           term = try context.ite(selectors[i], steps[i].post.cells[cell[0]][cell[1]], term)
