@@ -41,7 +41,7 @@ extension RMMBuilder {
       doc: """
         With the RMM: no one can observe a granule's old contents once it has left a realm. An \
         UNDELEGATED or DELEGATED granule with no command in flight holds no REALM_r label, neither in \
-        memory nor in a valid line of either alias (the RMM scrubs every granule that returns to \
+        memory nor in a valid Realm-alias line, nor, once UNDELEGATED, in a valid NS-alias line (the RMM scrubs every granule that returns to \
         DELEGATED, reference/rme.md §2.5; TF-RMM 1.0's "a DELEGATED granule is zero whenever unlocked").
         """,
       .forAll(granuleDomain) { g in
@@ -50,7 +50,12 @@ extension RMMBuilder {
           .implies(
             !self.cca.content.isRealmData(self.pre.read(self.v.memory, [g]))
               && .forAll(PAS.cachedDomain) { pas in
-                self.pre.read(self.v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+                // While a granule is DELEGATED its NS alias is behind the GPC (GPI REALM), and
+                // EL3's undelegate cleans that alias before the GPI becomes NS; a clean NS line
+                // filled speculatively then is not observable, so only UNDELEGATED granules are
+                // held to a clean NS alias.
+                (self.pre.read(self.v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+                  && (pas.eq(.literal(PAS.realm)) || self.state(g).eq(.literal(GranuleState.undelegated))))
                   .implies(!self.cca.content.isRealmData(self.pre.read(self.v.cacheData, [g, pas])))
               })
       })
