@@ -20,14 +20,7 @@ extension CCABuilder {
         """,
       parameters: parameters
     ) { a in
-      let p = a.args[0]
-      let addr = address(a.args[1...])
-      let g = addr.granule
-      let dram = addr.isDRAM
-      let context = StepContext()
-      a.requires(idle(context, p))
-      let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.nonSecure), active: dram)
-      context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
+      let (context, g, dram) = beginNonSecureAccess(a)
       let ns = Expr.literal(PAS.nonSecure)
       let hit = context.read(v.cacheLine, [g, ns]).ne(.literal(LineState.invalid))
       let returned = Expr.ite(hit, then: context.read(v.cacheData, [g, ns]), else: context.read(v.memory, [g]))
@@ -45,16 +38,24 @@ extension CCABuilder {
         """,
       parameters: parameters
     ) { a in
-      let p = a.args[0]
-      let addr = address(a.args[1...])
-      let g = addr.granule
-      let dram = addr.isDRAM
-      let context = StepContext()
-      a.requires(idle(context, p))
-      let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.nonSecure), active: dram)
-      context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
+      let (context, g, dram) = beginNonSecureAccess(a)
       setLine(context, g, .literal(PAS.nonSecure), LineState.dirty, .literal(Content.host), when: dram)
       context.emit(into: a)
     }
+  }
+
+  /// The start every Non-secure access shares: the issuing PE must be idle, and on DRAM the GPC
+  /// runs first (against the PE's cached GPI or a GPT walk) and a GPF is the failure condition
+  /// `gpf`; returns the step context, the granule and whether the address is DRAM.
+  private func beginNonSecureAccess(_ a: ActionBuilder) -> (context: StepContext, granule: Expr, dram: Expr) {
+    let p = a.args[0]
+    let addr = address(a.args[1...])
+    let g = addr.granule
+    let dram = addr.isDRAM
+    let context = StepContext()
+    a.requires(idle(context, p))
+    let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.nonSecure), active: dram)
+    context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
+    return (context, g, dram)
   }
 }
