@@ -106,9 +106,10 @@ public enum Prover {
       options.properties = properties
       options.timeLimit = target.timeout
       options.stop = stop
-      if case .bfs(let maxStates) = target.engine {
+      if case .bfs(let maxStates, let maxDepth) = target.engine {
         options.mode = .bfs
         options.maxStates = maxStates
+        options.maxDepth = maxDepth
       }
       if case .random(let seed, let walks, let length) = target.engine {
         options.mode = .random
@@ -128,6 +129,12 @@ public enum Prover {
         }
         if report.complete {
           return result(.holdsBounded, scope: "\(boundsScope); all \(report.distinctStates) states", detail: "\(report.distinctStates) distinct states, depth \(report.maxDepthReached)")
+        }
+        if report.stoppedBy == .maxDepth, case .bfs(_, let maxDepth?) = target.engine {
+          // Every state within `maxDepth` steps was generated and checked: a bounded result.
+          return result(
+            .holdsBounded, scope: "\(boundsScope); every state within \(maxDepth) steps",
+            detail: "\(report.distinctStates) distinct states to depth \(report.maxDepthReached)")
         }
         return result(.unknown, detail: "exploration stopped (\(report.stoppedBy?.rawValue ?? "limit")) after \(report.distinctStates) states")
       }
