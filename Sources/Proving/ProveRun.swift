@@ -72,7 +72,12 @@ public enum Prover {
   /// that does not replay is an ``InternalError``.
   ///
   /// - Throws: ``InputError`` or ``InternalError``.
-  public static func run(_ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil) throws -> TargetResult {
+  /// - Parameter progress: called every quarter second or so during an exploration with a
+  ///   one-line summary (states, rate, ETA when the end is known); symbolic engines do not call it.
+  public static func run(
+    _ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil,
+    progress: (@Sendable (String) -> Void)? = nil
+  ) throws -> TargetResult {
     let start = DispatchTime.now()
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     let family = try Catalog.family(named: target.model)
@@ -116,6 +121,11 @@ public enum Prover {
         options.seed = seed
         options.walks = walks
         options.walkLength = length
+      }
+      if let progress {
+        let shown = options
+        options.progressInterval = 0.25
+        options.progress = { p in progress(ProgressFormat.exploration(p, options: shown)) }
       }
       let report = explore(compiled, options: options)
       switch report.outcome {
