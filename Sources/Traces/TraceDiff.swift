@@ -149,16 +149,22 @@ public struct StepLanes: Hashable, Sendable {
   /// gives `realm 0`, `realm 1`; likewise `device`). The caller follows the interface the
   /// command belongs to, by its name's prefix: `RMI_` commands come from the hypervisor, `RSI_`
   /// and `PSCI_` calls from the realm (its instance when a parameter names it), `RMM_` calls
-  /// (the RMM-EL3 interface) from the RMM. A caller equal to the actor is dropped.
+  /// (the RMM-EL3 interface) from the RMM. An `RMI_` command whose declared actor is the
+  /// hypervisor, or an `RSI_`/`PSCI_` call whose declared actor is the realm, is handled by the
+  /// RMM: its lane is `RMM`. A caller equal to the actor is dropped.
   public static func of(_ step: TraceStep, model: Model) -> StepLanes {
     guard let a = model.action(named: step.action) else { return StepLanes(actor: "?", caller: nil) }
     let action = model.actions[a]
-    let actor = instanceLane(action.actor, action: action, arguments: step.arguments)
+    var actor = instanceLane(action.actor, action: action, arguments: step.arguments)
     var caller: String?
     if step.action.hasPrefix("RMI_") {
       caller = "hypervisor"
+      // A command declared with its caller as the actor (the hypervisor issues it) runs in the
+      // RMM: the arrow goes from the hypervisor to the RMM.
+      if action.actor == "hypervisor" { actor = "RMM" }
     } else if step.action.hasPrefix("RSI_") || step.action.hasPrefix("PSCI_") {
       caller = instanceLane("realm", action: action, arguments: step.arguments)
+      if action.actor == "realm" { actor = "RMM" }
     } else if step.action.hasPrefix("RMM_") {
       caller = "RMM"
     }

@@ -88,6 +88,19 @@ struct RenderingTests {
     #expect(StepLanes.of(trace.steps[3], model: model) == StepLanes(actor: "RMM", caller: "realm 1"))
   }
 
+  @Test("Mermaid: RMM commands the hypervisor issues run in the RMM's lane")
+  func mermaidRMMLanes() throws {
+    // The shortest counterexample of data-create-skips-state-check: RMI commands only.
+    let c = try Fixtures.bfs("data-create-skips-state-check", configuration: "rmm-small")
+    let diagram = TraceMermaid.render(c.trace, model: c.model)
+    #expect(diagram.contains("participant p0 as hypervisor"))
+    #expect(diagram.contains("participant p1 as RMM"))
+    for (i, step) in c.trace.steps.enumerated() where step.action.hasPrefix("RMI_") {
+      #expect(StepLanes.of(step, model: c.model) == StepLanes(actor: "RMM", caller: "hypervisor"))
+      #expect(diagram.contains("p0->>+p1: \(i + 1). \(step.action)"), "\(diagram)")
+    }
+  }
+
   @Test("Index tables: one row per granule, a column per map slot keyed by it, own state first")
   func granuleMap() throws {
     let c = try Fixtures.bfs("no-tlbi-on-delegate")
