@@ -64,7 +64,12 @@ struct RunCommand: ParsableCommand {
         throw InputError(coverage, "cannot write the coverage table: \(error)")
       }
       written.append(coverage)
-      if !json { note("coverage: \(table.rows.count - table.missing.count) of \(table.rows.count) rows covered; wrote \(coverage)") }
+      if !json {
+        let unreachable = table.rows.filter { $0.unreachable != nil }.count
+        note(
+          "coverage: \(table.rows.count) rows, \(table.rows.count - unreachable - table.missing.count) covered, "
+            + "\(unreachable) not reachable in the model, \(table.missing.count) MISSING; wrote \(coverage)")
+      }
     }
     if json {
       guard case .object(var members) = ScenarioReport.json(results) else { return }
