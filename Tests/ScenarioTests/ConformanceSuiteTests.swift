@@ -76,3 +76,19 @@ struct ConformanceSuiteTests {
       "Docs/conformance-coverage.md is out of date; regenerate it with: \(ConformanceCoverage.regenerateCommand)")
   }
 }
+
+@Suite("Docs/scenarios.md")
+struct ScenarioDocumentationTests {
+  @Test("the complete example runs as expected")
+  func example() throws {
+    let doc = try String(
+      contentsOfFile: repositoryRoot.appendingPathComponent("Docs/scenarios.md").path, encoding: .utf8)
+    let section = try #require(doc.range(of: "## A complete example"))
+    let parts = doc[section.upperBound...].components(separatedBy: "```\n")
+    #expect(parts.count > 2)
+    let result = try ScenarioRunner.run(
+      try ScenarioFiles.resolve(text: parts[1], file: "Docs/scenarios.md example", models: ScenarioModels()))
+    #expect(result.passed, "\(result.steps.flatMap(\.mismatches))")
+    #expect(result.steps.count > 20)
+  }
+}
