@@ -66,9 +66,9 @@ let package = Package(
       dependencies: ["Symbolic", "Explore", "Spec", "CCAModel", "Z3", "_TestSupport"]),
     .testTarget(
       name: "CCAModelTests", dependencies: ["CCAModel", "Explore", "Spec", "_TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["cca-verify", "Proving", "Traces"]),
+    .testTarget(name: "CLITests", dependencies: ["cca-verify", "Proving", "Traces", "Scenarios"]),
     .testTarget(
-      name: "ScenarioTests", dependencies: ["Scenarios", "cca-verify", "CCAModel", "Spec", "Explore", "Traces"]),
+      name: "ScenarioTests", dependencies: ["Scenarios", "CCAModel", "Spec", "Explore"]),
     .testTarget(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
     .testTarget(
