@@ -154,9 +154,20 @@ public struct ScenarioResolver {
     }
   }
 
-  /// The parameters of an action a call gives by position: every parameter but the PE and the
-  /// structure fields, in order (X1, X2, ... of an RMI command; `ipa` of a realm access).
+  /// The parameters of an action a call gives by position (X1, X2, ...): for an action with
+  /// register parameters (`x1` ... `x6`, as every RMI command), those; otherwise every parameter
+  /// but the PE (`ipa` of a realm access, `addr` of RMI_GRANULE_DELEGATE).
+  ///
+  /// Any other parameter of a command with registers that no structure field feeds must be
+  /// given by name (`name=value`): the model has grown a parameter the field table does not
+  /// know yet, and guessing its value would make the oracle's answer a guess.
   static func registers(of action: Action) -> [Int] {
+    let isRegister = { (p: Parameter) in
+      p.name.count == 2 && p.name.first == "x" && ("1"..."6").contains(p.name.last ?? " ")
+    }
+    if action.parameters.contains(where: isRegister) {
+      return action.parameters.indices.filter { isRegister(action.parameters[$0]) }
+    }
     let fields = Set(StructureFields.fields(of: action).map(\.parameter))
     return action.parameters.indices.filter { action.parameters[$0].name != "pe" && !fields.contains($0) }
   }
@@ -224,7 +235,9 @@ public struct ScenarioResolver {
     // The PE defaults to 0.
     for p in action.parameters.indices where values[p] == nil {
       guard action.parameters[p].name == "pe" else {
-        throw error(call.position, action.parameters[p].name, "missing argument \(action.parameters[p].name)=...")
+        throw error(
+          call.position, action.parameters[p].name,
+          "\(action.name) needs \(action.parameters[p].name)=VALUE (no structure field in StructureFields feeds it)")
       }
       values[p] = 0
     }

@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
       structures they point to, realm steps on a PE, and expected results. Every call is printed with \
       its X0 (status and index), outputs and the model's failure condition; every mismatch and every \
       property violation is reported with file:line. Every file is parsed and resolved before any \
-      runs, so bad input writes nothing. Exit 0 when all is as expected, 1 on a mismatch or a \
+      runs (each bad file is named with its first error), so bad input writes nothing. Exit 0 when all is as expected, 1 on a mismatch or a \
       violation, 2 on bad input (named by file:line:column and field), 3 on an internal error.
       Examples:
         cca-verify run Tests/Conformance/realm.scenario
@@ -31,11 +31,14 @@ struct RunCommand: ParsableCommand {
     guard !files.isEmpty else { throw InputError("FILE", "give at least one scenario file") }
     let models = ScenarioModels()
     var scenarios: [ResolvedScenario] = []
-    do {
-      for file in files { scenarios.append(try ScenarioFiles.load(path: file, models: models)) }
-    } catch let error as ScenarioError {
-      throw InputError("", error.description)
+    var errors: [ScenarioError] = []
+    // Every file is checked, and each bad one named, before anything runs or is written.
+    for file in files {
+      do { scenarios.append(try ScenarioFiles.load(path: file, models: models)) } catch let error as ScenarioError {
+        errors.append(error)
+      }
     }
+    if !errors.isEmpty { throw InputError("", errors.map(\.description).joined(separator: "\n")) }
     var results: [ScenarioResult] = []
     do {
       for scenario in scenarios { results.append(try ScenarioRunner.run(scenario)) }
