@@ -3,8 +3,10 @@ import Spec
 
 /// The engine a proof target runs, with its engine-specific settings.
 public enum ProofEngine: Equatable, Sendable {
-  /// Exhaustive breadth-first exploration of the configuration (a bounded result).
-  case bfs(maxStates: Int?)
+  /// Exhaustive breadth-first exploration of the configuration (a bounded result), optionally
+  /// only to a depth: then every state reachable in at most `maxDepth` steps is checked, and the
+  /// result is `holds-bounded` with that depth stated.
+  case bfs(maxStates: Int?, maxDepth: Int? = nil)
   /// Seeded random walks (a bounded, sampled result).
   case random(seed: UInt64, walks: Int, length: Int)
   /// Bounded model checking to a depth, deepening so the first counterexample is shortest.
@@ -71,7 +73,7 @@ public struct ProofTarget: Equatable, Sendable {
     ("properties", "property names to check (default: every non-lemma property)"),
     ("lemmas", "lemma names assumed by induction (default: all of the model's lemmas)"),
     ("engine", "one of \(ProofEngine.names.joined(separator: ", "))"),
-    ("depth", "bmc: the depth bound"),
+    ("depth", "bmc: the depth bound; bfs: check every state within this many steps"),
     ("k", "k-induction: k"),
     ("parametric", "true to prove for any number of granules (symbolic engines)"),
     ("max-states", "bfs: a state limit"),
@@ -183,7 +185,10 @@ public struct ProofTarget: Equatable, Sendable {
     }
     let engine: ProofEngine
     switch engineName {
-    case "bfs": engine = .bfs(maxStates: try integer("max-states", 1...Int64(Int32.max)).map(Int.init))
+    case "bfs":
+      engine = .bfs(
+        maxStates: try integer("max-states", 1...Int64(Int32.max)).map(Int.init),
+        maxDepth: try integer("depth", 0...1_000_000).map(Int.init))
     case "random":
       engine = .random(
         seed: UInt64(try integer("seed", 0...Int64.max) ?? 1), walks: Int(try integer("walks", 1...1_000_000) ?? 100),

@@ -72,7 +72,12 @@ public enum Prover {
   /// that does not replay is an ``InternalError``.
   ///
   /// - Throws: ``InputError`` or ``InternalError``.
-  public static func run(_ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil) throws -> TargetResult {
+  /// - Parameter progress: called every quarter second or so during an exploration with a
+  ///   one-line summary (states, rate, ETA when the end is known); symbolic engines do not call it.
+  public static func run(
+    _ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil,
+    progress: (@Sendable (String) -> Void)? = nil
+  ) throws -> TargetResult {
     let start = DispatchTime.now()
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     let family = try Catalog.family(named: target.model)
@@ -106,15 +111,21 @@ public enum Prover {
       options.properties = properties
       options.timeLimit = target.timeout
       options.stop = stop
-      if case .bfs(let maxStates) = target.engine {
+      if case .bfs(let maxStates, let maxDepth) = target.engine {
         options.mode = .bfs
         options.maxStates = maxStates
+        options.maxDepth = maxDepth
       }
       if case .random(let seed, let walks, let length) = target.engine {
         options.mode = .random
         options.seed = seed
         options.walks = walks
         options.walkLength = length
+      }
+      if let progress {
+        let shown = options
+        options.progressInterval = 0.25
+        options.progress = { p in progress(ProgressFormat.exploration(p, options: shown)) }
       }
       let report = explore(compiled, options: options)
       switch report.outcome {
@@ -128,6 +139,12 @@ public enum Prover {
         }
         if report.complete {
           return result(.holdsBounded, scope: "\(boundsScope); all \(report.distinctStates) states", detail: "\(report.distinctStates) distinct states, depth \(report.maxDepthReached)")
+        }
+        if report.stoppedBy == .maxDepth, case .bfs(_, let maxDepth?) = target.engine {
+          // Every state within `maxDepth` steps was generated and checked: a bounded result.
+          return result(
+            .holdsBounded, scope: "\(boundsScope); every state within \(maxDepth) steps",
+            detail: "\(report.distinctStates) distinct states to depth \(report.maxDepthReached)")
         }
         return result(.unknown, detail: "exploration stopped (\(report.stoppedBy?.rawValue ?? "limit")) after \(report.distinctStates) states")
       }

@@ -59,19 +59,24 @@ struct ExploreCommand: ParsableCommand {
     let stop = StopSignal()
     options.stop = stop
     let resolved = try request.resolve()
+    var progressLine: ProgressLine?
     if !quiet {
       let names = resolved.properties.map { resolved.model.properties[$0].name }.joined(separator: ", ")
       note("cca-verify explore: model \(resolved.model.name), configuration \(resolved.model.configuration)")
       note("  properties: \(names)")
       note("  mode \(options.mode.rawValue), workers \(options.workers), limits: depth \(maxDepth.map(String.init) ?? "none"), states \(maxStates.map(String.init) ?? "none"), time \(timeLimit.map { "\($0) s" } ?? "none")")
-      options.progress = { p in
-        note(String(format: "  %@ distinct states, %.0f states/s, depth %d, queue %d, %.1f s", p.distinctStates.formatted(), p.statesPerSecond, p.depth, p.queueSize, p.elapsed))
-      }
+      // A bar with rate and ETA redrawn in place on a terminal; a plain line every 10 s otherwise.
+      let line = ProgressLine.standardError()
+      progressLine = line
+      options.progressInterval = line.redraw ? 0.25 : line.interval
+      let shown = options
+      options.progress = { p in line.update("  " + ProgressFormat.exploration(p, options: shown), force: !line.redraw) }
     }
     request.options = options
     let handler = installInterruptHandler { stop.stop() }
     defer { handler.cancel() }
     let run = try request.run()
+    progressLine?.finish()
     let report = run.report
     if json {
       print(Self.json(run).serialized(), terminator: "")

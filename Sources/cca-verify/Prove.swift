@@ -28,15 +28,32 @@ struct Prove: ParsableCommand {
     let handler = installInterruptHandler { stop.stop() }
     defer { handler.cancel() }
     var results: [TargetResult] = []
+    // Progress: a bar over the targets with an ETA, redrawn on a terminal (with the running
+    // exploration's states and rate), a plain line every 10 s otherwise; one line per result.
+    let line = quiet ? nil : ProgressLine.standardError()
+    let status = ProveStatus()
+    let ticker = line.map { line in
+      let timer = DispatchSource.makeTimerSource(queue: .global())
+      timer.schedule(deadline: .now() + 0.25, repeating: line.redraw ? 0.25 : line.interval)
+      timer.setEventHandler { if let text = status.text() { line.update(text, force: !line.redraw) } }
+      timer.resume()
+      return timer
+    }
+    defer { ticker?.cancel() }
     for (i, target) in targets.enumerated() {
       if stop.isStopped { break }
-      if !quiet { note("[\(i + 1)/\(targets.count)] \(target.name): \(target.engine.name) ...") }
-      let result = try Prover.run(target, outputDirectory: out, stop: stop)
-      if !quiet {
-        note("[\(i + 1)/\(targets.count)] \(target.name): \(result.outcome.rawValue) (expected \(result.expected.rawValue)) in \(String(format: "%.2f", result.seconds)) s\(result.detail.isEmpty ? "" : " - \(result.detail)")")
-      }
+      status.start(index: i, count: targets.count, name: target.name, engine: target.engine.name)
+      if let line, !line.redraw { note("[\(i + 1)/\(targets.count)] \(target.name): \(target.engine.name) ...") }
+      var report: (@Sendable (String) -> Void)?
+      if line != nil { report = { @Sendable text in status.setInner(text) } }
+      let result = try Prover.run(target, outputDirectory: out, stop: stop, progress: report)
+      status.finish(seconds: result.seconds)
+      line?.print(
+        "[\(i + 1)/\(targets.count)] \(target.name): \(result.outcome.rawValue) (expected \(result.expected.rawValue)) in \(String(format: "%.2f", result.seconds)) s\(result.detail.isEmpty ? "" : " - \(result.detail)")")
       results.append(result)
     }
+    ticker?.cancel()
+    line?.finish()
     if let junit { try TraceFiles.atomicWrite(ProveReport.junit(results), to: junit) }
     if json {
       print(ProveReport.json(results).serialized(), terminator: "")
@@ -48,5 +65,47 @@ struct Prove: ParsableCommand {
       throw Finished(status: .unmet)
     }
     if !results.allSatisfy(\.met) { throw Finished(status: .unmet) }
+  }
+}
+
+/// The running target and the finished targets' times, shared with the progress timer.
+final class ProveStatus: @unchecked Sendable {
+  private let lock = NSLock()
+  private var index = 0
+  private var count = 0
+  private var name = ""
+  private var engine = ""
+  private var started = DispatchTime.now()
+  private var finished: [Double] = []
+  private var running = false
+  private var innerText: String?
+
+  /// Records the running exploration's one-line summary.
+  func setInner(_ text: String) { lock.withLock { innerText = text } }
+
+  func start(index: Int, count: Int, name: String, engine: String) {
+    lock.withLock {
+      (self.index, self.count, self.name, self.engine) = (index, count, name, engine)
+      started = DispatchTime.now()
+      running = true
+      innerText = nil
+    }
+  }
+
+  func finish(seconds: Double) {
+    lock.withLock {
+      finished.append(seconds)
+      running = false
+    }
+  }
+
+  /// The progress line, or nil between targets.
+  func text() -> String? {
+    lock.withLock {
+      guard running else { return nil }
+      let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+      return ProgressFormat.targets(
+        index: index, count: count, name: name, engine: engine, running: seconds, finished: finished, inner: innerText)
+    }
   }
 }

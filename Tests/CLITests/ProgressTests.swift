@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `cca-verify prove`'s progress: a bar with an ETA redrawn in place on a terminal, plain lines
+/// when stderr is not one (CI logs). (The formatting is tested in ProvingTests.)
+@Suite("Progress on a terminal and through a pipe")
+struct ProgressTests {
+  @Test("cca-verify prove on a terminal redraws a bar with an ETA; through a pipe it prints plain lines")
+  func proveOnTerminal() throws {
+    let proofs = repositoryRoot.appendingPathComponent("Proofs")
+    let targets = ["mutant-no-tlbi-on-delegate-bmc.toml", "gpt-gpt-consistent-atomic-4.toml"].map {
+      proofs.appendingPathComponent($0).path
+    }
+    let out = try temporaryDirectory().appendingPathComponent("out").path
+    // Through a pipe: plain lines, no carriage returns or escape sequences.
+    let piped = try cca(["prove"] + targets + ["--out", out])
+    #expect(piped.status == 0, "\(piped.stderr)")
+    #expect(!piped.stderr.contains("\r") && !piped.stderr.contains("\u{1B}["), "\(piped.stderr)")
+    #expect(piped.stderr.contains("[2/2] gpt-gpt-consistent-atomic-4: proved"))
+    // On a pseudo-terminal (util-linux `script`): the bar is redrawn in place with an ETA once a
+    // target has finished.
+    let script = URL(fileURLWithPath: "/usr/bin/script")
+    guard FileManager.default.isExecutableFile(atPath: script.path) else {
+      Issue.record("util-linux script(1) is missing: cannot test the terminal mode")
+      return
+    }
+    let command = ([try executable().path, "prove"] + targets + ["--out", out]).map { "'\($0)'" }.joined(separator: " ")
+    let process = Process()
+    process.executableURL = script
+    process.arguments = ["-qefc", command, "/dev/null"]
+    var environment = ProcessInfo.processInfo.environment
+    environment["TERM"] = "xterm"
+    process.environment = environment
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    #expect(process.terminationStatus == 0, "\(text.suffix(500))")
+    #expect(text.contains("\r\u{1B}[2K["), "no redrawn bar: \(text.suffix(500))")
+    #expect(text.contains("target 2/2") && text.contains("ETA ~"), "\(text.suffix(800))")
+  }
+}
+
