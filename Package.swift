@@ -12,7 +12,8 @@
 //   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
 //   Proving     Proofs/ loading, engine dispatch, reports                         -> all above
 //   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel
-//   cca-verify  argument parsing and presentation only                           -> Proving
+//   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
+//   cca-verify  argument parsing and presentation only                           -> Proving, Scenarios
 //
 // The model never imports an engine. Spec, Explore, Traces and CCAModel build and test without Z3.
 import PackageDescription
@@ -28,6 +29,7 @@ let package = Package(
     .library(name: "CCAModel", targets: ["CCAModel"]),
     .library(name: "Proving", targets: ["Proving"]),
     .library(name: "CCAVerifyTesting", targets: ["CCAVerifyTesting"]),
+    .library(name: "Scenarios", targets: ["Scenarios"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -46,10 +48,11 @@ let package = Package(
       dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel"]),
     .target(
       name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
+    .target(name: "Scenarios", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
     .executableTarget(
       name: "cca-verify",
       dependencies: [
-        "Proving",
+        "Proving", "Scenarios",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(
@@ -63,7 +66,9 @@ let package = Package(
       dependencies: ["Symbolic", "Explore", "Spec", "CCAModel", "Z3", "_TestSupport"]),
     .testTarget(
       name: "CCAModelTests", dependencies: ["CCAModel", "Explore", "Spec", "_TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["cca-verify", "Proving", "Traces"]),
+    .testTarget(name: "CLITests", dependencies: ["cca-verify", "Proving", "Traces", "Scenarios"]),
+    .testTarget(
+      name: "ScenarioTests", dependencies: ["Scenarios", "CCAModel", "Spec", "Explore"]),
     .testTarget(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
     .testTarget(

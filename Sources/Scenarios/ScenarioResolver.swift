@@ -1,0 +1,312 @@
+import Spec
+
+/// A call with every name resolved against the model: the action, its full argument tuple and
+/// what it is expected to return.
+public struct ResolvedStep: Sendable {
+  public let line: Int
+  public let action: Int
+  public let arguments: [Value]
+  public let expectation: ResolvedExpectation?
+}
+
+/// An expectation with names resolved.
+public struct ResolvedExpectation: Sendable {
+  public enum Status: Sendable, Equatable {
+    case x0(Value)
+    case notEnabled
+  }
+  public let status: Status
+  /// The expected status as written (`RMI_ERROR_RTT level 2`).
+  public let text: String
+  public let condition: String?
+  /// (position in the action's outputs, name, expected value).
+  public let outputs: [(index: Int, name: String, value: Value)]
+}
+
+/// A scenario ready to run: its configuration's model and its steps.
+public struct ResolvedScenario: Sendable {
+  public let file: String
+  public let model: ScenarioModel
+  public let steps: [ResolvedStep]
+}
+
+/// Resolves a parsed scenario against the model of its configuration.
+public struct ScenarioResolver {
+  let source: ScenarioSource
+  let models: ScenarioModels
+  private var symbols: [String: Value] = [:]
+  /// The host's Non-secure memory: 64-bit words written by `write`, by address.
+  private var memory: [Value: Value] = [:]
+
+  public init(_ source: ScenarioSource, models: ScenarioModels) {
+    self.source = source
+    self.models = models
+  }
+
+  func error(_ position: SourcePosition, _ field: String, _ message: String) -> ScenarioError {
+    ScenarioError(file: source.file, line: position.line, column: position.column, field: field, message: message)
+  }
+
+  /// Resolves every statement.
+  ///
+  /// - Throws: ``ScenarioError`` at the first unknown name, wrong arity, out-of-domain value or
+  ///   unknown configuration.
+  public mutating func resolve() throws -> ResolvedScenario {
+    let family = models.family
+    var configuration: Configuration?
+    var configPosition = SourcePosition(line: 1, column: 1)
+    for (i, statement) in source.statements.enumerated() {
+      guard case .config(let name, let settings, let position) = statement else { continue }
+      guard i == 0 else { throw error(position, "config", "the config line must be the file's first statement") }
+      guard var c = family.configuration(named: name) else {
+        throw error(
+          position, "config",
+          "unknown configuration '\(name)'; valid: \(family.configurations.map(\.name).joined(separator: ", "))")
+      }
+      for setting in settings {
+        let key = setting.name ?? ""
+        if key == "mutant" {
+          guard case .name(let mutant, _) = setting.value, family.mutant(named: mutant) != nil else {
+            throw error(
+              setting.position, "mutant", "expected a mutant name; valid: \(family.mutants.map(\.name).joined(separator: ", "))")
+          }
+          c.mutant = mutant
+        } else if family.boundDocs[key] != nil {
+          let v = try evaluate(setting.value, field: key)
+          guard v >= 1 && v <= 1024 else { throw error(setting.position, key, "expected an integer in 1...1024, found \(v)") }
+          c.bounds[key] = Int(v)
+        } else {
+          throw error(
+            setting.position, "config",
+            "unknown setting '\(key)'; valid: mutant, \(family.boundDocs.keys.sorted().joined(separator: ", "))")
+        }
+      }
+      configuration = c
+      configPosition = position
+    }
+    if configuration == nil {
+      guard let c = family.configuration(named: ScenarioDefaults.configuration) else {
+        throw error(configPosition, "config", "the default configuration \(ScenarioDefaults.configuration) does not exist")
+      }
+      configuration = c
+    }
+    let model: ScenarioModel
+    do {
+      // `configuration` is set on every path above.
+      model = try models.model(for: configuration ?? Configuration(name: "", bounds: [:]))
+    } catch {
+      throw self.error(configPosition, "config", "the model rejects the configuration: \(error)")
+    }
+    symbols = model.predefined
+    var steps: [ResolvedStep] = []
+    for statement in source.statements {
+      switch statement {
+      case .config:
+        continue
+      case .bind(let name, let value, let position):
+        guard symbols[name] == nil else {
+          throw error(position, name, "'\(name)' is already defined; names are bound once")
+        }
+        symbols[name] = try evaluate(value, field: name)
+      case .write(let address, let fieldName, let value, _, let fieldPosition):
+        guard let field = StructureFields.field(named: fieldName) else {
+          throw error(
+            fieldPosition, "write",
+            "unknown structure field '\(fieldName)'; valid: \(StructureFields.all.map(\.name).joined(separator: ", "))")
+        }
+        guard field.parameter != nil else {
+          throw error(fieldPosition, fieldName, "the model does not read this field, so it cannot say what an RMM returns for it")
+        }
+        let base = try evaluate(address, field: "write")
+        let v = try evaluate(value, field: fieldName)
+        guard field.bits >= 64 || v < (1 << UInt64(field.bits)) else {
+          throw error(value.position, fieldName, "\(hex(v)) does not fit the field's \(field.bits) bits")
+        }
+        let (at, overflow) = base.addingReportingOverflow(field.offset)
+        guard !overflow else { throw error(address.position, "write", "address \(hex(base)) + \(hex(field.offset)) overflows") }
+        memory[at] = v
+      case .call(let call):
+        steps.append(try resolve(call, model: model))
+      }
+    }
+    return ResolvedScenario(file: source.file, model: model, steps: steps)
+  }
+
+  func hex(_ v: Value) -> String { "0x" + String(v, radix: 16) }
+
+  /// Evaluates a value expression; `domain` lets a name be one of the domain's labels.
+  func evaluate(_ e: ValueExpr, field: String, domain: Domain? = nil) throws -> Value {
+    switch e {
+    case .number(let n, _): return n
+    case .name(let name, let position):
+      if let v = symbols[name] { return v }
+      if case .finite(let set)? = domain, let i = set.labels.firstIndex(of: name) { return set.values[i] }
+      var hint = "define it with 'let \(name) = ...'"
+      if case .finite(let set)? = domain { hint += " or use one of \(set.labels.joined(separator: ", "))" }
+      throw error(position, field, "unknown name '\(name)'; \(hint)")
+    case .add(let a, let b):
+      let (s, o) = try evaluate(a, field: field, domain: domain).addingReportingOverflow(
+        try evaluate(b, field: field, domain: domain))
+      guard !o else { throw error(e.position, field, "the sum does not fit in 64 bits") }
+      return s
+    case .or(let a, let b):
+      return try evaluate(a, field: field, domain: domain) | evaluate(b, field: field, domain: domain)
+    }
+  }
+
+  /// The parameters of an action a call gives by position (X1, X2, ...): for an action with
+  /// register parameters (`x1` ... `x6`, as every RMI command), those; otherwise every parameter
+  /// but the PE (`ipa` of a realm access, `addr` of RMI_GRANULE_DELEGATE).
+  ///
+  /// Any other parameter of a command with registers that no structure field feeds must be
+  /// given by name (`name=value`): the model has grown a parameter the field table does not
+  /// know yet, and guessing its value would make the oracle's answer a guess.
+  static func registers(of action: Action) -> [Int] {
+    let isRegister = { (p: Parameter) in
+      p.name.count == 2 && p.name.first == "x" && ("1"..."6").contains(p.name.last ?? " ")
+    }
+    if action.parameters.contains(where: isRegister) {
+      return action.parameters.indices.filter { isRegister(action.parameters[$0]) }
+    }
+    let fields = Set(StructureFields.fields(of: action).map(\.parameter))
+    return action.parameters.indices.filter { action.parameters[$0].name != "pe" && !fields.contains($0) }
+  }
+
+  mutating func resolve(_ call: Call, model: ScenarioModel) throws -> ResolvedStep {
+    let m = model.model
+    guard let index = m.action(named: call.action) else {
+      throw error(
+        call.position, "command",
+        "unknown command '\(call.action)' in configuration \(m.configuration.name); valid: config, let, write, \(m.actions.map(\.name).joined(separator: ", "))"
+      )
+    }
+    let action = m.actions[index]
+    let registers = Self.registers(of: action)
+    let registerNames = registers.enumerated().map { "X\($0.offset + 1) = \(action.parameters[$0.element].name)" }
+    var values = [Value?](repeating: nil, count: action.parameters.count)
+    var positional = 0
+    func describeArity() -> String {
+      registers.isEmpty ? "\(action.name) takes no positional arguments" : "\(action.name) takes \(registers.count) (\(registerNames.joined(separator: ", ")))"
+    }
+    for argument in call.arguments {
+      let p: Int
+      let field: String
+      if let name = argument.name {
+        if let i = action.parameters.firstIndex(where: { $0.name == name }) {
+          p = i
+        } else if name.count == 2, name.first == "X" || name.first == "x", let k = Int(name.dropFirst()), k >= 1,
+          k <= registers.count
+        {
+          p = registers[k - 1]
+        } else {
+          throw error(
+            argument.position, name,
+            "unknown argument of \(action.name); valid: \((registerNames + action.parameters.map(\.name)).joined(separator: ", "))")
+        }
+        field = name
+      } else {
+        guard positional < registers.count else {
+          throw error(argument.position, "X\(positional + 1)", "wrong arity: \(describeArity()), found more")
+        }
+        p = registers[positional]
+        field = "X\(positional + 1)"
+        positional += 1
+      }
+      guard values[p] == nil else { throw error(argument.position, field, "\(action.parameters[p].name) is given twice") }
+      values[p] = try argumentValue(argument.value, action: action, parameter: p, field: field)
+    }
+    if let pe = call.pe {
+      guard let p = action.parameters.firstIndex(where: { $0.name == "pe" }) else {
+        throw error(pe.position, "pe", "\(action.name) runs on no particular PE; remove 'on pe'")
+      }
+      guard values[p] == nil else { throw error(pe.position, "pe", "the PE is given twice") }
+      values[p] = try argumentValue(pe, action: action, parameter: p, field: "pe")
+    }
+    for (k, p) in registers.enumerated() where values[p] == nil {
+      throw error(
+        SourcePosition(line: call.position.line, column: call.position.column), "X\(k + 1)",
+        "wrong arity: \(describeArity()), found \(positional); X\(k + 1) (\(action.parameters[p].name)) is missing")
+    }
+    // Structure fields: read from the host's memory at the pointer register's address.
+    for (p, field, register) in StructureFields.fields(of: action) where values[p] == nil {
+      let base = values[register] ?? 0
+      values[p] = memory[base &+ field.offset] ?? 0
+    }
+    // The PE defaults to 0.
+    for p in action.parameters.indices where values[p] == nil {
+      guard action.parameters[p].name == "pe" else {
+        throw error(
+          call.position, action.parameters[p].name,
+          "\(action.name) needs \(action.parameters[p].name)=VALUE (no structure field in StructureFields feeds it)")
+      }
+      values[p] = 0
+    }
+    let arguments = values.map { $0 ?? 0 }
+    return ResolvedStep(
+      line: call.position.line, action: index, arguments: arguments,
+      expectation: try call.expectation.map { try resolve($0, action: action, model: model) })
+  }
+
+  func argumentValue(_ e: ValueExpr, action: Action, parameter p: Int, field: String) throws -> Value {
+    let parameter = action.parameters[p]
+    let v = try evaluate(e, field: field, domain: parameter.domain)
+    guard parameter.domain.contains(v) else {
+      var message = "\(hex(v)) is outside the domain of \(parameter.name) in this configuration (\(parameter.domain)"
+      if let elements = parameter.domain.elements, elements.count <= 16 {
+        message += ": " + elements.map { parameter.domain.render($0) }.joined(separator: ", ")
+      }
+      message += "); a bigger bound in the config line may include it"
+      throw error(e.position, field, message)
+    }
+    return v
+  }
+
+  func resolve(_ e: Expectation, action: Action, model: ScenarioModel) throws -> ResolvedExpectation {
+    let status: ResolvedExpectation.Status
+    var text: String
+    switch e.status {
+    case .notEnabled:
+      status = .notEnabled
+      text = "NOT_ENABLED"
+    case .value(let v):
+      let x0 = try evaluate(v, field: "X0")
+      status = .x0(x0)
+      text = model.describe(x0, action: action)
+    case .named(let name, let indexExpr):
+      let code: Value
+      if model.successNames(of: action).contains(name) {
+        code = action.successCode
+      } else if let c = action.failures.first(where: { $0.error == name })?.code ?? model.statusCodes[name] {
+        code = c
+      } else {
+        let valid = model.successNames(of: action) + Array(Set(action.failures.map(\.error))).sorted() + ["NOT_ENABLED"]
+        throw error(e.position, "expected result", "unknown status '\(name)' for \(action.name); valid: \(valid.joined(separator: ", "))")
+      }
+      var index: Value = 0
+      if let indexExpr {
+        index = try evaluate(indexExpr, field: "index")
+        guard index < 256 else { throw error(indexExpr.position, "index", "the index is 8 bits; found \(index)") }
+      }
+      status = .x0(code | index << 8)
+      text = name + (indexExpr == nil ? "" : " \(name == "RMI_ERROR_RTT" ? "level" : "index") \(index)")
+    }
+    if let condition = e.condition, !action.failures.contains(where: { $0.name == condition }) {
+      throw error(
+        e.position, "condition",
+        "\(action.name) has no failure condition '\(condition)'; it has \(action.failures.map(\.name).joined(separator: ", "))")
+    }
+    var outputs: [(Int, String, Value)] = []
+    for o in e.outputs {
+      let name = o.name ?? ""
+      guard let i = action.outputs.firstIndex(where: { $0.name == name || $0.name == name.lowercased() }) else {
+        let valid = action.outputs.map(\.name)
+        throw error(
+          o.position, name,
+          valid.isEmpty ? "\(action.name) has no outputs" : "unknown output of \(action.name); valid: \(valid.joined(separator: ", "))")
+      }
+      outputs.append((i, action.outputs[i].name, try evaluate(o.value, field: name)))
+    }
+    if let c = e.condition { text += " (\(c))" }
+    return ResolvedExpectation(status: status, text: text, condition: e.condition, outputs: outputs)
+  }
+}

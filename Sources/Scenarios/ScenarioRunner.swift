@@ -1,0 +1,189 @@
+import Explore
+import Foundation
+import Spec
+
+/// What one call of a scenario did.
+public struct StepRecord: Sendable {
+  public enum Result: Sendable, Equatable {
+    /// The action's guard did not hold: nothing happened (REALM_READ with no REC running).
+    case notEnabled
+    /// The action returned X0; `condition` is the failure condition that held first, if any.
+    case returned(x0: Value, condition: String?, outputs: [Value])
+  }
+
+  public let file: String
+  public let line: Int
+  public let action: String
+  /// `RMI_REALM_CREATE(x1=0x80001000, ...)`.
+  public let call: String
+  public let result: Result
+  /// The result rendered (`RMI_ERROR_RTT level 2 (X0=0x204) [rtt_walk]`).
+  public let resultText: String
+  /// The expected result as written, if the call has one.
+  public let expected: String?
+  /// What differs from the expectation, one line each (empty when as expected).
+  public let mismatches: [String]
+  /// The properties this step's successor newly violates.
+  public let violations: [String]
+
+  public var location: String { "\(file):\(line)" }
+}
+
+/// The outcome of running one scenario.
+public struct ScenarioResult: Sendable {
+  public let file: String
+  public let configuration: Configuration
+  public let steps: [StepRecord]
+  /// Properties the initial state violates (a model bug).
+  public let initialViolations: [String]
+  /// The trace of the steps taken (not-enabled calls are no steps).
+  public let trace: Trace
+
+  /// Whether every call returned what was expected and no property was violated.
+  public var passed: Bool {
+    initialViolations.isEmpty && steps.allSatisfy { $0.mismatches.isEmpty && $0.violations.isEmpty }
+  }
+}
+
+/// Runs resolved scenarios against their compiled model.
+public enum ScenarioRunner {
+  /// Runs every call in order from the initial state, comparing each result with its
+  /// expectation and checking every property of the model after every step.
+  ///
+  /// - Throws: the engine's error when the model itself fails (a bug: exit status 3).
+  /// - Complexity: O(steps × (step cost + properties)).
+  public static func run(_ scenario: ResolvedScenario) throws -> ScenarioResult {
+    let compiled = scenario.model.compiled
+    let model = compiled.model
+    var state = compiled.initialState()
+    var states = [compiled.values(of: state)]
+    var traceSteps: [TraceStep] = []
+    var records: [StepRecord] = []
+    var violated = Set(try model.properties.indices.filter { try !compiled.holds($0, in: state) })
+    let initialViolations = violated.sorted().map { model.properties[$0].name }
+    for step in scenario.steps {
+      let action = model.actions[step.action]
+      let call = callText(action, step.arguments)
+      let outcome = try compiled.step(state, action: step.action, arguments: step.arguments)
+      var result: StepRecord.Result
+      var resultText: String
+      switch outcome {
+      case .disabled:
+        result = .notEnabled
+        resultText = "NOT_ENABLED (the action's guard does not hold here; nothing happened)"
+      case .failed(let c, let code):
+        result = .returned(x0: code, condition: action.failures[c].name, outputs: [])
+        resultText = scenario.model.describe(code, action: action) + " [\(action.failures[c].name)]"
+      case .succeeded:
+        let outputs = try compiled.outputs(state, action: step.action, arguments: step.arguments)
+        result = .returned(x0: action.successCode, condition: nil, outputs: outputs)
+        resultText = scenario.model.describe(action.successCode, action: action)
+        if !outputs.isEmpty {
+          resultText +=
+            " " + zip(action.outputs, outputs).map { "\($0.name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
+        }
+      }
+      let mismatches = compare(result, step.expectation, action: action, model: scenario.model)
+      var newViolations: [String] = []
+      if case .succeeded(let next) = outcome {
+        traceSteps.append(
+          TraceStep(
+            action: action.name, arguments: step.arguments,
+            result: compiled.stepResult(action: step.action, outcome: outcome),
+            outputs: { if case .returned(_, _, let o) = result { return o } else { return [] } }()))
+        state = next
+        states.append(compiled.values(of: state))
+      } else if case .failed = outcome {
+        traceSteps.append(
+          TraceStep(
+            action: action.name, arguments: step.arguments,
+            result: compiled.stepResult(action: step.action, outcome: outcome)))
+        states.append(compiled.values(of: state))
+      }
+      let now = Set(try model.properties.indices.filter { try !compiled.holds($0, in: state) })
+      newViolations = now.subtracting(violated).sorted().map { model.properties[$0].name }
+      violated = now
+      records.append(
+        StepRecord(
+          file: scenario.file, line: step.line, action: action.name, call: call, result: result,
+          resultText: resultText, expected: step.expectation?.text, mismatches: mismatches,
+          violations: newViolations))
+    }
+    let trace = Trace(
+      model: model.name, configuration: model.configuration, states: states, steps: traceSteps,
+      property: nil, outcome: "scenario")
+    return ScenarioResult(
+      file: scenario.file, configuration: model.configuration, steps: records,
+      initialViolations: initialViolations, trace: trace)
+  }
+
+  /// `ACTION(param=value, ...)` with registers in hex.
+  static func callText(_ action: Action, _ arguments: [Value]) -> String {
+    action.name + "("
+      + zip(action.parameters, arguments).map { p, v in
+        if case .word = p.domain { return "\(p.name)=0x\(String(v, radix: 16))" }
+        return "\(p.name)=\(p.domain.render(v))"
+      }.joined(separator: ", ") + ")"
+  }
+
+  /// What differs between a result and its expectation.
+  static func compare(
+    _ result: StepRecord.Result, _ expectation: ResolvedExpectation?, action: Action, model: ScenarioModel
+  ) -> [String] {
+    guard let expectation else {
+      // With no expectation the call must at least be enabled: a call that does nothing is
+      // never silently skipped.
+      return result == .notEnabled ? ["\(action.name) is not enabled here (its guard does not hold); nothing happened"] : []
+    }
+    switch (expectation.status, result) {
+    case (.notEnabled, .notEnabled): return []
+    case (.notEnabled, .returned(let x0, let c, _)):
+      return ["expected NOT_ENABLED, got \(model.describe(x0, action: action))\(c.map { " [\($0)]" } ?? "")"]
+    case (.x0, .notEnabled):
+      return ["expected \(expectation.text), but \(action.name) is not enabled here (its guard does not hold); nothing happened"]
+    case (.x0(let expected), .returned(let x0, let condition, let outputs)):
+      var out: [String] = []
+      let actual = model.describe(x0, action: action) + (condition.map { " [\($0)]" } ?? "")
+      if expected != x0 {
+        out.append("expected \(model.describe(expected, action: action)), got \(actual)")
+      } else if let c = expectation.condition, c != condition {
+        out.append("expected failure condition \(c), got \(condition ?? "success") (X0 as expected)")
+      }
+      if expected == x0 {
+        for (i, name, value) in expectation.outputs {
+          guard i < outputs.count else {
+            out.append("expected \(name)=0x\(String(value, radix: 16)), but the call failed, so it returns no outputs")
+            continue
+          }
+          if outputs[i] != value {
+            out.append("expected \(name)=0x\(String(value, radix: 16)), got \(name)=0x\(String(outputs[i], radix: 16))")
+          }
+        }
+      }
+      return out
+    }
+  }
+}
+
+/// Loads, parses and resolves scenario files.
+public enum ScenarioFiles {
+  /// Reads, parses and resolves one file; `display` is the name shown in messages.
+  ///
+  /// - Throws: ``ScenarioError`` (file unreadable, syntax, names).
+  public static func load(path: String, display: String? = nil, models: ScenarioModels) throws -> ResolvedScenario {
+    let shown = display ?? path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+      let data = FileManager.default.contents(atPath: path)
+    else {
+      throw ScenarioError(file: shown, line: 0, column: 0, field: "file", message: "cannot read the file")
+    }
+    return try resolve(text: String(decoding: data, as: UTF8.self), file: shown, models: models)
+  }
+
+  /// Parses and resolves scenario text.
+  public static func resolve(text: String, file: String, models: ScenarioModels) throws -> ResolvedScenario {
+    var resolver = ScenarioResolver(try ScenarioParser.parse(text, file: file), models: models)
+    return try resolver.resolve()
+  }
+}

@@ -1,0 +1,94 @@
+import CCAModel
+import Foundation
+import Scenarios
+import Spec
+import Testing
+
+/// The repository root (for Tests/Conformance and Docs/).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
+
+/// The conformance suite's files, as paths relative to the repository root, sorted.
+func conformanceFiles() throws -> [String] {
+  let directory = repositoryRoot.appendingPathComponent("Tests/Conformance")
+  return try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    .filter { $0.hasSuffix(".scenario") }.sorted().map { "Tests/Conformance/\($0)" }
+}
+
+/// Loads and runs the whole suite (the shell's sorted glob order, as the regenerate command).
+func runSuite(_ models: ScenarioModels) throws -> (scenarios: [ResolvedScenario], results: [ScenarioResult]) {
+  let files = try conformanceFiles()
+  let scenarios = try files.map {
+    try ScenarioFiles.load(path: repositoryRoot.appendingPathComponent($0).path, display: $0, models: models)
+  }
+  return (scenarios, try scenarios.map(ScenarioRunner.run))
+}
+
+@Suite("The RMM conformance suite")
+struct ConformanceSuiteTests {
+  @Test("every scenario in Tests/Conformance runs as expected, with no property violated")
+  func suitePasses() throws {
+    let (_, results) = try runSuite(ScenarioModels())
+    #expect(results.count >= 8)
+    for result in results {
+      for step in result.steps {
+        for m in step.mismatches { Issue.record("\(step.location): \(m)") }
+        for p in step.violations { Issue.record("\(step.location): violates \(p)") }
+      }
+      #expect(result.passed, "\(result.file)")
+      #expect(!result.steps.isEmpty)
+    }
+  }
+
+  @Test("every failure condition and the success of every RMI command of the model is hit by a passing scenario")
+  func coverage() throws {
+    let models = ScenarioModels()
+    let (scenarios, results) = try runSuite(models)
+    let model = try #require(scenarios.first).model
+    // The rows come from the IR: every RMI_* action, each failure condition, and success.
+    let commands = model.model.actions.filter { $0.name.hasPrefix("RMI_") }
+    #expect(commands.count >= 19)
+    let table = ConformanceCoverage(model: model, results: results)
+    #expect(table.rows.count == commands.reduce(0) { $0 + $1.failures.count + 1 })
+    for row in table.missing { Issue.record("MISSING: \(row.command) \(row.condition) (\(row.status))") }
+    // A condition listed as unreachable must exist and must not be hit (else the list is stale).
+    for key in ConformanceCoverage.unreachable.keys {
+      let parts = key.split(separator: " ").map(String.init)
+      let action = try #require(model.model.actions.first { $0.name == parts[0] }, "\(key)")
+      #expect(action.failures.contains { $0.name == parts[1] }, "\(key) is no condition of the model")
+      let row = try #require(table.rows.first { $0.command == parts[0] && $0.condition == parts[1] })
+      #expect(row.location == nil, "\(key) is listed as unreachable but \(row.location ?? "") hits it")
+    }
+    #expect(table.rows.filter { $0.unreachable != nil }.count <= 3)
+  }
+
+  @Test("Docs/conformance-coverage.md is the table the suite generates")
+  func checkedInTableIsCurrent() throws {
+    let models = ScenarioModels()
+    let (scenarios, results) = try runSuite(models)
+    var configuration = try #require(scenarios.first).model.model.configuration
+    configuration.mutant = nil
+    let table = ConformanceCoverage(model: try models.model(for: configuration), results: results)
+    let path = repositoryRoot.appendingPathComponent("Docs/conformance-coverage.md").path
+    let checkedIn = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(
+      checkedIn == table.markdown(),
+      "Docs/conformance-coverage.md is out of date; regenerate it with: \(ConformanceCoverage.regenerateCommand)")
+  }
+}
+
+@Suite("Docs/scenarios.md")
+struct ScenarioDocumentationTests {
+  @Test("the complete example runs as expected")
+  func example() throws {
+    let doc = try String(
+      contentsOfFile: repositoryRoot.appendingPathComponent("Docs/scenarios.md").path, encoding: .utf8)
+    let section = try #require(doc.range(of: "## A complete example"))
+    let parts = doc[section.upperBound...].components(separatedBy: "```\n")
+    #expect(parts.count > 2)
+    let result = try ScenarioRunner.run(
+      try ScenarioFiles.resolve(text: parts[1], file: "Docs/scenarios.md example", models: ScenarioModels()))
+    #expect(result.passed, "\(result.steps.flatMap(\.mismatches))")
+    #expect(result.steps.count > 20)
+  }
+}
