@@ -163,6 +163,14 @@ extension CCABuilder {
               || pre.read(v.cacheData, [g, pas]).eq(.literal(Content.zero))
           }
       }
+    if let line = keys?.realmLineContext {
+      unusedValuesFixed =
+        unusedValuesFixed
+        && .forAll(granule) { g in
+          pre.read(v.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
+            || pre.read(line, [g]).eq(.literal(EncryptionContext.rmm))
+        }
+    }
     if case .descriptors(_, let el3Descriptor) = v.gpt {
       unusedValuesFixed =
         unusedValuesFixed
@@ -180,7 +188,7 @@ extension CCABuilder {
       "unused-values-fixed",
       doc: """
         Values that mean nothing are fixed: an invalid cached GPI is NO_ACCESS, an invalid line \
-        holds ZERO, an idle PE's granule is 0, and the descriptor word is 0 outside the \
+        holds ZERO (and, under per-realm encryption, carries the RMM context), an idle PE's granule is 0, and the descriptor word is 0 outside the \
         read-modify-write.
         """,
       unusedValuesFixed)

@@ -69,7 +69,7 @@ extension RMMBuilder {
           when: !RTTEntry.isOne(entry, RTTEntry.unassignedProtected))
         let g = memoryMap.granule(of: data)
         let table = tableGranule(rr, depth: .literal(Value(geometry.levels - 1)), ipa)
-        makeObject(a, g, state: GranuleState.data, realm: rr, fill: unknown)
+        makeObject(a, g, state: GranuleState.data, realm: rr, fill: unknown && !mutated(CCA.MutantName.reuseWithoutScrub))
         if unknown {
           a.set(
             r.rtte, [rr, node],
@@ -80,6 +80,7 @@ extension RMMBuilder {
                 else: RTTEntry.assignedEmpty.expr)))
         } else {
           a.set(v.memory, [g], to: cca.content.realmLabel(rr))
+          cca.setMemoryContext(a, g, cca.realmContext(rr))
           a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.invalid))
           a.set(v.cacheData, [g, .literal(PAS.realm)], to: .literal(Content.zero))
           a.set(r.rtte, [rr, node], to: RTTEntry.assignedRAM.expr)
@@ -118,7 +119,9 @@ extension RMMBuilder {
         r.rtte, [rr, node],
         to: .ite(entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedDestroyed.expr))
       a.set(r.rtteAddr, [rr, node], to: 0)
-      release(a, g, scrubbing: !mutated(CCA.MutantName.dataDestroyWithoutScrub))
+      release(
+        a, g,
+        scrubbing: !mutated(CCA.MutantName.dataDestroyWithoutScrub) && !mutated(CCA.MutantName.reuseWithoutScrub))
       a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) - 1)
     }
   }
