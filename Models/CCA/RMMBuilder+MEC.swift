@@ -76,6 +76,17 @@ extension RMMBuilder {
     a.set(mec.mecState, [m], to: .ite(shared, then: .literal(MECState.shared), else: .literal(MECState.privateAssigned)))
     a.set(mec.sharedMembers, to: pre.read(mec.sharedMembers) + one(shared))
     a.set(mec.keyUsed, [m], to: true)
+    // The starting-level RTT was initialised under the realm's MECID, which is this command's
+    // RealmParams.mecid, not the pre-state's (later effects win).
+    // (Conditional on the MECID being valid, which success implies, so that the IR does not see
+    // two unconditional writes of one element.)
+    if let keys = cca.keys {
+      a.when(a.arg("params_mecid").le(.literal(maxMECID))) {
+        a.set(
+          keys.memoryContext, [memoryMap.granule(of: a.arg("params_rtt_base"))],
+          to: cca.chain(count: cca.mecids, of: m) { EncryptionContext.mecid(Value($0)) })
+      }
+    }
   }
 
   /// REALM_DESTROY's MEC effects for realm `rr` (reference/rmm.md §2.7, §3.5; TF-RMM

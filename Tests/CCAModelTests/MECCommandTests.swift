@@ -165,7 +165,7 @@ struct MECCommandTests {
   // MARK: - reuse-without-scrub
 
   /// Realm A (VMID 0) gets a DATA page at IPA 0, destroys it and is destroyed; realm B (VMID 1)
-  /// is given the same granule with DATA_CREATE_UNKNOWN and reads IPA 0. G0 stays Non-secure
+  /// sets IPA 0's RIPAS to RAM, is given the same granule with DATA_CREATE_UNKNOWN and reads IPA 0. G0 stays Non-secure
   /// (RealmParams, the DATA source, RecRun); G1 is each realm's RD, G2 its RTT, G3 the DATA page,
   /// G4 B's REC. With FEAT_MEC each REALM_CREATE takes the given MECID.
   static func reuse(_ configuration: String, mutant: String?, mecids: (Value, Value)? = nil, shared: Bool = false)
@@ -184,6 +184,7 @@ struct MECCommandTests {
     try r.run("RMI_REALM_DESTROY", [RMMEnc.g1])
     try r.delegate(g4)
     try r.run("RMI_REALM_CREATE", create(vmid: 1, mecid: mecids?.1))
+    try r.run("RMI_RTT_INIT_RIPAS", [RMMEnc.g1, 0, 0x1000])
     try r.run("RMI_DATA_CREATE_UNKNOWN", [RMMEnc.g1, RMMEnc.g3, 0])
     try r.run("RMI_REC_CREATE", [RMMEnc.g1, g4, RMMEnc.g0, 1, 0, 0])
     try r.run("RMI_REALM_ACTIVATE", [RMMEnc.g1])
