@@ -138,10 +138,11 @@ extension CCA {
         RMI_REALM_DESTROY releases a private MECID without asking EL3 to refresh its key \
         (RMM_MEC_REFRESH, reference/rme.md §4.2, §4.3: "the MECID key must be refreshed before a \
         MECID is given to another Realm"; TF-RMM `mec_release` refreshes before clearing the \
-        reservation bit, and `smc_realm_destroy` tweaks the key of a non-shared MECID). The bug \
-        class of reference/rme.md §5 M17 (TF-RMM 1389c5c4 / 67d74b6d: MECIDs programmed wrongly): \
-        the next realm given the MECID holds the old realm's key, so any of the old realm's data \
-        left anywhere in memory decrypts to plaintext for it.
+        reservation bit, and `smc_realm_destroy` tweaks the key of a non-shared MECID). No public \
+        bug of this exact kind is known; the closest real class is reference/rme.md §5 M17 (TF-RMM \
+        1389c5c4 / 67d74b6d: MEC state programmed wrongly, so accesses used the wrong key). The next \
+        realm given the MECID holds the old realm's key, so any of the old realm's data left in \
+        memory decrypts to plaintext for it.
         """,
       breaks: [PropertyName.mecUnique],
       configuration: "rmm-small-mec"),

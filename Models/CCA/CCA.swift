@@ -139,9 +139,10 @@ public enum CCA {
     """,
     PropertyName.realmIsolation: """
     Monitor (rmm): a realm never reads another realm's plaintext (a REALM_r' label, r' its own r) \
-    nor writes over its data, through any IPA of its RTT. Under per-realm encryption a read of \
-    another realm's data under the reader's own MECID returns CIPHERTEXT, which is not a leak; a \
-    write over it is still a change.
+    nor writes over the data of another live realm, through any IPA of its RTT (a destroyed realm's \
+    leftovers are a confidentiality matter: reading them is the leak). Under per-realm encryption a \
+    read of another realm's data under the reader's own MECID returns CIPHERTEXT, which is not a \
+    leak; a write over a live realm's data is still a change.
     """,
     PropertyName.rmmWellformed: """
     Invariant (rmm): reference counts (an RD's is its number of RECs, an RTT's its number of TABLE \
