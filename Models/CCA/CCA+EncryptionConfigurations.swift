@@ -32,13 +32,13 @@ extension CCA {
     "atomic-per-realm": "atomic with per-realm (MEC) encryption: the realm stand-in's realm r writes under MECID r",
     "rmm-small-per-pas": "rmm-small with per-PAS encryption (one Realm key for every realm and the RMM)",
     "rmm-small-mec": """
-      rmm-small with per-realm encryption and the RMM's MEC (RMM 1.1 beta): MAX_MECID 1, RealmParams.mecid, \
-      RMI_MEC_SET_SHARED / PRIVATE, the key refresh on release
-      """,
+    rmm-small with per-realm encryption and the RMM's MEC (RMM 1.1 beta): MAX_MECID 1, RealmParams.mecid, \
+    RMI_MEC_SET_SHARED / PRIVATE, the key refresh on release
+    """,
     "rmm-reuse": """
-      RMM, 5 granules, 1 PE, 2 realms (VMIDs 0 and 1), one level-3 RTT of 2 entries, no encryption: room for a \
-      realm with a DATA page to be destroyed and a second realm with a REC to be given that page
-      """,
+    RMM, 5 granules, 1 PE, 2 realms (VMIDs 0 and 1), one level-3 RTT of 2 entries, no encryption: room for a \
+    realm with a DATA page to be destroyed and a second realm with a REC to be given that page
+    """,
     "rmm-reuse-per-pas": "rmm-reuse with per-PAS encryption",
     "rmm-reuse-mec": "rmm-reuse with per-realm encryption and the RMM's MEC, MAX_MECID 1",
   ]

@@ -66,7 +66,9 @@ extension CCABuilder {
     switch encryption {
     case .none: return context(EncryptionContext.rmm)
     case .perPAS:
-      return .ite(pas.eq(.literal(PAS.nonSecure)), then: context(EncryptionContext.nonSecure), else: context(EncryptionContext.rmm))
+      return .ite(
+        pas.eq(.literal(PAS.nonSecure)), then: context(EncryptionContext.nonSecure),
+        else: context(EncryptionContext.rmm))
     case .perRealm:
       guard let line = keys?.realmLineContext else { preconditionFailure("per-realm declares realmLineContext") }
       return .ite(
@@ -122,7 +124,9 @@ extension CCABuilder {
 
   /// Records the context of a line write: the Realm-alias line's MECID tag under `per-realm`
   /// (``writerContext(_:)`` of the data unless `key` is given; RMM for an invalid line).
-  func setLineContext(_ context: StepContext, _ g: Expr, _ pas: Expr, _ state: Value, _ data: Expr, under key: Expr?, when: Expr) {
+  func setLineContext(
+    _ context: StepContext, _ g: Expr, _ pas: Expr, _ state: Value, _ data: Expr, under key: Expr?, when: Expr
+  ) {
     guard let line = keys?.realmLineContext else { return }
     if case .literal(let alias) = pas, alias != PAS.realm { return }
     let value = state == LineState.invalid ? .literal(EncryptionContext.rmm) : (key ?? writerContext(data))

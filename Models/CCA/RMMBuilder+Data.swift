@@ -69,7 +69,8 @@ extension RMMBuilder {
           when: !RTTEntry.isOne(entry, RTTEntry.unassignedProtected))
         let g = memoryMap.granule(of: data)
         let table = tableGranule(rr, depth: .literal(Value(geometry.levels - 1)), ipa)
-        makeObject(a, g, state: GranuleState.data, realm: rr, fill: unknown && !mutated(CCA.MutantName.reuseWithoutScrub))
+        let fill = unknown && !mutated(CCA.MutantName.reuseWithoutScrub)
+        makeObject(a, g, state: GranuleState.data, realm: rr, fill: fill)
         if unknown {
           a.set(
             r.rtte, [rr, node],

@@ -73,7 +73,8 @@ extension RMMBuilder {
     let m = safeMECID(a.arg("params_mecid"))
     let shared = pre.read(mec.mecState, [m]).eq(.literal(MECState.shared))
     a.set(mec.realmMECID, [rr], to: m)
-    a.set(mec.mecState, [m], to: .ite(shared, then: .literal(MECState.shared), else: .literal(MECState.privateAssigned)))
+    a.set(
+      mec.mecState, [m], to: .ite(shared, then: .literal(MECState.shared), else: .literal(MECState.privateAssigned)))
     a.set(mec.sharedMembers, to: pre.read(mec.sharedMembers) + one(shared))
     a.set(mec.keyUsed, [m], to: true)
     // The starting-level RTT was initialised under the realm's MECID, which is this command's

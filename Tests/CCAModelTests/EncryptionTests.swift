@@ -137,6 +137,34 @@ struct EncryptionTests {
   }
 }
 
+@Suite("Encryption lemmas and the correct model under encryption")
+struct EncryptionLemmaTests {
+  static let encryptionLemmas = ["ns-lines-hold-no-realm-plaintext", "realm-data-under-realm-keys"]
+
+  @Test(
+    "the correct model: exhaustive BFS finds no violation of any property or lemma",
+    arguments: ["atomic-per-pas", "atomic-per-realm"])
+  func correctModel(configuration: String) throws {
+    try ExplorationTests.checkCorrectModel(configuration)
+  }
+
+  /// The encryption lemmas hold in every reachable state even of the GPT mutants: they depend on
+  /// the keys, not on the GPT (which is why the parametric induction targets may assume them).
+  @Test(
+    "the encryption lemmas hold under the GPT mutants (exhaustive BFS)",
+    arguments: ["undelegate-without-scrub", "no-tlbi-on-delegate", "cmo-source-alias-only"])
+  func lemmasHoldUnderMutants(mutant: String) throws {
+    for configuration in ["atomic-per-pas", "atomic-per-realm"] {
+      let compiled = try ExplorationTests.compiled(configuration, mutant: mutant)
+      let names =
+        Self.encryptionLemmas + (configuration == "atomic-per-realm" ? ["realm-lines-tagged-with-realm-keys"] : [])
+      let indices = try names.map { name in try #require(compiled.model.properties.firstIndex { $0.name == name }) }
+      let report = explore(compiled, options: ExploreOptions(mode: .bfs, properties: indices))
+      #expect(report.outcome == .noViolation && report.complete, "\(mutant) [\(configuration)]: \(report.outcome)")
+    }
+  }
+}
+
 enum ScenarioError: Error {
   case unexpected(String)
 }

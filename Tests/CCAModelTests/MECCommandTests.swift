@@ -121,7 +121,8 @@ struct MECCommandTests {
     try r.s.expect(
       "RMI_REALM_DESTROY", [RMMEnc.g1],
       changes: [
-        "granuleState[1]": Enc.delegated, "granuleState[2]": Enc.delegated, "memoryContext[2]": EncryptionEnc.contextRMM,
+        "granuleState[1]": Enc.delegated, "granuleState[2]": Enc.delegated,
+        "memoryContext[2]": EncryptionEnc.contextRMM,
         "realmState[0]": 3, "realmRD[0]": 0, "realmRTTBase[0]": 0, "realmRIM[0]": 0, "realmMECID[0]": 0,
         "mecState[1]": EncryptionEnc.privateUnassigned, "mecKeyUsed[1]": 0,
       ])
