@@ -163,6 +163,21 @@ struct MECCommandTests {
     #expect(try !r.s.holds("mec-unique"))
   }
 
+  @Test(
+    "the correct model with MEC: bounded BFS finds no violation of any property (mec-unique included)",
+    arguments: ["rmm-small-mec", "rmm-reuse-mec", "rmm-small-per-pas"])
+  func correctModelBounded(configuration: String) throws {
+    let compiled = try ExplorationTests.compiled(configuration)
+    let limit = ExplorationTests.optimized ? 300_000 : 20_000
+    let report = explore(
+      compiled,
+      options: ExploreOptions(mode: .bfs, maxStates: limit, properties: Array(compiled.model.properties.indices)))
+    #expect(report.outcome == .noViolation, "\(report.outcome)")
+    print(
+      "\(configuration): \(report.distinctStates) distinct states (limit \(limit)), depth \(report.maxDepthReached), "
+        + "complete \(report.complete)")
+  }
+
   // MARK: - reuse-without-scrub
 
   /// Realm A (VMID 0) gets a DATA page at IPA 0, destroys it and is destroyed; realm B (VMID 1)
