@@ -196,6 +196,62 @@ extension RMMBuilder {
     }
 
     b.action(
+      "RMI_RTT_FOLD", actor: "hypervisor",
+      doc: """
+        RMI_RTT_FOLD (FID 0xC4000166; reference/rmm.md §2.17): x1 = rd, x2 = ipa, x3 = level of the RTT to \
+        fold. Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound (level ≤ the \
+        starting level or > 3); ipa_align (to level − 1); ipa_bound (≥ 2^s2sz) (all RMI_ERROR_INPUT); \
+        rtt_walk (the walk to level − 1 stops early) RMI_ERROR_RTT at the level reached; rtte_state \
+        (the parent entry is not a TABLE) RMI_ERROR_RTT at level − 1; rtte_homo (the RTT is not \
+        homogeneous) RMI_ERROR_RTT at level. Homogeneous here means: all entries UNASSIGNED with the \
+        same RIPAS, or all UNASSIGNED_NS. The model has no block mappings, so assigned folds (all \
+        ASSIGNED with one RIPAS and contiguous block-aligned PAs, or all ASSIGNED_NS, into a block \
+        entry at level − 1 ≥ 1) are left out: such a table fails rtte_homo here where the \
+        architecture would fold it. Success: the parent entry becomes the table's unassigned entry \
+        (same RIPAS, or UNASSIGNED_NS); the parent RTT's reference count drops by one (the table link \
+        is gone); the RTT returns to DELEGATED, scrubbed, its row back to the canonical value. X1 = \
+        the folded RTT's PA.
+        """,
+      parameters: [register("x1", granulePAs), register("x2", pageIPAs), register("x3", levels)],
+      successCode: RMIABI.success
+    ) { a in
+      let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
+      rdChecks(a, rd)
+      let rr = realmOf(rd)
+      levelIPAChecks(
+        a, ipa, level, validLevel: level.gt(.literal(start)) && level.le(3), alignLevel: level - 1,
+        ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
+      let parentDepth = geometry.depth(ofLevel: level - 1)
+      let reached = walkDepth(rr, ipa, target: parentDepth)
+      a.fail(
+        "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
+        when: reached.ne(parentDepth))
+      let parent = slot(rr, depth: parentDepth, ipa)
+      a.fail(
+        "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
+        when: read(r.rtte, parent).ne(RTTEntry.table.expr))
+      let g = read(r.rtteAddr, parent)
+      let first = pre.read(r.rtte, [g, 0])
+      // Homogeneous: checked on the realm's RTT granules h = g, so that the walk to g is
+      // evaluated once per RTT of the realm and not once per entry.
+      let homogeneous = Expr.forAll(granule) { h in
+        (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [h]).eq(rr) && h.eq(g)).implies(
+          .forAll(.index(self.geometry.entrySort)) { i in
+            self.pre.read(self.r.rtte, [h, i]).eq(self.pre.read(self.r.rtte, [h, 0]))
+          })
+      }
+      a.fail(
+        "rtte_homo", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
+        when: !(RTTEntry.isOne(first, RTTEntry.unassignedProtected + [.unassignedNS]) && homogeneous))
+      a.output("x1", pa(g))
+      release(a, g)
+      set(a, r.rtte, parent, to: first)
+      set(a, r.rtteAddr, parent, to: Self.canonicalAddr)
+      a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) - 1)
+      clearRow(a, g, realm: rr)
+    }
+
+    b.action(
       "RMI_RTT_INIT_RIPAS", actor: "hypervisor",
       doc: """
         RMI_RTT_INIT_RIPAS (FID 0xC4000168; reference/rmm.md §2.21): x1 = rd, x2 = base, x3 = top. Failure \
