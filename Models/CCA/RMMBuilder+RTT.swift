@@ -31,9 +31,10 @@ extension RMMBuilder {
   /// has entries left.
   ///
   /// The IR has no local definitions, so the run is stated with quantifiers over the entry
-  /// indices rather than as a computed end index: an entry is in the run when every entry from
-  /// `first` to it is processed (``contains(_:_:)``, one quantifier), and ``count`` sums that
-  /// per entry index for each depth the walk may stop at (one term per entry and depth).
+  /// indices rather than as a stored end index: an entry is in the run when every entry from
+  /// `first` to it is processed (``contains``, one quantifier), and ``count`` is the length of
+  /// the run, found by halving the table (one quantifier per halving step). Both are stated per
+  /// depth the walk may stop at, so their inner loops read constant-depth walks.
   struct EntryRun {
     /// The depth and level where the walk stopped.
     let depth: Expr
@@ -57,44 +58,63 @@ extension RMMBuilder {
   /// `processes(entry value)` holds (see ``EntryRun``). Meaningful once `base` is aligned to the
   /// entry size of the level reached and `top > base`.
   ///
-  /// - Complexity: evaluating ``EntryRun/count`` or a whole row of ``EntryRun/contains(_:_:)``
-  ///   takes up to `entries²` quantifier steps (only for entries between `first` and top).
+  /// - Complexity: ``EntryRun/count`` takes `entries × log2(entries)` quantifier steps;
+  ///   ``EntryRun/contains`` `entries` steps per entry of the run's table (so a row written
+  ///   with it takes `entries²`, each a couple of comparisons outside the run).
   func entryRun(_ rr: Expr, base: Expr, top: Expr, while processes: @escaping (Expr) -> Expr) -> EntryRun {
     let depth = walkDepth(rr, base, target: .literal(Value(geometry.lastDepth)))
-    let table = tableGranule(rr, depth: depth, base)
-    let first = entryIndex(depth: depth, base)
-    let size = byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }
     let index = Domain.index(geometry.entrySort)
-    let entries = Value(geometry.entries)
-    // The end of the entries that lie below top, at most the end of the table.
-    func limit(first: Expr, size: Expr) -> Expr {
-      let fit = Expr.ite(top.gt(base), then: (top - base) / size, else: 0)
-      let room = Expr.literal(entries) - first
-      return first + .ite(fit.lt(room), then: fit, else: room)
+    // Per constant depth d: the table, base's entry and the end of the entries below top.
+    struct AtDepth {
+      let table: Expr
+      let first: Expr
+      let limit: Expr
     }
-    // Entry j of table t is in the run: between first and the limit, every entry from first
-    // to j processed.
-    func inRun(_ t: Expr, _ j: Expr, first: Expr, size: Expr) -> Expr {
-      j.ge(first) && j.lt(limit(first: first, size: size))
-        && .forAll(index) { i in
-          (i.ge(first) && i.le(j)).implies(processes(self.pre.read(self.r.rtte, [t, i])))
-        }
+    let atDepth: (Int) -> AtDepth = { d in
+      let first = self.geometry.index(depth: d, ipa: base)
+      let fit = Expr.ite(top.gt(base), then: (top - base) / .literal(self.geometry.entrySize(depth: d)), else: 0)
+      let room = Expr.literal(Value(self.geometry.entries)) - first
+      return AtDepth(
+        table: self.table(rr, depth: d, base), first: first, limit: first + .ite(fit.lt(room), then: fit, else: room))
+    }
+    // Entry j of table t passes: before the run, or below the limit and processed.
+    func passes(_ t: Expr, _ j: Expr, _ at: AtDepth) -> Expr {
+      j.lt(at.first) || (j.lt(at.limit) && processes(pre.read(r.rtte, [t, j])))
+    }
+    // The length of the all-passing prefix of `range`, counting entries from `first` on.
+    func runLength(_ range: Range<Int>, _ at: AtDepth) -> Expr {
+      let lo = Value(range.lowerBound)
+      if range.count == 1 {
+        let j = Expr.literal(lo)
+        return .ite(passes(at.table, j, at) && j.ge(at.first), then: 1, else: 0)
+      }
+      let mid = range.lowerBound + range.count / 2
+      let allPass = Expr.forAll(index) { i in
+        (i.ge(.literal(lo)) && i.lt(.literal(Value(mid)))).implies(passes(at.table, i, at))
+      }
+      // Entries of the lower half at or after first.
+      let counted = Expr.ite(
+        at.first.le(.literal(lo)), then: .literal(Value(mid) - lo),
+        else: .ite(at.first.lt(.literal(Value(mid))), then: .literal(Value(mid)) - at.first, else: 0))
+      return .ite(
+        allPass, then: counted + runLength(mid..<range.upperBound, at), else: runLength(range.lowerBound..<mid, at))
     }
     let isCandidate: (Expr) -> Expr = { g in
       self.state(g).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [g]).eq(rr)
     }
-    let count = byDepth(depth) { d in
-      let t = self.table(rr, depth: d, base)
-      let firstD = self.geometry.index(depth: d, ipa: base)
-      let sizeD = Expr.literal(self.geometry.entrySize(depth: d))
-      return self.sum((0..<self.geometry.entries).map { j in
-        self.one(inRun(t, .literal(Value(j)), first: firstD, size: sizeD))
-      })
-    }
     return EntryRun(
-      depth: depth, level: level(ofDepth: depth), table: table, size: size, base: base, first: first,
-      contains: { g, j in isCandidate(g) && g.eq(table) && inRun(g, j, first: first, size: size) },
-      count: count)
+      depth: depth, level: level(ofDepth: depth), table: tableGranule(rr, depth: depth, base),
+      size: byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }, base: base,
+      first: entryIndex(depth: depth, base),
+      contains: { g, j in
+        isCandidate(g)
+          && self.byDepth(depth) { d in
+            let at = atDepth(d)
+            return g.eq(at.table) && j.ge(at.first) && j.lt(at.limit)
+              && .forAll(index) { i in (i.ge(at.first) && i.le(j)).implies(passes(g, i, at)) }
+          }
+      },
+      count: byDepth(depth) { d in runLength(0..<self.geometry.entries, atDepth(d)) })
   }
 
   /// Declares the RTT commands.

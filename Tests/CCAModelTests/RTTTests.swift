@@ -11,8 +11,51 @@ extension Scenario {
   }
 }
 
+extension Scenario {
+  /// ``expect(_:_:changes:sourceLocation:)`` for large states: names only the slots that differ
+  /// (naming every slot of an `rmm-full` state twice per step is slow in debug builds).
+  mutating func expectChanges(
+    _ action: String, _ arguments: [Value], _ changes: [String: Value],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let outcome = try compiled.step(state, action: try actionIndex(action), arguments: arguments)
+    guard case .succeeded(let next) = outcome else {
+      Issue.record(
+        "\(action)\(arguments.map { String($0, radix: 16) }) gave \(outcome)", sourceLocation: sourceLocation)
+      return
+    }
+    let layout = model.layout
+    let (before, after) = (compiled.values(of: state), compiled.values(of: next))
+    let diff = Dictionary(
+      uniqueKeysWithValues: before.indices.filter { before[$0] != after[$0] }.map { (layout.name(at: $0), after[$0]) })
+    #expect(diff == changes, "\(action): changed slots", sourceLocation: sourceLocation)
+    state = next
+  }
+}
+
 extension RMMScenario {
   init(compiled: CompiledModel) { s = Scenario(compiled: compiled) }
+}
+
+/// Slot positions by name for one compiled model, so that reading or crafting a few slots of a
+/// large (`rmm-full`) state does not name every slot.
+struct SlotIndex: Sendable {
+  let positions: [String: Int]
+
+  init(_ compiled: CompiledModel) {
+    let layout = compiled.model.layout
+    positions = Dictionary(uniqueKeysWithValues: (0..<layout.count).map { (layout.name(at: $0), $0) })
+  }
+
+  func value(_ s: Scenario, _ name: String) -> Value? {
+    positions[name].map { s.compiled.values(of: s.state)[$0] }
+  }
+
+  func set(_ s: inout Scenario, _ changes: [String: Value]) throws {
+    var values = s.compiled.values(of: s.state)
+    for (name, value) in changes { values[try #require(positions[name], "no slot \(name)")] = value }
+    s.state = try s.compiled.state(fromValues: values)
+  }
 }
 
 /// RTTs stored per table granule: walks with real IPAs at the architecture's geometry
@@ -29,6 +72,10 @@ struct RTTTests {
 
   /// rmm-full compiled once for the suite.
   static let compiledFull = Result { try ExplorationTests.compiled("rmm-full") }
+  static let fullSlots = Result { SlotIndex(try compiledFull.get()) }
+
+  /// The value of a slot of an rmm-full scenario's state.
+  func value(_ r: RMMScenario, _ name: String) throws -> Value? { try Self.fullSlots.get().value(r.s, name) }
 
   /// A realm (RD G1, starting-level table G2) at the full geometry, with G3 ... G8 delegated.
   static func fullRealm() throws -> RMMScenario {
@@ -58,28 +105,28 @@ struct RTTTests {
   func fullGeometryWalk() throws {
     var r = try Self.fullRealm()
     // The starting-level table: lower half protected (UNASSIGNED/EMPTY), upper half UNASSIGNED_NS.
-    #expect(r.s.value("rttLevel[2]") == 0)
-    #expect(r.s.value("rtte[2][255]") == RMMEnc.unassignedEmpty && r.s.value("rtte[2][256]") == RMMEnc.unassignedNS)
+    #expect(try value(r, "rttLevel[2]") == 0)
+    #expect(try value(r, "rtte[2][255]") == RMMEnc.unassignedEmpty && value(r, "rtte[2][256]") == RMMEnc.unassignedNS)
     #expect(try readEntry(r, 1 << 47, level: 0) == [0, 0, 0, 0], "unprotected: UNASSIGNED, RIPAS EMPTY")
     // Level 1: the parent entry is entry 0 of the level-0 table (512 GB), so the IPA is 0.
-    try r.s.expect(
+    try r.s.expectChanges(
       "RMI_RTT_CREATE", [Self.g(1), Self.g(3), 0, 1],
-      changes: [
+      [
         "granuleState[3]": RMMEnc.rtt, "memory[3]": Enc.zero, "rtte[2][0]": RMMEnc.table, "rtteAddr[2][0]": 3,
         "granuleRefcount[2]": 1, "rttLevel[3]": 1,
       ])
     // Level 2 at 0x8000_0000: entry 2 of the level-1 table (1 GB each).
-    try r.s.expect(
+    try r.s.expectChanges(
       "RMI_RTT_CREATE", [Self.g(1), Self.g(4), 0x8000_0000, 2],
-      changes: [
+      [
         "granuleState[4]": RMMEnc.rtt, "memory[4]": Enc.zero, "rtte[3][2]": RMMEnc.table, "rtteAddr[3][2]": 4,
         "granuleRefcount[3]": 1, "rttLevel[4]": 2, "mappedIPA[4]": 0x8000_0000,
       ])
     try r.run("RMI_RTT_CREATE", [Self.g(1), Self.g(5), 0x8000_0000, 3])
-    #expect(r.s.value("rtte[4][0]") == RMMEnc.table && r.s.value("rtteAddr[4][0]") == 5)
-    try r.s.expect(
+    #expect(try value(r, "rtte[4][0]") == RMMEnc.table && value(r, "rtteAddr[4][0]") == 5)
+    try r.s.expectChanges(
       "RMI_DATA_CREATE", [Self.g(1), Self.g(6), 0x8000_0000, Self.g(0), 0],
-      changes: [
+      [
         "granuleState[6]": RMMEnc.data, "memory[6]": Enc.realm0, "rtte[5][0]": RMMEnc.assignedRAM, "rtteAddr[5][0]": 6,
         "granuleRefcount[5]": 1, "realmRIM[0]": 2, "mappedIPA[6]": 0x8000_0000,
       ])
@@ -96,16 +143,16 @@ struct RTTTests {
     var r = try Self.fullRealmWithTables()
     try r.run("RMI_DATA_CREATE", [Self.g(1), Self.g(6), 0x8000_0000, Self.g(0), 0])
     // A REC (G7) running on PE 0, crafted: this test is about the walk, not REC_ENTER.
-    try r.s.set([
+    try Self.fullSlots.get().set(&r.s, [
       "realmState[0]": RMMEnc.realmActive, "granuleState[7]": RMMEnc.rec, "granuleRefcount[7]": 1,
       "granuleRefcount[1]": 1, "peRunning[0]": 1, "peREC[0]": 7,
     ])
     try r.s.expectFailure("REALM_READ", [0, 0x8000_1000], condition: "stage2_abort", code: 0x24)
     try r.s.expectFailure("REALM_READ", [0, 0x4000_0000], condition: "stage2_abort", code: 0x24)
     try r.s.expectFailure("REALM_READ", [0, 1 << 48], condition: "stage2_abort", code: 0x24)
-    try r.s.expect(
+    try r.s.expectChanges(
       "REALM_WRITE", [0, 0x8000_0000],
-      changes: [
+      [
         "cacheLine[6][Realm]": Enc.dirty, "cacheData[6][Realm]": Enc.realm0, "gptTLBValid[0][6]": 1,
         "gptTLB[0][6]": Enc.gpiRealm,
       ])
@@ -144,9 +191,9 @@ struct RTTTests {
     let outputs = try r.s.compiled.outputs(
       r.s.state, action: try r.s.actionIndex("RMI_RTT_DESTROY"), arguments: [Self.g(1), 0x8000_0000, 3])
     #expect(outputs == [Self.g(5), 0x8020_0000], "X1 = the RTT's PA, X2 = the end of the parent entry")
-    try r.s.expect(
+    try r.s.expectChanges(
       "RMI_RTT_DESTROY", [Self.g(1), 0x8000_0000, 3],
-      changes: [
+      [
         "granuleState[5]": Enc.delegated, "rtte[4][0]": RMMEnc.unassignedDestroyed, "rtteAddr[4][0]": 0,
         "granuleRefcount[4]": 0, "rttLevel[5]": 0, "mappedIPA[5]": 0,
       ])
@@ -191,9 +238,9 @@ struct RTTTests {
     try r.run("RMI_RTT_INIT_RIPAS", [Self.g(1), 0x1000, 0x2000])
     let outputs = try r.s.compiled.outputs(r.s.state, action: try r.s.actionIndex("RMI_RTT_FOLD"), arguments: [Self.g(1), 0, 3])
     #expect(outputs == [Self.g(3)])
-    try r.s.expect(
+    try r.s.expectChanges(
       "RMI_RTT_FOLD", [Self.g(1), 0, 3],
-      changes: [
+      [
         "granuleState[3]": Enc.delegated, "rtte[2][0]": RMMEnc.unassignedRAM, "rtteAddr[2][0]": 0,
         "granuleRefcount[2]": 0, "rttLevel[3]": 0, "rtte[3][0]": RMMEnc.unassignedEmpty,
         "rtte[3][1]": RMMEnc.unassignedEmpty,
@@ -213,9 +260,9 @@ struct RTTTests {
     try r.run("RMI_RTT_MAP_UNPROTECTED", [Self.g(1), 0x3000, 3, Self.g(0)])
     try r.s.expectFailure("RMI_RTT_FOLD", [Self.g(1), 0x2000, 3], condition: "rtte_homo", code: RMMEnc.errorRTT(level: 3))
     r.s.state = empty
-    try r.s.expect(
+    try r.s.expectChanges(
       "RMI_RTT_FOLD", [Self.g(1), 0x2000, 3],
-      changes: [
+      [
         "granuleState[3]": Enc.delegated, "rtteAddr[2][1]": 0, "rtte[2][1]": RMMEnc.unassignedNS,
         "granuleRefcount[2]": 0, "rttLevel[3]": 0, "mappedIPA[3]": 0, "rtte[3][0]": RMMEnc.unassignedEmpty,
         "rtte[3][1]": RMMEnc.unassignedEmpty,
@@ -229,7 +276,7 @@ struct RTTTests {
     try r.s.expectFailure("RMI_RTT_FOLD", [Self.g(1), 1 << 39, 2], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 0))
     try r.s.expectFailure("RMI_RTT_FOLD", [Self.g(1), 0, 1], condition: "rtte_homo", code: RMMEnc.errorRTT(level: 1))
     try r.run("RMI_RTT_FOLD", [Self.g(1), 0x8000_0000, 3])
-    #expect(r.s.value("rtte[4][0]") == RMMEnc.unassignedEmpty && r.s.value("granuleState[5]") == Enc.delegated)
+    #expect(try value(r, "rtte[4][0]") == RMMEnc.unassignedEmpty && value(r, "granuleState[5]") == Enc.delegated)
     #expect(try readEntry(r, 0x8000_0000, level: 3) == [2, 0, 0, 0])
     #expect(try r.s.holds("rmm-wellformed"))
   }
@@ -265,24 +312,24 @@ struct RTTTests {
     }
     // Entries 0 ... 2 (up to top), RIPAS EMPTY → RAM, three measured events.
     #expect(try outTop(0x8000_0000, 0x8000_3000) == [0x8000_3000])
-    try r.s.expect(
+    try r.s.expectChanges(
       "RMI_RTT_INIT_RIPAS", [Self.g(1), 0x8000_0000, 0x8000_3000],
-      changes: [
+      [
         "rtte[5][0]": RMMEnc.unassignedRAM, "rtte[5][1]": RMMEnc.unassignedRAM, "rtte[5][2]": RMMEnc.unassignedRAM,
         "realmRIM[0]": 4,
       ])
     // From entry 2 on: entries 2 ... 6, stopping before the ASSIGNED entry 7; RAM is kept.
     #expect(try outTop(0x8000_2000, 0x8010_0000) == [0x8000_7000])
     try r.run("RMI_RTT_INIT_RIPAS", [Self.g(1), 0x8000_2000, 0x8010_0000])
-    #expect((2...6).allSatisfy { r.s.value("rtte[5][\($0)]") == RMMEnc.unassignedRAM })
-    #expect(r.s.value("rtte[5][7]") == RMMEnc.assignedEmpty && r.s.value("realmRIM[0]") == 7, "the RIM saturates at 7")
+    #expect(try (2...6).allSatisfy { try value(r, "rtte[5][\($0)]") == RMMEnc.unassignedRAM })
+    #expect(try value(r, "rtte[5][7]") == RMMEnc.assignedEmpty && value(r, "realmRIM[0]") == 7, "the RIM saturates at 7")
     // The last two entries of the level-3 table: the run ends with the table.
     #expect(try outTop(0x801F_E000, 0x8040_0000) == [0x8020_0000])
     // Where the walk stops at level 2: whole 2 MB entries (1 and 2 of the level-2 table).
     #expect(try outTop(0x8020_0000, 0x8060_0000) == [0x8060_0000])
     try r.run("RMI_RTT_INIT_RIPAS", [Self.g(1), 0x8020_0000, 0x8060_0000])
-    #expect(r.s.value("rtte[4][1]") == RMMEnc.unassignedRAM && r.s.value("rtte[4][2]") == RMMEnc.unassignedRAM)
-    #expect(r.s.value("rtte[4][3]") == RMMEnc.unassignedEmpty)
+    #expect(try value(r, "rtte[4][1]") == RMMEnc.unassignedRAM && value(r, "rtte[4][2]") == RMMEnc.unassignedRAM)
+    #expect(try value(r, "rtte[4][3]") == RMMEnc.unassignedEmpty)
     #expect(try r.s.holds("rmm-wellformed"))
     try r.run("RMI_REALM_ACTIVATE", [Self.g(1)])
     try r.s.expectFailure(
