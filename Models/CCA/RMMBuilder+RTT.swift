@@ -117,6 +117,29 @@ extension RMMBuilder {
       count: byDepth(depth) { d in runLength(0..<self.geometry.entries, atDepth(d)) })
   }
 
+  /// Adds the failure conditions the RTT structure commands (RTT_CREATE, RTT_DESTROY, RTT_FOLD;
+  /// reference/rmm.md §2.15-§2.17) share, in their order: rd_align, rd_bound, rd_state;
+  /// level_bound (level ≤ the starting level or > 3); ipa_align (to the entry size at level − 1);
+  /// ipa_bound (≥ 2^s2sz); then `beforeWalk` (RTT_CREATE's rtt_* checks); rtt_walk (the walk to
+  /// level − 1 stops early: RMI_ERROR_RTT at the level reached). Returns the realm and the
+  /// position of the parent entry (level − 1) that maps `ipa`.
+  func structureChecks(
+    _ a: ActionBuilder, rd: Expr, ipa: Expr, level: Expr, beforeWalk: () -> Void = {}
+  ) -> (realm: Expr, parent: RTTSlot) {
+    rdChecks(a, rd)
+    let rr = realmOf(rd)
+    levelIPAChecks(
+      a, ipa, level, validLevel: level.gt(.literal(Value(geometry.startLevel))) && level.le(3), alignLevel: level - 1,
+      ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
+    beforeWalk()
+    let parentDepth = geometry.depth(ofLevel: level - 1)
+    let reached = walkDepth(rr, ipa, target: parentDepth)
+    a.fail(
+      "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
+      when: reached.ne(parentDepth))
+    return (rr, slot(rr, depth: parentDepth, ipa))
+  }
+
   /// Declares the RTT commands.
   func declareRTTCommands() {
     let start = Value(geometry.startLevel)
@@ -141,18 +164,9 @@ extension RMMBuilder {
       successCode: RMIABI.success
     ) { a in
       let (rd, rtt, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"), a.arg("x4"))
-      rdChecks(a, rd)
-      let rr = realmOf(rd)
-      levelIPAChecks(
-        a, ipa, level, validLevel: level.gt(.literal(start)) && level.le(3), alignLevel: level - 1,
-        ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
-      granuleChecks(a, "rtt", rtt, state: GranuleState.delegated)
-      let parentDepth = geometry.depth(ofLevel: level - 1)
-      let reached = walkDepth(rr, ipa, target: parentDepth)
-      a.fail(
-        "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
-        when: reached.ne(parentDepth))
-      let parent = slot(rr, depth: parentDepth, ipa)
+      let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level) {
+        self.granuleChecks(a, "rtt", rtt, state: GranuleState.delegated)
+      }
       let parentEntry = read(r.rtte, parent)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
@@ -184,17 +198,7 @@ extension RMMBuilder {
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
-      rdChecks(a, rd)
-      let rr = realmOf(rd)
-      levelIPAChecks(
-        a, ipa, level, validLevel: level.gt(.literal(start)) && level.le(3), alignLevel: level - 1,
-        ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
-      let parentDepth = geometry.depth(ofLevel: level - 1)
-      let reached = walkDepth(rr, ipa, target: parentDepth)
-      a.fail(
-        "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
-        when: reached.ne(parentDepth))
-      let parent = slot(rr, depth: parentDepth, ipa)
+      let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
         when: read(r.rtte, parent).ne(RTTEntry.table.expr))
@@ -205,7 +209,7 @@ extension RMMBuilder {
           when: pre.read(r.refcount, [g]).ne(0))
       }
       a.output("x1", pa(g))
-      a.output("x2", (ipa | byDepth(parentDepth) { d in .literal(self.geometry.entrySize(depth: d) - 1) }) + 1)
+      a.output("x2", (ipa | (geometry.entrySize(level: level - 1) - 1)) + 1)
       release(a, g)
       set(
         a, r.rtte, parent,
@@ -236,17 +240,7 @@ extension RMMBuilder {
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
-      rdChecks(a, rd)
-      let rr = realmOf(rd)
-      levelIPAChecks(
-        a, ipa, level, validLevel: level.gt(.literal(start)) && level.le(3), alignLevel: level - 1,
-        ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
-      let parentDepth = geometry.depth(ofLevel: level - 1)
-      let reached = walkDepth(rr, ipa, target: parentDepth)
-      a.fail(
-        "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
-        when: reached.ne(parentDepth))
-      let parent = slot(rr, depth: parentDepth, ipa)
+      let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
         when: read(r.rtte, parent).ne(RTTEntry.table.expr))

@@ -11,28 +11,6 @@ extension Scenario {
   }
 }
 
-extension Scenario {
-  /// ``expect(_:_:changes:sourceLocation:)`` for large states: names only the slots that differ
-  /// (naming every slot of an `rmm-full` state twice per step is slow in debug builds).
-  mutating func expectChanges(
-    _ action: String, _ arguments: [Value], _ changes: [String: Value],
-    sourceLocation: SourceLocation = #_sourceLocation
-  ) throws {
-    let outcome = try compiled.step(state, action: try actionIndex(action), arguments: arguments)
-    guard case .succeeded(let next) = outcome else {
-      Issue.record(
-        "\(action)\(arguments.map { String($0, radix: 16) }) gave \(outcome)", sourceLocation: sourceLocation)
-      return
-    }
-    let layout = model.layout
-    let (before, after) = (compiled.values(of: state), compiled.values(of: next))
-    let diff = Dictionary(
-      uniqueKeysWithValues: before.indices.filter { before[$0] != after[$0] }.map { (layout.name(at: $0), after[$0]) })
-    #expect(diff == changes, "\(action): changed slots", sourceLocation: sourceLocation)
-    state = next
-  }
-}
-
 extension RMMScenario {
   init(compiled: CompiledModel) { s = Scenario(compiled: compiled) }
 }
@@ -109,24 +87,24 @@ struct RTTTests {
     #expect(try value(r, "rtte[2][255]") == RMMEnc.unassignedEmpty && value(r, "rtte[2][256]") == RMMEnc.unassignedNS)
     #expect(try readEntry(r, 1 << 47, level: 0) == [0, 0, 0, 0], "unprotected: UNASSIGNED, RIPAS EMPTY")
     // Level 1: the parent entry is entry 0 of the level-0 table (512 GB), so the IPA is 0.
-    try r.s.expectChanges(
+    try r.s.expect(
       "RMI_RTT_CREATE", [Self.g(1), Self.g(3), 0, 1],
-      [
+      changes: [
         "granuleState[3]": RMMEnc.rtt, "memory[3]": Enc.zero, "rtte[2][0]": RMMEnc.table, "rtteAddr[2][0]": 3,
         "granuleRefcount[2]": 1, "rttLevel[3]": 1,
       ])
     // Level 2 at 0x8000_0000: entry 2 of the level-1 table (1 GB each).
-    try r.s.expectChanges(
+    try r.s.expect(
       "RMI_RTT_CREATE", [Self.g(1), Self.g(4), 0x8000_0000, 2],
-      [
+      changes: [
         "granuleState[4]": RMMEnc.rtt, "memory[4]": Enc.zero, "rtte[3][2]": RMMEnc.table, "rtteAddr[3][2]": 4,
         "granuleRefcount[3]": 1, "rttLevel[4]": 2, "mappedIPA[4]": 0x8000_0000,
       ])
     try r.run("RMI_RTT_CREATE", [Self.g(1), Self.g(5), 0x8000_0000, 3])
     #expect(try value(r, "rtte[4][0]") == RMMEnc.table && value(r, "rtteAddr[4][0]") == 5)
-    try r.s.expectChanges(
+    try r.s.expect(
       "RMI_DATA_CREATE", [Self.g(1), Self.g(6), 0x8000_0000, Self.g(0), 0],
-      [
+      changes: [
         "granuleState[6]": RMMEnc.data, "memory[6]": Enc.realm0, "rtte[5][0]": RMMEnc.assignedRAM, "rtteAddr[5][0]": 6,
         "granuleRefcount[5]": 1, "realmRIM[0]": 2, "mappedIPA[6]": 0x8000_0000,
       ])
@@ -150,9 +128,9 @@ struct RTTTests {
     try r.s.expectFailure("REALM_READ", [0, 0x8000_1000], condition: "stage2_abort", code: 0x24)
     try r.s.expectFailure("REALM_READ", [0, 0x4000_0000], condition: "stage2_abort", code: 0x24)
     try r.s.expectFailure("REALM_READ", [0, 1 << 48], condition: "stage2_abort", code: 0x24)
-    try r.s.expectChanges(
+    try r.s.expect(
       "REALM_WRITE", [0, 0x8000_0000],
-      [
+      changes: [
         "cacheLine[6][Realm]": Enc.dirty, "cacheData[6][Realm]": Enc.realm0, "gptTLBValid[0][6]": 1,
         "gptTLB[0][6]": Enc.gpiRealm,
       ])
@@ -191,9 +169,9 @@ struct RTTTests {
     let outputs = try r.s.compiled.outputs(
       r.s.state, action: try r.s.actionIndex("RMI_RTT_DESTROY"), arguments: [Self.g(1), 0x8000_0000, 3])
     #expect(outputs == [Self.g(5), 0x8020_0000], "X1 = the RTT's PA, X2 = the end of the parent entry")
-    try r.s.expectChanges(
+    try r.s.expect(
       "RMI_RTT_DESTROY", [Self.g(1), 0x8000_0000, 3],
-      [
+      changes: [
         "granuleState[5]": Enc.delegated, "rtte[4][0]": RMMEnc.unassignedDestroyed, "rtteAddr[4][0]": 0,
         "granuleRefcount[4]": 0, "rttLevel[5]": 0, "mappedIPA[5]": 0,
       ])
@@ -238,9 +216,9 @@ struct RTTTests {
     try r.run("RMI_RTT_INIT_RIPAS", [Self.g(1), 0x1000, 0x2000])
     let outputs = try r.s.compiled.outputs(r.s.state, action: try r.s.actionIndex("RMI_RTT_FOLD"), arguments: [Self.g(1), 0, 3])
     #expect(outputs == [Self.g(3)])
-    try r.s.expectChanges(
+    try r.s.expect(
       "RMI_RTT_FOLD", [Self.g(1), 0, 3],
-      [
+      changes: [
         "granuleState[3]": Enc.delegated, "rtte[2][0]": RMMEnc.unassignedRAM, "rtteAddr[2][0]": 0,
         "granuleRefcount[2]": 0, "rttLevel[3]": 0, "rtte[3][0]": RMMEnc.unassignedEmpty,
         "rtte[3][1]": RMMEnc.unassignedEmpty,
@@ -260,9 +238,9 @@ struct RTTTests {
     try r.run("RMI_RTT_MAP_UNPROTECTED", [Self.g(1), 0x3000, 3, Self.g(0)])
     try r.s.expectFailure("RMI_RTT_FOLD", [Self.g(1), 0x2000, 3], condition: "rtte_homo", code: RMMEnc.errorRTT(level: 3))
     r.s.state = empty
-    try r.s.expectChanges(
+    try r.s.expect(
       "RMI_RTT_FOLD", [Self.g(1), 0x2000, 3],
-      [
+      changes: [
         "granuleState[3]": Enc.delegated, "rtteAddr[2][1]": 0, "rtte[2][1]": RMMEnc.unassignedNS,
         "granuleRefcount[2]": 0, "rttLevel[3]": 0, "mappedIPA[3]": 0, "rtte[3][0]": RMMEnc.unassignedEmpty,
         "rtte[3][1]": RMMEnc.unassignedEmpty,
@@ -312,9 +290,9 @@ struct RTTTests {
     }
     // Entries 0 ... 2 (up to top), RIPAS EMPTY → RAM, three measured events.
     #expect(try outTop(0x8000_0000, 0x8000_3000) == [0x8000_3000])
-    try r.s.expectChanges(
+    try r.s.expect(
       "RMI_RTT_INIT_RIPAS", [Self.g(1), 0x8000_0000, 0x8000_3000],
-      [
+      changes: [
         "rtte[5][0]": RMMEnc.unassignedRAM, "rtte[5][1]": RMMEnc.unassignedRAM, "rtte[5][2]": RMMEnc.unassignedRAM,
         "realmRIM[0]": 4,
       ])
