@@ -34,6 +34,7 @@ public enum CCA {
       Bound.rttLevels: "rmm: RTT levels, ending at level 3 (1 to 4; default 2)",
       Bound.rttEntries: "rmm: entries per RTT, a power of 2 (2 to 512; default 2)",
       Bound.recs: "rmm: RECs per realm, hence MPIDR indices (1 to 4; default 1)",
+      Bound.recAux: "rmm: RecAuxCount, the auxiliary granules each REC takes (0 to 16; default 0; TF-RMM: 16)",
     ],
     featureDocs: [
       Feature.fine:
@@ -62,6 +63,8 @@ public enum CCA {
     public static let rttEntries = "rtt-entries"
     /// RECs per realm (the `rmm` feature).
     public static let recs = "recs"
+    /// RecAuxCount, the auxiliary granules of every REC (the `rmm` feature).
+    public static let recAux = "rec-aux"
   }
 
   /// Feature switch names.

@@ -95,7 +95,6 @@ extension RMMBuilder {
       when(
         GranuleState.rec,
         live(own) && rc.eq(sum(pes.map { p in one(pre.read(r.peRunning, [p]) && pre.read(r.peREC, [p]).eq(g)) })))
-      when(GranuleState.recAux, false)
       let mappings = realms.flatMap { rr in
         nodes.map { n in
           (rr, one(RTTEntry.isOne(entry(rr, n), RTTEntry.assignedProtected) && addr(rr, n).eq(g)))
@@ -170,7 +169,7 @@ extension RMMBuilder {
         facts.append((pre.read(r.peRunning, [p]) && pre.read(r.peRunning, [q])).implies(rec.ne(pre.read(r.peREC, [q]))))
       }
     }
-    return .and(facts)
+    return .and(facts + recWellformed)
   }
 }
 

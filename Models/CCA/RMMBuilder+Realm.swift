@@ -144,6 +144,7 @@ extension RMMBuilder {
       a.set(r.realmRTTBase, [rr], to: 0)
       a.set(r.realmRIM, [rr], to: 0)
       a.set(r.realmRecIndex, [rr], to: 0)
+      resetREMs(a, rr)
       for n in 0..<geometry.nodes {
         let node = Expr.literal(Value(n))
         a.set(r.rtte, [rr, node], to: geometry.initial(node: n).expr)
