@@ -136,10 +136,7 @@ extension RMMBuilder {
       let p = a.arg("pe")
       let (base, top, ripas) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
       a.requires(pre.read(r.peRunning, [p]))
-      a.fail("base_align", error: Self.rsiInput, code: RSI.errorInput, when: (base & 0xFFF).ne(0))
-      a.fail("top_align", error: Self.rsiInput, code: RSI.errorInput, when: (top & 0xFFF).ne(0))
-      a.fail("size_valid", error: Self.rsiInput, code: RSI.errorInput, when: top.le(base))
-      a.fail("region", error: Self.rsiInput, code: RSI.errorInput, when: top.gt(.literal(geometry.protectedLimit)))
+      rangeChecks(a, base, top)
       a.fail("ripas_valid", error: Self.rsiInput, code: RSI.errorInput, when: ripas.gt(.literal(RMIABI.ripasRAM)))
       let rec = runningREC(p)
       a.set(rv.ripasAddr, [rec], to: base)
@@ -152,6 +149,16 @@ extension RMMBuilder {
       a.output("exit_ripas_value", ripas)
       exitREC(a, p)
     }
+  }
+
+  /// Adds the RSI_ERROR_INPUT checks of an IPA range [base, top) (reference/rmm.md §5), in the
+  /// reference's order: base_align, top_align (not 4 KB aligned), size_valid (top ≤ base),
+  /// region (top beyond the protected IPA range).
+  func rangeChecks(_ a: ActionBuilder, _ base: Expr, _ top: Expr) {
+    a.fail("base_align", error: Self.rsiInput, code: RSI.errorInput, when: (base & 0xFFF).ne(0))
+    a.fail("top_align", error: Self.rsiInput, code: RSI.errorInput, when: (top & 0xFFF).ne(0))
+    a.fail("size_valid", error: Self.rsiInput, code: RSI.errorInput, when: top.le(base))
+    a.fail("region", error: Self.rsiInput, code: RSI.errorInput, when: top.gt(.literal(geometry.protectedLimit)))
   }
 
   /// The REM key of an RSI measurement index 1 ... 4 (any other index maps to 0; the failure

@@ -265,6 +265,7 @@ struct RECCommandTests {
     var r = try RMMScenario(granules: 5, recs: 1)
     try r.realmWithRECs(1, activate: false)
     try r.delegate(RECEnc.g(4))
+    let new = r.s.state
     try r.run("RMI_REALM_ACTIVATE", [RECEnc.g(1)])
     try r.run("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0])
     let input = RECEnc.rsiErrorInput
@@ -274,9 +275,14 @@ struct RECCommandTests {
       try r.s.expectFailure(action, [0, 0x1000] + extra, condition: "ipa_bound", code: input)
       try r.s.expectFailure(action, [0, 0] + extra, condition: "ripas_empty", code: input)
     }
-    // The host maps a DATA page at IPA 0 (RIPAS EMPTY: still ripas_empty), then the realm makes it RAM.
-    let before = r.s.state
-    try r.s.set(["rtte[0][0]": RMMEnc.assignedRAM, "rtteAddr[0][0]": 4, "granuleState[4]": RMMEnc.data, "granuleOwner[4]": 0, "granuleRefcount[2]": 1])
+    // IPA 0 with RIPAS RAM but no DATA granule: a stage-2 abort; then a DATA page there.
+    r.s.state = new
+    try r.run("RMI_RTT_INIT_RIPAS", [RECEnc.g(1), 0, 0x1000])
+    try r.run("RMI_REALM_ACTIVATE", [RECEnc.g(1)])
+    try r.run("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0])
+    try r.s.expectFailure("RSI_REALM_CONFIG", [0, 0], condition: "stage2_abort", code: RECEnc.stage2Abort)
+    try r.s.expectFailure("RSI_HOST_CALL", [0, 0, 0], condition: "stage2_abort", code: RECEnc.stage2Abort)
+    try r.run("RMI_DATA_CREATE_UNKNOWN", [RECEnc.g(1), RECEnc.g(4), 0])
     try r.s.expect(
       "RSI_REALM_CONFIG", [0, 0], changes: ["cacheLine[4][Realm]": Enc.dirty, "cacheData[4][Realm]": Enc.realm0])
     #expect(try r.s.outputs("RSI_REALM_CONFIG", [0, 0]) == ["config_ipa_width": 13])
@@ -284,9 +290,8 @@ struct RECCommandTests {
       try r.s.outputs("RSI_HOST_CALL", [0, 0, 0x1_1234]) == ["exit_reason": RECEnc.exitHostCall, "exit_imm": 0x1234])
     try r.s.expect(
       "RSI_HOST_CALL", [0, 0, 0x1234], changes: ["granuleRefcount[3]": 0, "peRunning[0]": 0, "peREC[0]": 0])
-    r.s.state = before
-    try r.s.set(["rtte[0][0]": 1])
-    try r.s.expectFailure("RSI_REALM_CONFIG", [0, 0], condition: "stage2_abort", code: RECEnc.stage2Abort)
+    #expect(try r.s.outputs("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0]) == ["realm_x0": 0, "realm_x1": 0, "realm_x2": 0])
+    for property in ["rmm-wellformed", "realm-isolation", "delegated-clean"] { #expect(try r.s.holds(property), "\(property)") }
   }
 
   static let ipaStateSetCases: [(String, [Value])] = [
