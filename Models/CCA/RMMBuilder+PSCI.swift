@@ -36,16 +36,10 @@ extension RMMBuilder {
     ) { a in
       let (p, target, entry) = (a.arg("pe"), a.arg("x1"), a.arg("x2"))
       a.requires(pre.read(r.peRunning, [p]))
-      let rec = runningREC(p)
-      let rr = pre.read(r.owner, [rec])
       a.fail(
         "entry_address", error: "PSCI_INVALID_ADDRESS", code: PSCI.invalidAddress,
         when: entry.ge(.literal(geometry.protectedLimit)))
-      a.fail(
-        "target_cpu", error: "PSCI_INVALID_PARAMETERS", code: PSCI.invalidParameters,
-        when: target.ge(pre.read(r.realmRecIndex, [rr])))
-      a.fail("already_on", error: "PSCI_ALREADY_ON", code: PSCI.alreadyOn, when: target.eq(pre.read(rv.mpidr, [rec])))
-      psciRequest(a, p, PSCI.cpuOn, target: target)
+      psciTargetRequest(a, p, PSCI.cpuOn, target: target, named: "target_cpu", itself: ("already_on", "PSCI_ALREADY_ON", PSCI.alreadyOn))
     }
 
     b.action(
@@ -63,16 +57,11 @@ extension RMMBuilder {
     ) { a in
       let (p, target) = (a.arg("pe"), a.arg("x1"))
       a.requires(pre.read(r.peRunning, [p]))
-      let rec = runningREC(p)
-      let rr = pre.read(r.owner, [rec])
       a.fail(
         "lowest_affinity_level", error: "PSCI_INVALID_PARAMETERS", code: PSCI.invalidParameters,
         when: a.arg("x2").ne(0))
-      a.fail(
-        "target_affinity", error: "PSCI_INVALID_PARAMETERS", code: PSCI.invalidParameters,
-        when: target.ge(pre.read(r.realmRecIndex, [rr])))
-      a.fail("self_on", error: "PSCI_AFFINITY_ON", code: PSCI.affinityOn, when: target.eq(pre.read(rv.mpidr, [rec])))
-      psciRequest(a, p, PSCI.affinityInfo, target: target)
+      psciTargetRequest(
+        a, p, PSCI.affinityInfo, target: target, named: "target_affinity", itself: ("self_on", "PSCI_AFFINITY_ON", PSCI.affinityOn))
     }
 
     b.action(
@@ -119,9 +108,19 @@ extension RMMBuilder {
     exitREC(a, p)
   }
 
-  /// The REC running on PE `p` records a PSCI request for `fid` on MPIDR index `target` and exits.
-  func psciRequest(_ a: ActionBuilder, _ p: Expr, _ fid: Value, target: Expr) {
+  /// The end of a PSCI call on MPIDR `target` (CPU_ON, AFFINITY_INFO) from the REC on PE `p`:
+  /// the failure condition `named` (no REC of the realm has that index: PSCI_INVALID_PARAMETERS),
+  /// then `itself` (the target is the caller: the call returns that code at once); otherwise the
+  /// REC records the request for `fid` and exits.
+  func psciTargetRequest(
+    _ a: ActionBuilder, _ p: Expr, _ fid: Value, target: Expr, named: String,
+    itself: (name: String, error: String, code: Value)
+  ) {
     let rec = runningREC(p)
+    a.fail(
+      named, error: "PSCI_INVALID_PARAMETERS", code: PSCI.invalidParameters,
+      when: target.ge(pre.read(r.realmRecIndex, [pre.read(r.owner, [rec])])))
+    a.fail(itself.name, error: itself.error, code: itself.code, when: target.eq(pre.read(rv.mpidr, [rec])))
     a.set(rv.psciPending, [rec], to: true)
     a.set(rv.psciRequest, [rec], to: .literal(fid))
     a.set(rv.psciTarget, [rec], to: target)

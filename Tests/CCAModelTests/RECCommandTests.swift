@@ -41,14 +41,15 @@ extension Scenario {
 }
 
 extension RMMScenario {
-  /// An `rmm` configuration with one level-3 RTT of 2 entries (s2sz 13: IPA 0x0 protected, 0x1000
-  /// unprotected) and the given numbers of granules, RECs, aux granules and realms.
-  init(granules: Int, recs: Int, recAux: Int = 0, realms: Int = 1) throws {
+  /// An `rmm` configuration with RTTs of 2 entries, one level by default (s2sz 13: IPA 0x0
+  /// protected, 0x1000 unprotected), and the given numbers of granules, RECs, aux granules,
+  /// realms and RTT levels.
+  init(granules: Int, recs: Int, recAux: Int = 0, realms: Int = 1, levels: Int = 1) throws {
     s = try Scenario(
       configuration: Configuration(
         name: "rec-test",
         bounds: [
-          "granules": granules, "pes": 1, "realms": realms, "rtt-levels": 1, "rtt-entries": 2, "recs": recs,
+          "granules": granules, "pes": 1, "realms": realms, "rtt-levels": levels, "rtt-entries": 2, "recs": recs,
           "rec-aux": recAux,
         ],
         features: ["rmm"]))
