@@ -310,4 +310,50 @@ struct RECCommandTests {
     try r.run("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0])
     try r.s.expectFailure("RSI_IPA_STATE_SET", arguments, condition: condition, code: RECEnc.rsiErrorInput)
   }
+
+  /// A breadth-first search from `start` over every action and sampled argument, checking every
+  /// property in each new state; returns the states seen and the names of the actions that
+  /// succeeded at least once.
+  static func search(_ compiled: CompiledModel, from start: State, limit: Int) throws -> (states: Int, succeeded: Set<String>) {
+    var seen: Set<UInt64> = [compiled.fingerprint(start)]
+    var queue = [start]
+    var succeeded: Set<String> = []
+    var next = 0
+    while next < queue.count && seen.count < limit {
+      for (action, arguments, outcome) in try compiled.successors(of: queue[next]) {
+        guard case .succeeded(let state) = outcome else { continue }
+        succeeded.insert(compiled.model.actions[action].name)
+        guard seen.insert(compiled.fingerprint(state)).inserted else { continue }
+        for property in compiled.model.properties.indices where !(try compiled.holds(property, in: state)) {
+          Issue.record("\(compiled.model.properties[property].name) violated after \(compiled.model.actions[action].name)\(arguments)")
+        }
+        queue.append(state)
+      }
+      next += 1
+    }
+    return (seen.count, succeeded)
+  }
+
+  @Test("bounded BFS from a running realm with two RECs finds no violation and reaches the PSCI and RSI calls")
+  func boundedExplorationFromRealm() throws {
+    var r = try RMMScenario(granules: 5, recs: 2)
+    try r.realmWithRECs(2)
+    let (states, succeeded) = try Self.search(r.s.compiled, from: r.s.state, limit: 3_000)
+    let expected: Set<String> = [
+      "RMI_REC_ENTER", "REC_EXIT", "PSCI_CPU_ON", "PSCI_AFFINITY_INFO", "RMI_PSCI_COMPLETE", "PSCI_CPU_OFF",
+      "PSCI_SYSTEM_OFF", "RSI_MEASUREMENT_EXTEND", "RSI_IPA_STATE_SET", "RMI_REC_DESTROY",
+    ]
+    #expect(expected.subtracting(succeeded).isEmpty, "never succeeded: \(expected.subtracting(succeeded).sorted())")
+    print("rec-test from a running realm with two RECs: \(states) states, \(succeeded.count) actions succeeded")
+  }
+
+  @Test("bounded BFS from a NEW realm with four DELEGATED granules and an aux granule per REC finds no violation; REC_CREATE and REC_DESTROY succeed")
+  func boundedExplorationWithAux() throws {
+    var r = try RMMScenario(granules: 7, recs: 1, recAux: 1)
+    try r.createRealm(s2sz: 13, levelStart: 3)
+    for i: Value in 3...6 { try r.delegate(RECEnc.g(i)) }
+    let (states, succeeded) = try Self.search(r.s.compiled, from: r.s.state, limit: 3_000)
+    #expect(succeeded.isSuperset(of: ["RMI_REC_CREATE", "RMI_REC_DESTROY", "RMI_REC_AUX_COUNT"]), "\(succeeded.sorted())")
+    print("rec-test from a NEW realm, rec-aux 1: \(states) states, \(succeeded.count) actions succeeded")
+  }
 }
