@@ -11,6 +11,10 @@ extension CCA {
       name: "rmm-rtt",
       bounds: [Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 2, Bound.rttEntries: 2, Bound.recs: 1],
       features: [Feature.rmm]),
+    Configuration(
+      name: "rmm-full",
+      bounds: [Bound.granules: 64, Bound.pes: 2, Bound.realms: 2, Bound.rttLevels: 4, Bound.rttEntries: 512, Bound.recs: 2],
+      features: [Feature.rmm]),
   ]
 
   static let rmmConfigurationDocs: [String: String] = [
@@ -21,6 +25,12 @@ extension CCA {
     "rmm-rtt": """
       RMM 1.0, 4 granules, 1 PE, 1 realm, 1 REC, RTTs of 2 levels x 2 entries (starting level 2): RTT_CREATE / \
       RTT_DESTROY and walks that stop early; exhaustive BFS
+      """,
+    "rmm-full": """
+      RMM 1.0 at the architecture's RTT geometry: 4 levels x 512 entries (starting level 0, s2sz 48, IPAs below \
+      2^47 protected), 64 granules (DRAM 0x8000_0000 ...), 2 PEs, 2 realms, 2 RECs. The scenario configuration: \
+      concrete execution, replay and random walks with real IPAs; its states are large (every granule has a row \
+      of 512 entries), so it is not for exhaustive BFS, BMC or induction
       """,
   ]
 }

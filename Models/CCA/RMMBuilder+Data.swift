@@ -4,8 +4,8 @@ import Spec
 
 extension RMMBuilder {
   /// Adds `ipa_align`, `ipa_bound` (not a protected IPA), `rtt_walk` (the walk stops above level
-  /// 3: RMI_ERROR_RTT with the level reached) for a page IPA; returns the leaf node.
-  func pageWalkChecks(_ a: ActionBuilder, _ rr: Expr, _ ipa: Expr, realmState: Expr? = nil) -> Expr {
+  /// 3: RMI_ERROR_RTT with the level reached) for a page IPA; returns the level-3 entry's position.
+  func pageWalkChecks(_ a: ActionBuilder, _ rr: Expr, _ ipa: Expr, realmState: Expr? = nil) -> RTTSlot {
     a.fail("ipa_align", error: Self.input, code: RMIABI.errorInput, when: (ipa & 0xFFF).ne(0))
     a.fail("ipa_bound", error: Self.input, code: RMIABI.errorInput, when: ipa.ge(.literal(geometry.protectedLimit)))
     if let realmState {
@@ -16,7 +16,7 @@ extension RMMBuilder {
     a.fail(
       "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level(ofDepth: depth),
       when: depth.ne(.literal(Value(last))))
-    return geometry.node(depth: last, ipa: safe(ipa))
+    return slot(rr, depth: last, ipa)
   }
 
   /// Declares the DATA commands.
@@ -61,18 +61,19 @@ extension RMMBuilder {
         }
         rdChecks(a, rd)
         let rr = realmOf(rd)
-        let node = pageWalkChecks(
+        let position = pageWalkChecks(
           a, rr, ipa, realmState: unknown ? nil : pre.read(r.realmState, [rr]).ne(.literal(RealmState.new)))
-        let entry = pre.read(r.rtte, [rr, node])
+        let entry = read(r.rtte, position)
         a.fail(
           "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
           when: !RTTEntry.isOne(entry, RTTEntry.unassignedProtected))
         let g = memoryMap.granule(of: data)
-        let table = tableGranule(rr, depth: .literal(Value(geometry.levels - 1)), ipa)
+        let table = position.table
         makeObject(a, g, state: GranuleState.data, realm: rr, fill: unknown)
+        a.set(r.mappedIPA, [g], to: ipa)
         if unknown {
-          a.set(
-            r.rtte, [rr, node],
+          set(
+            a, r.rtte, position,
             to: .ite(
               entry.eq(RTTEntry.unassignedRAM.expr), then: RTTEntry.assignedRAM.expr,
               else: .ite(
@@ -82,10 +83,10 @@ extension RMMBuilder {
           a.set(v.memory, [g], to: cca.content.realmLabel(rr))
           a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.invalid))
           a.set(v.cacheData, [g, .literal(PAS.realm)], to: .literal(Content.zero))
-          a.set(r.rtte, [rr, node], to: RTTEntry.assignedRAM.expr)
+          set(a, r.rtte, position, to: RTTEntry.assignedRAM.expr)
           measure(a, rr)
         }
-        a.set(r.rtteAddr, [rr, node], to: g)
+        set(a, r.rtteAddr, position, to: g)
         a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) + 1)
       }
     }
@@ -105,19 +106,19 @@ extension RMMBuilder {
       let (rd, ipa) = (a.arg("x1"), a.arg("x2"))
       rdChecks(a, rd)
       let rr = realmOf(rd)
-      let node = pageWalkChecks(a, rr, ipa)
-      let entry = pre.read(r.rtte, [rr, node])
+      let position = pageWalkChecks(a, rr, ipa)
+      let entry = read(r.rtte, position)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
         when: !RTTEntry.isOne(entry, RTTEntry.assignedProtected))
-      let g = pre.read(r.rtteAddr, [rr, node])
-      let table = tableGranule(rr, depth: .literal(Value(geometry.levels - 1)), ipa)
+      let g = read(r.rtteAddr, position)
+      let table = position.table
       a.output("x1", .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift)))
       a.output("x2", ipa + 0x1000)
-      a.set(
-        r.rtte, [rr, node],
+      set(
+        a, r.rtte, position,
         to: .ite(entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedDestroyed.expr))
-      a.set(r.rtteAddr, [rr, node], to: 0)
+      set(a, r.rtteAddr, position, to: Self.canonicalAddr)
       release(a, g, scrubbing: !mutated(CCA.MutantName.dataDestroyWithoutScrub))
       a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) - 1)
     }

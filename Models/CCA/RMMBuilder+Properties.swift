@@ -6,8 +6,17 @@ extension RMMBuilder {
   /// `1` when `condition` holds, else `0`: a term of a count.
   func one(_ condition: Expr) -> Expr { .ite(condition, then: 1, else: 0) }
 
-  /// The sum of terms (0 when empty).
-  func sum(_ terms: [Expr]) -> Expr { terms.reduce(Expr.literal(0)) { $0 + $1 } }
+  /// The sum of terms (0 when empty), as a balanced tree so that long sums (one term per entry
+  /// of a 512-entry table) stay shallow.
+  func sum(_ terms: [Expr]) -> Expr {
+    switch terms.count {
+    case 0: return 0
+    case 1: return terms[0]
+    default:
+      let mid = terms.count / 2
+      return sum(Array(terms[..<mid])) + sum(Array(terms[mid...]))
+    }
+  }
 
   /// Declares the GPT-layer properties as they read with the RMM (replacing the layer's own
   /// declarations), `realm-isolation` and `rmm-wellformed`.
@@ -67,17 +76,24 @@ extension RMMBuilder {
       wellformed)
   }
 
-  /// The `rmm-wellformed` formula.
+  /// The `rmm-wellformed` formula: granule states, owners and reference counts agree with the
+  /// realms and their RTTs, and the RTTs of each live realm form a tree of tables (reference/rmm.md
+  /// §1.1, §1.4, §1.5).
+  ///
+  /// RTT tree shape, per table: every RTT granule is its realm's starting-level table or is
+  /// reached by the realm's walk for the IPA it maps (``RMMVariables/mappedIPA``) at the level
+  /// above its own (``RMMVariables/rttLevel``); every TABLE entry points to an RTT of the same
+  /// realm one level down that maps the entry's IPA range, every ASSIGNED entry to a DATA
+  /// granule of the realm mapped at the entry's IPA, and every DATA granule is reached by its
+  /// realm's walk. Counting closes the argument: the live entries of all tables (their
+  /// reference counts) plus the live realms' starting-level tables are exactly as many as the
+  /// RTT and DATA granules, so each of those is referenced by exactly one entry (or realm).
   var wellformed: Expr {
     let granules = (0..<memoryMap.granules).map { Expr.literal(Value($0)) }
     let realms = (0..<cca.realmSort.count).map { Expr.literal(Value($0)) }
     let pes = (0..<cca.peSort.count).map { Expr.literal(Value($0)) }
-    let nodes = 0..<geometry.nodes
     let none = Expr.literal(RealmState.none)
     func live(_ rr: Expr) -> Expr { pre.read(r.realmState, [rr]).ne(none) }
-    func entry(_ rr: Expr, _ n: Int) -> Expr { pre.read(r.rtte, [rr, .literal(Value(n))]) }
-    func addr(_ rr: Expr, _ n: Int) -> Expr { pre.read(r.rtteAddr, [rr, .literal(Value(n))]) }
-    func isLive(_ e: Expr) -> Expr { RTTEntry.isOne(e, RTTEntry.live) }
     var facts: [Expr] = []
     for g in granules {
       let st = state(g)
@@ -95,67 +111,27 @@ extension RMMBuilder {
       when(
         GranuleState.rec,
         live(own) && rc.eq(sum(pes.map { p in one(pre.read(r.peRunning, [p]) && pre.read(r.peREC, [p]).eq(g)) })))
-      let mappings = realms.flatMap { rr in
-        nodes.map { n in
-          (rr, one(RTTEntry.isOne(entry(rr, n), RTTEntry.assignedProtected) && addr(rr, n).eq(g)))
-        }
-      }
-      when(
-        GranuleState.data,
-        live(own) && sum(mappings.map(\.1)).eq(1)
-          && sum(mappings.map { (rr, term) in .ite(rr.eq(own), then: term, else: 0) }).eq(1))
-      let links = realms.flatMap { rr in
-        [one(pre.read(r.realmRTTBase, [rr]).eq(g) && live(rr))]
-          + nodes.map { n in one(entry(rr, n).eq(RTTEntry.table.expr) && addr(rr, n).eq(g)) }
-      }
-      var rttFacts: [Expr] = [live(own), sum(links).eq(1)]
-      rttFacts.append(
-        pre.read(r.realmRTTBase, [own]).eq(g).implies(rc.eq(sum(geometry.rootNodes.map { one(isLive(entry(own, $0))) }))))
-      for n in nodes where !geometry.children(ofNode: n).isEmpty {
-        rttFacts.append(
-          (entry(own, n).eq(RTTEntry.table.expr) && addr(own, n).eq(g)).implies(
-            rc.eq(sum(geometry.children(ofNode: n).map { one(isLive(entry(own, $0))) }))))
-      }
-      when(GranuleState.rtt, .and(rttFacts))
     }
+    facts.append(.forAll(granule) { g in self.rttFacts(g) })
+    // Counting: live entries (TABLE and ASSIGNED, the RTTs' reference counts) plus live realms'
+    // starting-level tables = RTT granules + DATA granules.
+    let isRTT: (Expr) -> Expr = { self.state($0).eq(.literal(GranuleState.rtt)) }
+    let references = sum(
+      granules.map { g in .ite(isRTT(g), then: pre.read(r.refcount, [g]), else: 0) } + realms.map { one(live($0)) })
+    let referenced = sum(granules.map { g in one(isRTT(g) || state(g).eq(.literal(GranuleState.data))) })
+    facts.append(references.eq(referenced))
     for rr in realms {
-      var free: [Expr] = [
-        pre.read(r.realmRD, [rr]).eq(0), pre.read(r.realmRTTBase, [rr]).eq(0), pre.read(r.realmRIM, [rr]).eq(0),
+      let free: [Expr] = [
+        pre.read(r.realmRD, [rr]).eq(0), root(rr).eq(0), pre.read(r.realmRIM, [rr]).eq(0),
         pre.read(r.realmRecIndex, [rr]).eq(0),
       ]
-      var used: [Expr] = [
+      let used: [Expr] = [
         state(pre.read(r.realmRD, [rr])).eq(.literal(GranuleState.rd)),
         pre.read(r.owner, [pre.read(r.realmRD, [rr])]).eq(rr),
-        state(pre.read(r.realmRTTBase, [rr])).eq(.literal(GranuleState.rtt)),
-        pre.read(r.owner, [pre.read(r.realmRTTBase, [rr])]).eq(rr),
+        state(root(rr)).eq(.literal(GranuleState.rtt)),
+        pre.read(r.owner, [root(rr)]).eq(rr),
+        pre.read(r.rttLevel, [root(rr)]).eq(.literal(Value(geometry.startLevel))),
       ]
-      for n in nodes {
-        let e = entry(rr, n)
-        let initial = geometry.initial(node: n)
-        let atInitial =
-          e.eq(initial.expr) && addr(rr, n).eq(0) && pre.read(r.rtteDesc, [rr, .literal(Value(n))]).eq(0)
-        free.append(atInitial)
-        // Tree shape: an entry exists only under a TABLE; absent entries are at their initial value.
-        if let parent = geometry.parent(ofNode: n) {
-          used.append(entry(rr, parent).ne(RTTEntry.table.expr).implies(atInitial))
-        }
-        // Protected entries carry a RIPAS, unprotected ones are *_NS; no block mappings; TABLE
-        // only above level 3.
-        let allowed: [RTTEntry] =
-          (initial == .unassignedEmpty ? RTTEntry.unassignedProtected : [.unassignedNS])
-          + (geometry.children(ofNode: n).isEmpty
-            ? (initial == .unassignedEmpty ? RTTEntry.assignedProtected : [.assignedNS]) : [.table])
-        used.append(RTTEntry.isOne(e, allowed))
-        let target = addr(rr, n)
-        used.append(
-          e.eq(RTTEntry.table.expr).implies(
-            state(target).eq(.literal(GranuleState.rtt)) && pre.read(r.owner, [target]).eq(rr)))
-        used.append(
-          RTTEntry.isOne(e, RTTEntry.assignedProtected).implies(
-            state(target).eq(.literal(GranuleState.data)) && pre.read(r.owner, [target]).eq(rr)))
-        used.append(RTTEntry.isOne(e, RTTEntry.live).or(target.eq(0)))
-        used.append(e.eq(RTTEntry.assignedNS.expr).or(pre.read(r.rtteDesc, [rr, .literal(Value(n))]).eq(0)))
-      }
       facts.append(.ite(live(rr), then: .and(used), else: .and(free)))
     }
     for p in pes {
@@ -171,9 +147,76 @@ extension RMMBuilder {
     }
     return .and(facts + recWellformed)
   }
-}
 
-extension Expr {
-  /// `self ∨ other`.
-  fileprivate func or(_ other: Expr) -> Expr { self || other }
+  /// The RTT and DATA facts of `rmm-wellformed` for granule `g` (a bound variable).
+  func rttFacts(_ g: Expr) -> Expr {
+    let st = state(g)
+    let own = pre.read(r.owner, [g])
+    let level = pre.read(r.rttLevel, [g])
+    let base = pre.read(r.mappedIPA, [g])
+    let start = Expr.literal(Value(geometry.startLevel))
+    let index = Domain.index(geometry.entrySort)
+    let isRTT = st.eq(.literal(GranuleState.rtt))
+    let isData = st.eq(.literal(GranuleState.data))
+    let live = pre.read(r.realmState, [own]).ne(.literal(RealmState.none))
+    // Granules that are not RTTs: no ghost level, no IPA unless DATA, and a canonical row.
+    let notTable: Expr =
+      level.eq(0) && (isData || base.eq(0))
+      && .forAll(index) { i in
+        self.pre.read(self.r.rtte, [g, i]).eq(RTTGeometry.canonical.expr)
+          && self.pre.read(self.r.rtteAddr, [g, i]).eq(Self.canonicalAddr)
+          && self.pre.read(self.r.rtteDesc, [g, i]).eq(0)
+      }
+    // An RTT: reached from its realm's starting-level table at the IPA and level it maps.
+    let parentDepth = geometry.depth(ofLevel: level) - 1
+    let parent = slot(own, depth: parentDepth, base)
+    let linked = Expr.ite(
+      level.eq(start), then: root(own).eq(g) && base.eq(0),
+      else: walkDepth(own, base, target: parentDepth).eq(parentDepth)
+        && read(r.rtte, parent).eq(RTTEntry.table.expr) && read(r.rtteAddr, parent).eq(g))
+    let size = geometry.entrySize(level: level)
+    let entries = (0..<geometry.entries).map { i in
+      RTTEntry.isOne(pre.read(r.rtte, [g, .literal(Value(i))]), RTTEntry.live)
+    }
+    let table: Expr =
+      live && level.ge(start) && level.le(3) && base.lt(.literal(geometry.ipaLimit))
+      && (base & (size * .literal(Value(geometry.entries)) - 1)).eq(0)
+      && linked
+      && pre.read(r.refcount, [g]).eq(sum(entries.map(one)))
+      && .forAll(index) { i in self.entryFacts(table: g, index: i, owner: own, level: level, ipa: base + i * size) }
+    // A DATA granule: reached by its realm's walk at its IPA, through a level-3 ASSIGNED entry.
+    let last = geometry.lastDepth
+    let leaf = slot(own, depth: last, base)
+    let mapped =
+      live && base.lt(.literal(geometry.protectedLimit))
+      && walkDepth(own, base, target: .literal(Value(last))).eq(.literal(Value(last)))
+      && RTTEntry.isOne(read(r.rtte, leaf), RTTEntry.assignedProtected) && read(r.rtteAddr, leaf).eq(g)
+    return .ite(isRTT, then: table, else: notTable) && isData.implies(mapped)
+  }
+
+  /// The facts about entry `i` of RTT `g` at `level`, which maps `ipa`: its kind suits the IPA
+  /// (protected entries carry a RIPAS, unprotected ones are *_NS) and the level (TABLE above level
+  /// 3, ASSIGNED only at level 3: no block mappings), and what it points to.
+  func entryFacts(table g: Expr, index i: Expr, owner own: Expr, level: Expr, ipa: Expr) -> Expr {
+    let e = pre.read(r.rtte, [g, i])
+    let target = pre.read(r.rtteAddr, [g, i])
+    let isProtected = ipa.lt(.literal(geometry.protectedLimit))
+    let isLeafLevel = level.eq(3)
+    let allowed = Expr.ite(
+      isProtected,
+      then: RTTEntry.isOne(e, RTTEntry.unassignedProtected)
+        || .ite(isLeafLevel, then: RTTEntry.isOne(e, RTTEntry.assignedProtected), else: e.eq(RTTEntry.table.expr)),
+      else: e.eq(RTTEntry.unassignedNS.expr)
+        || .ite(isLeafLevel, then: e.eq(RTTEntry.assignedNS.expr), else: e.eq(RTTEntry.table.expr)))
+    let points =
+      e.eq(RTTEntry.table.expr).implies(
+        state(target).eq(.literal(GranuleState.rtt)) && pre.read(r.owner, [target]).eq(own)
+          && pre.read(r.rttLevel, [target]).eq(level + 1) && pre.read(r.mappedIPA, [target]).eq(ipa))
+      && RTTEntry.isOne(e, RTTEntry.assignedProtected).implies(
+        state(target).eq(.literal(GranuleState.data)) && pre.read(r.owner, [target]).eq(own)
+          && pre.read(r.mappedIPA, [target]).eq(ipa))
+      && (RTTEntry.isOne(e, RTTEntry.live) || target.eq(Self.canonicalAddr))
+      && (e.eq(RTTEntry.assignedNS.expr) || pre.read(r.rtteDesc, [g, i]).eq(0))
+    return allowed && points
+  }
 }

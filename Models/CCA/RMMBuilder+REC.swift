@@ -17,11 +17,13 @@ extension RMMBuilder {
   }
 
   /// The exploration samples of `params_aux<i>`: the PA of granule `granules - 1 - i`, and of
-  /// granule `granules - 1 - n - i` when there is room for a second set (two RECs' worth).
+  /// granule `granules - 1 - n - i` when there is room for a second set (two RECs' worth) and
+  /// RecAuxCount is at most 4. (Each sampled parameter multiplies REC_CREATE's argument tuples;
+  /// the engines number every action's tuples with 32 bits, so 16 aux granules get one sample.)
   func auxSamples(_ i: Int) -> [Value] {
     let (n, count) = (rv.auxCount, memoryMap.granules)
     let first = memoryMap.address(ofGranule: (count - 1 - i + count) % count)
-    return 2 * n < count ? [first, memoryMap.address(ofGranule: count - 1 - n - i)] : [first]
+    return 2 * n < count && n <= 4 ? [first, memoryMap.address(ofGranule: count - 1 - n - i)] : [first]
   }
 
   /// The REC granule the realm runs on PE `p`.
@@ -231,12 +233,13 @@ extension RMMBuilder {
 
   // MARK: - Realm execution
 
-  /// The stage-2 translation of `ipa` by realm `rr`: whether the walk reaches a leaf entry
-  /// with the wanted state, and that entry's node.
-  func leaf(_ rr: Expr, _ ipa: Expr) -> (reached: Expr, node: Expr) {
-    let last = geometry.levels - 1
+  /// The stage-2 translation of `ipa` by realm `rr`: whether the walk reaches level 3 (the
+  /// model has no block mappings, so only level-3 entries translate), and the position of the
+  /// level-3 entry on the walk.
+  func leaf(_ rr: Expr, _ ipa: Expr) -> (reached: Expr, slot: RTTSlot) {
+    let last = geometry.lastDepth
     let depth = walkDepth(rr, ipa, target: .literal(Value(last)))
-    return (depth.eq(.literal(Value(last))), geometry.node(depth: last, ipa: safe(ipa)))
+    return (depth.eq(.literal(Value(last))), slot(rr, depth: last, ipa))
   }
 
   /// Declares the realm's moves while one of its RECs runs: reads and writes at IPAs through its
@@ -264,16 +267,16 @@ extension RMMBuilder {
         let (p, ipa) = (a.arg("pe"), a.arg("ipa"))
         a.requires(pre.read(r.peRunning, [p]))
         let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
-        let (reached, node) = leaf(rr, ipa)
-        let entry = pre.read(r.rtte, [rr, node])
+        let (reached, position) = leaf(rr, ipa)
+        let entry = read(r.rtte, position)
         let protected = ipa.lt(.literal(geometry.protectedLimit))
-        let nsPA = pre.read(r.rtteDesc, [rr, node]) & .literal(0x0000_FFFF_FFFF_F000)
+        let nsPA = read(r.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
         a.fail(
           "stage2_abort", error: "STAGE2_ABORT", code: 0x24,
           when: ipa.ge(.literal(geometry.ipaLimit)) || !reached
             || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr)))
         let dram = protected || memoryMap.isDRAM(nsPA)
-        let g = Expr.ite(protected, then: pre.read(r.rtteAddr, [rr, node]), else: memoryMap.granule(of: nsPA))
+        let g = Expr.ite(protected, then: read(r.rtteAddr, position), else: memoryMap.granule(of: nsPA))
         let pas = Expr.ite(protected, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
         let context = StepContext()
         let passes = cca.protectionCheck(context, pe: p, granule: g, pas: pas, active: dram)

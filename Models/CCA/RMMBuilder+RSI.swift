@@ -149,6 +149,8 @@ extension RMMBuilder {
       a.output("exit_ripas_value", ripas)
       exitREC(a, p)
     }
+
+    declareRIPAS()
   }
 
   /// Adds the RSI_ERROR_INPUT checks of an IPA range [base, top) (reference/rmm.md §5), in the
@@ -183,14 +185,14 @@ extension RMMBuilder {
   func structureChecks(_ a: ActionBuilder, _ rr: Expr, _ ipa: Expr) -> Expr {
     a.fail("ipa_align", error: Self.rsiInput, code: RSI.errorInput, when: (ipa & 0xFFF).ne(0))
     a.fail("ipa_bound", error: Self.rsiInput, code: RSI.errorInput, when: ipa.ge(.literal(geometry.protectedLimit)))
-    let depth = walkDepth(rr, ipa, target: .literal(Value(geometry.levels - 1)))
-    let stop = pre.read(r.rtte, [rr, node(depth: depth, ipa)])
+    let depth = walkDepth(rr, ipa, target: .literal(Value(geometry.lastDepth)))
+    let stop = read(r.rtte, slot(rr, depth: depth, ipa))
     a.fail(
       "ripas_empty", error: Self.rsiInput, code: RSI.errorInput, when: ripas(stop).eq(.literal(RMIABI.ripasEmpty)))
-    let (reached, leafNode) = leaf(rr, ipa)
+    let (reached, position) = leaf(rr, ipa)
     a.fail(
       "stage2_abort", error: "STAGE2_ABORT", code: 0x24,
-      when: !reached || pre.read(r.rtte, [rr, leafNode]).ne(RTTEntry.assignedRAM.expr))
-    return pre.read(r.rtteAddr, [rr, leafNode])
+      when: !reached || read(r.rtte, position).ne(RTTEntry.assignedRAM.expr))
+    return read(r.rtteAddr, position)
   }
 }

@@ -25,6 +25,78 @@ extension RMMBuilder {
   /// The PA of granule index `g`.
   func pa(_ g: Expr) -> Expr { .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift)) }
 
+  /// A run of entries a range command processes (RMI_RTT_INIT_RIPAS, RMI_RTT_SET_RIPAS): in the
+  /// table where realm `rr`'s walk for `base` towards level 3 stops, the entries from `base`'s
+  /// (`first`) on while the command processes them, they end at or below `top`, and the table
+  /// has entries left.
+  ///
+  /// The IR has no local definitions, so the run is stated with quantifiers over the entry
+  /// indices rather than as a computed end index: an entry is in the run when every entry from
+  /// `first` to it is processed (``contains(_:_:)``, one quantifier), and ``count`` sums that
+  /// per entry index for each depth the walk may stop at (one term per entry and depth).
+  struct EntryRun {
+    /// The depth and level where the walk stopped.
+    let depth: Expr
+    let level: Expr
+    /// The table granule and the size of the IPA range of one of its entries.
+    let table: Expr
+    let size: Expr
+    /// The base IPA and the index of its entry.
+    let base: Expr
+    let first: Expr
+    /// Whether entry `index` of granule `g` is in the run.
+    let contains: (Expr, Expr) -> Expr
+    /// The number of entries in the run.
+    let count: Expr
+
+    /// `out_top`: the end of the last processed entry (`base` when none is).
+    var outTop: Expr { base + count * size }
+  }
+
+  /// The run of entries from `base` to `top` in the table realm `rr`'s walk reaches, while
+  /// `processes(entry value)` holds (see ``EntryRun``). Meaningful once `base` is aligned to the
+  /// entry size of the level reached and `top > base`.
+  ///
+  /// - Complexity: evaluating ``EntryRun/count`` or a whole row of ``EntryRun/contains(_:_:)``
+  ///   takes up to `entries²` quantifier steps (only for entries between `first` and top).
+  func entryRun(_ rr: Expr, base: Expr, top: Expr, while processes: @escaping (Expr) -> Expr) -> EntryRun {
+    let depth = walkDepth(rr, base, target: .literal(Value(geometry.lastDepth)))
+    let table = tableGranule(rr, depth: depth, base)
+    let first = entryIndex(depth: depth, base)
+    let size = byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }
+    let index = Domain.index(geometry.entrySort)
+    let entries = Value(geometry.entries)
+    // The end of the entries that lie below top, at most the end of the table.
+    func limit(first: Expr, size: Expr) -> Expr {
+      let fit = Expr.ite(top.gt(base), then: (top - base) / size, else: 0)
+      let room = Expr.literal(entries) - first
+      return first + .ite(fit.lt(room), then: fit, else: room)
+    }
+    // Entry j of table t is in the run: between first and the limit, every entry from first
+    // to j processed.
+    func inRun(_ t: Expr, _ j: Expr, first: Expr, size: Expr) -> Expr {
+      j.ge(first) && j.lt(limit(first: first, size: size))
+        && .forAll(index) { i in
+          (i.ge(first) && i.le(j)).implies(processes(self.pre.read(self.r.rtte, [t, i])))
+        }
+    }
+    let isCandidate: (Expr) -> Expr = { g in
+      self.state(g).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [g]).eq(rr)
+    }
+    let count = byDepth(depth) { d in
+      let t = self.table(rr, depth: d, base)
+      let firstD = self.geometry.index(depth: d, ipa: base)
+      let sizeD = Expr.literal(self.geometry.entrySize(depth: d))
+      return self.sum((0..<self.geometry.entries).map { j in
+        self.one(inRun(t, .literal(Value(j)), first: firstD, size: sizeD))
+      })
+    }
+    return EntryRun(
+      depth: depth, level: level(ofDepth: depth), table: table, size: size, base: base, first: first,
+      contains: { g, j in isCandidate(g) && g.eq(table) && inRun(g, j, first: first, size: size) },
+      count: count)
+  }
+
   /// Declares the RTT commands.
   func declareRTTCommands() {
     let start = Value(geometry.startLevel)
@@ -60,24 +132,19 @@ extension RMMBuilder {
       a.fail(
         "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
         when: reached.ne(parentDepth))
-      let parent = node(depth: parentDepth, ipa)
-      let parentEntry = pre.read(r.rtte, [rr, parent])
+      let parent = slot(rr, depth: parentDepth, ipa)
+      let parentEntry = read(r.rtte, parent)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
         when: parentEntry.eq(RTTEntry.table.expr))
       let g = memoryMap.granule(of: rtt)
-      let parentTable = tableGranule(rr, depth: parentDepth, ipa)
       makeObject(a, g, state: GranuleState.rtt, realm: rr)
-      a.set(r.rtte, [rr, parent], to: RTTEntry.table.expr)
-      a.set(r.rtteAddr, [rr, parent], to: g)
-      a.set(r.refcount, [parentTable], to: pre.read(r.refcount, [parentTable]) + 1)
-      for n in 0..<geometry.nodes {
-        for child in geometry.children(ofNode: n) {
-          a.when(parent.eq(.literal(Value(n)))) {
-            a.set(r.rtte, [rr, .literal(Value(child))], to: parentEntry)
-          }
-        }
-      }
+      a.set(r.rttLevel, [g], to: level)
+      a.set(r.mappedIPA, [g], to: ipa)
+      set(a, r.rtte, parent, to: RTTEntry.table.expr)
+      set(a, r.rtteAddr, parent, to: g)
+      a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) + 1)
+      setRow(a, r.rtte, g) { _ in parentEntry }
     }
 
     b.action(
@@ -107,34 +174,25 @@ extension RMMBuilder {
       a.fail(
         "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
         when: reached.ne(parentDepth))
-      let parent = node(depth: parentDepth, ipa)
+      let parent = slot(rr, depth: parentDepth, ipa)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
-        when: pre.read(r.rtte, [rr, parent]).ne(RTTEntry.table.expr))
-      let g = pre.read(r.rtteAddr, [rr, parent])
+        when: read(r.rtte, parent).ne(RTTEntry.table.expr))
+      let g = read(r.rtteAddr, parent)
       if !mutated(CCA.MutantName.rttDestroyIgnoresLive) {
         a.fail(
           "rtt_live", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
           when: pre.read(r.refcount, [g]).ne(0))
       }
-      let parentTable = tableGranule(rr, depth: parentDepth, ipa)
       a.output("x1", pa(g))
       a.output("x2", (ipa | byDepth(parentDepth) { d in .literal(self.geometry.entrySize(depth: d) - 1) }) + 1)
       release(a, g)
-      a.set(
-        r.rtte, [rr, parent],
+      set(
+        a, r.rtte, parent,
         to: .ite(ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr, else: RTTEntry.unassignedNS.expr))
-      a.set(r.rtteAddr, [rr, parent], to: 0)
-      a.set(r.refcount, [parentTable], to: pre.read(r.refcount, [parentTable]) - 1)
-      for n in 0..<geometry.nodes {
-        for child in geometry.children(ofNode: n) {
-          a.when(parent.eq(.literal(Value(n)))) {
-            a.set(r.rtte, [rr, .literal(Value(child))], to: geometry.initial(node: child).expr)
-            a.set(r.rtteAddr, [rr, .literal(Value(child))], to: 0)
-            a.set(r.rtteDesc, [rr, .literal(Value(child))], to: 0)
-          }
-        }
-      }
+      set(a, r.rtteAddr, parent, to: Self.canonicalAddr)
+      a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) - 1)
+      clearRow(a, g, realm: rr)
     }
 
     b.action(
@@ -143,13 +201,15 @@ extension RMMBuilder {
         RMI_RTT_INIT_RIPAS (FID 0xC4000168; reference/rmm.md §2.21): x1 = rd, x2 = base, x3 = top. Failure \
         conditions in the ACS rel0 order: rd_align, rd_bound, rd_state; size_valid (top ≤ base); \
         top_bound (top above the protected IPA range) (all RMI_ERROR_INPUT); realm_state (not NEW) \
-        RMI_ERROR_REALM; base_align (base not aligned to the entry where the walk stopped) \
+        RMI_ERROR_REALM; base_align (base not aligned to the entry where the walk to level 3 stopped) \
         RMI_ERROR_RTT at that level; rtte_state (that entry is ASSIGNED) RMI_ERROR_RTT at that level; \
         top_gran_align (top not 4 KB aligned) RMI_ERROR_INPUT; no_progress (top below the end of that \
-        entry) RMI_ERROR_RTT at that level. Success: that one entry, if UNASSIGNED with RIPAS EMPTY, \
-        gets RIPAS RAM (RAM and DESTROYED are kept); the RIM is extended; X1 = the end of the entry. \
-        The model processes one entry per call, where the specification continues to the end of the \
-        table or top: a host sees progress in smaller steps and repeats the call.
+        entry) RMI_ERROR_RTT at that level. Success: the entries of the table the walk reached, from \
+        base's entry on, are processed while they are UNASSIGNED and lie below top, up to the end of \
+        the table: RIPAS EMPTY becomes RAM (RAM is kept; DESTROYED is kept too: TF-RMM 1.0 stops at a \
+        DESTROYED entry instead, a difference the reference leaves open and that shows only in X1). \
+        The RIM is extended once per processed entry (saturating); X1 = out_top, the end of the last \
+        processed entry (below top when an entry stopped the run or the table ended: the host repeats).
         """,
       parameters: [register("x1", granulePAs), register("x2", protectedIPAs), register("x3", protectedIPAs.map { $0 + 0x1000 })],
       successCode: RMIABI.success
@@ -162,22 +222,19 @@ extension RMMBuilder {
       a.fail(
         "realm_state", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
         when: pre.read(r.realmState, [rr]).ne(.literal(RealmState.new)))
-      let depth = walkDepth(rr, base, target: .literal(Value(geometry.levels - 1)))
-      let lvl = level(ofDepth: depth)
-      let size = byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }
-      let n = node(depth: depth, base)
-      let entry = pre.read(r.rtte, [rr, n])
-      a.fail("base_align", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: lvl, when: (base & (size - 1)).ne(0))
+      let run = entryRun(rr, base: base, top: top) { RTTEntry.isOne($0, RTTEntry.unassignedProtected) }
+      a.fail("base_align", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level, when: (base & (run.size - 1)).ne(0))
       a.fail(
-        "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: lvl,
-        when: RTTEntry.isOne(entry, RTTEntry.assignedProtected))
+        "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level,
+        when: RTTEntry.isOne(read(r.rtte, RTTSlot(table: run.table, index: run.first)), RTTEntry.assignedProtected))
       a.fail("top_gran_align", error: Self.input, code: RMIABI.errorInput, when: (top & 0xFFF).ne(0))
-      a.fail("no_progress", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: lvl, when: top.lt(base + size))
-      a.output("x1", base + size)
-      a.set(
-        r.rtte, [rr, n],
-        to: .ite(entry.eq(RTTEntry.unassignedEmpty.expr), then: RTTEntry.unassignedRAM.expr, else: entry))
-      measure(a, rr)
+      a.fail("no_progress", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level, when: top.lt(base + run.size))
+      a.output("x1", run.outTop)
+      a.setAll(r.rtte, where: { k in run.contains(k[0], k[1]) }) { k in
+        let e = self.pre.read(self.r.rtte, k)
+        return .ite(e.eq(RTTEntry.unassignedEmpty.expr), then: RTTEntry.unassignedRAM.expr, else: e)
+      }
+      measure(a, rr, events: run.count)
     }
 
     b.action(
@@ -201,8 +258,8 @@ extension RMMBuilder {
         a, ipa, level, validLevel: isLevel(level), alignLevel: level, ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
       let target = Expr.ite(isLevel(level), then: geometry.depth(ofLevel: level), else: 0)
       let depth = walkDepth(rr, ipa, target: target)
-      let n = node(depth: depth, ipa)
-      let entry = pre.read(r.rtte, [rr, n])
+      let position = slot(rr, depth: depth, ipa)
+      let entry = read(r.rtte, position)
       a.output("x1", self.level(ofDepth: depth))
       a.output(
         "x2",
@@ -214,8 +271,8 @@ extension RMMBuilder {
       a.output(
         "x3",
         .ite(
-          RTTEntry.isOne(entry, [.assignedEmpty, .assignedRAM, .table]), then: pa(pre.read(r.rtteAddr, [rr, n])),
-          else: .ite(entry.eq(RTTEntry.assignedNS.expr), then: pre.read(r.rtteDesc, [rr, n]), else: 0)))
+          RTTEntry.isOne(entry, [.assignedEmpty, .assignedRAM, .table]), then: pa(read(r.rtteAddr, position)),
+          else: .ite(entry.eq(RTTEntry.assignedNS.expr), then: read(r.rtteDesc, position), else: 0)))
       a.output("x4", ripas(entry))
     }
 
@@ -275,18 +332,18 @@ extension RMMBuilder {
         a.fail(
           "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: depth),
           when: depth.ne(.literal(Value(last))))
-        let n = geometry.node(depth: last, ipa: safe(ipa))
-        let entry = pre.read(r.rtte, [rr, n])
+        let position = slot(rr, depth: last, ipa)
+        let entry = read(r.rtte, position)
         a.fail(
           "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
           when: entry.ne((map ? RTTEntry.unassignedNS : RTTEntry.assignedNS).expr))
         if map {
-          a.set(r.rtte, [rr, n], to: RTTEntry.assignedNS.expr)
-          a.set(r.rtteDesc, [rr, n], to: a.arg("x4"))
+          set(a, r.rtte, position, to: RTTEntry.assignedNS.expr)
+          set(a, r.rtteDesc, position, to: a.arg("x4"))
         } else {
           a.output("x1", ipa + 0x1000)
-          a.set(r.rtte, [rr, n], to: RTTEntry.unassignedNS.expr)
-          a.set(r.rtteDesc, [rr, n], to: 0)
+          set(a, r.rtte, position, to: RTTEntry.unassignedNS.expr)
+          set(a, r.rtteDesc, position, to: 0)
         }
       }
     }

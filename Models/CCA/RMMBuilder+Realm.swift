@@ -53,7 +53,8 @@ extension RMMBuilder {
         fail here: both hash algorithms are supported and the model has no LPA2, SVE or PMU fields. \
         The ACS states no priority orderings for this command; the list order is the model's. \
         Success: rd → RD and rtt_base → RTT, both zero-filled and owned by the realm of VMID vmid; \
-        every RTT entry at its initial value (protected UNASSIGNED/EMPTY, unprotected UNASSIGNED_NS); \
+        the starting-level table's entries UNASSIGNED with RIPAS EMPTY in its lower (protected) half \
+        and UNASSIGNED_NS in its upper half (rtt_num_start = 1, so the table maps the whole IPA space); \
         state NEW; RIM = one measured event (the realm parameters); rec_index = 0.
         """,
       parameters: [
@@ -96,6 +97,11 @@ extension RMMBuilder {
       a.set(r.realmRTTBase, [safeVMID], to: rtt)
       a.set(r.realmRIM, [safeVMID], to: 1)
       a.set(r.realmRecIndex, [safeVMID], to: 0)
+      a.set(r.rttLevel, [rtt], to: .literal(Value(geometry.startLevel)))
+      let half = Value(geometry.entries / 2)
+      setRow(a, r.rtte, rtt) { i in
+        .ite(i.lt(.literal(half)), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedNS.expr)
+      }
     }
 
     b.action(
@@ -123,7 +129,8 @@ extension RMMBuilder {
         spec order: rd_align, rd_bound, rd_state RMI_ERROR_INPUT; realm_live (RealmIsLive: the RD's \
         reference count, its number of RECs, is not 0, or the starting-level RTT has live entries) \
         RMI_ERROR_REALM. Success: the RD and the starting-level RTT return to DELEGATED, scrubbed; the \
-        VMID is free again (the slot's fields and RTT entries back to their initial values).
+        VMID is free again (the slot's fields back to their initial values, the RTT's row of entries \
+        back to the canonical value of a granule that is not an RTT).
         """,
       parameters: [register("x1", granulePAs)], successCode: RMIABI.success
     ) { a in
@@ -145,12 +152,7 @@ extension RMMBuilder {
       a.set(r.realmRIM, [rr], to: 0)
       a.set(r.realmRecIndex, [rr], to: 0)
       resetREMs(a, rr)
-      for n in 0..<geometry.nodes {
-        let node = Expr.literal(Value(n))
-        a.set(r.rtte, [rr, node], to: geometry.initial(node: n).expr)
-        a.set(r.rtteAddr, [rr, node], to: 0)
-        a.set(r.rtteDesc, [rr, node], to: 0)
-      }
+      clearRow(a, rtt, realm: rr)
     }
   }
 }

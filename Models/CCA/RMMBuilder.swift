@@ -63,20 +63,28 @@ final class RMMBuilder {
       throw ModelError.invalid(location: location, message: "feature rmm needs PAs; remove parametric")
     }
     let geometry = RTTGeometry(levels: levels, entries: entries)
-    guard geometry.nodes <= 64 else {
-      throw ModelError.invalid(location: location, message: "the RTT geometry has \(geometry.nodes) entries per realm; at most 64")
+    let cells = cca.memoryMap.granules * entries
+    guard cells <= Self.maxRTTCells else {
+      throw ModelError.invalid(
+        location: location,
+        message: "granules x rtt-entries is \(cca.memoryMap.granules) x \(entries) = \(cells) RTT entry slots; "
+          + "at most \(Self.maxRTTCells) (every granule has a row of entries in rtte, rtteAddr and rtteDesc)")
     }
     self.cca = cca
     self.geometry = geometry
     self.recs = recs
     self.rimLimit = 7
     self.r = RMMVariables(
-      cca.builder, granule: cca.granule, pe: cca.pe, realm: cca.realm, node: .index(geometry.sort),
-      geometry: geometry, maxRefcount: max(entries, recs, 1), recs: recs, rimLimit: 7)
+      cca.builder, granule: cca.granule, pe: cca.pe, realm: cca.realm, geometry: geometry, maxRefcount: max(entries, recs, 1), recs: recs, rimLimit: 7)
     self.rv = RECVariables(
       cca.builder, granule: cca.granule, realm: cca.realm, recs: recs,
       auxCount: try Self.recAuxCount(configuration), ipaWidth: geometry.ipaWidth, rimLimit: 7)
   }
+
+  /// The largest number of RTT entry slots (granules × entries per table) a configuration may
+  /// have: each slot is a cell of `rtte`, `rtteAddr` and `rtteDesc` in every state (about 74
+  /// bits), so this keeps a state under about 600 KB.
+  static let maxRTTCells = 65_536
 
   /// Declares the RMI commands, realm execution and the RMM properties.
   func declare() {
@@ -97,8 +105,14 @@ final class RMMBuilder {
 
   /// The PAs of the modelled granules: the samples of address registers.
   var granulePAs: [Value] { (0..<memoryMap.granules).map { memoryMap.address(ofGranule: $0) } }
-  /// The page-aligned IPAs of the whole IPA space.
-  var pageIPAs: [Value] { (0..<geometry.pages).map { Value($0) << 12 } }
+  /// Page-aligned IPA samples: every page of a small IPA space; at a large geometry, the first
+  /// two pages of each half and the first pages of a few blocks (exploration only samples).
+  var pageIPAs: [Value] {
+    if geometry.pages <= 16 { return (0..<geometry.pages).map { Value($0) << 12 } }
+    let half = geometry.protectedLimit
+    let blocks = (0..<geometry.levels).map { geometry.entrySize(depth: $0) }.filter { $0 < half }
+    return Array(Set([0, 0x1000, half, half + 0x1000] + blocks)).sorted()
+  }
   /// The protected page IPAs.
   var protectedIPAs: [Value] { pageIPAs.filter { $0 < geometry.protectedLimit } }
   /// The levels below the starting level.
@@ -149,9 +163,27 @@ final class RMMBuilder {
   /// An IPA as a safe map key: the IPA itself if inside the IPA space, else 0.
   func safe(_ ipa: Expr) -> Expr { .ite(ipa.lt(.literal(geometry.ipaLimit)), then: ipa, else: 0) }
 
-  /// The entry of realm `rr` at constant depth `d` that maps `ipa`.
+  // MARK: - RTT walks
+  //
+  // Stable helpers (other command files build on them): `root`, `table(_:depth:_:)` (constant
+  // depth), `entry(_:depth:_:)`, `walkDepth`, `level(ofDepth:)`, `byDepth`, `tableGranule`,
+  // `entryIndex`, `slot` / `RTTSlot`, `read(_:_:)`, `setRow`, `clearRow`.
+
+  /// The starting-level RTT granule of realm `rr` (`rtt_base`).
+  func root(_ rr: Expr) -> Expr { pre.read(r.realmRTTBase, [rr]) }
+
+  /// The table granule at constant depth `d` on realm `rr`'s walk for `ipa`: the starting-level
+  /// table at depth 0, else the granule the entry at depth `d − 1` points to. Meaningful when
+  /// the entries above depth `d` are TABLE entries (else it is 0 or a leaf's DATA granule).
+  func table(_ rr: Expr, depth d: Int, _ ipa: Expr) -> Expr {
+    d == 0
+      ? root(rr)
+      : pre.read(r.rtteAddr, [table(rr, depth: d - 1, ipa), geometry.index(depth: d - 1, ipa: ipa)])
+  }
+
+  /// The value of the entry at constant depth `d` that maps `ipa` on realm `rr`'s walk.
   func entry(_ rr: Expr, depth d: Int, _ ipa: Expr) -> Expr {
-    pre.read(r.rtte, [rr, geometry.node(depth: d, ipa: safe(ipa))])
+    pre.read(r.rtte, [table(rr, depth: d, ipa), geometry.index(depth: d, ipa: ipa)])
   }
 
   /// A value chosen by the depth expression `depth` among per-depth constants' values.
@@ -178,18 +210,61 @@ final class RMMBuilder {
   /// The level of a depth expression.
   func level(ofDepth depth: Expr) -> Expr { depth + .literal(Value(geometry.startLevel)) }
 
-  /// The node of realm `rr`'s entry at depth expression `depth` that maps `ipa`.
-  func node(depth: Expr, _ ipa: Expr) -> Expr {
-    byDepth(depth) { d in self.geometry.node(depth: d, ipa: self.safe(ipa)) }
+  /// The index of the entry at depth expression `depth` that maps `ipa`.
+  func entryIndex(depth: Expr, _ ipa: Expr) -> Expr {
+    byDepth(depth) { d in self.geometry.index(depth: d, ipa: ipa) }
   }
 
-  /// The granule of the table that holds the entry at depth expression `depth` for `ipa`.
+  /// The granule of the table that holds realm `rr`'s entry at depth expression `depth` for `ipa`.
   func tableGranule(_ rr: Expr, depth: Expr, _ ipa: Expr) -> Expr {
-    byDepth(depth) { d in
-      d == 0
-        ? self.pre.read(self.r.realmRTTBase, [rr])
-        : self.pre.read(self.r.rtteAddr, [rr, self.geometry.node(depth: d - 1, ipa: self.safe(ipa))])
+    byDepth(depth) { d in self.table(rr, depth: d, ipa) }
+  }
+
+  /// The position of realm `rr`'s entry at depth expression `depth` for `ipa`.
+  func slot(_ rr: Expr, depth: Expr, _ ipa: Expr) -> RTTSlot {
+    RTTSlot(table: tableGranule(rr, depth: depth, ipa), index: entryIndex(depth: depth, ipa))
+  }
+
+  /// The position of realm `rr`'s entry at constant depth `d` for `ipa`.
+  func slot(_ rr: Expr, depth d: Int, _ ipa: Expr) -> RTTSlot {
+    RTTSlot(table: table(rr, depth: d, ipa), index: geometry.index(depth: d, ipa: ipa))
+  }
+
+  /// The pre-state value of `rtte`, `rtteAddr` or `rtteDesc` at an entry position.
+  func read(_ variable: Variable, _ s: RTTSlot) -> Expr { pre.read(variable, [s.table, s.index]) }
+
+  /// Writes `rtte`, `rtteAddr` or `rtteDesc` at an entry position.
+  func set(_ a: ActionBuilder, _ variable: Variable, _ s: RTTSlot, to value: Expr) {
+    a.set(variable, [s.table, s.index], to: value)
+  }
+
+  /// The granule `rtteAddr` holds for entries that point nowhere.
+  static let canonicalAddr: Expr = 0
+
+  /// Writes the whole row of table granule `g` in `variable`: entry `i` gets `value(i)` (one
+  /// `setAll` whose condition selects the row).
+  ///
+  /// The concrete engine evaluates the condition for every cell of the map (granules ×
+  /// entries), so when `g` is an expensive expression (a walk) pass `among`, a cheap condition
+  /// on the granule key that `g` satisfies (its state, its owner): `g` is then evaluated only
+  /// for those rows.
+  func setRow(
+    _ a: ActionBuilder, _ variable: Variable, _ g: Expr, among: ((Expr) -> Expr)? = nil,
+    to value: @escaping (Expr) -> Expr
+  ) {
+    a.setAll(variable, where: { k in (among?(k[0]) ?? true) && k[0].eq(g) }, to: { k in value(k[1]) })
+  }
+
+  /// Puts every entry of RTT granule `g` back at the canonical value of a granule that is not an
+  /// RTT (entries, addresses and descriptors), as when an RTT is destroyed or folded; `g` is an
+  /// RTT of realm `rr` in the pre-state (the rows written are chosen among those).
+  func clearRow(_ a: ActionBuilder, _ g: Expr, realm rr: Expr) {
+    let among: (Expr) -> Expr = { h in
+      self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [h]).eq(rr)
     }
+    setRow(a, r.rtte, g, among: among) { _ in RTTGeometry.canonical.expr }
+    setRow(a, r.rtteAddr, g, among: among) { _ in Self.canonicalAddr }
+    setRow(a, r.rtteDesc, g, among: among) { _ in 0 }
   }
 
   /// Whether a level expression is one of the geometry's levels (start ... 3).
@@ -213,11 +288,13 @@ final class RMMBuilder {
     if fill { scrub(a, g) }
   }
 
-  /// Returns `g` to DELEGATED, scrubbed, with no owner and no references.
+  /// Returns `g` to DELEGATED, scrubbed, with no owner, no references and no ghost level or IPA.
   func release(_ a: ActionBuilder, _ g: Expr, scrubbing: Bool = true) {
     a.set(v.granuleState, [g], to: .literal(GranuleState.delegated))
     a.set(r.owner, [g], to: 0)
     a.set(r.refcount, [g], to: 0)
+    a.set(r.rttLevel, [g], to: 0)
+    a.set(r.mappedIPA, [g], to: 0)
     if scrubbing { scrub(a, g) }
   }
 
@@ -226,4 +303,18 @@ final class RMMBuilder {
     let rim = pre.read(r.realmRIM, [rr])
     a.set(r.realmRIM, [rr], to: .ite(rim.lt(.literal(Value(rimLimit))), then: rim + 1, else: rim))
   }
+
+  /// Extends realm `rr`'s RIM by `events` measured events (an expression, at most 2^32;
+  /// saturating): one per entry of a range command.
+  func measure(_ a: ActionBuilder, _ rr: Expr, events: Expr) {
+    let extended = pre.read(r.realmRIM, [rr]) + events
+    let limit = Expr.literal(Value(rimLimit))
+    a.set(r.realmRIM, [rr], to: .ite(extended.lt(limit), then: extended, else: limit))
+  }
+}
+
+/// The position of an RTT entry: its table granule and its index in the table.
+struct RTTSlot {
+  let table: Expr
+  let index: Expr
 }

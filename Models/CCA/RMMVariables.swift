@@ -7,7 +7,7 @@ import Spec
 /// `r` (VMIDs are unique among live realms, reference/rmm.md §2.5 `vmid_valid`), and its private
 /// data carries the content label `REALM_r`. RECs, DATA and RTT granules name their realm in
 /// `granuleOwner`. Values that mean nothing (the owner of a DELEGATED granule, the entries of a
-/// table that does not exist, a free realm slot's fields) are kept at fixed values so they never
+/// granule that is not an RTT, a free realm slot's fields) are kept at fixed values so they never
 /// split otherwise equal states.
 struct RMMVariables {
   /// `granuleOwner[g]`: the realm an RD, REC, DATA or RTT granule belongs to (0 otherwise).
@@ -27,12 +27,19 @@ struct RMMVariables {
   let realmRIM: Variable
   /// `realmRecIndex[r]`: `rec_index`, the MPIDR index the next REC must have.
   let realmRecIndex: Variable
-  /// `rtte[r][n]`: RTT entry `n` of realm `r` (``RTTGeometry``).
+  /// `rtte[g][i]`: entry `i` of RTT granule `g` (``RTTGeometry``); rows of granules that are not
+  /// RTTs hold ``RTTGeometry/canonical``.
   let rtte: Variable
-  /// `rtteAddr[r][n]`: the granule a protected ASSIGNED entry maps or a TABLE entry points to (0 otherwise).
+  /// `rtteAddr[g][i]`: the granule a protected ASSIGNED entry maps or a TABLE entry points to (0 otherwise).
   let rtteAddr: Variable
-  /// `rtteDesc[r][n]`: the host's descriptor (PA and attributes) of an ASSIGNED_NS entry (0 otherwise).
+  /// `rtteDesc[g][i]`: the host's descriptor (PA and attributes) of an ASSIGNED_NS entry (0 otherwise).
   let rtteDesc: Variable
+  /// `rttLevel[g]`: the level of an RTT granule's table (0 for other granules). A ghost: the RMM
+  /// finds it by walking; fixed by the tree, so it never splits states; read by `rmm-wellformed`.
+  let rttLevel: Variable
+  /// `mappedIPA[g]`: the first IPA an RTT granule's table maps, or the IPA a DATA granule is
+  /// mapped at (0 for other granules). A ghost like ``rttLevel``.
+  let mappedIPA: Variable
   /// `peRunning[pe]`: whether the PE runs a REC (between REC_ENTER and the REC's exit).
   let peRunning: Variable
   /// `peREC[pe]`: the REC granule the PE runs (0 when not running).
@@ -41,7 +48,7 @@ struct RMMVariables {
   let realmForeignAccess: Variable
 
   init(
-    _ b: ModelBuilder, granule: Domain, pe: Domain, realm: Domain, node: Domain, geometry: RTTGeometry,
+    _ b: ModelBuilder, granule: Domain, pe: Domain, realm: Domain, geometry: RTTGeometry,
     maxRefcount: Int, recs: Int, rimLimit: Int
   ) {
     owner = b.map("granuleOwner", keys: [granule], realm, doc: "the realm an RD, REC, DATA or RTT granule belongs to") { _ in 0 }
@@ -60,16 +67,21 @@ struct RMMVariables {
       doc: "the RIM: the number of measured events, saturating (an abstract digest)"
     ) { _ in 0 }
     realmRecIndex = b.map("realmRecIndex", keys: [realm], .range(0, Value(recs)), doc: "rec_index") { _ in 0 }
-    rtte = b.map("rtte", keys: [realm, node], RTTEntry.domain, doc: "the realm's RTT entries (HIPAS x RIPAS)") { k in
-      var value = RTTEntry.unassignedNS.expr
-      for n in (0..<geometry.nodes).reversed() where geometry.isProtected(node: n) {
-        value = .ite(k[1].eq(.literal(Value(n))), then: RTTEntry.unassignedEmpty.expr, else: value)
-      }
-      return value
-    }
-    rtteAddr = b.map("rtteAddr", keys: [realm, node], granule, doc: "the DATA or child RTT granule of an entry") { _ in 0 }
+    let index = Domain.index(geometry.entrySort)
+    let canonical = RTTGeometry.canonical.expr
+    rtte = b.map(
+      "rtte", keys: [granule, index], RTTEntry.domain, doc: "the entries of each RTT granule (HIPAS x RIPAS)"
+    ) { _ in canonical }
+    rtteAddr = b.map(
+      "rtteAddr", keys: [granule, index], granule, doc: "the DATA or child RTT granule of an entry"
+    ) { _ in 0 }
     rtteDesc = b.map(
-      "rtteDesc", keys: [realm, node], .word(bits: 64), doc: "the host's descriptor of an ASSIGNED_NS entry"
+      "rtteDesc", keys: [granule, index], .word(bits: 64), doc: "the host's descriptor of an ASSIGNED_NS entry"
+    ) { _ in 0 }
+    rttLevel = b.map("rttLevel", keys: [granule], .range(0, 3), doc: "the level of an RTT granule (ghost)") { _ in 0 }
+    mappedIPA = b.map(
+      "mappedIPA", keys: [granule], .word(bits: geometry.ipaWidth),
+      doc: "the first IPA an RTT maps, or the IPA of a DATA granule (ghost)"
     ) { _ in 0 }
     peRunning = b.map("peRunning", keys: [pe], .bool, doc: "whether the PE runs a REC") { _ in false }
     peREC = b.map("peREC", keys: [pe], granule, doc: "the REC the PE runs") { _ in 0 }

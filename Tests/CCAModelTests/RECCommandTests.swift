@@ -251,13 +251,8 @@ struct RECCommandTests {
     #expect(try r.s.outputs("RSI_MEASUREMENT_READ", [0, 1]) == ["x1": 0])
     try r.run("PSCI_SYSTEM_OFF", [0])
     try r.run("RMI_REC_DESTROY", [RECEnc.g(3)])
-    try r.s.expect(
-      "RMI_REALM_DESTROY", [RECEnc.g(1)],
-      changes: [
-        "granuleState[1]": Enc.delegated, "granuleState[2]": Enc.delegated,
-        "realmState[0]": 3, "realmRD[0]": 0, "realmRTTBase[0]": 0, "realmRIM[0]": 0, "realmRecIndex[0]": 0,
-        "realmREM[0][3]": 0,
-      ])
+    try r.run("RMI_REALM_DESTROY", [RECEnc.g(1)])
+    #expect(r.s.value("realmREM[0][3]") == 0, "a freed VMID has its REMs at 0")
     #expect(try r.s.holds("rmm-wellformed"))
   }
 
@@ -355,5 +350,120 @@ struct RECCommandTests {
     let (states, succeeded) = try Self.search(r.s.compiled, from: r.s.state, limit: 3_000)
     #expect(succeeded.isSuperset(of: ["RMI_REC_CREATE", "RMI_REC_DESTROY", "RMI_REC_AUX_COUNT"]), "\(succeeded.sorted())")
     print("rec-test from a NEW realm, rec-aux 1: \(states) states, \(succeeded.count) actions succeeded")
+  }
+
+  /// rmm-rtt's geometry (2 levels x 2 entries, s2sz 14: the level-2 entry 0 covers the protected
+  /// IPAs 0x0 and 0x1000) with 6 granules: RD G1, root RTT G2, REC G3, a level-3 RTT G4, DATA G5.
+  static func ripasScenario() throws -> RMMScenario {
+    var r = try RMMScenario(granules: 6, recs: 1, levels: 2)
+    try r.createRealm(s2sz: 14, levelStart: 2)
+    try r.delegate(RECEnc.g(3))
+    try r.run("RMI_REC_CREATE", [RECEnc.g(1), RECEnc.g(3), RECEnc.g(0), 1, 0, 0])
+    return r
+  }
+
+  @Test("RIPAS round trip: IPA_STATE_GET, IPA_STATE_SET → RIPAS_CHANGE exit → RTT_SET_RIPAS → REC_ENTER response → the realm sees it")
+  func ripasRoundTrip() throws {
+    var r = try Self.ripasScenario()
+    let (rd, rec, run) = (RECEnc.g(1), RECEnc.g(3), RECEnc.g(0))
+    try r.run("RMI_REALM_ACTIVATE", [rd])
+    try r.run("RMI_REC_ENTER", [0, rec, run, 0])
+    #expect(try r.s.outputs("RSI_IPA_STATE_GET", [0, 0, 0x2000]) == ["x1": 0x2000, "x2": 0])
+    #expect(try r.s.outputs("RSI_IPA_STATE_GET", [0, 0x1000, 0x2000]) == ["x1": 0x2000, "x2": 0])
+    for (condition, arguments) in [
+      ("base_align", [0, 8, 0x2001]), ("top_align", [0, 0, 0x2001]), ("size_valid", [0, 0x1000, 0x1000]),
+      ("region", [0, 0, 0x3000]),
+    ] as [(String, [Value])] {
+      try r.s.expectFailure("RSI_IPA_STATE_GET", arguments, condition: condition, code: RECEnc.rsiErrorInput)
+    }
+    #expect(
+      try r.s.outputs("RSI_IPA_STATE_SET", [0, 0x1000, 0x2000, 1, 0])
+        == [
+          "exit_reason": RECEnc.exitRipasChange, "exit_ripas_base": 0x1000, "exit_ripas_top": 0x2000,
+          "exit_ripas_value": 1,
+        ])
+    try r.s.expect(
+      "RSI_IPA_STATE_SET", [0, 0x1000, 0x2000, 1, 0],
+      changes: [
+        "recRipasAddr[3]": 0x1000, "recRipasTop[3]": 0x2000, "recRipasValue[3]": 1, "granuleRefcount[3]": 0,
+        "peRunning[0]": 0, "peREC[0]": 0,
+      ])
+    #expect(try r.s.holds("rmm-wellformed"))
+    // The level-2 entry 0 covers [0, 0x2000) with RIPAS EMPTY: base 0x1000 is not aligned to it.
+    let set = "RMI_RTT_SET_RIPAS"
+    try r.s.expectFailure(set, [rd, rec, 0x1000, 0x2000], condition: "base_align", code: RMMEnc.errorRTT(level: 2))
+    try r.delegate(RECEnc.g(4))
+    try r.run("RMI_RTT_CREATE", [rd, RECEnc.g(4), 0, 3])
+    let input = RMMEnc.errorInput
+    try r.s.expectFailure(set, [rd + 8, rec + 8, 0x1000, 0x1000], condition: "rd_align", code: input)
+    try r.s.expectFailure(set, [RMMEnc.mmio, rec, 0x1000, 0x2000], condition: "rd_bound", code: input)
+    try r.s.expectFailure(set, [rec, rec, 0x1000, 0x2000], condition: "rd_state", code: input)
+    try r.s.expectFailure(set, [rd, rec + 8, 0x1000, 0x1000], condition: "rec_align", code: input)
+    try r.s.expectFailure(set, [rd, RMMEnc.mmio, 0x1000, 0x1000], condition: "rec_bound", code: input)
+    try r.s.expectFailure(set, [rd, RECEnc.g(4), 0x1000, 0x1000], condition: "rec_gran_state", code: input)
+    try r.s.expectFailure(set, [rd, rec, 0x1000, 0x1000], condition: "size_valid", code: input)
+    try r.s.expectFailure(set, [rd, rec, 0, 0x3000], condition: "base_bound", code: input)
+    try r.s.expectFailure(set, [rd, rec, 0x1000, 0x3000], condition: "top_bound", code: input)
+    try r.s.expectFailure(set, [rd, rec, 0x1000, 0x1800], condition: "top_gran_align", code: input)
+    let before = r.s.state
+    try r.s.set(["granuleRefcount[3]": 1])
+    try r.s.expectFailure(set, [rd, rec, 0x1000, 0x1000], condition: "rec_running", code: RMMEnc.errorREC)
+    r.s.state = before
+    // The host makes 0x1000 RAM (the level-3 entry 1), so the realm's request is done: ACCEPT.
+    try r.s.expect(set, [rd, rec, 0x1000, 0x2000], changes: ["rtte[4][1]": 1, "recRipasAddr[3]": 0x2000])
+    #expect(
+      try r.s.outputs("RMI_REC_ENTER", [0, rec, run, 0x10]) == ["realm_x0": 0, "realm_x1": 0x2000, "realm_x2": 0])
+    try r.run("RMI_REC_ENTER", [0, rec, run, 0x10])
+    // A DATA page there, destroyed: RIPAS DESTROYED, which stops a request that is not CHANGE_DESTROYED.
+    try r.delegate(RECEnc.g(5))
+    try r.run("RMI_DATA_CREATE_UNKNOWN", [rd, RECEnc.g(5), 0x1000])
+    try r.run("RMI_DATA_DESTROY", [rd, 0x1000])
+    try r.run("RSI_IPA_STATE_SET", [0, 0x1000, 0x2000, 1, 0])
+    try r.s.expectFailure(set, [rd, rec, 0x1000, 0x2000], condition: "no_progress", code: RMMEnc.errorRTT(level: 3))
+    // The host gives up and rejects: the realm sees no progress and RSI_REJECT.
+    #expect(
+      try r.s.outputs("RMI_REC_ENTER", [0, rec, run, 0x10]) == ["realm_x0": 0, "realm_x1": 0x1000, "realm_x2": 1])
+    try r.s.expect(
+      "RMI_REC_ENTER", [0, rec, run, 0x10],
+      changes: [
+        "recRipasAddr[3]": 0, "recRipasTop[3]": 0, "recRipasValue[3]": 0, "granuleRefcount[3]": 1, "peRunning[0]": 1,
+        "peREC[0]": 3,
+      ])
+    // Again with CHANGE_DESTROYED: both pages become RAM, the host's reject is moot (done).
+    try r.run("RSI_IPA_STATE_SET", [0, 0, 0x2000, 1, 1])
+    #expect(try r.s.outputs(set, [rd, rec, 0, 0x2000]) == ["x1": 0x2000])
+    try r.s.expect(
+      set, [rd, rec, 0, 0x2000], changes: ["rtte[4][0]": 1, "rtte[4][1]": 1, "recRipasAddr[3]": 0x2000])
+    #expect(
+      try r.s.outputs("RMI_REC_ENTER", [0, rec, run, 0x10]) == ["realm_x0": 0, "realm_x1": 0x2000, "realm_x2": 0])
+    try r.run("RMI_REC_ENTER", [0, rec, run, 0x10])
+    #expect(try r.s.outputs("RSI_IPA_STATE_GET", [0, 0, 0x2000]) == ["x1": 0x2000, "x2": 1])
+    // A DATA page at 0 made EMPTY: the realm's accesses abort from then on.
+    try r.run("RMI_DATA_CREATE_UNKNOWN", [rd, RECEnc.g(5), 0])
+    try r.run("REALM_WRITE", [0, 0])
+    try r.run("RSI_IPA_STATE_SET", [0, 0, 0x1000, 0, 0])
+    try r.s.expect(set, [rd, rec, 0, 0x1000], changes: ["rtte[4][0]": 3, "recRipasAddr[3]": 0x1000])
+    try r.run("RMI_REC_ENTER", [0, rec, run, 0])
+    try r.s.expectFailure("REALM_READ", [0, 0], condition: "stage2_abort", code: RECEnc.stage2Abort)
+    #expect(try r.s.outputs("RSI_IPA_STATE_GET", [0, 0, 0x2000]) == ["x1": 0x1000, "x2": 0])
+    for property in ["rmm-wellformed", "realm-isolation", "delegated-clean", "gpt-consistent"] {
+      #expect(try r.s.holds(property), "\(property)")
+    }
+  }
+
+  @Test("RMI_RTT_SET_RIPAS, FENIMORE-765: an unaligned base fails only when its entry's RIPAS differs")
+  func setRipasUnalignedBase() throws {
+    var r = try Self.ripasScenario()
+    let (rd, rec, run) = (RECEnc.g(1), RECEnc.g(3), RECEnc.g(0))
+    try r.run("RMI_RTT_INIT_RIPAS", [rd, 0, 0x2000])
+    try r.run("RMI_REALM_ACTIVATE", [rd])
+    try r.run("RMI_REC_ENTER", [0, rec, run, 0])
+    let entered = r.s.state
+    try r.run("RSI_IPA_STATE_SET", [0, 0x1000, 0x2000, 0, 0])
+    try r.s.expectFailure(
+      "RMI_RTT_SET_RIPAS", [rd, rec, 0x1000, 0x2000], condition: "base_align", code: RMMEnc.errorRTT(level: 2))
+    r.s.state = entered
+    try r.run("RSI_IPA_STATE_SET", [0, 0x1000, 0x2000, 1, 0])
+    try r.s.expect("RMI_RTT_SET_RIPAS", [rd, rec, 0x1000, 0x2000], changes: ["recRipasAddr[3]": 0x2000])
   }
 }

@@ -19,6 +19,9 @@ enum RMMEnc {
   static let unassignedEmpty: Value = 0
   static let assignedRAM: Value = 4
   static let unassignedDestroyed: Value = 2
+  static let unassignedRAM: Value = 1
+  static let assignedEmpty: Value = 3
+  static let unassignedNS: Value = 6
   static let assignedNS: Value = 7
   static let table: Value = 8
   static let errorInput: Value = 1
@@ -115,6 +118,9 @@ struct RMMCommandTests {
       changes: [
         "granuleState[1]": RMMEnc.rd, "granuleState[2]": RMMEnc.rtt, "memory[1]": Enc.zero, "memory[2]": Enc.zero,
         "realmState[0]": RMMEnc.realmNew, "realmRD[0]": 1, "realmRTTBase[0]": 2, "realmRIM[0]": 1,
+        // The starting-level table (level 3 here): entry 1 maps the unprotected IPA 0x1000; entry 0
+        // is UNASSIGNED/EMPTY, the value rows of non-RTT granules already hold.
+        "rttLevel[2]": 3, "rtte[2][1]": RMMEnc.unassignedNS,
       ])
     // VMID 0 is taken now.
     try r.delegate(RMMEnc.g3)
@@ -154,8 +160,8 @@ struct RMMCommandTests {
     try r.s.expect(
       "RMI_DATA_CREATE", [RMMEnc.g1, RMMEnc.g3, 0, RMMEnc.g0, 0],
       changes: [
-        "granuleState[3]": RMMEnc.data, "memory[3]": Enc.realm0, "rtte[0][0]": RMMEnc.assignedRAM,
-        "rtteAddr[0][0]": 3, "granuleRefcount[2]": 1, "realmRIM[0]": 2,
+        "granuleState[3]": RMMEnc.data, "memory[3]": Enc.realm0, "rtte[2][0]": RMMEnc.assignedRAM,
+        "rtteAddr[2][0]": 3, "granuleRefcount[2]": 1, "realmRIM[0]": 2,
       ])
     // The entry is ASSIGNED now.
     try r.s.expectFailure(
@@ -170,8 +176,8 @@ struct RMMCommandTests {
     try r.s.expect(
       "RMI_DATA_DESTROY", [RMMEnc.g1, 0],
       changes: [
-        "granuleState[3]": Enc.delegated, "memory[3]": Enc.zero, "rtte[0][0]": RMMEnc.unassignedDestroyed,
-        "rtteAddr[0][0]": 0, "granuleRefcount[2]": 0,
+        "granuleState[3]": Enc.delegated, "memory[3]": Enc.zero, "rtte[2][0]": RMMEnc.unassignedDestroyed,
+        "rtteAddr[2][0]": 0, "granuleRefcount[2]": 0,
       ])
     try r.s.expectFailure("RMI_DATA_DESTROY", [RMMEnc.g1, 0], condition: "rtte_state", code: RMMEnc.errorRTT(level: 3))
     try r.run("RMI_REALM_ACTIVATE", [RMMEnc.g1])
@@ -198,8 +204,8 @@ struct RMMCommandTests {
     try r.s.expect(
       "RMI_RTT_CREATE", [RMMEnc.g1, RMMEnc.g3, 0, 3],
       changes: [
-        "granuleState[3]": RMMEnc.rtt, "memory[3]": Enc.zero, "rtte[0][0]": RMMEnc.table, "rtteAddr[0][0]": 3,
-        "granuleRefcount[2]": 1,
+        "granuleState[3]": RMMEnc.rtt, "memory[3]": Enc.zero, "rtte[2][0]": RMMEnc.table, "rtteAddr[2][0]": 3,
+        "granuleRefcount[2]": 1, "rttLevel[3]": 3,
       ])
     let read = try r.s.compiled.outputs(r.s.state, action: try r.s.actionIndex("RMI_RTT_READ_ENTRY"), arguments: [RMMEnc.g1, 0, 2])
     #expect(read == [2, 2, RMMEnc.g3, 0], "RTT_READ_ENTRY at level 2: level, TABLE, the child's PA, EMPTY")
@@ -207,14 +213,15 @@ struct RMMCommandTests {
     try r.s.expectFailure(
       "RMI_RTT_CREATE", [RMMEnc.g1, RMMEnc.g0, 0, 3], condition: "rtte_state", code: RMMEnc.errorRTT(level: 2))
     try r.run("RMI_DATA_CREATE_UNKNOWN", [RMMEnc.g1, RMMEnc.g0, 0x1000])
-    #expect(r.s.value("rtte[0][3]") == 3, "ASSIGNED with RIPAS EMPTY kept")
+    #expect(r.s.value("rtte[3][1]") == 3, "ASSIGNED with RIPAS EMPTY kept (entry 1 of the level-3 table G3)")
+    #expect(r.s.value("mappedIPA[0]") == 0x1000)
     try r.s.expectFailure("RMI_RTT_DESTROY", [RMMEnc.g1, 0, 3], condition: "rtt_live", code: RMMEnc.errorRTT(level: 3))
     try r.run("RMI_DATA_DESTROY", [RMMEnc.g1, 0x1000])
     try r.s.expect(
       "RMI_RTT_DESTROY", [RMMEnc.g1, 0, 3],
       changes: [
-        "granuleState[3]": Enc.delegated, "rtte[0][0]": RMMEnc.unassignedDestroyed, "rtteAddr[0][0]": 0,
-        "granuleRefcount[2]": 0,
+        "granuleState[3]": Enc.delegated, "rtte[2][0]": RMMEnc.unassignedDestroyed, "rtteAddr[2][0]": 0,
+        "granuleRefcount[2]": 0, "rttLevel[3]": 0,
       ])
     #expect(try r.s.holds("rmm-wellformed"))
   }
