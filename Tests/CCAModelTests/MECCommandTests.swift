@@ -167,15 +167,7 @@ struct MECCommandTests {
     "the correct model with MEC: bounded BFS finds no violation of any property (mec-unique included)",
     arguments: ["rmm-small-mec", "rmm-reuse-mec", "rmm-small-per-pas"])
   func correctModelBounded(configuration: String) throws {
-    let compiled = try ExplorationTests.compiled(configuration)
-    let limit = ExplorationTests.optimized ? 300_000 : 20_000
-    let report = explore(
-      compiled,
-      options: ExploreOptions(mode: .bfs, maxStates: limit, properties: Array(compiled.model.properties.indices)))
-    #expect(report.outcome == .noViolation, "\(report.outcome)")
-    print(
-      "\(configuration): \(report.distinctStates) distinct states (limit \(limit)), depth \(report.maxDepthReached), "
-        + "complete \(report.complete)")
+    try RMMCommandTests().correctModelBounded(configuration: configuration)
   }
 
   // MARK: - reuse-without-scrub
