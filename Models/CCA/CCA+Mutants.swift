@@ -13,6 +13,11 @@ extension CCA {
     public static let realmDestroyIgnoresLiveness = "realm-destroy-ignores-liveness"
     public static let rttDestroyIgnoresLive = "rtt-destroy-ignores-live"
     public static let undelegateLiveObject = "undelegate-live-object"
+    public static let dmaEnableWithoutNonceCheck = "dma-enable-without-nonce-check"
+    public static let vdevUnlockKeepsSTE = "vdev-unlock-keeps-ste"
+    public static let dmaEnableSkipsStateCheck = "dma-enable-skips-state-check"
+    public static let vdevCreateSkipsPdevState = "vdev-create-skips-pdev-state"
+    public static let dmaDisableKeepsSTECache = "dma-disable-keeps-ste-cache"
   }
 
   /// The mutants: each a real bug class (reference/rme.md §5), selected by name, never an edit.

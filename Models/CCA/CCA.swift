@@ -23,9 +23,9 @@ public enum CCA {
       the RMM's scrub, a realm stand-in, and a Non-secure hypervisor reading and writing any address \
       on any PE. Memory is unencrypted.
       """,
-    configurations: configurations + rmmConfigurations,
-    configurationDocs: configurationDocs.merging(rmmConfigurationDocs) { a, _ in a },
-    mutants: mutants,
+    configurations: configurations + rmmConfigurations + daConfigurations,
+    configurationDocs: configurationDocs.merging(rmmConfigurationDocs) { a, _ in a }.merging(daConfigurationDocs) { a, _ in a },
+    mutants: mutants + daMutants,
     propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
     boundDocs: [
       Bound.granules: "delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 64; 16 per GPT descriptor word)",
@@ -34,6 +34,7 @@ public enum CCA {
       Bound.rttLevels: "rmm: RTT levels, ending at level 3 (1 to 4; default 2)",
       Bound.rttEntries: "rmm: entries per RTT, a power of 2 (2 to 512; default 2)",
       Bound.recs: "rmm: RECs per realm, hence MPIDR indices (1 to 4; default 1)",
+      Bound.devices: "da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1)",
     ],
     featureDocs: [
       Feature.fine:
@@ -47,6 +48,17 @@ public enum CCA {
         the RMM 1.0 model (reference/rmm.md) in place of the realm stand-in: granule states RD, REC, DATA, RTT with \
         owners and reference counts, realms, RECs, RTTs of the rtt-levels x rtt-entries geometry, the RMI commands \
         and realms running through their RTTs and the GPC; atomic GPT transitions only
+        """,
+      Feature.da: """
+        RMM 1.1 Device Assignment on top of rmm [1.1-UNSTABLE; pinned to TF-RMM rmm-spec-v1.x-aligned and the \
+        ACS DA alpha]: PDEV and VDEV granules with their state machines and RMI commands, the realm's RSI VDEV \
+        calls with the three nonce checks, the SMMU's Realm stream table entries and their cache, and device \
+        DMA to any address as attacker actions (Docs/ADR/0005-device-assignment.md)
+        """,
+      Feature.daSetup: """
+        with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
+        page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
+        state 27 calls from boot (a test replays them), so bounded searches reach DMA within a few steps
         """,
     ],
     build: { configuration in try CCABuilder(configuration: configuration).build() })
@@ -62,6 +74,8 @@ public enum CCA {
     public static let rttEntries = "rtt-entries"
     /// RECs per realm (the `rmm` feature).
     public static let recs = "recs"
+    /// Physical devices, hence SMMU streams (the `da` feature).
+    public static let devices = "devices"
   }
 
   /// Feature switch names.
@@ -73,6 +87,10 @@ public enum CCA {
     public static let parametric = "parametric"
     /// The RMM 1.0 model replaces the realm stand-in.
     public static let rmm = "rmm"
+    /// RMM 1.1 Device Assignment (requires `rmm`).
+    public static let da = "da"
+    /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).
+    public static let daSetup = "da-setup"
   }
 
   /// Property names.
@@ -83,9 +101,12 @@ public enum CCA {
     public static let delegatedClean = "delegated-clean"
     public static let realmIsolation = "realm-isolation"
     public static let rmmWellformed = "rmm-wellformed"
+    public static let deviceAssignedOnly = "device-assigned-only"
+    public static let daWellformed = "da-wellformed"
     /// In report order.
     public static let all = [
       hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed,
+      deviceAssignedOnly, daWellformed,
     ]
   }
 
@@ -123,6 +144,20 @@ public enum CCA {
     UNDELEGATED granules have no owner), the RTT tree's shape (entries exist only under TABLE \
     entries, TABLE only above level 3, RIPAS only for protected IPAs) and one RTT entry per DATA \
     granule.
+    """,
+    PropertyName.deviceAssignedOnly: """
+    Monitor (da): a device's DMA reaches a granule only if it is Non-secure and the stream is Non-secure, or \
+    the stream's VDEV is bound to realm R, STARTED (no VDEV_UNLOCK in flight), DMA-enabled by R with the \
+    evidence current at that moment, and the granule is mapped in R's stage 2 (and, in the Realm PAS, is \
+    R's DATA) (DESIGN.md §6; reference/rme.md §3.3).
+    """,
+    PropertyName.daWellformed: """
+    Invariant (da): PDEV and VDEV bookkeeping agrees with the SMMU: a PDEV's VDEV count is its number of \
+    VDEVs and a PDEV with a VDEV is READY, IDE_RESETTING, COMMUNICATING or ERROR; a VDEV's PDEV exists, \
+    its realm is live, its stream's Realm STE is bound to it and valid exactly when its DMA is ENABLED, \
+    and DMA is ENABLED only while STARTED with verified evidence; an unbound STE is invalid; the SMMU \
+    caches only a valid STE, with the realm of its VDEV; granules that are not PDEVs or VDEVs hold the \
+    fixed values.
     """,
   ]
 }

@@ -82,7 +82,7 @@ final class RMMBuilder {
   static let maxRTTCells = 65_536
 
   /// Declares the RMI commands, realm execution and the RMM properties.
-  func declare() {
+  func declare() throws {
     declareVersionCommands()
     declareRealmCommands()
     declareRECCommands()
@@ -90,6 +90,7 @@ final class RMMBuilder {
     declareRTTCommands()
     declareRealmExecution()
     declareProperties()
+    if cca.configuration.has(CCA.Feature.da) { try DABuilder(self).declare() }
   }
 
   func mutated(_ name: String) -> Bool { cca.mutated(name) }
