@@ -17,6 +17,13 @@ extension CCA {
         Bound.devices: 1,
       ],
       features: [Feature.rmm, Feature.da, Feature.daSetup]),
+    Configuration(
+      name: "rmm-da-rtt",
+      bounds: [
+        Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 2, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da]),
   ]
 
   static let daConfigurationDocs: [String: String] = [
@@ -30,6 +37,11 @@ extension CCA {
       rmm-da starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup: realm 0 ACTIVE with a \
       DATA page at IPA 0 and its REC running on PE 0, a READY PDEV on stream 0 and its VDEV STARTED, DMA not enabled): a \
       state 27 calls from boot, so depth-bounded BFS reaches DMA enable, device DMA, unlock and the mutants in a few steps
+      """,
+    "rmm-da-rtt": """
+      rmm-rtt's geometry (2 levels x 2 entries, starting level 2) with da: the configuration of the DA \
+      conformance scenarios (Tests/Conformance/da-*.scenario), whose RMM 1.0 commands and conditions are \
+      exactly rmm-rtt's; scenarios raise granules, realms and devices on their config line
       """,
   ]
 
