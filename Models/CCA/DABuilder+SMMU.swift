@@ -18,7 +18,8 @@ extension DABuilder {
   /// it, reference/rme.md §3.1), and its stage-2 TLB entries are abstracted with the STE cache
   /// they are tagged with: the RMM's stage-2 TLBIs on unmap are broadcast (reference/rme.md §3.3
   /// item 3), as the model's realm accesses assume for the PEs' stage-2 TLBs. Device accesses go
-  /// through the same PAS-tagged data-cache lines as the PEs' (IO-coherent DMA).
+  /// through the same PAS-tagged data-cache lines as the PEs' (IO-coherent DMA), under the
+  /// encryption context of their stream (NS, or the STE's realm: its MECID under `per-realm`).
   func declareDeviceAccesses() {
     for write in [false, true] {
       b.action(
@@ -44,8 +45,8 @@ extension DABuilder {
           cca.setLine(context, g, ns, LineState.dirty, .literal(Content.host), when: dram)
         } else {
           let hit = context.read(v.cacheLine, [g, ns]).ne(.literal(LineState.invalid))
-          let returned = Expr.ite(hit, then: context.read(v.cacheData, [g, ns]), else: context.read(v.memory, [g]))
-          cca.setLine(context, g, ns, LineState.clean, context.read(v.memory, [g]), when: dram && !hit)
+          let returned = cca.accessRead(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
+          cca.fillLine(context, g, ns, when: dram && !hit)
           context.write(v.nsReadRealmData, [], true, when: dram && cca.content.isRealmData(returned))
         }
         context.emit(into: a)
@@ -95,19 +96,16 @@ extension DABuilder {
           && protected.implies(isState(g, GranuleState.data) && pre.read(r.owner, [g]).eq(rr))
         context.write(d.deviceStrayAccess, [], true, when: dram && !allowed)
         let own = cca.content.realmLabel(rr)
+        // The access itself is the realm's own (REALM_READ / REALM_WRITE): the STE carries the
+        // realm's VMID and MECID, so it reads and writes under the realm's context.
         if write {
-          let foreign =
-            (cca.content.isRealmData(context.read(v.memory, [g])) && context.read(v.memory, [g]).ne(own))
-            || (context.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-              && cca.content.isRealmData(context.read(v.cacheData, [g, pas]))
-              && context.read(v.cacheData, [g, pas]).ne(own))
-          context.write(r.realmForeignAccess, [], true, when: dram && foreign)
+          context.write(r.realmForeignAccess, [], true, when: dram && rmm.overwritesLiveRealmData(context, g, pas, own: own))
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
         } else {
           let hit = context.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-          let returned = Expr.ite(hit, then: context.read(v.cacheData, [g, pas]), else: context.read(v.memory, [g]))
-          cca.setLine(context, g, pas, LineState.clean, context.read(v.memory, [g]), when: dram && !hit)
+          let returned = cca.accessRead(context, g, pas, reader: cca.accessContext(pas, realm: rr))
+          cca.fillLine(context, g, pas, reader: cca.accessContext(pas, realm: rr), when: dram && !hit)
           context.write(
             r.realmForeignAccess, [], true, when: dram && cca.content.isRealmData(returned) && returned.ne(own))
         }
