@@ -95,6 +95,9 @@ extension RMMBuilder {
     let none = Expr.literal(RealmState.none)
     func live(_ rr: Expr) -> Expr { pre.read(r.realmState, [rr]).ne(none) }
     var facts: [Expr] = []
+    // The objects an RD's reference count counts: its RECs, and with `da` its VDEVs.
+    let rdReferrers: [Expr] =
+      [.literal(GranuleState.rec)] + (cca.configuration.has(CCA.Feature.da) ? [.literal(GranuleState.vdev)] : [])
     for g in granules {
       let st = state(g)
       let own = pre.read(r.owner, [g])
@@ -107,7 +110,7 @@ extension RMMBuilder {
       when(
         GranuleState.rd,
         live(own) && pre.read(r.realmRD, [own]).eq(g)
-          && rc.eq(sum(granules.map { h in one(state(h).eq(.literal(GranuleState.rec)) && pre.read(r.owner, [h]).eq(own)) })))
+          && rc.eq(sum(granules.map { h in one(state(h).isOne(of: rdReferrers) && pre.read(r.owner, [h]).eq(own)) })))
       when(
         GranuleState.rec,
         live(own) && rc.eq(sum(pes.map { p in one(pre.read(r.peRunning, [p]) && pre.read(r.peREC, [p]).eq(g)) })))

@@ -87,7 +87,7 @@ final class RMMBuilder {
   static let maxRTTCells = 65_536
 
   /// Declares the RMI commands, realm execution and the RMM properties.
-  func declare() {
+  func declare() throws {
     declareMEC()  // RMMBuilder+MEC.swift: FEAT_MEC's state and commands (per-realm only)
     declareVersionCommands()
     declareRealmCommands()
@@ -99,6 +99,7 @@ final class RMMBuilder {
     declareRSI()
     declareProperties()
     declareMECProperties()
+    if cca.configuration.has(CCA.Feature.da) { try DABuilder(self).declare() }
   }
 
   func mutated(_ name: String) -> Bool { cca.mutated(name) }
