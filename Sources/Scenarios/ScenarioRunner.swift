@@ -50,10 +50,11 @@ public enum ScenarioRunner {
   /// Runs every call in order from the initial state, comparing each result with its
   /// expectation and checking every property of the model after every step.
   ///
-  /// - Throws: the engine's error when the model itself fails (a bug: exit status 3).
+  /// - Throws: the compiler's or the engine's error when the model itself fails (a bug: exit
+  ///   status 3).
   /// - Complexity: O(steps × (step cost + properties)).
   public static func run(_ scenario: ResolvedScenario) throws -> ScenarioResult {
-    let compiled = scenario.model.compiled
+    let compiled = try scenario.model.compiled()
     let model = compiled.model
     var state = compiled.initialState()
     var states = [compiled.values(of: state)]

@@ -5,15 +5,19 @@ import Spec
 import Explore
 import Testing
 
+/// The models every scenario test shares: each configuration is built and compiled once per test
+/// process (compiling `rmm-full`, the default configuration, takes seconds in a debug build).
+let sharedModels = ScenarioModels()
+
 /// Parses, resolves and runs scenario text.
-func runText(_ text: String, models: ScenarioModels = ScenarioModels()) throws -> ScenarioResult {
+func runText(_ text: String, models: ScenarioModels = sharedModels) throws -> ScenarioResult {
   try ScenarioRunner.run(try ScenarioFiles.resolve(text: text, file: "t.scenario", models: models))
 }
 
 /// The error resolving scenario text gives (the test fails when there is none).
 func inputError(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> ScenarioError? {
   do {
-    _ = try ScenarioFiles.resolve(text: text, file: "t.scenario", models: ScenarioModels())
+    _ = try ScenarioFiles.resolve(text: text, file: "t.scenario", models: sharedModels)
     Issue.record("no error for:\n\(text)", sourceLocation: sourceLocation)
     return nil
   } catch let error as ScenarioError {
@@ -115,10 +119,9 @@ struct ScenarioLanguageTests {
   @Test("the trace of a scenario replays exactly")
   func traceReplays() throws {
     let r = try runText(realmPrologue + "RMI_REALM_ACTIVATE rd\nRMI_REALM_ACTIVATE rd -> RMI_ERROR_REALM\n")
-    let models = ScenarioModels()
     var configuration = try #require(CCA.family.configuration(named: "rmm-rtt"))
     configuration.bounds["granules"] = 8
-    let compiled = try models.model(for: configuration).compiled
+    let compiled = try sharedModels.model(for: configuration).compiled()
     #expect(r.trace.steps.count == r.steps.count)
     #expect(Explore.replay(compiled, trace: r.trace) == .exact)
   }
