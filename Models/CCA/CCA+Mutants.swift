@@ -13,6 +13,9 @@ extension CCA {
     public static let realmDestroyIgnoresLiveness = "realm-destroy-ignores-liveness"
     public static let rttDestroyIgnoresLive = "rtt-destroy-ignores-live"
     public static let undelegateLiveObject = "undelegate-live-object"
+    public static let mecidReusedWithoutRefresh = "mecid-reused-without-refresh"
+    public static let reuseWithoutScrub = "reuse-without-scrub"
+    public static let mecSetPrivateIgnoresMembers = "mec-set-private-ignores-members"
   }
 
   /// The mutants: each a real bug class (reference/rme.md §5), selected by name, never an edit.
@@ -129,5 +132,45 @@ extension CCA {
         """,
       breaks: [PropertyName.rmmWellformed],
       configuration: "rmm-small"),
+    Spec.Mutant(
+      name: MutantName.mecidReusedWithoutRefresh,
+      doc: """
+        RMI_REALM_DESTROY releases a private MECID without asking EL3 to refresh its key \
+        (RMM_MEC_REFRESH, reference/rme.md §4.2, §4.3: "the MECID key must be refreshed before a \
+        MECID is given to another Realm"; TF-RMM `mec_release` refreshes before clearing the \
+        reservation bit, and `smc_realm_destroy` tweaks the key of a non-shared MECID). No public \
+        bug of this exact kind is known; the closest real class is reference/rme.md §5 M17 (TF-RMM \
+        1389c5c4 / 67d74b6d: MEC state programmed wrongly, so accesses used the wrong key). The next \
+        realm given the MECID holds the old realm's key, so any of the old realm's data left in \
+        memory decrypts to plaintext for it.
+        """,
+      breaks: [PropertyName.mecUnique],
+      configuration: "rmm-small-mec"),
+    Spec.Mutant(
+      name: MutantName.reuseWithoutScrub,
+      doc: """
+        A granule goes from one realm to another unscrubbed: RMI_DATA_DESTROY returns it to \
+        DELEGATED without the wipe and RMI_DATA_CREATE_UNKNOWN hands it to the next realm without \
+        initialising it (reference/rme.md §5 M9, TF-RMM f5cce5bc: some *_CREATE path forgets to \
+        initialise, so a new object holds another realm's data; M10, Islet RMM PR #132 / #70: \
+        wiping only on some paths to DELEGATED; the RMM spec's A2.2.4 "Granule wiping"). The next \
+        realm reads the old realm's data: plaintext under encryption none or per-pas (one Realm \
+        key), ciphertext under per-realm MEC with private MECIDs (a different key, or the same \
+        MECID after its refresh).
+        """,
+      breaks: [PropertyName.realmIsolation],
+      configuration: "rmm-reuse-per-pas"),
+    Spec.Mutant(
+      name: MutantName.mecSetPrivateIgnoresMembers,
+      doc: """
+        RMI_MEC_SET_PRIVATE skips its members condition (reference/rmm.md §3.5; TF-RMM \
+        `mec_set_private` checks `shared_mec_members == 0` under the shared-MECID spinlock): the \
+        Shared MEC becomes PRIVATE_UNASSIGNED, and is re-keyed, while realms still use it, so their \
+        memory turns to garbage and the next REALM_CREATE can take the MECID as private while they \
+        live. The reference-counting bug class of reference/rme.md §5 M14 (TF-RMM a773789a: an \
+        object released while still referenced) applied to the MEC member count.
+        """,
+      breaks: [PropertyName.mecUnique],
+      configuration: "rmm-small-mec"),
   ]
 }

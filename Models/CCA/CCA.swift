@@ -21,10 +21,12 @@ public enum CCA {
       PAS-tagged data caches with speculative fills, EL3's RMM_GTSI_DELEGATE / UNDELEGATE sequences \
       (TF-A's order in fine mode, one step in atomic mode), RMI_GRANULE_DELEGATE / UNDELEGATE with \
       the RMM's scrub, a realm stand-in, and a Non-secure hypervisor reading and writing any address \
-      on any PE. Memory is unencrypted.
+      on any PE. Memory is unencrypted unless a configuration selects per-PAS or per-realm (MEC) \
+      encryption.
       """,
-    configurations: configurations + rmmConfigurations,
-    configurationDocs: configurationDocs.merging(rmmConfigurationDocs) { a, _ in a },
+    configurations: configurations + rmmConfigurations + encryptionConfigurations,
+    configurationDocs: configurationDocs.merging(rmmConfigurationDocs) { a, _ in a }
+      .merging(encryptionConfigurationDocs) { a, _ in a },
     mutants: mutants,
     propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
     boundDocs: [
@@ -34,6 +36,8 @@ public enum CCA {
       Bound.rttLevels: "rmm: RTT levels, ending at level 3 (1 to 4; default 2)",
       Bound.rttEntries: "rmm: entries per RTT, a power of 2 (2 to 512; default 2)",
       Bound.recs: "rmm: RECs per realm, hence MPIDR indices (1 to 4; default 1)",
+      Bound.maxMECID:
+        "rmm with per-realm: MAX_MECID, RmiFeatureRegister1 (0 to 7; default 1): realm MECIDs 0 ... MAX_MECID",
     ],
     featureDocs: [
       Feature.fine:
@@ -47,6 +51,17 @@ public enum CCA {
         the RMM 1.0 model (reference/rmm.md) in place of the realm stand-in: granule states RD, REC, DATA, RTT with \
         owners and reference counts, realms, RECs, RTTs of the rtt-levels x rtt-entries geometry, the RMI commands \
         and realms running through their RTTs and the GPC; atomic GPT transitions only
+        """,
+      Feature.perPAS: """
+        per-PAS memory encryption (reference/rme.md §4.1: one key per PAS, CCA's requirement for external memory \
+        without MEC): memory records the PAS key it was written under and a read through the other PAS returns \
+        CIPHERTEXT; excludes per-realm
+        """,
+      Feature.perRealm: """
+        per-realm memory encryption, FEAT_MEC (reference/rme.md §4, reference/rmm.md §3.5, RMM 1.1 beta): each \
+        realm's data under its MECID's key, Non-secure and RMM accesses under MECID 0, Realm cache lines tagged \
+        with their MECID; with rmm, MECID states, RealmParams.mecid, RMI_MEC_SET_SHARED / PRIVATE and the key \
+        refresh on release; excludes per-pas
         """,
     ],
     build: { configuration in try CCABuilder(configuration: configuration).build() })
@@ -62,6 +77,8 @@ public enum CCA {
     public static let rttEntries = "rtt-entries"
     /// RECs per realm (the `rmm` feature).
     public static let recs = "recs"
+    /// MAX_MECID (the `rmm` feature with `per-realm`).
+    public static let maxMECID = "max-mecid"
   }
 
   /// Feature switch names.
@@ -73,6 +90,10 @@ public enum CCA {
     public static let parametric = "parametric"
     /// The RMM 1.0 model replaces the realm stand-in.
     public static let rmm = "rmm"
+    /// One encryption key per PAS (``Encryption/perPAS``).
+    public static let perPAS = "per-pas"
+    /// One encryption key per realm MECID: FEAT_MEC (``Encryption/perRealm``).
+    public static let perRealm = "per-realm"
   }
 
   /// Property names.
@@ -83,24 +104,28 @@ public enum CCA {
     public static let delegatedClean = "delegated-clean"
     public static let realmIsolation = "realm-isolation"
     public static let rmmWellformed = "rmm-wellformed"
+    public static let mecUnique = "mec-unique"
     /// In report order.
     public static let all = [
-      hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed,
+      hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed, mecUnique,
     ]
   }
 
   /// The documentation of each property.
   static let propertyDoc: [String: String] = [
     PropertyName.hypNoRealmRead: """
-    Monitor: no Non-secure read that passes the GPC returns realm data (a REALM_r label), whether \
-    it hits the NS-alias cache line or misses and reads memory (confidentiality; memory is \
-    unencrypted, so a label is plaintext).
+    Monitor: no Non-secure read that passes the GPC returns realm plaintext (a REALM_r label), \
+    whether it hits the NS-alias cache line or misses and reads memory (confidentiality). With \
+    per-pas or per-realm encryption the read decrypts under the NS key, so realm data written \
+    through the Realm PAS returns CIPHERTEXT, which is not a leak.
     """,
     PropertyName.hypNoRealmWrite: """
     Monitor: no Non-secure data lands on a granule holding realm data. Non-secure writes change \
     only the NS-alias line; they reach the granule when that line, dirty, is written back (by \
     eviction or DC CIPAPA). The monitor fires when such a write-back happens while the granule's \
-    memory holds a REALM_r label or its Realm-alias line is valid with one (integrity).
+    memory holds a REALM_r label or its Realm-alias line is valid with one (integrity). It looks at \
+    labels, not keys: under encryption the host can only write values that decrypt to garbage in \
+    the Realm PAS, and garbage in place of a realm's data is still a change of it.
     """,
     PropertyName.gptConsistent: """
     For every granule with no RMI command in flight: the RMM state is UNDELEGATED exactly when \
@@ -113,8 +138,11 @@ public enum CCA {
     either alias.
     """,
     PropertyName.realmIsolation: """
-    Monitor (rmm): a realm never reads another realm's data (a REALM_r' label, r' its own r) nor \
-    writes over it, through any IPA of its RTT.
+    Monitor (rmm): a realm never reads another realm's plaintext (a REALM_r' label, r' its own r) \
+    nor writes over the data of another live realm, through any IPA of its RTT (a destroyed realm's \
+    leftovers are a confidentiality matter: reading them is the leak). Under per-realm encryption a \
+    read of another realm's data under the reader's own MECID returns CIPHERTEXT, which is not a \
+    leak; a write over a live realm's data is still a change.
     """,
     PropertyName.rmmWellformed: """
     Invariant (rmm): reference counts (an RD's is its number of RECs, an RTT's its number of TABLE \
@@ -123,6 +151,13 @@ public enum CCA {
     UNDELEGATED granules have no owner), the RTT tree's shape (entries exist only under TABLE \
     entries, TABLE only above level 3, RIPAS only for protected IPAs) and one RTT entry per DATA \
     granule.
+    """,
+    PropertyName.mecUnique: """
+    Invariant (rmm with per-realm): the MEC states agree with the live realms' MECIDs: a SHARED MEC's \
+    member count is its number of live realms, a PRIVATE_ASSIGNED MEC has exactly one live realm, a \
+    PRIVATE_UNASSIGNED MEC none, and its key has been refreshed since its previous owner (so no two \
+    live realms share a private MECID, and a new owner cannot decrypt the old owner's data); at most \
+    one MEC is SHARED, and with none the member count is 0.
     """,
   ]
 }

@@ -11,14 +11,21 @@ extension CCABuilder {
         && content.isRealmData(state.read(v.cacheData, [g, .literal(PAS.realm)])))
   }
 
-  /// Sets the line of granule `g` in alias `pas`.
-  func setLine(_ context: StepContext, _ g: Expr, _ pas: Expr, _ state: Value, _ data: Expr, when: Expr = true) {
+  /// Sets the line of granule `g` in alias `pas`; with encryption, also the context the line
+  /// carries (`key`, or the writer's: ``setLineContext(_:_:_:_:_:under:when:)``).
+  func setLine(
+    _ context: StepContext, _ g: Expr, _ pas: Expr, _ state: Value, _ data: Expr, under key: Expr? = nil,
+    when: Expr = true
+  ) {
     context.write(v.cacheLine, [g, pas], .literal(state), when: when)
     context.write(v.cacheData, [g, pas], data, when: when)
+    setLineContext(context, g, pas, state, data, under: key, when: when)
   }
 
   /// Writes the line of granule `g` in alias `pas` back to memory if it is dirty, then drops it:
-  /// what an eviction and `DC CIPAPA` both do to one line.
+  /// what an eviction and `DC CIPAPA` both do to one line. With encryption the write-back
+  /// encrypts under the context the line carries (reference/rme.md §4.1: "a write-back uses the
+  /// MECID recorded with the cache line"; DC CIPAPA covers every MECID's copy).
   ///
   /// A dirty Non-secure line that lands on a granule holding realm data (``holdsRealmData(_:_:)``,
   /// read before the write-back) sets the `hyp-no-realm-write` monitor: the host's data has
@@ -26,6 +33,7 @@ extension CCABuilder {
   func writeBackAndInvalidate(_ context: StepContext, _ g: Expr, _ pas: Expr, when: Expr = true) {
     let dirty = when && context.read(v.cacheLine, [g, pas]).eq(.literal(LineState.dirty))
     context.write(v.memory, [g], context.read(v.cacheData, [g, pas]), when: dirty)
+    writeBackContext(context, g, pas, when: dirty)
     context.write(
       v.nsWroteRealmData, [], true, when: dirty && pas.eq(.literal(PAS.nonSecure)) && holdsRealmData(context, g))
     setLine(context, g, pas, LineState.invalid, .literal(Content.zero), when: when)
@@ -65,14 +73,17 @@ extension CCABuilder {
         any moment, whatever the GPI. This over-approximates speculation and prefetch, and is TF-A's \
         stated reason for cleaning the target alias: "remove any data speculatively fetched into the \
         target PAS" (reference/rme.md §2.3 step 1, §2.4 step 3). Architectural reads still fail the \
-        GPC; a filled line is only observable through an access that passes it.
+        GPC; a filled line is only observable through an access that passes it. With encryption a \
+        Non-secure line decrypts memory under NS (ciphertext of realm data), and a Realm line is \
+        filled under the context memory was written in, tagged with it (as the owner's prefetch: \
+        a fill under another MECID would only hold ciphertext, which no read can tell from memory).
         """,
       parameters: [Parameter("granule", granule), Parameter("pas", PAS.cachedDomain)]
     ) { a in
       let (g, pas) = (a.args[0], a.args[1])
       a.requires(PreState().read(v.cacheLine, [g, pas]).eq(.literal(LineState.invalid)))
       let context = StepContext()
-      setLine(context, g, pas, LineState.clean, PreState().read(v.memory, [g]))
+      fillLine(context, g, pas)
       context.emit(into: a)
     }
     b.action(

@@ -15,7 +15,9 @@ extension CCABuilder {
         (reference/rme.md §1.1: the Non-secure world emits only the NS PAS). The GPC runs first, \
         against the PE's cached GPI or a GPT walk (§1.5): on a GPF the access does not happen and \
         returns fault status 0x28. Otherwise the read hits the NS line, or misses and fills it \
-        CLEAN from memory. A read that returns realm data sets the hyp-no-realm-read monitor. \
+        CLEAN from memory. A read that returns realm data sets the hyp-no-realm-read monitor. With \
+        encryption the read decrypts under the NS key (MECID 0): realm data written through the \
+        Realm PAS returns CIPHERTEXT, which is not a leak (reference/rme.md §4.1). \
         MMIO and beyond-PPS addresses change nothing (see MemoryMap).
         """,
       parameters: parameters
@@ -23,8 +25,8 @@ extension CCABuilder {
       let (context, g, dram) = beginNonSecureAccess(a)
       let ns = Expr.literal(PAS.nonSecure)
       let hit = context.read(v.cacheLine, [g, ns]).ne(.literal(LineState.invalid))
-      let returned = Expr.ite(hit, then: context.read(v.cacheData, [g, ns]), else: context.read(v.memory, [g]))
-      setLine(context, g, ns, LineState.clean, context.read(v.memory, [g]), when: dram && !hit)
+      let returned = accessRead(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
+      fillLine(context, g, ns, when: dram && !hit)
       context.write(v.nsReadRealmData, [], true, when: dram && content.isRealmData(returned))
       context.emit(into: a)
     }

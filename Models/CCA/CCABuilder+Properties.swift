@@ -153,6 +153,9 @@ extension CCABuilder {
           """,
         .forAll(pe) { p in idle(pre, p) })
     }
+    if let keys {
+      declareEncryptionLemmas(keys)
+    }
     var unusedValuesFixed: Expr =
       .forAll(granule) { g in
         .forAll(pe) { p in
@@ -163,6 +166,14 @@ extension CCABuilder {
               || pre.read(v.cacheData, [g, pas]).eq(.literal(Content.zero))
           }
       }
+    if let line = keys?.realmLineContext {
+      unusedValuesFixed =
+        unusedValuesFixed
+        && .forAll(granule) { g in
+          pre.read(v.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
+            || pre.read(line, [g]).eq(.literal(EncryptionContext.rmm))
+        }
+    }
     if case .descriptors(_, let el3Descriptor) = v.gpt {
       unusedValuesFixed =
         unusedValuesFixed
@@ -180,9 +191,53 @@ extension CCABuilder {
       "unused-values-fixed",
       doc: """
         Values that mean nothing are fixed: an invalid cached GPI is NO_ACCESS, an invalid line \
-        holds ZERO, an idle PE's granule is 0, and the descriptor word is 0 outside the \
-        read-modify-write.
+        holds ZERO (and, under per-realm encryption, carries the RMM context), an idle PE's granule \
+        is 0, and the descriptor word is 0 outside the read-modify-write.
         """,
       unusedValuesFixed)
+  }
+}
+
+extension CCABuilder {
+  /// The lemmas of the encryption engine (per-pas and per-realm only): they hold whatever the GPT
+  /// does, since they follow from which key each agent's writes and reads use, so they make
+  /// hyp-no-realm-read inductive on their own, even for the GPT mutants (Docs/defence-in-depth.md).
+  func declareEncryptionLemmas(_ keys: EncryptionVariables) {
+    let pre = PreState()
+    builder.lemma(
+      "ns-lines-hold-no-realm-plaintext",
+      doc: """
+        No valid Non-secure line holds realm plaintext: the host writes HOST, and a Non-secure fill \
+        decrypts memory under the NS key, which realm data is never written under \
+        (realm-data-under-realm-keys).
+        """,
+      .forAll(granule) { g in
+        pre.read(v.cacheLine, [g, .literal(PAS.nonSecure)]).ne(.literal(LineState.invalid)).implies(
+          !content.isRealmData(pre.read(v.cacheData, [g, .literal(PAS.nonSecure)])))
+      })
+    builder.lemma(
+      "realm-data-under-realm-keys",
+      doc: """
+        Memory holding realm plaintext was written under a Realm-PAS key, never under NS: it reaches \
+        memory only through write-backs of Realm lines (whose contexts are Realm keys) or the RMM's \
+        writes, and Non-secure lines never hold it (ns-lines-hold-no-realm-plaintext).
+        """,
+      .forAll(granule) { g in
+        content.isRealmData(pre.read(v.memory, [g])).implies(
+          pre.read(keys.memoryContext, [g]).ne(.literal(EncryptionContext.nonSecure)))
+      })
+    guard let line = keys.realmLineContext else { return }
+    builder.lemma(
+      "realm-lines-tagged-with-realm-keys",
+      doc: """
+        Per-realm: a valid Realm line holding realm plaintext carries a Realm-PAS MECID, never NS: \
+        realms and the RMM tag their writes with their own MECIDs, and a fill is tagged with the \
+        context memory was written under (realm-data-under-realm-keys).
+        """,
+      .forAll(granule) { g in
+        (pre.read(v.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
+          && content.isRealmData(pre.read(v.cacheData, [g, .literal(PAS.realm)])))
+          .implies(pre.read(line, [g]).ne(.literal(EncryptionContext.nonSecure)))
+      })
   }
 }

@@ -46,7 +46,8 @@ extension CCABuilder {
         holds; in fine mode the old owner may also attempt a write while the granule is being \
         undelegated, in the window TF-A's NO_ACCESS step guards (see staleOwnerWindow). GPC first, \
         against the PE's cached GPI or a GPT walk; on a GPF nothing happens (status 0x28). \
-        Otherwise the Realm line becomes DIRTY with REALM_r.
+        Otherwise the Realm line becomes DIRTY with REALM_r (under per-realm encryption tagged with \
+        realm r's MECID, r: reference/rme.md §4.1).
         """,
       parameters: [Parameter("pe", pe), Parameter("granule", granule), Parameter("realm", realm)]
     ) { a in
@@ -55,7 +56,7 @@ extension CCABuilder {
       a.requires(idle(context, p) && realmMayWrite(context, g))
       let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.realm))
       context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: !passes)
-      setLine(context, g, .literal(PAS.realm), LineState.dirty, content.realmLabel(r))
+      setLine(context, g, .literal(PAS.realm), LineState.dirty, content.realmLabel(r), under: realmContext(r))
       context.emit(into: a)
     }
   }

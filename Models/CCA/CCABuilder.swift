@@ -38,6 +38,15 @@ final class CCABuilder {
 
   /// The state variables.
   let v: CCAVariables
+  /// The memory encryption (``Encryption``; `none` unless a feature selects one).
+  let encryption: Encryption
+  /// The encryption state, when memory is encrypted (CCABuilder+Encryption.swift).
+  let keys: EncryptionVariables?
+  /// The realm MECIDs there are under `per-realm`: MAX_MECID + 1 with the RMM (the `max-mecid`
+  /// bound), else one per realm (the realm stand-in's realm `r` uses MECID `r`).
+  let mecids: Int
+  /// The RMM's MEC state (`rmm` with `per-realm`; declared by RMMBuilder+MEC.swift).
+  var mec: MECVariables?
 
   /// Reads the bounds and declares the state.
   ///
@@ -57,7 +66,8 @@ final class CCABuilder {
     self.configuration = configuration
     self.builder = builder
     let memoryMap = MemoryMap(granules: granules)
-    let content = Content(realms: realms)
+    let encryption = try Encryption.of(configuration)
+    let content = Content(realms: realms, encrypted: encryption != .none)
     let parametric = configuration.has(CCA.Feature.parametric)
     let granuleSort = IndexSort("Granule", count: granules, arithmetic: !parametric)
     let peSort = IndexSort("PE", count: pes)
@@ -73,6 +83,12 @@ final class CCABuilder {
     self.v = CCAVariables(
       builder, granule: .index(granuleSort), pe: .index(peSort), descriptor: descriptorSort.map { .index($0) },
       content: content.domain)
+    self.encryption = encryption
+    self.mecids = try Self.mecidCount(configuration, realms: realms, encryption: encryption)
+    self.keys =
+      encryption == .none
+      ? nil
+      : EncryptionVariables(builder, granule: .index(granuleSort), encryption: encryption, mecids: mecids)
   }
 
   /// Declares the actions and properties and returns the model (validated by the family).

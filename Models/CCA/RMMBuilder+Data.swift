@@ -69,7 +69,8 @@ extension RMMBuilder {
           when: !RTTEntry.isOne(entry, RTTEntry.unassignedProtected))
         let g = memoryMap.granule(of: data)
         let table = position.table
-        makeObject(a, g, state: GranuleState.data, realm: rr, fill: unknown)
+        let fill = unknown && !mutated(CCA.MutantName.reuseWithoutScrub)
+        makeObject(a, g, state: GranuleState.data, realm: rr, fill: fill)
         a.set(r.mappedIPA, [g], to: ipa)
         if unknown {
           set(
@@ -81,6 +82,7 @@ extension RMMBuilder {
                 else: RTTEntry.assignedEmpty.expr)))
         } else {
           a.set(v.memory, [g], to: cca.content.realmLabel(rr))
+          cca.setMemoryContext(a, g, cca.realmContext(rr))
           a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.invalid))
           a.set(v.cacheData, [g, .literal(PAS.realm)], to: .literal(Content.zero))
           set(a, r.rtte, position, to: RTTEntry.assignedRAM.expr)
@@ -119,7 +121,9 @@ extension RMMBuilder {
         a, r.rtte, position,
         to: .ite(entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedDestroyed.expr))
       set(a, r.rtteAddr, position, to: Self.canonicalAddr)
-      release(a, g, scrubbing: !mutated(CCA.MutantName.dataDestroyWithoutScrub))
+      release(
+        a, g,
+        scrubbing: !mutated(CCA.MutantName.dataDestroyWithoutScrub) && !mutated(CCA.MutantName.reuseWithoutScrub))
       a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) - 1)
     }
   }

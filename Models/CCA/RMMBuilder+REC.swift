@@ -159,18 +159,14 @@ extension RMMBuilder {
         context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
         let own = cca.content.realmLabel(rr)
         if write {
-          let foreign =
-            (cca.content.isRealmData(context.read(v.memory, [g])) && context.read(v.memory, [g]).ne(own))
-            || (context.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-              && cca.content.isRealmData(context.read(v.cacheData, [g, pas]))
-              && context.read(v.cacheData, [g, pas]).ne(own))
+          let foreign = overwritesLiveRealmData(context, g, pas, own: own)  // RMMBuilder+MEC.swift
           context.write(r.realmForeignAccess, [], true, when: dram && foreign)
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
         } else {
           let hit = context.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-          let returned = Expr.ite(hit, then: context.read(v.cacheData, [g, pas]), else: context.read(v.memory, [g]))
-          cca.setLine(context, g, pas, LineState.clean, context.read(v.memory, [g]), when: dram && !hit)
+          let returned = cca.accessRead(context, g, pas, reader: cca.accessContext(pas, realm: rr))  // decrypted
+          cca.fillLine(context, g, pas, reader: cca.accessContext(pas, realm: rr), when: dram && !hit)
           context.write(
             r.realmForeignAccess, [], true, when: dram && cca.content.isRealmData(returned) && returned.ne(own))
         }

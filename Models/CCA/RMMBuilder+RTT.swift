@@ -31,9 +31,10 @@ extension RMMBuilder {
   /// has entries left.
   ///
   /// The IR has no local definitions, so the run is stated with quantifiers over the entry
-  /// indices rather than as a computed end index: an entry is in the run when every entry from
-  /// `first` to it is processed (``contains(_:_:)``, one quantifier), and ``count`` sums that
-  /// per entry index for each depth the walk may stop at (one term per entry and depth).
+  /// indices rather than as a stored end index: an entry is in the run when every entry from
+  /// `first` to it is processed (``contains``, one quantifier), and ``count`` is the length of
+  /// the run, found by halving the table (one quantifier per halving step). Both are stated per
+  /// depth the walk may stop at, so their inner loops read constant-depth walks.
   struct EntryRun {
     /// The depth and level where the walk stopped.
     let depth: Expr
@@ -57,44 +58,86 @@ extension RMMBuilder {
   /// `processes(entry value)` holds (see ``EntryRun``). Meaningful once `base` is aligned to the
   /// entry size of the level reached and `top > base`.
   ///
-  /// - Complexity: evaluating ``EntryRun/count`` or a whole row of ``EntryRun/contains(_:_:)``
-  ///   takes up to `entries²` quantifier steps (only for entries between `first` and top).
+  /// - Complexity: ``EntryRun/count`` takes `entries × log2(entries)` quantifier steps;
+  ///   ``EntryRun/contains`` `entries` steps per entry of the run's table (so a row written
+  ///   with it takes `entries²`, each a couple of comparisons outside the run).
   func entryRun(_ rr: Expr, base: Expr, top: Expr, while processes: @escaping (Expr) -> Expr) -> EntryRun {
     let depth = walkDepth(rr, base, target: .literal(Value(geometry.lastDepth)))
-    let table = tableGranule(rr, depth: depth, base)
-    let first = entryIndex(depth: depth, base)
-    let size = byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }
     let index = Domain.index(geometry.entrySort)
-    let entries = Value(geometry.entries)
-    // The end of the entries that lie below top, at most the end of the table.
-    func limit(first: Expr, size: Expr) -> Expr {
-      let fit = Expr.ite(top.gt(base), then: (top - base) / size, else: 0)
-      let room = Expr.literal(entries) - first
-      return first + .ite(fit.lt(room), then: fit, else: room)
+    // Per constant depth d: the table, base's entry and the end of the entries below top.
+    struct AtDepth {
+      let table: Expr
+      let first: Expr
+      let limit: Expr
     }
-    // Entry j of table t is in the run: between first and the limit, every entry from first
-    // to j processed.
-    func inRun(_ t: Expr, _ j: Expr, first: Expr, size: Expr) -> Expr {
-      j.ge(first) && j.lt(limit(first: first, size: size))
-        && .forAll(index) { i in
-          (i.ge(first) && i.le(j)).implies(processes(self.pre.read(self.r.rtte, [t, i])))
-        }
+    let atDepth: (Int) -> AtDepth = { d in
+      let first = self.geometry.index(depth: d, ipa: base)
+      let fit = Expr.ite(top.gt(base), then: (top - base) / .literal(self.geometry.entrySize(depth: d)), else: 0)
+      let room = Expr.literal(Value(self.geometry.entries)) - first
+      return AtDepth(
+        table: self.table(rr, depth: d, base), first: first, limit: first + .ite(fit.lt(room), then: fit, else: room))
+    }
+    // Entry j of table t passes: before the run, or below the limit and processed.
+    func passes(_ t: Expr, _ j: Expr, _ at: AtDepth) -> Expr {
+      j.lt(at.first) || (j.lt(at.limit) && processes(pre.read(r.rtte, [t, j])))
+    }
+    // The length of the all-passing prefix of `range`, counting entries from `first` on.
+    func runLength(_ range: Range<Int>, _ at: AtDepth) -> Expr {
+      let lo = Value(range.lowerBound)
+      if range.count == 1 {
+        let j = Expr.literal(lo)
+        return .ite(passes(at.table, j, at) && j.ge(at.first), then: 1, else: 0)
+      }
+      let mid = range.lowerBound + range.count / 2
+      let allPass = Expr.forAll(index) { i in
+        (i.ge(.literal(lo)) && i.lt(.literal(Value(mid)))).implies(passes(at.table, i, at))
+      }
+      // Entries of the lower half at or after first.
+      let counted = Expr.ite(
+        at.first.le(.literal(lo)), then: .literal(Value(mid) - lo),
+        else: .ite(at.first.lt(.literal(Value(mid))), then: .literal(Value(mid)) - at.first, else: 0))
+      return .ite(
+        allPass, then: counted + runLength(mid..<range.upperBound, at), else: runLength(range.lowerBound..<mid, at))
     }
     let isCandidate: (Expr) -> Expr = { g in
       self.state(g).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [g]).eq(rr)
     }
-    let count = byDepth(depth) { d in
-      let t = self.table(rr, depth: d, base)
-      let firstD = self.geometry.index(depth: d, ipa: base)
-      let sizeD = Expr.literal(self.geometry.entrySize(depth: d))
-      return self.sum((0..<self.geometry.entries).map { j in
-        self.one(inRun(t, .literal(Value(j)), first: firstD, size: sizeD))
-      })
-    }
     return EntryRun(
-      depth: depth, level: level(ofDepth: depth), table: table, size: size, base: base, first: first,
-      contains: { g, j in isCandidate(g) && g.eq(table) && inRun(g, j, first: first, size: size) },
-      count: count)
+      depth: depth, level: level(ofDepth: depth), table: tableGranule(rr, depth: depth, base),
+      size: byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }, base: base,
+      first: entryIndex(depth: depth, base),
+      contains: { g, j in
+        isCandidate(g)
+          && self.byDepth(depth) { d in
+            let at = atDepth(d)
+            return g.eq(at.table) && j.ge(at.first) && j.lt(at.limit)
+              && .forAll(index) { i in (i.ge(at.first) && i.le(j)).implies(passes(g, i, at)) }
+          }
+      },
+      count: byDepth(depth) { d in runLength(0..<self.geometry.entries, atDepth(d)) })
+  }
+
+  /// Adds the failure conditions the RTT structure commands (RTT_CREATE, RTT_DESTROY, RTT_FOLD;
+  /// reference/rmm.md §2.15-§2.17) share, in their order: rd_align, rd_bound, rd_state;
+  /// level_bound (level ≤ the starting level or > 3); ipa_align (to the entry size at level − 1);
+  /// ipa_bound (≥ 2^s2sz); then `beforeWalk` (RTT_CREATE's rtt_* checks); rtt_walk (the walk to
+  /// level − 1 stops early: RMI_ERROR_RTT at the level reached). Returns the realm and the
+  /// position of the parent entry (level − 1) that maps `ipa`.
+  func structureChecks(
+    _ a: ActionBuilder, rd: Expr, ipa: Expr, level: Expr, beforeWalk: () -> Void = {}
+  ) -> (realm: Expr, parent: RTTSlot) {
+    rdChecks(a, rd)
+    let rr = realmOf(rd)
+    levelIPAChecks(
+      a, ipa, level, validLevel: level.gt(.literal(Value(geometry.startLevel))) && level.le(3), alignLevel: level - 1,
+      ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
+    beforeWalk()
+    let parentDepth = geometry.depth(ofLevel: level - 1)
+    let reached = walkDepth(rr, ipa, target: parentDepth)
+    a.fail(
+      "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
+      when: reached.ne(parentDepth))
+    return (rr, slot(rr, depth: parentDepth, ipa))
   }
 
   /// Declares the RTT commands.
@@ -121,18 +164,9 @@ extension RMMBuilder {
       successCode: RMIABI.success
     ) { a in
       let (rd, rtt, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"), a.arg("x4"))
-      rdChecks(a, rd)
-      let rr = realmOf(rd)
-      levelIPAChecks(
-        a, ipa, level, validLevel: level.gt(.literal(start)) && level.le(3), alignLevel: level - 1,
-        ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
-      granuleChecks(a, "rtt", rtt, state: GranuleState.delegated)
-      let parentDepth = geometry.depth(ofLevel: level - 1)
-      let reached = walkDepth(rr, ipa, target: parentDepth)
-      a.fail(
-        "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
-        when: reached.ne(parentDepth))
-      let parent = slot(rr, depth: parentDepth, ipa)
+      let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level) {
+        self.granuleChecks(a, "rtt", rtt, state: GranuleState.delegated)
+      }
       let parentEntry = read(r.rtte, parent)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
@@ -164,17 +198,7 @@ extension RMMBuilder {
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
-      rdChecks(a, rd)
-      let rr = realmOf(rd)
-      levelIPAChecks(
-        a, ipa, level, validLevel: level.gt(.literal(start)) && level.le(3), alignLevel: level - 1,
-        ipaBound: ipa.ge(.literal(geometry.ipaLimit)))
-      let parentDepth = geometry.depth(ofLevel: level - 1)
-      let reached = walkDepth(rr, ipa, target: parentDepth)
-      a.fail(
-        "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: reached),
-        when: reached.ne(parentDepth))
-      let parent = slot(rr, depth: parentDepth, ipa)
+      let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
         when: read(r.rtte, parent).ne(RTTEntry.table.expr))
@@ -185,11 +209,57 @@ extension RMMBuilder {
           when: pre.read(r.refcount, [g]).ne(0))
       }
       a.output("x1", pa(g))
-      a.output("x2", (ipa | byDepth(parentDepth) { d in .literal(self.geometry.entrySize(depth: d) - 1) }) + 1)
+      a.output("x2", (ipa | (geometry.entrySize(level: level - 1) - 1)) + 1)
       release(a, g)
       set(
         a, r.rtte, parent,
         to: .ite(ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr, else: RTTEntry.unassignedNS.expr))
+      set(a, r.rtteAddr, parent, to: Self.canonicalAddr)
+      a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) - 1)
+      clearRow(a, g, realm: rr)
+    }
+
+    b.action(
+      "RMI_RTT_FOLD", actor: "hypervisor",
+      doc: """
+        RMI_RTT_FOLD (FID 0xC4000166; reference/rmm.md §2.17): x1 = rd, x2 = ipa, x3 = level of the RTT to \
+        fold. Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound (level ≤ the \
+        starting level or > 3); ipa_align (to level − 1); ipa_bound (≥ 2^s2sz) (all RMI_ERROR_INPUT); \
+        rtt_walk (the walk to level − 1 stops early) RMI_ERROR_RTT at the level reached; rtte_state \
+        (the parent entry is not a TABLE) RMI_ERROR_RTT at level − 1; rtte_homo (the RTT is not \
+        homogeneous) RMI_ERROR_RTT at level. Homogeneous here means: all entries UNASSIGNED with the \
+        same RIPAS, or all UNASSIGNED_NS. The model has no block mappings, so assigned folds (all \
+        ASSIGNED with one RIPAS and contiguous block-aligned PAs, or all ASSIGNED_NS, into a block \
+        entry at level − 1 ≥ 1) are left out: such a table fails rtte_homo here where the \
+        architecture would fold it. Success: the parent entry becomes the table's unassigned entry \
+        (same RIPAS, or UNASSIGNED_NS); the parent RTT's reference count drops by one (the table link \
+        is gone); the RTT returns to DELEGATED, scrubbed, its row back to the canonical value. X1 = \
+        the folded RTT's PA.
+        """,
+      parameters: [register("x1", granulePAs), register("x2", pageIPAs), register("x3", levels)],
+      successCode: RMIABI.success
+    ) { a in
+      let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
+      let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level)
+      a.fail(
+        "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
+        when: read(r.rtte, parent).ne(RTTEntry.table.expr))
+      let g = read(r.rtteAddr, parent)
+      let first = pre.read(r.rtte, [g, 0])
+      // Homogeneous: checked on the realm's RTT granules h = g, so that the walk to g is
+      // evaluated once per RTT of the realm and not once per entry.
+      let homogeneous = Expr.forAll(granule) { h in
+        (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [h]).eq(rr) && h.eq(g)).implies(
+          .forAll(.index(self.geometry.entrySort)) { i in
+            self.pre.read(self.r.rtte, [h, i]).eq(self.pre.read(self.r.rtte, [h, 0]))
+          })
+      }
+      a.fail(
+        "rtte_homo", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
+        when: !(RTTEntry.isOne(first, RTTEntry.unassignedProtected + [.unassignedNS]) && homogeneous))
+      a.output("x1", pa(g))
+      release(a, g)
+      set(a, r.rtte, parent, to: first)
       set(a, r.rtteAddr, parent, to: Self.canonicalAddr)
       a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) - 1)
       clearRow(a, g, realm: rr)

@@ -28,7 +28,7 @@ extension RMMBuilder {
         """,
       parameters: [register("x1", [0])], successCode: RMIABI.success
     ) { a in
-      a.output("x1", .ite(a.arg("x1").eq(0), then: .literal(featureRegister0), else: 0))
+      a.output("x1", .ite(a.arg("x1").eq(0), then: .literal(featureRegister0), else: featureRegister1(a.arg("x1"))))
     }
   }
 
@@ -62,7 +62,7 @@ extension RMMBuilder {
         register("params_hash_algo", [RMIABI.hashSHA256]), register("params_s2sz", [Value(geometry.ipaWidth)]),
         register("params_vmid", (0..<realmCount).map { Value($0) }), register("params_rtt_base", granulePAs),
         register("params_rtt_level_start", [Value(geometry.startLevel)]), register("params_rtt_num_start", [1]),
-      ],
+      ] + mecParameters,
       successCode: RMIABI.success
     ) { a in
       let (rd, params) = (a.arg("x1"), a.arg("x2"))
@@ -73,6 +73,7 @@ extension RMMBuilder {
         "params_valid", error: Self.input, code: RMIABI.errorInput,
         when: a.arg("params_hash_algo").gt(.literal(RMIABI.hashSHA512))
           || a.arg("params_s2sz").ne(.literal(Value(geometry.ipaWidth))))
+      mecCreateChecks(a)  // params_supp (RMMBuilder+MEC.swift)
       a.fail("alias", error: Self.input, code: RMIABI.errorInput, when: rd.eq(rttBase))
       granuleChecks(a, "rd", rd, state: GranuleState.delegated)
       a.fail("rtt_align", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isAligned(rttBase))
@@ -102,6 +103,7 @@ extension RMMBuilder {
       setRow(a, r.rtte, rtt) { i in
         .ite(i.lt(.literal(half)), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedNS.expr)
       }
+      mecAssign(a, realm: safeVMID)
     }
 
     b.action(
@@ -144,6 +146,7 @@ extension RMMBuilder {
           "realm_live", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
           when: pre.read(r.refcount, [g]).ne(0) || pre.read(r.refcount, [rtt]).ne(0))
       }
+      mecRelease(a, realm: rr)  // before the releases: their scrubs win (RMMBuilder+MEC.swift)
       release(a, g)
       release(a, rtt)
       a.set(r.realmState, [rr], to: .literal(RealmState.none))

@@ -83,6 +83,7 @@ final class RMMBuilder {
 
   /// Declares the RMI commands, realm execution and the RMM properties.
   func declare() {
+    declareMEC()  // RMMBuilder+MEC.swift: FEAT_MEC's state and commands (per-realm only)
     declareVersionCommands()
     declareRealmCommands()
     declareRECCommands()
@@ -90,6 +91,7 @@ final class RMMBuilder {
     declareRTTCommands()
     declareRealmExecution()
     declareProperties()
+    declareMECProperties()
   }
 
   func mutated(_ name: String) -> Bool { cca.mutated(name) }
@@ -266,10 +268,12 @@ final class RMMBuilder {
   }
 
   /// Scrubs granule `g`: zeroes that reach the PoPA (memory ZERO, the Realm-alias line dropped).
-  func scrub(_ a: ActionBuilder, _ g: Expr) {
+  /// With encryption the zeroes are written under `key` (the RMM's context when nil).
+  func scrub(_ a: ActionBuilder, _ g: Expr, under key: Expr? = nil) {
     a.set(v.memory, [g], to: .literal(Content.zero))
     a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.invalid))
     a.set(v.cacheData, [g, .literal(PAS.realm)], to: .literal(Content.zero))
+    cca.setMemoryContext(a, g, key)
   }
 
   /// Makes `g` an object of realm `rr` in state `state`, zero-filled (the initialisation on the
@@ -278,7 +282,7 @@ final class RMMBuilder {
     a.set(v.granuleState, [g], to: .literal(state))
     a.set(r.owner, [g], to: rr)
     a.set(r.refcount, [g], to: refcount)
-    if fill { scrub(a, g) }
+    if fill { scrub(a, g, under: cca.objectContext(state, realm: rr)) }
   }
 
   /// Returns `g` to DELEGATED, scrubbed, with no owner, no references and no ghost level or IPA.

@@ -27,13 +27,14 @@ struct CCAFamilyTests {
     #expect(
       family.propertyDocs.map(\.name) == [
         "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean", "realm-isolation",
-        "rmm-wellformed",
+        "rmm-wellformed", "mec-unique",
       ])
     #expect(
       Set(family.mutants.map(\.name)) == [
         "no-tlbi-on-delegate", "undelegate-without-scrub", "cmo-source-alias-only", "undelegate-skips-no-access",
         "gpt-word-unlocked", "data-create-skips-state-check", "data-destroy-without-scrub",
         "realm-destroy-ignores-liveness", "rtt-destroy-ignores-live", "undelegate-live-object",
+        "mecid-reused-without-refresh", "reuse-without-scrub", "mec-set-private-ignores-members",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

@@ -89,9 +89,11 @@ struct Scenario {
         "\(action)\(arguments.map { String($0, radix: 16) }) gave \(outcome)", sourceLocation: sourceLocation)
       return
     }
-    let before = slots(state)
-    let after = slots(next)
-    let diff = after.filter { before[$0.key] != $0.value }
+    // Only the slots that differ are named: naming every slot is slow for large states (rmm-full).
+    let layout = model.layout
+    let (before, after) = (compiled.values(of: state), compiled.values(of: next))
+    let diff = Dictionary(
+      uniqueKeysWithValues: before.indices.filter { before[$0] != after[$0] }.map { (layout.name(at: $0), after[$0]) })
     #expect(diff == changes, "\(action): changed slots", sourceLocation: sourceLocation)
     state = next
   }

@@ -82,7 +82,10 @@ struct DifferentialTests {
 @Suite("Differential: the CCA model")
 struct CCADifferentialTests {
   @Test(
-    "concrete and symbolic steps agree on random states", arguments: ["standard", "atomic", "rmm-small", "rmm-rtt"])
+    "concrete and symbolic steps agree on random states", arguments: [
+      "standard", "atomic", "rmm-small", "rmm-rtt", "atomic-per-pas", "atomic-per-realm", "rmm-small-per-pas",
+      "rmm-small-mec", "rmm-reuse-mec",
+    ])
   func cca(_ configuration: String) throws {
     let family = CCA.family
     let config = try #require(family.configuration(named: configuration))
