@@ -61,10 +61,12 @@ struct RunCommandTests {
     let file = directory.appendingPathComponent("m.scenario").path
     try "RMI_VERSION 0x10000 -> RMI_SUCCESS\nRMI_VERSION 0x20000 -> RMI_SUCCESS\n".write(
       toFile: file, atomically: true, encoding: .utf8)
-    let run = try ccaTimed(["run", file])
+    // No config line: the default, rmm-full, which a debug build compiles in seconds (more on a
+    // loaded machine).
+    let run = try ccaTimed(["run", file], timeout: 300)
     #expect(run.status == 1)
     #expect(run.stdout.contains("\(file):2: MISMATCH: expected RMI_SUCCESS, got RMI_ERROR_INPUT (X0=0x1) [version]"))
-    let json = try ccaTimed(["run", "--json", file])
+    let json = try ccaTimed(["run", "--json", file], timeout: 300)
     #expect(json.status == 1)
     let value = try JSONValue.parse(Data(json.stdout.utf8))
     #expect(value["outcome"] == .string("fail"))
@@ -75,6 +77,10 @@ struct RunCommandTests {
     #expect(calls.count == 2)
     #expect(calls.last?["condition"] == .string("version"))
     #expect(calls.last?["status"] == .number(1))
+    // What a harness needs to issue the same SMC: the FID and X1.
+    #expect(calls.last?["fid"] == .string("0xc4000150"))
+    #expect(calls.last?["registers"] == .array([.string("0x20000")]))
+    #expect(calls.first?["outputNames"] == .array([.string("x1"), .string("x2")]))
   }
 
   @Test("bad input exits 2 with file:line:column and field, and writes nothing")

@@ -103,3 +103,52 @@ struct ScenarioDocumentationTests {
     #expect(result.steps.count > 20)
   }
 }
+
+@Suite("Docs/testing-an-rmm.md")
+struct TestingGuideTests {
+  /// The guide's text and its code blocks after `## 2. A complete example` (the scenario, then
+  /// the outputs quoted in section 3).
+  func blocks() throws -> [String] {
+    let doc = try String(
+      contentsOfFile: repositoryRoot.appendingPathComponent("Docs/testing-an-rmm.md").path, encoding: .utf8)
+    let section = try #require(doc.range(of: "## 2. A complete example"))
+    let parts = doc[section.upperBound...].components(separatedBy: "```")
+    // parts[1], [3], [5], ... are the blocks (each starts with its info string and a newline).
+    return stride(from: 1, to: parts.count, by: 2).map { String(parts[$0].drop { $0 != "\n" }.dropFirst()) }
+  }
+
+  @Test("the complete example passes, and the quoted report lines are what cca-verify run prints")
+  func example() throws {
+    let b = try blocks()
+    #expect(b.count >= 4)
+    let example = b[0]
+    let result = try ScenarioRunner.run(
+      try ScenarioFiles.resolve(text: example, file: "bug-1234.scenario", models: sharedModels))
+    #expect(result.passed, "\(result.steps.flatMap(\.mismatches))")
+    #expect(result.steps.count == 15)
+    #expect(result.configuration.name == ScenarioDefaults.configuration)
+    let report = ScenarioReport.text([result])
+    let quoted = b.first { $0.contains("PASS:") } ?? ""
+    let lines = quoted.split(separator: "\n").map(String.init).filter { !$0.contains("...") }
+    #expect(lines.count >= 3)
+    for line in lines { #expect(report.contains(line), "not printed: \(line)") }
+  }
+
+  @Test("on the mutant the guide names, the run reports the mismatches and the violation the guide quotes")
+  func mutant() throws {
+    let b = try blocks()
+    let text = "config rmm-full mutant=rtt-destroy-ignores-live\n" + b[0]
+    let result = try ScenarioRunner.run(
+      try ScenarioFiles.resolve(text: text, file: "bug-1234.scenario", models: sharedModels))
+    #expect(!result.passed)
+    let report = ScenarioReport.text([result])
+    let quoted = try #require(b.first { $0.contains("MISMATCH") })
+    let lines = quoted.split(separator: "\n").map(String.init)
+    #expect(lines.count == 4)
+    for line in lines { #expect(report.contains(line), "not printed: \(line)") }
+    // The first mismatch is the RTT_DESTROY the report is about, with the condition's name.
+    let first = try #require(result.steps.first { !$0.mismatches.isEmpty })
+    #expect(first.action == "RMI_RTT_DESTROY")
+    #expect(first.violations == ["rmm-wellformed"])
+  }
+}

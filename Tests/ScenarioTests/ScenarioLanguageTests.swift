@@ -90,6 +90,12 @@ struct ScenarioLanguageTests {
     let r = try runText(text)
     #expect(r.passed, "\(r.steps.flatMap(\.mismatches))")
     #expect(r.steps.last?.call.contains("params_num_aux=0x1") == true)
+    // The record says where each field was read, for a harness that writes it before the SMC.
+    let reads = try #require(r.steps.last).structureReads
+    let numAux = try #require(reads.first { $0.field.name == "RecParams.num_aux" })
+    #expect(numAux.address == 0x8000_0800 && numAux.value == 1)
+    #expect(r.steps.last?.registers == [0x8000_1000, 0x8000_3000, 0x8000_0000])
+    #expect(r.steps.last?.fid == 0xC400_015A)
     // The same call with the field given by name.
     let named = try runText(realmPrologue + "RMI_GRANULE_DELEGATE 0x8000_3000\nRMI_REC_CREATE rd, 0x8000_3000, params, params_num_aux=0 -> RMI_SUCCESS\n")
     #expect(named.passed)
