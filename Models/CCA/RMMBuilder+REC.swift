@@ -229,6 +229,7 @@ extension RMMBuilder {
     let realmLine = { (k: [Expr]) in isAux(k[0]) && k[1].eq(.literal(PAS.realm)) }
     a.setAll(v.cacheLine, where: realmLine) { _ in .literal(LineState.invalid) }
     a.setAll(v.cacheData, where: realmLine) { _ in .literal(Content.zero) }
+    cca.setMemoryContextAll(a, where: isAux)
   }
 
   // MARK: - Realm execution

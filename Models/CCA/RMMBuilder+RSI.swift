@@ -91,6 +91,7 @@ extension RMMBuilder {
       a.output("config_ipa_width", .literal(Value(geometry.ipaWidth)))
       a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.dirty))
       a.set(v.cacheData, [g, .literal(PAS.realm)], to: cca.content.realmLabel(rr))
+      cca.setRealmLineContext(a, g, cca.realmContext(rr))
     }
 
     b.action(
