@@ -107,7 +107,8 @@ extension RMMBuilder {
   /// Where realm `rr`'s walk for `base` towards level 3 stops: the level, the table and the
   /// index of `base`'s entry, and `base` aligned down to that entry's start.
   func alignedRun(_ rr: Expr, _ base: Expr) -> (level: Expr, table: Expr, first: Expr, base: Expr) {
-    let run = entryRun(rr, base: base, top: base) { _ in false }
-    return (run.level, run.table, run.first, base & ~(run.size - 1))
+    let depth = walkDepth(rr, base, target: .literal(Value(geometry.lastDepth)))
+    let size = byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }
+    return (level(ofDepth: depth), tableGranule(rr, depth: depth, base), entryIndex(depth: depth, base), base & ~(size - 1))
   }
 }

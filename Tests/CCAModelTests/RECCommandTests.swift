@@ -32,6 +32,15 @@ extension Scenario {
     state = compiled.initialState()
   }
 
+  /// The value of `variable[keys]` in the current state, without naming every slot (cheap on
+  /// large configurations).
+  func value(_ variable: String, _ keys: [Value]) -> Value? {
+    guard let id = model.variable(named: variable), let position = model.layout.position(of: id, keys: keys) else {
+      return nil
+    }
+    return compiled.values(of: state)[position]
+  }
+
   /// The outputs of an action that must succeed from the current state.
   func outputs(_ action: String, _ arguments: [Value]) throws -> [String: Value] {
     let index = try actionIndex(action)
@@ -44,8 +53,13 @@ extension RMMScenario {
   /// An `rmm` configuration with RTTs of 2 entries, one level by default (s2sz 13: IPA 0x0
   /// protected, 0x1000 unprotected), and the given numbers of granules, RECs, aux granules,
   /// realms and RTT levels.
+  /// A scenario on a configuration built here rather than named in the family.
+  init(configuration: Configuration) throws {
+    s = try Scenario(configuration: configuration)
+  }
+
   init(granules: Int, recs: Int, recAux: Int = 0, realms: Int = 1, levels: Int = 1) throws {
-    s = try Scenario(
+    try self.init(
       configuration: Configuration(
         name: "rec-test",
         bounds: [
@@ -465,5 +479,43 @@ struct RECCommandTests {
     r.s.state = entered
     try r.run("RSI_IPA_STATE_SET", [0, 0x1000, 0x2000, 1, 0])
     try r.s.expect("RMI_RTT_SET_RIPAS", [rd, rec, 0x1000, 0x2000], changes: ["recRipasAddr[3]": 0x2000])
+  }
+
+  @Test(
+    "rmm-full with rec-aux 16 (TF-RMM's RecAuxCount): REC_CREATE takes 16 aux granules, REC_DESTROY returns them; a seeded walk holds",
+    .enabled(if: ExplorationTests.optimized, "compiling rmm-full with 16 aux parameters takes minutes in a debug build"))
+  func fullGeometryWithSixteenAux() throws {
+    var configuration = try #require(CCA.family.configuration(named: "rmm-full"))
+    configuration.bounds["rec-aux"] = 16
+    let clock = ContinuousClock()
+    var start = clock.now
+    var r = try RMMScenario(configuration: configuration)
+    print("rmm-full rec-aux 16: build and compile \(clock.now - start)")
+    start = clock.now
+    try r.createRealm(s2sz: 48, levelStart: 0)
+    let aux = (0..<16).map { RECEnc.g(40 + Value($0)) }
+    for pa in [RECEnc.g(3)] + aux { try r.delegate(pa) }
+    #expect(try r.s.outputs("RMI_REC_AUX_COUNT", [RECEnc.g(1)]) == ["x1": 16])
+    try r.s.expectFailure(
+      "RMI_REC_CREATE", [RECEnc.g(1), RECEnc.g(3), RECEnc.g(0), 1, 0, 15] + aux, condition: "num_aux",
+      code: RMMEnc.errorInput)
+    try r.s.expectFailure(
+      "RMI_REC_CREATE", [RECEnc.g(1), RECEnc.g(3), RECEnc.g(0), 1, 0, 16] + aux.dropLast() + [RECEnc.g(40)],
+      condition: "aux_alias", code: RMMEnc.errorInput)
+    try r.run("RMI_REC_CREATE", [RECEnc.g(1), RECEnc.g(3), RECEnc.g(0), 1, 0, 16] + aux)
+    print("rmm-full rec-aux 16: 20 steps \(clock.now - start)")
+    #expect((40..<56).allSatisfy { r.s.value("granuleState", [$0]) == RECEnc.recAux && r.s.value("recAuxOf", [$0]) == 3 })
+    start = clock.now
+    #expect(try r.s.holds("rmm-wellformed"))
+    print("rmm-full rec-aux 16: rmm-wellformed once \(clock.now - start)")
+    try r.run("RMI_REC_DESTROY", [RECEnc.g(3)])
+    #expect((40..<56).allSatisfy { r.s.value("granuleState", [$0]) == Enc.delegated && r.s.value("recAuxOf", [$0]) == 0 })
+    #expect(try r.s.holds("rmm-wellformed"))
+    let seed: UInt64 = 16
+    var options = ExploreOptions(mode: .random, seed: seed, walks: 2, walkLength: 100)
+    options.workers = 1
+    let report = explore(r.s.compiled, options: options)
+    #expect(report.outcome == .noViolation, "seed \(seed): \(report.outcome)")
+    print("rmm-full rec-aux 16: seeded walks (seed \(seed), 2 x 100 steps): \(String(format: "%.2f", report.elapsed)) s")
   }
 }
