@@ -62,6 +62,11 @@ public enum StructureFields {
     StructureField(structure: "RecParams", field: "mpidr", offset: 0x100, bits: 64, parameter: "params_mpidr"),
     StructureField(structure: "RecParams", field: "pc", offset: 0x200, bits: 64, parameter: nil),
     StructureField(structure: "RecParams", field: "num_aux", offset: 0x800, bits: 64, parameter: "params_num_aux"),
+  ] + (0..<16).map {
+    // RecParams.aux[i]: the PA of REC auxiliary granule i (RecAuxCount of them are read).
+    StructureField(
+      structure: "RecParams", field: "aux[\($0)]", offset: 0x808 + 8 * UInt64($0), bits: 64, parameter: "params_aux\($0)")
+  } + [
     StructureField(structure: "RecRun", field: "enter.flags", offset: 0x0, bits: 64, parameter: "enter_flags"),
     StructureField(structure: "RecRun", field: "enter.gicv3_hcr", offset: 0x300, bits: 64, parameter: nil),
   ]
