@@ -24,10 +24,10 @@ public enum CCA {
       on any PE. Memory is unencrypted unless a configuration selects per-PAS or per-realm (MEC) \
       encryption.
       """,
-    configurations: configurations + rmmConfigurations + encryptionConfigurations,
+    configurations: configurations + rmmConfigurations + encryptionConfigurations + daConfigurations,
     configurationDocs: configurationDocs.merging(rmmConfigurationDocs) { a, _ in a }
-      .merging(encryptionConfigurationDocs) { a, _ in a },
-    mutants: mutants,
+      .merging(encryptionConfigurationDocs) { a, _ in a }.merging(daConfigurationDocs) { a, _ in a },
+    mutants: mutants + daMutants,
     propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
     boundDocs: [
       Bound.granules: "delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 64; 16 per GPT descriptor word)",
@@ -38,6 +38,8 @@ public enum CCA {
       Bound.recs: "rmm: RECs per realm, hence MPIDR indices (1 to 4; default 1)",
       Bound.maxMECID:
         "rmm with per-realm: MAX_MECID, RmiFeatureRegister1 (0 to 7; default 1): realm MECIDs 0 ... MAX_MECID",
+      Bound.recAux: "rmm: RecAuxCount, the auxiliary granules each REC takes (0 to 16; default 0; TF-RMM: 16)",
+      Bound.devices: "da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1)",
     ],
     featureDocs: [
       Feature.fine:
@@ -63,6 +65,17 @@ public enum CCA {
         with their MECID; with rmm, MECID states, RealmParams.mecid, RMI_MEC_SET_SHARED / PRIVATE and the key \
         refresh on release; excludes per-pas
         """,
+      Feature.da: """
+        RMM 1.1 Device Assignment on top of rmm [1.1-UNSTABLE; pinned to TF-RMM rmm-spec-v1.x-aligned and the \
+        ACS DA alpha]: PDEV and VDEV granules with their state machines and RMI commands, the realm's RSI VDEV \
+        calls with the three nonce checks, the SMMU's Realm stream table entries and their cache, and device \
+        DMA to any address as attacker actions (Docs/ADR/0005-device-assignment.md)
+        """,
+      Feature.daSetup: """
+        with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
+        page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
+        state 27 calls from boot (a test replays them), so bounded searches reach DMA within a few steps
+        """,
     ],
     build: { configuration in try CCABuilder(configuration: configuration).build() })
 
@@ -79,6 +92,10 @@ public enum CCA {
     public static let recs = "recs"
     /// MAX_MECID (the `rmm` feature with `per-realm`).
     public static let maxMECID = "max-mecid"
+    /// RecAuxCount, the auxiliary granules of every REC (the `rmm` feature).
+    public static let recAux = "rec-aux"
+    /// Physical devices, hence SMMU streams (the `da` feature).
+    public static let devices = "devices"
   }
 
   /// Feature switch names.
@@ -94,6 +111,10 @@ public enum CCA {
     public static let perPAS = "per-pas"
     /// One encryption key per realm MECID: FEAT_MEC (``Encryption/perRealm``).
     public static let perRealm = "per-realm"
+    /// RMM 1.1 Device Assignment (requires `rmm`).
+    public static let da = "da"
+    /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).
+    public static let daSetup = "da-setup"
   }
 
   /// Property names.
@@ -105,9 +126,12 @@ public enum CCA {
     public static let realmIsolation = "realm-isolation"
     public static let rmmWellformed = "rmm-wellformed"
     public static let mecUnique = "mec-unique"
+    public static let deviceAssignedOnly = "device-assigned-only"
+    public static let daWellformed = "da-wellformed"
     /// In report order.
     public static let all = [
       hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed, mecUnique,
+      deviceAssignedOnly, daWellformed,
     ]
   }
 
@@ -158,6 +182,20 @@ public enum CCA {
     PRIVATE_UNASSIGNED MEC none, and its key has been refreshed since its previous owner (so no two \
     live realms share a private MECID, and a new owner cannot decrypt the old owner's data); at most \
     one MEC is SHARED, and with none the member count is 0.
+    """,
+    PropertyName.deviceAssignedOnly: """
+    Monitor (da): a device's DMA reaches a granule only if it is Non-secure and the stream is Non-secure, or \
+    the stream's VDEV is bound to realm R, STARTED (no VDEV_UNLOCK in flight), DMA-enabled by R with the \
+    evidence current at that moment, and the granule is mapped in R's stage 2 (and, in the Realm PAS, is \
+    R's DATA) (DESIGN.md §6; reference/rme.md §3.3).
+    """,
+    PropertyName.daWellformed: """
+    Invariant (da): PDEV and VDEV bookkeeping agrees with the SMMU: a PDEV's VDEV count is its number of \
+    VDEVs and a PDEV with a VDEV is READY, IDE_RESETTING, COMMUNICATING or ERROR; a VDEV's PDEV exists, \
+    its realm is live, its stream's Realm STE is bound to it and valid exactly when its DMA is ENABLED, \
+    and DMA is ENABLED only while STARTED with verified evidence; an unbound STE is invalid; the SMMU \
+    caches only a valid STE, with the realm of its VDEV; granules that are not PDEVs or VDEVs hold the \
+    fixed values.
     """,
   ]
 }

@@ -98,6 +98,9 @@ final class CCABuilder {
     declareRealmActions()
     declareGranuleCommands()
     if fine { declareTransitionSteps() }
+    if configuration.has(CCA.Feature.da) && !configuration.has(CCA.Feature.rmm) {
+      throw ModelError.invalid(location: "configuration \(configuration.name)", message: "feature da needs rmm; add rmm")
+    }
     if configuration.has(CCA.Feature.rmm) {
       try RMMBuilder(self).declare()
     } else {

@@ -20,6 +20,10 @@ enum GranuleState {
   static let data: Value = 5
   /// `6`: a Realm Translation Table; its reference count is its number of live entries.
   static let rtt: Value = 6
+  /// `7` (the `da` feature, RMM 1.1 [1.1-UNSTABLE]): a physical device object (PDEV).
+  static let pdev: Value = 7
+  /// `8` (the `da` feature): a virtual device object (VDEV), a TDI bound to a realm.
+  static let vdev: Value = 8
 
   static let set = FiniteSet("RmmGranuleState", [("UNDELEGATED", undelegated), ("DELEGATED", delegated)])
   static let domain = Domain.finite(set)
@@ -32,8 +36,13 @@ enum GranuleState {
     ])
   static let rmmDomain = Domain.finite(rmmSet)
 
+  /// With the `da` feature, PDEV and VDEV too (the model's encodings: the pinned revision's
+  /// values are not in the reference).
+  static let daDomain = Domain.finite(
+    FiniteSet("RmmGranuleState", Array(zip(rmmSet.labels, rmmSet.values)) + [("PDEV", pdev), ("VDEV", vdev)]))
+
   /// The domain for a configuration: the object states only with the `rmm` feature.
   static func domain(for configuration: Configuration) -> Domain {
-    configuration.has(CCA.Feature.rmm) ? rmmDomain : domain
+    configuration.has(CCA.Feature.da) ? daDomain : configuration.has(CCA.Feature.rmm) ? rmmDomain : domain
   }
 }

@@ -95,6 +95,9 @@ extension RMMBuilder {
     let none = Expr.literal(RealmState.none)
     func live(_ rr: Expr) -> Expr { pre.read(r.realmState, [rr]).ne(none) }
     var facts: [Expr] = []
+    // The objects an RD's reference count counts: its RECs, and with `da` its VDEVs.
+    let rdReferrers: [Expr] =
+      [.literal(GranuleState.rec)] + (cca.configuration.has(CCA.Feature.da) ? [.literal(GranuleState.vdev)] : [])
     for g in granules {
       let st = state(g)
       let own = pre.read(r.owner, [g])
@@ -107,11 +110,10 @@ extension RMMBuilder {
       when(
         GranuleState.rd,
         live(own) && pre.read(r.realmRD, [own]).eq(g)
-          && rc.eq(sum(granules.map { h in one(state(h).eq(.literal(GranuleState.rec)) && pre.read(r.owner, [h]).eq(own)) })))
+          && rc.eq(sum(granules.map { h in one(state(h).isOne(of: rdReferrers) && pre.read(r.owner, [h]).eq(own)) })))
       when(
         GranuleState.rec,
         live(own) && rc.eq(sum(pes.map { p in one(pre.read(r.peRunning, [p]) && pre.read(r.peREC, [p]).eq(g)) })))
-      when(GranuleState.recAux, false)
     }
     facts.append(.forAll(granule) { g in self.rttFacts(g) })
     // Counting: live entries (TABLE and ASSIGNED, the RTTs' reference counts) plus live realms'
@@ -146,7 +148,7 @@ extension RMMBuilder {
         facts.append((pre.read(r.peRunning, [p]) && pre.read(r.peRunning, [q])).implies(rec.ne(pre.read(r.peREC, [q]))))
       }
     }
-    return .and(facts)
+    return .and(facts + recWellformed)
   }
 
   /// The RTT and DATA facts of `rmm-wellformed` for granule `g` (a bound variable).

@@ -66,6 +66,13 @@ public final class ModelBuilder {
     return Variable(id: id, keyDomains: keys, valueDomain: value)
   }
 
+  /// Replaces the initial value of a declared variable: for a configuration that starts where a
+  /// fixed prefix of actions ends (its reachability is then the configuration's to show).
+  public func setInitial(_ variable: Variable, _ initial: ([Expr]) -> Expr) {
+    let bound = variable.keyDomains.map { BoundVariable($0) }
+    self.initial[variable.id] = (bound, initial(bound.map { .bound($0) }))
+  }
+
   /// Declares an action; `body` states its guard, failure conditions and effects.
   public func action(
     _ name: String, actor: String, doc: String = "", parameters: [Parameter] = [],

@@ -27,7 +27,7 @@ struct CCAFamilyTests {
     #expect(
       family.propertyDocs.map(\.name) == [
         "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean", "realm-isolation",
-        "rmm-wellformed", "mec-unique",
+        "rmm-wellformed", "mec-unique", "device-assigned-only", "da-wellformed",
       ])
     #expect(
       Set(family.mutants.map(\.name)) == [
@@ -35,6 +35,8 @@ struct CCAFamilyTests {
         "gpt-word-unlocked", "data-create-skips-state-check", "data-destroy-without-scrub",
         "realm-destroy-ignores-liveness", "rtt-destroy-ignores-live", "undelegate-live-object",
         "mecid-reused-without-refresh", "reuse-without-scrub", "mec-set-private-ignores-members",
+        "dma-enable-without-nonce-check", "vdev-unlock-keeps-ste", "dma-enable-skips-state-check",
+        "vdev-create-skips-pdev-state", "dma-disable-keeps-ste-cache",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

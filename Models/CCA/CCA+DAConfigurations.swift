@@ -1,0 +1,104 @@
+import Spec
+
+extension CCA {
+  /// The configurations of the Device Assignment model (the `da` feature on `rmm`) [1.1-UNSTABLE].
+  static let daConfigurations: [Configuration] = [
+    Configuration(
+      name: "rmm-da",
+      bounds: [
+        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da]),
+    Configuration(
+      name: "rmm-da-setup",
+      bounds: [
+        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.daSetup]),
+    Configuration(
+      name: "rmm-da-rtt",
+      bounds: [
+        Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 2, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da]),
+  ]
+
+  static let daConfigurationDocs: [String: String] = [
+    "rmm-da": """
+      RMM 1.1 DA (pinned: TF-RMM rmm-spec-v1.x-aligned, ACS DA alpha), 7 granules (room for a Non-secure \
+      buffer, RD, RTT, REC, DATA, PDEV and VDEV), 1 PE, 1 realm, 1 REC, one level-3 RTT of 2 entries, 1 device \
+      (one stream, one TDI): the ACS flow from boot to a device whose DMA reaches the realm's DATA page; \
+      depth-bounded BFS only (the flow is ~25 calls deep)
+      """,
+    "rmm-da-setup": """
+      rmm-da starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup: realm 0 ACTIVE with a \
+      DATA page at IPA 0 and its REC running on PE 0, a READY PDEV on stream 0 and its VDEV STARTED, DMA not enabled): a \
+      state 27 calls from boot, so depth-bounded BFS reaches DMA enable, device DMA, unlock and the mutants in a few steps
+      """,
+    "rmm-da-rtt": """
+      rmm-rtt's geometry (2 levels x 2 entries, starting level 2) with da: the configuration of the DA \
+      conformance scenarios (Tests/Conformance/da-*.scenario), whose RMM 1.0 commands and conditions are \
+      exactly rmm-rtt's; scenarios raise granules, realms and devices on their config line
+      """,
+  ]
+
+  /// The DA mutants (reference/rme.md §5 M19 and the bug classes named in each).
+  static let daMutants: [Spec.Mutant] = [
+    Spec.Mutant(
+      name: MutantName.dmaEnableWithoutNonceCheck,
+      doc: """
+        RSI_VDEV_DMA_ENABLE skips the three nonce checks (lock nonce, measurements sequence, report \
+        sequence; reference/rme.md §3.2 item 3, §5 M19): the realm enables DMA for a device whose \
+        interface report or measurements changed after it validated them (the host asked for a new report \
+        or new measurements in between), so a device state the realm never accepted gets DMA into its \
+        memory. The stale-evidence class of TF-RMM a773789a (§5 M14: state re-read without re-validation).
+        """,
+      breaks: [PropertyName.deviceAssignedOnly],
+      configuration: "rmm-da-setup"),
+    Spec.Mutant(
+      name: MutantName.vdevUnlockKeepsSTE,
+      doc: """
+        RMI_VDEV_UNLOCK leaves the stream's Realm STE valid and the SMMU's cached copy (and its TLB \
+        entries) in place, while the RMM records the VDEV's DMA as DISABLED (reference/rme.md §3.2: \
+        UNLOCK must first disable the STE with CFGI_STE + CMD_SYNC; §5 M19; the missing-invalidation class \
+        of TF-RMM 2052addb, §5 M12). The unlocked device keeps reaching the realm's memory.
+        """,
+      breaks: [PropertyName.deviceAssignedOnly, PropertyName.daWellformed],
+      configuration: "rmm-da-setup"),
+    Spec.Mutant(
+      name: MutantName.dmaEnableSkipsStateCheck,
+      doc: """
+        RSI_VDEV_DMA_ENABLE does not check that the VDEV is STARTED (reference/rme.md §5 M19: "enable DMA \
+        without checking nonces or the STARTED state"): the realm turns DMA on for a VDEV that is not STARTED \
+        (LOCKED, or with its TDISP STOP_INTERFACE in flight), so the device's traffic reaches realm memory while \
+        the interface is not in RUN.
+        """,
+      breaks: [PropertyName.deviceAssignedOnly],
+      configuration: "rmm-da-setup"),
+    Spec.Mutant(
+      name: MutantName.vdevCreateSkipsPdevState,
+      doc: """
+        RMI_VDEV_CREATE does not check that the PDEV is READY (reference/rmm.md §3.3 pdev_ready): a VDEV is \
+        created on a device whose SPDM authentication never finished (PDEV_NEW, NEEDS_KEY), the \
+        missing-state-check class of TF-RMM 2b1d3b4d (reference/rme.md §5 M16) and of the model's \
+        data-create-skips-state-check.
+        """,
+      breaks: [PropertyName.daWellformed],
+      configuration: "rmm-da-setup"),
+    Spec.Mutant(
+      name: MutantName.dmaDisableKeepsSTECache,
+      doc: """
+        RSI_VDEV_DMA_DISABLE clears STE.V but issues no CFGI_STE / TLBI / CMD_SYNC, so the SMMU keeps its \
+        cached copy of the STE and the TLB entries tagged with it (reference/rme.md §3.2 item 4, §3.3 item 3: \
+        the invalidation must complete before the realm's memory is out of the device's reach). The bug \
+        class of TF-RMM 2052addb (reference/rme.md §5 M12: a TLBI loop that missed VMIDs, leaving stale \
+        entries) and of TF-A's missing GPT TLB invalidations (§5 M2, M3). The device's DMA keeps reaching \
+        the realm's memory after the realm disabled it.
+        """,
+      breaks: [PropertyName.deviceAssignedOnly, PropertyName.daWellformed],
+      configuration: "rmm-da-setup"),
+  ]
+}

@@ -1,0 +1,113 @@
+import Spec
+
+// MARK: - The realm's RSI VDEV calls (reference/rmm.md §3.4, §5; reference/rme.md §3.2) [1.1-UNSTABLE]
+
+extension DABuilder {
+  /// The VDEV a realm call names: `vdev_id` is the device's stream (the host gives each TDI the
+  /// ID of its device's stream; one TDI per device), and the VDEV must be bound to the calling
+  /// realm `rr`. Returns the VDEV granule and whether the ID is valid.
+  func realmVdev(_ vdevID: Expr, realm rr: Expr) -> (vdev: Expr, valid: Expr) {
+    let s = safeStream(vdevID)
+    let g = pre.read(d.steVdev, [s])
+    let valid =
+      vdevID.lt(.literal(Value(streamSort.count))) && pre.read(d.steBound, [s]) && isState(g, GranuleState.vdev)
+      && pre.read(r.owner, [g]).eq(rr)
+    return (g, valid)
+  }
+
+  /// Declares RSI_VDEV_GET_INFO, RSI_VDEV_DMA_ENABLE and RSI_VDEV_DMA_DISABLE.
+  ///
+  /// The calls are the realm's (a REC of it runs on PE `pe`) and complete without a REC exit:
+  /// the pinned revision's RMI_VDEV_COMPLETE round trip is not modelled (ADR 0005).
+  func declareRealmVDEVCalls() {
+    let pe = Parameter("pe", cca.pe)
+    let inputError = "RSI_ERROR_INPUT"
+    let deviceError = "RSI_ERROR_DEVICE"
+    b.action(
+      "RSI_VDEV_GET_INFO", actor: "realm",
+      doc: """
+        RSI_VDEV_GET_INFO (FID 0xC400019D; reference/rmm.md §3.4 step 3, reference/rme.md §3.2): the realm of \
+        the REC running on PE `pe` asks for VDEV x1 = vdev_id. Failure condition: vdev_id (no VDEV of this \
+        realm has the ID) RSI_ERROR_INPUT. Success: X1 = the RmiVdevState, X2 = the lock nonce, X3 = the \
+        measurements sequence number, X4 = the interface report sequence number (the digests the realm \
+        checks against its verifier's evidence are abstract). Footprint: none.
+        """,
+      parameters: [pe, rmm.register("x1", streams)], successCode: DAABI.rsiSuccess
+    ) { a in
+      let p = a.arg("pe")
+      a.requires(pre.read(r.peRunning, [p]))
+      let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
+      let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
+      a.fail("vdev_id", error: inputError, code: DAABI.rsiErrorInput, when: !valid)
+      a.output("x1", pre.read(d.vdevState, [g]))
+      a.output("x2", pre.read(d.vdevLockNonce, [g]))
+      a.output("x3", pre.read(d.vdevMeasSeq, [g]))
+      a.output("x4", pre.read(d.vdevReportSeq, [g]))
+    }
+
+    b.action(
+      "RSI_VDEV_DMA_ENABLE", actor: "realm",
+      doc: """
+        RSI_VDEV_DMA_ENABLE (FID 0xC400019C; reference/rmm.md §3.4 step 5, reference/rme.md §3.2): the realm \
+        of the REC running on PE `pe` enables DMA for VDEV x1 = vdev_id, passing the evidence it checked: \
+        x2 = lock nonce, x3 = measurements sequence, x4 = interface report sequence. Failure conditions: \
+        vdev_id (no VDEV of this realm has the ID) RSI_ERROR_INPUT; vdev_state (not STARTED, or its VDEV_UNLOCK \
+        in flight) RSI_ERROR_DEVICE; lock_nonce, meas_seq, report_seq (not the VDEV's current value: the \
+        evidence changed since the realm read it) RSI_ERROR_DEVICE each. The three nonce checks are what \
+        proves the realm accepted the device's current state, not a stale report. Success: the VDEV's DMA \
+        state is ENABLED and the RMM sets STE.V: device DMA now reaches the realm's stage 2.
+        """,
+      parameters: [pe, rmm.register("x1", streams), rmm.register("x2", [0, 1]), rmm.register("x3", [0, 1]), rmm.register("x4", [0, 1])],
+      successCode: DAABI.rsiSuccess
+    ) { a in
+      let p = a.arg("pe")
+      a.requires(pre.read(r.peRunning, [p]))
+      let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
+      let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
+      a.fail("vdev_id", error: inputError, code: DAABI.rsiErrorInput, when: !valid)
+      if !mutated(CCA.MutantName.dmaEnableSkipsStateCheck) {
+        a.fail(
+          "vdev_state", error: deviceError, code: DAABI.rsiErrorDevice,
+          when: pre.read(d.vdevState, [g]).ne(.literal(VdevState.started))
+            || pre.read(d.vdevRequest, [g]).eq(.literal(VdevRequest.unlock)))
+      }
+      let matches = [
+        ("lock_nonce", d.vdevLockNonce, a.arg("x2")), ("meas_seq", d.vdevMeasSeq, a.arg("x3")),
+        ("report_seq", d.vdevReportSeq, a.arg("x4")),
+      ].map { (name, variable, passed) in (name, passed.eq(pre.read(variable, [g]))) }
+      if !mutated(CCA.MutantName.dmaEnableWithoutNonceCheck) {
+        for (name, ok) in matches {
+          a.fail(name, error: deviceError, code: DAABI.rsiErrorDevice, when: !ok)
+        }
+      }
+      a.set(d.vdevDMA, [g], to: true)
+      a.set(d.vdevDMAVerified, [g], to: .and(matches.map(\.1)))
+      a.set(d.steValid, [streamOf(vdev: g)], to: true)
+    }
+
+    b.action(
+      "RSI_VDEV_DMA_DISABLE", actor: "realm",
+      doc: """
+        RSI_VDEV_DMA_DISABLE (FID 0xC40001A4; reference/rmm.md §3.4 step 5, reference/rme.md §3.2): the realm \
+        of the REC running on PE `pe` disables DMA for VDEV x1 = vdev_id. Failure condition: vdev_id \
+        RSI_ERROR_INPUT. Success: DMA DISABLED; the RMM clears STE.V and invalidates the SMMU's cached \
+        copy (CFGI_STE, TLBI, CMD_SYNC).
+        """,
+      parameters: [pe, rmm.register("x1", streams)], successCode: DAABI.rsiSuccess
+    ) { a in
+      let p = a.arg("pe")
+      a.requires(pre.read(r.peRunning, [p]))
+      let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
+      let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
+      a.fail("vdev_id", error: inputError, code: DAABI.rsiErrorInput, when: !valid)
+      if !mutated(CCA.MutantName.dmaDisableKeepsSTECache) {
+        disableDMA(a, vdev: g, stream: streamOf(vdev: g))
+      } else {
+        // The mutant: STE.V is cleared, but no CFGI_STE / TLBI / CMD_SYNC follows.
+        a.set(d.vdevDMA, [g], to: false)
+        a.set(d.vdevDMAVerified, [g], to: false)
+        a.set(d.steValid, [streamOf(vdev: g)], to: false)
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import Spec
+
+/// Builds the Device Assignment layer of the CCA model (the `da` feature, on top of `rmm`):
+/// PDEVs and VDEVs with their RMI commands, the realm's RSI VDEV calls, the SMMU's Realm stream
+/// table and its cache, device DMA as attacker actions, and the DA properties.
+///
+/// Pinned revision [1.1-UNSTABLE]: RMM 1.1 DA as TF-RMM tag `rmm-spec-v1.x-aligned` implements it
+/// (`runtime/rmi/pdev.c`, `vdev.c`, `runtime/rsi/vdev.c`) with the ACS DA alpha's failure
+/// conditions (reference/rmm.md §3.1-3.4; reference/rme.md §3). Docs/ADR/0005 lists the
+/// abstractions.
+///
+/// Conventions are ``RMMBuilder``'s: registers `x1` ... `x6`, failure conditions in the
+/// reference's order (the model's order where the reference gives none, said in each doc),
+/// X0 = status | index << 8, every command one atomic step.
+final class DABuilder {
+  let rmm: RMMBuilder
+  let d: DAVariables
+  let streamSort: IndexSort
+
+  var cca: CCABuilder { rmm.cca }
+  var v: CCAVariables { rmm.v }
+  var r: RMMVariables { rmm.r }
+  var b: ModelBuilder { rmm.b }
+  var pre: PreState { rmm.pre }
+  var memoryMap: MemoryMap { rmm.memoryMap }
+  var granule: Domain { rmm.granule }
+  var stream: Domain { .index(streamSort) }
+
+  /// Reads the `devices` bound and declares the DA state.
+  ///
+  /// - Throws: ``ModelError/invalid(location:message:)`` when the bound is out of range.
+  init(_ rmm: RMMBuilder) throws {
+    let configuration = rmm.cca.configuration
+    let devices = configuration.bound(CCA.Bound.devices, default: 1)
+    guard (1...4).contains(devices) else {
+      throw ModelError.invalid(
+        location: "configuration \(configuration.name)", message: "bound devices is \(devices); it must be in 1...4")
+    }
+    self.rmm = rmm
+    self.streamSort = IndexSort("Stream", count: devices)
+    self.d = DAVariables(rmm.b, granule: rmm.granule, realm: rmm.realm, stream: .index(streamSort))
+  }
+
+  /// Declares the DA commands, RSI calls, device accesses and properties (and, with `da-setup`,
+  /// the start state).
+  func declare() throws {
+    if cca.configuration.has(CCA.Feature.daSetup) { try declareSetupStart() }
+    declarePDEVCommands()
+    declareVDEVCommands()
+    declareRealmVDEVCalls()
+    declareDeviceAccesses()
+    declareProperties()
+  }
+
+  func mutated(_ name: String) -> Bool { rmm.mutated(name) }
+
+  // MARK: - Helpers
+
+  static let input = RMMBuilder.input
+  static let device = "RMI_ERROR_DEVICE"
+
+  /// Adds a failure condition returning `RMI_ERROR_DEVICE`.
+  func failDevice(_ a: ActionBuilder, _ name: String, when condition: Expr) {
+    a.fail(name, error: Self.device, code: DAABI.errorDevice, when: condition)
+  }
+
+  /// The granule state of `g`.
+  func state(_ g: Expr) -> Expr { rmm.state(g) }
+  /// Whether `g` is in state `s`.
+  func isState(_ g: Expr, _ s: Value) -> Expr { state(g).eq(.literal(s)) }
+
+  /// The samples of a Non-secure buffer register (PdevParams, VdevParams, RmiDevCommData, the
+  /// public key): the first and the last granule. Exploration only samples (a step may be taken
+  /// with any value); a buffer decides only whether its checks fail, and the DA flows keep their
+  /// buffers in the first granule while the last is an object, so both outcomes stay explored
+  /// at a fraction of the cost (a VDEV command already has 7^3 samples of its other registers).
+  var bufferPAs: [Value] { Array(rmm.granulePAs.prefix(1) + rmm.granulePAs.suffix(1)) }
+
+  /// The stream samples (every stream).
+  var streams: [Value] { (0..<streamSort.count).map { Value($0) } }
+
+  /// A stream register value as a safe map key (0 when out of range).
+  func safeStream(_ s: Expr) -> Expr { .ite(s.lt(.literal(Value(streamSort.count))), then: s, else: 0) }
+
+  /// Turns DMA off for VDEV `g` on stream `s`: the RMM clears STE.V, then CFGI_STE, TLBI for the
+  /// STE's VMID and CMD_SYNC drop the SMMU's cached copy (reference/rme.md §3.2, VDEV_UNLOCK,
+  /// RSI_VDEV_DMA_DISABLE).
+  func disableDMA(_ a: ActionBuilder, vdev g: Expr, stream s: Expr) {
+    a.set(d.vdevDMA, [g], to: false)
+    a.set(d.vdevDMAVerified, [g], to: false)
+    a.set(d.steValid, [s], to: false)
+    a.set(d.steCached, [s], to: false)
+    a.set(d.steCachedRealm, [s], to: 0)
+  }
+
+  /// The stream of VDEV `g` (its PDEV's).
+  func streamOf(vdev g: Expr) -> Expr { pre.read(d.pdevStream, [pre.read(d.vdevPdev, [g])]) }
+}

@@ -1,0 +1,83 @@
+import Spec
+
+/// The Device Assignment state of the CCA model (the `da` feature, RMM 1.1 DA, pinned to TF-RMM
+/// `rmm-spec-v1.x-aligned` / ACS DA alpha: reference/rmm.md §3; reference/rme.md §3)
+/// [1.1-UNSTABLE].
+///
+/// PDEVs and VDEVs are granules (states PDEV and VDEV, ``GranuleState``), so their fields are
+/// maps over granules, held at fixed values for granules that are not PDEVs or VDEVs. A physical
+/// device is one PCIe stream (its requester ID range is one StreamID, `Stream` index `s`); a
+/// PDEV names its stream, and has at most one TDI, hence one VDEV. The SMMU has one Realm stream
+/// table entry per stream, programmed only by the RMM, and caches it.
+struct DAVariables {
+  /// `pdevState[g]`: RmiPdevState of a PDEV granule (PDEV_NEW otherwise).
+  let pdevState: Variable
+  /// `pdevStream[g]`: the stream (RID range) of a PDEV granule (0 otherwise).
+  let pdevStream: Variable
+  /// `pdevVdevs[g]`: the number of VDEVs of a PDEV (0 or 1: one TDI per device).
+  let pdevVdevs: Variable
+  /// `vdevState[g]`: RmiVdevState of a VDEV granule (VDEV_NEW otherwise).
+  let vdevState: Variable
+  /// `vdevRequest[g]`: the TDISP/SPDM request in flight, completed by VDEV_COMMUNICATE.
+  let vdevRequest: Variable
+  /// `vdevPdev[g]`: the PDEV granule of a VDEV (0 otherwise).
+  let vdevPdev: Variable
+  /// `vdevLockNonce[g]`, `vdevMeasSeq[g]`, `vdevReportSeq[g]`: the evidence generations (the lock
+  /// nonce, measurement and interface-report sequence numbers) as one bit each: a new value on
+  /// every regeneration (abstract: two regenerations give the old value back, see the ADR).
+  let vdevLockNonce: Variable
+  let vdevMeasSeq: Variable
+  let vdevReportSeq: Variable
+  /// `vdevDMA[g]`: the VDEV's DMA state (ENABLED by RSI_VDEV_DMA_ENABLE).
+  let vdevDMA: Variable
+  /// `vdevDMAVerified[g]`: ghost: DMA was enabled with the VDEV's evidence current at that
+  /// moment (the three nonces the realm passed equalled the VDEV's). Read by `device-assigned-only`.
+  let vdevDMAVerified: Variable
+  /// `steBound[s]`: the Realm STE of stream `s` is programmed for a VDEV (VDEV_CREATE .. DESTROY).
+  let steBound: Variable
+  /// `steVdev[s]`: that VDEV's granule (0 when not bound).
+  let steVdev: Variable
+  /// `steValid[s]`: the STE is valid (STE.V): the RMM enabled DMA for the VDEV.
+  let steValid: Variable
+  /// `steCached[s]`: the SMMU caches a valid copy of the STE (its configuration cache and the
+  /// TLB entries tagged with the STE's VMID); dropped by CFGI_STE + TLBI + CMD_SYNC.
+  let steCached: Variable
+  /// `steCachedRealm[s]`: the realm (VMID, S2TTB) of the cached copy (0 when not cached).
+  let steCachedRealm: Variable
+  /// Monitor: a device access reached a granule the DMA rule forbids.
+  let deviceStrayAccess: Variable
+
+  init(_ b: ModelBuilder, granule: Domain, realm: Domain, stream: Domain) {
+    pdevState = b.map("pdevState", keys: [granule], PdevState.domain, doc: "RmiPdevState of a PDEV granule") { _ in
+      .literal(PdevState.new)
+    }
+    pdevStream = b.map("pdevStream", keys: [granule], stream, doc: "the stream (RID range) of a PDEV") { _ in 0 }
+    pdevVdevs = b.map("pdevVdevs", keys: [granule], .range(0, 1), doc: "the number of VDEVs of a PDEV") { _ in 0 }
+    vdevState = b.map("vdevState", keys: [granule], VdevState.domain, doc: "RmiVdevState of a VDEV granule") { _ in
+      .literal(VdevState.new)
+    }
+    vdevRequest = b.map(
+      "vdevRequest", keys: [granule], VdevRequest.domain, doc: "the TDISP request VDEV_COMMUNICATE completes"
+    ) { _ in .literal(VdevRequest.none) }
+    vdevPdev = b.map("vdevPdev", keys: [granule], granule, doc: "the PDEV of a VDEV") { _ in 0 }
+    vdevLockNonce = b.map("vdevLockNonce", keys: [granule], .range(0, 1), doc: "the lock nonce (abstract)") { _ in 0 }
+    vdevMeasSeq = b.map("vdevMeasSeq", keys: [granule], .range(0, 1), doc: "the measurements sequence (abstract)") {
+      _ in 0
+    }
+    vdevReportSeq = b.map(
+      "vdevReportSeq", keys: [granule], .range(0, 1), doc: "the interface report sequence (abstract)"
+    ) { _ in 0 }
+    vdevDMA = b.map("vdevDMA", keys: [granule], .bool, doc: "the VDEV's DMA state is ENABLED") { _ in false }
+    vdevDMAVerified = b.map(
+      "vdevDMAVerified", keys: [granule], .bool, doc: "ghost: DMA was enabled with the current evidence"
+    ) { _ in false }
+    steBound = b.map("steBound", keys: [stream], .bool, doc: "the Realm STE is programmed for a VDEV") { _ in false }
+    steVdev = b.map("steVdev", keys: [stream], granule, doc: "the VDEV the Realm STE is programmed for") { _ in 0 }
+    steValid = b.map("steValid", keys: [stream], .bool, doc: "STE.V: the RMM enabled the stream's DMA") { _ in false }
+    steCached = b.map("steCached", keys: [stream], .bool, doc: "the SMMU caches a valid copy of the STE") { _ in false }
+    steCachedRealm = b.map("steCachedRealm", keys: [stream], realm, doc: "the realm of the cached STE") { _ in 0 }
+    deviceStrayAccess = b.variable(
+      "deviceStrayAccess", .bool, role: .monitor, doc: "a device access reached a granule the DMA rule forbids",
+      initial: false)
+  }
+}
