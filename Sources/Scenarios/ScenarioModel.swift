@@ -47,6 +47,11 @@ public final class ScenarioModel: Sendable {
       "RUNNABLE": 1, "NOT_RUNNABLE": 0, "RMI_HASH_SHA_256": 0, "RMI_HASH_SHA_512": 1,
       "RMI_ABI_VERSION": 0x1_0000, "RMI_EMPTY": 0, "RMI_RAM": 1, "RMI_DESTROYED": 2,
       "RMI_UNASSIGNED": 0, "RMI_ASSIGNED": 1, "RMI_TABLE": 2, "true": 1, "false": 0,
+      // RmiRecExitReason (reference/rmm.md §1.6), RsiResponse and RSI status codes (§0.2).
+      "RMI_EXIT_SYNC": 0, "RMI_EXIT_IRQ": 1, "RMI_EXIT_FIQ": 2, "RMI_EXIT_PSCI": 3,
+      "RMI_EXIT_RIPAS_CHANGE": 4, "RMI_EXIT_HOST_CALL": 5, "RMI_EXIT_SERROR": 6,
+      "RSI_ACCEPT": 0, "RSI_REJECT": 1, "RSI_SUCCESS": 0, "RSI_ERROR_INPUT": 1, "RSI_ERROR_STATE": 2,
+      "RSI_INCOMPLETE": 3,
     ]
     // The configuration's RealmParams values a host must use: the model's own samples for them.
     if let create = model.action(named: "RMI_REALM_CREATE") {

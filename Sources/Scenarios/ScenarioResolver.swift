@@ -118,7 +118,11 @@ public struct ScenarioResolver {
             "unknown structure field '\(fieldName)'; valid: \(StructureFields.all.map(\.name).joined(separator: ", "))")
         }
         guard field.parameter != nil else {
-          throw error(fieldPosition, fieldName, "the model does not read this field, so it cannot say what an RMM returns for it")
+          throw error(
+            fieldPosition, fieldName,
+            field.output != nil
+              ? "the RMM writes this field when the REC exits; expect it on the call instead (\(fieldName)=VALUE)"
+              : "the model does not read this field, so it cannot say what an RMM returns for it")
         }
         let base = try evaluate(address, field: "write")
         let v = try evaluate(value, field: fieldName)
@@ -313,7 +317,9 @@ public struct ScenarioResolver {
     }
     var outputs: [(Int, String, Value)] = []
     for o in e.outputs {
-      let name = o.name ?? ""
+      var name = o.name ?? ""
+      // A RecRun.exit field names the output that fills it.
+      if let output = StructureFields.field(named: name)?.output { name = output }
       guard let i = action.outputs.firstIndex(where: { $0.name == name || $0.name == name.lowercased() }) else {
         let valid = action.outputs.map(\.name)
         throw error(

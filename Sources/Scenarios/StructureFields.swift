@@ -19,6 +19,9 @@ public struct StructureField: Hashable, Sendable {
   public let bits: Int
   /// The model parameter the field feeds, or `nil` for a field the model does not (yet) read.
   public let parameter: String?
+  /// For a field the RMM writes (RecRun.exit.*), the output of the actions that write it: an
+  /// expected result may name the field instead of the output (`RecRun.exit.exit_reason=...`).
+  public var output: String? = nil
 
   /// `RealmParams.vmid`.
   public var name: String { "\(structure).\(field)" }
@@ -62,8 +65,26 @@ public enum StructureFields {
     StructureField(structure: "RecParams", field: "mpidr", offset: 0x100, bits: 64, parameter: "params_mpidr"),
     StructureField(structure: "RecParams", field: "pc", offset: 0x200, bits: 64, parameter: nil),
     StructureField(structure: "RecParams", field: "num_aux", offset: 0x800, bits: 64, parameter: "params_num_aux"),
+  ] + (0..<16).map {
+    // RecParams.aux[i]: the PA of REC auxiliary granule i (RecAuxCount of them are read).
+    StructureField(
+      structure: "RecParams", field: "aux[\($0)]", offset: 0x808 + 8 * UInt64($0), bits: 64, parameter: "params_aux\($0)")
+  } + [
     StructureField(structure: "RecRun", field: "enter.flags", offset: 0x0, bits: 64, parameter: "enter_flags"),
     StructureField(structure: "RecRun", field: "enter.gicv3_hcr", offset: 0x300, bits: 64, parameter: nil),
+    // RecRun.exit (at 0x800), written by the RMM when the REC exits: outputs of the realm's
+    // moves that exit (REC_EXIT, PSCI_*, RSI_IPA_STATE_SET, RSI_HOST_CALL).
+    StructureField(
+      structure: "RecRun", field: "exit.exit_reason", offset: 0x800, bits: 64, parameter: nil, output: "exit_reason"),
+    StructureField(structure: "RecRun", field: "exit.gprs[0]", offset: 0xA00, bits: 64, parameter: nil, output: "exit_gprs0"),
+    StructureField(structure: "RecRun", field: "exit.gprs[1]", offset: 0xA08, bits: 64, parameter: nil, output: "exit_gprs1"),
+    StructureField(
+      structure: "RecRun", field: "exit.ripas_base", offset: 0xD00, bits: 64, parameter: nil, output: "exit_ripas_base"),
+    StructureField(
+      structure: "RecRun", field: "exit.ripas_top", offset: 0xD08, bits: 64, parameter: nil, output: "exit_ripas_top"),
+    StructureField(
+      structure: "RecRun", field: "exit.ripas_value", offset: 0xD10, bits: 8, parameter: nil, output: "exit_ripas_value"),
+    StructureField(structure: "RecRun", field: "exit.imm", offset: 0xE00, bits: 16, parameter: nil, output: "exit_imm"),
   ]
 
   /// The commands' pointer registers.

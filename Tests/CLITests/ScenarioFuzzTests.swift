@@ -121,14 +121,17 @@ struct ScenarioFuzzTests {
     }
     let traces = directory.appendingPathComponent("traces").path
     let coverage = directory.appendingPathComponent("coverage.md").path
-    let all = try ccaTimed(["run", "--trace", traces, "--coverage", coverage] + files, timeout: 300)
+    let all = try ccaTimed(["run", "--trace", traces, "--coverage", coverage] + files, timeout: 900)
     expectBadInput(all, "\(inputs.count) malformed files")
     for (i, input) in inputs.enumerated() {
       #expect(all.stderr.contains("\(files[i]):\(input.line):"), "input \(i) (\(input.kind)) not named with its line")
     }
     #expect(!FileManager.default.fileExists(atPath: traces) && !FileManager.default.fileExists(atPath: coverage))
-    // A sample one file at a time (one process each, in sequence): exit 2 naming the line.
-    for i in stride(from: 0, to: inputs.count, by: 10) {
+    // A sample one file at a time (one process each, in sequence): exit 2 naming the line. The
+    // sample skips files at rmm-full, whose IR alone takes about a minute to build in a debug
+    // build (each process builds it again); the run above covers them.
+    let sample = inputs.indices.filter { !String(decoding: inputs[$0].bytes, as: UTF8.self).contains("config rmm-full") }
+    for i in stride(from: 0, to: sample.count, by: max(1, sample.count / 50)).map({ sample[$0] }) {
       let run = try ccaTimed(["run", files[i]], timeout: 60)
       expectBadInput(run, "input \(i) (\(inputs[i].kind))")
       #expect(run.stderr.contains("\(files[i]):\(inputs[i].line):"), "input \(i): \(run.stderr.prefix(300))")
