@@ -38,6 +38,7 @@ public enum CCA {
       Bound.recs: "rmm: RECs per realm, hence MPIDR indices (1 to 4; default 1)",
       Bound.maxMECID:
         "rmm with per-realm: MAX_MECID, RmiFeatureRegister1 (0 to 7; default 1): realm MECIDs 0 ... MAX_MECID",
+      Bound.recAux: "rmm: RecAuxCount, the auxiliary granules each REC takes (0 to 16; default 0; TF-RMM: 16)",
       Bound.devices: "da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1)",
     ],
     featureDocs: [
@@ -91,6 +92,8 @@ public enum CCA {
     public static let recs = "recs"
     /// MAX_MECID (the `rmm` feature with `per-realm`).
     public static let maxMECID = "max-mecid"
+    /// RecAuxCount, the auxiliary granules of every REC (the `rmm` feature).
+    public static let recAux = "rec-aux"
     /// Physical devices, hence SMMU streams (the `da` feature).
     public static let devices = "devices"
   }

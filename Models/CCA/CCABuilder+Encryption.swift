@@ -150,6 +150,25 @@ extension CCABuilder {
     if let line = keys.realmLineContext { a.set(line, [g], to: .literal(EncryptionContext.rmm)) }
   }
 
+  /// Records that the RMM scrubbed every granule `where` selects (a bulk scrub through `setAll`,
+  /// such as releasing a REC's auxiliary granules): memory under the RMM's context, Realm-line
+  /// tags dropped with the lines. Nothing without encryption.
+  func setMemoryContextAll(_ a: ActionBuilder, where selected: @escaping (Expr) -> Expr) {
+    guard let keys else { return }
+    a.setAll(keys.memoryContext, where: { k in selected(k[0]) }) { _ in .literal(EncryptionContext.rmm) }
+    if let line = keys.realmLineContext {
+      a.setAll(line, where: { k in selected(k[0]) }) { _ in .literal(EncryptionContext.rmm) }
+    }
+  }
+
+  /// Tags granule `g`'s Realm line with `key` when an action writes the line directly (not
+  /// through ``setLine(_:_:_:_:_:under:when:)``), such as the RMM writing a structure into
+  /// realm memory for the realm (`key`: ``realmContext(_:)``). Nothing unless per-realm.
+  func setRealmLineContext(_ a: ActionBuilder, _ g: Expr, _ key: Expr) {
+    guard let line = keys?.realmLineContext else { return }
+    a.set(line, [g], to: key)
+  }
+
   /// The context the RMM initialises a new object of state `state` of realm `r` under
   /// (reference/rme.md §2.5, §4.2: DATA and RTT granules through Realm-MECID slots, so under
   /// the realm's MECID; RD and REC, RMM metadata, under MECID 0).

@@ -114,7 +114,6 @@ extension RMMBuilder {
       when(
         GranuleState.rec,
         live(own) && rc.eq(sum(pes.map { p in one(pre.read(r.peRunning, [p]) && pre.read(r.peREC, [p]).eq(g)) })))
-      when(GranuleState.recAux, false)
     }
     facts.append(.forAll(granule) { g in self.rttFacts(g) })
     // Counting: live entries (TABLE and ASSIGNED, the RTTs' reference counts) plus live realms'
@@ -149,7 +148,7 @@ extension RMMBuilder {
         facts.append((pre.read(r.peRunning, [p]) && pre.read(r.peRunning, [q])).implies(rec.ne(pre.read(r.peREC, [q]))))
       }
     }
-    return .and(facts)
+    return .and(facts + recWellformed)
   }
 
   /// The RTT and DATA facts of `rmm-wellformed` for granule `g` (a bound variable).

@@ -3,30 +3,84 @@ import Spec
 // MARK: - RMI_REC_CREATE, RMI_REC_DESTROY, RMI_REC_ENTER and realm execution
 
 extension RMMBuilder {
-  /// Declares RMI_REC_CREATE, RMI_REC_DESTROY and RMI_REC_ENTER.
+  /// Reads and checks the `rec-aux` bound: RecAuxCount.
+  ///
+  /// - Throws: ``ModelError/invalid(location:message:)`` when it is outside 0...16.
+  static func recAuxCount(_ configuration: Configuration) throws -> Int {
+    let count = configuration.bound(CCA.Bound.recAux, default: 0)
+    guard (0...RMIABI.maxRecAux).contains(count) else {
+      throw ModelError.invalid(
+        location: "configuration \(configuration.name)",
+        message: "bound rec-aux is \(count); it must be in 0...\(RMIABI.maxRecAux)")
+    }
+    return count
+  }
+
+  /// The exploration samples of `params_aux<i>`: the PA of granule `granules - 1 - i`, and of
+  /// granule `granules - 1 - n - i` when there is room for a second set (two RECs' worth) and
+  /// RecAuxCount is at most 4. (Each sampled parameter multiplies REC_CREATE's argument tuples;
+  /// the engines number every action's tuples with 32 bits, so 16 aux granules get one sample.)
+  func auxSamples(_ i: Int) -> [Value] {
+    let (n, count) = (rv.auxCount, memoryMap.granules)
+    let first = memoryMap.address(ofGranule: (count - 1 - i + count) % count)
+    return 2 * n < count && n <= 4 ? [first, memoryMap.address(ofGranule: count - 1 - n - i)] : [first]
+  }
+
+  /// The REC granule the realm runs on PE `p`.
+  func runningREC(_ p: Expr) -> Expr { pre.read(r.peREC, [p]) }
+
+  /// The REC running on PE `p` exits to the host: it is READY again (reference count 0) and the
+  /// PE no longer runs it; RMI_REC_ENTER returns RMI_SUCCESS with RecRun.exit filled.
+  func exitREC(_ a: ActionBuilder, _ p: Expr) {
+    a.set(r.refcount, [runningREC(p)], to: 0)
+    a.set(r.peRunning, [p], to: false)
+    a.set(r.peREC, [p], to: 0)
+  }
+
+  /// Declares RMI_REC_AUX_COUNT, RMI_REC_CREATE, RMI_REC_DESTROY and RMI_REC_ENTER.
   func declareRECCommands() {
+    let n = rv.auxCount
+    b.action(
+      "RMI_REC_AUX_COUNT", actor: "hypervisor",
+      doc: """
+        RMI_REC_AUX_COUNT (FID 0xC4000167; reference/rmm.md §2.8): x1 = rd. Failure conditions in spec \
+        order, all RMI_ERROR_INPUT: rd_align, rd_bound, rd_state. X1 = RecAuxCount, the `rec-aux` \
+        bound (\(n) here; TF-RMM reports 16), the same for every realm. Footprint: none.
+        """,
+      parameters: [register("x1", granulePAs)], successCode: RMIABI.success
+    ) { a in
+      rdChecks(a, a.arg("x1"))
+      a.output("x1", .literal(Value(n)))
+    }
+
     b.action(
       "RMI_REC_CREATE", actor: "hypervisor",
       doc: """
         RMI_REC_CREATE (FID 0xC400015A; reference/rmm.md §2.9): x1 = rd, x2 = rec, x3 = params_ptr (a \
-        Non-secure granule holding RecParams: params_flags, params_mpidr, params_num_aux). Failure \
-        conditions in the ACS order: params_align, params_bound, params_pas; rec_align, rec_bound, \
-        rec_state (not DELEGATED); rd_align, rd_bound, rd_state (all RMI_ERROR_INPUT); realm_state (not \
-        NEW) RMI_ERROR_REALM; mpidr_index (the MPIDR's index, Aff0 here, is not rec_index; also every \
-        MPIDR once the recs bound is reached) RMI_ERROR_INPUT; num_aux (not RecAuxCount, which is 0 in \
-        this model, so aux_align/aux_alias/aux_state never apply) RMI_ERROR_INPUT. Success: rec → REC \
-        (zero-filled, READY, runnable from params_flags bit 0, owned by the realm); the RD's \
-        reference count and rec_index grow by one; the RIM is extended (TF-RMM measures the REC \
-        only when runnable; here every REC_CREATE is one measured event).
+        Non-secure granule holding RecParams: params_flags, params_mpidr, params_num_aux, and \
+        RecParams.aux[i] as params_aux0 ... params_aux\(max(n - 1, 0)) (one parameter per aux granule of \
+        RecAuxCount = \(n); none when it is 0)). Failure conditions in the ACS order: params_align, \
+        params_bound, params_pas; rec_align, rec_bound, rec_state (not DELEGATED); rd_align, rd_bound, \
+        rd_state (all RMI_ERROR_INPUT); realm_state (not NEW) RMI_ERROR_REALM; mpidr_index (the \
+        MPIDR's index, Aff0 here, is not rec_index; also every MPIDR once the recs bound is reached) \
+        RMI_ERROR_INPUT; num_aux (not RecAuxCount) RMI_ERROR_INPUT; then, with RecAuxCount > 0 only, \
+        aux_align (an aux address is not 4 KB aligned), aux_alias (an aux address equals rec, rd or \
+        another aux address), aux_state (an aux address is not a DELEGATED granule; a PA outside \
+        delegable memory fails here too) RMI_ERROR_INPUT. Success: rec → REC (zero-filled, READY, \
+        runnable from params_flags bit 0, MPIDR index = rec_index, nothing pending, owned by the \
+        realm); each aux granule → REC_AUX of that REC (zero-filled, owned by the realm); the RD's \
+        reference count and rec_index grow by one; the RIM is extended (TF-RMM measures the REC only \
+        when runnable; here every REC_CREATE is one measured event).
         """,
       parameters: [
         register("x1", granulePAs), register("x2", granulePAs), register("x3", granulePAs),
         register("params_flags", [0, RMIABI.recRunnableFlag]), register("params_mpidr", [0]),
-        register("params_num_aux", [0]),
-      ],
+        register("params_num_aux", [Value(n)]),
+      ] + (0..<n).map { register("params_aux\($0)", auxSamples($0)) },
       successCode: RMIABI.success
     ) { a in
       let (rd, rec, params) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
+      let aux = (0..<n).map { a.arg("params_aux\($0)") }
       nsBufferChecks(a, "params", params)
       granuleChecks(a, "rec", rec, state: GranuleState.delegated)
       rdChecks(a, rd)
@@ -38,11 +92,26 @@ extension RMMBuilder {
       a.fail(
         "mpidr_index", error: Self.input, code: RMIABI.errorInput,
         when: a.arg("params_mpidr").ne(index) || index.ge(.literal(Value(recs))))
-      a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(0))
+      a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(.literal(Value(n))))
+      if n > 0 {
+        a.fail("aux_align", error: Self.input, code: RMIABI.errorInput, when: .or(aux.map { !memoryMap.isAligned($0) }))
+        a.fail(
+          "aux_alias", error: Self.input, code: RMIABI.errorInput,
+          when: .or(aux.indices.map { i in aux[i].isOne(of: [rec, rd] + Array(aux[..<i])) }))
+        a.fail(
+          "aux_state", error: Self.input, code: RMIABI.errorInput,
+          when: .or(aux.map { !memoryMap.isDelegable($0) || state(memoryMap.granule(of: $0)).ne(.literal(GranuleState.delegated)) }))
+      }
       let g = memoryMap.granule(of: rec)
       let rdGranule = memoryMap.granule(of: rd)
       makeObject(a, g, state: GranuleState.rec, realm: rr)
       a.set(r.recRunnable, [g], to: (a.arg("params_flags") & .literal(RMIABI.recRunnableFlag)).eq(1))
+      a.set(rv.mpidr, [g], to: index)
+      for addr in aux {
+        let h = memoryMap.granule(of: addr)
+        makeObject(a, h, state: GranuleState.recAux, realm: rr)
+        a.set(rv.auxOf, [h], to: g)
+      }
       a.set(r.refcount, [rdGranule], to: pre.read(r.refcount, [rdGranule]) + 1)
       a.set(r.realmRecIndex, [rr], to: index + 1)
       measure(a, rr)
@@ -53,8 +122,8 @@ extension RMMBuilder {
       doc: """
         RMI_REC_DESTROY (FID 0xC400015B; reference/rmm.md §2.10): x1 = rec. Failure conditions in spec \
         order: rec_align, rec_bound, rec_gran_state (not REC) RMI_ERROR_INPUT; rec_state (the REC is \
-        RUNNING: reference count 1) RMI_ERROR_REC. Success: rec → DELEGATED, scrubbed; the RD's \
-        reference count drops by one.
+        RUNNING: reference count 1) RMI_ERROR_REC. Success: rec and its REC_AUX granules → DELEGATED, \
+        scrubbed; the REC's fields back to 0; the RD's reference count drops by one.
         """,
       parameters: [register("x1", granulePAs)], successCode: RMIABI.success
     ) { a in
@@ -65,6 +134,8 @@ extension RMMBuilder {
       let rdGranule = pre.read(r.realmRD, [pre.read(r.owner, [g])])
       release(a, g)
       a.set(r.recRunnable, [g], to: false)
+      resetREC(a, g)
+      if n > 0 { releaseAux(a, of: g) }
       a.set(r.refcount, [rdGranule], to: pre.read(r.refcount, [rdGranule]) - 1)
     }
 
@@ -75,16 +146,23 @@ extension RMMBuilder {
         Non-secure granule holding RecRun; enter_flags is RecRun.enter.flags). Failure conditions in \
         the ACS order: run_align, run_bound, run_pas; rec_align, rec_bound, rec_gran_state (not REC) \
         (all RMI_ERROR_INPUT); realm_new (RMI_ERROR_REALM, index 0); system_off (RMI_ERROR_REALM, index \
-        1); rec_runnable (not runnable) RMI_ERROR_REC; rec_running (already RUNNING on another PE, \
-        TF-RMM) RMI_ERROR_REC; rec_mmio (EMUL_MMIO set, but no emulatable abort is ever pending in \
-        this model) RMI_ERROR_REC. The reference leaves rec_runnable, rec_running and rec_mmio \
-        mutually unordered; this order is the model's. rec_psci and rec_gicv3 never apply (no PSCI \
-        requests or GIC state yet). Success: the REC is RUNNING (reference count 1) on the PE, which \
-        then runs the realm (REALM_READ, REALM_WRITE, PSCI_SYSTEM_OFF) until the REC exits \
-        (REC_EXIT); the exit completes the SMC.
+        1); rec_runnable (not runnable) RMI_ERROR_REC; rec_psci (a PSCI request awaits \
+        RMI_PSCI_COMPLETE) RMI_ERROR_REC; rec_running (already RUNNING on another PE, TF-RMM) \
+        RMI_ERROR_REC; rec_mmio (EMUL_MMIO set, but no emulatable abort is ever pending in this model) \
+        RMI_ERROR_REC. The reference leaves rec_runnable, rec_psci, rec_running and rec_mmio mutually \
+        unordered; this order is the model's. rec_gicv3 never applies (no GIC state). Success: the \
+        RMM completes the call the REC made before its last exit and the realm sees it in X0..X2 \
+        (outputs realm_x0, realm_x1, realm_x2): a pending RIPAS change (RSI_IPA_STATE_SET) \
+        completes with RSI_SUCCESS, X1 = ripas_addr (new_base) and X2 = RSI_REJECT when the request \
+        was for RAM, the host did not reach ripas_top and RIPAS_RESPONSE (enter_flags bit 4) is set, \
+        else RSI_ACCEPT (TF-RMM 1.0 `complete_set_ripas`), and the request is cleared; otherwise X0 \
+        is the PSCI result RMI_PSCI_COMPLETE left (0 when none) and X1 = X2 = 0. The REC is then \
+        RUNNING (reference count 1) on the PE, which runs the realm (REALM_READ, REALM_WRITE, PSCI_*, \
+        RSI_*) until the REC exits (REC_EXIT or a realm call that exits); the exit completes the SMC.
         """,
       parameters: [
-        Parameter("pe", cca.pe), register("x1", granulePAs), register("x2", granulePAs), register("enter_flags", [0]),
+        Parameter("pe", cca.pe), register("x1", granulePAs), register("x2", granulePAs),
+        register("enter_flags", [0, RMIABI.ripasResponseFlag]),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -100,12 +178,58 @@ extension RMMBuilder {
         "system_off", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm, index: 1,
         when: realmState.eq(.literal(RealmState.systemOff)))
       a.fail("rec_runnable", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: !pre.read(r.recRunnable, [g]))
+      a.fail("rec_psci", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rv.psciPending, [g]))
       a.fail("rec_running", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(r.refcount, [g]).ne(0))
       a.fail("rec_mmio", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: (a.arg("enter_flags") & 1).ne(0))
+      let ripasPending = pre.read(rv.ripasTop, [g]).ne(0)
+      let addr = pre.read(rv.ripasAddr, [g])
+      let reject =
+        pre.read(rv.ripasValue, [g]).eq(.literal(RMIABI.ripasRAM)) && addr.ne(pre.read(rv.ripasTop, [g]))
+        && (a.arg("enter_flags") & .literal(RMIABI.ripasResponseFlag)).ne(0)
+      a.output("realm_x0", .ite(ripasPending, then: .literal(RSI.success), else: pre.read(rv.psciResult, [g])))
+      a.output("realm_x1", .ite(ripasPending, then: addr, else: 0))
+      a.output(
+        "realm_x2",
+        .ite(ripasPending && reject, then: .literal(RSI.reject), else: .literal(RSI.accept)))
+      clearRipasChange(a, g)
+      a.set(rv.psciResult, [g], to: 0)
       a.set(r.refcount, [g], to: 1)
       a.set(r.peRunning, [p], to: true)
       a.set(r.peREC, [p], to: g)
     }
+  }
+
+  /// Clears REC `g`'s RIPAS change request (ripas_addr, ripas_top, ripas_value, ripas_destroyed).
+  func clearRipasChange(_ a: ActionBuilder, _ g: Expr) {
+    a.set(rv.ripasAddr, [g], to: 0)
+    a.set(rv.ripasTop, [g], to: 0)
+    a.set(rv.ripasValue, [g], to: 0)
+    a.set(rv.ripasDestroyed, [g], to: false)
+  }
+
+  /// Puts every REC field of granule `g` back to its canonical value (the granule stops being a REC).
+  func resetREC(_ a: ActionBuilder, _ g: Expr) {
+    a.set(rv.mpidr, [g], to: 0)
+    a.set(rv.psciPending, [g], to: false)
+    a.set(rv.psciRequest, [g], to: 0)
+    a.set(rv.psciTarget, [g], to: 0)
+    a.set(rv.psciResult, [g], to: 0)
+    clearRipasChange(a, g)
+  }
+
+  /// Returns REC `g`'s REC_AUX granules to DELEGATED, scrubbed (reference/rmm.md §2.10).
+  func releaseAux(_ a: ActionBuilder, of g: Expr) {
+    func isAux(_ h: Expr) -> Expr {
+      state(h).eq(.literal(GranuleState.recAux)) && pre.read(rv.auxOf, [h]).eq(g)
+    }
+    a.setAll(v.granuleState, where: { isAux($0[0]) }) { _ in .literal(GranuleState.delegated) }
+    a.setAll(r.owner, where: { isAux($0[0]) }) { _ in 0 }
+    a.setAll(rv.auxOf, where: { isAux($0[0]) }) { _ in 0 }
+    a.setAll(v.memory, where: { isAux($0[0]) }) { _ in .literal(Content.zero) }
+    let realmLine = { (k: [Expr]) in isAux(k[0]) && k[1].eq(.literal(PAS.realm)) }
+    a.setAll(v.cacheLine, where: realmLine) { _ in .literal(LineState.invalid) }
+    a.setAll(v.cacheData, where: realmLine) { _ in .literal(Content.zero) }
+    cca.setMemoryContextAll(a, where: isAux)
   }
 
   // MARK: - Realm execution
@@ -120,7 +244,8 @@ extension RMMBuilder {
   }
 
   /// Declares the realm's moves while one of its RECs runs: reads and writes at IPAs through its
-  /// RTT and the GPC, PSCI SYSTEM_OFF, and the REC's exit to the host.
+  /// RTT and the GPC, and the REC's exit to the host (realm calls: `RMMBuilder+PSCI.swift`,
+  /// `RMMBuilder+RSI.swift`).
   func declareRealmExecution() {
     let ipaSamples = pageIPAs
     for write in [false, true] {
@@ -175,37 +300,20 @@ extension RMMBuilder {
     }
 
     b.action(
-      "PSCI_SYSTEM_OFF", actor: "realm",
-      doc: """
-        The realm of the REC running on PE `pe` calls PSCI SYSTEM_OFF (reference/rmm.md §1.2, §5): the \
-        RMM puts the realm in SYSTEM_OFF and the REC exits to the host (RMI_EXIT_PSCI), no longer \
-        RUNNING.
-        """,
-      parameters: [Parameter("pe", cca.pe)]
-    ) { a in
-      let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
-      let rec = pre.read(r.peREC, [p])
-      a.set(r.realmState, [pre.read(r.owner, [rec])], to: .literal(RealmState.systemOff))
-      a.set(r.refcount, [rec], to: 0)
-      a.set(r.peRunning, [p], to: false)
-      a.set(r.peREC, [p], to: 0)
-    }
-
-    b.action(
       "REC_EXIT", actor: "RMM",
       doc: """
-        The REC running on PE `pe` exits to the host (reference/rmm.md §2.11, §1.6: any RmiRecExitReason \
-        that needs no further state here, such as an IRQ, a host call or a stage-2 abort): it is READY \
-        again (reference count 0) and RMI_REC_ENTER returns RMI_SUCCESS.
+        The REC running on PE `pe` exits to the host for an exception the host must handle \
+        (reference/rmm.md §2.11, §1.6): `reason` is RMI_EXIT_SYNC (a stage-2 abort the realm took), \
+        RMI_EXIT_IRQ, RMI_EXIT_FIQ or RMI_EXIT_SERROR, the output exit_reason (RecRun.exit.exit_reason). \
+        The REC is READY again (reference count 0) and RMI_REC_ENTER returns RMI_SUCCESS. Exits caused \
+        by realm calls (PSCI, RIPAS_CHANGE, HOST_CALL) are part of those calls' actions.
         """,
-      parameters: [Parameter("pe", cca.pe)]
+      parameters: [Parameter("pe", cca.pe), Parameter("reason", .finite(RecExitReason.asynchronous), samples: [RecExitReason.irq])]
     ) { a in
       let p = a.arg("pe")
       a.requires(pre.read(r.peRunning, [p]))
-      a.set(r.refcount, [pre.read(r.peREC, [p])], to: 0)
-      a.set(r.peRunning, [p], to: false)
-      a.set(r.peREC, [p], to: 0)
+      a.output("exit_reason", a.arg("reason"))
+      exitREC(a, p)
     }
   }
 }

@@ -140,6 +140,26 @@ extension RMMBuilder {
     return (rr, slot(rr, depth: parentDepth, ipa))
   }
 
+  /// Adds `rtte_state` for RTT_DESTROY and RTT_FOLD (the parent entry is not a TABLE:
+  /// RMI_ERROR_RTT at level − 1) and returns the RTT granule the parent entry points to.
+  func childTable(_ a: ActionBuilder, _ parent: RTTSlot, level: Expr) -> Expr {
+    a.fail(
+      "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
+      when: read(r.rtte, parent).ne(RTTEntry.table.expr))
+    return read(r.rtteAddr, parent)
+  }
+
+  /// Takes RTT `g` of realm `rr` out of the tree (RTT_DESTROY, RTT_FOLD): `g` returns to
+  /// DELEGATED, scrubbed, with a canonical row; the parent entry becomes `entry` and the parent
+  /// table loses the reference the TABLE entry held.
+  func unlink(_ a: ActionBuilder, _ g: Expr, realm rr: Expr, parent: RTTSlot, entry: Expr) {
+    release(a, g)
+    set(a, r.rtte, parent, to: entry)
+    set(a, r.rtteAddr, parent, to: Self.canonicalAddr)
+    a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) - 1)
+    clearRow(a, g, realm: rr)
+  }
+
   /// Declares the RTT commands.
   func declareRTTCommands() {
     let start = Value(geometry.startLevel)
@@ -199,10 +219,7 @@ extension RMMBuilder {
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
       let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level)
-      a.fail(
-        "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
-        when: read(r.rtte, parent).ne(RTTEntry.table.expr))
-      let g = read(r.rtteAddr, parent)
+      let g = childTable(a, parent, level: level)
       if !mutated(CCA.MutantName.rttDestroyIgnoresLive) {
         a.fail(
           "rtt_live", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
@@ -210,13 +227,9 @@ extension RMMBuilder {
       }
       a.output("x1", pa(g))
       a.output("x2", (ipa | (geometry.entrySize(level: level - 1) - 1)) + 1)
-      release(a, g)
-      set(
-        a, r.rtte, parent,
-        to: .ite(ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr, else: RTTEntry.unassignedNS.expr))
-      set(a, r.rtteAddr, parent, to: Self.canonicalAddr)
-      a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) - 1)
-      clearRow(a, g, realm: rr)
+      unlink(
+        a, g, realm: rr, parent: parent,
+        entry: .ite(ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr, else: RTTEntry.unassignedNS.expr))
     }
 
     b.action(
@@ -241,10 +254,7 @@ extension RMMBuilder {
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
       let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level)
-      a.fail(
-        "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
-        when: read(r.rtte, parent).ne(RTTEntry.table.expr))
-      let g = read(r.rtteAddr, parent)
+      let g = childTable(a, parent, level: level)
       let first = pre.read(r.rtte, [g, 0])
       // Homogeneous: checked on the realm's RTT granules h = g, so that the walk to g is
       // evaluated once per RTT of the realm and not once per entry.
@@ -258,11 +268,7 @@ extension RMMBuilder {
         "rtte_homo", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
         when: !(RTTEntry.isOne(first, RTTEntry.unassignedProtected + [.unassignedNS]) && homogeneous))
       a.output("x1", pa(g))
-      release(a, g)
-      set(a, r.rtte, parent, to: first)
-      set(a, r.rtteAddr, parent, to: Self.canonicalAddr)
-      a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) - 1)
-      clearRow(a, g, realm: rr)
+      unlink(a, g, realm: rr, parent: parent, entry: first)
     }
 
     b.action(

@@ -154,6 +154,7 @@ extension RMMBuilder {
       a.set(r.realmRTTBase, [rr], to: 0)
       a.set(r.realmRIM, [rr], to: 0)
       a.set(r.realmRecIndex, [rr], to: 0)
+      resetREMs(a, rr)
       clearRow(a, rtt, realm: rr)
     }
   }

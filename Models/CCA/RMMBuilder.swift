@@ -27,6 +27,8 @@ final class RMMBuilder {
   let recs: Int
   let rimLimit: Int
   let r: RMMVariables
+  /// The REC state (``RECVariables``: MPIDRs, aux granules, PSCI requests, RIPAS changes, REMs).
+  let rv: RECVariables
 
   var v: CCAVariables { cca.v }
   var b: ModelBuilder { cca.builder }
@@ -74,6 +76,9 @@ final class RMMBuilder {
     self.rimLimit = 7
     self.r = RMMVariables(
       cca.builder, granule: cca.granule, pe: cca.pe, realm: cca.realm, geometry: geometry, maxRefcount: max(entries, recs, 1), recs: recs, rimLimit: 7)
+    self.rv = RECVariables(
+      cca.builder, granule: cca.granule, realm: cca.realm, recs: recs,
+      auxCount: try Self.recAuxCount(configuration), ipaWidth: geometry.ipaWidth, rimLimit: 7)
   }
 
   /// The largest number of RTT entry slots (granules × entries per table) a configuration may
@@ -90,6 +95,8 @@ final class RMMBuilder {
     declareDataCommands()
     declareRTTCommands()
     declareRealmExecution()
+    declarePSCI()
+    declareRSI()
     declareProperties()
     declareMECProperties()
     if cca.configuration.has(CCA.Feature.da) { try DABuilder(self).declare() }

@@ -112,3 +112,89 @@ enum RTTEntry: Value, CaseIterable {
   /// (protected); unassigned and ASSIGNED_NS entries hold none.
   static let live: [RTTEntry] = assignedProtected + [.table]
 }
+
+// MARK: - REC, PSCI and RSI encodings (reference/rmm.md §0.2, §1.6, §2.8, §2.22, §2.23, §5)
+
+extension RMIABI {
+  static let psciCompleteFID: Value = 0xC400_0164
+  static let recAuxCountFID: Value = 0xC400_0167
+  static let rttSetRipasFID: Value = 0xC400_0169
+  /// `REC_ENTER_FLAG_RIPAS_RESPONSE` (bit 4 of RecRun.enter.flags): 1 = RMI_REJECT.
+  static let ripasResponseFlag: Value = 1 << 4
+  /// The largest RecAuxCount the RMM may report (rmm.md §2.8: at most 16; TF-RMM reports 16).
+  static let maxRecAux = 16
+}
+
+/// `RmiRecExitReason` (reference/rmm.md §1.6): RecRun.exit.exit_reason.
+enum RecExitReason {
+  static let sync: Value = 0
+  static let irq: Value = 1
+  static let fiq: Value = 2
+  static let psci: Value = 3
+  static let ripasChange: Value = 4
+  static let hostCall: Value = 5
+  static let serror: Value = 6
+
+  static let set = FiniteSet(
+    "RmiRecExitReason",
+    [
+      ("RMI_EXIT_SYNC", sync), ("RMI_EXIT_IRQ", irq), ("RMI_EXIT_FIQ", fiq), ("RMI_EXIT_PSCI", psci),
+      ("RMI_EXIT_RIPAS_CHANGE", ripasChange), ("RMI_EXIT_HOST_CALL", hostCall), ("RMI_EXIT_SERROR", serror),
+    ])
+  /// The reasons of the generic REC_EXIT action: the exits that need no realm call (an exception
+  /// the host must handle).
+  static let asynchronous = FiniteSet(
+    "RecExitAsync", [("RMI_EXIT_SYNC", sync), ("RMI_EXIT_IRQ", irq), ("RMI_EXIT_FIQ", fiq), ("RMI_EXIT_SERROR", serror)])
+}
+
+/// PSCI function identifiers and return values a realm uses (PSCI 1.1, Arm DEN0022; the subset
+/// the RMM handles, reference/rmm.md §5). Return values are 32-bit signed integers returned in
+/// X0 sign-extended to 64 bits, as TF-RMM returns them.
+enum PSCI {
+  static let cpuOff: Value = 0x8400_0002
+  static let cpuOn: Value = 0xC400_0003
+  static let affinityInfo: Value = 0xC400_0004
+  static let systemOff: Value = 0x8400_0008
+  static let systemReset: Value = 0x8400_0009
+
+  static let success: Value = 0
+  static let invalidParameters: Value = ~Value(1)  // -2
+  static let denied: Value = ~Value(2)  // -3
+  static let alreadyOn: Value = ~Value(3)  // -4
+  static let invalidAddress: Value = ~Value(8)  // -9
+  /// AFFINITY_INFO results.
+  static let affinityOn: Value = 0
+  static let affinityOff: Value = 1
+
+  /// The pending request of a REC (`psci_pending` with the function it waits on).
+  static let requestSet = FiniteSet("PsciRequest", [("NONE", 0), ("PSCI_CPU_ON", cpuOn), ("PSCI_AFFINITY_INFO", affinityInfo)])
+  /// The values PSCI_COMPLETE may leave in the calling REC's X0.
+  static let resultSet = FiniteSet(
+    "PsciResult",
+    [("PSCI_SUCCESS", success), ("PSCI_AFFINITY_OFF", affinityOff), ("PSCI_DENIED", denied), ("PSCI_ALREADY_ON", alreadyOn)])
+}
+
+/// RSI function identifiers and return codes (reference/rmm.md §0.2, §5).
+enum RSI {
+  static let versionFID: Value = 0xC400_0190
+  static let featuresFID: Value = 0xC400_0191
+  static let measurementReadFID: Value = 0xC400_0192
+  static let measurementExtendFID: Value = 0xC400_0193
+  static let realmConfigFID: Value = 0xC400_0196
+  static let ipaStateSetFID: Value = 0xC400_0197
+  static let ipaStateGetFID: Value = 0xC400_0198
+  static let hostCallFID: Value = 0xC400_0199
+
+  /// `RSI_SUCCESS`, `RSI_ERROR_INPUT`.
+  static let success: Value = 0
+  static let errorInput: Value = 1
+  /// `RSI_ACCEPT`, `RSI_REJECT` (RsiResponse).
+  static let accept: Value = 0
+  static let reject: Value = 1
+  /// `RSI_CHANGE_DESTROYED` (bit 0 of RSI_IPA_STATE_SET's flags).
+  static let changeDestroyed: Value = 1
+  /// The RSI ABI version: 1.0.
+  static let version: Value = 0x1_0000
+  /// The largest measurement extension, in bytes.
+  static let maxMeasurementSize: Value = 64
+}

@@ -462,19 +462,57 @@ final class ExprCompiler {
     let always: Eval = { _ in 1 }
     let cond: Eval = condNode.constant == nil ? condNode.eval : always
     let f = compile(value)
-    return { c, post in
-      for flat in 0..<count {
-        for i in slots.indices {
-          c.bound[slots[i]] = elements[i][(flat / strides[i]) % elements[i].count]
+    let write: @Sendable (EvalContext, UnsafeMutablePointer<UInt64>, Int) throws -> Void = { c, post, flat in
+      for i in slots.indices {
+        c.bound[slots[i]] = elements[i][(flat / strides[i]) % elements[i].count]
+      }
+      if try cond(c) == 0 { return }
+      let x = try f(c)
+      guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
+      let at = locations[base &+ flat]
+      let w = Int(at >> 6)
+      let shift = Value(at & 63)
+      post[w] = (post[w] & ~(mask &<< shift)) | (bits &<< shift)
+    }
+    // A conjunct `key_j == e`, with `e` free of this update's keys, pins key j: only the cells
+    // with that key are visited (a row of a two-key map instead of the whole map). The whole
+    // condition is still evaluated on each visited cell, so the semantics are unchanged.
+    if let (j, pinned) = Self.pinnedKey(condition, keys: keys) {
+      let e = compile(pinned)
+      let ordinals = Dictionary(elements[j].enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+      let stride = strides[j]
+      let outer = stride * elements[j].count
+      return { c, post in
+        guard let o = ordinals[try e(c)] else { return }  // no key equals it: no cell changes
+        var high = 0
+        while high < count {
+          let start = high + o * stride
+          for flat in start..<(start + stride) { try write(c, post, flat) }
+          high += outer
         }
-        if try cond(c) == 0 { continue }
-        let x = try f(c)
-        guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
-        let at = locations[base &+ flat]
-        let w = Int(at >> 6)
-        let shift = Value(at & 63)
-        post[w] = (post[w] & ~(mask &<< shift)) | (bits &<< shift)
       }
     }
+    return { c, post in
+      for flat in 0..<count { try write(c, post, flat) }
+    }
+  }
+
+  /// The first top-level conjunct of `condition` of the form `key == e` or `e == key` for one of
+  /// `keys`, with `e` reading none of `keys`: the key's position and `e`.
+  static func pinnedKey(_ condition: Expr, keys: [BoundVariable]) -> (Int, Expr)? {
+    let conjuncts: [Expr]
+    if case .and(let xs) = condition { conjuncts = xs } else { conjuncts = [condition] }
+    let own = Set(keys)
+    func free(_ e: Expr) -> Bool {
+      var mentions = false
+      e.forEachNode { if case .bound(let b) = $0, own.contains(b) { mentions = true } }
+      return !mentions
+    }
+    for conjunct in conjuncts {
+      guard case .binary(.eq, let a, let b) = conjunct else { continue }
+      if case .bound(let k) = a, let j = keys.firstIndex(of: k), free(b) { return (j, b) }
+      if case .bound(let k) = b, let j = keys.firstIndex(of: k), free(a) { return (j, a) }
+    }
+    return nil
   }
 }

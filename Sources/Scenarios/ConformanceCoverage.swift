@@ -67,6 +67,18 @@ public struct ConformanceCoverage: Sendable {
     self.rows = rows
   }
 
+  /// The configuration a coverage table of `scenarios` is computed for: the default
+  /// (``ScenarioDefaults/configuration``) when some scenario runs there, else the first
+  /// scenario's; without its mutant. Deterministic whatever the order of the files.
+  public static func configuration(of scenarios: [ResolvedScenario]) -> Configuration? {
+    let configurations = scenarios.map(\.model.model.configuration)
+    guard var c = configurations.first(where: { $0.name == ScenarioDefaults.configuration && $0.mutant == nil })
+      ?? configurations.first
+    else { return nil }
+    c.mutant = nil
+    return c
+  }
+
   /// The command that regenerates the checked-in table.
   public static let regenerateCommand =
     "swift run cca-verify run --coverage Docs/conformance-coverage.md Tests/Conformance/*.scenario"

@@ -1,27 +1,43 @@
 import CCAModel
 import Explore
 import Spec
+import Synchronization
 
 /// Where scenarios run when they have no `config` line.
 public enum ScenarioDefaults {
-  /// The default configuration: the largest RMM configuration, with the architecture's RTT
-  /// geometry once the model has it. The one place to switch (to `rmm-full`).
-  public static let configuration = "rmm-rtt"
+  /// The default configuration: the architecture's RTT geometry (4 levels of 512 entries,
+  /// starting level 0, `s2sz` 48), 64 granules, 2 realms, 2 RECs per realm, 2 PEs, so a scenario
+  /// uses the IPAs and table shapes a real RMM sees.
+  public static let configuration = "rmm-full"
 }
 
-/// A compiled model as scenarios see it: the model, its status names, and the names scenarios may
-/// use for values.
-public final class ScenarioModel: @unchecked Sendable {
-  public let compiled: CompiledModel
-  public var model: Model { compiled.model }
+/// A model as scenarios see it: the model, its status names, the names scenarios may use for
+/// values, and its compiled form.
+///
+/// Resolving a scenario needs only the IR; the model is compiled the first time a scenario runs
+/// (at `rmm-full` compiling costs seconds in a debug build, so bad input is reported without it).
+public final class ScenarioModel: Sendable {
+  public let model: Model
+  private let compiledModel = Mutex<CompiledModel?>(nil)
   /// Status name → status code (bits [7:0] of X0), from the failure conditions of the IR.
   let statusCodes: [String: Value]
   /// Predefined value names (configuration facts and ABI constants).
   let predefined: [String: Value]
 
-  init(_ compiled: CompiledModel) {
-    self.compiled = compiled
-    let model = compiled.model
+  /// The compiled model, compiled on first use.
+  ///
+  /// - Throws: the compiler's error.
+  public func compiled() throws -> CompiledModel {
+    try compiledModel.withLock { cached in
+      if let cached { return cached }
+      let c = try CompiledModel(model)
+      cached = c
+      return c
+    }
+  }
+
+  init(_ model: Model) {
+    self.model = model
     var codes: [String: Value] = [:]
     for action in model.actions {
       for f in action.failures where codes[f.error] == nil { codes[f.error] = f.code }
@@ -67,30 +83,34 @@ public final class ScenarioModel: @unchecked Sendable {
     return "0x\(String(code, radix: 16))"
   }
 
-  /// `RMI_ERROR_RTT level 2 (X0=0x204)`, `RMI_SUCCESS`.
+  /// `RMI_ERROR_RTT level 2 (X0=0x204)`, `RMI_ERROR_RTT level 0 (X0=0x4)` (the level is always
+  /// shown: level 0 is a real level), `RMI_ERROR_INPUT (X0=0x1)`, `RMI_SUCCESS`.
   func describe(_ x0: Value, action: Action) -> String {
     let index = x0 >> 8
     let name = statusName(x0, action: action)
     if x0 == action.successCode { return name }
-    return (index == 0 ? name : "\(name) \(name == "RMI_ERROR_RTT" ? "level" : "index") \(index)")
+    let isRTT = name == "RMI_ERROR_RTT"
+    return (index == 0 && !isRTT ? name : "\(name) \(isRTT ? "level" : "index") \(index)")
       + " (X0=0x\(String(x0, radix: 16)))"
   }
 }
 
-/// Builds and compiles models by configuration, once each.
-public final class ScenarioModels: @unchecked Sendable {
-  private var cache: [Configuration: ScenarioModel] = [:]
+/// Builds models by configuration, once each (safe to share between threads: tests share one).
+public final class ScenarioModels: Sendable {
+  private let cache = Mutex<[Configuration: ScenarioModel]>([:])
   public let family: ModelFamily
 
   public init(family: ModelFamily = CCA.family) { self.family = family }
 
-  /// The compiled model of a configuration.
+  /// The model of a configuration (compiled when a scenario first runs on it).
   ///
-  /// - Throws: `ModelError` when the family rejects the configuration, or the compiler's error.
+  /// - Throws: `ModelError` when the family rejects the configuration.
   public func model(for configuration: Configuration) throws -> ScenarioModel {
-    if let m = cache[configuration] { return m }
-    let m = ScenarioModel(try CompiledModel(try family.build(configuration)))
-    cache[configuration] = m
-    return m
+    try cache.withLock { cache in
+      if let m = cache[configuration] { return m }
+      let m = ScenarioModel(try family.build(configuration))
+      cache[configuration] = m
+      return m
+    }
   }
 }

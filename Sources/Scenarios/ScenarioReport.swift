@@ -34,8 +34,10 @@ public enum ScenarioReport {
     return head + "\(failed) failed (\(mismatches) mismatches, \(violations) property violations)"
   }
 
-  /// One JSON object: per scenario its calls (line, call, X0 status and index, condition,
-  /// outputs, expected, mismatches, violations) and whether it passed.
+  /// One JSON object: per scenario its calls (line, call, FID, X1.. registers, every argument by
+  /// name, the Non-secure structure fields read with address, width and value, X0 status and
+  /// index, condition, outputs and their names, expected, mismatches, violations) and whether
+  /// it passed: what a harness driving a real RMM needs (Docs/testing-an-rmm.md).
   public static func json(_ results: [ScenarioResult]) -> JSONValue {
     .object([
       ("outcome", .string(results.allSatisfy(\.passed) ? "pass" : "fail")),
@@ -57,8 +59,23 @@ public enum ScenarioReport {
   }
 
   static func stepJSON(_ s: StepRecord) -> JSONValue {
+    let hex = { (v: Value) in JSONValue.string("0x" + String(v, radix: 16)) }
     var members: [(String, JSONValue)] = [
       ("line", .number(Int64(s.line))), ("action", .string(s.action)), ("call", .string(s.call)),
+      ("fid", s.fid.map(hex) ?? .null),
+      ("registers", .array(s.registers.map(hex))),
+      ("arguments", .object(s.arguments.map { ($0.name, hex($0.value)) })),
+      (
+        "structures",
+        .array(
+          s.structureReads.map {
+            .object([
+              ("field", .string($0.field.name)), ("address", hex($0.address)),
+              ("bits", .number(Int64($0.field.bits))), ("value", hex($0.value)),
+            ])
+          })
+      ),
+      ("outputNames", .array(s.outputNames.map(JSONValue.string))),
     ]
     switch s.result {
     case .notEnabled:

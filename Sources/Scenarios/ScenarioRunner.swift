@@ -25,6 +25,16 @@ public struct StepRecord: Sendable {
   public let mismatches: [String]
   /// The properties this step's successor newly violates.
   public let violations: [String]
+  /// Every parameter of the action by name, with its value (registers, structure fields, PE).
+  public var arguments: [(name: String, value: Value)] = []
+  /// X1, X2, ...: the values of the call's registers, in order (``ScenarioResolver/registers(of:)``).
+  public var registers: [Value] = []
+  /// The SMCCC function identifier of an RMI command or a realm call (``FunctionIDs``), else `nil`.
+  public var fid: UInt64?
+  /// The Non-secure structure fields the call reads: field, address and value.
+  public var structureReads: [(field: StructureField, address: Value, value: Value)] = []
+  /// The names of the action's outputs, in the order of `outputs` in ``result``.
+  public var outputNames: [String] = []
 
   public var location: String { "\(file):\(line)" }
 }
@@ -50,10 +60,11 @@ public enum ScenarioRunner {
   /// Runs every call in order from the initial state, comparing each result with its
   /// expectation and checking every property of the model after every step.
   ///
-  /// - Throws: the engine's error when the model itself fails (a bug: exit status 3).
+  /// - Throws: the compiler's or the engine's error when the model itself fails (a bug: exit
+  ///   status 3).
   /// - Complexity: O(steps × (step cost + properties)).
   public static func run(_ scenario: ResolvedScenario) throws -> ScenarioResult {
-    let compiled = scenario.model.compiled
+    let compiled = try scenario.model.compiled()
     let model = compiled.model
     var state = compiled.initialState()
     var states = [compiled.values(of: state)]
@@ -103,11 +114,16 @@ public enum ScenarioRunner {
       let now = Set(try model.properties.indices.filter { try !compiled.holds($0, in: state) })
       newViolations = now.subtracting(violated).sorted().map { model.properties[$0].name }
       violated = now
-      records.append(
-        StepRecord(
-          file: scenario.file, line: step.line, action: action.name, call: call, result: result,
-          resultText: resultText, expected: step.expectation?.text, mismatches: mismatches,
-          violations: newViolations))
+      var record = StepRecord(
+        file: scenario.file, line: step.line, action: action.name, call: call, result: result,
+        resultText: resultText, expected: step.expectation?.text, mismatches: mismatches,
+        violations: newViolations)
+      record.arguments = zip(action.parameters, step.arguments).map { ($0.name, $1) }
+      record.registers = ScenarioResolver.registers(of: action).map { step.arguments[$0] }
+      record.fid = FunctionIDs.fid(of: action.name)
+      record.structureReads = step.structureReads
+      record.outputNames = action.outputs.map(\.name)
+      records.append(record)
     }
     let trace = Trace(
       model: model.name, configuration: model.configuration, states: states, steps: traceSteps,
@@ -145,7 +161,8 @@ public enum ScenarioRunner {
       var out: [String] = []
       let actual = model.describe(x0, action: action) + (condition.map { " [\($0)]" } ?? "")
       if expected != x0 {
-        out.append("expected \(model.describe(expected, action: action)), got \(actual)")
+        let wanted = model.describe(expected, action: action) + (expectation.condition.map { " [\($0)]" } ?? "")
+        out.append("expected \(wanted), got \(actual)")
       } else if let c = expectation.condition, c != condition {
         out.append("expected failure condition \(c), got \(condition ?? "success") (X0 as expected)")
       }

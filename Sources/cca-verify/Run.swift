@@ -55,9 +55,7 @@ struct RunCommand: ParsableCommand {
         written.append(try TraceFiles.write(result.trace, model: scenario.model.model, directory: trace, stem: stem))
       }
     }
-    if let coverage, let first = scenarios.first {
-      var configuration = first.model.model.configuration
-      configuration.mutant = nil
+    if let coverage, let configuration = ConformanceCoverage.configuration(of: scenarios) {
       let reference: ScenarioModel
       do { reference = try models.model(for: configuration) } catch {
         throw InternalError("cannot build the coverage model: \(error)")

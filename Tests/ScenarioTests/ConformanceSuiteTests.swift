@@ -1,4 +1,5 @@
 import CCAModel
+import Explore
 import Foundation
 import Scenarios
 import Spec
@@ -15,8 +16,11 @@ func conformanceFiles() throws -> [String] {
     .filter { $0.hasSuffix(".scenario") }.sorted().map { "Tests/Conformance/\($0)" }
 }
 
+/// The suite run once for the tests that read it.
+let suiteRun = Result { try runSuite() }
+
 /// Loads and runs the whole suite (the shell's sorted glob order, as the regenerate command).
-func runSuite(_ models: ScenarioModels) throws -> (scenarios: [ResolvedScenario], results: [ScenarioResult]) {
+func runSuite(_ models: ScenarioModels = sharedModels) throws -> (scenarios: [ResolvedScenario], results: [ScenarioResult]) {
   let files = try conformanceFiles()
   let scenarios = try files.map {
     try ScenarioFiles.load(path: repositoryRoot.appendingPathComponent($0).path, display: $0, models: models)
@@ -28,7 +32,7 @@ func runSuite(_ models: ScenarioModels) throws -> (scenarios: [ResolvedScenario]
 struct ConformanceSuiteTests {
   @Test("every scenario in Tests/Conformance runs as expected, with no property violated")
   func suitePasses() throws {
-    let (_, results) = try runSuite(ScenarioModels())
+    let (_, results) = try suiteRun.get()
     #expect(results.count >= 8)
     for result in results {
       for step in result.steps {
@@ -40,11 +44,19 @@ struct ConformanceSuiteTests {
     }
   }
 
+  @Test("every scenario's trace replays exactly on its model")
+  func tracesReplay() throws {
+    let (scenarios, results) = try suiteRun.get()
+    for (scenario, result) in zip(scenarios, results) {
+      #expect(result.trace.steps.count == result.steps.filter { $0.result != .notEnabled }.count, "\(result.file)")
+      #expect(Explore.replay(try scenario.model.compiled(), trace: result.trace) == .exact, "\(result.file)")
+    }
+  }
+
   @Test("every failure condition and the success of every RMI command of the model is hit by a passing scenario")
   func coverage() throws {
-    let models = ScenarioModels()
-    let (scenarios, results) = try runSuite(models)
-    let model = try #require(scenarios.first).model
+    let (scenarios, results) = try suiteRun.get()
+    let model = try sharedModels.model(for: try #require(ConformanceCoverage.configuration(of: scenarios)))
     // The rows come from the IR: every RMI_* action, each failure condition, and success.
     let commands = model.model.actions.filter { $0.name.hasPrefix("RMI_") }
     #expect(commands.count >= 19)
@@ -64,11 +76,10 @@ struct ConformanceSuiteTests {
 
   @Test("Docs/conformance-coverage.md is the table the suite generates")
   func checkedInTableIsCurrent() throws {
-    let models = ScenarioModels()
-    let (scenarios, results) = try runSuite(models)
-    var configuration = try #require(scenarios.first).model.model.configuration
-    configuration.mutant = nil
-    let table = ConformanceCoverage(model: try models.model(for: configuration), results: results)
+    let (scenarios, results) = try suiteRun.get()
+    let configuration = try #require(ConformanceCoverage.configuration(of: scenarios))
+    #expect(configuration.name == ScenarioDefaults.configuration)
+    let table = ConformanceCoverage(model: try sharedModels.model(for: configuration), results: results)
     let path = repositoryRoot.appendingPathComponent("Docs/conformance-coverage.md").path
     let checkedIn = try String(contentsOfFile: path, encoding: .utf8)
     #expect(
@@ -87,8 +98,57 @@ struct ScenarioDocumentationTests {
     let parts = doc[section.upperBound...].components(separatedBy: "```\n")
     #expect(parts.count > 2)
     let result = try ScenarioRunner.run(
-      try ScenarioFiles.resolve(text: parts[1], file: "Docs/scenarios.md example", models: ScenarioModels()))
+      try ScenarioFiles.resolve(text: parts[1], file: "Docs/scenarios.md example", models: sharedModels))
     #expect(result.passed, "\(result.steps.flatMap(\.mismatches))")
     #expect(result.steps.count > 20)
+  }
+}
+
+@Suite("Docs/testing-an-rmm.md")
+struct TestingGuideTests {
+  /// The guide's text and its code blocks after `## 2. A complete example` (the scenario, then
+  /// the outputs quoted in section 3).
+  func blocks() throws -> [String] {
+    let doc = try String(
+      contentsOfFile: repositoryRoot.appendingPathComponent("Docs/testing-an-rmm.md").path, encoding: .utf8)
+    let section = try #require(doc.range(of: "## 2. A complete example"))
+    let parts = doc[section.upperBound...].components(separatedBy: "```")
+    // parts[1], [3], [5], ... are the blocks (each starts with its info string and a newline).
+    return stride(from: 1, to: parts.count, by: 2).map { String(parts[$0].drop { $0 != "\n" }.dropFirst()) }
+  }
+
+  @Test("the complete example passes, and the quoted report lines are what cca-verify run prints")
+  func example() throws {
+    let b = try blocks()
+    #expect(b.count >= 4)
+    let example = b[0]
+    let result = try ScenarioRunner.run(
+      try ScenarioFiles.resolve(text: example, file: "bug-1234.scenario", models: sharedModels))
+    #expect(result.passed, "\(result.steps.flatMap(\.mismatches))")
+    #expect(result.steps.count == 15)
+    #expect(result.configuration.name == ScenarioDefaults.configuration)
+    let report = ScenarioReport.text([result])
+    let quoted = b.first { $0.contains("PASS:") } ?? ""
+    let lines = quoted.split(separator: "\n").map(String.init).filter { !$0.contains("...") }
+    #expect(lines.count >= 3)
+    for line in lines { #expect(report.contains(line), "not printed: \(line)") }
+  }
+
+  @Test("on the mutant the guide names, the run reports the mismatches and the violation the guide quotes")
+  func mutant() throws {
+    let b = try blocks()
+    let text = "config rmm-full mutant=rtt-destroy-ignores-live\n" + b[0]
+    let result = try ScenarioRunner.run(
+      try ScenarioFiles.resolve(text: text, file: "bug-1234.scenario", models: sharedModels))
+    #expect(!result.passed)
+    let report = ScenarioReport.text([result])
+    let quoted = try #require(b.first { $0.contains("MISMATCH") })
+    let lines = quoted.split(separator: "\n").map(String.init)
+    #expect(lines.count == 4)
+    for line in lines { #expect(report.contains(line), "not printed: \(line)") }
+    // The first mismatch is the RTT_DESTROY the report is about, with the condition's name.
+    let first = try #require(result.steps.first { !$0.mismatches.isEmpty })
+    #expect(first.action == "RMI_RTT_DESTROY")
+    #expect(first.violations == ["rmm-wellformed"])
   }
 }

@@ -5,15 +5,19 @@ import Spec
 import Explore
 import Testing
 
+/// The models every scenario test shares: each configuration is built and compiled once per test
+/// process (compiling `rmm-full`, the default configuration, takes seconds in a debug build).
+let sharedModels = ScenarioModels()
+
 /// Parses, resolves and runs scenario text.
-func runText(_ text: String, models: ScenarioModels = ScenarioModels()) throws -> ScenarioResult {
+func runText(_ text: String, models: ScenarioModels = sharedModels) throws -> ScenarioResult {
   try ScenarioRunner.run(try ScenarioFiles.resolve(text: text, file: "t.scenario", models: models))
 }
 
 /// The error resolving scenario text gives (the test fails when there is none).
 func inputError(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> ScenarioError? {
   do {
-    _ = try ScenarioFiles.resolve(text: text, file: "t.scenario", models: ScenarioModels())
+    _ = try ScenarioFiles.resolve(text: text, file: "t.scenario", models: sharedModels)
     Issue.record("no error for:\n\(text)", sourceLocation: sourceLocation)
     return nil
   } catch let error as ScenarioError {
@@ -86,6 +90,12 @@ struct ScenarioLanguageTests {
     let r = try runText(text)
     #expect(r.passed, "\(r.steps.flatMap(\.mismatches))")
     #expect(r.steps.last?.call.contains("params_num_aux=0x1") == true)
+    // The record says where each field was read, for a harness that writes it before the SMC.
+    let reads = try #require(r.steps.last).structureReads
+    let numAux = try #require(reads.first { $0.field.name == "RecParams.num_aux" })
+    #expect(numAux.address == 0x8000_0800 && numAux.value == 1)
+    #expect(r.steps.last?.registers == [0x8000_1000, 0x8000_3000, 0x8000_0000])
+    #expect(r.steps.last?.fid == 0xC400_015A)
     // The same call with the field given by name.
     let named = try runText(realmPrologue + "RMI_GRANULE_DELEGATE 0x8000_3000\nRMI_REC_CREATE rd, 0x8000_3000, params, params_num_aux=0 -> RMI_SUCCESS\n")
     #expect(named.passed)
@@ -115,10 +125,9 @@ struct ScenarioLanguageTests {
   @Test("the trace of a scenario replays exactly")
   func traceReplays() throws {
     let r = try runText(realmPrologue + "RMI_REALM_ACTIVATE rd\nRMI_REALM_ACTIVATE rd -> RMI_ERROR_REALM\n")
-    let models = ScenarioModels()
     var configuration = try #require(CCA.family.configuration(named: "rmm-rtt"))
     configuration.bounds["granules"] = 8
-    let compiled = try models.model(for: configuration).compiled
+    let compiled = try sharedModels.model(for: configuration).compiled()
     #expect(r.trace.steps.count == r.steps.count)
     #expect(Explore.replay(compiled, trace: r.trace) == .exact)
   }

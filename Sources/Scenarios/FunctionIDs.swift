@@ -1,0 +1,58 @@
+/// The SMCCC function identifiers of the RMI commands (reference/rmm.md §2: `0xC4000000 | fnum`,
+/// RMM 1.0, TF-RMM 1.0 `smc-rmi.h`), so a harness driving a real RMM can issue each call of a
+/// scenario as an SMC with X0 = FID and X1..X6 = the call's registers.
+public enum FunctionIDs {
+  /// FID by command name.
+  public static let rmi: [String: UInt64] = [
+    "RMI_VERSION": 0xC400_0150,
+    "RMI_GRANULE_DELEGATE": 0xC400_0151,
+    "RMI_GRANULE_UNDELEGATE": 0xC400_0152,
+    "RMI_DATA_CREATE": 0xC400_0153,
+    "RMI_DATA_CREATE_UNKNOWN": 0xC400_0154,
+    "RMI_DATA_DESTROY": 0xC400_0155,
+    "RMI_REALM_ACTIVATE": 0xC400_0157,
+    "RMI_REALM_CREATE": 0xC400_0158,
+    "RMI_REALM_DESTROY": 0xC400_0159,
+    "RMI_REC_CREATE": 0xC400_015A,
+    "RMI_REC_DESTROY": 0xC400_015B,
+    "RMI_REC_ENTER": 0xC400_015C,
+    "RMI_RTT_CREATE": 0xC400_015D,
+    "RMI_RTT_DESTROY": 0xC400_015E,
+    "RMI_RTT_MAP_UNPROTECTED": 0xC400_015F,
+    "RMI_RTT_READ_ENTRY": 0xC400_0161,
+    "RMI_RTT_UNMAP_UNPROTECTED": 0xC400_0162,
+    "RMI_PSCI_COMPLETE": 0xC400_0164,
+    "RMI_FEATURES": 0xC400_0165,
+    "RMI_RTT_FOLD": 0xC400_0166,
+    "RMI_REC_AUX_COUNT": 0xC400_0167,
+    "RMI_RTT_INIT_RIPAS": 0xC400_0168,
+    "RMI_RTT_SET_RIPAS": 0xC400_0169,
+  ]
+
+  /// The realm's calls, for a harness whose realm payload issues them: RSI (reference/rmm.md §5)
+  /// and PSCI (SMCCC function IDs of the PSCI specification; SMC64 where the call takes an
+  /// address or an MPIDR).
+  public static let realm: [String: UInt64] = [
+    "RSI_VERSION": 0xC400_0190,
+    "RSI_FEATURES": 0xC400_0191,
+    "RSI_MEASUREMENT_READ": 0xC400_0192,
+    "RSI_MEASUREMENT_EXTEND": 0xC400_0193,
+    "RSI_ATTESTATION_TOKEN_INIT": 0xC400_0194,
+    "RSI_ATTESTATION_TOKEN_CONTINUE": 0xC400_0195,
+    "RSI_REALM_CONFIG": 0xC400_0196,
+    "RSI_IPA_STATE_SET": 0xC400_0197,
+    "RSI_IPA_STATE_GET": 0xC400_0198,
+    "RSI_HOST_CALL": 0xC400_0199,
+    "PSCI_VERSION": 0x8400_0000,
+    "PSCI_CPU_SUSPEND": 0xC400_0001,
+    "PSCI_CPU_OFF": 0x8400_0002,
+    "PSCI_CPU_ON": 0xC400_0003,
+    "PSCI_AFFINITY_INFO": 0xC400_0004,
+    "PSCI_SYSTEM_OFF": 0x8400_0008,
+    "PSCI_SYSTEM_RESET": 0x8400_0009,
+    "PSCI_FEATURES": 0x8400_000A,
+  ]
+
+  /// The FID of an RMI command or a realm call, by the model's action name.
+  public static func fid(of action: String) -> UInt64? { rmi[action] ?? realm[action] }
+}
