@@ -100,5 +100,15 @@ extension CCA {
         """,
       breaks: [PropertyName.deviceAssignedOnly, PropertyName.daWellformed],
       configuration: "rmm-da-setup"),
+    Spec.Mutant(
+      name: MutantName.pdevStopIgnoresVdevs,
+      doc: """
+        RMI_PDEV_STOP skips num_vdevs (reference/rmm.md §3.2: STOP fails while the PDEV has VDEVs): the host \
+        stops, and then destroys, a device whose TDI is still bound to a realm, so the VDEV and its Realm \
+        STE outlive their PDEV (a use-after-free of the PDEV: the liveness class of the model's \
+        realm-destroy-ignores-liveness and of TF-RMM a773789a, reference/rme.md §5 M14).
+        """,
+      breaks: [PropertyName.daWellformed],
+      configuration: "rmm-da-setup"),
   ]
 }

@@ -18,6 +18,7 @@ extension CCA {
     public static let dmaEnableSkipsStateCheck = "dma-enable-skips-state-check"
     public static let vdevCreateSkipsPdevState = "vdev-create-skips-pdev-state"
     public static let dmaDisableKeepsSTECache = "dma-disable-keeps-ste-cache"
+    public static let pdevStopIgnoresVdevs = "pdev-stop-ignores-vdevs"
     public static let mecidReusedWithoutRefresh = "mecid-reused-without-refresh"
     public static let reuseWithoutScrub = "reuse-without-scrub"
     public static let mecSetPrivateIgnoresMembers = "mec-set-private-ignores-members"

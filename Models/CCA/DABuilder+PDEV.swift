@@ -164,7 +164,9 @@ extension DABuilder {
       failDevice(
         a, "pdev_state",
         when: st.isOne(of: [ps(PdevState.communicating), ps(PdevState.stopping), ps(PdevState.stopped)]))
-      failDevice(a, "num_vdevs", when: pre.read(d.pdevVdevs, [g]).ne(0))
+      if !mutated(CCA.MutantName.pdevStopIgnoresVdevs) {
+        failDevice(a, "num_vdevs", when: pre.read(d.pdevVdevs, [g]).ne(0))
+      }
       a.set(d.pdevState, [g], to: ps(PdevState.stopping))
     }
 

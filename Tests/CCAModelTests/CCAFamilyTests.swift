@@ -36,7 +36,7 @@ struct CCAFamilyTests {
         "realm-destroy-ignores-liveness", "rtt-destroy-ignores-live", "undelegate-live-object",
         "mecid-reused-without-refresh", "reuse-without-scrub", "mec-set-private-ignores-members",
         "dma-enable-without-nonce-check", "vdev-unlock-keeps-ste", "dma-enable-skips-state-check",
-        "vdev-create-skips-pdev-state", "dma-disable-keeps-ste-cache",
+        "vdev-create-skips-pdev-state", "dma-disable-keeps-ste-cache", "pdev-stop-ignores-vdevs",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

@@ -203,7 +203,7 @@ struct DACommandTests {
       changes: ["vdevDMA[6]": 0, "vdevDMAVerified[6]": 0, "steValid[0]": 0, "steCached[0]": 0])
     try flow.s.expectFailure("DEVICE_REALM_WRITE", [0, 0x0], condition: "ste", code: E.badSTE)
     // Without a running REC the realm cannot call.
-    try flow.run("REC_EXIT", [0])
+    try flow.run("REC_EXIT", [0, 1])  // RMI_EXIT_IRQ
     try flow.s.expectDisabled("RSI_VDEV_GET_INFO", [0, 0])
   }
 

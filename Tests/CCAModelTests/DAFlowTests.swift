@@ -188,6 +188,16 @@ struct DAFlowTests {
     }
   }
 
+  @Test("pdev-stop-ignores-vdevs: stopping a PDEV whose TDI is bound breaks da-wellformed; the correct model refuses")
+  func pdevStopMutant() throws {
+    var flow = try DAFlow("rmm-da-setup", mutant: "pdev-stop-ignores-vdevs")
+    #expect(try flow.holds("da-wellformed"))
+    try flow.run("RMI_PDEV_STOP", [DAEnc.pdev])
+    #expect(try !flow.holds("da-wellformed"))
+    let correct = try DAFlow("rmm-da-setup")
+    try correct.s.expectFailure("RMI_PDEV_STOP", [DAEnc.pdev], condition: "num_vdevs", code: DAEnc.errorDevice)
+  }
+
   @Test("vdev-create-skips-pdev-state: a VDEV on a PDEV that never authenticated breaks da-wellformed")
   func vdevCreateMutant() throws {
     for mutant in [nil, "vdev-create-skips-pdev-state"] as [String?] {
