@@ -28,10 +28,15 @@ extension RMMBuilder {
       let rr = pre.read(r.owner, [runningREC(p)])
       let aligned = alignedRun(rr, base)
       let value = ripas(read(r.rtte, RTTSlot(table: aligned.table, index: aligned.first)))
-      let run = entryRun(rr, base: aligned.base, top: .literal(geometry.ipaLimit)) { e in
-        self.hasRipas(e) && self.ripas(e).eq(value)
-      }
-      a.output("x1", .ite(run.outTop.lt(top), then: run.outTop, else: top))
+      // The run compares every entry with base's RIPAS: defined once, not walked per entry.
+      a.output(
+        "x1",
+        .local(value) { value in
+          let run = self.entryRun(rr, base: aligned.base, top: .literal(self.geometry.ipaLimit)) { e in
+            self.hasRipas(e) && self.ripas(e).eq(value)
+          }
+          return .ite(run.outTop.lt(top), then: run.outTop, else: top)
+        })
       a.output("x2", value)
     }
 

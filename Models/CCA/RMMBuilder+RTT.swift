@@ -62,7 +62,6 @@ extension RMMBuilder {
   ///   ``EntryRun/contains`` `entries` steps per entry of the run's table (so a row written
   ///   with it takes `entries²`, each a couple of comparisons outside the run).
   func entryRun(_ rr: Expr, base: Expr, top: Expr, while processes: @escaping (Expr) -> Expr) -> EntryRun {
-    let depth = walkDepth(rr, base, target: .literal(Value(geometry.lastDepth)))
     let index = Domain.index(geometry.entrySort)
     // Per constant depth d: the table, base's entry and the end of the entries below top.
     struct AtDepth {
@@ -70,12 +69,26 @@ extension RMMBuilder {
       let first: Expr
       let limit: Expr
     }
-    let atDepth: (Int) -> AtDepth = { d in
-      let first = self.geometry.index(depth: d, ipa: base)
-      let fit = Expr.ite(top.gt(base), then: (top - base) / .literal(self.geometry.entrySize(depth: d)), else: 0)
-      let room = Expr.literal(Value(self.geometry.entries)) - first
-      return AtDepth(
-        table: self.table(rr, depth: d, base), first: first, limit: first + .ite(fit.lt(room), then: fit, else: room))
+    // `body` over depth d's table, first and limit, each a local definition: they read the
+    // walk, and the run's expressions use them at every entry of the table.
+    let atDepth: (Int, Expr, (AtDepth) -> Expr) -> Expr = { d, base, body in
+      .local(self.table(rr, depth: d, base)) { table in
+        .local(self.geometry.index(depth: d, ipa: base)) { first in
+          let fit = Expr.ite(top.gt(base), then: (top - base) / .literal(self.geometry.entrySize(depth: d)), else: 0)
+          let room = Expr.literal(Value(self.geometry.entries)) - first
+          return .local(first + .ite(fit.lt(room), then: fit, else: room)) { limit in
+            body(AtDepth(table: table, first: first, limit: limit))
+          }
+        }
+      }
+    }
+    // `body` per depth the walk for `base` may stop at, with `base` itself defined once.
+    let perDepth: ((Int, Expr) -> Expr) -> Expr = { body in
+      .local(base) { base in
+        .local(self.walkDepth(rr, base, target: .literal(Value(self.geometry.lastDepth)))) { depth in
+          self.byDepth(depth) { d in body(d, base) }
+        }
+      }
     }
     // Entry j of table t passes: before the run, or below the limit and processed.
     func passes(_ t: Expr, _ j: Expr, _ at: AtDepth) -> Expr {
@@ -102,19 +115,21 @@ extension RMMBuilder {
     let isCandidate: (Expr) -> Expr = { g in
       self.state(g).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [g]).eq(rr)
     }
+    let depth = walkDepth(rr, base, target: .literal(Value(geometry.lastDepth)))
     return EntryRun(
       depth: depth, level: level(ofDepth: depth), table: tableGranule(rr, depth: depth, base),
       size: byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }, base: base,
       first: entryIndex(depth: depth, base),
       contains: { g, j in
         isCandidate(g)
-          && self.byDepth(depth) { d in
-            let at = atDepth(d)
-            return g.eq(at.table) && j.ge(at.first) && j.lt(at.limit)
-              && .forAll(index) { i in (i.ge(at.first) && i.le(j)).implies(passes(g, i, at)) }
+          && perDepth { d, base in
+            atDepth(d, base) { at in
+              g.eq(at.table) && j.ge(at.first) && j.lt(at.limit)
+                && .forAll(index) { i in (i.ge(at.first) && i.le(j)).implies(passes(g, i, at)) }
+            }
           }
       },
-      count: byDepth(depth) { d in runLength(0..<self.geometry.entries, atDepth(d)) })
+      count: perDepth { d, base in atDepth(d, base) { at in runLength(0..<self.geometry.entries, at) } })
   }
 
   /// Adds the failure conditions the RTT structure commands (RTT_CREATE, RTT_DESTROY, RTT_FOLD;

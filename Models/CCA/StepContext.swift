@@ -164,6 +164,8 @@ extension Expr {
     case .or(let xs): return .or(xs.map { $0.substituting(map) })
     case .ite(let c, let a, let b): return .ite(c.substituting(map), a.substituting(map), b.substituting(map))
     case .quantified(let q, let variable, let body): return .quantified(q, variable, body.substituting(map))
+    case .local(let variable, let value, let body):
+      return .local(variable, value: value.substituting(map), body: body.substituting(map))
     }
   }
 }

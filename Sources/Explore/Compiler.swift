@@ -165,6 +165,21 @@ final class ExprCompiler {
           return 0
         }
       }
+    case .local(let variable, let value, let body):
+      let s = slot(variable)
+      let v = node(value)
+      let fb = node(body).eval
+      if let k = v.constant {
+        return .dynamic { c in
+          c.bound[s] = k
+          return try fb(c)
+        }
+      }
+      let fv = v.eval
+      return .dynamic { c in
+        c.bound[s] = try fv(c)
+        return try fb(c)
+      }
     }
   }
 

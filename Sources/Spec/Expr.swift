@@ -22,6 +22,10 @@ public struct BoundVariable: Hashable, Sendable, CustomStringConvertible {
   }
 
   public var description: String { "b\(id)" }
+
+  /// Hashes the id alone: ids are unique within a process, so this agrees with `==` and avoids
+  /// hashing the domain's names at every occurrence.
+  public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
 
 /// Unary operators of the IR.
@@ -81,6 +85,15 @@ public indirect enum Expr: Hashable, Sendable {
   case ite(Expr, Expr, Expr)
   /// A quantifier over the elements of the bound variable's domain.
   case quantified(Quantifier, BoundVariable, Expr)
+  /// A local definition: `body` with the bound variable standing for `value` (`LET` in TLA+,
+  /// `val` in Quint). The value is evaluated once, before the body; the variable's domain
+  /// gives its kind (`.bool` for a boolean, a word domain for a value). Build with
+  /// ``local(_:_:in:)``.
+  ///
+  /// The IR is a tree, so a subexpression used many times is copied as many times: a
+  /// definition keeps a large shared subexpression (an RTT walk) from being copied into every
+  /// use, which is what keeps the model's IR, and both engines' compiled forms, small.
+  case local(BoundVariable, value: Expr, body: Expr)
 }
 
 // MARK: - Building expressions
@@ -154,6 +167,17 @@ extension Expr {
     .ite(condition, a, b)
   }
 
+  /// `body(v)` where `v` stands for `value`, evaluated once (see ``Expr/local(_:value:body:)``).
+  /// `kind` is the value's kind; a constant or a bare variable is substituted directly.
+  public static func local(_ value: Expr, _ kind: ExprKind = .value, in body: (Expr) -> Expr) -> Expr {
+    switch value {
+    case .literal, .boolean, .parameter, .bound: return body(value)
+    default: break
+    }
+    let variable = BoundVariable(kind == .boolean ? .bool : .word(bits: 64))
+    return .local(variable, value: value, body: body(.bound(variable)))
+  }
+
   /// A universally quantified formula over the elements of a domain.
   public static func forAll(_ domain: Domain, _ body: (Expr) -> Expr) -> Expr {
     let variable = BoundVariable(domain)
@@ -164,6 +188,74 @@ extension Expr {
   public static func exists(_ domain: Domain, _ body: (Expr) -> Expr) -> Expr {
     let variable = BoundVariable(domain)
     return .quantified(.exists, variable, body(.bound(variable)))
+  }
+}
+
+// MARK: - Hashing
+
+extension Expr {
+  /// The number of nodes, in preorder, that ``hash(into:)`` looks at.
+  static let hashedNodeBudget = 32
+
+  /// Hashes the first ``hashedNodeBudget`` nodes of the tree in preorder (operators, payloads
+  /// and child counts), not the whole tree.
+  ///
+  /// Equal expressions have equal prefixes, so this agrees with the synthesized `==`. The
+  /// synthesized hash walked the whole subtree, and the compilers look up every node of an
+  /// expression in a dictionary keyed by expressions: at the architecture's geometry (runs of
+  /// 512 RTT entries) that was quadratic in the expressions' depth and dominated building a
+  /// model. Expressions that share their first nodes collide and are told apart by `==`.
+  public func hash(into hasher: inout Hasher) {
+    var budget = Self.hashedNodeBudget
+    hashPrefix(into: &hasher, budget: &budget)
+  }
+
+  private func hashPrefix(into hasher: inout Hasher, budget: inout Int) {
+    guard budget > 0 else { return }
+    budget -= 1
+    switch self {
+    case .literal(let v):
+      hasher.combine(0 as UInt8)
+      hasher.combine(v)
+    case .boolean(let b):
+      hasher.combine(1 as UInt8)
+      hasher.combine(b)
+    case .read(let id, let keys):
+      hasher.combine(2 as UInt8)
+      hasher.combine(id)
+      hasher.combine(keys.count)
+    case .parameter(let i):
+      hasher.combine(3 as UInt8)
+      hasher.combine(i)
+    case .bound(let variable):
+      hasher.combine(4 as UInt8)
+      hasher.combine(variable)
+    case .unary(let op, _):
+      hasher.combine(5 as UInt8)
+      hasher.combine(op)
+    case .binary(let op, _, _):
+      hasher.combine(6 as UInt8)
+      hasher.combine(op)
+    case .and(let xs):
+      hasher.combine(7 as UInt8)
+      hasher.combine(xs.count)
+    case .or(let xs):
+      hasher.combine(8 as UInt8)
+      hasher.combine(xs.count)
+    case .ite:
+      hasher.combine(9 as UInt8)
+    case .quantified(let q, let variable, _):
+      hasher.combine(10 as UInt8)
+      hasher.combine(q)
+      hasher.combine(variable)
+    case .local(let variable, _, _):
+      hasher.combine(11 as UInt8)
+      hasher.combine(variable)
+    }
+    for child in children {
+      guard budget > 0 else { return }
+      child.hashPrefix(into: &hasher, budget: &budget)
+    }
   }
 }
 
@@ -180,6 +272,7 @@ extension Expr {
     case .and(let xs), .or(let xs): return xs
     case .ite(let c, let a, let b): return [c, a, b]
     case .quantified(_, _, let body): return [body]
+    case .local(_, let value, let body): return [value, body]
     }
   }
 

@@ -211,6 +211,9 @@ struct KindChecker {
       }
       try expect(.boolean, body, bound: bound.union([variable]), what: what)
       return .boolean
+    case .local(let variable, let value, let body):
+      try expect(variable.domain.kind, value, bound: bound, what: what)
+      return try infer(body, bound: bound.union([variable]), what: what)
     }
   }
 

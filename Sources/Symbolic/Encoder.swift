@@ -353,6 +353,11 @@ final class Encoder {
         }
         boundTerms[variable] = nil
         return q == .forAll ? try context.and(parts) : try context.or(parts)
+      case .local(let variable, let value, let body):
+        // Z3 shares the value's term among its uses, so the definition costs nothing here.
+        boundTerms[variable] = try compile(value, state: state, parameters: parameters)
+        defer { boundTerms[variable] = nil }
+        return try compile(body, state: state, parameters: parameters)
       }
     } catch let e as Z3Error { throw SymbolicError(e) }
   }

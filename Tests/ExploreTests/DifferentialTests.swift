@@ -78,6 +78,10 @@ struct ReferenceEvaluator {
         if q == .exists && holds { return 1 }
       }
       return q == .forAll ? 1 : 0
+    case .local(let v, let value, let body):
+      var inner = self
+      inner.bound[v.id] = try eval(value)
+      return try inner.eval(body)
     }
   }
 
@@ -120,7 +124,7 @@ struct ExpressionGenerator {
 
   mutating func value(_ depth: Int) -> Expr {
     let leaves = 7
-    let choice = depth <= 0 ? pick(leaves) : pick(leaves + 6)
+    let choice = depth <= 0 ? pick(leaves) : pick(leaves + 7)
     switch choice {
     case 0:
       let interesting: [Value] = [0, 1, 2, 3, 7, 63, 64, 65, 0x10, 0x7, 0x1000_0000, ~0, 1 << 63]
@@ -143,6 +147,14 @@ struct ExpressionGenerator {
       let ops: [BinaryOperator] = [.add, .sub, .mul, .div, .mod, .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight]
       return .binary(ops[pick(ops.count)], value(depth - 1), value(depth - 1))
     case 11: return .ite(boolean(depth - 1), value(depth - 1), value(depth - 1))
+    case 12:
+      // A local definition whose body may use it (through the innermost bound variable).
+      let defined = value(depth - 1)
+      let b = BoundVariable(.word(bits: 64))
+      scope.append(b)
+      let body = value(depth - 1)
+      scope.removeLast()
+      return .local(b, value: defined, body: body)
     default:
       if pick(2) == 0 { return ~value(depth - 1) }
       return g[value(depth - 1) % 4, pick(6) == 0 ? value(depth - 1) : value(depth - 1) % 2]
