@@ -82,8 +82,6 @@ struct MECCommandTests {
         "granuleState[1]": Enc.delegated, "granuleState[2]": Enc.delegated,
         "realmState[0]": 3, "realmRD[0]": 0, "realmRTTBase[0]": 0, "realmRIM[0]": 0, "mecSharedMembers": 0,
         "memoryContext[2]": EncryptionEnc.contextRMM,
-        // The root RTT's row returns to the canonical value, its level bookkeeping to 0.
-        "rtte[2][1]": RMMEnc.unassignedEmpty, "rttLevel[2]": 0,
       ])
     #expect(r.s.value("mecKeyUsed[0]") == 1)
     try r.s.expect(
@@ -123,8 +121,6 @@ struct MECCommandTests {
         "memory[3]": Enc.zero, "memory[4]": Enc.zero, "memoryContext[3]": EncryptionEnc.contextRMM,
         "memoryContext[4]": EncryptionEnc.contextMECID(0), "realmState[1]": RMMEnc.realmNew, "realmRD[1]": 3,
         "realmRTTBase[1]": 4, "realmRIM[1]": 1, "mecState[0]": EncryptionEnc.privateAssigned, "mecKeyUsed[0]": 1,
-        // The root RTT (level 3, 2 entries): entry 1 maps the unprotected half.
-        "rtte[4][1]": RMMEnc.unassignedNS, "rttLevel[4]": 3,
       ])
     #expect(try r.s.holds("mec-unique"))
   }
@@ -141,7 +137,6 @@ struct MECCommandTests {
         "memoryContext[1]": EncryptionEnc.contextRMM, "memoryContext[2]": EncryptionEnc.contextMECID(1),
         "realmState[0]": RMMEnc.realmNew, "realmRD[0]": 1, "realmRTTBase[0]": 2, "realmRIM[0]": 1,
         "realmMECID[0]": 1, "mecState[1]": EncryptionEnc.privateAssigned, "mecKeyUsed[1]": 1,
-        "rtte[2][1]": RMMEnc.unassignedNS, "rttLevel[2]": 3,
       ])
     #expect(try r.s.holds("mec-unique"))
     try r.s.expectOutsideRTT(
@@ -151,7 +146,6 @@ struct MECCommandTests {
         "memoryContext[2]": EncryptionEnc.contextRMM,
         "realmState[0]": 3, "realmRD[0]": 0, "realmRTTBase[0]": 0, "realmRIM[0]": 0, "realmMECID[0]": 0,
         "mecState[1]": EncryptionEnc.privateUnassigned, "mecKeyUsed[1]": 0,
-        "rtte[2][1]": RMMEnc.unassignedEmpty, "rttLevel[2]": 0,
       ])
     #expect(try r.s.holds("mec-unique"))
   }
