@@ -35,6 +35,8 @@ public enum FunctionIDs {
     "RMI_VDEV_CREATE": 0xC400_0187, "RMI_VDEV_DESTROY": 0xC400_0188, "RMI_VDEV_GET_STATE": 0xC400_0189,
     "RMI_VDEV_UNLOCK": 0xC400_018A, "RMI_VDEV_GET_INTERFACE_REPORT": 0xC400_01D0,
     "RMI_VDEV_GET_MEASUREMENTS": 0xC400_01D1, "RMI_VDEV_LOCK": 0xC400_01D2, "RMI_VDEV_START": 0xC400_01D3,
+    // RMM 1.1 MEC (reference/rmm.md §3.1, §3.5).
+    "RMI_MEC_SET_SHARED": 0xC400_018C, "RMI_MEC_SET_PRIVATE": 0xC400_018D,
   ]
 
   /// The realm's calls, for a harness whose realm payload issues them: RSI (reference/rmm.md §5)
