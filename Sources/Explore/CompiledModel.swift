@@ -373,7 +373,8 @@ public final class CompiledModel: Sendable {
   }
 
   /// The maximal subexpressions of an action that read parameters and nothing else (no state,
-  /// no bound variable), other than bare parameters, in first-occurrence order.
+  /// no bound variable, no quantifier or local definition), other than bare parameters, in
+  /// first-occurrence order.
   static func parameterOnlySubexpressions(of action: Action) -> [Expr] {
     var found: [Expr] = []
     var seen: Set<Expr> = []
@@ -390,7 +391,10 @@ public final class CompiledModel: Sendable {
       let parameter = results.contains { $0.parameter }
       var pure = results.allSatisfy { $0.pure }
       if case .read = e { pure = false }
+      // Quantifiers and local definitions write bound-variable slots, which derived values
+      // (computed outside any step) do not have.
       if case .quantified = e { pure = false }
+      if case .local = e { pure = false }
       if parameter && pure { return (true, true) }
       for (child, r) in zip(e.children, results) where r.parameter && r.pure {
         if case .parameter = child { continue }
