@@ -40,6 +40,10 @@ public enum CCA {
         "rmm with per-realm: MAX_MECID, RmiFeatureRegister1 (0 to 7; default 1): realm MECIDs 0 ... MAX_MECID",
       Bound.recAux: "rmm: RecAuxCount, the auxiliary granules each REC takes (0 to 16; default 0; TF-RMM: 16)",
       Bound.devices: "da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1)",
+      Bound.devGranules: """
+        da: device-memory (MMIO) granules per device (0 to 2; default 0), the last granules of the map; with 0 the \
+        device-memory commands (VDEV_MAP, VDEV_UNMAP, VDEV_VALIDATE_MAPPING, RSI_VDEV_VALIDATE_MAPPING) are left out
+        """,
     ],
     featureDocs: [
       Feature.fine:
@@ -96,6 +100,8 @@ public enum CCA {
     public static let recAux = "rec-aux"
     /// Physical devices, hence SMMU streams (the `da` feature).
     public static let devices = "devices"
+    /// Device-memory granules per device (the `da` feature).
+    public static let devGranules = "dev-granules"
   }
 
   /// Feature switch names.

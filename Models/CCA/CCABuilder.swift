@@ -65,7 +65,8 @@ final class CCABuilder {
     let builder = ModelBuilder(name: CCA.name, configuration: configuration)
     self.configuration = configuration
     self.builder = builder
-    let memoryMap = MemoryMap(granules: granules)
+    var memoryMap = MemoryMap(granules: granules)
+    if configuration.has(CCA.Feature.da) { memoryMap.deviceGranules = try DABuilder.deviceGranules(configuration) }
     let encryption = try Encryption.of(configuration)
     let content = Content(realms: realms, encrypted: encryption != .none)
     let parametric = configuration.has(CCA.Feature.parametric)

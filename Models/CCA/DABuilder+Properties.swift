@@ -62,6 +62,6 @@ extension DABuilder {
             self.pre.read(self.d.steValid, [s]) && self.pre.read(self.d.steCachedRealm, [s]).eq(self.pre.read(self.r.owner, [g])))
           && (!self.pre.read(self.d.steCached, [s])).implies(self.pre.read(self.d.steCachedRealm, [s]).eq(0))
       })
-    return .and(facts)
+    return .and(facts + deviceMemoryFacts)
   }
 }
