@@ -64,7 +64,7 @@ extension CCA {
       """,
     "rmm-da-mem-setup": """
       rmm-da-mem starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup, as rmm-da-setup), \
-      the device granule still UNDELEGATED and IPA 0x1000 UNASSIGNED with RIPAS EMPTY: mapping, validating and \
+      the device's MMIO granule DELEGATED and IPA 0x1000 UNASSIGNED with RIPAS EMPTY: mapping, validating and \
       accessing device memory, and the device-memory mutants, within a few steps
       """,
   ]
@@ -156,5 +156,17 @@ extension CCA {
         """,
       breaks: [PropertyName.daWellformed, PropertyName.deviceAssignedOnly],
       configuration: "rmm-da-mem-setup"),
+    Spec.Mutant(
+      name: MutantName.smmuGPINotInvalidated,
+      doc: """
+        EL3's GPT TLB invalidation on a granule transition does not reach the SMMU (reference/rme.md §3.1: TF-A \
+        issues only the PEs' TLBI RPALOS / PAALLOS and never writes SMMU_ROOT_TLBI, relying on the SMMU \
+        honouring broadcast invalidation; an SMMU outside the broadcast domain, or an EL3 that skips the \
+        explicit SMMU invalidation, keeps the old GPI). A Non-secure-stream device whose SMMU cached GPI NS \
+        for a granule keeps reaching it after RMI_GRANULE_DELEGATE made it Realm. The missing-GPT-TLB-\
+        invalidation class of TF-A before 6a00e9b0c (reference/rme.md §5 M1-M3), on the SMMU's TLB.
+        """,
+      breaks: [PropertyName.deviceAssignedOnly, PropertyName.daWellformed],
+      configuration: "rmm-da-setup"),
   ]
 }

@@ -21,7 +21,8 @@ extension DABuilder {
   /// VDEV is STARTED, before the realm enables its DMA, instead of at boot: realm 0 ACTIVE with its RD, one level-3 starting RTT
   /// mapping the DATA page at IPA 0 (RIPAS RAM, the realm's data), the other protected IPAs (with 4
   /// entries: 0x1000) UNASSIGNED with RIPAS EMPTY and the unprotected ones UNASSIGNED_NS, with a
-  /// device granule (8 granules) that device's MMIO, still UNDELEGATED, a
+  /// device granule (8 granules) that device's MMIO, already DELEGATED (the host may delegate it
+  /// any time before RMI_VDEV_MAP; the ACS flow does so after the realm's request), a
   /// runnable REC running on PE 0, a READY PDEV on stream 0 and its VDEV STARTED, with its
   /// measurements, lock nonce and interface report each generated once; every delegated granule's
   /// GPI is REALM, caches and GPT TLBs are empty.
@@ -55,21 +56,25 @@ extension DABuilder {
       }
     }
     let objects: [Value] = [G.rd, G.rtt, G.data, G.rec, G.pdev, G.vdev]
+    // The device's MMIO granule (with device memory) is DELEGATED: Realm in the GPT.
+    let device: [Value] = memoryMap.deviceGranules == 0 ? [] : [Value(memoryMap.firstDeviceGranule)]
     if case .descriptors(let gptDescriptor, _) = v.gpt {
       let word = (0..<MemoryMap.gpisPerDescriptor).reduce(Value(0)) { word, i in
-        word | (objects.contains(Value(i)) ? GPI.realm : GPI.nonSecure) << Value(4 * i)
+        word | ((objects + device).contains(Value(i)) ? GPI.realm : GPI.nonSecure) << Value(4 * i)
       }
       b.setInitial(gptDescriptor) { k in table(k[0], [0: .literal(word)], otherwise: .literal(0x9999_9999_9999_9999)) }
     }
     let zero = Expr.literal(Content.zero)
-    // Granules never delegated (the buffer, a device granule) keep the host's boot content.
+    // The buffer, never delegated, and the device granule, delegated without a scrub (TF-RMM since
+    // f5cce5bc), keep the host's boot content.
     var contents = Dictionary(uniqueKeysWithValues: objects.map { ($0, zero) })
     contents[G.data] = .literal(cca.content.realm(0))
     b.setInitial(v.memory) { k in table(k[0], contents, otherwise: .literal(Content.host)) }
-    let states: [Value: Expr] = [
+    var states: [Value: Expr] = [
       G.rd: .literal(GranuleState.rd), G.rtt: .literal(GranuleState.rtt), G.data: .literal(GranuleState.data),
       G.rec: .literal(GranuleState.rec), G.pdev: .literal(GranuleState.pdev), G.vdev: .literal(GranuleState.vdev),
     ]
+    for g in device { states[g] = .literal(GranuleState.delegated) }
     b.setInitial(v.granuleState) { k in table(k[0], states, otherwise: .literal(GranuleState.undelegated)) }
     b.setInitial(r.refcount) { k in table(k[0], [G.rd: 2, G.rtt: 1, G.rec: 1], otherwise: 0) }
     b.setInitial(r.recRunnable) { k in k[0].eq(.literal(G.rec)) }

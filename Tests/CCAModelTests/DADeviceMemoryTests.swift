@@ -37,12 +37,11 @@ enum DevMemEnc {
 struct DADeviceMemoryTests {
   static let properties = DAFlowTests.properties
 
-  /// The setup state of rmm-da-mem-setup, the REC's device-memory request made and the device
-  /// granule delegated.
+  /// The setup state of rmm-da-mem-setup (the device granule DELEGATED), the REC's device-memory
+  /// request made.
   static func requested(mutant: String? = nil, pa: Value = DevMemEnc.dev) throws -> DAFlow {
     var flow = try DAFlow("rmm-da-mem-setup", mutant: mutant, s2sz: 14)
     try flow.run("RSI_VDEV_VALIDATE_MAPPING", DevMemEnc.request(pa: pa))
-    try flow.r.delegate(DevMemEnc.dev)
     return flow
   }
 
@@ -58,12 +57,12 @@ struct DADeviceMemoryTests {
   @Test("the ACS flow: request, delegate, map, validate, re-enter (ACCEPT), realm MMIO access, DMA; teardown")
   func acsFlow() throws {
     var flow = try DAFlow("rmm-da-mem-setup", s2sz: 14)
-    // The device granule is no RMM object: RMI_DATA_CREATE refuses it as out of bound.
-    try flow.r.delegate(DevMemEnc.dev)
+    // The device granule (DELEGATED) is no RMM object: RMI_DATA_CREATE refuses it as out of bound.
     try flow.s.expectFailure(
       "RMI_DATA_CREATE", [DAEnc.rd, DevMemEnc.dev, DevMemEnc.ipa, DAEnc.buffer, 0], condition: "data_bound",
       code: Enc.rmiErrorInput)
     try flow.run("RMI_GRANULE_UNDELEGATE", [0, DevMemEnc.dev])
+    #expect(flow.s.value("granuleState[7]") == Enc.undelegated)
     // The realm asks; the REC exits to the host with the range.
     try flow.s.expect(
       "RSI_VDEV_VALIDATE_MAPPING", DevMemEnc.request(),
@@ -161,6 +160,7 @@ struct DADeviceMemoryTests {
   @Test("RMI_VDEV_MAP: addr_state (UNDELEGATED) and rtte_ripas (RIPAS RAM)")
   func mapStateFailures() throws {
     var flow = try DAFlow("rmm-da-mem-setup", s2sz: 14)
+    try flow.run("RMI_GRANULE_UNDELEGATE", [0, DevMemEnc.dev])
     try flow.s.expectFailure("RMI_VDEV_MAP", DevMemEnc.map, condition: "addr_state", code: 1)
     try flow.r.delegate(DevMemEnc.dev)
     try flow.s.set(["rtte[2][1]": 1])  // UNASSIGNED_RAM
@@ -256,11 +256,34 @@ struct DADeviceMemoryTests {
   @Test("vdev-map-accepts-undelegated: a Non-secure MMIO granule mapped into the realm breaks da-wellformed")
   func mapMutant() throws {
     var flow = try DAFlow("rmm-da-mem-setup", mutant: "vdev-map-accepts-undelegated", s2sz: 14)
+    try flow.run("RMI_GRANULE_UNDELEGATE", [0, DevMemEnc.dev])
     #expect(try flow.holds("da-wellformed"))
     try flow.run("RMI_VDEV_MAP", DevMemEnc.map)
     #expect(try !flow.holds("da-wellformed"))
-    let correct = try DAFlow("rmm-da-mem-setup", s2sz: 14)
+    var correct = try DAFlow("rmm-da-mem-setup", s2sz: 14)
+    try correct.run("RMI_GRANULE_UNDELEGATE", [0, DevMemEnc.dev])
     try correct.s.expectFailure("RMI_VDEV_MAP", DevMemEnc.map, condition: "addr_state", code: 1)
+  }
+
+  @Test("the SMMU's GPT TLB: filled by a device access, dropped by EL3's TLBI on delegate; smmu-gpi-not-invalidated keeps it")
+  func smmuGPT() throws {
+    for mutant in [nil, "smmu-gpi-not-invalidated"] as [String?] {
+      var flow = try DAFlow("rmm-da-setup", mutant: mutant)
+      try flow.s.expect(
+        "DEVICE_NS_READ", [DAEnc.buffer],
+        changes: ["smmuGPTValid[0]": 1, "smmuGPT[0]": Enc.gpiNS, "cacheLine[0][NS]": Enc.clean, "cacheData[0][NS]": Enc.host])
+      try flow.r.delegate(DAEnc.buffer)
+      if mutant == nil {
+        #expect(flow.s.value("smmuGPTValid[0]") == 0)
+        #expect(try flow.holds("da-wellformed"))
+        try flow.s.expectFailure("DEVICE_NS_WRITE", [DAEnc.buffer], condition: "gpf", code: Enc.gpf)
+      } else {
+        #expect(flow.s.value("smmuGPT[0]") == Enc.gpiNS)
+        #expect(try !flow.holds("da-wellformed"))
+        try flow.run("DEVICE_NS_WRITE", [DAEnc.buffer])  // the stale NS entry lets it through
+        #expect(try !flow.holds("device-assigned-only"))
+      }
+    }
   }
 
   @Test("validate-mapping-skips-pa-check: the realm reaches MMIO it never asked for")

@@ -60,6 +60,8 @@ struct DAFlow {
   /// Boot to the VDEV STARTED, its realm's REC running: the `da-setup` start state (27 calls).
   mutating func setUp() throws {
     for g in DAEnc.g.dropFirst() { try r.delegate(g) }
+    // rmm-da-mem: the device's MMIO granule (granule 7) too.
+    if s.value("granuleState[7]") != nil { try r.delegate(0x8000_7000) }
     try run("RMI_REALM_CREATE", RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: s2sz, rtt: DAEnc.rtt, levelStart: 3))
     try run("RMI_DATA_CREATE", [DAEnc.rd, DAEnc.data, 0x0, DAEnc.buffer, 0])
     try run("RMI_REC_CREATE", [DAEnc.rd, DAEnc.rec, DAEnc.buffer, 1, 0, 0])
@@ -123,7 +125,10 @@ struct DAFlowTests {
     // A device write through the stream reaches the DATA page (Realm PAS line, the realm's label).
     try flow.s.expect(
       "DEVICE_REALM_WRITE", [0, 0x0],
-      changes: ["cacheLine[3][Realm]": Enc.dirty, "cacheData[3][Realm]": Enc.realm0, "steCached[0]": 1])
+      changes: [
+        "cacheLine[3][Realm]": Enc.dirty, "cacheData[3][Realm]": Enc.realm0, "steCached[0]": 1,
+        "smmuGPTValid[3]": 1, "smmuGPT[3]": Enc.gpiRealm,
+      ])
     // Nothing else: the unprotected IPA is not mapped; the Non-secure stream gets a GPF.
     try flow.s.expectFailure("DEVICE_REALM_READ", [0, 0x1000], condition: "translation", code: DAEnc.translation)
     try flow.s.expectFailure("DEVICE_NS_READ", [DAEnc.data], condition: "gpf", code: Enc.gpf)
