@@ -372,6 +372,34 @@ public final class CompiledModel: Sendable {
     initial.withUnsafeBufferPointer { _checkInvariants($0.start) }
   }
 
+  /// The same compiled model with its initial state replaced: every engine (BFS, random walks,
+  /// shrinking, replay) run on it starts from `start`.
+  ///
+  /// Used by proof targets that start from the state a scenario reaches; their traces begin in
+  /// `start`, so they replay on this model and, prefixed with the scenario's steps, on the
+  /// original one.
+  ///
+  /// - Precondition: `start` is a state of this model (``state(fromValues:)``).
+  /// - Complexity: O(state words); the compiled closures are shared, not copied.
+  public func starting(at start: State) -> CompiledModel {
+    precondition(start.words.count == layout.wordCount, "state of another model")
+    return CompiledModel(copying: self, initialWords: start.words)
+  }
+
+  private init(copying other: CompiledModel, initialWords: [UInt64]) {
+    model = other.model
+    arena = other.arena
+    layout = other.layout
+    actions = other.actions
+    propertyFns = other.propertyFns
+    indexFns = other.indexFns
+    outputFns = other.outputFns
+    boundCount = other.boundCount
+    maxArity = other.maxArity
+    transitionBase = other.transitionBase
+    self.initialWords = initialWords
+  }
+
   /// The maximal subexpressions of an action that read parameters and nothing else (no state,
   /// no bound variable), other than bare parameters, in first-occurrence order.
   static func parameterOnlySubexpressions(of action: Action) -> [Expr] {
@@ -390,7 +418,10 @@ public final class CompiledModel: Sendable {
       let parameter = results.contains { $0.parameter }
       var pure = results.allSatisfy { $0.pure }
       if case .read = e { pure = false }
+      // Quantifiers and local definitions write bound-variable slots, which derived values
+      // (computed outside any step) do not have.
       if case .quantified = e { pure = false }
+      if case .local = e { pure = false }
       if parameter && pure { return (true, true) }
       for (child, r) in zip(e.children, results) where r.parameter && r.pure {
         if case .parameter = child { continue }
