@@ -10,7 +10,7 @@
 //   CZ3, Z3     system libz3 and a thin Swift wrapper; knows nothing of specs    -> (libz3)
 //   Symbolic    Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction        -> Spec, Z3
 //   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
-//   Proving     Proofs/ loading, engine dispatch, reports                         -> all above
+//   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
 //   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel
 //   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
 //   cca-verify  argument parsing and presentation only                           -> Proving, Scenarios
@@ -45,7 +45,7 @@ let package = Package(
     .target(name: "CCAModel", dependencies: ["Spec"], path: "Models/CCA"),
     .target(
       name: "Proving",
-      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel"]),
+      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel", "Scenarios"]),
     .target(
       name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
     .target(name: "Scenarios", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),

@@ -46,7 +46,9 @@ struct AddressOperand {
   let isDRAM: Expr
   /// Whether the address is 4 KB aligned.
   let isAligned: Expr
-  /// `PaIsDelegable(addr)` for an aligned address: a granule of the modelled DRAM.
+  /// RMI_GRANULE_DELEGATE's `gran_bound` passes: for an aligned address, a granule of the modelled
+  /// DRAM or, with `da`, of device memory (TF-RMM 1.1 delegates device granules through the same
+  /// command, reference/rmm.md §3.4).
   let isDelegable: Expr
 
   /// The operand's parameters for a configuration's memory map.
@@ -71,7 +73,7 @@ struct AddressOperand {
       granule = memoryMap.granule(of: first)
       isDRAM = memoryMap.isDRAM(first)
       isAligned = memoryMap.isAligned(first)
-      isDelegable = memoryMap.isDelegable(first)
+      isDelegable = memoryMap.deviceGranules == 0 ? memoryMap.isDelegable(first) : isDRAM
     }
   }
 }

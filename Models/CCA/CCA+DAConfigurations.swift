@@ -24,6 +24,20 @@ extension CCA {
         Bound.devices: 1,
       ],
       features: [Feature.rmm, Feature.da]),
+    Configuration(
+      name: "rmm-da-mem",
+      bounds: [
+        Bound.granules: 8, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 4, Bound.recs: 1,
+        Bound.devices: 1, Bound.devGranules: 1,
+      ],
+      features: [Feature.rmm, Feature.da]),
+    Configuration(
+      name: "rmm-da-mem-setup",
+      bounds: [
+        Bound.granules: 8, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 4, Bound.recs: 1,
+        Bound.devices: 1, Bound.devGranules: 1,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.daSetup]),
   ]
 
   static let daConfigurationDocs: [String: String] = [
@@ -42,6 +56,16 @@ extension CCA {
       rmm-rtt's geometry (2 levels x 2 entries, starting level 2) with da: the configuration of the DA \
       conformance scenarios (Tests/Conformance/da-*.scenario), whose RMM 1.0 commands and conditions are \
       exactly rmm-rtt's; scenarios raise granules, realms and devices on their config line
+      """,
+    "rmm-da-mem": """
+      rmm-da with device memory: 8 granules, the last one MMIO of the device (dev-granules 1), one level-3 RTT of 4 \
+      entries (IPA 0x1000 protected and free for the device's memory): the ACS flow with VDEV_MAP, \
+      RSI/RMI_VDEV_VALIDATE_MAPPING and the realm's accesses to device memory; depth-bounded BFS only
+      """,
+    "rmm-da-mem-setup": """
+      rmm-da-mem starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup, as rmm-da-setup), \
+      the device's MMIO granule DELEGATED and IPA 0x1000 UNASSIGNED with RIPAS EMPTY: mapping, validating and \
+      accessing device memory, and the device-memory mutants, within a few steps
       """,
   ]
 
@@ -109,6 +133,42 @@ extension CCA {
         realm-destroy-ignores-liveness and of TF-RMM a773789a, reference/rme.md §5 M14).
         """,
       breaks: [PropertyName.daWellformed],
+      configuration: "rmm-da-setup"),
+    Spec.Mutant(
+      name: MutantName.vdevMapAcceptsUndelegated,
+      doc: """
+        RMI_VDEV_MAP skips addr_state and vdev_addr (reference/rmm.md §3.4: the device granule must be \
+        DELEGATED, and MMIO of the VDEV's device): the host maps into the realm a device granule still in the \
+        Non-secure PAS (which it keeps reading and writing behind the realm's back) or another device's MMIO. \
+        The missing-state-check class of TF-RMM 2b1d3b4d (reference/rme.md §5 M16) and of the model's \
+        data-create-skips-state-check, on device granules.
+        """,
+      breaks: [PropertyName.daWellformed],
+      configuration: "rmm-da-mem-setup"),
+    Spec.Mutant(
+      name: MutantName.validateMappingSkipsPACheck,
+      doc: """
+        RMI_VDEV_VALIDATE_MAPPING does not compare the PA the entry maps with the PA the realm asked to validate \
+        (reference/rmm.md §3.4: it "checks IPA→PA consistency with the realm-provided PA base"): the host maps \
+        other MMIO (another function's registers, a page of its own choosing) where the realm expects its \
+        device's, and the realm accepts it as RIPAS DEV. A skipped DA binding check, the class of \
+        reference/rme.md §5 M19 (DA checks the RMM must make before trusting what the host set up). The \
+        realm's later access to that MMIO also breaks device-assigned-only (DADeviceMemoryTests replays it: \
+        5 steps, too deep for the debug-build BFS of every claimed property).
+        """,
+      breaks: [PropertyName.daWellformed],
+      configuration: "rmm-da-mem-setup"),
+    Spec.Mutant(
+      name: MutantName.smmuGPINotInvalidated,
+      doc: """
+        EL3's GPT TLB invalidation on a granule transition does not reach the SMMU (reference/rme.md §3.1: TF-A \
+        issues only the PEs' TLBI RPALOS / PAALLOS and never writes SMMU_ROOT_TLBI, relying on the SMMU \
+        honouring broadcast invalidation; an SMMU outside the broadcast domain, or an EL3 that skips the \
+        explicit SMMU invalidation, keeps the old GPI). A Non-secure-stream device whose SMMU cached GPI NS \
+        for a granule keeps reaching it after RMI_GRANULE_DELEGATE made it Realm. The missing-GPT-TLB-\
+        invalidation class of TF-A before 6a00e9b0c (reference/rme.md §5 M1-M3), on the SMMU's TLB.
+        """,
+      breaks: [PropertyName.deviceAssignedOnly, PropertyName.daWellformed],
       configuration: "rmm-da-setup"),
   ]
 }

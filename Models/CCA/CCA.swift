@@ -40,6 +40,10 @@ public enum CCA {
         "rmm with per-realm: MAX_MECID, RmiFeatureRegister1 (0 to 7; default 1): realm MECIDs 0 ... MAX_MECID",
       Bound.recAux: "rmm: RecAuxCount, the auxiliary granules each REC takes (0 to 16; default 0; TF-RMM: 16)",
       Bound.devices: "da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1)",
+      Bound.devGranules: """
+        da: device-memory (MMIO) granules per device (0 to 2; default 0), the last granules of the map; with 0 the \
+        device-memory commands (VDEV_MAP, VDEV_UNMAP, VDEV_VALIDATE_MAPPING, RSI_VDEV_VALIDATE_MAPPING) are left out
+        """,
     ],
     featureDocs: [
       Feature.fine:
@@ -96,6 +100,8 @@ public enum CCA {
     public static let recAux = "rec-aux"
     /// Physical devices, hence SMMU streams (the `da` feature).
     public static let devices = "devices"
+    /// Device-memory granules per device (the `da` feature).
+    public static let devGranules = "dev-granules"
   }
 
   /// Feature switch names.
@@ -187,7 +193,9 @@ public enum CCA {
     Monitor (da): a device's DMA reaches a granule only if it is Non-secure and the stream is Non-secure, or \
     the stream's VDEV is bound to realm R, STARTED (no VDEV_UNLOCK in flight), DMA-enabled by R with the \
     evidence current at that moment, and the granule is mapped in R's stage 2 (and, in the Realm PAS, is \
-    R's DATA) (DESIGN.md §6; reference/rme.md §3.3).
+    R's DATA) (DESIGN.md §6; reference/rme.md §3.3). With device memory, a realm's access to MMIO (an \
+    ASSIGNED_DEV entry with RIPAS DEV) reaches only a DEV_MAPPED granule of this realm, validated at the PA the \
+    realm asked for, of a device whose Realm STE is bound to a VDEV of this realm (reference/rmm.md §3.4).
     """,
     PropertyName.daWellformed: """
     Invariant (da): PDEV and VDEV bookkeeping agrees with the SMMU: a PDEV's VDEV count is its number of \
@@ -195,7 +203,10 @@ public enum CCA {
     its realm is live, its stream's Realm STE is bound to it and valid exactly when its DMA is ENABLED, \
     and DMA is ENABLED only while STARTED with verified evidence; an unbound STE is invalid; the SMMU \
     caches only a valid STE, with the realm of its VDEV; granules that are not PDEVs or VDEVs hold the \
-    fixed values.
+    fixed values; the SMMU's cached GPIs equal the GPT's. With device memory: only device granules are \
+    DEV_MAPPED, each Realm in the GPT and owned by a live realm with a VDEV on its device; an ASSIGNED_DEV entry \
+    maps a DEV_MAPPED granule of its RTT's realm, validated exactly when its RIPAS is DEV; a REC with no \
+    device-memory request holds zeroes.
     """,
   ]
 }

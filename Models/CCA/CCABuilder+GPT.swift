@@ -53,5 +53,6 @@ extension CCABuilder {
   func invalidateGPTTLBs(_ context: StepContext, granule g: Expr) {
     context.writeAll(v.gptTLBValid, where: { k in k[1].eq(g) }, to: { _ in false })
     context.writeAll(v.gptTLB, where: { k in k[1].eq(g) }, to: { _ in .literal(GPI.noAccess) })
+    invalidateSMMUGPT(context, granule: g)  // with `da`: the SMMU's GPT TLB too (DASMMUGPTVariables.swift)
   }
 }

@@ -47,6 +47,8 @@ final class CCABuilder {
   let mecids: Int
   /// The RMM's MEC state (`rmm` with `per-realm`; declared by RMMBuilder+MEC.swift).
   var mec: MECVariables?
+  /// The SMMU's GPT TLB (`da`; DASMMUGPTVariables.swift), declared before the granule commands.
+  var smmuGPT: SMMUGPTVariables?
 
   /// Reads the bounds and declares the state.
   ///
@@ -65,7 +67,8 @@ final class CCABuilder {
     let builder = ModelBuilder(name: CCA.name, configuration: configuration)
     self.configuration = configuration
     self.builder = builder
-    let memoryMap = MemoryMap(granules: granules)
+    var memoryMap = MemoryMap(granules: granules)
+    if configuration.has(CCA.Feature.da) { memoryMap.deviceGranules = try DABuilder.deviceGranules(configuration) }
     let encryption = try Encryption.of(configuration)
     let content = Content(realms: realms, encrypted: encryption != .none)
     let parametric = configuration.has(CCA.Feature.parametric)
@@ -93,6 +96,7 @@ final class CCABuilder {
 
   /// Declares the actions and properties and returns the model (validated by the family).
   func build() throws -> Model {
+    if configuration.has(CCA.Feature.da) { smmuGPT = SMMUGPTVariables(builder, granule: granule) }
     declareHardwareActions()
     declareHypervisorActions()
     declareRealmActions()

@@ -62,6 +62,16 @@ extension DABuilder {
             self.pre.read(self.d.steValid, [s]) && self.pre.read(self.d.steCachedRealm, [s]).eq(self.pre.read(self.r.owner, [g])))
           && (!self.pre.read(self.d.steCached, [s])).implies(self.pre.read(self.d.steCachedRealm, [s]).eq(0))
       })
-    return .and(facts)
+    // The SMMU's GPT TLB agrees with the GPT (EL3's invalidation reached it), as gpt-consistent
+    // asks of the PEs' (every RMM command is atomic, so no transition is ever half done here).
+    if let smmu = cca.smmuGPT {
+      facts.append(
+        .forAll(granule) { g in
+          .ite(
+            self.pre.read(smmu.valid, [g]), then: self.pre.read(smmu.gpi, [g]).eq(self.cca.gpi(self.pre, g)),
+            else: self.pre.read(smmu.gpi, [g]).eq(.literal(GPI.noAccess)))
+        })
+    }
+    return .and(facts + deviceMemoryFacts)
   }
 }

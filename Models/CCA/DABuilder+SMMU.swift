@@ -14,8 +14,9 @@ extension DABuilder {
   ///   checked by the GPC: a protected IPA reaches its DATA granule in the Realm PAS, an
   ///   unprotected IPA the host's PA in the Non-secure PAS.
   ///
-  /// The SMMU's GPC walks the GPT (its GPT TLB is abstracted: EL3's TLBI RPALOS is taken to reach
-  /// it, reference/rme.md §3.1), and its stage-2 TLB entries are abstracted with the STE cache
+  /// The SMMU's GPC uses its own GPT TLB (``SMMUGPTVariables``: a cached GPI per granule, filled
+  /// by a GPT walk, dropped by EL3's TLBI on a transition, reference/rme.md §3.1), and its stage-2
+  /// TLB entries are abstracted with the STE cache
   /// they are tagged with: the RMM's stage-2 TLBIs on unmap are broadcast (reference/rme.md §3.3
   /// item 3), as the model's realm accesses assume for the PEs' stage-2 TLBs. Device accesses go
   /// through the same PAS-tagged data-cache lines as the PEs' (IO-coherent DMA), under the
@@ -26,8 +27,8 @@ extension DABuilder {
         write ? "DEVICE_NS_WRITE" : "DEVICE_NS_READ", actor: "device",
         doc: """
           A device on a Non-secure stream \(write ? "writes host data to" : "reads") the granule containing \
-          `addr` (reference/rme.md §3.1: a Non-secure stream emits only the NS PAS, checked against the GPT \
-          by the SMMU's GPC; a GPF terminates it, 0x28). \(write ? "The NS line becomes DIRTY with HOST (write-back is where hyp-no-realm-write looks)." : "A read hits the NS line or fills it CLEAN from memory; realm data returned sets hyp-no-realm-read.") \
+          `addr` (reference/rme.md §3.1: a Non-secure stream emits only the NS PAS, checked by the SMMU's GPC \
+          against its cached GPI or a GPT walk it caches; a GPF terminates it, 0x28). \(write ? "The NS line becomes DIRTY with HOST (write-back is where hyp-no-realm-write looks)." : "A read hits the NS line or fills it CLEAN from memory; realm data returned sets hyp-no-realm-read.") \
           Reaching a granule that is not UNDELEGATED sets device-assigned-only. MMIO and beyond-PPS \
           addresses change nothing.
           """,
@@ -37,7 +38,7 @@ extension DABuilder {
         let (g, dram) = (address.granule, address.isDRAM)
         let ns = Expr.literal(PAS.nonSecure)
         let context = StepContext()
-        let passes = GPI.permits(cca.gpi(context, g), ns)
+        let passes = cca.smmuProtectionCheck(context, granule: g, pas: ns, active: dram)
         context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
         context.write(
           d.deviceStrayAccess, [], true, when: dram && state(g).ne(.literal(GranuleState.undelegated)))
@@ -60,7 +61,7 @@ extension DABuilder {
           or the STE if valid, and caches it; no valid STE terminates the transaction (`ste`, C_BAD_STE \
           0x04). Stage 2 of the STE's realm: the walk must reach a level-3 ASSIGNED entry with RIPAS RAM \
           (protected IPA: the DATA granule, Realm PAS) or ASSIGNED_NS (the host's PA, NS PAS), else \
-          `translation` (F_TRANSLATION 0x10); then the GPC (`gpf`, 0x28). \(write ? "The line of the PAS alias becomes DIRTY with the realm's label (HOST for the NS PAS)." : "A read hits the alias's line or fills it CLEAN from memory.") \
+          `translation` (F_TRANSLATION 0x10); then the SMMU's GPC, its cached GPI or a GPT walk it caches (`gpf`, 0x28). \(write ? "The line of the PAS alias becomes DIRTY with the realm's label (HOST for the NS PAS)." : "A read hits the alias's line or fills it CLEAN from memory.") \
           The access sets device-assigned-only unless the stream's VDEV belongs to the realm, is STARTED \
           with no VDEV_UNLOCK in flight (reference/rme.md §3.3: after VDEV_UNLOCK the VDEV reaches nothing), has DMA ENABLED with the evidence current at enable, and a protected \
           granule reached is the realm's DATA; it sets realm-isolation when it \(write ? "overwrites" : "returns") another realm's data.
@@ -84,7 +85,7 @@ extension DABuilder {
         let g = Expr.ite(protected, then: rmm.read(r.rtteAddr, position), else: memoryMap.granule(of: nsPA))
         let pas = Expr.ite(protected, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
         let context = StepContext()
-        let passes = GPI.permits(cca.gpi(context, g), pas)
+        let passes = cca.smmuProtectionCheck(context, granule: g, pas: pas, active: dram)
         context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
         context.write(d.steCached, [s], true)
         context.write(d.steCachedRealm, [s], rr)

@@ -161,12 +161,15 @@ extension DABuilder {
       doc: """
         RMI_VDEV_UNLOCK (FID 0xC400018A; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, x3 \
         = vdev. Failure conditions: the binding checks; vdev_state (not LOCKED, STARTED or ERROR, or a \
-        request in flight) RMI_ERROR_DEVICE. Success: first the RMM disables the VDEV's DMA (STE.V cleared, \
+        request in flight) RMI_ERROR_DEVICE; vdev_mapped (with device memory: a device-memory granule of the \
+        VDEV's device is still mapped, reference/rme.md §3.2) RMI_ERROR_DEVICE. Success: first the RMM \
+        disables the VDEV's DMA (STE.V cleared, \
         then CFGI_STE, TLBI and CMD_SYNC drop the SMMU's cached copy), then the TDISP STOP_INTERFACE \
         request is in flight (VDEV_COMMUNICATE: UNLOCKED).
         """,
       states: [VdevState.locked, VdevState.started, VdevState.error], request: VdevRequest.unlock,
       effects: { a, g in
+        self.failIfMapped(a, vdev: g)
         if !self.mutated(CCA.MutantName.vdevUnlockKeepsSTE) {
           self.disableDMA(a, vdev: g, stream: self.streamOf(vdev: g))
         } else {
@@ -223,7 +226,8 @@ extension DABuilder {
         RMI_VDEV_DESTROY (FID 0xC4000188; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, \
         x3 = vdev. Failure conditions: the binding checks, with vdev_realm RMI_ERROR_DEVICE as the ACS lists \
         it; vdev_state (not NEW, UNLOCKED or ERROR, or a request in flight: ACS, LOCKED → RMI_ERROR_DEVICE) \
-        RMI_ERROR_DEVICE. Success: the VDEV granule returns to DELEGATED, scrubbed; the PDEV's VDEV count \
+        RMI_ERROR_DEVICE; vdev_mapped (with device memory: as VDEV_UNLOCK's, the model's, since a VDEV in \
+        ERROR may still have its memory mapped) RMI_ERROR_DEVICE. Success: the VDEV granule returns to DELEGATED, scrubbed; the PDEV's VDEV count \
         and the RD's reference count drop by one; the RMM releases the stream's Realm STE (invalid, the \
         SMMU's cached copy invalidated).
         """,
@@ -236,6 +240,7 @@ extension DABuilder {
         when: !self.vdev(d.vdevState, vdev).isOne(of: [vs(VdevState.new), vs(VdevState.unlocked), vs(VdevState.error)])
           || self.vdev(d.vdevRequest, vdev).ne(.literal(VdevRequest.none)))
       let g = memoryMap.granule(of: vdev)
+      failIfMapped(a, vdev: g)
       let p = memoryMap.granule(of: pdev)
       let rdGranule = memoryMap.granule(of: rd)
       let s = streamOf(vdev: g)

@@ -49,6 +49,7 @@ final class DABuilder {
     declareVDEVCommands()
     declareRealmVDEVCalls()
     declareDeviceAccesses()
+    declareDeviceMemory()
     declareProperties()
   }
 

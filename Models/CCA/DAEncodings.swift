@@ -34,6 +34,16 @@ enum DAABI {
   static let rsiVdevDMAEnableFID: Value = 0xC400_019C
   static let rsiVdevGetInfoFID: Value = 0xC400_019D
   static let rsiVdevDMADisableFID: Value = 0xC400_01A4
+  /// Device memory (reference/rmm.md §3.1, §5).
+  static let vdevValidateMappingFID: Value = 0xC400_0163
+  static let vdevMapFID: Value = 0xC400_0172
+  static let vdevUnmapFID: Value = 0xC400_0173
+  static let rsiVdevValidateMappingFID: Value = 0xC400_019F
+  /// `REC_ENTER_FLAG_DEV_MEM_RESPONSE` (bit 6 of RecRun.enter.flags; the Linux RMI headers of the
+  /// DA series): 1 = RSI_REJECT for a pending RSI_VDEV_VALIDATE_MAPPING.
+  static let devMemResponseFlag: Value = 1 << 6
+  /// `RMI_EXIT_DEV_MEM_MAP` (the ACS's RMI_EXIT_VDEV_MAP, 0x09 in the Linux RMI headers of the DA series).
+  static let exitDevMemMap: Value = 0x09
 
   /// `RMI_ERROR_DEVICE` (6): a PDEV or VDEV attribute does not match (state, binding).
   static let errorDevice: Value = 6

@@ -24,6 +24,10 @@ enum GranuleState {
   static let pdev: Value = 7
   /// `8` (the `da` feature): a virtual device object (VDEV), a TDI bound to a realm.
   static let vdev: Value = 8
+  /// `9` (the `da` feature): a device-memory granule mapped in a realm's RTT by RMI_VDEV_MAP
+  /// (TF-RMM 1.1 `DEV_GRANULE_STATE_MAPPED`; its NS and DELEGATED states are UNDELEGATED and
+  /// DELEGATED here).
+  static let devMapped: Value = 9
 
   static let set = FiniteSet("RmmGranuleState", [("UNDELEGATED", undelegated), ("DELEGATED", delegated)])
   static let domain = Domain.finite(set)
@@ -39,7 +43,7 @@ enum GranuleState {
   /// With the `da` feature, PDEV and VDEV too (the model's encodings: the pinned revision's
   /// values are not in the reference).
   static let daDomain = Domain.finite(
-    FiniteSet("RmmGranuleState", Array(zip(rmmSet.labels, rmmSet.values)) + [("PDEV", pdev), ("VDEV", vdev)]))
+    FiniteSet("RmmGranuleState", Array(zip(rmmSet.labels, rmmSet.values)) + [("PDEV", pdev), ("VDEV", vdev), ("DEV_MAPPED", devMapped)]))
 
   /// The domain for a configuration: the object states only with the `rmm` feature.
   static func domain(for configuration: Configuration) -> Domain {

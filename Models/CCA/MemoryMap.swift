@@ -39,8 +39,19 @@ struct MemoryMap {
   /// The first PA at or beyond the protected physical address size (PPS = 4 GB).
   static let beyondPPS: Value = 0x1_0000_0000
 
-  /// The number of delegable DRAM granules.
+  /// The number of modelled granules (DRAM, and with `da` the devices' MMIO granules at the top).
   let granules: Int
+  /// The number of those granules that are device memory (the `da` feature's `dev-granules` bound
+  /// times `devices`): the last ones, `granules - deviceGranules ..< granules`. TF-RMM 1.1 keeps
+  /// device (MMIO) granules apart from DRAM granules (`dev_granule`): RMI_GRANULE_DELEGATE and
+  /// UNDELEGATE take them through the same EL3 GPT transitions, and no other RMI command accepts one
+  /// as an object or buffer (``isDelegable(_:)`` excludes them). The model places them after the
+  /// DRAM granules so that the GPT, the GPC and the caches cover them unchanged; their PAs are
+  /// abstract (a real MMIO window is elsewhere).
+  var deviceGranules: Int = 0
+
+  /// The index of the first device-memory granule.
+  var firstDeviceGranule: Int { granules - deviceGranules }
 
   /// The PA of granule `i`.
   func address(ofGranule i: Int) -> Value { Self.dramBase + Value(i) * Self.granuleSize }
@@ -73,8 +84,17 @@ struct MemoryMap {
     (pa & .literal(Self.granuleSize - 1)).eq(0)
   }
 
-  /// `PaIsDelegable(pa)` for an aligned `pa`: a granule of the modelled DRAM.
-  func isDelegable(_ pa: Expr) -> Expr { isDRAM(pa) }
+  /// `PaIsDelegable(pa)` for an aligned `pa`: a granule of the modelled DRAM (not device memory).
+  func isDelegable(_ pa: Expr) -> Expr {
+    deviceGranules == 0 ? isDRAM(pa) : isDRAM(pa) && !isDeviceMemory(pa)
+  }
+
+  /// Whether `pa` lies in a device-memory granule (never, without device granules).
+  func isDeviceMemory(_ pa: Expr) -> Expr {
+    deviceGranules == 0
+      ? false
+      : pa.ge(.literal(address(ofGranule: firstDeviceGranule))) && pa.lt(.literal(address(ofGranule: granules)))
+  }
 
   /// The granule that contains `pa`, or granule 0 for an address outside DRAM (so a map read
   /// keyed by it is always in range; callers guard its use with ``isDRAM(_:)``).

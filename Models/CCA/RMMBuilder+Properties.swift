@@ -121,7 +121,10 @@ extension RMMBuilder {
     let isRTT: (Expr) -> Expr = { self.state($0).eq(.literal(GranuleState.rtt)) }
     let references = sum(
       granules.map { g in .ite(isRTT(g), then: pre.read(r.refcount, [g]), else: 0) } + realms.map { one(live($0)) })
-    let referenced = sum(granules.map { g in one(isRTT(g) || state(g).eq(.literal(GranuleState.data))) })
+    // With `da`, a DEV_MAPPED granule is referenced by its ASSIGNED_DEV entry.
+    let referencedStates: [Expr] =
+      [.literal(GranuleState.data)] + (cca.configuration.has(CCA.Feature.da) ? [.literal(GranuleState.devMapped)] : [])
+    let referenced = sum(granules.map { g in one(isRTT(g) || state(g).isOne(of: referencedStates)) })
     facts.append(references.eq(referenced))
     for rr in realms {
       let free: [Expr] = [
@@ -205,10 +208,12 @@ extension RMMBuilder {
     let target = pre.read(r.rtteAddr, [g, i])
     let isProtected = ipa.lt(.literal(geometry.protectedLimit))
     let isLeafLevel = level.eq(3)
+    // With `da`, a level-3 protected entry may be ASSIGNED_DEV (its target: da-wellformed).
+    let leafAssigned = RTTEntry.assignedProtected + (cca.configuration.has(CCA.Feature.da) ? RTTEntry.assignedDevice : [])
     let allowed = Expr.ite(
       isProtected,
       then: RTTEntry.isOne(e, RTTEntry.unassignedProtected)
-        || .ite(isLeafLevel, then: RTTEntry.isOne(e, RTTEntry.assignedProtected), else: e.eq(RTTEntry.table.expr)),
+        || .ite(isLeafLevel, then: RTTEntry.isOne(e, leafAssigned), else: e.eq(RTTEntry.table.expr)),
       else: e.eq(RTTEntry.unassignedNS.expr)
         || .ite(isLeafLevel, then: e.eq(RTTEntry.assignedNS.expr), else: e.eq(RTTEntry.table.expr)))
     let points =

@@ -155,14 +155,16 @@ extension RMMBuilder {
         (outputs realm_x0, realm_x1, realm_x2): a pending RIPAS change (RSI_IPA_STATE_SET) \
         completes with RSI_SUCCESS, X1 = ripas_addr (new_base) and X2 = RSI_REJECT when the request \
         was for RAM, the host did not reach ripas_top and RIPAS_RESPONSE (enter_flags bit 4) is set, \
-        else RSI_ACCEPT (TF-RMM 1.0 `complete_set_ripas`), and the request is cleared; otherwise X0 \
+        else RSI_ACCEPT (TF-RMM 1.0 `complete_set_ripas`), and the request is cleared (with `da` device \
+        memory, a pending RSI_VDEV_VALIDATE_MAPPING likewise: X1 = its progress, X2 = RSI_REJECT when \
+        DEV_MEM_RESPONSE, enter_flags bit 6, is set); otherwise X0 \
         is the PSCI result RMI_PSCI_COMPLETE left (0 when none) and X1 = X2 = 0. The REC is then \
         RUNNING (reference count 1) on the PE, which runs the realm (REALM_READ, REALM_WRITE, PSCI_*, \
         RSI_*) until the REC exits (REC_EXIT or a realm call that exits); the exit completes the SMC.
         """,
       parameters: [
         Parameter("pe", cca.pe), register("x1", granulePAs), register("x2", granulePAs),
-        register("enter_flags", [0, RMIABI.ripasResponseFlag]),
+        register("enter_flags", [0, RMIABI.ripasResponseFlag] + (daMemory == nil ? [] : [DAABI.devMemResponseFlag])),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -186,12 +188,18 @@ extension RMMBuilder {
       let reject =
         pre.read(rv.ripasValue, [g]).eq(.literal(RMIABI.ripasRAM)) && addr.ne(pre.read(rv.ripasTop, [g]))
         && (a.arg("enter_flags") & .literal(RMIABI.ripasResponseFlag)).ne(0)
-      a.output("realm_x0", .ite(ripasPending, then: .literal(RSI.success), else: pre.read(rv.psciResult, [g])))
-      a.output("realm_x1", .ite(ripasPending, then: addr, else: 0))
+      // With `da` device memory, a pending RSI_VDEV_VALIDATE_MAPPING completes the same way.
+      let devMem = devMemCompletion(g, flags: a.arg("enter_flags"))
+      let pending = devMem.map { ripasPending || $0.pending } ?? ripasPending
+      a.output("realm_x0", .ite(pending, then: .literal(RSI.success), else: pre.read(rv.psciResult, [g])))
+      a.output("realm_x1", .ite(ripasPending, then: addr, else: devMem.map { .ite($0.pending, then: $0.x1, else: 0) } ?? 0))
       a.output(
         "realm_x2",
-        .ite(ripasPending && reject, then: .literal(RSI.reject), else: .literal(RSI.accept)))
+        .ite(
+          devMem.map { ripasPending && reject || $0.pending && $0.reject } ?? (ripasPending && reject),
+          then: .literal(RSI.reject), else: .literal(RSI.accept)))
       clearRipasChange(a, g)
+      clearDevMemRequest(a, g)
       a.set(rv.psciResult, [g], to: 0)
       a.set(r.refcount, [g], to: 1)
       a.set(r.peRunning, [p], to: true)
@@ -215,6 +223,7 @@ extension RMMBuilder {
     a.set(rv.psciTarget, [g], to: 0)
     a.set(rv.psciResult, [g], to: 0)
     clearRipasChange(a, g)
+    clearDevMemRequest(a, g)
   }
 
   /// Returns REC `g`'s REC_AUX granules to DELEGATED, scrubbed (reference/rmm.md §2.10).

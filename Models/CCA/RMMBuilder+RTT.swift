@@ -19,7 +19,7 @@ extension RMMBuilder {
       RTTEntry.isOne(entry, [.unassignedRAM, .assignedRAM]), then: .literal(RMIABI.ripasRAM),
       else: .ite(
         RTTEntry.isOne(entry, [.unassignedDestroyed, .assignedDestroyed]), then: .literal(RMIABI.ripasDestroyed),
-        else: .literal(RMIABI.ripasEmpty)))
+        else: .ite(entry.eq(RTTEntry.assignedDevDev.expr), then: .literal(RMIABI.ripasDev), else: .literal(RMIABI.ripasEmpty))))
   }
 
   /// The PA of granule index `g`.
@@ -335,7 +335,7 @@ extension RMMBuilder {
         conditions in spec order, all RMI_ERROR_INPUT: rd_align, rd_bound, rd_state; level_bound \
         (below the starting level or above 3); ipa_align (to level); ipa_bound (≥ 2^s2sz). Never \
         RMI_ERROR_RTT: the walk goes as far as it can. X1 = the level reached, X2 = the RmiRttEntryState \
-        (UNASSIGNED, ASSIGNED, TABLE), X3 = the PA (of the DATA granule, the child RTT, or the host's \
+        (UNASSIGNED, ASSIGNED, TABLE; a `da` ASSIGNED_DEV entry reads as ASSIGNED with its device granule, the pinned encoding of ASSIGNED_DEV not being in the reference), X3 = the PA (of the DATA granule, the child RTT, or the host's \
         descriptor for ASSIGNED_NS; 0 for unassigned and ASSIGNED/DESTROYED), X4 = the RIPAS (EMPTY \
         for unprotected and TABLE entries). Footprint: none.
         """,
@@ -357,12 +357,14 @@ extension RMMBuilder {
         .ite(
           entry.eq(RTTEntry.table.expr), then: .literal(RMIABI.entryTable),
           else: .ite(
-            RTTEntry.isOne(entry, RTTEntry.assignedProtected + [.assignedNS]), then: .literal(RMIABI.entryAssigned),
+            RTTEntry.isOne(entry, RTTEntry.assignedProtected + [.assignedNS] + RTTEntry.assignedDevice),
+            then: .literal(RMIABI.entryAssigned),
             else: .literal(RMIABI.entryUnassigned))))
       a.output(
         "x3",
         .ite(
-          RTTEntry.isOne(entry, [.assignedEmpty, .assignedRAM, .table]), then: pa(read(r.rtteAddr, position)),
+          RTTEntry.isOne(entry, [.assignedEmpty, .assignedRAM, .table] + RTTEntry.assignedDevice),
+          then: pa(read(r.rtteAddr, position)),
           else: .ite(entry.eq(RTTEntry.assignedNS.expr), then: read(r.rtteDesc, position), else: 0)))
       a.output("x4", ripas(entry))
     }

@@ -29,6 +29,9 @@ final class RMMBuilder {
   let r: RMMVariables
   /// The REC state (``RECVariables``: MPIDRs, aux granules, PSCI requests, RIPAS changes, REMs).
   let rv: RECVariables
+  /// With `da` and device memory: the REC's pending device-memory requests (RMI_REC_ENTER
+  /// completes them, ``devMemCompletion(_:flags:)``), declared before the REC commands.
+  private(set) var daMemory: DAMemoryVariables?
 
   var v: CCAVariables { cca.v }
   var b: ModelBuilder { cca.builder }
@@ -88,6 +91,10 @@ final class RMMBuilder {
 
   /// Declares the RMI commands, realm execution and the RMM properties.
   func declare() throws {
+    if memoryMap.deviceGranules > 0 {
+      daMemory = DAMemoryVariables(
+        b, granule: granule, ipaWidth: geometry.ipaWidth, perDevice: try DABuilder.perDevice(cca.configuration))
+    }
     declareMEC()  // RMMBuilder+MEC.swift: FEAT_MEC's state and commands (per-realm only)
     declareVersionCommands()
     declareRealmCommands()

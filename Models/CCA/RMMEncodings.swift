@@ -47,6 +47,9 @@ enum RMIABI {
   static let ripasEmpty: Value = 0
   static let ripasRAM: Value = 1
   static let ripasDestroyed: Value = 2
+  /// `RMI_DEV` (RMM 1.1 [1.1-UNSTABLE]: device memory a realm validated; the model takes 3, the next
+  /// RmiRipas value, which the reference does not state).
+  static let ripasDev: Value = 3
   /// `RMI_UNASSIGNED`, `RMI_ASSIGNED`, `RMI_TABLE` (RmiRttEntryState, rmm.md §1.4).
   static let entryUnassigned: Value = 0
   static let entryAssigned: Value = 1
@@ -82,6 +85,11 @@ enum RTTEntry: Value, CaseIterable {
   case unassignedNS = 6
   case assignedNS = 7
   case table = 8
+  /// With `da` (RMM 1.1 [1.1-UNSTABLE]): HIPAS ASSIGNED_DEV (a device-memory granule mapped by
+  /// RMI_VDEV_MAP) with RIPAS EMPTY, then DEV once RMI_VDEV_VALIDATE_MAPPING accepted it
+  /// (reference/rmm.md §3.4; the model's encodings).
+  case assignedDevEmpty = 9
+  case assignedDevDev = 10
 
   var label: String {
     switch self {
@@ -94,6 +102,8 @@ enum RTTEntry: Value, CaseIterable {
     case .unassignedNS: return "UNASSIGNED_NS"
     case .assignedNS: return "ASSIGNED_NS"
     case .table: return "TABLE"
+    case .assignedDevEmpty: return "ASSIGNED_DEV_EMPTY"
+    case .assignedDevDev: return "ASSIGNED_DEV_DEV"
     }
   }
 
@@ -110,7 +120,9 @@ enum RTTEntry: Value, CaseIterable {
   static let assignedProtected: [RTTEntry] = [.assignedEmpty, .assignedRAM, .assignedDestroyed]
   /// The entries that hold a reference on their RTT (reference/rmm.md §1.5): TABLE and ASSIGNED
   /// (protected); unassigned and ASSIGNED_NS entries hold none.
-  static let live: [RTTEntry] = assignedProtected + [.table]
+  static let live: [RTTEntry] = assignedProtected + [.table] + assignedDevice
+  /// A protected ASSIGNED_DEV entry (RIPAS EMPTY or DEV): it references a DEV_MAPPED granule.
+  static let assignedDevice: [RTTEntry] = [.assignedDevEmpty, .assignedDevDev]
 }
 
 // MARK: - REC, PSCI and RSI encodings (reference/rmm.md §0.2, §1.6, §2.8, §2.22, §2.23, §5)

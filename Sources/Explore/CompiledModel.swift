@@ -372,6 +372,34 @@ public final class CompiledModel: Sendable {
     initial.withUnsafeBufferPointer { _checkInvariants($0.start) }
   }
 
+  /// The same compiled model with its initial state replaced: every engine (BFS, random walks,
+  /// shrinking, replay) run on it starts from `start`.
+  ///
+  /// Used by proof targets that start from the state a scenario reaches; their traces begin in
+  /// `start`, so they replay on this model and, prefixed with the scenario's steps, on the
+  /// original one.
+  ///
+  /// - Precondition: `start` is a state of this model (``state(fromValues:)``).
+  /// - Complexity: O(state words); the compiled closures are shared, not copied.
+  public func starting(at start: State) -> CompiledModel {
+    precondition(start.words.count == layout.wordCount, "state of another model")
+    return CompiledModel(copying: self, initialWords: start.words)
+  }
+
+  private init(copying other: CompiledModel, initialWords: [UInt64]) {
+    model = other.model
+    arena = other.arena
+    layout = other.layout
+    actions = other.actions
+    propertyFns = other.propertyFns
+    indexFns = other.indexFns
+    outputFns = other.outputFns
+    boundCount = other.boundCount
+    maxArity = other.maxArity
+    transitionBase = other.transitionBase
+    self.initialWords = initialWords
+  }
+
   /// The maximal subexpressions of an action that read parameters and nothing else (no state,
   /// no bound variable, no quantifier or local definition), other than bare parameters, in
   /// first-occurrence order.

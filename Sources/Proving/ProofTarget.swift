@@ -61,6 +61,9 @@ public struct ProofTarget: Equatable, Sendable {
   /// Z3 resource limit (repeatable budget), if any.
   public var rlimit: UInt64?
   public var expect: Expectation
+  /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
+  /// the model's initial state.
+  public var start: StartScenario?
 
   /// The keys a target file may contain, with what each means.
   public static let keys: [(String, String)] = [
@@ -82,6 +85,7 @@ public struct ProofTarget: Equatable, Sendable {
     ("length", "random: steps per walk"),
     ("timeout", "wall-clock budget in seconds (default 300)"),
     ("rlimit", "Z3 resource limit per query (repeatable budget)"),
+    ("start", "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from"),
     ("expect", "\"holds\" or \"violated\""),
   ]
 
@@ -222,11 +226,20 @@ public struct ProofTarget: Equatable, Sendable {
     guard let expect = Expectation(rawValue: expectName) else {
       throw InputError(at("expect"), "'expect' must be \"holds\" or \"violated\", found \"\(expectName)\"")
     }
+    var start: StartScenario?
+    if let written = try string("start") {
+      guard engineName == "bfs" || engineName == "random" else {
+        throw InputError(at("start"), "'start' needs engine bfs or random (the search starts from a concrete state)")
+      }
+      start = StartScenario(written: written, targetFile: file, location: at("start"))
+      // Syntax and names now, before any engine runs; the calls' results when the target runs.
+      _ = try start?.resolve(family: family, configuration: configuration)
+    }
     let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     return ProofTarget(
       file: file, name: name, description: try string("description") ?? "", model: modelName,
       configuration: configuration, properties: propertyIndices.map { model.properties[$0].name }, lemmas: lemmas,
       engine: engine, parametric: parametric, timeout: Double(try integer("timeout", 1...86_400) ?? 300),
-      rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect)
+      rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
   }
 }

@@ -78,16 +78,23 @@ public enum Prover {
     _ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil,
     progress: (@Sendable (String) -> Void)? = nil
   ) throws -> TargetResult {
-    let start = DispatchTime.now()
-    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+    let began = DispatchTime.now()
+    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9 }
     let family = try Catalog.family(named: target.model)
     let model = try Catalog.build(family, target.configuration)
     let properties = try Catalog.properties(target.properties, of: model)
     let lemmaIndices =
       try target.lemmas.map { try Catalog.properties($0, of: model) }
       ?? model.properties.indices.filter { model.properties[$0].kind == .lemma }
+    // With a start scenario the scenario's run compiles the model; the search runs on the model
+    // rebased onto the scenario's end state, and its traces get the scenario's steps in front.
+    let start = try target.start?.run(family: family, configuration: target.configuration, properties: properties)
     let compiled: CompiledModel
-    do { compiled = try CompiledModel(model) } catch { throw InternalError("cannot compile model \(model.name): \(error)") }
+    if let start {
+      compiled = start.compiled
+    } else {
+      do { compiled = try CompiledModel(model) } catch { throw InternalError("cannot compile model \(model.name): \(error)") }
+    }
     let boundsScope = model.configuration.bounds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     let names = properties.map { model.properties[$0].name }.joined(separator: ",")
 
@@ -97,7 +104,8 @@ public enum Prover {
         scope: scope, expected: target.expect, seconds: elapsed(), trace: trace, detail: detail)
     }
 
-    func writeViolation(_ trace: Trace) throws -> String {
+    func writeViolation(_ found: Trace) throws -> String {
+      let trace = start?.fromBoot(found) ?? found
       if case .diverged(let step, let reason) = replay(compiled, trace: trace) {
         throw InternalError("target \(target.name): the counterexample does not replay concretely at step \(step): \(reason)")
       }
@@ -127,23 +135,27 @@ public enum Prover {
         options.progressInterval = 0.25
         options.progress = { p in progress(ProgressFormat.exploration(p, options: shown)) }
       }
-      let report = explore(compiled, options: options)
+      let report = explore(start?.rebased ?? compiled, options: options)
+      let within = start.map { " of \($0.origin)" } ?? ""
+      let from = start.map { " from \($0.origin)" } ?? ""
       switch report.outcome {
       case .violation(let p, let trace):
-        return result(.violated, property: model.properties[p].name, trace: try writeViolation(trace))
+        return result(
+          .violated, property: model.properties[p].name, scope: start == nil ? boundsScope : "\(boundsScope); \(trace.steps.count) steps\(from)",
+          trace: try writeViolation(trace))
       case .modelError(let message):
         throw InternalError("target \(target.name): model error during exploration: \(message)")
       case .noViolation:
         if target.engine.name == "random" {
-          return result(.holdsBounded, scope: "\(boundsScope); sampled \(report.walksCompleted) walks", detail: "\(report.distinctStates) distinct states")
+          return result(.holdsBounded, scope: "\(boundsScope); sampled \(report.walksCompleted) walks\(from)", detail: "\(report.distinctStates) distinct states")
         }
         if report.complete {
-          return result(.holdsBounded, scope: "\(boundsScope); all \(report.distinctStates) states", detail: "\(report.distinctStates) distinct states, depth \(report.maxDepthReached)")
+          return result(.holdsBounded, scope: "\(boundsScope); all \(report.distinctStates) states\(start == nil ? "" : " reachable")\(from)", detail: "\(report.distinctStates) distinct states, depth \(report.maxDepthReached)")
         }
         if report.stoppedBy == .maxDepth, case .bfs(_, let maxDepth?) = target.engine {
           // Every state within `maxDepth` steps was generated and checked: a bounded result.
           return result(
-            .holdsBounded, scope: "\(boundsScope); every state within \(maxDepth) steps",
+            .holdsBounded, scope: "\(boundsScope); every state within \(maxDepth) steps\(within)",
             detail: "\(report.distinctStates) distinct states to depth \(report.maxDepthReached)")
         }
         return result(.unknown, detail: "exploration stopped (\(report.stoppedBy?.rawValue ?? "limit")) after \(report.distinctStates) states")

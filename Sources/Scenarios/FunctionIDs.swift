@@ -35,6 +35,9 @@ public enum FunctionIDs {
     "RMI_VDEV_CREATE": 0xC400_0187, "RMI_VDEV_DESTROY": 0xC400_0188, "RMI_VDEV_GET_STATE": 0xC400_0189,
     "RMI_VDEV_UNLOCK": 0xC400_018A, "RMI_VDEV_GET_INTERFACE_REPORT": 0xC400_01D0,
     "RMI_VDEV_GET_MEASUREMENTS": 0xC400_01D1, "RMI_VDEV_LOCK": 0xC400_01D2, "RMI_VDEV_START": 0xC400_01D3,
+    "RMI_VDEV_VALIDATE_MAPPING": 0xC400_0163, "RMI_VDEV_MAP": 0xC400_0172, "RMI_VDEV_UNMAP": 0xC400_0173,
+    // RMM 1.1 MEC (reference/rmm.md §3.1, §3.5).
+    "RMI_MEC_SET_SHARED": 0xC400_018C, "RMI_MEC_SET_PRIVATE": 0xC400_018D,
   ]
 
   /// The realm's calls, for a harness whose realm payload issues them: RSI (reference/rmm.md §5)
@@ -61,6 +64,7 @@ public enum FunctionIDs {
     "PSCI_FEATURES": 0x8400_000A,
     // RMM 1.1 Device Assignment [1.1-UNSTABLE] (reference/rmm.md §5).
     "RSI_VDEV_DMA_ENABLE": 0xC400_019C, "RSI_VDEV_GET_INFO": 0xC400_019D, "RSI_VDEV_DMA_DISABLE": 0xC400_01A4,
+    "RSI_VDEV_VALIDATE_MAPPING": 0xC400_019F,
   ]
 
   /// The FID of an RMI command or a realm call, by the model's action name.

@@ -37,13 +37,21 @@ public struct ResolvedScenario: Sendable {
 public struct ScenarioResolver {
   let source: ScenarioSource
   let models: ScenarioModels
+  /// The configuration the scenario must run at (a proof target's), or `nil` to take it from
+  /// the `config` line (default ``ScenarioDefaults/configuration``).
+  let required: Configuration?
   private var symbols: [String: Value] = [:]
   /// The host's Non-secure memory: 64-bit words written by `write`, by address.
   private var memory: [Value: Value] = [:]
 
-  public init(_ source: ScenarioSource, models: ScenarioModels) {
+  /// - Parameter required: the configuration to run at, for a scenario that sets up a proof
+  ///   target's start state: a scenario without a `config` line runs at it; a `config` line must
+  ///   name the same configuration with the same bounds (its features come from the name) and
+  ///   no other mutant, else resolving fails at that line. The run takes `required`'s mutant.
+  public init(_ source: ScenarioSource, models: ScenarioModels, required: Configuration? = nil) {
     self.source = source
     self.models = models
+    self.required = required
   }
 
   func error(_ position: SourcePosition, _ field: String, _ message: String) -> ScenarioError {
@@ -86,6 +94,20 @@ public struct ScenarioResolver {
       }
       configuration = c
       configPosition = position
+    }
+    if let required {
+      if let c = configuration {
+        var unmutated = c
+        unmutated.mutant = nil
+        var target = required
+        target.mutant = nil
+        guard unmutated == target, c.mutant == nil || c.mutant == required.mutant else {
+          throw error(
+            configPosition, "config",
+            "the proof target runs configuration \(required); this scenario's config line says \(c) (leave the line out to run at the target's configuration)")
+        }
+      }
+      configuration = required
     }
     if configuration == nil {
       guard let c = family.configuration(named: ScenarioDefaults.configuration) else {

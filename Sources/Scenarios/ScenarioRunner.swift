@@ -187,7 +187,11 @@ public enum ScenarioFiles {
   /// Reads, parses and resolves one file; `display` is the name shown in messages.
   ///
   /// - Throws: ``ScenarioError`` (file unreadable, syntax, names).
-  public static func load(path: String, display: String? = nil, models: ScenarioModels) throws -> ResolvedScenario {
+  /// `required` is the configuration a proof target's start scenario runs at
+  /// (``ScenarioResolver/init(_:models:required:)``).
+  public static func load(
+    path: String, display: String? = nil, models: ScenarioModels, required: Configuration? = nil
+  ) throws -> ResolvedScenario {
     let shown = display ?? path
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
@@ -195,12 +199,14 @@ public enum ScenarioFiles {
     else {
       throw ScenarioError(file: shown, line: 0, column: 0, field: "file", message: "cannot read the file")
     }
-    return try resolve(text: String(decoding: data, as: UTF8.self), file: shown, models: models)
+    return try resolve(text: String(decoding: data, as: UTF8.self), file: shown, models: models, required: required)
   }
 
   /// Parses and resolves scenario text.
-  public static func resolve(text: String, file: String, models: ScenarioModels) throws -> ResolvedScenario {
-    var resolver = ScenarioResolver(try ScenarioParser.parse(text, file: file), models: models)
+  public static func resolve(
+    text: String, file: String, models: ScenarioModels, required: Configuration? = nil
+  ) throws -> ResolvedScenario {
+    var resolver = ScenarioResolver(try ScenarioParser.parse(text, file: file), models: models, required: required)
     return try resolver.resolve()
   }
 }

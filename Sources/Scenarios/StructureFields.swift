@@ -61,6 +61,8 @@ public enum StructureFields {
       parameter: "params_rtt_level_start"),
     StructureField(
       structure: "RealmParams", field: "rtt_num_start", offset: 0x818, bits: 32, parameter: "params_rtt_num_start"),
+    // RMM 1.1 MEC (reference/rmm.md §1.5): read by configurations with FEAT_MEC (per-realm).
+    StructureField(structure: "RealmParams", field: "mecid", offset: 0x828, bits: 64, parameter: "params_mecid"),
     StructureField(structure: "RecParams", field: "flags", offset: 0x0, bits: 64, parameter: "params_flags"),
     StructureField(structure: "RecParams", field: "mpidr", offset: 0x100, bits: 64, parameter: "params_mpidr"),
     StructureField(structure: "RecParams", field: "pc", offset: 0x200, bits: 64, parameter: nil),

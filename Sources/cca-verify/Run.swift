@@ -55,12 +55,13 @@ struct RunCommand: ParsableCommand {
         written.append(try TraceFiles.write(result.trace, model: scenario.model.model, directory: trace, stem: stem))
       }
     }
-    if let coverage, let configuration = ConformanceCoverage.configuration(of: scenarios) {
-      let reference: ScenarioModel
-      do { reference = try models.model(for: configuration) } catch {
+    let coverageConfigurations = ConformanceCoverage.configurations(of: scenarios)
+    if let coverage, !coverageConfigurations.isEmpty {
+      let references: [ScenarioModel]
+      do { references = try coverageConfigurations.map { try models.model(for: $0) } } catch {
         throw InternalError("cannot build the coverage model: \(error)")
       }
-      let table = ConformanceCoverage(model: reference, results: results)
+      let table = ConformanceCoverage(models: references, results: results)
       do { try AtomicFile.write(table.markdown(), to: coverage, createDirectory: true) } catch {
         throw InputError(coverage, "cannot write the coverage table: \(error)")
       }

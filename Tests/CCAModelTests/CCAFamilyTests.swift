@@ -37,6 +37,7 @@ struct CCAFamilyTests {
         "mecid-reused-without-refresh", "reuse-without-scrub", "mec-set-private-ignores-members",
         "dma-enable-without-nonce-check", "vdev-unlock-keeps-ste", "dma-enable-skips-state-check",
         "vdev-create-skips-pdev-state", "dma-disable-keeps-ste-cache", "pdev-stop-ignores-vdevs",
+        "vdev-map-accepts-undelegated", "validate-mapping-skips-pa-check", "smmu-gpi-not-invalidated",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

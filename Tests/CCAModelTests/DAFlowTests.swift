@@ -36,8 +36,13 @@ enum DAEnc {
 struct DAFlow {
   var r: RMMScenario
 
-  init(_ configuration: String = "rmm-da", mutant: String? = nil) throws {
+  /// RealmParams.s2sz of the flow's realm: 13 for one level-3 table of 2 entries (rmm-da), 14 for
+  /// 4 entries (rmm-da-mem).
+  let s2sz: Value
+
+  init(_ configuration: String = "rmm-da", mutant: String? = nil, s2sz: Value = 13) throws {
     r = try RMMScenario(configuration, mutant: mutant)
+    self.s2sz = s2sz
   }
 
   var s: Scenario {
@@ -55,7 +60,9 @@ struct DAFlow {
   /// Boot to the VDEV STARTED, its realm's REC running: the `da-setup` start state (27 calls).
   mutating func setUp() throws {
     for g in DAEnc.g.dropFirst() { try r.delegate(g) }
-    try run("RMI_REALM_CREATE", RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: 13, rtt: DAEnc.rtt, levelStart: 3))
+    // rmm-da-mem: the device's MMIO granule (granule 7) too.
+    if s.value("granuleState[7]") != nil { try r.delegate(0x8000_7000) }
+    try run("RMI_REALM_CREATE", RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: s2sz, rtt: DAEnc.rtt, levelStart: 3))
     try run("RMI_DATA_CREATE", [DAEnc.rd, DAEnc.data, 0x0, DAEnc.buffer, 0])
     try run("RMI_REC_CREATE", [DAEnc.rd, DAEnc.rec, DAEnc.buffer, 1, 0, 0])
     try run("RMI_REALM_ACTIVATE", [DAEnc.rd])
@@ -118,7 +125,10 @@ struct DAFlowTests {
     // A device write through the stream reaches the DATA page (Realm PAS line, the realm's label).
     try flow.s.expect(
       "DEVICE_REALM_WRITE", [0, 0x0],
-      changes: ["cacheLine[3][Realm]": Enc.dirty, "cacheData[3][Realm]": Enc.realm0, "steCached[0]": 1])
+      changes: [
+        "cacheLine[3][Realm]": Enc.dirty, "cacheData[3][Realm]": Enc.realm0, "steCached[0]": 1,
+        "smmuGPTValid[3]": 1, "smmuGPT[3]": Enc.gpiRealm,
+      ])
     // Nothing else: the unprotected IPA is not mapped; the Non-secure stream gets a GPF.
     try flow.s.expectFailure("DEVICE_REALM_READ", [0, 0x1000], condition: "translation", code: DAEnc.translation)
     try flow.s.expectFailure("DEVICE_NS_READ", [DAEnc.data], condition: "gpf", code: Enc.gpf)
@@ -203,7 +213,7 @@ struct DAFlowTests {
     for mutant in [nil, "vdev-create-skips-pdev-state"] as [String?] {
       var flow = try DAFlow("rmm-da", mutant: mutant)
       for g in [DAEnc.rd, DAEnc.rtt, DAEnc.pdev, DAEnc.vdev] { try flow.r.delegate(g) }
-      try flow.run("RMI_REALM_CREATE", RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: 13, rtt: DAEnc.rtt, levelStart: 3))
+      try flow.run("RMI_REALM_CREATE", RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: flow.s2sz, rtt: DAEnc.rtt, levelStart: 3))
       try flow.run("RMI_PDEV_CREATE", [DAEnc.pdev, DAEnc.buffer, 0, 0])
       if mutant == nil {
         try flow.s.expectFailure("RMI_VDEV_CREATE", flow.vdevRegs + [DAEnc.buffer, 0], condition: "pdev_ready", code: DAEnc.errorDevice)

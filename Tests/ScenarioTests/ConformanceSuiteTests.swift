@@ -56,12 +56,25 @@ struct ConformanceSuiteTests {
   @Test("every failure condition and the success of every RMI command of the model is hit by a passing scenario")
   func coverage() throws {
     let (scenarios, results) = try suiteRun.get()
-    let model = try sharedModels.model(for: try #require(ConformanceCoverage.configuration(of: scenarios)))
-    // The rows come from the IR: every RMI_* action, each failure condition, and success.
-    let commands = model.model.actions.filter { $0.name.hasPrefix("RMI_") }
-    #expect(commands.count >= 19)
-    let table = ConformanceCoverage(model: model, results: results)
-    #expect(table.rows.count == commands.reduce(0) { $0 + $1.failures.count + 1 })
+    let models = try ConformanceCoverage.configurations(of: scenarios).map { try sharedModels.model(for: $0) }
+    let model = try #require(models.first)
+    // The rows come from the IR: every RMI_* action of every configuration the suite runs on,
+    // each failure condition, and success, each (command, condition) once.
+    var expected: Set<String> = []
+    for m in models {
+      for action in m.model.actions where action.name.hasPrefix("RMI_") {
+        for name in action.failures.map(\.name) + ["success"] { expected.insert("\(action.name) \(name)") }
+      }
+    }
+    #expect(model.model.actions.filter { $0.name.hasPrefix("RMI_") }.count >= 19)
+    let table = ConformanceCoverage(models: models, results: results)
+    #expect(Set(table.rows.map { "\($0.command) \($0.condition)" }) == expected)
+    #expect(table.rows.count == expected.count)
+    // The reference configuration's commands keep their model order at the top.
+    let referenceCommands = model.model.actions.map(\.name).filter { $0.hasPrefix("RMI_") }
+    var firstSeen: [String] = []
+    for row in table.rows where !firstSeen.contains(row.command) { firstSeen.append(row.command) }
+    #expect(Array(firstSeen.prefix(referenceCommands.count)) == referenceCommands)
     for row in table.missing { Issue.record("MISSING: \(row.command) \(row.condition) (\(row.status))") }
     // A condition listed as unreachable must exist and must not be hit (else the list is stale).
     for key in ConformanceCoverage.unreachable.keys {
@@ -77,9 +90,9 @@ struct ConformanceSuiteTests {
   @Test("Docs/conformance-coverage.md is the table the suite generates")
   func checkedInTableIsCurrent() throws {
     let (scenarios, results) = try suiteRun.get()
-    let configuration = try #require(ConformanceCoverage.configuration(of: scenarios))
-    #expect(configuration.name == ScenarioDefaults.configuration)
-    let table = ConformanceCoverage(model: try sharedModels.model(for: configuration), results: results)
+    let configurations = ConformanceCoverage.configurations(of: scenarios)
+    #expect(configurations.first?.name == ScenarioDefaults.configuration)
+    let table = ConformanceCoverage(models: try configurations.map { try sharedModels.model(for: $0) }, results: results)
     let path = repositoryRoot.appendingPathComponent("Docs/conformance-coverage.md").path
     let checkedIn = try String(contentsOfFile: path, encoding: .utf8)
     #expect(

@@ -17,7 +17,10 @@ struct CCABench: ParsableCommand {
         swift run -c release --package-path Benchmarks cca-bench bfs
       Exit status: 0 measured; 64 bad input (a usage error); 3 a benchmark could not run (a model or Z3 error).
       """,
-    subcommands: [BFSBenchmark.self, ScalingBenchmark.self, ProveBenchmark.self, BaselineBenchmark.self, RMMBenchmark.self])
+    subcommands: [
+      BFSBenchmark.self, ScalingBenchmark.self, ProveBenchmark.self, BaselineBenchmark.self, RMMBenchmark.self,
+      FeaturesBenchmark.self,
+    ])
 }
 
 /// The options every benchmark shares.

@@ -89,16 +89,7 @@ struct RMMBenchmark: ParsableCommand {
   func bfsRow(granules g: Int, realms r: Int) throws -> [Cell] {
     let (_, compiled) = try build(granules: g, realms: r, mutant: nil)
     progress("rmm: bfs granules=\(g) realms=\(r) depth=\(depth) ...")
-    var options = ExploreOptions(mode: .bfs, maxDepth: depth, timeLimit: timeout)
-    options.workers = ProcessInfo.processInfo.activeProcessorCount
-    let report = explore(compiled, options: options)
-    let outcome: String
-    switch report.outcome {
-    case .noViolation:
-      outcome = report.complete ? "complete" : (report.stoppedBy == .maxDepth ? "no violation to depth \(depth)" : "stopped (\(report.stoppedBy?.rawValue ?? "?"))")
-    case .violation(let p, let trace): outcome = "VIOLATION of \(compiled.model.properties[p].name) at \(trace.steps.count)"
-    case .modelError(let m): throw BenchFailure("model error: \(m)")
-    }
+    let (report, outcome) = try BoundedRuns.bfs(compiled, depth: depth, timeout: timeout)
     progress(String(format: "  %d states in %.2f s", report.distinctStates, report.elapsed))
     return [
       .integer(g), .integer(r), .integer(compiled.bitsPerState), .integer(report.distinctStates),
@@ -108,20 +99,8 @@ struct RMMBenchmark: ParsableCommand {
 
   func bmcRow(granules g: Int, realms r: Int, mutant: String?) throws -> [Cell] {
     let (model, compiled) = try build(granules: g, realms: r, mutant: mutant)
-    let properties = model.properties.indices.filter { model.properties[$0].kind != .lemma }
     progress("rmm: bmc granules=\(g) realms=\(r) \(mutant ?? "correct") depth=\(bmcDepth) ...")
-    let checker: SymbolicChecker
-    do {
-      checker = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: timeout))
-    } catch {
-      throw BenchFailure("cannot encode \(model.configuration): \(error)")
-    }
-    let report = checker.bmc(properties: properties, depth: bmcDepth)
-    var (outcome, detail) = ScalingBenchmark.describe(report.outcome)
-    if case .violated(let trace) = report.outcome, case .diverged(let step, let reason) = replay(compiled, trace: trace) {
-      outcome = "violated (DOES NOT REPLAY)"
-      detail += "; replay diverged at step \(step): \(reason)"
-    }
+    let (report, outcome, detail) = try BoundedRuns.bmc(model, compiled, depth: bmcDepth, timeout: timeout)
     progress(String(format: "  %.2f s, %@ %@", report.seconds, outcome, detail))
     return [
       .integer(g), .integer(r), .text(mutant ?? "correct"), .integer(bmcDepth), .seconds(report.seconds),
