@@ -15,13 +15,23 @@ extension DABuilder {
     return (g, valid)
   }
 
+  /// The start the realm's VDEV calls share: the call is enabled while a REC runs on PE `p`, and
+  /// fails with `vdev_id` (RSI_ERROR_INPUT) unless x1 names a VDEV of that REC's realm. Returns
+  /// the VDEV's granule.
+  func runningRealmVdev(_ a: ActionBuilder, pe p: Expr) -> Expr {
+    a.requires(pre.read(r.peRunning, [p]))
+    let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
+    let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
+    a.fail("vdev_id", error: "RSI_ERROR_INPUT", code: DAABI.rsiErrorInput, when: !valid)
+    return g
+  }
+
   /// Declares RSI_VDEV_GET_INFO, RSI_VDEV_DMA_ENABLE and RSI_VDEV_DMA_DISABLE.
   ///
   /// The calls are the realm's (a REC of it runs on PE `pe`) and complete without a REC exit:
   /// the pinned revision's RMI_VDEV_COMPLETE round trip is not modelled (ADR 0005).
   func declareRealmVDEVCalls() {
     let pe = Parameter("pe", cca.pe)
-    let inputError = "RSI_ERROR_INPUT"
     let deviceError = "RSI_ERROR_DEVICE"
     b.action(
       "RSI_VDEV_GET_INFO", actor: "realm",
@@ -35,10 +45,7 @@ extension DABuilder {
       parameters: [pe, rmm.register("x1", streams)], successCode: DAABI.rsiSuccess
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
-      let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
-      let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
-      a.fail("vdev_id", error: inputError, code: DAABI.rsiErrorInput, when: !valid)
+      let g = runningRealmVdev(a, pe: p)
       a.output("x1", pre.read(d.vdevState, [g]))
       a.output("x2", pre.read(d.vdevLockNonce, [g]))
       a.output("x3", pre.read(d.vdevMeasSeq, [g]))
@@ -61,10 +68,7 @@ extension DABuilder {
       successCode: DAABI.rsiSuccess
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
-      let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
-      let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
-      a.fail("vdev_id", error: inputError, code: DAABI.rsiErrorInput, when: !valid)
+      let g = runningRealmVdev(a, pe: p)
       if !mutated(CCA.MutantName.dmaEnableSkipsStateCheck) {
         a.fail(
           "vdev_state", error: deviceError, code: DAABI.rsiErrorDevice,
@@ -96,10 +100,7 @@ extension DABuilder {
       parameters: [pe, rmm.register("x1", streams)], successCode: DAABI.rsiSuccess
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
-      let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
-      let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
-      a.fail("vdev_id", error: inputError, code: DAABI.rsiErrorInput, when: !valid)
+      let g = runningRealmVdev(a, pe: p)
       if !mutated(CCA.MutantName.dmaDisableKeepsSTECache) {
         disableDMA(a, vdev: g, stream: streamOf(vdev: g))
       } else {

@@ -16,8 +16,9 @@ struct ExplorationTests {
 
   /// Mutants whose shortest counterexample needs a release-build BFS (8 steps in rmm-rtt).
   static let deepMutants: Set<String> = ["rtt-destroy-ignores-live"]
-  /// Mutants whose shortest counterexample (about 14 steps with two realms) is beyond any BFS:
-  /// EncryptionTests replays a scripted trace and checks it with BMC.
+  /// Mutants whose shortest counterexample from boot (15 steps with two realms) is beyond a BFS
+  /// from the initial state: the `Proofs/did-reuse-*` targets find it in 3 steps from the state
+  /// `Proofs/start/reuse*.scenario` reaches, and MECCommandTests replays a scripted trace.
   static let bmcMutants: Set<String> = ["reuse-without-scrub"]
 
   static let mutantProperties: [(String, String)] = CCA.family.mutants.flatMap { mutant in
