@@ -101,7 +101,8 @@ extension RMMBuilder {
         RMI_ERROR_RTT at the level reached; rtte_state (not ASSIGNED) RMI_ERROR_RTT, index 3. Success: \
         the entry becomes UNASSIGNED (RAM → DESTROYED, EMPTY → EMPTY, DESTROYED → DESTROYED); the data \
         granule returns to DELEGATED, scrubbed; the RTT's reference count drops by one. X1 = the data \
-        PA, X2 = top (the end of this page: the model reports no larger non-live region).
+        PA; X2 = top, the end of the non-live region from the entry on (``nonLiveTop``), also on \
+        RMI_ERROR_RTT (rtt_walk, rtte_state: from the entry where the walk stopped), as §2.14 says.
         """,
       parameters: [register("x1", granulePAs), register("x2", protectedIPAs)], successCode: RMIABI.success
     ) { a in
@@ -116,7 +117,9 @@ extension RMMBuilder {
       let g = read(r.rtteAddr, position)
       let table = position.table
       a.output("x1", .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift)))
-      a.output("x2", ipa + 0x1000)
+      a.output(
+        "x2", nonLiveTop(rr, ipa, target: .literal(Value(geometry.levels - 1))) { s in RTTEntry.isOne(self.read(self.r.rtte, s), RTTEntry.assignedProtected) },
+        alsoOn: ["rtt_walk", "rtte_state"])
       set(
         a, r.rtte, position,
         to: .ite(entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedDestroyed.expr))

@@ -132,6 +132,63 @@ extension RMMBuilder {
       count: perDepth { d, base in atDepth(d, base) { at in runLength(0..<self.geometry.entries, at) } })
   }
 
+  /// Whether an entry value is *live* (reference/rmm.md §2.14, §2.16, §2.19: the `top` outputs
+  /// skip non-live entries): it holds a PA, i.e. it is ASSIGNED (any RIPAS, device memory
+  /// included), ASSIGNED_NS or a TABLE. UNASSIGNED (any RIPAS) and UNASSIGNED_NS entries are not.
+  /// TF-RMM rmm-spec-v1.0-rel0 decides the same way (`s2tte_is_live`: `s2tte_has_pa`).
+  static func isLive(_ entry: Expr) -> Expr {
+    !RTTEntry.isOne(entry, RTTEntry.unassignedProtected + [.unassignedNS])
+  }
+
+  /// `top`, the end of the non-live region from the entry where realm `rr`'s walk for `ipa`
+  /// towards depth `target` stops, as RMI_DATA_DESTROY (X2), RMI_RTT_DESTROY (X2) and
+  /// RMI_RTT_UNMAP_UNPROTECTED (X1) return it (reference/rmm.md §2.14, §2.16, §2.19: "top of
+  /// non-live region from the walk point"): `ipa` itself when that entry is live after the
+  /// call; otherwise `ipa` aligned down to the entry size of the level reached, plus that size
+  /// for the entry and for each following non-live entry of the same table, up to the first live
+  /// one or the end of the table.
+  ///
+  /// The entry is judged as it is *after* the call: `clears(slot)` says whether the call, having
+  /// reached `target`, makes the live entry at `slot` non-live (the command's success), so the
+  /// one expression serves the success and the failure paths the outputs are defined on (a
+  /// failed call changes nothing). How an entry's liveness is found and the alignment of an
+  /// unaligned `ipa` after an early walk stop follow TF-RMM rmm-spec-v1.0-rel0
+  /// (`s2tt_skip_non_live_entries`, lib/s2tt/src/s2tt.c), which reference/rmm.md does not spell out.
+  ///
+  /// - Complexity: `log2(entries)` quantifiers over the table's entries per evaluation (the
+  ///   first live entry after the walk point is found by halving the table).
+  func nonLiveTop(_ rr: Expr, _ ipa: Expr, target: Expr, clears: @escaping (RTTSlot) -> Expr) -> Expr {
+    let index = Domain.index(geometry.entrySort)
+    // The first index in `range` after `after` whose entry of table t is live, else
+    // range.upperBound.
+    func firstLive(_ t: Expr, after: Expr, _ range: Range<Int>) -> Expr {
+      let live: (Expr) -> Expr = { j in j.gt(after) && Self.isLive(self.pre.read(self.r.rtte, [t, j])) }
+      if range.count == 1 {
+        return .ite(live(.literal(Value(range.lowerBound))), then: .literal(Value(range.lowerBound)), else: .literal(Value(range.upperBound)))
+      }
+      let mid = range.lowerBound + range.count / 2
+      let inLower = Expr.exists(index) { i in
+        i.ge(.literal(Value(range.lowerBound))) && i.lt(.literal(Value(mid))) && live(i)
+      }
+      return .ite(inLower, then: firstLive(t, after: after, range.lowerBound..<mid), else: firstLive(t, after: after, mid..<range.upperBound))
+    }
+    return .local(ipa) { ipa in
+      .local(self.walkDepth(rr, ipa, target: target)) { depth in
+        self.byDepth(depth) { d in
+          .local(self.table(rr, depth: d, ipa)) { t in
+            .local(self.geometry.index(depth: d, ipa: ipa)) { i in
+              let size = self.geometry.entrySize(depth: d)
+              let liveAfter = Self.isLive(self.pre.read(self.r.rtte, [t, i])) && !(depth.eq(target) && clears(RTTSlot(table: t, index: i)))
+              return .ite(
+                liveAfter, then: ipa,
+                else: (ipa & .literal(~(size - 1))) + (firstLive(t, after: i, 0..<self.geometry.entries) - i) * .literal(size))
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// Adds the failure conditions the RTT structure commands (RTT_CREATE, RTT_DESTROY, RTT_FOLD;
   /// reference/rmm.md §2.15-§2.17) share, in their order: rd_align, rd_bound, rd_state;
   /// level_bound (level ≤ the starting level or > 3); ipa_align (to the entry size at level − 1);
@@ -226,8 +283,11 @@ extension RMMBuilder {
         live entries: reference count ≠ 0) RMI_ERROR_RTT at level. Success: the RTT returns to \
         DELEGATED, scrubbed; the parent entry becomes UNASSIGNED with RIPAS DESTROYED (protected) or \
         UNASSIGNED_NS; the parent RTT's reference count drops by one; the table's entries (at most \
-        ASSIGNED_NS ones, which hold no reference) are gone. X1 = the RTT's PA, X2 = top (the end of \
-        the parent entry's range).
+        ASSIGNED_NS ones, which hold no reference) are gone. X1 = the RTT's PA; X2 = top, the end of \
+        the non-live region of the parent table from the parent entry on (``nonLiveTop``), also on \
+        rtt_walk and rtte_state (from the entry where the walk stopped) and on rtt_live (the ipa: \
+        the TABLE entry stays live). reference/rmm.md §2.16 does not say on which errors X2 is \
+        defined; these are TF-RMM rmm-spec-v1.0-rel0's (smc_rtt_destroy).
         """,
       parameters: [register("x1", granulePAs), register("x2", pageIPAs), register("x3", levels)],
       successCode: RMIABI.success
@@ -241,7 +301,12 @@ extension RMMBuilder {
           when: pre.read(r.refcount, [g]).ne(0))
       }
       a.output("x1", pa(g))
-      a.output("x2", (ipa | (geometry.entrySize(level: level - 1) - 1)) + 1)
+      a.output(
+        "x2",
+        nonLiveTop(rr, ipa, target: geometry.depth(ofLevel: level - 1)) { s in
+          self.read(self.r.rtte, s).eq(RTTEntry.table.expr)
+            && self.pre.read(self.r.refcount, [self.read(self.r.rtteAddr, s)]).eq(0)
+        }, alsoOn: ["rtt_walk", "rtte_state"] + (mutated(CCA.MutantName.rttDestroyIgnoresLive) ? [] : ["rtt_live"]))
       unlink(
         a, g, realm: rr, parent: parent,
         entry: .ite(ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr, else: RTTEntry.unassignedNS.expr))
@@ -400,7 +465,10 @@ extension RMMBuilder {
             MAP); ipa_align; ipa_bound (protected, or ≥ 2^s2sz) (all RMI_ERROR_INPUT); rtt_walk \
             RMI_ERROR_RTT at the level reached; rtte_state (not ASSIGNED_NS) RMI_ERROR_RTT at level. \
             Success: the entry becomes UNASSIGNED_NS (the realm's stage-2 TLB entries go with it: the \
-            model's realm accesses always walk the RTT). X1 = top, the end of the page.
+            model's realm accesses always walk the RTT). X1 = top, the end of the non-live region from \
+            the entry on (``nonLiveTop``), also on rtt_walk and rtte_state (from the entry where the \
+            walk stopped): reference/rmm.md §2.19 does not say on which errors X1 is defined; these are \
+            TF-RMM rmm-spec-v1.0-rel0's (map_unmap_ns).
             """,
         parameters: [register("x1", granulePAs), register("x2", unprotected), register("x3", [3])]
           + (map ? [register("x4", granulePAs)] : []),
@@ -434,7 +502,9 @@ extension RMMBuilder {
           set(a, r.rtte, position, to: RTTEntry.assignedNS.expr)
           set(a, r.rtteDesc, position, to: a.arg("x4"))
         } else {
-          a.output("x1", ipa + 0x1000)
+          a.output(
+            "x1", nonLiveTop(rr, ipa, target: .literal(Value(last))) { s in self.read(self.r.rtte, s).eq(RTTEntry.assignedNS.expr) },
+            alsoOn: ["rtt_walk", "rtte_state"])
           set(a, r.rtte, position, to: RTTEntry.unassignedNS.expr)
           set(a, r.rtteDesc, position, to: 0)
         }

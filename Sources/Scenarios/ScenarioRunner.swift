@@ -83,8 +83,20 @@ public enum ScenarioRunner {
         result = .notEnabled
         resultText = "NOT_ENABLED (the action's guard does not hold here; nothing happened)"
       case .failed(let c, let code):
-        result = .returned(x0: code, condition: action.failures[c].name, outputs: [])
+        // The outputs the action defines on this failure (Output.failures), in the pre-state:
+        // the state a failed call leaves.
+        let defined = action.outputIndices(onFailure: c)
+        var outputs: [Value] = []
+        if !defined.isEmpty {
+          let all = try compiled.outputs(state, action: step.action, arguments: step.arguments)
+          outputs = defined.map { all[$0] }
+        }
+        result = .returned(x0: code, condition: action.failures[c].name, outputs: outputs)
         resultText = scenario.model.describe(code, action: action) + " [\(action.failures[c].name)]"
+        if !outputs.isEmpty {
+          resultText +=
+            " " + zip(defined, outputs).map { "\(action.outputs[$0].name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
+        }
       case .succeeded:
         let outputs = try compiled.outputs(state, action: step.action, arguments: step.arguments)
         result = .returned(x0: action.successCode, condition: nil, outputs: outputs)
@@ -122,7 +134,7 @@ public enum ScenarioRunner {
       record.registers = ScenarioResolver.registers(of: action).map { step.arguments[$0] }
       record.fid = FunctionIDs.fid(of: action.name)
       record.structureReads = step.structureReads
-      record.outputNames = action.outputs.map(\.name)
+      record.outputNames = outputNames(of: action, result)
       records.append(record)
     }
     let trace = Trace(
@@ -131,6 +143,16 @@ public enum ScenarioRunner {
     return ScenarioResult(
       file: scenario.file, configuration: model.configuration, steps: records,
       initialViolations: initialViolations, trace: trace)
+  }
+
+  /// The names of the outputs a result carries, in order: every output on success, those the
+  /// action defines on the failure condition that held (``Output/failures``) on a failure.
+  static func outputNames(of action: Action, _ result: StepRecord.Result) -> [String] {
+    guard case .returned(_, let condition, _) = result else { return [] }
+    guard let condition, let c = action.failures.firstIndex(where: { $0.name == condition }) else {
+      return action.outputs.map(\.name)
+    }
+    return action.outputIndices(onFailure: c).map { action.outputs[$0].name }
   }
 
   /// `ACTION(param=value, ...)` with registers in hex.
@@ -167,9 +189,13 @@ public enum ScenarioRunner {
         out.append("expected failure condition \(c), got \(condition ?? "success") (X0 as expected)")
       }
       if expected == x0 {
-        for (i, name, value) in expectation.outputs {
-          guard i < outputs.count else {
-            out.append("expected \(name)=0x\(String(value, radix: 16)), but the call failed, so it returns no outputs")
+        let names = outputNames(of: action, result)
+        for (_, name, value) in expectation.outputs {
+          guard let i = names.firstIndex(of: name), i < outputs.count else {
+            let returned = names.isEmpty ? "no outputs" : "only " + names.joined(separator: ", ")
+            out.append(
+              "expected \(name)=0x\(String(value, radix: 16)), but the call failed\(condition.map { " [\($0)]" } ?? ""), "
+                + "on which it returns \(returned)")
             continue
           }
           if outputs[i] != value {

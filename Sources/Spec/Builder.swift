@@ -143,9 +143,10 @@ public final class ActionBuilder {
     failures.append(FailureCondition(name: name, error: error, code: code, index: index, when: condition))
   }
 
-  /// Declares an output returned on success (X1..X4), evaluated in the pre-state.
-  public func output(_ name: String, _ value: Expr) {
-    outputs.append(Output(name, value))
+  /// Declares an output returned on success (X1..X4), evaluated in the pre-state, and also on the
+  /// failure conditions named in `failures` (``Output/failures``).
+  public func output(_ name: String, _ value: Expr, alsoOn failures: [String] = []) {
+    outputs.append(Output(name, value, failures: failures))
   }
 
   private var currentCondition: Expr {

@@ -100,6 +100,10 @@ extension Model {
         throw ModelError.invalid(location: location, message: "duplicate output \(output.name)")
       }
       try checker.expect(.value, output.value, bound: [], what: "output \(output.name)")
+      for failure in output.failures where !failureNames.contains(failure) {
+        throw ModelError.invalid(
+          location: location, message: "output \(output.name) is defined on \(failure), which is no failure condition of the action")
+      }
     }
     var unconditional: Set<[AnyHashable]> = []
     for effect in action.effects {

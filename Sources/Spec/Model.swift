@@ -79,13 +79,18 @@ public struct FailureCondition: Hashable, Sendable {
 }
 
 /// A named output of an action (X1..X4 of an RMI command), evaluated in the pre-state with the
-/// arguments when the action succeeds.
+/// arguments when the action succeeds, and also when it fails on one of ``failures`` (an output
+/// the specification defines on an error, such as RMI_DATA_DESTROY's `top` on RMI_ERROR_RTT; a
+/// failed call changes no state, so the pre-state is the state the output describes).
 public struct Output: Hashable, Sendable {
   public let name: String
   public let value: Expr
-  public init(_ name: String, _ value: Expr) {
+  /// The failure conditions, by name, on which the output is defined too (usually none).
+  public let failures: [String]
+  public init(_ name: String, _ value: Expr, failures: [String] = []) {
     self.name = name
     self.value = value
+    self.failures = failures
   }
 }
 
@@ -134,7 +139,8 @@ public struct Action: Hashable, Sendable {
   public let effects: [Effect]
   /// The status returned on success.
   public let successCode: Value
-  /// Values returned on success (X1..X4 of an RMI command), evaluated in the pre-state.
+  /// Values returned on success (X1..X4 of an RMI command), evaluated in the pre-state; some are
+  /// also defined on some failure conditions (``Output/failures``).
   public let outputs: [Output]
 
   public init(
@@ -155,6 +161,13 @@ public struct Action: Hashable, Sendable {
   /// The number of argument tuples: the product of the parameter domains' cardinalities.
   public var argumentCount: Int {
     parameters.reduce(1) { $0 * $1.values.count }
+  }
+
+  /// The indices in ``outputs`` of the outputs returned when the action fails on the failure
+  /// condition at index `failure` (those that list it in ``Output/failures``).
+  public func outputIndices(onFailure failure: Int) -> [Int] {
+    let name = failures[failure].name
+    return outputs.indices.filter { outputs[$0].failures.contains(name) }
   }
 
   /// The argument tuple at a position of the canonical enumeration (last parameter fastest).

@@ -168,7 +168,7 @@ struct RTTTests {
       "RMI_RTT_DESTROY", [Self.g(1), 1 << 39, 2], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 0))
     let outputs = try r.s.compiled.outputs(
       r.s.state, action: try r.s.actionIndex("RMI_RTT_DESTROY"), arguments: [Self.g(1), 0x8000_0000, 3])
-    #expect(outputs == [Self.g(5), 0x8020_0000], "X1 = the RTT's PA, X2 = the end of the parent entry")
+    #expect(outputs == [Self.g(5), 0xC000_0000], "X1 = the RTT's PA, X2 = top: the rest of the level-2 table is non-live")
     try r.s.expect(
       "RMI_RTT_DESTROY", [Self.g(1), 0x8000_0000, 3],
       changes: [
@@ -176,6 +176,43 @@ struct RTTTests {
         "granuleRefcount[4]": 0, "rttLevel[5]": 0, "mappedIPA[5]": 0,
       ])
     #expect(try r.s.holds("rmm-wellformed"))
+  }
+
+  /// The outputs of `action` with `arguments` in `r`'s state (also those defined on a failure).
+  func outputs(_ r: RMMScenario, _ action: String, _ arguments: [Value]) throws -> [Value] {
+    try r.s.compiled.outputs(r.s.state, action: try r.s.actionIndex(action), arguments: arguments)
+  }
+
+  @Test("RMI_RTT_DESTROY's top (X2) on success and on RMI_ERROR_RTT: the end of the non-live region of the table the walk reached")
+  func rttDestroyTop() throws {
+    let r = try Self.fullRealmWithTables()
+    // rtt_live: the TABLE entry stays live, so top is the IPA itself.
+    #expect(try outputs(r, "RMI_RTT_DESTROY", [Self.g(1), 0, 1])[1] == 0)
+    // rtte_state at level 1: entry 1 (1 GB) is UNASSIGNED, entry 2 (2 GB) a live TABLE.
+    #expect(try outputs(r, "RMI_RTT_DESTROY", [Self.g(1), 0x4000_0000, 2])[1] == 0x8000_0000)
+    // rtt_walk at level 0: entries 1 ... 511 of the level-0 table are all unassigned.
+    #expect(try outputs(r, "RMI_RTT_DESTROY", [Self.g(1), 1 << 39, 2])[1] == 1 << 48)
+    let destroy = try r.s.compiled.model.actions[r.s.actionIndex("RMI_RTT_DESTROY")]
+    #expect(destroy.outputs[1].failures == ["rtt_walk", "rtte_state", "rtt_live"])
+    #expect(destroy.outputs[0].failures.isEmpty, "X1 (the RTT's PA) is defined on success only")
+  }
+
+  @Test("RMI_DATA_DESTROY's top (X2): up to the next live entry, the table's end, or from an early walk stop (aligned down)")
+  func dataDestroyTop() throws {
+    var r = try Self.fullRealmWithTables()
+    try r.run("RMI_DATA_CREATE", [Self.g(1), Self.g(6), 0x8000_0000, Self.g(0), 0])
+    try r.run("RMI_DATA_CREATE", [Self.g(1), Self.g(7), 0x8000_3000, Self.g(0), 0])
+    // Pages 1 and 2 are UNASSIGNED, page 3 is ASSIGNED: the non-live region ends there.
+    #expect(try outputs(r, "RMI_DATA_DESTROY", [Self.g(1), 0x8000_0000]) == [Self.g(6), 0x8000_3000])
+    // rtte_state (page 1 is not ASSIGNED): X2 is defined on RMI_ERROR_RTT too.
+    try r.s.expectFailure("RMI_DATA_DESTROY", [Self.g(1), 0x8000_1000], condition: "rtte_state", code: RMMEnc.errorRTT(level: 3))
+    #expect(try outputs(r, "RMI_DATA_DESTROY", [Self.g(1), 0x8000_1000])[1] == 0x8000_3000)
+    // rtt_walk at level 1 for an IPA inside entry 1: aligned down to 1 GB, then up to entry 2 (a TABLE).
+    try r.s.expectFailure("RMI_DATA_DESTROY", [Self.g(1), 0x4000_5000], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 1))
+    #expect(try outputs(r, "RMI_DATA_DESTROY", [Self.g(1), 0x4000_5000])[1] == 0x8000_0000)
+    try r.run("RMI_DATA_DESTROY", [Self.g(1), 0x8000_0000])
+    // The last ASSIGNED page: every other entry of the level-3 table is non-live.
+    #expect(try outputs(r, "RMI_DATA_DESTROY", [Self.g(1), 0x8000_3000]) == [Self.g(7), 0x8000_0000 + Self.mb2])
   }
 
   // MARK: - RMI_RTT_FOLD
