@@ -102,3 +102,13 @@ struct MemoryMap {
     .ite(isDRAM(pa), then: (pa - .literal(Self.dramBase)) >> .literal(Self.granuleShift), else: 0)
   }
 }
+
+extension CCA {
+  /// The index of the DRAM granule at PA `pa` (the key of `granuleState` and the other
+  /// per-granule variables), or `nil` when `pa` is not a 4 KB-aligned PA at or above DRAM's base.
+  /// Scenarios use it for `expect granule ADDRESS state NAME` (Docs/scenarios.md).
+  public static func granuleIndex(ofPA pa: Value) -> Value? {
+    guard pa >= MemoryMap.dramBase, pa & (MemoryMap.granuleSize - 1) == 0 else { return nil }
+    return (pa - MemoryMap.dramBase) >> MemoryMap.granuleShift
+  }
+}

@@ -10,6 +10,22 @@ public struct ResolvedStep: Sendable {
   /// The Non-secure structure fields the call reads, with the address of each (pointer register
   /// + offset) and its value: what a harness writes to memory before issuing the call.
   public var structureReads: [(field: StructureField, address: Value, value: Value)] = []
+  /// The `expect` statements that follow the call, checked in the state after it.
+  public var stateChecks: [ResolvedStateCheck] = []
+}
+
+/// An `expect` statement resolved: one slot of the state and the value it must hold.
+public struct ResolvedStateCheck: Sendable {
+  public let line: Int
+  /// The statement as written.
+  public let text: String
+  /// `granuleState[1]`: the slot with its keys rendered.
+  public let slotName: String
+  /// The slot's flat position in the model's state (``StateLayout``).
+  public let position: Int
+  public let expected: Value
+  /// The variable's value domain, to render values.
+  public let domain: Domain
 }
 
 /// An expectation with names resolved.
@@ -156,6 +172,11 @@ public struct ScenarioResolver {
         memory[at] = v
       case .call(let call):
         steps.append(try resolve(call, model: model))
+      case .expect(let e):
+        guard !steps.isEmpty else {
+          throw error(e.position, "expect", "an expect statement checks the state after a call; put it after one")
+        }
+        steps[steps.count - 1].stateChecks.append(try resolve(e, model: model.model))
       }
     }
     return ResolvedScenario(file: source.file, model: model, steps: steps)

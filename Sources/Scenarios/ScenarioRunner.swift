@@ -106,7 +106,7 @@ public enum ScenarioRunner {
             " " + zip(action.outputs, outputs).map { "\($0.name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
         }
       }
-      let mismatches = compare(result, step.expectation, action: action, model: scenario.model)
+      var mismatches = compare(result, step.expectation, action: action, model: scenario.model)
       var newViolations: [String] = []
       if case .succeeded(let next) = outcome {
         traceSteps.append(
@@ -122,6 +122,14 @@ public enum ScenarioRunner {
             action: action.name, arguments: step.arguments,
             result: compiled.stepResult(action: step.action, outcome: outcome)))
         states.append(compiled.values(of: state))
+      }
+      if !step.stateChecks.isEmpty {
+        let values = compiled.values(of: state)
+        for check in step.stateChecks where values[check.position] != check.expected {
+          mismatches.append(
+            "line \(check.line): \(check.text): \(check.slotName) is \(check.domain.render(values[check.position])), "
+              + "expected \(check.domain.render(check.expected))")
+        }
       }
       let now = Set(try model.properties.indices.filter { try !compiled.holds($0, in: state) })
       newViolations = now.subtracting(violated).sorted().map { model.properties[$0].name }

@@ -40,6 +40,21 @@ public struct Expectation: Hashable, Sendable {
   public let position: SourcePosition
 }
 
+/// A post-state assertion: `expect VARIABLE[KEY]... = VALUE`, or `expect granule ADDRESS state
+/// VALUE` (the RMM's state of the granule at a PA, `granuleState`): what the ABI cannot observe.
+public struct StateExpectation: Hashable, Sendable {
+  /// The model's state variable (`granuleState`).
+  public let variable: String
+  /// Its keys: numbers, names or labels of the key domain.
+  public let keys: [ValueExpr]
+  /// Whether the one key is a granule's PA (the `granule ADDRESS` form), not its index.
+  public let keyIsGranuleAddress: Bool
+  public let value: ValueExpr
+  public let position: SourcePosition
+  /// The statement as written, for messages.
+  public let text: String
+}
+
 /// One statement of a scenario file.
 public enum Statement: Hashable, Sendable {
   /// `config NAME key=value ...`.
@@ -50,6 +65,8 @@ public enum Statement: Hashable, Sendable {
   case write(address: ValueExpr, field: String, value: ValueExpr, position: SourcePosition, fieldPosition: SourcePosition)
   /// `ACTION args... [on pe N] [-> expectation]`.
   case call(Call)
+  /// `expect ...`: checked in the state after the preceding call.
+  case expect(StateExpectation)
 }
 
 /// A call of a model action.
@@ -277,7 +294,56 @@ struct LineParser {
       try endOfLine(field: field)
       return .write(address: address, field: field, value: v, position: start, fieldPosition: fieldPosition)
     }
+    if peekWord("expect") {
+      i += 1
+      return .expect(try stateExpectation(start: start))
+    }
     return .call(try call())
+  }
+
+  /// `granule ADDRESS state VALUE` or `VARIABLE[KEY]... = VALUE` (after `expect`).
+  mutating func stateExpectation(start: SourcePosition) throws -> StateExpectation {
+    // The statement takes the whole line.
+    let text = tokens.map(\.text).joined(separator: " ")
+    if peekWord("granule") {
+      i += 1
+      let address = try value(field: "granule")
+      guard peekWord("state") else { throw error("expect", "expected 'state' after the granule's address, found \(found)") }
+      i += 1
+      let v = try value(field: "state")
+      try endOfLine(field: "expect")
+      return StateExpectation(
+        variable: "granuleState", keys: [address], keyIsGranuleAddress: true, value: v, position: start, text: text)
+    }
+    let (word, position) = try word(
+      field: "expect", expected: "'granule ADDRESS state NAME' or a state variable with its keys (rtte[4][0] = NAME)")
+    // NAME[KEY][KEY]...: the lexer keeps brackets inside a word.
+    var parts = word.split(separator: "[", omittingEmptySubsequences: false)
+    let name = String(parts.removeFirst())
+    var keys: [ValueExpr] = []
+    var column = position.column + name.count
+    for part in parts {
+      guard part.hasSuffix("]"), part.count > 1, !part.dropLast().contains("]") else {
+        throw error("expect", "expected VARIABLE[KEY][KEY]... with one number or name per key, found '\(word)'", at: position)
+      }
+      let key = String(part.dropLast())
+      let keyPosition = SourcePosition(line: position.line, column: column + 1)
+      if let n = ScenarioParser.parseNumber(key) {
+        keys.append(.number(n, keyPosition))
+      } else if let c = key.unicodeScalars.first, c == "_" || (c.isASCII && c.properties.isAlphabetic), !key.contains(".") {
+        keys.append(.name(key, keyPosition))
+      } else {
+        throw error("expect", "expected a number or a name as a key, found '\(key)'", at: keyPosition)
+      }
+      column += part.count + 1
+    }
+    guard !name.isEmpty, !name.contains("]"), !name.contains(".") else {
+      throw error("expect", "expected a state variable name before '[', found '\(word)'", at: position)
+    }
+    try expectSymbol("=", field: name)
+    let v = try value(field: name)
+    try endOfLine(field: "expect")
+    return StateExpectation(variable: name, keys: keys, keyIsGranuleAddress: false, value: v, position: start, text: text)
   }
 
   mutating func endOfLine(field: String) throws {
