@@ -61,6 +61,16 @@ struct ScenarioStateCheckTests {
     #expect(error.message.contains(message), "\(error)")
   }
 
+  @Test("Docs/examples/rec-aux-alias.scenario (testing-an-rmm.md §6) passes: aux_alias at REC_AUX_COUNT 16, nothing changed")
+  func recAuxAliasExample() throws {
+    let path = "Docs/examples/rec-aux-alias.scenario"
+    let r = try ScenarioRunner.run(
+      try ScenarioFiles.load(path: repositoryRoot.appendingPathComponent(path).path, display: path, models: sharedModels))
+    #expect(r.passed, "\(r.steps.flatMap(\.mismatches))")
+    let alias = try #require(r.steps.first { $0.action == "RMI_REC_CREATE" })
+    #expect(alias.result == .returned(x0: 1, condition: "aux_alias", outputs: []))
+  }
+
   @Test("an expect statement before any call is an input error")
   func expectFirst() throws {
     let error = try #require(inputError("expect granule 0x8000_1000 state DELEGATED\n"))
