@@ -438,8 +438,15 @@ extension RMMBuilder {
   }
 
   /// The attribute bits a host may set in an RTT_MAP_UNPROTECTED descriptor besides the PA:
-  /// MemAttr[5:2], S2AP[7:6], SH[9:8].
-  static let descAttributeMask: Value = 0x3FC
+  /// MemAttr[4:2] and S2AP[7:6]. reference/rmm.md §2.18 names the host's attributes "MemAttr/S2AP"
+  /// (so not SH, which the RMM sets itself) without their bit positions; the positions and widths
+  /// are TF-RMM rmm-spec-v1.0-rel0's (`S2TTE_NS_ATTR_MASK` = `S2TTE_MEMATTR_MASK` | `S2TTE_AP_MASK`,
+  /// lib/s2tt/src/s2tt_pvt_defs.h: MemAttr in the FEAT_S2FWB encoding, three bits).
+  static let descAttributeMask: Value = 0xDC
+  /// The one reserved MemAttr[4:2] value under FEAT_S2FWB, 0b100 (TF-RMM rel0
+  /// `S2TTE_MEMATTR_FWB_RESERVED`, checked by `host_ns_s2tte_is_valid`): attr_valid fails on it.
+  static let descMemAttrMask: Value = 0x1C
+  static let descMemAttrReserved: Value = 0x10
   /// The output-address bits of a level-3 descriptor, PA[47:12].
   static let descAddressMask: Value = 0x0000_FFFF_FFFF_F000
 
@@ -451,9 +458,9 @@ extension RMMBuilder {
         doc: map
           ? """
             RMI_RTT_MAP_UNPROTECTED (FID 0xC400015F; reference/rmm.md §2.18): x1 = rd, x2 = ipa, x3 = level, \
-            x4 = desc (the host's stage-2 descriptor: PA[47:12] and MemAttr/S2AP/SH). Failure \
+            x4 = desc (the host's stage-2 descriptor: PA[47:12], MemAttr[4:2], S2AP[7:6]). Failure \
             conditions in spec order, RMI_ERROR_INPUT unless noted: attr_valid (desc sets bits outside \
-            the PA and those attributes); rd_align, rd_bound, rd_state; level_bound (not 3: the model \
+            the PA and those attributes, or MemAttr is the reserved 0b100; ``descAttributeMask``); rd_align, rd_bound, rd_state; level_bound (not 3: the model \
             has no block mappings, so level 3 is the only mapping level); addr_align (never fails at \
             level 3); ipa_align (to level); ipa_bound (protected, or ≥ 2^s2sz); rtt_walk RMI_ERROR_RTT \
             at the level reached; rtte_state (not UNASSIGNED_NS) RMI_ERROR_RTT at level. Success: the \
@@ -478,7 +485,8 @@ extension RMMBuilder {
         if map {
           a.fail(
             "attr_valid", error: Self.input, code: RMIABI.errorInput,
-            when: (a.arg("x4") & .literal(~(Self.descAddressMask | Self.descAttributeMask))).ne(0))
+            when: (a.arg("x4") & .literal(~(Self.descAddressMask | Self.descAttributeMask))).ne(0)
+              || (a.arg("x4") & .literal(Self.descMemAttrMask)).eq(.literal(Self.descMemAttrReserved)))
         }
         rdChecks(a, rd)
         let rr = realmOf(rd)
