@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parameters a model is built for: bounds, feature switches and at most one mutant.
 public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertible {
   /// A name for the configuration (`standard`, `fine-2pe`), shown in reports.
@@ -24,8 +26,14 @@ public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertibl
   /// Whether a feature switch is on.
   public func has(_ feature: String) -> Bool { features.contains(feature) }
 
-  /// Whether the given mutant is selected.
-  public func mutated(_ name: String) -> Bool { mutant == name }
+  /// Whether the given mutant is selected. A builder asks this where the mutant changes the
+  /// model; a ``MutantUse`` log in scope records each "yes", so a caller can tell a mutant
+  /// that never acted (its code is not built in this configuration) from one that did.
+  public func mutated(_ name: String) -> Bool {
+    let selected = mutant == name
+    if selected { MutantUse.log?.record(name) }
+    return selected
+  }
 
   /// A one-line rendering: `standard {granules=2, pes=2} +fine mutant=no-tlbi-on-delegate`.
   public var description: String {
@@ -121,4 +129,26 @@ public struct ModelFamily: Sendable {
     try model.validate()
     return model
   }
+}
+
+/// Which selected mutants a model builder applied, recorded while a log is in scope.
+///
+/// ```swift
+/// let log = MutantUse()
+/// let model = try MutantUse.$log.withValue(log) { try family.build(configuration) }
+/// if !log.applied("no-tlbi-on-delegate") { /* the mutant changes nothing here */ }
+/// ```
+public final class MutantUse: @unchecked Sendable {
+  /// The log that ``Configuration/mutated(_:)`` records into, if any.
+  @TaskLocal public static var log: MutantUse?
+
+  private var names: Set<String> = []
+  private let lock = NSLock()
+
+  public init() {}
+
+  func record(_ name: String) { lock.withLock { _ = names.insert(name) } }
+
+  /// Whether a builder applied the mutant while this log was in scope.
+  public func applied(_ name: String) -> Bool { lock.withLock { names.contains(name) } }
 }
