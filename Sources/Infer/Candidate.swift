@@ -1,11 +1,17 @@
 import Spec
 
-/// A read of a state variable at quantified keys: `x[q0][q2]`.
+/// A read of a state variable at quantified or constant keys: `x[q0][NS]`.
 public struct CellPattern: Hashable, Sendable {
+  /// A key of a read: a quantified variable (an index into ``Candidate/quantified``), or a
+  /// constant element of an enumeration (a finite set: its elements are not interchangeable, so
+  /// templates name them; index sorts are symmetric and always quantified).
+  public enum Key: Hashable, Sendable {
+    case bound(Int)
+    case literal(Value)
+  }
+
   public let variable: VariableID
-  /// For each key of the variable, the quantified variable (an index into
-  /// ``Candidate/quantified``) it is read at.
-  public let keys: [Int]
+  public let keys: [Key]
 }
 
 /// A candidate invariant from a template: for all quantified keys (pairwise distinct where
@@ -44,7 +50,16 @@ public struct Candidate: Hashable, Sendable {
   /// The candidate as an IR formula, ready for both engines.
   public func formula(_ model: Model) -> Expr {
     let bound = quantified.map { BoundVariable($0) }
-    func read(_ c: CellPattern) -> Expr { .read(c.variable, keys: c.keys.map { .bound(bound[$0]) }) }
+    func read(_ c: CellPattern) -> Expr {
+      .read(
+        c.variable,
+        keys: c.keys.map {
+          switch $0 {
+          case .bound(let q): return .bound(bound[q])
+          case .literal(let v): return .literal(v)
+          }
+        })
+    }
     func equals(_ c: CellPattern, _ v: Value) -> Expr {
       if model[c.variable].value == .bool { return v != 0 ? read(c) : !read(c) }
       return read(c).eq(.literal(v))
@@ -66,7 +81,13 @@ public struct Candidate: Hashable, Sendable {
   public func text(_ model: Model) -> String {
     let names = Self.names(quantified)
     func cell(_ c: CellPattern) -> String {
-      model[c.variable].name + c.keys.map { "[\(names[$0])]" }.joined()
+      let v = model[c.variable]
+      return v.name + c.keys.enumerated().map { k, key in
+        switch key {
+        case .bound(let q): return "[\(names[q])]"
+        case .literal(let x): return "[\(v.keys[k].render(x))]"
+        }
+      }.joined()
     }
     func value(_ c: CellPattern, _ v: Value) -> String { model[c.variable].value.render(v) }
     var premises = distinct.map { "\(names[$0[0]]) ≠ \(names[$0[1]])" }
@@ -92,7 +113,15 @@ public struct Candidate: Hashable, Sendable {
     func handle(_ s: String) -> String { s.prefix(1).lowercased() + s.dropFirst() }
     func read(_ c: CellPattern) -> String {
       let v = model[c.variable]
-      return c.keys.isEmpty ? "\(handle(v.name)).value" : "\(handle(v.name))[\(c.keys.map { names[$0] }.joined(separator: ", "))]"
+      let keys = c.keys.enumerated().map { k, key -> String in
+        switch key {
+        case .bound(let q): return names[q]
+        case .literal(let x):
+          let label = v.keys[k].render(x)
+          return label == String(x) ? ".literal(\(x))" : ".literal(\(x)) /* \(label) */"
+        }
+      }
+      return c.keys.isEmpty ? "\(handle(v.name)).value" : "\(handle(v.name))[\(keys.joined(separator: ", "))]"
     }
     func literal(_ c: CellPattern, _ v: Value) -> String {
       let domain = model[c.variable].value

@@ -128,6 +128,12 @@ public enum Inference {
       notes.append(
         "templates (\(twoAntecedents ? "up to two antecedents" : "one antecedent")): \(set.generated) generated, "
           + "\(set.candidates.count) true in every sample, \(seconds(elapsed())) s")
+      if ProcessInfo.processInfo.environment["INFER_DEBUG"] != nil {
+        for (v, variable) in model.variables.enumerated() {
+          print("var \(variable.name) keys \(variable.keys) value \(variable.value) values \(templates.values[v]?.count ?? -1)")
+        }
+        for c in set.candidates { print("cand \(c.text(model))") }
+      }
       let goals = properties.map { model.properties[$0].formula }
       let formulas = goals + set.candidates.map { $0.formula(model) }
       let goalIndices = Array(goals.indices)
@@ -148,6 +154,15 @@ public enum Inference {
       notes.append(
         "Houdini: \(keptHoudini) candidates inductive, \(houdini.ctis.count) CTIs, \(houdini.queries) queries, "
           + "\(seconds(houdini.seconds)) s")
+      if ProcessInfo.processInfo.environment["INFER_DEBUG"] != nil {
+        let layout = model.layout
+        for cti in houdini.ctis {
+          print("CTI \(cti.action)(\(cti.arguments.joined(separator: ","))) broke \(cti.broken.map { $0 < goals.count ? names[$0] : set.candidates[$0 - goals.count].text(model) })")
+          if let pre = cti.pre, let post = cti.post, cti.broken.contains(where: { $0 < goals.count }) {
+            for i in pre.indices { print("   \(layout.name(at: i)) = \(pre[i])\(pre[i] != post[i] ? " -> \(post[i])" : "")") }
+          }
+        }
+      }
       let keptSet = Set(houdini.kept)
       if let lost = goalIndices.first(where: { !keptSet.contains($0) }) {
         let cti = houdini.ctis.first { $0.broken.contains(lost) }
@@ -172,8 +187,34 @@ public enum Inference {
       }
       queries += support.queries
       if let reason = support.incomplete { return report(.unknown("minimisation stopped: \(reason)")) }
-      let chosen = support.support.map { kept[$0] }.filter { $0 >= goals.count }.map { set.candidates[$0 - goals.count] }
+      var chosen = support.support.map { kept[$0] }.filter { $0 >= goals.count }.map { set.candidates[$0 - goals.count] }
       notes.append("support: \(chosen.count) lemmas, \(support.queries) queries, \(seconds(support.seconds)) s")
+      // Greedy: drop each lemma whose removal leaves the rest, with the properties, inductive
+      // (last first: the one-antecedent and constant-key candidates come after the unary ones).
+      let minimiseStart = elapsed()
+      let reserve = max(5, options.budget * 0.15)
+      var position = chosen.count - 1
+      var minimiseQueries = 0
+      while position >= 0 && remaining() > reserve {
+        var trial = chosen
+        trial.remove(at: position)
+        let fs = goals + trial.map { $0.formula(model) }
+        do {
+          let c = try SymbolicChecker(
+            model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining() - reserve))
+          let r = c.support(of: Array(fs.indices), within: fs)
+          minimiseQueries += r.queries
+          if r.incomplete == nil { chosen = trial }
+        } catch {
+          return report(.unknown("\(error)"))
+        }
+        position -= 1
+      }
+      queries += minimiseQueries
+      notes.append(
+        "minimised to \(chosen.count) lemmas\(position >= 0 ? " (stopped by the budget with \(position + 1) untried)" : ""), "
+          + "\(minimiseQueries) queries, \(seconds(elapsed() - minimiseStart)) s")
+      chosen = Self.merge(chosen)
       let lemmas = chosen.enumerated().map { i, c in
         let name = "inferred-\(i + 1)"
         let doc = "Inferred: true in all \(sampled) sampled states\(exhaustive ? " (every reachable state)" : ""), inductive with the others."
@@ -215,6 +256,34 @@ public enum Inference {
       return (r.outcome, r.queries, r.seconds, r.notes)
     } catch {
       return (.unknown("\(error)"), 0, 0, [])
+    }
+  }
+
+  /// Merges candidates that differ only in the values their consequents exclude into one
+  /// (`x = a → y ∉ {b, c}`); the conjunction is the same formula.
+  static func merge(_ candidates: [Candidate]) -> [Candidate] {
+    var order: [Candidate] = []
+    var excluded: [Int: [Value]] = [:]
+    var index: [String: Int] = [:]
+    for c in candidates {
+      guard case .excludes(let vs) = c.consequent else {
+        order.append(c)
+        continue
+      }
+      let key = "\(c.quantified)|\(c.distinct)|\(c.antecedents)|\(c.cell)"
+      if let i = index[key] {
+        excluded[i, default: []] += vs
+      } else {
+        index[key] = order.count
+        excluded[order.count] = vs
+        order.append(c)
+      }
+    }
+    return order.enumerated().map { i, c in
+      guard let vs = excluded[i] else { return c }
+      return Candidate(
+        quantified: c.quantified, distinct: c.distinct, antecedents: c.antecedents, cell: c.cell,
+        consequent: .excludes(Array(Set(vs)).sorted()))
     }
   }
 

@@ -93,7 +93,14 @@ struct Templates {
         result.append(
           pattern.cells.map { c in
             var p = layout.offsets[c.variable.index]
-            for (k, q) in c.keys.enumerated() { p += assignment[q] * layout.strides[c.variable.index][k] }
+            for (k, key) in c.keys.enumerated() {
+              let ordinal: Int
+              switch key {
+              case .bound(let q): ordinal = assignment[q]
+              case .literal(let x): ordinal = model[c.variable].keys[k].ordinal(of: x) ?? 0
+              }
+              p += ordinal * layout.strides[c.variable.index][k]
+            }
             return p
           })
       }
@@ -109,33 +116,63 @@ struct Templates {
     return result
   }
 
-  /// Extends a pattern with a read of `variable`: each key either a quantified variable of the
-  /// same domain already in the pattern or a fresh one, distinct from those of its domain.
+  /// Extends a pattern with a read of `variable` (its last cell, given with no keys yet): each
+  /// key of an enumeration is each of its elements; each key of an index sort is a quantified
+  /// variable of the same sort already in the pattern or a fresh one, distinct from those.
   func extensions(of pattern: Pattern, reading variable: VariableID) -> [Pattern] {
     var result = [pattern]
     for key in model[variable].keys {
       var next: [Pattern] = []
       for p in result {
-        for q in p.quantified.indices where p.quantified[q] == key {
-          var e = p
-          e.cells[e.cells.count - 1] = CellPattern(variable: variable, keys: p.cells[p.cells.count - 1].keys + [q])
-          next.append(e)
+        let last = p.cells.count - 1
+        func with(_ k: CellPattern.Key, _ e: Pattern) -> Pattern {
+          var e = e
+          e.cells[last] = CellPattern(variable: variable, keys: p.cells[last].keys + [k])
+          return e
         }
+        if case .finite(let set) = key {
+          next += set.values.map { with(.literal($0), p) }
+          continue
+        }
+        // A word packs facts about several keys (a descriptor holds many entries' fields), so
+        // relations with a word are stated per constant key in bounded runs.
+        let opaque = p.cells.contains { !enumerated[$0.variable.index] }
+        if opaque && options.parametricSorts.isEmpty, let elements = key.elements {
+          next += elements.map { with(.literal($0), p) }
+          continue
+        }
+        for q in p.quantified.indices where p.quantified[q] == key { next.append(with(.bound(q), p)) }
         var e = p
         let fresh = e.quantified.count
         for q in e.quantified.indices where e.quantified[q] == key { e.distinct.append([q, fresh]) }
         e.quantified.append(key)
-        e.cells[e.cells.count - 1] = CellPattern(variable: variable, keys: p.cells[p.cells.count - 1].keys + [fresh])
-        next.append(e)
+        next.append(with(.bound(fresh), e))
       }
       result = next
     }
     return result
   }
 
-  func base(_ v: VariableID) -> Pattern {
-    let keys = model[v].keys
-    return Pattern(quantified: keys, distinct: [], cells: [CellPattern(variable: v, keys: Array(keys.indices))])
+  /// The reads of one variable on its own: every constant for enumeration keys, fresh quantified
+  /// variables (not required distinct) for index keys.
+  func bases(_ v: VariableID) -> [Pattern] {
+    var result = [Pattern(quantified: [], distinct: [], cells: [CellPattern(variable: v, keys: [])])]
+    for key in model[v].keys {
+      result = result.flatMap { p -> [Pattern] in
+        var p = p
+        if case .finite(let set) = key {
+          return set.values.map { x in
+            var e = p
+            e.cells[0] = CellPattern(variable: v, keys: p.cells[0].keys + [.literal(x)])
+            return e
+          }
+        }
+        p.cells[0] = CellPattern(variable: v, keys: p.cells[0].keys + [.bound(p.quantified.count)])
+        p.quantified.append(key)
+        return [p]
+      }
+    }
+    return result
   }
 
   /// The variables that take part in templates.
@@ -149,14 +186,14 @@ struct Templates {
     var generated = 0
     let vars = eligible
     // Unary: values a variable never takes.
-    var observed: [Int: Set<Int32>] = [:]
+    var observed: [CellPattern: Set<Int32>] = [:]
     for v in vars {
-      let pattern = base(v)
+      for pattern in bases(v) {
       var seen = Set<Int32>()
       for ps in positions(pattern) {
         for s in ordinals { seen.insert(s[ps[0]]) }
       }
-      observed[v.index] = seen
+      observed[pattern.cells[0]] = seen
       let vs = values[v.index] ?? []
       if enumerated[v.index] {
         generated += vs.count
@@ -166,20 +203,23 @@ struct Templates {
         }
       } else {
         generated += 1
+        let seenValues = vs.indices.filter { seen.contains(Int32($0)) }.map { vs[$0] }
         candidates.append(
-          Candidate(quantified: pattern.quantified, distinct: [], antecedents: [], cell: pattern.cells[0], consequent: .within(vs)))
+          Candidate(quantified: pattern.quantified, distinct: [], antecedents: [], cell: pattern.cells[0], consequent: .within(seenValues)))
+      }
       }
     }
     // One antecedent: value pairs that never occur together.
     for (i, x) in vars.enumerated() {
       for y in vars[i...] {
-        var start = base(x)
-        start.cells.append(CellPattern(variable: y, keys: []))
-        for pattern in extensions(of: start, reading: y) {
-          if x == y && pattern.cells[1].keys == pattern.cells[0].keys { continue }
-          let (count, found) = pairs(pattern, observed: observed)
-          generated += count
-          candidates += found
+        for var start in bases(x) {
+          start.cells.append(CellPattern(variable: y, keys: []))
+          for pattern in extensions(of: start, reading: y) {
+            if x == y && pattern.cells[1].keys == pattern.cells[0].keys { continue }
+            let (count, found) = pairs(pattern, observed: observed)
+            generated += count
+            candidates += found
+          }
         }
       }
     }
@@ -193,13 +233,14 @@ struct Templates {
 
   /// The one-antecedent candidates of a two-cell pattern: `x = a → y ≠ b` for every pair of
   /// values each seen on its own but never together.
-  func pairs(_ pattern: Pattern, observed: [Int: Set<Int32>]) -> (Int, [Candidate]) {
+  func pairs(_ pattern: Pattern, observed: [CellPattern: Set<Int32>]) -> (Int, [Candidate]) {
     let x = pattern.cells[0]
     let y = pattern.cells[1]
     let nx = values[x.variable.index]?.count ?? 0
     let ny = values[y.variable.index]?.count ?? 0
     let assignments = positions(pattern)
-    guard !assignments.isEmpty else { return (0, []) }
+    // A pattern that reads one cell twice says nothing a unary candidate does not.
+    guard !assignments.isEmpty, assignments.contains(where: { $0[0] != $0[1] }) else { return (0, []) }
     var together = [Bool](repeating: false, count: nx * ny)
     for s in ordinals {
       for ps in assignments {
@@ -208,14 +249,20 @@ struct Templates {
         if a >= 0 && b >= 0 { together[Int(a) * ny + Int(b)] = true }
       }
     }
-    let seenX = observed[x.variable.index] ?? []
-    let seenY = observed[y.variable.index] ?? []
+    // Values each cell takes in this pattern's samples: a pair with a value never seen here
+    // would be implied by a unary candidate.
+    var seenX = Set<Int32>()
+    var seenY = Set<Int32>()
+    for a in 0..<nx {
+      for b in 0..<ny where together[a * ny + b] {
+        seenX.insert(Int32(a))
+        seenY.insert(Int32(b))
+      }
+    }
     var result: [Candidate] = []
     let xs = values[x.variable.index] ?? []
     let ys = values[y.variable.index] ?? []
     for a in 0..<nx where seenX.contains(Int32(a)) {
-      // An antecedent value the pattern never shows would give candidates the unary ones imply.
-      guard (0..<ny).contains(where: { together[a * ny + $0] }) else { continue }
       for b in 0..<ny where seenY.contains(Int32(b)) && !together[a * ny + b] {
         result.append(
           Candidate(
@@ -229,13 +276,13 @@ struct Templates {
   /// Two-antecedent candidates over cells that share all their keys' domains with the first
   /// (per-key patterns only, so the space stays polynomial): `x = a ∧ y = b → z ≠ c` where
   /// every pair of the three values occurs together but the triple never does.
-  func triples(_ vars: [VariableID], observed: [Int: Set<Int32>]) -> (Int, [Candidate]) {
+  func triples(_ vars: [VariableID], observed: [CellPattern: Set<Int32>]) -> (Int, [Candidate]) {
     var generated = 0
     var result: [Candidate] = []
     for (i, x) in vars.enumerated() {
       for (j, y) in vars.enumerated() where j > i {
         for z in vars where z != x && z != y {
-          var start = base(x)
+          for var start in bases(x) {
           start.cells.append(CellPattern(variable: y, keys: []))
           for p2 in extensions(of: start, reading: y) {
             var p3 = p2
@@ -245,6 +292,7 @@ struct Templates {
               generated += count
               result += found
             }
+          }
           }
         }
       }

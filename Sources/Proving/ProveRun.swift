@@ -84,7 +84,8 @@ public enum Prover {
     let model = try Catalog.build(family, target.configuration)
     let properties = try Catalog.properties(target.properties, of: model)
     let lemmaIndices =
-      try target.lemmas.map { try Catalog.properties($0, of: model) }
+      // `lemmas = []` means none (Catalog.properties reads an empty list as every property).
+      try target.lemmas.map { $0.isEmpty ? [] : try Catalog.properties($0, of: model) }
       ?? model.properties.indices.filter { model.properties[$0].kind == .lemma }
     // With a start scenario the scenario's run compiles the model; the search runs on the model
     // rebased onto the scenario's end state, and its traces get the scenario's steps in front.

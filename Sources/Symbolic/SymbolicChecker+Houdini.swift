@@ -172,6 +172,11 @@ extension SymbolicChecker {
     }
     do {
       let s = try solver()
+      // Smaller cores give a smaller support; a solver that rejects the setting still answers.
+      if let p = try? Z3Params(context: context) {
+        try? p.set("core.minimize", to: true)
+        try? s.setParams(p)
+      }
       let pre = try encoder.freshState("pre")
       let domains = try encoder.domainConstraints(pre)
       var indicators: [Z3Expr] = []
