@@ -77,7 +77,7 @@ let package = Package(
       name: "ScenarioTests", dependencies: ["Scenarios", "CCAModel", "Spec", "Explore"]),
     .testTarget(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
-    .testTarget(name: "InferTests", dependencies: ["Infer", "Symbolic", "Explore", "Spec", "CCAModel"]),
+    .testTarget(name: "InferTests", dependencies: ["Infer", "Symbolic", "Explore", "Spec"]),
     .testTarget(
       name: "ProvingTests",
       dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),

@@ -13,6 +13,8 @@ public struct InferRequest: Sendable {
   /// Prove for any number of granules (the `Granule` sort uninterpreted).
   public var parametric = false
   public var options = InferenceOptions()
+  /// The catalogue `model` is resolved against.
+  public var catalog: Catalog = .standard
 
   public init() {}
 
@@ -20,7 +22,7 @@ public struct InferRequest: Sendable {
   ///
   /// - Throws: ``InputError`` naming a bad value and listing the valid ones.
   public func run() throws -> (model: Model, report: InferenceReport) {
-    let family = try Catalog.family(named: model)
+    let family = try catalog.family(named: model)
     let configuration = try Catalog.configuration(of: family, named: configuration, mutant: mutant)
     let built = try Catalog.build(family, configuration)
     let indices = try Catalog.properties(properties, of: built)

@@ -39,6 +39,7 @@ struct InferCommand: ParsableCommand {
     request.mutant = mutant
     request.properties = properties
     request.parametric = parametric
+    request.catalog = catalog
     request.options.budget = budget
     request.options.maxStates = maxStates
     request.options.seed = seed
