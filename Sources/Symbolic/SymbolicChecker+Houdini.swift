@@ -228,6 +228,33 @@ extension SymbolicChecker {
     }
   }
 
+  // MARK: - Implication
+
+  /// Whether `premises` imply `conclusion` in every state (within the variables' domains): Z3
+  /// answers unsat for `premises ∧ ¬conclusion`. `nil` when Z3 answers unknown or the budget
+  /// runs out. A state fact, not a proof about the model's behaviour.
+  public func implies(_ premises: [Expr], _ conclusion: Expr) -> Bool? {
+    begin()
+    do {
+      let s = try solver()
+      let state = try encoder.freshState("imp")
+      let domains = try encoder.domainConstraints(state)
+      do {
+        for c in domains.plain + domains.quantified { try s.assert(c) }
+        for axiom in try encoder.distinctness() { try s.assert(axiom) }
+        for p in premises { try s.assert(try encoder.compile(p, state: state, parameters: [])) }
+      } catch { throw SymbolicError(error) }
+      let goal = try context.not(try encoder.compile(conclusion, state: state, parameters: []))
+      switch try check(s, assuming: [], goal: goal) {
+      case .unsat: return true
+      case .sat: return false
+      case .unknown: return nil
+      }
+    } catch {
+      return nil
+    }
+  }
+
   // MARK: - Helpers
 
   /// Checks `goal` (and `extra`) under `assumptions` within the budget, in a scope of its own.
