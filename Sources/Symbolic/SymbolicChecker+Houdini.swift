@@ -129,7 +129,24 @@ extension SymbolicChecker {
             case .unknown(let reason):
               return finish("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)")
             case .sat:
-              let broken = try falseTerms(s, active.compactMap { i in post[i].map { (i, $0) } })
+              var broken = try falseTerms(s, active.compactMap { i in post[i].map { (i, $0) } })
+              if !unevaluable.isEmpty {
+                // Quantified terms the model cannot evaluate: ask, one by one, whether each can be
+                // false in such a successor (each answer sat is a CTI of that formula).
+                broken.removeAll { unevaluable.contains($0) }
+                let assumptions = active.map { indicators[$0] }
+                for i in unevaluable.sorted() {
+                  guard let t = post[i] else { continue }
+                  var r = try check(s, assuming: assumptions, goal: try context.not(t))
+                  if r == .sat && !domains.quantified.isEmpty {
+                    r = try check(s, assuming: assumptions, goal: try context.not(t), extra: domains.quantified)
+                  }
+                  if case .unknown(let reason) = r {
+                    return finish("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)")
+                  }
+                  if r == .sat { broken.append(i) }
+                }
+              }
               guard !broken.isEmpty else {
                 return finish("no candidate is false in the successor Z3 gave for \(model.actions[instance.action].name)")
               }
@@ -277,11 +294,21 @@ extension SymbolicChecker {
 
   /// The indices whose terms are false in the last model (or, when the model cannot evaluate a
   /// quantified term, may be false there).
+  /// Also records in ``unevaluable`` the terms the model cannot evaluate (a quantifier over a
+  /// parametric sort); they are counted as broken here, and the caller may ask about them.
   func falseTerms(_ s: Z3Solver, _ terms: [(Int, Z3Expr)]) throws -> [Int] {
+    unevaluable = []
     guard let m = lastModel else { return [] }
-    // A term the model cannot evaluate (a quantifier over a parametric sort) counts as broken:
-    // dropping too much weakens the result, never its soundness.
-    return terms.filter { (try? m.boolValue(of: $0.1)) != true }.map(\.0)
+    var result: [Int] = []
+    for (i, t) in terms {
+      do {
+        if try !m.boolValue(of: t) { result.append(i) }
+      } catch {
+        unevaluable.insert(i)
+        result.append(i)
+      }
+    }
+    return result
   }
 
   func houdiniCTI(_ s: Z3Solver, instance: Instance, pre: SymbolicState, post: SymbolicState, broken: [Int]) throws -> HoudiniCTI {

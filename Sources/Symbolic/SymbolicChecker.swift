@@ -70,6 +70,8 @@ public final class SymbolicChecker {
   var deadline: DispatchTime = .distantFuture
   /// The model of the last satisfiable query a Houdini or support run asked.
   var lastModel: Z3Model?
+  /// The terms the last ``falseTerms(_:_:)`` call could not evaluate in the model.
+  var unevaluable: Set<Int> = []
   private var notes: [String] = []
 
   /// Creates a checker for a model.
