@@ -107,6 +107,8 @@ extension SymbolicChecker {
         changed = false
         for instance in instances {
           if kept.isEmpty { break }
+          // Encoding an instance with many candidates costs time outside Z3's checks.
+          if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
           let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
           var post: [Int: Z3Expr] = [:]
           do {
@@ -215,6 +217,7 @@ extension SymbolicChecker {
         let batch = frontier
         frontier = []
         for instance in instances {
+          if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
           let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
           let goal = try context.not(
             try context.and(try batch.map { try encoder.compile(formulas[$0], state: step.post, parameters: []) }))
