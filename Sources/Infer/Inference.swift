@@ -128,12 +128,6 @@ public enum Inference {
       notes.append(
         "templates (\(twoAntecedents ? "up to two antecedents" : "one antecedent")): \(set.generated) generated, "
           + "\(set.candidates.count) true in every sample, \(seconds(elapsed())) s")
-      if ProcessInfo.processInfo.environment["INFER_DEBUG"] != nil {
-        for (v, variable) in model.variables.enumerated() {
-          print("var \(variable.name) keys \(variable.keys) value \(variable.value) values \(templates.values[v]?.count ?? -1)")
-        }
-        for c in set.candidates { print("cand \(c.text(model))") }
-      }
       let goals = properties.map { model.properties[$0].formula }
       let formulas = goals + set.candidates.map { $0.formula(model) }
       let goalIndices = Array(goals.indices)
@@ -154,15 +148,6 @@ public enum Inference {
       notes.append(
         "Houdini: \(keptHoudini) candidates inductive, \(houdini.ctis.count) CTIs, \(houdini.queries) queries, "
           + "\(seconds(houdini.seconds)) s")
-      if ProcessInfo.processInfo.environment["INFER_DEBUG"] != nil {
-        let layout = model.layout
-        for cti in houdini.ctis {
-          print("CTI \(cti.action)(\(cti.arguments.joined(separator: ","))) broke \(cti.broken.map { $0 < goals.count ? names[$0] : set.candidates[$0 - goals.count].text(model) })")
-          if let pre = cti.pre, let post = cti.post, cti.broken.contains(where: { $0 < goals.count }) {
-            for i in pre.indices { print("   \(layout.name(at: i)) = \(pre[i])\(pre[i] != post[i] ? " -> \(post[i])" : "")") }
-          }
-        }
-      }
       let keptSet = Set(houdini.kept)
       if let lost = goalIndices.first(where: { !keptSet.contains($0) }) {
         let cti = houdini.ctis.first { $0.broken.contains(lost) }
