@@ -9,6 +9,7 @@
 //   Traces      trace values, ITF JSON, text rendering, replay                    -> Spec, Explore
 //   CZ3, Z3     system libz3 and a thin Swift wrapper; knows nothing of specs    -> (libz3)
 //   Symbolic    Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction        -> Spec, Z3
+//   Infer       invariant inference: templates, sampling, Houdini, minimisation   -> Spec, Explore, Symbolic
 //   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
 //   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
 //   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel
@@ -30,6 +31,7 @@ let package = Package(
     .library(name: "Traces", targets: ["Traces"]),
     .library(name: "CCAModel", targets: ["CCAModel"]),
     .library(name: "Proving", targets: ["Proving"]),
+    .library(name: "Infer", targets: ["Infer"]),
     .library(name: "CCAVerifyTesting", targets: ["CCAVerifyTesting"]),
     .library(name: "Scenarios", targets: ["Scenarios"]),
   ],
@@ -44,10 +46,11 @@ let package = Package(
       name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
     .target(name: "Z3", dependencies: ["CZ3"]),
     .target(name: "Symbolic", dependencies: ["Spec", "Z3"]),
+    .target(name: "Infer", dependencies: ["Spec", "Explore", "Symbolic"]),
     .target(name: "CCAModel", dependencies: ["Spec"], path: "Models/CCA"),
     .target(
       name: "Proving",
-      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel", "Scenarios"]),
+      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "Infer", "CCAModel", "Scenarios"]),
     .target(
       name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
     .target(name: "Scenarios", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
@@ -74,6 +77,7 @@ let package = Package(
       name: "ScenarioTests", dependencies: ["Scenarios", "CCAModel", "Spec", "Explore"]),
     .testTarget(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
+    .testTarget(name: "InferTests", dependencies: ["Infer", "Symbolic", "Explore", "Spec"]),
     .testTarget(
       name: "ProvingTests",
       dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),

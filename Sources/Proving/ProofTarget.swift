@@ -15,6 +15,9 @@ public enum ProofEngine: Equatable, Sendable {
   case induction
   /// k-induction.
   case kInduction(k: Int)
+  /// Invariant inference (module Infer): lemmas inferred from templates, sampling and Houdini,
+  /// then ordinary induction with them; the model's own lemmas are not used.
+  case infer
 
   /// The engine's name as written in target files and reports.
   public var name: String {
@@ -24,10 +27,11 @@ public enum ProofEngine: Equatable, Sendable {
     case .bmc: return "bmc"
     case .induction: return "induction"
     case .kInduction: return "k-induction"
+    case .infer: return "infer"
     }
   }
 
-  public static let names = ["bfs", "random", "bmc", "induction", "k-induction"]
+  public static let names = ["bfs", "random", "bmc", "induction", "k-induction", "infer"]
 }
 
 /// What a proof target expects of every property it lists.
@@ -78,7 +82,7 @@ public struct ProofTarget: Equatable, Sendable {
     ("engine", "one of \(ProofEngine.names.joined(separator: ", "))"),
     ("depth", "bmc: the depth bound; bfs: check every state within this many steps"),
     ("k", "k-induction: k"),
-    ("parametric", "true to prove for any number of granules (symbolic engines)"),
+    ("parametric", "true to prove for any number of granules (symbolic engines, infer)"),
     ("max-states", "bfs: a state limit"),
     ("seed", "random: the seed"),
     ("walks", "random: number of walks"),
@@ -203,6 +207,7 @@ public struct ProofTarget: Equatable, Sendable {
       }
       engine = .bmc(depth: Int(depth))
     case "induction": engine = .induction
+    case "infer": engine = .infer
     case "k-induction":
       guard let k = try integer("k", 1...100) else {
         throw InputError(file, "engine k-induction needs 'k' (an integer)")

@@ -1,6 +1,7 @@
 import Dispatch
 import Explore
 import Foundation
+import Infer
 import Spec
 import Symbolic
 import Traces
@@ -167,6 +168,29 @@ public enum Prover {
         }
         return result(.unknown, detail: "exploration stopped (\(report.stoppedBy?.rawValue ?? "limit")) after \(report.distinctStates) states")
       }
+    case .infer:
+      var options = InferenceOptions(budget: target.timeout)
+      if target.parametric { options.parametricSorts = ["Granule"] }
+      let report = Inference.run(model: model, properties: properties, options: options)
+      let counts =
+        "\(report.statesSampled) states sampled; candidates \(report.generated) generated, \(report.keptAfterSampling) after "
+        + "sampling, \(report.keptAfterHoudini) after Houdini, \(report.lemmas.count) lemmas"
+      switch report.outcome {
+      case .proved: return result(.proved, scope: report.scope, detail: counts)
+      case .unknown(let reason): return result(.unknown, scope: report.scope, detail: "\(reason); \(counts)")
+      case .violated(let trace):
+        return result(.violated, property: trace.property ?? names, scope: report.scope, trace: try writeViolation(trace))
+      case .cti(let cti, let broken):
+        var path: String?
+        if let pre = cti.pre, let post = cti.post, let a = model.action(named: cti.action) {
+          let step = TraceStep(action: cti.action, arguments: ctiArguments(cti.arguments, model.actions[a]), result: .success(code: model.actions[a].successCode))
+          let trace = Trace(
+            model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
+            property: names, outcome: "cti")
+          path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-cti")
+        }
+        return result(.cti, scope: report.scope, trace: path, detail: "\(InferReports.detail(.cti(cti, broken: broken))); \(counts)")
+      }
     case .bmc, .induction, .kInduction:
       var options = SymbolicOptions(timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) })
       if target.parametric { options.parametricSorts = ["Granule"] }
@@ -203,7 +227,7 @@ public enum Prover {
       case .cti(let cti):
         var path: String?
         if let pre = cti.pre, let post = cti.post, let a = model.action(named: cti.action) {
-          let step = TraceStep(action: cti.action, arguments: ctiArguments(cti, model.actions[a]), result: .success(code: model.actions[a].successCode))
+          let step = TraceStep(action: cti.action, arguments: ctiArguments(cti.arguments, model.actions[a]), result: .success(code: model.actions[a].successCode))
           let trace = Trace(
             model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
             property: cti.failing.first, outcome: "cti")
@@ -217,8 +241,8 @@ public enum Prover {
     }
   }
 
-  static func ctiArguments(_ cti: CTI, _ action: Action) -> [Value] {
-    zip(action.parameters, cti.arguments).map { p, rendered in
+  static func ctiArguments(_ arguments: [String], _ action: Action) -> [Value] {
+    zip(action.parameters, arguments).map { p, rendered in
       let text = rendered.split(separator: "=", maxSplits: 1).last.map(String.init) ?? ""
       if case .finite(let set) = p.domain, let i = set.labels.firstIndex(of: text) { return set.values[i] }
       if text == "true" { return 1 }

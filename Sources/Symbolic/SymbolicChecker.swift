@@ -66,8 +66,12 @@ public final class SymbolicChecker {
   public let options: SymbolicOptions
   let context: Z3Context
   let encoder: Encoder
-  private var queries = 0
-  private var deadline: DispatchTime = .distantFuture
+  var queries = 0
+  var deadline: DispatchTime = .distantFuture
+  /// The model of the last satisfiable query a Houdini or support run asked.
+  var lastModel: Z3Model?
+  /// The terms the last ``falseTerms(_:_:)`` call could not evaluate in the model.
+  var unevaluable: Set<Int> = []
   private var notes: [String] = []
 
   /// Creates a checker for a model.

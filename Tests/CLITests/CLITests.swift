@@ -80,6 +80,10 @@ struct BadInputTests {
     (["replay", "/nonexistent/trace.itf.json"], ["/nonexistent/trace.itf.json", "cannot read"]),
     (["prove", "/nonexistent/Proofs"], ["/nonexistent/Proofs", "no such file"]),
     (["frobnicate"], ["frobnicate"]),
+    (["infer", "--property", "nope"], ["unknown property 'nope'", "hyp-no-realm-read"]),
+    (["infer", "--property", "gpi-follows-rmm-state"], ["is a lemma"]),
+    (["infer", "--budget", "0"], ["--budget"]),
+    (["infer", "--config", "nope"], ["unknown configuration 'nope'"]),
   ]
 
   @Test("unknown names and malformed numbers", arguments: cases)

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Infer
+import Proving
+import Spec
+import Symbolic
+
+/// `cca-bench infer`: invariant inference per target (configuration and property), with the
+/// counts of each phase and a comparison with the model's hand-written lemmas.
+struct InferBenchmark: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "infer",
+    abstract: "Time invariant inference (Inference.run) per configuration and property.",
+    discussion: """
+      Each target is CONFIG:PROPERTY (add :parametric for a parametric run). Columns: the outcome, \
+      states sampled, candidates generated (the template space), kept after sampling, kept after \
+      Houdini, final lemmas, Z3 queries and seconds; then which hand-written lemmas of the model \
+      the inferred set (with the property) implies, and how many inferred lemmas the \
+      hand-written set (with the property) does not imply (what inference found instead). The \
+      implications are Z3 validity queries over states.
+      """)
+
+  @Option(help: "Comma-separated CONFIG:PROPERTY[:parametric] targets.")
+  var targets =
+    "atomic:gpt-consistent,atomic:hyp-no-realm-read,atomic:hyp-no-realm-write,atomic:delegated-clean"
+  @Option(help: "Budget per target, seconds.") var budget: Double = 280
+  @OptionGroup var common: CommonOptions
+
+  func run() throws {
+    try guarded {
+      let context = common.context()
+      var table = ResultTable(
+        title: "Invariant inference",
+        columns: [
+          "target", "outcome", "states", "generated", "after sampling", "after Houdini", "final lemmas", "queries",
+          "seconds", "hand-written implied", "inferred not implied by hand-written",
+        ])
+      for spec in targets.split(separator: ",").map(String.init) {
+        let parts = spec.split(separator: ":").map(String.init)
+        guard parts.count >= 2 else { throw BenchInputError("target '\(spec)': expected CONFIG:PROPERTY[:parametric]") }
+        let parametric = parts.count > 2 && parts[2] == "parametric"
+        progress("infer: \(spec) ...")
+        let family = try Catalog.standard.family(named: "cca")
+        let configuration: Configuration
+        do { configuration = try Catalog.configuration(of: family, named: parts[0], mutant: nil) } catch {
+          throw BenchInputError("\(error)")
+        }
+        let model = try Catalog.build(family, configuration)
+        guard let p = model.properties.firstIndex(where: { $0.name == parts[1] }) else {
+          throw BenchInputError("target '\(spec)': no property \(parts[1])")
+        }
+        var options = InferenceOptions(budget: budget)
+        if parametric { options.parametricSorts = ["Granule"] }
+        let report = Inference.run(model: model, properties: [p], options: options)
+        var implied = "n/a"
+        var extra = "n/a"
+        if report.outcome == .proved {
+          let handWritten = model.properties.filter { $0.kind == .lemma }
+          let inferred = report.lemmas.map(\.formula) + [model.properties[p].formula]
+          let checker = try SymbolicChecker(
+            model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: 60))
+          let found = handWritten.filter { checker.implies(inferred, $0.formula) == true }.map(\.name)
+          implied = "\(found.count) of \(handWritten.count)" + (found.isEmpty ? "" : " (\(found.joined(separator: ", ")))")
+          let known = handWritten.map(\.formula) + [model.properties[p].formula]
+          extra = "\(report.lemmas.filter { checker.implies(known, $0.formula) != true }.count)"
+        }
+        table.append([
+          .text(spec), .text(InferReports.outcomeName(report.outcome)), .text("\(report.statesSampled)"),
+          .text("\(report.generated)"), .text("\(report.keptAfterSampling)"), .text("\(report.keptAfterHoudini)"),
+          .text("\(report.lemmas.count)"), .text("\(report.queries)"), .seconds(report.seconds), .text(implied),
+          .text(extra),
+        ])
+        if report.outcome != .proved { table.notes.append("\(spec): \(InferReports.detail(report.outcome))") }
+      }
+      emit([table], context: context, command: "infer", json: common.json)
+    }
+  }
+}

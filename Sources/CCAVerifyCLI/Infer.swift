@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Proving
+
+struct InferCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "infer",
+    abstract: "Infer inductive lemmas that prove properties, without hand-written lemmas, and print them.",
+    discussion: """
+      Samples reachable states, keeps the template candidates true in all of them, lets Z3 drop \
+      those not preserved (Houdini) until the rest is inductive, minimises, and proves the \
+      properties by induction with the inferred lemmas only. PROVED only on Z3's unsat answers; \
+      a CTI names the step and what it broke; an exhausted budget is UNKNOWN. Exit status: 0 \
+      proved, 1 otherwise, 2 bad input.
+      Examples:
+        cca-verify infer --config atomic --property gpt-consistent
+        cca-verify infer --config atomic-parametric --parametric --property hyp-no-realm-read --json
+      """)
+
+  @Option(help: "The model (cca-verify list).") var model = "cca"
+  @Option(name: .customLong("config"), help: "A named configuration (default: the model's first).") var configurationName: String?
+  @Option(help: "A mutant to inject.") var mutant: String?
+  @Option(name: .customLong("property"), help: "A property to prove (repeatable; default: all but lemmas).") var properties: [String] = []
+  @Option(help: "Time budget in seconds for the whole run.") var budget: Double = 280
+  @Option(help: "Most distinct states to sample.") var maxStates: Int = 200_000
+  @Option(help: "Seed of the sampling walks.") var seed: UInt64 = 1
+  @Flag(help: "Prove for any number of granules (the Granule sort uninterpreted).") var parametric = false
+  @Flag(help: "Print one JSON object instead of text.") var json = false
+
+  func validate() throws {
+    if !(budget > 0 && budget <= 86_400) { throw ValidationError("--budget must be > 0 and at most 86400 seconds, got \(budget)") }
+    if maxStates < 1 { throw ValidationError("--max-states must be >= 1, got \(maxStates)") }
+  }
+
+  func run() throws {
+    var request = InferRequest()
+    request.model = model
+    request.configuration = configurationName
+    request.mutant = mutant
+    request.properties = properties
+    request.parametric = parametric
+    request.catalog = catalog
+    request.options.budget = budget
+    request.options.maxStates = maxStates
+    request.options.seed = seed
+    let (_, report) = try request.run()
+    if json {
+      print(InferReports.json(report).serialized())
+    } else {
+      print(InferReports.text(report), terminator: "")
+    }
+    if InferReports.outcomeName(report.outcome) != "proved" { throw Finished(status: .unmet) }
+  }
+}

@@ -1,0 +1,280 @@
+import Dispatch
+import Foundation
+import Explore
+import Spec
+import Symbolic
+
+/// An inferred lemma: a formula with its readable and modelling-language renderings.
+public struct InferredLemma: Sendable {
+  public let name: String
+  public let formula: Expr
+  /// Mathematical notation with the model's names.
+  public let text: String
+  /// A `b.lemma(...)` declaration for the model's builder.
+  public let swift: String
+}
+
+/// What an inference run found.
+public enum InferenceOutcome: Sendable, Equatable {
+  /// Z3 answered unsat for initiation and consecution of the properties with the final
+  /// inferred lemmas (a separate induction check, as for hand-written lemmas).
+  case proved
+  /// A property is false in a reachable state: the trace (replayed by the concrete engine).
+  case violated(Trace)
+  /// Houdini dropped a property: this step breaks it (and the candidates it names) from a state
+  /// satisfying every candidate kept at that moment. Not a violation.
+  case cti(HoudiniCTI, broken: [String])
+  /// Out of budget, Z3 answered unknown, or the final check did not prove the properties.
+  case unknown(String)
+}
+
+/// The result of an inference run, with the counts of each phase.
+public struct InferenceReport: Sendable {
+  public let outcome: InferenceOutcome
+  /// `parametric (Granule)` or the bounds.
+  public let scope: String
+  public let properties: [String]
+  public let statesSampled: Int
+  /// Whether the samples are every reachable state.
+  public let exhaustive: Bool
+  /// The size of the template space.
+  public let generated: Int
+  /// Candidates true in every sampled state.
+  public let keptAfterSampling: Int
+  /// Candidates in Houdini's inductive set (0 when it did not complete).
+  public let keptAfterHoudini: Int
+  /// The lemmas of the final proof, after minimisation (empty unless proved).
+  public let lemmas: [InferredLemma]
+  /// Z3 queries (Houdini, support, the final check).
+  public let queries: Int
+  public let seconds: Double
+  /// Phase timings and remarks.
+  public let notes: [String]
+}
+
+/// Infers inductive invariants that prove a model's properties without hand-written lemmas.
+///
+/// The run: sample reachable states (breadth-first, then swarm walks); instantiate templates
+/// over the state schema and keep the instances true in every sample; Houdini with Z3 drops
+/// candidates not preserved until the rest, with the properties, is inductive; the unsat cores
+/// of the properties' preservation pick the lemmas they rest on; the lemmas a conjunction of
+/// the others implies are dropped; finally, an ordinary induction check of the properties with
+/// the remaining lemmas (the model's own lemmas are never used) decides. Only its unsat answers
+/// make the outcome `proved`; sampling proves nothing and an exhausted budget is `unknown`.
+public enum Inference {
+  /// Runs inference for `properties` (indices into `model.properties`).
+  ///
+  /// - Complexity: sampling is bounded by `options.maxStates` and a share of the budget; each
+  ///   Houdini pass is one Z3 query per action instance plus one per dropping CTI.
+  public static func run(model: Model, properties: [Int], options: InferenceOptions = InferenceOptions()) -> InferenceReport {
+    let start = DispatchTime.now()
+    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+    func remaining() -> Double { options.budget - elapsed() }
+    let names = properties.map { model.properties[$0].name }
+    var notes: [String] = []
+    var generated = 0
+    var keptSampling = 0
+    var keptHoudini = 0
+    var queries = 0
+    var sampled = 0
+    var exhaustive = false
+    let scope =
+      options.parametricSorts.isEmpty
+      ? model.configuration.bounds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+      : "parametric (\(options.parametricSorts.sorted().joined(separator: ", ")))"
+    func report(_ outcome: InferenceOutcome, lemmas: [InferredLemma] = []) -> InferenceReport {
+      InferenceReport(
+        outcome: outcome, scope: scope, properties: names, statesSampled: sampled, exhaustive: exhaustive,
+        generated: generated, keptAfterSampling: keptSampling, keptAfterHoudini: keptHoudini, lemmas: lemmas,
+        queries: queries, seconds: elapsed(), notes: notes)
+    }
+
+    // 1. Samples.
+    let compiled: CompiledModel
+    let samples: Samples
+    do {
+      compiled = try CompiledModel(model)
+      samples = try Samples.gather(compiled, options: options, seconds: options.budget * options.samplingShare)
+    } catch {
+      return report(.unknown("the concrete engine failed while sampling: \(error)"))
+    }
+    sampled = samples.states.count
+    exhaustive = samples.exhaustive
+    notes.append(
+      "sampling: \(sampled) states (\(exhaustive ? "every reachable state" : "breadth-first then \(samples.walks) swarm walks")), "
+        + "\(seconds(elapsed())) s")
+    // A property false in a sample is violated: find the shortest trace concretely.
+    for (p, name) in zip(properties, names) {
+      guard let values = samples.states.first(where: { (try? holds(compiled, p, $0)) == false }) else { continue }
+      _ = values
+      var explore = ExploreOptions(mode: .bfs)
+      explore.properties = [p]
+      explore.timeLimit = max(remaining(), 1)
+      if case .violation(_, let trace) = Explore.explore(compiled, options: explore).outcome {
+        return report(.violated(trace))
+      }
+      return report(.unknown("\(name) is false in a sampled state but breadth-first search found no trace within the budget"))
+    }
+
+    // 2. Candidates, in tiers: one antecedent, then two.
+    let templates = Templates(model: model, samples: samples, options: options)
+    var tiers = [false]
+    if options.twoAntecedents { tiers.append(true) }
+    var last: InferenceOutcome = .unknown("no candidates")
+    for twoAntecedents in tiers {
+      let set = templates.generate(twoAntecedents: twoAntecedents)
+      generated = set.generated
+      keptSampling = set.candidates.count
+      notes.append(
+        "templates (\(twoAntecedents ? "up to two antecedents" : "one antecedent")): \(set.generated) generated, "
+          + "\(set.candidates.count) true in every sample, \(seconds(elapsed())) s")
+      let goals = properties.map { model.properties[$0].formula }
+      let formulas = goals + set.candidates.map { $0.formula(model) }
+      let goalIndices = Array(goals.indices)
+
+      // 3. Houdini.
+      guard remaining() > 1 else { return report(.unknown("the budget ran out before Houdini")) }
+      let checker: SymbolicChecker
+      do {
+        checker = try SymbolicChecker(
+          model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining()))
+      } catch {
+        return report(.unknown("\(error)"))
+      }
+      let houdini = checker.houdini(formulas)
+      queries += houdini.queries
+      if let reason = houdini.incomplete { return report(.unknown("Houdini stopped: \(reason)")) }
+      keptHoudini = houdini.kept.filter { $0 >= goals.count }.count
+      notes.append(
+        "Houdini: \(keptHoudini) candidates inductive, \(houdini.ctis.count) CTIs, \(houdini.queries) queries, "
+          + "\(seconds(houdini.seconds)) s")
+      let keptSet = Set(houdini.kept)
+      if let lost = goalIndices.first(where: { !keptSet.contains($0) }) {
+        let cti = houdini.ctis.first { $0.broken.contains(lost) }
+        if let cti {
+          let broken = cti.broken.map { $0 < goals.count ? names[$0] : set.candidates[$0 - goals.count].text(model) }
+          last = .cti(cti, broken: broken)
+        } else {
+          last = .unknown("Houdini dropped \(names[lost]) without a CTI")
+        }
+        continue
+      }
+
+      // 4. Minimise: the lemmas the properties' preservation rests on, then drop implied ones.
+      guard remaining() > 1 else { return report(.unknown("the budget ran out after Houdini")) }
+      let kept = houdini.kept
+      let support: SupportReport
+      do {
+        let c = try SymbolicChecker(model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining()))
+        support = c.support(of: goalIndices, within: kept.map { formulas[$0] })
+      } catch {
+        return report(.unknown("\(error)"))
+      }
+      queries += support.queries
+      if let reason = support.incomplete { return report(.unknown("minimisation stopped: \(reason)")) }
+      var chosen = support.support.map { kept[$0] }.filter { $0 >= goals.count }.map { set.candidates[$0 - goals.count] }
+      notes.append("support: \(chosen.count) lemmas, \(support.queries) queries, \(seconds(support.seconds)) s")
+      // Greedy: drop each lemma whose removal leaves the rest, with the properties, inductive
+      // (last first: the one-antecedent and constant-key candidates come after the unary ones).
+      let minimiseStart = elapsed()
+      let reserve = max(5, options.budget * 0.15)
+      var position = chosen.count - 1
+      var minimiseQueries = 0
+      while position >= 0 && remaining() > reserve {
+        var trial = chosen
+        trial.remove(at: position)
+        let fs = goals + trial.map { $0.formula(model) }
+        do {
+          let c = try SymbolicChecker(
+            model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining() - reserve))
+          let r = c.support(of: Array(fs.indices), within: fs)
+          minimiseQueries += r.queries
+          if r.incomplete == nil { chosen = trial }
+        } catch {
+          return report(.unknown("\(error)"))
+        }
+        position -= 1
+      }
+      queries += minimiseQueries
+      notes.append(
+        "minimised to \(chosen.count) lemmas\(position >= 0 ? " (stopped by the budget with \(position + 1) untried)" : ""), "
+          + "\(minimiseQueries) queries, \(seconds(elapsed() - minimiseStart)) s")
+      chosen = Self.merge(chosen)
+      let lemmas = chosen.enumerated().map { i, c in
+        let name = "inferred-\(i + 1)"
+        let doc = "Inferred: true in all \(sampled) sampled states\(exhaustive ? " (every reachable state)" : ""), inductive with the others."
+        return InferredLemma(name: name, formula: c.formula(model), text: c.text(model), swift: c.swift(model, name: name, doc: doc))
+      }
+
+      // 5. The proof: ordinary induction with the inferred lemmas only.
+      guard remaining() > 1 else { return report(.unknown("the budget ran out before the final check")) }
+      let proof = prove(model: model, properties: properties, lemmas: lemmas, options: options, seconds: remaining())
+      queries += proof.queries
+      notes.append("final induction check: \(proof.queries) queries, \(seconds(proof.seconds)) s")
+      notes += proof.notes
+      switch proof.outcome {
+      case .proved: return report(.proved, lemmas: lemmas)
+      case .unknown(let reason): return report(.unknown("the final induction check: \(reason)"))
+      case .cti(let cti):
+        return report(.unknown("the final induction check found a CTI (\(cti.action) breaks \(cti.failing.joined(separator: ", "))) although Houdini converged: a bug"))
+      case .violated: return report(.unknown("the final induction check reports a violation although sampling found none"))
+      case .holdsBounded: return report(.unknown("unexpected bounded result"))
+      }
+    }
+    return report(last)
+  }
+
+  /// Proves the properties by induction with the given lemmas, on the model stripped of its own
+  /// lemmas, exactly as a target with hand-written lemmas would be proved.
+  public static func prove(
+    model: Model, properties: [Int], lemmas: [InferredLemma], options: InferenceOptions, seconds: Double
+  ) -> (outcome: SymbolicOutcome, queries: Int, seconds: Double, notes: [String]) {
+    let mains = properties.map { model.properties[$0] }
+    let augmented = Model(
+      name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
+      actions: model.actions,
+      properties: mains + lemmas.map { Property(name: $0.name, kind: .lemma, doc: "inferred", formula: $0.formula) })
+    do {
+      let checker = try SymbolicChecker(
+        model: augmented, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: seconds))
+      let r = checker.induction(properties: Array(mains.indices), lemmas: Array(mains.count..<augmented.properties.count))
+      return (r.outcome, r.queries, r.seconds, r.notes)
+    } catch {
+      return (.unknown("\(error)"), 0, 0, [])
+    }
+  }
+
+  /// Merges candidates that differ only in the values their consequents exclude into one
+  /// (`x = a → y ∉ {b, c}`); the conjunction is the same formula.
+  static func merge(_ candidates: [Candidate]) -> [Candidate] {
+    var order: [Candidate] = []
+    var excluded: [Int: [Value]] = [:]
+    var index: [String: Int] = [:]
+    for c in candidates {
+      guard case .excludes(let vs) = c.consequent else {
+        order.append(c)
+        continue
+      }
+      let key = "\(c.quantified)|\(c.distinct)|\(c.antecedents)|\(c.cell)"
+      if let i = index[key] {
+        excluded[i, default: []] += vs
+      } else {
+        index[key] = order.count
+        excluded[order.count] = vs
+        order.append(c)
+      }
+    }
+    return order.enumerated().map { i, c in
+      guard let vs = excluded[i] else { return c }
+      return Candidate(
+        quantified: c.quantified, distinct: c.distinct, antecedents: c.antecedents, cell: c.cell,
+        consequent: .excludes(Array(Set(vs)).sorted()))
+    }
+  }
+
+  static func holds(_ compiled: CompiledModel, _ property: Int, _ values: [Value]) throws -> Bool {
+    try compiled.holds(property, in: try compiled.state(fromValues: values))
+  }
+
+  static func seconds(_ s: Double) -> String { String(format: "%.1f", s) }
+}

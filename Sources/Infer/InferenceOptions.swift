@@ -1,0 +1,39 @@
+/// Settings of an inference run.
+public struct InferenceOptions: Sendable {
+  /// Wall-clock budget for the whole run (sampling, Houdini, minimisation, the final proof), in
+  /// seconds. A run that exhausts it reports unknown.
+  public var budget: Double
+  /// The most distinct states the sampler keeps (breadth-first first, random walks beyond).
+  public var maxStates: Int
+  /// The share of the budget sampling may use.
+  public var samplingShare: Double
+  /// Random walks (swarm) when breadth-first search does not exhaust the state space.
+  public var walks: Int
+  public var walkLength: Int
+  /// The seed of the random walks.
+  public var seed: UInt64
+  /// Index sorts treated as uninterpreted (a parametric proof); empty for a bounded proof.
+  public var parametricSorts: Set<String>
+  /// A word-valued variable takes part in templates only when the samples show at most this
+  /// many distinct values of it.
+  public var maxWordValues: Int
+  /// Whether templates with two antecedents (`x = a ∧ y = b → z ≠ c`) are tried when the
+  /// one-antecedent candidates do not prove the properties.
+  public var twoAntecedents: Bool
+
+  public init(
+    budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,
+    walkLength: Int = 60, seed: UInt64 = 1, parametricSorts: Set<String> = [], maxWordValues: Int = 16,
+    twoAntecedents: Bool = true
+  ) {
+    self.budget = budget
+    self.maxStates = maxStates
+    self.samplingShare = samplingShare
+    self.walks = walks
+    self.walkLength = walkLength
+    self.seed = seed
+    self.parametricSorts = parametricSorts
+    self.maxWordValues = maxWordValues
+    self.twoAntecedents = twoAntecedents
+  }
+}

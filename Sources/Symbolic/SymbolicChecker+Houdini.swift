@@ -1,0 +1,330 @@
+import Dispatch
+import Spec
+import Z3
+
+/// A step that broke candidate formulas during a Houdini run: a counterexample to induction of
+/// the candidates it names, relative to the candidates still kept at that moment.
+public struct HoudiniCTI: Sendable, Equatable {
+  /// The action taken (its name) and its arguments where they are enumerated.
+  public let action: String
+  public let arguments: [String]
+  /// The candidates false in the post-state (or, for initiation, in the initial state).
+  public let broken: [Int]
+  /// The pre- and post-state in the model's logical layout (bounded checks only; `nil` for
+  /// initiation and parametric checks).
+  public let pre: [Value]?
+  public let post: [Value]?
+}
+
+/// The result of ``SymbolicChecker/houdini(_:)``.
+public struct HoudiniReport: Sendable {
+  /// `nil` when the fixpoint was reached; otherwise why the run stopped (budget, Z3 unknown).
+  /// A run that stopped early proves nothing about `kept`.
+  public let incomplete: String?
+  /// The candidates (indices into the formulas given) that survived; when `incomplete` is nil
+  /// they hold initially and are together preserved by every action instance.
+  public let kept: [Int]
+  /// Each counterexample that dropped candidates, in the order found.
+  public let ctis: [HoudiniCTI]
+  public let queries: Int
+  public let seconds: Double
+}
+
+/// The result of ``SymbolicChecker/support(of:within:)``.
+public struct SupportReport: Sendable {
+  /// `nil` when every query was unsat; otherwise why the run stopped.
+  public let incomplete: String?
+  /// The formulas (indices into those given) that the goals' preservation rests on, goals
+  /// included; the set is closed: each member is preserved assuming only members.
+  public let support: [Int]
+  public let queries: Int
+  public let seconds: Double
+}
+
+extension SymbolicChecker {
+  // MARK: - Houdini
+
+  /// Finds the largest subset of `formulas` that is inductive (Houdini, Flanagan and Leino 2001).
+  ///
+  /// First drops every formula false in some initial state, then repeats, until nothing changes:
+  /// for each action instance, asks Z3 for a state satisfying every kept formula whose successor
+  /// falsifies one; drops the formulas false in that successor. Each answer is a CTI of the
+  /// formulas it drops. The kept set is inductive only when the run completes (`incomplete` is
+  /// nil): an exhausted budget or an unknown answer stops the run, and the caller must report
+  /// unknown. Nothing here proves a property; a caller proves one by a separate induction check.
+  ///
+  /// - Parameter formulas: candidate invariants over the state (no action parameters).
+  /// - Complexity: at most (formulas + 1) passes over the action instances; one query per
+  ///   instance per pass plus one per dropping CTI.
+  public func houdini(_ formulas: [Expr]) -> HoudiniReport {
+    let start = DispatchTime.now()
+    begin()
+    var kept = Set(formulas.indices)
+    var ctis: [HoudiniCTI] = []
+    func finish(_ incomplete: String?) -> HoudiniReport {
+      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+      return HoudiniReport(incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: seconds)
+    }
+    do {
+      // Initiation.
+      let s0 = try solver()
+      let initial = try encoder.initialState()
+      let initialTerms = try formulas.map { try encoder.compile($0, state: initial, parameters: []) }
+      do { for axiom in try encoder.distinctness() { try s0.assert(axiom) } } catch { throw SymbolicError(error) }
+      while !kept.isEmpty {
+        let active = kept.sorted()
+        let result = try check(s0, assuming: [], goal: try context.not(try context.and(active.map { initialTerms[$0] })))
+        switch result {
+        case .unsat: break
+        case .unknown(let reason): return finish("Z3 answered unknown on initiation: \(reason)")
+        case .sat:
+          let broken = try falseTerms(s0, active.map { ($0, initialTerms[$0]) })
+          guard !broken.isEmpty else { return finish("no candidate is false in the initial-state model Z3 gave") }
+          kept.subtract(broken)
+          ctis.append(HoudiniCTI(action: "(initial state)", arguments: [], broken: broken, pre: nil, post: nil))
+          continue
+        }
+        break
+      }
+      // Consecution.
+      let s = try solver()
+      let pre = try encoder.freshState("pre")
+      let domains = try encoder.domainConstraints(pre)
+      var indicators: [Z3Expr] = []
+      do {
+        for c in domains.plain { try s.assert(c) }
+        for axiom in try encoder.distinctness() { try s.assert(axiom) }
+        let bool = try context.boolSort()
+        for (i, f) in formulas.enumerated() {
+          let h = try context.constant(named: "houdini!\(i)", sort: bool)
+          indicators.append(h)
+          try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
+        }
+      } catch { throw SymbolicError(error) }
+      let instances = try instances(tag: "h", sampled: false)
+      var changed = true
+      while changed && !kept.isEmpty {
+        changed = false
+        for instance in instances {
+          if kept.isEmpty { break }
+          // Encoding an instance with many candidates costs time outside Z3's checks.
+          if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
+          let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
+          var post: [Int: Z3Expr] = [:]
+          do {
+            try s.push()
+            for c in instance.constraints { try s.assert(c) }
+            try s.assert(step.enabled)
+          } catch { throw SymbolicError(error) }
+          while !kept.isEmpty {
+            let active = kept.sorted()
+            for i in active where post[i] == nil {
+              post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
+            }
+            let goal = try context.not(try context.and(active.compactMap { post[$0] }))
+            var result = try check(s, assuming: active.map { indicators[$0] }, goal: goal)
+            if result == .sat && !domains.quantified.isEmpty {
+              result = try check(s, assuming: active.map { indicators[$0] }, goal: goal, extra: domains.quantified)
+            }
+            switch result {
+            case .unsat: break
+            case .unknown(let reason):
+              return finish("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)")
+            case .sat:
+              var broken = try falseTerms(s, active.compactMap { i in post[i].map { (i, $0) } })
+              if !unevaluable.isEmpty {
+                // Quantified terms the model cannot evaluate: ask, one by one, whether each can be
+                // false in such a successor (each answer sat is a CTI of that formula).
+                broken.removeAll { unevaluable.contains($0) }
+                let assumptions = active.map { indicators[$0] }
+                for i in unevaluable.sorted() {
+                  guard let t = post[i] else { continue }
+                  var r = try check(s, assuming: assumptions, goal: try context.not(t))
+                  if r == .sat && !domains.quantified.isEmpty {
+                    r = try check(s, assuming: assumptions, goal: try context.not(t), extra: domains.quantified)
+                  }
+                  if case .unknown(let reason) = r {
+                    return finish("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)")
+                  }
+                  if r == .sat { broken.append(i) }
+                }
+              }
+              guard !broken.isEmpty else {
+                return finish("no candidate is false in the successor Z3 gave for \(model.actions[instance.action].name)")
+              }
+              ctis.append(try houdiniCTI(s, instance: instance, pre: pre, post: step.post, broken: broken))
+              kept.subtract(broken)
+              changed = true
+              continue
+            }
+            break
+          }
+          do { try s.pop() } catch { throw SymbolicError(error) }
+        }
+      }
+      return finish(nil)
+    } catch {
+      return finish(SymbolicError(error).description)
+    }
+  }
+
+  // MARK: - Support
+
+  /// Finds the formulas the goals' preservation rests on, from Z3's unsat cores.
+  ///
+  /// `within` must be an inductive set containing the goals (a completed ``houdini(_:)`` run
+  /// with the goals kept). Starting from the goals, asks for each action instance whether the
+  /// formulas found so far are preserved assuming all of `within`, and adds the members of the
+  /// unsat core; repeats until no new formula appears. The result is closed under that
+  /// relation, so it is itself inductive (a caller still proves it by induction). Cores are not
+  /// minimal, so neither is the result.
+  ///
+  /// - Complexity: one query per action instance per round; at most as many rounds as formulas.
+  public func support(of goals: [Int], within formulas: [Expr]) -> SupportReport {
+    let start = DispatchTime.now()
+    begin()
+    var support = Set(goals)
+    var frontier = goals
+    func finish(_ incomplete: String?) -> SupportReport {
+      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+      return SupportReport(incomplete: incomplete, support: support.sorted(), queries: queries, seconds: seconds)
+    }
+    do {
+      let s = try solver()
+      // Smaller cores give a smaller support; a solver that rejects the setting still answers.
+      if let p = try? Z3Params(context: context) {
+        try? p.set("core.minimize", to: true)
+        try? s.setParams(p)
+      }
+      let pre = try encoder.freshState("pre")
+      let domains = try encoder.domainConstraints(pre)
+      var indicators: [Z3Expr] = []
+      var index: [Z3Expr: Int] = [:]
+      do {
+        for c in domains.plain { try s.assert(c) }
+        for c in domains.quantified { try s.assert(c) }
+        for axiom in try encoder.distinctness() { try s.assert(axiom) }
+        let bool = try context.boolSort()
+        for (i, f) in formulas.enumerated() {
+          let h = try context.constant(named: "support!\(i)", sort: bool)
+          indicators.append(h)
+          index[h] = i
+          try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
+        }
+      } catch { throw SymbolicError(error) }
+      let instances = try instances(tag: "s", sampled: false)
+      while !frontier.isEmpty {
+        let batch = frontier
+        frontier = []
+        for instance in instances {
+          if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
+          let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
+          let goal = try context.not(
+            try context.and(try batch.map { try encoder.compile(formulas[$0], state: step.post, parameters: []) }))
+          do {
+            try s.push()
+            for c in instance.constraints { try s.assert(c) }
+            try s.assert(step.enabled)
+          } catch { throw SymbolicError(error) }
+          let result = try check(s, assuming: indicators, goal: goal)
+          switch result {
+          case .unsat:
+            let core: [Z3Expr]
+            do { core = try s.unsatCore() } catch { throw SymbolicError(error) }
+            for h in core {
+              if let i = index[h], support.insert(i).inserted { frontier.append(i) }
+            }
+          case .sat:
+            return finish("the formulas are not inductive: \(model.actions[instance.action].name) breaks one")
+          case .unknown(let reason):
+            return finish("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)")
+          }
+          do { try s.pop() } catch { throw SymbolicError(error) }
+        }
+      }
+      return finish(nil)
+    } catch {
+      return finish(SymbolicError(error).description)
+    }
+  }
+
+  // MARK: - Implication
+
+  /// Whether `premises` imply `conclusion` in every state (within the variables' domains): Z3
+  /// answers unsat for `premises ∧ ¬conclusion`. `nil` when Z3 answers unknown or the budget
+  /// runs out. A state fact, not a proof about the model's behaviour.
+  public func implies(_ premises: [Expr], _ conclusion: Expr) -> Bool? {
+    begin()
+    do {
+      let s = try solver()
+      let state = try encoder.freshState("imp")
+      let domains = try encoder.domainConstraints(state)
+      do {
+        for c in domains.plain + domains.quantified { try s.assert(c) }
+        for axiom in try encoder.distinctness() { try s.assert(axiom) }
+        for p in premises { try s.assert(try encoder.compile(p, state: state, parameters: [])) }
+      } catch { throw SymbolicError(error) }
+      let goal = try context.not(try encoder.compile(conclusion, state: state, parameters: []))
+      switch try check(s, assuming: [], goal: goal) {
+      case .unsat: return true
+      case .sat: return false
+      case .unknown: return nil
+      }
+    } catch {
+      return nil
+    }
+  }
+
+  // MARK: - Helpers
+
+  /// Checks `goal` (and `extra`) under `assumptions` within the budget, in a scope of its own.
+  func check(_ s: Z3Solver, assuming assumptions: [Z3Expr], goal: Z3Expr, extra: [Z3Expr] = []) throws -> SolverResult {
+    let now = DispatchTime.now()
+    guard now < deadline else { return .unknown(reason: "time budget exhausted") }
+    let remaining = (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000
+    do {
+      try s.setTimeout(milliseconds: UInt32(min(remaining, UInt64(UInt32.max))))
+      try s.push()
+      try s.assert(goal)
+      for c in extra { try s.assert(c) }
+      queries += 1
+      let result = try s.check(assuming: assumptions)
+      if result == .sat { lastModel = try s.model() }
+      try s.pop()
+      return result
+    } catch { throw SymbolicError(error) }
+  }
+
+  /// The indices whose terms are false in the last model (or, when the model cannot evaluate a
+  /// quantified term, may be false there).
+  /// Also records in ``unevaluable`` the terms the model cannot evaluate (a quantifier over a
+  /// parametric sort); they are counted as broken here, and the caller may ask about them.
+  func falseTerms(_ s: Z3Solver, _ terms: [(Int, Z3Expr)]) throws -> [Int] {
+    unevaluable = []
+    guard let m = lastModel else { return [] }
+    var result: [Int] = []
+    for (i, t) in terms {
+      do {
+        if try !m.boolValue(of: t) { result.append(i) }
+      } catch {
+        unevaluable.insert(i)
+        result.append(i)
+      }
+    }
+    return result
+  }
+
+  func houdiniCTI(_ s: Z3Solver, instance: Instance, pre: SymbolicState, post: SymbolicState, broken: [Int]) throws -> HoudiniCTI {
+    let action = model.actions[instance.action]
+    let arguments = zip(action.parameters, instance.arguments).map { p, v in
+      "\(p.name)=\(v.map { p.domain.render($0) } ?? "?")"
+    }
+    var preValues: [Value]?
+    var postValues: [Value]?
+    if options.parametricSorts.isEmpty, let m = lastModel {
+      preValues = try stateValues(m, pre)
+      postValues = try stateValues(m, post)
+    }
+    return HoudiniCTI(action: action.name, arguments: arguments, broken: broken, pre: preValues, post: postValues)
+  }
+}

@@ -1,0 +1,1 @@
+../ExploreTests/WritingAModelGuideTests.swift
