@@ -10,8 +10,9 @@
 //   CZ3, Z3     system libz3 and a thin Swift wrapper; knows nothing of specs    -> (libz3)
 //   Symbolic    Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction        -> Spec, Z3
 //   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
+//   Mutation    mutants generated from the IR, run against the properties, score -> Spec, Explore, Symbolic
 //   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
-//   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel
+//   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel, Mutation
 //   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
 //   cca-verify  argument parsing and presentation only                           -> Proving, Scenarios
 //
@@ -30,6 +31,7 @@ let package = Package(
     .library(name: "Proving", targets: ["Proving"]),
     .library(name: "CCAVerifyTesting", targets: ["CCAVerifyTesting"]),
     .library(name: "Scenarios", targets: ["Scenarios"]),
+    .library(name: "Mutation", targets: ["Mutation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -43,11 +45,12 @@ let package = Package(
     .target(name: "Z3", dependencies: ["CZ3"]),
     .target(name: "Symbolic", dependencies: ["Spec", "Z3"]),
     .target(name: "CCAModel", dependencies: ["Spec"], path: "Models/CCA"),
+    .target(name: "Mutation", dependencies: ["Spec", "Explore", "Symbolic"]),
     .target(
       name: "Proving",
-      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel", "Scenarios"]),
+      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel", "Scenarios", "Mutation"]),
     .target(
-      name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
+      name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel", "Mutation"]),
     .target(name: "Scenarios", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
     .executableTarget(
       name: "cca-verify",
@@ -71,6 +74,8 @@ let package = Package(
       name: "ScenarioTests", dependencies: ["Scenarios", "CCAModel", "Spec", "Explore"]),
     .testTarget(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
+    .testTarget(
+      name: "MutationTests", dependencies: ["Mutation", "Explore", "Spec", "CCAModel", "_TestSupport"]),
     .testTarget(
       name: "ProvingTests",
       dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),

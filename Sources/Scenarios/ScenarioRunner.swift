@@ -82,7 +82,7 @@ public enum ScenarioRunner {
       case .disabled:
         result = .notEnabled
         resultText = "NOT_ENABLED (the action's guard does not hold here; nothing happened)"
-      case .failed(let c, let code):
+      case .failed(let c, let code, _):
         result = .returned(x0: code, condition: action.failures[c].name, outputs: [])
         resultText = scenario.model.describe(code, action: action) + " [\(action.failures[c].name)]"
       case .succeeded:
@@ -109,6 +109,7 @@ public enum ScenarioRunner {
           TraceStep(
             action: action.name, arguments: step.arguments,
             result: compiled.stepResult(action: step.action, outcome: outcome)))
+        state = outcome.successor(of: state)
         states.append(compiled.values(of: state))
       }
       let now = Set(try model.properties.indices.filter { try !compiled.holds($0, in: state) })

@@ -26,7 +26,7 @@ struct CCAVerify: ParsableCommand {
       diverging replay; 2 bad input (an unknown name, a malformed number or file); 3 internal error.
       """,
     version: toolVersion,
-    subcommands: [List.self, ExploreCommand.self, Prove.self, Replay.self, Show.self, RunCommand.self])
+    subcommands: [List.self, ExploreCommand.self, Prove.self, Replay.self, Show.self, RunCommand.self, MutateCommand.self])
 
   static func main() {
     do {

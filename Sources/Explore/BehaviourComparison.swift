@@ -1,0 +1,208 @@
+import Spec
+
+/// What an exhaustive comparison of two models' behaviour found: the first step on which they
+/// differ, or none in the explored states.
+public struct BehaviourComparison: Hashable, Sendable {
+  /// The first behavioural difference: from a state both models reach by the same steps, one
+  /// (action, arguments) pair gives another result, other outputs or another successor.
+  public struct Difference: Hashable, Sendable {
+    /// The reference model's trace to the state where the two differ (shortest: BFS order).
+    public let prefix: Trace
+    /// The action whose step differs, and its arguments.
+    public let action: String
+    public let arguments: [Value]
+    /// What the reference model's step does, in words.
+    public let reference: String
+    /// What the variant's step does, in words.
+    public let variant: String
+  }
+
+  /// The first difference, or `nil` when every step of every explored state agrees.
+  public let difference: Difference?
+  /// Distinct states of the reference model explored.
+  public let distinctStates: Int
+  /// Whether every reachable state (within `maxDepth`) was compared: only then does no
+  /// difference mean the two models behave alike (within `maxDepth` steps).
+  public let complete: Bool
+  /// The depth bound, if any: no difference then means no difference in traces of at most this
+  /// many steps.
+  public let maxDepth: Int?
+}
+
+/// Compares two models over the same state schema and actions step by step, by breadth-first
+/// search over the reference model's reachable states.
+///
+/// In every reachable state (depth below `maxDepth`), every (action, arguments) pair runs in
+/// both models; they agree when both are disabled, or both fail with the same condition name
+/// and returned value, or both succeed with the same status and outputs, and the successors
+/// (of a success or of a failure with effects) are equal. While they agree, both models reach
+/// the same states, so exploring the reference model's states explores the variant's. The
+/// first disagreement, in BFS order, is reported with a shortest trace to its state.
+///
+/// This is how the mutation analysis tells an *equivalent* mutant (no observable difference at
+/// the configuration) from a property gap.
+///
+/// - Precondition: the models have the same variables and the same actions with the same
+///   parameters, in the same order (a mutant of the reference).
+/// - Throws: ``ExploreError`` when the reference model errs (a key outside its domain).
+/// - Complexity: O(reachable states × (action, argument) pairs × step cost), one thread; a
+///   fingerprint and a parent link per state.
+public func compareBehaviour(
+  _ reference: CompiledModel, _ variant: CompiledModel, maxDepth: Int? = nil, maxStates: Int? = nil,
+  stop: StopSignal? = nil
+) throws -> BehaviourComparison {
+  precondition(
+    reference.model.variables == variant.model.variables
+      && reference.model.actions.map(\.name) == variant.model.actions.map(\.name),
+    "compareBehaviour needs two models over the same schema and actions")
+  let words = reference.layout.wordCount
+  let scratchA = reference.makeScratch()
+  let scratchB = variant.makeScratch()
+  // BFS over packed states, with parent links for the trace.
+  var states: [[UInt64]] = [reference.initialWords]
+  var parents: [Int] = [-1]
+  var via: [(action: Int, arguments: [Value])] = [(-1, [])]
+  var depths: [Int] = [0]
+  var seen: Set<[UInt64]> = [reference.initialWords]
+  var next = 0
+  var complete = true
+  func trace(to index: Int) throws -> Trace {
+    var steps: [(action: Int, arguments: [Value])] = []
+    var i = index
+    while parents[i] >= 0 {
+      steps.append(via[i])
+      i = parents[i]
+    }
+    return try reference.trace(of: steps.reversed(), property: nil, outcome: "differs")
+  }
+  while next < states.count {
+    if stop?.isStopped == true {
+      complete = false
+      break
+    }
+    let index = next
+    next += 1
+    if let maxDepth, depths[index] >= maxDepth { continue }
+    let pre = states[index]
+    for a in reference.actions.indices {
+      for t in 0..<reference.actions[a].argumentCount {
+        reference.actions[a].decodeArguments(t, into: scratchA.args)
+        variant.actions[a].decodeArguments(t, into: scratchB.args)
+        let (codeA, codeB) = try pre.withUnsafeBufferPointer { p in
+          (
+            try reference.run(a, pre: p.start, args: scratchA.args, scratch: scratchA),
+            try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB)
+          )
+        }
+        if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { continue }
+        // Fast paths: the same failure without effects, or successes without outputs.
+        let wroteA = reference.wroteSuccessor(action: a, code: codeA)
+        let wroteB = variant.wroteSuccessor(action: a, code: codeB)
+        if codeA >= 0 && codeB >= 0 && !wroteA && !wroteB {
+          let (fa, fb) = (reference.model.actions[a].failures[codeA], variant.model.actions[a].failures[codeB])
+          if fa.name == fb.name && fa.code == fb.code && fa.hasConstantCode && fb.hasConstantCode { continue }
+        }
+        if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode
+          && reference.model.actions[a].outputs.isEmpty
+        {
+          let postA = Array(UnsafeBufferPointer(start: scratchA.post, count: words))
+          if postA.elementsEqual(UnsafeBufferPointer(start: scratchB.post, count: words)) {
+            if postA != pre, seen.insert(postA).inserted {
+              if let maxStates, states.count >= maxStates {
+                complete = false
+                continue
+              }
+              states.append(postA)
+              parents.append(index)
+              via.append((a, reference.model.actions[a].arguments(at: t)))
+              depths.append(depths[index] + 1)
+            }
+            continue
+          }
+        }
+        let arguments = reference.model.actions[a].arguments(at: t)
+        let state = State(words: pre)
+        // Variant steps may err where the reference does not: that is a difference too.
+        let outcomeA = try reference.step(state, action: a, arguments: arguments)
+        let outcomeB: StepOutcome
+        do {
+          outcomeB = try variant.step(state, action: a, arguments: arguments)
+        } catch {
+          return BehaviourComparison(
+            difference: .init(
+              prefix: try trace(to: index), action: reference.model.actions[a].name, arguments: arguments,
+              reference: describe(reference, a, state, outcomeA, arguments), variant: "raises a model error: \(error)"),
+            distinctStates: states.count, complete: false, maxDepth: maxDepth)
+        }
+        let resultA = reference.stepResult(action: a, outcome: outcomeA)
+        let resultB = variant.stepResult(action: a, outcome: outcomeB)
+        var same = resultA == resultB
+        if same, case .succeeded = outcomeA {
+          same =
+            (try reference.outputs(state, action: a, arguments: arguments))
+            == (try variant.outputs(state, action: a, arguments: arguments))
+        }
+        let successorA = outcomeA.successor(of: state)
+        if same { same = successorA == outcomeB.successor(of: state) }
+        if !same {
+          return BehaviourComparison(
+            difference: .init(
+              prefix: try trace(to: index), action: reference.model.actions[a].name, arguments: arguments,
+              reference: describe(reference, a, state, outcomeA, arguments),
+              variant: describe(variant, a, state, outcomeB, arguments, against: successorA)),
+            distinctStates: states.count, complete: false, maxDepth: maxDepth)
+        }
+        if successorA != state, seen.insert(successorA.words).inserted {
+          if let maxStates, states.count >= maxStates {
+            complete = false
+            continue
+          }
+          states.append(successorA.words)
+          parents.append(index)
+          via.append((a, arguments))
+          depths.append(depths[index] + 1)
+        }
+      }
+    }
+  }
+  return BehaviourComparison(difference: nil, distinctStates: states.count, complete: complete, maxDepth: maxDepth)
+}
+
+/// A step's outcome in words: its result, outputs, and (against another successor) the cells
+/// whose values differ.
+private func describe(
+  _ compiled: CompiledModel, _ action: Int, _ state: State, _ outcome: StepOutcome, _ arguments: [Value],
+  against other: State? = nil
+) -> String {
+  var text: String
+  switch compiled.stepResult(action: action, outcome: outcome) {
+  case _ where outcome == .disabled: text = "is disabled"
+  case .success(let code):
+    text = "succeeds (\(code))"
+    if let outputs = try? compiled.outputs(state, action: action, arguments: arguments), !outputs.isEmpty {
+      text += " with outputs \(outputs.map { "0x" + String($0, radix: 16) })"
+    }
+  case .failure(let condition, let error, let code):
+    text = "fails: \(error) [\(condition)] (0x\(String(code, radix: 16)))"
+  }
+  let successor = outcome.successor(of: state)
+  let layout = compiled.model.layout
+  let before = compiled.values(of: state)
+  let after = compiled.values(of: successor)
+  let changed = (0..<layout.count).filter { before[$0] != after[$0] }
+  if changed.isEmpty {
+    text += ", state unchanged"
+  } else {
+    text += ", sets " + changed.prefix(6).map { "\(layout.name(at: $0)) = \(after[$0])" }.joined(separator: ", ")
+    if changed.count > 6 { text += ", ..." }
+  }
+  if let other, other != successor {
+    let reference = compiled.values(of: other)
+    let differing = (0..<layout.count).filter { reference[$0] != after[$0] }
+    text +=
+      " (differs from the reference in "
+      + differing.prefix(6).map { "\(layout.name(at: $0)): \(reference[$0]) vs \(after[$0])" }.joined(separator: ", ")
+      + (differing.count > 6 ? ", ..." : "") + ")"
+  }
+  return text
+}
