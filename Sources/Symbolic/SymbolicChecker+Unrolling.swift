@@ -51,35 +51,66 @@ extension SymbolicChecker {
   ///
   /// - Complexity: depth + 1 queries over an unrolling that grows linearly with the depth.
   public func bmc(properties: [Int], depth: Int) -> SymbolicReport {
-    let start = DispatchTime.now()
-    begin()
     guard options.parametricSorts.isEmpty else {
+      let start = DispatchTime.now()
+      begin()
       return report(.unknown("bounded model checking needs a bounded configuration, not a parametric one"), since: start)
     }
+    return search(properties: properties, lemmas: [], depth: depth, sampled: true, tags: ("bmc", "s"))
+  }
+
+  /// Searches the states within `depth` steps of the initial state, shallowest first, for one
+  /// where a property or a lemma is false.
+  ///
+  /// A false property gives a shortest trace (`violated`); a state where only lemmas fail gives
+  /// `unknown` naming them. Sampled parameters range over their samples when `sampled` is true
+  /// (BMC: every trace is real, the samples are part of the scope) and over their whole domains
+  /// otherwise (the base case of k-induction, whose step case covers every value). `tags` name
+  /// the free argument constants and the unrolled states.
+  func search(
+    properties: [Int], lemmas: [Int], depth: Int, sampled: Bool, tags: (instances: String, states: String)
+  ) -> SymbolicReport {
+    let start = DispatchTime.now()
+    begin()
     do {
+      let invariant = properties + lemmas.filter { !properties.contains($0) }
       let s = try solver()
-      let instances = try instances(tag: "bmc", sampled: true)
+      let instances = try instances(tag: tags.instances, sampled: sampled)
       var states = [try encoder.initialState()]
       var transitions: [Transition] = []
       for d in 0...depth {
-        let bad = try formulas(properties, in: states[d])
+        let fs = try formulas(invariant, in: states[d])
         let result: SolverResult
         do {
           try s.push()
-          try s.assert(try context.not(try context.and(bad)))
+          try s.assert(try context.not(try context.and(fs)))
           result = try check(s)
         } catch { throw SymbolicError(error) }
         switch result {
         case .sat:
-          let trace = try extractTrace(s, states: states, transitions: transitions, instances: instances, properties: properties, bad: bad)
-          return report(.violated(trace), since: start)
+          var failing: [Int] = []
+          do {
+            let m = try s.model()
+            for (i, f) in zip(invariant, fs) where try !m.boolValue(of: f) { failing.append(i) }
+          } catch { throw SymbolicError(error) }
+          let broken = failing.filter { properties.contains($0) }
+          if !broken.isEmpty {
+            let bad = try formulas(broken, in: states[d])
+            let trace = try extractTrace(
+              s, states: states, transitions: transitions, instances: instances, properties: broken, bad: bad)
+            return report(.violated(trace), since: start)
+          }
+          let names = failing.map { model.properties[$0].name }.joined(separator: ", ")
+          return report(
+            .unknown("lemma \(names) is false in a state reachable in \(d) steps, so it cannot be assumed"),
+            since: start)
         case .unknown(let reason):
           return report(.unknown("Z3 answered unknown at depth \(d): \(reason)"), since: start)
         case .unsat:
           do { try s.pop() } catch { throw SymbolicError(error) }
         }
         if d < depth {
-          let t = try extend(s, from: states[d], instances: instances, tag: "s\(d)")
+          let t = try extend(s, from: states[d], instances: instances, tag: "\(tags.states)\(d)")
           transitions.append(t)
           states.append(t.post)
         }
@@ -133,12 +164,22 @@ extension SymbolicChecker {
     } catch { throw SymbolicError(error) }
   }
 
-  /// k-induction: the base case is BMC to depth k - 1; the step case asks whether k consecutive
-  /// states satisfying the invariant (properties and lemmas) can be followed by one that does
-  /// not. Unsat in both is `proved`; a satisfiable step case is a CTI (its last transition).
+  /// k-induction: the base case checks that the whole invariant (properties and lemmas) holds
+  /// in every state reachable within k - 1 steps; the step case asks whether k consecutive
+  /// states satisfying the invariant can be followed by one that does not. Unsat in both is
+  /// `proved`; a satisfiable step case is a CTI (its last transition).
+  ///
+  /// The base case checks the lemmas too, because the step case assumes them in its first k
+  /// states, and it leaves sampled parameters free over their whole domains, because the step
+  /// case covers every value: a base case over the samples alone, or over the properties alone,
+  /// could let a lemma that fails within k - 1 steps (or a violation that needs a value outside
+  /// the samples) through as `proved`.
   ///
   /// Paths in the step case are not constrained to be loop-free, so some properties need a
   /// larger k than the shortest inductive strengthening would.
+  ///
+  /// - Complexity: k base-case queries over an unrolling to depth k - 1 plus one step-case query
+  ///   over k transitions.
   public func kInduction(properties: [Int], lemmas: [Int], k: Int) -> SymbolicReport {
     let start = DispatchTime.now()
     if k <= 1 { return induction(properties: properties, lemmas: lemmas) }
@@ -147,7 +188,7 @@ extension SymbolicChecker {
         outcome: .unknown("k-induction with k > 1 needs a bounded configuration (its base case is BMC)"),
         seconds: 0, queries: 0, scope: scope, notes: [])
     }
-    let base = bmc(properties: properties, depth: k - 1)
+    let base = search(properties: properties, lemmas: lemmas, depth: k - 1, sampled: false, tags: ("base", "b"))
     switch base.outcome {
     case .violated, .unknown: return base
     default: break

@@ -126,6 +126,102 @@ struct InductionTests {
   }
 }
 
+@Suite("k-induction soundness")
+struct KInductionSoundnessTests {
+  /// `x` counts up from 0 to 3; `x-not-3` is violated in three steps. The lemma `x-zero` is
+  /// false after one step, so the step case of 2-induction, which assumes it in two consecutive
+  /// states, is unsat: only a base case that checks the lemma keeps this from being `proved`.
+  func counterModel() -> Model {
+    let b = ModelBuilder(name: "counter", configuration: Configuration(name: "t", bounds: [:]))
+    let x = b.variable("x", .range(0, 3), initial: 0)
+    b.action("inc", actor: "env") { a in
+      a.fail("at_max", error: "MAX", code: 1, when: x.value.eq(3))
+      a.set(x, to: x.value + 1)
+    }
+    b.invariant("x-not-3", x.value.ne(3))
+    b.lemma("x-zero", x.value.eq(0))
+    return b.build()
+  }
+
+  @Test("a lemma false at step 1 is never assumed: not proved, and the lemma is named")
+  func lemmaFalseAtStepOne() throws {
+    let model = counterModel()
+    let report = try SymbolicChecker(model: model).kInduction(
+      properties: [try propertyIndex(model, "x-not-3")], lemmas: [try propertyIndex(model, "x-zero")], k: 2)
+    #expect(report.outcome != .proved)
+    guard case .unknown(let reason) = report.outcome else {
+      Issue.record("expected unknown (the lemma is false in a reachable state), got \(report.outcome)")
+      return
+    }
+    #expect(reason.contains("x-zero"))
+    #expect(reason.contains("1 steps"))
+  }
+
+  @Test("the base case reaches the property's violation when k is large enough, and it replays")
+  func violationInBase() throws {
+    let model = counterModel()
+    let report = try SymbolicChecker(model: model).kInduction(
+      properties: [try propertyIndex(model, "x-not-3")], lemmas: [], k: 4)
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation, got \(report.outcome)")
+      return
+    }
+    #expect(trace.steps.count == 3)
+    #expect(trace.property == "x-not-3")
+    try expectReplays(trace, model)
+  }
+
+  /// `arm` takes a 64-bit value once; the one value that sets `x` to 3 is not among the samples.
+  /// Its only successor state is a fixed point, so the step case of 2-induction is unsat: the
+  /// base case must leave the sampled parameter free to find the violation.
+  @Test("the base case covers a sampled parameter's whole domain, not its samples")
+  func sampledParameterInBase() throws {
+    let magic: Value = 0x1234_5678_9abc
+    let b = ModelBuilder(name: "armed", configuration: Configuration(name: "t", bounds: [:]))
+    let x = b.variable("x", .range(0, 3), initial: 0)
+    let armed = b.variable("armed", .bool, initial: false)
+    b.action("arm", actor: "env", parameters: [Parameter("v", .word(bits: 64), samples: [0, 1, 0x1000])]) { a in
+      a.fail("armed", error: "ARMED", code: 1, when: armed.value)
+      a.set(armed, to: true)
+      a.set(x, to: .ite(a.arg("v").eq(.literal(magic)), then: 3, else: 1))
+    }
+    b.invariant("x-not-3", x.value.ne(3))
+    let model = b.build()
+    let checker = try SymbolicChecker(model: model)
+    // BMC explores the samples only (its traces are real, its bound is a scope): no violation.
+    #expect(checker.bmc(properties: [0], depth: 1).outcome == .holdsBounded(depth: 1))
+    let report = try SymbolicChecker(model: model).kInduction(properties: [0], lemmas: [], k: 2)
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation, got \(report.outcome)")
+      return
+    }
+    #expect(trace.steps.first?.arguments == [magic])
+    try expectReplays(trace, model)
+  }
+}
+
+@Suite("Vacuity notes")
+struct VacuityTests {
+  @Test("an action the invariant never enables is named in the notes of a proof")
+  func vacuousAction() throws {
+    let b = ModelBuilder(name: "vacuous", configuration: Configuration(name: "t", bounds: [:]))
+    let x = b.variable("x", .range(0, 3), initial: 0)
+    b.action("step", actor: "env") { a in
+      a.requires(x.value.lt(2))
+      a.set(x, to: x.value + 1)
+    }
+    b.action("jump", actor: "env") { a in
+      a.requires(x.value.eq(3))
+      a.set(x, to: 0)
+    }
+    b.invariant("x-le-2", x.value.le(2))
+    let model = b.build()
+    let report = try SymbolicChecker(model: model).induction(properties: [0], lemmas: [])
+    #expect(report.outcome == .proved)
+    #expect(report.notes == ["action jump is never enabled in a state satisfying the invariant"])
+  }
+}
+
 @Suite("Parametric proofs")
 struct ParametricTests {
   @Test("a per-granule invariant is proved for any number of granules")
