@@ -168,6 +168,9 @@ public func compareBehaviour(
   return BehaviourComparison(difference: nil, distinctStates: states.count, complete: complete, maxDepth: maxDepth)
 }
 
+/// A value as the traces print it: decimal when small, else hexadecimal.
+private func hex(_ v: Value) -> String { v < 4096 ? "\(v)" : "0x" + String(v, radix: 16) }
+
 /// A step's outcome in words: its result, outputs, and (against another successor) the cells
 /// whose values differ.
 private func describe(
@@ -193,7 +196,7 @@ private func describe(
   if changed.isEmpty {
     text += ", state unchanged"
   } else {
-    text += ", sets " + changed.prefix(6).map { "\(layout.name(at: $0)) = \(after[$0])" }.joined(separator: ", ")
+    text += ", sets " + changed.prefix(6).map { "\(layout.name(at: $0)) = \(hex(after[$0]))" }.joined(separator: ", ")
     if changed.count > 6 { text += ", ..." }
   }
   if let other, other != successor {
@@ -201,8 +204,117 @@ private func describe(
     let differing = (0..<layout.count).filter { reference[$0] != after[$0] }
     text +=
       " (differs from the reference in "
-      + differing.prefix(6).map { "\(layout.name(at: $0)): \(reference[$0]) vs \(after[$0])" }.joined(separator: ", ")
+      + differing.prefix(6).map { "\(layout.name(at: $0)): \(hex(reference[$0])) vs \(hex(after[$0]))" }.joined(separator: ", ")
       + (differing.count > 6 ? ", ..." : "") + ")"
   }
   return text
+}
+
+/// The reachable states of a reference model (within a depth bound), kept to test a variant's
+/// states against: see ``firstStateOutside(_:of:stop:)``.
+public final class ReachableStates: Sendable {
+  let states: Set<[UInt64]>
+  /// The number of distinct states.
+  public var count: Int { states.count }
+  /// The depth bound they were explored to, if any.
+  public let maxDepth: Int?
+  /// Whether the search exhausted them (within `maxDepth`).
+  public let complete: Bool
+
+  /// Explores the reference model breadth first and keeps every state.
+  ///
+  /// - Throws: ``ExploreError`` when the model errs.
+  /// - Complexity: one breadth-first search; a packed state per reachable state.
+  public init(_ reference: CompiledModel, maxDepth: Int? = nil, maxStates: Int? = nil, stop: StopSignal? = nil) throws {
+    let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop, outside: nil)
+    self.states = Set(found.states)
+    self.maxDepth = maxDepth
+    self.complete = found.complete
+  }
+}
+
+/// Whether every state a variant reaches is one the reference model reaches: the result of
+/// ``firstStateOutside(_:of:stop:)``.
+public struct StateInclusion: Hashable, Sendable {
+  /// A shortest trace of the variant to a state the reference never reaches (within the
+  /// bound), or `nil` when there is none.
+  public let escape: Trace?
+  /// Distinct states of the variant explored.
+  public let variantStates: Int
+  /// Whether the variant's search exhausted its states (within the bound) or found an escape.
+  public let complete: Bool
+}
+
+/// Searches the variant's reachable states, breadth first and within the reference's depth
+/// bound, for one the reference model does not reach.
+///
+/// When there is none, the variant's reachable states are a subset of the reference's, so no
+/// state invariant or monitor that holds on the reference can fail on the variant: only the
+/// results of steps (return codes, outputs) can tell them apart.
+///
+/// - Precondition: the models have the same variables (a mutant of the reference).
+/// - Throws: ``ExploreError`` when the variant errs.
+/// - Complexity: one breadth-first search, one thread.
+public func firstStateOutside(_ variant: CompiledModel, of reference: ReachableStates, maxStates: Int? = nil, stop: StopSignal? = nil)
+  throws -> StateInclusion
+{
+  let found = try breadthFirst(variant, maxDepth: reference.maxDepth, maxStates: maxStates, stop: stop, outside: reference.states)
+  var trace: Trace?
+  if let escape = found.escape {
+    var steps: [(action: Int, arguments: [Value])] = []
+    var i = escape
+    while found.parents[i] >= 0 {
+      steps.append(found.via[i])
+      i = found.parents[i]
+    }
+    trace = try variant.trace(of: steps.reversed(), property: nil, outcome: "outside")
+  }
+  return StateInclusion(escape: trace, variantStates: found.states.count, complete: found.complete || trace != nil)
+}
+
+/// A plain breadth-first search over packed states with parent links, stopping at the first
+/// state outside `outside` when given.
+private func breadthFirst(
+  _ compiled: CompiledModel, maxDepth: Int?, maxStates: Int?, stop: StopSignal?, outside: Set<[UInt64]>?
+) throws -> (states: [[UInt64]], parents: [Int], via: [(action: Int, arguments: [Value])], escape: Int?, complete: Bool) {
+  let scratch = compiled.makeScratch()
+  let words = compiled.layout.wordCount
+  var states: [[UInt64]] = [compiled.initialWords]
+  var parents = [-1]
+  var via: [(action: Int, arguments: [Value])] = [(-1, [])]
+  var depths = [0]
+  var seen: Set<[UInt64]> = [compiled.initialWords]
+  var complete = true
+  if let outside, !outside.contains(compiled.initialWords) { return (states, parents, via, 0, complete) }
+  var next = 0
+  while next < states.count {
+    if stop?.isStopped == true {
+      complete = false
+      break
+    }
+    let index = next
+    next += 1
+    if let maxDepth, depths[index] >= maxDepth { continue }
+    for a in compiled.actions.indices {
+      for t in 0..<compiled.actions[a].argumentCount {
+        compiled.actions[a].decodeArguments(t, into: scratch.args)
+        let code = try states[index].withUnsafeBufferPointer {
+          try compiled.run(a, pre: $0.start, args: scratch.args, scratch: scratch)
+        }
+        guard compiled.wroteSuccessor(action: a, code: code) else { continue }
+        let post = Array(UnsafeBufferPointer(start: scratch.post, count: words))
+        guard seen.insert(post).inserted else { continue }
+        if let maxStates, states.count >= maxStates {
+          complete = false
+          continue
+        }
+        states.append(post)
+        parents.append(index)
+        via.append((a, compiled.model.actions[a].arguments(at: t)))
+        depths.append(depths[index] + 1)
+        if let outside, !outside.contains(post) { return (states, parents, via, states.count - 1, complete) }
+      }
+    }
+  }
+  return (states, parents, via, nil, complete)
 }

@@ -11,16 +11,18 @@ public enum MutantGenerator {
   ///   - actions: the names of the actions to mutate (default: all).
   ///   - valueSample: how many other values `replace-value` tries per constant (default 2: the
   ///     first and the last other value of the domain).
+  ///   - everyFailure: whether `failure-effect` gives each success effect to every failure
+  ///     condition (default: to the last one only).
   /// - Complexity: linear in the size of the mutated actions' IR times the number of mutants.
   public static func mutants(
     of model: Model, operators: [MutationOperator] = MutationOperator.allCases, actions: [String]? = nil,
-    valueSample: Int = 2
+    valueSample: Int = 2, everyFailure: Bool = false
   ) -> [IRMutant] {
     var result: [IRMutant] = []
     let chosen = Set(operators)
     for action in model.actions where actions?.contains(action.name) ?? true {
       for op in MutationOperator.allCases where chosen.contains(op) {
-        result += mutants(of: action, in: model, by: op, valueSample: valueSample)
+        result += mutants(of: action, in: model, by: op, valueSample: valueSample, everyFailure: everyFailure)
       }
     }
     return result
@@ -34,7 +36,9 @@ public enum MutantGenerator {
       failures: failures ?? a.failures, effects: effects ?? a.effects, successCode: a.successCode, outputs: a.outputs)
   }
 
-  static func mutants(of action: Action, in model: Model, by op: MutationOperator, valueSample: Int) -> [IRMutant] {
+  static func mutants(
+    of action: Action, in model: Model, by op: MutationOperator, valueSample: Int, everyFailure: Bool
+  ) -> [IRMutant] {
     var text = IRText(model: model, action: action)
     func make(_ position: String, _ summary: String, _ diff: [String], _ mutated: Action) -> IRMutant {
       IRMutant(
@@ -64,14 +68,14 @@ public enum MutantGenerator {
             ], rebuild(action, failures: failures)))
       }
     case .dropEffect:
-      for (j, e) in action.effects.enumerated() {
+      for (j, e) in action.effects.enumerated() where !isMonitor(e, model) {
         var effects = action.effects
         effects.remove(at: j)
         result.append(
           make("\(j)", "drops the effect on \(model[e.variable].name)", ["- effect \(j): " + text.effect(e)], rebuild(action, effects: effects)))
       }
     case .replaceValue:
-      for (j, e) in action.effects.enumerated() {
+      for (j, e) in action.effects.enumerated() where !isMonitor(e, model) {
         for replacement in replacements(e, model: model, sample: valueSample) {
           var effects = action.effects
           effects[j] = replacement.effect
@@ -97,8 +101,13 @@ public enum MutantGenerator {
           make("\(k)", "drops guard conjunct \(k)", ["- " + text.guardText(c)], rebuild(action, guardCondition: weakened)))
       }
     case .failureEffect:
-      for (i, f) in action.failures.enumerated() {
-        for (j, e) in action.effects.enumerated() {
+      // By default the effect goes on the last failure condition only: the call has passed
+      // every other check (so the effect's keys are meaningful) when it sets the state and then
+      // fails, the shape of the real bugs. `everyFailure` tries every condition.
+      let positions = everyFailure ? Array(action.failures.indices) : action.failures.indices.suffix(1)
+      for i in positions {
+        let f = action.failures[i]
+        for (j, e) in action.effects.enumerated() where !isMonitor(e, model) {
           var failures = action.failures
           failures[i] = FailureCondition(
             name: f.name, error: f.error, code: f.code, index: f.index, when: f.condition, effects: f.effects + [e])
@@ -110,6 +119,13 @@ public enum MutantGenerator {
       }
     }
     return result
+  }
+
+  /// Whether an effect writes a monitor flag: the properties' own instrumentation, which the
+  /// operators leave alone (dropping the write that sets a monitor disables the property; it
+  /// says nothing about the model).
+  static func isMonitor(_ effect: Effect, _ model: Model) -> Bool {
+    model[effect.variable].role == .monitor
   }
 
   /// Other constants for an effect that assigns a constant: a bounded, deterministic sample of

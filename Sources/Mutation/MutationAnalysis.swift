@@ -64,8 +64,13 @@ public enum Triage: Hashable, Sendable {
   /// found the same reachable states and the same result for every step (within `maxDepth`
   /// steps when bounded).
   case equivalent(states: Int, maxDepth: Int?)
-  /// The mutant behaves differently and no property notices: the first difference.
-  case propertyGap(BehaviourComparison.Difference)
+  /// The mutant reaches only states the correct model reaches, but some step returns another
+  /// result (status, outputs) or moves between them differently: no state property can notice;
+  /// conformance scenarios, which check results, can. `difference` is the first such step.
+  case subsumed(states: Int, difference: BehaviourComparison.Difference)
+  /// The mutant reaches a state the correct model never reaches and no property notices: a
+  /// shortest trace of the mutant to that state, and the first step that differs.
+  case propertyGap(escape: Trace, difference: BehaviourComparison.Difference)
   /// The comparison stopped (state cap, interrupt) before deciding.
   case undetermined(String)
 }
@@ -129,6 +134,13 @@ public func analyseMutants(_ model: Model, mutants: [IRMutant], options: Mutatio
   }
   let baseline = MutationBaseline(
     distinctStates: base.states, seconds: seconds(since: baselineStart), complete: base.verdict == .survived)
+  // The correct model's reachable states, once, for the survivors' triage.
+  var reachable: ReachableStates?
+  if options.triage {
+    reachable = try? ReachableStates(
+      compiled, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
+  }
+  let known = reachable
   let results = Mutex<[MutantResult?]>(Array(repeating: nil, count: mutants.count))
   let next = Atomic<Int>(0)
   let done = Atomic<Int>(0)
@@ -137,7 +149,8 @@ public func analyseMutants(_ model: Model, mutants: [IRMutant], options: Mutatio
     while options.stop?.isStopped != true {
       let i = next.add(1, ordering: .relaxed).oldValue
       guard i < mutants.count else { return }
-      let result = run(mutants[i], of: model, reference: compiled, options: options, properties: properties)
+      let result = run(
+        mutants[i], of: model, reference: compiled, reachable: known, options: options, properties: properties)
       // An interrupted run is not a result.
       if options.stop?.isStopped == true && result.verdict == .unknown { return }
       results.withLock { $0[i] = result }
@@ -145,6 +158,7 @@ public func analyseMutants(_ model: Model, mutants: [IRMutant], options: Mutatio
       if let progress = options.progress { progressLock.withLock { _ in progress(result, n, mutants.count) } }
     }
   }
+  _ = reachable
   let finished = results.withLock { $0.compactMap { $0 } }
   return MutationReport(
     model: model.name, configuration: model.configuration, engine: options.engine, maxDepth: options.maxDepth,
@@ -231,9 +245,19 @@ func check(_ compiled: CompiledModel, options: MutationOptions, properties: [Int
   }
 }
 
-func run(_ mutant: IRMutant, of model: Model, reference: CompiledModel, options: MutationOptions, properties: [Int])
-  -> MutantResult
-{
+/// The depth bound of the survivors' triage: the engine's own bound.
+func triageDepth(_ options: MutationOptions) -> Int? {
+  switch options.engine {
+  case .bfs: return options.maxDepth
+  case .random: return options.maxDepth ?? 50
+  case .bmc: return options.maxDepth ?? 6
+  }
+}
+
+func run(
+  _ mutant: IRMutant, of model: Model, reference: CompiledModel, reachable: ReachableStates?, options: MutationOptions,
+  properties: [Int]
+) -> MutantResult {
   let start = DispatchTime.now()
   let mutated = mutant.apply(to: model)
   let compiled: CompiledModel
@@ -246,20 +270,31 @@ func run(_ mutant: IRMutant, of model: Model, reference: CompiledModel, options:
   var result = MutantResult(
     mutant: mutant, verdict: v.verdict, property: v.property, trace: v.trace, seconds: seconds(since: start), detail: v.detail)
   if v.verdict == .survived && options.triage {
-    do {
-      let comparison = try compareBehaviour(
-        reference, compiled, maxDepth: options.engine == .random ? options.maxDepth ?? 50 : options.maxDepth ?? (options.engine == .bmc ? 6 : nil),
-        maxStates: options.triageStates, stop: options.stop)
-      if let difference = comparison.difference {
-        result.triage = .propertyGap(difference)
-      } else if comparison.complete {
-        result.triage = .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth)
-      } else {
-        result.triage = .undetermined("comparison stopped after \(comparison.distinctStates) states")
-      }
-    } catch {
-      result.triage = .undetermined("the correct model errs: \(error)")
-    }
+    result.triage = triage(compiled, reference: reference, reachable: reachable, options: options)
   }
   return result
+}
+
+/// Triage of a survivor: equivalent (no step differs), subsumed (only results differ), or a
+/// property gap (a state the correct model never reaches).
+func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: ReachableStates?, options: MutationOptions) -> Triage {
+  do {
+    let comparison = try compareBehaviour(
+      reference, mutant, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
+    guard let difference = comparison.difference else {
+      return comparison.complete
+        ? .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth)
+        : .undetermined("the comparison stopped after \(comparison.distinctStates) states")
+    }
+    guard let reachable, reachable.complete else {
+      return .undetermined("the correct model's states were not all collected (state cap)")
+    }
+    let inclusion = try firstStateOutside(mutant, of: reachable, maxStates: options.triageStates, stop: options.stop)
+    if let escape = inclusion.escape { return .propertyGap(escape: escape, difference: difference) }
+    return inclusion.complete
+      ? .subsumed(states: inclusion.variantStates, difference: difference)
+      : .undetermined("the mutant's states were not all explored (state cap)")
+  } catch {
+    return .undetermined("a model errs during the comparison: \(error)")
+  }
 }

@@ -1,3 +1,4 @@
+import Explore
 import Foundation
 import Spec
 
@@ -31,6 +32,8 @@ public struct MutationReport: Hashable, Sendable {
     public var unknown = 0
     public var invalid = 0
     public var equivalent = 0
+    /// Survivors that reach only the correct model's states (only results differ).
+    public var subsumed = 0
 
     /// killed / (killed + survived), or `nil` when neither.
     public var score: Double? { killed + survived > 0 ? Double(killed) / Double(killed + survived) : nil }
@@ -46,6 +49,7 @@ public struct MutationReport: Hashable, Sendable {
       case .survived:
         survived += 1
         if case .equivalent? = r.triage { equivalent += 1 }
+        if case .subsumed? = r.triage { subsumed += 1 }
       case .unknown: unknown += 1
       case .invalid: invalid += 1
       }
@@ -115,7 +119,7 @@ extension MutationReport {
     lines.append(
       "  correct model: \(baseline.distinctStates) states in \(String(format: "%.2f", baseline.seconds)) s\(baseline.complete ? "" : " (bounded)")")
     lines.append(
-      "  \(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : ""): \(t.killed) killed, \(t.survived) survived (\(t.equivalent) equivalent), \(t.unknown) unknown, \(t.invalid) invalid")
+      "  \(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : ""): \(t.killed) killed, \(t.survived) survived (\(t.equivalent) equivalent, \(t.subsumed) results only), \(t.unknown) unknown, \(t.invalid) invalid")
     lines.append("  mutation score \(Self.percent(t.score)); after triage \(Self.percent(t.scoreAfterTriage))")
     for (p, kills, score) in perProperty where kills > 0 {
       lines.append("  \(p): killed \(kills) (\(Self.percent(score)))")
@@ -132,10 +136,22 @@ extension MutationReport {
     case nil: return "not triaged"
     case .equivalent(let states, let depth)?:
       return "equivalent: the exhaustive comparison of \(states) reachable states found the same successors and results for every step" + (depth.map { " (traces up to \($0) steps)" } ?? "")
-    case .propertyGap(let d)?:
-      return "property gap: after \(d.prefix.steps.count) steps, \(d.action)(\(d.arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", "))): correct model \(d.reference); mutant \(d.variant)"
+    case .subsumed(let states, let d)?:
+      return "results only: the mutant's \(states) reachable states are all reachable in the correct model, so no state property can tell them apart; first difference " + differenceText(d)
+    case .propertyGap(let escape, let d)?:
+      return "property gap: in \(escape.steps.count) steps the mutant reaches a state the correct model never reaches, and no property fails there; first difference " + differenceText(d)
     case .undetermined(let why)?: return "undetermined: \(why)"
     }
+  }
+
+  static func differenceText(_ d: BehaviourComparison.Difference) -> String {
+    "after \(d.prefix.steps.count) steps, \(d.action)(\(d.arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", "))): correct model \(d.reference); mutant \(d.variant)"
+  }
+
+  static func stepsText(_ trace: Trace) -> String {
+    trace.steps.enumerated().map { i, s in
+      "\(i + 1). `\(s.action)(\(s.arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")))` → \(s.result)"
+    }.joined(separator: "\n")
   }
 
   /// The report as Markdown: settings, scores per operator, action and property, every survivor
@@ -147,13 +163,16 @@ extension MutationReport {
     md += "Properties: \(properties.map { "`\($0)`" }.joined(separator: ", ")).\n\n"
     md += "The correct model: \(baseline.distinctStates) states in \(String(format: "%.2f", baseline.seconds)) s.\n"
     md += "\(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : "").\n\n"
-    md += "| | killed | survived | equivalent | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|\n"
+    md += "Score: killed / (killed + survived). After triage: survivors shown equivalent left out. "
+    md += "Results only: survivors that reach no state the correct model does not (only return values differ), "
+    md += "which no state property can catch; the rest of the survivors are property gaps.\n\n"
+    md += "| | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
     func row(_ name: String, _ x: Tally) -> String {
-      "| \(name) | \(x.killed) | \(x.survived) | \(x.equivalent) | \(x.unknown) | \(x.invalid) | \(Self.percent(x.score)) | \(Self.percent(x.scoreAfterTriage)) |\n"
+      "| \(name) | \(x.killed) | \(x.survived) | \(x.equivalent) | \(x.subsumed) | \(x.unknown) | \(x.invalid) | \(Self.percent(x.score)) | \(Self.percent(x.scoreAfterTriage)) |\n"
     }
     md += row("**all**", t)
     for (op, x) in perOperator { md += row("`\(op.rawValue)`", x) }
-    md += "\n## Per action\n\n| action | killed | survived | equivalent | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|\n"
+    md += "\n## Per action\n\n| action | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
     for (a, x) in perAction { md += row("`\(a)`", x) }
     md += "\n## Per property\n\nA killed mutant counts for the property violated at the end of its killing trace.\n\n| property | kills | share of counted mutants |\n|---|---|---|\n"
     for (p, kills, score) in perProperty { md += "| `\(p)` | \(kills) | \(Self.percent(score)) |\n" }
@@ -162,12 +181,8 @@ extension MutationReport {
     for r in survivors {
       md += "### `\(r.mutant.id)`\n\n\(r.mutant.summary). Survived: \(r.detail).\n\n"
       md += "**Triage**: \(Self.triageText(r.triage)).\n\n"
-      if case .propertyGap(let d)? = r.triage, !d.prefix.steps.isEmpty {
-        md += "Steps to the difference:\n\n"
-        for (i, s) in d.prefix.steps.enumerated() {
-          md += "\(i + 1). `\(s.action)(\(s.arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")))`\n"
-        }
-        md += "\n"
+      if case .propertyGap(let escape, _)? = r.triage, !escape.steps.isEmpty {
+        md += "The mutant's steps to a state the correct model never reaches:\n\n" + Self.stepsText(escape) + "\n\n"
       }
       md += "```diff\n" + r.mutant.diff.joined(separator: "\n") + "\n```\n\n"
     }
@@ -190,7 +205,7 @@ extension MutationReport {
     func tally(_ x: Tally) -> [String: Any] {
       [
         "killed": x.killed, "survived": x.survived, "equivalent": x.equivalent, "unknown": x.unknown,
-        "invalid": x.invalid, "score": x.score as Any, "scoreAfterTriage": x.scoreAfterTriage as Any,
+        "invalid": x.invalid, "subsumed": x.subsumed, "score": x.score as Any, "scoreAfterTriage": x.scoreAfterTriage as Any,
       ]
     }
     return [
@@ -213,11 +228,13 @@ extension MutationReport {
         if let path = r.tracePath { o["trace"] = path }
         switch r.triage {
         case .equivalent(let states, _)?: o["triage"] = ["kind": "equivalent", "states": states]
-        case .propertyGap(let d)?:
+        case .subsumed(let states, let d)?:
+          o["triage"] = ["kind": "results-only", "states": states, "difference": Self.differenceText(d)] as [String: Any]
+        case .propertyGap(let escape, let d)?:
           o["triage"] = [
-            "kind": "property-gap", "steps": d.prefix.steps.map { "\($0.action)(\($0.arguments.map(String.init).joined(separator: ", ")))" },
-            "action": d.action, "arguments": d.arguments.map { Int64(bitPattern: $0) }, "correct": d.reference,
-            "mutant": d.variant,
+            "kind": "property-gap",
+            "escape": escape.steps.map { "\($0.action)(\($0.arguments.map(String.init).joined(separator: ", ")))" },
+            "difference": Self.differenceText(d),
           ] as [String: Any]
         case .undetermined(let why)?: o["triage"] = ["kind": "undetermined", "why": why]
         case nil: break

@@ -19,7 +19,9 @@ struct MutantGenerationTests {
     #expect(byOperator[.dropFailure] == failures)
     #expect(byOperator[.swapFailures, default: 0] == pairs)
     #expect(byOperator[.dropEffect] == effects)
-    #expect(byOperator[.failureEffect] == model.actions.map { $0.failures.count * $0.effects.count }.reduce(0, +))
+    #expect(byOperator[.failureEffect] == model.actions.map { $0.failures.isEmpty ? 0 : $0.effects.count }.reduce(0, +))
+    let every = MutantGenerator.mutants(of: model, operators: [.failureEffect], everyFailure: true)
+    #expect(every.count == model.actions.map { $0.failures.count * $0.effects.count }.reduce(0, +))
     #expect(Set(mutants.map(\.id)).count == mutants.count, "ids are unique")
     // Stable: generating again gives the same ids in the same order.
     #expect(MutantGenerator.mutants(of: model).map(\.id) == mutants.map(\.id))
@@ -44,7 +46,9 @@ struct MutantGenerationTests {
   func applyChangesOneAction() throws {
     let model = errorPathModel(buggy: false)
     let mutant = try #require(
-      MutantGenerator.mutants(of: model, operators: [.failureEffect]).first { $0.id == "failure-effect/acquire/0+1" })
+      MutantGenerator.mutants(of: model, operators: [.failureEffect], everyFailure: true).first {
+        $0.id == "failure-effect/acquire/0+1"
+      })
     let mutated = mutant.apply(to: model)
     #expect(mutated.configuration.mutant == "ir:failure-effect/acquire/0+1")
     #expect(mutated.actions[1] == model.actions[1])
@@ -58,7 +62,7 @@ struct MutationAnalysisTests {
   @Test("The error-path lock: failure-effect mutants are killed or triaged, with replaying traces")
   func errorPathLock() throws {
     let model = errorPathModel(buggy: false)
-    let mutants = MutantGenerator.mutants(of: model)
+    let mutants = MutantGenerator.mutants(of: model, everyFailure: true)
     let report = try analyseMutants(model, mutants: mutants, options: MutationOptions(engine: .bfs, workers: 2))
     #expect(report.results.count == mutants.count)
     #expect(report.baseline.complete)
@@ -70,21 +74,47 @@ struct MutationAnalysisTests {
     // Every survivor is triaged: this small model is explored completely.
     for r in report.survivors {
       switch r.triage {
-      case .equivalent?, .propertyGap?: break
+      case .equivalent?, .propertyGap?, .subsumed?: break
       default: Issue.record("\(r.mutant.id) not triaged: \(String(describing: r.triage))")
       }
     }
-    // Dropping reserved lets acquire(_, 3) through: killed. Dropping release's only effect is a
-    // property gap (the lock is never freed, no property says it must be).
+    // Dropping reserved lets acquire(_, 3) through: killed. Dropping release's only effect
+    // leaves the lock held for ever: fewer behaviours, every state one the correct lock
+    // reaches, only release's result differs (it returns success without freeing).
     #expect(report.results.first { $0.mutant.id == "drop-failure/acquire/1" }?.verdict == .killed)
-    let gap = try #require(report.results.first { $0.mutant.id == "drop-effect/release/0" })
-    #expect(gap.verdict == .survived)
-    guard case .propertyGap(let d)? = gap.triage else {
-      Issue.record("expected a property gap, got \(String(describing: gap.triage))")
+    let held = try #require(report.results.first { $0.mutant.id == "drop-effect/release/0" })
+    #expect(held.verdict == .survived)
+    guard case .subsumed(_, let d)? = held.triage else {
+      Issue.record("expected results only, got \(String(describing: held.triage))")
       return
     }
+    #expect(d.prefix.steps.count == 1)
     #expect(d.action == "release")
     #expect(report.total.score.map { $0 > 0 && $0 < 1 } == true)
+  }
+
+  @Test("A property gap: a mutant reaches a new state no property forbids, with a shortest trace to it")
+  func propertyGap() throws {
+    let model = buildModel { b in
+      let x = b.variable("x", .range(0, 3), initial: 0)
+      b.action("inc", actor: "env") { a in
+        a.fail("at_max", error: "FULL", code: 1, when: x.value.eq(2))
+        a.set(x, to: .ite(x.value.lt(3), then: x.value + 1, else: x.value))
+      }
+      b.invariant("in-range", x.value.le(3))
+    }
+    let mutants = MutantGenerator.mutants(of: model, operators: [.dropFailure])
+    let report = try analyseMutants(model, mutants: mutants, options: MutationOptions(workers: 1))
+    let r = try #require(report.results.first)
+    #expect(r.verdict == .survived)
+    guard case .propertyGap(let escape, let d)? = r.triage else {
+      Issue.record("expected a property gap, got \(String(describing: r.triage))")
+      return
+    }
+    #expect(escape.steps.count == 3)
+    #expect(escape.states.last == [3])
+    #expect(d.prefix.steps.count == 2)
+    #expect(report.markdown.contains("never reaches"))
   }
 
   @Test("Equivalent mutants are recognised: swapping two conditions that never hold together")
@@ -132,7 +162,7 @@ struct MutationAnalysisTests {
 /// The CI slice on the CCA model: one configuration, a few operators, bounded depth.
 @Suite("Mutation: CCA slice")
 struct CCAMutationSliceTests {
-  @Test("atomic, drop-failure and swap-failures on the GTSI calls, depth 4: killed mutants replay, survivors are triaged")
+  @Test("atomic, drop-failure and drop-effect on the GTSI delegate calls, depth 4: killed mutants replay, survivors are triaged")
   func atomicSlice() throws {
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "atomic")))
     let actions = model.actions.map(\.name).filter { $0.contains("DELEGATE") }
