@@ -14,7 +14,8 @@
 //   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
 //   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel, Mutation
 //   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
-//   cca-verify  argument parsing and presentation only                           -> Proving, Scenarios
+//   CCAVerifyCLI  the command line as a library: argument parsing and presentation  -> Proving, Scenarios
+//   cca-verify  the executable: CCAVerifyCLI with the CCA model families         -> CCAVerifyCLI
 //
 // The model never imports an engine. Spec, Explore, Traces and CCAModel build and test without Z3.
 import PackageDescription
@@ -24,6 +25,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "cca-verify", targets: ["cca-verify"]),
+    .library(name: "CCAVerifyCLI", targets: ["CCAVerifyCLI"]),
     .library(name: "Spec", targets: ["Spec"]),
     .library(name: "Explore", targets: ["Explore"]),
     .library(name: "Traces", targets: ["Traces"]),
@@ -52,12 +54,13 @@ let package = Package(
     .target(
       name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel", "Mutation"]),
     .target(name: "Scenarios", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
-    .executableTarget(
-      name: "cca-verify",
+    .target(
+      name: "CCAVerifyCLI",
       dependencies: [
-        "Proving", "Scenarios",
+        "Proving", "Scenarios", "Spec",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    .executableTarget(name: "cca-verify", dependencies: ["CCAVerifyCLI"]),
     .target(
       name: "_TestSupport", dependencies: ["Spec", "Explore"], path: "Tests/_TestSupport"),
     .testTarget(name: "SpecTests", dependencies: ["Spec", "_TestSupport"]),

@@ -1,15 +1,24 @@
 import CCAModel
 import Spec
 
-/// The model families CCAVerify knows, by name.
-public enum Catalog {
-  /// Every model family, in listing order.
-  public static let families: [ModelFamily] = [CCA.family]
+/// The model families a command line or a proof run knows, by name: a value, so a user's own
+/// executable can pass its families (``standard`` holds the CCA families).
+public struct Catalog: Sendable {
+  /// Every model family, in listing order; the first is the default model.
+  public var families: [ModelFamily]
+
+  /// A catalogue of the given families, in listing order.
+  public init(families: [ModelFamily]) {
+    self.families = families
+  }
+
+  /// The catalogue of the `cca-verify` executable: the CCA families.
+  public static let standard = Catalog(families: [CCA.family])
 
   /// The family with the given name.
   ///
   /// - Throws: ``InputError`` listing the valid names.
-  public static func family(named name: String, location: String = "--model") throws -> ModelFamily {
+  public func family(named name: String, location: String = "--model") throws -> ModelFamily {
     guard let family = families.first(where: { $0.name == name }) else {
       throw InputError(location, "unknown model '\(name)'; valid: \(families.map(\.name).joined(separator: ", "))")
     }

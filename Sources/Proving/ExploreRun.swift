@@ -10,6 +10,8 @@ public struct ExploreRequest: Sendable {
   public var properties: [String] = []
   public var options = ExploreOptions()
   public var outputDirectory: String = "out"
+  /// The catalogue `model` is resolved against.
+  public var catalog: Catalog = .standard
 
   public init() {}
 }
@@ -31,7 +33,7 @@ extension ExploreRequest {
   ///
   /// - Throws: ``InputError`` naming the bad value and listing the valid ones.
   public func resolve() throws -> (model: Model, properties: [Int]) {
-    let family = try Catalog.family(named: model)
+    let family = try catalog.family(named: model)
     let configuration = try Catalog.configuration(of: family, named: configuration, mutant: mutant)
     let built = try Catalog.build(family, configuration)
     let properties = try Catalog.properties(properties, of: built)

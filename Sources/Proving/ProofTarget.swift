@@ -92,18 +92,18 @@ public struct ProofTarget: Equatable, Sendable {
   /// Reads and checks a target file against the catalogue of models.
   ///
   /// - Throws: ``InputError`` naming the file, line or field and what was expected.
-  public static func load(path: String) throws -> ProofTarget {
+  public static func load(path: String, catalog: Catalog = .standard) throws -> ProofTarget {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw InputError(path, "cannot read the file")
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw InputError(path, "not UTF-8 text")
     }
-    return try parse(file: path, text: text)
+    return try parse(file: path, text: text, catalog: catalog)
   }
 
   /// Parses and checks target text.
-  public static func parse(file: String, text: String) throws -> ProofTarget {
+  public static func parse(file: String, text: String, catalog: Catalog = .standard) throws -> ProofTarget {
     let entries = try TargetFileParser(file: file, text: text).parse()
     var byKey: [String: TargetEntry] = [:]
     let valid = Set(keys.map(\.0))
@@ -150,7 +150,7 @@ public struct ProofTarget: Equatable, Sendable {
     guard let modelName = try string("model") else {
       throw InputError(file, "missing required key 'model' (a model family name, e.g. \"cca\")")
     }
-    let family = try Catalog.family(named: modelName, location: at("model"))
+    let family = try catalog.family(named: modelName, location: at("model"))
     var bounds: [String: Int] = [:]
     if let e = byKey["bounds"] {
       guard case .table(let members) = e.value else {

@@ -74,13 +74,14 @@ public enum Prover {
   /// - Throws: ``InputError`` or ``InternalError``.
   /// - Parameter progress: called every quarter second or so during an exploration with a
   ///   one-line summary (states, rate, ETA when the end is known); symbolic engines do not call it.
+  /// - Parameter catalog: the catalogue the target's model was resolved against.
   public static func run(
     _ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil,
-    progress: (@Sendable (String) -> Void)? = nil
+    progress: (@Sendable (String) -> Void)? = nil, catalog: Catalog = .standard
   ) throws -> TargetResult {
     let began = DispatchTime.now()
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9 }
-    let family = try Catalog.family(named: target.model)
+    let family = try catalog.family(named: target.model)
     let model = try Catalog.build(family, target.configuration)
     let properties = try Catalog.properties(target.properties, of: model)
     let lemmaIndices =

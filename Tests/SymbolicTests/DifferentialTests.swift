@@ -85,7 +85,7 @@ struct DifferentialTests {
 struct CCADifferentialTests {
   @Test(
     "concrete and symbolic steps agree on random states", arguments: [
-      "standard", "atomic", "rmm-small", "rmm-rtt", "atomic-per-pas", "atomic-per-realm", "rmm-small-per-pas",
+      "standard", "atomic", "atomic-4", "atomic-16", "atomic-parametric", "rmm-small", "rmm-rtt", "atomic-per-pas", "atomic-per-realm", "rmm-small-per-pas",
       "rmm-small-mec", "rmm-reuse-mec", "rmm-da", "rmm-da-setup", "rmm-da-mem", "rmm-da-mem-setup",
     ])
   func cca(_ configuration: String) throws {

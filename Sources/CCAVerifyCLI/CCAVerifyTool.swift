@@ -1,6 +1,38 @@
 import ArgumentParser
 import Foundation
 import Proving
+import Spec
+
+/// The whole `cca-verify` command line as a library: a user's own executable calls
+/// ``main(families:)`` with its model families, and `explore`, `prove`, `show`, `replay` and
+/// `list` work on them.
+///
+/// ```swift
+/// import CCAVerifyCLI
+/// CCAVerifyTool.main(families: [MyModel.family])
+/// ```
+public enum CCAVerifyTool {
+  /// Parses the process's arguments, runs the command against a catalogue of `families` (default:
+  /// the CCA families, as the `cca-verify` executable) and exits with the documented status.
+  public static func main(families: [ModelFamily] = Catalog.standard.families) -> Never {
+    CurrentCatalog.shared.set(Catalog(families: families))
+    CCAVerify.main()
+  }
+}
+
+/// The catalogue the commands resolve model names against, set once by
+/// ``CCAVerifyTool/main(families:)`` before the arguments are parsed.
+final class CurrentCatalog: @unchecked Sendable {
+  static let shared = CurrentCatalog()
+  private let lock = NSLock()
+  private var catalog = Catalog.standard
+
+  func set(_ catalog: Catalog) { lock.withLock { self.catalog = catalog } }
+  var value: Catalog { lock.withLock { catalog } }
+}
+
+/// The catalogue of this run.
+var catalog: Catalog { CurrentCatalog.shared.value }
 
 /// Exit statuses are an API: 0 every expectation met (or no violation), 1 an outcome differs
 /// (or a violation was found, or a replay diverged), 2 bad input, 3 internal error.
@@ -16,7 +48,6 @@ struct Finished: Error {
   let status: ExitStatus
 }
 
-@main
 struct CCAVerify: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "cca-verify",
@@ -28,7 +59,7 @@ struct CCAVerify: ParsableCommand {
     version: toolVersion,
     subcommands: [List.self, ExploreCommand.self, Prove.self, Replay.self, Show.self, RunCommand.self, MutateCommand.self])
 
-  static func main() {
+  static func main() -> Never {
     do {
       var command = try parseAsRoot()
       try command.run()

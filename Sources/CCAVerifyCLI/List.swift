@@ -13,7 +13,7 @@ struct List: ParsableCommand {
   func run() throws {
     var families: [JSONValue] = []
     var text = ""
-    for family in Catalog.families {
+    for family in catalog.families {
       text += "model \(family.name): \(family.doc)\n\n  configurations:\n"
       for c in family.configurations {
         text += "    \(c.name.padding(toLength: max(16, c.name.count), withPad: " ", startingAt: 0)) \(c)  \(family.configurationDocs[c.name] ?? "")\n"

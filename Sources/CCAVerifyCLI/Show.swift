@@ -102,7 +102,7 @@ struct LoadedTrace {
     do { document = try JSONValue.parse(data) } catch { throw InputError(path, "\(error)") }
     let header: (model: String, configuration: ITF.ConfigurationReference)
     do { header = try ITF.reference(of: document) } catch { throw InputError(path, "\(error)") }
-    let family = try Catalog.family(named: header.model, location: "\(path): $.#meta.model")
+    let family = try catalog.family(named: header.model, location: "\(path): $.#meta.model")
     let configuration = try Catalog.configuration(
       of: family, named: header.configuration.name, mutant: header.configuration.mutant,
       bounds: header.configuration.bounds ?? [:], features: header.configuration.features,

@@ -51,6 +51,7 @@ struct ExploreCommand: ParsableCommand {
     request.mutant = mutant
     request.properties = properties
     request.outputDirectory = out
+    request.catalog = catalog
     var options = ExploreOptions(
       mode: mode, seed: seed, maxDepth: maxDepth, maxStates: maxStates, timeLimit: timeLimit, walks: walks,
       walkLength: walkLength, swarm: swarm)

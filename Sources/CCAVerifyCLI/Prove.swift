@@ -23,7 +23,7 @@ struct Prove: ParsableCommand {
   func run() throws {
     let files = try Prover.targetFiles(paths)
     // Read every target first: a malformed file is bad input before any engine runs.
-    let targets = try files.map { try ProofTarget.load(path: $0) }
+    let targets = try files.map { try ProofTarget.load(path: $0, catalog: catalog) }
     let stop = StopSignal()
     let handler = installInterruptHandler { stop.stop() }
     defer { handler.cancel() }
@@ -46,7 +46,7 @@ struct Prove: ParsableCommand {
       if let line, !line.redraw { note("[\(i + 1)/\(targets.count)] \(target.name): \(target.engine.name) ...") }
       var report: (@Sendable (String) -> Void)?
       if line != nil { report = { @Sendable text in status.setInner(text) } }
-      let result = try Prover.run(target, outputDirectory: out, stop: stop, progress: report)
+      let result = try Prover.run(target, outputDirectory: out, stop: stop, progress: report, catalog: catalog)
       status.finish(seconds: result.seconds)
       line?.print(
         "[\(i + 1)/\(targets.count)] \(target.name): \(result.outcome.rawValue) (expected \(result.expected.rawValue)) in \(String(format: "%.2f", result.seconds)) s\(result.detail.isEmpty ? "" : " - \(result.detail)")")
