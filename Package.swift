@@ -14,7 +14,7 @@
 //   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
 //   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel, Mutation
 //   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
-//   CCAVerifyCLI  the command line as a library: argument parsing and presentation  -> Proving, Scenarios
+//   CCAVerifyCLI  the command line as a library: argument parsing and presentation  -> Proving, Scenarios, Mutation
 //   cca-verify  the executable: CCAVerifyCLI with the CCA model families         -> CCAVerifyCLI
 //
 // The model never imports an engine. Spec, Explore, Traces and CCAModel build and test without Z3.
@@ -57,7 +57,7 @@ let package = Package(
     .target(
       name: "CCAVerifyCLI",
       dependencies: [
-        "Proving", "Scenarios", "Spec",
+        "Proving", "Scenarios", "Spec", "Mutation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "cca-verify", dependencies: ["CCAVerifyCLI"]),

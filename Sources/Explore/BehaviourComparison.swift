@@ -66,6 +66,12 @@ public func compareBehaviour(
   var seen: Set<[UInt64]> = [reference.initialWords]
   var next = 0
   var complete = true
+  // Per action: failure names (a mutant may drop or reorder conditions, so they are compared by
+  // name) and the model's actions, read once (an `Action` copied in the loop costs refcounting).
+  let failureNames = reference.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
+  let variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
+  let actionList = reference.model.actions
+  func argumentsOf(_ a: Int, _ t: Int) -> [Value] { actionList[a].arguments(at: t) }
   func trace(to index: Int) throws -> Trace {
     var steps: [(action: Int, arguments: [Value])] = []
     var i = index
@@ -84,43 +90,64 @@ public func compareBehaviour(
     next += 1
     if let maxDepth, depths[index] >= maxDepth { continue }
     let pre = states[index]
-    for a in reference.actions.indices {
+    for a in 0..<actionList.count {
       for t in 0..<reference.actions[a].argumentCount {
         reference.actions[a].decodeArguments(t, into: scratchA.args)
         variant.actions[a].decodeArguments(t, into: scratchB.args)
-        let (codeA, codeB) = try pre.withUnsafeBufferPointer { p in
-          (
-            try reference.run(a, pre: p.start, args: scratchA.args, scratch: scratchA),
-            try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB)
-          )
+        let codeA = try pre.withUnsafeBufferPointer { p in
+          try reference.run(a, pre: p.start, args: scratchA.args, scratch: scratchA)
         }
+        // A variant that errs where the reference does not differs (the slow path says how).
+        let codeB =
+          (try? pre.withUnsafeBufferPointer { p in try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB) })
+          ?? Int.min
         if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { continue }
-        // Fast paths: the same failure without effects, or successes without outputs.
+        // Compare on packed words; only a difference takes the slow path that describes it.
         let wroteA = reference.wroteSuccessor(action: a, code: codeA)
         let wroteB = variant.wroteSuccessor(action: a, code: codeB)
-        if codeA >= 0 && codeB >= 0 && !wroteA && !wroteB {
-          let (fa, fb) = (reference.model.actions[a].failures[codeA], variant.model.actions[a].failures[codeB])
-          if fa.name == fb.name && fa.code == fb.code && fa.hasConstantCode && fb.hasConstantCode { continue }
-        }
-        if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode
-          && reference.model.actions[a].outputs.isEmpty
-        {
-          let postA = Array(UnsafeBufferPointer(start: scratchA.post, count: words))
-          if postA.elementsEqual(UnsafeBufferPointer(start: scratchB.post, count: words)) {
-            if postA != pre, seen.insert(postA).inserted {
-              if let maxStates, states.count >= maxStates {
-                complete = false
-                continue
-              }
-              states.append(postA)
-              parents.append(index)
-              via.append((a, reference.model.actions[a].arguments(at: t)))
-              depths.append(depths[index] + 1)
+        var same = false
+        if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode {
+          same = try pre.withUnsafeBufferPointer { p in
+            let ca = EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound)
+            let cb = EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound)
+            for (fa, fb) in zip(reference.outputFns[a], variant.outputFns[a]) where try fa.eval(ca) != fb.eval(cb) {
+              return false
             }
-            continue
+            return true
+          }
+        } else if codeA >= 0 && codeB >= 0 && failureNames[a][codeA] == variantFailureNames[a][codeB]
+          && wroteA == wroteB
+        {
+          same = try pre.withUnsafeBufferPointer { p in
+            let ia = try reference.indexFns[a][codeA].map {
+              try $0.eval(EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound))
+            }
+            let ib = try variant.indexFns[a][codeB].map {
+              try $0.eval(EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound))
+            }
+            return (ia ?? 0) == (ib ?? 0)
           }
         }
-        let arguments = reference.model.actions[a].arguments(at: t)
+        if same && wroteA {
+          same = UnsafeBufferPointer(start: scratchA.post, count: words).elementsEqual(
+            UnsafeBufferPointer(start: scratchB.post, count: words))
+        }
+        if same {
+          guard wroteA else { continue }
+          let post = Array(UnsafeBufferPointer(start: scratchA.post, count: words))
+          if post != pre, seen.insert(post).inserted {
+            if let maxStates, states.count >= maxStates {
+              complete = false
+              continue
+            }
+            states.append(post)
+            parents.append(index)
+            via.append((a, argumentsOf(a, t)))
+            depths.append(depths[index] + 1)
+          }
+          continue
+        }
+        let arguments = argumentsOf(a, t)
         let state = State(words: pre)
         // Variant steps may err where the reference does not: that is a difference too.
         let outcomeA = try reference.step(state, action: a, arguments: arguments)
@@ -136,15 +163,15 @@ public func compareBehaviour(
         }
         let resultA = reference.stepResult(action: a, outcome: outcomeA)
         let resultB = variant.stepResult(action: a, outcome: outcomeB)
-        var same = resultA == resultB
-        if same, case .succeeded = outcomeA {
-          same =
+        var agrees = resultA == resultB
+        if agrees, case .succeeded = outcomeA {
+          agrees =
             (try reference.outputs(state, action: a, arguments: arguments))
             == (try variant.outputs(state, action: a, arguments: arguments))
         }
         let successorA = outcomeA.successor(of: state)
-        if same { same = successorA == outcomeB.successor(of: state) }
-        if !same {
+        if agrees { agrees = successorA == outcomeB.successor(of: state) }
+        if !agrees {
           return BehaviourComparison(
             difference: .init(
               prefix: try trace(to: index), action: reference.model.actions[a].name, arguments: arguments,

@@ -26,7 +26,18 @@ struct IRText {
     s.count <= limit ? s : String(s.prefix(limit - 3)) + "..."
   }
 
+  /// Characters left for the item being rendered: deep trees (an RTT walk) stop at `...`
+  /// instead of being rendered whole and then clipped.
+  private var budget = IRText.limit
+
   mutating func expr(_ e: Expr) -> String {
+    guard budget > 0 else { return "..." }
+    let text = render(e)
+    budget -= text.count
+    return text
+  }
+
+  private mutating func render(_ e: Expr) -> String {
     switch e {
     case .literal(let v): return v < 4096 ? "\(v)" : "0x" + String(v, radix: 16)
     case .boolean(let b): return b ? "true" : "false"
@@ -77,6 +88,7 @@ struct IRText {
   }
 
   mutating func effect(_ effect: Effect) -> String {
+    budget = Self.limit
     switch effect {
     case .assign(let id, let keys, let value, let when):
       let target = keys.isEmpty ? model[id].name : "\(model[id].name)[\(keys.map { expr($0) }.joined(separator: ", "))]"
@@ -91,11 +103,15 @@ struct IRText {
   }
 
   mutating func failure(_ f: FailureCondition, position: Int) -> String {
+    budget = Self.limit
     var s = "failure \(position) \(f.name) -> \(f.error): when \(expr(f.condition))"
     s = Self.clip(s)
     for e in f.effects { s += "; then " + effect(e) }
     return s
   }
 
-  mutating func guardText(_ e: Expr) -> String { Self.clip("requires " + expr(e)) }
+  mutating func guardText(_ e: Expr) -> String {
+    budget = Self.limit
+    return Self.clip("requires " + expr(e))
+  }
 }

@@ -6,6 +6,8 @@ import Spec
 /// What a user asked `cca-verify mutate` for, by name.
 public struct MutateRequest: Sendable {
   public var model: String = "cca"
+  /// The catalogue `model` is resolved against.
+  public var catalog: Catalog = .standard
   public var configuration: String?
   /// Operator names (`drop-failure`); empty: every operator.
   public var operators: [String] = []
@@ -25,7 +27,7 @@ extension MutateRequest {
   /// - Throws: ``InputError`` naming an unknown model, configuration, operator, action or
   ///   property and listing the valid ones.
   public func resolve() throws -> (model: Model, properties: [Int], mutants: [IRMutant]) {
-    let family = try Catalog.family(named: model)
+    let family = try catalog.family(named: model)
     let configuration = try Catalog.configuration(of: family, named: configuration, mutant: nil)
     let built = try Catalog.build(family, configuration)
     let properties = try Catalog.properties(properties, of: built)

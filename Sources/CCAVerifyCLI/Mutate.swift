@@ -59,6 +59,7 @@ struct MutateCommand: ParsableCommand {
     request.actions = Self.split(actions)
     request.properties = properties
     request.outputDirectory = out
+    request.catalog = catalog
     if let show {
       print(try request.mutant(id: show).diffText)
       return
