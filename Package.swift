@@ -11,10 +11,11 @@
 //   Symbolic    Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction        -> Spec, Z3
 //   Infer       invariant inference: templates, sampling, Houdini, minimisation   -> Spec, Explore, Symbolic
 //   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
+//   Mutation    mutants generated from the IR, run against the properties, score -> Spec, Explore, Symbolic
 //   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
-//   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel
+//   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel, Mutation
 //   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
-//   CCAVerifyCLI  the command line as a library: argument parsing and presentation  -> Proving, Scenarios
+//   CCAVerifyCLI  the command line as a library: argument parsing and presentation  -> Proving, Scenarios, Mutation
 //   cca-verify  the executable: CCAVerifyCLI with the CCA model families         -> CCAVerifyCLI
 //
 // The model never imports an engine. Spec, Explore, Traces and CCAModel build and test without Z3.
@@ -34,6 +35,7 @@ let package = Package(
     .library(name: "Infer", targets: ["Infer"]),
     .library(name: "CCAVerifyTesting", targets: ["CCAVerifyTesting"]),
     .library(name: "Scenarios", targets: ["Scenarios"]),
+    .library(name: "Mutation", targets: ["Mutation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -48,16 +50,17 @@ let package = Package(
     .target(name: "Symbolic", dependencies: ["Spec", "Z3"]),
     .target(name: "Infer", dependencies: ["Spec", "Explore", "Symbolic"]),
     .target(name: "CCAModel", dependencies: ["Spec"], path: "Models/CCA"),
+    .target(name: "Mutation", dependencies: ["Spec", "Explore", "Symbolic"]),
     .target(
       name: "Proving",
-      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "Infer", "CCAModel", "Scenarios"]),
+      dependencies: ["Spec", "Explore", "Traces", "Symbolic", "Infer", "CCAModel", "Scenarios", "Mutation"]),
     .target(
-      name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
+      name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel", "Mutation"]),
     .target(name: "Scenarios", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
     .target(
       name: "CCAVerifyCLI",
       dependencies: [
-        "Proving", "Scenarios", "Spec",
+        "Proving", "Scenarios", "Spec", "Mutation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "cca-verify", dependencies: ["CCAVerifyCLI"]),
@@ -78,6 +81,8 @@ let package = Package(
     .testTarget(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
     .testTarget(name: "InferTests", dependencies: ["Infer", "Symbolic", "Explore", "Spec"]),
+    .testTarget(
+      name: "MutationTests", dependencies: ["Mutation", "Explore", "Spec", "CCAModel", "_TestSupport"]),
     .testTarget(
       name: "ProvingTests",
       dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),

@@ -3,7 +3,7 @@
 // CCAVerify benchmarks: a separate package so the main package's build and tests never pay for
 // the harness. It depends on the root package by path and uses only its library products.
 //
-//   cca-bench   bfs | scaling | prove | baseline | rmm | features | infer   (Benchmarks/README.md)
+//   cca-bench   bfs | scaling | prove | baseline | rmm | features | infer | mutate   (Benchmarks/README.md)
 //
 // The root package exposes Spec, Explore, Traces, CCAModel and Proving as products, but not Z3
 // or Symbolic. Proving depends on both, so SwiftPM builds them and links them into cca-bench;
@@ -28,6 +28,7 @@ let package = Package(
         .product(name: "CCAModel", package: "CCAVerify"),
         .product(name: "Proving", package: "CCAVerify"),
         .product(name: "Infer", package: "CCAVerify"),
+        .product(name: "Mutation", package: "CCAVerify"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ])
   ]

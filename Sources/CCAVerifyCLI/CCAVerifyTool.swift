@@ -60,7 +60,7 @@ struct CCAVerify: ParsableCommand {
       that cannot be written); 3 internal error; 130 interrupted (Ctrl-C) before the run finished.
       """,
     version: toolVersion,
-    subcommands: [List.self, ExploreCommand.self, Prove.self, InferCommand.self, Replay.self, Show.self, RunCommand.self])
+    subcommands: [List.self, ExploreCommand.self, Prove.self, InferCommand.self, Replay.self, Show.self, RunCommand.self, MutateCommand.self])
 
   static func main() -> Never {
     // Ctrl-C ends any command with 130; explore and prove replace this with a handler that

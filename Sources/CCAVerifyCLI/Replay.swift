@@ -41,7 +41,7 @@ struct Replay: ParsableCommand {
       }
       for step in parsed.steps {
         guard let a = model.action(named: step.action) else { break }
-        if case .succeeded(let next) = try compiled.step(state, action: a, arguments: step.arguments) { state = next }
+        state = try compiled.step(state, action: a, arguments: step.arguments).successor(of: state)
         let violated = try model.properties.indices.filter { try !compiled.holds($0, in: state) }
         reports.append(
           StepReport(

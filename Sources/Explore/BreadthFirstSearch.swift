@@ -512,7 +512,10 @@ final class BreadthFirstSearch: @unchecked Sendable {
               let code = try action.innerBody(context, post)
               coverage.record(action: a, code: code)
               t &+= 1
-              guard code == CompiledModel.succeededCode else { continue }
+              if code != CompiledModel.succeededCode {
+                // A failed step changes nothing, unless its condition carries effects (a mutant).
+                guard code >= 0, action.hasFailureEffects, action.failureChanges[code] else { continue }
+              }
               if generated == batch.capacity { batch.grow(words: words) }
               let slot = batch.words + generated &* words
               slot.update(from: post, count: words)

@@ -4,16 +4,28 @@ import Spec
 public enum StepOutcome: Hashable, Sendable {
   /// The action's guard does not hold: the step cannot be taken.
   case disabled
-  /// The failure condition at position `condition` of the action held first; the state is
-  /// unchanged and the action returned `code`.
-  case failed(condition: Int, code: Value)
+  /// The failure condition at position `condition` of the action held first and the action
+  /// returned `code`. The state is unchanged, unless the condition carries effects (a mutant's
+  /// "state set, then the error returned"): then `next` is the successor.
+  case failed(condition: Int, code: Value, next: State? = nil)
   /// No failure condition held; the effects applied, giving the successor state.
   case succeeded(State)
+
+  /// The state after the step from `state`: the successor of a success or of a failure with
+  /// effects, else `state` itself.
+  public func successor(of state: State) -> State {
+    switch self {
+    case .succeeded(let next): return next
+    case .failed(_, _, let next?): return next
+    default: return state
+    }
+  }
 }
 
 /// A whole compiled step: returns ``CompiledModel/disabledCode``,
 /// ``CompiledModel/succeededCode`` (the successor is in the post buffer) or the index of the
-/// first failure condition that holds.
+/// first failure condition that holds (when that condition carries effects, the successor is in
+/// the post buffer too: ``CompiledAction/failureChanges``).
 typealias StepBody = @Sendable (EvalContext, UnsafeMutablePointer<UInt64>) throws -> Int
 
 /// A guard conjunct hoisted to a prefix of the parameters (see
@@ -38,6 +50,10 @@ final class CompiledAction: Sendable {
   let guardFn: Eval?
   let failures: [EvalBox]
   let effects: [ExecBox]
+  /// Per failure condition, whether it carries effects, so a failed step writes a successor.
+  let failureChanges: [Bool]
+  /// Whether some failure condition carries effects.
+  let hasFailureEffects: Bool
   /// Guard, failure conditions, state copy and effects fused into one closure, so the hot loop
   /// makes one indirect call per step.
   let body: StepBody
@@ -74,13 +90,17 @@ final class CompiledAction: Sendable {
 
   init(
     name: String, guardFn: Eval?, prefixGuards: [(level: Int, eval: EvalBox)], innerGuard: Eval?,
-    failures: [EvalBox], effects: [ExecBox], parameters: [Parameter], derived: [EvalBox], words: Int
+    failures: [EvalBox], failureEffects: [[ExecBox]], effects: [ExecBox], parameters: [Parameter],
+    derived: [EvalBox], words: Int
   ) {
     self.name = name
     self.guardFn = guardFn
     self.failures = failures
     self.effects = effects
-    self.body = Self.fuse(guardFn: guardFn, failures: failures, effects: effects, words: words)
+    self.failureChanges = failureEffects.map { !$0.isEmpty }
+    self.hasFailureEffects = failureChanges.contains(true)
+    self.body = Self.fuse(
+      guardFn: guardFn, failures: failures, failureEffects: failureEffects, effects: effects, words: words)
     var sizes = [Int](repeating: 1, count: parameters.count + 1)
     for k in parameters.indices.reversed() {
       sizes[k] = sizes[k + 1] * parameters[k].values.count
@@ -89,7 +109,9 @@ final class CompiledAction: Sendable {
     self.prefixGuardRefs = self.prefixGuards.map { Unmanaged.passUnretained($0) }
     self.innerBody =
       prefixGuards.isEmpty
-      ? body : Self.fuse(guardFn: innerGuard, failures: failures, effects: effects, words: words)
+      ? body
+      : Self.fuse(
+        guardFn: innerGuard, failures: failures, failureEffects: failureEffects, effects: effects, words: words)
     self.blockSizes = sizes
     self.arity = parameters.count
     self.derived = derived
@@ -129,8 +151,11 @@ final class CompiledAction: Sendable {
   }
 
   /// Fuses a step's parts into one closure; the chains of failure conditions and effects are
-  /// nested closures, so no array is touched while stepping.
-  static func fuse(guardFn: Eval?, failures: [EvalBox], effects: [ExecBox], words: Int) -> StepBody {
+  /// nested closures, so no array is touched while stepping (but for the failure effects of a
+  /// mutant, looked up by the failing condition's index).
+  static func fuse(
+    guardFn: Eval?, failures: [EvalBox], failureEffects: [[ExecBox]], effects: [ExecBox], words: Int
+  ) -> StepBody {
     var firstFailure: (@Sendable (EvalContext) throws -> Int)? = nil
     for i in failures.indices.reversed() {
       let f = failures[i].eval
@@ -140,18 +165,7 @@ final class CompiledAction: Sendable {
         firstFailure = { c in try f(c) != 0 ? i : -1 }
       }
     }
-    var apply: Exec? = nil
-    for box in effects.reversed() {
-      let e = box.exec
-      if let rest = apply {
-        apply = { c, post in
-          try e(c, post)
-          try rest(c, post)
-        }
-      } else {
-        apply = e
-      }
-    }
+    let apply = chain(effects)
     let copy: @Sendable (EvalContext, UnsafeMutablePointer<UInt64>) -> Void
     if words == 1 {
       copy = { c, post in post[0] = c.state[0] }
@@ -176,6 +190,29 @@ final class CompiledAction: Sendable {
         return CompiledModel.succeededCode
       }
     }
+    if let failure = firstFailure, failureEffects.contains(where: { !$0.isEmpty }) {
+      // A failing step with effects: copy the pre-state, then apply that condition's effects.
+      let applies: [ExecBox?] = failureEffects.map { chain($0).map(ExecBox.init) }
+      let failing: StepBody = { c, post in
+        let r = try failure(c)
+        if r >= 0, let apply = applies[r]?.exec {
+          copy(c, post)
+          try apply(c, post)
+        }
+        return r
+      }
+      if let g = guardFn {
+        return { c, post in
+          if try g(c) == 0 { return CompiledModel.disabledCode }
+          let r = try failing(c, post)
+          return r >= 0 ? r : try effectsThen(c, post)
+        }
+      }
+      return { c, post in
+        let r = try failing(c, post)
+        return r >= 0 ? r : try effectsThen(c, post)
+      }
+    }
     switch (guardFn, firstFailure) {
     case (nil, nil):
       return effectsThen
@@ -193,6 +230,23 @@ final class CompiledAction: Sendable {
         return r >= 0 ? r : try effectsThen(c, post)
       }
     }
+  }
+
+  /// Effects applied in list order as one closure, or `nil` when there are none.
+  private static func chain(_ effects: [ExecBox]) -> Exec? {
+    var apply: Exec? = nil
+    for box in effects.reversed() {
+      let e = box.exec
+      if let rest = apply {
+        apply = { c, post in
+          try e(c, post)
+          try rest(c, post)
+        }
+      } else {
+        apply = e
+      }
+    }
+    return apply
   }
 
   /// Writes the argument tuple at `position`, and its derived values, into `buffer`.
@@ -319,6 +373,7 @@ public final class CompiledModel: Sendable {
         prefixGuards: prefix.map { ($0.level, EvalBox(eval: compiler.compile($0.condition))) },
         innerGuard: Self.compileGuard(inner, compiler),
         failures: action.failures.map { EvalBox(eval: compiler.compile($0.condition)) },
+        failureEffects: action.failures.map { $0.effects.map { ExecBox(exec: compiler.effect($0)) } },
         effects: action.effects.map { ExecBox(exec: compiler.effect($0)) },
         parameters: action.parameters, derived: derived, words: layout.wordCount)
       actions.append(compiled)
@@ -436,7 +491,7 @@ public final class CompiledModel: Sendable {
     }
     root(action.guardCondition)
     for failure in action.failures { root(failure.condition) }
-    for effect in action.effects {
+    for effect in action.effects + action.failures.flatMap(\.effects) {
       switch effect {
       case .assign(_, let keys, let value, let when):
         keys.forEach(root)
@@ -648,7 +703,13 @@ public final class CompiledModel: Sendable {
     case Self.succeededCode:
       _checkInvariants(scratch.post)
       return .succeeded(State(words: Array(UnsafeBufferPointer(start: scratch.post, count: layout.wordCount))))
-    default: return .failed(condition: code, code: spec.failures[code].code | (index &<< 8))
+    default:
+      let returned = spec.failures[code].code | (index &<< 8)
+      guard actions[action].failureChanges[code] else { return .failed(condition: code, code: returned) }
+      _checkInvariants(scratch.post)
+      return .failed(
+        condition: code, code: returned,
+        next: State(words: Array(UnsafeBufferPointer(start: scratch.post, count: layout.wordCount))))
     }
   }
 
@@ -664,6 +725,13 @@ public final class CompiledModel: Sendable {
     return try state.words.withUnsafeBufferPointer { words in
       try outputFns[action].map { try $0.eval(EvalContext(state: words.start, args: scratch.args, bound: scratch.bound)) }
     }
+  }
+
+  /// Whether a code ``run(_:pre:args:scratch:)`` returned left a successor in the post buffer:
+  /// a success, or a failure condition with effects.
+  @inline(__always)
+  func wroteSuccessor(action: Int, code: Int) -> Bool {
+    code == Self.succeededCode || (code >= 0 && actions[action].hasFailureEffects && actions[action].failureChanges[code])
   }
 
   /// Runs one action on packed words, writing a successor into `scratch.post`.
@@ -685,7 +753,7 @@ public final class CompiledModel: Sendable {
     switch outcome {
     case .disabled: return Self.disabledResult
     case .succeeded: return .success(code: spec.successCode)
-    case .failed(let condition, let code):
+    case .failed(let condition, let code, _):
       let failure = spec.failures[condition]
       return .failure(condition: failure.name, error: failure.error, code: code)
     }
@@ -755,7 +823,7 @@ public final class CompiledModel: Sendable {
       case .disabled:
         throw ExploreError.invalidArguments(
           action: model.actions[step.action].name, message: "disabled at step \(index + 1)")
-      case .failed: break
+      case .failed(_, _, let next): if let next { state = next }
       case .succeeded(let next): state = next
       }
       traceSteps.append(

@@ -112,7 +112,9 @@ extension CompiledModel {
           worker.coverage.record(action: a, code: code)
         }
         worker.path.append(UInt32(chosen))
-        if code == CompiledModel.succeededCode {
+        if code == CompiledModel.succeededCode
+          || (code >= 0 && wroteSuccessor(action: action(ofTransition: chosen), code: code))
+        {
           current.update(from: scratch.post, count: words)
           worker.seen.insert(packedFingerprint(current, count: words))
           for p in properties where try !holds(p, words: current, scratch: scratch) {

@@ -72,7 +72,7 @@ public func replay(_ compiled: CompiledModel, trace: Trace, fromTraceStart: Bool
         return .diverged(step: number, reason: "\(step.action) output \(outputs), the trace says \(step.outputs)")
       }
     }
-    if case .succeeded(let next) = outcome { state = next }
+    state = outcome.successor(of: state)
     if let difference = difference(compiled.values(of: state), trace.states[number], layout) {
       return .diverged(step: number, reason: "the state after \(step.action) differs: \(difference)")
     }

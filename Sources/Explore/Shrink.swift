@@ -16,7 +16,7 @@ extension CompiledModel {
           try run(step.action, pre: $0.start, args: scratch.args, scratch: scratch)
         }
         if code == Self.disabledCode { return nil }
-        if code == Self.succeededCode {
+        if wroteSuccessor(action: step.action, code: code) {
           current.withUnsafeMutableBufferPointer { $0.start.update(from: scratch.post, count: $0.count) }
           if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
             return index + 1
@@ -49,7 +49,7 @@ extension CompiledModel {
         }
         if code == Self.disabledCode { continue }
         ran.append(step)
-        if code == Self.succeededCode {
+        if wroteSuccessor(action: step.action, code: code) {
           current.withUnsafeMutableBufferPointer { $0.start.update(from: scratch.post, count: $0.count) }
           if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
             return ran

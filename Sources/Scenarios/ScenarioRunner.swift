@@ -82,7 +82,7 @@ public enum ScenarioRunner {
       case .disabled:
         result = .notEnabled
         resultText = "NOT_ENABLED (the action's guard does not hold here; nothing happened)"
-      case .failed(let c, let code):
+      case .failed(let c, let code, _):
         // The outputs the action defines on this failure (Output.failures), in the pre-state:
         // the state a failed call leaves.
         let defined = action.outputIndices(onFailure: c)
@@ -121,6 +121,7 @@ public enum ScenarioRunner {
           TraceStep(
             action: action.name, arguments: step.arguments,
             result: compiled.stepResult(action: step.action, outcome: outcome)))
+        state = outcome.successor(of: state)
         states.append(compiled.values(of: state))
       }
       if !step.stateChecks.isEmpty {

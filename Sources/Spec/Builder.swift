@@ -157,8 +157,15 @@ public final class ActionBuilder {
 
   /// Adds the next failure condition, in priority order; `index` goes in bits [15:8] of the
   /// returned value (the RTT level of `RMI_ERROR_RTT`).
-  public func fail(_ name: String, error: String, code: Value, index: Expr = .literal(0), when condition: Expr) {
-    failures.append(FailureCondition(name: name, error: error, code: code, index: index, when: condition))
+  ///
+  /// `effects` model an implementation bug that changes state and then fails (see
+  /// ``FailureCondition``); a correct model gives none.
+  public func fail(
+    _ name: String, error: String, code: Value, index: Expr = .literal(0), when condition: Expr,
+    effects: [Effect] = []
+  ) {
+    failures.append(
+      FailureCondition(name: name, error: error, code: code, index: index, when: condition, effects: effects))
   }
 
   /// Declares an output returned on success (X1..X4), evaluated in the pre-state, and also on the

@@ -16,7 +16,8 @@ extension Model {
   /// variable that reads no state; every expression well kinded (booleans where conditions are
   /// needed, values where arithmetic is); parameters and bound variables in scope; map reads and
   /// writes with the right number of keys; literal writes inside the variable's domain; no
-  /// variable written twice unconditionally by one action.
+  /// variable written twice unconditionally by one action. A failure condition's effects (a
+  /// mutant's "state set, then the error returned") get the same checks as success effects.
   ///
   /// - Throws: ``ModelError/invalid(location:message:)`` naming the action, property or variable.
   public func validate() throws {
@@ -94,6 +95,7 @@ extension Model {
       }
       try checker.expect(.boolean, failure.condition, bound: [], what: "failure condition \(failure.name)")
       try checker.expect(.value, failure.index, bound: [], what: "index of failure condition \(failure.name)")
+      try validate(failure.effects, of: action, checker: checker, failure: failure.name)
     }
     var outputNames: Set<String> = []
     for output in action.outputs {
@@ -106,10 +108,21 @@ extension Model {
           location: location, message: "output \(output.name) is defined on \(failure), which is no failure condition of the action")
       }
     }
+    try validate(action.effects, of: action, checker: checker, failure: nil)
+  }
+
+  /// Checks a list of effects that apply together: the success effects of an action, or the
+  /// effects of the failure condition named `failure`.
+  private func validate(_ effects: [Effect], of action: Action, checker: KindChecker, failure: String?) throws {
+    let location = "action \(action.name)"
+    let context = failure.map { " of failure condition \($0)" } ?? ""
     var unconditional: Set<[AnyHashable]> = []
-    for effect in action.effects {
+    for effect in effects {
+      guard effect.variable.index >= 0 && effect.variable.index < variables.count else {
+        throw ModelError.invalid(location: location, message: "effect\(context) on undeclared variable \(effect.variable)")
+      }
       let variable = self[effect.variable]
-      let what = "effect on \(variable.name)"
+      let what = "effect\(context) on \(variable.name)"
       switch effect {
       case .assign(_, let keys, let value, let condition):
         guard keys.count == variable.keys.count else {
@@ -124,7 +137,7 @@ extension Model {
         if condition == .boolean(true) {
           guard unconditional.insert([AnyHashable(effect.variable), AnyHashable(keys)]).inserted else {
             throw ModelError.invalid(
-              location: location, message: "variable \(variable.name) is assigned twice")
+              location: location, message: "variable \(variable.name) is assigned twice" + (failure.map { " by failure condition \($0)" } ?? ""))
           }
         }
       case .assignAll(_, let keys, let condition, let value):

@@ -48,12 +48,18 @@ public enum Effect: Hashable, Sendable {
 }
 
 /// A failure condition of a command: when it holds (and no earlier one does), the command
-/// returns `code | index << 8` and changes nothing.
+/// returns `code | index << 8` and changes nothing but what its `effects` write.
 ///
 /// This is the shape of the RMM specification's failure conditions, listed in priority order.
 /// RMI commands return X0 = status | index << 8, where the index is 0 except for
 /// `RMI_ERROR_RTT` (the RTT level where the walk stopped); `index` is an expression over the
 /// pre-state and the arguments so a model can say which level.
+///
+/// A correct model's failure conditions have no effects: the RMM specification says a command
+/// that fails changes no state. Effects on a failure condition exist to model an
+/// implementation bug, "state set, then the error returned" (a mutant): they read the pre-state
+/// and apply together, exactly as an action's success effects do, and both engines compile them
+/// from this IR.
 public struct FailureCondition: Hashable, Sendable {
   /// The specification's name for the condition (`gran_align`, `gran_state`).
   public let name: String
@@ -65,13 +71,20 @@ public struct FailureCondition: Hashable, Sendable {
   public let error: String
   /// The index returned in bits [15:8] of X0 (usually the literal 0).
   public let index: Expr
+  /// What the failing command writes anyway (empty in a correct model; see the type's
+  /// discussion).
+  public let effects: [Effect]
 
-  public init(name: String, error: String, code: Value, index: Expr = .literal(0), when condition: Expr) {
+  public init(
+    name: String, error: String, code: Value, index: Expr = .literal(0), when condition: Expr,
+    effects: [Effect] = []
+  ) {
     self.name = name
     self.error = error
     self.code = code
     self.index = index
     self.condition = condition
+    self.effects = effects
   }
 
   /// Whether the index is the constant 0, so the returned value is `code` itself.
@@ -125,7 +138,7 @@ public struct Parameter: Hashable, Sendable {
 ///
 /// An action is *enabled* in a state for given arguments when its guard holds. An enabled
 /// action then checks its failure conditions in order: the first that holds is the result, and
-/// the state is unchanged. When none holds, the effects apply and the result is success.
+/// the state is unchanged but for that condition's effects (which only a mutant has). When none holds, the effects apply and the result is success.
 public struct Action: Hashable, Sendable {
   public let name: String
   /// Who performs the action (`hypervisor`, `RMM`, `EL3`, `PE`, `realm`, `hardware`); used for
@@ -157,6 +170,9 @@ public struct Action: Hashable, Sendable {
     self.effects = effects
     self.successCode = successCode
   }
+
+  /// Whether some failure condition carries effects, so a failing call may change the state.
+  public var hasFailureEffects: Bool { failures.contains { !$0.effects.isEmpty } }
 
   /// The number of argument tuples: the product of the parameter domains' cardinalities.
   public var argumentCount: Int {

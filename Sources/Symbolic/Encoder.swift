@@ -477,7 +477,8 @@ final class Encoder {
     let indices: [Z3Expr?]
     /// The action's outputs, evaluated in the pre-state.
     let outputs: [Z3Expr]
-    /// The successor (equal to the pre-state where a failure condition holds).
+    /// The successor (where a failure condition holds, the pre-state with that condition's
+    /// effects, which only a mutant has).
     let post: SymbolicState
     /// The cells the action may change: `(variable, cell)`.
     let written: Set<[Int]>
@@ -493,9 +494,45 @@ final class Encoder {
         $0.hasConstantCode ? nil : try compile($0.index, state: state, parameters: parameters)
       }
       let outputs = try action.outputs.map { try compile($0.value, state: state, parameters: parameters) }
-      var post = state
-      var written: Set<[Int]> = []
-      for effect in action.effects {
+      var (post, written) = try apply(action.effects, to: state, parameters: parameters)
+      if !action.failures.isEmpty && !action.hasFailureEffects {
+        // A failed step changes nothing (the correct model's only shape).
+        for key in written.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+          post.cells[key[0]][key[1]] = try context.ite(failed, state.cells[key[0]][key[1]], post.cells[key[0]][key[1]])
+        }
+      } else if !action.failures.isEmpty {
+        // Where a failure condition holds first, the successor is the pre-state with that
+        // condition's effects (none in a correct model): an `ite` chain in priority order over
+        // every cell that the success effects or some failure's effects may write.
+        let failurePosts = try action.failures.map { failure -> SymbolicState? in
+          guard !failure.effects.isEmpty else { return nil }
+          let (p, w) = try apply(failure.effects, to: state, parameters: parameters)
+          written.formUnion(w)
+          return p
+        }
+        for key in written.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+          var term = post.cells[key[0]][key[1]]
+          for (condition, failurePost) in zip(failures, failurePosts).reversed() {
+            term = try context.ite(condition, (failurePost ?? state).cells[key[0]][key[1]], term)
+          }
+          post.cells[key[0]][key[1]] = term
+        }
+      }
+      return Step(
+        enabled: enabled, failures: failures, failed: failed, indices: indices, outputs: outputs, post: post,
+        written: written)
+    } catch let e as Z3Error { throw SymbolicError(e) }
+  }
+
+  /// Applies a list of effects that read `state` and apply together (later ones win), giving
+  /// the resulting state and the cells they may write: `(variable, cell)`.
+  func apply(_ effects: [Effect], to state: SymbolicState, parameters: [Z3Expr]) throws
+    -> (SymbolicState, Set<[Int]>)
+  {
+    var post = state
+    var written: Set<[Int]> = []
+    do {
+      for effect in effects {
         switch effect {
         case .assign(let id, let keyExprs, let valueExpr, let when):
           let v = id.index
@@ -536,14 +573,7 @@ final class Encoder {
           for b in bound { boundTerms[b] = nil }
         }
       }
-      if !action.failures.isEmpty {
-        for key in written.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-          post.cells[key[0]][key[1]] = try context.ite(failed, state.cells[key[0]][key[1]], post.cells[key[0]][key[1]])
-        }
-      }
-      return Step(
-        enabled: enabled, failures: failures, failed: failed, indices: indices, outputs: outputs, post: post,
-        written: written)
     } catch let e as Z3Error { throw SymbolicError(e) }
+    return (post, written)
   }
 }

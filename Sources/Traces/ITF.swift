@@ -325,6 +325,7 @@ extension ITF {
         }
         computed = valuesList[i - 1]
         if case .succeeded(let next) = outcome { computed = compiled.values(of: next) }
+        if case .failed(_, _, let next?) = outcome { computed = compiled.values(of: next) }
         let result = step.result ?? compiled.stepResult(action: step.action, outcome: outcome)
         var outputs = step.outputs ?? []
         if step.outputs == nil, case .succeeded = outcome {

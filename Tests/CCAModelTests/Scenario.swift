@@ -106,7 +106,7 @@ struct Scenario {
   ) throws {
     let index = try actionIndex(action)
     let outcome = try compiled.step(state, action: index, arguments: arguments)
-    guard case .failed(let position, let returned) = outcome else {
+    guard case .failed(let position, let returned, _) = outcome else {
       Issue.record("\(action) gave \(outcome), expected \(condition)", sourceLocation: sourceLocation)
       return
     }

@@ -122,3 +122,54 @@ struct ValidationTests {
     #expect(location == "action a")
   }
 }
+
+@Suite("Model validation: error-path effects")
+struct ErrorPathValidationTests {
+  func message(_ model: Model) -> String? {
+    do {
+      try model.validate()
+      return nil
+    } catch {
+      return String(describing: error)
+    }
+  }
+
+  @Test("Failure effects are validated like success effects, naming the failure condition")
+  func validated() {
+    #expect(message(errorPathModel(buggy: true)) == nil)
+    let outside = buildModel { b in
+      let x = b.variable("x", .range(0, 3), initial: 0)
+      b.action("act", actor: "env") { a in
+        a.fail("bad", error: "E", code: 1, when: true, effects: [.assign(x.id, keys: [], value: 9, when: true)])
+      }
+    }
+    let m1 = message(outside)
+    #expect(m1?.contains("action act") == true)
+    #expect(m1?.contains("9 is outside") == true)
+    let undeclared = buildModel { b in
+      _ = b.variable("x", .range(0, 3), initial: 0)
+      b.action("act", actor: "env") { a in
+        a.fail("bad", error: "E", code: 1, when: true, effects: [.assign(VariableID(7), keys: [], value: 1, when: true)])
+      }
+    }
+    let m2 = message(undeclared)
+    #expect(m2?.contains("failure condition bad") == true)
+    #expect(m2?.contains("undeclared") == true)
+    let twice = buildModel { b in
+      let x = b.variable("x", .range(0, 3), initial: 0)
+      b.action("act", actor: "env") { a in
+        a.fail(
+          "bad", error: "E", code: 1, when: true,
+          effects: [.assign(x.id, keys: [], value: 1, when: true), .assign(x.id, keys: [], value: 2, when: true)])
+      }
+    }
+    #expect(message(twice)?.contains("assigned twice by failure condition bad") == true)
+    let wrongKind = buildModel { b in
+      let x = b.variable("x", .range(0, 3), initial: 0)
+      b.action("act", actor: "env") { a in
+        a.fail("bad", error: "E", code: 1, when: true, effects: [.assign(x.id, keys: [], value: .boolean(true), when: true)])
+      }
+    }
+    #expect(message(wrongKind)?.contains("effect of failure condition bad on x") == true)
+  }
+}

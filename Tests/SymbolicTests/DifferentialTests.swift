@@ -52,11 +52,12 @@ func expectEnginesAgree(_ model: Model, seed: UInt64, samples: Int) throws {
     switch outcome {
     case .disabled:
       #expect(!symbolic.enabled, "enabled: \(where_)")
-    case .failed(let condition, let code):
+    case .failed(let condition, let code, let next):
       #expect(symbolic.enabled, "enabled: \(where_)")
       #expect(symbolic.failedCondition == condition, "first failing condition: \(where_)")
       #expect(symbolic.failedCode == code, "returned value: \(where_)")
-      #expect(symbolic.post == values, "unchanged on failure: \(where_)")
+      // Unchanged, unless the condition carries effects (a mutant): then the same successor.
+      #expect(symbolic.post == (next.map(compiled.values(of:)) ?? values), "successor on failure: \(where_)")
     case .succeeded(let next):
       #expect(symbolic.enabled, "enabled: \(where_)")
       #expect(symbolic.failedCondition == nil, "no failing condition: \(where_)")
@@ -73,6 +74,7 @@ struct DifferentialTests {
   @Test("toy models", arguments: [
     ("die-hard", dieHardModel()), ("counters", countersModel(count: 3, maximum: 2)),
     ("lockstep", lockstepModel()), ("ownership", ownershipModel()), ("ownership-bug", ownershipModel(forgetFlag: true)),
+    ("error-path", errorPathModel(buggy: false)), ("error-path-buggy", errorPathModel(buggy: true)),
   ])
   func toyModels(_ name: String, _ model: Model) throws {
     try expectEnginesAgree(model, seed: 0xC0FFEE, samples: 200)
@@ -100,5 +102,49 @@ struct CCADifferentialTests {
       config.mutant = mutant.name
       try expectEnginesAgree(try family.build(config), seed: 0x5EED + UInt64(i), samples: 40)
     }
+  }
+}
+
+@Suite("Error-path effects in the symbolic engine")
+struct SymbolicErrorPathTests {
+  @Test("BMC finds the buggy lock's 2-step violation through a failed step, and it replays; the correct lock holds")
+  func bmcFollowsErrorPaths() throws {
+    let buggy = errorPathModel(buggy: true)
+    let report = try SymbolicChecker(model: buggy).bmc(properties: [0], depth: 3)
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation, got \(report.outcome)")
+      return
+    }
+    #expect(trace.steps.count == 2)
+    #expect(trace.steps.last?.result == .failure(condition: "busy", error: "BUSY", code: 1))
+    #expect(replay(try CompiledModel(buggy), trace: trace) == .exact)
+    let correct = try SymbolicChecker(model: errorPathModel(buggy: false)).bmc(properties: [0], depth: 3)
+    #expect(correct.outcome == .holdsBounded(depth: 3))
+  }
+
+  @Test("Every failed step of the buggy lock agrees between engines, state by state")
+  func everyFailedStep() throws {
+    let model = errorPathModel(buggy: true)
+    let compiled = try CompiledModel(model)
+    let checker = try SymbolicChecker(model: model)
+    var failedWithEffects = 0
+    for held in [Value(0), 1] {
+      for v0 in Value(0)...3 {
+        for v1 in Value(0)...3 {
+          let values = [held, v0, v1, 0]
+          let state = try compiled.state(fromValues: values)
+          for a in model.actions.indices {
+            for t in 0..<model.actions[a].argumentCount {
+              let arguments = model.actions[a].arguments(at: t)
+              let outcome = try compiled.step(state, action: a, arguments: arguments)
+              let symbolic = try checker.evaluate(values: values, action: a, arguments: arguments)
+              #expect(symbolic.post == compiled.values(of: outcome.successor(of: state)), "\(model.actions[a].name)\(arguments) from \(values)")
+              if case .failed(_, _, .some) = outcome { failedWithEffects += 1 }
+            }
+          }
+        }
+      }
+    }
+    #expect(failedWithEffects > 0)
   }
 }

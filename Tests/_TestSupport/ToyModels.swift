@@ -104,3 +104,44 @@ public func buildModel(_ name: String = "test", _ body: (ModelBuilder) -> Void) 
   body(b)
   return b.build()
 }
+
+/// A lock whose error paths may change state: the shape of "state set, then the error
+/// returned" (a failure condition with effects).
+///
+/// Variables `held` (bool), `value` (a map over slots 0...1 to 0...3, all 0) and `epoch`
+/// (0...1). `acquire(slot, v)` fails with `BUSY` (1) when the lock is held, then with
+/// `RESERVED` (2) when `v` is 3; on success it takes the lock and writes `value[slot] := v`.
+/// `release` fails with `NOT_HELD` (3) when the lock is free; on success it frees the lock.
+///
+/// With `buggy`, `acquire`'s `busy` condition writes `value[slot] := v` before failing (so a 3
+/// gets in behind the `reserved` check) and `release`'s `not_held` condition clears every
+/// `value` and sets `epoch` (an `assignAll` and a scalar write on an error path). Invariant
+/// `no-three` (no slot holds 3) holds for the correct model and is violated by the buggy one
+/// after 2 steps: acquire(0, 0), acquire(0, 3).
+public func errorPathModel(buggy: Bool) -> Model {
+  buildModel(buggy ? "error-path-buggy" : "error-path") { b in
+    let held = b.variable("held", .bool, initial: false)
+    let value = b.map("value", keys: [.range(0, 1)], .range(0, 3)) { _ in 0 }
+    let epoch = b.variable("epoch", .range(0, 1), initial: 0)
+    b.action("acquire", actor: "env", parameters: [Parameter("slot", .range(0, 1)), Parameter("v", .range(0, 3))]) {
+      a in
+      let write = Effect.assign(value.id, keys: [a.arg("slot")], value: a.arg("v"), when: true)
+      a.fail("busy", error: "BUSY", code: 1, when: held.value, effects: buggy ? [write] : [])
+      a.fail("reserved", error: "RESERVED", code: 2, when: a.arg("v").eq(3))
+      a.set(held, to: true)
+      a.set(value, [a.arg("slot")], to: a.arg("v"))
+    }
+    b.action("release", actor: "env") { a in
+      let slot = BoundVariable(.range(0, 1))
+      a.fail(
+        "not_held", error: "NOT_HELD", code: 3, when: !held.value,
+        effects: buggy
+          ? [
+            .assignAll(value.id, keys: [slot], condition: true, value: 0),
+            .assign(epoch.id, keys: [], value: 1, when: true),
+          ] : [])
+      a.set(held, to: false)
+    }
+    b.invariant("no-three", .forAll(.range(0, 1)) { value[$0].ne(3) })
+  }
+}

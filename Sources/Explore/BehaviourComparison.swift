@@ -1,0 +1,347 @@
+import Spec
+
+/// What an exhaustive comparison of two models' behaviour found: the first step on which they
+/// differ, or none in the explored states.
+public struct BehaviourComparison: Hashable, Sendable {
+  /// The first behavioural difference: from a state both models reach by the same steps, one
+  /// (action, arguments) pair gives another result, other outputs or another successor.
+  public struct Difference: Hashable, Sendable {
+    /// The reference model's trace to the state where the two differ (shortest: BFS order).
+    public let prefix: Trace
+    /// The action whose step differs, and its arguments.
+    public let action: String
+    public let arguments: [Value]
+    /// What the reference model's step does, in words.
+    public let reference: String
+    /// What the variant's step does, in words.
+    public let variant: String
+  }
+
+  /// The first difference, or `nil` when every step of every explored state agrees.
+  public let difference: Difference?
+  /// Distinct states of the reference model explored.
+  public let distinctStates: Int
+  /// Whether every reachable state (within `maxDepth`) was compared: only then does no
+  /// difference mean the two models behave alike (within `maxDepth` steps).
+  public let complete: Bool
+  /// The depth bound, if any: no difference then means no difference in traces of at most this
+  /// many steps.
+  public let maxDepth: Int?
+}
+
+/// Compares two models over the same state schema and actions step by step, by breadth-first
+/// search over the reference model's reachable states.
+///
+/// In every reachable state (depth below `maxDepth`), every (action, arguments) pair runs in
+/// both models; they agree when both are disabled, or both fail with the same condition name
+/// and returned value, or both succeed with the same status and outputs, and the successors
+/// (of a success or of a failure with effects) are equal. While they agree, both models reach
+/// the same states, so exploring the reference model's states explores the variant's. The
+/// first disagreement, in BFS order, is reported with a shortest trace to its state.
+///
+/// This is how the mutation analysis tells an *equivalent* mutant (no observable difference at
+/// the configuration) from a property gap.
+///
+/// - Precondition: the models have the same variables and the same actions with the same
+///   parameters, in the same order (a mutant of the reference).
+/// - Throws: ``ExploreError`` when the reference model errs (a key outside its domain).
+/// - Complexity: O(reachable states × (action, argument) pairs × step cost), one thread; a
+///   fingerprint and a parent link per state.
+public func compareBehaviour(
+  _ reference: CompiledModel, _ variant: CompiledModel, maxDepth: Int? = nil, maxStates: Int? = nil,
+  stop: StopSignal? = nil
+) throws -> BehaviourComparison {
+  precondition(
+    reference.model.variables == variant.model.variables
+      && reference.model.actions.map(\.name) == variant.model.actions.map(\.name),
+    "compareBehaviour needs two models over the same schema and actions")
+  let words = reference.layout.wordCount
+  let scratchA = reference.makeScratch()
+  let scratchB = variant.makeScratch()
+  // BFS over packed states, with parent links for the trace.
+  var states: [[UInt64]] = [reference.initialWords]
+  var parents: [Int] = [-1]
+  var via: [(action: Int, arguments: [Value])] = [(-1, [])]
+  var depths: [Int] = [0]
+  var seen: Set<[UInt64]> = [reference.initialWords]
+  var next = 0
+  var complete = true
+  // Per action: failure names (a mutant may drop or reorder conditions, so they are compared by
+  // name) and the model's actions, read once (an `Action` copied in the loop costs refcounting).
+  let failureNames = reference.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
+  let variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
+  let actionList = reference.model.actions
+  func argumentsOf(_ a: Int, _ t: Int) -> [Value] { actionList[a].arguments(at: t) }
+  func trace(to index: Int) throws -> Trace {
+    var steps: [(action: Int, arguments: [Value])] = []
+    var i = index
+    while parents[i] >= 0 {
+      steps.append(via[i])
+      i = parents[i]
+    }
+    return try reference.trace(of: steps.reversed(), property: nil, outcome: "differs")
+  }
+  while next < states.count {
+    if stop?.isStopped == true {
+      complete = false
+      break
+    }
+    let index = next
+    next += 1
+    if let maxDepth, depths[index] >= maxDepth { continue }
+    let pre = states[index]
+    for a in 0..<actionList.count {
+      for t in 0..<reference.actions[a].argumentCount {
+        reference.actions[a].decodeArguments(t, into: scratchA.args)
+        variant.actions[a].decodeArguments(t, into: scratchB.args)
+        let codeA = try pre.withUnsafeBufferPointer { p in
+          try reference.run(a, pre: p.start, args: scratchA.args, scratch: scratchA)
+        }
+        // A variant that errs where the reference does not differs (the slow path says how).
+        let codeB =
+          (try? pre.withUnsafeBufferPointer { p in try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB) })
+          ?? Int.min
+        if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { continue }
+        // Compare on packed words; only a difference takes the slow path that describes it.
+        let wroteA = reference.wroteSuccessor(action: a, code: codeA)
+        let wroteB = variant.wroteSuccessor(action: a, code: codeB)
+        var same = false
+        if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode {
+          same = try pre.withUnsafeBufferPointer { p in
+            let ca = EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound)
+            let cb = EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound)
+            for (fa, fb) in zip(reference.outputFns[a], variant.outputFns[a]) where try fa.eval(ca) != fb.eval(cb) {
+              return false
+            }
+            return true
+          }
+        } else if codeA >= 0 && codeB >= 0 && failureNames[a][codeA] == variantFailureNames[a][codeB]
+          && wroteA == wroteB
+        {
+          same = try pre.withUnsafeBufferPointer { p in
+            let ia = try reference.indexFns[a][codeA].map {
+              try $0.eval(EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound))
+            }
+            let ib = try variant.indexFns[a][codeB].map {
+              try $0.eval(EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound))
+            }
+            return (ia ?? 0) == (ib ?? 0)
+          }
+        }
+        if same && wroteA {
+          same = UnsafeBufferPointer(start: scratchA.post, count: words).elementsEqual(
+            UnsafeBufferPointer(start: scratchB.post, count: words))
+        }
+        if same {
+          guard wroteA else { continue }
+          let post = Array(UnsafeBufferPointer(start: scratchA.post, count: words))
+          if post != pre, seen.insert(post).inserted {
+            if let maxStates, states.count >= maxStates {
+              complete = false
+              continue
+            }
+            states.append(post)
+            parents.append(index)
+            via.append((a, argumentsOf(a, t)))
+            depths.append(depths[index] + 1)
+          }
+          continue
+        }
+        let arguments = argumentsOf(a, t)
+        let state = State(words: pre)
+        // Variant steps may err where the reference does not: that is a difference too.
+        let outcomeA = try reference.step(state, action: a, arguments: arguments)
+        let outcomeB: StepOutcome
+        do {
+          outcomeB = try variant.step(state, action: a, arguments: arguments)
+        } catch {
+          return BehaviourComparison(
+            difference: .init(
+              prefix: try trace(to: index), action: reference.model.actions[a].name, arguments: arguments,
+              reference: describe(reference, a, state, outcomeA, arguments), variant: "raises a model error: \(error)"),
+            distinctStates: states.count, complete: false, maxDepth: maxDepth)
+        }
+        let resultA = reference.stepResult(action: a, outcome: outcomeA)
+        let resultB = variant.stepResult(action: a, outcome: outcomeB)
+        var agrees = resultA == resultB
+        if agrees, case .succeeded = outcomeA {
+          agrees =
+            (try reference.outputs(state, action: a, arguments: arguments))
+            == (try variant.outputs(state, action: a, arguments: arguments))
+        }
+        let successorA = outcomeA.successor(of: state)
+        if agrees { agrees = successorA == outcomeB.successor(of: state) }
+        if !agrees {
+          return BehaviourComparison(
+            difference: .init(
+              prefix: try trace(to: index), action: reference.model.actions[a].name, arguments: arguments,
+              reference: describe(reference, a, state, outcomeA, arguments),
+              variant: describe(variant, a, state, outcomeB, arguments, against: successorA)),
+            distinctStates: states.count, complete: false, maxDepth: maxDepth)
+        }
+        if successorA != state, seen.insert(successorA.words).inserted {
+          if let maxStates, states.count >= maxStates {
+            complete = false
+            continue
+          }
+          states.append(successorA.words)
+          parents.append(index)
+          via.append((a, arguments))
+          depths.append(depths[index] + 1)
+        }
+      }
+    }
+  }
+  return BehaviourComparison(difference: nil, distinctStates: states.count, complete: complete, maxDepth: maxDepth)
+}
+
+/// A value as the traces print it: decimal when small, else hexadecimal.
+private func hex(_ v: Value) -> String { v < 4096 ? "\(v)" : "0x" + String(v, radix: 16) }
+
+/// A step's outcome in words: its result, outputs, and (against another successor) the cells
+/// whose values differ.
+private func describe(
+  _ compiled: CompiledModel, _ action: Int, _ state: State, _ outcome: StepOutcome, _ arguments: [Value],
+  against other: State? = nil
+) -> String {
+  var text: String
+  switch compiled.stepResult(action: action, outcome: outcome) {
+  case _ where outcome == .disabled: text = "is disabled"
+  case .success(let code):
+    text = "succeeds (\(code))"
+    if let outputs = try? compiled.outputs(state, action: action, arguments: arguments), !outputs.isEmpty {
+      text += " with outputs \(outputs.map { "0x" + String($0, radix: 16) })"
+    }
+  case .failure(let condition, let error, let code):
+    text = "fails: \(error) [\(condition)] (0x\(String(code, radix: 16)))"
+  }
+  let successor = outcome.successor(of: state)
+  let layout = compiled.model.layout
+  let before = compiled.values(of: state)
+  let after = compiled.values(of: successor)
+  let changed = (0..<layout.count).filter { before[$0] != after[$0] }
+  if changed.isEmpty {
+    text += ", state unchanged"
+  } else {
+    text += ", sets " + changed.prefix(6).map { "\(layout.name(at: $0)) = \(hex(after[$0]))" }.joined(separator: ", ")
+    if changed.count > 6 { text += ", ..." }
+  }
+  if let other, other != successor {
+    let reference = compiled.values(of: other)
+    let differing = (0..<layout.count).filter { reference[$0] != after[$0] }
+    text +=
+      " (differs from the reference in "
+      + differing.prefix(6).map { "\(layout.name(at: $0)): \(hex(reference[$0])) vs \(hex(after[$0]))" }.joined(separator: ", ")
+      + (differing.count > 6 ? ", ..." : "") + ")"
+  }
+  return text
+}
+
+/// The reachable states of a reference model (within a depth bound), kept to test a variant's
+/// states against: see ``firstStateOutside(_:of:stop:)``.
+public final class ReachableStates: Sendable {
+  let states: Set<[UInt64]>
+  /// The number of distinct states.
+  public var count: Int { states.count }
+  /// The depth bound they were explored to, if any.
+  public let maxDepth: Int?
+  /// Whether the search exhausted them (within `maxDepth`).
+  public let complete: Bool
+
+  /// Explores the reference model breadth first and keeps every state.
+  ///
+  /// - Throws: ``ExploreError`` when the model errs.
+  /// - Complexity: one breadth-first search; a packed state per reachable state.
+  public init(_ reference: CompiledModel, maxDepth: Int? = nil, maxStates: Int? = nil, stop: StopSignal? = nil) throws {
+    let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop, outside: nil)
+    self.states = Set(found.states)
+    self.maxDepth = maxDepth
+    self.complete = found.complete
+  }
+}
+
+/// Whether every state a variant reaches is one the reference model reaches: the result of
+/// ``firstStateOutside(_:of:stop:)``.
+public struct StateInclusion: Hashable, Sendable {
+  /// A shortest trace of the variant to a state the reference never reaches (within the
+  /// bound), or `nil` when there is none.
+  public let escape: Trace?
+  /// Distinct states of the variant explored.
+  public let variantStates: Int
+  /// Whether the variant's search exhausted its states (within the bound) or found an escape.
+  public let complete: Bool
+}
+
+/// Searches the variant's reachable states, breadth first and within the reference's depth
+/// bound, for one the reference model does not reach.
+///
+/// When there is none, the variant's reachable states are a subset of the reference's, so no
+/// state invariant or monitor that holds on the reference can fail on the variant: only the
+/// results of steps (return codes, outputs) can tell them apart.
+///
+/// - Precondition: the models have the same variables (a mutant of the reference).
+/// - Throws: ``ExploreError`` when the variant errs.
+/// - Complexity: one breadth-first search, one thread.
+public func firstStateOutside(_ variant: CompiledModel, of reference: ReachableStates, maxStates: Int? = nil, stop: StopSignal? = nil)
+  throws -> StateInclusion
+{
+  let found = try breadthFirst(variant, maxDepth: reference.maxDepth, maxStates: maxStates, stop: stop, outside: reference.states)
+  var trace: Trace?
+  if let escape = found.escape {
+    var steps: [(action: Int, arguments: [Value])] = []
+    var i = escape
+    while found.parents[i] >= 0 {
+      steps.append(found.via[i])
+      i = found.parents[i]
+    }
+    trace = try variant.trace(of: steps.reversed(), property: nil, outcome: "outside")
+  }
+  return StateInclusion(escape: trace, variantStates: found.states.count, complete: found.complete || trace != nil)
+}
+
+/// A plain breadth-first search over packed states with parent links, stopping at the first
+/// state outside `outside` when given.
+private func breadthFirst(
+  _ compiled: CompiledModel, maxDepth: Int?, maxStates: Int?, stop: StopSignal?, outside: Set<[UInt64]>?
+) throws -> (states: [[UInt64]], parents: [Int], via: [(action: Int, arguments: [Value])], escape: Int?, complete: Bool) {
+  let scratch = compiled.makeScratch()
+  let words = compiled.layout.wordCount
+  var states: [[UInt64]] = [compiled.initialWords]
+  var parents = [-1]
+  var via: [(action: Int, arguments: [Value])] = [(-1, [])]
+  var depths = [0]
+  var seen: Set<[UInt64]> = [compiled.initialWords]
+  var complete = true
+  if let outside, !outside.contains(compiled.initialWords) { return (states, parents, via, 0, complete) }
+  var next = 0
+  while next < states.count {
+    if stop?.isStopped == true {
+      complete = false
+      break
+    }
+    let index = next
+    next += 1
+    if let maxDepth, depths[index] >= maxDepth { continue }
+    for a in compiled.actions.indices {
+      for t in 0..<compiled.actions[a].argumentCount {
+        compiled.actions[a].decodeArguments(t, into: scratch.args)
+        let code = try states[index].withUnsafeBufferPointer {
+          try compiled.run(a, pre: $0.start, args: scratch.args, scratch: scratch)
+        }
+        guard compiled.wroteSuccessor(action: a, code: code) else { continue }
+        let post = Array(UnsafeBufferPointer(start: scratch.post, count: words))
+        guard seen.insert(post).inserted else { continue }
+        if let maxStates, states.count >= maxStates {
+          complete = false
+          continue
+        }
+        states.append(post)
+        parents.append(index)
+        via.append((a, compiled.model.actions[a].arguments(at: t)))
+        depths.append(depths[index] + 1)
+        if let outside, !outside.contains(post) { return (states, parents, via, states.count - 1, complete) }
+      }
+    }
+  }
+  return (states, parents, via, nil, complete)
+}

@@ -1,0 +1,300 @@
+import Explore
+import Foundation
+import Spec
+import Symbolic
+import Synchronization
+
+/// How to run a mutation analysis: the engine that hunts each mutant, its bounds and budget.
+public struct MutationOptions: Sendable {
+  /// The engine each mutant is checked with.
+  public enum Engine: String, CaseIterable, Codable, Hashable, Sendable {
+    /// Exhaustive BFS (to `maxDepth` if given): shortest killing traces; a survivor is exhaustive.
+    case bfs
+    /// Seeded random walks (`walks` walks of `maxDepth` steps, default 50).
+    case random
+    /// Bounded model checking with Z3 to `maxDepth` (default 6); its traces are replayed.
+    case bmc
+  }
+
+  public var engine: Engine
+  /// BFS depth, random walk length or BMC depth.
+  public var maxDepth: Int?
+  /// Seconds per mutant; a mutant not decided within it is `unknown`.
+  public var budget: Double
+  /// Mutants checked at once (each with one engine thread).
+  public var workers: Int
+  /// Random: the seed and the number of walks.
+  public var seed: UInt64
+  public var walks: Int
+  /// Indices into `model.properties` to check; `nil`: every property but lemmas.
+  public var properties: [Int]?
+  /// Whether survivors are triaged (equivalent or property gap) by exhaustive comparison.
+  public var triage: Bool
+  /// The most states the comparison of one survivor explores.
+  public var triageStates: Int
+  /// A cooperative stop: the analysis returns what it has done.
+  public var stop: StopSignal?
+  /// Called after each mutant (on an arbitrary thread, never concurrently): the result, how
+  /// many are done, how many in all.
+  public var progress: (@Sendable (MutantResult, Int, Int) -> Void)?
+
+  public init(
+    engine: Engine = .bfs, maxDepth: Int? = nil, budget: Double = 60,
+    workers: Int = ProcessInfo.processInfo.activeProcessorCount, seed: UInt64 = 1, walks: Int = 200,
+    properties: [Int]? = nil, triage: Bool = true, triageStates: Int = 2_000_000, stop: StopSignal? = nil,
+    progress: (@Sendable (MutantResult, Int, Int) -> Void)? = nil
+  ) {
+    self.engine = engine
+    self.maxDepth = maxDepth
+    self.budget = budget
+    self.workers = max(1, workers)
+    self.seed = seed
+    self.walks = walks
+    self.properties = properties
+    self.triage = triage
+    self.triageStates = triageStates
+    self.stop = stop
+    self.progress = progress
+  }
+}
+
+/// How a survivor was triaged.
+public enum Triage: Hashable, Sendable {
+  /// No observable difference: the exhaustive comparison of the correct and the mutated model
+  /// found the same reachable states and the same result for every step (within `maxDepth`
+  /// steps when bounded).
+  case equivalent(states: Int, maxDepth: Int?)
+  /// The mutant reaches only states the correct model reaches, but some step returns another
+  /// result (status, outputs) or moves between them differently: no state property can notice;
+  /// conformance scenarios, which check results, can. `difference` is the first such step.
+  case subsumed(states: Int, difference: BehaviourComparison.Difference)
+  /// The mutant reaches a state the correct model never reaches and no property notices: a
+  /// shortest trace of the mutant to that state, and the first step that differs.
+  case propertyGap(escape: Trace, difference: BehaviourComparison.Difference)
+  /// The comparison stopped (state cap, interrupt) before deciding.
+  case undetermined(String)
+}
+
+/// What happened to one mutant.
+public struct MutantResult: Hashable, Sendable {
+  public enum Verdict: String, Codable, Hashable, Sendable {
+    /// A property was violated; the trace replays on the mutant.
+    case killed
+    /// No property was violated within the engine's bounds.
+    case survived
+    /// The budget ran out (or the run was interrupted) before a verdict.
+    case unknown
+    /// The mutant is not a model: it fails validation, or errs at run time (a key or value
+    /// outside its domain). Not counted in the score.
+    case invalid
+  }
+
+  public let mutant: IRMutant
+  public let verdict: Verdict
+  /// The property that killed it.
+  public let property: String?
+  /// The killing trace (BFS: a shortest one), replayed on the mutant.
+  public let trace: Trace?
+  public let seconds: Double
+  /// Why unknown or invalid; for a survivor, the bound it survived.
+  public let detail: String
+  /// For a survivor, the triage.
+  public var triage: Triage?
+  /// Where the caller wrote the killing trace, if it did.
+  public var tracePath: String?
+}
+
+/// The correct model's run at the same settings: the mutants' yardstick.
+public struct MutationBaseline: Hashable, Sendable {
+  public let distinctStates: Int
+  public let seconds: Double
+  public let complete: Bool
+}
+
+/// Runs mutation analysis: checks every mutant against the model's properties with one engine,
+/// in parallel, and triages the survivors.
+///
+/// The correct model is checked first at the same settings: when it violates a property (or
+/// errs) the analysis would be meaningless and ``MutationError/baselineFails(_:)`` is thrown.
+///
+/// - Throws: ``MutationError`` when the correct model does not compile or does not hold.
+/// - Complexity: mutants × one engine run (bounded by `budget`), divided among `workers`, plus
+///   one exhaustive comparison per survivor.
+public func analyseMutants(_ model: Model, mutants: [IRMutant], options: MutationOptions) throws -> MutationReport {
+  let start = DispatchTime.now()
+  let compiled: CompiledModel
+  do { compiled = try CompiledModel(model) } catch { throw MutationError.baselineFails("does not compile: \(error)") }
+  let properties = options.properties ?? model.properties.indices.filter { model.properties[$0].kind != .lemma }
+  let baselineStart = DispatchTime.now()
+  let base = check(compiled, options: options, properties: properties, budget: nil)
+  switch base.verdict {
+  case .killed: throw MutationError.baselineFails("violates \(base.property ?? "a property"): \(base.detail)")
+  case .invalid: throw MutationError.baselineFails(base.detail)
+  default: break
+  }
+  let baseline = MutationBaseline(
+    distinctStates: base.states, seconds: seconds(since: baselineStart), complete: base.verdict == .survived)
+  // The correct model's reachable states, once, for the survivors' triage.
+  var reachable: ReachableStates?
+  if options.triage {
+    reachable = try? ReachableStates(
+      compiled, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
+  }
+  let known = reachable
+  let results = Mutex<[MutantResult?]>(Array(repeating: nil, count: mutants.count))
+  let next = Atomic<Int>(0)
+  let done = Atomic<Int>(0)
+  let progressLock = Mutex<Void>(())
+  DispatchQueue.concurrentPerform(iterations: min(options.workers, max(mutants.count, 1))) { _ in
+    while options.stop?.isStopped != true {
+      let i = next.add(1, ordering: .relaxed).oldValue
+      guard i < mutants.count else { return }
+      let result = run(
+        mutants[i], of: model, reference: compiled, reachable: known, options: options, properties: properties)
+      // An interrupted run is not a result.
+      if options.stop?.isStopped == true && result.verdict == .unknown { return }
+      results.withLock { $0[i] = result }
+      let n = done.add(1, ordering: .relaxed).newValue
+      if let progress = options.progress { progressLock.withLock { _ in progress(result, n, mutants.count) } }
+    }
+  }
+  _ = reachable
+  let finished = results.withLock { $0.compactMap { $0 } }
+  return MutationReport(
+    model: model.name, configuration: model.configuration, engine: options.engine, maxDepth: options.maxDepth,
+    budget: options.budget, workers: options.workers, properties: properties.map { model.properties[$0].name },
+    baseline: baseline, generated: mutants.count, results: finished,
+    interrupted: options.stop?.isStopped == true, seconds: seconds(since: start))
+}
+
+/// Why a mutation analysis cannot run.
+public enum MutationError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The correct model does not compile or violates a property at the chosen settings.
+  case baselineFails(String)
+
+  public var description: String {
+    switch self {
+    case .baselineFails(let why): return "the correct model \(why); mutation analysis needs a model whose properties hold"
+    }
+  }
+}
+
+func seconds(since start: DispatchTime) -> Double {
+  Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+/// One engine run's verdict, before it is tied to a mutant.
+struct EngineVerdict {
+  var verdict: MutantResult.Verdict
+  var property: String?
+  var trace: Trace?
+  var detail: String
+  var states: Int
+}
+
+func check(_ compiled: CompiledModel, options: MutationOptions, properties: [Int], budget: Double?) -> EngineVerdict {
+  let model = compiled.model
+  switch options.engine {
+  case .bfs, .random:
+    var explore = ExploreOptions(
+      mode: options.engine == .bfs ? .bfs : .random, seed: options.seed, maxDepth: options.maxDepth, timeLimit: budget,
+      walks: options.walks, walkLength: options.maxDepth ?? 50, workers: 1, properties: properties, stop: options.stop)
+    explore.shrink = options.engine == .random
+    let report = Explore.explore(compiled, options: explore)
+    switch report.outcome {
+    case .violation(let p, let trace):
+      guard replay(compiled, trace: trace) == .exact else {
+        return EngineVerdict(verdict: .unknown, detail: "the killing trace does not replay (a bug)", states: report.distinctStates)
+      }
+      return EngineVerdict(
+        verdict: .killed, property: model.properties[p].name, trace: trace,
+        detail: "\(trace.steps.count) steps", states: report.distinctStates)
+    case .modelError(let message):
+      return EngineVerdict(verdict: .invalid, detail: "model error: \(message)", states: report.distinctStates)
+    case .noViolation:
+      switch report.stoppedBy {
+      case .timeLimit?: return EngineVerdict(verdict: .unknown, detail: "budget of \(budget ?? 0) s spent at depth \(report.maxDepthReached), \(report.distinctStates) states", states: report.distinctStates)
+      case .interrupted?: return EngineVerdict(verdict: .unknown, detail: "interrupted", states: report.distinctStates)
+      case .maxStates?: return EngineVerdict(verdict: .unknown, detail: "state limit", states: report.distinctStates)
+      default:
+        let bound =
+          options.engine == .random
+          ? "\(options.walks) random walks of \(options.maxDepth ?? 50) steps, seed \(options.seed)"
+          : report.complete ? "exhaustive BFS, \(report.distinctStates) states" : "BFS to depth \(options.maxDepth ?? 0), \(report.distinctStates) states"
+        return EngineVerdict(verdict: .survived, detail: bound, states: report.distinctStates)
+      }
+    }
+  case .bmc:
+    let depth = options.maxDepth ?? 6
+    do {
+      let checker = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: budget ?? 3600))
+      let report = checker.bmc(properties: properties, depth: depth)
+      switch report.outcome {
+      case .violated(let trace):
+        guard replay(compiled, trace: trace) == .exact else {
+          return EngineVerdict(verdict: .unknown, detail: "the BMC trace does not replay on the concrete engine", states: 0)
+        }
+        return EngineVerdict(verdict: .killed, property: trace.property, trace: trace, detail: "\(trace.steps.count) steps", states: 0)
+      case .holdsBounded(let d): return EngineVerdict(verdict: .survived, detail: "BMC to depth \(d)", states: 0)
+      case .unknown(let reason): return EngineVerdict(verdict: .unknown, detail: reason, states: 0)
+      default: return EngineVerdict(verdict: .unknown, detail: "unexpected BMC outcome", states: 0)
+      }
+    } catch {
+      return EngineVerdict(verdict: .invalid, detail: "the symbolic engine rejects it: \(error)", states: 0)
+    }
+  }
+}
+
+/// The depth bound of the survivors' triage: the engine's own bound.
+func triageDepth(_ options: MutationOptions) -> Int? {
+  switch options.engine {
+  case .bfs: return options.maxDepth
+  case .random: return options.maxDepth ?? 50
+  case .bmc: return options.maxDepth ?? 6
+  }
+}
+
+func run(
+  _ mutant: IRMutant, of model: Model, reference: CompiledModel, reachable: ReachableStates?, options: MutationOptions,
+  properties: [Int]
+) -> MutantResult {
+  let start = DispatchTime.now()
+  let mutated = mutant.apply(to: model)
+  let compiled: CompiledModel
+  do { compiled = try CompiledModel(mutated) } catch {
+    return MutantResult(
+      mutant: mutant, verdict: .invalid, property: nil, trace: nil, seconds: seconds(since: start),
+      detail: "does not validate: \(error)")
+  }
+  let v = check(compiled, options: options, properties: properties, budget: options.budget)
+  var result = MutantResult(
+    mutant: mutant, verdict: v.verdict, property: v.property, trace: v.trace, seconds: seconds(since: start), detail: v.detail)
+  if v.verdict == .survived && options.triage {
+    result.triage = triage(compiled, reference: reference, reachable: reachable, options: options)
+  }
+  return result
+}
+
+/// Triage of a survivor: equivalent (no step differs), subsumed (only results differ), or a
+/// property gap (a state the correct model never reaches).
+func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: ReachableStates?, options: MutationOptions) -> Triage {
+  do {
+    let comparison = try compareBehaviour(
+      reference, mutant, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
+    guard let difference = comparison.difference else {
+      return comparison.complete
+        ? .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth)
+        : .undetermined("the comparison stopped after \(comparison.distinctStates) states")
+    }
+    guard let reachable, reachable.complete else {
+      return .undetermined("the correct model's states were not all collected (state cap)")
+    }
+    let inclusion = try firstStateOutside(mutant, of: reachable, maxStates: options.triageStates, stop: options.stop)
+    if let escape = inclusion.escape { return .propertyGap(escape: escape, difference: difference) }
+    return inclusion.complete
+      ? .subsumed(states: inclusion.variantStates, difference: difference)
+      : .undetermined("the mutant's states were not all explored (state cap)")
+  } catch {
+    return .undetermined("a model errs during the comparison: \(error)")
+  }
+}

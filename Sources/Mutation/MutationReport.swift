@@ -1,0 +1,252 @@
+import Explore
+import Foundation
+import Spec
+
+/// The result of a mutation analysis: every mutant's verdict, the scores, and the survivors'
+/// triage.
+///
+/// The **mutation score** is killed / (killed + survived); invalid and unknown mutants are not
+/// counted. The score after triage leaves out the survivors shown equivalent:
+/// killed / (killed + survived − equivalent).
+public struct MutationReport: Hashable, Sendable {
+  public let model: String
+  public let configuration: Configuration
+  public let engine: MutationOptions.Engine
+  public let maxDepth: Int?
+  public let budget: Double
+  public let workers: Int
+  /// The properties checked, by name.
+  public let properties: [String]
+  public let baseline: MutationBaseline
+  /// Mutants generated; `results` may hold fewer when the run was interrupted.
+  public let generated: Int
+  /// One result per mutant checked, in generation order.
+  public var results: [MutantResult]
+  public let interrupted: Bool
+  public let seconds: Double
+
+  /// Counts of a set of results.
+  public struct Tally: Hashable, Sendable {
+    public var killed = 0
+    public var survived = 0
+    public var unknown = 0
+    public var invalid = 0
+    public var equivalent = 0
+    /// Survivors that reach only the correct model's states (only results differ).
+    public var subsumed = 0
+
+    /// killed / (killed + survived), or `nil` when neither.
+    public var score: Double? { killed + survived > 0 ? Double(killed) / Double(killed + survived) : nil }
+    /// killed / (killed + survived − equivalent).
+    public var scoreAfterTriage: Double? {
+      let d = killed + survived - equivalent
+      return d > 0 ? Double(killed) / Double(d) : nil
+    }
+
+    mutating func add(_ r: MutantResult) {
+      switch r.verdict {
+      case .killed: killed += 1
+      case .survived:
+        survived += 1
+        if case .equivalent? = r.triage { equivalent += 1 }
+        if case .subsumed? = r.triage { subsumed += 1 }
+      case .unknown: unknown += 1
+      case .invalid: invalid += 1
+      }
+    }
+  }
+
+  public var total: Tally {
+    var t = Tally()
+    results.forEach { t.add($0) }
+    return t
+  }
+
+  /// Per action, in model order of first appearance.
+  public var perAction: [(action: String, tally: Tally)] {
+    var order: [String] = []
+    var tallies: [String: Tally] = [:]
+    for r in results {
+      if tallies[r.mutant.action] == nil { order.append(r.mutant.action) }
+      tallies[r.mutant.action, default: Tally()].add(r)
+    }
+    return order.map { ($0, tallies[$0] ?? Tally()) }
+  }
+
+  /// Per operator.
+  public var perOperator: [(mutationOperator: MutationOperator, tally: Tally)] {
+    MutationOperator.allCases.compactMap { op in
+      let rs = results.filter { $0.mutant.mutationOperator == op }
+      guard !rs.isEmpty else { return nil }
+      var t = Tally()
+      rs.forEach { t.add($0) }
+      return (op, t)
+    }
+  }
+
+  /// Per property: the mutants it killed (first violated on the killing trace) and its share of
+  /// the mutants that count (killed + survived).
+  public var perProperty: [(property: String, kills: Int, score: Double?)] {
+    let t = total
+    let counted = t.killed + t.survived
+    return properties.map { p in
+      let kills = results.filter { $0.verdict == .killed && $0.property == p }.count
+      return (p, kills, counted > 0 ? Double(kills) / Double(counted) : nil)
+    }
+  }
+
+  /// Survivors, in generation order.
+  public var survivors: [MutantResult] { results.filter { $0.verdict == .survived } }
+}
+
+// MARK: - Renderings
+
+extension MutationReport {
+  static func percent(_ x: Double?) -> String { x.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a" }
+
+  var settings: String {
+    var s = "engine \(engine.rawValue)"
+    s += maxDepth.map { ", depth \($0)" } ?? (engine == .bfs ? ", unbounded depth" : "")
+    s += ", budget \(String(format: "%g", budget)) s per mutant, \(workers) workers"
+    return s
+  }
+
+  /// A short summary for a terminal.
+  public var text: String {
+    let t = total
+    var lines: [String] = []
+    lines.append("mutation analysis of \(model) (\(configuration.description)): \(settings)")
+    lines.append(
+      "  correct model: \(baseline.distinctStates) states in \(String(format: "%.2f", baseline.seconds)) s\(baseline.complete ? "" : " (bounded)")")
+    lines.append(
+      "  \(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : ""): \(t.killed) killed, \(t.survived) survived (\(t.equivalent) equivalent, \(t.subsumed) results only), \(t.unknown) unknown, \(t.invalid) invalid")
+    lines.append("  mutation score \(Self.percent(t.score)); after triage \(Self.percent(t.scoreAfterTriage))")
+    for (p, kills, score) in perProperty where kills > 0 {
+      lines.append("  \(p): killed \(kills) (\(Self.percent(score)))")
+    }
+    for r in survivors {
+      lines.append("  survived \(r.mutant.id): \(r.mutant.summary)")
+      lines.append("    " + Self.triageText(r.triage))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func triageText(_ triage: Triage?) -> String {
+    switch triage {
+    case nil: return "not triaged"
+    case .equivalent(let states, let depth)?:
+      return "equivalent: the exhaustive comparison of \(states) reachable states found the same successors and results for every step" + (depth.map { " (traces up to \($0) steps)" } ?? "")
+    case .subsumed(let states, let d)?:
+      return "results only: the mutant's \(states) reachable states are all reachable in the correct model, so no state property can tell them apart; first difference " + differenceText(d)
+    case .propertyGap(let escape, let d)?:
+      return "property gap: in \(escape.steps.count) steps the mutant reaches a state the correct model never reaches, and no property fails there; first difference " + differenceText(d)
+    case .undetermined(let why)?: return "undetermined: \(why)"
+    }
+  }
+
+  static func differenceText(_ d: BehaviourComparison.Difference) -> String {
+    "after \(d.prefix.steps.count) steps, \(d.action)(\(d.arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", "))): correct model \(d.reference); mutant \(d.variant)"
+  }
+
+  static func stepsText(_ trace: Trace) -> String {
+    trace.steps.enumerated().map { i, s in
+      "\(i + 1). `\(s.action)(\(s.arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")))` → \(s.result)"
+    }.joined(separator: "\n")
+  }
+
+  /// The report as Markdown: settings, scores per operator, action and property, every survivor
+  /// with its triage and diff, then the killed, unknown and invalid mutants.
+  public var markdown: String {
+    let t = total
+    var md = "# Mutation analysis: \(model), configuration `\(configuration.name)`\n\n"
+    md += "Configuration: `\(configuration.description)`. Settings: \(settings).\n"
+    md += "Properties: \(properties.map { "`\($0)`" }.joined(separator: ", ")).\n\n"
+    md += "The correct model: \(baseline.distinctStates) states in \(String(format: "%.2f", baseline.seconds)) s.\n"
+    md += "\(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : "").\n\n"
+    md += "Score: killed / (killed + survived). After triage: survivors shown equivalent left out. "
+    md += "Results only: survivors that reach no state the correct model does not (only return values differ), "
+    md += "which no state property can catch; the rest of the survivors are property gaps.\n\n"
+    md += "| | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
+    func row(_ name: String, _ x: Tally) -> String {
+      "| \(name) | \(x.killed) | \(x.survived) | \(x.equivalent) | \(x.subsumed) | \(x.unknown) | \(x.invalid) | \(Self.percent(x.score)) | \(Self.percent(x.scoreAfterTriage)) |\n"
+    }
+    md += row("**all**", t)
+    for (op, x) in perOperator { md += row("`\(op.rawValue)`", x) }
+    md += "\n## Per action\n\n| action | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
+    for (a, x) in perAction { md += row("`\(a)`", x) }
+    md += "\n## Per property\n\nA killed mutant counts for the property violated at the end of its killing trace.\n\n| property | kills | share of counted mutants |\n|---|---|---|\n"
+    for (p, kills, score) in perProperty { md += "| `\(p)` | \(kills) | \(Self.percent(score)) |\n" }
+    md += "\n## Survivors\n\n"
+    if survivors.isEmpty { md += "None.\n" }
+    for r in survivors {
+      md += "### `\(r.mutant.id)`\n\n\(r.mutant.summary). Survived: \(r.detail).\n\n"
+      md += "**Triage**: \(Self.triageText(r.triage)).\n\n"
+      if case .propertyGap(let escape, _)? = r.triage, !escape.steps.isEmpty {
+        md += "The mutant's steps to a state the correct model never reaches:\n\n" + Self.stepsText(escape) + "\n\n"
+      }
+      md += "```diff\n" + r.mutant.diff.joined(separator: "\n") + "\n```\n\n"
+    }
+    let others = results.filter { $0.verdict == .unknown || $0.verdict == .invalid }
+    if !others.isEmpty {
+      md += "## Unknown and invalid\n\n| mutant | verdict | why |\n|---|---|---|\n"
+      for r in others { md += "| `\(r.mutant.id)` | \(r.verdict.rawValue) | \(r.detail.replacingOccurrences(of: "|", with: "\\|").prefix(200)) |\n" }
+      md += "\n"
+    }
+    md += "## Killed\n\n| mutant | property | steps | seconds |\n|---|---|---|---|\n"
+    for r in results where r.verdict == .killed {
+      md += "| `\(r.mutant.id)` | `\(r.property ?? "")` | \(r.trace?.steps.count ?? 0) | \(String(format: "%.2f", r.seconds)) |\n"
+    }
+    return md
+  }
+
+  /// The report as a JSON-compatible value (dictionaries, arrays, strings, numbers, booleans).
+  public var jsonObject: [String: Any] {
+    let t = total
+    func tally(_ x: Tally) -> [String: Any] {
+      [
+        "killed": x.killed, "survived": x.survived, "equivalent": x.equivalent, "unknown": x.unknown,
+        "invalid": x.invalid, "subsumed": x.subsumed, "score": x.score as Any, "scoreAfterTriage": x.scoreAfterTriage as Any,
+      ]
+    }
+    return [
+      "model": model, "configuration": configuration.name, "engine": engine.rawValue, "maxDepth": maxDepth as Any,
+      "budget": budget, "workers": workers, "properties": properties, "generated": generated,
+      "interrupted": interrupted, "seconds": seconds,
+      "baseline": ["states": baseline.distinctStates, "seconds": baseline.seconds, "complete": baseline.complete],
+      "total": tally(t),
+      "perAction": perAction.map { ["action": $0.action, "tally": tally($0.tally)] as [String: Any] },
+      "perOperator": perOperator.map { ["operator": $0.mutationOperator.rawValue, "tally": tally($0.tally)] as [String: Any] },
+      "perProperty": perProperty.map { ["property": $0.property, "kills": $0.kills, "score": $0.score as Any] as [String: Any] },
+      "mutants": results.map { r -> [String: Any] in
+        var o: [String: Any] = [
+          "id": r.mutant.id, "operator": r.mutant.mutationOperator.rawValue, "action": r.mutant.action,
+          "position": r.mutant.position, "summary": r.mutant.summary, "verdict": r.verdict.rawValue,
+          "seconds": r.seconds, "detail": r.detail,
+        ]
+        if let p = r.property { o["property"] = p }
+        if let trace = r.trace { o["steps"] = trace.steps.count }
+        if let path = r.tracePath { o["trace"] = path }
+        switch r.triage {
+        case .equivalent(let states, _)?: o["triage"] = ["kind": "equivalent", "states": states]
+        case .subsumed(let states, let d)?:
+          o["triage"] = ["kind": "results-only", "states": states, "difference": Self.differenceText(d)] as [String: Any]
+        case .propertyGap(let escape, let d)?:
+          o["triage"] = [
+            "kind": "property-gap",
+            "escape": escape.steps.map { "\($0.action)(\($0.arguments.map(String.init).joined(separator: ", ")))" },
+            "difference": Self.differenceText(d),
+          ] as [String: Any]
+        case .undetermined(let why)?: o["triage"] = ["kind": "undetermined", "why": why]
+        case nil: break
+        }
+        return o
+      },
+    ]
+  }
+
+  /// The JSON report, pretty-printed with sorted keys.
+  public var json: String {
+    let data = (try? JSONSerialization.data(withJSONObject: jsonObject, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}

@@ -1,0 +1,94 @@
+import Explore
+import Foundation
+import Mutation
+import Spec
+
+/// What a user asked `cca-verify mutate` for, by name.
+public struct MutateRequest: Sendable {
+  public var model: String = "cca"
+  /// The catalogue `model` is resolved against.
+  public var catalog: Catalog = .standard
+  public var configuration: String?
+  /// Operator names (`drop-failure`); empty: every operator.
+  public var operators: [String] = []
+  /// Action names; empty: every action.
+  public var actions: [String] = []
+  public var properties: [String] = []
+  public var options = MutationOptions()
+  /// Where killing traces go; `nil`: not written.
+  public var outputDirectory: String?
+
+  public init() {}
+}
+
+extension MutateRequest {
+  /// Resolves the names against the catalogue and generates the mutants.
+  ///
+  /// - Throws: ``InputError`` naming an unknown model, configuration, operator, action or
+  ///   property and listing the valid ones.
+  public func resolve() throws -> (model: Model, properties: [Int], mutants: [IRMutant]) {
+    let family = try catalog.family(named: model)
+    let configuration = try Catalog.configuration(of: family, named: configuration, mutant: nil)
+    let built = try Catalog.build(family, configuration)
+    let properties = try Catalog.properties(properties, of: built)
+    var chosen: [MutationOperator] = []
+    for name in operators {
+      guard let op = MutationOperator(rawValue: name) else {
+        throw InputError(
+          "--operators", "unknown operator '\(name)'; valid: \(MutationOperator.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      chosen.append(op)
+    }
+    for name in actions where built.action(named: name) == nil {
+      throw InputError(
+        "--actions",
+        "unknown action '\(name)' of model \(built.name) at configuration \(configuration.name); valid: \(built.actions.map(\.name).joined(separator: ", "))")
+    }
+    let mutants = MutantGenerator.mutants(
+      of: built, operators: chosen.isEmpty ? MutationOperator.allCases : chosen, actions: actions.isEmpty ? nil : actions)
+    return (built, properties, mutants)
+  }
+
+  /// The mutant with the given id, for `--show`.
+  ///
+  /// - Throws: ``InputError`` when no generated mutant has that id (the message gives examples).
+  public func mutant(id: String) throws -> IRMutant {
+    let (_, _, mutants) = try resolve()
+    guard let m = mutants.first(where: { $0.id == id }) else {
+      let prefix = id.split(separator: "/").prefix(2).joined(separator: "/")
+      let near = mutants.filter { $0.id.hasPrefix(prefix) }.prefix(12).map(\.id)
+      throw InputError(
+        "--show",
+        "no mutant '\(id)' at this configuration; ids are operator/action/position, e.g. \((near.isEmpty ? mutants.prefix(5).map(\.id) : Array(near)).joined(separator: ", "))")
+    }
+    return m
+  }
+
+  /// Runs the analysis, writes every killing trace into the output directory (ITF and text,
+  /// atomically), and returns the report.
+  ///
+  /// - Throws: ``InputError`` for bad names or an unwritable directory, ``InternalError`` when
+  ///   the correct model fails its own properties at these settings.
+  public func run() throws -> MutationReport {
+    let (model, properties, mutants) = try resolve()
+    var options = self.options
+    options.properties = properties
+    var report: MutationReport
+    do {
+      report = try analyseMutants(model, mutants: mutants, options: options)
+    } catch let error as MutationError {
+      throw InternalError(error.description)
+    }
+    if let directory = outputDirectory {
+      for i in report.results.indices {
+        guard let trace = report.results[i].trace else { continue }
+        let r = report.results[i]
+        let mutant = r.mutant.apply(to: model)
+        let stem = TraceFiles.stem(model: model.name, configuration: model.configuration, property: "mutant")
+          + "-" + r.mutant.id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.map(String.init).joined()
+        report.results[i].tracePath = try TraceFiles.write(trace, model: mutant, directory: directory, stem: stem)
+      }
+    }
+    return report
+  }
+}
