@@ -12,6 +12,8 @@
 //   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
 //   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
 //   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel
+//                     (re-exports them: `import CCAVerifyTesting` is the one import a suite needs)
+//   CCAVerifyProving  one import for proving from Swift: re-exports Proving, Symbolic, Explore, Spec, Traces
 //   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
 //   CCAVerifyCLI  the command line as a library: argument parsing and presentation  -> Proving, Scenarios
 //   cca-verify  the executable: CCAVerifyCLI with the CCA model families         -> CCAVerifyCLI
@@ -30,6 +32,8 @@ let package = Package(
     .library(name: "Traces", targets: ["Traces"]),
     .library(name: "CCAModel", targets: ["CCAModel"]),
     .library(name: "Proving", targets: ["Proving"]),
+    .library(name: "Symbolic", targets: ["Symbolic"]),
+    .library(name: "CCAVerifyProving", targets: ["CCAVerifyProving"]),
     .library(name: "CCAVerifyTesting", targets: ["CCAVerifyTesting"]),
     .library(name: "Scenarios", targets: ["Scenarios"]),
   ],
@@ -50,11 +54,13 @@ let package = Package(
       dependencies: ["Spec", "Explore", "Traces", "Symbolic", "CCAModel", "Scenarios"]),
     .target(
       name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
+    .target(
+      name: "CCAVerifyProving", dependencies: ["Proving", "Symbolic", "Explore", "Spec", "Traces"]),
     .target(name: "Scenarios", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
     .target(
       name: "CCAVerifyCLI",
       dependencies: [
-        "Proving", "Scenarios", "Spec",
+        "Proving", "Scenarios", "Spec", "Explore", "Traces",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "cca-verify", dependencies: ["CCAVerifyCLI"]),
@@ -76,6 +82,6 @@ let package = Package(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
     .testTarget(
       name: "ProvingTests",
-      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),
+      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces", "Symbolic"]),
   ]
 )

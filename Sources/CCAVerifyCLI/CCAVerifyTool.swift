@@ -34,6 +34,11 @@ final class CurrentCatalog: @unchecked Sendable {
 /// The catalogue of this run.
 var catalog: Catalog { CurrentCatalog.shared.value }
 
+/// The name the executable was run by (`cca-verify`, or a user's own), for the commands it prints.
+var programName: String {
+  CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "cca-verify"
+}
+
 /// Exit statuses are an API: 0 every expectation met (or no violation), 1 an outcome differs
 /// (or a violation was found, or a replay diverged), 2 bad input, 3 internal error.
 enum ExitStatus: Int32 {

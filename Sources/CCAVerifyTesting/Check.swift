@@ -52,6 +52,18 @@ public func check(
   var exploreOptions = try exploring.exploreOptions(options, environment: ProcessInfo.processInfo.environment)
   exploreOptions.properties = properties.isEmpty ? nil : indices
   let report = explore(compiled, options: exploreOptions)
+  if case .modelError = report.outcome {
+    // The path to the state where the model failed is written like a counterexample.
+    var result = CheckResult(model: model, exploration: exploring, report: report, violation: nil)
+    if let trace = report.errorTrace, options.writeTraces {
+      do {
+        result.errorTracePath = try writeTrace(trace, model: model, directory: options.traceDirectory, property: "model-error")
+      } catch {
+        result.errorTraceWriteError = "\(error)"
+      }
+    }
+    return result
+  }
   guard case .violation(let p, let trace) = report.outcome else {
     return CheckResult(model: model, exploration: exploring, report: report, violation: nil)
   }
@@ -96,10 +108,8 @@ public func expectNoViolation(
   let result = try check(model, properties: properties, exploring: exploring, options: options)
   if let violation = result.violation {
     Issue.record(Comment(rawValue: "Property \(violation)"), sourceLocation: sourceLocation)
-  } else if let error = result.modelError {
-    Issue.record(
-      Comment(rawValue: "Model error in \(model.name) (\(model.configuration)), seed \(result.seed): \(error)"),
-      sourceLocation: sourceLocation)
+  } else if let report = result.modelErrorReport {
+    Issue.record(Comment(rawValue: report), sourceLocation: sourceLocation)
   }
   return result
 }
@@ -124,6 +134,7 @@ public func expectViolation(
       Comment(
         rawValue:
           "Expected a violation of \(wanted) in \(model.name) (\(model.configuration)); found none. \(result.summary)"
+            + (result.modelErrorReport.map { "\n" + $0 } ?? "")
       ),
       sourceLocation: sourceLocation)
   }
