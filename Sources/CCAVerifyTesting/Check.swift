@@ -21,15 +21,15 @@ let libraryVersion = "CCAVerifyTesting 0.1.0"
 /// ```
 ///
 /// - Parameters:
-///   - model: the model: from a family (``Spec/ModelFamily/model(_:mutant:bounds:features:)``), a
-///     user-defined mutant (``Spec/Model/mutant(_:action:_:)``) or a user's own `ModelBuilder`
+///   - model: the model: from a family (`ModelFamily/model(_:mutant:bounds:features:)`), a
+///     user-defined mutant (`Model/mutant(_:action:_:)`) or a user's own `ModelBuilder`
 ///     model.
 ///   - properties: the properties to check, by name (default: every property but lemmas).
 ///   - exploring: random walks (seeded) or exhaustive search.
 ///   - options: trace directory, shrinking, workers, time limit.
 /// - Throws: ``CheckError`` for an unknown property, an invalid option, or a model that does not
 ///   compile. A violation is not an error.
-/// - Complexity: that of ``Explore/explore(_:options:)``, plus shrinking: at most 20,000
+/// - Complexity: that of `explore(_:options:)`, plus shrinking: at most 20,000
 ///   re-executions of the violating walk.
 public func check(
   _ model: Model, properties: [String] = [], exploring: Exploration = .random(),
@@ -97,6 +97,10 @@ public func check(
 /// ```
 ///
 /// - Parameters:
+///   - model: the model to explore.
+///   - properties: the properties to check, by name (default: every property but lemmas).
+///   - exploring: random walks (seeded) or exhaustive search.
+///   - options: trace directory, shrinking, workers, time limit.
 ///   - sourceLocation: where the issue is reported (forward your own helper's).
 /// - Returns: the result, for further expectations (coverage, state counts).
 /// - Throws: ``CheckError`` when the check cannot run (see ``check(_:properties:exploring:options:)``).
@@ -180,7 +184,7 @@ func fnv1a(_ text: String) -> UInt32 {
 /// counterexample.
 ///
 /// The reader is lenient in what a hand-written trace may leave out (step results, variables;
-/// see ``Traces/ITF/read(_:compiled:)``), so a scenario written by hand loads too.
+/// see `ITF/read(_:compiled:)`), so a scenario written by hand loads too.
 ///
 /// ```swift
 /// let trace = try loadTrace("Tests/Fixtures/delegate-race.itf.json", model: model)
