@@ -79,9 +79,9 @@ let package = Package(
     .testTarget(
       name: "ScenarioTests", dependencies: ["Scenarios", "CCAModel", "Spec", "Explore"]),
     .testTarget(
-      name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
+      name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore", "_TestSupport"]),
     .testTarget(
       name: "ProvingTests",
-      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces", "Symbolic"]),
+      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces", "Symbolic", "_TestSupport"]),
   ]
 )

@@ -4,6 +4,7 @@ import Explore
 import Foundation
 import Spec
 import Testing
+import _TestSupport
 
 /// A fresh trace directory for one test.
 func traceDirectory() -> URL {
@@ -138,13 +139,7 @@ struct CheckTests {
 @Suite("Model errors during a check")
 struct ModelErrorTraceTests {
   /// A counter that INC takes past its domain 0...2 on the third step.
-  static func overflowing() -> Model {
-    let b = ModelBuilder(name: "overflow", configuration: Configuration(name: "one", bounds: [:]))
-    let x = b.variable("x", .range(0, 2), initial: 0)
-    b.action("INC", actor: "env") { a in a.set(x, to: x.value + 1) }
-    b.invariant("small", x.value.le(2))
-    return b.build()
-  }
+  static func overflowing() -> Model { overflowingCounter() }
 
   @Test("The error trace is written as .itf.json and .txt and shown in the report")
   func errorTraceWritten() throws {

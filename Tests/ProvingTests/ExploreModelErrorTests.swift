@@ -3,22 +3,17 @@ import Foundation
 import Proving
 import Spec
 import Testing
+import _TestSupport
 
 /// A model error found by `cca-verify explore` (a value leaving its domain) is written like a
 /// violation: the path to the failing state as `.itf.json` and `.txt`.
 @Suite("Model errors found by an exploration")
 struct ExploreModelErrorTests {
-  /// A counter INC takes past its domain 0...2 on the third step.
+  /// ``overflowingCounter(_:)`` as a family.
   static let overflow = ModelFamily(
     name: "overflow", doc: "", configurations: [Configuration(name: "one", bounds: [:])], configurationDocs: [:],
     mutants: [], propertyDocs: [("small", "")], boundDocs: [:], featureDocs: [:],
-    build: { configuration in
-      let b = ModelBuilder(name: "overflow", configuration: configuration)
-      let x = b.variable("x", .range(0, 2), initial: 0)
-      b.action("INC", actor: "env") { a in a.set(x, to: x.value + 1) }
-      b.invariant("small", x.value.le(2))
-      return b.build()
-    })
+    build: { overflowingCounter($0) })
 
   @Test("The error trace is written and named by the run; the reproduce line names the command")
   func written() throws {

@@ -104,3 +104,13 @@ public func buildModel(_ name: String = "test", _ body: (ModelBuilder) -> Void) 
   body(b)
   return b.build()
 }
+
+/// A counter that INC takes past its domain 0...2 on the third step: a model error after two
+/// steps, for the tests of error traces.
+public func overflowingCounter(_ configuration: Configuration = Configuration(name: "one", bounds: [:])) -> Model {
+  let b = ModelBuilder(name: "overflow", configuration: configuration)
+  let x = b.variable("x", .range(0, 2), initial: 0)
+  b.action("INC", actor: "env") { a in a.set(x, to: x.value + 1) }
+  b.invariant("small", x.value.le(2))
+  return b.build()
+}
