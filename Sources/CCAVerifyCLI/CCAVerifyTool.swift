@@ -54,15 +54,18 @@ struct Finished: Error {
 }
 
 struct CCAVerify: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "cca-verify",
-    abstract: "Check the isolation guarantees of Arm CCA: explore and prove an executable specification.",
-    discussion: """
-      Exit status: 0 no violation / every expectation met; 1 a violation, an unmet expectation or a \
-      diverging replay; 2 bad input (an unknown name, a malformed number or file); 3 internal error.
-      """,
-    version: toolVersion,
-    subcommands: [List.self, ExploreCommand.self, Prove.self, Replay.self, Show.self, RunCommand.self])
+  // Computed: a user's own executable (CCAVerifyTool.main(families:)) shows its own name in help.
+  static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: programName,
+      abstract: "Check the isolation guarantees of Arm CCA: explore and prove an executable specification.",
+      discussion: """
+        Exit status: 0 no violation / every expectation met; 1 a violation, an unmet expectation or a \
+        diverging replay; 2 bad input (an unknown name, a malformed number or file); 3 internal error.
+        """,
+      version: toolVersion,
+      subcommands: [List.self, ExploreCommand.self, Prove.self, Replay.self, Show.self, RunCommand.self])
+  }
 
   static func main() -> Never {
     do {
