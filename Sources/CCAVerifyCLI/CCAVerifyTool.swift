@@ -40,12 +40,14 @@ var programName: String {
 }
 
 /// Exit statuses are an API: 0 every expectation met (or no violation), 1 an outcome differs
-/// (or a violation was found, or a replay diverged), 2 bad input, 3 internal error.
+/// (or a violation was found, or a replay diverged), 2 bad input, 3 internal error, 130 the run
+/// was interrupted (Ctrl-C, SIGINT) before it finished, as shells report it.
 enum ExitStatus: Int32 {
   case ok = 0
   case unmet = 1
   case badInput = 2
   case internalError = 3
+  case interrupted = 130
 }
 
 /// A command finished with a status other than success (not an error: the result was printed).
@@ -61,14 +63,24 @@ struct CCAVerify: ParsableCommand {
       abstract: "Check the isolation guarantees of Arm CCA: explore and prove an executable specification.",
       discussion: """
         Exit status: 0 no violation / every expectation met; 1 a violation, an unmet expectation or a \
-        diverging replay; 2 bad input (an unknown name, a malformed number or file); 3 internal error.
+        diverging replay; 2 bad input (an unknown name, a malformed number or file, an output path \
+        that cannot be written); 3 internal error; 130 interrupted (Ctrl-C) before the run finished.
         """,
       version: toolVersion,
       subcommands: [List.self, ExploreCommand.self, Prove.self, Replay.self, Show.self, RunCommand.self])
   }
 
   static func main() -> Never {
+    // Ctrl-C ends any command with 130; explore and prove replace this with a handler that
+    // stops the engine and prints what was found so far (and then exit 130 too).
+    signal(SIGINT) { _ in _exit(ExitStatus.interrupted.rawValue) }
+    // A parent may start us with SIGINT blocked (Foundation's Process does): unblock it.
+    var interrupt = sigset_t()
+    sigemptyset(&interrupt)
+    sigaddset(&interrupt, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     do {
+      try checkHelpTopics(Array(CommandLine.arguments.dropFirst()))
       var command = try parseAsRoot()
       try command.run()
       Foundation.exit(ExitStatus.ok.rawValue)
@@ -105,8 +117,20 @@ func installInterruptHandler(_ onInterrupt: @escaping @Sendable () -> Void) -> D
   source.setEventHandler {
     note("\ncca-verify: interrupted; stopping and printing the summary so far (Ctrl-C again to abort)")
     onInterrupt()
-    signal(SIGINT, SIG_DFL)
+    signal(SIGINT) { _ in _exit(ExitStatus.interrupted.rawValue) }
   }
   source.resume()
   return source
+}
+
+/// Refuses `cca-verify help NAME` for a NAME that is not a subcommand (argument-parser would
+/// print the root help and exit 0). The subcommands have no subcommands of their own.
+func checkHelpTopics(_ arguments: [String]) throws {
+  guard arguments.first == "help" else { return }
+  let topics = arguments.dropFirst().filter { !$0.hasPrefix("-") }
+  guard !topics.isEmpty else { return }
+  let valid = ["list", "explore", "prove", "replay", "show", "run"]
+  guard topics.count == 1, let topic = topics.first, valid.contains(topic) else {
+    throw InputError("help", "no command '\(topics.joined(separator: " "))'; valid: \(valid.joined(separator: ", "))")
+  }
 }

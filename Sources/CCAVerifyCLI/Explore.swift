@@ -21,7 +21,8 @@ struct ExploreCommand: ParsableCommand {
   @Option(help: "A mutant to inject.") var mutant: String?
   @Option(name: .customLong("property"), help: "A property to check (repeatable; default: all but lemmas).") var properties: [String] = []
   @Option(help: "bfs or random.") var mode: ExploreOptions.Mode = .bfs
-  @Option(help: "Seed of the random walks.") var seed: UInt64 = 1
+  @Option(parsing: .unconditional, help: "Seed of the random walks (0...18446744073709551615).", transform: parseSeed)
+  var seed: UInt64 = 1
   @Option(help: "Stop at this depth.") var maxDepth: Int?
   @Option(help: "Stop after this many distinct states.") var maxStates: Int?
   @Option(help: "Stop after this many seconds.") var timeLimit: Double?
@@ -39,12 +40,16 @@ struct ExploreCommand: ParsableCommand {
     if let s = maxStates, s < 1 { throw ValidationError("--max-states must be >= 1, got \(s)") }
     // Finite too: the engines turn the limit into a deadline in integer milliseconds.
     if let t = timeLimit, !(t > 0 && t <= 1e9) { throw ValidationError("--time-limit must be > 0 and at most 1e9 seconds, got \(t)") }
-    if walks < 1 { throw ValidationError("--walks must be >= 1, got \(walks)") }
-    if walkLength < 1 { throw ValidationError("--walk-length must be >= 1, got \(walkLength)") }
+    // The same bounds as a target file's `walks` and `length` (Docs/proof-targets.md).
+    if !(1...1_000_000).contains(walks) { throw ValidationError("--walks must be in 1...1000000, got \(walks)") }
+    if !(1...1_000_000).contains(walkLength) {
+      throw ValidationError("--walk-length must be in 1...1000000, got \(walkLength)")
+    }
     if let w = workers, w < 1 || w > 256 { throw ValidationError("--workers must be in 1...256, got \(w)") }
   }
 
   func run() throws {
+    try TraceFiles.checkOutputDirectory(out, option: "--out")
     var request = ExploreRequest()
     request.model = model ?? catalog.families.first?.name ?? request.model
     request.configuration = configurationName
@@ -86,7 +91,9 @@ struct ExploreCommand: ParsableCommand {
       print(Self.text(run), terminator: "")
     }
     switch report.outcome {
-    case .noViolation: return
+    case .noViolation:
+      if report.stoppedBy == .interrupted { throw Finished(status: .interrupted) }
+      return
     case .violation: throw Finished(status: .unmet)
     case .modelError(let message): throw InternalError("model error: \(message)")
     }
@@ -176,3 +183,12 @@ struct ExploreCommand: ParsableCommand {
 }
 
 extension ExploreOptions.Mode: ExpressibleByArgument {}
+
+/// Reads `--seed`: an unsigned 64-bit integer. The option takes its next argument whatever it
+/// looks like, so `--seed -1` is refused for its value, not reported as a missing one.
+func parseSeed(_ text: String) throws -> UInt64 {
+  guard let seed = UInt64(text) else {
+    throw ValidationError("--seed takes an integer in 0...18446744073709551615, got '\(text)'")
+  }
+  return seed
+}

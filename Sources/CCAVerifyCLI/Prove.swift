@@ -16,11 +16,15 @@ struct Prove: ParsableCommand {
 
   @Argument(help: "Target files or folders.") var paths: [String] = ["Proofs"]
   @Flag(help: "Print one JSON object {\"targets\": [...]}.") var json = false
-  @Option(help: "Also write a JUnit XML report to this file.") var junit: String?
+  @Option(help: "Also write a JUnit XML report to this file (- for standard output).") var junit: String?
   @Option(help: "Directory for counterexample and CTI files.") var out = "out"
   @Flag(help: "No per-target progress on stderr.") var quiet = false
 
   func run() throws {
+    // Every output location is checked before any target runs: a long run never ends by
+    // failing to write its results.
+    if let junit { try TraceFiles.checkOutputFile(junit, option: "--junit") }
+    try TraceFiles.checkOutputDirectory(out, option: "--out")
     let files = try Prover.targetFiles(paths)
     // Read every target first: a malformed file is bad input before any engine runs.
     let targets = try files.map { try ProofTarget.load(path: $0, catalog: catalog) }
@@ -54,15 +58,17 @@ struct Prove: ParsableCommand {
     }
     ticker?.cancel()
     line?.finish()
-    if let junit { try TraceFiles.atomicWrite(ProveReport.junit(results), to: junit) }
+    // The results are printed first: a failure writing the JUnit file cannot discard them.
     if json {
       print(ProveReport.json(results).serialized(), terminator: "")
     } else {
       print(ProveReport.table(results), terminator: "")
     }
+    fflush(nil)
+    if let junit { try TraceFiles.writeOutput(ProveReport.junit(results), to: junit) }
     if stop.isStopped {
       note("interrupted after \(results.count) of \(targets.count) targets")
-      throw Finished(status: .unmet)
+      throw Finished(status: .interrupted)
     }
     if !results.allSatisfy(\.met) { throw Finished(status: .unmet) }
   }

@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     guard !files.isEmpty else { throw InputError("FILE", "give at least one scenario file") }
+    // Output locations are checked first, so a bad one is bad input before anything runs.
+    if let trace { try TraceFiles.checkOutputDirectory(trace, option: "--trace") }
+    if let coverage { try TraceFiles.checkOutputFile(coverage, option: "--coverage") }
     let models = ScenarioModels()
     var scenarios: [ResolvedScenario] = []
     var errors: [ScenarioError] = []
@@ -45,32 +48,41 @@ struct RunCommand: ParsableCommand {
     } catch {
       throw InternalError("the model failed running a scenario: \(error)")
     }
+    // Files are written before the report (it lists them); a failure writing one is reported
+    // after the results are printed, so they are never lost.
     var written: [String] = []
+    var writeError: Error?
     if let trace {
       var stems = Set<String>()
       for (scenario, result) in zip(scenarios, results) {
         var stem = ((scenario.file as NSString).lastPathComponent as NSString).deletingPathExtension
         while stems.contains(stem) { stem += "_" }
         stems.insert(stem)
-        written.append(try TraceFiles.write(result.trace, model: scenario.model.model, directory: trace, stem: stem))
+        do {
+          written.append(try TraceFiles.write(result.trace, model: scenario.model.model, directory: trace, stem: stem))
+        } catch {
+          writeError = error
+          break
+        }
       }
     }
     let coverageConfigurations = ConformanceCoverage.configurations(of: scenarios)
-    if let coverage, !coverageConfigurations.isEmpty {
+    var coverageNote: String?
+    if let coverage, !coverageConfigurations.isEmpty, writeError == nil {
       let references: [ScenarioModel]
       do { references = try coverageConfigurations.map { try models.model(for: $0) } } catch {
         throw InternalError("cannot build the coverage model: \(error)")
       }
       let table = ConformanceCoverage(models: references, results: results)
-      do { try AtomicFile.write(table.markdown(), to: coverage, createDirectory: true) } catch {
-        throw InputError(coverage, "cannot write the coverage table: \(error)")
-      }
-      written.append(coverage)
-      if !json {
+      do {
+        try OutputFile.write(table.markdown(), to: coverage)
+        written.append(coverage)
         let unreachable = table.rows.filter { $0.unreachable != nil }.count
-        note(
+        coverageNote =
           "coverage: \(table.rows.count) rows, \(table.rows.count - unreachable - table.missing.count) covered, "
-            + "\(unreachable) not reachable in the model, \(table.missing.count) MISSING; wrote \(coverage)")
+          + "\(unreachable) not reachable in the model, \(table.missing.count) MISSING; wrote \(coverage)"
+      } catch let error as OutputFile.WriteError {
+        writeError = InputError(coverage, "cannot write the coverage table: \(error.message)")
       }
     }
     if json {
@@ -78,9 +90,11 @@ struct RunCommand: ParsableCommand {
       members.append(("written", .array(written.map(JSONValue.string))))
       print(JSONValue.object(members).serialized(), terminator: "")
     } else {
+      if let coverageNote { note(coverageNote) }
       print(ScenarioReport.text(results), terminator: "")
       for path in written where path != coverage { print("wrote \(path)") }
     }
+    if let writeError { throw writeError }
     if !results.allSatisfy(\.passed) { throw Finished(status: .unmet) }
   }
 }

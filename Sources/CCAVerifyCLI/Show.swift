@@ -21,10 +21,11 @@ struct Show: ParsableCommand {
 
   @Argument(help: "The .itf.json trace.") var trace: String
   @Option(help: "text, markdown, mermaid or html.") var format: TraceFormat = .text
-  @Option(help: "Write the rendering to this file (atomically) instead of standard output.") var out: String?
+  @Option(help: "Write the rendering to this file instead of standard output (atomically onto a regular file; written through to a device or FIFO).") var out: String?
   @Flag(help: "Print one JSON object (the steps and their changes) instead of the rendering.") var json = false
 
   func run() throws {
+    if let out { try TraceFiles.checkOutputFile(out, option: "--out") }
     let loaded = try LoadedTrace(path: trace, modelRequired: false)
     if loaded.compiled == nil {
       note("cca-verify show: model \(loaded.model.name) (\(loaded.model.configuration)) is not one this command knows; rendering the trace from its own values")
@@ -32,9 +33,9 @@ struct Show: ParsableCommand {
     let rendering = format.render(loaded.trace, model: loaded.model)
     if let out {
       do {
-        try AtomicFile.write(rendering, to: out, createDirectory: true)
-      } catch {
-        throw InputError(out, "cannot write the rendering: \(error)")
+        try OutputFile.write(rendering, to: out)
+      } catch let error as OutputFile.WriteError {
+        throw InputError(out, "cannot write the rendering: \(error.message)")
       }
     }
     if json {
@@ -42,7 +43,7 @@ struct Show: ParsableCommand {
       object.append(("format", .string(format.rawValue)))
       object.append(("output", out.map(JSONValue.string) ?? .null))
       print(JSONValue.object(object).serialized(), terminator: "")
-    } else if let out {
+    } else if let out, out != "-" {
       print("Wrote the \(format.rawValue) rendering of \(loaded.trace.steps.count) steps to \(out)")
     } else {
       print(rendering, terminator: rendering.hasSuffix("\n") ? "" : "\n")

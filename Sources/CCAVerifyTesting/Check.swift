@@ -163,8 +163,8 @@ func writeTrace(_ trace: Trace, model: Model, directory: URL, property: String) 
   }
   let base = directory.appendingPathComponent(String(stem)).path
   let itf = ITF.document(for: trace, model: model, toolVersion: libraryVersion).serialized()
-  try AtomicFile.write(itf, to: base + ".itf.json", createDirectory: true)
-  try AtomicFile.write(TraceText.render(trace, model: model), to: base + ".txt")
+  try OutputFile.write(itf, to: base + ".itf.json")
+  try OutputFile.write(TraceText.render(trace, model: model), to: base + ".txt")
   return base + ".itf.json"
 }
 

@@ -87,6 +87,24 @@ public struct Catalog: Sendable {
     }
   }
 
+  /// Builds a model whose mutant must act: a mutant whose code the configuration does not
+  /// build (a DA mutant without DA, say) would otherwise pass every check silently.
+  ///
+  /// - Throws: as ``build(_:_:)``, and ``InputError`` at `mutantLocation` when the builder
+  ///   never applied the configuration's mutant.
+  public static func build(_ family: ModelFamily, _ configuration: Configuration, mutantLocation: String) throws -> Model {
+    let log = MutantUse()
+    let model = try MutantUse.$log.withValue(log) { try build(family, configuration) }
+    if let name = configuration.mutant, !log.applied(name) {
+      let home = family.mutant(named: name)?.configuration ?? "?"
+      throw InputError(
+        mutantLocation,
+        "mutant '\(name)' cannot act in configuration \(configuration.description): the part of the model it "
+          + "changes is not built there (its own configuration is \(home))")
+    }
+    return model
+  }
+
   /// The indices of the named properties of a model (all non-lemma properties when `names` is
   /// empty).
   ///

@@ -37,7 +37,7 @@ extension ExploreRequest {
   public func resolve() throws -> (model: Model, properties: [Int]) {
     let family = try catalog.family(named: model)
     let configuration = try Catalog.configuration(of: family, named: configuration, mutant: mutant)
-    let built = try Catalog.build(family, configuration)
+    let built = try Catalog.build(family, configuration, mutantLocation: "--mutant")
     let properties = try Catalog.properties(properties, of: built)
     return (built, properties)
   }

@@ -78,7 +78,7 @@ public struct ProofTarget: Equatable, Sendable {
     ("bounds", "bound overrides, e.g. { granules = 4 }"),
     ("features", "feature switches replacing the configuration's, e.g. [\"fine\"]"),
     ("properties", "property names to check (default: every non-lemma property)"),
-    ("lemmas", "lemma names assumed by induction (default: all of the model's lemmas)"),
+    ("lemmas", "lemma names assumed by induction (default: all of the model's lemmas; [] assumes none)"),
     ("engine", "one of \(ProofEngine.names.joined(separator: ", "))"),
     ("depth", "bmc: the depth bound; bfs: check every state within this many steps"),
     ("k", "k-induction: k"),
@@ -177,7 +177,7 @@ public struct ProofTarget: Equatable, Sendable {
     let configuration = try Catalog.configuration(
       of: family, named: try string("configuration"), mutant: try string("mutant"), bounds: bounds,
       features: features, locations: (at("configuration"), at("mutant"), at("bounds")))
-    let model = try Catalog.build(family, configuration)
+    let model = try Catalog.build(family, configuration, mutantLocation: at("mutant"))
     let properties = try strings("properties") ?? []
     let propertyIndices = try Catalog.properties(properties, of: model, location: at("properties"))
     let lemmas = try strings("lemmas")

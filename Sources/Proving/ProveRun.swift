@@ -30,6 +30,8 @@ public struct TargetResult: Sendable {
   public let trace: String?
   /// Details: the CTI, the reason for unknown, notes.
   public let detail: String
+  /// The lemmas an induction engine assumed (an empty list: none); nil for the other engines.
+  public var assumedLemmas: [String]? = nil
 
   /// Whether the outcome meets the target's expectation.
   public var met: Bool {
@@ -84,9 +86,13 @@ public enum Prover {
     let family = try catalog.family(named: target.model)
     let model = try Catalog.build(family, target.configuration)
     let properties = try Catalog.properties(target.properties, of: model)
-    let lemmaIndices =
-      try target.lemmas.map { try Catalog.properties($0, of: model) }
-      ?? model.properties.indices.filter { model.properties[$0].kind == .lemma }
+    // `lemmas = []` assumes none (Catalog.properties would read an empty list as "all").
+    let lemmaIndices: [Int]
+    if let names = target.lemmas {
+      lemmaIndices = names.isEmpty ? [] : try Catalog.properties(names, of: model, location: "\(target.file): lemmas")
+    } else {
+      lemmaIndices = model.properties.indices.filter { model.properties[$0].kind == .lemma }
+    }
     // With a start scenario the scenario's run compiles the model; the search runs on the model
     // rebased onto the scenario's end state, and its traces get the scenario's steps in front.
     let start = try target.start?.run(family: family, configuration: target.configuration, properties: properties)
@@ -183,12 +189,23 @@ public enum Prover {
       default: report = checker.induction(properties: properties, lemmas: lemmaIndices)
       }
       let notes = report.notes.joined(separator: "; ")
+      // Induction assumes lemmas: the report names them (BMC assumes none).
+      let assumed: [String]?
+      if case .bmc = target.engine { assumed = nil } else { assumed = lemmaIndices.map { model.properties[$0].name } }
+      let assuming = assumed.map { $0.isEmpty ? "assuming no lemmas" : "assuming lemmas \($0.joined(separator: ", "))" }
+      func withLemmas(_ r: TargetResult) -> TargetResult {
+        var r = r
+        r.assumedLemmas = assumed
+        return r
+      }
+      func joined(_ parts: String?...) -> String { parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ") }
       switch report.outcome {
-      case .proved: return result(.proved, scope: report.scope, detail: notes)
-      case .holdsBounded(let depth): return result(.holdsBounded, scope: "\(report.scope); depth \(depth)", detail: notes)
-      case .unknown(let reason): return result(.unknown, scope: report.scope, detail: reason)
+      case .proved: return withLemmas(result(.proved, scope: report.scope, detail: joined(notes, assuming)))
+      case .holdsBounded(let depth):
+        return withLemmas(result(.holdsBounded, scope: "\(report.scope); depth \(depth)", detail: joined(notes, assuming)))
+      case .unknown(let reason): return withLemmas(result(.unknown, scope: report.scope, detail: joined(reason, assuming)))
       case .violated(let trace):
-        return result(.violated, property: trace.property ?? names, scope: report.scope, trace: try writeViolation(trace))
+        return withLemmas(result(.violated, property: trace.property ?? names, scope: report.scope, trace: try writeViolation(trace)))
       case .cti(let cti):
         var path: String?
         if let pre = cti.pre, let post = cti.post, let a = model.action(named: cti.action) {
@@ -198,9 +215,10 @@ public enum Prover {
             property: cti.failing.first, outcome: "cti")
           path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-cti")
         }
-        return result(
-          .cti, property: cti.failing.joined(separator: ","), scope: report.scope, trace: path,
-          detail: "CTI: \(cti.action)(\(cti.arguments.joined(separator: ", "))) breaks \(cti.failing.joined(separator: ", "))")
+        return withLemmas(
+          result(
+            .cti, property: cti.failing.joined(separator: ","), scope: report.scope, trace: path,
+            detail: joined("CTI: \(cti.action)(\(cti.arguments.joined(separator: ", "))) breaks \(cti.failing.joined(separator: ", "))", assuming)))
       }
     }
   }

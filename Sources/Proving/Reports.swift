@@ -42,6 +42,7 @@ public enum ProveReport {
           ("seconds", .string(String(format: "%.3f", r.seconds))),
           ("trace", r.trace.map(JSONValue.string) ?? .null),
           ("detail", .string(r.detail)),
+          ("lemmas", r.assumedLemmas.map { .array($0.map(JSONValue.string)) } ?? .null),
         ])
       })),
     ])

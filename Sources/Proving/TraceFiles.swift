@@ -5,7 +5,7 @@ import Traces
 /// The version of CCAVerify written into traces and reports.
 public let toolVersion = "0.1.0"
 
-/// Writes trace files atomically: each file appears complete or not at all.
+/// Writes trace files with ``OutputFile``: each file appears complete or not at all.
 public enum TraceFiles {
   /// Writes `<stem>.itf.json` and `<stem>.txt` for a trace into a directory (created if needed)
   /// and returns the path of the ITF file.
@@ -23,20 +23,36 @@ public enum TraceFiles {
     let text = TraceText.render(trace, model: model)
     let itfPath = (directory as NSString).appendingPathComponent("\(stem).itf.json")
     let textPath = (directory as NSString).appendingPathComponent("\(stem).txt")
-    try atomicWrite(itf, to: itfPath)
-    try atomicWrite(text, to: textPath)
+    try writeOutput(itf, to: itfPath)
+    try writeOutput(text, to: textPath)
     return itfPath
   }
 
-  /// Writes text to a temporary file next to `path`, then renames it into place.
-  public static func atomicWrite(_ text: String, to path: String) throws {
-    let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-    guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
-      throw InputError(path, "cannot write the file")
+  /// Writes text to an output path with ``OutputFile`` (atomic onto a regular or new file,
+  /// written through to `-`, a device or a FIFO, refused for a directory).
+  ///
+  /// - Throws: ``InputError`` naming the path and what went wrong.
+  public static func writeOutput(_ text: String, to path: String) throws {
+    do { try OutputFile.write(text, to: path) } catch let error as OutputFile.WriteError {
+      throw InputError(error.path, error.message)
     }
-    if rename(temporary, path) != 0 {
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw InputError(path, "cannot move the file into place")
+  }
+
+  /// Checks, before any work, that an output file can be written (see ``OutputFile/check(_:createDirectory:)``).
+  ///
+  /// - Throws: ``InputError`` naming the option and the path.
+  public static func checkOutputFile(_ path: String, option: String) throws {
+    do { try OutputFile.check(path) } catch let error as OutputFile.WriteError {
+      throw InputError(option, "\(error.path) \(error.message)")
+    }
+  }
+
+  /// Checks, before any work, that an output directory exists or can be created.
+  ///
+  /// - Throws: ``InputError`` naming the option and the path.
+  public static func checkOutputDirectory(_ path: String, option: String) throws {
+    do { try OutputFile.checkDirectory(path) } catch let error as OutputFile.WriteError {
+      throw InputError(option, "\(error.path): \(error.message)")
     }
   }
 

@@ -377,10 +377,20 @@ struct LineParser {
     }
   }
 
+  /// The most terms one value may join with `+` and `|`. A value is a left-nested tree, which
+  /// evaluation, hashing and deallocation walk recursively: the bound keeps that depth far from
+  /// the stack's limit (40,000 terms overflowed it) while allowing any value a scenario needs.
+  static let maximumTerms = 256
+
   mutating func value(field: String) throws -> ValueExpr {
     var result = try term(field: field)
+    var terms = 1
     while peekSymbol("+") || peekSymbol("|") {
       let plus = peekSymbol("+")
+      terms += 1
+      guard terms <= Self.maximumTerms else {
+        throw error(field, "a value joins at most \(Self.maximumTerms) terms with '+' and '|'; this one has more")
+      }
       i += 1
       let rhs = try term(field: field)
       result = plus ? .add(result, rhs) : .or(result, rhs)

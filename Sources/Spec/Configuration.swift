@@ -34,11 +34,15 @@ public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertibl
     return features.contains(feature)
   }
 
-  /// Whether the given mutant is selected (inside ``ModelFamily/build(_:)``, `name` must be one
-  /// of the family's mutants, or the build throws).
+  /// Whether the given mutant is selected. A builder asks this where the mutant changes the
+  /// model: inside ``ModelFamily/build(_:)``, `name` must be one of the family's mutants, or
+  /// the build throws; a ``MutantUse`` log in scope records each "yes", so a caller can tell a
+  /// mutant that never acted (its code is not built in this configuration) from one that did.
   public func mutated(_ name: String) -> Bool {
     ConfigurationReads.current?.record(.mutant, name)
-    return mutant == name
+    let selected = mutant == name
+    if selected { MutantUse.log?.record(name) }
+    return selected
   }
 
   /// A one-line rendering: `standard {granules=2, pes=2} +fine mutant=no-tlbi-on-delegate`.
@@ -151,6 +155,27 @@ public struct ModelFamily: Sendable {
     try model.validate()
     return model
   }
+}
+
+/// Which selected mutants a model builder applied, recorded while a log is in scope.
+///
+/// ```swift
+/// let log = MutantUse()
+/// let model = try MutantUse.$log.withValue(log) { try family.build(configuration) }
+/// if !log.applied("no-tlbi-on-delegate") { /* the mutant changes nothing here */ }
+/// ```
+public final class MutantUse: Sendable {
+  /// The log that ``Configuration/mutated(_:)`` records into, if any.
+  @TaskLocal public static var log: MutantUse?
+
+  private let names = Mutex<Set<String>>([])
+
+  public init() {}
+
+  func record(_ name: String) { names.withLock { _ = $0.insert(name) } }
+
+  /// Whether a builder applied the mutant while this log was in scope.
+  public func applied(_ name: String) -> Bool { names.withLock { $0.contains(name) } }
 }
 
 /// The bound, feature and mutant names a family's builder reads from its configuration,

@@ -155,7 +155,17 @@ enum TargetMutations {
   /// One malformed variant of a target text.
   static func mutate(_ text: String, _ g: inout Generator) -> String {
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    switch g.below(9) {
+    switch g.below(10) {
+    case 9:  // deep or long: nested arrays, a huge array, a huge inline table, a huge key
+      let deep = 1000 + g.below(100_000)
+      lines.insert(
+        g.pick([
+          "properties = " + String(repeating: "[", count: deep) + String(repeating: "]", count: deep),
+          "properties = [" + Array(repeating: "\"hyp-no-realm-read\"", count: deep).joined(separator: ", ") + "]",
+          "bounds = { " + (0..<deep).map { "b\($0) = 1" }.joined(separator: ", ") + " }",
+          String(repeating: "k", count: deep) + " = 1",
+          "description = " + String(repeating: "{ a = ", count: deep),
+        ]), at: g.below(lines.count + 1))
     case 0:  // truncated anywhere
       let scalars = Array(text.unicodeScalars)
       return String(String.UnicodeScalarView(scalars.prefix(g.below(scalars.count))))

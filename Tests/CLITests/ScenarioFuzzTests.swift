@@ -37,7 +37,7 @@ func malformedScenarios(count: Int, seed: UInt64) throws -> [Malformed] {
     var line = at + 1
     // Most kinds insert one line at `at`.
     var insert: (kind: String, text: String)?
-    switch n % 10 {
+    switch n % 13 {
     case 0:
       insert = ("unknown command", "RMI_NO_SUCH_COMMAND_\(n) 0x1000")
     case 1:
@@ -78,6 +78,13 @@ func malformedScenarios(count: Int, seed: UInt64) throws -> [Malformed] {
       insert = ("unknown name", "RMI_REALM_ACTIVATE undefined_symbol_\(n)")
     case 8:
       insert = ("unknown status", "RMI_VERSION 0x10000 -> RMI_NOT_A_STATUS_\(n)")
+    case 10:
+      // Deep: a sum of 40,000 terms overflowed the stack of the evaluator (exit 139).
+      insert = ("deep sum", "let deep\(n) = " + Array(repeating: "0x1", count: 40_000 + g.below(20_000)).joined(separator: "+"))
+    case 11:
+      insert = ("long bitwise or", "RMI_VERSION " + Array(repeating: "1", count: 257 + g.below(60_000)).joined(separator: " | "))
+    case 12:
+      insert = ("long line", "RMI_VERSION " + String(repeating: "x", count: 100_000 + g.below(100_000)))
     default:
       kind = "unknown configuration"
       lines[configLine] = "config no-such-config-\(n)"
@@ -95,9 +102,9 @@ func malformedScenarios(count: Int, seed: UInt64) throws -> [Malformed] {
 @Suite("Scenario robustness")
 struct ScenarioFuzzTests {
   static let seed: UInt64 = 0x5CE4_A210
-  static let count = 500
+  static let count = 1000
 
-  @Test("500 malformed scenarios each give an error naming their line, through the library and the CLI")
+  @Test("1,000 malformed scenarios (deep and long ones too) each give an error naming their line, through the library and the CLI")
   func malformed() throws {
     print("ScenarioFuzzTests seed: 0x\(String(Self.seed, radix: 16)), \(Self.count) inputs")
     let inputs = try malformedScenarios(count: Self.count, seed: Self.seed)

@@ -71,7 +71,17 @@ struct ITFFuzzTests {
   /// Applies one byte-level mutation: truncation, flipped or inserted bytes, deep nesting.
   static func corrupt(_ bytes: [UInt8], _ rng: inout SeededChooser) -> [UInt8] {
     var out = bytes
-    switch rng.choose(below: 5) {
+    switch rng.choose(below: 7) {
+    case 5:
+      // Deep: objects and arrays nested far beyond the parser's limit of 512.
+      let depth = 1000 + rng.choose(below: 100_000)
+      out = Array(String(repeating: rng.choose(below: 2) == 0 ? "{\"a\":" : "[", count: depth).utf8)
+    case 6:
+      // Long: a states array of many junk elements, or a very long string, in a real trace.
+      let count = 10_000 + rng.choose(below: 100_000)
+      let filler = rng.choose(below: 2) == 0 ? Array(repeating: "1", count: count).joined(separator: ",") : "\"" + String(repeating: "x", count: count * 10) + "\""
+      let text = String(decoding: out, as: UTF8.self)
+      out = Array(text.replacingOccurrences(of: "\"states\": [", with: "\"states\": [\(filler), ").utf8)
     case 0: out = Array(out.prefix(rng.choose(below: max(1, out.count))))
     case 1:
       for _ in 0..<(1 + rng.choose(below: 8)) where !out.isEmpty {
