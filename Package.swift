@@ -14,6 +14,8 @@
 //   Mutation    mutants generated from the IR, run against the properties, score -> Spec, Explore, Symbolic
 //   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
 //   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel, Mutation
+//                     (re-exports them: `import CCAVerifyTesting` is the one import a suite needs)
+//   CCAVerifyProving  one import for proving from Swift: re-exports Proving, Symbolic, Explore, Spec, Traces
 //   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
 //   CCAVerifyCLI  the command line as a library: argument parsing and presentation  -> Proving, Scenarios, Mutation
 //   cca-verify  the executable: CCAVerifyCLI with the CCA model families         -> CCAVerifyCLI
@@ -33,6 +35,8 @@ let package = Package(
     .library(name: "CCAModel", targets: ["CCAModel"]),
     .library(name: "Proving", targets: ["Proving"]),
     .library(name: "Infer", targets: ["Infer"]),
+    .library(name: "Symbolic", targets: ["Symbolic"]),
+    .library(name: "CCAVerifyProving", targets: ["CCAVerifyProving"]),
     .library(name: "CCAVerifyTesting", targets: ["CCAVerifyTesting"]),
     .library(name: "Scenarios", targets: ["Scenarios"]),
     .library(name: "Mutation", targets: ["Mutation"]),
@@ -56,11 +60,13 @@ let package = Package(
       dependencies: ["Spec", "Explore", "Traces", "Symbolic", "Infer", "CCAModel", "Scenarios", "Mutation"]),
     .target(
       name: "CCAVerifyTesting", dependencies: ["Spec", "Explore", "Traces", "CCAModel", "Mutation"]),
+    .target(
+      name: "CCAVerifyProving", dependencies: ["Proving", "Symbolic", "Explore", "Spec", "Traces"]),
     .target(name: "Scenarios", dependencies: ["Spec", "Explore", "Traces", "CCAModel"]),
     .target(
       name: "CCAVerifyCLI",
       dependencies: [
-        "Proving", "Scenarios", "Spec", "Mutation",
+        "Proving", "Scenarios", "Spec", "Explore", "Traces", "Mutation",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "cca-verify", dependencies: ["CCAVerifyCLI"]),
@@ -79,12 +85,12 @@ let package = Package(
     .testTarget(
       name: "ScenarioTests", dependencies: ["Scenarios", "CCAModel", "Spec", "Explore"]),
     .testTarget(
-      name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore"]),
+      name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore", "_TestSupport"]),
     .testTarget(name: "InferTests", dependencies: ["Infer", "Symbolic", "Explore", "Spec"]),
     .testTarget(
       name: "MutationTests", dependencies: ["Mutation", "Explore", "Spec", "CCAModel", "_TestSupport"]),
     .testTarget(
       name: "ProvingTests",
-      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces"]),
+      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces", "Symbolic", "_TestSupport"]),
   ]
 )

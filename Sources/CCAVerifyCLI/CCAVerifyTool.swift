@@ -34,6 +34,11 @@ final class CurrentCatalog: @unchecked Sendable {
 /// The catalogue of this run.
 var catalog: Catalog { CurrentCatalog.shared.value }
 
+/// The name the executable was run by (`cca-verify`, or a user's own), for the commands it prints.
+var programName: String {
+  CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "cca-verify"
+}
+
 /// Exit statuses are an API: 0 every expectation met (or no violation), 1 an outcome differs
 /// (or a violation was found, or a replay diverged), 2 bad input, 3 internal error, 130 the run
 /// was interrupted (Ctrl-C, SIGINT) before it finished, as shells report it.
@@ -51,16 +56,19 @@ struct Finished: Error {
 }
 
 struct CCAVerify: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "cca-verify",
-    abstract: "Check the isolation guarantees of Arm CCA: explore and prove an executable specification.",
-    discussion: """
-      Exit status: 0 no violation / every expectation met; 1 a violation, an unmet expectation or a \
-      diverging replay; 2 bad input (an unknown name, a malformed number or file, an output path \
-      that cannot be written); 3 internal error; 130 interrupted (Ctrl-C) before the run finished.
-      """,
-    version: toolVersion,
-    subcommands: [List.self, ExploreCommand.self, Prove.self, InferCommand.self, Replay.self, Show.self, RunCommand.self, MutateCommand.self])
+  // Computed: a user's own executable (CCAVerifyTool.main(families:)) shows its own name in help.
+  static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: programName,
+      abstract: "Check the isolation guarantees of Arm CCA: explore and prove an executable specification.",
+      discussion: """
+        Exit status: 0 no violation / every expectation met; 1 a violation, an unmet expectation or a \
+        diverging replay; 2 bad input (an unknown name, a malformed number or file, an output path \
+        that cannot be written); 3 internal error; 130 interrupted (Ctrl-C) before the run finished.
+        """,
+      version: toolVersion,
+      subcommands: [List.self, ExploreCommand.self, Prove.self, InferCommand.self, Replay.self, Show.self, RunCommand.self, MutateCommand.self])
+  }
 
   static func main() -> Never {
     // Ctrl-C ends any command with 130; explore and prove replace this with a handler that

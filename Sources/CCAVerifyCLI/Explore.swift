@@ -16,7 +16,7 @@ struct ExploreCommand: ParsableCommand {
         cca-verify explore --mode random --seed 7 --walks 2000 --swarm
       """)
 
-  @Option(help: "The model (cca-verify list).") var model = "cca"
+  @Option(help: "The model (cca-verify list; default: the first listed).") var model: String?
   @Option(name: .customLong("config"), help: "A named configuration (default: the mutant's, else the model's first).") var configurationName: String?
   @Option(help: "A mutant to inject.") var mutant: String?
   @Option(name: .customLong("property"), help: "A property to check (repeatable; default: all but lemmas).") var properties: [String] = []
@@ -51,12 +51,13 @@ struct ExploreCommand: ParsableCommand {
   func run() throws {
     try TraceFiles.checkOutputDirectory(out, option: "--out")
     var request = ExploreRequest()
-    request.model = model
+    request.model = model ?? catalog.families.first?.name ?? request.model
     request.configuration = configurationName
     request.mutant = mutant
     request.properties = properties
     request.outputDirectory = out
     request.catalog = catalog
+    request.commandName = programName
     var options = ExploreOptions(
       mode: mode, seed: seed, maxDepth: maxDepth, maxStates: maxStates, timeLimit: timeLimit, walks: walks,
       walkLength: walkLength, swarm: swarm)
@@ -129,7 +130,12 @@ struct ExploreCommand: ParsableCommand {
       if let itf = run.itfPath { out += "Trace written to \(itf)" + (run.textPath.map { " and \($0)" } ?? "") + "\n" }
       out += "Seed: \(r.seed)\nReproduce: \(run.reproduce)\n"
     case .modelError(let message):
-      out += "MODEL ERROR: \(message)\n  " + summary(r) + "\n"
+      out += "MODEL ERROR: \(message)\n"
+      if let trace = r.errorTrace {
+        out += "The path to the state where it occurred:\n\n" + TraceText.render(trace, model: run.model) + "\n"
+      }
+      out += "  " + summary(r) + "\n"
+      if let itf = run.itfPath { out += "Trace written to \(itf)" + (run.textPath.map { " and \($0)" } ?? "") + "\n" }
     }
     if r.stoppedBy == .interrupted { out += "Interrupted: the numbers above are what was explored so far.\n" }
     return out
@@ -164,6 +170,7 @@ struct ExploreCommand: ParsableCommand {
     case .modelError(let m):
       members.append(("outcome", .string("model-error")))
       members.append(("error", .string(m)))
+      members.append(("trace", run.itfPath.map(JSONValue.string) ?? .null))
     }
     members.append(("coverage", .object(r.coverage.actions.map { a in
       (a.name, .object([

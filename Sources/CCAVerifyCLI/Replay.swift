@@ -29,7 +29,7 @@ struct Replay: ParsableCommand {
   func run() throws {
     let loaded = try LoadedTrace(path: trace)
     let model = loaded.model
-    let compiled = loaded.compiled
+    guard let compiled = loaded.compiled else { throw InternalError("replay needs the model") }
     let parsed = loaded.trace
     let fromStart = parsed.outcome == "cti"
     var reports: [StepReport] = []

@@ -26,7 +26,10 @@ struct Show: ParsableCommand {
 
   func run() throws {
     if let out { try TraceFiles.checkOutputFile(out, option: "--out") }
-    let loaded = try LoadedTrace(path: trace)
+    let loaded = try LoadedTrace(path: trace, modelRequired: false)
+    if loaded.compiled == nil {
+      note("cca-verify show: model \(loaded.model.name) (\(loaded.model.configuration)) is not one this command knows; rendering the trace from its own values")
+    }
     let rendering = format.render(loaded.trace, model: loaded.model)
     if let out {
       do {
@@ -88,13 +91,19 @@ extension TraceFormat: ExpressibleByArgument {}
 struct LoadedTrace {
   let path: String
   let model: Model
-  let compiled: CompiledModel
+  /// The compiled model, or `nil` when the model was inferred from the trace (`show` of a model
+  /// not in the catalogue).
+  let compiled: CompiledModel?
   let trace: Trace
 
   /// Reads and parses a trace, resolves its model and configuration through the catalogue, and
   /// reads it leniently (``ITF/read(_:compiled:)``: a hand-written trace may leave out results
   /// and variables).
-  init(path: String) throws {
+  ///
+  /// When `modelRequired` is false and the catalogue has no such model (or configuration, or
+  /// mutant: a user's own), the model is inferred from the trace's values
+  /// (``ITF/inferredModel(from:)``), which renders every complete trace.
+  init(path: String, modelRequired: Bool = true) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
       let data = FileManager.default.contents(atPath: path)
@@ -103,6 +112,17 @@ struct LoadedTrace {
     do { document = try JSONValue.parse(data) } catch { throw InputError(path, "\(error)") }
     let header: (model: String, configuration: ITF.ConfigurationReference)
     do { header = try ITF.reference(of: document) } catch { throw InputError(path, "\(error)") }
+    if !modelRequired && !Self.catalogued(header) {
+      let model: Model
+      do {
+        model = try ITF.inferredModel(from: document)
+        trace = try ITF.read(document, model: model)
+      } catch { throw InputError(path, "\(error)") }
+      self.path = path
+      self.model = model
+      self.compiled = nil
+      return
+    }
     let family = try catalog.family(named: header.model, location: "\(path): $.#meta.model")
     let configuration = try Catalog.configuration(
       of: family, named: header.configuration.name, mutant: header.configuration.mutant,
@@ -122,5 +142,14 @@ struct LoadedTrace {
     self.path = path
     self.model = model
     self.compiled = compiled
+  }
+  /// Whether the catalogue knows the trace's model, configuration, mutant, bounds and features.
+  static func catalogued(_ header: (model: String, configuration: ITF.ConfigurationReference)) -> Bool {
+    guard let family = catalog.families.first(where: { $0.name == header.model }) else { return false }
+    let c = header.configuration
+    return (c.name.map { family.configuration(named: $0) != nil } ?? true)
+      && (c.mutant.map { $0 == "none" || family.mutant(named: $0) != nil } ?? true)
+      && (c.bounds ?? [:]).keys.allSatisfy { family.boundDocs[$0] != nil }
+      && (c.features ?? []).allSatisfy { family.featureDocs[$0] != nil }
   }
 }

@@ -21,15 +21,15 @@ let libraryVersion = "CCAVerifyTesting 0.1.0"
 /// ```
 ///
 /// - Parameters:
-///   - model: the model: from a family (``Spec/ModelFamily/model(_:mutant:bounds:features:)``), a
-///     user-defined mutant (``Spec/Model/mutant(_:action:_:)``) or a user's own `ModelBuilder`
+///   - model: the model: from a family (`ModelFamily/model(_:mutant:bounds:features:)`), a
+///     user-defined mutant (`Model/mutant(_:action:_:)`) or a user's own `ModelBuilder`
 ///     model.
 ///   - properties: the properties to check, by name (default: every property but lemmas).
 ///   - exploring: random walks (seeded) or exhaustive search.
 ///   - options: trace directory, shrinking, workers, time limit.
 /// - Throws: ``CheckError`` for an unknown property, an invalid option, or a model that does not
 ///   compile. A violation is not an error.
-/// - Complexity: that of ``Explore/explore(_:options:)``, plus shrinking: at most 20,000
+/// - Complexity: that of `explore(_:options:)`, plus shrinking: at most 20,000
 ///   re-executions of the violating walk.
 public func check(
   _ model: Model, properties: [String] = [], exploring: Exploration = .random(),
@@ -52,6 +52,18 @@ public func check(
   var exploreOptions = try exploring.exploreOptions(options, environment: ProcessInfo.processInfo.environment)
   exploreOptions.properties = properties.isEmpty ? nil : indices
   let report = explore(compiled, options: exploreOptions)
+  if case .modelError = report.outcome {
+    // The path to the state where the model failed is written like a counterexample.
+    var result = CheckResult(model: model, exploration: exploring, report: report, violation: nil)
+    if let trace = report.errorTrace, options.writeTraces {
+      do {
+        result.errorTracePath = try writeTrace(trace, model: model, directory: options.traceDirectory, property: "model-error")
+      } catch {
+        result.errorTraceWriteError = "\(error)"
+      }
+    }
+    return result
+  }
   guard case .violation(let p, let trace) = report.outcome else {
     return CheckResult(model: model, exploration: exploring, report: report, violation: nil)
   }
@@ -85,6 +97,10 @@ public func check(
 /// ```
 ///
 /// - Parameters:
+///   - model: the model to explore.
+///   - properties: the properties to check, by name (default: every property but lemmas).
+///   - exploring: random walks (seeded) or exhaustive search.
+///   - options: trace directory, shrinking, workers, time limit.
 ///   - sourceLocation: where the issue is reported (forward your own helper's).
 /// - Returns: the result, for further expectations (coverage, state counts).
 /// - Throws: ``CheckError`` when the check cannot run (see ``check(_:properties:exploring:options:)``).
@@ -96,10 +112,8 @@ public func expectNoViolation(
   let result = try check(model, properties: properties, exploring: exploring, options: options)
   if let violation = result.violation {
     Issue.record(Comment(rawValue: "Property \(violation)"), sourceLocation: sourceLocation)
-  } else if let error = result.modelError {
-    Issue.record(
-      Comment(rawValue: "Model error in \(model.name) (\(model.configuration)), seed \(result.seed): \(error)"),
-      sourceLocation: sourceLocation)
+  } else if let report = result.modelErrorReport {
+    Issue.record(Comment(rawValue: report), sourceLocation: sourceLocation)
   }
   return result
 }
@@ -124,6 +138,7 @@ public func expectViolation(
       Comment(
         rawValue:
           "Expected a violation of \(wanted) in \(model.name) (\(model.configuration)); found none. \(result.summary)"
+            + (result.modelErrorReport.map { "\n" + $0 } ?? "")
       ),
       sourceLocation: sourceLocation)
   }
@@ -169,7 +184,7 @@ func fnv1a(_ text: String) -> UInt32 {
 /// counterexample.
 ///
 /// The reader is lenient in what a hand-written trace may leave out (step results, variables;
-/// see ``Traces/ITF/read(_:compiled:)``), so a scenario written by hand loads too.
+/// see `ITF/read(_:compiled:)`), so a scenario written by hand loads too.
 ///
 /// ```swift
 /// let trace = try loadTrace("Tests/Fixtures/delegate-race.itf.json", model: model)

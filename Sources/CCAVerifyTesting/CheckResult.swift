@@ -24,6 +24,13 @@ public struct Violation: Sendable, CustomStringConvertible {
   public let writeError: String?
   /// The trace rendered as text: the initial state, then each step with what it changed.
   public let rendering: String
+  /// The command that renders the trace file as a page. `cca-verify show` reads any trace this
+  /// library writes: a model it does not know (your own, or your own mutant) is rendered from the
+  /// trace's values; `cca-verify replay` needs the model (register your family with
+  /// `CCAVerifyTool.main(families:)` in an executable of yours, as Examples/MyModel does).
+  public static func viewCommand(_ path: String) -> String {
+    "cca-verify show \(path) --format html --out trace.html"
+  }
 
   /// The number of steps of the reported trace.
   public var length: Int { trace.steps.count }
@@ -41,7 +48,7 @@ public struct Violation: Sendable, CustomStringConvertible {
     }
     if let tracePath {
       s += "  trace: \(tracePath)\n"
-      s += "  view it: cca-verify show \(tracePath) --format html --out trace.html\n"
+      s += "  view it: \(Self.viewCommand(tracePath))\n"
     } else if let writeError {
       s += "  trace not written: \(writeError)\n"
     }
@@ -70,6 +77,27 @@ public struct CheckResult: Sendable {
   public var modelError: String? {
     if case .modelError(let message) = report.outcome { return message }
     return nil
+  }
+
+  /// The `.itf.json` of the path to the state in which the model error occurred (written like
+  /// a counterexample, with its `.txt`), or `nil`.
+  public internal(set) var errorTracePath: String? = nil
+  /// Why the error trace could not be written, if it could not.
+  public internal(set) var errorTraceWriteError: String? = nil
+
+  /// A report of the model error for a test failure: the message, the seed, the trace file and
+  /// the trace to the failing state as text; `nil` without a model error.
+  public var modelErrorReport: String? {
+    guard let modelError else { return nil }
+    var s = "Model error in \(model.name) (\(model.configuration)), seed \(seed): \(modelError)\n"
+    if let errorTracePath {
+      s += "  trace to the failing state: \(errorTracePath)\n"
+      s += "  view it: \(Violation.viewCommand(errorTracePath))\n"
+    } else if let errorTraceWriteError {
+      s += "  trace not written: \(errorTraceWriteError)\n"
+    }
+    if let trace = report.errorTrace { s += "\n" + TraceText.render(trace, model: model) }
+    return s
   }
 
   /// One line: what was explored and what was found.

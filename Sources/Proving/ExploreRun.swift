@@ -12,6 +12,8 @@ public struct ExploreRequest: Sendable {
   public var outputDirectory: String = "out"
   /// The catalogue `model` is resolved against.
   public var catalog: Catalog = .standard
+  /// The command's name in the reproduce line (a user's own executable has its own).
+  public var commandName = "cca-verify"
 
   public init() {}
 }
@@ -62,7 +64,14 @@ extension ExploreRequest {
       itfPath = path
       textPath = String(path.dropLast(".itf.json".count)) + ".txt"
     }
-    var command = "cca-verify explore --model \(model.name) --config \(model.configuration.name)"
+    if case .modelError = report.outcome, let trace = report.errorTrace {
+      // The path to the state where the model failed, written like a counterexample.
+      let stem = TraceFiles.stem(model: model.name, configuration: model.configuration, property: "model-error")
+      let path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: stem)
+      itfPath = path
+      textPath = String(path.dropLast(".itf.json".count)) + ".txt"
+    }
+    var command = "\(commandName) explore --model \(model.name) --config \(model.configuration.name)"
     if let mutant = model.configuration.mutant { command += " --mutant \(mutant)" }
     for p in self.properties { command += " --property \(p)" }
     command += " --mode \(options.mode.rawValue)"

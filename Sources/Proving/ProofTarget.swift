@@ -58,8 +58,12 @@ public struct ProofTarget: Equatable, Sendable {
   /// The lemmas assumed as strengthening by induction engines (default: all of the model's).
   public var lemmas: [String]?
   public var engine: ProofEngine
-  /// Prove per-granule properties for any number of granules (symbolic engines only).
-  public var parametric: Bool
+  /// The index sort proved for any number of elements (symbolic engines only), or `nil` for a
+  /// bounded proof: `parametric = true` names `Granule`, `parametric = "Thread"` any sort; the
+  /// model must have it.
+  public var parametricSort: String?
+  /// Whether the proof is parametric.
+  public var parametric: Bool { parametricSort != nil }
   /// Wall-clock budget in seconds.
   public var timeout: Double
   /// Z3 resource limit (repeatable budget), if any.
@@ -82,7 +86,7 @@ public struct ProofTarget: Equatable, Sendable {
     ("engine", "one of \(ProofEngine.names.joined(separator: ", "))"),
     ("depth", "bmc: the depth bound; bfs: check every state within this many steps"),
     ("k", "k-induction: k"),
-    ("parametric", "true to prove for any number of granules (symbolic engines, infer)"),
+    ("parametric", "true to prove for any number of granules, or an index sort's name (symbolic engines, infer)"),
     ("max-states", "bfs: a state limit"),
     ("seed", "random: the seed"),
     ("walks", "random: number of walks"),
@@ -216,14 +220,23 @@ public struct ProofTarget: Equatable, Sendable {
     default:
       throw InputError(at("engine"), "unknown engine '\(engineName)'; valid: \(ProofEngine.names.joined(separator: ", "))")
     }
-    var parametric = false
+    var parametricSort: String?
     if let e = byKey["parametric"] {
-      guard case .bool(let b) = e.value else {
-        throw InputError(at("parametric"), "'parametric' must be true or false, found \(e.value.typeName)")
+      switch e.value {
+      case .bool(let b): parametricSort = b ? "Granule" : nil
+      case .string(let sort): parametricSort = sort
+      default:
+        throw InputError(at("parametric"), "'parametric' must be true, false or an index sort's name, found \(e.value.typeName)")
       }
-      parametric = b
-      if b, case .bfs = engine { throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)") }
-      if b, case .random = engine { throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)") }
+      if parametricSort != nil, case .bfs = engine { throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)") }
+      if parametricSort != nil, case .random = engine { throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)") }
+      // A sort the model does not have would be the bounded proof reported under a parametric scope.
+      if let sort = parametricSort, !model.indexSorts.contains(sort) {
+        let valid = model.indexSorts.sorted()
+        throw InputError(
+          at("parametric"),
+          "model \(model.name) has no index sort '\(sort)'\(e.value == .bool(true) ? " (parametric = true means Granule)" : ""); valid: \(valid.isEmpty ? "(none)" : valid.map { "\"\($0)\"" }.joined(separator: ", "))")
+      }
     }
     guard let expectName = try string("expect") else {
       throw InputError(file, "missing required key 'expect' (\"holds\" or \"violated\")")
@@ -244,7 +257,7 @@ public struct ProofTarget: Equatable, Sendable {
     return ProofTarget(
       file: file, name: name, description: try string("description") ?? "", model: modelName,
       configuration: configuration, properties: propertyIndices.map { model.properties[$0].name }, lemmas: lemmas,
-      engine: engine, parametric: parametric, timeout: Double(try integer("timeout", 1...86_400) ?? 300),
+      engine: engine, parametricSort: parametricSort, timeout: Double(try integer("timeout", 1...86_400) ?? 300),
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
   }
 }

@@ -152,7 +152,13 @@ public enum Prover {
           .violated, property: model.properties[p].name, scope: start == nil ? boundsScope : "\(boundsScope); \(trace.steps.count) steps\(from)",
           trace: try writeViolation(trace))
       case .modelError(let message):
-        throw InternalError("target \(target.name): model error during exploration: \(message)")
+        var written = ""
+        if let found = report.errorTrace {
+          let trace = start?.fromBoot(found) ?? found
+          let path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-model-error")
+          written = "; the path to the failing state is written to \(path)"
+        }
+        throw InternalError("target \(target.name): model error during exploration: \(message)\(written)")
       case .noViolation:
         if target.engine.name == "random" {
           return result(.holdsBounded, scope: "\(boundsScope); sampled \(report.walksCompleted) walks\(from)", detail: "\(report.distinctStates) distinct states")
@@ -193,7 +199,7 @@ public enum Prover {
       }
     case .bmc, .induction, .kInduction:
       var options = SymbolicOptions(timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) })
-      if target.parametric { options.parametricSorts = ["Granule"] }
+      if let sort = target.parametricSort { options.parametricSorts = [sort] }
       let checker: SymbolicChecker
       do {
         checker = try SymbolicChecker(model: model, options: options)

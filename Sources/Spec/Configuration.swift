@@ -147,7 +147,9 @@ public struct ModelFamily: Sendable {
       case .mutant: valid = mutants.map(\.name)
       }
       guard valid.contains(name) else {
-        throw ModelError.unknownName(kind: "\(kind.rawValue) read by the builder of model \(self.name)", name: name, valid: valid)
+        throw ModelError.invalid(
+          location: "model \(self.name)",
+          message: "the builder reads \(kind.rawValue) '\(name)', which the family does not declare; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
       }
     }
     try model.validate()

@@ -197,7 +197,7 @@ extension Expr {
   /// The number of nodes, in preorder, that ``hash(into:)`` looks at.
   static let hashedNodeBudget = 32
 
-  /// Hashes the first ``hashedNodeBudget`` nodes of the tree in preorder (operators, payloads
+  /// Hashes the first `hashedNodeBudget` nodes of the tree in preorder (operators, payloads
   /// and child counts), not the whole tree.
   ///
   /// Equal expressions have equal prefixes, so this agrees with the synthesized `==`. The

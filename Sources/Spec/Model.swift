@@ -259,6 +259,19 @@ public struct Model: Sendable {
     variables.firstIndex { $0.name == name }.map(VariableID.init)
   }
 
+  /// The names of the index sorts the model's variables and parameters use: the sorts a
+  /// parametric proof may make uninterpreted.
+  public var indexSorts: Set<String> {
+    var names: Set<String> = []
+    func add(_ domain: Domain) { if case .index(let sort) = domain { names.insert(sort.name) } }
+    for variable in variables {
+      variable.keys.forEach(add)
+      add(variable.value)
+    }
+    for action in actions { action.parameters.forEach { add($0.domain) } }
+    return names
+  }
+
   /// The property with the given name.
   public func property(named name: String) -> Property? {
     properties.first { $0.name == name }

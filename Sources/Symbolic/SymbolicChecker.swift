@@ -78,7 +78,15 @@ public final class SymbolicChecker {
   ///
   /// - Throws: ``SymbolicError`` when the model cannot be encoded (for example a parametric sort
   ///   used in arithmetic).
+  ///   Also ``SymbolicError/unknownSort(name:model:valid:)`` when `options` names a parametric
+  ///   sort the model does not have (the scope would claim more than is proved), and the
+  ///   model's own ``Spec/ModelError`` when it is malformed.
   public init(model: Model, options: SymbolicOptions = SymbolicOptions()) throws {
+    try model.validate()
+    let sorts = model.indexSorts
+    for name in options.parametricSorts.sorted() where !sorts.contains(name) {
+      throw SymbolicError.unknownSort(name: name, model: model.name, valid: sorts.sorted())
+    }
     self.model = model
     self.options = options
     self.context = Z3Context()

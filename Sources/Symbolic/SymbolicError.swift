@@ -7,11 +7,16 @@ public enum SymbolicError: Error, Equatable, Sendable, CustomStringConvertible {
   case unsupported(String)
   /// Z3 reported an error.
   case solver(String)
+  /// A parametric proof names an index sort the model does not have: proving it would be the
+  /// bounded proof under a parametric scope.
+  case unknownSort(name: String, model: String, valid: [String])
 
   public var description: String {
     switch self {
     case .unsupported(let m): return "unsupported by the symbolic encoding: \(m)"
     case .solver(let m): return "Z3: \(m)"
+    case .unknownSort(let name, let model, let valid):
+      return "model \(model) has no index sort '\(name)' to make parametric; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))"
     }
   }
 

@@ -4,6 +4,7 @@ import Explore
 import Foundation
 import Spec
 import Testing
+import _TestSupport
 
 /// A fresh trace directory for one test.
 func traceDirectory() -> URL {
@@ -130,5 +131,48 @@ struct CheckTests {
       try check(model, exploring: .random(walks: 0))
     }
     #expect(throws: CheckError.self) { try loadTrace("/nonexistent.itf.json", model: model) }
+  }
+}
+
+/// A model error found during a check (a value leaving its domain) comes with the path that
+/// led there: shown in the issue and written as `.itf.json` and `.txt`, like a violation.
+@Suite("Model errors during a check")
+struct ModelErrorTraceTests {
+  /// A counter that INC takes past its domain 0...2 on the third step.
+  static func overflowing() -> Model { overflowingCounter() }
+
+  @Test("The error trace is written as .itf.json and .txt and shown in the report")
+  func errorTraceWritten() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cca-model-error-\(UUID().uuidString)")
+    var options = CheckOptions()
+    options.traceDirectory = directory
+    let result = try check(Self.overflowing(), exploring: .exhaustive(), options: options)
+    let error = try #require(result.modelError)
+    #expect(error.contains("x"))
+    let path = try #require(result.errorTracePath)
+    #expect(path.hasSuffix(".itf.json") && path.contains("model-error"))
+    #expect(FileManager.default.fileExists(atPath: path))
+    let text = try String(contentsOfFile: String(path.dropLast(".itf.json".count)) + ".txt", encoding: .utf8)
+    #expect(text.contains("Step 2: INC"))
+    let report = try #require(result.modelErrorReport)
+    #expect(report.contains("trace to the failing state: \(path)"))
+    #expect(report.contains("view it: cca-verify show \(path)"))
+    #expect(report.contains("Step 2: INC"))
+    // The written trace reads back and replays on the model.
+    let trace = try loadTrace(path, model: Self.overflowing())
+    #expect(trace.steps.count == 2)
+    #expect(replay(try CompiledModel(Self.overflowing()), trace: trace) == .exact)
+  }
+
+  @Test("expectNoViolation records the error with its trace")
+  func recorded() throws {
+    var options = CheckOptions()
+    options.writeTraces = false
+    try withKnownIssue {
+      try expectNoViolation(Self.overflowing(), exploring: .exhaustive(), options: options)
+    } matching: { issue in
+      let text = issue.comments.map(\.rawValue).joined()
+      return text.contains("Model error in overflow") && text.contains("Step 2: INC")
+    }
   }
 }

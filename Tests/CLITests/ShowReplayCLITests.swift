@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Traces
 
 /// A counterexample written by `cca-verify explore` into a fresh directory: its ITF path.
 func counterexample(_ arguments: [String] = ["--mutant", "no-tlbi-on-delegate"]) throws -> URL {
@@ -47,6 +48,41 @@ struct ShowCLITests {
       #expect(try String(contentsOf: file, encoding: .utf8) + (run.stdout.hasSuffix("\n") ? "" : "\n") == run.stdout)
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("nested").path).count == 4)
+  }
+
+  @Test("A trace of a model the catalogue does not have renders from its own values; replay refuses it")
+  func withoutTheModel() throws {
+    let trace = try counterexample(["--mutant", "no-tlbi-on-delegate"])
+    let reference = try cca(["show", trace.path])
+    #expect(reference.status == 0)
+    // The same trace, as if written by a user's own model and mutant.
+    guard case .object(var document) = try JSONValue.parse(Data(contentsOf: trace)),
+      let m = document.firstIndex(where: { $0.0 == "#meta" }), case .object(var meta) = document[m].1,
+      let c = meta.firstIndex(where: { $0.0 == "configuration" }), case .object(var configuration) = meta[c].1
+    else {
+      Issue.record("not an ITF document with #meta.configuration")
+      return
+    }
+    meta = meta.map { $0.0 == "model" ? ("model", .string("mine")) : $0 }
+    configuration = configuration.map { $0.0 == "mutant" ? ("mutant", .string("my-own-mutant")) : $0 }
+    meta[c].1 = .object(configuration)
+    document[m].1 = .object(meta)
+    let renamed = try temporaryDirectory().appendingPathComponent("mine.itf.json")
+    try JSONValue.object(document).serialized().write(to: renamed, atomically: true, encoding: .utf8)
+    let shown = try cca(["show", renamed.path])
+    #expect(shown.status == 0, "stderr: \(shown.stderr)")
+    #expect(shown.stderr.contains("model mine"))
+    #expect(shown.stderr.contains("rendering the trace from its own values"))
+    // Every step, its call and every change are rendered as with the model.
+    for line in reference.stdout.split(separator: "\n") where line.hasPrefix("Step ") || line.contains(" -> ") {
+      let expected = line.trimmingCharacters(in: .whitespaces)
+      #expect(shown.stdout.contains(expected), "missing: \(expected)")
+    }
+    let html = try cca(["show", renamed.path, "--format", "html"])
+    #expect(html.status == 0 && html.stdout.hasPrefix("<!DOCTYPE html>"))
+    let replay = try cca(["replay", renamed.path])
+    #expect(replay.status == 2)
+    #expect(replay.stderr.contains("unknown model 'mine'"))
   }
 
   @Test("--json gives the steps, their lanes, results and changes")

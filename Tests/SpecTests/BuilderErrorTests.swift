@@ -88,7 +88,8 @@ struct BuilderErrorTests {
   func misspeltBound() throws {
     #expect(throws: Never.self) { try family().build(family().configurations[0]) }
     #expect(
-      throws: ModelError.unknownName(kind: "bound read by the builder of model lock", name: "thread", valid: ["threads"])
+      throws: ModelError.invalid(
+        location: "model lock", message: "the builder reads bound 'thread', which the family does not declare; valid: threads")
     ) { try family(bound: "thread").build(family().configurations[0]) }
   }
 
@@ -96,10 +97,12 @@ struct BuilderErrorTests {
   func misspeltFeatureAndMutant() {
     let configuration = family().configurations[0]
     #expect(
-      throws: ModelError.unknownName(kind: "feature read by the builder of model lock", name: "fiar", valid: ["fair"])
+      throws: ModelError.invalid(
+        location: "model lock", message: "the builder reads feature 'fiar', which the family does not declare; valid: fair")
     ) { try family(feature: "fiar").build(configuration) }
     #expect(
-      throws: ModelError.unknownName(kind: "mutant read by the builder of model lock", name: "nocheck", valid: ["no-check"])
+      throws: ModelError.invalid(
+        location: "model lock", message: "the builder reads mutant 'nocheck', which the family does not declare; valid: no-check")
     ) { try family(mutant: "nocheck").build(configuration) }
   }
 

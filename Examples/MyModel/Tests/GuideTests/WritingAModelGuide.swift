@@ -1,12 +1,6 @@
-import Explore
-import Foundation
-import Spec
+import CCAVerifyTesting
 import Testing
 
-// The worked example of Docs/writing-a-model.md, compiled and run here; the last test checks that
-// the guide shows exactly this code.
-
-// BEGIN MODEL GUIDE EXAMPLE
 /// A two-state granule tracker in the style of RMI_GRANULE_DELEGATE / UNDELEGATE.
 enum Tracker {
   static let states = FiniteSet("TrackerState", [("UNDELEGATED", 0), ("DELEGATED", 1)])
@@ -80,18 +74,4 @@ enum Tracker {
   }
   // Shortest: delegate one granule, then undelegate the other (still UNDELEGATED).
   #expect(trace.steps.map(\.action) == ["DELEGATE", "UNDELEGATE"])
-}
-// END MODEL GUIDE EXAMPLE
-
-@Test("Docs/writing-a-model.md shows exactly the example compiled here")
-func modelGuideMatchesCode() throws {
-  let here = URL(fileURLWithPath: #filePath)
-  let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  let guide = try String(contentsOf: root.appendingPathComponent("Docs/writing-a-model.md"), encoding: .utf8)
-  let code = try String(contentsOf: here, encoding: .utf8)
-  let example = try #require(
-    code.components(separatedBy: "// BEGIN MODEL GUIDE EXAMPLE\n").dropFirst().first?.components(
-      separatedBy: "// END MODEL GUIDE EXAMPLE"
-    ).first)
-  #expect(guide.contains("```swift\nimport Explore\nimport Spec\nimport Testing\n\n" + example + "```"))
 }

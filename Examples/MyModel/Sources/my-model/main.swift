@@ -1,0 +1,4 @@
+import CCAVerifyCLI
+import MyModel
+
+CCAVerifyTool.main(families: [Lock.family])
