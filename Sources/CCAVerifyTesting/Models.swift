@@ -74,7 +74,7 @@ extension Model {
     configuration.mutant = name
     return Model(
       name: self.name, configuration: configuration, variables: variables, initial: initial, actions: actions,
-      properties: properties)
+      properties: properties, builderErrors: builderErrors)
   }
 }
 

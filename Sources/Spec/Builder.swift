@@ -5,9 +5,11 @@ public struct Variable: Hashable, Sendable {
   public let valueDomain: Domain
 
   /// The value of a scalar variable.
+  ///
+  /// On a map variable this is a read without keys, which ``Model/validate()`` rejects naming
+  /// the variable and its keys (a thrown ``ModelError``, not a crash).
   public var value: Expr {
-    precondition(keyDomains.isEmpty, "variable \(id) is a map; give its keys")
-    return .read(id, keys: [])
+    .read(id, keys: [])
   }
 
   /// The value of a map element.
@@ -38,6 +40,8 @@ public final class ModelBuilder {
   private var initial: [VariableID: (keys: [BoundVariable], value: Expr)] = [:]
   private var actions: [Action] = []
   private var properties: [Property] = []
+  /// Mistakes found while building (a misspelt parameter name), thrown by ``Model/validate()``.
+  private var errors: [ModelError] = []
 
   public init(name: String, configuration: Configuration) {
     self.name = name
@@ -78,8 +82,9 @@ public final class ModelBuilder {
     _ name: String, actor: String, doc: String = "", parameters: [Parameter] = [],
     successCode: Value = 0, _ body: (ActionBuilder) -> Void
   ) {
-    let builder = ActionBuilder(parameters: parameters)
+    let builder = ActionBuilder(action: name, parameters: parameters)
     body(builder)
+    errors += builder.errors
     actions.append(
       Action(
         name: name, actor: actor, doc: doc, parameters: parameters,
@@ -102,32 +107,45 @@ public final class ModelBuilder {
     properties.append(Property(name: name, kind: .lemma, doc: doc, formula: formula))
   }
 
-  /// The model built so far (not yet validated; ``ModelFamily/build(_:)`` validates).
+  /// The model built so far (not yet validated; ``ModelFamily/build(_:)`` and compiling it
+  /// validate, throwing the first mistake recorded while building).
   public func build() -> Model {
     Model(
       name: name, configuration: configuration, variables: variables, initial: initial,
-      actions: actions, properties: properties)
+      actions: actions, properties: properties, builderErrors: errors)
   }
 }
 
 /// Collects one action's guard, failure conditions and effects.
 public final class ActionBuilder {
+  /// The name of the action being built.
+  public let action: String
   public let parameters: [Parameter]
   fileprivate(set) var guardCondition: Expr = true
   fileprivate(set) var failures: [FailureCondition] = []
   fileprivate(set) var effects: [Effect] = []
   fileprivate(set) var outputs: [Output] = []
   private var conditions: [Expr] = []
+  /// Mistakes recorded while building the action, in order.
+  fileprivate(set) var errors: [ModelError] = []
 
-  init(parameters: [Parameter]) { self.parameters = parameters }
+  init(action: String, parameters: [Parameter]) {
+    self.action = action
+    self.parameters = parameters
+  }
 
   /// The action's arguments as expressions, in parameter order.
   public var args: [Expr] { parameters.indices.map { .parameter($0) } }
 
   /// The argument named `name`.
+  ///
+  /// An unknown name is recorded (naming the action and its parameters) and thrown when the
+  /// model is validated; the expression returned then is a placeholder no engine ever runs.
   public func arg(_ name: String) -> Expr {
     guard let i = parameters.firstIndex(where: { $0.name == name }) else {
-      preconditionFailure("no parameter \(name)")
+      let valid = parameters.isEmpty ? "(none)" : parameters.map(\.name).joined(separator: ", ")
+      errors.append(.invalid(location: "action \(action)", message: "unknown parameter '\(name)'; valid: \(valid)"))
+      return .parameter(parameters.count)
     }
     return .parameter(i)
   }

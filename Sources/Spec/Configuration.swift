@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// The parameters a model is built for: bounds, feature switches and at most one mutant.
 public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertible {
@@ -19,17 +19,27 @@ public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertibl
   }
 
   /// The bound with the given name, or `defaultValue` when it is not set.
+  ///
+  /// Inside ``ModelFamily/build(_:)`` the name must be one of the family's bounds: a misspelt
+  /// name would silently read the default, so the build throws naming it.
   public func bound(_ key: String, default defaultValue: Int) -> Int {
-    bounds[key] ?? defaultValue
+    ConfigurationReads.current?.record(.bound, key)
+    return bounds[key] ?? defaultValue
   }
 
-  /// Whether a feature switch is on.
-  public func has(_ feature: String) -> Bool { features.contains(feature) }
+  /// Whether a feature switch is on (inside ``ModelFamily/build(_:)``, `feature` must be one
+  /// of the family's features, or the build throws).
+  public func has(_ feature: String) -> Bool {
+    ConfigurationReads.current?.record(.feature, feature)
+    return features.contains(feature)
+  }
 
   /// Whether the given mutant is selected. A builder asks this where the mutant changes the
-  /// model; a ``MutantUse`` log in scope records each "yes", so a caller can tell a mutant
-  /// that never acted (its code is not built in this configuration) from one that did.
+  /// model: inside ``ModelFamily/build(_:)``, `name` must be one of the family's mutants, or
+  /// the build throws; a ``MutantUse`` log in scope records each "yes", so a caller can tell a
+  /// mutant that never acted (its code is not built in this configuration) from one that did.
   public func mutated(_ name: String) -> Bool {
+    ConfigurationReads.current?.record(.mutant, name)
     let selected = mutant == name
     if selected { MutantUse.log?.record(name) }
     return selected
@@ -125,7 +135,21 @@ public struct ModelFamily: Sendable {
     for feature in configuration.features.sorted() where featureDocs[feature] == nil {
       throw ModelError.unknownName(kind: "feature", name: feature, valid: featureDocs.keys.sorted())
     }
-    let model = try builder(configuration)
+    let reads = ConfigurationReads()
+    let model = try ConfigurationReads.$current.withValue(reads) { try builder(configuration) }
+    // A name the builder read that the family does not declare is a misspelling (or an
+    // undocumented switch no user can set): reading it would silently give the default.
+    for (kind, name) in reads.names {
+      let valid: [String]
+      switch kind {
+      case .bound: valid = boundDocs.keys.sorted()
+      case .feature: valid = featureDocs.keys.sorted()
+      case .mutant: valid = mutants.map(\.name)
+      }
+      guard valid.contains(name) else {
+        throw ModelError.unknownName(kind: "\(kind.rawValue) read by the builder of model \(self.name)", name: name, valid: valid)
+      }
+    }
     try model.validate()
     return model
   }
@@ -138,17 +162,42 @@ public struct ModelFamily: Sendable {
 /// let model = try MutantUse.$log.withValue(log) { try family.build(configuration) }
 /// if !log.applied("no-tlbi-on-delegate") { /* the mutant changes nothing here */ }
 /// ```
-public final class MutantUse: @unchecked Sendable {
+public final class MutantUse: Sendable {
   /// The log that ``Configuration/mutated(_:)`` records into, if any.
   @TaskLocal public static var log: MutantUse?
 
-  private var names: Set<String> = []
-  private let lock = NSLock()
+  private let names = Mutex<Set<String>>([])
 
   public init() {}
 
-  func record(_ name: String) { lock.withLock { _ = names.insert(name) } }
+  func record(_ name: String) { names.withLock { _ = $0.insert(name) } }
 
   /// Whether a builder applied the mutant while this log was in scope.
-  public func applied(_ name: String) -> Bool { lock.withLock { names.contains(name) } }
+  public func applied(_ name: String) -> Bool { names.withLock { $0.contains(name) } }
+}
+
+/// The bound, feature and mutant names a family's builder reads from its configuration,
+/// recorded while ``ModelFamily/build(_:)`` runs it.
+final class ConfigurationReads: Sendable {
+  enum Kind: String, Sendable {
+    case bound
+    case feature
+    case mutant
+  }
+
+  @TaskLocal static var current: ConfigurationReads?
+
+  private let recorded = Mutex<[(Kind, String)]>([])
+
+  func record(_ kind: Kind, _ name: String) {
+    recorded.withLock { $0.append((kind, name)) }
+  }
+
+  /// Every name read, in the order first read.
+  var names: [(Kind, String)] {
+    recorded.withLock { all in
+      var seen: Set<String> = []
+      return all.filter { seen.insert("\($0.0.rawValue) \($0.1)").inserted }
+    }
+  }
 }

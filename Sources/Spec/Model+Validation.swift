@@ -20,6 +20,7 @@ extension Model {
   ///
   /// - Throws: ``ModelError/invalid(location:message:)`` naming the action, property or variable.
   public func validate() throws {
+    if let first = builderErrors.first { throw first }
     var seen: Set<String> = []
     for variable in variables {
       let location = "variable \(variable.name)"
@@ -159,9 +160,14 @@ struct KindChecker {
       }
       let variable = model[id]
       guard keys.count == variable.keys.count else {
-        throw ModelError.invalid(
-          location: location,
-          message: "\(what): \(variable.name) read with \(keys.count) keys, it has \(variable.keys.count)")
+        let keyDomains = variable.keys.map(\.description).joined(separator: ", ")
+        let message =
+          keys.isEmpty
+          ? "\(what): \(variable.name) is a map with keys (\(keyDomains)): read an element, \(variable.name)[key], not \(variable.name).value"
+          : variable.keys.isEmpty
+            ? "\(what): \(variable.name) is a scalar: read it as \(variable.name).value, without keys"
+            : "\(what): \(variable.name) read with \(keys.count) keys, it has \(variable.keys.count) (\(keyDomains))"
+        throw ModelError.invalid(location: location, message: message)
       }
       for key in keys { try expect(.value, key, bound: bound, what: what) }
       return variable.value.kind

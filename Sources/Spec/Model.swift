@@ -205,11 +205,14 @@ public struct Model: Sendable {
   public let initial: [VariableID: (keys: [BoundVariable], value: Expr)]
   public let actions: [Action]
   public let properties: [Property]
+  /// Mistakes recorded by ``ModelBuilder`` while the model was built (a misspelt parameter
+  /// name); ``validate()`` throws the first.
+  public let builderErrors: [ModelError]
 
   public init(
     name: String, configuration: Configuration, variables: [StateVariable],
     initial: [VariableID: (keys: [BoundVariable], value: Expr)], actions: [Action],
-    properties: [Property]
+    properties: [Property], builderErrors: [ModelError] = []
   ) {
     self.name = name
     self.configuration = configuration
@@ -217,6 +220,7 @@ public struct Model: Sendable {
     self.initial = initial
     self.actions = actions
     self.properties = properties
+    self.builderErrors = builderErrors
   }
 
   public subscript(_ id: VariableID) -> StateVariable { variables[id.index] }
