@@ -14,8 +14,9 @@ struct Replay: ParsableCommand {
       are computed from the state before; what it gives is checked. Exit 0 when the trace replays \
       exactly, 1 when it diverges, 2 when it is malformed.
       Examples:
-        cca-verify replay out/cca-standard-no-tlbi-on-delegate-hyp-no-realm-read.itf.json
-        cca-verify replay my-scenario.itf.json --json
+        cca-verify explore --mutant no-tlbi-on-delegate   # writes the file below
+        cca-verify replay out/cca-atomic-no-tlbi-on-delegate-gpt-consistent.itf.json
+        cca-verify run my.scenario --trace out && cca-verify replay out/my.itf.json --json
       """)
 
   @Argument(help: "The .itf.json trace.") var trace: String

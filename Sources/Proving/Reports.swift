@@ -48,7 +48,16 @@ public enum ProveReport {
     ])
   }
 
-  /// JUnit XML: one test case per target, a failure for each unmet expectation.
+  /// The JUnit `classname` of a target: its folder path, dotted as CI tools group class names
+  /// (`Proofs/da/x.toml` -> `Proofs.da`; a target in the current folder -> `Proofs`).
+  public static func junitClassname(file: String) -> String {
+    let folder = (file as NSString).deletingLastPathComponent
+    let parts = folder.split(separator: "/").filter { $0 != "." && !$0.isEmpty }
+    return parts.isEmpty ? "Proofs" : parts.joined(separator: ".")
+  }
+
+  /// JUnit XML: one test case per target (its `classname` the target's folder path, see
+  /// ``junitClassname(file:)``), a failure for each unmet expectation.
   public static func junit(_ results: [TargetResult]) -> String {
     func escape(_ s: String) -> String {
       var out = ""
@@ -72,7 +81,7 @@ public enum ProveReport {
     for r in results {
       // The target file goes in system-out: the common JUnit schema (Jenkins xunit junit-10.xsd,
       // which Scripts/check-junit validates against) has no `file` attribute on a test case.
-      xml += "    <testcase classname=\"Proofs\" name=\"\(escape(r.target))\" time=\"\(String(format: "%.3f", r.seconds))\">\n"
+      xml += "    <testcase classname=\"\(escape(junitClassname(file: r.file)))\" name=\"\(escape(r.target))\" time=\"\(String(format: "%.3f", r.seconds))\">\n"
       if !r.met {
         xml += "      <failure message=\"expected \(r.expected.rawValue), got \(r.outcome.rawValue)\" type=\"\(r.outcome.rawValue)\">\(escape(r.detail))</failure>\n"
       }

@@ -14,13 +14,32 @@ import Spec
 /// Values: booleans as JSON booleans; enumeration cases and addresses of a finite set as their
 /// label strings; integers as `{"#bigint": "..."}`; maps as `{"#map": [[key, value], ...]}` with
 /// tuple keys `{"#tup": [...]}` for maps of several keys.
+///
+/// Maps are sparse: a `#map` lists only the entries whose value differs from the model's
+/// initial state at that key, and an entry it leaves out holds its initial value
+/// (`#meta.map-entries` says so). Every state still gives every variable, so a trace keeps one
+/// self-contained state per step, but a state of a large configuration (64 granules' RTT rows of
+/// 512 entries) costs what it changed, not the whole schema. Docs/reading-traces.md describes it.
 public enum ITF {
   /// The URL of the format description written into `#meta`.
   public static let formatDescription = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 
+  /// What `#meta.map-entries` says about the entries a `#map` leaves out.
+  public static let mapEntriesNote = "a #map lists the entries that differ from the model's initial state; the others hold their initial values"
+
   /// The ITF document for a trace of a model.
-  public static func document(for trace: Trace, model: Model, toolVersion: String) -> JSONValue {
+  ///
+  /// - Parameters:
+  ///   - initial: the values of the model's initial state (``CompiledModel/values(of:)`` of
+  ///     ``CompiledModel/initialState()``), which map entries are written against; when nil the
+  ///     model is compiled to compute them, and when that fails every entry is written.
+  ///   - sparse: false to write every map entry (the full encoding; readers accept both).
+  public static func document(
+    for trace: Trace, model: Model, toolVersion: String, initial: [Value]? = nil, sparse: Bool = true
+  ) -> JSONValue {
     let layout = model.layout
+    let initial =
+      sparse ? (initial ?? (try? CompiledModel(model)).map { $0.values(of: $0.initialState()) }) : nil
     var meta: [(String, JSONValue)] = [
       ("format", .string("ITF")),
       ("format-description", .string(formatDescription)),
@@ -33,6 +52,7 @@ public enum ITF {
     ]
     if let seed = trace.seed { meta.append(("seed", .object([("#bigint", .string(String(seed)))]))) }
     meta.append(("description", .string("\(trace.steps.count)-step trace of \(trace.model)")))
+    if initial != nil { meta.append(("map-entries", .string(mapEntriesNote))) }
 
     var vars = model.variables.map { JSONValue.string($0.name) }
     vars.append(.string("mbt::actionTaken"))
@@ -75,6 +95,7 @@ public enum ITF {
         } else {
           var entries: [JSONValue] = []
           for k in 0..<variable.slotCount {
+            if let initial, values[offset + k] == initial[offset + k] { continue }
             let keys = layout.keys(of: VariableID(v), position: offset + k)
             let key: JSONValue =
               keys.count == 1
@@ -264,7 +285,14 @@ extension ITF {
   ///
   /// - Throws: ``ITFError`` naming the JSON path of the first bad field.
   public static func read(_ document: JSONValue, model: Model) throws -> Trace {
-    let body = try readBody(document, model: model)
+    let body = try readBody(document, model: model) {
+      do {
+        let compiled = try CompiledModel(model)
+        return compiled.values(of: compiled.initialState())
+      } catch {
+        throw ITFError("$", "cannot compute the initial state that omitted map entries hold: \(error)")
+      }
+    }
     let layout = model.layout
     var valuesList: [[Value]] = []
     for (i, partial) in body.states.enumerated() {
@@ -302,10 +330,10 @@ extension ITF {
   ///   model cannot hold.
   public static func read(_ document: JSONValue, compiled: CompiledModel) throws -> Trace {
     let model = compiled.model
-    let body = try readBody(document, model: model)
+    let initial = compiled.values(of: compiled.initialState())
+    let body = try readBody(document, model: model) { initial }
     var valuesList: [[Value]] = []
     var steps: [TraceStep] = []
-    let initial = compiled.values(of: compiled.initialState())
     for (i, partial) in body.states.enumerated() {
       var computed = initial
       if i > 0 {
@@ -365,7 +393,16 @@ extension ITF {
     }
   }
 
-  static func readBody(_ document: JSONValue, model: Model) throws -> Body {
+  /// Reads what a document gives; `initialValues` gives the initial state, whose values fill
+  /// the entries a `#map` leaves out (called at most once, and only when one does).
+  static func readBody(_ document: JSONValue, model: Model, initialValues: () throws -> [Value]) throws -> Body {
+    var initialCache: [Value]?
+    func initial() throws -> [Value] {
+      if let initialCache { return initialCache }
+      let values = try initialValues()
+      initialCache = values
+      return values
+    }
     let (modelName, reference) = try reference(of: document)
     // A configuration given in part (a hand-written trace) is the model's when it agrees with it.
     let configuration =
@@ -441,8 +478,12 @@ extension ITF {
             guard seen.insert(position).inserted else { throw ITFError("\(epath)[0]", "duplicate key") }
             values[position] = try decode(pair[1], variable.value, path: "\(epath)[1]")
           }
-          guard seen.count == variable.slotCount else {
-            throw ITFError(vpath, "expected \(variable.slotCount) entries, found \(seen.count)")
+          if seen.count < variable.slotCount {
+            // Entries left out hold their initial values (see ``ITF``).
+            let start = try initial()
+            for position in offset..<(offset + variable.slotCount) where !seen.contains(position) {
+              values[position] = start[position]
+            }
           }
         }
       }

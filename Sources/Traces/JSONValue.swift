@@ -65,7 +65,9 @@ public indirect enum JSONValue: Hashable, Sendable {
         out += "[]"
         return
       }
-      if xs.allSatisfy(\.isScalar) && xs.count <= 8 {
+      // Short arrays of scalars, and of small tuples (`[{"#tup": [...]}, value]`, a map entry of
+      // several keys), go on one line: a trace's maps then cost a line per entry, not six.
+      if xs.count <= 8 && xs.allSatisfy(\.isCompact) {
         out += "[" + xs.map { $0.serializedInline() }.joined(separator: ", ") + "]"
         return
       }
@@ -101,6 +103,15 @@ public indirect enum JSONValue: Hashable, Sendable {
     case .object(let m): return m.count == 1 && m[0].1.isScalar && !m[0].1.isObject
     default: return false
     }
+  }
+
+  /// A scalar, or an object of one member holding a short array of scalars (`{"#tup": [...]}`).
+  private var isCompact: Bool {
+    if isScalar { return true }
+    if case .object(let m) = self, m.count == 1, case .array(let xs) = m[0].1 {
+      return xs.count <= 8 && xs.allSatisfy(\.isScalar)
+    }
+    return false
   }
 
   private var isObject: Bool {

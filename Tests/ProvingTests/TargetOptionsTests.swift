@@ -73,4 +73,108 @@ struct TargetOptionsTests {
     #expect(files.count > 40)
     for file in files { _ = try ProofTarget.load(path: file) }
   }
+
+  @Test("JUnit classname is the target's folder path, dotted")
+  func junitClassname() throws {
+    #expect(ProveReport.junitClassname(file: "Proofs/gpt-x.toml") == "Proofs")
+    #expect(ProveReport.junitClassname(file: "Proofs/da/x.toml") == "Proofs.da")
+    #expect(ProveReport.junitClassname(file: "./Proofs/da/x.toml") == "Proofs.da")
+    #expect(ProveReport.junitClassname(file: "/work/repo/Proofs/x.toml") == "work.repo.Proofs")
+    #expect(ProveReport.junitClassname(file: "x.toml") == "Proofs")
+    let result = try Prover.run(
+      try target("model = \"cca\"\nconfiguration = \"atomic\"\nengine = \"random\"\nwalks = 2\nlength = 2\nexpect = \"holds\"\n"),
+      outputDirectory: FileManager.default.temporaryDirectory.path)
+    #expect(result.file == "t.toml")
+    let xml = ProveReport.junit([result])
+    #expect(xml.contains("<testcase classname=\"Proofs\" name=\"t\""), "\(xml)")
+  }
+}
+
+/// Target files are TOML: multi-line arrays, comments inside them, table headers, dotted and
+/// quoted keys, literal strings and TOML's integer forms read as the one-line forms do; what
+/// TOML or the target format refuses is an error at its line.
+@Suite("Target files: TOML")
+struct TargetTOMLTests {
+  static let oneLine = """
+    description = "random walks"
+    model = "cca"
+    configuration = "atomic"
+    properties = ["hyp-no-realm-read", "gpt-consistent"]
+    engine = "random"
+    seed = 7
+    walks = 10
+    length = 10
+    bounds = { granules = 2, pes = 2 }
+    expect = "holds"
+    """
+
+  @Test("Multi-line arrays, [tables], dotted and quoted keys, literal strings and 0x/0o/0b integers read as the one-line form")
+  func realTOML() throws {
+    let expected = try ProofTarget.parse(file: "a.toml", text: Self.oneLine)
+    let written = [
+      """
+      # a target written as TOML users write it
+      description = 'random walks'
+      model = "cca"
+      configuration = "atomic"
+      properties = [
+        "hyp-no-realm-read",  # the host never reads realm data
+        "gpt-consistent",
+      ]
+      engine = "random"
+      seed = 0b111
+      walks = 0o12
+      "length" = 0xA
+      expect = "holds"
+
+      [bounds]
+      granules = 2
+      pes = 2
+      """,
+      """
+      description = "random \\u0077alks"
+      model = "cca"
+      configuration = "atomic"
+      properties = ["hyp-no-realm-read", "gpt-consistent"]
+      engine = "random"
+      seed = +7
+      walks = 1_0
+      length = 10
+      bounds.granules = 2
+      bounds.pes = 2
+      expect = "holds"\r
+      """,
+    ]
+    for text in written {
+      let target = try ProofTarget.parse(file: "b.toml", text: text)
+      #expect(target.description == expected.description)
+      #expect(target.properties == expected.properties)
+      #expect(target.configuration == expected.configuration)
+      #expect(target.engine == expected.engine)
+    }
+  }
+
+  @Test(
+    "Errors name the line: bad TOML, a key set twice, unknown keys and the parts targets do not take",
+    arguments: [
+      ("model = \"cca\"\nproperties = [\n  \"a\",\n  \"b\"\n", "x.toml:5:", "the array opens on line 2"),
+      ("model = \"cca\"\nmodel = \"cca\"\n", "x.toml:2", "duplicate key 'model' (first set on line 1)"),
+      ("model = \"cca\"\n[bounds]\ngranules = 2\n[bounds]\n", "x.toml:4", "duplicate key 'bounds'"),
+      ("model = \"cca\"\nbounds = { granules = 2 }\nbounds.pes = 2\n", "x.toml:3", "duplicate key 'bounds'"),
+      ("model = \"cca\"\ntimeout = 1.5\n", "x.toml:2:", "floats are not used"),
+      ("model = \"cca\"\ntimeout = 1979-05-27\n", "x.toml:2:", "dates and times"),
+      ("model = \"cca\"\ndescription = \"\"\"x\"\"\"\n", "x.toml:2:", "multi-line strings"),
+      ("model = \"cca\"\n[[targets]]\n", "x.toml:2:", "arrays of tables"),
+      ("model = \"cca\"\nbounds = { granules = 2,\n pes = 2 }\n", "x.toml:2:", "on the same line"),
+      ("model = \"cca\"\nseed = 1__0\n", "x.toml:2:", "malformed"),
+      ("model = \"cca\"\nnope = 1\n", "x.toml:2", "unknown key 'nope'"),
+    ])
+  func errors(text: String, location: String, message: String) throws {
+    #expect {
+      try ProofTarget.parse(file: "x.toml", text: text)
+    } throws: { error in
+      guard let error = error as? InputError else { return false }
+      return error.location.hasPrefix(location) && error.message.contains(message)
+    }
+  }
 }

@@ -137,15 +137,61 @@ struct ITFTests {
         #expect(problems.isEmpty, "\(problems)")
       }
     }
-    // Maps of several keys use #tup keys; map entries cover the key domain once each.
-    let cacheLine = try #require(states[0]["cacheLine"]?["#map"])
-    guard case .array(let entries) = cacheLine else { return }
-    #expect(entries.count == 4)
-    #expect(
-      entries.first
-        == .array([
-          .object([("#tup", .array([.object([("#bigint", .string("0"))]), .string("NS")]))]), .string("INVALID"),
-        ]))
+    // Maps are sparse: the initial state's entries are all left out (they hold their initial
+    // values, as #meta.map-entries says); a later state lists the entries it changed, with
+    // #tup keys for maps of several keys.
+    #expect(meta.first { $0.0 == "map-entries" }?.1 == .string(ITF.mapEntriesNote))
+    #expect(states[0]["cacheLine"]?["#map"] == .array([]))
+    // no-tlbi-on-delegate's counterexample changes a PE's GPT TLB entry (keys PE and granule).
+    let tlb = try Fixtures.bfs("no-tlbi-on-delegate")
+    guard case .array(let tlbStates)? = ITF.document(for: tlb.trace, model: tlb.model, toolVersion: "test")["states"] else {
+      Issue.record("no states")
+      return
+    }
+    let multiKey = tlb.model.variables.filter { $0.keys.count == 2 }.map(\.name)
+    let changed = tlbStates.flatMap { state in
+      multiKey.compactMap { name -> [JSONValue]? in
+        guard case .array(let entries)? = state[name]?["#map"], !entries.isEmpty else { return nil }
+        return entries
+      }
+    }
+    let entries = try #require(changed.first, "no state changes a map of two keys (\(multiKey))")
+    for entry in entries {
+      guard case .array(let pair) = entry, pair.count == 2, case .array(let tuple)? = pair[0]["#tup"] else {
+        Issue.record("\(entry) is not a [#tup key, value] pair")
+        continue
+      }
+      #expect(tuple.count == 2)
+    }
+  }
+
+  @Test("A #map lists only the entries that differ from the initial state; the readers fill the others back")
+  func sparseMaps() throws {
+    let c = try Fixtures.fineMode()
+    let initial = c.compiled.values(of: c.compiled.initialState())
+    let document = ITF.document(for: c.trace, model: c.model, toolVersion: "test")
+    let layout = c.model.layout
+    guard case .array(let states)? = document["states"] else {
+      Issue.record("no states")
+      return
+    }
+    for (i, values) in c.trace.states.enumerated() {
+      for (v, variable) in c.model.variables.enumerated() where !variable.keys.isEmpty {
+        guard case .array(let entries)? = states[i][variable.name]?["#map"] else {
+          Issue.record("states[\(i)].\(variable.name) is not a #map")
+          continue
+        }
+        let offset = layout.offsets[v]
+        let differing = (0..<variable.slotCount).filter { values[offset + $0] != initial[offset + $0] }.count
+        #expect(entries.count == differing, "states[\(i)].\(variable.name)")
+      }
+    }
+    #expect(try ITF.read(document, model: c.model) == c.trace)
+    #expect(try ITF.read(document, compiled: c.compiled) == c.trace)
+    // The full encoding (every entry written) reads as the same trace.
+    let full = ITF.document(for: c.trace, model: c.model, toolVersion: "test", sparse: false)
+    #expect(full.serialized().count > document.serialized().count)
+    #expect(try ITF.read(full, model: c.model) == c.trace)
   }
 
   /// The text of a small hand-written trace of the CCA model: configuration by name, no step
