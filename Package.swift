@@ -86,7 +86,7 @@ let package = Package(
       name: "ScenarioTests", dependencies: ["Scenarios", "CCAModel", "Spec", "Explore"]),
     .testTarget(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore", "_TestSupport"]),
-    .testTarget(name: "InferTests", dependencies: ["Infer", "Symbolic", "Explore", "Spec"]),
+    .testTarget(name: "InferTests", dependencies: ["Infer", "Symbolic", "Explore", "Spec", "CCAVerifyTesting"]),
     .testTarget(
       name: "MutationTests", dependencies: ["Mutation", "Explore", "Spec", "CCAModel", "_TestSupport"]),
     .testTarget(

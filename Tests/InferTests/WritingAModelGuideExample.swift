@@ -1,1 +1,1 @@
-../ExploreTests/WritingAModelGuideTests.swift
+../../Examples/MyModel/Tests/GuideTests/WritingAModelGuide.swift

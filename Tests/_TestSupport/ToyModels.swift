@@ -144,6 +144,8 @@ public func errorPathModel(buggy: Bool) -> Model {
     }
     b.invariant("no-three", .forAll(.range(0, 1)) { value[$0].ne(3) })
   }
+}
+
 /// A counter that INC takes past its domain 0...2 on the third step: a model error after two
 /// steps, for the tests of error traces.
 public func overflowingCounter(_ configuration: Configuration = Configuration(name: "one", bounds: [:])) -> Model {
