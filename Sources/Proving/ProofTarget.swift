@@ -118,7 +118,7 @@ public struct ProofTarget: Equatable, Sendable {
     for entry in entries {
       guard valid.contains(entry.key) else {
         throw InputError(
-          "\(file):\(entry.line)", "unknown key '\(entry.key)'; valid: \(keys.map(\.0).joined(separator: ", "))")
+          "\(file):\(entry.line)", "unknown key '\(entry.key.count > 80 ? entry.key.prefix(60) + "… (\(entry.key.count) characters)" : entry.key)'; valid: \(keys.map(\.0).joined(separator: ", "))")
       }
       byKey[entry.key] = entry
     }

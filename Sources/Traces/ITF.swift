@@ -15,9 +15,10 @@ import Spec
 /// label strings; integers as `{"#bigint": "..."}`; maps as `{"#map": [[key, value], ...]}` with
 /// tuple keys `{"#tup": [...]}` for maps of several keys.
 ///
-/// Maps are sparse: a `#map` lists only the entries whose value differs from the model's
-/// initial state at that key, and an entry it leaves out holds its initial value
-/// (`#meta.map-entries` says so). Every state still gives every variable, so a trace keeps one
+/// Maps are sparse: the first state's `#map`s list every entry; a later state's `#map` lists only
+/// the entries whose value differs from the first state at that key, and an entry it leaves out
+/// holds its first-state value (`#meta.map-entries` says so). A reader needs no model to fill
+/// them in. Every state still gives every variable, so a trace keeps one
 /// self-contained state per step, but a state of a large configuration (64 granules' RTT rows of
 /// 512 entries) costs what it changed, not the whole schema. Docs/reading-traces.md describes it.
 public enum ITF {
@@ -25,21 +26,20 @@ public enum ITF {
   public static let formatDescription = "https://apalache-mc.org/docs/adr/015adr-trace.html"
 
   /// What `#meta.map-entries` says about the entries a `#map` leaves out.
-  public static let mapEntriesNote = "a #map lists the entries that differ from the model's initial state; the others hold their initial values"
+  public static let mapEntriesNote =
+    "the first state's #maps list every entry; a later state's #map lists the entries that differ from the first state, and the others hold their first-state values"
 
   /// The ITF document for a trace of a model.
   ///
   /// - Parameters:
-  ///   - initial: the values of the model's initial state (``CompiledModel/values(of:)`` of
-  ///     ``CompiledModel/initialState()``), which map entries are written against; when nil the
-  ///     model is compiled to compute them, and when that fails every entry is written.
-  ///   - sparse: false to write every map entry (the full encoding; readers accept both).
+  ///   - sparse: false to write every map entry of every state (the full encoding; readers
+  ///     accept both).
   public static func document(
-    for trace: Trace, model: Model, toolVersion: String, initial: [Value]? = nil, sparse: Bool = true
+    for trace: Trace, model: Model, toolVersion: String, sparse: Bool = true
   ) -> JSONValue {
     let layout = model.layout
-    let initial =
-      sparse ? (initial ?? (try? CompiledModel(model)).map { $0.values(of: $0.initialState()) }) : nil
+    // Later states list the map entries that differ from the first state, which lists them all.
+    let first: [Value]? = sparse ? trace.states.first : nil
     var meta: [(String, JSONValue)] = [
       ("format", .string("ITF")),
       ("format-description", .string(formatDescription)),
@@ -52,7 +52,7 @@ public enum ITF {
     ]
     if let seed = trace.seed { meta.append(("seed", .object([("#bigint", .string(String(seed)))]))) }
     meta.append(("description", .string("\(trace.steps.count)-step trace of \(trace.model)")))
-    if initial != nil { meta.append(("map-entries", .string(mapEntriesNote))) }
+    if first != nil { meta.append(("map-entries", .string(mapEntriesNote))) }
 
     var vars = model.variables.map { JSONValue.string($0.name) }
     vars.append(.string("mbt::actionTaken"))
@@ -95,7 +95,7 @@ public enum ITF {
         } else {
           var entries: [JSONValue] = []
           for k in 0..<variable.slotCount {
-            if let initial, values[offset + k] == initial[offset + k] { continue }
+            if i > 0, let first, values[offset + k] == first[offset + k] { continue }
             let keys = layout.keys(of: VariableID(v), position: offset + k)
             let key: JSONValue =
               keys.count == 1
@@ -479,10 +479,14 @@ extension ITF {
             values[position] = try decode(pair[1], variable.value, path: "\(epath)[1]")
           }
           if seen.count < variable.slotCount {
-            // Entries left out hold their initial values (see ``ITF``).
-            let start = try initial()
+            // Entries left out hold their value in the first state (see ``ITF``); in the first
+            // state itself (a hand-written trace), the model's initial value.
             for position in offset..<(offset + variable.slotCount) where !seen.contains(position) {
-              values[position] = start[position]
+              if i > 0, let first = valuesList[0][position] {
+                values[position] = first
+              } else {
+                values[position] = try initial()[position]
+              }
             }
           }
         }

@@ -177,7 +177,7 @@ struct GPTProofTests {
     ("model = \"cca\"\nengine = induction\nexpect = \"holds\"\n", ["bad.toml:2:10", "expected a value"]),
     (
       "model = \"cca\"\nengine = \"induction\"\nparametric = true\nexpect = \"holds\"\n[section]\n",
-      ["bad.toml:5", "sections"]
+      ["bad.toml:5", "unknown key 'section'"]
     ),
     ("model = \"cca\"\nexpect = \"holds\"\n", ["bad.toml", "missing required key 'engine'"]),
     ("engine = \"induction\"\nexpect = \"holds\"\n", ["bad.toml", "missing required key 'model'"]),
