@@ -34,6 +34,7 @@ extension ITF {
       var keyColumns: [[JSONValue]] = []
       var values: [JSONValue] = []
       var arity: Int?
+      var isMap = false
       for (i, state) in states.enumerated() {
         let path = "$.states[\(i)].\(variable)"
         guard let encoded = state[variable] else { throw ITFError(path, "missing (a trace read without its model gives every variable in every state)") }
@@ -43,6 +44,7 @@ extension ITF {
           values.append(encoded)
           continue
         }
+        isMap = true
         for (e, entry) in entries.enumerated() {
           guard case .array(let pair) = entry, pair.count == 2 else { throw ITFError("\(path).#map[\(e)]", "expected a [key, value] pair") }
           var keys = [pair[0]]
@@ -56,6 +58,11 @@ extension ITF {
           values.append(pair[1])
         }
       }
+      // A sparse map whose every entry holds its default in every state (see ``ITF``) names no
+      // key: it never changes, so the rendering leaves it out.
+      if isMap && keyColumns.isEmpty { continue }
+      // The value a sparse map's left-out entries hold (see ``ITF``) is one of its values too.
+      if let d = document["#meta"]?["map-defaults"]?[variable] { values.append(d) }
       let keys = try keyColumns.enumerated().map { try keyDomain("\(variable)#\($0.offset)", $0.element, path: "$.states[*].\(variable)") }
       variables.append(
         StateVariable(name: variable, keys: keys, value: try valueDomain(variable, values, path: "$.states[*].\(variable)")))

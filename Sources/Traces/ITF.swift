@@ -15,10 +15,10 @@ import Spec
 /// label strings; integers as `{"#bigint": "..."}`; maps as `{"#map": [[key, value], ...]}` with
 /// tuple keys `{"#tup": [...]}` for maps of several keys.
 ///
-/// Maps are sparse: the first state's `#map`s list every entry; a later state's `#map` lists only
-/// the entries whose value differs from the first state at that key, and an entry it leaves out
-/// holds its first-state value (`#meta.map-entries` says so). A reader needs no model to fill
-/// them in. Every state still gives every variable, so a trace keeps one
+/// Maps are sparse: each map variable has a default value in `#meta.map-defaults` (the value
+/// most of its entries hold in the first state), a `#map` lists only the entries whose value
+/// differs from it, and an entry it leaves out holds the default (`#meta.map-entries` says so).
+/// A reader needs nothing but the file to fill them in. Every state still gives every variable, so a trace keeps one
 /// self-contained state per step, but a state of a large configuration (64 granules' RTT rows of
 /// 512 entries) costs what it changed, not the whole schema. Docs/reading-traces.md describes it.
 public enum ITF {
@@ -27,7 +27,7 @@ public enum ITF {
 
   /// What `#meta.map-entries` says about the entries a `#map` leaves out.
   public static let mapEntriesNote =
-    "the first state's #maps list every entry; a later state's #map lists the entries that differ from the first state, and the others hold their first-state values"
+    "a #map lists the entries whose value differs from the map's default in #meta.map-defaults; the others hold the default"
 
   /// The ITF document for a trace of a model.
   ///
@@ -38,8 +38,17 @@ public enum ITF {
     for trace: Trace, model: Model, toolVersion: String, sparse: Bool = true
   ) -> JSONValue {
     let layout = model.layout
-    // Later states list the map entries that differ from the first state, which lists them all.
-    let first: [Value]? = sparse ? trace.states.first : nil
+    // Per map variable, the value most of its entries hold in the first state (ties: the
+    // smallest): entries holding it are left out of every state.
+    var defaults: [Int: Value] = [:]
+    if sparse, let first = trace.states.first {
+      for (v, variable) in model.variables.enumerated() where !variable.keys.isEmpty {
+        let offset = model.layout.offsets[v]
+        var counts: [Value: Int] = [:]
+        for k in 0..<variable.slotCount { counts[first[offset + k], default: 0] += 1 }
+        defaults[v] = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key
+      }
+    }
     var meta: [(String, JSONValue)] = [
       ("format", .string("ITF")),
       ("format-description", .string(formatDescription)),
@@ -52,7 +61,17 @@ public enum ITF {
     ]
     if let seed = trace.seed { meta.append(("seed", .object([("#bigint", .string(String(seed)))]))) }
     meta.append(("description", .string("\(trace.steps.count)-step trace of \(trace.model)")))
-    if first != nil { meta.append(("map-entries", .string(mapEntriesNote))) }
+    if !defaults.isEmpty {
+      meta.append(("map-entries", .string(mapEntriesNote)))
+      meta.append(
+        (
+          "map-defaults",
+          .object(
+            model.variables.enumerated().compactMap { v, variable in
+              defaults[v].map { (variable.name, encode($0, variable.value)) }
+            })
+        ))
+    }
 
     var vars = model.variables.map { JSONValue.string($0.name) }
     vars.append(.string("mbt::actionTaken"))
@@ -95,7 +114,7 @@ public enum ITF {
         } else {
           var entries: [JSONValue] = []
           for k in 0..<variable.slotCount {
-            if i > 0, let first, values[offset + k] == first[offset + k] { continue }
+            if let d = defaults[v], values[offset + k] == d { continue }
             let keys = layout.keys(of: VariableID(v), position: offset + k)
             let key: JSONValue =
               keys.count == 1
@@ -479,12 +498,13 @@ extension ITF {
             values[position] = try decode(pair[1], variable.value, path: "\(epath)[1]")
           }
           if seen.count < variable.slotCount {
-            // Entries left out hold their value in the first state (see ``ITF``); in the first
-            // state itself (a hand-written trace), the model's initial value.
-            for position in offset..<(offset + variable.slotCount) where !seen.contains(position) {
-              if i > 0, let first = valuesList[0][position] {
-                values[position] = first
-              } else {
+            // Entries left out hold the map's default (see ``ITF``); without one (a hand-written
+            // trace), the model's initial value.
+            if let encodedDefault = meta?["map-defaults"]?[variable.name] {
+              let d = try decode(encodedDefault, variable.value, path: "$.#meta.map-defaults.\(variable.name)")
+              for position in offset..<(offset + variable.slotCount) where !seen.contains(position) { values[position] = d }
+            } else {
+              for position in offset..<(offset + variable.slotCount) where !seen.contains(position) {
                 values[position] = try initial()[position]
               }
             }

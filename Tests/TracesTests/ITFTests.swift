@@ -137,16 +137,12 @@ struct ITFTests {
         #expect(problems.isEmpty, "\(problems)")
       }
     }
-    // Maps are sparse: the first state lists every entry; a later state lists the entries that
-    // differ from it (the others hold their first-state values, as #meta.map-entries says), with
-    // #tup keys for maps of several keys.
+    // Maps are sparse: a #map lists the entries that differ from its default in
+    // #meta.map-defaults (the others hold it, as #meta.map-entries says), with #tup keys for
+    // maps of several keys. Every cache line starts INVALID, so the first state lists none.
     #expect(meta.first { $0.0 == "map-entries" }?.1 == .string(ITF.mapEntriesNote))
-    let cacheLine = try #require(c.model.variables.first { $0.name == "cacheLine" })
-    guard case .array(let firstEntries)? = states[0]["cacheLine"]?["#map"] else {
-      Issue.record("states[0].cacheLine is not a #map")
-      return
-    }
-    #expect(firstEntries.count == cacheLine.slotCount)
+    #expect(meta.first { $0.0 == "map-defaults" }?.1["cacheLine"] == .string("INVALID"))
+    #expect(states[0]["cacheLine"]?["#map"] == .array([]))
     // no-tlbi-on-delegate's counterexample changes a PE's GPT TLB entry (keys PE and granule).
     let tlb = try Fixtures.bfs("no-tlbi-on-delegate")
     guard case .array(let tlbStates)? = ITF.document(for: tlb.trace, model: tlb.model, toolVersion: "test")["states"] else {
@@ -170,11 +166,14 @@ struct ITFTests {
     }
   }
 
-  @Test("A later #map lists only the entries that differ from the first state; the readers fill the others back")
+  @Test("A #map lists only the entries that differ from its default; the readers fill the others back")
   func sparseMaps() throws {
     let c = try Fixtures.fineMode()
-    let first = try #require(c.trace.states.first)
     let document = ITF.document(for: c.trace, model: c.model, toolVersion: "test")
+    guard case .object(let defaults)? = document["#meta"]?["map-defaults"] else {
+      Issue.record("no #meta.map-defaults")
+      return
+    }
     let layout = c.model.layout
     guard case .array(let states)? = document["states"] else {
       Issue.record("no states")
@@ -187,8 +186,11 @@ struct ITFTests {
           continue
         }
         let offset = layout.offsets[v]
-        let differing = (0..<variable.slotCount).filter { values[offset + $0] != first[offset + $0] }.count
-        #expect(entries.count == (i == 0 ? variable.slotCount : differing), "states[\(i)].\(variable.name)")
+        let encoded = try #require(defaults.first { $0.0 == variable.name }?.1, "no default for \(variable.name)")
+        let differing = (0..<variable.slotCount).filter {
+          ITF.encode(values[offset + $0], variable.value) != encoded
+        }.count
+        #expect(entries.count == differing, "states[\(i)].\(variable.name)")
       }
     }
     #expect(try ITF.read(document, model: c.model) == c.trace)
