@@ -6,7 +6,7 @@
 //
 //   Spec        modelling language: domains, state schema, actions, properties   -> (none)
 //   Explore     concrete engine: compiled IR, packing, random/BFS, coverage       -> Spec
-//   Traces      trace values, ITF JSON, text rendering, replay                    -> Spec, Explore
+//   Traces      trace values, ITF JSON, text rendering (completed by a TraceCompleting) -> Spec
 //   CZ3, Z3     system libz3 and a thin Swift wrapper; knows nothing of specs    -> (libz3)
 //   Symbolic    Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction        -> Spec, Z3
 //   Infer       invariant inference: templates, sampling, Houdini, minimisation   -> Spec, Explore, Symbolic
@@ -47,7 +47,7 @@ let package = Package(
   targets: [
     .target(name: "Spec"),
     .target(name: "Explore", dependencies: ["Spec"]),
-    .target(name: "Traces", dependencies: ["Spec", "Explore"]),
+    .target(name: "Traces", dependencies: ["Spec"]),
     .systemLibrary(
       name: "CZ3", pkgConfig: "z3", providers: [.apt(["libz3-dev"])]),
     .target(name: "Z3", dependencies: ["CZ3"]),

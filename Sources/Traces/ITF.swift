@@ -1,4 +1,3 @@
-import Explore
 import Spec
 
 /// Reading and writing traces in the Informal Trace Format (ITF) of Apalache and Quint.
@@ -305,12 +304,9 @@ extension ITF {
   /// - Throws: ``ITFError`` naming the JSON path of the first bad field.
   public static func read(_ document: JSONValue, model: Model) throws -> Trace {
     let body = try readBody(document, model: model) {
-      do {
-        let compiled = try CompiledModel(model)
-        return compiled.values(of: compiled.initialState())
-      } catch {
-        throw ITFError("$", "cannot compute the initial state that omitted map entries hold: \(error)")
-      }
+      throw ITFError(
+        "$.#meta", "a #map leaves out entries and there is no map-defaults: the model's initial state gives them, "
+          + "so read this trace with its compiled model (replay, or ITF.read(_:compiled:))")
     }
     let layout = model.layout
     var valuesList: [[Value]] = []
@@ -347,9 +343,9 @@ extension ITF {
   ///
   /// - Throws: ``ITFError`` naming the JSON path of the first bad field, or of a state the
   ///   model cannot hold.
-  public static func read(_ document: JSONValue, compiled: CompiledModel) throws -> Trace {
+  public static func read(_ document: JSONValue, compiled: some TraceCompleting) throws -> Trace {
     let model = compiled.model
-    let initial = compiled.values(of: compiled.initialState())
+    let initial = compiled.initialValues()
     let body = try readBody(document, model: model) { initial }
     var valuesList: [[Value]] = []
     var steps: [TraceStep] = []
@@ -357,36 +353,25 @@ extension ITF {
       var computed = initial
       if i > 0 {
         let step = body.steps[i - 1]
-        let previous: State
+        let completed: CompletedStep
         do {
-          previous = try compiled.state(fromValues: valuesList[i - 1])
-        } catch {
+          completed = try compiled.completeStep(
+            from: valuesList[i - 1], action: step.action, arguments: step.arguments, outputs: step.outputs == nil)
+        } catch TraceCompletionError.notAState(let error) {
           throw ITFError("$.states[\(i - 1)]", "not a state of the model: \(error)")
-        }
-        let outcome: StepOutcome
-        do {
-          outcome = try compiled.step(previous, action: step.action, arguments: step.arguments)
-        } catch {
+        } catch TraceCompletionError.step(let error) {
           throw ITFError(
             "$.states[\(i)].mbt::actionTaken", "\(model.actions[step.action].name) raised an error: \(error)")
+        } catch TraceCompletionError.outputs(let error) {
+          throw ITFError(
+            "$.states[\(i)].mbt::actionTaken",
+            "the outputs of \(model.actions[step.action].name) raised an error: \(error)")
         }
-        computed = valuesList[i - 1]
-        if case .succeeded(let next) = outcome { computed = compiled.values(of: next) }
-        if case .failed(_, _, let next?) = outcome { computed = compiled.values(of: next) }
-        let result = step.result ?? compiled.stepResult(action: step.action, outcome: outcome)
-        var outputs = step.outputs ?? []
-        if step.outputs == nil, case .succeeded = outcome {
-          do {
-            outputs = try compiled.outputs(previous, action: step.action, arguments: step.arguments)
-          } catch {
-            throw ITFError(
-              "$.states[\(i)].mbt::actionTaken",
-              "the outputs of \(model.actions[step.action].name) raised an error: \(error)")
-          }
-        }
+        computed = completed.next
         steps.append(
           TraceStep(
-            action: model.actions[step.action].name, arguments: step.arguments, result: result, outputs: outputs))
+            action: model.actions[step.action].name, arguments: step.arguments,
+            result: step.result ?? completed.result, outputs: step.outputs ?? completed.outputs))
       }
       valuesList.append(partial.indices.map { partial[$0] ?? computed[$0] })
     }
