@@ -2,25 +2,35 @@
 //
 // CCAVerify: an executable specification of Arm CCA isolation with two checkers.
 //
-// Module graph (the dependency rule; Docs/ADR/0001-layers.md explains it):
+// Module graph (the dependency rule; Docs/ADR/0001-layers.md explains it). One module a line:
+// what it is, then `->` and exactly the modules it imports (ModuleGraphTests checks this list
+// against the targets below, the `import` lines of the sources and the ADR's table):
 //
-//   Spec        modelling language: domains, state schema, actions, properties   -> (none)
-//   Explore     concrete engine: compiled IR, packing, random/BFS, coverage       -> Spec
-//   Traces      trace values, ITF JSON, text rendering (completed by a TraceCompleting) -> Spec
-//   CZ3, Z3     system libz3 and a thin Swift wrapper; knows nothing of specs    -> (libz3)
-//   Symbolic    Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction        -> Spec, Z3
-//   Infer       invariant inference: templates, sampling, Houdini, minimisation   -> Spec, Explore, Symbolic
-//   CCAModel    Models/CCA: the Arm CCA specification written in Spec            -> Spec
-//   Mutation    mutants generated from the IR, run against the properties, score -> Spec, Explore, Symbolic
-//   Proving     Proofs/ loading, engine dispatch, reports, start scenarios       -> all above, Scenarios
-//   CCAVerifyTesting  the library users call from their own Swift Testing suites     -> Spec, Explore, Traces, CCAModel, Mutation
-//                     (re-exports them: `import CCAVerifyTesting` is the one import a suite needs)
-//   CCAVerifyProving  one import for proving from Swift: re-exports Proving, Symbolic, Explore, Spec, Traces
-//   Scenarios   ABI-level scenario files: parse, run against the model, coverage -> Spec, Explore, Traces, CCAModel
-//   CCAVerifyCLI  the command line as a library: argument parsing and presentation  -> Proving, Scenarios, Mutation
-//   cca-verify  the executable: CCAVerifyCLI with the CCA model families         -> CCAVerifyCLI
+//   Spec              modelling language: domains, state schema, actions, properties     -> (none)
+//   Explore           concrete engine: compiled IR, packing, random/BFS, the one Execution -> Spec
+//   Traces            trace values, ITF JSON, renderings (completed by a TraceCompleting) -> Spec
+//   CZ3               the system libz3                                                    -> (none)
+//   Z3                a thin Swift wrapper of libz3; knows nothing of specs               -> CZ3
+//   Symbolic          Spec IR -> Z3 terms: BMC, induction with CTIs, k-induction          -> Spec, Z3
+//   Infer             invariant inference: templates, sampling, Houdini, minimisation     -> Spec, Explore, Symbolic
+//   CCAModel          Models/CCA: the Arm CCA specification written in Spec              -> Spec
+//   Mutation          mutants generated from the IR, run against the properties, score   -> Spec, Explore, Symbolic
+//   Scenarios         ABI-level scenario files: parse, run against the model, coverage   -> Spec, Explore, Traces, CCAModel
+//   Proving           Proofs/ loading, engine dispatch, reports, trace files and replay  -> Spec, Explore, Traces, Symbolic, Infer, CCAModel, Scenarios, Mutation
+//   CCAVerifyTesting  the library users call from Swift Testing (re-exports its imports) -> Spec, Explore, Traces, CCAModel, Mutation
+//   CCAVerifyProving  one import for proving from Swift (re-exports its imports)         -> Proving, Symbolic, Explore, Spec, Traces
+//   CCAVerifyCLI      the command line as a library: argument parsing and presentation   -> Proving, Scenarios, Spec, Explore, Traces, Mutation, ArgumentParser
+//   cca-verify        the executable: CCAVerifyCLI with the CCA model families           -> CCAVerifyCLI
 //
 // The model never imports an engine. Spec, Explore, Traces and CCAModel build and test without Z3.
+//
+// EXPLORE_INTERNAL_CHECKS (a compilation condition, off by default): build with
+//   swift build --build-tests -Xswiftc -DEXPLORE_INTERNAL_CHECKS --scratch-path .build/checks
+//   swift test --skip-build --scratch-path .build/checks --filter ExploreTests
+// and the concrete engine checks its own invariants as it runs (every packed state it produces
+// decodes into its variables' domains with zero padding bits; the visited store's table is
+// consistent at the end of a search). Slow, for debugging the engine. `.ci/run` does not build it:
+// a second build of every module costs more than the rest of CI's debug work on 2 cores.
 import PackageDescription
 
 let package = Package(
@@ -71,7 +81,7 @@ let package = Package(
       ]),
     .executableTarget(name: "cca-verify", dependencies: ["CCAVerifyCLI"]),
     .target(
-      name: "_TestSupport", dependencies: ["Spec", "Explore"], path: "Tests/_TestSupport"),
+      name: "_TestSupport", dependencies: ["Spec"], path: "Tests/_TestSupport"),
     .testTarget(name: "SpecTests", dependencies: ["Spec", "_TestSupport"]),
     .testTarget(name: "ExploreTests", dependencies: ["Explore", "Spec", "_TestSupport"]),
     .testTarget(name: "TracesTests", dependencies: ["Traces", "Explore", "Spec", "CCAModel"]),

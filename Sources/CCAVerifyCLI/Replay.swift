@@ -1,8 +1,6 @@
 import ArgumentParser
-import Explore
 import Foundation
 import Proving
-import Spec
 import Traces
 
 struct Replay: ParsableCommand {
@@ -22,81 +20,13 @@ struct Replay: ParsableCommand {
   @Argument(help: "The .itf.json trace.") var trace: String
   @Flag(help: "Print one JSON object instead of text.") var json = false
 
-  struct StepReport {
-    let description: String
-    let violates: [String]
-  }
-
   func run() throws {
-    let loaded = try LoadedTrace(path: trace)
-    let model = loaded.model
-    guard let compiled = loaded.compiled else { throw InternalError("replay needs the model") }
-    let parsed = loaded.trace
-    let fromStart = parsed.outcome == "cti"
-    var reports: [StepReport] = []
-    var initialViolations: [String] = []
-    do {
-      var state = fromStart ? try compiled.state(fromValues: parsed.states[0]) : compiled.initialState()
-      initialViolations = try model.properties.indices.filter { try !compiled.holds($0, in: state) }.map {
-        model.properties[$0].name
-      }
-      for step in parsed.steps {
-        guard let a = model.action(named: step.action) else { break }
-        state = try compiled.step(state, action: a, arguments: step.arguments).successor(of: state)
-        let violated = try model.properties.indices.filter { try !compiled.holds($0, in: state) }
-        reports.append(
-          StepReport(
-            description: TraceText.describe(step, model: model), violates: violated.map { model.properties[$0].name }))
-      }
-    } catch {
-      throw InternalError("model error replaying \(trace): \(error)")
-    }
-    let result = Explore.replay(compiled, trace: parsed, fromTraceStart: fromStart)
+    let replay = try TraceFile(path: trace, catalog: catalog).replay()
     if json {
-      var members: [(String, JSONValue)] = [
-        ("trace", .string(trace)),
-        ("model", .string(model.name)),
-        ("configuration", .string(model.configuration.description)),
-        ("fromTraceStart", .bool(fromStart)),
-        ("property", parsed.property.map(JSONValue.string) ?? .null),
-        ("initialViolates", .array(initialViolations.map(JSONValue.string))),
-        (
-          "steps",
-          .array(
-            reports.enumerated().map { i, r in
-              .object([
-                ("index", .number(Int64(i + 1))), ("step", .string(r.description)),
-                ("violates", .array(r.violates.map(JSONValue.string))),
-              ])
-            })
-        ),
-      ]
-      switch result {
-      case .exact:
-        members.append(("outcome", .string("exact")))
-      case .diverged(let step, let reason):
-        members.append(("outcome", .string("diverged")))
-        members.append(("divergedAt", .number(Int64(step))))
-        members.append(("reason", .string(reason)))
-      }
-      print(JSONValue.object(members).serialized(), terminator: "")
+      print(replay.json.serialized(), terminator: "")
     } else {
-      print("Replaying \(parsed.steps.count) steps of \(model.name) (\(model.configuration))")
-      if fromStart {
-        print("This is a counterexample to induction: it starts from its own first state, which need not be reachable.")
-      }
-      if !initialViolations.isEmpty { print("  the first state violates \(initialViolations.joined(separator: ", "))") }
-      for (i, r) in reports.enumerated() {
-        print("  \(i + 1). \(r.description)")
-        for p in r.violates { print("     violates \(p)") }
-      }
-      switch result {
-      case .exact:
-        print("The trace replays exactly." + (parsed.property.map { " Final state violates \($0)." } ?? ""))
-      case .diverged(let step, let reason):
-        print("DIVERGED at step \(step): \(reason)")
-      }
+      for line in replay.lines { print(line) }
     }
-    if case .diverged = result { throw Finished(status: .unmet) }
+    if case .diverged = replay.result { throw Finished(status: .unmet) }
   }
 }

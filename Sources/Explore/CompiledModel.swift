@@ -676,19 +676,8 @@ public final class CompiledModel: Sendable {
   /// - Complexity: the size of the action's compiled guard, conditions and effects; allocates
   ///   the successor.
   public func step(_ state: State, action: Int, arguments: [Value]) throws -> StepOutcome {
-    guard actions.indices.contains(action) else {
-      throw ExploreError.invalidArguments(action: "#\(action)", message: "no such action in \(model.name)")
-    }
+    try checkArguments(action: action, arguments: arguments)
     let spec = model.actions[action]
-    guard arguments.count == spec.parameters.count else {
-      throw ExploreError.invalidArguments(
-        action: spec.name, message: "\(arguments.count) arguments given, it takes \(spec.parameters.count)")
-    }
-    for (parameter, value) in zip(spec.parameters, arguments) where !parameter.domain.contains(value) {
-      throw ExploreError.invalidArguments(
-        action: spec.name,
-        message: "argument \(parameter.name) = \(value) is outside its domain \(parameter.domain)")
-    }
     precondition(state.words.count == layout.wordCount, "state of another model")
     let scratch = makeScratch()
     for (i, value) in arguments.enumerated() { scratch.args[i] = value }
@@ -798,43 +787,6 @@ public final class CompiledModel: Sendable {
   @inline(__always)
   func holds(_ property: Int, words: UnsafePointer<UInt64>, scratch: Scratch) throws -> Bool {
     try propertyFns[property].eval(EvalContext(state: words, args: scratch.args, bound: scratch.bound)) != 0
-  }
-
-  // MARK: - Traces
-
-  /// Re-executes a sequence of steps from a state (the initial state by default) and returns
-  /// the trace, with each state's logical values and each step's result.
-  ///
-  /// - Throws: ``ExploreError`` when an action name is unknown, an argument is out of its
-  ///   domain, a step is disabled, or the model errs.
-  /// - Complexity: O(steps × step cost).
-  public func trace(
-    of steps: [(action: Int, arguments: [Value])], from start: State? = nil,
-    property: String? = nil, outcome: String = "violated", seed: UInt64? = nil
-  ) throws -> Trace {
-    var state = start ?? initialState()
-    var states = [values(of: state)]
-    var traceSteps: [TraceStep] = []
-    for (index, step) in steps.enumerated() {
-      let result = try self.step(state, action: step.action, arguments: step.arguments)
-      var outputs: [Value] = []
-      if case .succeeded = result { outputs = try self.outputs(state, action: step.action, arguments: step.arguments) }
-      switch result {
-      case .disabled:
-        throw ExploreError.invalidArguments(
-          action: model.actions[step.action].name, message: "disabled at step \(index + 1)")
-      case .failed(_, _, let next): if let next { state = next }
-      case .succeeded(let next): state = next
-      }
-      traceSteps.append(
-        TraceStep(
-          action: model.actions[step.action].name, arguments: step.arguments,
-          result: stepResult(action: step.action, outcome: result), outputs: outputs))
-      states.append(values(of: state))
-    }
-    return Trace(
-      model: model.name, configuration: model.configuration, states: states, steps: traceSteps,
-      property: property, outcome: outcome, seed: seed)
   }
 }
 

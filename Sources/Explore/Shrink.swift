@@ -1,68 +1,5 @@
 import Spec
 
-extension CompiledModel {
-  /// The length of the shortest prefix of `steps` whose last state violates `property`, or
-  /// `nil` when a step is disabled, the model errs, or no state violates it.
-  func violatingPrefix(_ steps: [(action: Int, arguments: [Value])], property: Int, scratch: Scratch) -> Int? {
-    var current = initialWords
-    do {
-      if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
-        return 0
-      }
-      for (index, step) in steps.enumerated() {
-        for (i, v) in step.arguments.enumerated() { scratch.args[i] = v }
-        actions[step.action].completeArguments(scratch.args)
-        let code = try current.withUnsafeBufferPointer {
-          try run(step.action, pre: $0.start, args: scratch.args, scratch: scratch)
-        }
-        if code == Self.disabledCode { return nil }
-        if wroteSuccessor(action: step.action, code: code) {
-          current.withUnsafeMutableBufferPointer { $0.start.update(from: scratch.post, count: $0.count) }
-          if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
-            return index + 1
-          }
-        }
-      }
-    } catch {
-      return nil
-    }
-    return nil
-  }
-  /// Runs `steps` leniently from the initial state: a step that is not enabled where it now
-  /// falls is skipped. Returns the steps that ran, up to and including the first one whose
-  /// post-state violates `property` (empty when the initial state does), or `nil` when no state
-  /// violates it or the model errs. The result replays strictly: every step in it is enabled.
-  func lenientViolation(
-    _ steps: [(action: Int, arguments: [Value])], property: Int, scratch: Scratch
-  ) -> [(action: Int, arguments: [Value])]? {
-    var current = initialWords
-    var ran: [(action: Int, arguments: [Value])] = []
-    do {
-      if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
-        return []
-      }
-      for step in steps {
-        for (i, v) in step.arguments.enumerated() { scratch.args[i] = v }
-        actions[step.action].completeArguments(scratch.args)
-        let code = try current.withUnsafeBufferPointer {
-          try run(step.action, pre: $0.start, args: scratch.args, scratch: scratch)
-        }
-        if code == Self.disabledCode { continue }
-        ran.append(step)
-        if wroteSuccessor(action: step.action, code: code) {
-          current.withUnsafeMutableBufferPointer { $0.start.update(from: scratch.post, count: $0.count) }
-          if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
-            return ran
-          }
-        }
-      }
-    } catch {
-      return nil
-    }
-    return nil
-  }
-}
-
 /// Shrinks a trace that violates a property, re-checking every candidate with the concrete
 /// engine:
 /// 1. deletes runs of steps, halving the run length down to single steps;
@@ -91,13 +28,18 @@ public func shrink(_ compiled: CompiledModel, trace: Trace, property: Int, budge
     guard let a = model.action(named: step.action) else { return trace }
     steps.append((a, step.arguments))
   }
-  let scratch = compiled.makeScratch()
+  guard let execution = try? Execution(compiled, recording: false) else { return trace }
   var remaining = budget
+  /// Runs a candidate from the initial state, leniently.
+  func run(_ candidate: [Step], lenient: Bool = true) -> [Step]? {
+    do { try execution.reset() } catch { return nil }
+    return execution.firstViolation(of: property, candidate, lenient: lenient)
+  }
   func check(_ candidate: [Step]) -> [Step]? {
     remaining -= 1
-    return compiled.lenientViolation(candidate, property: property, scratch: scratch)
+    return run(candidate)
   }
-  guard compiled.violatingPrefix(steps, property: property, scratch: scratch) != nil, let first = check(steps) else {
+  guard run(steps, lenient: false) != nil, let first = check(steps) else {
     return trace
   }
   steps = first

@@ -66,74 +66,49 @@ public enum ScenarioRunner {
   public static func run(_ scenario: ResolvedScenario) throws -> ScenarioResult {
     let compiled = try scenario.model.compiled()
     let model = compiled.model
-    var state = compiled.initialState()
-    var states = [compiled.values(of: state)]
-    var traceSteps: [TraceStep] = []
+    let execution = try Execution(compiled, checking: Array(model.properties.indices))
+    var violated = Set(execution.violated)
+    let initialViolations = execution.violated.map { model.properties[$0].name }
     var records: [StepRecord] = []
-    var violated = Set(try model.properties.indices.filter { try !compiled.holds($0, in: state) })
-    let initialViolations = violated.sorted().map { model.properties[$0].name }
     for step in scenario.steps {
       let action = model.actions[step.action]
       let call = callText(action, step.arguments)
-      let outcome = try compiled.step(state, action: step.action, arguments: step.arguments)
+      let ran = try execution.step(step.action, step.arguments)
       var result: StepRecord.Result
       var resultText: String
-      switch outcome {
+      switch ran.status {
       case .disabled:
         result = .notEnabled
-        resultText = "NOT_ENABLED (the action's guard does not hold here; nothing happened)"
-      case .failed(let c, let code, _):
+        resultText = "NOT_ENABLED (the action's guard does not hold; nothing happened)"
+      case .failed(let c):
         // The outputs the action defines on this failure (Output.failures), in the pre-state:
         // the state a failed call leaves.
-        let defined = action.outputIndices(onFailure: c)
-        var outputs: [Value] = []
-        if !defined.isEmpty {
-          let all = try compiled.outputs(state, action: step.action, arguments: step.arguments)
-          outputs = defined.map { all[$0] }
-        }
-        result = .returned(x0: code, condition: action.failures[c].name, outputs: outputs)
-        resultText = scenario.model.describe(code, action: action) + " [\(action.failures[c].name)]"
-        if !outputs.isEmpty {
+        result = .returned(x0: ran.result.code, condition: action.failures[c].name, outputs: ran.outputs)
+        resultText = scenario.model.describe(ran.result.code, action: action) + " [\(action.failures[c].name)]"
+        if !ran.outputs.isEmpty {
+          let defined = action.outputIndices(onFailure: c)
           resultText +=
-            " " + zip(defined, outputs).map { "\(action.outputs[$0].name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
+            " " + zip(defined, ran.outputs).map { "\(action.outputs[$0].name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
         }
       case .succeeded:
-        let outputs = try compiled.outputs(state, action: step.action, arguments: step.arguments)
-        result = .returned(x0: action.successCode, condition: nil, outputs: outputs)
+        result = .returned(x0: action.successCode, condition: nil, outputs: ran.outputs)
         resultText = scenario.model.describe(action.successCode, action: action)
-        if !outputs.isEmpty {
+        if !ran.outputs.isEmpty {
           resultText +=
-            " " + zip(action.outputs, outputs).map { "\($0.name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
+            " " + zip(action.outputs, ran.outputs).map { "\($0.name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
         }
       }
       var mismatches = compare(result, step.expectation, action: action, model: scenario.model)
-      var newViolations: [String] = []
-      if case .succeeded(let next) = outcome {
-        traceSteps.append(
-          TraceStep(
-            action: action.name, arguments: step.arguments,
-            result: compiled.stepResult(action: step.action, outcome: outcome),
-            outputs: { if case .returned(_, _, let o) = result { return o } else { return [] } }()))
-        state = next
-        states.append(compiled.values(of: state))
-      } else if case .failed = outcome {
-        traceSteps.append(
-          TraceStep(
-            action: action.name, arguments: step.arguments,
-            result: compiled.stepResult(action: step.action, outcome: outcome)))
-        state = outcome.successor(of: state)
-        states.append(compiled.values(of: state))
-      }
       if !step.stateChecks.isEmpty {
-        let values = compiled.values(of: state)
+        let values = execution.values
         for check in step.stateChecks where values[check.position] != check.expected {
           mismatches.append(
             "line \(check.line): \(check.text): \(check.slotName) is \(check.domain.render(values[check.position])), "
               + "expected \(check.domain.render(check.expected))")
         }
       }
-      let now = Set(try model.properties.indices.filter { try !compiled.holds($0, in: state) })
-      newViolations = now.subtracting(violated).sorted().map { model.properties[$0].name }
+      let now = Set(ran.violated)
+      let newViolations = now.subtracting(violated).sorted().map { model.properties[$0].name }
       violated = now
       var record = StepRecord(
         file: scenario.file, line: step.line, action: action.name, call: call, result: result,
@@ -146,9 +121,7 @@ public enum ScenarioRunner {
       record.outputNames = outputNames(of: action, result)
       records.append(record)
     }
-    let trace = Trace(
-      model: model.name, configuration: model.configuration, states: states, steps: traceSteps,
-      property: nil, outcome: "scenario")
+    let trace = execution.trace(property: nil, outcome: "scenario")
     return ScenarioResult(
       file: scenario.file, configuration: model.configuration, steps: records,
       initialViolations: initialViolations, trace: trace)

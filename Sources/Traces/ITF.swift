@@ -303,17 +303,16 @@ extension ITF {
   ///
   /// - Throws: ``ITFError`` naming the JSON path of the first bad field.
   public static func read(_ document: JSONValue, model: Model) throws -> Trace {
-    let body = try readBody(document, model: model) {
+    let recorded = try recorded(document, model: model) {
       throw ITFError(
         "$.#meta", "a #map leaves out entries and there is no map-defaults: the model's initial state gives them, "
           + "so read this trace with its compiled model (replay, or ITF.read(_:compiled:))")
     }
-    let layout = model.layout
     var valuesList: [[Value]] = []
-    for (i, partial) in body.states.enumerated() {
-      var values = [Value](repeating: 0, count: layout.count)
+    for (i, partial) in recorded.states.enumerated() {
+      var values = [Value](repeating: 0, count: model.layout.count)
       for (v, variable) in model.variables.enumerated() {
-        let offset = layout.offsets[v]
+        let offset = model.layout.offsets[v]
         for k in 0..<variable.slotCount {
           guard let value = partial[offset + k] else {
             throw ITFError("$.states[\(i)].\(variable.name)", "missing")
@@ -323,12 +322,14 @@ extension ITF {
       }
       valuesList.append(values)
     }
-    let steps = body.steps.map { step in
+    let steps = recorded.steps.map { step in
       TraceStep(
         action: model.actions[step.action].name, arguments: step.arguments,
         result: step.result ?? .success(code: model.actions[step.action].successCode), outputs: step.outputs ?? [])
     }
-    return body.trace(states: valuesList, steps: steps)
+    return Trace(
+      model: recorded.model, configuration: recorded.configuration, states: valuesList, steps: steps,
+      property: recorded.property, outcome: recorded.outcome, seed: recorded.seed)
   }
 
   /// Reads a trace of a compiled model from an ITF document, computing what it leaves out.
@@ -341,65 +342,40 @@ extension ITF {
   /// ``Explore/replay(_:trace:fromTraceStart:)`` still checks it against the model. A step that
   /// is disabled in the state before it keeps that state, and replay reports the divergence.
   ///
+  /// The reader takes only what the file says (``recorded(_:model:initialValues:)``); the model
+  /// completes it (``TraceCompleting/complete(_:)``).
+  ///
   /// - Throws: ``ITFError`` naming the JSON path of the first bad field, or of a state the
   ///   model cannot hold.
   public static func read(_ document: JSONValue, compiled: some TraceCompleting) throws -> Trace {
-    let model = compiled.model
-    let initial = compiled.initialValues()
-    let body = try readBody(document, model: model) { initial }
-    var valuesList: [[Value]] = []
-    var steps: [TraceStep] = []
-    for (i, partial) in body.states.enumerated() {
-      var computed = initial
-      if i > 0 {
-        let step = body.steps[i - 1]
-        let completed: CompletedStep
-        do {
-          completed = try compiled.completeStep(
-            from: valuesList[i - 1], action: step.action, arguments: step.arguments, outputs: step.outputs == nil)
-        } catch TraceCompletionError.notAState(let error) {
-          throw ITFError("$.states[\(i - 1)]", "not a state of the model: \(error)")
-        } catch TraceCompletionError.step(let error) {
-          throw ITFError(
-            "$.states[\(i)].mbt::actionTaken", "\(model.actions[step.action].name) raised an error: \(error)")
-        } catch TraceCompletionError.outputs(let error) {
-          throw ITFError(
-            "$.states[\(i)].mbt::actionTaken",
-            "the outputs of \(model.actions[step.action].name) raised an error: \(error)")
-        }
-        computed = completed.next
-        steps.append(
-          TraceStep(
-            action: model.actions[step.action].name, arguments: step.arguments,
-            result: step.result ?? completed.result, outputs: step.outputs ?? completed.outputs))
-      }
-      valuesList.append(partial.indices.map { partial[$0] ?? computed[$0] })
-    }
-    return body.trace(states: valuesList, steps: steps)
-  }
-
-  /// What a document says, before missing values are filled in.
-  struct Body {
-    var model: String
-    var configuration: Configuration
-    var property: String?
-    var outcome: String
-    var seed: UInt64?
-    /// Per state, per slot: the value the document gives (whole variables are given or not).
-    var states: [[Value?]]
-    /// Per step after the first state: the action index, the arguments and the recorded result.
-    var steps: [(action: Int, arguments: [Value], result: StepResult?, outputs: [Value]?)]
-
-    func trace(states: [[Value]], steps: [TraceStep]) -> Trace {
-      Trace(
-        model: model, configuration: configuration, states: states, steps: steps, property: property,
-        outcome: outcome, seed: seed)
+    let recorded = try recorded(document, model: compiled.model) { compiled.initialValues() }
+    do { return try compiled.complete(recorded) } catch let error as TraceCompletionError {
+      throw located(error, in: recorded, model: compiled.model)
     }
   }
 
-  /// Reads what a document gives; `initialValues` gives the initial state, whose values fill
-  /// the entries a `#map` leaves out (called at most once, and only when one does).
-  static func readBody(_ document: JSONValue, model: Model, initialValues: () throws -> [Value]) throws -> Body {
+  /// The JSON path and message of a completion error in a trace read from ITF.
+  public static func located(_ error: TraceCompletionError, in recorded: RecordedTrace, model: Model) -> ITFError {
+    let i = error.state
+    let action = i > 0 && i <= recorded.steps.count ? model.actions[recorded.steps[i - 1].action].name : "the step"
+    switch error.kind {
+    case .notAState: return ITFError("$.states[\(i)]", "not a state of the model: \(error.message)")
+    case .step: return ITFError("$.states[\(i)].mbt::actionTaken", "\(action) raised an error: \(error.message)")
+    case .outputs:
+      return ITFError("$.states[\(i)].mbt::actionTaken", "the outputs of \(action) raised an error: \(error.message)")
+    case .property: return ITFError("$.states[\(i)]", "a property raised an error here: \(error.message)")
+    }
+  }
+
+  /// Reads what a document gives, and nothing more: the values, results and outputs it states.
+  ///
+  /// `initialValues` gives the initial state, whose values fill the entries a `#map` leaves out
+  /// when the document has no `#meta.map-defaults` (called at most once, and only when one does).
+  ///
+  /// - Throws: ``ITFError`` naming the JSON path of the first bad field.
+  public static func recorded(_ document: JSONValue, model: Model, initialValues: () throws -> [Value]) throws
+    -> RecordedTrace
+  {
     var initialCache: [Value]?
     func initial() throws -> [Value] {
       if let initialCache { return initialCache }
@@ -444,7 +420,7 @@ extension ITF {
     guard !states.isEmpty else { throw ITFError("$.states", "expected at least the initial state") }
     let layout = model.layout
     var valuesList: [[Value?]] = []
-    var steps: [(action: Int, arguments: [Value], result: StepResult?, outputs: [Value]?)] = []
+    var steps: [RecordedTrace.Step] = []
     for (i, state) in states.enumerated() {
       let path = "$.states[\(i)]"
       guard case .object = state else { throw ITFError(path, "expected an object") }
@@ -538,10 +514,10 @@ extension ITF {
             }
           }
         }
-        steps.append((a, arguments, result, outputs))
+        steps.append(RecordedTrace.Step(action: a, arguments: arguments, result: result, outputs: outputs))
       }
     }
-    return Body(
+    return RecordedTrace(
       model: modelName, configuration: configuration, property: property, outcome: outcome, seed: seed,
       states: valuesList, steps: steps)
   }

@@ -276,10 +276,12 @@ struct RMMCommandTests {
     }
   }
 
-  @Test("the correct rmm configurations: bounded BFS finds no violation", arguments: ["rmm-small", "rmm-rtt"])
+  /// A smoke run: `Proofs/rmm-properties-small-depth8.toml` and `rmm-properties-rtt-depth7.toml`
+  /// check every property of these configurations to a depth bound in CI.
+  @Test("the correct rmm configurations: bounded BFS finds no violation (smoke)", arguments: ["rmm-small", "rmm-rtt"])
   func correctModelBounded(configuration: String) throws {
     let compiled = try ExplorationTests.compiled(configuration)
-    let limit = ExplorationTests.optimized ? 300_000 : 20_000
+    let limit = 20_000
     let report = explore(
       compiled,
       options: ExploreOptions(mode: .bfs, maxStates: limit, properties: Array(compiled.model.properties.indices)))
