@@ -50,11 +50,6 @@ enum ExitStatus: Int32 {
   case interrupted = 130
 }
 
-/// A command finished with a status other than success (not an error: the result was printed).
-struct Finished: Error {
-  let status: ExitStatus
-}
-
 struct CCAVerify: ParsableCommand {
   // Computed: a user's own executable (CCAVerifyTool.main(families:)) shows its own name in help.
   static var configuration: CommandConfiguration {
@@ -84,9 +79,11 @@ struct CCAVerify: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
       Foundation.exit(ExitStatus.ok.rawValue)
-    } catch let finished as Finished {
-      Foundation.exit(finished.status.rawValue)
-    } catch let error as InputError {
+    } catch let code as ExitCode {
+      // A result other than success, already printed (ExitCode.unmet, .interrupted).
+      Foundation.exit(code.rawValue)
+    } catch let error as any LocatedError {
+      // Bad input from any reader (a target, a trace, a scenario, JSON, an output path).
       FileHandle.standardError.write(Data("cca-verify: error: \(error)\n".utf8))
       Foundation.exit(ExitStatus.badInput.rawValue)
     } catch let error as InternalError {

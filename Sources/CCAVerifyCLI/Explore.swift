@@ -31,9 +31,12 @@ struct ExploreCommand: ParsableCommand {
   @Flag(help: "Random mode: swarm testing (each walk draws its own action weights).") var swarm = false
   @Flag(help: "Random mode: report the violating walk as found, without shrinking it.") var noShrink = false
   @Option(help: "Worker threads (default: all cores).") var workers: Int?
-  @Option(help: "Directory for counterexample files.") var out = "out"
-  @Flag(help: "Print one JSON object instead of text.") var json = false
-  @Flag(help: "No progress line on stderr.") var quiet = false
+  @OptionGroup var outOption: OutDirectoryOption
+  var out: String { outOption.out }
+  @OptionGroup var jsonOption: JSONOption
+  var json: Bool { jsonOption.json }
+  @OptionGroup var quietOption: QuietOption
+  var quiet: Bool { quietOption.quiet }
 
   func validate() throws {
     if let d = maxDepth, d < 0 { throw ValidationError("--max-depth must be >= 0, got \(d)") }
@@ -92,9 +95,9 @@ struct ExploreCommand: ParsableCommand {
     }
     switch report.outcome {
     case .noViolation:
-      if report.stoppedBy == .interrupted { throw Finished(status: .interrupted) }
+      if report.stoppedBy == .interrupted { throw ExitCode.interrupted }
       return
-    case .violation: throw Finished(status: .unmet)
+    case .violation: throw ExitCode.unmet
     case .modelError(let message): throw InternalError("model error: \(message)")
     }
   }

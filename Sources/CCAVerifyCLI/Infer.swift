@@ -25,7 +25,8 @@ struct InferCommand: ParsableCommand {
   @Option(help: "Most distinct states to sample.") var maxStates: Int = 200_000
   @Option(help: "Seed of the sampling walks.") var seed: UInt64 = 1
   @Flag(help: "Prove for any number of granules (the Granule sort uninterpreted).") var parametric = false
-  @Flag(help: "Print one JSON object instead of text.") var json = false
+  @OptionGroup var jsonOption: JSONOption
+  var json: Bool { jsonOption.json }
 
   func validate() throws {
     if !(budget > 0 && budget <= 86_400) { throw ValidationError("--budget must be > 0 and at most 86400 seconds, got \(budget)") }
@@ -49,6 +50,6 @@ struct InferCommand: ParsableCommand {
     } else {
       print(InferReports.text(report), terminator: "")
     }
-    if InferReports.outcomeName(report.outcome) != "proved" { throw Finished(status: .unmet) }
+    guard case .proved = report.outcome else { throw ExitCode.unmet }
   }
 }

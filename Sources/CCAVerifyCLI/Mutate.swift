@@ -36,8 +36,10 @@ struct MutateCommand: ParsableCommand {
   @Flag(help: "List the mutants' ids and exit.") var list = false
   @Option(help: "Directory for killing traces (not written unless given).") var out: String?
   @Option(help: "text or markdown.") var format: String = "text"
-  @Flag(help: "Print one JSON object instead of text.") var json = false
-  @Flag(help: "No progress on stderr.") var quiet = false
+  @OptionGroup var jsonOption: JSONOption
+  var json: Bool { jsonOption.json }
+  @OptionGroup var quietOption: QuietOption
+  var quiet: Bool { quietOption.quiet }
 
   func validate() throws {
     if let d = depth, d < 0 { throw ValidationError("--depth must be >= 0, got \(d)") }

@@ -15,10 +15,13 @@ struct Prove: ParsableCommand {
       """)
 
   @Argument(help: "Target files or folders.") var paths: [String] = ["Proofs"]
-  @Flag(help: "Print one JSON object {\"targets\": [...]}.") var json = false
+  @OptionGroup var jsonOption: JSONOption
+  var json: Bool { jsonOption.json }
   @Option(help: "Also write a JUnit XML report to this file (- for standard output).") var junit: String?
-  @Option(help: "Directory for counterexample and CTI files.") var out = "out"
-  @Flag(help: "No per-target progress on stderr.") var quiet = false
+  @OptionGroup var outOption: OutDirectoryOption
+  var out: String { outOption.out }
+  @OptionGroup var quietOption: QuietOption
+  var quiet: Bool { quietOption.quiet }
 
   func run() throws {
     // Every output location is checked before any target runs: a long run never ends by
@@ -68,9 +71,9 @@ struct Prove: ParsableCommand {
     if let junit { try TraceFiles.writeOutput(ProveReport.junit(results), to: junit) }
     if stop.isStopped {
       note("interrupted after \(results.count) of \(targets.count) targets")
-      throw Finished(status: .interrupted)
+      throw ExitCode.interrupted
     }
-    if !results.allSatisfy(\.met) { throw Finished(status: .unmet) }
+    if !results.allSatisfy(\.met) { throw ExitCode.unmet }
   }
 }
 

@@ -18,7 +18,8 @@ struct Replay: ParsableCommand {
       """)
 
   @Argument(help: "The .itf.json trace.") var trace: String
-  @Flag(help: "Print one JSON object instead of text.") var json = false
+  @OptionGroup var jsonOption: JSONOption
+  var json: Bool { jsonOption.json }
 
   func run() throws {
     let replay = try TraceFile(path: trace, catalog: catalog).replay()
@@ -27,6 +28,6 @@ struct Replay: ParsableCommand {
     } else {
       for line in replay.lines { print(line) }
     }
-    if case .diverged = replay.result { throw Finished(status: .unmet) }
+    if case .diverged = replay.result { throw ExitCode.unmet }
   }
 }

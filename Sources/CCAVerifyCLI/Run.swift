@@ -23,7 +23,8 @@ struct RunCommand: ParsableCommand {
       """)
 
   @Argument(help: "Scenario files (.scenario).") var files: [String]
-  @Flag(help: "Print one JSON object instead of text.") var json = false
+  @OptionGroup var jsonOption: JSONOption
+  var json: Bool { jsonOption.json }
   @Option(help: "Write each scenario's trace as ITF (and text) into this directory.") var trace: String?
   @Option(help: "Write the conformance coverage table (Markdown) to this file.") var coverage: String?
 
@@ -95,6 +96,6 @@ struct RunCommand: ParsableCommand {
       for path in written where path != coverage { print("wrote \(path)") }
     }
     if let writeError { throw writeError }
-    if !results.allSatisfy(\.passed) { throw Finished(status: .unmet) }
+    if !results.allSatisfy(\.passed) { throw ExitCode.unmet }
   }
 }

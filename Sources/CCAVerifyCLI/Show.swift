@@ -21,7 +21,8 @@ struct Show: ParsableCommand {
   @Argument(help: "The .itf.json trace.") var trace: String
   @Option(help: "text, markdown, mermaid or html.") var format: TraceFormat = .text
   @Option(help: "Write the rendering to this file instead of standard output (atomically onto a regular file; written through to a device or FIFO).") var out: String?
-  @Flag(help: "Print one JSON object (the steps and their changes) instead of the rendering.") var json = false
+  @OptionGroup var jsonOption: JSONOption
+  var json: Bool { jsonOption.json }
 
   func run() throws {
     if let out { try TraceFiles.checkOutputFile(out, option: "--out") }

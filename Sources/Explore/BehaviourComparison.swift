@@ -56,143 +56,85 @@ public func compareBehaviour(
       && reference.model.actions.map(\.name) == variant.model.actions.map(\.name),
     "compareBehaviour needs two models over the same schema and actions")
   let words = reference.layout.wordCount
-  let scratchA = reference.makeScratch()
   let scratchB = variant.makeScratch()
-  // BFS over packed states, with parent links for the trace.
-  var states: [[UInt64]] = [reference.initialWords]
-  var parents: [Int] = [-1]
-  var via: [(action: Int, arguments: [Value])] = [(-1, [])]
-  var depths: [Int] = [0]
-  var seen: Set<[UInt64]> = [reference.initialWords]
-  var next = 0
-  var complete = true
   // Per action: failure names (a mutant may drop or reorder conditions, so they are compared by
   // name) and the model's actions, read once (an `Action` copied in the loop costs refcounting).
   let failureNames = reference.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
   let variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
-  let actionList = reference.model.actions
-  func argumentsOf(_ a: Int, _ t: Int) -> [Value] { actionList[a].arguments(at: t) }
-  func trace(to index: Int) throws -> Trace {
-    var steps: [(action: Int, arguments: [Value])] = []
-    var i = index
-    while parents[i] >= 0 {
-      steps.append(via[i])
-      i = parents[i]
-    }
-    return try reference.trace(of: steps.reversed(), property: nil, outcome: "differs")
-  }
-  while next < states.count {
-    if stop?.isStopped == true {
-      complete = false
-      break
-    }
-    let index = next
-    next += 1
-    if let maxDepth, depths[index] >= maxDepth { continue }
-    let pre = states[index]
-    for a in 0..<actionList.count {
-      for t in 0..<reference.actions[a].argumentCount {
-        reference.actions[a].decodeArguments(t, into: scratchA.args)
-        variant.actions[a].decodeArguments(t, into: scratchB.args)
-        let codeA = try pre.withUnsafeBufferPointer { p in
-          try reference.run(a, pre: p.start, args: scratchA.args, scratch: scratchA)
+  var difference: BehaviourComparison.Difference?
+  // The reference's search; every (action, arguments) pair of every state runs in the variant
+  // too, and the search stops at the first pair on which the two differ.
+  let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop) {
+    pre, path, a, t, codeA, scratchA in
+    variant.actions[a].decodeArguments(t, into: scratchB.args)
+    // A variant that errs where the reference does not differs (the slow path says how).
+    let codeB =
+      (try? pre.withUnsafeBufferPointer { p in try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB) })
+      ?? Int.min
+    if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { return true }
+    // Compare on packed words; only a difference takes the slow path that describes it.
+    let wroteA = reference.wroteSuccessor(action: a, code: codeA)
+    let wroteB = variant.wroteSuccessor(action: a, code: codeB)
+    var same = false
+    if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode {
+      same = try pre.withUnsafeBufferPointer { p in
+        let ca = EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound)
+        let cb = EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound)
+        for (fa, fb) in zip(reference.outputFns[a], variant.outputFns[a]) where try fa.eval(ca) != fb.eval(cb) {
+          return false
         }
-        // A variant that errs where the reference does not differs (the slow path says how).
-        let codeB =
-          (try? pre.withUnsafeBufferPointer { p in try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB) })
-          ?? Int.min
-        if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { continue }
-        // Compare on packed words; only a difference takes the slow path that describes it.
-        let wroteA = reference.wroteSuccessor(action: a, code: codeA)
-        let wroteB = variant.wroteSuccessor(action: a, code: codeB)
-        var same = false
-        if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode {
-          same = try pre.withUnsafeBufferPointer { p in
-            let ca = EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound)
-            let cb = EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound)
-            for (fa, fb) in zip(reference.outputFns[a], variant.outputFns[a]) where try fa.eval(ca) != fb.eval(cb) {
-              return false
-            }
-            return true
-          }
-        } else if codeA >= 0 && codeB >= 0 && failureNames[a][codeA] == variantFailureNames[a][codeB]
-          && wroteA == wroteB
-        {
-          same = try pre.withUnsafeBufferPointer { p in
-            let ia = try reference.indexFns[a][codeA].map {
-              try $0.eval(EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound))
-            }
-            let ib = try variant.indexFns[a][codeB].map {
-              try $0.eval(EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound))
-            }
-            return (ia ?? 0) == (ib ?? 0)
-          }
+        return true
+      }
+    } else if codeA >= 0 && codeB >= 0 && failureNames[a][codeA] == variantFailureNames[a][codeB] && wroteA == wroteB {
+      same = try pre.withUnsafeBufferPointer { p in
+        let ia = try reference.indexFns[a][codeA].map {
+          try $0.eval(EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound))
         }
-        if same && wroteA {
-          same = UnsafeBufferPointer(start: scratchA.post, count: words).elementsEqual(
-            UnsafeBufferPointer(start: scratchB.post, count: words))
+        let ib = try variant.indexFns[a][codeB].map {
+          try $0.eval(EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound))
         }
-        if same {
-          guard wroteA else { continue }
-          let post = Array(UnsafeBufferPointer(start: scratchA.post, count: words))
-          if post != pre, seen.insert(post).inserted {
-            if let maxStates, states.count >= maxStates {
-              complete = false
-              continue
-            }
-            states.append(post)
-            parents.append(index)
-            via.append((a, argumentsOf(a, t)))
-            depths.append(depths[index] + 1)
-          }
-          continue
-        }
-        let arguments = argumentsOf(a, t)
-        let state = State(words: pre)
-        // Variant steps may err where the reference does not: that is a difference too.
-        let outcomeA = try reference.step(state, action: a, arguments: arguments)
-        let outcomeB: StepOutcome
-        do {
-          outcomeB = try variant.step(state, action: a, arguments: arguments)
-        } catch {
-          return BehaviourComparison(
-            difference: .init(
-              prefix: try trace(to: index), action: reference.model.actions[a].name, arguments: arguments,
-              reference: describe(reference, a, state, outcomeA, arguments), variant: "raises a model error: \(error)"),
-            distinctStates: states.count, complete: false, maxDepth: maxDepth)
-        }
-        let resultA = reference.stepResult(action: a, outcome: outcomeA)
-        let resultB = variant.stepResult(action: a, outcome: outcomeB)
-        var agrees = resultA == resultB
-        if agrees, case .succeeded = outcomeA {
-          agrees =
-            (try reference.outputs(state, action: a, arguments: arguments))
-            == (try variant.outputs(state, action: a, arguments: arguments))
-        }
-        let successorA = outcomeA.successor(of: state)
-        if agrees { agrees = successorA == outcomeB.successor(of: state) }
-        if !agrees {
-          return BehaviourComparison(
-            difference: .init(
-              prefix: try trace(to: index), action: reference.model.actions[a].name, arguments: arguments,
-              reference: describe(reference, a, state, outcomeA, arguments),
-              variant: describe(variant, a, state, outcomeB, arguments, against: successorA)),
-            distinctStates: states.count, complete: false, maxDepth: maxDepth)
-        }
-        if successorA != state, seen.insert(successorA.words).inserted {
-          if let maxStates, states.count >= maxStates {
-            complete = false
-            continue
-          }
-          states.append(successorA.words)
-          parents.append(index)
-          via.append((a, arguments))
-          depths.append(depths[index] + 1)
-        }
+        return (ia ?? 0) == (ib ?? 0)
       }
     }
+    if same && wroteA {
+      same = UnsafeBufferPointer(start: scratchA.post, count: words).elementsEqual(
+        UnsafeBufferPointer(start: scratchB.post, count: words))
+    }
+    if same { return true }
+    let arguments = reference.model.actions[a].arguments(at: t)
+    let state = State(words: pre)
+    let name = reference.model.actions[a].name
+    // Variant steps may err where the reference does not: that is a difference too.
+    let outcomeA = try reference.step(state, action: a, arguments: arguments)
+    let outcomeB: StepOutcome
+    do {
+      outcomeB = try variant.step(state, action: a, arguments: arguments)
+    } catch {
+      difference = .init(
+        prefix: try reference.trace(of: path(), property: nil, outcome: "differs"), action: name, arguments: arguments,
+        reference: describe(reference, a, state, outcomeA, arguments), variant: "raises a model error: \(error)")
+      return false
+    }
+    let resultA = reference.stepResult(action: a, outcome: outcomeA)
+    let resultB = variant.stepResult(action: a, outcome: outcomeB)
+    var agrees = resultA == resultB
+    if agrees, case .succeeded = outcomeA {
+      agrees =
+        (try reference.outputs(state, action: a, arguments: arguments))
+        == (try variant.outputs(state, action: a, arguments: arguments))
+    }
+    let successorA = outcomeA.successor(of: state)
+    if agrees { agrees = successorA == outcomeB.successor(of: state) }
+    if agrees { return true }
+    difference = .init(
+      prefix: try reference.trace(of: path(), property: nil, outcome: "differs"), action: name, arguments: arguments,
+      reference: describe(reference, a, state, outcomeA, arguments),
+      variant: describe(variant, a, state, outcomeB, arguments, against: successorA))
+    return false
   }
-  return BehaviourComparison(difference: nil, distinctStates: states.count, complete: complete, maxDepth: maxDepth)
+  return BehaviourComparison(
+    difference: difference, distinctStates: found.states.count, complete: difference == nil && found.complete,
+    maxDepth: maxDepth)
 }
 
 /// A value as the traces print it: decimal when small, else hexadecimal.
@@ -299,10 +241,22 @@ public func firstStateOutside(_ variant: CompiledModel, of reference: ReachableS
   return StateInclusion(escape: trace, variantStates: found.states.count, complete: found.complete || trace != nil)
 }
 
-/// A plain breadth-first search over packed states with parent links, stopping at the first
-/// state outside `outside` when given.
+/// What ``breadthFirst(_:maxDepth:maxStates:stop:outside:inspect:)`` calls for every (action,
+/// arguments) pair it runs: the state (packed), the steps that reach it, the action and argument
+/// tuple, the code the step returned and the scratch holding its arguments and successor.
+/// Returning false stops the search.
+private typealias TransitionInspector = (
+  _ pre: [UInt64], _ path: () -> [(action: Int, arguments: [Value])], _ action: Int, _ tuple: Int, _ code: Int,
+  _ scratch: Scratch
+) throws -> Bool
+
+/// The one plain breadth-first search over packed states with parent links (single-threaded,
+/// keeping every state: the triage of mutants needs them; ``explore(_:options:)``'s parallel
+/// search keeps fingerprints only). It stops at the first state outside `outside` when given,
+/// and when `inspect` returns false.
 private func breadthFirst(
-  _ compiled: CompiledModel, maxDepth: Int?, maxStates: Int?, stop: StopSignal?, outside: Set<[UInt64]>?
+  _ compiled: CompiledModel, maxDepth: Int?, maxStates: Int?, stop: StopSignal?, outside: Set<[UInt64]>? = nil,
+  inspect: TransitionInspector? = nil
 ) throws -> (states: [[UInt64]], parents: [Int], via: [(action: Int, arguments: [Value])], escape: Int?, complete: Bool) {
   let scratch = compiled.makeScratch()
   let words = compiled.layout.wordCount
@@ -322,11 +276,23 @@ private func breadthFirst(
     let index = next
     next += 1
     if let maxDepth, depths[index] >= maxDepth { continue }
+    let path = { () -> [(action: Int, arguments: [Value])] in
+      var steps: [(action: Int, arguments: [Value])] = []
+      var i = index
+      while parents[i] >= 0 {
+        steps.append(via[i])
+        i = parents[i]
+      }
+      return steps.reversed()
+    }
     for a in compiled.actions.indices {
       for t in 0..<compiled.actions[a].argumentCount {
         compiled.actions[a].decodeArguments(t, into: scratch.args)
         let code = try states[index].withUnsafeBufferPointer {
           try compiled.run(a, pre: $0.start, args: scratch.args, scratch: scratch)
+        }
+        if let inspect, try !inspect(states[index], path, a, t, code, scratch) {
+          return (states, parents, via, nil, false)
         }
         guard compiled.wroteSuccessor(action: a, code: code) else { continue }
         let post = Array(UnsafeBufferPointer(start: scratch.post, count: words))

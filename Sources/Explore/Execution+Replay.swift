@@ -87,7 +87,9 @@ extension Execution {
       if fromTraceStart {
         let start: State
         do { start = try compiled.state(fromValues: first) } catch {
-          if completing && !recorded.steps.isEmpty { throw TraceCompletionError(.notAState, state: 0, message: "\(error)") }
+          if completing && !recorded.steps.isEmpty {
+            throw TraceCompletionError(.notAState, state: 0, message: "\(error)")
+          }
           diverge(0, "the initial state is not a state of the model: \(error)")
           return finish()
         }
@@ -96,7 +98,9 @@ extension Execution {
       } else {
         execution = try Execution(compiled, checking: checking, recording: false)
         inStep = first == initial
-        if !inStep, let difference = difference(initial, first, layout) { diverge(0, "the initial state differs: \(difference)") }
+        if !inStep, let difference = difference(initial, first, layout) {
+          diverge(0, "the initial state differs: \(difference)")
+        }
       }
     } catch {
       throw TraceCompletionError(.property, state: 0, message: "\(error)")
@@ -139,7 +143,8 @@ extension Execution {
       let next = execution.values
       let given = recorded.states[number]
       guard given.count == layout.count else {
-        diverge(number, "the state after \(name) differs: the trace has \(given.count) values, the model \(layout.count)")
+        diverge(
+          number, "the state after \(name) differs: the trace has \(given.count) values, the model \(layout.count)")
         completed.append(next)
         return finish()
       }

@@ -79,7 +79,8 @@ public final class Execution {
   /// Starts an execution in `start` (the model's initial state by default).
   ///
   /// - Throws: ``PropertyError`` when a checked property errs in the start state.
-  public init(_ compiled: CompiledModel, from start: State? = nil, checking: [Int] = [], recording: Bool = true) throws {
+  public init(_ compiled: CompiledModel, from start: State? = nil, checking: [Int] = [], recording: Bool = true) throws
+  {
     self.compiled = compiled
     self.checking = checking
     self.recording = recording
@@ -131,7 +132,9 @@ public final class Execution {
     default:
       // The failure's index (bits [15:8] of the returned value), in the state before the step.
       let index = try compiled.indexFns[action][code].map { f in
-        try words.withUnsafeBufferPointer { try f.eval(EvalContext(state: $0.start, args: scratch.args, bound: scratch.bound)) }
+        try words.withUnsafeBufferPointer {
+          try f.eval(EvalContext(state: $0.start, args: scratch.args, bound: scratch.bound))
+        }
       }
       let failure = spec.failures[code]
       result = .failure(condition: failure.name, error: failure.error, code: failure.code | ((index ?? 0) &<< 8))
@@ -208,12 +211,11 @@ public final class Execution {
     return failing
   }
 
-  /// Runs `steps` from the current state, without recording, until a state violates
-  /// `property`; returns the steps that ran up to and including the violating one (empty when
-  /// the current state violates it), or `nil` when no state does, the model errs, or (unless
-  /// `lenient`) a step is disabled. A lenient run skips disabled steps, so what it returns
-  /// replays strictly.
+  /// Runs `steps` from the current state, without recording, until a state violates `property`.
   ///
+  /// Returns the steps that ran up to and including the violating one (empty when the current
+  /// state violates it), or `nil` when no state does, the model errs, or (unless `lenient`) a
+  /// step is disabled. A lenient run skips disabled steps, so what it returns replays strictly.
   /// This is the shrinker's inner loop: it allocates nothing per step.
   func firstViolation(
     of property: Int, _ steps: [(action: Int, arguments: [Value])], lenient: Bool

@@ -37,16 +37,6 @@ public struct InferRequest: Sendable {
 
 /// Renderings of an inference report: text for the terminal, JSON for tools.
 public enum InferReports {
-  /// The outcome's name as in proof reports: `proved`, `violated`, `cti`, `unknown`.
-  public static func outcomeName(_ outcome: InferenceOutcome) -> String {
-    switch outcome {
-    case .proved: return "proved"
-    case .violated: return "violated"
-    case .cti: return "cti"
-    case .unknown: return "unknown"
-    }
-  }
-
   /// One line explaining the outcome.
   public static func detail(_ outcome: InferenceOutcome) -> String {
     switch outcome {
@@ -60,7 +50,7 @@ public enum InferReports {
 
   public static func text(_ report: InferenceReport) -> String {
     var lines = [
-      "\(outcomeName(report.outcome).uppercased()): \(report.properties.joined(separator: ", ")) [\(report.scope)]",
+      "\(report.outcome.verdict.rawValue.uppercased()): \(report.properties.joined(separator: ", ")) [\(report.scope)]",
       "  \(detail(report.outcome))",
       "  states sampled: \(report.statesSampled)\(report.exhaustive ? " (every reachable state)" : "")",
       "  candidates: \(report.generated) generated, \(report.keptAfterSampling) after sampling, "
@@ -83,7 +73,7 @@ public enum InferReports {
 
   public static func json(_ report: InferenceReport) -> JSONValue {
     .object([
-      ("outcome", .string(outcomeName(report.outcome))),
+      ("outcome", .string(report.outcome.verdict.rawValue)),
       ("detail", .string(detail(report.outcome))),
       ("properties", .array(report.properties.map(JSONValue.string))),
       ("scope", .string(report.scope)),

@@ -8,14 +8,9 @@ import Traces
 
 /// The outcome of one proof target, as reported in the table, JSON and JUnit.
 public struct TargetResult: Sendable {
-  /// `proved`, `violated`, `cti`, `unknown` or `holds-bounded`.
-  public enum Outcome: String, Sendable {
-    case proved
-    case violated
-    case cti
-    case unknown
-    case holdsBounded = "holds-bounded"
-  }
+  /// What the target's engine concluded (``Spec/Outcome``). A search that exhausts a
+  /// configuration's states reports ``Outcome/holdsBounded``: the configuration is the bound.
+  public typealias Outcome = Spec.Outcome
 
   public let target: String
   public let file: String
@@ -37,7 +32,7 @@ public struct TargetResult: Sendable {
   /// Whether the outcome meets the target's expectation.
   public var met: Bool {
     switch expected {
-    case .holds: return outcome == .proved || outcome == .holdsBounded
+    case .holds: return outcome == .proved || outcome == .holdsBounded || outcome == .holds
     case .violated: return outcome == .violated
     }
   }
@@ -160,7 +155,7 @@ public enum Prover {
         }
         throw InternalError("target \(target.name): model error during exploration: \(message)\(written)")
       case .noViolation:
-        if target.engine.name == "random" {
+        if case .random = target.engine {
           return result(.holdsBounded, scope: "\(boundsScope); sampled \(report.walksCompleted) walks\(from)", detail: "\(report.distinctStates) distinct states")
         }
         if report.complete {
@@ -188,8 +183,8 @@ public enum Prover {
         return result(.violated, property: trace.property ?? names, scope: report.scope, trace: try writeViolation(trace))
       case .cti(let cti, let broken):
         var path: String?
-        if let pre = cti.pre, let post = cti.post, let a = model.action(named: cti.action) {
-          let step = TraceStep(action: cti.action, arguments: ctiArguments(cti.arguments, model.actions[a]), result: .success(code: model.actions[a].successCode))
+        if let pre = cti.pre, let post = cti.post, let values = cti.argumentValues, let a = model.action(named: cti.action) {
+          let step = TraceStep(action: cti.action, arguments: values, result: .success(code: model.actions[a].successCode))
           let trace = Trace(
             model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
             property: names, outcome: "cti")
@@ -232,8 +227,8 @@ public enum Prover {
         return withLemmas(result(.violated, property: trace.property ?? names, scope: report.scope, trace: try writeViolation(trace)))
       case .cti(let cti):
         var path: String?
-        if let pre = cti.pre, let post = cti.post, let a = model.action(named: cti.action) {
-          let step = TraceStep(action: cti.action, arguments: ctiArguments(cti.arguments, model.actions[a]), result: .success(code: model.actions[a].successCode))
+        if let pre = cti.pre, let post = cti.post, let values = cti.argumentValues, let a = model.action(named: cti.action) {
+          let step = TraceStep(action: cti.action, arguments: values, result: .success(code: model.actions[a].successCode))
           let trace = Trace(
             model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
             property: cti.failing.first, outcome: "cti")
@@ -244,17 +239,6 @@ public enum Prover {
             .cti, property: cti.failing.joined(separator: ","), scope: report.scope, trace: path,
             detail: joined("CTI: \(cti.action)(\(cti.arguments.joined(separator: ", "))) breaks \(cti.failing.joined(separator: ", "))", assuming)))
       }
-    }
-  }
-
-  static func ctiArguments(_ arguments: [String], _ action: Action) -> [Value] {
-    zip(action.parameters, arguments).map { p, rendered in
-      let text = rendered.split(separator: "=", maxSplits: 1).last.map(String.init) ?? ""
-      if case .finite(let set) = p.domain, let i = set.labels.firstIndex(of: text) { return set.values[i] }
-      if text == "true" { return 1 }
-      if text == "false" { return 0 }
-      if text.hasPrefix("0x"), let v = UInt64(text.dropFirst(2), radix: 16) { return v }
-      return UInt64(text) ?? 0
     }
   }
 }

@@ -52,7 +52,9 @@ public struct TraceFile {
   }
 
   /// Whether the catalogue knows the trace's model, configuration, mutant, bounds and features.
-  static func catalogued(_ header: (model: String, configuration: ITF.ConfigurationReference), in catalog: Catalog) -> Bool {
+  static func catalogued(_ header: (model: String, configuration: ITF.ConfigurationReference), in catalog: Catalog)
+    -> Bool
+  {
     guard let family = catalog.families.first(where: { $0.name == header.model }) else { return false }
     let c = header.configuration
     return (c.name.map { family.configuration(named: $0) != nil } ?? true)
@@ -74,8 +76,10 @@ public struct TraceFile {
     }
   }
 
-  /// Executes the trace once against its model: completes what it leaves out, compares what it
-  /// gives, and checks every property after every step (``Execution/replay(_:_:fromTraceStart:checking:completing:)``).
+  /// Executes the trace once against its model.
+  ///
+  /// The one run (``Execution/replay(_:_:fromTraceStart:checking:completing:)``) completes what
+  /// the trace leaves out, compares what it gives, and checks every property after every step.
   /// A counterexample to induction (outcome `cti`) starts from its own first state.
   ///
   /// - Throws: ``InputError`` naming the file and the JSON path of a malformed trace, or of a
@@ -164,7 +168,9 @@ public struct TraceReplay: Sendable {
       lines.append(
         "This is a counterexample to induction: it starts from its own first state, which need not be reachable.")
     }
-    if !initialViolations.isEmpty { lines.append("  the first state violates \(initialViolations.joined(separator: ", "))") }
+    if !initialViolations.isEmpty {
+      lines.append("  the first state violates \(initialViolations.joined(separator: ", "))")
+    }
     for (i, r) in steps.enumerated() {
       lines.append("  \(i + 1). \(r.description)")
       for p in r.violates { lines.append("     violates \(p)") }

@@ -1,7 +1,9 @@
+import Spec
+
 /// Bad input in a scenario file: where (file, line, column, field) and what was expected.
 ///
 /// Rendered as `file:line:column: field: message`; the command line maps it to exit status 2.
-public struct ScenarioError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct ScenarioError: LocatedError, Equatable, Sendable {
   public let file: String
   /// 1-based; 0 when the error concerns the whole file (it cannot be read).
   public let line: Int
@@ -19,12 +21,15 @@ public struct ScenarioError: Error, Equatable, Sendable, CustomStringConvertible
     self.message = message
   }
 
-  public var description: String {
+  /// `file:line:column`, leaving out what is unknown.
+  public var location: String {
     var location = file
     if line > 0 { location += ":\(line)" }
     if column > 0 { location += ":\(column)" }
-    return "\(location): \(field): \(message)"
+    return location
   }
+
+  public var description: String { "\(location): \(field): \(message)" }
 }
 
 /// A position in a scenario file.

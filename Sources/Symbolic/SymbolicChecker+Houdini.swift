@@ -8,6 +8,9 @@ public struct HoudiniCTI: Sendable, Equatable {
   /// The action taken (its name) and its arguments where they are enumerated.
   public let action: String
   public let arguments: [String]
+  /// The arguments' values, in parameter order (bounded checks only; `nil` for initiation and
+  /// parametric checks).
+  public var argumentValues: [Value]? = nil
   /// The candidates false in the post-state (or, for initiation, in the initial state).
   public let broken: [Int]
   /// The pre- and post-state in the model's logical layout (bounded checks only; `nil` for
@@ -321,10 +324,21 @@ extension SymbolicChecker {
     }
     var preValues: [Value]?
     var postValues: [Value]?
+    var values: [Value]?
     if options.parametricSorts.isEmpty, let m = lastModel {
       preValues = try stateValues(m, pre)
       postValues = try stateValues(m, post)
+      // An argument left free (not enumerated) takes its value in the solver's model.
+      values = try action.parameters.indices.map { i in
+        if let v = instance.arguments[i] { return v }
+        do {
+          if action.parameters[i].domain == .bool { return try m.boolValue(of: instance.terms[i]) ? 1 : 0 }
+          return try m.bitVectorValue(of: instance.terms[i])
+        } catch { throw SymbolicError(error) }
+      }
     }
-    return HoudiniCTI(action: action.name, arguments: arguments, broken: broken, pre: preValues, post: postValues)
+    return HoudiniCTI(
+      action: action.name, arguments: arguments, argumentValues: values, broken: broken, pre: preValues,
+      post: postValues)
   }
 }

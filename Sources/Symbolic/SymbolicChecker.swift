@@ -24,6 +24,9 @@ public struct CTI: Sendable, Equatable {
   /// The action and its arguments (rendered; elements of a parametric sort as `Granule#i`).
   public let action: String
   public let arguments: [String]
+  /// The arguments' values, in parameter order (bounded proofs only: `nil` when an argument is
+  /// an element of a parametric sort).
+  public var argumentValues: [Value]? = nil
   /// The pre- and post-state in the model's logical layout (bounded proofs only).
   public let pre: [Value]?
   public let post: [Value]?
@@ -387,22 +390,29 @@ public final class SymbolicChecker {
     }
     let action = model.actions[instance.action]
     var arguments: [String] = []
+    var values: [Value]? = []
     for (i, p) in action.parameters.enumerated() {
       if let v = instance.arguments[i] {
         arguments.append("\(p.name)=\(p.domain.render(v))")
+        values?.append(v)
       } else if encoder.isParametric(p.domain) {
         let index = (try? m.universeIndex(of: instance.terms[i])) ?? 0
         arguments.append("\(p.name)=\(p.domain)#\(index)")
+        values = nil
       } else if p.domain == .bool {
-        arguments.append("\(p.name)=\(((try? m.boolValue(of: instance.terms[i])) ?? false) ? "true" : "false")")
+        let v: Value = ((try? m.boolValue(of: instance.terms[i])) ?? false) ? 1 : 0
+        arguments.append("\(p.name)=\(v == 1 ? "true" : "false")")
+        values?.append(v)
       } else {
-        arguments.append("\(p.name)=\(p.domain.render((try? m.bitVectorValue(of: instance.terms[i])) ?? 0))")
+        let v = (try? m.bitVectorValue(of: instance.terms[i])) ?? 0
+        arguments.append("\(p.name)=\(p.domain.render(v))")
+        values?.append(v)
       }
     }
     let bounded = options.parametricSorts.isEmpty
     return CTI(
-      action: action.name, arguments: arguments, pre: bounded ? try stateValues(m, pre) : nil,
-      post: bounded ? try stateValues(m, post) : nil, failing: failing)
+      action: action.name, arguments: arguments, argumentValues: bounded ? values : nil,
+      pre: bounded ? try stateValues(m, pre) : nil, post: bounded ? try stateValues(m, post) : nil, failing: failing)
   }
 
   /// The values of a bounded symbolic state in a Z3 model, in the logical layout.

@@ -168,8 +168,9 @@ public enum ITF {
 // MARK: - Reading
 
 /// An error reading an ITF trace: the JSON path of the bad field and what was expected.
-public struct ITFError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct ITFError: LocatedError, Equatable, Sendable {
   public let path: String
+  public var location: String { path }
   public let message: String
   public init(_ path: String, _ message: String) {
     self.path = path

@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 
 /// A JSON document with ordered object members, so written files are deterministic and read in
 /// the order a person expects (`#meta` first).
@@ -154,9 +155,10 @@ public indirect enum JSONValue: Hashable, Sendable {
 // MARK: - Parsing
 
 /// An error reading a JSON document: what was wrong and where (line and column).
-public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct JSONParseError: LocatedError, Equatable, Sendable {
   public let line: Int
   public let column: Int
+  public var location: String { "line \(line), column \(column)" }
   public let message: String
   public var description: String { "line \(line), column \(column): \(message)" }
 }

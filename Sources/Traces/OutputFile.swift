@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 
 #if canImport(Glibc)
   import Glibc
@@ -21,8 +22,9 @@ import Foundation
 /// so a long run never ends by failing to write its results.
 public enum OutputFile {
   /// An error writing a file: the path and what went wrong.
-  public struct WriteError: Error, Equatable, Sendable, CustomStringConvertible {
+  public struct WriteError: LocatedError, Equatable, Sendable {
     public let path: String
+    public var location: String { path }
     public let message: String
     public init(path: String, message: String) {
       self.path = path

@@ -14,8 +14,9 @@ struct ExplorationTests {
     return try CompiledModel(try CCA.family.build(config))
   }
 
-  /// A smoke run of the search against a mutant: BFS from boot finds a violation of a property
-  /// the mutant claims to break. Every mutant × property it claims is a `Proofs/` target expecting
+  /// A smoke run of the search against a mutant.
+  ///
+  /// BFS from boot finds a violation of a property the mutant claims to break. Every mutant × property it claims is a `Proofs/` target expecting
   /// `violated` (ProvingTests' `MutantTargetsTests` checks that the targets exist), and CI runs
   /// every target, so the tests do not run each mutant again.
   @Test("BFS catches a mutant (smoke)", arguments: ["no-tlbi-on-delegate", "undelegate-without-scrub"])

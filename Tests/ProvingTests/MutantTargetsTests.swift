@@ -3,8 +3,9 @@ import Foundation
 import Proving
 import Testing
 
-/// CI pays once for catching mutants: the `Proofs/` targets run in CI, so the tests only check
-/// that every mutant is one's subject. A mutant of the CCA family claims the properties it breaks
+/// CI pays once for catching mutants.
+///
+/// The `Proofs/` targets run in CI, so the tests only check that every mutant is one's subject. A mutant of the CCA family claims the properties it breaks
 /// (`breaks`); each claim must be a target running that mutant, checking that property (or every
 /// property), and expecting `violated`.
 @Suite("Every mutant × property it claims to break has a Proofs/ target expecting violated")
@@ -13,7 +14,8 @@ struct MutantTargetsTests {
     .deletingLastPathComponent().appendingPathComponent("Proofs")
 
   static func targets() throws -> [ProofTarget] {
-    let files = try FileManager.default.contentsOfDirectory(atPath: proofs.path).filter { $0.hasSuffix(".toml") }.sorted()
+    let files = try FileManager.default.contentsOfDirectory(atPath: proofs.path).filter { $0.hasSuffix(".toml") }
+      .sorted()
     return try files.map { try ProofTarget.load(path: proofs.appendingPathComponent($0).path) }
   }
 

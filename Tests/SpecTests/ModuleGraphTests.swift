@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 
-/// The module graph is written down three times: the targets' dependencies in Package.swift,
-/// the graph in Package.swift's header, and the table in Docs/ADR/0001-layers.md. These tests
+/// The module graph is written down three times.
+///
+/// The targets' dependencies in Package.swift, the graph in Package.swift's header, and the
+/// table in Docs/ADR/0001-layers.md. These tests
 /// read all three and every source file's `import` lines and check that they agree.
 @Suite("Module graph: Package.swift, its header, ADR 0001 and the imports agree")
 struct ModuleGraphTests {
@@ -25,7 +27,9 @@ struct ModuleGraphTests {
     var targets: [Target] = []
     let kinds = ["target", "executableTarget", "testTarget", "systemLibrary"]
     var rest = Substring(text)
-    while let open = rest.range(of: #"\.(target|executableTarget|testTarget|systemLibrary)\("#, options: .regularExpression) {
+    while let open = rest.range(
+      of: #"\.(target|executableTarget|testTarget|systemLibrary)\("#, options: .regularExpression)
+    {
       // The call's text, to its matching parenthesis.
       var depth = 0
       var end = open.upperBound
@@ -49,7 +53,9 @@ struct ModuleGraphTests {
         let list = call[d.upperBound...].prefix { $0 != "]" }
         // `.product(name: "X", package: "y")` counts as X.
         var items = String(list)
-        while let product = items.range(of: #"\.product\(name: "[^"]+", package: "[^"]+"\)"#, options: .regularExpression) {
+        while let product = items.range(
+          of: #"\.product\(name: "[^"]+", package: "[^"]+"\)"#, options: .regularExpression)
+        {
           dependencies.formUnion(Self.strings(in: String(items[product])).prefix(1))
           items.removeSubrange(product)
         }
@@ -124,7 +130,9 @@ struct ModuleGraphTests {
     #expect(targets.count > 20, "Package.swift was not parsed: \(targets.map(\.name))")
     for target in targets where target.kind == "target" || target.kind == "executableTarget" {
       let imports = try Self.imports(under: target.path)
-      #expect(imports == target.dependencies, "\(target.name) (\(target.path)) imports \(imports.sorted()), declares \(target.dependencies.sorted())")
+      #expect(
+        imports == target.dependencies,
+        "\(target.name) (\(target.path)) imports \(imports.sorted()), declares \(target.dependencies.sorted())")
     }
   }
 
@@ -132,7 +140,9 @@ struct ModuleGraphTests {
   func testImportsDeclared() throws {
     for target in try Self.targets() where target.kind == "testTarget" {
       let imports = try Self.imports(under: target.path)
-      #expect(imports.isSubset(of: target.dependencies), "\(target.name) imports \(imports.subtracting(target.dependencies).sorted()) undeclared")
+      #expect(
+        imports.isSubset(of: target.dependencies),
+        "\(target.name) imports \(imports.subtracting(target.dependencies).sorted()) undeclared")
     }
   }
 
@@ -144,11 +154,18 @@ struct ModuleGraphTests {
       })
     let header = try Self.headerGraph()
     let adr = try Self.adrGraph()
-    #expect(Set(header.keys) == Set(declared.keys), "header lists \(header.keys.sorted()), Package.swift declares \(declared.keys.sorted())")
-    #expect(Set(adr.keys) == Set(declared.keys), "ADR lists \(adr.keys.sorted()), Package.swift declares \(declared.keys.sorted())")
+    #expect(
+      Set(header.keys) == Set(declared.keys),
+      "header lists \(header.keys.sorted()), Package.swift declares \(declared.keys.sorted())")
+    #expect(
+      Set(adr.keys) == Set(declared.keys),
+      "ADR lists \(adr.keys.sorted()), Package.swift declares \(declared.keys.sorted())")
     for (name, dependencies) in declared {
-      #expect(header[name] == dependencies, "header: \(name) -> \(header[name]?.sorted() ?? []), declared \(dependencies.sorted())")
-      #expect(adr[name] == dependencies, "ADR: \(name) -> \(adr[name]?.sorted() ?? []), declared \(dependencies.sorted())")
+      #expect(
+        header[name] == dependencies,
+        "header: \(name) -> \(header[name]?.sorted() ?? []), declared \(dependencies.sorted())")
+      #expect(
+        adr[name] == dependencies, "ADR: \(name) -> \(adr[name]?.sorted() ?? []), declared \(dependencies.sorted())")
     }
   }
 }
