@@ -9,7 +9,7 @@ struct MutateCommand: ParsableCommand {
     commandName: "mutate",
     abstract: "Mutation analysis: generate mutants from the model's IR and report which ones the properties kill.",
     discussion: """
-      Each mutant changes one action (operators: \(MutationOperator.allCases.map(\.rawValue).joined(separator: ", "))) \
+      Each mutant changes one action (swap-steps: the three of the steps it swaps; operators: \(MutationOperator.allCases.map(\.rawValue).joined(separator: ", "))) \
       and is checked with the chosen engine; survivors are triaged by an exhaustive comparison with the correct \
       model: equivalent, or a property gap with the first behavioural difference. Docs/mutation/README.md explains it.
 
