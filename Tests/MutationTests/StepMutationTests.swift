@@ -96,3 +96,35 @@ struct StepMutationTests {
     StepGraph(model).edges[0].variable
   }
 }
+
+@Suite("Mutation: guards besides the properties")
+struct MutationGuardTests {
+  @Test("A guard's kills are counted apart: properties only, both, guards only, neither, not judged")
+  func catchment() throws {
+    let model = unmapModel()
+    let mutants = MutantGenerator.mutants(of: model, operators: [.dropStep, .swapSteps, .dropEffect])
+    var options = MutationOptions(engine: .bfs, workers: 1)
+    // A stand-in for a conformance suite: it sees every dropped effect on `mapped` and cannot
+    // judge swaps.
+    options.guards = [
+      MutationGuard(name: "toy") { m in
+        if m.mutationOperator == .swapSteps { return .notApplicable("not here") }
+        return m.summary.contains("mapped") ? .kills("saw it") : .passes
+      }
+    ]
+    let report = try analyseMutants(model, mutants: mutants, options: options)
+    let byID = Dictionary(uniqueKeysWithValues: report.results.map { ($0.mutant.id, $0) })
+    #expect(byID["drop-step/clear/1-skips-2"]?.catchment == .propertiesOnly)
+    #expect(byID["swap-steps/unmap/0-1-2"]?.catchment == nil, "not judged")
+    // Dropping clear's write of `mapped` leaves the page mapped: no property breaks, the guard sees it.
+    let mappedDrop = try #require(report.results.first { $0.mutant.summary == "drops the effect on mapped" })
+    #expect(mappedDrop.verdict == .survived)
+    #expect(mappedDrop.catchment == .guardsOnly)
+    #expect(mappedDrop.triage == nil, "a survivor a guard kills is not triaged")
+    #expect(report.total.guardsOnly >= 1)
+    #expect(report.text.contains("by the guards only"))
+    #expect(report.json.contains("\"catchment\""))
+    let t = report.total
+    #expect(t.scoreWithGuards.map { $0 > (t.scoreAfterTriage ?? 0) } == true)
+  }
+}
