@@ -101,6 +101,6 @@ let package = Package(
       name: "MutationTests", dependencies: ["Mutation", "Explore", "Spec", "CCAModel", "_TestSupport"]),
     .testTarget(
       name: "ProvingTests",
-      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces", "Symbolic", "_TestSupport"]),
+      dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces", "Symbolic", "Mutation", "_TestSupport"]),
   ]
 )

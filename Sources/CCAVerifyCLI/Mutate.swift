@@ -9,15 +9,19 @@ struct MutateCommand: ParsableCommand {
     commandName: "mutate",
     abstract: "Mutation analysis: generate mutants from the model's IR and report which ones the properties kill.",
     discussion: """
-      Each mutant changes one action (operators: \(MutationOperator.allCases.map(\.rawValue).joined(separator: ", "))) \
+      Each mutant changes one action (swap-steps: the three of the steps it swaps; operators: \(MutationOperator.allCases.map(\.rawValue).joined(separator: ", "))) \
       and is checked with the chosen engine; survivors are triaged by an exhaustive comparison with the correct \
-      model: equivalent, or a property gap with the first behavioural difference. Docs/mutation/README.md explains it.
+      model: equivalent, or a property gap with the first behavioural difference. With --scenarios the \
+      conformance scenarios run on every mutant too (the same mutant found at their configuration), and the \
+      report says what only the properties catch, what only the scenarios catch, and what neither does. \
+      Docs/mutation/README.md explains it.
 
       Examples:
         cca-verify mutate --config atomic --depth 6
         cca-verify mutate --config rmm-small --actions RMI_DATA_CREATE --operators drop-failure,swap-failures
         cca-verify mutate --config atomic --show drop-failure/RMI_GRANULE_DELEGATE/0
         cca-verify mutate --config atomic --format markdown > report.md
+        cca-verify mutate --config rmm-small --actions RMI_DATA_CREATE --scenarios Tests/Conformance
       """)
 
   @Option(help: "The model (cca-verify list).") var model = "cca"
@@ -35,6 +39,9 @@ struct MutateCommand: ParsableCommand {
   @Option(help: "Print the IR diff of one mutant (its id) and exit.") var show: String?
   @Flag(help: "List the mutants' ids and exit.") var list = false
   @Option(help: "Directory for killing traces (not written unless given).") var out: String?
+  @Option(
+    help: "Conformance scenarios (a .scenario file or a directory of them) run on every mutant as a guard besides the properties."
+  ) var scenarios: String?
   @Option(help: "text or markdown.") var format: String = "text"
   @OptionGroup var jsonOption: JSONOption
   var json: Bool { jsonOption.json }
@@ -61,6 +68,7 @@ struct MutateCommand: ParsableCommand {
     request.actions = Self.split(actions)
     request.properties = properties
     request.outputDirectory = out
+    request.scenarios = scenarios
     request.catalog = catalog
     if let show {
       print(try request.mutant(id: show).diffText)

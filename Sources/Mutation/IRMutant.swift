@@ -1,6 +1,7 @@
 import Spec
 
-/// One mutant generated from a model's IR: one action changed by one operator at one position.
+/// One mutant generated from a model's IR: one action changed by one operator at one position
+/// (`swap-steps` also retargets the two other actions of the steps it swaps).
 ///
 /// The id, `operator/action/position`, is stable for a given model: positions are indices into
 /// the action's failure conditions, effects or guard conjuncts (`drop-failure/RMI_DATA_CREATE/3`,
@@ -20,12 +21,33 @@ public struct IRMutant: Hashable, Sendable, Identifiable {
   public let diff: [String]
   /// The changed action.
   public let mutated: Action
+  /// Other actions the same mutant changes: `swap-steps` reorders a sequence by retargeting three
+  /// actions' program-counter writes; every other operator changes one action (empty).
+  public let companions: [Action]
+
+  /// A mutant of `action` by `mutationOperator` at `position`; the id is
+  /// `operator/action/position`.
+  public init(
+    _ mutationOperator: MutationOperator, action: String, position: String, summary: String, diff: [String],
+    mutated: Action, companions: [Action] = []
+  ) {
+    self.id = "\(mutationOperator.rawValue)/\(action)/\(position)"
+    self.mutationOperator = mutationOperator
+    self.action = action
+    self.position = position
+    self.summary = summary
+    self.diff = diff
+    self.mutated = mutated
+    self.companions = companions
+  }
 
   /// The mutant model: a copy of `model` with the action replaced, the mutant's id recorded in
   /// its configuration (so traces and reports name it).
   public func apply(to model: Model) -> Model {
     var actions = model.actions
-    if let a = model.action(named: action) { actions[a] = mutated }
+    for changed in [mutated] + companions {
+      if let a = model.action(named: changed.name) { actions[a] = changed }
+    }
     var configuration = model.configuration
     configuration.mutant = "ir:" + id
     return Model(

@@ -25,6 +25,14 @@ public enum MutantGenerator {
         result += mutants(of: action, in: model, by: op, valueSample: valueSample, everyFailure: everyFailure)
       }
     }
+    // The sequence operators need the whole model's step graph; their mutants follow the
+    // single-action ones, in the graph's (model) order.
+    if chosen.contains(.dropStep) || chosen.contains(.swapSteps) {
+      let graph = StepGraph(model)
+      let names = actions.map(Set.init)
+      if chosen.contains(.dropStep) { result += dropStepMutants(in: model, graph: graph, actions: names) }
+      if chosen.contains(.swapSteps) { result += swapStepMutants(in: model, graph: graph, actions: names) }
+    }
     return result
   }
 
@@ -41,9 +49,7 @@ public enum MutantGenerator {
   ) -> [IRMutant] {
     var text = IRText(model: model, action: action)
     func make(_ position: String, _ summary: String, _ diff: [String], _ mutated: Action) -> IRMutant {
-      IRMutant(
-        id: "\(op.rawValue)/\(action.name)/\(position)", mutationOperator: op, action: action.name, position: position,
-        summary: summary, diff: diff, mutated: mutated)
+      IRMutant(op, action: action.name, position: position, summary: summary, diff: diff, mutated: mutated)
     }
     var result: [IRMutant] = []
     switch op {
@@ -100,6 +106,9 @@ public enum MutantGenerator {
         result.append(
           make("\(k)", "drops guard conjunct \(k)", ["- " + text.guardText(c)], rebuild(action, guardCondition: weakened)))
       }
+    case .dropStep, .swapSteps:
+      // Generated from the model's step graph (StepGraph), not one action at a time.
+      break
     case .failureEffect:
       // By default the effect goes on the last failure condition only: the call has passed
       // every other check (so the effect's keys are meaningful) when it sets the state and then

@@ -37,6 +37,10 @@ public struct MutationOptions: Sendable {
   /// Called after each mutant (on an arbitrary thread, never concurrently): the result, how
   /// many are done, how many in all.
   public var progress: (@Sendable (MutantResult, Int, Int) -> Void)?
+  /// Checks besides the properties (conformance scenarios): each runs on every killed or
+  /// surviving mutant, so the report tells what only the properties catch, what only the
+  /// guards catch, and what neither does.
+  public var guards: [MutationGuard] = []
 
   public init(
     engine: Engine = .bfs, maxDepth: Int? = nil, budget: Double = 60,
@@ -102,6 +106,8 @@ public struct MutantResult: Hashable, Sendable {
   public var triage: Triage?
   /// Where the caller wrote the killing trace, if it did.
   public var tracePath: String?
+  /// What each guard said (empty without guards).
+  public var guards: [GuardResult] = []
 }
 
 /// The correct model's run at the same settings: the mutants' yardstick.
@@ -163,7 +169,7 @@ public func analyseMutants(_ model: Model, mutants: [IRMutant], options: Mutatio
   return MutationReport(
     model: model.name, configuration: model.configuration, engine: options.engine, maxDepth: options.maxDepth,
     budget: options.budget, workers: options.workers, properties: properties.map { model.properties[$0].name },
-    baseline: baseline, generated: mutants.count, results: finished,
+    guards: options.guards.map(\.name), baseline: baseline, generated: mutants.count, results: finished,
     interrupted: options.stop?.isStopped == true, seconds: seconds(since: start))
 }
 
@@ -269,7 +275,10 @@ func run(
   let v = check(compiled, options: options, properties: properties, budget: options.budget)
   var result = MutantResult(
     mutant: mutant, verdict: v.verdict, property: v.property, trace: v.trace, seconds: seconds(since: start), detail: v.detail)
-  if v.verdict == .survived && options.triage {
+  if v.verdict == .killed || v.verdict == .survived {
+    result.guards = options.guards.map { GuardResult(name: $0.name, verdict: $0.check(mutant)) }
+  }
+  if v.verdict == .survived && options.triage && result.guardKill == nil {
     result.triage = triage(compiled, reference: reference, reachable: reachable, options: options)
   }
   return result

@@ -17,6 +17,8 @@ public struct MutationReport: Hashable, Sendable {
   public let workers: Int
   /// The properties checked, by name.
   public let properties: [String]
+  /// The guards run besides the properties (``MutationGuard``), by name; empty when none.
+  public let guards: [String]
   public let baseline: MutationBaseline
   /// Mutants generated; `results` may hold fewer when the run was interrupted.
   public let generated: Int
@@ -34,6 +36,8 @@ public struct MutationReport: Hashable, Sendable {
     public var equivalent = 0
     /// Survivors that reach only the correct model's states (only results differ).
     public var subsumed = 0
+    /// Survivors of the properties that a guard kills.
+    public var guardsOnly = 0
 
     /// killed / (killed + survived), or `nil` when neither.
     public var score: Double? { killed + survived > 0 ? Double(killed) / Double(killed + survived) : nil }
@@ -42,12 +46,19 @@ public struct MutationReport: Hashable, Sendable {
       let d = killed + survived - equivalent
       return d > 0 ? Double(killed) / Double(d) : nil
     }
+    /// (killed + killed by guards only) / (killed + survived − equivalent): the score when the
+    /// guards count as well.
+    public var scoreWithGuards: Double? {
+      let d = killed + survived - equivalent
+      return d > 0 ? Double(killed + guardsOnly) / Double(d) : nil
+    }
 
     mutating func add(_ r: MutantResult) {
       switch r.verdict {
       case .killed: killed += 1
       case .survived:
         survived += 1
+        if r.guardKill != nil { guardsOnly += 1 }
         if case .equivalent? = r.triage { equivalent += 1 }
         if case .subsumed? = r.triage { subsumed += 1 }
       case .unknown: unknown += 1
@@ -121,14 +132,29 @@ extension MutationReport {
     lines.append(
       "  \(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : ""): \(t.killed) killed, \(t.survived) survived (\(t.equivalent) equivalent, \(t.subsumed) results only), \(t.unknown) unknown, \(t.invalid) invalid")
     lines.append("  mutation score \(Self.percent(t.score)); after triage \(Self.percent(t.scoreAfterTriage))")
+    if !guards.isEmpty { lines.append("  " + guardSummary) }
     for (p, kills, score) in perProperty where kills > 0 {
       lines.append("  \(p): killed \(kills) (\(Self.percent(score)))")
     }
     for r in survivors {
       lines.append("  survived \(r.mutant.id): \(r.mutant.summary)")
-      lines.append("    " + Self.triageText(r.triage))
+      if let kill = r.guardKill {
+        lines.append("    killed by \(kill.name) only: \(kill.detail)")
+      } else {
+        lines.append("    " + Self.triageText(r.triage))
+      }
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Counts of mutants by which checks catch them, and the score with the guards.
+  var guardSummary: String {
+    var counts: [MutantResult.Catchment: Int] = [:]
+    for r in results { if let c = r.catchment { counts[c, default: 0] += 1 } }
+    return "with \(guards.joined(separator: ", ")): \(counts[.propertiesOnly] ?? 0) caught by the properties only, "
+      + "\(counts[.both] ?? 0) by both, \(counts[.guardsOnly] ?? 0) by the guards only, \(counts[.neither] ?? 0) by neither; "
+      + "score with the guards (after triage) \(Self.percent(total.scoreWithGuards))"
+      + "; \(results.filter { !$0.guards.isEmpty && !$0.judged }.count) mutants not judged by the guards (not present at their configuration)"
   }
 
   static func triageText(_ triage: Triage?) -> String {
@@ -172,6 +198,9 @@ extension MutationReport {
     }
     md += row("**all**", t)
     for (op, x) in perOperator { md += row("`\(op.rawValue)`", x) }
+    if !guards.isEmpty {
+      md += "\nGuards besides the properties: " + guardSummary + ".\n"
+    }
     md += "\n## Per action\n\n| action | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
     for (a, x) in perAction { md += row("`\(a)`", x) }
     md += "\n## Per property\n\nA killed mutant counts for the property violated at the end of its killing trace.\n\n| property | kills | share of counted mutants |\n|---|---|---|\n"
@@ -180,7 +209,11 @@ extension MutationReport {
     if survivors.isEmpty { md += "None.\n" }
     for r in survivors {
       md += "### `\(r.mutant.id)`\n\n\(r.mutant.summary). Survived: \(r.detail).\n\n"
-      md += "**Triage**: \(Self.triageText(r.triage)).\n\n"
+      if let kill = r.guardKill {
+        md += "**Killed by \(kill.name) only**: \(kill.detail).\n\n"
+      } else {
+        md += "**Triage**: \(Self.triageText(r.triage)).\n\n"
+      }
       if case .propertyGap(let escape, _)? = r.triage, !escape.steps.isEmpty {
         md += "The mutant's steps to a state the correct model never reaches:\n\n" + Self.stepsText(escape) + "\n\n"
       }
@@ -206,11 +239,12 @@ extension MutationReport {
       [
         "killed": x.killed, "survived": x.survived, "equivalent": x.equivalent, "unknown": x.unknown,
         "invalid": x.invalid, "subsumed": x.subsumed, "score": x.score as Any, "scoreAfterTriage": x.scoreAfterTriage as Any,
+        "guardsOnly": x.guardsOnly, "scoreWithGuards": x.scoreWithGuards as Any,
       ]
     }
     return [
       "model": model, "configuration": configuration.name, "engine": engine.rawValue, "maxDepth": maxDepth as Any,
-      "budget": budget, "workers": workers, "properties": properties, "generated": generated,
+      "budget": budget, "workers": workers, "properties": properties, "guards": guards, "generated": generated,
       "interrupted": interrupted, "seconds": seconds,
       "baseline": ["states": baseline.distinctStates, "seconds": baseline.seconds, "complete": baseline.complete],
       "total": tally(t),
@@ -226,6 +260,16 @@ extension MutationReport {
         if let p = r.property { o["property"] = p }
         if let trace = r.trace { o["steps"] = trace.steps.count }
         if let path = r.tracePath { o["trace"] = path }
+        if let c = r.catchment { o["catchment"] = c.rawValue }
+        if !r.guards.isEmpty {
+          o["guards"] = r.guards.map { g -> [String: Any] in
+            switch g.verdict {
+            case .kills(let why): return ["name": g.name, "verdict": "kills", "detail": why]
+            case .passes: return ["name": g.name, "verdict": "passes"]
+            case .notApplicable(let why): return ["name": g.name, "verdict": "not-applicable", "detail": why]
+            }
+          }
+        }
         switch r.triage {
         case .equivalent(let states, _)?: o["triage"] = ["kind": "equivalent", "states": states]
         case .subsumed(let states, let d)?:

@@ -17,6 +17,9 @@ public struct MutateRequest: Sendable {
   public var options = MutationOptions()
   /// Where killing traces go; `nil`: not written.
   public var outputDirectory: String?
+  /// Conformance scenarios run on every mutant as a guard besides the properties (a
+  /// `.scenario` file or a directory of them); `nil`: none.
+  public var scenarios: String?
 
   public init() {}
 }
@@ -73,6 +76,9 @@ extension MutateRequest {
     let (model, properties, mutants) = try resolve()
     var options = self.options
     options.properties = properties
+    if let scenarios {
+      options.guards = [try ScenarioGuard.make(path: scenarios, family: try catalog.family(named: self.model))]
+    }
     var report: MutationReport
     do {
       report = try analyseMutants(model, mutants: mutants, options: options)
