@@ -140,6 +140,26 @@ final class Encoder {
     return try fresh(prefix, bv64)
   }
 
+  /// A free argument of parameter `p`: a constant and, unless the sort bounds it already, the
+  /// constraint that keeps it in the parameter's domain (in its samples when `samplesOnly`).
+  ///
+  /// A value argument is a bit-vector only as wide as its values, zero-extended to 64 bits,
+  /// as state cells are, so the solver bit-blasts few bits.
+  func argument(_ prefix: String, _ p: Parameter, samplesOnly: Bool) throws -> (Z3Expr, Z3Expr?) {
+    if p.domain == .bool || isParametric(p.domain) { return (try freshValue(prefix, p.domain), nil) }
+    let largest = p.values.max() ?? 0
+    let width = max(1, samplesOnly ? 64 - largest.leadingZeroBitCount : p.domain.bitWidth)
+    do {
+      let narrow = try fresh(prefix, try context.bitVectorSort(width: min(width, 64)))
+      let term = width >= 64 ? narrow : try context.zeroExtend(narrow, by: 64 - width)
+      if samplesOnly {
+        return (term, try context.or(try p.values.map { try context.eq(term, try numeral($0)) }))
+      }
+      if case .word = p.domain { return (term, nil) }
+      return (term, try member(term, p.domain))
+    } catch let e as Z3Error { throw SymbolicError(e) }
+  }
+
   func numeral(_ v: Value) throws -> Z3Expr {
     do { return try context.bitVector(v, width: 64) } catch { throw SymbolicError(error) }
   }
