@@ -22,6 +22,7 @@ struct ScalingBenchmark: ParsableCommand {
       arguments as constants constrained to their domains; enumerated: one instance per argument \
       tuple), the encodings alternating run by run so both see the same machine load. \
       Each row is one check: wall-clock seconds (the checker's own measure: encoding and solving), \
+      CPU seconds of the process during the check (median; the machine may be shared), \
       Z3 queries, the outcome, and its detail (trace length and violated property, the CTI, notes). \
       The configuration is `atomic` with the granules and pes bounds overridden.
       """)
@@ -71,7 +72,7 @@ struct ScalingBenchmark: ParsableCommand {
       var table = ResultTable(
         title: "Compiled encoding (Spec IR -> Z3), atomic configuration, pes=\(pes), realms=1"
           + (repeats > 1 ? " (median of \(repeats) runs)" : ""),
-        columns: ["check", "arguments", "granules", "instances", "state bits", "seconds", "min s", "max s", "queries", "outcome", "detail"])
+        columns: ["check", "arguments", "granules", "instances", "state bits", "seconds", "min s", "max s", "cpu s", "queries", "outcome", "detail"])
 
       for n in sizes {
         if selected.contains("bmc") {
@@ -133,8 +134,9 @@ struct ScalingBenchmark: ParsableCommand {
   func repeated(
     _ label: String, model: Model, parametric: Bool = false, notes: inout [String],
     _ check: (SymbolicChecker) -> SymbolicReport
-  ) throws -> [(encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double])] {
+  ) throws -> [(encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double], cpu: [Double])] {
     let encodings = try encodings()
+    var cpu = [[Double]](repeating: [], count: encodings.count)
     var seconds = [[Double]](repeating: [], count: encodings.count)
     var outcomes = [[String]](repeating: [], count: encodings.count)
     var last = [SymbolicReport?](repeating: nil, count: encodings.count)
@@ -149,34 +151,36 @@ struct ScalingBenchmark: ParsableCommand {
         } catch {
           throw BenchFailure("cannot encode \(model.configuration)\(parametric ? " with Granule uninterpreted" : ""): \(error)")
         }
+        let cpuBefore = processCPUSeconds()
         let report = check(checker)
+        cpu[e].append(processCPUSeconds() - cpuBefore)
         let (outcome, detail) = Self.describe(report.outcome, notes: report.notes)
-        progress(String(format: "  %.3f s, %d queries, %@ %@", report.seconds, report.queries, outcome, detail))
+        progress(String(format: "  %.3f s (%.3f s CPU), %d queries, %@ %@", report.seconds, cpu[e].last ?? 0, report.queries, outcome, detail))
         seconds[e].append(report.seconds)
         outcomes[e].append("\(outcome) \(detail) (\(report.queries) queries)")
         last[e] = report
       }
     }
-    var result: [(encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double])] = []
+    var result: [(encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double], cpu: [Double])] = []
     for (e, encoding) in encodings.enumerated() {
       if Set(outcomes[e]).count > 1 {
         notes.append("\(label), \(encoding.rawValue) arguments: the runs differed: \(outcomes[e].joined(separator: " | "))")
       }
       guard let report = last[e] else { throw BenchFailure("no run of \(label)") }
-      result.append((encoding, report, seconds[e]))
+      result.append((encoding, report, seconds[e], cpu[e]))
     }
     return result
   }
 
   func row(
     _ name: String, granules: String, model: Model, compiled: CompiledModel, parametric: Set<String> = [],
-    _ result: (encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double]), outcome: String, detail: String
+    _ result: (encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double], cpu: [Double]), outcome: String, detail: String
   ) -> [Cell] {
     [
       .text(name), .text(result.encoding.rawValue), .text(granules),
       .integer(result.encoding == .symbolic ? model.actions.count : Self.instanceCount(model, parametric: parametric)),
       .integer(compiled.bitsPerState), .seconds(median(result.seconds)), .seconds(result.seconds.min() ?? 0),
-      .seconds(result.seconds.max() ?? 0), .integer(result.report.queries), .text(outcome), .text(detail),
+      .seconds(result.seconds.max() ?? 0), .seconds(median(result.cpu)), .integer(result.report.queries), .text(outcome), .text(detail),
     ]
   }
 
@@ -269,11 +273,11 @@ struct ScalingBenchmark: ParsableCommand {
       _ = try SymbolicChecker(model: model, options: SymbolicOptions(parametricSorts: ["Granule"], timeout: timeout))
     } catch {
       notes.append("parametric: \(reason); the atomic configuration with Granule uninterpreted does not encode: \(error)")
-      return [[.text("parametric"), .none, .text("any"), .none, .none, .none, .none, .none, .none, .text("n/a"), .text("not offered")]]
+      return [[.text("parametric"), .none, .text("any"), .none, .none, .none, .none, .none, .none, .none, .text("n/a"), .text("not offered")]]
     }
     guard parametricAnyway else {
       notes.append("parametric: \(reason); the atomic configuration encodes with Granule uninterpreted (--parametric-anyway runs it)")
-      return [[.text("parametric"), .none, .text("any"), .none, .none, .none, .none, .none, .none, .text("n/a"), .text("not offered")]]
+      return [[.text("parametric"), .none, .text("any"), .none, .none, .none, .none, .none, .none, .none, .text("n/a"), .text("not offered")]]
     }
     reason += "; --parametric-anyway ran the atomic configuration (pes=\(pes)) with Granule uninterpreted"
     notes.append("parametric: \(reason)")
