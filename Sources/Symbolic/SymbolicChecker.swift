@@ -142,9 +142,16 @@ public final class SymbolicChecker {
   /// enumerate, such as a 64-bit register) ranges over its samples when `sampled` is true (BMC:
   /// every trace it finds is real) and over its whole domain otherwise (induction: a proof must
   /// cover every value, not the samples).
+  ///
+  /// Actions share argument constants: the i-th parameter of a domain in one action uses the
+  /// same constant as the i-th parameter of that domain in every other. A step takes one action,
+  /// and each action's constraints hold only when it is the one chosen, so sharing changes no
+  /// answer; it lets Z3 share the map reads and cell conditions of the acting granule among the
+  /// actions of a BMC step, as a hand-written encoding with one acting granule per step does.
   func instances(tag: String, sampled: Bool, encoding: ArgumentEncoding? = nil) throws -> [Instance] {
     let symbolic = (encoding ?? options.arguments) == .symbolic
     var result: [Instance] = []
+    var pool: [Slot: Z3Expr] = [:]
     for (a, action) in model.actions.enumerated() {
       var tuples: [[Value?]] = [[]]
       for p in action.parameters {
@@ -159,20 +166,35 @@ public final class SymbolicChecker {
       for t in tuples {
         var terms: [Z3Expr] = []
         var constraints: [Z3Expr] = []
+        var seen: [Domain: Int] = [:]
         for (i, p) in action.parameters.enumerated() {
           if let v = t[i] {
             terms.append(p.domain == .bool ? try encoder.constant(v != 0) : try encoder.numeral(v))
           } else {
-            let (term, constraint) = try encoder.argument(
-              "\(tag).\(action.name).\(p.name)", p, samplesOnly: sampled && p.isSampled)
+            let ordinal = seen[p.domain, default: 0]
+            seen[p.domain] = ordinal + 1
+            let slot = Slot(domain: p.domain, ordinal: ordinal)
+            let term: Z3Expr
+            if let shared = pool[slot] {
+              term = shared
+            } else {
+              term = try encoder.argumentConstant("\(tag).\(p.name)", p.domain)
+              pool[slot] = term
+            }
             terms.append(term)
-            if let constraint { constraints.append(constraint) }
+            if let c = try encoder.argumentConstraint(term, p, samplesOnly: sampled && p.isSampled) { constraints.append(c) }
           }
         }
         result.append(Instance(action: a, arguments: t, terms: terms, constraints: constraints))
       }
     }
     return result
+  }
+
+  /// A shared argument constant: the `ordinal`-th free parameter of `domain` in an instance.
+  struct Slot: Hashable {
+    let domain: Domain
+    let ordinal: Int
   }
 
   /// The concrete arguments of an instance in a Z3 model: the enumerated ones, and the model's
