@@ -61,7 +61,7 @@ extension SymbolicChecker {
       begin()
       return report(.unknown("bounded model checking needs a bounded configuration, not a parametric one"), since: start)
     }
-    return search(properties: properties, lemmas: [], depth: depth, sampled: true, tags: ("bmc", "s"))
+    return search(properties: properties, lemmas: [], depth: depth, sampled: true, tag: "s")
   }
 
   /// Searches the states within `depth` steps of the initial state, shallowest first, for one
@@ -70,10 +70,10 @@ extension SymbolicChecker {
   /// A false property gives a shortest trace (`violated`); a state where only lemmas fail gives
   /// `unknown` naming them. Sampled parameters range over their samples when `sampled` is true
   /// (BMC: every trace is real, the samples are part of the scope) and over their whole domains
-  /// otherwise (the base case of k-induction, whose step case covers every value). `tags` name
-  /// the free argument constants and the unrolled states.
+  /// otherwise (the base case of k-induction, whose step case covers every value). `tag` names
+  /// the unrolled steps' constants (choice and arguments).
   func search(
-    properties: [Int], lemmas: [Int], depth: Int, sampled: Bool, tags: (instances: String, states: String)
+    properties: [Int], lemmas: [Int], depth: Int, sampled: Bool, tag: String
   ) -> SymbolicReport {
     let start = DispatchTime.now()
     begin()
@@ -113,7 +113,7 @@ extension SymbolicChecker {
           do { try s.pop() } catch { throw SymbolicError(error) }
         }
         if d < depth {
-          let t = try extend(s, from: states[d], sampled: sampled, tag: "\(tags.instances)\(d)")
+          let t = try extend(s, from: states[d], sampled: sampled, tag: "\(tag)\(d)")
           transitions.append(t)
           states.append(t.post)
         }
@@ -183,7 +183,7 @@ extension SymbolicChecker {
         outcome: .unknown("k-induction with k > 1 needs a bounded configuration (its base case is BMC)"),
         seconds: 0, queries: 0, scope: scope, notes: [])
     }
-    let base = search(properties: properties, lemmas: lemmas, depth: k - 1, sampled: false, tags: ("base", "b"))
+    let base = search(properties: properties, lemmas: lemmas, depth: k - 1, sampled: false, tag: "b")
     switch base.outcome {
     case .violated, .unknown: return base
     default: break

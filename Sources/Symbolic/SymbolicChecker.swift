@@ -269,7 +269,8 @@ public final class SymbolicChecker {
   /// asked of Z3; the result is `proved` only when every answer is unsat. A satisfiable
   /// consecution query is a CTI; a property false initially is a violation (a 0-step trace).
   ///
-  /// - Complexity: one query per action instance (actions times enumerated argument tuples).
+  /// - Complexity: one consecution query per action instance: one per action with symbolic
+  ///   arguments (``SymbolicOptions/arguments``), one per argument tuple with enumerated ones.
   public func induction(properties: [Int], lemmas: [Int]) -> SymbolicReport {
     let start = DispatchTime.now()
     begin()
