@@ -1,5 +1,6 @@
 import Foundation
 import Spec
+import Symbolic
 
 /// The engine a proof target runs, with its engine-specific settings.
 public enum ProofEngine: Equatable, Sendable {
@@ -68,6 +69,9 @@ public struct ProofTarget: Equatable, Sendable {
   public var timeout: Double
   /// Z3 resource limit (repeatable budget), if any.
   public var rlimit: UInt64?
+  /// How the symbolic engines treat action arguments (`arguments = "enumerated"`); default
+  /// symbolic (Docs/symbolic-encoding.md).
+  public var arguments: ArgumentEncoding = .symbolic
   public var expect: Expectation
   /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
   /// the model's initial state.
@@ -93,6 +97,7 @@ public struct ProofTarget: Equatable, Sendable {
     ("length", "random: steps per walk"),
     ("timeout", "wall-clock budget in seconds (default 300)"),
     ("rlimit", "Z3 resource limit per query (repeatable budget)"),
+    ("arguments", "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"),
     ("start", "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from"),
     ("expect", "\"holds\" or \"violated\""),
   ]
@@ -253,11 +258,24 @@ public struct ProofTarget: Equatable, Sendable {
       // Syntax and names now, before any engine runs; the calls' results when the target runs.
       _ = try start?.resolve(family: family, configuration: configuration)
     }
+    var arguments = ArgumentEncoding.symbolic
+    if let written = try string("arguments") {
+      let valid = ArgumentEncoding.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+      guard let encoding = ArgumentEncoding(rawValue: written) else {
+        throw InputError(at("arguments"), "'arguments' must be one of \(valid), found \"\(written)\"")
+      }
+      switch engine {
+      case .bmc, .induction, .kInduction: arguments = encoding
+      default: throw InputError(at("arguments"), "'arguments' needs engine induction, k-induction or bmc")
+      }
+    }
     let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-    return ProofTarget(
+    var target = ProofTarget(
       file: file, name: name, description: try string("description") ?? "", model: modelName,
       configuration: configuration, properties: propertyIndices.map { model.properties[$0].name }, lemmas: lemmas,
       engine: engine, parametricSort: parametricSort, timeout: Double(try integer("timeout", 1...86_400) ?? 300),
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
+    target.arguments = arguments
+    return target
   }
 }

@@ -193,7 +193,8 @@ public enum Prover {
         return result(.cti, scope: report.scope, trace: path, detail: "\(InferReports.detail(.cti(cti, broken: broken))); \(counts)")
       }
     case .bmc, .induction, .kInduction:
-      var options = SymbolicOptions(timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) })
+      var options = SymbolicOptions(
+        timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) }, arguments: target.arguments)
       if let sort = target.parametricSort { options.parametricSorts = [sort] }
       let checker: SymbolicChecker
       do {

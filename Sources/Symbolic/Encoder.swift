@@ -140,6 +140,29 @@ final class Encoder {
     return try fresh(prefix, bv64)
   }
 
+  /// A constant for a free argument of a parameter with `domain`: a Boolean, an element of a
+  /// parametric sort, or a bit-vector only as wide as the domain's values, zero-extended to 64
+  /// bits as state cells are, so the solver bit-blasts few bits.
+  func argumentConstant(_ name: String, _ domain: Domain) throws -> Z3Expr {
+    if domain == .bool || isParametric(domain) { return try freshValue(name, domain) }
+    let width = max(1, min(domain.bitWidth, 64))
+    do {
+      let narrow = try fresh(name, try context.bitVectorSort(width: width))
+      return width == 64 ? narrow : try context.zeroExtend(narrow, by: 64 - width)
+    } catch let e as Z3Error { throw SymbolicError(e) }
+  }
+
+  /// The constraint that keeps argument `term` of parameter `p` in its domain (in its samples
+  /// when `samplesOnly`), or `nil` when its sort already does.
+  func argumentConstraint(_ term: Z3Expr, _ p: Parameter, samplesOnly: Bool) throws -> Z3Expr? {
+    if p.domain == .bool || isParametric(p.domain) { return nil }
+    do {
+      if samplesOnly { return try context.or(try p.values.map { try context.eq(term, try numeral($0)) }) }
+      if case .word = p.domain { return nil }
+      return try member(term, p.domain)
+    } catch let e as Z3Error { throw SymbolicError(e) }
+  }
+
   func numeral(_ v: Value) throws -> Z3Expr {
     do { return try context.bitVector(v, width: 64) } catch { throw SymbolicError(error) }
   }

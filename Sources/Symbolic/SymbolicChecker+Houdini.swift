@@ -104,7 +104,8 @@ extension SymbolicChecker {
           try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
         }
       } catch { throw SymbolicError(error) }
-      let instances = try instances(tag: "h", sampled: false)
+      // Per tuple: each answer drops candidates for one concrete argument tuple, and the CTIs name it.
+      let instances = try instances(tag: "h", sampled: false, encoding: .enumerated)
       var changed = true
       while changed && !kept.isEmpty {
         changed = false
@@ -215,7 +216,7 @@ extension SymbolicChecker {
           try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
         }
       } catch { throw SymbolicError(error) }
-      let instances = try instances(tag: "s", sampled: false)
+      let instances = try instances(tag: "s", sampled: false, encoding: .enumerated)
       while !frontier.isEmpty {
         let batch = frontier
         frontier = []

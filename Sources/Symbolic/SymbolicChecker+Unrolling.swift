@@ -6,15 +6,20 @@ extension SymbolicChecker {
   /// One unrolled transition: the choice of action instance and the successor state.
   struct Transition {
     let choice: Z3Expr
+    /// The instances this step chooses from, with argument constants of their own.
+    let instances: [Instance]
     let steps: [Encoder.Step]
     let post: SymbolicState
   }
 
   /// Asserts one transition from `pre` and returns it.
   ///
-  /// The successor of each cell is an `ite` chain over the instances that may write it, keyed by
-  /// a fresh choice constant; the chosen instance's guard must hold.
-  func extend(_ s: Z3Solver, from pre: SymbolicState, instances: [Instance], tag: String) throws -> Transition {
+  /// The step's action instances get argument constants of their own (``instances(tag:sampled:encoding:)``
+  /// with `sampled`), so every step chooses its arguments anew. The successor of each cell is
+  /// an `ite` chain over the instances that may write it, keyed by a fresh choice constant; the
+  /// chosen instance's guard and argument constraints must hold.
+  func extend(_ s: Z3Solver, from pre: SymbolicState, sampled: Bool, tag: String) throws -> Transition {
+    let instances = try instances(tag: tag, sampled: sampled)
     // Wide enough to hold `instances.count` itself, so the bound below never wraps.
     let width = max(1, Domain.range(0, Value(instances.count)).bitWidth)
     do {
@@ -41,7 +46,7 @@ extension SymbolicChecker {
         }
         post.cells[cell[0]][cell[1]] = term
       }
-      return Transition(choice: choice, steps: steps, post: post)
+      return Transition(choice: choice, instances: instances, steps: steps, post: post)
     } catch { throw SymbolicError(error) }
   }
 
@@ -56,7 +61,7 @@ extension SymbolicChecker {
       begin()
       return report(.unknown("bounded model checking needs a bounded configuration, not a parametric one"), since: start)
     }
-    return search(properties: properties, lemmas: [], depth: depth, sampled: true, tags: ("bmc", "s"))
+    return search(properties: properties, lemmas: [], depth: depth, sampled: true, tag: "s")
   }
 
   /// Searches the states within `depth` steps of the initial state, shallowest first, for one
@@ -65,17 +70,16 @@ extension SymbolicChecker {
   /// A false property gives a shortest trace (`violated`); a state where only lemmas fail gives
   /// `unknown` naming them. Sampled parameters range over their samples when `sampled` is true
   /// (BMC: every trace is real, the samples are part of the scope) and over their whole domains
-  /// otherwise (the base case of k-induction, whose step case covers every value). `tags` name
-  /// the free argument constants and the unrolled states.
+  /// otherwise (the base case of k-induction, whose step case covers every value). `tag` names
+  /// the unrolled steps' constants (choice and arguments).
   func search(
-    properties: [Int], lemmas: [Int], depth: Int, sampled: Bool, tags: (instances: String, states: String)
+    properties: [Int], lemmas: [Int], depth: Int, sampled: Bool, tag: String
   ) -> SymbolicReport {
     let start = DispatchTime.now()
     begin()
     do {
       let invariant = properties + lemmas.filter { !properties.contains($0) }
       let s = try solver()
-      let instances = try instances(tag: tags.instances, sampled: sampled)
       var states = [try encoder.initialState()]
       var transitions: [Transition] = []
       for d in 0...depth {
@@ -96,8 +100,7 @@ extension SymbolicChecker {
           let broken = failing.filter { properties.contains($0) }
           if !broken.isEmpty {
             let bad = try formulas(broken, in: states[d])
-            let trace = try extractTrace(
-              s, states: states, transitions: transitions, instances: instances, properties: broken, bad: bad)
+            let trace = try extractTrace(s, states: states, transitions: transitions, properties: broken, bad: bad)
             return report(.violated(trace), since: start)
           }
           let names = failing.map { model.properties[$0].name }.joined(separator: ", ")
@@ -110,7 +113,7 @@ extension SymbolicChecker {
           do { try s.pop() } catch { throw SymbolicError(error) }
         }
         if d < depth {
-          let t = try extend(s, from: states[d], instances: instances, tag: "\(tags.states)\(d)")
+          let t = try extend(s, from: states[d], sampled: sampled, tag: "\(tag)\(d)")
           transitions.append(t)
           states.append(t.post)
         }
@@ -122,8 +125,7 @@ extension SymbolicChecker {
   }
 
   func extractTrace(
-    _ s: Z3Solver, states: [SymbolicState], transitions: [Transition], instances: [Instance], properties: [Int],
-    bad: [Z3Expr]
+    _ s: Z3Solver, states: [SymbolicState], transitions: [Transition], properties: [Int], bad: [Z3Expr]
   ) throws -> Trace {
     do {
       let m = try s.model()
@@ -132,7 +134,7 @@ extension SymbolicChecker {
       var steps: [TraceStep] = []
       for t in transitions {
         let i = Int(try m.bitVectorValue(of: t.choice))
-        let instance = instances[i]
+        let instance = t.instances[i]
         let action = model.actions[instance.action]
         let step = t.steps[i]
         var result = StepResult.success(code: action.successCode)
@@ -143,14 +145,7 @@ extension SymbolicChecker {
         }
         var outputs: [Value] = []
         if case .success = result { outputs = try step.outputs.map { try m.bitVectorValue(of: $0) } }
-        var arguments: [Value] = []
-        for (k, p) in action.parameters.enumerated() {
-          if let v = instance.arguments[k] {
-            arguments.append(v)
-          } else {
-            arguments.append(p.domain == .bool ? (try m.boolValue(of: instance.terms[k]) ? 1 : 0) : try m.bitVectorValue(of: instance.terms[k]))
-          }
-        }
+        let arguments = try argumentValues(m, instance)
         steps.append(TraceStep(action: action.name, arguments: arguments, result: result, outputs: outputs))
       }
       var violated = properties.first ?? 0
@@ -188,7 +183,7 @@ extension SymbolicChecker {
         outcome: .unknown("k-induction with k > 1 needs a bounded configuration (its base case is BMC)"),
         seconds: 0, queries: 0, scope: scope, notes: [])
     }
-    let base = search(properties: properties, lemmas: lemmas, depth: k - 1, sampled: false, tags: ("base", "b"))
+    let base = search(properties: properties, lemmas: lemmas, depth: k - 1, sampled: false, tag: "b")
     switch base.outcome {
     case .violated, .unknown: return base
     default: break
@@ -198,7 +193,6 @@ extension SymbolicChecker {
     do {
       let invariant = properties + lemmas.filter { !properties.contains($0) }
       let s = try solver()
-      let instances = try instances(tag: "k", sampled: false)
       var states = [try encoder.freshState("k0")]
       do {
         let domains = try encoder.domainConstraints(states[0])
@@ -207,7 +201,7 @@ extension SymbolicChecker {
       var transitions: [Transition] = []
       for t in 0..<k {
         do { for f in try formulas(invariant, in: states[t]) { try s.assert(f) } } catch { throw SymbolicError(error) }
-        let tr = try extend(s, from: states[t], instances: instances, tag: "k\(t)")
+        let tr = try extend(s, from: states[t], sampled: false, tag: "k\(t)")
         transitions.append(tr)
         states.append(tr.post)
       }
@@ -229,7 +223,7 @@ extension SymbolicChecker {
         let last = transitions[k - 1]
         let i: Int
         do { i = Int(try m.bitVectorValue(of: last.choice)) } catch { throw SymbolicError(error) }
-        let cti = try extractCTI(s, instance: instances[i], pre: states[k - 1], post: states[k], invariant: invariant)
+        let cti = try extractCTI(s, instance: last.instances[i], pre: states[k - 1], post: states[k], invariant: invariant)
         return report(.cti(cti), since: start)
       }
     } catch {

@@ -10,12 +10,30 @@ public struct SymbolicOptions: Sendable {
   public var timeout: Double
   /// Z3 resource limit per query (repeatable budget), if any.
   public var rlimit: UInt32?
+  /// How induction, k-induction and BMC treat action arguments (Docs/symbolic-encoding.md).
+  public var arguments: ArgumentEncoding
 
-  public init(parametricSorts: Set<String> = [], timeout: Double = 300, rlimit: UInt32? = nil) {
+  public init(
+    parametricSorts: Set<String> = [], timeout: Double = 300, rlimit: UInt32? = nil,
+    arguments: ArgumentEncoding = .symbolic
+  ) {
     self.parametricSorts = parametricSorts
     self.timeout = timeout
     self.rlimit = rlimit
+    self.arguments = arguments
   }
+}
+
+/// How the symbolic checker treats an action's arguments.
+public enum ArgumentEncoding: String, Sendable, CaseIterable {
+  /// One action instance per action: every argument with more than one value is a constant
+  /// constrained to its domain (or, in BMC, to its samples), so induction asks one consecution
+  /// query per action and a BMC step chooses among the actions. Z3's model names the arguments.
+  case symbolic
+  /// One action instance per enumerated argument tuple (keys are constants, terms are small, but
+  /// there are as many queries, or BMC choices, as tuples). Parametric and, under induction,
+  /// sampled parameters stay free constants.
+  case enumerated
 }
 
 /// A counterexample to induction: a state satisfying the invariant whose successor under one
@@ -106,30 +124,43 @@ public final class SymbolicChecker {
 
   // MARK: - Instances
 
-  /// One action with its enumerated (non-parametric) arguments; parametric arguments are fresh
-  /// constants.
+  /// One action with its arguments: enumerated values, or constants constrained to their domains.
   struct Instance {
     let action: Int
-    /// The enumerated arguments; `nil` for a free one (a parametric sort, or a sampled
-    /// parameter under induction).
+    /// The enumerated arguments; `nil` for a free one (a symbolic argument, a parametric sort,
+    /// or a sampled parameter under induction), whose value a Z3 model gives.
     let arguments: [Value?]
     let terms: [Z3Expr]
     /// Domain constraints on the free arguments.
     let constraints: [Z3Expr]
   }
 
-  /// Every action with every enumerated argument tuple.
+  /// The action instances one step chooses from, with argument constants of their own (each
+  /// unrolled step must have its own: arguments are chosen anew at every step).
   ///
-  /// Parameters of a parametric sort are fresh constants. A *sampled* parameter (a domain too
-  /// large to enumerate, such as a 64-bit register) is enumerated over its samples when
-  /// `sampled` is true (BMC: every trace it finds is real) and is a fresh constant constrained
-  /// to its domain otherwise (induction: a proof must cover every value, not the samples).
-  func instances(tag: String, sampled: Bool) throws -> [Instance] {
+  /// With ``ArgumentEncoding/symbolic`` (``SymbolicOptions/arguments``) every action is one
+  /// instance; with ``ArgumentEncoding/enumerated`` every action with every enumerated argument
+  /// tuple. A parameter with a single value is always that constant. A parameter of a
+  /// parametric sort is always a fresh constant. A *sampled* parameter (a domain too large to
+  /// enumerate, such as a 64-bit register) ranges over its samples when `sampled` is true (BMC:
+  /// every trace it finds is real) and over its whole domain otherwise (induction: a proof must
+  /// cover every value, not the samples).
+  ///
+  /// Actions share argument constants: the i-th parameter of a domain in one action uses the
+  /// same constant as the i-th parameter of that domain in every other. A step takes one action,
+  /// and each action's constraints hold only when it is the one chosen, so sharing changes no
+  /// answer; it lets Z3 share the map reads and cell conditions of the acting granule among the
+  /// actions of a BMC step, as a hand-written encoding with one acting granule per step does.
+  func instances(tag: String, sampled: Bool, encoding: ArgumentEncoding? = nil) throws -> [Instance] {
+    let symbolic = (encoding ?? options.arguments) == .symbolic
     var result: [Instance] = []
+    var pool: [Slot: Z3Expr] = [:]
     for (a, action) in model.actions.enumerated() {
       var tuples: [[Value?]] = [[]]
       for p in action.parameters {
-        if encoder.isParametric(p.domain) || (!sampled && p.isSampled) {
+        let free =
+          encoder.isParametric(p.domain) || (!sampled && p.isSampled) || (symbolic && p.values.count > 1)
+        if free {
           tuples = tuples.map { $0 + [nil] }
         } else {
           tuples = tuples.flatMap { t in p.values.map { t + [$0] } }
@@ -138,19 +169,57 @@ public final class SymbolicChecker {
       for t in tuples {
         var terms: [Z3Expr] = []
         var constraints: [Z3Expr] = []
+        var seen: [Domain: Int] = [:]
         for (i, p) in action.parameters.enumerated() {
           if let v = t[i] {
             terms.append(p.domain == .bool ? try encoder.constant(v != 0) : try encoder.numeral(v))
           } else {
-            let term = try encoder.freshValue("\(tag).\(action.name).\(p.name)", p.domain)
+            let ordinal = seen[p.domain, default: 0]
+            seen[p.domain] = ordinal + 1
+            let slot = Slot(domain: p.domain, ordinal: ordinal)
+            let term: Z3Expr
+            if let shared = pool[slot] {
+              term = shared
+            } else {
+              term = try encoder.argumentConstant("\(tag).\(p.name)", p.domain)
+              pool[slot] = term
+            }
             terms.append(term)
-            if !encoder.isParametric(p.domain) && p.domain != .bool { constraints.append(try encoder.member(term, p.domain)) }
+            if let c = try encoder.argumentConstraint(term, p, samplesOnly: sampled && p.isSampled) { constraints.append(c) }
           }
         }
         result.append(Instance(action: a, arguments: t, terms: terms, constraints: constraints))
       }
     }
     return result
+  }
+
+  /// A shared argument constant: the `ordinal`-th free parameter of `domain` in an instance.
+  struct Slot: Hashable {
+    let domain: Domain
+    let ordinal: Int
+  }
+
+  /// The concrete arguments of an instance in a Z3 model: the enumerated ones, and the model's
+  /// values of the free ones (an element of a parametric sort as its index in the model's
+  /// universe).
+  func argumentValues(_ m: Z3Model, _ instance: Instance) throws -> [Value] {
+    let action = model.actions[instance.action]
+    var values: [Value] = []
+    do {
+      for (k, p) in action.parameters.enumerated() {
+        if let v = instance.arguments[k] {
+          values.append(v)
+        } else if encoder.isParametric(p.domain) {
+          values.append(Value((try? m.universeIndex(of: instance.terms[k])) ?? 0))
+        } else if p.domain == .bool {
+          values.append(try m.boolValue(of: instance.terms[k]) ? 1 : 0)
+        } else {
+          values.append(try m.bitVectorValue(of: instance.terms[k]))
+        }
+      }
+    } catch { throw SymbolicError(error) }
+    return values
   }
 
   // MARK: - Solving
@@ -203,7 +272,8 @@ public final class SymbolicChecker {
   /// asked of Z3; the result is `proved` only when every answer is unsat. A satisfiable
   /// consecution query is a CTI; a property false initially is a violation (a 0-step trace).
   ///
-  /// - Complexity: one query per action instance (actions times enumerated argument tuples).
+  /// - Complexity: one consecution query per action instance: one per action with symbolic
+  ///   arguments (``SymbolicOptions/arguments``), one per argument tuple with enumerated ones.
   public func induction(properties: [Int], lemmas: [Int]) -> SymbolicReport {
     let start = DispatchTime.now()
     begin()
@@ -316,10 +386,10 @@ public final class SymbolicChecker {
   func reachableWitnesses(for actions: Set<Int>) throws -> Set<Int> {
     var undecided = actions
     let w = try solver()
-    let instances = try instances(tag: "w", sampled: true)
     var state = try encoder.initialState()
     for depth in 0...Self.vacuityWitnessDepth {
-      if depth > 0 { state = try extend(w, from: state, instances: instances, tag: "w\(depth)").post }
+      if depth > 0 { state = try extend(w, from: state, sampled: true, tag: "w\(depth)").post }
+      let instances = try instances(tag: "w\(depth)g", sampled: true)
       for a in undecided.sorted() {
         let guards = try instances.filter { $0.action == a }.map {
           try context.and([try encoder.step(a, state: state, parameters: $0.terms).enabled] + $0.constraints)
@@ -389,25 +459,10 @@ public final class SymbolicChecker {
       } catch { throw SymbolicError(error) }
     }
     let action = model.actions[instance.action]
-    var arguments: [String] = []
-    var values: [Value]? = []
-    for (i, p) in action.parameters.enumerated() {
-      if let v = instance.arguments[i] {
-        arguments.append("\(p.name)=\(p.domain.render(v))")
-        values?.append(v)
-      } else if encoder.isParametric(p.domain) {
-        let index = (try? m.universeIndex(of: instance.terms[i])) ?? 0
-        arguments.append("\(p.name)=\(p.domain)#\(index)")
-        values = nil
-      } else if p.domain == .bool {
-        let v: Value = ((try? m.boolValue(of: instance.terms[i])) ?? false) ? 1 : 0
-        arguments.append("\(p.name)=\(v == 1 ? "true" : "false")")
-        values?.append(v)
-      } else {
-        let v = (try? m.bitVectorValue(of: instance.terms[i])) ?? 0
-        arguments.append("\(p.name)=\(p.domain.render(v))")
-        values?.append(v)
-      }
+    // The model's values of the free arguments: the CTI names concrete arguments.
+    let values = try argumentValues(m, instance)
+    let arguments = zip(action.parameters, values).map { p, v in
+      encoder.isParametric(p.domain) ? "\(p.name)=\(p.domain)#\(v)" : "\(p.name)=\(p.domain.render(v))"
     }
     let bounded = options.parametricSorts.isEmpty
     return CTI(

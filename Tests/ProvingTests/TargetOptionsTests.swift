@@ -1,5 +1,6 @@
 import Foundation
 import Proving
+import Symbolic
 import Testing
 
 /// Targets' lemma lists and mutants: `lemmas = []` assumes none, the report names the lemmas
@@ -63,6 +64,30 @@ struct TargetOptionsTests {
     }
     // In its own configuration it loads.
     _ = try target(text.replacingOccurrences(of: "configuration = \"atomic\"\n", with: ""))
+  }
+
+  @Test("arguments = \"enumerated\" is read and proves what the symbolic default proves; a bad value or engine is refused at its line")
+  func argumentEncoding() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("cca-arguments-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let symbolic = try target(Self.inductionTarget)
+    let enumerated = try target(Self.inductionTarget + "arguments = \"enumerated\"\n")
+    #expect(symbolic.arguments == .symbolic)
+    #expect(enumerated.arguments == .enumerated)
+    #expect(try Prover.run(symbolic, outputDirectory: out).outcome == .proved)
+    #expect(try Prover.run(enumerated, outputDirectory: out).outcome == .proved)
+    #expect {
+      try target(Self.inductionTarget + "arguments = \"lazy\"\n")
+    } throws: { error in
+      guard let error = error as? InputError else { return false }
+      return error.location == "t.toml:7" && error.message.contains("'arguments' must be one of")
+    }
+    #expect {
+      try target(Self.inductionTarget.replacingOccurrences(of: "\"induction\"", with: "\"bfs\"") + "arguments = \"symbolic\"\n")
+    } throws: { error in
+      guard let error = error as? InputError else { return false }
+      return error.location == "t.toml:7" && error.message.contains("needs engine induction, k-induction or bmc")
+    }
   }
 
   @Test("Every target in Proofs/ loads: each mutant there acts in its target's configuration")

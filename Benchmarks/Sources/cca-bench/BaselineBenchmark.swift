@@ -1,5 +1,8 @@
 import ArgumentParser
+import Explore
 import Foundation
+import Spec
+import Symbolic
 
 /// `cca-bench baseline`: the hand-written Z3 encoding of a small GPT model (GPTBaseline.swift), a
 /// yardstick for the compiled encoding.
@@ -15,6 +18,10 @@ struct BaselineBenchmark: ParsableCommand {
         bounded     the same, unrolled at --granules; acting granule symbolic (one query per \
       action) or enumerated (one query per action and granule, as the compiled encoding does)
         bmc         the no-tlbi-on-delegate variant: a shortest leak (5 steps)
+        same model  the same model written in the Spec IR (GPTBaselineTwin.swift) and checked by the \
+      compiled encoding with each argument encoding of --compiled, against the hand-written encoding \
+      (acting granule symbolic, qf-bv solver): bounded induction at --granules and BMC at \
+      --bmc-granules, the three alternating run by run (--repeat runs, median)
       --solver: incremental asks every query of a check of one general solver between push and pop \
       (libz3 then uses its incremental SMT core); qf-bv does the same with Z3_mk_solver_for_logic("QF_BV"), \
       the solver the compiled checker uses for bounded queries (not for parametric ones: no arrays or \
@@ -28,11 +35,15 @@ struct BaselineBenchmark: ParsableCommand {
   @Option(help: "Comma-separated granule counts for BMC.") var bmcGranules = "8"
   @Option(help: "BMC depth bound.") var bmcDepth = 6
   @Option(help: "Wall-clock budget per solver query in seconds.") var timeout: Double = 300
+  @Option(help: "Comma-separated argument encodings of the compiled checker for the same-model table (symbolic, enumerated), or none.") var compiled = "symbolic,enumerated"
+  @Option(name: .customLong("repeat"), help: "Runs per same-model measurement (the table shows the median).") var repeats = 1
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
     if !(0...100).contains(bmcDepth) { throw ValidationError("--bmc-depth must be in 0...100, got \(bmcDepth)") }
     if !(timeout > 0) { throw ValidationError("--timeout must be > 0, got \(timeout)") }
+    if repeats < 1 { throw ValidationError("--repeat must be >= 1, got \(repeats)") }
+    do { _ = try compiledEncodings() } catch { throw ValidationError("\(error)") }
     do {
       _ = try integerList(granules, name: "--granules", range: 1...1024)
       _ = try integerList(bmcGranules, name: "--bmc-granules", range: 1...1024)
@@ -122,7 +133,108 @@ struct BaselineBenchmark: ParsableCommand {
       } catch {
         throw BenchFailure("baseline BMC: \(error)")
       }
-      emit([induction, bmc], context: context, command: "baseline", json: common.json)
+      let encodings = try compiledEncodings()
+      var tables = [induction, bmc]
+      if !encodings.isEmpty {
+        tables.append(try sameModelTable(sizes: sizes, bmcSizes: bmcSizes, encodings: encodings))
+      }
+      emit(tables, context: context, command: "baseline", json: common.json)
     }
+  }
+
+  func compiledEncodings() throws -> [ArgumentEncoding] {
+    if compiled == "none" { return [] }
+    return try compiled.split(separator: ",").map { name in
+      guard let e = ArgumentEncoding(rawValue: String(name)) else {
+        throw BenchInputError("--compiled: unknown encoding '\(name)'; valid: symbolic, enumerated, or none")
+      }
+      return e
+    }
+  }
+
+  /// The hand-written encoding and the compiled one on the same model (GPTBaselineTwin), run by
+  /// run alternating: bounded induction of `not leak` with Q(g), and BMC of the variant.
+  func sameModelTable(sizes: [Int], bmcSizes: [Int], encodings: [ArgumentEncoding]) throws -> ResultTable {
+    var columns = ["check", "granules", "hand-written s", "cpu s", "hand-written outcome"]
+    for e in encodings {
+      columns += ["compiled \(e.rawValue) s", "cpu s", "x hand-written", "x hand-written cpu", "queries", "outcome"]
+    }
+    var table = ResultTable(
+      title: "Same model: hand-written (acting symbolic, qf-bv) against compiled (Spec IR twin)"
+        + (repeats > 1 ? " (median of \(repeats) runs)" : ""),
+      columns: columns)
+    func measure(_ check: String, _ n: Int) throws -> [Cell] {
+      let mutant = check == "bmc"
+      let model = GPTBaselineTwin.model(granules: n, mutant: mutant)
+      let compiledModel: CompiledModel
+      do { compiledModel = try CompiledModel(model) } catch { throw BenchFailure("the twin does not compile: \(error)") }
+      let property = try {
+        guard let p = model.properties.firstIndex(where: { $0.name == "no-leak" }) else { throw BenchFailure("the twin has no no-leak") }
+        return p
+      }()
+      let lemmas = model.properties.indices.filter { model.properties[$0].kind == .lemma }
+      var handSeconds: [Double] = []
+      var handCPU: [Double] = []
+      var cpu = [[Double]](repeating: [], count: encodings.count)
+      var handOutcome = ""
+      var seconds = [[Double]](repeating: [], count: encodings.count)
+      var reports = [SymbolicReport?](repeating: nil, count: encodings.count)
+      for r in 1...repeats {
+        progress("baseline: same model, \(check), \(n) granules, hand-written" + (repeats > 1 ? " run \(r)/\(repeats)" : "") + " ...")
+        let handBefore = processCPUSeconds()
+        let hand =
+          mutant
+          ? try GPTBaseline(mutant: true).bmc(granules: n, depth: bmcDepth, mode: .qfbv, timeout: timeout)
+          : try GPTBaseline(mutant: false).boundedInduction(granules: n, acting: .symbolic, mode: .qfbv, timeout: timeout)
+        progress(String(format: "  %.3f s, %@ %@", hand.seconds, hand.outcome.name, hand.outcome.detail))
+        handSeconds.append(hand.seconds)
+        handCPU.append(processCPUSeconds() - handBefore)
+        handOutcome = hand.outcome.name + (mutant ? " (\(hand.outcome.detail.prefix(8)))" : "")
+        for (i, e) in encodings.enumerated() {
+          progress("baseline: same model, \(check), \(n) granules, compiled \(e.rawValue) ...")
+          let checker: SymbolicChecker
+          do {
+            checker = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: timeout, arguments: e))
+          } catch { throw BenchFailure("the twin does not encode: \(error)") }
+          let before = processCPUSeconds()
+          let report =
+            mutant
+            ? checker.bmc(properties: [property], depth: bmcDepth)
+            : checker.induction(properties: [property], lemmas: lemmas)
+          progress(String(format: "  %.3f s, %d queries", report.seconds, report.queries))
+          seconds[i].append(report.seconds)
+          cpu[i].append(processCPUSeconds() - before)
+          reports[i] = report
+        }
+      }
+      let hand = median(handSeconds)
+      let handCPUMedian = median(handCPU)
+      var row: [Cell] = [.text(check), .integer(n), .seconds(hand), .seconds(handCPUMedian), .text(handOutcome)]
+      for i in encodings.indices {
+        guard let report = reports[i] else { throw BenchFailure("no run") }
+        var (outcome, _) = ScalingBenchmark.describe(report.outcome)
+        if case .violated(let trace) = report.outcome {
+          outcome += " (\(trace.steps.count) steps)"
+          // Every symbolic counterexample is replayed concretely before it is shown.
+          if case .diverged(let step, let reason) = replay(compiledModel, trace: trace) {
+            outcome = "violated (DOES NOT REPLAY at step \(step): \(reason))"
+          }
+        }
+        let s = median(seconds[i])
+        let c = median(cpu[i])
+        row += [
+          .seconds(s), .seconds(c), .number(s / max(hand, 1e-9), decimals: 2), .number(c / max(handCPUMedian, 1e-9), decimals: 2),
+          .integer(report.queries), .text(outcome),
+        ]
+      }
+      return row
+    }
+    for n in sizes { table.append(try measure("induction", n)) }
+    for n in bmcSizes { table.append(try measure("bmc", n)) }
+    table.notes.append(
+      "the twin (GPTBaselineTwin.swift) computes each field of the acting granule as GPTBaseline.step does; its lemmas are Q(g)'s conjuncts 1-4, typing is the fields' domains")
+    table.notes.append(
+      "compiled seconds: SymbolicReport.seconds (encoding and solving); hand-written: building terms and solving; cpu s: the process's CPU seconds around the check (the machine may be shared)")
+    return table
   }
 }

@@ -8,6 +8,14 @@ func timed<T>(_ body: () throws -> T) rethrows -> (value: T, seconds: Double) {
   return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
+/// CPU seconds this process has used so far (every thread; Z3 runs on the caller's thread). On a
+/// shared machine the difference around a check is the work it did, whatever the load.
+func processCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
 /// The median of a non-empty list (the mean of the middle two for an even count).
 func median(_ xs: [Double]) -> Double {
   precondition(!xs.isEmpty, "median of nothing")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Proving
+import Symbolic
 
 /// `cca-bench prove`: seconds per proof target of the root's `Proofs/` and in total, through
 /// Proving (the same path as `cca-verify prove`).
@@ -16,6 +17,7 @@ struct ProveBenchmark: ParsableCommand {
 
   @Argument(help: "Target files or folders (default: Proofs/ of the CCAVerify checkout).") var paths: [String] = []
   @Option(help: "Folder for counterexample files.") var out = (NSTemporaryDirectory() as NSString).appendingPathComponent("cca-bench-prove")
+  @Option(help: "Override every symbolic target's argument encoding: symbolic or enumerated (default: each target's own).") var arguments: String?
   @OptionGroup var common: CommonOptions
 
   /// `Proofs/` in the current directory, else next to this package (Benchmarks/..).
@@ -47,7 +49,7 @@ struct ProveBenchmark: ParsableCommand {
         progress("prove: \(file) ...")
         let (loaded, loadSeconds) = timed { Result { try ProofTarget.load(path: file) } }
         totalLoad += loadSeconds
-        let target: ProofTarget
+        var target: ProofTarget
         switch loaded {
         case .success(let t): target = t
         case .failure(let error):
@@ -58,7 +60,13 @@ struct ProveBenchmark: ParsableCommand {
           table.notes.append("\(file): \(error)")
           continue
         }
-        let (ran, runSeconds) = timed { Result { try Prover.run(target, outputDirectory: out) } }
+        if let arguments {
+          guard let encoding = ArgumentEncoding(rawValue: arguments) else {
+            throw BenchInputError("--arguments: unknown encoding '\(arguments)'; valid: symbolic, enumerated")
+          }
+          target.arguments = encoding
+        }
+        let (ran, runSeconds) = timed { Result { [target] in try Prover.run(target, outputDirectory: out) } }
         switch ran {
         case .success(let r):
           totalRun += r.seconds

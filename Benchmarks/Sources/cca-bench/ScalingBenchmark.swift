@@ -18,7 +18,11 @@ struct ScalingBenchmark: ParsableCommand {
         bmc-read   the same mutant, hyp-no-realm-read only (the property the hand-written baseline checks)
         induction  correct model, hyp-no-realm-read strengthened by every lemma of the model
         parametric induction with Granule uninterpreted, if the model offers a parametric configuration
+      Each check runs once per argument encoding of --arguments (symbolic: one instance per action, \
+      arguments as constants constrained to their domains; enumerated: one instance per argument \
+      tuple), the encodings alternating run by run so both see the same machine load. \
       Each row is one check: wall-clock seconds (the checker's own measure: encoding and solving), \
+      CPU seconds of the process during the check (median; the machine may be shared), \
       Z3 queries, the outcome, and its detail (trace length and violated property, the CTI, notes). \
       The configuration is `atomic` with the granules and pes bounds overridden.
       """)
@@ -30,6 +34,7 @@ struct ScalingBenchmark: ParsableCommand {
   @Option(help: "Wall-clock budget per check in seconds (a check that runs out reports unknown).") var timeout: Double = 300
   @Flag(help: "Without a parametric configuration, run the parametric check on `atomic` anyway (Granule uninterpreted), labelled as such.") var parametricAnyway = false
   @Option(name: .customLong("repeat"), help: "Runs per check (each with a new Z3 context); the table shows the median.") var repeats = 1
+  @Option(help: "Comma-separated argument encodings to compare, alternating: symbolic, enumerated.") var arguments = "symbolic,enumerated"
   @OptionGroup var common: CommonOptions
 
   static let allChecks = ["bmc", "bmc-read", "induction", "parametric"]
@@ -43,6 +48,20 @@ struct ScalingBenchmark: ParsableCommand {
     for c in checks.split(separator: ",") where !Self.allChecks.contains(String(c)) {
       throw ValidationError("--checks: unknown check '\(c)'; valid: \(Self.allChecks.joined(separator: ", "))")
     }
+    do { _ = try encodings() } catch { throw ValidationError("\(error)") }
+  }
+
+  /// The argument encodings of `--arguments`, in the order given.
+  func encodings() throws -> [ArgumentEncoding] {
+    let valid = ArgumentEncoding.allCases.map(\.rawValue).joined(separator: ", ")
+    let list = try arguments.split(separator: ",").map { name in
+      guard let e = ArgumentEncoding(rawValue: String(name)) else {
+        throw BenchFailure("--arguments: unknown encoding '\(name)'; valid: \(valid)")
+      }
+      return e
+    }
+    guard !list.isEmpty else { throw BenchFailure("--arguments: name at least one of \(valid)") }
+    return list
   }
 
   func run() throws {
@@ -53,25 +72,25 @@ struct ScalingBenchmark: ParsableCommand {
       var table = ResultTable(
         title: "Compiled encoding (Spec IR -> Z3), atomic configuration, pes=\(pes), realms=1"
           + (repeats > 1 ? " (median of \(repeats) runs)" : ""),
-        columns: ["check", "granules", "instances", "state bits", "seconds", "min s", "max s", "queries", "outcome", "detail"])
+        columns: ["check", "arguments", "granules", "instances", "state bits", "seconds", "min s", "max s", "cpu s", "queries", "outcome", "detail"])
 
       for n in sizes {
         if selected.contains("bmc") {
-          table.append(try bmcRow(granules: n, readOnly: false, notes: &table.notes))
+          for r in try bmcRows(granules: n, readOnly: false, notes: &table.notes) { table.append(r) }
         }
         if selected.contains("bmc-read") {
-          table.append(try bmcRow(granules: n, readOnly: true, notes: &table.notes))
+          for r in try bmcRows(granules: n, readOnly: true, notes: &table.notes) { table.append(r) }
         }
         if selected.contains("induction") {
-          table.append(try inductionRow(granules: n, notes: &table.notes))
+          for r in try inductionRows(granules: n, notes: &table.notes) { table.append(r) }
         }
       }
       if selected.contains("parametric") {
-        table.append(try parametricRow(notes: &table.notes))
+        for r in try parametricRows(notes: &table.notes) { table.append(r) }
       }
       table.notes.append(
-        "instances = action instances the checker enumerates per step (each action times its non-parametric argument tuples); "
-          + "state bits = bits of one packed concrete state")
+        "instances = action instances a step chooses from: symbolic, one per action; enumerated, each action times its "
+          + "non-parametric argument tuples; state bits = bits of one packed concrete state")
       table.notes.append("timeout per check: \(timeout) s; an exhausted budget is reported as unknown, never as a result")
       emit([table], context: context, command: "scaling", json: common.json)
     }
@@ -109,50 +128,63 @@ struct ScalingBenchmark: ParsableCommand {
     }
   }
 
-  /// Runs a check `repeats` times, each with a new checker (a new Z3 context): the last report,
-  /// every run's seconds, and a note when the outcomes differ between runs.
+  /// Runs a check `repeats` times per argument encoding, alternating the encodings run by run,
+  /// each run with a new checker (a new Z3 context): per encoding, the last report and every
+  /// run's seconds; a note when the outcomes of one encoding differ between runs.
   func repeated(
     _ label: String, model: Model, parametric: Bool = false, notes: inout [String],
     _ check: (SymbolicChecker) -> SymbolicReport
-  ) throws -> (report: SymbolicReport, seconds: [Double]) {
-    var seconds: [Double] = []
-    var outcomes: [String] = []
-    var last: SymbolicReport?
+  ) throws -> [(encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double], cpu: [Double])] {
+    let encodings = try encodings()
+    var cpu = [[Double]](repeating: [], count: encodings.count)
+    var seconds = [[Double]](repeating: [], count: encodings.count)
+    var outcomes = [[String]](repeating: [], count: encodings.count)
+    var last = [SymbolicReport?](repeating: nil, count: encodings.count)
     for r in 1...repeats {
-      progress("scaling: \(label)" + (repeats > 1 ? " run \(r)/\(repeats)" : "") + " ...")
-      let checker: SymbolicChecker
-      do {
-        checker = try SymbolicChecker(
-          model: model, options: SymbolicOptions(parametricSorts: parametric ? ["Granule"] : [], timeout: timeout))
-      } catch {
-        throw BenchFailure("cannot encode \(model.configuration)\(parametric ? " with Granule uninterpreted" : ""): \(error)")
+      for (e, encoding) in encodings.enumerated() {
+        progress("scaling: \(label), \(encoding.rawValue) arguments" + (repeats > 1 ? " run \(r)/\(repeats)" : "") + " ...")
+        let checker: SymbolicChecker
+        do {
+          checker = try SymbolicChecker(
+            model: model,
+            options: SymbolicOptions(parametricSorts: parametric ? ["Granule"] : [], timeout: timeout, arguments: encoding))
+        } catch {
+          throw BenchFailure("cannot encode \(model.configuration)\(parametric ? " with Granule uninterpreted" : ""): \(error)")
+        }
+        let cpuBefore = processCPUSeconds()
+        let report = check(checker)
+        cpu[e].append(processCPUSeconds() - cpuBefore)
+        let (outcome, detail) = Self.describe(report.outcome, notes: report.notes)
+        progress(String(format: "  %.3f s (%.3f s CPU), %d queries, %@ %@", report.seconds, cpu[e].last ?? 0, report.queries, outcome, detail))
+        seconds[e].append(report.seconds)
+        outcomes[e].append("\(outcome) \(detail) (\(report.queries) queries)")
+        last[e] = report
       }
-      let report = check(checker)
-      let (outcome, detail) = Self.describe(report.outcome, notes: report.notes)
-      progress(String(format: "  %.3f s, %d queries, %@ %@", report.seconds, report.queries, outcome, detail))
-      seconds.append(report.seconds)
-      outcomes.append("\(outcome) \(detail) (\(report.queries) queries)")
-      last = report
     }
-    if Set(outcomes).count > 1 {
-      notes.append("\(label): the runs differed: \(outcomes.joined(separator: " | "))")
+    var result: [(encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double], cpu: [Double])] = []
+    for (e, encoding) in encodings.enumerated() {
+      if Set(outcomes[e]).count > 1 {
+        notes.append("\(label), \(encoding.rawValue) arguments: the runs differed: \(outcomes[e].joined(separator: " | "))")
+      }
+      guard let report = last[e] else { throw BenchFailure("no run of \(label)") }
+      result.append((encoding, report, seconds[e], cpu[e]))
     }
-    guard let last else { throw BenchFailure("no run of \(label)") }
-    return (last, seconds)
+    return result
   }
 
   func row(
     _ name: String, granules: String, model: Model, compiled: CompiledModel, parametric: Set<String> = [],
-    _ result: (report: SymbolicReport, seconds: [Double]), outcome: String, detail: String
+    _ result: (encoding: ArgumentEncoding, report: SymbolicReport, seconds: [Double], cpu: [Double]), outcome: String, detail: String
   ) -> [Cell] {
     [
-      .text(name), .text(granules), .integer(Self.instanceCount(model, parametric: parametric)),
+      .text(name), .text(result.encoding.rawValue), .text(granules),
+      .integer(result.encoding == .symbolic ? model.actions.count : Self.instanceCount(model, parametric: parametric)),
       .integer(compiled.bitsPerState), .seconds(median(result.seconds)), .seconds(result.seconds.min() ?? 0),
-      .seconds(result.seconds.max() ?? 0), .integer(result.report.queries), .text(outcome), .text(detail),
+      .seconds(result.seconds.max() ?? 0), .seconds(median(result.cpu)), .integer(result.report.queries), .text(outcome), .text(detail),
     ]
   }
 
-  func bmcRow(granules n: Int, readOnly: Bool, notes: inout [String]) throws -> [Cell] {
+  func bmcRows(granules n: Int, readOnly: Bool, notes: inout [String]) throws -> [[Cell]] {
     let (model, compiled) = try build(try configuration(granules: n, mutant: CCA.MutantName.noTLBIOnDelegate))
     let properties: [Int]
     if readOnly {
@@ -164,28 +196,32 @@ struct ScalingBenchmark: ParsableCommand {
       properties = model.properties.indices.filter { model.properties[$0].kind != .lemma }
     }
     let name = readOnly ? "bmc-read" : "bmc"
-    let result = try repeated("\(name) granules=\(n) pes=\(pes) depth=\(depth)", model: model, notes: &notes) {
+    let results = try repeated("\(name) granules=\(n) pes=\(pes) depth=\(depth)", model: model, notes: &notes) {
       $0.bmc(properties: properties, depth: depth)
     }
-    var (outcome, detail) = Self.describe(result.report.outcome)
-    if case .violated(let trace) = result.report.outcome {
-      // Proving replays every symbolic trace concretely before reporting it; so does the harness.
-      if case .diverged(let step, let reason) = replay(compiled, trace: trace) {
-        outcome = "violated (DOES NOT REPLAY)"
-        detail += "; replay diverged at step \(step): \(reason)"
+    return results.map { result in
+      var (outcome, detail) = Self.describe(result.report.outcome)
+      if case .violated(let trace) = result.report.outcome {
+        // Proving replays every symbolic trace concretely before reporting it; so does the harness.
+        if case .diverged(let step, let reason) = replay(compiled, trace: trace) {
+          outcome = "violated (DOES NOT REPLAY)"
+          detail += "; replay diverged at step \(step): \(reason)"
+        }
       }
+      return row(name, granules: String(n), model: model, compiled: compiled, result, outcome: outcome, detail: detail)
     }
-    return row(name, granules: String(n), model: model, compiled: compiled, result, outcome: outcome, detail: detail)
   }
 
-  func inductionRow(granules n: Int, notes: inout [String]) throws -> [Cell] {
+  func inductionRows(granules n: Int, notes: inout [String]) throws -> [[Cell]] {
     let (model, compiled) = try build(try configuration(granules: n, mutant: nil))
     let (properties, lemmas) = try Self.inductionProperties(model)
-    let result = try repeated("induction granules=\(n) pes=\(pes) (\(lemmas.count) lemmas)", model: model, notes: &notes) {
+    let results = try repeated("induction granules=\(n) pes=\(pes) (\(lemmas.count) lemmas)", model: model, notes: &notes) {
       $0.induction(properties: properties, lemmas: lemmas)
     }
-    let (outcome, detail) = Self.describe(result.report.outcome, notes: result.report.notes)
-    return row("induction", granules: String(n), model: model, compiled: compiled, result, outcome: outcome, detail: detail)
+    return results.map { result in
+      let (outcome, detail) = Self.describe(result.report.outcome, notes: result.report.notes)
+      return row("induction", granules: String(n), model: model, compiled: compiled, result, outcome: outcome, detail: detail)
+    }
   }
 
   static func inductionProperties(_ model: Model) throws -> (properties: [Int], lemmas: [Int]) {
@@ -214,19 +250,21 @@ struct ScalingBenchmark: ParsableCommand {
     return nil
   }
 
-  func parametricRow(notes: inout [String]) throws -> [Cell] {
+  func parametricRows(notes: inout [String]) throws -> [[Cell]] {
     if var configuration = Self.parametricConfiguration() {
       configuration.bounds[CCA.Bound.pes] = pes
       let (model, compiled) = try build(configuration)
       let (properties, lemmas) = try Self.inductionProperties(model)
       notes.append("parametric: configuration \(configuration), Granule uninterpreted")
-      let result = try repeated("parametric induction, \(configuration)", model: model, parametric: true, notes: &notes) {
+      let results = try repeated("parametric induction, \(configuration)", model: model, parametric: true, notes: &notes) {
         $0.induction(properties: properties, lemmas: lemmas)
       }
-      let (outcome, detail) = Self.describe(result.report.outcome, notes: result.report.notes)
-      return row(
-        "parametric", granules: "any", model: model, compiled: compiled, parametric: ["Granule"], result,
-        outcome: outcome, detail: detail + " [\(result.report.scope)]")
+      return results.map { result in
+        let (outcome, detail) = Self.describe(result.report.outcome, notes: result.report.notes)
+        return row(
+          "parametric", granules: "any", model: model, compiled: compiled, parametric: ["Granule"], result,
+          outcome: outcome, detail: detail + " [\(result.report.scope)]")
+      }
     }
     // No parametric configuration: say so, and what the encoder says about the atomic one.
     let (model, compiled) = try build(try configuration(granules: 2, mutant: nil))
@@ -235,22 +273,24 @@ struct ScalingBenchmark: ParsableCommand {
       _ = try SymbolicChecker(model: model, options: SymbolicOptions(parametricSorts: ["Granule"], timeout: timeout))
     } catch {
       notes.append("parametric: \(reason); the atomic configuration with Granule uninterpreted does not encode: \(error)")
-      return [.text("parametric"), .text("any"), .none, .none, .none, .none, .none, .none, .text("n/a"), .text("not offered")]
+      return [[.text("parametric"), .none, .text("any"), .none, .none, .none, .none, .none, .none, .none, .text("n/a"), .text("not offered")]]
     }
     guard parametricAnyway else {
       notes.append("parametric: \(reason); the atomic configuration encodes with Granule uninterpreted (--parametric-anyway runs it)")
-      return [.text("parametric"), .text("any"), .none, .none, .none, .none, .none, .none, .text("n/a"), .text("not offered")]
+      return [[.text("parametric"), .none, .text("any"), .none, .none, .none, .none, .none, .none, .none, .text("n/a"), .text("not offered")]]
     }
     reason += "; --parametric-anyway ran the atomic configuration (pes=\(pes)) with Granule uninterpreted"
     notes.append("parametric: \(reason)")
     let (properties, lemmas) = try Self.inductionProperties(model)
-    let result = try repeated("parametric induction on atomic (not a parametric configuration)", model: model, parametric: true, notes: &notes) {
+    let results = try repeated("parametric induction on atomic (not a parametric configuration)", model: model, parametric: true, notes: &notes) {
       $0.induction(properties: properties, lemmas: lemmas)
     }
-    let (outcome, detail) = Self.describe(result.report.outcome, notes: result.report.notes)
-    return row(
-      "parametric (atomic, unofficial)", granules: "any", model: model, compiled: compiled, parametric: ["Granule"], result,
-      outcome: outcome, detail: detail + " [\(result.report.scope)]")
+    return results.map { result in
+      let (outcome, detail) = Self.describe(result.report.outcome, notes: result.report.notes)
+      return row(
+        "parametric (atomic, unofficial)", granules: "any", model: model, compiled: compiled, parametric: ["Granule"], result,
+        outcome: outcome, detail: detail + " [\(result.report.scope)]")
+    }
   }
 
   /// The outcome's name and a one-line detail.
