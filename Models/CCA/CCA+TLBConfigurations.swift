@@ -20,12 +20,26 @@ extension CCA {
     Configuration(
       name: "rmm-da-iotlb",
       bounds: [
+        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.smmuTLB]),
+    Configuration(
+      name: "rmm-da-iotlb-setup",
+      bounds: [
+        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.smmuTLB, Feature.daSetup, Feature.daSetupDMA]),
+    Configuration(
+      name: "rmm-da-iotlb-2",
+      bounds: [
         Bound.granules: 9, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 4, Bound.recs: 1,
         Bound.devices: 2,
       ],
       features: [Feature.rmm, Feature.da, Feature.smmuTLB]),
     Configuration(
-      name: "rmm-da-iotlb-setup",
+      name: "rmm-da-iotlb-2-setup",
       bounds: [
         Bound.granules: 9, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 4, Bound.recs: 1,
         Bound.devices: 2,
@@ -44,15 +58,22 @@ extension CCA {
       steps, with the stage-2 TLBs in between
       """,
     "rmm-da-iotlb": """
-      RMM 1.1 DA with the SMMUs' TLBs (smmu-tlb): 9 granules (a Non-secure buffer, RD, RTT, DATA, REC and a PDEV and \
-      VDEV per device), 1 PE, 1 realm, 1 REC, one level-3 RTT of 4 entries, 2 devices on 2 streams, each behind its \
-      own SMMU: the ACS flow for both devices of one realm, device DMA through the SMMUs' TLBs and RMI_DATA_DESTROY \
-      waiting for its CMD_SYNC; depth-bounded BFS only
+      rmm-da (7 granules, 1 PE, 1 realm, 1 REC, one level-3 RTT of 2 entries, 1 device) with the SMMU's TLB \
+      (smmu-tlb): device DMA through the SMMU's TLB and RMI_DATA_DESTROY waiting for its CMD_SYNC; depth-bounded BFS only
       """,
     "rmm-da-iotlb-setup": """
-      rmm-da-iotlb starting where the ACS DA flow stands with both VDEVs STARTED and the realm's DMA enabled on both \
-      (features da-setup, da-setup-dma: 49 calls from boot, a test replays them): device DMA, the unmap and its \
-      CMD_SYNC, and the SMMU mutants within 4 steps
+      rmm-da-iotlb starting where the ACS DA flow stands with the VDEV STARTED and the realm's DMA enabled \
+      (features da-setup, da-setup-dma: 28 calls from boot, a test replays them): device DMA, the unmap and its \
+      CMD_SYNC, and the SMMU mutants within 4 steps; the BFS configuration of the SMMU targets
+      """,
+    "rmm-da-iotlb-2": """
+      rmm-da-iotlb with two devices of one realm on two streams, each behind its own SMMU: 9 granules (a Non-secure \
+      buffer, RD, RTT, DATA, REC and a PDEV and VDEV per device), one level-3 RTT of 4 entries (an RD counting its \
+      REC and two VDEVs needs a reference count of 3); the ACS flow for both devices; depth-bounded BFS only
+      """,
+    "rmm-da-iotlb-2-setup": """
+      rmm-da-iotlb-2 starting with both VDEVs STARTED and bound to realm 0 and DMA enabled on both (49 calls from \
+      boot, a test replays them): an unmap that must reach both SMMUs; several streams per realm
       """,
   ]
 
@@ -91,7 +112,7 @@ extension CCA {
         No TF-RMM commit is known with exactly this shape: it is the model's multi-SMMU instance of that class.
         """,
       breaks: [PropertyName.deviceAssignedOnly],
-      configuration: "rmm-da-iotlb-setup"),
+      configuration: "rmm-da-iotlb-2-setup"),
     Spec.Mutant(
       name: MutantName.releaseBeforeCMDSync,
       doc: """

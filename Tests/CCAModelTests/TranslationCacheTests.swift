@@ -97,11 +97,11 @@ struct SMMUTLBTests {
   static let vdev1: Value = 0x8000_8000
   static let dataGranule: Value = 3
 
-  /// Boot to the `rmm-da-iotlb-setup` start state on `rmm-da-iotlb`: the ACS flow for device 0
+  /// Boot to the `rmm-da-iotlb-2-setup` start state on `rmm-da-iotlb-2`: the ACS flow for device 0
   /// (DAFlow), then for device 1 on stream 1 bound to the same realm, then the realm enables DMA
   /// on both with the current evidence (49 calls).
   static func setUp(mutant: String? = nil) throws -> DAFlow {
-    var flow = try DAFlow("rmm-da-iotlb", mutant: mutant, s2sz: 14)
+    var flow = try DAFlow("rmm-da-iotlb-2", mutant: mutant, s2sz: 14)
     try flow.setUp()  // delegates granule 7 too (its slot exists), where PDEV 1 goes
     try flow.r.delegate(vdev1)
     let regs = [DAEnc.rd, pdev1, vdev1]
@@ -125,9 +125,19 @@ struct SMMUTLBTests {
     return flow
   }
 
-  @Test("rmm-da-iotlb-setup starts exactly where the ACS flow for two devices of one realm and both DMA enables stand")
+  @Test("rmm-da-iotlb-2-setup starts exactly where the ACS flow for two devices of one realm and both DMA enables stand")
   func setupStateIsReachable() throws {
     let flow = try Self.setUp()
+    let setup = try Scenario("rmm-da-iotlb-2-setup")
+    #expect(setup.slots(setup.state) == flow.s.slots(flow.s.state))
+    for p in DAFlowTests.properties { #expect(try flow.holds(p), "\(p)") }
+  }
+
+  @Test("rmm-da-iotlb-setup starts exactly where the ACS flow and the DMA enable from boot on rmm-da-iotlb stand")
+  func oneDeviceSetupStateIsReachable() throws {
+    var flow = try DAFlow("rmm-da-iotlb")
+    try flow.setUp()
+    try flow.enable()
     let setup = try Scenario("rmm-da-iotlb-setup")
     #expect(setup.slots(setup.state) == flow.s.slots(flow.s.state))
     for p in DAFlowTests.properties { #expect(try flow.holds(p), "\(p)") }
@@ -135,7 +145,7 @@ struct SMMUTLBTests {
 
   @Test("device DMA fills its SMMU's entry; RMI_DATA_DESTROY queues a TLBI on both SMMUs and waits for CMD_SYNC")
   func unmapWaitsForSync() throws {
-    var flow = try DAFlow("rmm-da-iotlb-setup", s2sz: 14)
+    var flow = try DAFlow("rmm-da-iotlb-2-setup", s2sz: 14)
     try flow.run("DEVICE_REALM_READ", [1, 0x0])
     #expect(flow.s.value("iotlb[1][0][0]") == Self.dataGranule + 1)
     try flow.run("RMI_DATA_DESTROY", [DAEnc.rd, 0x0])
@@ -160,7 +170,7 @@ struct SMMUTLBTests {
     "unmap-skips-smmu-tlbi", "smmu-tlbi-first-stream-only", "release-before-cmd-sync",
   ])
   func mutantScripts(mutant: String) throws {
-    var flow = try DAFlow("rmm-da-iotlb-setup", mutant: mutant, s2sz: 14)
+    var flow = try DAFlow("rmm-da-iotlb-2-setup", mutant: mutant, s2sz: 14)
     try flow.run("DEVICE_REALM_READ", [1, 0x0])
     try flow.run("RMI_DATA_DESTROY", [DAEnc.rd, 0x0])
     switch mutant {
