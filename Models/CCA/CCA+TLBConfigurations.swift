@@ -1,51 +1,34 @@
 import Spec
 
 extension CCA {
-  /// The configurations with translation caches (Docs/ADR/0008-translation-caches.md).
-  static let tlbConfigurations: [Configuration] = [
-    Configuration(
-      name: "rmm-tlb",
-      bounds: [
-        Bound.granules: 7, Bound.pes: 1, Bound.realms: 2, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
-        Bound.planes: 2,
-      ],
-      features: [Feature.rmm, Feature.s2TLB]),
-    Configuration(
-      name: "rmm-tlb-setup",
-      bounds: [
-        Bound.granules: 7, Bound.pes: 1, Bound.realms: 2, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
-        Bound.planes: 2,
-      ],
-      features: [Feature.rmm, Feature.s2TLB, Feature.tlbSetup]),
-    Configuration(
-      name: "rmm-da-iotlb",
-      bounds: [
-        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
-        Bound.devices: 1,
-      ],
-      features: [Feature.rmm, Feature.da, Feature.smmuTLB]),
-    Configuration(
-      name: "rmm-da-iotlb-setup",
-      bounds: [
-        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
-        Bound.devices: 1,
-      ],
-      features: [Feature.rmm, Feature.da, Feature.smmuTLB, Feature.daSetup, Feature.daSetupDMA]),
-    Configuration(
-      name: "rmm-da-iotlb-2",
-      bounds: [
-        Bound.granules: 9, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 4, Bound.recs: 1,
-        Bound.devices: 2,
-      ],
-      features: [Feature.rmm, Feature.da, Feature.smmuTLB]),
-    Configuration(
-      name: "rmm-da-iotlb-2-setup",
-      bounds: [
-        Bound.granules: 9, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 4, Bound.recs: 1,
-        Bound.devices: 2,
-      ],
-      features: [Feature.rmm, Feature.da, Feature.smmuTLB, Feature.daSetup, Feature.daSetupDMA]),
-  ]
+  /// The configurations with translation caches (Docs/ADR/0008-translation-caches.md): each from
+  /// boot, and the same bounds starting from a setup state.
+  static let tlbConfigurations: [Configuration] = {
+    func rmm(_ name: String, granules: Int, realms: Int, entries: Int, extra: [String: Int], features: Set<String>)
+      -> Configuration
+    {
+      Configuration(
+        name: name,
+        bounds: [
+          Bound.granules: granules, Bound.pes: 1, Bound.realms: realms, Bound.rttLevels: 1, Bound.rttEntries: entries,
+          Bound.recs: 1,
+        ].merging(extra) { a, _ in a }, features: features.union([Feature.rmm]))
+    }
+    func from(_ boot: Configuration, _ setup: Set<String>) -> Configuration {
+      var c = boot
+      c.name = boot.name + "-setup"
+      c.features.formUnion(setup)
+      return c
+    }
+    let tlb = rmm("rmm-tlb", granules: 7, realms: 2, entries: 2, extra: [Bound.planes: 2], features: [Feature.s2TLB])
+    let iotlb = rmm(
+      "rmm-da-iotlb", granules: 7, realms: 1, entries: 2, extra: [Bound.devices: 1], features: [Feature.da, Feature.smmuTLB])
+    let iotlb2 = rmm(
+      "rmm-da-iotlb-2", granules: 9, realms: 1, entries: 4, extra: [Bound.devices: 2],
+      features: [Feature.da, Feature.smmuTLB])
+    let daSetup: Set<String> = [Feature.daSetup, Feature.daSetupDMA]
+    return [tlb, from(tlb, [Feature.tlbSetup]), iotlb, from(iotlb, daSetup), iotlb2, from(iotlb2, daSetup)]
+  }()
 
   static let tlbConfigurationDocs: [String: String] = [
     "rmm-tlb": """
