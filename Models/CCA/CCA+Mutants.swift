@@ -25,6 +25,10 @@ extension CCA {
     public static let mecidReusedWithoutRefresh = "mecid-reused-without-refresh"
     public static let reuseWithoutScrub = "reuse-without-scrub"
     public static let mecSetPrivateIgnoresMembers = "mec-set-private-ignores-members"
+    public static let s2TLBIFirstVMIDOnly = "s2-tlbi-first-vmid-only"
+    public static let unmapSkipsSMMUTLBI = "unmap-skips-smmu-tlbi"
+    public static let smmuTLBIFirstStreamOnly = "smmu-tlbi-first-stream-only"
+    public static let releaseBeforeCMDSync = "release-before-cmd-sync"
   }
 
   /// The mutants: each a real bug class (reference/rme.md §5), selected by name, never an edit.

@@ -24,10 +24,12 @@ public enum CCA {
       on any PE. Memory is unencrypted unless a configuration selects per-PAS or per-realm (MEC) \
       encryption.
       """,
-    configurations: configurations + rmmConfigurations + encryptionConfigurations + daConfigurations,
+    configurations: configurations + rmmConfigurations + encryptionConfigurations + daConfigurations
+      + tlbConfigurations,
     configurationDocs: configurationDocs.merging(rmmConfigurationDocs) { a, _ in a }
-      .merging(encryptionConfigurationDocs) { a, _ in a }.merging(daConfigurationDocs) { a, _ in a },
-    mutants: mutants + daMutants,
+      .merging(encryptionConfigurationDocs) { a, _ in a }.merging(daConfigurationDocs) { a, _ in a }
+      .merging(tlbConfigurationDocs) { a, _ in a },
+    mutants: mutants + daMutants + tlbMutants,
     propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
     boundDocs: [
       Bound.granules: "delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 64; 16 per GPT descriptor word)",
@@ -39,10 +41,17 @@ public enum CCA {
       Bound.maxMECID:
         "rmm with per-realm: MAX_MECID, RmiFeatureRegister1 (0 to 7; default 1): realm MECIDs 0 ... MAX_MECID",
       Bound.recAux: "rmm: RecAuxCount, the auxiliary granules each REC takes (0 to 16; default 0; TF-RMM: 16)",
-      Bound.devices: "da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1)",
+      Bound.devices: """
+        da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1); with da-setup 1 or 2, every \
+        device's VDEV bound to realm 0
+        """,
       Bound.devGranules: """
         da: device-memory (MMIO) granules per device (0 to 2; default 0), the last granules of the map; with 0 the \
         device-memory commands (VDEV_MAP, VDEV_UNMAP, VDEV_VALIDATE_MAPPING, RSI_VDEV_VALIDATE_MAPPING) are left out
+        """,
+      Bound.planes: """
+        s2-tlb: planes per realm (1 to 2; default 1), hence VMIDs per realm (RMM 1.1 planes with indirect S2AP: one \
+        RTT, a VMID per plane); with 2 the realm's accesses name the plane they run in
         """,
     ],
     featureDocs: [
@@ -75,6 +84,10 @@ public enum CCA {
         calls with the three nonce checks, the SMMU's Realm stream table entries and their cache, and device \
         DMA to any address as attacker actions (Docs/ADR/0005-device-assignment.md)
         """,
+      Feature.s2TLB: tlbFeatureDocs[Feature.s2TLB] ?? "",
+      Feature.tlbSetup: tlbFeatureDocs[Feature.tlbSetup] ?? "",
+      Feature.smmuTLB: tlbFeatureDocs[Feature.smmuTLB] ?? "",
+      Feature.daSetupDMA: tlbFeatureDocs[Feature.daSetupDMA] ?? "",
       Feature.daSetup: """
         with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
         page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
@@ -82,6 +95,31 @@ public enum CCA {
         """,
     ],
     build: { configuration in try CCABuilder(configuration: configuration).build() })
+
+  /// The documentation of the translation-cache features (Docs/ADR/0008-translation-caches.md).
+  static let tlbFeatureDocs: [String: String] = [
+    Feature.s2TLB: """
+      with rmm: a stage-2 TLB per PE and VMID (realm and plane), filled by the realm's accesses, which hit it \
+      before walking the RTT; the RMM's TLBI IPAS2E1IS + DSB + TLBI VMALLE1IS + DSB for every VMID of the realm after \
+      DATA_DESTROY of a valid entry, RTT_SET_RIPAS to EMPTY of an ASSIGNED RAM entry, RTT_UNMAP_UNPROTECTED and \
+      RTT_DESTROY (TF-RMM rmm-spec-v1.0-rel0's sequences); at most 16 pages of IPA space
+      """,
+    Feature.tlbSetup: """
+      with s2-tlb: the model starts with realm 0 ACTIVE (a DATA page at IPA 0, its REC running on PE 0) and realm 1 \
+      NEW (RD and RTT), a state 12 calls from boot on rmm-tlb (a test replays them), so bounded searches reach a \
+      granule handed from one realm to the other within a few steps
+      """,
+    Feature.smmuTLB: """
+      with da: a stage-2 TLB per SMMU (one SMMU per stream) tagged with the STE's VMID, filled by device DMA, which \
+      hits it before walking the RTT; invalidation commands queued per SMMU that take effect when the SMMU consumes \
+      them, and the RMM's RMI_DATA_DESTROY in two steps: clear the S2TTE, TLBI the PEs, queue CMD_TLBI_S2_IPA on every \
+      SMMU; then, once the CMD_SYNC completes (RMM_CMD_SYNC), the granule returns to DELEGATED (TF-RMM rtt_unmap.c)
+      """,
+    Feature.daSetupDMA: """
+      with da-setup: the realm has also enabled DMA on every device (RSI_VDEV_DMA_ENABLE with the current evidence), \
+      so device DMA into the realm's DATA page is one step away
+      """,
+  ]
 
   /// Bound names.
   public enum Bound {
@@ -102,6 +140,8 @@ public enum CCA {
     public static let devices = "devices"
     /// Device-memory granules per device (the `da` feature).
     public static let devGranules = "dev-granules"
+    /// Planes per realm, hence VMIDs per realm (the `s2-tlb` feature).
+    public static let planes = "planes"
   }
 
   /// Feature switch names.
@@ -121,6 +161,14 @@ public enum CCA {
     public static let da = "da"
     /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).
     public static let daSetup = "da-setup"
+    /// With `rmm`: the PEs' stage-2 TLBs and the RMM's TLBIs (Docs/ADR/0008).
+    public static let s2TLB = "s2-tlb"
+    /// With `s2-tlb`: start with two realms, one running (``RMMBuilder/declareTLBSetupStart()``).
+    public static let tlbSetup = "tlb-setup"
+    /// With `da`: the SMMUs' stage-2 TLBs, command queues and CMD_SYNC (Docs/ADR/0008).
+    public static let smmuTLB = "smmu-tlb"
+    /// With `da-setup`: the realm has also enabled DMA on every device.
+    public static let daSetupDMA = "da-setup-dma"
   }
 
   /// Property names.

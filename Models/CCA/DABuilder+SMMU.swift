@@ -76,15 +76,24 @@ extension DABuilder {
         let (reached, position) = rmm.leaf(rr, ipa)
         let entry = rmm.read(r.rtte, position)
         let protected = ipa.lt(.literal(rmm.geometry.protectedLimit))
+        // With `smmu-tlb`: the SMMU's TLB entry for the STE's VMID and the page, if any, translates
+        // without a walk (SMMUTLBVariables.swift); entries exist only with the STE cached.
+        let tlbKeys = [s, rr, rmm.tlbPage(ipa)]
+        let cachedPA = rmm.smmuTLB.map { pre.read($0.iotlb, tlbKeys) } ?? 0
+        let hit =
+          rmm.smmuTLB == nil ? Expr.boolean(false) : cached && ipa.lt(.literal(rmm.geometry.ipaLimit)) && cachedPA.ne(0)
         a.fail(
           "translation", error: "F_TRANSLATION", code: SMMUEvent.translation,
-          when: ipa.ge(.literal(rmm.geometry.ipaLimit)) || !reached
-            || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr)))
+          when: !hit
+            && (ipa.ge(.literal(rmm.geometry.ipaLimit)) || !reached
+              || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr))))
         let nsPA = rmm.read(r.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
-        let dram = protected || memoryMap.isDRAM(nsPA)
-        let g = Expr.ite(protected, then: rmm.read(r.rtteAddr, position), else: memoryMap.granule(of: nsPA))
+        let dram = hit || protected || memoryMap.isDRAM(nsPA)
+        let walked = Expr.ite(protected, then: rmm.read(r.rtteAddr, position), else: memoryMap.granule(of: nsPA))
+        let g = rmm.smmuTLB == nil ? walked : .ite(hit, then: cachedPA - 1, else: walked)
         let pas = Expr.ite(protected, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
         let context = StepContext()
+        if let t = rmm.smmuTLB { context.write(t.iotlb, tlbKeys, walked + 1, when: !hit && dram) }
         let passes = cca.smmuProtectionCheck(context, granule: g, pas: pas, active: dram)
         context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
         context.write(d.steCached, [s], true)

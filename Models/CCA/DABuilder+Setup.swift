@@ -40,49 +40,48 @@ extension DABuilder {
   func declareSetupStart() throws {
     let c = cca.configuration
     let entries = rmm.geometry.entries
-    guard memoryMap.granules == SetupGranule.count + memoryMap.deviceGranules, memoryMap.deviceGranules <= 1,
+    // A second device (its PDEV and VDEV after the first's) is bound to the same realm.
+    let devices = streamSort.count
+    let extra = Value(2 * (devices - 1))
+    guard devices <= 2, memoryMap.granules == SetupGranule.count + Int(extra) + memoryMap.deviceGranules,
+      memoryMap.deviceGranules <= 1, devices == 1 || memoryMap.deviceGranules == 0,
       rmm.geometry.levels == 1, entries == 2 || entries == 4
     else {
       throw ModelError.invalid(
         location: "configuration \(c.name)",
         message:
-          "feature da-setup needs granules = 7 (8 with one device granule), rtt-levels = 1 and rtt-entries = 2 or 4")
+          "feature da-setup needs granules = 7 (8 with one device granule; 9 with devices = 2 and no device granule), "
+          + "rtt-levels = 1 and rtt-entries = 2 or 4")
     }
     typealias G = SetupGranule
-    /// `values[k]` for the listed keys, `otherwise` for the rest.
-    func table(_ k: Expr, _ values: [Value: Expr], otherwise: Expr) -> Expr {
-      values.keys.sorted().reversed().reduce(otherwise) { rest, key in
-        .ite(k.eq(.literal(key)), then: values[key] ?? rest, else: rest)
-      }
-    }
-    let objects: [Value] = [G.rd, G.rtt, G.data, G.rec, G.pdev, G.vdev]
+    let pdevs = (0..<Value(devices)).map { G.pdev + 2 * $0 }
+    let vdevs = (0..<Value(devices)).map { G.vdev + 2 * $0 }
+    let objects: [Value] = [G.rd, G.rtt, G.data, G.rec] + pdevs + vdevs
     // The device's MMIO granule (with device memory) is DELEGATED: Realm in the GPT.
     let device: [Value] = memoryMap.deviceGranules == 0 ? [] : [Value(memoryMap.firstDeviceGranule)]
-    if case .descriptors(let gptDescriptor, _) = v.gpt {
-      let word = (0..<MemoryMap.gpisPerDescriptor).reduce(Value(0)) { word, i in
-        word | ((objects + device).contains(Value(i)) ? GPI.realm : GPI.nonSecure) << Value(4 * i)
-      }
-      b.setInitial(gptDescriptor) { k in table(k[0], [0: .literal(word)], otherwise: .literal(0x9999_9999_9999_9999)) }
-    }
+    rmm.setInitialGPT(objects + device)
     let zero = Expr.literal(Content.zero)
     // The buffer, never delegated, and the device granule, delegated without a scrub (TF-RMM since
     // f5cce5bc), keep the host's boot content.
     var contents = Dictionary(uniqueKeysWithValues: objects.map { ($0, zero) })
     contents[G.data] = .literal(cca.content.realm(0))
-    b.setInitial(v.memory) { k in table(k[0], contents, otherwise: .literal(Content.host)) }
+    b.setInitial(v.memory) { k in RMMBuilder.keyed(k[0], contents, otherwise: .literal(Content.host)) }
     var states: [Value: Expr] = [
       G.rd: .literal(GranuleState.rd), G.rtt: .literal(GranuleState.rtt), G.data: .literal(GranuleState.data),
-      G.rec: .literal(GranuleState.rec), G.pdev: .literal(GranuleState.pdev), G.vdev: .literal(GranuleState.vdev),
+      G.rec: .literal(GranuleState.rec),
     ]
+    for g in pdevs { states[g] = .literal(GranuleState.pdev) }
+    for g in vdevs { states[g] = .literal(GranuleState.vdev) }
     for g in device { states[g] = .literal(GranuleState.delegated) }
-    b.setInitial(v.granuleState) { k in table(k[0], states, otherwise: .literal(GranuleState.undelegated)) }
-    b.setInitial(r.refcount) { k in table(k[0], [G.rd: 2, G.rtt: 1, G.rec: 1], otherwise: 0) }
+    b.setInitial(v.granuleState) { k in RMMBuilder.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated)) }
+    // The RD counts its REC and its VDEVs.
+    b.setInitial(r.refcount) { k in RMMBuilder.keyed(k[0], [G.rd: .literal(1 + Value(devices)), G.rtt: 1, G.rec: 1], otherwise: 0) }
     b.setInitial(r.recRunnable) { k in k[0].eq(.literal(G.rec)) }
-    b.setInitial(r.realmState) { k in table(k[0], [0: .literal(RealmState.active)], otherwise: .literal(RealmState.none)) }
-    b.setInitial(r.realmRD) { k in table(k[0], [0: .literal(G.rd)], otherwise: 0) }
-    b.setInitial(r.realmRTTBase) { k in table(k[0], [0: .literal(G.rtt)], otherwise: 0) }
-    b.setInitial(r.realmRIM) { k in table(k[0], [0: 3], otherwise: 0) }
-    b.setInitial(r.realmRecIndex) { k in table(k[0], [0: 1], otherwise: 0) }
+    b.setInitial(r.realmState) { k in RMMBuilder.keyed(k[0], [0: .literal(RealmState.active)], otherwise: .literal(RealmState.none)) }
+    b.setInitial(r.realmRD) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rd)], otherwise: 0) }
+    b.setInitial(r.realmRTTBase) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rtt)], otherwise: 0) }
+    b.setInitial(r.realmRIM) { k in RMMBuilder.keyed(k[0], [0: 3], otherwise: 0) }
+    b.setInitial(r.realmRecIndex) { k in RMMBuilder.keyed(k[0], [0: 1], otherwise: 0) }
     // IPA 0: the DATA page; the other protected IPAs UNASSIGNED with RIPAS EMPTY; the rest UNASSIGNED_NS.
     let rootRow: (Expr) -> Expr = { i in
       .ite(
@@ -92,17 +91,33 @@ extension DABuilder {
     }
     b.setInitial(r.rtte) { k in .ite(k[0].eq(.literal(G.rtt)), then: rootRow(k[1]), else: RTTGeometry.canonical.expr) }
     b.setInitial(r.rtteAddr) { k in .ite(k[0].eq(.literal(G.rtt)) && k[1].eq(0), then: .literal(G.data), else: 0) }
-    b.setInitial(r.rttLevel) { k in table(k[0], [G.rtt: 3], otherwise: 0) }
+    b.setInitial(r.rttLevel) { k in RMMBuilder.keyed(k[0], [G.rtt: 3], otherwise: 0) }
     b.setInitial(r.peRunning) { k in k[0].eq(0) }
-    b.setInitial(r.peREC) { k in table(k[0], [0: .literal(G.rec)], otherwise: 0) }
-    b.setInitial(d.pdevState) { k in table(k[0], [G.pdev: .literal(PdevState.ready)], otherwise: .literal(PdevState.new)) }
-    b.setInitial(d.pdevVdevs) { k in table(k[0], [G.pdev: 1], otherwise: 0) }
-    b.setInitial(d.vdevState) { k in table(k[0], [G.vdev: .literal(VdevState.started)], otherwise: .literal(VdevState.new)) }
-    b.setInitial(d.vdevPdev) { k in table(k[0], [G.vdev: .literal(G.pdev)], otherwise: 0) }
-    for variable in [d.vdevLockNonce, d.vdevMeasSeq, d.vdevReportSeq] {
-      b.setInitial(variable) { k in table(k[0], [G.vdev: 1], otherwise: 0) }
+    b.setInitial(r.peREC) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rec)], otherwise: 0) }
+    /// `value` for each of `keys`.
+    func each(_ keys: [Value], _ value: Expr) -> [Value: Expr] { Dictionary(uniqueKeysWithValues: keys.map { ($0, value) }) }
+    let streams = (0..<Value(devices)).map { $0 }
+    b.setInitial(d.pdevState) { k in RMMBuilder.keyed(k[0], each(pdevs, .literal(PdevState.ready)), otherwise: .literal(PdevState.new)) }
+    b.setInitial(d.pdevStream) { k in
+      RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(pdevs, streams.map { Expr.literal($0) })), otherwise: 0)
     }
-    b.setInitial(d.steBound) { k in k[0].eq(0) }
-    b.setInitial(d.steVdev) { k in table(k[0], [0: .literal(G.vdev)], otherwise: 0) }
+    b.setInitial(d.pdevVdevs) { k in RMMBuilder.keyed(k[0], each(pdevs, 1), otherwise: 0) }
+    b.setInitial(d.vdevState) { k in RMMBuilder.keyed(k[0], each(vdevs, .literal(VdevState.started)), otherwise: .literal(VdevState.new)) }
+    b.setInitial(d.vdevPdev) { k in
+      RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(vdevs, pdevs.map { Expr.literal($0) })), otherwise: 0)
+    }
+    for variable in [d.vdevLockNonce, d.vdevMeasSeq, d.vdevReportSeq] {
+      b.setInitial(variable) { k in RMMBuilder.keyed(k[0], each(vdevs, 1), otherwise: 0) }
+    }
+    b.setInitial(d.steBound) { k in k[0].lt(.literal(Value(devices))) }
+    b.setInitial(d.steVdev) { k in
+      RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(streams, vdevs.map { Expr.literal($0) })), otherwise: 0)
+    }
+    // With `da-setup-dma`: the realm enabled DMA on every device with the current evidence.
+    if c.has(CCA.Feature.daSetupDMA) {
+      b.setInitial(d.vdevDMA) { k in RMMBuilder.keyed(k[0], each(vdevs, true), otherwise: false) }
+      b.setInitial(d.vdevDMAVerified) { k in RMMBuilder.keyed(k[0], each(vdevs, true), otherwise: false) }
+      b.setInitial(d.steValid) { k in k[0].lt(.literal(Value(devices))) }
+    }
   }
 }

@@ -44,11 +44,16 @@ final class DABuilder {
   /// Declares the DA commands, RSI calls, device accesses and properties (and, with `da-setup`,
   /// the start state).
   func declare() throws {
+    if cca.configuration.has(CCA.Feature.daSetupDMA) && !cca.configuration.has(CCA.Feature.daSetup) {
+      throw ModelError.invalid(
+        location: "configuration \(cca.configuration.name)", message: "feature da-setup-dma needs da-setup; add da-setup")
+    }
     if cca.configuration.has(CCA.Feature.daSetup) { try declareSetupStart() }
     declarePDEVCommands()
     declareVDEVCommands()
     declareRealmVDEVCalls()
     declareDeviceAccesses()
+    if let t = rmm.smmuTLB { declareSMMUInvalidation(t) }  // DABuilder+SMMUTLB.swift
     declareDeviceMemory()
     declareProperties()
   }
@@ -92,6 +97,8 @@ final class DABuilder {
     a.set(d.steValid, [s], to: false)
     a.set(d.steCached, [s], to: false)
     a.set(d.steCachedRealm, [s], to: 0)
+    // With `smmu-tlb`: the TLBI for the STE's VMID drops the stream's SMMU TLB entries too.
+    if let t = rmm.smmuTLB { a.setAll(t.iotlb, where: { k in k[0].eq(s) }) { _ in 0 } }
   }
 
   /// The stream of VDEV `g` (its PDEV's).

@@ -124,10 +124,23 @@ extension RMMBuilder {
         a, r.rtte, position,
         to: .ite(entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedDestroyed.expr))
       set(a, r.rtteAddr, position, to: Self.canonicalAddr)
-      release(
-        a, g,
-        scrubbing: !mutated(CCA.MutantName.dataDestroyWithoutScrub) && !mutated(CCA.MutantName.reuseWithoutScrub))
-      a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) - 1)
+      // With `s2-tlb`: TLBI for every VMID of the realm when the entry was valid (ASSIGNED RAM;
+      // TF-RMM rmm-spec-v1.0-rel0 smc_data_destroy: an ASSIGNED EMPTY or DESTROYED entry is
+      // invalid, its TLBI was done by the RIPAS change that made it so).
+      let valid = entry.eq(RTTEntry.assignedRAM.expr)
+      a.when(valid) { invalidateS2TLB(a, realm: rr, smmu: false, page: ipa) }
+      let releaseNow = {
+        self.release(
+          a, g,
+          scrubbing: !self.mutated(CCA.MutantName.dataDestroyWithoutScrub) && !self.mutated(CCA.MutantName.reuseWithoutScrub))
+        a.set(self.r.refcount, [table], to: self.pre.read(self.r.refcount, [table]) - 1)
+      }
+      if let t = smmuTLB {
+        // With `smmu-tlb` the SMMUs' invalidation completes in a later step (RMM_CMD_SYNC).
+        queueSMMUTLBI(a, t, realm: rr, ipa: ipa, valid: valid, granule: g, table: table, release: releaseNow)
+      } else {
+        releaseNow()
+      }
     }
   }
 }

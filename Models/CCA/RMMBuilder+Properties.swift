@@ -188,7 +188,7 @@ extension RMMBuilder {
       live && level.ge(start) && level.le(3) && base.lt(.literal(geometry.ipaLimit))
       && (base & (size * .literal(Value(geometry.entries)) - 1)).eq(0)
       && linked
-      && pre.read(r.refcount, [g]).eq(sum(entries.map(one)))
+      && pre.read(r.refcount, [g]).eq(sum((entries + pendingUnmap { t in [t.table.eq(g)] }).map(one)))
       && .forAll(index) { i in self.entryFacts(table: g, index: i, owner: own, level: level, ipa: base + i * size) }
     // A DATA granule: reached by its realm's walk at its IPA, through a level-3 ASSIGNED entry.
     let last = geometry.lastDepth
@@ -197,7 +197,17 @@ extension RMMBuilder {
       live && base.lt(.literal(geometry.protectedLimit))
       && walkDepth(own, base, target: .literal(Value(last))).eq(.literal(Value(last)))
       && RTTEntry.isOne(read(r.rtte, leaf), RTTEntry.assignedProtected) && read(r.rtteAddr, leaf).eq(g)
-    return .ite(isRTT, then: table, else: notTable) && isData.implies(mapped)
+    let unmapping = pendingUnmap { t in [t.granule.eq(g)] }
+    return .ite(isRTT, then: table, else: notTable) && isData.implies(.or([mapped] + unmapping))
+  }
+
+  /// With `smmu-tlb`, `facts` about the RMI_DATA_DESTROY waiting for its CMD_SYNC, each holding
+  /// only while one is pending: its DATA granule has no entry yet still counts in its leaf RTT's
+  /// reference count (``SMMUTLBVariables``). Without `smmu-tlb`, none (the formula is unchanged).
+  func pendingUnmap(_ facts: (_ pending: (granule: Expr, table: Expr)) -> [Expr]) -> [Expr] {
+    guard let t = smmuTLB else { return [] }
+    let pending = pre.read(t.pending, [])
+    return facts((pre.read(t.granule, []), pre.read(t.table, []))).map { pending && $0 }
   }
 
   /// The facts about entry `i` of RTT `g` at `level`, which maps `ipa`: its kind suits the IPA

@@ -257,6 +257,8 @@ extension RMMBuilder {
   /// `RMMBuilder+RSI.swift`).
   func declareRealmExecution() {
     let ipaSamples = pageIPAs
+    // With `s2-tlb` and more than one plane: the plane (hence VMID) the access runs in.
+    let planeParameter = s2tlb.map { $0.planes > 1 ? [Parameter("plane", .index($0.planeSort))] : [] } ?? []
     for write in [false, true] {
       b.action(
         write ? "REALM_WRITE" : "REALM_READ", actor: "realm",
@@ -272,7 +274,7 @@ extension RMMBuilder {
           \(write ? "A protected write leaves the Realm line DIRTY with the realm's label; an unprotected write leaves the NS line DIRTY with HOST (memory the realm shares with the host is the host's to read). A write over another realm's data sets the realm-isolation monitor." : "A read hits the alias's line or fills it CLEAN from memory; a read that returns another realm's data sets the realm-isolation monitor.") \
           An unprotected IPA mapped to an address outside the modelled DRAM (MMIO) changes nothing.
           """,
-        parameters: [Parameter("pe", cca.pe), register("ipa", ipaSamples)]
+        parameters: [Parameter("pe", cca.pe), register("ipa", ipaSamples)] + planeParameter
       ) { a in
         let (p, ipa) = (a.arg("pe"), a.arg("ipa"))
         a.requires(pre.read(r.peRunning, [p]))
@@ -281,14 +283,22 @@ extension RMMBuilder {
         let entry = read(r.rtte, position)
         let protected = ipa.lt(.literal(geometry.protectedLimit))
         let nsPA = read(r.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
+        // With `s2-tlb`: the PE's stage-2 TLB entry for the VMID (realm, plane) and page, if any,
+        // translates without a walk (RMMBuilder+S2TLB.swift).
+        let tlbKeys = [p, rr, planeParameter.isEmpty ? 0 : a.arg("plane"), tlbPage(ipa)]
+        let cached = s2tlb.map { pre.read($0.entry, tlbKeys) } ?? 0
+        let hit = s2tlb == nil ? Expr.boolean(false) : ipa.lt(.literal(geometry.ipaLimit)) && cached.ne(0)
         a.fail(
           "stage2_abort", error: "STAGE2_ABORT", code: 0x24,
-          when: ipa.ge(.literal(geometry.ipaLimit)) || !reached
-            || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr)))
-        let dram = protected || memoryMap.isDRAM(nsPA)
-        let g = Expr.ite(protected, then: read(r.rtteAddr, position), else: memoryMap.granule(of: nsPA))
+          when: !hit
+            && (ipa.ge(.literal(geometry.ipaLimit)) || !reached
+              || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr))))
+        let walked = Expr.ite(protected, then: read(r.rtteAddr, position), else: memoryMap.granule(of: nsPA))
+        let dram = hit || protected || memoryMap.isDRAM(nsPA)
+        let g = s2tlb == nil ? walked : .ite(hit, then: cached - 1, else: walked)
         let pas = Expr.ite(protected, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
         let context = StepContext()
+        if let tlb = s2tlb { context.write(tlb.entry, tlbKeys, walked + 1, when: !hit && dram) }
         let passes = cca.protectionCheck(context, pe: p, granule: g, pas: pas, active: dram)
         context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
         let own = cca.content.realmLabel(rr)

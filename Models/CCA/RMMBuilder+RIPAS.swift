@@ -103,6 +103,15 @@ extension RMMBuilder {
           else: .ite(ram, then: RTTEntry.assignedRAM.expr, else: RTTEntry.assignedEmpty.expr))
       }
       a.set(rv.ripasAddr, [g], to: run.outTop)
+      // With `s2-tlb`: an ASSIGNED RAM entry made EMPTY stops translating, so its page is
+      // invalidated for every VMID of the realm (TF-RMM rel0 update_ripas / rtt_set_ripas_range:
+      // "TLBI is required").
+      a.when(!ram) {
+        invalidateS2TLB(a, realm: rr) { ipa in
+          ipa.ge(aligned.base) && ipa.lt(run.outTop)
+            && self.read(self.r.rtte, self.slot(rr, depth: self.geometry.lastDepth, ipa)).eq(RTTEntry.assignedRAM.expr)
+        }
+      }
     }
   }
 

@@ -310,6 +310,12 @@ extension RMMBuilder {
       unlink(
         a, g, realm: rr, parent: parent,
         entry: .ite(ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr, else: RTTEntry.unassignedNS.expr))
+      // With `s2-tlb`: every page the table mapped (an unprotected table may hold ASSIGNED_NS
+      // entries, which hold no reference: TF-RMM 22ba106d, "RMI_RTT_DESTROY should TLBI entire RTT
+      // range"; a protected one has only invalid entries, so this is a no-op there).
+      let span = geometry.entrySize(level: level - 1)
+      let start = ipa & ~(span - 1)
+      invalidateS2TLB(a, realm: rr) { p in p.ge(start) && p.lt(start + span) }
     }
 
     b.action(
@@ -515,6 +521,7 @@ extension RMMBuilder {
             alsoOn: ["rtt_walk", "rtte_state"])
           set(a, r.rtte, position, to: RTTEntry.unassignedNS.expr)
           set(a, r.rtteDesc, position, to: 0)
+          invalidateS2TLB(a, realm: rr, page: ipa)  // `s2-tlb` (TF-RMM rel0 map_unmap_ns)
         }
       }
     }

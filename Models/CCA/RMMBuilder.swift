@@ -32,6 +32,12 @@ final class RMMBuilder {
   /// With `da` and device memory: the REC's pending device-memory requests (RMI_REC_ENTER
   /// completes them, ``devMemCompletion(_:flags:)``), declared before the REC commands.
   private(set) var daMemory: DAMemoryVariables?
+  /// With `s2-tlb`: the PEs' stage-2 TLBs (``S2TLBVariables``), declared before the commands
+  /// that invalidate them.
+  private(set) var s2tlb: S2TLBVariables?
+  /// With `smmu-tlb`: the SMMUs' TLBs, command queues and the pending unmap
+  /// (``SMMUTLBVariables``), declared before RMI_DATA_DESTROY, which queues their invalidation.
+  private(set) var smmuTLB: SMMUTLBVariables?
 
   var v: CCAVariables { cca.v }
   var b: ModelBuilder { cca.builder }
@@ -95,6 +101,9 @@ final class RMMBuilder {
       daMemory = DAMemoryVariables(
         b, granule: granule, ipaWidth: geometry.ipaWidth, perDevice: try DABuilder.perDevice(cca.configuration))
     }
+    if cca.configuration.has(CCA.Feature.s2TLB) { s2tlb = try declareS2TLB() }  // RMMBuilder+S2TLB.swift
+    if cca.configuration.has(CCA.Feature.smmuTLB) { smmuTLB = try declareSMMUTLB() }
+    if cca.configuration.has(CCA.Feature.tlbSetup) { try declareTLBSetupStart() }
     declareMEC()  // RMMBuilder+MEC.swift: FEAT_MEC's state and commands (per-realm only)
     declareVersionCommands()
     declareRealmCommands()

@@ -38,6 +38,7 @@ struct CCAFamilyTests {
         "dma-enable-without-nonce-check", "vdev-unlock-keeps-ste", "dma-enable-skips-state-check",
         "vdev-create-skips-pdev-state", "dma-disable-keeps-ste-cache", "pdev-stop-ignores-vdevs",
         "vdev-map-accepts-undelegated", "validate-mapping-skips-pa-check", "smmu-gpi-not-invalidated",
+        "s2-tlbi-first-vmid-only", "unmap-skips-smmu-tlbi", "smmu-tlbi-first-stream-only", "release-before-cmd-sync",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

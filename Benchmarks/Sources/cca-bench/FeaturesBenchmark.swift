@@ -23,7 +23,7 @@ struct FeaturesBenchmark: ParsableCommand {
 
   @Option(help: "The RMM configuration the features are added to.") var base = "rmm-small"
   @Option(help: "Comma-separated granule counts (DA's full flow needs 7).") var granules = "4,7"
-  @Option(help: "Comma-separated variants: none, per-pas, per-realm, da.") var variants = "none,per-pas,per-realm,da"
+  @Option(help: "Comma-separated variants: none, per-pas, per-realm, da, s2-tlb, smmu-tlb (needs a --base with da).") var variants = "none,per-pas,per-realm,da"
   @Option(help: "BFS depth bound.") var depth = 5
   @Option(help: "BMC depth bound.") var bmcDepth = 2
   @Option(help: "Comma-separated checks: bfs, bmc.") var checks = "bfs,bmc"
@@ -36,6 +36,9 @@ struct FeaturesBenchmark: ParsableCommand {
     ("per-pas", CCA.Feature.perPAS, [:]),
     ("per-realm", CCA.Feature.perRealm, [CCA.Bound.maxMECID: 1]),
     ("da", CCA.Feature.da, [CCA.Bound.devices: 1]),
+    // Translation caches (Docs/ADR/0008): smmu-tlb needs a --base with da (rmm-da-setup).
+    ("s2-tlb", CCA.Feature.s2TLB, [:]),
+    ("smmu-tlb", CCA.Feature.smmuTLB, [:]),
   ]
   static let allChecks = ["bfs", "bmc"]
 

@@ -1,0 +1,94 @@
+import Spec
+
+// MARK: - The `tlb-setup` start state
+
+extension RMMBuilder {
+  /// The granules of the `tlb-setup` start state, in PA order from DRAM0: a Non-secure buffer
+  /// (RealmParams, RecParams, RecRun, the DATA source), realm 0's RD, starting-level RTT, DATA page
+  /// at IPA 0 and REC, then realm 1's RD and starting-level RTT.
+  enum TLBSetupGranule {
+    static let buffer: Value = 0
+    static let rd0: Value = 1
+    static let rtt0: Value = 2
+    static let data: Value = 3
+    static let rec: Value = 4
+    static let rd1: Value = 5
+    static let rtt1: Value = 6
+    static let count = 7
+  }
+
+  /// Makes the model start with two realms instead of at boot: realm 0 (VMID 0) ACTIVE with its
+  /// RD, one level-3 starting RTT mapping the DATA page at IPA 0 (RIPAS RAM, the realm's data), a
+  /// runnable REC running on PE 0; realm 1 (VMID 1) NEW with its RD and starting RTT (every
+  /// protected IPA UNASSIGNED EMPTY, the unprotected ones UNASSIGNED_NS); every delegated granule's
+  /// GPI REALM; caches, GPT TLBs and stage-2 TLBs empty.
+  ///
+  /// This is the state the calls RMI_GRANULE_DELEGATE ×6, REALM_CREATE (VMID 0), DATA_CREATE,
+  /// REC_CREATE, REALM_ACTIVATE, REALM_CREATE (VMID 1), REC_ENTER reach from boot on `rmm-tlb` (a
+  /// test replays them and compares every slot), so a violation found from here is one from boot, 12
+  /// calls longer.
+  ///
+  /// - Throws: ``ModelError/invalid(location:message:)`` unless the bounds are `rmm-tlb`'s (7
+  ///   granules, 2 realms, one level-3 RTT of 2 entries).
+  func declareTLBSetupStart() throws {
+    typealias G = TLBSetupGranule
+    guard memoryMap.granules == G.count, cca.realmSort.count == 2, geometry.levels == 1, geometry.entries == 2,
+      memoryMap.deviceGranules == 0
+    else {
+      throw ModelError.invalid(
+        location: "configuration \(cca.configuration.name)",
+        message: "feature tlb-setup needs granules = 7, realms = 2, rtt-levels = 1 and rtt-entries = 2")
+    }
+    let objects: [Value] = [G.rd0, G.rtt0, G.data, G.rec, G.rd1, G.rtt1]
+    setInitialGPT(objects)
+    var contents = Dictionary(uniqueKeysWithValues: objects.map { ($0, Expr.literal(Content.zero)) })
+    contents[G.data] = .literal(cca.content.realm(0))
+    b.setInitial(v.memory) { k in Self.keyed(k[0], contents, otherwise: .literal(Content.host)) }
+    let states: [Value: Expr] = [
+      G.rd0: .literal(GranuleState.rd), G.rtt0: .literal(GranuleState.rtt), G.data: .literal(GranuleState.data),
+      G.rec: .literal(GranuleState.rec), G.rd1: .literal(GranuleState.rd), G.rtt1: .literal(GranuleState.rtt),
+    ]
+    b.setInitial(v.granuleState) { k in Self.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated)) }
+    b.setInitial(r.owner) { k in Self.keyed(k[0], [G.rd1: 1, G.rtt1: 1], otherwise: 0) }
+    b.setInitial(r.refcount) { k in Self.keyed(k[0], [G.rd0: 1, G.rtt0: 1, G.rec: 1], otherwise: 0) }
+    b.setInitial(r.recRunnable) { k in k[0].eq(.literal(G.rec)) }
+    b.setInitial(r.realmState) { k in
+      Self.keyed(k[0], [0: .literal(RealmState.active), 1: .literal(RealmState.new)], otherwise: .literal(RealmState.none))
+    }
+    b.setInitial(r.realmRD) { k in Self.keyed(k[0], [0: .literal(G.rd0), 1: .literal(G.rd1)], otherwise: 0) }
+    b.setInitial(r.realmRTTBase) { k in Self.keyed(k[0], [0: .literal(G.rtt0), 1: .literal(G.rtt1)], otherwise: 0) }
+    b.setInitial(r.realmRIM) { k in Self.keyed(k[0], [0: 3, 1: 1], otherwise: 0) }
+    b.setInitial(r.realmRecIndex) { k in Self.keyed(k[0], [0: 1], otherwise: 0) }
+    // Entry 0 (IPA 0, protected), entry 1 (IPA 0x1000, unprotected).
+    b.setInitial(r.rtte) { k in
+      .ite(
+        k[0].eq(.literal(G.rtt0)) && k[1].eq(0), then: RTTEntry.assignedRAM.expr,
+        else: .ite(
+          k[0].eq(.literal(G.rtt1)) && k[1].eq(0), then: RTTEntry.unassignedEmpty.expr,
+          else: .ite(
+            k[0].isOne(of: [.literal(G.rtt0), .literal(G.rtt1)]), then: RTTEntry.unassignedNS.expr,
+            else: RTTGeometry.canonical.expr)))
+    }
+    b.setInitial(r.rtteAddr) { k in .ite(k[0].eq(.literal(G.rtt0)) && k[1].eq(0), then: .literal(G.data), else: 0) }
+    b.setInitial(r.rttLevel) { k in Self.keyed(k[0], [G.rtt0: 3, G.rtt1: 3], otherwise: 0) }
+    b.setInitial(r.peRunning) { k in k[0].eq(0) }
+    b.setInitial(r.peREC) { k in Self.keyed(k[0], [0: .literal(G.rec)], otherwise: 0) }
+  }
+
+  /// `values[k]` for the listed keys, `otherwise` for the rest: a start state's map, written as a
+  /// chain of conditionals.
+  static func keyed(_ k: Expr, _ values: [Value: Expr], otherwise: Expr) -> Expr {
+    values.keys.sorted().reversed().reduce(otherwise) { rest, key in
+      .ite(k.eq(.literal(key)), then: values[key] ?? rest, else: rest)
+    }
+  }
+
+  /// Makes a start state's GPT: GPI REALM for the granules `realm` lists, NS for the others.
+  func setInitialGPT(_ realm: [Value]) {
+    guard case .descriptors(let gptDescriptor, _) = v.gpt else { return }
+    let word = (0..<MemoryMap.gpisPerDescriptor).reduce(Value(0)) { word, i in
+      word | (realm.contains(Value(i)) ? GPI.realm : GPI.nonSecure) << Value(4 * i)
+    }
+    b.setInitial(gptDescriptor) { k in Self.keyed(k[0], [0: .literal(word)], otherwise: .literal(0x9999_9999_9999_9999)) }
+  }
+}
