@@ -27,7 +27,7 @@ struct CCAFamilyTests {
     #expect(
       family.propertyDocs.map(\.name) == [
         "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean", "realm-isolation",
-        "rmm-wellformed", "mec-unique", "device-assigned-only", "da-wellformed",
+        "rmm-wellformed", "mec-unique", "device-assigned-only", "da-wellformed", "no-stale-realm-copy",
       ])
     #expect(
       Set(family.mutants.map(\.name)) == [
@@ -38,6 +38,7 @@ struct CCAFamilyTests {
         "dma-enable-without-nonce-check", "vdev-unlock-keeps-ste", "dma-enable-skips-state-check",
         "vdev-create-skips-pdev-state", "dma-disable-keeps-ste-cache", "pdev-stop-ignores-vdevs",
         "vdev-map-accepts-undelegated", "validate-mapping-skips-pa-check", "smmu-gpi-not-invalidated",
+        "release-scrub-under-rmm-mecid",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

@@ -18,8 +18,10 @@ struct ExplorationTests {
   static let deepMutants: Set<String> = ["rtt-destroy-ignores-live"]
   /// Mutants whose shortest counterexample from boot (15 steps with two realms) is beyond a BFS
   /// from the initial state: the `Proofs/did-reuse-*` targets find it in 3 steps from the state
-  /// `Proofs/start/reuse*.scenario` reaches, and MECCommandTests replays a scripted trace.
-  static let bmcMutants: Set<String> = ["reuse-without-scrub"]
+  /// `Proofs/start/reuse*.scenario` reaches, and MECCommandTests replays a scripted trace. Likewise
+  /// `release-scrub-under-rmm-mecid` (12 steps from boot): `Proofs/mec-lines-*` from
+  /// `Proofs/start/mec-lines.scenario`, and MECIDLinesTests replays the trace.
+  static let bmcMutants: Set<String> = ["reuse-without-scrub", "release-scrub-under-rmm-mecid"]
 
   static let mutantProperties: [(String, String)] = CCA.family.mutants.flatMap { mutant in
     mutant.breaks.map { (mutant.name, $0) }
