@@ -77,7 +77,8 @@ extension CCABuilder {
         The data cache evicts a line at any moment: a dirty line is written back to memory, then \
         the line is invalid. Write-backs of dirty Non-secure lines set the hyp-no-realm-write monitor \
         when they land on realm data. Caches hold lines per PAS alias and are not coherent across \
-        aliases (reference/rme.md §2.3 step 4, §2.4 step 2).
+        aliases (reference/rme.md §2.3 step 4, §2.4 step 2). With mecid-lines `pas` names one \
+        Realm copy per MECID, written back under its own MECID (§4.1).
         """,
       parameters: [Parameter("granule", granule), Parameter("pas", lineDomain)]
     ) { a in
@@ -97,7 +98,9 @@ extension CCABuilder {
         GPC; a filled line is only observable through an access that passes it. With encryption a \
         Non-secure line decrypts memory under NS (ciphertext of realm data), and a Realm line is \
         filled under the context memory was written in, tagged with it (as the owner's prefetch: \
-        a fill under another MECID would only hold ciphertext, which no read can tell from memory).
+        a fill under another MECID would only hold ciphertext, which no read can tell from memory). \
+        With mecid-lines `pas` names the copy of one MECID, filled with memory as read under that \
+        MECID (ciphertext unless memory was written under it).
         """,
       parameters: [Parameter("granule", granule), Parameter("pas", lineDomain)]
     ) { a in
