@@ -24,6 +24,12 @@ extension CCA {
       Configuration(
         name: "rmm-reuse-mec", bounds: reuse.merging([Bound.maxMECID: 1]) { a, _ in a },
         features: [Feature.rmm, Feature.perRealm]),
+      Configuration(
+        name: "rmm-small-mec-lines", bounds: rmmSmall.merging([Bound.maxMECID: 1]) { a, _ in a },
+        features: [Feature.rmm, Feature.perRealm, Feature.mecidLines]),
+      Configuration(
+        name: "rmm-reuse-mec-lines", bounds: reuse.merging([Bound.maxMECID: 1]) { a, _ in a },
+        features: [Feature.rmm, Feature.perRealm, Feature.mecidLines]),
     ]
   }()
 
@@ -41,5 +47,10 @@ extension CCA {
     """,
     "rmm-reuse-per-pas": "rmm-reuse with per-PAS encryption",
     "rmm-reuse-mec": "rmm-reuse with per-realm encryption and the RMM's MEC, MAX_MECID 1",
+    "rmm-small-mec-lines": """
+    rmm-small-mec with MECID-tagged lines (Docs/ADR/0009-mecid-tagged-caches.md): a Realm line per granule and \
+    MECID, DC CIPAPA / CIPAE over every copy, TF-RMM's release (DC CIPAE, no zeroing) and scrub MECIDs
+    """,
+    "rmm-reuse-mec-lines": "rmm-reuse-mec with MECID-tagged lines (Docs/ADR/0009-mecid-tagged-caches.md)",
   ]
 }

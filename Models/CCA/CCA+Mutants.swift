@@ -29,6 +29,7 @@ extension CCA {
     public static let unmapSkipsSMMUTLBI = "unmap-skips-smmu-tlbi"
     public static let smmuTLBIFirstStreamOnly = "smmu-tlbi-first-stream-only"
     public static let releaseBeforeCMDSync = "release-before-cmd-sync"
+    public static let releaseScrubUnderRMMMECID = "release-scrub-under-rmm-mecid"
   }
 
   /// The mutants: each a real bug class (reference/rme.md §5), selected by name, never an edit.
@@ -159,6 +160,13 @@ extension CCA {
         """,
       breaks: [PropertyName.mecUnique],
       configuration: "rmm-small-mec"),
+    Spec.Mutant(
+      name: MutantName.releaseScrubUnderRMMMECID,
+      doc: """
+        With MECID-tagged lines: a granule's release to DELEGATED (RMI_DATA_DESTROY, RTT_DESTROY,         REC_DESTROY, REALM_DESTROY) zeroes it through a mapping with the RMM's MECID 0 and does no DC         CIPAE, which is TF-RMM's flow before commit f5cce5bc "Change the granule scrub flow" (2025-07,         reference/rme.md §2.5, §5 M9) run on a FEAT_MEC system. The commit says why it had to change:         with FEAT_MEC a granule must be written with the right MECID, so the zeroing moved to the way         out of DELEGATED (each *_CREATE under the new owner's MECID, RMI_GRANULE_UNDELEGATE's sanitize)         and the way in became `granule_dcci_poe`, a clean and invalidate of every copy to the Point of         Encryption. This is a bug class, not a shipped bug: the old flow predates TF-RMM's MEC support.         The zeroes land in the MECID-0 copy only (reference/rme.md §4.1: lines are tagged with the         access's MECID and copies coexist), so the realm's dirty copy under its own MECID survives into         the DELEGATED granule and is written back, under that live key, over whatever the granule holds         next (the undelegate scrub, where EL3's DC CIPAPA writes back every copy, or the next owner's         initialisation).
+        """,
+      breaks: [PropertyName.noStaleRealmCopy, PropertyName.delegatedClean],
+      configuration: "rmm-reuse-mec-lines"),
     Spec.Mutant(
       name: MutantName.reuseWithoutScrub,
       doc: """

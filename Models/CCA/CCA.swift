@@ -78,6 +78,13 @@ public enum CCA {
         with their MECID; with rmm, MECID states, RealmParams.mecid, RMI_MEC_SET_SHARED / PRIVATE and the key \
         refresh on release; excludes per-pas
         """,
+      Feature.mecidLines: """
+        with rmm and per-realm: MEC at the fidelity of reference/rme.md §2.5, §4.1 (Docs/ADR/0009-mecid-tagged-caches.md): \
+        a Realm-PAS cache line per granule and MECID, so copies of one granule under several MECIDs coexist; a \
+        write-back encrypts under the line's MECID; DC CIPAPA cleans every copy; the RMM's release to DELEGATED is \
+        TF-RMM's DC CIPAE of every copy (no zeroing), its undelegate scrub writes under MECID 0 and its \
+        initialisation of DATA and RTT granules under the realm's MECID; adds the property no-stale-realm-copy
+        """,
       Feature.da: """
         RMM 1.1 Device Assignment on top of rmm [1.1-UNSTABLE; pinned to TF-RMM rmm-spec-v1.x-aligned and the \
         ACS DA alpha]: PDEV and VDEV granules with their state machines and RMI commands, the realm's RSI VDEV \
@@ -157,6 +164,9 @@ public enum CCA {
     public static let perPAS = "per-pas"
     /// One encryption key per realm MECID: FEAT_MEC (``Encryption/perRealm``).
     public static let perRealm = "per-realm"
+    /// With `rmm` and `per-realm`: Realm-PAS cache lines per MECID, several copies of one granule
+    /// (``LineTag``; Docs/ADR/0009-mecid-tagged-caches.md).
+    public static let mecidLines = "mecid-lines"
     /// RMM 1.1 Device Assignment (requires `rmm`).
     public static let da = "da"
     /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).
@@ -182,10 +192,11 @@ public enum CCA {
     public static let mecUnique = "mec-unique"
     public static let deviceAssignedOnly = "device-assigned-only"
     public static let daWellformed = "da-wellformed"
+    public static let noStaleRealmCopy = "no-stale-realm-copy"
     /// In report order.
     public static let all = [
       hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed, mecUnique,
-      deviceAssignedOnly, daWellformed,
+      deviceAssignedOnly, daWellformed, noStaleRealmCopy,
     ]
   }
 
@@ -244,6 +255,17 @@ public enum CCA {
     R's DATA) (DESIGN.md §6; reference/rme.md §3.3). With device memory, a realm's access to MMIO (an \
     ASSIGNED_DEV entry with RIPAS DEV) reaches only a DEV_MAPPED granule of this realm, validated at the PA the \
     realm asked for, of a device whose Realm STE is bound to a VDEV of this realm (reference/rmm.md §3.4).
+    """,
+    PropertyName.noStaleRealmCopy: """
+    Invariant (rmm with mecid-lines): realm r's data (a REALM_r label) is held by a granule r does not \
+    own (r's DATA) only in memory of a DELEGATED granule at rest (where TF-RMM's DC CIPAE of the release \
+    wrote it back, under r's MECID, and the next initialisation or the undelegate scrub overwrites it \
+    before anyone can read it) or in a clean Realm-PAS copy under a realm MECID (a fill, which only an \
+    access under that MECID to a granule it maps could hit, and every owner initialises a granule before \
+    mapping it); never \
+    in a dirty copy (it would be written back, under its MECID, over whatever the granule's next owner \
+    was given), never in a copy under the RMM's MECID 0, never in an UNDELEGATED granule or another \
+    owner's object (old data under a live key).
     """,
     PropertyName.daWellformed: """
     Invariant (da): PDEV and VDEV bookkeeping agrees with the SMMU: a PDEV's VDEV count is its number of \

@@ -7,8 +7,11 @@ extension CCABuilder {
   /// memory, or in a valid Realm-PAS line.
   func holdsRealmData(_ state: some StateReader, _ g: Expr) -> Expr {
     content.isRealmData(state.read(v.memory, [g]))
-      || (state.read(v.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
-        && content.isRealmData(state.read(v.cacheData, [g, .literal(PAS.realm)])))
+      || any(
+        realmLineKeys.map { k in
+          state.read(v.cacheLine, [g, .literal(k)]).ne(.literal(LineState.invalid))
+            && content.isRealmData(state.read(v.cacheData, [g, .literal(k)]))
+        })
   }
 
   /// Sets the line of granule `g` in alias `pas`; with encryption, also the context the line
@@ -17,9 +20,21 @@ extension CCABuilder {
     _ context: StepContext, _ g: Expr, _ pas: Expr, _ state: Value, _ data: Expr, under key: Expr? = nil,
     when: Expr = true
   ) {
+    if taggedLines {
+      setLineAt(context, g, lineKey(pas, context: key ?? writerContext(data)), state, data, when: when)
+      return
+    }
     context.write(v.cacheLine, [g, pas], .literal(state), when: when)
     context.write(v.cacheData, [g, pas], data, when: when)
     setLineContext(context, g, pas, state, data, under: key, when: when)
+  }
+
+  /// Sets the line with key `key` (``LineTag``: with `mecid-lines` a Realm key names one MECID's
+  /// copy), as an eviction, a clean or a hardware fill does.
+  func setLineAt(_ context: StepContext, _ g: Expr, _ key: Expr, _ state: Value, _ data: Expr, when: Expr = true) {
+    context.write(v.cacheLine, [g, key], .literal(state), when: when)
+    context.write(v.cacheData, [g, key], data, when: when)
+    if !taggedLines { setLineContext(context, g, key, state, data, under: nil, when: when) }
   }
 
   /// Writes the line of granule `g` in alias `pas` back to memory if it is dirty, then drops it:
@@ -36,14 +51,20 @@ extension CCABuilder {
     writeBackContext(context, g, pas, when: dirty)
     context.write(
       v.nsWroteRealmData, [], true, when: dirty && pas.eq(.literal(PAS.nonSecure)) && holdsRealmData(context, g))
-    setLine(context, g, pas, LineState.invalid, .literal(Content.zero), when: when)
+    setLineAt(context, g, pas, LineState.invalid, .literal(Content.zero), when: when)
   }
 
   /// `DC CIPAPA` (or `DC CIGDPAPA`) over granule `g` with PAS selector `pas`, then `DSB OSH`:
   /// clean to the Point of Physical Aliasing and invalidate the alias's line (reference/rme.md
   /// §2.3 steps 1 and 4, §2.4 steps 2 and 3).
+  ///
+  /// With `mecid-lines` the Realm selector cleans every Realm-PAS copy, whatever its MECID
+  /// (reference/rme.md §4.1: DC CIPAPA cleans and invalidates all copies regardless of MECID),
+  /// each written back under its own MECID, in key order (the last dirty copy wins; other orders
+  /// are reached by evicting copies first).
   func cleanInvalidateToPoPA(_ context: StepContext, _ g: Expr, pas: Value) {
-    writeBackAndInvalidate(context, g, .literal(pas))
+    guard taggedLines && pas == PAS.realm else { return writeBackAndInvalidate(context, g, .literal(pas)) }
+    for k in realmLineKeys { writeBackAndInvalidate(context, g, .literal(k)) }
   }
 
   /// Declares the hardware's own moves, possible at any moment: cache evictions, speculative
@@ -56,9 +77,10 @@ extension CCABuilder {
         The data cache evicts a line at any moment: a dirty line is written back to memory, then \
         the line is invalid. Write-backs of dirty Non-secure lines set the hyp-no-realm-write monitor \
         when they land on realm data. Caches hold lines per PAS alias and are not coherent across \
-        aliases (reference/rme.md §2.3 step 4, §2.4 step 2).
+        aliases (reference/rme.md §2.3 step 4, §2.4 step 2). With mecid-lines `pas` names one \
+        Realm copy per MECID, written back under its own MECID (§4.1).
         """,
-      parameters: [Parameter("granule", granule), Parameter("pas", PAS.cachedDomain)]
+      parameters: [Parameter("granule", granule), Parameter("pas", lineDomain)]
     ) { a in
       let (g, pas) = (a.args[0], a.args[1])
       a.requires(PreState().read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid)))
@@ -76,14 +98,16 @@ extension CCABuilder {
         GPC; a filled line is only observable through an access that passes it. With encryption a \
         Non-secure line decrypts memory under NS (ciphertext of realm data), and a Realm line is \
         filled under the context memory was written in, tagged with it (as the owner's prefetch: \
-        a fill under another MECID would only hold ciphertext, which no read can tell from memory).
+        a fill under another MECID would only hold ciphertext, which no read can tell from memory). \
+        With mecid-lines `pas` names the copy of one MECID, filled with memory as read under that \
+        MECID (ciphertext unless memory was written under it).
         """,
-      parameters: [Parameter("granule", granule), Parameter("pas", PAS.cachedDomain)]
+      parameters: [Parameter("granule", granule), Parameter("pas", lineDomain)]
     ) { a in
       let (g, pas) = (a.args[0], a.args[1])
       a.requires(PreState().read(v.cacheLine, [g, pas]).eq(.literal(LineState.invalid)))
       let context = StepContext()
-      fillLine(context, g, pas)
+      fillLineAt(context, g, key: pas)
       context.emit(into: a)
     }
     b.action(

@@ -63,6 +63,7 @@ extension CCABuilder {
   /// The context the line of granule `g` in alias `pas` carries: NS for the Non-secure alias;
   /// the Realm key (`per-pas`) or the line's MECID tag (`per-realm`) for the Realm alias.
   func lineContext(_ state: some StateReader, _ g: Expr, _ pas: Expr) -> Expr {
+    if taggedLines { return keyContext(pas) }
     switch encryption {
     case .none: return context(EncryptionContext.rmm)
     case .perPAS:
@@ -100,6 +101,13 @@ extension CCABuilder {
   /// returns the line, decrypted if the line carries another context (a Realm line of another
   /// MECID); a miss returns memory as read under `reader`.
   func accessRead(_ state: some StateReader, _ g: Expr, _ pas: Expr, reader: Expr) -> Expr {
+    if taggedLines {
+      // The access hits only the copy under its own MECID, which holds plaintext for it.
+      let key = lineKey(pas, context: reader)
+      return .ite(
+        lineHit(state, g, pas, reader: reader), then: state.read(v.cacheData, [g, key]),
+        else: memoryAsRead(state, g, reader: reader))
+    }
     let hit = state.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
     let line = decrypted(state.read(v.cacheData, [g, pas]), written: lineContext(state, g, pas), reader: reader)
     return .ite(hit, then: line, else: memoryAsRead(state, g, reader: reader))
@@ -109,6 +117,15 @@ extension CCABuilder {
   /// (nil: the context memory was written under, as when its owner prefetches the line; the
   /// Non-secure alias always reads under NS).
   func fillLine(_ context: StepContext, _ g: Expr, _ pas: Expr, reader: Expr? = nil, when: Expr = true) {
+    if taggedLines, let keys {
+      let written = context.read(keys.memoryContext, [g])
+      let reader = Expr.ite(
+        pas.eq(.literal(PAS.nonSecure)), then: .literal(EncryptionContext.nonSecure), else: reader ?? written)
+      setLineAt(
+        context, g, lineKey(pas, context: reader), LineState.clean,
+        decrypted(context.read(v.memory, [g]), written: written, reader: reader), when: when)
+      return
+    }
     guard let keys else {
       setLine(context, g, pas, LineState.clean, context.read(v.memory, [g]), when: when)
       return
@@ -140,6 +157,112 @@ extension CCABuilder {
   }
 
   // MARK: RMM writes that reach memory directly (one atomic command)
+
+  // MARK: MECID-tagged lines (the `mecid-lines` feature; ``LineTag``)
+
+  /// The line key of an access through `pas` under context `context`: `pas` itself without
+  /// `mecid-lines`; with it NS for the Non-secure alias and the context's Realm line for the
+  /// Realm PAS (reference/rme.md §4.1: a line is tagged with the MECID of the access).
+  func lineKey(_ pas: Expr, context: Expr) -> Expr {
+    guard taggedLines else { return pas }
+    if case .literal(let alias) = pas { return alias == PAS.nonSecure ? pas : realmLineKey(context) }
+    return .ite(pas.eq(.literal(PAS.nonSecure)), then: .literal(PAS.nonSecure), else: realmLineKey(context))
+  }
+
+  /// The Realm-PAS line key of encryption context `context`: `Realm` for the RMM's MECID 0,
+  /// `Realm_MECID_m` for realm MECID `m` (always `Realm` without `mecid-lines`).
+  func realmLineKey(_ context: Expr) -> Expr {
+    guard taggedLines else { return .literal(PAS.realm) }
+    var result = Expr.literal(PAS.realm)
+    for m in (0..<mecids).reversed() {
+      let c = EncryptionContext.mecid(Value(m))
+      if case .literal(let value) = context {
+        if value == c { return .literal(LineTag.mecid(Value(m))) }
+        continue
+      }
+      result = .ite(context.eq(.literal(c)), then: .literal(LineTag.mecid(Value(m))), else: result)
+    }
+    return result
+  }
+
+  /// The encryption context of the line with key `key` under `mecid-lines`: NS for the
+  /// Non-secure alias, the RMM's for `Realm`, MECID `m`'s for `Realm_MECID_m`.
+  func keyContext(_ key: Expr) -> Expr {
+    if case .literal(let k) = key {
+      if k == PAS.nonSecure { return .literal(EncryptionContext.nonSecure) }
+      if k == PAS.realm { return .literal(EncryptionContext.rmm) }
+      return .literal(EncryptionContext.mecid(k - LineTag.mecid(0)))
+    }
+    var result = Expr.literal(EncryptionContext.rmm)
+    for m in (0..<mecids).reversed() {
+      result = .ite(
+        key.eq(.literal(LineTag.mecid(Value(m)))), then: .literal(EncryptionContext.mecid(Value(m))), else: result)
+    }
+    return .ite(key.eq(.literal(PAS.nonSecure)), then: .literal(EncryptionContext.nonSecure), else: result)
+  }
+
+  /// Whether line key `key` is a Realm-PAS line (`Realm` without `mecid-lines`; any key but NS
+  /// with it).
+  func isRealmKey(_ key: Expr) -> Expr {
+    taggedLines ? key.ne(.literal(PAS.nonSecure)) : key.eq(.literal(PAS.realm))
+  }
+
+  /// Whether an access to granule `g` through `pas` under context `reader` hits a valid line:
+  /// the alias's line, or with `mecid-lines` the copy under the access's MECID.
+  func lineHit(_ state: some StateReader, _ g: Expr, _ pas: Expr, reader: Expr) -> Expr {
+    state.read(v.cacheLine, [g, lineKey(pas, context: reader)]).ne(.literal(LineState.invalid))
+  }
+
+  /// `true` when any of `conditions` holds (the one condition itself when there is one, so that
+  /// configurations without `mecid-lines` keep their expressions).
+  func any(_ conditions: [Expr]) -> Expr { conditions.count == 1 ? conditions[0] : .or(conditions) }
+
+  /// Fills the line with key `key` (a hardware fill, ``declareHardwareActions()``): with
+  /// `mecid-lines` the copy under the key's MECID, holding memory as read under that MECID
+  /// (ciphertext unless memory was written under it).
+  func fillLineAt(_ context: StepContext, _ g: Expr, key: Expr) {
+    guard taggedLines else { return fillLine(context, g, key) }
+    let reader = keyContext(key)
+    setLineAt(context, g, key, LineState.clean, memoryAsRead(context, g, reader: reader))
+  }
+
+  /// Sets the Realm-PAS line of granule `g` under context `key` directly (an RMM command that
+  /// writes a structure into realm memory for the realm; RSI_REALM_CONFIG).
+  func setRealmLine(_ a: ActionBuilder, _ g: Expr, _ state: Value, _ data: Expr, under key: Expr) {
+    let line = realmLineKey(key)
+    a.set(v.cacheLine, [g, line], to: .literal(state))
+    a.set(v.cacheData, [g, line], to: data)
+    setRealmLineContext(a, g, key)
+  }
+
+  /// Drops the Realm-PAS line of `g` that an RMM write under `key` (the RMM's context when nil)
+  /// went through: the write reached memory (``setMemoryContext(_:_:_:)``). Without
+  /// `mecid-lines` that is the granule's one Realm line; with it only the copy under `key`:
+  /// copies under other MECIDs stay (reference/rme.md §4.1).
+  func dropRealmLine(_ a: ActionBuilder, _ g: Expr, under key: Expr? = nil) {
+    let line = realmLineKey(key ?? .literal(EncryptionContext.rmm))
+    a.set(v.cacheLine, [g, line], to: .literal(LineState.invalid))
+    a.set(v.cacheData, [g, line], to: .literal(Content.zero))
+  }
+
+  /// `DC CIPAE` over granule `g` as one RMM command's effect (TF-RMM `granule_dcci_poe` in
+  /// `granule_unlock_transition_to_delegated`, reference/rme.md §2.5): every Realm-PAS copy,
+  /// whatever its MECID, is written back if dirty, under its own MECID, and dropped (§4.1). Dirty
+  /// copies are written back in key order, so the last one wins; the other orders are reached by
+  /// evicting copies first (CACHE_EVICT).
+  func cleanInvalidateRealmCopies(_ a: ActionBuilder, _ g: Expr) {
+    for k in realmLineKeys {
+      let key = Expr.literal(k)
+      a.when(PreState().read(v.cacheLine, [g, key]).eq(.literal(LineState.dirty))) {
+        a.set(v.memory, [g], to: PreState().read(v.cacheData, [g, key]))
+        if let keys { a.set(keys.memoryContext, [g], to: keyContext(key)) }
+      }
+    }
+    for k in realmLineKeys {
+      a.set(v.cacheLine, [g, .literal(k)], to: .literal(LineState.invalid))
+      a.set(v.cacheData, [g, .literal(k)], to: .literal(Content.zero))
+    }
+  }
 
   /// Records that the RMM wrote granule `g`'s memory under `key` (the RMM's own context when
   /// nil): a scrub, an initialisation, DATA_CREATE's copy. Drops the Realm line's tag with the

@@ -24,7 +24,7 @@ extension CCABuilder {
     ) { a in
       let (context, g, dram) = beginNonSecureAccess(a)
       let ns = Expr.literal(PAS.nonSecure)
-      let hit = context.read(v.cacheLine, [g, ns]).ne(.literal(LineState.invalid))
+      let hit = lineHit(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
       let returned = accessRead(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
       fillLine(context, g, ns, when: dram && !hit)
       context.write(v.nsReadRealmData, [], true, when: dram && content.isRealmData(returned))

@@ -45,6 +45,12 @@ final class CCABuilder {
   /// The realm MECIDs there are under `per-realm`: MAX_MECID + 1 with the RMM (the `max-mecid`
   /// bound), else one per realm (the realm stand-in's realm `r` uses MECID `r`).
   let mecids: Int
+  /// Whether Realm-PAS lines are per MECID (the `mecid-lines` feature; ``LineTag``).
+  let taggedLines: Bool
+  /// The key domain of the cache lines (``LineTag``).
+  let lineDomain: Domain
+  /// The Realm-PAS line keys (``LineTag/realmKeys(mecids:)``; `[Realm]` without `mecid-lines`).
+  let realmLineKeys: [Value]
   /// The RMM's MEC state (`rmm` with `per-realm`; declared by RMMBuilder+MEC.swift).
   var mec: MECVariables?
   /// The SMMU's GPT TLB (`da`; DASMMUGPTVariables.swift), declared before the granule commands.
@@ -83,15 +89,27 @@ final class CCABuilder {
     self.descriptorSort = descriptorSort
     self.fine = configuration.has(CCA.Feature.fine)
     self.parametric = parametric
+    let mecids = try Self.mecidCount(configuration, realms: realms, encryption: encryption)
+    let taggedLines = configuration.has(CCA.Feature.mecidLines)
+    if taggedLines && (encryption != .perRealm || !configuration.has(CCA.Feature.rmm)) {
+      throw ModelError.invalid(
+        location: "configuration \(configuration.name)",
+        message: "feature mecid-lines needs rmm and per-realm; add them")
+    }
+    let lineSet = LineTag.set(mecids: taggedLines ? mecids : 0)
+    self.taggedLines = taggedLines
+    self.lineDomain = .finite(lineSet)
+    self.realmLineKeys = taggedLines ? LineTag.realmKeys(mecids: mecids) : [PAS.realm]
     self.v = CCAVariables(
       builder, granule: .index(granuleSort), pe: .index(peSort), descriptor: descriptorSort.map { .index($0) },
-      content: content.domain)
+      content: content.domain, lines: .finite(lineSet))
     self.encryption = encryption
-    self.mecids = try Self.mecidCount(configuration, realms: realms, encryption: encryption)
+    self.mecids = mecids
     self.keys =
       encryption == .none
       ? nil
-      : EncryptionVariables(builder, granule: .index(granuleSort), encryption: encryption, mecids: mecids)
+      : EncryptionVariables(
+        builder, granule: .index(granuleSort), encryption: encryption, mecids: mecids, taggedLines: taggedLines)
   }
 
   /// Declares the actions and properties and returns the model (validated by the family).

@@ -36,7 +36,8 @@ struct CCAVariables {
   let gptTLBValid: Variable
   /// `gptTLB[pe][g]`: the cached GPI (NO_ACCESS while not valid).
   let gptTLB: Variable
-  /// `cacheLine[g][pas]`: the data-cache line of granule `g` in PAS alias `pas`.
+  /// `cacheLine[g][pas]`: the data-cache line of granule `g` in PAS alias `pas` (with
+  /// `mecid-lines`, a Realm-PAS line per MECID: ``LineTag``).
   let cacheLine: Variable
   /// `cacheData[g][pas]`: that line's content label (ZERO while invalid).
   let cacheData: Variable
@@ -61,7 +62,13 @@ struct CCAVariables {
   /// `descriptor` is the domain of the descriptor words, or `nil` for one GPI per granule (the
   /// `parametric` feature). The descriptor layout declares the variables in the same order as
   /// always, so states, traces and search counts of the default configurations do not change.
-  init(_ b: ModelBuilder, granule: Domain, pe: Domain, descriptor: Domain?, content: Domain) {
+  ///
+  /// `lines` is the key domain of the cache lines (``LineTag``): the two cached PAS aliases, or
+  /// with `mecid-lines` one Realm line per MECID.
+  init(
+    _ b: ModelBuilder, granule: Domain, pe: Domain, descriptor: Domain?, content: Domain,
+    lines: Domain = PAS.cachedDomain
+  ) {
     let gptVariable: Variable
     if let descriptor {
       let allNS = (0..<MemoryMap.gpisPerDescriptor).reduce(Value(0)) { word, i in
@@ -88,10 +95,10 @@ struct CCAVariables {
       "gptTLB", keys: [pe, granule], GPI.domain, doc: "the cached GPI (NO_ACCESS when not valid)",
       initial: { _ in .literal(GPI.noAccess) })
     cacheLine = b.map(
-      "cacheLine", keys: [granule, PAS.cachedDomain], LineState.domain,
+      "cacheLine", keys: [granule, lines], LineState.domain,
       doc: "the data-cache line of the granule in the PAS alias", initial: { _ in .literal(LineState.invalid) })
     cacheData = b.map(
-      "cacheData", keys: [granule, PAS.cachedDomain], content,
+      "cacheData", keys: [granule, lines], content,
       doc: "the line's content label (ZERO when invalid)", initial: { _ in .literal(Content.zero) })
     memory = b.map(
       "memory", keys: [granule], content, doc: "the granule's content label in DRAM; host data at boot",

@@ -45,7 +45,7 @@ extension DABuilder {
         if write {
           cca.setLine(context, g, ns, LineState.dirty, .literal(Content.host), when: dram)
         } else {
-          let hit = context.read(v.cacheLine, [g, ns]).ne(.literal(LineState.invalid))
+          let hit = cca.lineHit(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
           let returned = cca.accessRead(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
           cca.fillLine(context, g, ns, when: dram && !hit)
           context.write(v.nsReadRealmData, [], true, when: dram && cca.content.isRealmData(returned))
@@ -109,11 +109,12 @@ extension DABuilder {
         // The access itself is the realm's own (REALM_READ / REALM_WRITE): the STE carries the
         // realm's VMID and MECID, so it reads and writes under the realm's context.
         if write {
-          context.write(r.realmForeignAccess, [], true, when: dram && rmm.overwritesLiveRealmData(context, g, pas, own: own))
+          context.write(r.realmForeignAccess, [], true, when: dram && rmm.overwritesLiveRealmData(
+              context, g, cca.lineKey(pas, context: cca.accessContext(pas, realm: rr)), own: own))
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
         } else {
-          let hit = context.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+          let hit = cca.lineHit(context, g, pas, reader: cca.accessContext(pas, realm: rr))
           let returned = cca.accessRead(context, g, pas, reader: cca.accessContext(pas, realm: rr))
           cca.fillLine(context, g, pas, reader: cca.accessContext(pas, realm: rr), when: dram && !hit)
           context.write(

@@ -74,18 +74,46 @@ struct EncryptionVariables {
   /// `per-pas` Realm lines always carry the Realm key, so neither needs a variable.
   let realmLineContext: Variable?
 
-  init(_ b: ModelBuilder, granule: Domain, encryption: Encryption, mecids: Int) {
+  init(_ b: ModelBuilder, granule: Domain, encryption: Encryption, mecids: Int, taggedLines: Bool = false) {
     let context = EncryptionContext.domain(mecids: encryption == .perRealm ? mecids : 0)
     memoryContext = b.map(
       "memoryContext", keys: [granule], context,
       doc: "the encryption context the granule's memory was written under (NS at boot)",
       initial: { _ in .literal(EncryptionContext.nonSecure) })
+    // With MECID-tagged lines (``LineTag``) a line's MECID is its key: no separate tag.
     realmLineContext =
-      encryption == .perRealm
+      encryption == .perRealm && !taggedLines
       ? b.map(
         "realmLineContext", keys: [granule], context,
         doc: "the MECID context the granule's Realm-alias line carries (RMM when invalid)",
         initial: { _ in .literal(EncryptionContext.rmm) })
       : nil
   }
+}
+
+/// The keys of the data-cache line maps `cacheLine[g][tag]` and `cacheData[g][tag]`: the PAS alias
+/// of the line and, with the `mecid-lines` feature, the MECID of a Realm-PAS line
+/// (reference/rme.md §4.1: lines are tagged with the MECID of the access, several copies of one
+/// location can coexist, a write-back uses the line's MECID).
+///
+/// Without `mecid-lines` the keys are the two cached PAS aliases (``PAS/cached``), as always, so
+/// every other configuration keeps its variables, domains and state counts. With it, the Realm
+/// alias splits into one line per Realm-PAS encryption context: `Realm` (the PAS value, 3) is
+/// the line under MECID 0, the RMM's own (``EncryptionContext/rmm``), and `Realm_MECID_m`
+/// (4 + m) the line under realm MECID `m` (``EncryptionContext/mecid(_:)``). `NS` stays the
+/// Non-secure alias (MECID 0).
+enum LineTag {
+  /// The line of realm MECID `m` (the RMI's numbering).
+  static func mecid(_ m: Value) -> Value { PAS.realm + 1 + m }
+
+  /// The key set: the cached aliases, plus one Realm line per realm MECID when `mecids` > 0.
+  static func set(mecids: Int) -> FiniteSet {
+    guard mecids > 0 else { return PAS.cached }
+    return FiniteSet(
+      "CachedLine",
+      [("NS", PAS.nonSecure), ("Realm", PAS.realm)] + (0..<mecids).map { ("Realm_MECID_\($0)", mecid(Value($0))) })
+  }
+
+  /// The Realm-PAS keys: `Realm`, then each realm MECID's, in ascending order.
+  static func realmKeys(mecids: Int) -> [Value] { [PAS.realm] + (0..<mecids).map { mecid(Value($0)) } }
 }

@@ -83,8 +83,7 @@ extension RMMBuilder {
         } else {
           a.set(v.memory, [g], to: cca.content.realmLabel(rr))
           cca.setMemoryContext(a, g, cca.realmContext(rr))
-          a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.invalid))
-          a.set(v.cacheData, [g, .literal(PAS.realm)], to: .literal(Content.zero))
+          cca.dropRealmLine(a, g, under: cca.realmContext(rr))
           set(a, r.rtte, position, to: RTTEntry.assignedRAM.expr)
           measure(a, rr)
         }

@@ -114,6 +114,7 @@ extension RMMBuilder {
   /// then whatever memory holds under the old key is garbage under the new one (CIPHERTEXT).
   /// The key is fresh again (`mecKeyUsed` false).
   func refresh(_ a: ActionBuilder, _ mec: MECVariables, _ m: Expr) {
+    if cca.taggedLines { return refreshTagged(a, mec, m) }
     guard let keys = cca.keys, let lineContext = keys.realmLineContext else { return }
     let context = cca.chain(count: cca.mecids, of: m) { EncryptionContext.mecid(Value($0)) }
     let realmPAS = Expr.literal(PAS.realm)
@@ -129,6 +130,22 @@ extension RMMBuilder {
     a.setAll(v.cacheLine, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(LineState.invalid) })
     a.setAll(v.cacheData, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(Content.zero) })
     a.setAll(lineContext, where: { k in tagged(k[0]) }, to: { _ in .literal(EncryptionContext.rmm) })
+    a.set(mec.keyUsed, [m], to: false)
+  }
+
+  /// ``refresh(_:_:_:)`` with `mecid-lines`: the copies under `m`'s MECID (their own line key)
+  /// are written back and dropped, then memory under the old key reads as CIPHERTEXT.
+  private func refreshTagged(_ a: ActionBuilder, _ mec: MECVariables, _ m: Expr) {
+    guard let keys = cca.keys else { return }
+    let context = cca.chain(count: cca.mecids, of: m) { EncryptionContext.mecid(Value($0)) }
+    let line = cca.realmLineKey(context)
+    func underOldKey(_ g: Expr) -> Expr {
+      pre.read(keys.memoryContext, [g]).eq(context) || pre.read(v.cacheLine, [g, line]).eq(.literal(LineState.dirty))
+    }
+    a.setAll(v.memory, where: { k in underOldKey(k[0]) }, to: { _ in .literal(cca.content.ciphertext) })
+    a.setAll(keys.memoryContext, where: { k in underOldKey(k[0]) }, to: { _ in context })
+    a.setAll(v.cacheLine, where: { k in k[1].eq(line) }, to: { _ in .literal(LineState.invalid) })
+    a.setAll(v.cacheData, where: { k in k[1].eq(line) }, to: { _ in .literal(Content.zero) })
     a.set(mec.keyUsed, [m], to: false)
   }
 

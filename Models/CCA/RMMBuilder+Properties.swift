@@ -45,6 +45,9 @@ extension RMMBuilder {
               self.pre.read(self.v.gptTLBValid, [p, g]).implies(self.pre.read(self.v.gptTLB, [p, g]).eq(gpi))
             })
       })
+    if cca.taggedLines {
+      declareTaggedLineProperties()  // RMMBuilder+MECIDLines.swift
+    } else {
     b.invariant(
       CCA.PropertyName.delegatedClean,
       doc: """
@@ -68,6 +71,7 @@ extension RMMBuilder {
                   .implies(!self.cca.content.isRealmData(self.pre.read(self.v.cacheData, [g, pas])))
               })
       })
+    }
     b.monitor(
       CCA.PropertyName.realmIsolation, doc: CCA.propertyDoc[CCA.PropertyName.realmIsolation] ?? "",
       flag: r.realmForeignAccess)

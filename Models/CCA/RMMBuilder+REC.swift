@@ -235,7 +235,7 @@ extension RMMBuilder {
     a.setAll(r.owner, where: { isAux($0[0]) }) { _ in 0 }
     a.setAll(rv.auxOf, where: { isAux($0[0]) }) { _ in 0 }
     a.setAll(v.memory, where: { isAux($0[0]) }) { _ in .literal(Content.zero) }
-    let realmLine = { (k: [Expr]) in isAux(k[0]) && k[1].eq(.literal(PAS.realm)) }
+    let realmLine = { (k: [Expr]) in isAux(k[0]) && self.cca.isRealmKey(k[1]) }
     a.setAll(v.cacheLine, where: realmLine) { _ in .literal(LineState.invalid) }
     a.setAll(v.cacheData, where: realmLine) { _ in .literal(Content.zero) }
     cca.setMemoryContextAll(a, where: isAux)
@@ -303,12 +303,13 @@ extension RMMBuilder {
         context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
         let own = cca.content.realmLabel(rr)
         if write {
-          let foreign = overwritesLiveRealmData(context, g, pas, own: own)  // RMMBuilder+MEC.swift
+          let key = cca.lineKey(pas, context: cca.accessContext(pas, realm: rr))
+          let foreign = overwritesLiveRealmData(context, g, key, own: own)  // RMMBuilder+MEC.swift
           context.write(r.realmForeignAccess, [], true, when: dram && foreign)
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
         } else {
-          let hit = context.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+          let hit = cca.lineHit(context, g, pas, reader: cca.accessContext(pas, realm: rr))
           let returned = cca.accessRead(context, g, pas, reader: cca.accessContext(pas, realm: rr))  // decrypted
           cca.fillLine(context, g, pas, reader: cca.accessContext(pas, realm: rr), when: dram && !hit)
           context.write(

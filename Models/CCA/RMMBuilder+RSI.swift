@@ -89,9 +89,7 @@ extension RMMBuilder {
       let rr = pre.read(r.owner, [runningREC(p)])
       let g = structureChecks(a, rr, a.arg("x1"))
       a.output("config_ipa_width", .literal(Value(geometry.ipaWidth)))
-      a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.dirty))
-      a.set(v.cacheData, [g, .literal(PAS.realm)], to: cca.content.realmLabel(rr))
-      cca.setRealmLineContext(a, g, cca.realmContext(rr))
+      cca.setRealmLine(a, g, LineState.dirty, cca.content.realmLabel(rr), under: cca.realmContext(rr))
     }
 
     b.action(

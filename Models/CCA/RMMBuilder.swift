@@ -293,10 +293,13 @@ final class RMMBuilder {
 
   /// Scrubs granule `g`: zeroes that reach the PoPA (memory ZERO, the Realm-alias line dropped).
   /// With encryption the zeroes are written under `key` (the RMM's context when nil).
+  ///
+  /// With `mecid-lines` only the copy under `key` is dropped: the RMM writes through a mapping
+  /// with one MECID (TF-RMM's slot buffers, reference/rme.md §2.5), and copies under other MECIDs
+  /// stay in the cache (§4.1).
   func scrub(_ a: ActionBuilder, _ g: Expr, under key: Expr? = nil) {
     a.set(v.memory, [g], to: .literal(Content.zero))
-    a.set(v.cacheLine, [g, .literal(PAS.realm)], to: .literal(LineState.invalid))
-    a.set(v.cacheData, [g, .literal(PAS.realm)], to: .literal(Content.zero))
+    cca.dropRealmLine(a, g, under: key)
     cca.setMemoryContext(a, g, key)
   }
 
@@ -310,13 +313,25 @@ final class RMMBuilder {
   }
 
   /// Returns `g` to DELEGATED, scrubbed, with no owner, no references and no ghost level or IPA.
+  ///
+  /// With `mecid-lines` the release is TF-RMM's (`granule_unlock_transition_to_delegated`,
+  /// commit f5cce5bc; reference/rme.md §2.5): DC CIPAE of every Realm-PAS copy, written back
+  /// under its own MECID, and no zeroing: the granule is initialised on its way out of
+  /// DELEGATED, under the next owner's MECID, or scrubbed by RMI_GRANULE_UNDELEGATE. The mutant
+  /// `release-scrub-under-rmm-mecid` keeps the pre-f5cce5bc release instead: zeroes through a
+  /// MECID-0 mapping, no DC CIPAE.
   func release(_ a: ActionBuilder, _ g: Expr, scrubbing: Bool = true) {
     a.set(v.granuleState, [g], to: .literal(GranuleState.delegated))
     a.set(r.owner, [g], to: 0)
     a.set(r.refcount, [g], to: 0)
     a.set(r.rttLevel, [g], to: 0)
     a.set(r.mappedIPA, [g], to: 0)
-    if scrubbing { scrub(a, g) }
+    guard scrubbing else { return }
+    if cca.taggedLines && !mutated(CCA.MutantName.releaseScrubUnderRMMMECID) {
+      cca.cleanInvalidateRealmCopies(a, g)
+    } else {
+      scrub(a, g)
+    }
   }
 
   /// Extends realm `rr`'s RIM by one measured event (saturating).

@@ -14,8 +14,8 @@ struct FeaturesBenchmark: ParsableCommand {
     abstract: "The cost of MEC and DA: BFS and BMC of one RMM configuration without and with each feature.",
     discussion: """
       Every variant has the bounds of --base (default rmm-small) with --granules overridden, and \
-      its features plus one more: none (the base), per-pas, per-realm (MEC, max-mecid 1) and da \
-      (devices 1). bfs: every state within --depth steps, all cores, every non-lemma property \
+      its features plus one more: none (the base), per-pas, per-realm (MEC, max-mecid 1), da \
+      (devices 1) and, when asked for, mecid-lines (per-realm with MECID-tagged cache lines). bfs: every state within --depth steps, all cores, every non-lemma property \
       checked. bmc: SymbolicChecker.bmc of every non-lemma property to --bmc-depth (the correct \
       model: holds-bounded expected). "x none" columns divide by the none row of the same \
       granule count. An exhausted --timeout is reported, never a result.
@@ -23,7 +23,8 @@ struct FeaturesBenchmark: ParsableCommand {
 
   @Option(help: "The RMM configuration the features are added to.") var base = "rmm-small"
   @Option(help: "Comma-separated granule counts (DA's full flow needs 7).") var granules = "4,7"
-  @Option(help: "Comma-separated variants: none, per-pas, per-realm, da, s2-tlb, smmu-tlb (needs a --base with da).") var variants = "none,per-pas,per-realm,da"
+  @Option(help: "Comma-separated variants: none, per-pas, per-realm, da, s2-tlb, smmu-tlb (needs a --base with da), mecid-lines.")
+  var variants = "none,per-pas,per-realm,da"
   @Option(help: "BFS depth bound.") var depth = 5
   @Option(help: "BMC depth bound.") var bmcDepth = 2
   @Option(help: "Comma-separated checks: bfs, bmc.") var checks = "bfs,bmc"
@@ -39,6 +40,8 @@ struct FeaturesBenchmark: ParsableCommand {
     // Translation caches (Docs/ADR/0008): smmu-tlb needs a --base with da (rmm-da-setup).
     ("s2-tlb", CCA.Feature.s2TLB, [:]),
     ("smmu-tlb", CCA.Feature.smmuTLB, [:]),
+    // MECID-tagged lines need per-realm too (build adds it): the cost over the per-realm row.
+    ("mecid-lines", CCA.Feature.mecidLines, [CCA.Bound.maxMECID: 1]),
   ]
   static let allChecks = ["bfs", "bmc"]
 
@@ -105,7 +108,7 @@ struct FeaturesBenchmark: ParsableCommand {
           }
         }
       }
-      bfs.notes.append("variants: the bounds of \(base) with granules overridden; per-realm adds max-mecid=1, da devices=1")
+      bfs.notes.append("variants: the bounds of \(base) with granules overridden; per-realm adds max-mecid=1, da devices=1, mecid-lines per-realm and max-mecid=1")
       bfs.notes.append("x none: this row over the none row of the same granule count (- when none was not run)")
       bmc.notes.append("timeout per check: \(timeout) s; an exhausted budget is unknown, never a result")
       emit(
@@ -125,6 +128,7 @@ struct FeaturesBenchmark: ParsableCommand {
     c.bounds[CCA.Bound.granules] = g
     c.bounds.merge(variant.bounds) { _, new in new }
     if let f = variant.feature { c.features.insert(f) }
+    if variant.feature == CCA.Feature.mecidLines { c.features.insert(CCA.Feature.perRealm) }
     do {
       let model = try CCA.family.build(c)
       return (model, try CompiledModel(model))
