@@ -509,7 +509,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
                   var entry = entries[slot]
                   let check = program.pathCheck[p]
                   if entry & ~1 != stamp {
-                    let v = try program.evals[check].eval(context)
+                    let v = try program.evals[check]._withUnsafeGuaranteedRef { try $0.eval(context) }
                     entry = stamp | (program.decidesOnZero[check] ? (v == 0 ? 1 : 0) : (v != 0 ? 1 : 0))
                     entries[slot] = entry
                     ran = true

@@ -30,8 +30,10 @@ final class CheckProgram: @unchecked Sendable {
   /// The outcome code of a path that passes every check: run the effects.
   static let runEffects = CompiledModel.succeededCode
 
-  /// The state-reading checks, by check number.
-  let evals: UnsafeMutablePointer<EvalBox>
+  /// The state-reading checks, by check number, unretained (``checks`` owns them), so the hot
+  /// loop calls them without reference counting.
+  let evals: UnsafeMutablePointer<Unmanaged<CheckFunction>>
+  let checks: [CheckFunction]
   let checkCount: Int
   /// Per check: whether it decides when its value is 0 (a guard conjunct) rather than when it
   /// is not 0 (a failure condition).
@@ -180,7 +182,8 @@ final class CheckProgram: @unchecked Sendable {
       return p
     }
     checkCount = checkEvals.count
-    evals = copy(checkEvals)
+    self.checks = checkEvals.map { CheckFunction($0.eval) }
+    evals = copy(self.checks.map { Unmanaged.passUnretained($0) })
     decidesOnZero = copy(checkOnZero)
     decided = copy(checkOutcome)
     liveTuples = copy(live)
@@ -196,7 +199,6 @@ final class CheckProgram: @unchecked Sendable {
   }
 
   deinit {
-    evals.deinitialize(count: checkCount)
     evals.deallocate()
     decidesOnZero.deallocate()
     decided.deallocate()
@@ -215,6 +217,13 @@ final class CheckProgram: @unchecked Sendable {
     default: return [guardCondition]
     }
   }
+}
+
+/// One compiled check in an object of its own, so the hot loop can call it through an
+/// unretained reference.
+final class CheckFunction: Sendable {
+  let eval: Eval
+  init(_ eval: @escaping Eval) { self.eval = eval }
 }
 
 /// Verdicts of state-reading checks for the state being expanded, stamped with a generation so

@@ -217,11 +217,19 @@ final class ExprCompiler {
         ? .dynamic { c in try a(c) == 0 ? 0 : try b(c) == 0 ? 0 : try d(c) }
         : .dynamic { c in try a(c) != 0 ? 1 : try b(c) != 0 ? 1 : try d(c) }
     default:
-      let fs = dynamic
-      return .dynamic { c in
-        for f in fs where try f.eval(c) == stop { return stop }
-        return stop ^ 1
+      // Nested closures, not a loop over an array: calling a captured closure retains
+      // nothing, reading one out of an array retains and releases it on every call.
+      var rest = dynamic[dynamic.count - 1].eval
+      for box in dynamic.dropLast().reversed() {
+        let f: Eval = box.eval
+        let tail: Eval = rest
+        if isAnd {
+          rest = { c in try f(c) == 0 ? 0 : try tail(c) }
+        } else {
+          rest = { c in try f(c) != 0 ? 1 : try tail(c) }
+        }
       }
+      return .dynamic(rest)
     }
   }
 
@@ -395,6 +403,17 @@ final class ExprCompiler {
       let (f0, f1) = (keyBoxes[0].eval, keyBoxes[1].eval)
       let (o0, o1) = (ordinals[0], ordinals[1])
       let s0 = strides[0]
+      if case .below(let n0) = o0, case .below(let n1) = o1, codec.isIdentity {
+        // Both keys their own ordinals: one bounds check each, no lookup, no decoding.
+        return { c in
+          let k0 = try f0(c)
+          guard k0 < n0 else { throw keyError(location, name, 0, domains[0], k0) }
+          let k1 = try f1(c)
+          guard k1 < n1 else { throw keyError(location, name, 1, domains[1], k1) }
+          let at = locations[base &+ Int(truncatingIfNeeded: k0) &* s0 &+ Int(truncatingIfNeeded: k1)]
+          return (c.state[Int(at >> 6)] &>> Value(at & 63)) & mask
+        }
+      }
       if self.key(keys[0], o0).valid && self.key(keys[1], o1).valid {
         return { c in
           let at = locations[base &+ o0.ordinal(try f0(c)) &* s0 &+ o1.ordinal(try f1(c))]

@@ -162,7 +162,7 @@ struct SpinBenchmark: ParsableCommand {
     var states = 0
     var memory: Int?
     for line in output.split(separator: "\n") {
-      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
       if line.contains("states, stored"), let n = fields.first.flatMap({ Int($0) }) { states = n }
       if line.contains("total actual memory usage"), let mb = fields.first.flatMap({ Double($0) }) {
         memory = Int(mb * 1_048_576)
