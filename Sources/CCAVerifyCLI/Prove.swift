@@ -12,6 +12,8 @@ struct Prove: ParsableCommand {
       violated, cti (a counterexample to induction, not a violation), unknown (budget exhausted or \
       solver undecided), holds-bounded. Exit 0 when every outcome meets its expectation, 1 otherwise.
       Example: cca-verify prove Proofs/ --junit report.xml --out traces
+      In a CI matrix: cca-verify prove --shard 2/4 --json > shard-2.json on each machine, then \
+      cca-verify merge-reports shard-*.json --junit report.xml.
       """)
 
   @Argument(help: "Target files or folders.") var paths: [String] = ["Proofs"]
@@ -22,13 +24,19 @@ struct Prove: ParsableCommand {
   var out: String { outOption.out }
   @OptionGroup var quietOption: QuietOption
   var quiet: Bool { quietOption.quiet }
+  @Option(
+    help: """
+      Run only shard K of N (K/N, from 1/N to N/N): a stable split of the targets by file path, \
+      for a CI matrix; join the shards' --json reports with merge-reports.
+      """) var shard: String?
 
   func run() throws {
     // Every output location is checked before any target runs: a long run never ends by
     // failing to write its results.
     if let junit { try TraceFiles.checkOutputFile(junit, option: "--junit") }
     try TraceFiles.checkOutputDirectory(out, option: "--out")
-    let files = try Prover.targetFiles(paths)
+    let all = try Prover.targetFiles(paths)
+    let files = try shard.map { try Sharding.Shard(parsing: $0).select(all) } ?? all
     // Read every target first: a malformed file is bad input before any engine runs.
     let targets = try files.map { try ProofTarget.load(path: $0, catalog: catalog) }
     let stop = StopSignal()
@@ -62,13 +70,7 @@ struct Prove: ParsableCommand {
     ticker?.cancel()
     line?.finish()
     // The results are printed first: a failure writing the JUnit file cannot discard them.
-    if json {
-      print(ProveReport.json(results).serialized(), terminator: "")
-    } else {
-      print(ProveReport.table(results), terminator: "")
-    }
-    fflush(nil)
-    if let junit { try TraceFiles.writeOutput(ProveReport.junit(results), to: junit) }
+    try present(results, json: json, junit: junit)
     if stop.isStopped {
       note("interrupted after \(results.count) of \(targets.count) targets")
       throw ExitCode.interrupted

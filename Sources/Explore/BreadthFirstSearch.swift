@@ -34,10 +34,15 @@ final class WorkerState: @unchecked Sendable {
   let batch = SuccessorBatch()
   /// Per prefix guard of the action being expanded: the next tuple at which to evaluate it.
   let nextCheck: UnsafeMutablePointer<Int>
+  /// Verdicts of the check programs' state-reading checks in the state being expanded.
+  let cache: CheckCache
+  /// Argument tuples on which a compiled closure ran (see ``ExploreReport/evaluatedSteps``).
+  var evaluated = 0
 
   init(compiled: CompiledModel) {
     scratch = compiled.makeScratch()
     coverage = CoverageCounter(model: compiled.model)
+    cache = CheckCache(capacity: compiled.programs.map { $0?.cacheSize ?? 0 }.max() ?? 0)
     nextCheck = .allocate(capacity: compiled.maxArity + 1)
     nextCheck.initialize(repeating: 0, count: compiled.maxArity + 1)
   }
@@ -88,6 +93,9 @@ struct ActionPlan {
   let offset: Int
   /// The global transition index of the first tuple.
   let base: Int
+  /// How to run the action without evaluating what cannot succeed; `nil`: run the fused body
+  /// on every tuple. Unretained, like `action`.
+  let program: Unmanaged<CheckProgram>?
 }
 
 /// All argument tuples of all actions in one buffer, and one ``ActionPlan`` per action, so the
@@ -99,7 +107,7 @@ final class ArgumentPool: @unchecked Sendable {
   let plans: UnsafeMutablePointer<ActionPlan>
   let planCount: Int
 
-  init(compiled: CompiledModel) {
+  init(compiled: CompiledModel, usePrograms: Bool = true) {
     var offsets: [Int] = []
     var total = 0
     for action in compiled.actions {
@@ -122,7 +130,8 @@ final class ArgumentPool: @unchecked Sendable {
       (plans + a).initialize(
         to: ActionPlan(
           action: Unmanaged.passUnretained(action), arity: action.stride, argumentCount: action.argumentCount,
-          offset: offsets[a], base: compiled.transitionBase[a]))
+          offset: offsets[a], base: compiled.transitionBase[a],
+          program: offsets[a] >= 0 && usePrograms ? compiled.programs[a].map { Unmanaged.passUnretained($0) } : nil))
     }
   }
 
@@ -160,13 +169,15 @@ final class BreadthFirstSearch: @unchecked Sendable {
   private let nextChunk = Atomic<Int>(0)
   private let abortFlag = Atomic<Bool>(false)
 
-  init(compiled: CompiledModel, options: ExploreOptions, properties: [Int]) {
+  /// - Parameter usePrograms: run actions through their ``CheckProgram``s (tests compare with
+  ///   `false`, the fused step bodies on every tuple).
+  init(compiled: CompiledModel, options: ExploreOptions, properties: [Int], usePrograms: Bool = true) {
     self.compiled = compiled
     self.options = options
     self.properties = properties
     self.workers = max(1, options.workers)
     self.words = compiled.wordsPerState
-    self.pool = ArgumentPool(compiled: compiled)
+    self.pool = ArgumentPool(compiled: compiled, usePrograms: usePrograms)
     self.workerStates = (0..<max(1, options.workers)).map { _ in WorkerState(compiled: compiled) }
     self.chunksPerSegment = max(16, 8 * max(1, options.workers))
     let start = ContinuousClock.now
@@ -194,6 +205,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
     for w in workerStates { total.add(w.coverage) }
     report.coverage = total.coverage(of: compiled.model)
     report.transitions = total.transitions
+    report.evaluatedSteps = workerStates.reduce(0) { $0 + $1.evaluated }
     report.distinctStates = visited.count
     report.bytesPerState = visited.count > 0 ? visited.allocatedBytes / visited.count : 0
     report.elapsed = elapsed
@@ -426,6 +438,9 @@ final class BreadthFirstSearch: @unchecked Sendable {
     let coverage = worker.coverage
     let batch = worker.batch
     let nextCheck = worker.nextCheck
+    let cache = worker.cache
+    var evaluated = worker.evaluated
+    defer { worker.evaluated = evaluated }
     let post = scratch.post
     let bound = scratch.bound
     let words = self.words
@@ -477,6 +492,50 @@ final class BreadthFirstSearch: @unchecked Sendable {
           let offset = plans[a].offset
           let base = plans[a].base
           let count = plans[a].argumentCount
+          if let program = plans[a].program {
+            try program._withUnsafeGuaranteedRef { program in
+              coverage.recordDecided(action: a, program: program)
+              let stamp = cache.next() &<< 1
+              let entries = cache.entries
+              for l in 0..<program.liveCount {
+                let t = program.liveTuples[l]
+                let context = EvalContext(state: pre, args: UnsafePointer(pool + (offset &+ t &* arity)), bound: bound)
+                var code = program.terminal[l]
+                var ran = false
+                var p = program.pathStart[l]
+                let end = program.pathStart[l &+ 1]
+                while p < end {
+                  let slot = program.pathSlot[p]
+                  var entry = entries[slot]
+                  let check = program.pathCheck[p]
+                  if entry & ~1 != stamp {
+                    let v = try program.evals[check]._withUnsafeGuaranteedRef { try $0.eval(context) }
+                    entry = stamp | (program.decidesOnZero[check] ? (v == 0 ? 1 : 0) : (v != 0 ? 1 : 0))
+                    entries[slot] = entry
+                    ran = true
+                  }
+                  if entry & 1 != 0 {
+                    code = program.decided[check]
+                    break
+                  }
+                  p &+= 1
+                }
+                if code == CompiledModel.succeededCode {
+                  ran = true
+                  _ = try program.effectsBody(context, post)
+                  if generated == batch.capacity { batch.grow(words: words) }
+                  let slot = batch.words + generated &* words
+                  slot.update(from: post, count: words)
+                  batch.fingerprints[generated] = packedFingerprint(slot, count: words)
+                  batch.steps[generated] = UInt32(truncatingIfNeeded: base &+ t)
+                  generated &+= 1
+                }
+                if ran { evaluated &+= 1 }
+                coverage.record(action: a, code: code)
+              }
+            }
+            continue
+          }
           // A guaranteed reference: the compiled model owns the action, so the loop neither
           // retains it nor its step closure (refcount traffic on shared objects would also make
           // workers contend for the same cache lines).
@@ -510,6 +569,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
               }
               // `innerBody` is `body` when the action has no prefix guards.
               let code = try action.innerBody(context, post)
+              evaluated &+= 1
               coverage.record(action: a, code: code)
               t &+= 1
               if code != CompiledModel.succeededCode {

@@ -66,6 +66,9 @@ final class CompiledAction: Sendable {
   let prefixGuardRefs: [Unmanaged<PrefixGuard>]
   /// ``body`` without the prefix guards (for callers that evaluated them).
   let innerBody: StepBody
+  /// Copies the pre-state and applies the effects: the step once every check has passed
+  /// (``CheckProgram``).
+  let effectsBody: StepBody
   /// `blockSizes[k]`: how many consecutive argument tuples share their first `k` parameters.
   let blockSizes: [Int]
   let arity: Int
@@ -112,6 +115,7 @@ final class CompiledAction: Sendable {
       ? body
       : Self.fuse(
         guardFn: innerGuard, failures: failures, failureEffects: failureEffects, effects: effects, words: words)
+    self.effectsBody = Self.fuse(guardFn: nil, failures: [], failureEffects: [], effects: effects, words: words)
     self.blockSizes = sizes
     self.arity = parameters.count
     self.derived = derived
@@ -336,6 +340,9 @@ public final class CompiledModel: Sendable {
   /// `transitionBase[a]` is the global index of action `a`'s first argument tuple; the last
   /// element is the total number of (action, arguments) pairs.
   let transitionBase: [Int]
+  /// Per action, how the exhaustive search runs it without evaluating what its arguments
+  /// already decide (``CheckProgram``), or `nil` when it runs the fused body on every tuple.
+  let programs: [CheckProgram?]
 
   static let disabledCode = -2
   static let succeededCode = -1
@@ -356,6 +363,7 @@ public final class CompiledModel: Sendable {
     let compiler = ExprCompiler(model: model, layout: layout, arena: arena)
     var actions: [CompiledAction] = []
     var base: [Int] = [0]
+    var checks: [[(expr: Expr, eval: EvalBox, outcome: Int)]] = []
     for action in model.actions {
       compiler.location = "action \(action.name)"
       // Parameter-only subexpressions become derived arguments, computed once per tuple.
@@ -364,7 +372,11 @@ public final class CompiledModel: Sendable {
       let derived = derivedExprs.map { EvalBox(eval: compiler.compile($0)) }
       compiler.derived = Dictionary(
         uniqueKeysWithValues: derivedExprs.enumerated().map { ($0.element, arity + $0.offset) })
-      defer { compiler.derived = [:] }
+      compiler.argumentValues = Self.argumentValues(of: action, derived: derived)
+      defer {
+        compiler.derived = [:]
+        compiler.argumentValues = [:]
+      }
       let guardFn = Self.compileGuard(action.guardCondition, compiler)
       let (prefix, inner) = Self.splitGuard(action.guardCondition, arity: action.parameters.count)
       let compiled = CompiledAction(
@@ -378,6 +390,15 @@ public final class CompiledModel: Sendable {
         parameters: action.parameters, derived: derived, words: layout.wordCount)
       actions.append(compiled)
       base.append(base[base.count - 1] + compiled.argumentCount)
+      // The same conditions again, one closure per guard conjunct and failure condition, for
+      // the check program built below (once the bound-variable slots are known).
+      checks.append(
+        CheckProgram.conjuncts(of: action.guardCondition).map {
+          (expr: $0, eval: EvalBox(eval: compiler.compile($0)), outcome: Self.disabledCode)
+        }
+          + action.failures.enumerated().map {
+            (expr: $1.condition, eval: EvalBox(eval: compiler.compile($1.condition)), outcome: $0)
+          })
     }
     guard base[base.count - 1] < Int(UInt32.max) else {
       throw ModelError.invalid(
@@ -418,6 +439,11 @@ public final class CompiledModel: Sendable {
     }
     self.boundCount = compiler.boundCount
     let scratch = Scratch(words: layout.wordCount, bound: compiler.boundCount, maxArity: maxArity)
+    self.programs = actions.indices.map { a in
+      CheckProgram(
+        action: actions[a], checks: checks[a], effectsBody: actions[a].effectsBody,
+        failureCount: model.actions[a].failures.count, scratch: scratch)
+    }
     var initial = [UInt64](repeating: 0, count: layout.wordCount)
     try initial.withUnsafeMutableBufferPointer { buffer in
       let context = EvalContext(state: UnsafePointer(buffer.start), args: scratch.args, bound: scratch.bound)
@@ -452,7 +478,41 @@ public final class CompiledModel: Sendable {
     boundCount = other.boundCount
     maxArity = other.maxArity
     transitionBase = other.transitionBase
+    programs = other.programs
     self.initialWords = initialWords
+  }
+
+  /// Every value each argument slot takes: a parameter its domain's values, a derived value
+  /// (slot `arity + j`) its value on every argument tuple, when the tuples are few enough to
+  /// store (else derived slots are left out, and keys read from them are checked per read).
+  static func argumentValues(of action: Action, derived: [EvalBox]) -> [Int: [Value]] {
+    var result: [Int: [Value]] = [:]
+    let radices = action.parameters.map(\.values)
+    for (i, values) in radices.enumerated() { result[i] = values }
+    let count = radices.reduce(1) { $0 * $1.count }
+    guard !derived.isEmpty, count * (radices.count + derived.count) <= CompiledAction.storedTupleLimit else {
+      return result
+    }
+    let arity = radices.count
+    var seen = [Set<Value>](repeating: [], count: derived.count)
+    var buffer = [Value](repeating: 0, count: arity + derived.count)
+    var unusedBound: UInt64 = 0
+    for t in 0..<count {
+      var rest = t
+      for i in (0..<arity).reversed() {
+        buffer[i] = radices[i][rest % radices[i].count]
+        rest /= radices[i].count
+      }
+      buffer.withUnsafeMutableBufferPointer { b in
+        withUnsafeMutablePointer(to: &unusedBound) { bound in
+          // Derived expressions read only parameters (as ``CompiledAction/completeArguments(_:)``).
+          let context = EvalContext(state: UnsafePointer(b.baseAddress!), args: UnsafePointer(b.baseAddress!), bound: bound)
+          for (j, d) in derived.enumerated() { seen[j].insert((try? d.eval(context)) ?? 0) }
+        }
+      }
+    }
+    for j in derived.indices { result[arity + j] = seen[j].sorted() }
+    return result
   }
 
   /// The maximal subexpressions of an action that read parameters and nothing else (no state,

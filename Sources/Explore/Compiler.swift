@@ -99,6 +99,10 @@ final class ExprCompiler {
   /// Parameter-only subexpressions of the action being compiled and the argument slot each
   /// one's value is stored in (see ``CompiledAction/derived``).
   var derived: [Expr: Int] = [:]
+  /// Every value each argument slot (parameter or derived value) of the action being compiled
+  /// takes over its argument tuples, when they are few enough to list: a map key read from
+  /// such a slot is validated here, once, instead of on every read.
+  var argumentValues: [Int: [Value]] = [:]
 
   init(model: Model, layout: PackedLayout, arena: Arena) {
     self.model = model
@@ -213,11 +217,19 @@ final class ExprCompiler {
         ? .dynamic { c in try a(c) == 0 ? 0 : try b(c) == 0 ? 0 : try d(c) }
         : .dynamic { c in try a(c) != 0 ? 1 : try b(c) != 0 ? 1 : try d(c) }
     default:
-      let fs = dynamic
-      return .dynamic { c in
-        for f in fs where try f.eval(c) == stop { return stop }
-        return stop ^ 1
+      // Nested closures, not a loop over an array: calling a captured closure retains
+      // nothing, reading one out of an array retains and releases it on every call.
+      var rest = dynamic[dynamic.count - 1].eval
+      for box in dynamic.dropLast().reversed() {
+        let f: Eval = box.eval
+        let tail: Eval = rest
+        if isAnd {
+          rest = { c in try f(c) == 0 ? 0 : try tail(c) }
+        } else {
+          rest = { c in try f(c) != 0 ? 1 : try tail(c) }
+        }
       }
+      return .dynamic(rest)
     }
   }
 
@@ -287,6 +299,39 @@ final class ExprCompiler {
     }
   }
 
+  // MARK: Map keys
+
+  /// A key expression, compiled; `slot` is the argument slot it reads directly (a parameter or
+  /// derived value), `bound` the bound-variable slot, so reading it costs no closure call, and
+  /// `valid` says every value it can take was checked against the key domain at compile time.
+  struct Key {
+    let eval: Eval
+    let slot: Int?
+    let bound: Int?
+    let valid: Bool
+  }
+
+  func key(_ expr: Expr, _ ordinal: KeyOrdinal) -> Key {
+    var argument: Int?
+    var boundSlot: Int?
+    var values: [Value]?
+    if !derived.isEmpty, let s = derived[expr] {
+      argument = s
+    } else {
+      switch expr {
+      case .parameter(let i): argument = i
+      case .bound(let b):
+        boundSlot = slot(b)
+        values = b.domain.elements
+      case .literal(let v): values = [v]
+      default: break
+      }
+    }
+    if let argument { values = argumentValues[argument] }
+    let valid = values.map { $0.allSatisfy { ordinal.ordinal($0) >= 0 } } ?? false
+    return Key(eval: compile(expr), slot: argument, bound: boundSlot, valid: valid)
+  }
+
   // MARK: Map and scalar reads
 
   private func read(_ id: VariableID, keys: [Expr]) -> Eval {
@@ -312,6 +357,32 @@ final class ExprCompiler {
     if keyBoxes.count == 1 {
       let f = keyBoxes[0].eval
       let ko = ordinals[0]
+      let key = self.key(keys[0], ko)
+      if key.valid, case .below = ko {
+        // Validated at compile time: the key is its own ordinal, no check, no throw.
+        if let s = key.slot, codec.isIdentity {
+          return { c in
+            let at = locations[base &+ Int(truncatingIfNeeded: c.args[s])]
+            return (c.state[Int(at >> 6)] &>> Value(at & 63)) & mask
+          }
+        }
+        if let s = key.bound, codec.isIdentity {
+          return { c in
+            let at = locations[base &+ Int(truncatingIfNeeded: c.bound[s])]
+            return (c.state[Int(at >> 6)] &>> Value(at & 63)) & mask
+          }
+        }
+        return { c in
+          let at = locations[base &+ Int(truncatingIfNeeded: try f(c))]
+          return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
+        }
+      }
+      if key.valid {
+        return { c in
+          let at = locations[base &+ ko.ordinal(try f(c))]
+          return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
+        }
+      }
       if case .below(let n) = ko, codec.isIdentity {
         return { c in
           let k = try f(c)
@@ -332,6 +403,23 @@ final class ExprCompiler {
       let (f0, f1) = (keyBoxes[0].eval, keyBoxes[1].eval)
       let (o0, o1) = (ordinals[0], ordinals[1])
       let s0 = strides[0]
+      if case .below(let n0) = o0, case .below(let n1) = o1, codec.isIdentity {
+        // Both keys their own ordinals: one bounds check each, no lookup, no decoding.
+        return { c in
+          let k0 = try f0(c)
+          guard k0 < n0 else { throw keyError(location, name, 0, domains[0], k0) }
+          let k1 = try f1(c)
+          guard k1 < n1 else { throw keyError(location, name, 1, domains[1], k1) }
+          let at = locations[base &+ Int(truncatingIfNeeded: k0) &* s0 &+ Int(truncatingIfNeeded: k1)]
+          return (c.state[Int(at >> 6)] &>> Value(at & 63)) & mask
+        }
+      }
+      if self.key(keys[0], o0).valid && self.key(keys[1], o1).valid {
+        return { c in
+          let at = locations[base &+ o0.ordinal(try f0(c)) &* s0 &+ o1.ordinal(try f1(c))]
+          return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
+        }
+      }
       return { c in
         let k0 = try f0(c)
         let a = o0.ordinal(k0)

@@ -93,6 +93,19 @@ final class CoverageCounter {
     }
   }
 
+  /// Records, for one expanded state, the outcomes of the tuples a check program decides by
+  /// their arguments alone (``CheckProgram``): they count as tried, and as failures of their
+  /// condition, exactly as if they had been evaluated.
+  @inline(__always)
+  func recordDecided(action: Int, program: CheckProgram) {
+    guard program.staticTried > 0 else { return }
+    counts[action] &+= program.staticTried
+    counts[actionCount &+ action] &+= program.staticTried &- program.staticDisabled
+    for (i, n) in program.staticFailed.enumerated() where n > 0 {
+      counts[3 &* actionCount &+ failureBase[action] &+ i] &+= n
+    }
+  }
+
   /// Records `count` tried tuples whose guard failed.
   @inline(__always)
   func recordDisabled(action: Int, count: Int) {
@@ -167,6 +180,11 @@ public struct ExploreReport: Hashable, Sendable {
   /// BFS: the most bytes the frontier queues (the level being expanded and the next one, at
   /// their allocated capacities) held at the end of a level; not part of `bytesPerState`.
   public var peakQueueBytes: Int = 0
+  /// BFS: argument tuples on which a compiled closure ran (a guard conjunct, failure condition
+  /// or the effects), summed over the expanded states. Tuples decided by their arguments alone,
+  /// by a cached verdict or by a failing prefix guard count in `transitions` and the coverage
+  /// but not here. 0 in random mode.
+  public var evaluatedSteps: Int = 0
   /// Worker threads used.
   public var workers: Int
   /// Random: walks completed.

@@ -26,11 +26,13 @@ struct BFSBenchmark: ParsableCommand {
   @Option(name: .customLong("repeat"), help: "Runs per row; the table shows the median time.") var repeats = 3
   @Option(help: "Comma-separated worker counts; 'all' means every active core.") var workers = "1,all"
   @Option(help: "Stop a run after this many seconds (the row then says incomplete).") var timeLimit: Double?
+  @Option(help: "Explore only states within this many steps of the initial one (e.g. rmm-small to 6).") var maxDepth: Int?
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
     if repeats < 1 { throw ValidationError("--repeat must be >= 1, got \(repeats)") }
     if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be > 0, got \(t)") }
+    if let d = maxDepth, d < 0 { throw ValidationError("--max-depth must be >= 0, got \(d)") }
     for item in workers.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where item != "all" {
       do { _ = try integerList(item, name: "--workers", range: 1...256) } catch { throw ValidationError("\(error)") }
     }
@@ -60,7 +62,7 @@ struct BFSBenchmark: ParsableCommand {
       var table = ResultTable(
         title: "Exhaustive BFS, correct model, every non-lemma property checked (median of \(repeats) runs)",
         columns: [
-          "configuration", "workers", "distinct states", "transitions", "depth", "complete", "seconds (median)",
+          "configuration", "workers", "distinct states", "transitions", "evaluated", "depth", "complete", "seconds (median)",
           "min s", "max s", "states/s", "bytes/state", "packed bytes", "peak frontier MB", "RSS before MB", "peak RSS MB", "outcome",
         ])
       let resetWorks = ResidentMemory.resetPeak()
@@ -84,7 +86,7 @@ struct BFSBenchmark: ParsableCommand {
           var last: ExploreReport?
           var counts = Set<[Int]>()
           for r in 1...repeats {
-            var options = ExploreOptions(mode: .bfs, timeLimit: timeLimit, workers: w)
+            var options = ExploreOptions(mode: .bfs, maxDepth: maxDepth, timeLimit: timeLimit, workers: w)
             options.properties = nil
             ResidentMemory.resetPeak()
             before = max(before, ResidentMemory.currentBytes ?? 0)
@@ -107,7 +109,7 @@ struct BFSBenchmark: ParsableCommand {
           }
           table.append([
             .text(name), .integer(w), .integer(report.distinctStates), .integer(report.transitions),
-            .integer(report.maxDepthReached), .text(report.complete ? "yes" : "no"), .seconds(t),
+            .integer(report.evaluatedSteps), .integer(report.maxDepthReached), .text(report.complete ? "yes" : "no"), .seconds(t),
             .seconds(times.min() ?? t), .seconds(times.max() ?? t),
             .number(t > 0 ? Double(report.distinctStates) / t : 0, decimals: 0), .integer(report.bytesPerState),
             .integer(report.packedStateBytes), .number(Double(report.peakQueueBytes) / 1_048_576, decimals: 1),
