@@ -51,6 +51,7 @@ final class DABuilder {
     declareDeviceAccesses()
     declareDeviceMemory()
     declareProperties()
+    declareLemmas()  // DABuilder+Lemmas.swift
   }
 
   func mutated(_ name: String) -> Bool { rmm.mutated(name) }

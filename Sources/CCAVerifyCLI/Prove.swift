@@ -12,6 +12,7 @@ struct Prove: ParsableCommand {
       violated, cti (a counterexample to induction, not a violation), unknown (budget exhausted or \
       solver undecided), holds-bounded. Exit 0 when every outcome meets its expectation, 1 otherwise.
       Example: cca-verify prove Proofs/ --junit report.xml --out traces
+      cca-verify prove --explain Proofs/rmm-small-hyp-no-realm-read-induction.toml prints the invariant shown inductive.
       """)
 
   @Argument(help: "Target files or folders.") var paths: [String] = ["Proofs"]
@@ -19,6 +20,12 @@ struct Prove: ParsableCommand {
   @Option(help: "Also write a JUnit XML report to this file (- for standard output).") var junit: String?
   @Option(help: "Directory for counterexample and CTI files.") var out = "out"
   @Flag(help: "No per-target progress on stderr.") var quiet = false
+  @Flag(
+    help: """
+      After the results, print each target's invariant: its properties and the lemmas induction \
+      assumed and proved with them, each with its reason and formula, and whether it was shown \
+      inductive (on stderr with --json).
+      """) var explain = false
 
   func run() throws {
     // Every output location is checked before any target runs: a long run never ends by
@@ -63,6 +70,12 @@ struct Prove: ParsableCommand {
       print(ProveReport.json(results).serialized(), terminator: "")
     } else {
       print(ProveReport.table(results), terminator: "")
+    }
+    if explain {
+      for (target, result) in zip(targets, results) {
+        let text = "\n" + (try Prover.explain(target, outcome: result, catalog: catalog))
+        if json { note(text) } else { print(text, terminator: "") }
+      }
     }
     fflush(nil)
     if let junit { try TraceFiles.writeOutput(ProveReport.junit(results), to: junit) }
