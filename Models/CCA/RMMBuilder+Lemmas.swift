@@ -30,8 +30,9 @@ extension RMMBuilder {
         and descriptor word 0), no granule's RMM lock and not the GPT lock is held. The rmm feature \
         runs each command, GPT transition included, within one action (it needs atomic GPT \
         transitions), so these are the only states between actions. Without it induction starts from \
-        a PE half-way through an undelegate, whose locked granule gpt-consistent and delegated-clean \
-        say nothing about (the first CTI of gpt-consistent: RMI_REALM_DESTROY on locked granules).
+        states with granules locked, which gpt-consistent and delegated-clean say nothing about \
+        (the first CTI of gpt-consistent: RMI_REALM_DESTROY on locked granules; dropped from the \
+        full set: NS_WRITE dirtying the NS line of a locked RTT granule whose GPI is NS).
         """,
       .and(atomic))
     b.lemma(
@@ -40,8 +41,8 @@ extension RMMBuilder {
         gpt-consistent, stated as a lemma: a granule's GPI is NS exactly when it is UNDELEGATED and \
         REALM in every other RMM state, and every valid cached GPI is the GPT's. The monitors need \
         it: an NS access passes the GPC (a cached GPI or a walk) only on an UNDELEGATED granule, \
-        which is where rmm-free-granules-scrubbed applies (CTI without it: NS_READ of a DATA \
-        granule whose GPI is NS).
+        which is where rmm-free-granules-scrubbed applies (CTI without it: NS_READ of a DELEGATED \
+        granule whose cached GPI is NS, hitting an NS line that holds REALM_0).
         """,
       gptConsistentFormula)
     b.lemma(
@@ -51,7 +52,7 @@ extension RMMBuilder {
         in memory or a valid Realm line, nor, once UNDELEGATED, in a valid NS line. With \
         rmm-gpi-follows-state it is why an NS read never returns realm data: the only granules it \
         reaches hold none, in the line it hits or the memory it fills from (CTI without it: NS_READ \
-        hitting an NS line that holds REALM_0).
+        of an UNDELEGATED granule returning REALM_0).
         """,
       delegatedCleanFormula)
     b.lemma(
@@ -61,8 +62,10 @@ extension RMMBuilder {
         most of the invariant: a realm access (REALM_READ/WRITE, and DMA through a realm's stage 2) \
         reaches a granule through an ASSIGNED entry of its realm's walk, and only the tree facts \
         say that granule is the realm's DATA, so that realm data written there stays out of \
-        UNDELEGATED and DELEGATED granules (CTI without it: REALM_WRITE through an ASSIGNED entry \
-        pointing at a DELEGATED granule).
+        UNDELEGATED and DELEGATED granules; RMI_REALM_DESTROY frees the RD and the starting-level \
+        RTT the realm points at, and only the tree facts say those are RD and RTT granules (CTI \
+        without it: RMI_REALM_DESTROY of a realm whose RTT base is an UNDELEGATED granule, which \
+        then becomes DELEGATED with GPI NS).
         """,
       wellformed)
     b.lemma(
@@ -73,7 +76,7 @@ extension RMMBuilder {
         ASSIGNED_NS entry), which only UNDELEGATED granules pass; RMI_GRANULE_DELEGATE cleans and \
         invalidates the NS alias (reference/rme.md §2.3 step 1) before the GPI becomes REALM. This is \
         what hyp-no-realm-write rests on: a write-back of the host's line never lands on realm data \
-        (CTI without it: CACHE_EVICT of a dirty NS line of a DATA granule).
+        (CTI without it: CACHE_EVICT of a dirty NS line of a granule whose memory holds REALM_0).
         """,
       .forAll(granule) { g in
         self.pre.read(self.v.cacheLine, [g, .literal(PAS.nonSecure)]).eq(.literal(LineState.dirty))
