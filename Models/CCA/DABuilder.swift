@@ -51,7 +51,6 @@ final class DABuilder {
     declareDeviceAccesses()
     declareDeviceMemory()
     declareProperties()
-    declareLemmas()  // DABuilder+Lemmas.swift
   }
 
   func mutated(_ name: String) -> Bool { rmm.mutated(name) }

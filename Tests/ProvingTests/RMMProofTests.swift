@@ -4,10 +4,9 @@ import Proving
 import Spec
 import Testing
 
-/// The lemmas of the RMM and DA proofs (Models/CCA/RMMBuilder+Lemmas.swift,
-/// DABuilder+Lemmas.swift) are each needed, and the mutants of those configurations are never
-/// proved. The proofs themselves are the Proofs/*-induction.toml targets (`cca-verify prove`).
-@Suite("RMM and DA proofs through Proving")
+/// The lemmas of the RMM proofs (Models/CCA/RMMBuilder+Lemmas.swift) are each needed, and the
+/// mutants of those configurations are never proved. The proofs themselves are the Proofs/*-induction.toml targets (`cca-verify prove`).
+@Suite("RMM proofs through Proving")
 struct RMMProofTests {
   /// Runs target text (as file `name.toml`) into a fresh output folder.
   static func run(_ name: String, _ text: String) throws -> TargetResult {
@@ -25,21 +24,20 @@ struct RMMProofTests {
     ("rmm-tables-wellformed", "rmm-small", "hyp-no-realm-read"),
     ("dirty-ns-line-only-when-undelegated", "rmm-small", "hyp-no-realm-write"),
     ("no-rec-aux-without-aux-count", "rmm-small", "hyp-no-realm-read"),
-    ("da-streams-wellformed", "rmm-da", "device-assigned-only"),
   ]
 
-  @Test("every RMM and DA lemma is declared where the proofs use it")
+  @Test("every RMM lemma is declared in each configuration with a proof")
   func lemmasDeclared() throws {
-    for configuration in ["rmm-small", "rmm-da"] {
+    for configuration in ["rmm-small", "rmm-rtt", "rmm-small-mec"] {
       let declared = try GPTProofTests.lemmas(configuration)
-      for needed in Self.neededLemmas where needed.configuration == configuration {
+      for needed in Self.neededLemmas {
         #expect(declared.contains(needed.lemma), "\(configuration) lacks \(needed.lemma): \(declared)")
       }
     }
   }
 
   @Test(
-    "dropping an RMM or DA lemma gives a CTI (not a violation, not proved)",
+    "dropping an RMM lemma gives a CTI (not a violation, not proved)",
     arguments: neededLemmas.map { "\($0.lemma)|\($0.configuration)|\($0.property)" })
   func droppedLemmaGivesCTI(_ row: String) throws {
     let parts = row.split(separator: "|").map(String.init)
@@ -62,7 +60,7 @@ struct RMMProofTests {
 
   // MARK: the mutants are never proved
 
-  /// The RMM and DA mutants, each at its own configuration (the mutant's default).
+  /// The RMM mutants, each at its own configuration (the mutant's default, rmm-small).
   static let mutants: [String] = [
     CCA.MutantName.dataCreateSkipsStateCheck, CCA.MutantName.dataDestroyWithoutScrub,
     CCA.MutantName.realmDestroyIgnoresLiveness, CCA.MutantName.rttDestroyIgnoresLive,
