@@ -21,7 +21,6 @@ extension RMMBuilder {
   /// Declares the GPT-layer properties as they read with the RMM (replacing the layer's own
   /// declarations), `realm-isolation` and `rmm-wellformed`.
   func declareProperties() {
-    let granuleDomain = granule
     b.monitor(
       CCA.PropertyName.hypNoRealmRead, doc: CCA.propertyDoc[CCA.PropertyName.hypNoRealmRead] ?? "",
       flag: v.nsReadRealmData)
@@ -35,42 +34,19 @@ extension RMMBuilder {
         exactly when the GPI is NS, and any other state (DELEGATED, RD, REC, REC_AUX, DATA, RTT) \
         exactly when the GPI is REALM; every PE's valid cached GPI equals the GPT's.
         """,
-      .forAll(granuleDomain) { g in
-        let st = self.state(g)
-        let gpi = self.cca.gpi(self.pre, g)
-        return (!self.pre.read(self.v.granuleLock, [g])).implies(
-          st.eq(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.nonSecure)))
-            && st.ne(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.realm)))
-            && .forAll(self.cca.pe) { p in
-              self.pre.read(self.v.gptTLBValid, [p, g]).implies(self.pre.read(self.v.gptTLB, [p, g]).eq(gpi))
-            })
-      })
+      gptConsistentFormula)
     if cca.taggedLines {
       declareTaggedLineProperties()  // RMMBuilder+MECIDLines.swift
     } else {
-    b.invariant(
-      CCA.PropertyName.delegatedClean,
-      doc: """
-        With the RMM: no one can observe a granule's old contents once it has left a realm. An \
-        UNDELEGATED or DELEGATED granule with no command in flight holds no REALM_r label, neither in \
-        memory nor in a valid Realm-alias line, nor, once UNDELEGATED, in a valid NS-alias line (the RMM scrubs every granule that returns to \
-        DELEGATED, reference/rme.md §2.5; TF-RMM 1.0's "a DELEGATED granule is zero whenever unlocked").
-        """,
-      .forAll(granuleDomain) { g in
-        (!self.pre.read(self.v.granuleLock, [g])
-          && self.state(g).isOne(of: [.literal(GranuleState.undelegated), .literal(GranuleState.delegated)]))
-          .implies(
-            !self.cca.content.isRealmData(self.pre.read(self.v.memory, [g]))
-              && .forAll(PAS.cachedDomain) { pas in
-                // While a granule is DELEGATED its NS alias is behind the GPC (GPI REALM), and
-                // EL3's undelegate cleans that alias before the GPI becomes NS; a clean NS line
-                // filled speculatively then is not observable, so only UNDELEGATED granules are
-                // held to a clean NS alias.
-                (self.pre.read(self.v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-                  && (pas.eq(.literal(PAS.realm)) || self.state(g).eq(.literal(GranuleState.undelegated))))
-                  .implies(!self.cca.content.isRealmData(self.pre.read(self.v.cacheData, [g, pas])))
-              })
-      })
+      b.invariant(
+        CCA.PropertyName.delegatedClean,
+        doc: """
+          With the RMM: no one can observe a granule's old contents once it has left a realm. An \
+          UNDELEGATED or DELEGATED granule with no command in flight holds no REALM_r label, neither in \
+          memory nor in a valid Realm-alias line, nor, once UNDELEGATED, in a valid NS-alias line (the RMM scrubs every granule that returns to \
+          DELEGATED, reference/rme.md §2.5; TF-RMM 1.0's "a DELEGATED granule is zero whenever unlocked").
+          """,
+        delegatedCleanFormula)
     }
     b.monitor(
       CCA.PropertyName.realmIsolation, doc: CCA.propertyDoc[CCA.PropertyName.realmIsolation] ?? "",
@@ -78,6 +54,43 @@ extension RMMBuilder {
     b.invariant(
       CCA.PropertyName.rmmWellformed, doc: CCA.propertyDoc[CCA.PropertyName.rmmWellformed] ?? "",
       wellformed)
+  }
+
+  /// The `gpt-consistent` formula with the RMM (also the lemma `rmm-gpi-follows-state`,
+  /// RMMBuilder+Lemmas.swift).
+  var gptConsistentFormula: Expr {
+    let granuleDomain = granule
+    return .forAll(granuleDomain) { g in
+      let st = self.state(g)
+      let gpi = self.cca.gpi(self.pre, g)
+      return (!self.pre.read(self.v.granuleLock, [g])).implies(
+        st.eq(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.nonSecure)))
+          && st.ne(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.realm)))
+          && .forAll(self.cca.pe) { p in
+            self.pre.read(self.v.gptTLBValid, [p, g]).implies(self.pre.read(self.v.gptTLB, [p, g]).eq(gpi))
+          })
+    }
+  }
+
+  /// The `delegated-clean` formula with the RMM (also the lemma `rmm-free-granules-scrubbed`,
+  /// RMMBuilder+Lemmas.swift).
+  var delegatedCleanFormula: Expr {
+    let granuleDomain = granule
+    return .forAll(granuleDomain) { g in
+      (!self.pre.read(self.v.granuleLock, [g])
+        && self.state(g).isOne(of: [.literal(GranuleState.undelegated), .literal(GranuleState.delegated)]))
+        .implies(
+          !self.cca.content.isRealmData(self.pre.read(self.v.memory, [g]))
+            && .forAll(PAS.cachedDomain) { pas in
+              // While a granule is DELEGATED its NS alias is behind the GPC (GPI REALM), and
+              // EL3's undelegate cleans that alias before the GPI becomes NS; a clean NS line
+              // filled speculatively then is not observable, so only UNDELEGATED granules are
+              // held to a clean NS alias.
+              (self.pre.read(self.v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+                && (pas.eq(.literal(PAS.realm)) || self.state(g).eq(.literal(GranuleState.undelegated))))
+                .implies(!self.cca.content.isRealmData(self.pre.read(self.v.cacheData, [g, pas])))
+            })
+    }
   }
 
   /// The `rmm-wellformed` formula: granule states, owners and reference counts agree with the

@@ -115,6 +115,7 @@ final class RMMBuilder {
     declareRSI()
     declareProperties()
     declareMECProperties()
+    declareLemmas()  // RMMBuilder+Lemmas.swift
     if cca.configuration.has(CCA.Feature.da) { try DABuilder(self).declare() }
   }
 

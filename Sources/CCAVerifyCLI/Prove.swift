@@ -14,6 +14,7 @@ struct Prove: ParsableCommand {
       Example: cca-verify prove Proofs/ --junit report.xml --out traces
       In a CI matrix: cca-verify prove --shard 2/4 --json > shard-2.json on each machine, then \
       cca-verify merge-reports shard-*.json --junit report.xml.
+      cca-verify prove --explain Proofs/rmm-small-hyp-no-realm-read-induction.toml prints the invariant shown inductive.
       """)
 
   @Argument(help: "Target files or folders.") var paths: [String] = ["Proofs"]
@@ -29,6 +30,12 @@ struct Prove: ParsableCommand {
       Run only shard K of N (K/N, from 1/N to N/N): a stable split of the targets by file path, \
       for a CI matrix; join the shards' --json reports with merge-reports.
       """) var shard: String?
+  @Flag(
+    help: """
+      After the results, print each target's invariant: its properties and the lemmas induction \
+      assumed and proved with them, each with its reason and formula, and whether it was shown \
+      inductive (on stderr with --json).
+      """) var explain = false
 
   func run() throws {
     // Every output location is checked before any target runs: a long run never ends by
@@ -71,6 +78,13 @@ struct Prove: ParsableCommand {
     line?.finish()
     // The results are printed first: a failure writing the JUnit file cannot discard them.
     try present(results, json: json, junit: junit)
+    if explain {
+      for (target, result) in zip(targets, results) {
+        let text = "\n" + (try Prover.explain(target, outcome: result, catalog: catalog))
+        if json { note(text) } else { print(text, terminator: "") }
+      }
+      fflush(nil)
+    }
     if stop.isStopped {
       note("interrupted after \(results.count) of \(targets.count) targets")
       throw ExitCode.interrupted

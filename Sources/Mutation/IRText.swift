@@ -4,13 +4,14 @@ import Spec
 /// parameter names: the lines of a mutant's diff.
 struct IRText {
   let model: Model
-  let action: Action
+  /// The action whose parameters expressions name (nil for a state formula: a property).
+  let action: Action?
   /// Bound variables renamed `k0`, `k1`, ... in order of first appearance.
   private var names: [BoundVariable: String] = [:]
   /// The longest rendering of one item; longer ones end in `...`.
   static let limit = 240
 
-  init(model: Model, action: Action) {
+  init(model: Model, action: Action?) {
     self.model = model
     self.action = action
   }
@@ -28,7 +29,7 @@ struct IRText {
 
   /// Characters left for the item being rendered: deep trees (an RTT walk) stop at `...`
   /// instead of being rendered whole and then clipped.
-  private var budget = IRText.limit
+  fileprivate var budget = IRText.limit
 
   mutating func expr(_ e: Expr) -> String {
     guard budget > 0 else { return "..." }
@@ -44,7 +45,7 @@ struct IRText {
     case .read(let id, let keys):
       let name = id.index < model.variables.count ? model[id].name : "\(id)"
       return keys.isEmpty ? name : "\(name)[\(keys.map { expr($0) }.joined(separator: ", "))]"
-    case .parameter(let i): return i < action.parameters.count ? action.parameters[i].name : "arg\(i)"
+    case .parameter(let i): return action.map { i < $0.parameters.count ? $0.parameters[i].name : "arg\(i)" } ?? "arg\(i)"
     case .bound(let b): return name(b)
     case .unary(.not, let a): return "!" + atom(a)
     case .unary(.bitNot, let a): return "~" + atom(a)
@@ -113,5 +114,18 @@ struct IRText {
   mutating func guardText(_ e: Expr) -> String {
     budget = Self.limit
     return Self.clip("requires " + expr(e))
+  }
+}
+
+/// Renders a state formula (a property's or a lemma's) as text with the model's variable names,
+/// for `cca-verify prove --explain`.
+public enum FormulaText {
+  /// The formula as text, stopping at `...` after about `limit` characters (an invariant over
+  /// every granule and RTT entry can be very long).
+  public static func render(_ formula: Expr, model: Model, limit: Int = 1_200) -> String {
+    var text = IRText(model: model, action: nil)
+    text.budget = limit
+    let rendered = text.expr(formula)
+    return rendered.count <= limit ? rendered : String(rendered.prefix(limit - 3)) + "..."
   }
 }

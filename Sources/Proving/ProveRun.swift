@@ -176,11 +176,12 @@ public enum Prover {
       let counts =
         "\(report.statesSampled) states sampled; candidates \(report.generated) generated, \(report.keptAfterSampling) after "
         + "sampling, \(report.keptAfterHoudini) after Houdini, \(report.lemmas.count) lemmas"
+      let scope = Self.scope(report.scope, parametric: options.parametricSorts, bounds: model.configuration.bounds)
       switch report.outcome {
-      case .proved: return result(.proved, scope: report.scope, detail: counts)
-      case .unknown(let reason): return result(.unknown, scope: report.scope, detail: "\(reason); \(counts)")
+      case .proved: return result(.proved, scope: scope, detail: counts)
+      case .unknown(let reason): return result(.unknown, scope: scope, detail: "\(reason); \(counts)")
       case .violated(let trace):
-        return result(.violated, property: trace.property ?? names, scope: report.scope, trace: try writeViolation(trace))
+        return result(.violated, property: trace.property ?? names, scope: scope, trace: try writeViolation(trace))
       case .cti(let cti, let broken):
         var path: String?
         if let pre = cti.pre, let post = cti.post, let values = cti.argumentValues, let a = model.action(named: cti.action) {
@@ -190,7 +191,7 @@ public enum Prover {
             property: names, outcome: "cti")
           path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-cti")
         }
-        return result(.cti, scope: report.scope, trace: path, detail: "\(InferReports.detail(.cti(cti, broken: broken))); \(counts)")
+        return result(.cti, scope: scope, trace: path, detail: "\(InferReports.detail(.cti(cti, broken: broken))); \(counts)")
       }
     case .bmc, .induction, .kInduction:
       var options = SymbolicOptions(
@@ -212,20 +213,29 @@ public enum Prover {
       // Induction assumes lemmas: the report names them (BMC assumes none).
       let assumed: [String]?
       if case .bmc = target.engine { assumed = nil } else { assumed = lemmaIndices.map { model.properties[$0].name } }
-      let assuming = assumed.map { $0.isEmpty ? "assuming no lemmas" : "assuming lemmas \($0.joined(separator: ", "))" }
+      // Induction never trusts a lemma: each is part of the invariant and proved in the same
+      // obligations as the properties, and the detail says so (Docs/proof-targets.md).
+      let assuming = assumed.map {
+        $0.isEmpty
+          ? "assuming no lemmas"
+          : "assuming lemmas \($0.joined(separator: ", ")) (each proved with the properties in this induction)"
+      }
       func withLemmas(_ r: TargetResult) -> TargetResult {
         var r = r
         r.assumedLemmas = assumed
         return r
       }
       func joined(_ parts: String?...) -> String { parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ") }
+      // A parametric result holds for any size of the abstracted sort only: the configuration's
+      // other bounds (PEs, realms, RTT geometry ...) still apply, and the scope says so.
+      let scope = Self.scope(report.scope, parametric: options.parametricSorts, bounds: model.configuration.bounds)
       switch report.outcome {
-      case .proved: return withLemmas(result(.proved, scope: report.scope, detail: joined(notes, assuming)))
+      case .proved: return withLemmas(result(.proved, scope: scope, detail: joined(notes, assuming)))
       case .holdsBounded(let depth):
-        return withLemmas(result(.holdsBounded, scope: "\(report.scope); depth \(depth)", detail: joined(notes, assuming)))
-      case .unknown(let reason): return withLemmas(result(.unknown, scope: report.scope, detail: joined(reason, assuming)))
+        return withLemmas(result(.holdsBounded, scope: "\(scope); depth \(depth)", detail: joined(notes, assuming)))
+      case .unknown(let reason): return withLemmas(result(.unknown, scope: scope, detail: joined(reason, assuming)))
       case .violated(let trace):
-        return withLemmas(result(.violated, property: trace.property ?? names, scope: report.scope, trace: try writeViolation(trace)))
+        return withLemmas(result(.violated, property: trace.property ?? names, scope: scope, trace: try writeViolation(trace)))
       case .cti(let cti):
         var path: String?
         if let pre = cti.pre, let post = cti.post, let values = cti.argumentValues, let a = model.action(named: cti.action) {
@@ -237,9 +247,21 @@ public enum Prover {
         }
         return withLemmas(
           result(
-            .cti, property: cti.failing.joined(separator: ","), scope: report.scope, trace: path,
+            .cti, property: cti.failing.joined(separator: ","), scope: scope, trace: path,
             detail: joined("CTI: \(cti.action)(\(cti.arguments.joined(separator: ", "))) breaks \(cti.failing.joined(separator: ", "))", assuming)))
       }
     }
+  }
+
+  /// The scope of a symbolic result: the checker's, and for a parametric one the sorts made
+  /// uninterpreted followed by the configuration's bounds that still apply. A bound is lifted
+  /// by a sort named like it in the singular (`granules` by `Granule`, `threads` by `Thread`);
+  /// every other bound is kept: `parametric (Granule); pes=2, realms=1`.
+  public static func scope(_ checker: String, parametric sorts: Set<String>, bounds: [String: Int]) -> String {
+    guard !sorts.isEmpty else { return checker }
+    let lifted = Set(sorts.flatMap { [$0.lowercased(), $0.lowercased() + "s"] })
+    let kept = bounds.filter { !lifted.contains($0.key.lowercased()) }.sorted { $0.key < $1.key }
+    let head = "parametric (\(sorts.sorted().joined(separator: ", ")))"
+    return kept.isEmpty ? head : "\(head); \(kept.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))"
   }
 }

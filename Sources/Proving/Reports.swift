@@ -18,6 +18,16 @@ public enum ProveReport {
       out += "\n"
       if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
     }
+    // What each result covers: the bounds that still apply (or `parametric (Sort); bounds kept`)
+    // and, for induction, the lemmas proved with it.
+    out += "\nscope:\n"
+    for r in results {
+      var line = "  \(r.target): \(r.scope)"
+      if let lemmas = r.assumedLemmas {
+        line += lemmas.isEmpty ? "; no lemmas" : "; lemmas proved with it: \(lemmas.joined(separator: ", "))"
+      }
+      out += line + "\n"
+    }
     let met = results.filter(\.met).count
     let total = results.reduce(0) { $0 + $1.seconds }
     out += "\n\(met) of \(results.count) targets met their expectation in \(String(format: "%.2f", total)) s\n"
@@ -43,6 +53,9 @@ public enum ProveReport {
           ("trace", r.trace.map(JSONValue.string) ?? .null),
           ("detail", .string(r.detail)),
           ("lemmas", r.assumedLemmas.map { .array($0.map(JSONValue.string)) } ?? .null),
+          // Where the lemmas are proved: induction proves them with the properties, in the same
+          // obligations (null when no lemma was assumed).
+          ("lemmas-proved", r.assumedLemmas.map { $0.isEmpty ? .null : .string("with the properties, in this induction") } ?? .null),
         ])
       })),
     ])
@@ -85,7 +98,8 @@ public enum ProveReport {
       if !r.met {
         xml += "      <failure message=\"expected \(r.expected.rawValue), got \(r.outcome.rawValue)\" type=\"\(r.outcome.rawValue)\">\(escape(r.detail))</failure>\n"
       }
-      xml += "      <system-out>\(escape("\(r.file): \(r.property) \(r.engine) \(r.outcome.rawValue) [\(r.scope)] \(r.trace ?? "")"))</system-out>\n"
+      let lemmas = r.assumedLemmas.map { $0.isEmpty ? " lemmas: none" : " lemmas (proved with it): \($0.joined(separator: ", "))" } ?? ""
+      xml += "      <system-out>\(escape("\(r.file): \(r.property) \(r.engine) \(r.outcome.rawValue) [\(r.scope)]\(lemmas) \(r.trace ?? "")"))</system-out>\n"
       xml += "    </testcase>\n"
     }
     xml += "  </testsuite>\n</testsuites>\n"

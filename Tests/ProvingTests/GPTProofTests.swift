@@ -61,7 +61,7 @@ struct GPTProofTests {
       expect = "holds"
       """)
     #expect(result.outcome == .proved, "\(result.detail)")
-    #expect(result.scope == "parametric (Granule)")
+    #expect(result.scope == "parametric (Granule); pes=2, realms=1")
   }
 
   // MARK: (b) every needed lemma is needed: dropping one gives a CTI, not a violation

@@ -1,0 +1,103 @@
+import CCAModel
+import Foundation
+import Proving
+import Spec
+import Testing
+
+/// The lemmas of the RMM proofs (Models/CCA/RMMBuilder+Lemmas.swift) are each needed, and the
+/// mutants of those configurations are never proved. The proofs themselves are the Proofs/*-induction.toml targets (`cca-verify prove`).
+@Suite("RMM proofs through Proving")
+struct RMMProofTests {
+  /// Runs target text (as file `name.toml`) into a fresh output folder.
+  static func run(_ name: String, _ text: String) throws -> TargetResult {
+    let target = try ProofTarget.parse(file: "\(name).toml", text: text)
+    return try Prover.run(target, outputDirectory: GPTProofTests.outputDirectory())
+  }
+
+  // MARK: every lemma is needed
+
+  /// Each lemma with the configuration and property whose induction breaks without it.
+  static let neededLemmas: [(lemma: String, configuration: String, property: String)] = [
+    ("rmm-commands-atomic", "rmm-small", "gpt-consistent"),
+    ("rmm-gpi-follows-state", "rmm-small", "hyp-no-realm-read"),
+    ("rmm-free-granules-scrubbed", "rmm-small", "hyp-no-realm-read"),
+    ("rmm-tables-wellformed", "rmm-small", "hyp-no-realm-read"),
+    ("dirty-ns-line-only-when-undelegated", "rmm-small", "hyp-no-realm-write"),
+    ("no-rec-aux-without-aux-count", "rmm-small", "hyp-no-realm-read"),
+  ]
+
+  @Test("every RMM lemma is declared in each configuration with a proof")
+  func lemmasDeclared() throws {
+    for configuration in ["rmm-small", "rmm-rtt", "rmm-small-mec"] {
+      let declared = try GPTProofTests.lemmas(configuration)
+      for needed in Self.neededLemmas {
+        #expect(declared.contains(needed.lemma), "\(configuration) lacks \(needed.lemma): \(declared)")
+      }
+    }
+  }
+
+  @Test(
+    "dropping an RMM lemma gives a CTI (not a violation, not proved)",
+    arguments: neededLemmas.map { "\($0.lemma)|\($0.configuration)|\($0.property)" })
+  func droppedLemmaGivesCTI(_ row: String) throws {
+    let parts = row.split(separator: "|").map(String.init)
+    let (lemma, configuration, property) = (parts[0], parts[1], parts[2])
+    let kept = try GPTProofTests.lemmas(configuration).filter { $0 != lemma }
+    let result = try Self.run(
+      "without-\(lemma)",
+      """
+      model = "cca"
+      configuration = "\(configuration)"
+      properties = ["\(property)"]
+      lemmas = \(GPTProofTests.quoted(kept))
+      engine = "induction"
+      timeout = 600
+      expect = "holds"
+      """)
+    #expect(result.outcome == .cti, "without \(lemma): \(result.outcome) \(result.detail)")
+    #expect(!result.met)
+  }
+
+  // MARK: the mutants are never proved
+
+  /// The RMM mutants, each at its own configuration (the mutant's default, rmm-small).
+  static let mutants: [String] = [
+    CCA.MutantName.dataCreateSkipsStateCheck, CCA.MutantName.dataDestroyWithoutScrub,
+    CCA.MutantName.realmDestroyIgnoresLiveness, CCA.MutantName.rttDestroyIgnoresLive,
+    CCA.MutantName.undelegateLiveObject,
+  ]
+
+  @Test(
+    "an RMM mutant is never proved: induction with the lemmas gives a CTI naming a broken formula, or a violation",
+    arguments: mutants)
+  func mutantNotProved(_ mutant: String) throws {
+    let result = try Self.run(
+      "mutant-\(mutant)",
+      """
+      model = "cca"
+      mutant = "\(mutant)"
+      engine = "induction"
+      timeout = 600
+      expect = "holds"
+      """)
+    #expect(result.outcome == .cti || result.outcome == .violated, "\(mutant): \(result.outcome) \(result.detail)")
+    #expect(!result.met)
+    if result.outcome == .cti {
+      // The CTI names the property or lemma the mutated step breaks.
+      let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
+      let names = Set(model.properties.map(\.name))
+      #expect(result.property.split(separator: ",").allSatisfy { names.contains(String($0)) }, "\(result.property)")
+    }
+  }
+
+  // MARK: scope
+
+  @Test("a parametric scope keeps the bounds the abstraction does not lift")
+  func parametricScope() {
+    #expect(
+      Prover.scope("parametric (Granule)", parametric: ["Granule"], bounds: ["granules": 2, "pes": 2, "realms": 1])
+        == "parametric (Granule); pes=2, realms=1")
+    #expect(Prover.scope("parametric (Thread)", parametric: ["Thread"], bounds: ["threads": 3]) == "parametric (Thread)")
+    #expect(Prover.scope("granules=4, pes=1", parametric: [], bounds: ["granules": 4, "pes": 1]) == "granules=4, pes=1")
+  }
+}
