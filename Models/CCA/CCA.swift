@@ -81,7 +81,7 @@ public enum CCA {
         state 27 calls from boot (a test replays them), so bounded searches reach DMA within a few steps
         """,
     ],
-    build: { configuration in try CCABuilder(configuration: configuration).build() })
+    build: { configuration in try applyingFailurePatches(try CCABuilder(configuration: configuration).build()) })
 
   /// Bound names.
   public enum Bound {
