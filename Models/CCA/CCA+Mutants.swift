@@ -194,4 +194,31 @@ extension CCA {
       breaks: [PropertyName.mecUnique],
       configuration: "rmm-small-mec"),
   ]
+
+  /// The mutants that only drop a failure condition, as IR patches: the builders state the
+  /// specification's conditions once, and ``applyingFailurePatches(_:)`` removes the check when
+  /// the mutant is selected (and the configuration builds the action).
+  static let failurePatches: [(mutant: String, action: String, drop: [String])] = [
+    (MutantName.dataCreateSkipsStateCheck, "RMI_DATA_CREATE", ["data_state"]),
+    (MutantName.realmDestroyIgnoresLiveness, "RMI_REALM_DESTROY", ["realm_live"]),
+    (MutantName.rttDestroyIgnoresLive, "RMI_RTT_DESTROY", ["rtt_live"]),
+    (MutantName.dmaEnableWithoutNonceCheck, "RSI_VDEV_DMA_ENABLE", ["lock_nonce", "meas_seq", "report_seq"]),
+    (MutantName.dmaEnableSkipsStateCheck, "RSI_VDEV_DMA_ENABLE", ["vdev_state"]),
+    (MutantName.vdevCreateSkipsPdevState, "RMI_VDEV_CREATE", ["pdev_ready"]),
+    (MutantName.pdevStopIgnoresVdevs, "RMI_PDEV_STOP", ["num_vdevs"]),
+    (MutantName.validateMappingSkipsPACheck, "RMI_VDEV_VALIDATE_MAPPING", ["map_pa"]),
+    (MutantName.mecSetPrivateIgnoresMembers, "RMI_MEC_SET_PRIVATE", ["members"]),
+  ]
+
+  /// Applies the selected mutant's patch from ``failurePatches`` to a built model.
+  ///
+  /// - Throws: ``ModelError`` when the patch names a condition the action does not have.
+  static func applyingFailurePatches(_ model: Model) throws -> Model {
+    var result = model
+    for patch in failurePatches where model.action(named: patch.action) != nil {
+      guard model.configuration.mutated(patch.mutant) else { continue }
+      result = try result.replacingAction(named: patch.action) { try $0.droppingFailures(patch.drop) }
+    }
+    return result
+  }
 }

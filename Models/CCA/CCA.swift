@@ -101,7 +101,7 @@ public enum CCA {
         state 27 calls from boot (a test replays them), so bounded searches reach DMA within a few steps
         """,
     ],
-    build: { configuration in try CCABuilder(configuration: configuration).build() })
+    build: { configuration in try applyingFailurePatches(try CCABuilder(configuration: configuration).build()) })
 
   /// The documentation of the translation-cache features (Docs/ADR/0008-translation-caches.md).
   static let tlbFeatureDocs: [String: String] = [

@@ -49,7 +49,7 @@ extension CCABuilder {
   ) {
     builder.action(
       name, actor: "RMM", doc: doc,
-      parameters: [Parameter("pe", pe)] + addressParameters, successCode: RMI.success
+      parameters: [Parameter("pe", pe)] + addressParameters, successCode: RMIABI.success
     ) { a in
       let p = a.args[0]
       let addr = address(a.args[1...])
@@ -59,15 +59,15 @@ extension CCABuilder {
       a.requires(idle(pre, p) && !(lockable && pre.read(v.granuleLock, [g])))
       let context = StepContext()
       let input = "RMI_ERROR_INPUT"
-      context.fail("gran_align", error: input, code: RMI.errorInput, when: !addr.isAligned)
-      context.fail("gran_bound", error: input, code: RMI.errorInput, when: !addr.isDelegable)
+      context.fail("gran_align", error: input, code: RMIABI.errorInput, when: !addr.isAligned)
+      context.fail("gran_bound", error: input, code: RMIABI.errorInput, when: !addr.isDelegable)
       context.fail(
-        "gran_state", error: input, code: RMI.errorInput,
+        "gran_state", error: input, code: RMIABI.errorInput,
         when: mutated(CCA.MutantName.undelegateLiveObject) && requiredState == GranuleState.delegated
           ? pre.read(v.granuleState, [g]).eq(.literal(GranuleState.undelegated))
           : pre.read(v.granuleState, [g]).ne(.literal(requiredState)))
       if let (failure, condition) = extraFailure {
-        context.fail(failure, error: input, code: RMI.errorInput, when: condition(g))
+        context.fail(failure, error: input, code: RMIABI.errorInput, when: condition(g))
       }
       // The RMM locks the granule and issues the SMC: the PE enters the sequence.
       context.write(v.granuleLock, [g], true)

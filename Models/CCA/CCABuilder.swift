@@ -71,6 +71,7 @@ final class CCABuilder {
         message: "bound \(name) is \(value); it must be in \(range.lowerBound)...\(range.upperBound)")
     }
     let builder = ModelBuilder(name: CCA.name, configuration: configuration)
+    builder.abi = CCA.abi
     self.configuration = configuration
     self.builder = builder
     var memoryMap = MemoryMap(granules: granules)

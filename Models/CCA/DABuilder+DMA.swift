@@ -69,20 +69,16 @@ extension DABuilder {
     ) { a in
       let p = a.arg("pe")
       let g = runningRealmVdev(a, pe: p)
-      if !mutated(CCA.MutantName.dmaEnableSkipsStateCheck) {
-        a.fail(
-          "vdev_state", error: deviceError, code: DAABI.rsiErrorDevice,
-          when: pre.read(d.vdevState, [g]).ne(.literal(VdevState.started))
-            || pre.read(d.vdevRequest, [g]).eq(.literal(VdevRequest.unlock)))
-      }
+      a.fail(
+        "vdev_state", error: deviceError, code: DAABI.rsiErrorDevice,
+        when: pre.read(d.vdevState, [g]).ne(.literal(VdevState.started))
+          || pre.read(d.vdevRequest, [g]).eq(.literal(VdevRequest.unlock)))
       let matches = [
         ("lock_nonce", d.vdevLockNonce, a.arg("x2")), ("meas_seq", d.vdevMeasSeq, a.arg("x3")),
         ("report_seq", d.vdevReportSeq, a.arg("x4")),
       ].map { (name, variable, passed) in (name, passed.eq(pre.read(variable, [g]))) }
-      if !mutated(CCA.MutantName.dmaEnableWithoutNonceCheck) {
-        for (name, ok) in matches {
-          a.fail(name, error: deviceError, code: DAABI.rsiErrorDevice, when: !ok)
-        }
+      for (name, ok) in matches {
+        a.fail(name, error: deviceError, code: DAABI.rsiErrorDevice, when: !ok)
       }
       a.set(d.vdevDMA, [g], to: true)
       a.set(d.vdevDMAVerified, [g], to: .and(matches.map(\.1)))

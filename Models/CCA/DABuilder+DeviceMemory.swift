@@ -99,7 +99,7 @@ extension DABuilder {
       "RMI_VDEV_MAP", actor: "hypervisor",
       doc: """
         RMI_VDEV_MAP (FID 0xC4000172; reference/rmm.md §3.4): x1 = rd, x2 = vdev, x3 = ipa, x4 = level, x5 = \
-        addr (the device-memory PA). Failure conditions in the ACS order: addr_align, addr_bound (not a \
+        addr (the device-memory PA). Failure conditions in spec order: addr_align, addr_bound (not a \
         device-memory granule), addr_state (not DELEGATED); rd_align, rd_bound, rd_state; vdev_align, \
         vdev_bound, vdev_gran_state (not a VDEV); vdev_realm (the VDEV is another realm's) (all \
         RMI_ERROR_INPUT); vdev_addr (addr is not MMIO of the VDEV's device: a condition the reference does \
@@ -234,9 +234,7 @@ extension DABuilder {
       let h = rmm.read(r.rtteAddr, position)
       let expected = pre.read(m.pa, [g])
       let matches = rmm.pa(h).eq(expected)
-      if !mutated(CCA.MutantName.validateMappingSkipsPACheck) {
-        a.fail("map_pa", error: Self.input, code: RMIABI.errorInput, when: !matches)
-      }
+      a.fail("map_pa", error: Self.input, code: RMIABI.errorInput, when: !matches)
       rmm.set(a, r.rtte, position, to: RTTEntry.assignedDevDev.expr)
       a.set(m.accepted, [h], to: matches)
       a.set(m.addr, [g], to: base + 0x1000)

@@ -49,7 +49,7 @@ extension DABuilder {
       doc: """
         RMI_PDEV_CREATE (FID 0xC4000176; reference/rmm.md §3.2): x1 = pdev, x2 = params_ptr (a Non-secure \
         granule holding PdevParams: params_rid, the device's stream (its requester-ID range), and \
-        params_num_aux). Failure conditions in the ACS order, all RMI_ERROR_INPUT: pdev_align, pdev_bound, \
+        params_num_aux). Failure conditions in spec order, all RMI_ERROR_INPUT: pdev_align, pdev_bound, \
         pdev_state (not DELEGATED); params_align, params_bound, params_pas; params_valid (the stream is out \
         of range or another PDEV's: RID ranges must not overlap); num_aux (not RMI_PDEV_AUX_COUNT, 0). \
         Success: pdev → PDEV (zero-filled, no owner), state PDEV_NEW, no VDEVs.
@@ -164,9 +164,7 @@ extension DABuilder {
       failDevice(
         a, "pdev_state",
         when: st.isOne(of: [ps(PdevState.communicating), ps(PdevState.stopping), ps(PdevState.stopped)]))
-      if !mutated(CCA.MutantName.pdevStopIgnoresVdevs) {
-        failDevice(a, "num_vdevs", when: pre.read(d.pdevVdevs, [g]).ne(0))
-      }
+      failDevice(a, "num_vdevs", when: pre.read(d.pdevVdevs, [g]).ne(0))
       a.set(d.pdevState, [g], to: ps(PdevState.stopping))
     }
 

@@ -6,7 +6,7 @@ extension DABuilder {
   /// The pre-state value of a VDEV field of the VDEV at `vdev`.
   func vdev(_ variable: Variable, _ vdev: Expr) -> Expr { pre.read(variable, [memoryMap.granule(of: vdev)]) }
 
-  /// The binding checks of a VDEV command on (rd, pdev, vdev), in the ACS order (reference/rmm.md
+  /// The binding checks of a VDEV command on (rd, pdev, vdev), in spec order (reference/rmm.md
   /// §3.3): rd_align, rd_bound, rd_state; pdev_align, pdev_bound, pdev_state (not a PDEV);
   /// vdev_align, vdev_bound, vdev_gran_state (not a VDEV) (all RMI_ERROR_INPUT); vdev_realm (the
   /// VDEV belongs to another realm: RMI_ERROR_INPUT, or RMI_ERROR_DEVICE for VDEV_DESTROY as the
@@ -78,9 +78,7 @@ extension DABuilder {
       rmm.granuleChecks(a, "vdev", vdev, state: GranuleState.delegated)
       rmm.nsBufferChecks(a, "params", a.arg("x4"))
       let p = memoryMap.granule(of: pdev)
-      if !mutated(CCA.MutantName.vdevCreateSkipsPdevState) {
-        failDevice(a, "pdev_ready", when: pre.read(d.pdevState, [p]).ne(.literal(PdevState.ready)))
-      }
+      failDevice(a, "pdev_ready", when: pre.read(d.pdevState, [p]).ne(.literal(PdevState.ready)))
       a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: pre.read(d.pdevVdevs, [p]).ne(0))
       a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(0))
       let g = memoryMap.granule(of: vdev)

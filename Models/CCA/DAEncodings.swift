@@ -8,37 +8,9 @@ import Spec
 // (TF-RMM main has moved to a 2.0 ABI with renumbered FIDs and other PDEV states); do not mix it
 // with other revisions.
 
-/// RMI function identifiers and status codes of the DA commands (reference/rmm.md §3.1).
+/// Status codes and flags of the DA commands (reference/rmm.md §3.1; their function identifiers
+/// are in ``CCA/abi``).
 enum DAABI {
-  static let pdevAuxCountFID: Value = 0xC400_0156
-  static let pdevAbortFID: Value = 0xC400_0174
-  static let pdevCommunicateFID: Value = 0xC400_0175
-  static let pdevCreateFID: Value = 0xC400_0176
-  static let pdevDestroyFID: Value = 0xC400_0177
-  static let pdevGetStateFID: Value = 0xC400_0178
-  static let pdevIdeResetFID: Value = 0xC400_0179
-  static let pdevIdeKeyRefreshFID: Value = 0xC400_017A
-  static let pdevSetPubkeyFID: Value = 0xC400_017B
-  static let pdevStopFID: Value = 0xC400_017C
-  static let vdevAbortFID: Value = 0xC400_0185
-  static let vdevCommunicateFID: Value = 0xC400_0186
-  static let vdevCreateFID: Value = 0xC400_0187
-  static let vdevDestroyFID: Value = 0xC400_0188
-  static let vdevGetStateFID: Value = 0xC400_0189
-  static let vdevUnlockFID: Value = 0xC400_018A
-  static let vdevGetInterfaceReportFID: Value = 0xC400_01D0
-  static let vdevGetMeasurementsFID: Value = 0xC400_01D1
-  static let vdevLockFID: Value = 0xC400_01D2
-  static let vdevStartFID: Value = 0xC400_01D3
-  /// RSI FIDs (reference/rmm.md §5, 1.1 additions).
-  static let rsiVdevDMAEnableFID: Value = 0xC400_019C
-  static let rsiVdevGetInfoFID: Value = 0xC400_019D
-  static let rsiVdevDMADisableFID: Value = 0xC400_01A4
-  /// Device memory (reference/rmm.md §3.1, §5).
-  static let vdevValidateMappingFID: Value = 0xC400_0163
-  static let vdevMapFID: Value = 0xC400_0172
-  static let vdevUnmapFID: Value = 0xC400_0173
-  static let rsiVdevValidateMappingFID: Value = 0xC400_019F
   /// `REC_ENTER_FLAG_DEV_MEM_RESPONSE` (bit 6 of RecRun.enter.flags; the Linux RMI headers of the
   /// DA series): 1 = RSI_REJECT for a pending RSI_VDEV_VALIDATE_MAPPING.
   static let devMemResponseFlag: Value = 1 << 6
@@ -47,11 +19,12 @@ enum DAABI {
 
   /// `RMI_ERROR_DEVICE` (6): a PDEV or VDEV attribute does not match (state, binding).
   static let errorDevice: Value = 6
-  /// `RSI_SUCCESS`, `RSI_ERROR_INPUT`, `RSI_ERROR_STATE`, `RSI_ERROR_DEVICE` (reference/rmm.md §0.2).
-  static let rsiSuccess: Value = 0
-  static let rsiErrorInput: Value = 1
-  static let rsiErrorState: Value = 2
-  static let rsiErrorDevice: Value = 5
+  /// `RSI_SUCCESS`, `RSI_ERROR_INPUT`, `RSI_ERROR_STATE`, `RSI_ERROR_DEVICE` (``RSI``'s codes,
+  /// by the names the DA builders use).
+  static var rsiSuccess: Value { RSI.success }
+  static var rsiErrorInput: Value { RSI.errorInput }
+  static var rsiErrorState: Value { RSI.errorState }
+  static var rsiErrorDevice: Value { RSI.errorDevice }
 }
 
 /// `RmiPdevState` of the pinned revision (reference/rmm.md §3.2: values 0..8, with

@@ -28,7 +28,7 @@ extension RMMBuilder {
         doc: unknown
           ? """
             RMI_DATA_CREATE_UNKNOWN (FID 0xC4000154; reference/rmm.md §2.13): x1 = rd, x2 = data, x3 = ipa. \
-            Failure conditions in the ACS order: data_align, data_bound, data_state (not DELEGATED); \
+            Failure conditions in spec order: data_align, data_bound, data_state (not DELEGATED); \
             rd_align, rd_bound, rd_state; ipa_align, ipa_bound (not a protected IPA) (all \
             RMI_ERROR_INPUT); rtt_walk (the walk stops above level 3) RMI_ERROR_RTT at the level \
             reached; rtte_state (not UNASSIGNED) RMI_ERROR_RTT, index 3. No realm_state: allowed in \
@@ -38,7 +38,7 @@ extension RMMBuilder {
             """
           : """
             RMI_DATA_CREATE (FID 0xC4000153; reference/rmm.md §2.12): x1 = rd, x2 = data, x3 = ipa, x4 = src \
-            (Non-secure), x5 = flags (RMI_MEASURE_CONTENT). Failure conditions in the ACS order: \
+            (Non-secure), x5 = flags (RMI_MEASURE_CONTENT). Failure conditions in spec order: \
             src_align, src_bound, src_pas; data_align, data_bound, data_state (not DELEGATED); rd_align, \
             rd_bound, rd_state; ipa_align, ipa_bound (not a protected IPA) (all RMI_ERROR_INPUT); \
             realm_state (not NEW) RMI_ERROR_REALM; rtt_walk RMI_ERROR_RTT at the level reached; \
@@ -53,12 +53,7 @@ extension RMMBuilder {
       ) { a in
         let (rd, data, ipa) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
         if !unknown { nsBufferChecks(a, "src", a.arg("x4")) }
-        if unknown || !mutated(CCA.MutantName.dataCreateSkipsStateCheck) {
-          granuleChecks(a, "data", data, state: GranuleState.delegated)
-        } else {
-          a.fail("data_align", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isAligned(data))
-          a.fail("data_bound", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isDelegable(data))
-        }
+        granuleChecks(a, "data", data, state: GranuleState.delegated)
         rdChecks(a, rd)
         let rr = realmOf(rd)
         let position = pageWalkChecks(

@@ -195,10 +195,7 @@ extension RMMBuilder {
       a.fail(
         "state", error: Self.input, code: RMIABI.errorInput,
         when: pre.read(mec.mecState, [m]).ne(.literal(MECState.shared)))
-      if !mutated(CCA.MutantName.mecSetPrivateIgnoresMembers) {
-        a.fail(
-          "members", error: Self.input, code: RMIABI.errorInput, when: pre.read(mec.sharedMembers).ne(0))
-      }
+      a.fail("members", error: Self.input, code: RMIABI.errorInput, when: pre.read(mec.sharedMembers).ne(0))
       a.set(mec.mecState, [m], to: .literal(MECState.privateUnassigned))
       refresh(a, mec, m)
     }

@@ -59,7 +59,7 @@ extension RMMBuilder {
         RMI_REC_CREATE (FID 0xC400015A; reference/rmm.md §2.9): x1 = rd, x2 = rec, x3 = params_ptr (a \
         Non-secure granule holding RecParams: params_flags, params_mpidr, params_num_aux, and \
         RecParams.aux[i] as params_aux0 ... params_aux\(max(n - 1, 0)) (one parameter per aux granule of \
-        RecAuxCount = \(n); none when it is 0)). Failure conditions in the ACS order: params_align, \
+        RecAuxCount = \(n); none when it is 0)). Failure conditions in spec order: params_align, \
         params_bound, params_pas; rec_align, rec_bound, rec_state (not DELEGATED); rd_align, rd_bound, \
         rd_state (all RMI_ERROR_INPUT); realm_state (not NEW) RMI_ERROR_REALM; mpidr_index (the \
         MPIDR's index, Aff0 here, is not rec_index; also every MPIDR once the recs bound is reached) \

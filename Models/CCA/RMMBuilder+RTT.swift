@@ -240,7 +240,7 @@ extension RMMBuilder {
       "RMI_RTT_CREATE", actor: "hypervisor",
       doc: """
         RMI_RTT_CREATE (FID 0xC400015D; reference/rmm.md §2.15): x1 = rd, x2 = rtt, x3 = ipa, x4 = level of \
-        the new RTT. Failure conditions in the ACS order: rd_align, rd_bound, rd_state; level_bound \
+        the new RTT. Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound \
         (level ≤ the starting level or > 3); ipa_align (to the entry size at level − 1); ipa_bound \
         (≥ 2^s2sz); rtt_align, rtt_bound, rtt_state (not DELEGATED) (all RMI_ERROR_INPUT); rtt_walk \
         (the walk to level − 1 stops early) RMI_ERROR_RTT at the level reached; rtte_state (the \
@@ -295,18 +295,16 @@ extension RMMBuilder {
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
       let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level)
       let g = childTable(a, parent, level: level)
-      if !mutated(CCA.MutantName.rttDestroyIgnoresLive) {
-        a.fail(
-          "rtt_live", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
-          when: pre.read(r.refcount, [g]).ne(0))
-      }
+      a.fail(
+        "rtt_live", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
+        when: pre.read(r.refcount, [g]).ne(0))
       a.output("x1", pa(g))
       a.output(
         "x2",
         nonLiveTop(rr, ipa, target: geometry.depth(ofLevel: level - 1)) { s in
           self.read(self.r.rtte, s).eq(RTTEntry.table.expr)
             && self.pre.read(self.r.refcount, [self.read(self.r.rtteAddr, s)]).eq(0)
-        }, alsoOn: ["rtt_walk", "rtte_state"] + (mutated(CCA.MutantName.rttDestroyIgnoresLive) ? [] : ["rtt_live"]))
+        }, alsoOn: ["rtt_walk", "rtte_state", "rtt_live"])
       unlink(
         a, g, realm: rr, parent: parent,
         entry: .ite(ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr, else: RTTEntry.unassignedNS.expr))

@@ -141,11 +141,9 @@ extension RMMBuilder {
       let rr = realmOf(rd)
       let g = memoryMap.granule(of: rd)
       let rtt = pre.read(r.realmRTTBase, [rr])
-      if !mutated(CCA.MutantName.realmDestroyIgnoresLiveness) {
-        a.fail(
-          "realm_live", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
-          when: pre.read(r.refcount, [g]).ne(0) || pre.read(r.refcount, [rtt]).ne(0))
-      }
+      a.fail(
+        "realm_live", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
+        when: pre.read(r.refcount, [g]).ne(0) || pre.read(r.refcount, [rtt]).ne(0))
       mecRelease(a, realm: rr)  // before the releases: their scrubs win (RMMBuilder+MEC.swift)
       release(a, g)
       release(a, rtt)

@@ -97,6 +97,7 @@ final class RMMBuilder {
 
   /// Declares the RMI commands, realm execution and the RMM properties.
   func declare() throws {
+    b.abi.constants += CCA.constants(geometry)
     if memoryMap.deviceGranules > 0 {
       daMemory = DAMemoryVariables(
         b, granule: granule, ipaWidth: geometry.ipaWidth, perDevice: try DABuilder.perDevice(cca.configuration))

@@ -2,29 +2,9 @@ import Spec
 
 // MARK: - RMM 1.0 encodings (reference/rmm.md §0, §1)
 
-/// RMI function identifiers, status codes and ABI constants of RMM 1.0 (reference/rmm.md §0, §2).
-///
-/// FIDs are SMC64 fast calls owned by the Standard Secure Service: `0xC4000000 | fnum`.
+/// RMI status codes and ABI constants of RMM 1.0 (reference/rmm.md §0, §2; the function
+/// identifiers are in ``CCA/abi``).
 enum RMIABI {
-  static let versionFID: Value = 0xC400_0150
-  static let granuleDelegateFID: Value = 0xC400_0151
-  static let granuleUndelegateFID: Value = 0xC400_0152
-  static let dataCreateFID: Value = 0xC400_0153
-  static let dataCreateUnknownFID: Value = 0xC400_0154
-  static let dataDestroyFID: Value = 0xC400_0155
-  static let realmActivateFID: Value = 0xC400_0157
-  static let realmCreateFID: Value = 0xC400_0158
-  static let realmDestroyFID: Value = 0xC400_0159
-  static let recCreateFID: Value = 0xC400_015A
-  static let recDestroyFID: Value = 0xC400_015B
-  static let recEnterFID: Value = 0xC400_015C
-  static let rttCreateFID: Value = 0xC400_015D
-  static let rttDestroyFID: Value = 0xC400_015E
-  static let rttMapUnprotectedFID: Value = 0xC400_015F
-  static let rttReadEntryFID: Value = 0xC400_0161
-  static let rttUnmapUnprotectedFID: Value = 0xC400_0162
-  static let featuresFID: Value = 0xC400_0165
-  static let rttInitRipasFID: Value = 0xC400_0168
 
   /// `RMI_SUCCESS`.
   static let success: Value = 0
@@ -36,6 +16,8 @@ enum RMIABI {
   static let errorREC: Value = 3
   /// `RMI_ERROR_RTT`: the index (bits [15:8] of X0) is the RTT level.
   static let errorRTT: Value = 4
+  /// `RMI_ERROR_NOT_SUPPORTED` (1.1).
+  static let errorNotSupported: Value = 5
 
   /// The RMI ABI version this model implements: 1.0 = `(1 << 16) | 0`.
   static let version: Value = 0x1_0000
@@ -128,9 +110,6 @@ enum RTTEntry: Value, CaseIterable {
 // MARK: - REC, PSCI and RSI encodings (reference/rmm.md §0.2, §1.6, §2.8, §2.22, §2.23, §5)
 
 extension RMIABI {
-  static let psciCompleteFID: Value = 0xC400_0164
-  static let recAuxCountFID: Value = 0xC400_0167
-  static let rttSetRipasFID: Value = 0xC400_0169
   /// `REC_ENTER_FLAG_RIPAS_RESPONSE` (bit 4 of RecRun.enter.flags): 1 = RMI_REJECT.
   static let ripasResponseFlag: Value = 1 << 4
   /// The largest RecAuxCount the RMM may report (rmm.md §2.8: at most 16; TF-RMM reports 16).
@@ -186,20 +165,17 @@ enum PSCI {
     [("PSCI_SUCCESS", success), ("PSCI_AFFINITY_OFF", affinityOff), ("PSCI_DENIED", denied), ("PSCI_ALREADY_ON", alreadyOn)])
 }
 
-/// RSI function identifiers and return codes (reference/rmm.md §0.2, §5).
+/// RSI return codes and constants (reference/rmm.md §0.2, §5; the function identifiers are in
+/// ``CCA/abi``).
 enum RSI {
-  static let versionFID: Value = 0xC400_0190
-  static let featuresFID: Value = 0xC400_0191
-  static let measurementReadFID: Value = 0xC400_0192
-  static let measurementExtendFID: Value = 0xC400_0193
-  static let realmConfigFID: Value = 0xC400_0196
-  static let ipaStateSetFID: Value = 0xC400_0197
-  static let ipaStateGetFID: Value = 0xC400_0198
-  static let hostCallFID: Value = 0xC400_0199
-
-  /// `RSI_SUCCESS`, `RSI_ERROR_INPUT`.
+  /// `RSI_SUCCESS`, `RSI_ERROR_INPUT`, `RSI_ERROR_STATE`, `RSI_INCOMPLETE`, `RSI_ERROR_UNKNOWN`,
+  /// `RSI_ERROR_DEVICE` (RsiCommandReturnCode, rmm.md §0.2; the last is 1.1 DA).
   static let success: Value = 0
   static let errorInput: Value = 1
+  static let errorState: Value = 2
+  static let incomplete: Value = 3
+  static let errorUnknown: Value = 4
+  static let errorDevice: Value = 5
   /// `RSI_ACCEPT`, `RSI_REJECT` (RsiResponse).
   static let accept: Value = 0
   static let reject: Value = 1

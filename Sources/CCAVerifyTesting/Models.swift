@@ -74,7 +74,7 @@ extension Model {
     configuration.mutant = name
     return Model(
       name: self.name, configuration: configuration, variables: variables, initial: initial, actions: actions,
-      properties: properties, builderErrors: builderErrors)
+      properties: properties, builderErrors: builderErrors, abi: abi)
   }
 }
 
@@ -84,7 +84,7 @@ extension Action {
     guardCondition: Expr? = nil, failures: [FailureCondition]? = nil, effects: [Effect]? = nil
   ) -> Action {
     Action(
-      name: name, actor: actor, doc: doc, parameters: parameters, guardCondition: guardCondition ?? self.guardCondition,
+      name: name, caller: caller, doc: doc, parameters: parameters, guardCondition: guardCondition ?? self.guardCondition,
       failures: failures ?? self.failures, effects: effects ?? self.effects, successCode: successCode,
       outputs: outputs)
   }

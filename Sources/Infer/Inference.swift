@@ -233,7 +233,8 @@ public enum Inference {
     let augmented = Model(
       name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
       actions: model.actions,
-      properties: mains + lemmas.map { Property(name: $0.name, kind: .lemma, doc: "inferred", formula: $0.formula) })
+      properties: mains + lemmas.map { Property(name: $0.name, kind: .lemma, doc: "inferred", formula: $0.formula) },
+      abi: model.abi)
     do {
       let checker = try SymbolicChecker(
         model: augmented, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: seconds))

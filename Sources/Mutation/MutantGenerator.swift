@@ -40,7 +40,7 @@ public enum MutantGenerator {
     -> Action
   {
     Action(
-      name: a.name, actor: a.actor, doc: a.doc, parameters: a.parameters, guardCondition: guardCondition ?? a.guardCondition,
+      name: a.name, caller: a.caller, doc: a.doc, parameters: a.parameters, guardCondition: guardCondition ?? a.guardCondition,
       failures: failures ?? a.failures, effects: effects ?? a.effects, successCode: a.successCode, outputs: a.outputs)
   }
 

@@ -30,7 +30,12 @@ public struct InferRequest: Sendable {
       throw InputError("--property", "'\(built.properties[lemma].name)' is a lemma; inference proves properties")
     }
     var options = self.options
-    if parametric { options.parametricSorts = ["Granule"] }
+    if parametric {
+      guard let primary = built.abi.primarySort else {
+        throw InputError("--parametric", "model \(built.name) declares no primary index sort to make uninterpreted")
+      }
+      options.parametricSorts = [primary]
+    }
     return (built, Inference.run(model: built, properties: indices, options: options))
   }
 }

@@ -60,8 +60,8 @@ public struct ProofTarget: Equatable, Sendable {
   public var lemmas: [String]?
   public var engine: ProofEngine
   /// The index sort proved for any number of elements (symbolic engines only), or `nil` for a
-  /// bounded proof: `parametric = true` names `Granule`, `parametric = "Thread"` any sort; the
-  /// model must have it.
+  /// bounded proof: `parametric = true` names the model's primary sort (``ABIDescription/primarySort``:
+  /// `Granule`), `parametric = "Thread"` any sort; the model must have it.
   public var parametricSort: String?
   /// Whether the proof is parametric.
   public var parametric: Bool { parametricSort != nil }
@@ -228,7 +228,13 @@ public struct ProofTarget: Equatable, Sendable {
     var parametricSort: String?
     if let e = byKey["parametric"] {
       switch e.value {
-      case .bool(let b): parametricSort = b ? "Granule" : nil
+      case .bool(let b):
+        // `true` names the model's primary sort (the granules of the CCA model).
+        guard b else { break }
+        guard let primary = model.abi.primarySort else {
+          throw InputError(at("parametric"), "model \(model.name) declares no primary index sort; name one (parametric = \"Sort\")")
+        }
+        parametricSort = primary
       case .string(let sort): parametricSort = sort
       default:
         throw InputError(at("parametric"), "'parametric' must be true, false or an index sort's name, found \(e.value.typeName)")
@@ -240,7 +246,7 @@ public struct ProofTarget: Equatable, Sendable {
         let valid = model.indexSorts.sorted()
         throw InputError(
           at("parametric"),
-          "model \(model.name) has no index sort '\(sort)'\(e.value == .bool(true) ? " (parametric = true means Granule)" : ""); valid: \(valid.isEmpty ? "(none)" : valid.map { "\"\($0)\"" }.joined(separator: ", "))")
+          "model \(model.name) has no index sort '\(sort)'\(e.value == .bool(true) ? " (parametric = true means \(sort))" : ""); valid: \(valid.isEmpty ? "(none)" : valid.map { "\"\($0)\"" }.joined(separator: ", "))")
       }
     }
     guard let expectName = try string("expect") else {

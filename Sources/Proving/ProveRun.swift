@@ -171,7 +171,7 @@ public enum Prover {
       }
     case .infer:
       var options = InferenceOptions(budget: target.timeout)
-      if target.parametric { options.parametricSorts = ["Granule"] }
+      if let sort = target.parametricSort { options.parametricSorts = [sort] }
       let report = Inference.run(model: model, properties: properties, options: options)
       let counts =
         "\(report.statesSampled) states sampled; candidates \(report.generated) generated, \(report.keptAfterSampling) after "

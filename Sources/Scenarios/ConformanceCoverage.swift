@@ -1,9 +1,10 @@
 import Spec
 
-/// Which failure conditions (and successes) of a model's RMI commands passing scenarios hit.
+/// Which failure conditions (and successes) of a model's commands passing scenarios hit.
 ///
-/// The rows come from the Model IR: every action whose name starts with `RMI_`, each of its
-/// failure conditions in the model's order, then its success. A row is covered by the first
+/// The rows come from the Model IR: every action of the first interface the model's
+/// ``ABIDescription`` declares (RMI in the CCA model), each of its failure conditions in the
+/// model's order, then its success. A row is covered by the first
 /// call (in file order) of a *passing* scenario whose result was that condition (or success).
 public struct ConformanceCoverage: Sendable {
   public struct Row: Sendable, Equatable {
@@ -72,7 +73,8 @@ public struct ConformanceCoverage: Sendable {
     var commands: [String] = []
     var conditions: [String: [(name: String, model: ScenarioModel)]] = [:]
     for model in models {
-      for action in model.model.actions where action.name.hasPrefix("RMI_") {
+      let interface = model.model.abi.interfaces.first
+      for action in model.model.actions where interface?.functionID(of: action.name) != nil {
         if conditions[action.name] == nil { commands.append(action.name) }
         var list = conditions[action.name] ?? []
         var previous: String? = nil

@@ -12,7 +12,7 @@ public enum ScenarioDefaults {
 }
 
 /// A model as scenarios see it: the model, its status names, the names scenarios may use for
-/// values, and its compiled form.
+/// values (from the model's ``ABIDescription``), and its compiled form.
 ///
 /// Resolving a scenario needs only the IR; the model is compiled the first time a scenario runs
 /// (at `rmm-full` compiling costs seconds in a debug build, so bad input is reported without it).
@@ -21,7 +21,7 @@ public final class ScenarioModel: Sendable {
   private let compiledModel = Mutex<CompiledModel?>(nil)
   /// Status name → status code (bits [7:0] of X0), from the failure conditions of the IR.
   let statusCodes: [String: Value]
-  /// Predefined value names (configuration facts and ABI constants).
+  /// Predefined value names (the model's ABI encodings, statuses and constants).
   let predefined: [String: Value]
 
   /// The compiled model, compiled on first use.
@@ -38,64 +38,57 @@ public final class ScenarioModel: Sendable {
 
   init(_ model: Model) {
     self.model = model
+    // Status names: those of the failure conditions of the IR, then the statuses the model's
+    // ABI declares (a status no condition returns, such as RSI_INCOMPLETE).
     var codes: [String: Value] = [:]
     for action in model.actions {
       for f in action.failures where codes[f.error] == nil { codes[f.error] = f.code }
     }
+    for (name, code) in model.abi.statusCodes where codes[name] == nil { codes[name] = code }
     statusCodes = codes
-    var names: [String: Value] = [
-      "RUNNABLE": 1, "NOT_RUNNABLE": 0, "RMI_HASH_SHA_256": 0, "RMI_HASH_SHA_512": 1,
-      "RMI_ABI_VERSION": 0x1_0000, "RMI_EMPTY": 0, "RMI_RAM": 1, "RMI_DESTROYED": 2,
-      "RMI_UNASSIGNED": 0, "RMI_ASSIGNED": 1, "RMI_TABLE": 2, "true": 1, "false": 0,
-      // RmiRecExitReason (reference/rmm.md §1.6), RsiResponse and RSI status codes (§0.2).
-      "RMI_EXIT_SYNC": 0, "RMI_EXIT_IRQ": 1, "RMI_EXIT_FIQ": 2, "RMI_EXIT_PSCI": 3,
-      "RMI_EXIT_RIPAS_CHANGE": 4, "RMI_EXIT_HOST_CALL": 5, "RMI_EXIT_SERROR": 6,
-      "RSI_ACCEPT": 0, "RSI_REJECT": 1, "RSI_SUCCESS": 0, "RSI_ERROR_INPUT": 1, "RSI_ERROR_STATE": 2,
-      "RSI_INCOMPLETE": 3,
-    ]
-    // The configuration's RealmParams values a host must use: the model's own samples for them.
-    if let create = model.action(named: "RMI_REALM_CREATE") {
-      let action = model.actions[create]
-      for (name, parameter) in [("S2SZ", "params_s2sz"), ("RTT_LEVEL_START", "params_rtt_level_start")] {
-        if let p = action.parameters.first(where: { $0.name == parameter }), let sample = p.samples?.first {
-          names[name] = sample
-        }
-      }
-      if let s2sz = names["S2SZ"], s2sz >= 1, s2sz < 64 {
-        names["IPA_PROTECTED_LIMIT"] = 1 << (s2sz - 1)
-        names["IPA_LIMIT"] = 1 << s2sz
-      }
+    // Value names: the ABI's encodings, statuses and constants (configuration facts such as
+    // S2SZ), and the booleans.
+    var names: [String: Value] = ["true": 1, "false": 0]
+    for encoding in model.abi.encodings {
+      for (label, value) in zip(encoding.labels, encoding.values) where names[label] == nil { names[label] = value }
     }
+    for interface in model.abi.interfaces {
+      for status in interface.statuses where names[status.name] == nil { names[status.name] = status.value }
+    }
+    for constant in model.abi.constants { names[constant.name] = constant.value }
     predefined = names
   }
 
-  /// The names a successful call's status may be given as.
+  /// The names a successful call's status may be given as: the success status of the action's
+  /// interface (`RMI_SUCCESS`), if it names one, then `SUCCESS`.
   func successNames(of action: Action) -> [String] {
     var names = ["SUCCESS"]
-    if let prefix = action.name.split(separator: "_").first, prefix == "RMI" || prefix == "RSI" {
-      names.insert("\(prefix)_SUCCESS", at: 0)
-    }
+    if let success = model.abi.interface(of: action.name)?.success { names.insert(success, at: 0) }
     return names
   }
 
   /// The status name of an X0 value returned by an action: its success name, or the error name
-  /// of a failure condition with that code.
+  /// of a failure condition with that code, or a status of the action's interface.
   func statusName(_ x0: Value, action: Action) -> String {
     let code = x0 & 0xFF
     if x0 == action.successCode { return successNames(of: action)[0] }
     if let f = action.failures.first(where: { $0.code == code }) { return f.error }
-    if let (name, _) = statusCodes.first(where: { $0.value == code }) { return name }
+    if let status = model.abi.interface(of: action.name)?.statuses.first(where: { $0.value == code }) {
+      return status.name
+    }
+    if let name = statusCodes.filter({ $0.value == code }).keys.min() { return name }
     return "0x\(String(code, radix: 16))"
   }
 
   /// `RMI_ERROR_RTT level 2 (X0=0x204)`, `RMI_ERROR_RTT level 0 (X0=0x4)` (the level is always
-  /// shown: level 0 is a real level), `RMI_ERROR_INPUT (X0=0x1)`, `RMI_SUCCESS`.
+  /// shown: level 0 is a real level), `RMI_ERROR_INPUT (X0=0x1)`, `RMI_SUCCESS`. What the index
+  /// means is the model's ABI's (``ABIDescription/indexMeaning(of:)``).
   func describe(_ x0: Value, action: Action) -> String {
     let index = x0 >> 8
     let name = statusName(x0, action: action)
     if x0 == action.successCode { return name }
-    let isRTT = name == "RMI_ERROR_RTT"
-    return (index == 0 && !isRTT ? name : "\(name) \(isRTT ? "level" : "index") \(index)")
+    let meaning = model.abi.indexMeaning(of: name)
+    return (index == 0 && meaning == nil ? name : "\(name) \(meaning ?? "index") \(index)")
       + " (X0=0x\(String(x0, radix: 16)))"
   }
 }

@@ -126,7 +126,8 @@ public struct ScenarioResolver {
       configuration = required
     }
     if configuration == nil {
-      guard let c = family.configuration(named: ScenarioDefaults.configuration) else {
+      // A family without the CCA default runs at its own default (its first configuration).
+      guard let c = family.configuration(named: ScenarioDefaults.configuration) ?? family.configurations.first else {
         throw error(configPosition, "config", "the default configuration \(ScenarioDefaults.configuration) does not exist")
       }
       configuration = c
@@ -150,10 +151,11 @@ public struct ScenarioResolver {
         }
         symbols[name] = try evaluate(value, field: name)
       case .write(let address, let fieldName, let value, _, let fieldPosition):
-        guard let field = StructureFields.field(named: fieldName) else {
+        guard let field = model.model.abi.field(named: fieldName) else {
+          let valid = model.model.abi.fields.map(\.name)
           throw error(
             fieldPosition, "write",
-            "unknown structure field '\(fieldName)'; valid: \(StructureFields.all.map(\.name).joined(separator: ", "))")
+            "unknown structure field '\(fieldName)'; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
         }
         guard field.parameter != nil else {
           throw error(
@@ -211,14 +213,14 @@ public struct ScenarioResolver {
   /// Any other parameter of a command with registers that no structure field feeds must be
   /// given by name (`name=value`): the model has grown a parameter the field table does not
   /// know yet, and guessing its value would make the oracle's answer a guess.
-  static func registers(of action: Action) -> [Int] {
+  static func registers(of action: Action, abi: ABIDescription) -> [Int] {
     let isRegister = { (p: Parameter) in
       p.name.count == 2 && p.name.first == "x" && ("1"..."6").contains(p.name.last ?? " ")
     }
     if action.parameters.contains(where: isRegister) {
       return action.parameters.indices.filter { isRegister(action.parameters[$0]) }
     }
-    let fields = Set(StructureFields.fields(of: action).map(\.parameter))
+    let fields = Set(abi.structureFields(of: action).map(\.parameter))
     return action.parameters.indices.filter { action.parameters[$0].name != "pe" && !fields.contains($0) }
   }
 
@@ -231,7 +233,7 @@ public struct ScenarioResolver {
       )
     }
     let action = m.actions[index]
-    let registers = Self.registers(of: action)
+    let registers = Self.registers(of: action, abi: m.abi)
     let registerNames = registers.enumerated().map { "X\($0.offset + 1) = \(action.parameters[$0.element].name)" }
     var values = [Value?](repeating: nil, count: action.parameters.count)
     var positional = 0
@@ -279,7 +281,7 @@ public struct ScenarioResolver {
     }
     // Structure fields: read from the host's memory at the pointer register's address.
     var reads: [(field: StructureField, address: Value, value: Value)] = []
-    for (p, field, register) in StructureFields.fields(of: action) {
+    for (p, field, register) in m.abi.structureFields(of: action) {
       let address = (values[register] ?? 0) &+ field.offset
       if values[p] == nil { values[p] = memory[address] ?? 0 }
       reads.append((field, address, values[p] ?? 0))
@@ -289,7 +291,7 @@ public struct ScenarioResolver {
       guard action.parameters[p].name == "pe" else {
         throw error(
           call.position, action.parameters[p].name,
-          "\(action.name) needs \(action.parameters[p].name)=VALUE (no structure field in StructureFields feeds it)")
+          "\(action.name) needs \(action.parameters[p].name)=VALUE (no structure field of the model's ABI feeds it)")
       }
       values[p] = 0
     }
@@ -342,7 +344,7 @@ public struct ScenarioResolver {
         guard index < 256 else { throw error(indexExpr.position, "index", "the index is 8 bits; found \(index)") }
       }
       status = .x0(code | index << 8)
-      text = name + (indexExpr == nil ? "" : " \(name == "RMI_ERROR_RTT" ? "level" : "index") \(index)")
+      text = name + (indexExpr == nil ? "" : " \(model.model.abi.indexMeaning(of: name) ?? "index") \(index)")
     }
     if let condition = e.condition, !action.failures.contains(where: { $0.name == condition }) {
       // A mutant may drop a condition the specification has (rtt-destroy-ignores-live has no
@@ -362,7 +364,7 @@ public struct ScenarioResolver {
     for o in e.outputs {
       var name = o.name ?? ""
       // A RecRun.exit field names the output that fills it.
-      if let output = StructureFields.field(named: name)?.output { name = output }
+      if let output = model.model.abi.field(named: name)?.output { name = output }
       guard let i = action.outputs.firstIndex(where: { $0.name == name || $0.name == name.lowercased() }) else {
         let valid = action.outputs.map(\.name)
         throw error(

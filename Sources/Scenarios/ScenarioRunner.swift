@@ -27,9 +27,10 @@ public struct StepRecord: Sendable {
   public let violations: [String]
   /// Every parameter of the action by name, with its value (registers, structure fields, PE).
   public var arguments: [(name: String, value: Value)] = []
-  /// X1, X2, ...: the values of the call's registers, in order (``ScenarioResolver/registers(of:)``).
+  /// X1, X2, ...: the values of the call's registers, in order (``ScenarioResolver/registers(of:abi:)``).
   public var registers: [Value] = []
-  /// The SMCCC function identifier of an RMI command or a realm call (``FunctionIDs``), else `nil`.
+  /// The function identifier of the call (the model's ``ABIDescription/functionID(of:)``: the
+  /// SMCCC FID of an RMI command or a realm call), else `nil`.
   public var fid: UInt64?
   /// The Non-secure structure fields the call reads: field, address and value.
   public var structureReads: [(field: StructureField, address: Value, value: Value)] = []
@@ -115,8 +116,8 @@ public enum ScenarioRunner {
         resultText: resultText, expected: step.expectation?.text, mismatches: mismatches,
         violations: newViolations)
       record.arguments = zip(action.parameters, step.arguments).map { ($0.name, $1) }
-      record.registers = ScenarioResolver.registers(of: action).map { step.arguments[$0] }
-      record.fid = FunctionIDs.fid(of: action.name)
+      record.registers = ScenarioResolver.registers(of: action, abi: model.abi).map { step.arguments[$0] }
+      record.fid = model.abi.functionID(of: action.name)
       record.structureReads = step.structureReads
       record.outputNames = outputNames(of: action, result)
       records.append(record)

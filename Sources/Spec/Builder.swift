@@ -26,7 +26,8 @@ public struct Variable: Hashable, Sendable {
 /// ```swift
 /// let b = ModelBuilder(name: "toy", configuration: config)
 /// let x = b.variable("x", .range(0, 3), initial: 0)
-/// b.action("inc", actor: "env") { a in
+/// let env = b.party("env")
+/// b.action("inc", by: env) { a in
 ///   a.fail("at_max", error: "FULL", code: 1, when: x.value.eq(3))
 ///   a.set(x, to: x.value + 1)
 /// }
@@ -42,6 +43,10 @@ public final class ModelBuilder {
   private var properties: [Property] = []
   /// Mistakes found while building (a misspelt parameter name), thrown by ``Model/validate()``.
   private var errors: [ModelError] = []
+  /// What the model says about its interface: parties, calls and their function identifiers,
+  /// statuses, encodings, structure layouts (``ABIDescription``). Renderings and scenarios read
+  /// it from the built model.
+  public var abi = ABIDescription()
 
   public init(name: String, configuration: Configuration) {
     self.name = name
@@ -77,9 +82,28 @@ public final class ModelBuilder {
     self.initial[variable.id] = (bound, initial(bound.map { .bound($0) }))
   }
 
-  /// Declares an action; `body` states its guard, failure conditions and effects.
+  /// Declares a party that performs actions (in ``ABIDescription/parties``, the order lanes are
+  /// drawn) and returns it for ``action(_:by:doc:parameters:successCode:_:)``.
+  @discardableResult
+  public func party(_ name: String) -> Party {
+    let party = Party(name)
+    if !abi.parties.contains(party) { abi.parties.append(party) }
+    return party
+  }
+
+  /// Declares an action performed by `actor` (a party named by its string; it need not be
+  /// declared with ``party(_:)``); `body` states its guard, failure conditions and effects.
   public func action(
     _ name: String, actor: String, doc: String = "", parameters: [Parameter] = [],
+    successCode: Value = 0, _ body: (ActionBuilder) -> Void
+  ) {
+    action(name, by: Party(actor), doc: doc, parameters: parameters, successCode: successCode, body)
+  }
+
+  /// Declares an action performed by `caller`; `body` states its guard, failure conditions and
+  /// effects.
+  public func action(
+    _ name: String, by caller: Party, doc: String = "", parameters: [Parameter] = [],
     successCode: Value = 0, _ body: (ActionBuilder) -> Void
   ) {
     let builder = ActionBuilder(action: name, parameters: parameters)
@@ -87,7 +111,7 @@ public final class ModelBuilder {
     errors += builder.errors
     actions.append(
       Action(
-        name: name, actor: actor, doc: doc, parameters: parameters,
+        name: name, caller: caller, doc: doc, parameters: parameters,
         guardCondition: builder.guardCondition, failures: builder.failures,
         effects: builder.effects, successCode: successCode, outputs: builder.outputs))
   }
@@ -112,7 +136,7 @@ public final class ModelBuilder {
   public func build() -> Model {
     Model(
       name: name, configuration: configuration, variables: variables, initial: initial,
-      actions: actions, properties: properties, builderErrors: errors)
+      actions: actions, properties: properties, builderErrors: errors, abi: abi)
   }
 }
 

@@ -57,6 +57,11 @@ extension Model {
       guard actionNames.insert(action.name).inserted else {
         throw ModelError.invalid(location: "action \(action.name)", message: "duplicate action name")
       }
+      // A model that declares its parties names one of them as each action's caller (a misspelt
+      // party would get a lane of its own).
+      if !abi.parties.isEmpty, !abi.parties.contains(action.caller) {
+        throw ModelError.unknownName(kind: "party of action \(action.name)", name: action.caller.name, valid: abi.parties.map(\.name))
+      }
     }
     var propertyNames: Set<String> = []
     for property in properties {

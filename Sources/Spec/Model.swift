@@ -141,9 +141,12 @@ public struct Parameter: Hashable, Sendable {
 /// the state is unchanged but for that condition's effects (which only a mutant has). When none holds, the effects apply and the result is success.
 public struct Action: Hashable, Sendable {
   public let name: String
-  /// Who performs the action (`hypervisor`, `RMM`, `EL3`, `PE`, `realm`, `hardware`); used for
-  /// trace lanes and action weights.
-  public let actor: String
+  /// The party that performs the action (a model's `hypervisor`, `realm`, `hardware`): the
+  /// caller of a command. Renderings draw its lane; when the model's ``ABIDescription`` puts the
+  /// action in an interface, the interface's handler performs it for the caller.
+  public let caller: Party
+  /// The name of ``caller`` (the spelling models used before parties were typed).
+  public var actor: String { caller.name }
   /// Citation and explanation.
   public let doc: String
   public let parameters: [Parameter]
@@ -157,12 +160,12 @@ public struct Action: Hashable, Sendable {
   public let outputs: [Output]
 
   public init(
-    name: String, actor: String, doc: String, parameters: [Parameter], guardCondition: Expr,
+    name: String, caller: Party, doc: String, parameters: [Parameter], guardCondition: Expr,
     failures: [FailureCondition], effects: [Effect], successCode: Value = 0, outputs: [Output] = []
   ) {
     self.outputs = outputs
     self.name = name
-    self.actor = actor
+    self.caller = caller
     self.doc = doc
     self.parameters = parameters
     self.guardCondition = guardCondition
@@ -237,12 +240,16 @@ public struct Model: Sendable {
   /// Mistakes recorded by ``ModelBuilder`` while the model was built (a misspelt parameter
   /// name); ``validate()`` throws the first.
   public let builderErrors: [ModelError]
+  /// What the model says about its interface (parties, calls, encodings), for renderings and
+  /// scenarios; engines never read it.
+  public let abi: ABIDescription
 
   public init(
     name: String, configuration: Configuration, variables: [StateVariable],
     initial: [VariableID: (keys: [BoundVariable], value: Expr)], actions: [Action],
-    properties: [Property], builderErrors: [ModelError] = []
+    properties: [Property], builderErrors: [ModelError] = [], abi: ABIDescription = ABIDescription()
   ) {
+    self.abi = abi
     self.name = name
     self.configuration = configuration
     self.variables = variables
@@ -275,6 +282,14 @@ public struct Model: Sendable {
   /// The property with the given name.
   public func property(named name: String) -> Property? {
     properties.first { $0.name == name }
+  }
+
+  /// The parties of the model: those its ``ABIDescription`` declares, then any other caller of
+  /// an action, in order of first use.
+  public var parties: [Party] {
+    var result = abi.parties
+    for action in actions where !result.contains(action.caller) { result.append(action.caller) }
+    return result
   }
 
   /// The action with the given name.

@@ -110,7 +110,7 @@ extension ITF {
     }
     let actions = try actionOrder.map { action in
       Action(
-        name: action, actor: "?", doc: "",
+        name: action, caller: Party("?"), doc: "",
         parameters: try parameters[action]!.map {
           Parameter($0.0, try valueDomain($0.0, $0.1, path: "$.states[*].mbt::nondetPicks.\($0.0)"))
         },

@@ -68,8 +68,10 @@ public struct IndexTable: Hashable, Sendable {
   public let columns: [Column]
 
   /// The tables of a model: one per index sort that keys a map variable, the `primary` sort's
-  /// (`Granule` by default) first, then the others in order of first use.
-  public static func tables(of model: Model, primary: String = "Granule") -> [IndexTable] {
+  /// (by default the model's ``ABIDescription/primarySort``) first, then the others in order of
+  /// first use.
+  public static func tables(of model: Model, primary: String? = nil) -> [IndexTable] {
+    let primary = primary ?? model.abi.primarySort
     var sorts: [IndexSort] = []
     for variable in model.variables {
       for key in variable.keys {
@@ -144,29 +146,21 @@ public struct StepLanes: Hashable, Sendable {
 
   /// The lanes of a step of a model.
   ///
-  /// The actor's lane is the action's ``Action/actor``, split per instance when the action has
-  /// a parameter that names the actor (a parameter `realm`, or one whose index sort is `Realm`,
-  /// gives `realm 0`, `realm 1`; likewise `device`). The caller follows the interface the
-  /// command belongs to, by its name's prefix: `RMI_` commands come from the hypervisor, `RSI_`
-  /// and `PSCI_` calls from the realm (its instance when a parameter names it), `RMM_` calls
-  /// (the RMM-EL3 interface) from the RMM. An `RMI_` command whose declared actor is the
-  /// hypervisor, or an `RSI_`/`PSCI_` call whose declared actor is the realm, is handled by the
-  /// RMM: its lane is `RMM`. A caller equal to the actor is dropped.
+  /// The actor's lane is the action's ``Action/caller``, split per instance when the action has
+  /// a parameter that names the party (a parameter `realm`, or one whose index sort is `Realm`,
+  /// gives `realm 0`, `realm 1`; likewise `device`). When the model's ``ABIDescription`` puts the
+  /// action in an interface, the interface's caller calls it (its instance when a parameter
+  /// names it) and, for an action its caller performs, the interface's handler is the actor: an
+  /// RMI command the hypervisor issues is drawn as an arrow from the hypervisor to the RMM. A
+  /// caller equal to the actor is dropped.
   public static func of(_ step: TraceStep, model: Model) -> StepLanes {
     guard let a = model.action(named: step.action) else { return StepLanes(actor: "?", caller: nil) }
     let action = model.actions[a]
-    var actor = instanceLane(action.actor, action: action, arguments: step.arguments)
+    var actor = instanceLane(action.caller.name, action: action, arguments: step.arguments)
     var caller: String?
-    if step.action.hasPrefix("RMI_") {
-      caller = "hypervisor"
-      // A command declared with its caller as the actor (the hypervisor issues it) runs in the
-      // RMM: the arrow goes from the hypervisor to the RMM.
-      if action.actor == "hypervisor" { actor = "RMM" }
-    } else if step.action.hasPrefix("RSI_") || step.action.hasPrefix("PSCI_") {
-      caller = instanceLane("realm", action: action, arguments: step.arguments)
-      if action.actor == "realm" { actor = "RMM" }
-    } else if step.action.hasPrefix("RMM_") {
-      caller = "RMM"
+    if let interface = model.abi.interface(of: action.name) {
+      caller = instanceLane(interface.caller.name, action: action, arguments: step.arguments)
+      if action.caller == interface.caller { actor = interface.handler.name }
     }
     if caller == actor { caller = nil }
     return StepLanes(actor: actor, caller: caller)
@@ -185,15 +179,14 @@ public struct StepLanes: Hashable, Sendable {
     return name
   }
 
-  /// The order lanes are drawn in: callers on the left, then the trusted parties, then the
-  /// hardware; others in order of appearance.
-  static let preferredOrder = ["hypervisor", "host", "realm", "device", "RMM", "EL3", "PE", "SMMU", "hardware"]
-
-  /// Orders lanes by ``preferredOrder`` (instances with their base name), ties by appearance.
-  static func ordered(_ lanes: [String]) -> [String] {
+  /// Orders lanes by the model's parties (``Model/parties``: the order its ``ABIDescription``
+  /// declares, then the other callers; instances with their party), ties by appearance.
+  static func ordered(_ lanes: [String], model: Model) -> [String] {
+    let parties = model.parties.map(\.name)
     func rank(_ lane: String) -> Int {
+      if let i = parties.firstIndex(of: lane) { return i }
       let base = lane.split(separator: " ").first.map(String.init) ?? lane
-      return preferredOrder.firstIndex(of: base) ?? preferredOrder.count
+      return parties.firstIndex(of: base) ?? parties.count
     }
     return lanes.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
   }

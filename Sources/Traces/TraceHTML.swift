@@ -13,13 +13,15 @@ import Spec
 /// section and is readable without JavaScript.
 ///
 /// Stable element ids for tools and tests: `step-list` (an `<ol>` with one `<li>` per state),
-/// `step-title`, `changes`, `granule-map` (the primary index table), `index-<Sort>` for the
+/// `step-title`, `changes`, `primary-map` (the table of the model's primary index sort), `index-<Sort>` for the
 /// others, `variables`, `prev`, `next`, `trace-data` (the embedded JSON).
 public enum TraceHTML {
   /// Renders a trace as one HTML document.
   ///
-  /// - Parameter primarySort: the index sort shown first as the granule map.
-  public static func render(_ trace: Trace, model: Model, primarySort: String = "Granule") -> String {
+  /// - Parameter primarySort: the index sort shown first (`primary-map`); by default the model's
+  ///   ``ABIDescription/primarySort``.
+  public static func render(_ trace: Trace, model: Model, primarySort: String? = nil) -> String {
+    let primarySort = primarySort ?? model.abi.primarySort ?? ""
     let title = trace.property.map { "\(trace.outcome) \($0): \(trace.model)" } ?? "Trace of \(trace.model)"
     let data = payload(trace, model: model, primarySort: primarySort).serialized()
     // The JSON sits in a <script> element: `<`, `>` and `&` occur only inside JSON strings, where
@@ -89,7 +91,7 @@ public enum TraceHTML {
     let tableJSON = tables.map { table -> JSONValue in
       .object([
         ("sort", .string(table.sort.name)),
-        ("id", .string(table.sort.name == primarySort ? "granule-map" : "index-\(table.sort.name)")),
+        ("id", .string(table.sort.name == primarySort ? "primary-map" : "index-\(table.sort.name)")),
         ("rows", .array((0..<table.sort.count).map { .string(String($0)) })),
         (
           "columns",
@@ -194,7 +196,7 @@ public enum TraceHTML {
       // One table per index sort.
       var tables = document.getElementById("tables");
       data.tables.forEach(function (t) {
-        var h = el("h3", t.id === "granule-map" ? "Granule map" : t.sort + " map");
+        var h = el("h3", t.sort + " map");
         tables.appendChild(h);
         var table = el("table");
         table.id = t.id;

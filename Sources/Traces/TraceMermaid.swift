@@ -25,7 +25,7 @@ public enum TraceMermaid {
     for l in lanes {
       for name in [l.caller, l.actor].compactMap({ $0 }) where !seen.contains(name) { seen.append(name) }
     }
-    let ordered = StepLanes.ordered(seen)
+    let ordered = StepLanes.ordered(seen, model: model)
     var ids: [String: String] = [:]
     var out = "sequenceDiagram\n"
     if let property = trace.property {

@@ -43,8 +43,9 @@ enum Fixtures {
 
   /// A bank with two realms' accounts.
   ///
-  /// The host (actor `hypervisor`) moves money by RMI-like
-  /// commands, each realm spends its own (`RSI_SPEND`) and gives granules away (actor `realm`).
+  /// The host (party `hypervisor`) moves money by RMI-like commands the `RMM` handles, each realm
+  /// spends its own (`RSI_SPEND`, also handled by the `RMM`) and gives granules away (party
+  /// `realm`): the model's own ``ABIDescription`` says so, which is where its lanes come from.
   /// The invariant `no-overdraft` fails once two units are spent.
   static func bank() -> Model {
     let realm = Domain.index(IndexSort("Realm", count: 2))
@@ -53,16 +54,26 @@ enum Fixtures {
     let balance = b.map("balance", keys: [realm], .range(0, 3), doc: "each realm's balance") { _ in 1 }
     let owner = b.map("owner", keys: [granule], .index(IndexSort("Realm", count: 2)), doc: "granule owner") { _ in 0 }
     let spent = b.variable("spent", .range(0, 3), doc: "total spent", initial: 0)
-    b.action("RMI_DEPOSIT", actor: "RMM", parameters: [Parameter("realm", realm)]) { a in
+    let hypervisor = b.party("hypervisor")
+    let realmParty = b.party("realm")
+    let rmm = b.party("RMM")
+    b.abi.interfaces = [
+      ABIDescription.Interface(
+        name: "RMI", caller: hypervisor, handler: rmm, functions: [ABIDescription.NamedValue("RMI_DEPOSIT", 1)]),
+      ABIDescription.Interface(
+        name: "RSI", caller: realmParty, handler: rmm, functions: [ABIDescription.NamedValue("RSI_SPEND", 2)]),
+    ]
+    b.abi.primarySort = "Granule"
+    b.action("RMI_DEPOSIT", by: rmm, parameters: [Parameter("realm", realm)]) { a in
       a.fail("full", error: "RMI_ERROR_INPUT", code: 1, when: balance[a.arg("realm")].eq(3))
       a.set(balance, [a.arg("realm")], to: balance[a.arg("realm")] + 1)
     }
-    b.action("RSI_SPEND", actor: "RMM", parameters: [Parameter("realm", realm)]) { a in
+    b.action("RSI_SPEND", by: rmm, parameters: [Parameter("realm", realm)]) { a in
       a.fail("broke", error: "RSI_ERROR_INPUT", code: 1, when: balance[a.arg("realm")].eq(0))
       a.set(balance, [a.arg("realm")], to: balance[a.arg("realm")] - 1)
       a.set(spent, to: .ite(spent.value.eq(3), then: 3, else: spent.value + 1))
     }
-    b.action("GIVE", actor: "realm", parameters: [Parameter("realm", realm), Parameter("granule", granule)]) { a in
+    b.action("GIVE", by: realmParty, parameters: [Parameter("realm", realm), Parameter("granule", granule)]) { a in
       a.set(owner, [a.arg("granule")], to: a.arg("realm"))
     }
     b.invariant("no-overdraft", doc: "at most one unit is ever spent", spent.value.le(1))

@@ -60,7 +60,7 @@ struct HTMLViewerTests {
       #expect(step["call"] == .string(TraceText.call(c.trace.steps[i], model: c.model)))
     }
     let map = try #require(tables.first)
-    #expect(map["id"] == .string("granule-map"))
+    #expect(map["id"] == .string("primary-map"))
     #expect(map["sort"] == .string("Granule"))
     #expect(map["rows"] == .array([.string("0"), .string("1")]))
     #expect(data["property"] == .string("gpt-consistent"))
