@@ -134,15 +134,22 @@ public enum CCA {
     public static let mecUnique = "mec-unique"
     public static let deviceAssignedOnly = "device-assigned-only"
     public static let daWellformed = "da-wellformed"
+    public static let failedCallChangesNothing = "failed-call-changes-nothing"
     /// In report order.
     public static let all = [
       hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed, mecUnique,
-      deviceAssignedOnly, daWellformed,
+      deviceAssignedOnly, daWellformed, failedCallChangesNothing,
     ]
   }
 
   /// The documentation of each property.
   static let propertyDoc: [String: String] = [
+    PropertyName.failedCallChangesNothing: """
+      A transition property: every RMI and RSI call that returns an error leaves the whole state as it was \
+      (reference/rmm.md §2: the footprint is what changes on success, everything else must be unchanged on \
+      failure). The model's calls return their outputs in registers, not in state, so no variable is exempt. \
+      Broken by a command that sets state and then returns an error.
+      """,
     PropertyName.hypNoRealmRead: """
     Monitor: no Non-secure read that passes the GPC returns realm plaintext (a REALM_r label), \
     whether it hits the NS-alias cache line or misses and reads memory (confidentiality). With \

@@ -110,6 +110,7 @@ final class CCABuilder {
     } else {
       declareProperties()
     }
+    declareFailedCallProperty()
     return builder.build()
   }
 

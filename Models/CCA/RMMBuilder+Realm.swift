@@ -82,10 +82,17 @@ extension RMMBuilder {
         when: a.arg("params_rtt_level_start").ne(.literal(Value(geometry.startLevel)))
           || a.arg("params_rtt_num_start").ne(1))
       let rtt = memoryMap.granule(of: rttBase)
+      let safeVMID = Expr.ite(vmid.lt(.literal(Value(realmCount))), then: vmid, else: 0)
+      // The mutant realm-create-sets-rd-before-rtt-check: the RD is set before this check fails.
+      let rdSetEarly: [Effect] =
+        mutated(CCA.MutantName.realmCreateSetsRDBeforeRTTCheck)
+        ? [
+          .assign(v.granuleState.id, keys: [memoryMap.granule(of: rd)], value: .literal(GranuleState.rd), when: true),
+          .assign(r.owner.id, keys: [memoryMap.granule(of: rd)], value: safeVMID, when: true),
+        ] : []
       a.fail(
         "rtt_state", error: Self.input, code: RMIABI.errorInput,
-        when: !memoryMap.isDelegable(rttBase) || state(rtt).ne(.literal(GranuleState.delegated)))
-      let safeVMID = Expr.ite(vmid.lt(.literal(Value(realmCount))), then: vmid, else: 0)
+        when: !memoryMap.isDelegable(rttBase) || state(rtt).ne(.literal(GranuleState.delegated)), effects: rdSetEarly)
       a.fail(
         "vmid_valid", error: Self.input, code: RMIABI.errorInput,
         when: vmid.ge(.literal(Value(realmCount)))

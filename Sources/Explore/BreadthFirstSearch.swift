@@ -5,6 +5,8 @@ import Synchronization
 /// Something found while processing a frontier state: a violated property or a model error.
 enum FrontierEvent {
   case violation(property: Int)
+  /// A step from the state (its global transition index) breaks a transition property.
+  case transitionViolation(property: Int, step: UInt32)
   case error(String)
 }
 
@@ -152,6 +154,10 @@ final class BreadthFirstSearch: @unchecked Sendable {
   var chunks: [ChunkResult] = []
   let chunkSize = 256
   let chunksPerSegment: Int
+  /// Per action: the checked transition properties that apply to its steps.
+  let transitionChecks: [[(property: Int, rule: CompiledTransitionRule)]]
+  /// Per action: whether ``transitionChecks`` has any (read once per action in the hot loop).
+  let checksTransitions: [Bool]
   let clock = ContinuousClock()
   let start: ContinuousClock.Instant
   let deadline: ContinuousClock.Instant?
@@ -169,6 +175,8 @@ final class BreadthFirstSearch: @unchecked Sendable {
     self.pool = ArgumentPool(compiled: compiled)
     self.workerStates = (0..<max(1, options.workers)).map { _ in WorkerState(compiled: compiled) }
     self.chunksPerSegment = max(16, 8 * max(1, options.workers))
+    self.transitionChecks = compiled.transitionChecks(properties)
+    self.checksTransitions = transitionChecks.map { !$0.isEmpty }
     let start = ContinuousClock.now
     self.start = start
     // A limit that is not a finite, representable number of milliseconds means no limit.
@@ -336,6 +344,15 @@ final class BreadthFirstSearch: @unchecked Sendable {
           return
         }
         report.outcome = .violation(property: property, trace: trace)
+      case .transitionViolation(let property, let step):
+        let name = compiled.model.properties[property].name
+        let trace = try trace(to: entry, then: step, property: name, outcome: "violated")
+        guard try compiled.traceBreaksTransition(trace, property: property) else {
+          report.outcome = .modelError(
+            "internal: the trace to the violation of \(name) does not reproduce it (a 64-bit fingerprint collision)")
+          return
+        }
+        report.outcome = .violation(property: property, trace: trace)
       case .error(let message):
         report.outcome = .modelError(message)
         report.errorTrace = try trace(to: entry, property: nil, outcome: "error")
@@ -345,14 +362,15 @@ final class BreadthFirstSearch: @unchecked Sendable {
     }
   }
 
-  /// Re-executes the recorded steps from the initial state to an entry.
-  func trace(to entry: UInt32, property: String?, outcome: String) throws -> Trace {
+  /// Re-executes the recorded steps from the initial state to an entry (and then the step
+  /// with global transition index `then`, if given).
+  func trace(to entry: UInt32, then last: UInt32? = nil, property: String?, outcome: String) throws -> Trace {
     let path = visited.path(to: entry)
-    var steps: [(action: Int, arguments: [Value])] = []
-    for e in path.dropFirst() {
-      let t = Int(visited.steps[Int(e)])
+    var transitions = path.dropFirst().map { Int(visited.steps[Int($0)]) }
+    if let last { transitions.append(Int(last)) }
+    let steps = transitions.map { t in
       let a = compiled.action(ofTransition: t)
-      steps.append((a, compiled.arguments(action: a, position: t - compiled.transitionBase[a])))
+      return (action: a, arguments: compiled.arguments(action: a, position: t - compiled.transitionBase[a]))
     }
     return try compiled.trace(of: steps, property: property, outcome: outcome)
   }
@@ -429,7 +447,8 @@ final class BreadthFirstSearch: @unchecked Sendable {
     let post = scratch.post
     let bound = scratch.bound
     let words = self.words
-    let checks = properties.map { ($0, compiled.propertyFns[$0]) }
+    let checks = properties.filter { compiled.transitionRules[$0] == nil }.map { ($0, compiled.propertyFns[$0]) }
+    var brokenTransition: (property: Int, step: UInt32)?
     let pool = self.pool.pointer
     let plans = self.pool.plans
     let planCount = self.pool.planCount
@@ -477,6 +496,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
           let offset = plans[a].offset
           let base = plans[a].base
           let count = plans[a].argumentCount
+          let checksTransitions = self.checksTransitions[a]
           // A guaranteed reference: the compiled model owns the action, so the loop neither
           // retains it nor its step closure (refcount traffic on shared objects would also make
           // workers contend for the same cache lines).
@@ -516,6 +536,12 @@ final class BreadthFirstSearch: @unchecked Sendable {
                 // A failed step changes nothing, unless its condition carries effects (a mutant).
                 guard code >= 0, action.hasFailureEffects, action.failureChanges[code] else { continue }
               }
+              if checksTransitions,
+                let p = CompiledModel.firstViolated(transitionChecks[a], action: a, code: code, pre: pre, post: post)
+              {
+                brokenTransition = (p, UInt32(truncatingIfNeeded: base &+ t &- 1))
+                return
+              }
               if generated == batch.capacity { batch.grow(words: words) }
               let slot = batch.words + generated &* words
               slot.update(from: post, count: words)
@@ -524,9 +550,14 @@ final class BreadthFirstSearch: @unchecked Sendable {
               generated &+= 1
             }
           }
+          if brokenTransition != nil { break }
         }
       } catch {
         recordEvent(chunk, s, .error(String(describing: error)))
+        return
+      }
+      if let broken = brokenTransition {
+        recordEvent(chunk, s, .transitionViolation(property: broken.property, step: broken.step))
         return
       }
       for g in 0..<generated {

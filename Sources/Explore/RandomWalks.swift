@@ -24,6 +24,21 @@ final class WalkWorker {
   var enabled: [UInt32] = []
   /// Fingerprints of the states the current walk visited.
   var seen = Set<UInt64>()
+  /// The properties of the last ``transitionChecks(_:_:)`` call: state properties, and the
+  /// transition properties' checks per action (computed once per property list).
+  private var checkedFor: [Int]?
+  private(set) var stateProperties: [Int] = []
+  private var checks: [[(property: Int, rule: CompiledTransitionRule)]] = []
+
+  /// The transition checks per action among `properties`; also sets ``stateProperties``.
+  func transitionChecks(_ compiled: CompiledModel, _ properties: [Int]) -> [[(property: Int, rule: CompiledTransitionRule)]] {
+    if checkedFor != properties {
+      checkedFor = properties
+      stateProperties = properties.filter { compiled.transitionRules[$0] == nil }
+      checks = compiled.transitionChecks(properties)
+    }
+    return checks
+  }
 
   init(compiled: CompiledModel) {
     scratch = compiled.makeScratch()
@@ -50,6 +65,8 @@ extension CompiledModel {
     shouldAbort: () -> Bool
   ) -> WalkEnd {
     let n = actions.count
+    let transitionChecks = worker.transitionChecks(self, properties)
+    let properties = worker.stateProperties
     worker.path.removeAll(keepingCapacity: true)
     worker.seen.removeAll(keepingCapacity: true)
     if swarm {
@@ -115,6 +132,12 @@ extension CompiledModel {
         if code == CompiledModel.succeededCode
           || (code >= 0 && wroteSuccessor(action: action(ofTransition: chosen), code: code))
         {
+          let a = action(ofTransition: chosen)
+          if !transitionChecks[a].isEmpty,
+            let p = Self.firstViolated(transitionChecks[a], action: a, code: code, pre: current, post: scratch.post)
+          {
+            return .violation(property: p)
+          }
           current.update(from: scratch.post, count: words)
           worker.seen.insert(packedFingerprint(current, count: words))
           for p in properties where try !holds(p, words: current, scratch: scratch) {

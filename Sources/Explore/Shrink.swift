@@ -17,6 +17,7 @@ extension CompiledModel {
         }
         if code == Self.disabledCode { return nil }
         if wroteSuccessor(action: step.action, code: code) {
+          if breaksTransition(property, step.action, code, current, scratch) { return index + 1 }
           current.withUnsafeMutableBufferPointer { $0.start.update(from: scratch.post, count: $0.count) }
           if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
             return index + 1
@@ -28,6 +29,13 @@ extension CompiledModel {
     }
     return nil
   }
+  /// Whether the step just run from `current` (its successor in `scratch.post`) breaks
+  /// `property` when that is a transition property.
+  private func breaksTransition(_ property: Int, _ action: Int, _ code: Int, _ current: [UInt64], _ scratch: Scratch) -> Bool {
+    guard let rule = transitionRules[property] else { return false }
+    return current.withUnsafeBufferPointer { rule.violated(action: action, code: code, pre: $0.start, post: scratch.post) }
+  }
+
   /// Runs `steps` leniently from the initial state: a step that is not enabled where it now
   /// falls is skipped. Returns the steps that ran, up to and including the first one whose
   /// post-state violates `property` (empty when the initial state does), or `nil` when no state
@@ -50,6 +58,7 @@ extension CompiledModel {
         if code == Self.disabledCode { continue }
         ran.append(step)
         if wroteSuccessor(action: step.action, code: code) {
+          if breaksTransition(property, step.action, code, current, scratch) { return ran }
           current.withUnsafeMutableBufferPointer { $0.start.update(from: scratch.post, count: $0.count) }
           if try !current.withUnsafeBufferPointer({ try holds(property, words: $0.start, scratch: scratch) }) {
             return ran

@@ -76,6 +76,10 @@ public enum ScenarioRunner {
       let action = model.actions[step.action]
       let call = callText(action, step.arguments)
       let outcome = try compiled.step(state, action: step.action, arguments: step.arguments)
+      // Transition properties the step itself breaks (a failed call that changed state).
+      let brokenByStep = try compiled.violatedTransitions(
+        from: state, action: step.action, arguments: step.arguments, outcome: outcome
+      ).map { model.properties[$0].name }
       var result: StepRecord.Result
       var resultText: String
       switch outcome {
@@ -133,7 +137,7 @@ public enum ScenarioRunner {
         }
       }
       let now = Set(try model.properties.indices.filter { try !compiled.holds($0, in: state) })
-      newViolations = now.subtracting(violated).sorted().map { model.properties[$0].name }
+      newViolations = now.subtracting(violated).sorted().map { model.properties[$0].name } + brokenByStep
       violated = now
       var record = StepRecord(
         file: scenario.file, line: step.line, action: action.name, call: call, result: result,

@@ -202,6 +202,9 @@ public final class SymbolicChecker {
   ///
   /// - Complexity: one query per action instance (actions times enumerated argument tuples).
   public func induction(properties: [Int], lemmas: [Int]) -> SymbolicReport {
+    if properties.contains(where: { model.properties[$0].isTransition }) {
+      return inductionWithTransitions(properties: properties, lemmas: lemmas, k: 1)
+    }
     let start = DispatchTime.now()
     begin()
     do {
