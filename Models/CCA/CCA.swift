@@ -75,6 +75,14 @@ public enum CCA {
         calls with the three nonce checks, the SMMU's Realm stream table entries and their cache, and device \
         DMA to any address as attacker actions (Docs/ADR/0005-device-assignment.md)
         """,
+      Feature.allValues: """
+        with rmm: every register the other configurations pin to one value also takes the values that reach its \
+        other branches (RSI_IPA_STATE_SET's flags with RSI_CHANGE_DESTROYED, PDEV_CREATE's and VDEV_CREATE's \
+        num_aux, REC_CREATE's MPIDR and num_aux, REALM_CREATE's hash algorithm, s2sz and starting level and \
+        count, DATA_CREATE's flags, the VERSION requests, RSI_HOST_CALL's imm), so a search explores every \
+        failure condition and branch over them (cca-verify coverage shows which it reached); more argument \
+        tuples per state, so configurations of their own (rmm-small-values, rmm-da-values)
+        """,
       Feature.daSetup: """
         with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
         page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
@@ -117,6 +125,8 @@ public enum CCA {
     public static let perPAS = "per-pas"
     /// One encryption key per realm MECID: FEAT_MEC (``Encryption/perRealm``).
     public static let perRealm = "per-realm"
+    /// Pinned registers take every value that reaches a branch (``RMMBuilder/register(_:_:allValues:)``).
+    public static let allValues = "all-values"
     /// RMM 1.1 Device Assignment (requires `rmm`).
     public static let da = "da"
     /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).

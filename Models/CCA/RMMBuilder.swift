@@ -146,6 +146,16 @@ final class RMMBuilder {
     Parameter(name, .word(bits: 64), samples: samples)
   }
 
+  /// A register the model pins to `samples` unless the configuration has `all-values`
+  /// (``CCA/Feature/allValues``): then it also takes `allValues`, the values that reach its
+  /// other branches (a failure condition, a flag's effect).
+  func register(_ name: String, _ samples: [Value], allValues: [Value]) -> Parameter {
+    guard cca.configuration.has(CCA.Feature.allValues) else { return register(name, samples) }
+    var values = samples
+    for v in allValues where !values.contains(v) { values.append(v) }
+    return register(name, values)
+  }
+
   // MARK: - Helpers
 
   static let input = "RMI_ERROR_INPUT"

@@ -37,9 +37,9 @@ final class WorkerState: @unchecked Sendable {
   /// Per prefix guard of the action being expanded: the next tuple at which to evaluate it.
   let nextCheck: UnsafeMutablePointer<Int>
 
-  init(compiled: CompiledModel) {
+  init(compiled: CompiledModel, parameterCoverage: Bool = false) {
     scratch = compiled.makeScratch()
-    coverage = CoverageCounter(model: compiled.model)
+    coverage = CoverageCounter(model: compiled.model, parameters: parameterCoverage)
     nextCheck = .allocate(capacity: compiled.maxArity + 1)
     nextCheck.initialize(repeating: 0, count: compiled.maxArity + 1)
   }
@@ -173,7 +173,9 @@ final class BreadthFirstSearch: @unchecked Sendable {
     self.workers = max(1, options.workers)
     self.words = compiled.wordsPerState
     self.pool = ArgumentPool(compiled: compiled)
-    self.workerStates = (0..<max(1, options.workers)).map { _ in WorkerState(compiled: compiled) }
+    self.workerStates = (0..<max(1, options.workers)).map { _ in
+      WorkerState(compiled: compiled, parameterCoverage: options.parameterCoverage)
+    }
     self.chunksPerSegment = max(16, 8 * max(1, options.workers))
     self.transitionChecks = compiled.transitionChecks(properties)
     self.checksTransitions = transitionChecks.map { !$0.isEmpty }
@@ -198,7 +200,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
       seed: options.seed, bytesPerState: 0, packedStateBytes: words * 8, workers: workers,
       walksCompleted: 0, violatingWalk: nil, errorTrace: nil)
     search(&report)
-    let total = CoverageCounter(model: compiled.model)
+    let total = CoverageCounter(model: compiled.model, parameters: options.parameterCoverage)
     for w in workerStates { total.add(w.coverage) }
     report.coverage = total.coverage(of: compiled.model)
     report.transitions = total.transitions
@@ -449,6 +451,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
     let words = self.words
     let checks = properties.filter { compiled.transitionRules[$0] == nil }.map { ($0, compiled.propertyFns[$0]) }
     var brokenTransition: (property: Int, step: UInt32)?
+    let countsParameters = options.parameterCoverage
     let pool = self.pool.pointer
     let plans = self.pool.plans
     let planCount = self.pool.planCount
@@ -531,6 +534,9 @@ final class BreadthFirstSearch: @unchecked Sendable {
               // `innerBody` is `body` when the action has no prefix guards.
               let code = try action.innerBody(context, post)
               coverage.record(action: a, code: code)
+              if countsParameters, code != CompiledModel.disabledCode {
+                coverage.recordArguments(action: a, tuple: t, succeeded: code == CompiledModel.succeededCode)
+              }
               t &+= 1
               if code != CompiledModel.succeededCode {
                 // A failed step changes nothing, unless its condition carries effects (a mutant).

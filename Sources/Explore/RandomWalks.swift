@@ -40,9 +40,9 @@ final class WalkWorker {
     return checks
   }
 
-  init(compiled: CompiledModel) {
+  init(compiled: CompiledModel, parameterCoverage: Bool = false) {
     scratch = compiled.makeScratch()
-    coverage = CoverageCounter(model: compiled.model)
+    coverage = CoverageCounter(model: compiled.model, parameters: parameterCoverage)
     words = compiled.wordsPerState
     current = .allocate(capacity: words)
     current.initialize(repeating: 0, count: words)
@@ -107,6 +107,9 @@ extension CompiledModel {
           worker.coverage.record(action: a, code: code)
           if code != CompiledModel.disabledCode {
             chosen = transitionBase[a] + t
+            if worker.coverage.countsParameters {
+              worker.coverage.recordArguments(action: a, tuple: t, succeeded: code == CompiledModel.succeededCode)
+            }
             break
           }
         }
@@ -127,6 +130,10 @@ extension CompiledModel {
           actions[a].decodeArguments(chosen - transitionBase[a], into: scratch.args)
           code = try run(a, pre: current, args: scratch.args, scratch: scratch)
           worker.coverage.record(action: a, code: code)
+          if worker.coverage.countsParameters {
+            worker.coverage.recordArguments(
+              action: a, tuple: chosen - transitionBase[a], succeeded: code == CompiledModel.succeededCode)
+          }
         }
         worker.path.append(UInt32(chosen))
         if code == CompiledModel.succeededCode
@@ -288,7 +295,9 @@ final class RandomExploration: @unchecked Sendable {
 
   func run() -> ExploreReport {
     let length = min(options.walkLength, options.maxDepth ?? Int.max)
-    let walkers = (0..<workers).map { _ in UnsafeSendable(WalkWorker(compiled: compiled)) }
+    let walkers = (0..<workers).map { _ in
+      UnsafeSendable(WalkWorker(compiled: compiled, parameterCoverage: options.parameterCoverage))
+    }
     let work: @Sendable (Int) -> Void = { w in
       let worker = walkers[w].value
       while true {
@@ -336,7 +345,7 @@ final class RandomExploration: @unchecked Sendable {
       DispatchQueue.concurrentPerform(iterations: workers, execute: work)
     }
 
-    let total = CoverageCounter(model: compiled.model)
+    let total = CoverageCounter(model: compiled.model, parameters: options.parameterCoverage)
     for w in walkers { total.add(w.value.coverage) }
     let (distinct, capacity) = visited.withLock { ($0.count, $0.capacity) }
     var report = ExploreReport(

@@ -149,3 +149,50 @@ struct TransitionPropertyTests {
     #expect(throws: ModelError.self) { try model.validate() }
   }
 }
+
+/// Parameter coverage: which values of each parameter the engines took steps with.
+@Suite("Parameter coverage")
+struct ParameterCoverageTests {
+  @Test("BFS counts the steps taken with each value, and the successful ones; off by default")
+  func bfs() throws {
+    let compiled = try CompiledModel(errorPathModel(buggy: false))
+    let off = explore(compiled, options: ExploreOptions(mode: .bfs, workers: 1))
+    #expect(off.coverage.actions.allSatisfy { $0.parameters.isEmpty })
+    for workers in [1, 2] {
+      var options = ExploreOptions(mode: .bfs, workers: workers)
+      options.parameterCoverage = true
+      let report = explore(compiled, options: options)
+      let acquire = try #require(report.coverage.actions.first { $0.name == "acquire" })
+      #expect(acquire.parameters.map(\.name) == ["slot", "v"])
+      let v = acquire.parameters[1]
+      #expect(v.values == [0, 1, 2, 3])
+      // Every value is taken; v = 3 always fails (reserved), the others succeed from a free lock.
+      #expect(v.enabled.allSatisfy { $0 > 0 })
+      #expect(v.succeeded[3] == 0)
+      #expect(v.succeeded[0] > 0)
+      #expect(v.unreached.isEmpty)
+      // Per parameter, the counts add up to the action's.
+      #expect(v.enabled.reduce(0, +) == acquire.enabled)
+      #expect(acquire.parameters[0].succeeded.reduce(0, +) == acquire.succeeded)
+      // The same numbers with any number of workers (counters are merged).
+      if workers == 2 {
+        var one = options
+        one.workers = 1
+        #expect(explore(compiled, options: one).coverage == report.coverage)
+      }
+    }
+  }
+
+  @Test("Random walks count the values of the steps they take (seed 3)")
+  func random() throws {
+    print("parameter coverage random walks: seed 3")
+    let compiled = try CompiledModel(errorPathModel(buggy: false))
+    var options = ExploreOptions(mode: .random, seed: 3, walks: 20, walkLength: 10, workers: 1)
+    options.parameterCoverage = true
+    let report = explore(compiled, options: options)
+    let acquire = try #require(report.coverage.actions.first { $0.name == "acquire" })
+    #expect(acquire.parameters[0].enabled.reduce(0, +) == acquire.enabled)
+    #expect(acquire.parameters[1].succeeded.reduce(0, +) == acquire.succeeded)
+    #expect(acquire.enabled > 0)
+  }
+}
