@@ -115,9 +115,10 @@ extension CCA {
         RTT (reference/rmm.md §2.5 rtt_state), and returns RMI_ERROR_INPUT without undoing it: "state \
         set, then the error returned", the error-path bug class of TF-RMM issue #25 (an error path that \
         did not reset the state it had set; reference/rmm.md §2: everything but the footprint must be \
-        unchanged on failure). The granule is left an RD of no realm: never undelegated, never destroyed.
+        unchanged on failure). The granule is left an RD of no realm: never undelegated, never destroyed \
+        (rmm-wellformed: an RD must belong to a live realm).
         """,
-      breaks: [PropertyName.failedCallChangesNothing],
+      breaks: [PropertyName.failedCallChangesNothing, PropertyName.rmmWellformed],
       configuration: "rmm-small"),
     Spec.Mutant(
       name: MutantName.realmDestroyIgnoresLiveness,

@@ -42,8 +42,11 @@ struct Replay: ParsableCommand {
       }
       for step in parsed.steps {
         guard let a = model.action(named: step.action) else { break }
-        state = try compiled.step(state, action: a, arguments: step.arguments).successor(of: state)
-        let violated = try model.properties.indices.filter { try !compiled.holds($0, in: state) }
+        let outcome = try compiled.step(state, action: a, arguments: step.arguments)
+        // Transition properties the step breaks, then state properties false after it.
+        let broken = try compiled.violatedTransitions(from: state, action: a, arguments: step.arguments, outcome: outcome)
+        state = outcome.successor(of: state)
+        let violated = try broken + model.properties.indices.filter { try !compiled.holds($0, in: state) }
         reports.append(
           StepReport(
             description: TraceText.describe(step, model: model), violates: violated.map { model.properties[$0].name }))
@@ -92,7 +95,10 @@ struct Replay: ParsableCommand {
       }
       switch result {
       case .exact:
-        print("The trace replays exactly." + (parsed.property.map { " Final state violates \($0)." } ?? ""))
+        let claim = parsed.property.map { p in
+          model.property(named: p)?.isTransition == true ? " Its last step breaks \(p)." : " Final state violates \(p)."
+        }
+        print("The trace replays exactly." + (claim ?? ""))
       case .diverged(let step, let reason):
         print("DIVERGED at step \(step): \(reason)")
       }
