@@ -30,6 +30,7 @@ extension CCA {
     public static let smmuTLBIFirstStreamOnly = "smmu-tlbi-first-stream-only"
     public static let releaseBeforeCMDSync = "release-before-cmd-sync"
     public static let releaseScrubUnderRMMMECID = "release-scrub-under-rmm-mecid"
+    public static let realmCreateSetsRDBeforeRTTCheck = "realm-create-sets-rd-before-rtt-check"
   }
 
   /// The mutants: each a real bug class (reference/rme.md §5), selected by name, never an edit.
@@ -111,6 +112,18 @@ extension CCA {
         one RMI_GRANULE_UNDELEGATE away from the host (the undelegate scrub is then the only defence).
         """,
       breaks: [PropertyName.delegatedClean],
+      configuration: "rmm-small"),
+    Spec.Mutant(
+      name: MutantName.realmCreateSetsRDBeforeRTTCheck,
+      doc: """
+        RMI_REALM_CREATE makes the RD granule an RD of the requested VMID before it checks the starting \
+        RTT (reference/rmm.md §2.5 rtt_state), and returns RMI_ERROR_INPUT without undoing it: "state \
+        set, then the error returned", the error-path bug class of TF-RMM issue #25 (an error path that \
+        did not reset the state it had set; reference/rmm.md §2: everything but the footprint must be \
+        unchanged on failure). The granule is left an RD of no realm: never undelegated, never destroyed \
+        (rmm-wellformed: an RD must belong to a live realm).
+        """,
+      breaks: [PropertyName.failedCallChangesNothing, PropertyName.rmmWellformed],
       configuration: "rmm-small"),
     Spec.Mutant(
       name: MutantName.realmDestroyIgnoresLiveness,

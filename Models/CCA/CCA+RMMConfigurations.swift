@@ -18,6 +18,17 @@ extension CCA {
         Bound.devGranules: 1,
       ],
       features: [Feature.rmm, Feature.da]),
+    Configuration(
+      name: "rmm-small-values",
+      bounds: [Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1],
+      features: [Feature.rmm, Feature.allValues]),
+    Configuration(
+      name: "rmm-da-values",
+      bounds: [
+        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.allValues]),
   ]
 
   static let rmmConfigurationDocs: [String: String] = [
@@ -28,6 +39,15 @@ extension CCA {
     "rmm-rtt": """
       RMM 1.0, 4 granules, 1 PE, 1 realm, 1 REC, RTTs of 2 levels x 2 entries (starting level 2): RTT_CREATE / \
       RTT_DESTROY and walks that stop early; exhaustive BFS
+      """,
+    "rmm-small-values": """
+      rmm-small with all-values: the registers rmm-small pins to one value (RSI_IPA_STATE_SET's flags, REC_CREATE's \
+      MPIDR and num_aux, REALM_CREATE's parameters, DATA_CREATE's flags, the VERSION requests) also take the values \
+      that reach their other branches; depth-bounded BFS (more argument tuples per state than rmm-small)
+      """,
+    "rmm-da-values": """
+      rmm-da with all-values: PDEV_CREATE's and VDEV_CREATE's num_aux, and every register all-values widens in \
+      rmm-small-values; depth-bounded BFS and random walks
       """,
     "rmm-full": """
       RMM 1.0 at the architecture's RTT geometry: 4 levels x 512 entries (starting level 0, s2sz 48, IPAs below \

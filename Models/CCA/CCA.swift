@@ -95,6 +95,14 @@ public enum CCA {
       Feature.tlbSetup: tlbFeatureDocs[Feature.tlbSetup] ?? "",
       Feature.smmuTLB: tlbFeatureDocs[Feature.smmuTLB] ?? "",
       Feature.daSetupDMA: tlbFeatureDocs[Feature.daSetupDMA] ?? "",
+      Feature.allValues: """
+        with rmm: every register the other configurations pin to one value also takes the values that reach its \
+        other branches (RSI_IPA_STATE_SET's flags with RSI_CHANGE_DESTROYED, PDEV_CREATE's and VDEV_CREATE's \
+        num_aux, REC_CREATE's MPIDR and num_aux, REALM_CREATE's hash algorithm, s2sz and starting level and \
+        count, DATA_CREATE's flags, the VERSION requests, RSI_HOST_CALL's imm), so a search explores every \
+        failure condition and branch over them (cca-verify coverage shows which it reached); more argument \
+        tuples per state, so configurations of their own (rmm-small-values, rmm-da-values)
+        """,
       Feature.daSetup: """
         with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
         page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
@@ -167,6 +175,8 @@ public enum CCA {
     /// With `rmm` and `per-realm`: Realm-PAS cache lines per MECID, several copies of one granule
     /// (``LineTag``; Docs/ADR/0009-mecid-tagged-caches.md).
     public static let mecidLines = "mecid-lines"
+    /// Pinned registers take every value that reaches a branch (``RMMBuilder/register(_:_:allValues:)``).
+    public static let allValues = "all-values"
     /// RMM 1.1 Device Assignment (requires `rmm`).
     public static let da = "da"
     /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).
@@ -193,15 +203,22 @@ public enum CCA {
     public static let deviceAssignedOnly = "device-assigned-only"
     public static let daWellformed = "da-wellformed"
     public static let noStaleRealmCopy = "no-stale-realm-copy"
+    public static let failedCallChangesNothing = "failed-call-changes-nothing"
     /// In report order.
     public static let all = [
       hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed, mecUnique,
-      deviceAssignedOnly, daWellformed, noStaleRealmCopy,
+      deviceAssignedOnly, daWellformed, noStaleRealmCopy, failedCallChangesNothing,
     ]
   }
 
   /// The documentation of each property.
   static let propertyDoc: [String: String] = [
+    PropertyName.failedCallChangesNothing: """
+      A transition property: every RMI and RSI call that returns an error leaves the whole state as it was \
+      (reference/rmm.md §2: the footprint is what changes on success, everything else must be unchanged on \
+      failure). The model's calls return their outputs in registers, not in state, so no variable is exempt. \
+      Broken by a command that sets state and then returns an error.
+      """,
     PropertyName.hypNoRealmRead: """
     Monitor: no Non-secure read that passes the GPC returns realm plaintext (a REALM_r label), \
     whether it hits the NS-alias cache line or misses and reads memory (confidentiality). With \

@@ -47,6 +47,18 @@ extension CCABuilder {
         })
   }
 
+  /// Declares `failed-call-changes-nothing` over every RMI and RSI command the configuration has
+  /// (declared last, once every command is): a failed call changes no state variable
+  /// (reference/rmm.md §2, "everything else must be unchanged on failure"). Outputs are
+  /// registers (``Spec/Output``), so no variable is exempt.
+  func declareFailedCallProperty() {
+    let commands = builder.actionNames.filter { $0.hasPrefix("RMI_") || $0.hasPrefix("RSI_") }
+    guard !commands.isEmpty else { return }
+    builder.transitionProperty(
+      CCA.PropertyName.failedCallChangesNothing,
+      doc: CCA.propertyDoc[CCA.PropertyName.failedCallChangesNothing] ?? "", actions: commands, on: .failure)
+  }
+
   func declareProperties() {
     let b = builder
     let pre = PreState()

@@ -129,6 +129,7 @@ final class CCABuilder {
     } else {
       declareProperties()
     }
+    declareFailedCallProperty()
     return builder.build()
   }
 

@@ -56,7 +56,7 @@ extension DABuilder {
         """,
       parameters: [
         rmm.register("x1", rmm.granulePAs), rmm.register("x2", bufferPAs), rmm.register("params_rid", streams),
-        rmm.register("params_num_aux", [0]),
+        rmm.register("params_num_aux", [0], allValues: [1]),
       ],
       successCode: RMIABI.success
     ) { a in

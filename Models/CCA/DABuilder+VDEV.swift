@@ -69,7 +69,7 @@ extension DABuilder {
         DISABLED; the PDEV's VDEV count and the RD's reference count grow by one; the RMM programs, but \
         does not enable, the Realm STE of the device's stream (S2TTB = the realm's RTT, VMID, MECID).
         """,
-      parameters: vdevRegisters + [rmm.register("x4", bufferPAs), rmm.register("params_num_aux", [0])],
+      parameters: vdevRegisters + [rmm.register("x4", bufferPAs), rmm.register("params_num_aux", [0], allValues: [1])],
       successCode: RMIABI.success
     ) { a in
       let (rd, pdev, vdev) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))

@@ -48,7 +48,7 @@ extension RMMBuilder {
             the RIM is extended (one event whether or not the content is measured).
             """,
         parameters: [register("x1", granulePAs), register("x2", granulePAs), register("x3", protectedIPAs)]
-          + (unknown ? [] : [register("x4", granulePAs), register("x5", [0])]),
+          + (unknown ? [] : [register("x4", granulePAs), register("x5", [0], allValues: [1])]),
         successCode: RMIABI.success
       ) { a in
         let (rd, data, ipa) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))

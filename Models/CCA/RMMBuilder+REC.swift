@@ -74,8 +74,8 @@ extension RMMBuilder {
         """,
       parameters: [
         register("x1", granulePAs), register("x2", granulePAs), register("x3", granulePAs),
-        register("params_flags", [0, RMIABI.recRunnableFlag]), register("params_mpidr", [0]),
-        register("params_num_aux", [Value(n)]),
+        register("params_flags", [0, RMIABI.recRunnableFlag]), register("params_mpidr", [0], allValues: [1]),
+        register("params_num_aux", [Value(n)], allValues: [Value(n + 1)]),
       ] + (0..<n).map { register("params_aux\($0)", auxSamples($0)) },
       successCode: RMIABI.success
     ) { a in

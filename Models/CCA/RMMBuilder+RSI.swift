@@ -15,7 +15,7 @@ extension RMMBuilder {
         RSI_VERSION (FID 0xC4000190; reference/rmm.md §5) from the realm on PE `pe`: x1 = the requested \
         version. RSI_ERROR_INPUT unless it is 1.0 (`version`); X1 (lower) = X2 (higher) = 0x10000.
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", [RSI.version])], successCode: RSI.success
+      parameters: [Parameter("pe", cca.pe), register("x1", [RSI.version], allValues: [RSI.version + 1])], successCode: RSI.success
     ) { a in
       a.requires(pre.read(r.peRunning, [a.arg("pe")]))
       a.fail("version", error: Self.rsiInput, code: RSI.errorInput, when: a.arg("x1").ne(.literal(RSI.version)))
@@ -29,7 +29,7 @@ extension RMMBuilder {
         RSI_FEATURES (FID 0xC4000191; reference/rmm.md §5) from the realm on PE `pe`: x1 = the index; \
         X1 = 0 (RSI 1.0 defines no feature bits).
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", [0])], successCode: RSI.success
+      parameters: [Parameter("pe", cca.pe), register("x1", [0], allValues: [1])], successCode: RSI.success
     ) { a in
       a.requires(pre.read(r.peRunning, [a.arg("pe")]))
       a.output("x1", 0)
@@ -101,7 +101,7 @@ extension RMMBuilder {
         exit_reason RMI_EXIT_HOST_CALL and exit_imm = imm[15:0]; the realm sees X0 = RSI_SUCCESS on \
         its next entry.
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", ipaSamples), register("imm", [0])], successCode: RSI.success
+      parameters: [Parameter("pe", cca.pe), register("x1", ipaSamples), register("imm", [0], allValues: [0x1_0001])], successCode: RSI.success
     ) { a in
       let p = a.arg("pe")
       a.requires(pre.read(r.peRunning, [p]))
@@ -128,7 +128,7 @@ extension RMMBuilder {
         """,
       parameters: [
         Parameter("pe", cca.pe), register("x1", protected), register("x2", protected.map { $0 + 0x1000 }),
-        register("x3", [RMIABI.ripasEmpty, RMIABI.ripasRAM]), register("x4", [0]),
+        register("x3", [RMIABI.ripasEmpty, RMIABI.ripasRAM]), register("x4", [0], allValues: [RSI.changeDestroyed]),
       ],
       successCode: RSI.success
     ) { a in

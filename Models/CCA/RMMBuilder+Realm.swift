@@ -12,7 +12,7 @@ extension RMMBuilder {
         RMI_SUCCESS iff x1 = 0x10000, else RMI_ERROR_INPUT (`version`); X1 (lower) = X2 (higher) = \
         0x10000 on success. Footprint: none.
         """,
-      parameters: [register("x1", [RMIABI.version])], successCode: RMIABI.success
+      parameters: [register("x1", [RMIABI.version], allValues: [RMIABI.version + 1])], successCode: RMIABI.success
     ) { a in
       a.fail("version", error: Self.input, code: RMIABI.errorInput, when: a.arg("x1").ne(.literal(RMIABI.version)))
       a.output("x1", .literal(RMIABI.version))
@@ -26,7 +26,7 @@ extension RMMBuilder {
         HASH_SHA_512[33] set, no LPA2, SVE or PMU, NUM_BPS = NUM_WPS = 1), 0 for any other index. \
         Footprint: none.
         """,
-      parameters: [register("x1", [0])], successCode: RMIABI.success
+      parameters: [register("x1", [0], allValues: [1])], successCode: RMIABI.success
     ) { a in
       a.output("x1", .ite(a.arg("x1").eq(0), then: .literal(featureRegister0), else: featureRegister1(a.arg("x1"))))
     }
@@ -59,9 +59,9 @@ extension RMMBuilder {
         """,
       parameters: [
         register("x1", granulePAs), register("x2", granulePAs),
-        register("params_hash_algo", [RMIABI.hashSHA256]), register("params_s2sz", [Value(geometry.ipaWidth)]),
-        register("params_vmid", (0..<realmCount).map { Value($0) }), register("params_rtt_base", granulePAs),
-        register("params_rtt_level_start", [Value(geometry.startLevel)]), register("params_rtt_num_start", [1]),
+        register("params_hash_algo", [RMIABI.hashSHA256], allValues: [RMIABI.hashSHA512, RMIABI.hashSHA512 + 1]), register("params_s2sz", [Value(geometry.ipaWidth)], allValues: [Value(geometry.ipaWidth) + 1]),
+        register("params_vmid", (0..<realmCount).map { Value($0) }, allValues: [Value(realmCount)]), register("params_rtt_base", granulePAs),
+        register("params_rtt_level_start", [Value(geometry.startLevel)], allValues: [Value(geometry.startLevel) + 1]), register("params_rtt_num_start", [1], allValues: [2]),
       ] + mecParameters,
       successCode: RMIABI.success
     ) { a in
@@ -82,10 +82,17 @@ extension RMMBuilder {
         when: a.arg("params_rtt_level_start").ne(.literal(Value(geometry.startLevel)))
           || a.arg("params_rtt_num_start").ne(1))
       let rtt = memoryMap.granule(of: rttBase)
+      let safeVMID = Expr.ite(vmid.lt(.literal(Value(realmCount))), then: vmid, else: 0)
+      // The mutant realm-create-sets-rd-before-rtt-check: the RD is set before this check fails.
+      let rdSetEarly: [Effect] =
+        mutated(CCA.MutantName.realmCreateSetsRDBeforeRTTCheck)
+        ? [
+          .assign(v.granuleState.id, keys: [memoryMap.granule(of: rd)], value: .literal(GranuleState.rd), when: true),
+          .assign(r.owner.id, keys: [memoryMap.granule(of: rd)], value: safeVMID, when: true),
+        ] : []
       a.fail(
         "rtt_state", error: Self.input, code: RMIABI.errorInput,
-        when: !memoryMap.isDelegable(rttBase) || state(rtt).ne(.literal(GranuleState.delegated)))
-      let safeVMID = Expr.ite(vmid.lt(.literal(Value(realmCount))), then: vmid, else: 0)
+        when: !memoryMap.isDelegable(rttBase) || state(rtt).ne(.literal(GranuleState.delegated)), effects: rdSetEarly)
       a.fail(
         "vmid_valid", error: Self.input, code: RMIABI.errorInput,
         when: vmid.ge(.literal(Value(realmCount)))

@@ -84,10 +84,20 @@ final class RMMBuilder {
     self.recs = recs
     self.rimLimit = 7
     self.r = RMMVariables(
-      cca.builder, granule: cca.granule, pe: cca.pe, realm: cca.realm, geometry: geometry, maxRefcount: max(entries, recs, 1), recs: recs, rimLimit: 7)
+      cca.builder, granule: cca.granule, pe: cca.pe, realm: cca.realm, geometry: geometry,
+      maxRefcount: Self.maxRefcount(configuration, entries: entries, recs: recs), recs: recs, rimLimit: 7)
     self.rv = RECVariables(
       cca.builder, granule: cca.granule, realm: cca.realm, recs: recs,
       auxCount: try Self.recAuxCount(configuration), ipaWidth: geometry.ipaWidth, rimLimit: 7)
+  }
+
+  /// The largest reference count any granule can hold, from every contributor
+  /// (reference/rmm.md §1.5): an RTT counts its live entries (at most `entries`), a running REC
+  /// holds 1, and an RD counts its RECs (at most `recs`) plus, with DA, its VDEVs (one per PDEV,
+  /// and PDEVs have distinct streams: at most `devices`).
+  static func maxRefcount(_ configuration: Configuration, entries: Int, recs: Int) -> Int {
+    let vdevs = configuration.has(CCA.Feature.da) ? configuration.bound(CCA.Bound.devices, default: 1) : 0
+    return max(entries, recs + vdevs, 1)
   }
 
   /// The largest number of RTT entry slots (granules × entries per table) a configuration may
@@ -145,6 +155,16 @@ final class RMMBuilder {
   /// A 64-bit register parameter with exploration samples.
   func register(_ name: String, _ samples: [Value]) -> Parameter {
     Parameter(name, .word(bits: 64), samples: samples)
+  }
+
+  /// A register the model pins to `samples` unless the configuration has `all-values`
+  /// (``CCA/Feature/allValues``): then it also takes `allValues`, the values that reach its
+  /// other branches (a failure condition, a flag's effect).
+  func register(_ name: String, _ samples: [Value], allValues: [Value]) -> Parameter {
+    guard cca.configuration.has(CCA.Feature.allValues) else { return register(name, samples) }
+    var values = samples
+    for v in allValues where !values.contains(v) { values.append(v) }
+    return register(name, values)
   }
 
   // MARK: - Helpers

@@ -62,7 +62,7 @@ struct CCAVerify: ParsableCommand {
         that cannot be written); 3 internal error; 130 interrupted (Ctrl-C) before the run finished.
         """,
       version: toolVersion,
-      subcommands: [List.self, ExploreCommand.self, Prove.self, InferCommand.self, Replay.self, Show.self, RunCommand.self, MutateCommand.self, MergeReports.self])
+      subcommands: [List.self, ExploreCommand.self, Prove.self, InferCommand.self, Replay.self, Show.self, RunCommand.self, MutateCommand.self, MergeReports.self, CoverageCommand.self])
   }
 
   static func main() -> Never {

@@ -19,8 +19,9 @@ struct List: ParsableCommand {
         text += "    \(c.name.padding(toLength: max(16, c.name.count), withPad: " ", startingAt: 0)) \(c)  \(family.configurationDocs[c.name] ?? "")\n"
       }
       text += "\n  properties:\n"
+      let propertyWidth = max(22, family.propertyDocs.map(\.name.count).max() ?? 0)
       for p in family.propertyDocs {
-        text += "    \(p.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(p.doc)\n"
+        text += "    \(p.name.padding(toLength: propertyWidth, withPad: " ", startingAt: 0)) \(p.doc)\n"
       }
       // Lemmas belong to the models built from configurations (they differ with features).
       var lemmas: [(name: String, doc: String, configurations: [String])] = []

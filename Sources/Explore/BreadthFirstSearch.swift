@@ -5,6 +5,8 @@ import Synchronization
 /// Something found while processing a frontier state: a violated property or a model error.
 enum FrontierEvent {
   case violation(property: Int)
+  /// A step from the state (its global transition index) breaks a transition property.
+  case transitionViolation(property: Int, step: UInt32)
   case error(String)
 }
 
@@ -39,9 +41,9 @@ final class WorkerState: @unchecked Sendable {
   /// Argument tuples on which a compiled closure ran (see ``ExploreReport/evaluatedSteps``).
   var evaluated = 0
 
-  init(compiled: CompiledModel) {
+  init(compiled: CompiledModel, parameterCoverage: Bool = false) {
     scratch = compiled.makeScratch()
-    coverage = CoverageCounter(model: compiled.model)
+    coverage = CoverageCounter(model: compiled.model, parameters: parameterCoverage)
     cache = CheckCache(capacity: compiled.programs.map { $0?.cacheSize ?? 0 }.max() ?? 0)
     nextCheck = .allocate(capacity: compiled.maxArity + 1)
     nextCheck.initialize(repeating: 0, count: compiled.maxArity + 1)
@@ -161,6 +163,10 @@ final class BreadthFirstSearch: @unchecked Sendable {
   var chunks: [ChunkResult] = []
   let chunkSize = 256
   let chunksPerSegment: Int
+  /// Per action: the checked transition properties that apply to its steps.
+  let transitionChecks: [[(property: Int, rule: CompiledTransitionRule)]]
+  /// Per action: whether ``transitionChecks`` has any (read once per action in the hot loop).
+  let checksTransitions: [Bool]
   let clock = ContinuousClock()
   let start: ContinuousClock.Instant
   let deadline: ContinuousClock.Instant?
@@ -177,9 +183,15 @@ final class BreadthFirstSearch: @unchecked Sendable {
     self.properties = properties
     self.workers = max(1, options.workers)
     self.words = compiled.wordsPerState
-    self.pool = ArgumentPool(compiled: compiled, usePrograms: usePrograms)
-    self.workerStates = (0..<max(1, options.workers)).map { _ in WorkerState(compiled: compiled) }
+    // Parameter coverage counts every tuple a step ran with, so it runs the fused bodies (the
+    // check programs skip the tuples the arguments decide).
+    self.pool = ArgumentPool(compiled: compiled, usePrograms: usePrograms && !options.parameterCoverage)
+    self.workerStates = (0..<max(1, options.workers)).map { _ in
+      WorkerState(compiled: compiled, parameterCoverage: options.parameterCoverage)
+    }
     self.chunksPerSegment = max(16, 8 * max(1, options.workers))
+    self.transitionChecks = compiled.transitionChecks(properties)
+    self.checksTransitions = transitionChecks.map { !$0.isEmpty }
     let start = ContinuousClock.now
     self.start = start
     // A limit that is not a finite, representable number of milliseconds means no limit.
@@ -201,7 +213,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
       seed: options.seed, bytesPerState: 0, packedStateBytes: words * 8, workers: workers,
       walksCompleted: 0, violatingWalk: nil, errorTrace: nil)
     search(&report)
-    let total = CoverageCounter(model: compiled.model)
+    let total = CoverageCounter(model: compiled.model, parameters: options.parameterCoverage)
     for w in workerStates { total.add(w.coverage) }
     report.coverage = total.coverage(of: compiled.model)
     report.transitions = total.transitions
@@ -348,6 +360,15 @@ final class BreadthFirstSearch: @unchecked Sendable {
           return
         }
         report.outcome = .violation(property: property, trace: trace)
+      case .transitionViolation(let property, let step):
+        let name = compiled.model.properties[property].name
+        let trace = try trace(to: entry, then: step, property: name, outcome: "violated")
+        guard try compiled.traceBreaksTransition(trace, property: property) else {
+          report.outcome = .modelError(
+            "internal: the trace to the violation of \(name) does not reproduce it (a 64-bit fingerprint collision)")
+          return
+        }
+        report.outcome = .violation(property: property, trace: trace)
       case .error(let message):
         report.outcome = .modelError(message)
         report.errorTrace = try trace(to: entry, property: nil, outcome: "error")
@@ -357,14 +378,15 @@ final class BreadthFirstSearch: @unchecked Sendable {
     }
   }
 
-  /// Re-executes the recorded steps from the initial state to an entry.
-  func trace(to entry: UInt32, property: String?, outcome: String) throws -> Trace {
+  /// Re-executes the recorded steps from the initial state to an entry (and then the step
+  /// with global transition index `then`, if given).
+  func trace(to entry: UInt32, then last: UInt32? = nil, property: String?, outcome: String) throws -> Trace {
     let path = visited.path(to: entry)
-    var steps: [(action: Int, arguments: [Value])] = []
-    for e in path.dropFirst() {
-      let t = Int(visited.steps[Int(e)])
+    var transitions = path.dropFirst().map { Int(visited.steps[Int($0)]) }
+    if let last { transitions.append(Int(last)) }
+    let steps = transitions.map { t in
       let a = compiled.action(ofTransition: t)
-      steps.append((a, compiled.arguments(action: a, position: t - compiled.transitionBase[a])))
+      return (action: a, arguments: compiled.arguments(action: a, position: t - compiled.transitionBase[a]))
     }
     return try compiled.trace(of: steps, property: property, outcome: outcome)
   }
@@ -444,7 +466,9 @@ final class BreadthFirstSearch: @unchecked Sendable {
     let post = scratch.post
     let bound = scratch.bound
     let words = self.words
-    let checks = properties.map { ($0, compiled.propertyFns[$0]) }
+    let checks = properties.filter { compiled.transitionRules[$0] == nil }.map { ($0, compiled.propertyFns[$0]) }
+    var brokenTransition: (property: Int, step: UInt32)?
+    let countsParameters = options.parameterCoverage
     let pool = self.pool.pointer
     let plans = self.pool.plans
     let planCount = self.pool.planCount
@@ -492,6 +516,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
           let offset = plans[a].offset
           let base = plans[a].base
           let count = plans[a].argumentCount
+          let checksTransitions = self.checksTransitions[a]
           if let program = plans[a].program {
             try program._withUnsafeGuaranteedRef { program in
               coverage.recordDecided(action: a, program: program)
@@ -523,6 +548,14 @@ final class BreadthFirstSearch: @unchecked Sendable {
                 if code == CompiledModel.succeededCode {
                   ran = true
                   _ = try program.effectsBody(context, post)
+                  // A program's action has no failure effects: only its successes write a
+                  // successor, so only they can break a transition property.
+                  if checksTransitions,
+                    let broken = CompiledModel.firstViolated(transitionChecks[a], action: a, code: code, pre: pre, post: post)
+                  {
+                    brokenTransition = (broken, UInt32(truncatingIfNeeded: base &+ t))
+                    return  // from the closure; the loop over actions stops below
+                  }
                   if generated == batch.capacity { batch.grow(words: words) }
                   let slot = batch.words + generated &* words
                   slot.update(from: post, count: words)
@@ -534,6 +567,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
                 coverage.record(action: a, code: code)
               }
             }
+            if brokenTransition != nil { break }
             continue
           }
           // A guaranteed reference: the compiled model owns the action, so the loop neither
@@ -571,10 +605,19 @@ final class BreadthFirstSearch: @unchecked Sendable {
               let code = try action.innerBody(context, post)
               evaluated &+= 1
               coverage.record(action: a, code: code)
+              if countsParameters, code != CompiledModel.disabledCode {
+                coverage.recordArguments(action: a, tuple: t, succeeded: code == CompiledModel.succeededCode)
+              }
               t &+= 1
               if code != CompiledModel.succeededCode {
                 // A failed step changes nothing, unless its condition carries effects (a mutant).
                 guard code >= 0, action.hasFailureEffects, action.failureChanges[code] else { continue }
+              }
+              if checksTransitions,
+                let p = CompiledModel.firstViolated(transitionChecks[a], action: a, code: code, pre: pre, post: post)
+              {
+                brokenTransition = (p, UInt32(truncatingIfNeeded: base &+ t &- 1))
+                return
               }
               if generated == batch.capacity { batch.grow(words: words) }
               let slot = batch.words + generated &* words
@@ -584,9 +627,14 @@ final class BreadthFirstSearch: @unchecked Sendable {
               generated &+= 1
             }
           }
+          if brokenTransition != nil { break }
         }
       } catch {
         recordEvent(chunk, s, .error(String(describing: error)))
+        return
+      }
+      if let broken = brokenTransition {
+        recordEvent(chunk, s, .transitionViolation(property: broken.property, step: broken.step))
         return
       }
       for g in 0..<generated {

@@ -329,6 +329,8 @@ public final class CompiledModel: Sendable {
   let layout: PackedLayout
   let actions: [CompiledAction]
   let propertyFns: [EvalBox]
+  /// Per property: its compiled rule when it is a transition property (``Property/transition``).
+  let transitionRules: [CompiledTransitionRule?]
   /// Per action and failure condition, the compiled index (bits [15:8] of the returned value)
   /// when it is not the constant 0.
   let indexFns: [[EvalBox?]]
@@ -423,6 +425,9 @@ public final class CompiledModel: Sendable {
       properties.append(EvalBox(eval: compiler.compile(property.formula)))
     }
     self.propertyFns = properties
+    self.transitionRules = model.properties.map { p in
+      p.transition.map { CompiledTransitionRule($0, model: model, layout: layout) }
+    }
     // The initial state: every variable's initial expression over its key variables.
     var initialEffects: [(String, Exec)] = []
     for (index, variable) in model.variables.enumerated() {
@@ -473,6 +478,7 @@ public final class CompiledModel: Sendable {
     layout = other.layout
     actions = other.actions
     propertyFns = other.propertyFns
+    transitionRules = other.transitionRules
     indexFns = other.indexFns
     outputFns = other.outputFns
     boundCount = other.boundCount

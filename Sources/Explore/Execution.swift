@@ -22,7 +22,8 @@ public struct ExecutedStep: Hashable, Sendable {
   /// success, on a failure those the action defines on that condition (``Output/failures``, in
   /// declaration order), none when disabled.
   public let outputs: [Value]
-  /// The checked properties (``Execution/checking``) the state after the step violates.
+  /// The checked properties (``Execution/checking``) the state after the step violates, then
+  /// the checked transition properties the step itself breaks.
   public let violated: [Int]
 
   /// The step as a trace records it: outputs on success only.
@@ -154,8 +155,10 @@ public final class Execution {
         throw OutputsError(action: spec.name, message: "\(error)")
       }
     }
+    // Transition properties compare the state before the step with the one after it.
+    let broken = brokenTransitions(action, code)
     commit(action, code)
-    violated = try checkProperties()
+    violated = try checkProperties() + broken
     let executed = ExecutedStep(
       action: action, arguments: arguments, status: status, result: result, outputs: outputs, violated: violated)
     if recording {
@@ -198,6 +201,19 @@ public final class Execution {
     return true
   }
 
+  /// The checked transition properties the step just run (its successor in the scratch
+  /// buffer, not yet committed) breaks.
+  private func brokenTransitions(_ action: Int, _ code: Int) -> [Int] {
+    guard compiled.wroteSuccessor(action: action, code: code) else { return [] }
+    return checking.filter { breaks($0, action, code) }
+  }
+
+  /// Whether the step just run breaks `property`, when that is a transition property.
+  private func breaks(_ property: Int, _ action: Int, _ code: Int) -> Bool {
+    guard let rule = compiled.transitionRules[property] else { return false }
+    return words.withUnsafeBufferPointer { rule.violated(action: action, code: code, pre: $0.start, post: scratch.post) }
+  }
+
   private func checkProperties() throws(PropertyError) -> [Int] {
     var failing: [Int] = []
     for p in checking {
@@ -211,7 +227,8 @@ public final class Execution {
     return failing
   }
 
-  /// Runs `steps` from the current state, without recording, until a state violates `property`.
+  /// Runs `steps` from the current state, without recording, until a state violates `property`
+  /// (or, for a transition property, a step breaks it).
   ///
   /// Returns the steps that ran up to and including the violating one (empty when the current
   /// state violates it), or `nil` when no state does, the model errs, or (unless `lenient`) a
@@ -233,6 +250,7 @@ public final class Execution {
           return nil
         }
         ran.append(step)
+        if compiled.wroteSuccessor(action: step.action, code: code), breaks(property, step.action, code) { return ran }
         if commit(step.action, code), try !holds() { return ran }
       }
     } catch {

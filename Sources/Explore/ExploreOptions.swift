@@ -98,6 +98,10 @@ public struct ExploreOptions: Sendable {
   /// the same trace. Set it after `init` (kept out of the initializer so its signature stays
   /// stable).
   public var shrink: Bool = false
+  /// Whether the report's coverage counts, per action and parameter, the steps taken with each
+  /// value exploration tries (``Coverage/Parameter``); off by default, when the engines' hot
+  /// loops pay one predictable branch per step for it.
+  public var parameterCoverage: Bool = false
 
   public init(
     mode: Mode = .bfs, seed: UInt64 = 0, maxDepth: Int? = nil, maxStates: Int? = nil,

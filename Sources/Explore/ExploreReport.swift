@@ -14,6 +14,26 @@ public struct Coverage: Hashable, Sendable {
     public var fired: Int
   }
 
+  /// One parameter of an action: how often each value exploration tries was part of an enabled
+  /// step, and of a successful one (counted only with ``ExploreOptions/parameterCoverage``).
+  public struct Parameter: Hashable, Sendable {
+    /// The parameter's name.
+    public let name: String
+    /// Its domain (to render values by their labels).
+    public let domain: Domain
+    /// The values exploration tries (``Spec/Parameter/values``), in order.
+    public let values: [Value]
+    /// Whether those values are a strict subset of the domain (``Spec/Parameter/isSampled``).
+    public let isSampled: Bool
+    /// Per value: steps taken with it (the guard held).
+    public var enabled: [Int]
+    /// Per value: steps taken with it on which no failure condition held.
+    public var succeeded: [Int]
+
+    /// The values no step was ever taken with.
+    public var unreached: [Value] { values.indices.filter { enabled[$0] == 0 }.map { values[$0] } }
+  }
+
   /// One action: how often it was tried, enabled, and succeeded, and each failure condition.
   public struct Action: Hashable, Sendable {
     /// The action's name.
@@ -28,6 +48,8 @@ public struct Coverage: Hashable, Sendable {
     public let successCode: Value
     /// The failure conditions, in priority order.
     public var failures: [Failure]
+    /// Each parameter's values (empty unless ``ExploreOptions/parameterCoverage`` was on).
+    public var parameters: [Parameter] = []
   }
 
   /// Every action, in model order.
@@ -56,14 +78,49 @@ public struct Coverage: Hashable, Sendable {
 
 /// Coverage counters of one worker, in one flat buffer so counting never allocates and never
 /// goes through exclusivity checks: tried, enabled and succeeded per action, then fired per
-/// failure condition.
+/// failure condition; with parameter coverage, a second buffer of (enabled, succeeded) per
+/// parameter value.
 final class CoverageCounter {
   let actionCount: Int
   let failureBase: [Int]
   let failureCount: Int
   let counts: UnsafeMutablePointer<Int>
+  /// Whether parameter values are counted (``ExploreOptions/parameterCoverage``).
+  let countsParameters: Bool
+  /// Per action and parameter: the offset of its values' counters in ``parameterCounts``.
+  let valueBase: [[Int]]
+  /// Per action and parameter: the number of values, and how many consecutive argument tuples
+  /// share one value (``Action/arguments(at:)``'s order: last parameter fastest).
+  let radix: [[Int]]
+  let block: [[Int]]
+  let parameterCounts: UnsafeMutablePointer<Int>
+  let parameterCountSize: Int
 
-  init(model: Model) {
+  init(model: Model, parameters: Bool = false) {
+    countsParameters = parameters
+    var valueBase: [[Int]] = []
+    var radix: [[Int]] = []
+    var block: [[Int]] = []
+    var slots = 0
+    for action in model.actions {
+      let r = action.parameters.map { $0.values.count }
+      var b = [Int](repeating: 1, count: r.count)
+      for i in r.indices.reversed() where i + 1 < r.count { b[i] = b[i + 1] * r[i + 1] }
+      var base: [Int] = []
+      for n in r {
+        base.append(slots)
+        if parameters { slots += 2 * n }
+      }
+      valueBase.append(base)
+      radix.append(r)
+      block.append(b)
+    }
+    self.valueBase = valueBase
+    self.radix = radix
+    self.block = block
+    parameterCountSize = slots
+    parameterCounts = .allocate(capacity: max(1, slots))
+    parameterCounts.initialize(repeating: 0, count: max(1, slots))
     actionCount = model.actions.count
     var base: [Int] = []
     var total = 0
@@ -77,7 +134,23 @@ final class CoverageCounter {
     counts.initialize(repeating: 0, count: max(1, 3 * actionCount + total))
   }
 
-  deinit { counts.deallocate() }
+  deinit {
+    counts.deallocate()
+    parameterCounts.deallocate()
+  }
+
+  /// Counts the values of the argument tuple at position `tuple` of `action`, for a step that
+  /// was taken (and `succeeded` or not). Only called when ``countsParameters``.
+  func recordArguments(action: Int, tuple: Int, succeeded: Bool) {
+    let r = radix[action]
+    let b = block[action]
+    let base = valueBase[action]
+    for i in r.indices {
+      let slot = base[i] &+ 2 &* ((tuple / b[i]) % r[i])
+      parameterCounts[slot] &+= 1
+      if succeeded { parameterCounts[slot &+ 1] &+= 1 }
+    }
+  }
 
   private var size: Int { 3 * actionCount + failureCount }
 
@@ -114,6 +187,9 @@ final class CoverageCounter {
 
   func add(_ other: CoverageCounter) {
     for i in 0..<size { counts[i] += other.counts[i] }
+    if countsParameters && other.countsParameters {
+      for i in 0..<parameterCountSize { parameterCounts[i] += other.parameterCounts[i] }
+    }
   }
 
   var transitions: Int { (0..<actionCount).reduce(0) { $0 + counts[actionCount + $1] } }
@@ -127,7 +203,16 @@ final class CoverageCounter {
           failures: action.failures.enumerated().map { i, f in
             Coverage.Failure(
               name: f.name, error: f.error, code: f.code, fired: counts[3 * actionCount + failureBase[a] + i])
-          })
+          },
+          parameters: !countsParameters
+            ? []
+            : action.parameters.enumerated().map { i, p in
+              let base = valueBase[a][i]
+              return Coverage.Parameter(
+                name: p.name, domain: p.domain, values: p.values, isSampled: p.isSampled,
+                enabled: p.values.indices.map { parameterCounts[base + 2 * $0] },
+                succeeded: p.values.indices.map { parameterCounts[base + 2 * $0 + 1] })
+            })
       })
   }
 }

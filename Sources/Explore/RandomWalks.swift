@@ -24,10 +24,25 @@ final class WalkWorker {
   var enabled: [UInt32] = []
   /// Fingerprints of the states the current walk visited.
   var seen = Set<UInt64>()
+  /// The properties of the last ``transitionChecks(_:_:)`` call: state properties, and the
+  /// transition properties' checks per action (computed once per property list).
+  private var checkedFor: [Int]?
+  private(set) var stateProperties: [Int] = []
+  private var checks: [[(property: Int, rule: CompiledTransitionRule)]] = []
 
-  init(compiled: CompiledModel) {
+  /// The transition checks per action among `properties`; also sets ``stateProperties``.
+  func transitionChecks(_ compiled: CompiledModel, _ properties: [Int]) -> [[(property: Int, rule: CompiledTransitionRule)]] {
+    if checkedFor != properties {
+      checkedFor = properties
+      stateProperties = properties.filter { compiled.transitionRules[$0] == nil }
+      checks = compiled.transitionChecks(properties)
+    }
+    return checks
+  }
+
+  init(compiled: CompiledModel, parameterCoverage: Bool = false) {
     scratch = compiled.makeScratch()
-    coverage = CoverageCounter(model: compiled.model)
+    coverage = CoverageCounter(model: compiled.model, parameters: parameterCoverage)
     words = compiled.wordsPerState
     current = .allocate(capacity: words)
     current.initialize(repeating: 0, count: words)
@@ -50,6 +65,8 @@ extension CompiledModel {
     shouldAbort: () -> Bool
   ) -> WalkEnd {
     let n = actions.count
+    let transitionChecks = worker.transitionChecks(self, properties)
+    let properties = worker.stateProperties
     worker.path.removeAll(keepingCapacity: true)
     worker.seen.removeAll(keepingCapacity: true)
     if swarm {
@@ -90,6 +107,9 @@ extension CompiledModel {
           worker.coverage.record(action: a, code: code)
           if code != CompiledModel.disabledCode {
             chosen = transitionBase[a] + t
+            if worker.coverage.countsParameters {
+              worker.coverage.recordArguments(action: a, tuple: t, succeeded: code == CompiledModel.succeededCode)
+            }
             break
           }
         }
@@ -110,11 +130,21 @@ extension CompiledModel {
           actions[a].decodeArguments(chosen - transitionBase[a], into: scratch.args)
           code = try run(a, pre: current, args: scratch.args, scratch: scratch)
           worker.coverage.record(action: a, code: code)
+          if worker.coverage.countsParameters {
+            worker.coverage.recordArguments(
+              action: a, tuple: chosen - transitionBase[a], succeeded: code == CompiledModel.succeededCode)
+          }
         }
         worker.path.append(UInt32(chosen))
         if code == CompiledModel.succeededCode
           || (code >= 0 && wroteSuccessor(action: action(ofTransition: chosen), code: code))
         {
+          let a = action(ofTransition: chosen)
+          if !transitionChecks[a].isEmpty,
+            let p = Self.firstViolated(transitionChecks[a], action: a, code: code, pre: current, post: scratch.post)
+          {
+            return .violation(property: p)
+          }
           current.update(from: scratch.post, count: words)
           worker.seen.insert(packedFingerprint(current, count: words))
           for p in properties where try !holds(p, words: current, scratch: scratch) {
@@ -265,7 +295,9 @@ final class RandomExploration: @unchecked Sendable {
 
   func run() -> ExploreReport {
     let length = min(options.walkLength, options.maxDepth ?? Int.max)
-    let walkers = (0..<workers).map { _ in UnsafeSendable(WalkWorker(compiled: compiled)) }
+    let walkers = (0..<workers).map { _ in
+      UnsafeSendable(WalkWorker(compiled: compiled, parameterCoverage: options.parameterCoverage))
+    }
     let work: @Sendable (Int) -> Void = { w in
       let worker = walkers[w].value
       while true {
@@ -313,7 +345,7 @@ final class RandomExploration: @unchecked Sendable {
       DispatchQueue.concurrentPerform(iterations: workers, execute: work)
     }
 
-    let total = CoverageCounter(model: compiled.model)
+    let total = CoverageCounter(model: compiled.model, parameters: options.parameterCoverage)
     for w in walkers { total.add(w.value.coverage) }
     let (distinct, capacity) = visited.withLock { ($0.count, $0.capacity) }
     var report = ExploreReport(

@@ -89,6 +89,11 @@ public enum Inference {
         queries: queries, seconds: elapsed(), notes: notes)
     }
 
+    // Templates are state formulas: a property of steps is not theirs to prove.
+    if let p = properties.first(where: { model.properties[$0].isTransition }) {
+      return report(.unknown("\(model.properties[p].name) is a transition property; inference proves state properties"))
+    }
+
     // 1. Samples.
     let compiled: CompiledModel
     let samples: Samples

@@ -29,6 +29,10 @@ public struct InferRequest: Sendable {
     if let lemma = indices.first(where: { built.properties[$0].kind == .lemma }) {
       throw InputError("--property", "'\(built.properties[lemma].name)' is a lemma; inference proves properties")
     }
+    if let step = indices.first(where: { built.properties[$0].isTransition }) {
+      throw InputError(
+        "--property", "'\(built.properties[step].name)' is a transition property; inference proves state properties")
+    }
     var options = self.options
     if parametric {
       guard let primary = built.abi.primarySort else {

@@ -112,6 +112,12 @@ public enum Prover {
       if case .diverged(let step, let reason) = replay(compiled, trace: trace) {
         throw InternalError("target \(target.name): the counterexample does not replay concretely at step \(step): \(reason)")
       }
+      // A transition property's counterexample must break it on its last step, concretely too.
+      if let name = trace.property, let p = model.properties.firstIndex(where: { $0.name == name }),
+        model.properties[p].isTransition, try !compiled.traceBreaksTransition(trace, property: p)
+      {
+        throw InternalError("target \(target.name): the counterexample's last step does not break \(name) concretely")
+      }
       let stem = "\(target.name)-\(trace.property ?? "violation")"
       return try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: stem)
     }

@@ -177,7 +177,10 @@ public struct TraceReplay: Sendable {
     }
     switch result {
     case .exact:
-      lines.append("The trace replays exactly." + (trace.property.map { " Final state violates \($0)." } ?? ""))
+      let claim = trace.property.map { p in
+        model.property(named: p)?.isTransition == true ? " Its last step breaks \(p)." : " Final state violates \(p)."
+      }
+      lines.append("The trace replays exactly." + (claim ?? ""))
     case .diverged(let step, let reason):
       lines.append("DIVERGED at step \(step): \(reason)")
     }

@@ -131,6 +131,21 @@ public final class ModelBuilder {
     properties.append(Property(name: name, kind: .lemma, doc: doc, formula: formula))
   }
 
+  /// Declares a transition property: every step of `actions` whose outcome is `outcome` changes
+  /// no variable but those in `mayChange` (see ``TransitionRule``).
+  public func transitionProperty(
+    _ name: String, doc: String = "", actions: [String], on outcome: TransitionRule.Outcome,
+    mayChange: [Variable] = []
+  ) {
+    properties.append(
+      Property(
+        name: name, doc: doc,
+        transition: TransitionRule(actions: actions, outcome: outcome, mayChange: mayChange.map(\.id))))
+  }
+
+  /// The names of the actions declared so far, in order.
+  public var actionNames: [String] { actions.map(\.name) }
+
   /// The model built so far (not yet validated; ``ModelFamily/build(_:)`` and compiling it
   /// validate, throwing the first mistake recorded while building).
   public func build() -> Model {

@@ -71,6 +71,21 @@ extension Model {
       }
       try KindChecker(model: self, parameters: [], location: location)
         .expect(.boolean, property.formula, bound: [])
+      guard (property.kind == .transition) == (property.transition != nil) else {
+        throw ModelError.invalid(location: location, message: "a transition property needs a rule, and only it has one")
+      }
+      if let rule = property.transition {
+        guard !rule.actions.isEmpty else {
+          throw ModelError.invalid(location: location, message: "the transition rule names no action")
+        }
+        for name in rule.actions where !actionNames.contains(name) {
+          throw ModelError.invalid(
+            location: location, message: "the transition rule names action '\(name)', which the model does not declare")
+        }
+        for v in rule.mayChange where !variables.indices.contains(v.index) {
+          throw ModelError.invalid(location: location, message: "the transition rule names undeclared variable \(v)")
+        }
+      }
     }
   }
 

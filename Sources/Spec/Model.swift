@@ -202,7 +202,49 @@ public struct Action: Hashable, Sendable {
   }
 }
 
-/// A property checked by the engines: it must hold in every reachable state.
+/// What a transition property requires of every step it applies to: a frame condition.
+///
+/// A step of one of ``actions`` whose outcome is ``outcome`` may change the variables in
+/// ``mayChange`` (its declared outputs) and no other: every other slot of the post-state equals
+/// the pre-state's. This is the shape of a specification's "a command that fails changes
+/// nothing but its outputs", and of any frame rule ("X_READ changes no state").
+public struct TransitionRule: Hashable, Sendable {
+  /// Which steps of the actions the rule constrains.
+  public enum Outcome: String, Hashable, Sendable, CaseIterable {
+    /// Steps on which a failure condition held.
+    case failure
+    /// Steps on which no failure condition held.
+    case success
+    /// Every step the guard allowed.
+    case any
+
+    /// Whether a step that failed (`failed`) or succeeded is constrained.
+    public func constrains(failed: Bool) -> Bool {
+      switch self {
+      case .failure: return failed
+      case .success: return !failed
+      case .any: return true
+      }
+    }
+  }
+
+  /// The actions the rule applies to, by name (``Model/validate()`` checks they exist).
+  public let actions: [String]
+  /// Which of their steps it constrains.
+  public let outcome: Outcome
+  /// The variables such a step may change; every other variable keeps its value.
+  public let mayChange: [VariableID]
+
+  public init(actions: [String], outcome: Outcome, mayChange: [VariableID] = []) {
+    self.actions = actions
+    self.outcome = outcome
+    self.mayChange = mayChange
+  }
+}
+
+/// A property checked by the engines: a state property must hold in every reachable state; a
+/// transition property (``Kind/transition``) must hold of every step taken from a reachable
+/// state.
 public struct Property: Hashable, Sendable {
   public enum Kind: String, Hashable, Sendable {
     /// A state invariant.
@@ -211,19 +253,38 @@ public struct Property: Hashable, Sendable {
     case monitor
     /// An auxiliary lemma: an invariant stated to make the main properties inductive.
     case lemma
+    /// A property of steps, not states: ``Property/transition`` says what; its `formula` is
+    /// `true` (it holds in every state, and engines that check only states must reject it rather
+    /// than report it proved).
+    case transition
   }
 
   public let name: String
   public let kind: Kind
   public let doc: String
   public let formula: Expr
+  /// The rule a transition property checks on every step (`nil` for a state property).
+  public let transition: TransitionRule?
 
   public init(name: String, kind: Kind, doc: String, formula: Expr) {
     self.name = name
     self.kind = kind
     self.doc = doc
     self.formula = formula
+    self.transition = nil
   }
+
+  /// Creates a transition property.
+  public init(name: String, doc: String, transition: TransitionRule) {
+    self.name = name
+    self.kind = .transition
+    self.doc = doc
+    self.formula = .boolean(true)
+    self.transition = transition
+  }
+
+  /// Whether this is a property of steps (``Kind/transition``).
+  public var isTransition: Bool { kind == .transition }
 }
 
 /// A model: state variables, the initial state, actions and properties, built for one

@@ -116,6 +116,14 @@ extension SymbolicChecker {
           let t = try extend(s, from: states[d], sampled: sampled, tag: "\(tag)\(d)")
           transitions.append(t)
           states.append(t.post)
+          // Transition properties: does the step just unrolled break one?
+          let stepProperties = properties.filter { model.properties[$0].isTransition }
+          if !stepProperties.isEmpty,
+            let trace = try transitionViolation(
+              s, properties: stepProperties, states: states, transitions: transitions, instances: instances)
+          {
+            return report(.violated(trace), since: start)
+          }
         }
       }
       return report(.holdsBounded(depth: depth), since: start)
@@ -176,6 +184,9 @@ extension SymbolicChecker {
   /// - Complexity: k base-case queries over an unrolling to depth k - 1 plus one step-case query
   ///   over k transitions.
   public func kInduction(properties: [Int], lemmas: [Int], k: Int) -> SymbolicReport {
+    if properties.contains(where: { model.properties[$0].isTransition }) {
+      return inductionWithTransitions(properties: properties, lemmas: lemmas, k: k)
+    }
     let start = DispatchTime.now()
     if k <= 1 { return induction(properties: properties, lemmas: lemmas) }
     guard options.parametricSorts.isEmpty else {

@@ -275,6 +275,9 @@ public final class SymbolicChecker {
   /// - Complexity: one consecution query per action instance: one per action with symbolic
   ///   arguments (``SymbolicOptions/arguments``), one per argument tuple with enumerated ones.
   public func induction(properties: [Int], lemmas: [Int]) -> SymbolicReport {
+    if properties.contains(where: { model.properties[$0].isTransition }) {
+      return inductionWithTransitions(properties: properties, lemmas: lemmas, k: 1)
+    }
     let start = DispatchTime.now()
     begin()
     do {

@@ -45,6 +45,12 @@ struct DAFlow {
     self.s2sz = s2sz
   }
 
+  /// The flow on a configuration given in full (raised bounds).
+  init(configuration: Configuration, s2sz: Value = 13) throws {
+    r = try RMMScenario(configuration: configuration)
+    self.s2sz = s2sz
+  }
+
   var s: Scenario {
     get { r.s }
     set { r.s = newValue }

@@ -49,6 +49,11 @@ func expectEnginesAgree(_ model: Model, seed: UInt64, samples: Int) throws {
     }
     let symbolic = try checker.evaluate(values: values, action: a, arguments: arguments)
     let where_ = "\(action.name)\(arguments) from \(values), seed \(seed)"
+    // Transition properties: the same rules broken by the step.
+    #expect(
+      try checker.violatedTransitions(values: values, action: a, arguments: arguments)
+        == (try compiled.violatedTransitions(from: state, action: a, arguments: arguments, outcome: outcome)),
+      "transition properties: \(where_)")
     switch outcome {
     case .disabled:
       #expect(!symbolic.enabled, "enabled: \(where_)")
@@ -75,6 +80,8 @@ struct DifferentialTests {
     ("die-hard", dieHardModel()), ("counters", countersModel(count: 3, maximum: 2)),
     ("lockstep", lockstepModel()), ("ownership", ownershipModel()), ("ownership-bug", ownershipModel(forgetFlag: true)),
     ("error-path", errorPathModel(buggy: false)), ("error-path-buggy", errorPathModel(buggy: true)),
+    ("error-path-frame", errorPathModel(buggy: false, frameRules: true)),
+    ("error-path-frame-buggy", errorPathModel(buggy: true, frameRules: true)),
   ])
   func toyModels(_ name: String, _ model: Model) throws {
     try expectEnginesAgree(model, seed: 0xC0FFEE, samples: 200)
@@ -147,5 +154,76 @@ struct SymbolicErrorPathTests {
       }
     }
     #expect(failedWithEffects > 0)
+  }
+}
+
+@Suite("Transition properties in the symbolic engine")
+struct SymbolicTransitionPropertyTests {
+  @Test("Both engines name the same broken rules on every step of the buggy lock, and some step breaks one")
+  func everyStep() throws {
+    let model = errorPathModel(buggy: true, frameRules: true)
+    let compiled = try CompiledModel(model)
+    let checker = try SymbolicChecker(model: model)
+    var broken = 0
+    for held in [Value(0), 1] {
+      for v0 in Value(0)...3 {
+        for v1 in Value(0)...3 {
+          for epoch in [Value(0), 1] {
+            let values = [held, v0, v1, epoch]
+            let state = try compiled.state(fromValues: values)
+            for a in model.actions.indices {
+              for t in 0..<model.actions[a].argumentCount {
+                let arguments = model.actions[a].arguments(at: t)
+                let concrete = try compiled.violatedTransitions(from: state, action: a, arguments: arguments)
+                #expect(
+                  try checker.violatedTransitions(values: values, action: a, arguments: arguments) == concrete,
+                  "\(model.actions[a].name)\(arguments) from \(values)")
+                broken += concrete.count
+              }
+            }
+          }
+        }
+      }
+    }
+    #expect(broken > 0)
+  }
+
+  @Test("BMC finds the failed step that changes state, the trace replays and breaks the rule concretely; the correct lock holds")
+  func bmc() throws {
+    let buggy = errorPathModel(buggy: true, frameRules: true)
+    let failed = try #require(buggy.properties.firstIndex { $0.name == "failed-changes-nothing" })
+    let report = try SymbolicChecker(model: buggy).bmc(properties: [failed], depth: 3)
+    guard case .violated(let trace) = report.outcome else {
+      Issue.record("expected a violation, got \(report.outcome)")
+      return
+    }
+    #expect(trace.property == "failed-changes-nothing")
+    #expect(trace.steps.count <= 2)
+    let compiled = try CompiledModel(buggy)
+    #expect(replay(compiled, trace: trace) == .exact)
+    #expect(try compiled.traceBreaksTransition(trace, property: failed))
+    let correct = errorPathModel(buggy: false, frameRules: true)
+    let holds = try SymbolicChecker(model: correct).bmc(properties: [failed], depth: 3)
+    #expect(holds.outcome == .holdsBounded(depth: 3))
+  }
+
+  @Test("Induction proves the frame rules of the correct lock and gives a CTI, not a violation, for the buggy one")
+  func induction() throws {
+    let correct = errorPathModel(buggy: false, frameRules: true)
+    let rules = correct.properties.indices.filter { correct.properties[$0].isTransition }
+    #expect(rules.count == 2)
+    #expect(try SymbolicChecker(model: correct).induction(properties: rules, lemmas: []).outcome == .proved)
+    // With the state invariant as well: it is proved first, then assumed.
+    let all = Array(correct.properties.indices)
+    #expect(try SymbolicChecker(model: correct).induction(properties: all, lemmas: []).outcome == .proved)
+    #expect(try SymbolicChecker(model: correct).kInduction(properties: rules, lemmas: [], k: 2).outcome == .proved)
+    let buggy = errorPathModel(buggy: true, frameRules: true)
+    let report = try SymbolicChecker(model: buggy).induction(properties: rules, lemmas: [])
+    guard case .cti(let cti) = report.outcome else {
+      Issue.record("expected a CTI, got \(report.outcome)")
+      return
+    }
+    #expect(cti.failing == ["failed-changes-nothing"])
+    #expect(["acquire", "release"].contains(cti.action))
   }
 }

@@ -118,7 +118,11 @@ public func buildModel(_ name: String = "test", _ body: (ModelBuilder) -> Void) 
 /// `value` and sets `epoch` (an `assignAll` and a scalar write on an error path). Invariant
 /// `no-three` (no slot holds 3) holds for the correct model and is violated by the buggy one
 /// after 2 steps: acquire(0, 0), acquire(0, 3).
-public func errorPathModel(buggy: Bool) -> Model {
+///
+/// With `frameRules`, two transition properties: `failed-changes-nothing` (a failed acquire or
+/// release changes no variable) and `release-keeps-values` (a successful release changes only
+/// `held` and `epoch`).
+public func errorPathModel(buggy: Bool, frameRules: Bool = false) -> Model {
   buildModel(buggy ? "error-path-buggy" : "error-path") { b in
     let held = b.variable("held", .bool, initial: false)
     let value = b.map("value", keys: [.range(0, 1)], .range(0, 3)) { _ in 0 }
@@ -143,6 +147,10 @@ public func errorPathModel(buggy: Bool) -> Model {
       a.set(held, to: false)
     }
     b.invariant("no-three", .forAll(.range(0, 1)) { value[$0].ne(3) })
+    if frameRules {
+      b.transitionProperty("failed-changes-nothing", actions: ["acquire", "release"], on: .failure)
+      b.transitionProperty("release-keeps-values", actions: ["release"], on: .success, mayChange: [held, epoch])
+    }
   }
 }
 
