@@ -44,14 +44,15 @@ extension SymbolicChecker {
     } catch { throw SymbolicError(error) }
   }
 
-  /// In BMC: whether the transition `t` from `pre` (one of `instances`, by its choice) can break
+  /// In BMC: whether the last transition (one of its own instances, by its choice) can break
   /// one of `properties`; returns the trace when Z3 finds one, `nil` when unsat.
   ///
   /// - Throws: ``SymbolicError``; an unknown answer is thrown as ``SymbolicError/solver(_:)``.
   func transitionViolation(
-    _ s: Z3Solver, properties: [Int], states: [SymbolicState], transitions: [Transition], instances: [Instance]
+    _ s: Z3Solver, properties: [Int], states: [SymbolicState], transitions: [Transition]
   ) throws -> Trace? {
     guard let t = transitions.last, states.count >= 2 else { return nil }
+    let instances = t.instances
     let pre = states[states.count - 2]
     let width = max(1, Domain.range(0, Value(instances.count)).bitWidth)
     var perProperty: [(property: Int, term: Z3Expr)] = []
@@ -75,7 +76,7 @@ extension SymbolicChecker {
       case .sat:
         let m = try s.model()
         let violated = try perProperty.first { try m.boolValue(of: $0.term) }?.property ?? perProperty[0].property
-        return try extractTrace(s, states: states, transitions: transitions, instances: instances, properties: [violated], bad: [])
+        return try extractTrace(s, states: states, transitions: transitions, properties: [violated], bad: [])
       }
     } catch let error as SymbolicError {
       throw error
@@ -143,8 +144,8 @@ extension SymbolicChecker {
         let cti = try extractCTI(s, instance: found.instance, pre: pre, post: found.step.post, invariant: [])
         return .cti(
           CTI(
-            action: cti.action, arguments: cti.arguments, pre: cti.pre, post: cti.post,
-            failing: [model.properties[found.property].name]))
+            action: cti.action, arguments: cti.arguments, argumentValues: cti.argumentValues, pre: cti.pre,
+            post: cti.post, failing: [model.properties[found.property].name]))
       }
     } catch let error as SymbolicError {
       throw error

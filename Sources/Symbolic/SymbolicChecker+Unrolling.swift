@@ -119,8 +119,7 @@ extension SymbolicChecker {
           // Transition properties: does the step just unrolled break one?
           let stepProperties = properties.filter { model.properties[$0].isTransition }
           if !stepProperties.isEmpty,
-            let trace = try transitionViolation(
-              s, properties: stepProperties, states: states, transitions: transitions, instances: instances)
+            let trace = try transitionViolation(s, properties: stepProperties, states: states, transitions: transitions)
           {
             return report(.violated(trace), since: start)
           }
