@@ -7,7 +7,7 @@ extension DABuilder {
   /// RMM's CMD_SYNC, which ends a pending RMI_DATA_DESTROY (``SMMUTLBVariables``).
   func declareSMMUInvalidation(_ t: SMMUTLBVariables) {
     b.action(
-      "SMMU_CMDQ_CONSUME", actor: "SMMU",
+      "SMMU_CMDQ_CONSUME", actor: "hardware",
       doc: """
         The SMMU of stream `stream` executes the CMD_TLBI_S2_IPA waiting in its command queue (SMMUv3: commands \\
         take effect when the SMMU consumes them, in order, at a moment of its choosing): its TLB entry for the \\

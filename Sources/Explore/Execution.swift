@@ -211,7 +211,9 @@ public final class Execution {
   /// Whether the step just run breaks `property`, when that is a transition property.
   private func breaks(_ property: Int, _ action: Int, _ code: Int) -> Bool {
     guard let rule = compiled.transitionRules[property] else { return false }
-    return words.withUnsafeBufferPointer { rule.violated(action: action, code: code, pre: $0.start, post: scratch.post) }
+    return words.withUnsafeBufferPointer {
+      rule.violated(action: action, code: code, pre: $0.start, post: scratch.post)
+    }
   }
 
   private func checkProperties() throws(PropertyError) -> [Int] {

@@ -28,6 +28,7 @@ struct CCAFamilyTests {
       family.propertyDocs.map(\.name) == [
         "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean", "realm-isolation",
         "rmm-wellformed", "mec-unique", "device-assigned-only", "da-wellformed", "no-stale-realm-copy",
+        "failed-call-changes-nothing",
       ])
     #expect(
       Set(family.mutants.map(\.name)) == [
@@ -39,7 +40,7 @@ struct CCAFamilyTests {
         "vdev-create-skips-pdev-state", "dma-disable-keeps-ste-cache", "pdev-stop-ignores-vdevs",
         "vdev-map-accepts-undelegated", "validate-mapping-skips-pa-check", "smmu-gpi-not-invalidated",
         "s2-tlbi-first-vmid-only", "unmap-skips-smmu-tlbi", "smmu-tlbi-first-stream-only", "release-before-cmd-sync",
-        "release-scrub-under-rmm-mecid",
+        "release-scrub-under-rmm-mecid", "realm-create-sets-rd-before-rtt-check",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

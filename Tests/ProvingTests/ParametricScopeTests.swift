@@ -40,11 +40,12 @@ struct ParametricScopeTests {
     ) { try target("\"Threads\"") }
   }
 
-  @Test("parametric = true on a model without a Granule sort is an input error, not a Granule scope")
-  func trueWithoutGranule() {
+  @Test("parametric = true on a model that declares no primary index sort is an input error, not a Granule scope")
+  func trueWithoutPrimarySort() {
+    // `true` means the sort the model's ABI description names as its primary one (CCA: Granule);
+    // the lock declares none, so the target must name the sort.
     #expect(
-      throws: InputError(
-        "t.toml:3", "model lock has no index sort 'Granule' (parametric = true means Granule); valid: \"Thread\"")
+      throws: InputError("t.toml:3", "model lock declares no primary index sort; name one (parametric = \"Sort\")")
     ) { try target("true") }
   }
 
