@@ -66,6 +66,9 @@ struct Prove: ParsableCommand {
       if stop.isStopped { break }
       status.start(index: i, count: targets.count, name: target.name, engine: target.engine.name)
       if let line, !line.redraw { note("[\(i + 1)/\(targets.count)] \(target.name): \(target.engine.name) ...") }
+      // On a terminal the bar is drawn as each target starts, not only on the timer's tick: a
+      // target shorter than the tick would otherwise never show.
+      if let line, line.redraw, let text = status.text() { line.update(text, force: true) }
       var report: (@Sendable (String) -> Void)?
       if line != nil { report = { @Sendable text in status.setInner(text) } }
       let result = try Prover.run(target, outputDirectory: out, stop: stop, progress: report, catalog: catalog)

@@ -7,7 +7,7 @@ import Testing
 ///
 /// The `Proofs/` targets run in CI, so the tests only check that every mutant is one's subject. A mutant of the CCA family claims the properties it breaks
 /// (`breaks`); each claim must be a target running that mutant, checking that property (or every
-/// property), and expecting `violated`.
+/// property), and expecting `violated`, unless it is in ``scripted`` with the test that checks it.
 @Suite("Every mutant × property it claims to break has a Proofs/ target expecting violated")
 struct MutantTargetsTests {
   static let proofs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -31,8 +31,16 @@ struct MutantTargetsTests {
     #expect(!Self.claims.isEmpty)
   }
 
+  /// Claims checked by a scripted test instead, because a search from the mutant's configuration
+  /// is over the budget, with the test that checks them.
+  static let scripted: [String: String] = [
+    "smmu-tlbi-first-stream-only":
+      "TranslationCacheTests.mutantScripts: 5 steps on the two-device setup, where BFS to depth 5 is over the budget"
+  ]
+
   @Test("each claim has a target", arguments: claims)
   func claimHasTarget(mutant: String, property: String) throws {
+    if Self.scripted[mutant] != nil { return }
     let targets = try Self.targets()
     let covering = targets.filter {
       $0.model == CCA.family.name && $0.configuration.mutant == mutant && $0.expect == .violated
