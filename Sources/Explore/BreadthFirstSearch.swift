@@ -165,8 +165,11 @@ final class BreadthFirstSearch: @unchecked Sendable {
   let chunksPerSegment: Int
   /// Per action: the checked transition properties that apply to its steps.
   let transitionChecks: [[(property: Int, rule: CompiledTransitionRule)]]
-  /// Per action: whether ``transitionChecks`` has any (read once per action in the hot loop).
-  let checksTransitions: [Bool]
+  /// Per action: whether a checked transition property constrains its successful steps, and its
+  /// failed steps (read once per action in the hot loop). A failure-only rule such as "a failed
+  /// call changes nothing" costs a successful step nothing.
+  let checksSuccesses: [Bool]
+  let checksFailures: [Bool]
   let clock = ContinuousClock()
   let start: ContinuousClock.Instant
   let deadline: ContinuousClock.Instant?
@@ -191,7 +194,8 @@ final class BreadthFirstSearch: @unchecked Sendable {
     }
     self.chunksPerSegment = max(16, 8 * max(1, options.workers))
     self.transitionChecks = compiled.transitionChecks(properties)
-    self.checksTransitions = transitionChecks.map { !$0.isEmpty }
+    self.checksSuccesses = transitionChecks.map { $0.contains { $0.rule.outcome.constrains(failed: false) } }
+    self.checksFailures = transitionChecks.map { $0.contains { $0.rule.outcome.constrains(failed: true) } }
     let start = ContinuousClock.now
     self.start = start
     // A limit that is not a finite, representable number of milliseconds means no limit.
@@ -516,7 +520,8 @@ final class BreadthFirstSearch: @unchecked Sendable {
           let offset = plans[a].offset
           let base = plans[a].base
           let count = plans[a].argumentCount
-          let checksTransitions = self.checksTransitions[a]
+          let checksSuccesses = self.checksSuccesses[a]
+          let checksFailures = self.checksFailures[a]
           if let program = plans[a].program {
             try program._withUnsafeGuaranteedRef { program in
               coverage.recordDecided(action: a, program: program)
@@ -550,7 +555,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
                   _ = try program.effectsBody(context, post)
                   // A program's action has no failure effects: only its successes write a
                   // successor, so only they can break a transition property.
-                  if checksTransitions,
+                  if checksSuccesses,
                     let broken = CompiledModel.firstViolated(transitionChecks[a], action: a, code: code, pre: pre, post: post)
                   {
                     brokenTransition = (broken, UInt32(truncatingIfNeeded: base &+ t))
@@ -613,7 +618,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
                 // A failed step changes nothing, unless its condition carries effects (a mutant).
                 guard code >= 0, action.hasFailureEffects, action.failureChanges[code] else { continue }
               }
-              if checksTransitions,
+              if code == CompiledModel.succeededCode ? checksSuccesses : checksFailures,
                 let p = CompiledModel.firstViolated(transitionChecks[a], action: a, code: code, pre: pre, post: post)
               {
                 brokenTransition = (p, UInt32(truncatingIfNeeded: base &+ t &- 1))

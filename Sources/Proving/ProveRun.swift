@@ -45,6 +45,15 @@ public enum Prover {
   ///
   /// - Throws: ``InputError`` for a path that does not exist or a folder without targets.
   public static func targetFiles(_ paths: [String]) throws -> [String] {
+    try files(paths, suffix: ".toml", what: "proof targets")
+  }
+
+  /// The files under `paths`: files as given, folders searched (not recursively) for names
+  /// ending in `suffix`, sorted.
+  ///
+  /// - Throws: ``InputError`` for a path that does not exist or a folder without such files
+  ///   (`what` names them).
+  static func files(_ paths: [String], suffix: String, what: String) throws -> [String] {
     var files: [String] = []
     let fm = FileManager.default
     for path in paths {
@@ -54,8 +63,8 @@ public enum Prover {
       }
       if isDirectory.boolValue {
         let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-        let found = entries.filter { $0.hasSuffix(".toml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
-        guard !found.isEmpty else { throw InputError(path, "no proof targets (*.toml) in this folder") }
+        let found = entries.filter { $0.hasSuffix(suffix) }.sorted().map { (path as NSString).appendingPathComponent($0) }
+        guard !found.isEmpty else { throw InputError(path, "no \(what) (*\(suffix)) in this folder") }
         files += found
       } else {
         files.append(path)

@@ -22,7 +22,7 @@ public enum ScenarioGuard {
     let models = ScenarioModels(family: family)
     var scenarios: [ResolvedScenario] = []
     var errors: [String] = []
-    for file in try files(at: path) {
+    for file in try Prover.files([path], suffix: ".scenario", what: "scenarios") {
       do { scenarios.append(try ScenarioFiles.load(path: file, models: models)) } catch let error as ScenarioError {
         errors.append(error.description)
       }
@@ -54,7 +54,9 @@ public enum ScenarioGuard {
           .first { $0.id == mutant.id && $0.summary == mutant.summary }
         guard let same else { continue }
         applicable = true
-        let mutated = same.apply(to: model)
+        // One scenario model per mutant and configuration: the mutant compiles once for all its
+        // scenarios.
+        let mutated = ScenarioModel(same.apply(to: model))
         for scenario in group {
           let result: ScenarioResult
           do { result = try ScenarioRunner.run(scenario.running(on: mutated)) } catch {
@@ -78,18 +80,5 @@ public enum ScenarioGuard {
       if let what = step.mismatches.first ?? step.violations.first { return "\(step.location): \(step.call): \(what)" }
     }
     return result.passed ? nil : "\(result.file): does not pass"
-  }
-
-  /// The scenario files at `path`, sorted.
-  static func files(at path: String) throws -> [String] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw InputError("--scenarios", "no such file or directory: \(path)")
-    }
-    guard isDirectory.boolValue else { return [path] }
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-    let files = names.filter { $0.hasSuffix(".scenario") }.sorted().map { (path as NSString).appendingPathComponent($0) }
-    guard !files.isEmpty else { throw InputError("--scenarios", "\(path) holds no .scenario files") }
-    return files
   }
 }

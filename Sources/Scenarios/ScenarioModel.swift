@@ -36,7 +36,8 @@ public final class ScenarioModel: Sendable {
     }
   }
 
-  init(_ model: Model) {
+  /// The scenario view of `model` (compiled when a scenario first runs on it).
+  public init(_ model: Model) {
     self.model = model
     // Status names: those of the failure conditions of the IR, then the statuses the model's
     // ABI declares (a status no condition returns, such as RSI_INCOMPLETE).
