@@ -10,12 +10,12 @@ import _TestSupport
 private func guardedCounter() -> Model {
   buildModel { b in
     let x = b.variable("x", .range(0, 3), initial: 0)
-    b.action("inc", actor: "env") { a in
+    b.action("inc", by: "env") { a in
       a.fail("at_two", error: "TWO", code: 1, when: x.value.eq(2))
       a.fail("at_three", error: "THREE", code: 2, when: x.value.eq(3))
       a.set(x, to: .ite(x.value.lt(3), then: x.value + 1, else: x.value))
     }
-    b.action("reset", actor: "env") { a in a.set(x, to: 0) }
+    b.action("reset", by: "env") { a in a.set(x, to: 0) }
     b.invariant("small", x.value.le(3))
   }
 }
@@ -102,7 +102,7 @@ struct StepEquivalenceTests {
   func mismatch() throws {
     let other = buildModel { b in
       let y = b.variable("y", .range(0, 1), initial: 0)
-      b.action("inc", actor: "env") { a in a.set(y, to: 1) }
+      b.action("inc", by: "env") { a in a.set(y, to: 1) }
     }
     #expect(throws: SymbolicError.self) { try SymbolicChecker(model: guardedCounter()).stepEquivalence(to: other) }
   }
@@ -174,22 +174,22 @@ private func stepUnmapModel() -> Model {
     let mapped = b.variable("mapped", .range(0, 1), initial: 1)
     let tlb = b.variable("tlb", .range(0, 1), initial: 1)
     let pc = b.variable("pc", .range(0, 3), initial: 0)
-    b.action("unmap", actor: "host") { a in
+    b.action("unmap", by: "host") { a in
       a.requires(pc.value.eq(0))
       a.fail("not_mapped", error: "NOT_MAPPED", code: 1, when: mapped.value.eq(0))
       a.set(mapped, to: 0)
       a.set(pc, to: 1)
     }
-    b.action("tlbi", actor: "hw") { a in
+    b.action("tlbi", by: "hw") { a in
       a.requires(pc.value.eq(1))
       a.set(tlb, to: 0)
       a.set(pc, to: 2)
     }
-    b.action("done", actor: "hw") { a in
+    b.action("done", by: "hw") { a in
       a.requires(pc.value.eq(2))
       a.set(pc, to: 0)
     }
-    b.action("map", actor: "host") { a in
+    b.action("map", by: "host") { a in
       a.requires(pc.value.eq(0))
       a.fail("already", error: "MAPPED", code: 2, when: mapped.value.eq(1))
       a.set(mapped, to: 1)
