@@ -98,7 +98,7 @@ let package = Package(
       name: "CCAVerifyTestingTests", dependencies: ["CCAVerifyTesting", "CCAModel", "Spec", "Explore", "_TestSupport"]),
     .testTarget(name: "InferTests", dependencies: ["Infer", "Symbolic", "Explore", "Spec", "CCAVerifyTesting"]),
     .testTarget(
-      name: "MutationTests", dependencies: ["Mutation", "Explore", "Spec", "CCAModel", "_TestSupport"]),
+      name: "MutationTests", dependencies: ["Mutation", "Explore", "Spec", "Symbolic", "CCAModel", "_TestSupport"]),
     .testTarget(
       name: "ProvingTests",
       dependencies: ["Proving", "CCAModel", "Explore", "Spec", "Traces", "Symbolic", "Mutation", "_TestSupport"]),

@@ -11,7 +11,11 @@ struct MutateCommand: ParsableCommand {
     discussion: """
       Each mutant changes one action (swap-steps: the three of the steps it swaps; operators: \(MutationOperator.allCases.map(\.rawValue).joined(separator: ", "))) \
       and is checked with the chosen engine; survivors are triaged by an exhaustive comparison with the correct \
-      model: equivalent, or a property gap with the first behavioural difference. With --scenarios the \
+      model: equivalent, or a property gap with the first behavioural difference. Where that comparison is \
+      depth-bounded, Z3 first asks whether the changed actions' step relations are equal in every state \
+      (equivalent at any depth; --no-step-equivalence skips it). A mutant that changes only parts the correct \
+      model never runs from its explored states (a check that never fires, the success path of a call that \
+      never succeeds) is not run: it takes the same steps, so it survives, equivalent there (--no-prune runs it). With --scenarios the \
       conformance scenarios run on every mutant too (the same mutant found at their configuration), and the \
       report says what only the properties catch, what only the scenarios catch, and what neither does. \
       Docs/mutation/README.md explains it.
@@ -36,6 +40,10 @@ struct MutateCommand: ParsableCommand {
   @Option(help: "Random: the seed.") var seed: UInt64 = 1
   @Option(help: "Random: walks per mutant.") var walks: Int = 200
   @Flag(help: "Do not triage survivors.") var noTriage = false
+  @Flag(help: "Triage without Z3's step equivalence (a depth-bounded comparison then says 'equivalent within N steps').")
+  var noStepEquivalence = false
+  @Flag(help: "Run every mutant, also those that change only parts the correct model never runs from its explored states.")
+  var noPrune = false
   @Option(help: "Print the IR diff of one mutant (its id) and exit.") var show: String?
   @Flag(help: "List the mutants' ids and exit.") var list = false
   @Option(help: "Directory for killing traces (not written unless given).") var out: String?
@@ -83,6 +91,8 @@ struct MutateCommand: ParsableCommand {
     var options = MutationOptions(
       engine: engine, maxDepth: depth, budget: budget, seed: seed, walks: walks, triage: !noTriage, stop: stop)
     if let workers { options.workers = workers }
+    options.stepEquivalence = !noStepEquivalence
+    options.prune = !noPrune
     var progressLine: ProgressLine?
     if !quiet {
       note("cca-verify mutate: model \(built.name), configuration \(built.configuration), \(mutants.count) mutants")

@@ -190,15 +190,90 @@ public final class ReachableStates: Sendable {
   /// Whether the search exhausted them (within `maxDepth`).
   public let complete: Bool
 
-  /// Explores the reference model breadth first and keeps every state.
+  /// What the reference's steps from these states (those below `maxDepth`) did: per action,
+  /// whether some step succeeded, and per failure condition whether it was the first to hold.
+  public let exercised: Exercise
+
+  /// Which parts of a model's actions some step from the explored states ran: a step's result
+  /// depends only on the guard, the failure conditions up to the one that holds first, and (on
+  /// success) the effects and outputs, so a variant that changes only parts no step ran takes
+  /// the same steps from every explored state (see ``ReachableStates/unexercised(_:by:)``).
+  public struct Exercise: Hashable, Sendable {
+    /// Per action: whether some step succeeded.
+    public var succeeded: [Bool]
+    /// Per action and failure condition: whether some step failed on it (it held first).
+    public var failed: [[Bool]]
+  }
+
+  /// Explores the reference model breadth first and keeps every state, noting which parts of
+  /// the actions the steps from them ran.
   ///
   /// - Throws: ``ExploreError`` when the model errs.
   /// - Complexity: one breadth-first search; a packed state per reachable state.
   public init(_ reference: CompiledModel, maxDepth: Int? = nil, maxStates: Int? = nil, stop: StopSignal? = nil) throws {
-    let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop, outside: nil)
+    var exercised = Exercise(
+      succeeded: Array(repeating: false, count: reference.model.actions.count),
+      failed: reference.model.actions.map { Array(repeating: false, count: $0.failures.count) })
+    let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop, outside: nil) {
+      _, _, a, _, code, _ in
+      if code == CompiledModel.succeededCode {
+        exercised.succeeded[a] = true
+      } else if code >= 0 {
+        exercised.failed[a][code] = true
+      }
+      return true
+    }
     self.states = Set(found.states)
     self.maxDepth = maxDepth
     self.complete = found.complete
+    self.exercised = exercised
+  }
+
+  /// Why a variant of the reference takes the same step as the reference from every explored
+  /// state, or `nil` when that cannot be told from ``exercised`` alone.
+  ///
+  /// A changed action (same parameters and guard) behaves as the reference's in a state when
+  /// the reference's step there fails on a condition before the first changed one, or passes
+  /// every changed condition (the variant's changed conditions are some of the reference's, so
+  /// they are false too) and fails on an unchanged later one, or succeeds and the success
+  /// effects, outputs and status are unchanged. So when no explored step failed on a changed
+  /// condition, and none succeeded where the success part changed, the variant reaches the same
+  /// states with the same results (within ``maxDepth``): it is equivalent to the reference
+  /// there, as ``compareBehaviour(_:_:maxDepth:maxStates:stop:)`` would find, without running it.
+  ///
+  /// - Parameters:
+  ///   - reference: the reference model these states are of.
+  ///   - variant: the variant's actions, by the reference's action order.
+  /// - Returns: `nil` unless the search was complete and every changed action is unexercised;
+  ///   else a sentence saying what never ran.
+  public func unexercised(_ reference: Model, by variant: [Action]) -> String? {
+    guard complete, variant.count == reference.actions.count else { return nil }
+    var reasons: [String] = []
+    for (a, (r, v)) in zip(reference.actions, variant).enumerated() where r != v {
+      guard r.name == v.name, r.parameters == v.parameters, r.guardCondition == v.guardCondition else { return nil }
+      let n = r.failures.count
+      var prefix = 0
+      while prefix < min(n, v.failures.count) && r.failures[prefix] == v.failures[prefix] { prefix += 1 }
+      var suffix = 0
+      while suffix < min(n, v.failures.count) - prefix
+        && r.failures[n - 1 - suffix] == v.failures[v.failures.count - 1 - suffix]
+      {
+        suffix += 1
+      }
+      let changed = prefix..<(n - suffix)
+      let kept = Set(r.failures[changed].map(\.condition))
+      guard v.failures[prefix..<(v.failures.count - suffix)].allSatisfy({ kept.contains($0.condition) }) else { return nil }
+      if changed.contains(where: { exercised.failed[a][$0] }) { return nil }
+      let successChanged = r.effects != v.effects || r.outputs != v.outputs || r.successCode != v.successCode
+      if successChanged && exercised.succeeded[a] { return nil }
+      var parts: [String] = []
+      if !changed.isEmpty {
+        parts.append("never fails on " + r.failures[changed].map(\.name).joined(separator: " or "))
+      }
+      if successChanged { parts.append("never succeeds") }
+      reasons.append("\(r.name) " + parts.joined(separator: " and "))
+    }
+    return reasons.isEmpty ? "no action changed" : reasons.joined(separator: "; ")
   }
 }
 

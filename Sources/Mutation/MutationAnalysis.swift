@@ -32,6 +32,19 @@ public struct MutationOptions: Sendable {
   public var triage: Bool
   /// The most states the comparison of one survivor explores.
   public var triageStates: Int
+  /// Whether a survivor the comparison cannot show equivalent at every depth (the comparison is
+  /// depth-bounded or hit `triageStates`) is given to Z3: when the changed actions' step
+  /// relations are equal in every state, it is equivalent at any depth
+  /// (``Triage/provedEquivalent(actions:seconds:)``).
+  public var stepEquivalence = true
+  /// Seconds Z3 may spend on one survivor's step equivalence.
+  public var stepEquivalenceBudget: Double = 20
+  /// Whether a mutant that changes only parts of actions the correct model never runs from its
+  /// explored states (a failure condition that never holds first, the success path of a call
+  /// that never succeeds) is settled without running it: it takes the same steps, so it
+  /// survives and is equivalent there (``Triage/unexercised(reason:states:maxDepth:)``). Not
+  /// with guards (they run at another configuration).
+  public var prune = true
   /// A cooperative stop: the analysis returns what it has done.
   public var stop: StopSignal?
   /// Called after each mutant (on an arbitrary thread, never concurrently): the result, how
@@ -68,6 +81,16 @@ public enum Triage: Hashable, Sendable {
   /// found the same reachable states and the same result for every step (within `maxDepth`
   /// steps when bounded).
   case equivalent(states: Int, maxDepth: Int?)
+  /// No observable difference at any depth: Z3 answered unsat for every changed action's
+  /// step-relation difference (enabledness, result, outputs, successor) over every state of the
+  /// variables' domains (`SymbolicChecker.stepEquivalence`). Same initial state, same steps:
+  /// the same reachable states and results. Used where the comparison is depth-bounded.
+  case provedEquivalent(actions: [String], seconds: Double)
+  /// No observable difference within the explored states, shown without running the mutant:
+  /// the correct model's steps from its `states` reachable states (within `maxDepth` steps)
+  /// never run the changed parts (`reason`), so the mutant takes the same steps
+  /// (`ReachableStates.unexercised`).
+  case unexercised(reason: String, states: Int, maxDepth: Int?)
   /// The mutant reaches only states the correct model reaches, but some step returns another
   /// result (status, outputs) or moves between them differently: no state property can notice;
   /// conformance scenarios, which check results, can. `difference` is the first such step.
@@ -142,7 +165,7 @@ public func analyseMutants(_ model: Model, mutants: [IRMutant], options: Mutatio
     distinctStates: base.states, seconds: seconds(since: baselineStart), complete: base.verdict == .survived)
   // The correct model's reachable states, once, for the survivors' triage.
   var reachable: ReachableStates?
-  if options.triage {
+  if options.triage || options.prune {
     reachable = try? ReachableStates(
       compiled, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
   }
@@ -266,6 +289,22 @@ func run(
 ) -> MutantResult {
   let start = DispatchTime.now()
   let mutated = mutant.apply(to: model)
+  if options.prune, options.guards.isEmpty, let reachable, let reason = reachable.unexercised(model, by: mutated.actions),
+    (try? mutated.validate()) != nil
+  {
+    // The mutant takes the correct model's steps from every explored state: it cannot be
+    // killed within the bound, and it is equivalent there (or, by Z3, at any depth).
+    var triage: Triage?
+    if options.triage {
+      triage =
+        (triageDepth(options) != nil ? provedEquivalent(mutated, reference: model, options: options) : nil)
+        ?? .unexercised(reason: reason, states: reachable.count, maxDepth: reachable.maxDepth)
+    }
+    return MutantResult(
+      mutant: mutant, verdict: .survived, property: nil, trace: nil, seconds: seconds(since: start),
+      detail: "not run: the correct model's \(reachable.count) explored states never exercise what it changes",
+      triage: triage)
+  }
   let compiled: CompiledModel
   do { compiled = try CompiledModel(mutated) } catch {
     return MutantResult(
@@ -286,14 +325,25 @@ func run(
 
 /// Triage of a survivor: equivalent (no step differs), subsumed (only results differ), or a
 /// property gap (a state the correct model never reaches).
+///
+/// An exhaustive comparison decides equivalence at the configuration; where it is bounded (a
+/// depth bound, or the state cap), Z3's step equivalence can still show the mutant equivalent at
+/// any depth. It is asked first when the run is depth-bounded (a bounded comparison cannot
+/// conclude, and Z3 is cheaper than a comparison), and after an inconclusive comparison otherwise.
 func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: ReachableStates?, options: MutationOptions) -> Triage {
+  let bounded = triageDepth(options) != nil
+  if bounded, let proved = provedEquivalent(mutant.model, reference: reference.model, options: options) {
+    return proved
+  }
   do {
     let comparison = try compareBehaviour(
       reference, mutant, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
     guard let difference = comparison.difference else {
-      return comparison.complete
-        ? .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth)
-        : .undetermined("the comparison stopped after \(comparison.distinctStates) states")
+      if comparison.complete { return .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth) }
+      if !bounded, let proved = provedEquivalent(mutant.model, reference: reference.model, options: options) {
+        return proved
+      }
+      return .undetermined("the comparison stopped after \(comparison.distinctStates) states")
     }
     guard let reachable, reachable.complete else {
       return .undetermined("the correct model's states were not all collected (state cap)")
@@ -306,4 +356,16 @@ func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: Reacha
   } catch {
     return .undetermined("a model errs during the comparison: \(error)")
   }
+}
+
+/// Z3's step equivalence of a mutant, when enabled and when Z3 answers unsat for every changed
+/// action; `nil` otherwise (a difference, possibly in an unreachable state, unknown, or a model
+/// the symbolic engine cannot encode).
+func provedEquivalent(_ mutant: Model, reference: Model, options: MutationOptions) -> Triage? {
+  guard options.stepEquivalence, options.stop?.isStopped != true else { return nil }
+  let start = DispatchTime.now()
+  guard let checker = try? SymbolicChecker(model: reference, options: SymbolicOptions(timeout: options.stepEquivalenceBudget)),
+    let answer = try? checker.stepEquivalence(to: mutant), answer.equal, !answer.actions.isEmpty
+  else { return nil }
+  return .provedEquivalent(actions: answer.actions.map(\.name), seconds: seconds(since: start))
 }

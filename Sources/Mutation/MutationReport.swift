@@ -60,6 +60,8 @@ public struct MutationReport: Hashable, Sendable {
         survived += 1
         if r.guardKill != nil { guardsOnly += 1 }
         if case .equivalent? = r.triage { equivalent += 1 }
+        if case .provedEquivalent? = r.triage { equivalent += 1 }
+        if case .unexercised? = r.triage { equivalent += 1 }
         if case .subsumed? = r.triage { subsumed += 1 }
       case .unknown: unknown += 1
       case .invalid: invalid += 1
@@ -162,6 +164,11 @@ extension MutationReport {
     case nil: return "not triaged"
     case .equivalent(let states, let depth)?:
       return "equivalent: the exhaustive comparison of \(states) reachable states found the same successors and results for every step" + (depth.map { " (traces up to \($0) steps)" } ?? "")
+    case .provedEquivalent(let actions, let seconds)?:
+      return "equivalent at any depth: Z3 answered unsat for a difference in the step relation of \(actions.joined(separator: ", ")) (enabled, result, outputs or successor) in every state of the variables' domains (\(String(format: "%.1f", seconds)) s)"
+    case .unexercised(let reason, let states, let depth)?:
+      return "equivalent (not run): from the correct model's \(states) reachable states" + (depth.map { " (traces up to \($0) steps)" } ?? "")
+        + ", \(reason); the mutant changes nothing else, so it takes the same steps and reaches the same states with the same results"
     case .subsumed(let states, let d)?:
       return "results only: the mutant's \(states) reachable states are all reachable in the correct model, so no state property can tell them apart; first difference " + differenceText(d)
     case .propertyGap(let escape, let d)?:
@@ -205,19 +212,53 @@ extension MutationReport {
     for (a, x) in perAction { md += row("`\(a)`", x) }
     md += "\n## Per property\n\nA killed mutant counts for the property violated at the end of its killing trace.\n\n| property | kills | share of counted mutants |\n|---|---|---|\n"
     for (p, kills, score) in perProperty { md += "| `\(p)` | \(kills) | \(Self.percent(score)) |\n" }
+    // Survivors settled without a comparison (not run, or Z3) are listed compactly: their
+    // triage is one sentence and there can be hundreds at a depth bound.
+    func compact(_ r: MutantResult) -> Bool {
+      switch r.triage {
+      case .unexercised?, .provedEquivalent?: return r.guardKill == nil
+      default: return false
+      }
+    }
+    let detailed = survivors.filter { !compact($0) }
     md += "\n## Survivors\n\n"
-    if survivors.isEmpty { md += "None.\n" }
-    for r in survivors {
+    if detailed.isEmpty { md += "None" + (survivors.isEmpty ? "" : " but the equivalent ones listed below") + ".\n\n" }
+    for r in detailed {
       md += "### `\(r.mutant.id)`\n\n\(r.mutant.summary). Survived: \(r.detail).\n\n"
       if let kill = r.guardKill {
         md += "**Killed by \(kill.name) only**: \(kill.detail).\n\n"
       } else {
         md += "**Triage**: \(Self.triageText(r.triage)).\n\n"
       }
+      switch r.triage {
+      case .subsumed(_, let d)?, .propertyGap(_, let d)?:
+        md += "The first behavioural difference (the correct model's steps, then the step the two take differently):\n\n"
+          + (d.prefix.steps.isEmpty ? "" : Self.stepsText(d.prefix) + "\n")
+          + "\(d.prefix.steps.count + 1). `\(d.action)(\(d.arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")))`: "
+          + "correct model \(d.reference); mutant \(d.variant)\n\n"
+      default: break
+      }
       if case .propertyGap(let escape, _)? = r.triage, !escape.steps.isEmpty {
         md += "The mutant's steps to a state the correct model never reaches:\n\n" + Self.stepsText(escape) + "\n\n"
       }
       md += "```diff\n" + r.mutant.diff.joined(separator: "\n") + "\n```\n\n"
+    }
+    let settled = survivors.filter(compact)
+    if !settled.isEmpty {
+      md += "## Survivors shown equivalent without a comparison\n\n"
+      md += "Not run: the correct model's steps from its explored states never run what the mutant changes, so the mutant "
+      md += "takes the same steps (equivalent within the run's bound). Z3: the changed actions' step relations are equal in "
+      md += "every state (equivalent at any depth).\n\n| mutant | what it changes | shown by |\n|---|---|---|\n"
+      for r in settled {
+        let how: String
+        switch r.triage {
+        case .unexercised(let reason, _, _)?: how = "not run: " + reason
+        case .provedEquivalent(let actions, _)?: how = "Z3 step equivalence (\(actions.joined(separator: ", ")))"
+        default: how = ""
+        }
+        md += "| `\(r.mutant.id)` | \(r.mutant.summary.replacingOccurrences(of: "|", with: "\\|")) | \(how) |\n"
+      }
+      md += "\n"
     }
     let others = results.filter { $0.verdict == .unknown || $0.verdict == .invalid }
     if !others.isEmpty {
@@ -272,6 +313,9 @@ extension MutationReport {
         }
         switch r.triage {
         case .equivalent(let states, _)?: o["triage"] = ["kind": "equivalent", "states": states]
+        case .provedEquivalent(let actions, _)?: o["triage"] = ["kind": "equivalent", "shownBy": "z3-step-equivalence", "actions": actions]
+        case .unexercised(let reason, let states, _)?:
+          o["triage"] = ["kind": "equivalent", "shownBy": "unexercised", "reason": reason, "states": states] as [String: Any]
         case .subsumed(let states, let d)?:
           o["triage"] = ["kind": "results-only", "states": states, "difference": Self.differenceText(d)] as [String: Any]
         case .propertyGap(let escape, let d)?:

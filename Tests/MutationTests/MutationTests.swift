@@ -179,5 +179,24 @@ struct CCAMutationSliceTests {
     }
     #expect(report.total.killed > 0)
     for r in report.survivors { #expect(r.triage != nil, "\(r.mutant.id)") }
+    // Survivors shown equivalent by Z3 or settled without running (pruned) must be ones the
+    // full run (mutant run, comparison) finds equivalent too.
+    let settled = report.survivors.filter {
+      switch $0.triage {
+      case .provedEquivalent?, .unexercised?: return true
+      default: return false
+      }
+    }.map(\.mutant)
+    #expect(!settled.isEmpty, "the slice has mutants Z3 shows equivalent (duplicated gptTLB writes)")
+    var full = MutationOptions(maxDepth: 4, budget: 120, workers: 2)
+    full.prune = false
+    full.stepEquivalence = false
+    for r in try analyseMutants(model, mutants: settled, options: full).results {
+      #expect(r.verdict == .survived, "\(r.mutant.id)")
+      guard case .equivalent? = r.triage else {
+        Issue.record("\(r.mutant.id) settled as equivalent, but the comparison says \(String(describing: r.triage))")
+        continue
+      }
+    }
   }
 }

@@ -19,6 +19,9 @@ struct MutationBenchmark: ParsableCommand {
   @Option(help: "Comma-separated name[:depth] entries (no depth: exhaustive).") var configs = "atomic,standard:20,rmm-small:4"
   @Option(help: "Mutants checked at once.") var workers = ProcessInfo.processInfo.activeProcessorCount
   @Option(help: "Seconds per mutant.") var budget: Double = 60
+  @Flag(help: "Run every mutant (no pruning of mutants the correct model never exercises): the A/B baseline.")
+  var noPrune = false
+  @Flag(help: "Triage without Z3's step equivalence.") var noStepEquivalence = false
   @OptionGroup var common: CommonOptions
 
   func entries() throws -> [(String, Int?)] {
@@ -44,7 +47,9 @@ struct MutationBenchmark: ParsableCommand {
   func run() throws {
     try guarded {
       var table = ResultTable(
-        title: "Mutation analysis, every operator and action, BFS per mutant, \(workers) workers",
+        title:
+          "Mutation analysis, every operator and action, BFS per mutant, \(workers) workers"
+          + (noPrune ? ", no pruning" : "") + (noStepEquivalence ? ", no Z3 step equivalence" : ""),
         columns: [
           "configuration", "depth", "mutants", "killed", "survived", "equivalent", "results only", "unknown",
           "invalid", "score", "seconds",
@@ -56,8 +61,10 @@ struct MutationBenchmark: ParsableCommand {
         FileHandle.standardError.write(Data("mutate \(name): \(mutants.count) mutants\n".utf8))
         let report: MutationReport
         do {
-          report = try analyseMutants(
-            model, mutants: mutants, options: MutationOptions(maxDepth: depth, budget: budget, workers: workers))
+          var options = MutationOptions(maxDepth: depth, budget: budget, workers: workers)
+          options.prune = !noPrune
+          options.stepEquivalence = !noStepEquivalence
+          report = try analyseMutants(model, mutants: mutants, options: options)
         } catch { throw BenchFailure("\(name): \(error)") }
         let t = report.total
         table.append([
