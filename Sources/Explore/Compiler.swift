@@ -413,6 +413,13 @@ final class ExprCompiler {
     }
   }
 
+  /// The argument slot an expression is read from (a parameter or derived value), if any.
+  func argumentSlot(_ expr: Expr) -> Int? {
+    if !derived.isEmpty, let s = derived[expr] { return s }
+    if case .parameter(let i) = expr { return i }
+    return nil
+  }
+
   /// The key as a ``DirectKey`` when every value it can take is in its domain and is its own
   /// ordinal, else `nil`.
   func directKey(_ expr: Expr, _ ordinal: KeyOrdinal) -> DirectKey? {
@@ -652,12 +659,22 @@ final class ExprCompiler {
     let constant = keys.isEmpty ? 0 : constantPosition(keys, ordinals: ordinals, strides: strides)
     let keyBoxes = constant == nil ? keys.map { EvalBox(eval: compile($0)) } : []
     let f = compile(value)
+    let valueNode = node(value)
     if let position = constant {
       // A scalar, or every key a compile-time constant in its domain: a fixed bit position.
       let at = locations[base &+ position]
       let w = Int(at >> 6)
       let shift = Value(at & 63)
       let clear = ~(mask &<< shift)
+      if let k = valueNode.constant, let bits = codec.encode(k) {
+        // A constant in the domain: its bits are known too.
+        let shifted = bits &<< shift
+        return { _, post in post[w] = (post[w] & clear) | shifted }
+      }
+      if let s = argumentSlot(value), codec.isIdentity, argumentValues[s]?.allSatisfy({ domain.contains($0) }) == true {
+        // A parameter or derived value whose every value is in the domain: stored as itself.
+        return { c, post in post[w] = (post[w] & clear) | (c.args[s] &<< shift) }
+      }
       return { c, post in
         let x = try f(c)
         guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
@@ -671,6 +688,13 @@ final class ExprCompiler {
       let d0 = direct[0]
       let d1 = keys.count == 2 ? direct[1] : DirectKey(kind: 2, index: 0)
       let s0 = keys.count == 2 ? strides[0] : 1
+      if let k = valueNode.constant, let bits = codec.encode(k) {
+        return { c, post in
+          let at = locations[base &+ d0.ordinal(c) &* s0 &+ d1.ordinal(c)]
+          let shift = Value(at & 63)
+          post[Int(at >> 6)] = (post[Int(at >> 6)] & ~(mask &<< shift)) | (bits &<< shift)
+        }
+      }
       return { c, post in
         let x = try f(c)
         guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
