@@ -537,6 +537,18 @@ final class BreadthFirstSearch: @unchecked Sendable {
                 var p = program.pathStart[l]
                 let end = program.pathStart[l &+ 1]
                 while p < end {
+                  let atom = program.pathAtom[p]
+                  if atom >= 0 {
+                    // A bit-field test, inline: no closure, no cache (it cannot fail). Like a
+                    // cache read, it does not count as evaluating the tuple.
+                    let a = program.atoms[atom]
+                    if ((pre[a.word] &>> a.shift) & a.mask == a.bits) == a.decidesIfEqual {
+                      code = program.decided[program.pathCheck[p]]
+                      break
+                    }
+                    p &+= 1
+                    continue
+                  }
                   let slot = program.pathSlot[p]
                   var entry = entries[slot]
                   let check = program.pathCheck[p]
