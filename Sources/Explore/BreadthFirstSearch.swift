@@ -58,6 +58,8 @@ final class SuccessorBatch {
   private(set) var words = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
   private(set) var fingerprints = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
   private(set) var steps = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+  /// A sink for ``VisitedView/home(_:)`` loads, so the optimiser keeps them.
+  var touched: UInt64 = 0
 
   /// Doubles the capacity, keeping the contents.
   func grow(words stride: Int) {
@@ -535,6 +537,18 @@ final class BreadthFirstSearch: @unchecked Sendable {
                 var p = program.pathStart[l]
                 let end = program.pathStart[l &+ 1]
                 while p < end {
+                  let atom = program.pathAtom[p]
+                  if atom >= 0 {
+                    // A bit-field test, inline: no closure, no cache (it cannot fail). Like a
+                    // cache read, it does not count as evaluating the tuple.
+                    let a = program.atoms[atom]
+                    if ((pre[a.word] &>> a.shift) & a.mask == a.bits) == a.decidesIfEqual {
+                      code = program.decided[program.pathCheck[p]]
+                      break
+                    }
+                    p &+= 1
+                    continue
+                  }
                   let slot = program.pathSlot[p]
                   var entry = entries[slot]
                   let check = program.pathCheck[p]
@@ -642,6 +656,10 @@ final class BreadthFirstSearch: @unchecked Sendable {
         recordEvent(chunk, s, .transitionViolation(property: broken.property, step: broken.step))
         return
       }
+      // Touch every home slot first (independent loads), keeping the sum so the loads stay.
+      var touched: UInt64 = 0
+      for g in 0..<generated { touched &+= visited.home(batch.fingerprints[g]) }
+      batch.touched = touched
       for g in 0..<generated {
         let fp = batch.fingerprints[g]
         if visited.contains(fp) || !local.insert(fp) { continue }

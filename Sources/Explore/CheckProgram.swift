@@ -52,6 +52,9 @@ final class CheckProgram: @unchecked Sendable {
   /// Per path entry: the check, and the cache slot of that check for the tuple's projection.
   let pathCheck: UnsafeMutablePointer<Int>
   let pathSlot: UnsafeMutablePointer<Int>
+  /// Per path entry: the index of its inline test in ``atoms``, or -1 (call the check).
+  let pathAtom: UnsafeMutablePointer<Int>
+  let atoms: UnsafeMutablePointer<CheckAtom>
   /// Cache slots the action needs (the sum over its checks of their projections' sizes).
   let cacheSize: Int
   /// Outcomes of the tuples decided by their arguments alone, added once per expanded state.
@@ -71,7 +74,7 @@ final class CheckProgram: @unchecked Sendable {
   ///   - scratch: buffers to evaluate state-free checks in (the state is never read).
   init?(
     action: CompiledAction, checks: [(expr: Expr, eval: EvalBox, outcome: Int)], effectsBody: @escaping StepBody,
-    failureCount: Int, scratch: Scratch
+    failureCount: Int, scratch: Scratch, atomTemplates: [AtomTemplate?] = [], layout: PackedLayout? = nil
   ) {
     guard !action.hasFailureEffects, !action.argumentTuples.isEmpty || action.argumentCount == 0 else { return nil }
     let count = action.argumentCount
@@ -117,6 +120,27 @@ final class CheckProgram: @unchecked Sendable {
     var starts: [Int] = [0]
     var pathChecks: [Int] = []
     var pathSlots: [Int] = []
+    var pathAtoms: [Int] = []
+    var atomList: [CheckAtom] = []
+    /// The inline test of check `i` on the tuple at `args`, when it has a template and every
+    /// key is in its domain.
+    func atom(_ i: Int, _ args: UnsafePointer<UInt64>, _ outcome: Int) -> CheckAtom? {
+      guard let layout, i < atomTemplates.count, let template = atomTemplates[i] else { return nil }
+      let context = EvalContext(state: UnsafePointer(scratch.post), args: args, bound: scratch.bound)
+      var position = layout.logical.offsets[template.variable]
+      for (j, key) in template.keys.enumerated() {
+        guard let k = try? key.eval(context) else { return nil }
+        let o = template.ordinals[j].ordinal(k)
+        guard o >= 0 else { return nil }
+        position += o * template.strides[j]
+      }
+      let location = layout.locations[position]
+      // A guard conjunct decides when its value is 0, a failure condition when it is not.
+      let decidesWhenTrue = outcome != CompiledModel.disabledCode
+      return CheckAtom(
+        word: Int(location >> 6), shift: UInt64(location & 63), mask: layout.masks[template.variable],
+        bits: template.constant, decidesIfEqual: template.equal == decidesWhenTrue)
+    }
     var disabled = 0
     var failed = [Int](repeating: 0, count: failureCount)
     let stride = action.stride
@@ -172,6 +196,12 @@ final class CheckProgram: @unchecked Sendable {
             pathChecks.append(checkIndex[i])
             pathSlots.append(slot)
           }
+          if slot >= 0, let a = atom(i, tuples.baseAddress! + t * stride, checks[i].outcome) {
+            pathAtoms.append(atomList.count)
+            atomList.append(a)
+          } else {
+            pathAtoms.append(-1)
+          }
         }
         starts.append(pathChecks.count)
       }
@@ -192,6 +222,8 @@ final class CheckProgram: @unchecked Sendable {
     pathStart = copy(starts)
     pathCheck = copy(pathChecks)
     pathSlot = copy(pathSlots)
+    pathAtom = copy(pathAtoms)
+    atoms = copy(atomList)
     cacheSize = size
     staticDisabled = disabled
     staticFailed = failed
@@ -207,6 +239,8 @@ final class CheckProgram: @unchecked Sendable {
     pathStart.deallocate()
     pathCheck.deallocate()
     pathSlot.deallocate()
+    pathAtom.deallocate()
+    atoms.deallocate()
   }
 
   /// The guard's top-level conjuncts, in order (none for a constantly true guard).
@@ -217,6 +251,30 @@ final class CheckProgram: @unchecked Sendable {
     default: return [guardCondition]
     }
   }
+}
+
+/// A check that compares one state slot with a constant, where the slot's keys read only
+/// parameters (``CompiledModel/atomTemplate(_:compiler:)``): on a given tuple it is a fixed bit
+/// field, so the search tests it inline (``CheckAtom``) instead of calling its closure.
+struct AtomTemplate {
+  let variable: Int
+  /// The key expressions, compiled; they read only the arguments.
+  let keys: [EvalBox]
+  let ordinals: [KeyOrdinal]
+  let strides: [Int]
+  /// The check's value is `slot == constant` (`equal`) or `slot != constant`.
+  let constant: Value
+  let equal: Bool
+}
+
+/// A check on one tuple as a bit-field test: it decides when `(state[word] >> shift) & mask`
+/// equals `bits` exactly when `decidesIfEqual`.
+struct CheckAtom {
+  let word: Int
+  let shift: UInt64
+  let mask: UInt64
+  let bits: UInt64
+  let decidesIfEqual: Bool
 }
 
 /// One compiled check in an object of its own, so the hot loop can call it through an

@@ -366,6 +366,7 @@ public final class CompiledModel: Sendable {
     var actions: [CompiledAction] = []
     var base: [Int] = [0]
     var checks: [[(expr: Expr, eval: EvalBox, outcome: Int)]] = []
+    var atomTemplates: [[AtomTemplate?]] = []
     for action in model.actions {
       compiler.location = "action \(action.name)"
       // Parameter-only subexpressions become derived arguments, computed once per tuple.
@@ -401,6 +402,10 @@ public final class CompiledModel: Sendable {
           + action.failures.enumerated().map {
             (expr: $1.condition, eval: EvalBox(eval: compiler.compile($1.condition)), outcome: $0)
           })
+      atomTemplates.append(
+        (CheckProgram.conjuncts(of: action.guardCondition) + action.failures.map(\.condition)).map {
+          Self.atomTemplate($0, compiler: compiler)
+        })
     }
     guard base[base.count - 1] < Int(UInt32.max) else {
       throw ModelError.invalid(
@@ -447,7 +452,8 @@ public final class CompiledModel: Sendable {
     self.programs = actions.indices.map { a in
       CheckProgram(
         action: actions[a], checks: checks[a], effectsBody: actions[a].effectsBody,
-        failureCount: model.actions[a].failures.count, scratch: scratch)
+        failureCount: model.actions[a].failures.count, scratch: scratch, atomTemplates: atomTemplates[a],
+        layout: layout)
     }
     var initial = [UInt64](repeating: 0, count: layout.wordCount)
     try initial.withUnsafeMutableBufferPointer { buffer in
@@ -569,6 +575,48 @@ public final class CompiledModel: Sendable {
       }
     }
     return found
+  }
+
+  /// The inline form of a check that compares one slot, stored as itself, with a constant
+  /// (`m[k] == c`, `m[k] != c`, a boolean `m[k]` or `!m[k]`), when its keys read only the
+  /// arguments; `nil` otherwise.
+  static func atomTemplate(_ expr: Expr, compiler: ExprCompiler) -> AtomTemplate? {
+    let readExpr: Expr
+    let constant: Value
+    let equal: Bool
+    switch expr {
+    case .binary(let op, let a, let b) where op == .eq || op == .ne:
+      if case .read = a, let k = compiler.node(b).constant {
+        (readExpr, constant) = (a, k)
+      } else if case .read = b, let k = compiler.node(a).constant {
+        (readExpr, constant) = (b, k)
+      } else {
+        return nil
+      }
+      equal = op == .eq
+    case .read:
+      (readExpr, constant, equal) = (expr, 0, false)  // true when not 0
+    case .unary(.not, let a):
+      guard case .read = a else { return nil }
+      (readExpr, constant, equal) = (a, 0, true)  // a boolean: true when 0
+    default:
+      return nil
+    }
+    guard case .read(let id, let keys) = readExpr, compiler.layout.codecs[id.index].isIdentity else { return nil }
+    for key in keys {
+      var argumentsOnly = true
+      key.forEachNode {
+        switch $0 {
+        case .read, .bound, .quantified, .local: argumentsOnly = false
+        default: break
+        }
+      }
+      guard argumentsOnly else { return nil }
+    }
+    return AtomTemplate(
+      variable: id.index, keys: keys.map { EvalBox(eval: compiler.compile($0)) },
+      ordinals: compiler.keyOrdinals[id.index], strides: compiler.layout.logical.strides[id.index],
+      constant: constant, equal: equal)
   }
 
   /// A guard's closure, or `nil` when it is constantly true.

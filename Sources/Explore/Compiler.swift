@@ -139,7 +139,11 @@ final class ExprCompiler {
       if let k = x.constant { return .constant(k ^ complement) }
       let f = x.eval
       return .dynamic { c in try f(c) ^ complement }
-    case .binary(let op, let a, let b): return binary(op, node(a), node(b))
+    case .binary(let op, let a, let b):
+      if op == .eq || op == .ne {
+        if let fused = fusedCompare(op, a, b) ?? fusedCompare(op, b, a) { return fused }
+      }
+      return binary(op, node(a), node(b))
     case .and(let xs): return junction(xs.map(node), isAnd: true)
     case .or(let xs): return junction(xs.map(node), isAnd: false)
     case .ite(let cond, let a, let b):
@@ -148,6 +152,7 @@ final class ExprCompiler {
       let (fc, fa, fb) = (x.eval, y.eval, z.eval)
       return .dynamic { c in try fc(c) != 0 ? try fa(c) : try fb(c) }
     case .quantified(let q, let variable, let body):
+      if let unrolled = Self.unrolled(q, variable, body) { return node(unrolled) }
       let s = slot(variable)
       let elements = variable.domain.elements ?? []
       let f = node(body).eval
@@ -184,6 +189,65 @@ final class ExprCompiler {
         c.bound[s] = try fv(c)
         return try fb(c)
       }
+    }
+  }
+
+  // MARK: Quantifiers over small domains
+
+  /// The most elements a quantifier is unrolled over, and the most IR nodes its unrolled form
+  /// may have.
+  static let unrollElements = 8
+  static let unrollNodes = 4096
+
+  /// A quantifier over a small domain as the conjunction (`forAll`) or disjunction (`exists`)
+  /// of its body with the bound variable replaced by each element, in domain order, or `nil`
+  /// when the domain or the unrolled body is too large.
+  ///
+  /// The semantics are the loop's: the bodies are boolean (validated), evaluated in the same
+  /// order and short-circuited at the same element, so values and errors are the same. What it
+  /// buys: a map read keyed by the bound variable becomes a read at a key known when the model
+  /// is compiled (a fixed bit position), with no bound-variable slot written or read.
+  static func unrolled(_ q: Quantifier, _ variable: BoundVariable, _ body: Expr) -> Expr? {
+    guard let elements = variable.domain.elements, elements.count <= unrollElements else { return nil }
+    guard let size = unrolledSize(body, limit: unrollNodes), size * max(elements.count, 1) <= unrollNodes else {
+      return nil
+    }
+    let parts = elements.map { substitute(body, variable, $0) }
+    return q == .forAll ? .and(parts) : .or(parts)
+  }
+
+  /// The node count of an expression once its unrollable quantifiers are unrolled, or `nil`
+  /// above `limit`.
+  private static func unrolledSize(_ e: Expr, limit: Int) -> Int? {
+    var total = 1
+    if case .quantified(_, let v, let body) = e {
+      guard let inner = unrolledSize(body, limit: limit) else { return nil }
+      let n = v.domain.elements?.count ?? Int.max
+      total += n <= unrollElements ? inner * max(n, 1) : inner
+      return total <= limit ? total : nil
+    }
+    for child in e.children {
+      guard let size = unrolledSize(child, limit: limit) else { return nil }
+      total += size
+      if total > limit { return nil }
+    }
+    return total
+  }
+
+  /// `e` with every free occurrence of `variable` replaced by the literal `value`.
+  static func substitute(_ e: Expr, _ variable: BoundVariable, _ value: Value) -> Expr {
+    func s(_ x: Expr) -> Expr { substitute(x, variable, value) }
+    switch e {
+    case .bound(let b): return b == variable ? .literal(value) : e
+    case .literal, .boolean, .parameter: return e
+    case .read(let id, let keys): return .read(id, keys: keys.map(s))
+    case .unary(let op, let a): return .unary(op, s(a))
+    case .binary(let op, let a, let b): return .binary(op, s(a), s(b))
+    case .and(let xs): return .and(xs.map(s))
+    case .or(let xs): return .or(xs.map(s))
+    case .ite(let c, let a, let b): return .ite(s(c), s(a), s(b))
+    case .quantified(let q, let b, let body): return b == variable ? e : .quantified(q, b, s(body))
+    case .local(let b, let x, let body): return .local(b, value: s(x), body: b == variable ? body : s(body))
     }
   }
 
@@ -334,6 +398,93 @@ final class ExprCompiler {
 
   // MARK: Map and scalar reads
 
+  /// A key read without a closure call and validated at compile time, as its own ordinal: an
+  /// argument slot, a bound-variable slot, or a constant ordinal.
+  struct DirectKey: Sendable {
+    /// 0: `args[index]`, 1: `bound[index]`, 2: the constant `index`.
+    let kind: Int
+    let index: Int
+
+    @inline(__always)
+    func ordinal(_ c: EvalContext) -> Int {
+      kind == 0
+        ? Int(truncatingIfNeeded: c.args[index])
+        : kind == 1 ? Int(truncatingIfNeeded: c.bound[index]) : index
+    }
+  }
+
+  /// The argument slot an expression is read from (a parameter or derived value), if any.
+  func argumentSlot(_ expr: Expr) -> Int? {
+    if !derived.isEmpty, let s = derived[expr] { return s }
+    if case .parameter(let i) = expr { return i }
+    return nil
+  }
+
+  /// The key as a ``DirectKey`` when every value it can take is in its domain and is its own
+  /// ordinal, else `nil`.
+  func directKey(_ expr: Expr, _ ordinal: KeyOrdinal) -> DirectKey? {
+    if let k = node(expr).constant {
+      let o = ordinal.ordinal(k)
+      return o >= 0 ? DirectKey(kind: 2, index: o) : nil
+    }
+    guard case .below = ordinal else { return nil }
+    let key = self.key(expr, ordinal)
+    guard key.valid else { return nil }
+    if let s = key.slot { return DirectKey(kind: 0, index: s) }
+    if let s = key.bound { return DirectKey(kind: 1, index: s) }
+    return nil
+  }
+
+  /// `read == k` or `read != k` as one closure, when the read cannot fail (a scalar, constant
+  /// keys, or one key validated at compile time that is its own ordinal) and its values are
+  /// stored as themselves: the raw bits are compared with the constant, with no call for the
+  /// read. `k` may stand on either side (it reads nothing, so the order is immaterial).
+  private func fusedCompare(_ op: BinaryOperator, _ readExpr: Expr, _ other: Expr) -> CompiledExpr? {
+    guard case .read(let id, let keys) = readExpr, let k = node(other).constant else { return nil }
+    let v = id.index
+    guard layout.codecs[v].isIdentity else { return nil }
+    let base = layout.logical.offsets[v]
+    let mask = layout.masks[v]
+    let locations = layout.locations
+    let equal: Value = op == .eq ? 1 : 0
+    let ordinals = keyOrdinals[v]
+    if let position = keys.isEmpty ? 0 : constantPosition(keys, ordinals: ordinals, strides: layout.logical.strides[v]) {
+      let at = locations[base &+ position]
+      let w = Int(at >> 6)
+      let shift = Value(at & 63)
+      return .dynamic { c in (c.state[w] &>> shift) & mask == k ? equal : equal ^ 1 }
+    }
+    guard keys.count == 1, case .below = ordinals[0] else { return nil }
+    let key = self.key(keys[0], ordinals[0])
+    guard key.valid else { return nil }
+    if let s = key.slot {
+      return .dynamic { c in
+        let at = locations[base &+ Int(truncatingIfNeeded: c.args[s])]
+        return (c.state[Int(at >> 6)] &>> Value(at & 63)) & mask == k ? equal : equal ^ 1
+      }
+    }
+    if let s = key.bound {
+      return .dynamic { c in
+        let at = locations[base &+ Int(truncatingIfNeeded: c.bound[s])]
+        return (c.state[Int(at >> 6)] &>> Value(at & 63)) & mask == k ? equal : equal ^ 1
+      }
+    }
+    return nil
+  }
+
+  /// The flat slot position of a map cell whose keys are all compile-time constants in their
+  /// key domains, or `nil`.
+  func constantPosition(_ keys: [Expr], ordinals: [KeyOrdinal], strides: [Int]) -> Int? {
+    var position = 0
+    for (i, key) in keys.enumerated() {
+      guard let k = node(key).constant else { return nil }
+      let o = ordinals[i].ordinal(k)
+      guard o >= 0 else { return nil }
+      position += o * strides[i]
+    }
+    return position
+  }
+
   private func read(_ id: VariableID, keys: [Expr]) -> Eval {
     let v = id.index
     let variable = model.variables[v]
@@ -348,9 +499,18 @@ final class ExprCompiler {
       if codec.isIdentity { return { c in (c.state[w] &>> shift) & mask } }
       return { c in codec.decode((c.state[w] &>> shift) & mask) }
     }
-    let keyBoxes = keys.map { EvalBox(eval: compile($0)) }
     let ordinals = keyOrdinals[v]
     let strides = layout.logical.strides[v]
+    if let position = constantPosition(keys, ordinals: ordinals, strides: strides) {
+      // Every key known at compile time and in its domain (a literal, or an unrolled
+      // quantifier's element): a fixed bit position, like a scalar.
+      let at = locations[base &+ position]
+      let w = Int(at >> 6)
+      let shift = Value(at & 63)
+      if codec.isIdentity { return { c in (c.state[w] &>> shift) & mask } }
+      return { c in codec.decode((c.state[w] &>> shift) & mask) }
+    }
+    let keyBoxes = keys.map { EvalBox(eval: compile($0)) }
     let name = variable.name
     let domains = variable.keys
     let location = self.location
@@ -396,6 +556,20 @@ final class ExprCompiler {
         let o = ko.ordinal(k)
         guard o >= 0 else { throw keyError(location, name, 0, domains[0], k) }
         let at = locations[base &+ o]
+        return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
+      }
+    }
+    if keyBoxes.count == 2, let d0 = directKey(keys[0], ordinals[0]), let d1 = directKey(keys[1], ordinals[1]) {
+      // Both keys validated at compile time: no key closure, no check, no throw.
+      let s0 = strides[0]
+      if codec.isIdentity {
+        return { c in
+          let at = locations[base &+ d0.ordinal(c) &* s0 &+ d1.ordinal(c)]
+          return (c.state[Int(at >> 6)] &>> Value(at & 63)) & mask
+        }
+      }
+      return { c in
+        let at = locations[base &+ d0.ordinal(c) &* s0 &+ d1.ordinal(c)]
         return codec.decode((c.state[Int(at >> 6)] &>> Value(at & 63)) & mask)
       }
     }
@@ -480,19 +654,54 @@ final class ExprCompiler {
     let domain = variable.value
     let domains = variable.keys
     let location = self.location
-    let keyBoxes = keys.map { EvalBox(eval: compile($0)) }
     let ordinals = keyOrdinals[v]
     let strides = layout.logical.strides[v]
+    let constant = keys.isEmpty ? 0 : constantPosition(keys, ordinals: ordinals, strides: strides)
+    let keyBoxes = constant == nil ? keys.map { EvalBox(eval: compile($0)) } : []
     let f = compile(value)
-    if keyBoxes.isEmpty {
-      let at = locations[base]
+    let valueNode = node(value)
+    if let position = constant {
+      // A scalar, or every key a compile-time constant in its domain: a fixed bit position.
+      let at = locations[base &+ position]
       let w = Int(at >> 6)
       let shift = Value(at & 63)
       let clear = ~(mask &<< shift)
+      if let k = valueNode.constant, let bits = codec.encode(k) {
+        // A constant in the domain: its bits are known too.
+        let shifted = bits &<< shift
+        return { _, post in post[w] = (post[w] & clear) | shifted }
+      }
+      if let s = argumentSlot(value), codec.isIdentity, argumentValues[s]?.allSatisfy({ domain.contains($0) }) == true {
+        // A parameter or derived value whose every value is in the domain: stored as itself.
+        return { c, post in post[w] = (post[w] & clear) | (c.args[s] &<< shift) }
+      }
       return { c, post in
         let x = try f(c)
         guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
         post[w] = (post[w] & clear) | (bits &<< shift)
+      }
+    }
+    let direct = keys.count <= 2 ? keys.indices.compactMap { directKey(keys[$0], ordinals[$0]) } : []
+    if direct.count == keys.count, keys.count == 1 || keys.count == 2 {
+      // Every key validated at compile time: no key closure, no check; the value is evaluated
+      // after the keys as before (they cannot fail).
+      let d0 = direct[0]
+      let d1 = keys.count == 2 ? direct[1] : DirectKey(kind: 2, index: 0)
+      let s0 = keys.count == 2 ? strides[0] : 1
+      if let k = valueNode.constant, let bits = codec.encode(k) {
+        return { c, post in
+          let at = locations[base &+ d0.ordinal(c) &* s0 &+ d1.ordinal(c)]
+          let shift = Value(at & 63)
+          post[Int(at >> 6)] = (post[Int(at >> 6)] & ~(mask &<< shift)) | (bits &<< shift)
+        }
+      }
+      return { c, post in
+        let x = try f(c)
+        guard let bits = codec.encode(x) else { throw valueError(location, name, domain, x) }
+        let at = locations[base &+ d0.ordinal(c) &* s0 &+ d1.ordinal(c)]
+        let w = Int(at >> 6)
+        let shift = Value(at & 63)
+        post[w] = (post[w] & ~(mask &<< shift)) | (bits &<< shift)
       }
     }
     if keyBoxes.count == 1 {
@@ -546,7 +755,28 @@ final class ExprCompiler {
     }
   }
 
+  /// The most cells a whole-map update is unrolled over (see ``assignAll(_:keys:condition:value:)``).
+  static let unrollCells = 16
+
   private func assignAll(_ id: VariableID, keys: [BoundVariable], condition: Expr, value: Expr) -> Exec {
+    if let cells = unrolledCells(id, keys: keys, condition: condition, value: value) {
+      // A small map: one conditional assignment per cell, in the loop's (flat) order, with the
+      // keys replaced by the cell's elements. Each cell's condition, then its value, is
+      // evaluated on the pre-state as in the loop, so values and errors are the same; the keys
+      // become constants (fixed bit positions) and most conditions fold.
+      let writes = cells.map { ExecBox(exec: effect($0)) }
+      var apply: Exec = { _, _ in }
+      for box in writes.reversed() {
+        let e = box.exec
+        let rest = apply
+        apply = { c, post in
+          try e(c, post)
+          try rest(c, post)
+        }
+      }
+      if let last = writes.last, writes.count == 1 { return last.exec }
+      return apply
+    }
     let v = id.index
     let variable = model.variables[v]
     let base = layout.logical.offsets[v]
@@ -598,6 +828,42 @@ final class ExprCompiler {
     return { c, post in
       for flat in 0..<count { try write(c, post, flat) }
     }
+  }
+
+  /// A whole-map update of a small map as one `assign` per cell in flat order, or `nil` when the
+  /// map has more than ``unrollCells`` cells or the unrolled IR would be too large.
+  private func unrolledCells(_ id: VariableID, keys: [BoundVariable], condition: Expr, value: Expr) -> [Effect]? {
+    let variable = model.variables[id.index]
+    guard variable.slotCount <= Self.unrollCells, variable.keys.count == keys.count else { return nil }
+    let elements = variable.keys.map { $0.elements ?? [] }
+    guard elements.allSatisfy({ !$0.isEmpty }) else { return nil }
+    var size = 0
+    for e in [condition, value] {
+      e.forEachNode { _ in size += 1 }
+    }
+    guard size * variable.slotCount <= Self.unrollNodes else { return nil }
+    var cells: [Effect] = []
+    var odometer = [Int](repeating: 0, count: keys.count)
+    for _ in 0..<variable.slotCount {
+      var c = condition
+      var x = value
+      var literals: [Expr] = []
+      for (i, key) in keys.enumerated() {
+        let element = elements[i][odometer[i]]
+        c = Self.substitute(c, key, element)
+        x = Self.substitute(x, key, element)
+        literals.append(.literal(element))
+      }
+      cells.append(.assign(id, keys: literals, value: x, when: c))
+      var i = keys.count - 1
+      while i >= 0 {
+        odometer[i] += 1
+        if odometer[i] < elements[i].count { break }
+        odometer[i] = 0
+        i -= 1
+      }
+    }
+    return cells
   }
 
   /// The first top-level conjunct of `condition` of the form `key == e` or `e == key` for one of
