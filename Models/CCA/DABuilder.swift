@@ -56,6 +56,7 @@ final class DABuilder {
     if let t = rmm.smmuTLB { declareSMMUInvalidation(t) }  // DABuilder+SMMUTLB.swift
     declareDeviceMemory()
     declareProperties()
+    declareLemmas()  // DABuilder+Lemmas.swift
   }
 
   func mutated(_ name: String) -> Bool { rmm.mutated(name) }

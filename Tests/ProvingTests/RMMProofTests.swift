@@ -58,6 +58,39 @@ struct RMMProofTests {
     #expect(!result.met)
   }
 
+  // MARK: the DA lemmas (Models/CCA/DABuilder+Lemmas.swift)
+
+  /// Each DA lemma with the configuration and property whose induction breaks without it.
+  static let neededDALemmas: [(lemma: String, configuration: String, property: String)] = [
+    ("da-bookkeeping-wellformed", "rmm-da", "device-assigned-only"),
+    ("pdev-streams-distinct", "rmm-da", "device-assigned-only"),
+    ("vdev-request-matches-state", "rmm-da", "device-assigned-only"),
+  ]
+
+  /// Whether to run the DA induction rows: each takes about 100 s of Z3 time (7 granules), so
+  /// they run only when asked (`CCA_SLOW_PROOFS=1`); `cca-verify prove` of
+  /// Proofs/slow/rmm-da-*-induction.toml is the proof itself.
+  static var slowProofs: Bool { ProcessInfo.processInfo.environment["CCA_SLOW_PROOFS"] == "1" }
+
+  @Test("every DA lemma is declared in each DA configuration")
+  func daLemmasDeclared() throws {
+    for configuration in ["rmm-da", "rmm-da-mem", "rmm-da-setup"] {
+      let declared = try GPTProofTests.lemmas(configuration)
+      for needed in Self.neededDALemmas + Self.neededLemmas {
+        #expect(declared.contains(needed.lemma), "\(configuration) lacks \(needed.lemma): \(declared)")
+      }
+    }
+    #expect(!(try GPTProofTests.lemmas("rmm-small")).contains("pdev-streams-distinct"))
+  }
+
+  @Test(
+    "dropping a DA lemma gives a CTI (not a violation, not proved)",
+    .enabled(if: slowProofs, "about 100 s of Z3 time per row: run with CCA_SLOW_PROOFS=1"),
+    arguments: neededDALemmas.map { "\($0.lemma)|\($0.configuration)|\($0.property)" })
+  func droppedDALemmaGivesCTI(_ row: String) throws {
+    try droppedLemmaGivesCTI(row)
+  }
+
   // MARK: the mutants are never proved
 
   /// The RMM mutants, each at its own configuration (the mutant's default, rmm-small).

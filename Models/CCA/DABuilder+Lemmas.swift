@@ -1,0 +1,73 @@
+import Spec
+
+// MARK: - Strengthening lemmas of the DA configurations (issue 15)
+
+extension DABuilder {
+  /// Declares the lemmas that, with the RMM's (RMMBuilder+Lemmas.swift), make the DA properties
+  /// inductive (Proofs/slow/rmm-da-device-assigned-only-induction.toml; Docs/proving-a-property.md
+  /// §4 tells how each was found from a CTI). Each holds in every reachable state of the correct
+  /// model and is proved together with the property it strengthens; Proofs/da-lemmas-*-bfs.toml
+  /// check them from the setup starts too.
+  func declareLemmas() {
+    b.lemma(
+      "da-bookkeeping-wellformed",
+      doc: """
+        da-wellformed, stated as a lemma from the same formula (DABuilder+Properties.swift), as \
+        rmm-tables-wellformed restates rmm-wellformed: PDEV and VDEV bookkeeping agrees with the \
+        SMMU's stream table, its cache and its GPT TLB. It is most of device-assigned-only's \
+        invariant: a device access is allowed by exactly its facts (a cached or valid STE names a \
+        VDEV of the realm it translates for, with DMA on only while STARTED with verified \
+        evidence), and the other monitors at the DA configurations need its SMMU half (a Non-secure \
+        stream's GPC passes only where the GPT says NS). A target assumes lemmas, never the other \
+        properties, so this is what lets a monitor be inductive in a target of its own at a DA \
+        configuration (`device-assigned-only` alone checks nothing but its flag: without this, a \
+        device access from a state with the STE cached for the wrong realm sets it).
+        """,
+      wellformed)
+    b.lemma(
+      "pdev-streams-distinct",
+      doc: """
+        Two PDEVs never share a stream: RMI_PDEV_CREATE fails with params_valid when another PDEV has \
+        the requested stream (RID ranges must not overlap, reference/rmm.md §3.2), and a PDEV keeps its \
+        stream until RMI_PDEV_DESTROY. da-wellformed says a bound STE names a VDEV of a PDEV on that \
+        stream and a PDEV's VDEV count is its number of VDEVs, but not that the stream has one PDEV: \
+        without this, induction starts from two PDEVs on stream 0, one of them with a VDEV, and \
+        RMI_VDEV_CREATE on the other (whose count is 0, so tdi_id passes) rebinds the stream's STE to \
+        the new VDEV, leaving the first VDEV's STE pointing elsewhere (the first CTI of \
+        device-assigned-only with da-wellformed at rmm-da: `steVdev[0]: 2 -> 1`).
+        """,
+      .forAll(granule) { g in
+        .forAll(self.granule) { h in
+          (g.ne(h) && self.isState(g, GranuleState.pdev) && self.isState(h, GranuleState.pdev))
+            .implies(self.pre.read(self.d.pdevStream, [g]).ne(self.pre.read(self.d.pdevStream, [h])))
+        }
+      })
+    let vs = { (s: Value) -> Expr in .literal(s) }
+    b.lemma(
+      "vdev-request-matches-state",
+      doc: """
+        A TDISP request in flight matches the VDEV state it was started from, and none is in flight \
+        with DMA on while it is VDEV_UNLOCK's: RMI_VDEV_LOCK starts LOCK only from UNLOCKED, START \
+        only from LOCKED, UNLOCK only from LOCKED, STARTED or ERROR (and disables DMA in the same \
+        command), GET_MEASUREMENTS from UNLOCKED, LOCKED or STARTED, GET_INTERFACE_REPORT from LOCKED \
+        or STARTED, each only when no request is in flight; only RMI_VDEV_COMMUNICATE and \
+        RMI_VDEV_ABORT change the state of a VDEV with a request, and both clear the request, and \
+        RSI_VDEV_DMA_ENABLE fails while UNLOCK is in flight (reference/rmm.md §3.3). da-wellformed \
+        says DMA on means STARTED, but not which request a STARTED VDEV can have (the CTI without it: \
+        RMI_VDEV_COMMUNICATE completing a LOCK request of a STARTED VDEV with DMA on, which leaves a \
+        LOCKED VDEV with DMA on).
+        """,
+      .forAll(granule) { g in
+        let st = self.pre.read(self.d.vdevState, [g])
+        let request = self.pre.read(self.d.vdevRequest, [g])
+        func when(_ r: Value, _ states: [Value]) -> Expr {
+          request.eq(.literal(r)).implies(st.isOne(of: states.map(vs)))
+        }
+        return when(VdevRequest.lock, [VdevState.unlocked]) && when(VdevRequest.start, [VdevState.locked])
+          && when(VdevRequest.unlock, [VdevState.locked, VdevState.started, VdevState.error])
+          && when(VdevRequest.measurements, [VdevState.unlocked, VdevState.locked, VdevState.started])
+          && when(VdevRequest.report, [VdevState.locked, VdevState.started])
+          && request.eq(.literal(VdevRequest.unlock)).implies(!self.pre.read(self.d.vdevDMA, [g]))
+      })
+  }
+}
