@@ -211,7 +211,10 @@ public struct ScenarioResolver {
         symbols[name] = try evaluate(value, field: name)
       case .write(let address, let fieldName, let value, _, let fieldPosition):
         guard let field = model.model.abi.field(named: fieldName) else {
-          let valid = model.model.abi.fields.map(\.name)
+          // A known structure lists its own fields; otherwise every field.
+          let structure = fieldName.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+          let own = model.model.abi.fields.filter { $0.structure == structure }
+          let valid = (own.isEmpty ? model.model.abi.fields : own).map(\.name)
           throw error(
             fieldPosition, "write",
             "unknown structure field '\(fieldName)'; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
