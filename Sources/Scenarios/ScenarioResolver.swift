@@ -330,6 +330,7 @@ public struct ScenarioResolver {
     let registerNames = registers.enumerated().map { "X\($0.offset + 1) = \(action.parameters[$0.element].name)" }
     var values = [Value?](repeating: nil, count: action.parameters.count)
     var deferred: [Int: ResolvedValue] = [:]
+    var deferredPositions: [Int: SourcePosition] = [:]
     var positional = 0
     func describeArity() -> String {
       registers.isEmpty ? "\(action.name) takes no positional arguments" : "\(action.name) takes \(registers.count) (\(registerNames.joined(separator: ", ")))"
@@ -360,6 +361,7 @@ public struct ScenarioResolver {
       }
       guard values[p] == nil else { throw error(argument.position, field, "\(action.parameters[p].name) is given twice") }
       if argument.value.firstBound != nil {
+        deferredPositions[p] = argument.value.position
         deferred[p] = try runtimeValue(argument.value, field: field, domain: action.parameters[p].domain)
         values[p] = 0
       } else {
@@ -384,7 +386,7 @@ public struct ScenarioResolver {
     for (p, field, register) in m.abi.structureFields(of: action) {
       if deferred[register] != nil {
         throw error(
-          call.position, field.name,
+          deferredPositions[register] ?? call.position, field.name,
           "the pointer register of \(field.name) uses a bound output; the structure's address must be known before the scenario runs")
       }
       let address = (values[register] ?? 0) &+ field.offset

@@ -223,7 +223,7 @@ struct DACommandTests {
   func actionDocs() throws {
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-da")))
     let da = model.actions.filter { $0.name.contains("DEV") }
-    #expect(da.count == 27)
+    #expect(da.count == 28)  // with RMI_VDEV_AUX_COUNT
     for action in da {
       #expect(["hypervisor", "realm", "device"].contains(action.actor), "\(action.name)")
       #expect(action.doc.contains("reference/"), "\(action.name) cites nothing")

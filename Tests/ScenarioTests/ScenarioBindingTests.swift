@@ -89,7 +89,7 @@ struct ScenarioBindingTests {
       ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nexpect granuleState[0] = :v\n", 2, 26, "granuleState", "bound when the scenario runs"),
       ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nwrite :v RealmParams.vmid = 1\n", 2, 7, "write", "bound when the scenario runs"),
       ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REC_AUX_COUNT 0 -> :v\n", 2, 24, "expected result", "expected a status name"),
-      ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REALM_CREATE 0x8000_1000, :v\n", 2, 1, "RealmParams.s2sz", "must be known before the scenario runs"),
+      ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REALM_CREATE 0x8000_1000, :v\n", 2, 31, "RealmParams.s2sz", "must be known before the scenario runs"),
       ("RMI_REC_AUX_COUNT : 1\n", 1, 19, "syntax", "expected a name after ':'"),
       ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x9=:v\n", 1, 36, "x9", "unknown output of RMI_REC_AUX_COUNT"),
     ])
