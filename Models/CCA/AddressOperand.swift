@@ -52,13 +52,20 @@ struct AddressOperand {
   let isDelegable: Expr
 
   /// The operand's parameters for a configuration's memory map.
-  static func parameters(_ memoryMap: MemoryMap, granule: Domain, classified: Bool) -> [Parameter] {
-    classified
-      ? [Parameter("addrClass", AddressClass.domain), Parameter("granule", granule)]
+  ///
+  /// With `anyAddress` (configurations with the RMM, whose registers are all 64-bit words) `addr`
+  /// is a 64-bit register whose exploration samples are ``MemoryMap/addressSet``: exploration and
+  /// BMC try exactly the addresses they tried before, while a step may be taken with any PA
+  /// (scenarios, replay), which gets the model's answer (`gran_bound` for a PA no modelled granule
+  /// holds: DRAM beyond the map, any MMIO, beyond PPS). Without it `addr` is drawn from the set.
+  static func parameters(_ memoryMap: MemoryMap, granule: Domain, classified: Bool, anyAddress: Bool) -> [Parameter] {
+    if classified { return [Parameter("addrClass", AddressClass.domain), Parameter("granule", granule)] }
+    return anyAddress
+      ? [Parameter("addr", .word(bits: 64), samples: memoryMap.addressSet.values)]
       : [Parameter("addr", memoryMap.addressDomain)]
   }
 
-  /// The operand given the action's arguments for ``parameters(_:granule:classified:)``.
+  /// The operand given the action's arguments for ``parameters(_:granule:classified:anyAddress:)``.
   init(_ memoryMap: MemoryMap, arguments: ArraySlice<Expr>, classified: Bool) {
     let first = arguments[arguments.startIndex]
     if classified {

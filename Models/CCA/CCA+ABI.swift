@@ -38,7 +38,8 @@ extension CCA {
           ("RMI_FEATURES", 0xC400_0165), ("RMI_RTT_FOLD", 0xC400_0166), ("RMI_REC_AUX_COUNT", 0xC400_0167),
           ("RMI_RTT_INIT_RIPAS", 0xC400_0168), ("RMI_RTT_SET_RIPAS", 0xC400_0169),
           // RMM 1.1 Device Assignment [1.1-UNSTABLE], TF-RMM rmm-spec-v1.x-aligned (rmm.md §3.1).
-          ("RMI_PDEV_AUX_COUNT", 0xC400_0156), ("RMI_VDEV_VALIDATE_MAPPING", 0xC400_0163),
+          ("RMI_PDEV_AUX_COUNT", 0xC400_0156), ("RMI_VDEV_AUX_COUNT", 0xC400_0160),
+          ("RMI_VDEV_VALIDATE_MAPPING", 0xC400_0163),
           ("RMI_VDEV_MAP", 0xC400_0172), ("RMI_VDEV_UNMAP", 0xC400_0173), ("RMI_PDEV_ABORT", 0xC400_0174),
           ("RMI_PDEV_COMMUNICATE", 0xC400_0175), ("RMI_PDEV_CREATE", 0xC400_0176),
           ("RMI_PDEV_DESTROY", 0xC400_0177), ("RMI_PDEV_GET_STATE", 0xC400_0178),
@@ -110,6 +111,13 @@ extension CCA {
       ABIDescription.Pointer(action: "RMI_REALM_CREATE", register: "x2", structure: "RealmParams"),
       ABIDescription.Pointer(action: "RMI_REC_CREATE", register: "x3", structure: "RecParams"),
       ABIDescription.Pointer(action: "RMI_REC_ENTER", register: "x2", structure: "RecRun"),
+      // RMM 1.1 DA [1.1-UNSTABLE] (TF-RMM rmm-spec-v1.x-aligned smc-rmi.h).
+      ABIDescription.Pointer(action: "RMI_PDEV_CREATE", register: "x2", structure: "PdevParams"),
+      ABIDescription.Pointer(action: "RMI_PDEV_COMMUNICATE", register: "x2", structure: "RmiDevCommData"),
+      ABIDescription.Pointer(action: "RMI_PDEV_SET_PUBKEY", register: "x2", structure: "PublicKeyParams"),
+      ABIDescription.Pointer(action: "RMI_VDEV_CREATE", register: "x4", structure: "VdevParams"),
+      ABIDescription.Pointer(action: "RMI_VDEV_COMMUNICATE", register: "x4", structure: "RmiDevCommData"),
+      ABIDescription.Pointer(action: "RMI_VDEV_GET_MEASUREMENTS", register: "x4", structure: "VdevMeasureParams"),
     ],
     primarySort: "Granule")
 
@@ -153,7 +161,45 @@ extension CCA {
       field("RecRun", "exit.ripas_top", 0xD08, 64, nil, output: "exit_ripas_top"),
       field("RecRun", "exit.ripas_value", 0xD10, 8, nil, output: "exit_ripas_value"),
       field("RecRun", "exit.imm", 0xE00, 16, nil, output: "exit_imm"),
-    ]
+    ] + daStructureFields
+
+  /// The Non-secure structures of the RMM 1.1 DA commands [1.1-UNSTABLE], at the offsets of TF-RMM
+  /// `rmm-spec-v1.x-aligned` (`lib/smc/include/smc-rmi.h`: `rmi_pdev_params`, `rmi_vdev_params`,
+  /// `rmi_public_key_params`, `rmi_vdev_measure_params`, `rmi_dev_comm_data`).
+  ///
+  /// The model reads PdevParams.rid_base (the device's requester ID: the model's stream index,
+  /// `params_rid`) and num_aux, and VdevParams.num_aux. A device has one TDI in the model, so
+  /// VdevParams.tdi_id is not read (the `tdi_id` condition is that TDI being taken). The SPDM and
+  /// TDISP exchanges are abstract, so no field of the key, measurement or communication buffers
+  /// is read (writing one is an input error, as for RealmParams.sve_vl). The aux[] arrays are left out: PDEV_AUX_COUNT
+  /// and VDEV_AUX_COUNT are 0 in the model.
+  static let daStructureFields: [ABIDescription.Field] = [
+    field("PdevParams", "flags", 0x0, 64, nil),
+    field("PdevParams", "pdev_id", 0x8, 64, nil),
+    field("PdevParams", "segment_id", 0x10, 8, nil),
+    field("PdevParams", "ecam_addr", 0x18, 64, nil),
+    field("PdevParams", "root_id", 0x20, 16, nil),
+    field("PdevParams", "cert_id", 0x28, 64, nil),
+    field("PdevParams", "rid_base", 0x30, 16, "params_rid"),
+    field("PdevParams", "rid_top", 0x38, 16, nil),
+    field("PdevParams", "hash_algo", 0x40, 8, nil),
+    field("PdevParams", "num_aux", 0x48, 64, "params_num_aux"),
+    field("PdevParams", "ide_sid", 0x50, 64, nil),
+    field("PdevParams", "ncoh_num_addr_range", 0x58, 64, nil),
+    field("PdevParams", "coh_num_addr_range", 0x60, 64, nil),
+    field("VdevParams", "flags", 0x0, 64, nil),
+    field("VdevParams", "vdev_id", 0x8, 64, nil),
+    field("VdevParams", "tdi_id", 0x10, 64, nil),
+    field("VdevParams", "num_aux", 0x18, 64, "params_num_aux"),
+    field("PublicKeyParams", "key_len", 0x800, 64, nil),
+    field("PublicKeyParams", "metadata_len", 0x808, 64, nil),
+    field("PublicKeyParams", "algo", 0x810, 8, nil),
+    field("VdevMeasureParams", "flags", 0x0, 64, nil),
+    field("RmiDevCommData", "enter.status", 0x0, 8, nil),
+    field("RmiDevCommData", "enter.req_addr", 0x8, 64, nil),
+    field("RmiDevCommData", "enter.resp_addr", 0x10, 64, nil),
+    field("RmiDevCommData", "enter.resp_len", 0x18, 64, nil),
+  ]
 
   /// The values a host must use with a configuration's RTT geometry (`S2SZ`, `RTT_LEVEL_START`,
   /// `IPA_PROTECTED_LIMIT`, `IPA_LIMIT`), added to ``abi`` by configurations with the RMM.

@@ -13,6 +13,11 @@ public enum CCA {
   /// The family's name.
   public static let name = "cca"
 
+  /// The most granules a configuration may have (the `granules` bound): 4 MB of DRAM, 64 GPT
+  /// descriptor words. With the RMM, `granules × rtt-entries` is bounded too
+  /// (``RMMBuilder/maxRTTCells``): 128 granules at the architecture's 512-entry tables.
+  public static let maxGranules = 1024
+
   /// The model family `cca`.
   public static let family = ModelFamily(
     name: name,
@@ -32,7 +37,10 @@ public enum CCA {
     mutants: mutants + daMutants + tlbMutants,
     propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
     boundDocs: [
-      Bound.granules: "delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 64; 16 per GPT descriptor word)",
+      Bound.granules: """
+        delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 1024; 16 per GPT descriptor word; with rmm, \
+        granules × rtt-entries at most 65,536: 128 at 512 entries)
+        """,
       Bound.pes: "processing elements (1 to 8); the host, the RMM, EL3 and realms all run on them",
       Bound.realms: "realms, hence REALM_r content labels (1 to 8); with rmm, the VMIDs",
       Bound.rttLevels: "rmm: RTT levels, ending at level 3 (1 to 4; default 2)",

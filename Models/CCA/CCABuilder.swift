@@ -64,7 +64,7 @@ final class CCABuilder {
     let pes = configuration.bound(CCA.Bound.pes, default: 2)
     let realms = configuration.bound(CCA.Bound.realms, default: 1)
     for (name, value, range) in [
-      (CCA.Bound.granules, granules, 1...64), (CCA.Bound.pes, pes, 1...8), (CCA.Bound.realms, realms, 1...8),
+      (CCA.Bound.granules, granules, 1...CCA.maxGranules), (CCA.Bound.pes, pes, 1...8), (CCA.Bound.realms, realms, 1...8),
     ] where !range.contains(value) {
       throw ModelError.invalid(
         location: "configuration \(configuration.name)",
@@ -141,7 +141,8 @@ final class CCABuilder {
   /// The parameters naming an address: `addr`, or `addrClass` and `granule` under `parametric`
   /// (``AddressOperand``).
   var addressParameters: [Parameter] {
-    AddressOperand.parameters(memoryMap, granule: granule, classified: parametric)
+    AddressOperand.parameters(
+      memoryMap, granule: granule, classified: parametric, anyAddress: configuration.has(CCA.Feature.rmm))
   }
 
   /// The address operand given an action's arguments from the first address parameter on.

@@ -54,6 +54,19 @@ extension DABuilder {
   func declareVDEVCommands() {
     let vs = { (s: Value) -> Expr in .literal(s) }
     b.action(
+      "RMI_VDEV_AUX_COUNT", by: CCA.Parties.hypervisor,
+      doc: """
+        RMI_VDEV_AUX_COUNT (FID 0xC4000160; reference/rmm.md §3.1; TF-RMM rmm-spec-v1.x-aligned \
+        `smc_vdev_aux_count`): x1 = pdev_flags, x2 = vdev_flags (neither is checked). Never fails in a \
+        configuration with DA (TF-RMM returns SMC_NOT_SUPPORTED only without RMI_FEATURES' DA_EN); X1 = \
+        the number of auxiliary granules VDEV_CREATE needs: 0, as TF-RMM at that tag (VDEV aux \
+        granules come with VSMMU support) and as PDEV_AUX_COUNT in this model. Footprint: none.
+        """,
+      parameters: [rmm.register("x1", [0]), rmm.register("x2", [0])], successCode: RMIABI.success
+    ) { a in
+      a.output("x1", 0)
+    }
+    b.action(
       "RMI_VDEV_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_CREATE (FID 0xC4000187; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, \

@@ -17,6 +17,11 @@ enum DAABI {
   /// `RMI_EXIT_DEV_MEM_MAP` (the ACS's RMI_EXIT_VDEV_MAP, 0x09 in the Linux RMI headers of the DA series).
   static let exitDevMemMap: Value = 0x09
 
+  /// `RMI_FEATURE_REGISTER_0_DA_EN` (bit 42 of RmiFeatureRegister0, reference/rmm.md §1.6; TF-RMM
+  /// rmm-spec-v1.x-aligned `smc-rmi.h`): the RMM supports Device Assignment. Set in every
+  /// configuration with `da`.
+  static let featureDAEnabled: Value = 1 << 42
+
   /// `RMI_ERROR_DEVICE` (6): a PDEV or VDEV attribute does not match (state, binding).
   static let errorDevice: Value = 6
   /// `RSI_SUCCESS`, `RSI_ERROR_INPUT`, `RSI_ERROR_STATE`, `RSI_ERROR_DEVICE` (``RSI``'s codes,

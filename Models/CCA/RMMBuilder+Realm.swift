@@ -23,7 +23,8 @@ extension RMMBuilder {
       doc: """
         RMI_FEATURES (FID 0xC4000165; reference/rmm.md §2.2, §1.6): x1 is the index; never fails. X1 = \
         RmiFeatureRegister0 for index 0 (S2SZ[7:0] = the geometry's IPA width, HASH_SHA_256[32] and \
-        HASH_SHA_512[33] set, no LPA2, SVE or PMU, NUM_BPS = NUM_WPS = 1), 0 for any other index. \
+        HASH_SHA_512[33] set, no LPA2, SVE or PMU, NUM_BPS = NUM_WPS = 1; with `da`, DA_EN[42], RMM 1.1 \
+        [1.1-UNSTABLE], TF-RMM rmm-spec-v1.x-aligned), 0 for any other index. \
         Footprint: none.
         """,
       parameters: [register("x1", [0], allValues: [1])], successCode: RMIABI.success
@@ -35,6 +36,7 @@ extension RMMBuilder {
   /// RmiFeatureRegister0 of this model.
   var featureRegister0: Value {
     Value(geometry.ipaWidth) | 1 << 14 | 1 << 20 | 1 << 32 | 1 << 33
+      | (cca.configuration.has(CCA.Feature.da) ? DAABI.featureDAEnabled : 0)  // DA_EN[42] [1.1-UNSTABLE]
   }
 
   /// Declares RMI_REALM_CREATE, RMI_REALM_ACTIVATE and RMI_REALM_DESTROY.

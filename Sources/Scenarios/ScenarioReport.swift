@@ -76,6 +76,7 @@ public enum ScenarioReport {
           })
       ),
       ("outputNames", .array(s.outputNames.map(JSONValue.string))),
+      ("bound", .object(s.bound.map { ($0.name, .object([("output", .string($0.output)), ("value", hex($0.value))])) })),
     ]
     switch s.result {
     case .notEnabled:

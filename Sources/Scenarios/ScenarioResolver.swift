@@ -12,6 +12,56 @@ public struct ResolvedStep: Sendable {
   public var structureReads: [(field: StructureField, address: Value, value: Value)] = []
   /// The `expect` statements that follow the call, checked in the state after it.
   public var stateChecks: [ResolvedStateCheck] = []
+  /// The arguments that use outputs bound by earlier calls (`:aux_count`), by parameter index:
+  /// evaluated when the call runs (``arguments`` holds 0 there until then).
+  public var deferred: [(parameter: Int, value: ResolvedValue)] = []
+  /// The parameter each of ``structureReads`` feeds (its value is that argument's).
+  var readParameters: [Int] = []
+}
+
+/// A value known when the scenario runs: a constant, or an expression over outputs that earlier
+/// calls bound to names (`x1=:aux_count`).
+public indirect enum ResolvedValue: Sendable, Hashable {
+  case constant(Value)
+  /// Binding slot `slot` (``ResolvedScenario/bindings``), written `:name`, bound at line `line`.
+  case bound(slot: Int, name: String, line: Int)
+  case add(ResolvedValue, ResolvedValue)
+  case or(ResolvedValue, ResolvedValue)
+
+  /// The value given the bound outputs so far, or why there is none (a name whose binding call
+  /// did not return the output, a sum that overflows).
+  public func evaluate(_ bound: [Value?]) -> Result<Value, ScenarioRunFailure> {
+    switch self {
+    case .constant(let v): return .success(v)
+    case .bound(let slot, let name, let line):
+      guard let v = bound[slot] else {
+        return .failure(ScenarioRunFailure(message: "':\(name)' is not bound: the call at line \(line) did not return the output"))
+      }
+      return .success(v)
+    case .add(let a, let b):
+      return a.evaluate(bound).flatMap { x in
+        b.evaluate(bound).flatMap { y in
+          let (s, o) = x.addingReportingOverflow(y)
+          return o ? .failure(ScenarioRunFailure(message: "the sum does not fit in 64 bits")) : .success(s)
+        }
+      }
+    case .or(let a, let b): return a.evaluate(bound).flatMap { x in b.evaluate(bound).map { x | $0 } }
+    }
+  }
+}
+
+/// Why a value bound at run time could not be computed.
+public struct ScenarioRunFailure: Error, Sendable, Hashable {
+  public let message: String
+}
+
+/// An output a call binds to a name for later calls (`-> RMI_SUCCESS x1=:aux_count`).
+public struct ResolvedBinding: Sendable, Hashable {
+  /// The slot in ``ResolvedScenario/bindings``.
+  public let slot: Int
+  /// The output's position in the action's outputs, and its name.
+  public let output: Int
+  public let outputName: String
 }
 
 /// An `expect` statement resolved: one slot of the state and the value it must hold.
@@ -38,8 +88,11 @@ public struct ResolvedExpectation: Sendable {
   /// The expected status as written (`RMI_ERROR_RTT level 2`).
   public let text: String
   public let condition: String?
-  /// (position in the action's outputs, name, expected value).
-  public let outputs: [(index: Int, name: String, value: Value)]
+  /// (position in the action's outputs, name, expected value: a constant, or an expression over
+  /// names earlier calls bound).
+  public let outputs: [(index: Int, name: String, value: ResolvedValue)]
+  /// The outputs the call binds to names for later calls (`x1=:aux_count`).
+  public var bindings: [ResolvedBinding] = []
 }
 
 /// A scenario ready to run: its configuration's model and its steps.
@@ -47,6 +100,8 @@ public struct ResolvedScenario: Sendable {
   public let file: String
   public let model: ScenarioModel
   public let steps: [ResolvedStep]
+  /// The names calls bind outputs to (`:aux_count`), by slot, with the line that binds each.
+  public var bindings: [(name: String, line: Int)] = []
 }
 
 /// Resolves a parsed scenario against the model of its configuration.
@@ -57,8 +112,12 @@ public struct ScenarioResolver {
   /// the `config` line (default ``ScenarioDefaults/configuration``).
   let required: Configuration?
   private var symbols: [String: Value] = [:]
-  /// The host's Non-secure memory: 64-bit words written by `write`, by address.
-  private var memory: [Value: Value] = [:]
+  /// The host's Non-secure memory: 64-bit words written by `write`, by address (a value may use
+  /// bound outputs: known when the call that reads it runs).
+  private var memory: [Value: ResolvedValue] = [:]
+  /// The names bound to outputs so far (`x1=:aux_count`): slot and where.
+  private var bound: [String: (slot: Int, position: SourcePosition)] = [:]
+  private var boundNames: [(name: String, line: Int)] = []
 
   /// - Parameter required: the configuration to run at, for a scenario that sets up a proof
   ///   target's start state: a scenario without a `config` line runs at it; a `config` line must
@@ -152,7 +211,10 @@ public struct ScenarioResolver {
         symbols[name] = try evaluate(value, field: name)
       case .write(let address, let fieldName, let value, _, let fieldPosition):
         guard let field = model.model.abi.field(named: fieldName) else {
-          let valid = model.model.abi.fields.map(\.name)
+          // A known structure lists its own fields; otherwise every field.
+          let structure = fieldName.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+          let own = model.model.abi.fields.filter { $0.structure == structure }
+          let valid = (own.isEmpty ? model.model.abi.fields : own).map(\.name)
           throw error(
             fieldPosition, "write",
             "unknown structure field '\(fieldName)'; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
@@ -165,9 +227,11 @@ public struct ScenarioResolver {
               : "the model does not read this field, so it cannot say what an RMM returns for it")
         }
         let base = try evaluate(address, field: "write")
-        let v = try evaluate(value, field: fieldName)
-        guard field.bits >= 64 || v < (1 << UInt64(field.bits)) else {
-          throw error(value.position, fieldName, "\(hex(v)) does not fit the field's \(field.bits) bits")
+        let v = try runtimeValue(value, field: fieldName)
+        if case .constant(let v) = v {
+          guard field.bits >= 64 || v < (1 << UInt64(field.bits)) else {
+            throw error(value.position, fieldName, "\(hex(v)) does not fit the field's \(field.bits) bits")
+          }
         }
         let (at, overflow) = base.addingReportingOverflow(field.offset)
         guard !overflow else { throw error(address.position, "write", "address \(hex(base)) + \(hex(field.offset)) overflows") }
@@ -181,7 +245,9 @@ public struct ScenarioResolver {
         steps[steps.count - 1].stateChecks.append(try resolve(e, model: model.model))
       }
     }
-    return ResolvedScenario(file: source.file, model: model, steps: steps)
+    var resolved = ResolvedScenario(file: source.file, model: model, steps: steps)
+    resolved.bindings = boundNames
+    return resolved
   }
 
   func hex(_ v: Value) -> String { "0x" + String(v, radix: 16) }
@@ -203,6 +269,33 @@ public struct ScenarioResolver {
       return s
     case .or(let a, let b):
       return try evaluate(a, field: field, domain: domain) | evaluate(b, field: field, domain: domain)
+    case .bound(let name, let position):
+      throw error(
+        position, field,
+        "':\(name)' is an output bound when the scenario runs; it may stand in a call's arguments, a value written "
+          + "with 'write' and an expected output, not here")
+    }
+  }
+
+  /// Evaluates a value that may use outputs bound by earlier calls (`:aux_count`): a constant
+  /// when it uses none.
+  ///
+  /// - Throws: ``ScenarioError`` at a name no earlier call binds.
+  func runtimeValue(_ e: ValueExpr, field: String, domain: Domain? = nil) throws -> ResolvedValue {
+    guard e.firstBound != nil else { return .constant(try evaluate(e, field: field, domain: domain)) }
+    switch e {
+    case .number, .name: return .constant(try evaluate(e, field: field, domain: domain))
+    case .bound(let name, let position):
+      guard let b = bound[name] else {
+        throw error(
+          position, field,
+          "':\(name)' is not bound; bind it with an expected output of an earlier call (-> RMI_SUCCESS x1=:\(name))")
+      }
+      return .bound(slot: b.slot, name: name, line: b.position.line)
+    case .add(let a, let b):
+      return .add(try runtimeValue(a, field: field, domain: domain), try runtimeValue(b, field: field, domain: domain))
+    case .or(let a, let b):
+      return .or(try runtimeValue(a, field: field, domain: domain), try runtimeValue(b, field: field, domain: domain))
     }
   }
 
@@ -236,6 +329,8 @@ public struct ScenarioResolver {
     let registers = Self.registers(of: action, abi: m.abi)
     let registerNames = registers.enumerated().map { "X\($0.offset + 1) = \(action.parameters[$0.element].name)" }
     var values = [Value?](repeating: nil, count: action.parameters.count)
+    var deferred: [Int: ResolvedValue] = [:]
+    var deferredPositions: [Int: SourcePosition] = [:]
     var positional = 0
     func describeArity() -> String {
       registers.isEmpty ? "\(action.name) takes no positional arguments" : "\(action.name) takes \(registers.count) (\(registerNames.joined(separator: ", ")))"
@@ -265,7 +360,13 @@ public struct ScenarioResolver {
         positional += 1
       }
       guard values[p] == nil else { throw error(argument.position, field, "\(action.parameters[p].name) is given twice") }
-      values[p] = try argumentValue(argument.value, action: action, parameter: p, field: field)
+      if argument.value.firstBound != nil {
+        deferredPositions[p] = argument.value.position
+        deferred[p] = try runtimeValue(argument.value, field: field, domain: action.parameters[p].domain)
+        values[p] = 0
+      } else {
+        values[p] = try argumentValue(argument.value, action: action, parameter: p, field: field)
+      }
     }
     if let pe = call.pe {
       guard let p = action.parameters.firstIndex(where: { $0.name == "pe" }) else {
@@ -281,10 +382,24 @@ public struct ScenarioResolver {
     }
     // Structure fields: read from the host's memory at the pointer register's address.
     var reads: [(field: StructureField, address: Value, value: Value)] = []
+    var readParameters: [Int] = []
     for (p, field, register) in m.abi.structureFields(of: action) {
+      if deferred[register] != nil {
+        throw error(
+          deferredPositions[register] ?? call.position, field.name,
+          "the pointer register of \(field.name) uses a bound output; the structure's address must be known before the scenario runs")
+      }
       let address = (values[register] ?? 0) &+ field.offset
-      if values[p] == nil { values[p] = memory[address] ?? 0 }
+      if values[p] == nil {
+        switch memory[address] ?? .constant(0) {
+        case .constant(let v): values[p] = v
+        case let v:
+          deferred[p] = v
+          values[p] = 0
+        }
+      }
       reads.append((field, address, values[p] ?? 0))
+      readParameters.append(p)
     }
     // The PE defaults to 0.
     for p in action.parameters.indices where values[p] == nil {
@@ -296,10 +411,12 @@ public struct ScenarioResolver {
       values[p] = 0
     }
     let arguments = values.map { $0 ?? 0 }
-    var step = ResolvedStep(
-      line: call.position.line, action: index, arguments: arguments,
-      expectation: try call.expectation.map { try resolve($0, action: action, model: model) })
+    var expectation: ResolvedExpectation?
+    if let e = call.expectation { expectation = try resolve(e, action: action, model: model) }
+    var step = ResolvedStep(line: call.position.line, action: index, arguments: arguments, expectation: expectation)
     step.structureReads = reads
+    step.readParameters = readParameters
+    step.deferred = deferred.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     return step
   }
 
@@ -317,7 +434,7 @@ public struct ScenarioResolver {
     return v
   }
 
-  func resolve(_ e: Expectation, action: Action, model: ScenarioModel) throws -> ResolvedExpectation {
+  mutating func resolve(_ e: Expectation, action: Action, model: ScenarioModel) throws -> ResolvedExpectation {
     let status: ResolvedExpectation.Status
     var text: String
     switch e.status {
@@ -360,7 +477,8 @@ public struct ScenarioResolver {
           "\(action.name) has no failure condition '\(condition)'; it has \(action.failures.map(\.name).joined(separator: ", "))")
       }
     }
-    var outputs: [(Int, String, Value)] = []
+    var outputs: [(Int, String, ResolvedValue)] = []
+    var bindings: [ResolvedBinding] = []
     for o in e.outputs {
       var name = o.name ?? ""
       // A RecRun.exit field names the output that fills it.
@@ -371,9 +489,23 @@ public struct ScenarioResolver {
           o.position, name,
           valid.isEmpty ? "\(action.name) has no outputs" : "unknown output of \(action.name); valid: \(valid.joined(separator: ", "))")
       }
-      outputs.append((i, action.outputs[i].name, try evaluate(o.value, field: name)))
+      if case .bound(let boundName, let position) = o.value {
+        // `x1=:name`: the call binds the output to the name for later calls.
+        if let earlier = bound[boundName] {
+          throw error(
+            position, name,
+            "':\(boundName)' is already bound at line \(earlier.position.line), column \(earlier.position.column); a name is bound once")
+        }
+        bound[boundName] = (boundNames.count, position)
+        bindings.append(ResolvedBinding(slot: boundNames.count, output: i, outputName: action.outputs[i].name))
+        boundNames.append((boundName, position.line))
+        continue
+      }
+      outputs.append((i, action.outputs[i].name, try runtimeValue(o.value, field: name)))
     }
     if let c = e.condition { text += " (\(c))" }
-    return ResolvedExpectation(status: status, text: text, condition: e.condition, outputs: outputs)
+    var resolved = ResolvedExpectation(status: status, text: text, condition: e.condition, outputs: outputs)
+    resolved.bindings = bindings
+    return resolved
   }
 }

@@ -36,6 +36,9 @@ public struct StepRecord: Sendable {
   public var structureReads: [(field: StructureField, address: Value, value: Value)] = []
   /// The names of the action's outputs, in the order of `outputs` in ``result``.
   public var outputNames: [String] = []
+  /// The outputs this call bound to names for later calls (`x1=:aux_count`): name, output and
+  /// value.
+  public var bound: [(name: String, output: String, value: Value)] = []
 
   public var location: String { "\(file):\(line)" }
 }
@@ -72,10 +75,37 @@ public enum ScenarioRunner {
     var violated = Set(execution.violated)
     let initialViolations = execution.violated.map { model.properties[$0].name }
     var records: [StepRecord] = []
+    // The values of the names calls bind (`x1=:aux_count`), by slot; nil until bound.
+    var bound = [Value?](repeating: nil, count: scenario.bindings.count)
     for step in scenario.steps {
       let action = model.actions[step.action]
-      let call = callText(action, step.arguments)
-      let ran = try execution.step(step.action, step.arguments)
+      // Arguments that use bound outputs take their values now.
+      var arguments = step.arguments
+      var unmade: String?
+      for (p, value) in step.deferred {
+        switch value.evaluate(bound) {
+        case .success(let v) where action.parameters[p].domain.contains(v): arguments[p] = v
+        case .success(let v):
+          unmade = "\(action.parameters[p].name) = 0x\(String(v, radix: 16)) is outside its domain (\(action.parameters[p].domain))"
+        case .failure(let f): unmade = "\(action.parameters[p].name): \(f.message)"
+        }
+        if unmade != nil { break }
+      }
+      var structureReads = step.structureReads
+      for (k, p) in step.readParameters.enumerated() { structureReads[k].value = arguments[p] }
+      let call = callText(action, arguments)
+      if let unmade {
+        // A value a call was to bind is missing: the call is not made (nothing happened).
+        var record = StepRecord(
+          file: scenario.file, line: step.line, action: action.name, call: call, result: .notEnabled,
+          resultText: "NOT MADE (\(unmade))", expected: step.expectation?.text,
+          mismatches: ["the call was not made: \(unmade)"], violations: [])
+        record.arguments = zip(action.parameters, arguments).map { ($0.name, $1) }
+        record.structureReads = structureReads
+        records.append(record)
+        continue
+      }
+      let ran = try execution.step(step.action, arguments)
       var result: StepRecord.Result
       var resultText: String
       switch ran.status {
@@ -100,7 +130,20 @@ public enum ScenarioRunner {
             " " + zip(action.outputs, ran.outputs).map { "\($0.name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
         }
       }
-      var mismatches = compare(result, step.expectation, action: action, model: scenario.model)
+      var mismatches = compare(result, step.expectation, action: action, model: scenario.model, bound: bound)
+      // The outputs the call binds: only those it returned.
+      var boundHere: [(name: String, output: String, value: Value)] = []
+      for binding in step.expectation?.bindings ?? [] {
+        let name = scenario.bindings[binding.slot].name
+        guard case .returned(_, _, let outputs) = result, let i = outputNames(of: action, result).firstIndex(of: binding.outputName),
+          i < outputs.count
+        else {
+          mismatches.append("\(binding.outputName)=:\(name) binds nothing: the call did not return \(binding.outputName)")
+          continue
+        }
+        bound[binding.slot] = outputs[i]
+        boundHere.append((name, binding.outputName, outputs[i]))
+      }
       if !step.stateChecks.isEmpty {
         let values = execution.values
         for check in step.stateChecks where values[check.position] != check.expected {
@@ -120,10 +163,11 @@ public enum ScenarioRunner {
         file: scenario.file, line: step.line, action: action.name, call: call, result: result,
         resultText: resultText, expected: step.expectation?.text, mismatches: mismatches,
         violations: newViolations)
-      record.arguments = zip(action.parameters, step.arguments).map { ($0.name, $1) }
-      record.registers = ScenarioResolver.registers(of: action, abi: model.abi).map { step.arguments[$0] }
+      record.arguments = zip(action.parameters, arguments).map { ($0.name, $1) }
+      record.registers = ScenarioResolver.registers(of: action, abi: model.abi).map { arguments[$0] }
       record.fid = model.abi.functionID(of: action.name)
-      record.structureReads = step.structureReads
+      record.structureReads = structureReads
+      record.bound = boundHere
       record.outputNames = outputNames(of: action, result)
       records.append(record)
     }
@@ -154,7 +198,8 @@ public enum ScenarioRunner {
 
   /// What differs between a result and its expectation.
   static func compare(
-    _ result: StepRecord.Result, _ expectation: ResolvedExpectation?, action: Action, model: ScenarioModel
+    _ result: StepRecord.Result, _ expectation: ResolvedExpectation?, action: Action, model: ScenarioModel,
+    bound: [Value?] = []
   ) -> [String] {
     guard let expectation else {
       // With no expectation the call must at least be enabled: a call that does nothing is
@@ -178,7 +223,14 @@ public enum ScenarioRunner {
       }
       if expected == x0 {
         let names = outputNames(of: action, result)
-        for (_, name, value) in expectation.outputs {
+        for (_, name, expression) in expectation.outputs {
+          let value: Value
+          switch expression.evaluate(bound) {
+          case .success(let v): value = v
+          case .failure(let f):
+            out.append("expected \(name): \(f.message)")
+            continue
+          }
           guard let i = names.firstIndex(of: name), i < outputs.count else {
             let returned = names.isEmpty ? "no outputs" : "only " + names.joined(separator: ", ")
             out.append(

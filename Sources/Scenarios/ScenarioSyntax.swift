@@ -3,13 +3,25 @@ public indirect enum ValueExpr: Hashable, Sendable {
   case number(UInt64, SourcePosition)
   /// A `let` symbol, a predefined name, or a label of the parameter's domain.
   case name(String, SourcePosition)
+  /// `:name`: an output an earlier call bound (`-> RMI_SUCCESS x1=:aux_count`), known only when
+  /// the scenario runs.
+  case bound(String, SourcePosition)
   case add(ValueExpr, ValueExpr)
   case or(ValueExpr, ValueExpr)
 
   public var position: SourcePosition {
     switch self {
-    case .number(_, let p), .name(_, let p): return p
+    case .number(_, let p), .name(_, let p), .bound(_, let p): return p
     case .add(let a, _), .or(let a, _): return a.position
+    }
+  }
+
+  /// The first `:name` in the expression, if any (left to right).
+  var firstBound: (name: String, position: SourcePosition)? {
+    switch self {
+    case .number, .name: return nil
+    case .bound(let name, let p): return (name, p)
+    case .add(let a, let b), .or(let a, let b): return a.firstBound ?? b.firstBound
     }
   }
 }
@@ -92,6 +104,8 @@ struct Token: Hashable {
     case word(String)
     case number(UInt64)
     case symbol(String)
+    /// `:name`, an output bound by an earlier call.
+    case bound(String)
   }
   let kind: Kind
   let position: SourcePosition
@@ -169,6 +183,17 @@ public enum ScenarioParser {
         i = j
         continue
       }
+      if c == ":" {
+        guard i + 1 < chars.count, isWordStart(chars[i + 1]) else {
+          throw error(i + 1, "syntax", "expected a name after ':' (an output bound by a call: x1=:aux_count)")
+        }
+        var j = i + 1
+        while j < chars.count, isWordChar(chars[j]) && chars[j] != "[" && chars[j] != "]" && chars[j] != "." { j += 1 }
+        let name = String(String.UnicodeScalarView(chars[(i + 1)..<j]))
+        tokens.append(Token(kind: .bound(name), position: position, text: ":" + name))
+        i = j
+        continue
+      }
       if c == "-" && i + 1 < chars.count && chars[i + 1] == ">" {
         tokens.append(Token(kind: .symbol("->"), position: position, text: "->"))
         i += 2
@@ -180,7 +205,7 @@ public enum ScenarioParser {
         continue
       }
       let shown = c.isASCII && c.value >= 0x20 && c.value < 0x7F ? "'\(c)'" : "U+\(String(c.value, radix: 16, uppercase: true))"
-      throw error(i + 1, "syntax", "unexpected character \(shown); expected a name, a number, '=', ',', '->', '+', '|' or '#'")
+      throw error(i + 1, "syntax", "unexpected character \(shown); expected a name, a number, ':name', '=', ',', '->', '+', '|' or '#'")
     }
     return tokens
   }
@@ -438,6 +463,9 @@ struct LineParser {
     case .word(let w):
       i += 1
       return .name(w, tokens[i - 1].position)
+    case .bound(let name):
+      i += 1
+      return .bound(name, tokens[i - 1].position)
     case .symbol:
       throw error(field, "expected a value (a number or a name), found \(found)")
     }

@@ -25,6 +25,18 @@ struct DACommandTests {
     ("num_aux", [E.pdev, E.buffer, 0, 1], input),
   ]
 
+  @Test("RMI_FEATURES register 0 sets DA_EN[42] with da only; RMI_VDEV_AUX_COUNT returns 0 and changes nothing")
+  func daFeatureAndVdevAuxCount() throws {
+    for (configuration, daEnabled) in [("rmm-da", true), ("rmm-small", false)] {
+      let s = try Scenario(configuration)
+      let outputs = try s.compiled.outputs(s.state, action: try s.actionIndex("RMI_FEATURES"), arguments: [0])
+      #expect(outputs.first.map { $0 >> 42 & 1 == 1 } == daEnabled, "\(configuration)")
+    }
+    var flow = try DAFlow("rmm-da")
+    try flow.s.expect("RMI_VDEV_AUX_COUNT", [0, 0], changes: [:])
+    #expect(try flow.s.outputs("RMI_VDEV_AUX_COUNT", [0, 0]) == ["x1": 0])
+  }
+
   @Test("RMI_PDEV_CREATE failures: the first failing condition wins, nothing changes", arguments: pdevCreateCases)
   func pdevCreateFailures(condition: String, arguments: [Value], code: Value) throws {
     var flow = try DAFlow("rmm-da")
@@ -211,7 +223,7 @@ struct DACommandTests {
   func actionDocs() throws {
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-da")))
     let da = model.actions.filter { $0.name.contains("DEV") }
-    #expect(da.count == 27)
+    #expect(da.count == 28)  // with RMI_VDEV_AUX_COUNT
     for action in da {
       #expect(["hypervisor", "realm", "device"].contains(action.caller.name), "\(action.name)")
       #expect(action.doc.contains("reference/"), "\(action.name) cites nothing")

@@ -167,6 +167,7 @@ let specOrders: [SpecOrder] = [
     reference: ["base_align", "top_align", "size_valid", "region"]),
   // RMM 1.1 DA and MEC [1.1-UNSTABLE] (reference/rmm.md §3).
   SpecOrder(command: "RMI_PDEV_AUX_COUNT", section: "§3.1 (never fails)", reference: [], configuration: "rmm-da-mem"),
+  SpecOrder(command: "RMI_VDEV_AUX_COUNT", section: "§3.1 (never fails with DA)", reference: [], configuration: "rmm-da-mem"),
   SpecOrder(
     command: "RMI_PDEV_CREATE", section: "§3.2 ACS failure order",
     reference: ["pdev_align", "pdev_bound", "pdev_state", "params_align", "params_bound", "params_pas", "params_valid", "num_aux"],

@@ -148,7 +148,7 @@ struct ScenarioLanguageTests {
       ("config rmm-rtt colour=3\n", 1, 16, "config"),
       ("config rmm-rtt mutant=nope\n", 1, 16, "mutant"),
       ("RMI_VERSION 1\nconfig rmm-rtt\n", 2, 1, "config"),
-      ("RMI_GRANULE_DELEGATE 0x9000_0000\n", 1, 22, "X1"),
+      ("RMI_GRANULE_DELEGATE 0x8000_0000 on pe 9\n", 1, 40, "pe"),
       ("RMI_REALM_ACTIVATE rd\n", 1, 20, "X1"),
       ("let a = 1\nlet a = 2\n", 2, 1, "a"),
       ("RMI_VERSION 1 -> RMI_NOPE\n", 1, 18, "expected result"),
