@@ -283,8 +283,8 @@ public struct ScenarioResolver {
     var reads: [(field: StructureField, address: Value, value: Value)] = []
     for (p, field, register) in m.abi.structureFields(of: action) {
       let address = (values[register] ?? 0) &+ field.offset
-      if values[p] == nil { values[p] = memory[address] ?? 0 }
-      reads.append((field, address, values[p] ?? 0))
+      if values[p] == nil { values[p] = memory[address] ?? field.unwritten }
+      reads.append((field, address, values[p] ?? field.unwritten))
     }
     // The PE defaults to 0.
     for p in action.parameters.indices where values[p] == nil {
