@@ -1,3 +1,4 @@
+import Foundation
 import Spec
 import Testing
 
@@ -19,7 +20,7 @@ struct BuilderErrorTests {
   @Test("a.arg with a misspelt parameter throws, naming the action, the name and the parameters")
   func misspeltParameter() {
     let model = lock { b, holder, _ in
-      b.action("ACQUIRE", actor: "thread", parameters: [Parameter("thread", Self.thread)]) { a in
+      b.action("ACQUIRE", by: "thread", parameters: [Parameter("thread", Self.thread)]) { a in
         a.set(holder, to: a.arg("thraed") + 1)
       }
     }
@@ -31,10 +32,10 @@ struct BuilderErrorTests {
   @Test("The first misspelling is the one thrown, also when later ones follow")
   func firstMistakeThrown() {
     let model = lock { b, holder, _ in
-      b.action("ACQUIRE", actor: "thread", parameters: [Parameter("thread", Self.thread)]) { a in
+      b.action("ACQUIRE", by: "thread", parameters: [Parameter("thread", Self.thread)]) { a in
         a.set(holder, to: a.arg("thraed") + 1)
       }
-      b.action("RELEASE", actor: "thread") { a in a.set(holder, to: a.arg("thread")) }
+      b.action("RELEASE", by: "thread") { a in a.set(holder, to: a.arg("thread")) }
     }
     #expect(model.builderErrors.count == 2)
     #expect(model.builderErrors.last == .invalid(location: "action RELEASE", message: "unknown parameter 'thread'; valid: (none)"))
@@ -61,14 +62,14 @@ struct BuilderErrorTests {
   @Test(".value on a map inside an action's effect throws, naming the action")
   func valueOnMapInAction() throws {
     let model = lock { b, holder, inside in
-      b.action("PEEK", actor: "thread") { a in a.set(holder, to: .ite(inside.value, then: 1, else: 0)) }
+      b.action("PEEK", by: "thread") { a in a.set(holder, to: .ite(inside.value, then: 1, else: 0)) }
     }
     let error = try #require(throws: ModelError.self) { try model.validate() }
     #expect(error.description.hasPrefix("action PEEK: effect on holder: inside is a map"))
   }
 
   /// A family whose builder reads `bound`, `feature` and `mutant` names given by the test.
-  func family(bound: String = "threads", feature: String = "fair", mutant: String = "no-check") -> ModelFamily {
+  func family(bound: Configuration.Bound = "threads", feature: Configuration.Feature = "fair", mutant: String = "no-check") -> ModelFamily {
     ModelFamily(
       name: "lock", doc: "", configurations: [Configuration(name: "two", bounds: ["threads": 2])],
       configurationDocs: [:],
@@ -111,5 +112,25 @@ struct BuilderErrorTests {
     let configuration = Configuration(name: "c", bounds: ["x": 3])
     #expect(configuration.bound("x", default: 1) == 3)
     #expect(configuration.bound("y", default: 1) == 1)
+  }
+}
+
+@Suite("Typed configuration names")
+struct ConfigurationNameTests {
+  @Test("bounds encode as a JSON object keyed by name and decode back; features as an array of names")
+  func codable() throws {
+    let c = Configuration(name: "two", bounds: ["threads": 2, "locks": 1], features: ["fair"], mutant: nil)
+    let data = try JSONEncoder().encode(c)
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(object["bounds"] as? [String: Int] == ["threads": 2, "locks": 1])
+    #expect(object["features"] as? [String] == ["fair"])
+    #expect(try JSONDecoder().decode(Configuration.self, from: data) == c)
+  }
+
+  @Test("a name reads as its string in renderings and compares by it")
+  func rendering() {
+    let c = Configuration(name: "two", bounds: ["threads": 2, "locks": 1], features: ["fair", "eager"])
+    #expect(c.description == "two {locks=1, threads=2} +eager +fair")
+    #expect(Configuration.Bound("locks") < "threads")
   }
 }

@@ -65,7 +65,7 @@ struct InferBenchmark: ParsableCommand {
           extra = "\(report.lemmas.filter { checker.implies(known, $0.formula) != true }.count)"
         }
         table.append([
-          .text(spec), .text(InferReports.outcomeName(report.outcome)), .text("\(report.statesSampled)"),
+          .text(spec), .text(report.outcome.verdict.rawValue), .text("\(report.statesSampled)"),
           .text("\(report.generated)"), .text("\(report.keptAfterSampling)"), .text("\(report.keptAfterHoudini)"),
           .text("\(report.lemmas.count)"), .text("\(report.queries)"), .seconds(report.seconds), .text(implied),
           .text(extra),
