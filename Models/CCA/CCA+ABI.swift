@@ -80,13 +80,14 @@ extension CCA {
       ABIDescription.Interface(
         name: "PSCI", caller: Parties.realm, handler: Parties.rmm,
         functions: named([
-          ("PSCI_VERSION", 0x8400_0000), ("PSCI_CPU_SUSPEND", 0xC400_0001), ("PSCI_CPU_OFF", PSCI.cpuOff),
+          ("PSCI_VERSION", PSCI.version), ("PSCI_CPU_SUSPEND", PSCI.cpuSuspend), ("PSCI_CPU_OFF", PSCI.cpuOff),
           ("PSCI_CPU_ON", PSCI.cpuOn), ("PSCI_AFFINITY_INFO", PSCI.affinityInfo), ("PSCI_SYSTEM_OFF", PSCI.systemOff),
-          ("PSCI_SYSTEM_RESET", PSCI.systemReset), ("PSCI_FEATURES", 0x8400_000A),
+          ("PSCI_SYSTEM_RESET", PSCI.systemReset), ("PSCI_FEATURES", PSCI.features),
         ]),
         // PSCI return values (Arm DEN0022), sign-extended to 64 bits.
         statuses: named([
-          ("PSCI_SUCCESS", PSCI.success), ("PSCI_INVALID_PARAMETERS", PSCI.invalidParameters),
+          ("PSCI_SUCCESS", PSCI.success), ("PSCI_NOT_SUPPORTED", PSCI.notSupported),
+          ("PSCI_INVALID_PARAMETERS", PSCI.invalidParameters),
           ("PSCI_DENIED", PSCI.denied), ("PSCI_ALREADY_ON", PSCI.alreadyOn), ("PSCI_INVALID_ADDRESS", PSCI.invalidAddress),
         ])),
       ABIDescription.Interface(
@@ -105,7 +106,13 @@ extension CCA {
       RecExitReason.set,
       FiniteSet("RsiResponse", [("RSI_ACCEPT", RSI.accept), ("RSI_REJECT", RSI.reject)]),
     ],
-    constants: [ABIDescription.NamedValue("RMI_ABI_VERSION", RMIABI.version)],
+    constants: [
+      ABIDescription.NamedValue("RMI_ABI_VERSION", RMIABI.version),
+      // RmiRealmFlags (rmm.md §1.6): bits of RealmParams.flags.
+      ABIDescription.NamedValue("RMI_REALM_FLAGS_LPA2", RMIABI.realmFlagLPA2),
+      ABIDescription.NamedValue("RMI_REALM_FLAGS_SVE", RMIABI.realmFlagSVE),
+      ABIDescription.NamedValue("RMI_REALM_FLAGS_PMU", RMIABI.realmFlagPMU),
+    ],
     fields: structureFields,
     pointers: [
       ABIDescription.Pointer(action: "RMI_REALM_CREATE", register: "x2", structure: "RealmParams"),
@@ -129,12 +136,14 @@ extension CCA {
   /// but not read by the model.
   static let structureFields: [ABIDescription.Field] =
     [
-      field("RealmParams", "flags", 0x0, 64, nil),
+      field("RealmParams", "flags", 0x0, 64, "params_flags"),
       field("RealmParams", "s2sz", 0x8, 8, "params_s2sz"),
-      field("RealmParams", "sve_vl", 0x10, 8, nil),
-      field("RealmParams", "num_bps", 0x18, 8, nil),
-      field("RealmParams", "num_wps", 0x20, 8, nil),
-      field("RealmParams", "pmu_num_ctrs", 0x28, 8, nil),
+      field("RealmParams", "sve_vl", 0x10, 8, "params_sve_vl"),
+      // num_bps and num_wps: 0 is reserved (TF-RMM rel0 validate_realm_params), so an unwritten
+      // field reads as 1, the least valid value (what tools/tf-rmm-host's --fill-defaults writes).
+      field("RealmParams", "num_bps", 0x18, 8, "params_num_bps", unwritten: 1),
+      field("RealmParams", "num_wps", 0x20, 8, "params_num_wps", unwritten: 1),
+      field("RealmParams", "pmu_num_ctrs", 0x28, 8, "params_pmu_num_ctrs"),
       field("RealmParams", "hash_algo", 0x30, 8, "params_hash_algo"),
       field("RealmParams", "vmid", 0x800, 16, "params_vmid"),
       field("RealmParams", "rtt_base", 0x808, 64, "params_rtt_base"),
@@ -144,14 +153,16 @@ extension CCA {
       field("RealmParams", "mecid", 0x828, 64, "params_mecid"),
       field("RecParams", "flags", 0x0, 64, "params_flags"),
       field("RecParams", "mpidr", 0x100, 64, "params_mpidr"),
-      field("RecParams", "pc", 0x200, 64, nil),
+      field("RecParams", "pc", 0x200, 64, "params_pc"),
       field("RecParams", "num_aux", 0x800, 64, "params_num_aux"),
     ]
     // RecParams.aux[i]: the PA of REC auxiliary granule i (RecAuxCount of them are read).
     + (0..<RMIABI.maxRecAux).map { field("RecParams", "aux[\($0)]", 0x808 + 8 * UInt64($0), 64, "params_aux\($0)") }
     + [
       field("RecRun", "enter.flags", 0x0, 64, "enter_flags"),
-      field("RecRun", "enter.gicv3_hcr", 0x300, 64, nil),
+      field("RecRun", "enter.gicv3_hcr", 0x300, 64, "enter_gicv3_hcr"),
+      // The model's GIC has one list register (GICV3_NUM_LRS = 0): RecRun.enter.gicv3_lrs[0].
+      field("RecRun", "enter.gicv3_lrs[0]", 0x308, 64, "enter_gicv3_lrs0"),
       // RecRun.exit (at 0x800), written by the RMM when the REC exits: outputs of the realm's
       // moves that exit (REC_EXIT, PSCI_*, RSI_IPA_STATE_SET, RSI_HOST_CALL).
       field("RecRun", "exit.exit_reason", 0x800, 64, nil, output: "exit_reason"),
@@ -217,8 +228,11 @@ extension CCA {
   }
 
   private static func field(
-    _ structure: String, _ name: String, _ offset: UInt64, _ bits: Int, _ parameter: String?, output: String? = nil
+    _ structure: String, _ name: String, _ offset: UInt64, _ bits: Int, _ parameter: String?, output: String? = nil,
+    unwritten: Value = 0
   ) -> ABIDescription.Field {
-    ABIDescription.Field(structure: structure, field: name, offset: offset, bits: bits, parameter: parameter, output: output)
+    ABIDescription.Field(
+      structure: structure, field: name, offset: offset, bits: bits, parameter: parameter, output: output,
+      unwritten: unwritten)
   }
 }

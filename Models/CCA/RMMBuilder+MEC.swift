@@ -53,17 +53,15 @@ extension RMMBuilder {
     hasMEC ? [register("params_mecid", (0...maxMECID).map { $0 })] : []
   }
 
-  /// REALM_CREATE's MEC failure condition, in the `params_supp` position (reference/rmm.md §2.5
-  /// item 3: "1.1 MEC: mecid > MAX_MECID or MEC in PRIVATE_ASSIGNED"; the ACS lists it with the
-  /// other unsupported parameters, after `params_valid` and before `alias`): RMI_ERROR_INPUT.
-  /// Nothing else of `params_supp` can fail in this model.
-  func mecCreateChecks(_ a: ActionBuilder) {
-    guard let mec else { return }
+  /// REALM_CREATE's MEC part of `params_supp` (reference/rmm.md §2.5 item 3: "1.1 MEC: mecid >
+  /// MAX_MECID or MEC in PRIVATE_ASSIGNED"; the ACS lists it with the other unsupported
+  /// parameters, after `params_valid` and before `alias`), or nil without FEAT_MEC. The condition
+  /// itself, with the RealmParams features, is RMMBuilder+Realm.swift's.
+  func mecUnsupported(_ a: ActionBuilder) -> Expr? {
+    guard let mec else { return nil }
     let mecid = a.arg("params_mecid")
-    a.fail(
-      "params_supp", error: Self.input, code: RMIABI.errorInput,
-      when: mecid.gt(.literal(maxMECID))
-        || pre.read(mec.mecState, [safeMECID(mecid)]).eq(.literal(MECState.privateAssigned)))
+    return mecid.gt(.literal(maxMECID))
+      || pre.read(mec.mecState, [safeMECID(mecid)]).eq(.literal(MECState.privateAssigned))
   }
 
   /// REALM_CREATE's MEC effects for realm `rr` (reference/rmm.md §3.5): a PRIVATE_UNASSIGNED MEC

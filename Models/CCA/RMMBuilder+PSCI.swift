@@ -13,10 +13,60 @@ extension RMMBuilder {
   /// the realm then sees the call's X0..X2 on its next entry (RMI_REC_ENTER's outputs
   /// `realm_x0` ... `realm_x2`).
   ///
-  /// Declares PSCI_CPU_ON, PSCI_AFFINITY_INFO, PSCI_CPU_OFF, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET
-  /// (reference/rmm.md §5) and RMI_PSCI_COMPLETE (§2.23).
+  /// Declares PSCI_VERSION, PSCI_FEATURES, PSCI_CPU_SUSPEND, PSCI_CPU_ON, PSCI_AFFINITY_INFO,
+  /// PSCI_CPU_OFF, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET (reference/rmm.md §5) and RMI_PSCI_COMPLETE
+  /// (§2.23).
   func declarePSCI() {
     let recIndices = (0..<recs).map { Value($0) }
+    b.action(
+      "PSCI_VERSION", by: CCA.Parties.realm,
+      doc: """
+        The realm of the REC running on PE `pe` calls PSCI_VERSION (FID 0x84000000; reference/rmm.md §5; \
+        TF-RMM rel0 `psci_version`): returns to the realm at once with X0 = 0x10001 (PSCI 1.1). \
+        Footprint: none.
+        """,
+      parameters: [Parameter("pe", cca.pe)], successCode: PSCI.version1_1
+    ) { a in
+      a.requires(pre.read(r.peRunning, [a.arg("pe")]))
+    }
+
+    b.action(
+      "PSCI_FEATURES", by: CCA.Parties.realm,
+      doc: """
+        The realm of the REC running on PE `pe` calls PSCI_FEATURES (FID 0x8400000A; reference/rmm.md §5; \
+        TF-RMM rel0 `psci_features`): x1 = psci_func_id (its low 32 bits are read). Returns to the realm \
+        at once: not_supported (the function is not one the RMM implements: the SMC32 and SMC64 \
+        CPU_SUSPEND, CPU_ON and AFFINITY_INFO, CPU_OFF, SYSTEM_OFF, SYSTEM_RESET, PSCI_FEATURES, \
+        SMCCC_VERSION) PSCI_NOT_SUPPORTED; else X0 = PSCI_SUCCESS. The reference lists the PSCI calls \
+        the RMM handles but not PSCI_FEATURES' answers; TF-RMM rel0 decides, including its answer \
+        PSCI_NOT_SUPPORTED for PSCI_VERSION's own FID. Footprint: none.
+        """,
+      parameters: [Parameter("pe", cca.pe), register("x1", [PSCI.cpuOn], allValues: [PSCI.version])],
+      successCode: PSCI.success
+    ) { a in
+      a.requires(pre.read(r.peRunning, [a.arg("pe")]))
+      a.fail(
+        "not_supported", error: "PSCI_NOT_SUPPORTED", code: PSCI.notSupported,
+        when: !(a.arg("x1") & 0xFFFF_FFFF).isOne(of: PSCI.implemented.map { .literal($0) }))
+    }
+
+    b.action(
+      "PSCI_CPU_SUSPEND", by: CCA.Parties.realm,
+      doc: """
+        The realm of the REC running on PE `pe` calls PSCI CPU_SUSPEND (SMC64 FID 0xC4000001; \
+        reference/rmm.md §5; TF-RMM rel0 `psci_cpu_suspend`): x1 = power_state, x2 = entry_point_address, \
+        x3 = context_id, none checked (every power state is a suspend request). The REC exits to the \
+        host as a notification (RMI_EXIT_PSCI, exit_gprs0 = the FID, exit_gprs1 = power_state); \
+        nothing is pending, and the realm sees X0 = PSCI_SUCCESS on its next entry.
+        """,
+      parameters: [Parameter("pe", cca.pe), register("x1", [0]), register("x2", [0]), register("x3", [0])]
+    ) { a in
+      let p = a.arg("pe")
+      a.requires(pre.read(r.peRunning, [p]))
+      a.set(rv.psciResult, [runningREC(p)], to: .literal(PSCI.success))
+      psciExit(a, p, PSCI.cpuSuspend, argument: a.arg("x1"))
+    }
+
     b.action(
       "PSCI_CPU_ON", by: CCA.Parties.realm,
       doc: """

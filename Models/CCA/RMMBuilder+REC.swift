@@ -57,7 +57,7 @@ extension RMMBuilder {
       "RMI_REC_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_CREATE (FID 0xC400015A; reference/rmm.md §2.9): x1 = rd, x2 = rec, x3 = params_ptr (a \
-        Non-secure granule holding RecParams: params_flags, params_mpidr, params_num_aux, and \
+        Non-secure granule holding RecParams: params_flags, params_mpidr, params_pc, params_num_aux, and \
         RecParams.aux[i] as params_aux0 ... params_aux\(max(n - 1, 0)) (one parameter per aux granule of \
         RecAuxCount = \(n); none when it is 0)). Failure conditions in spec order: params_align, \
         params_bound, params_pas; rec_align, rec_bound, rec_state (not DELEGATED); rd_align, rd_bound, \
@@ -70,13 +70,15 @@ extension RMMBuilder {
         runnable from params_flags bit 0, MPIDR index = rec_index, nothing pending, owned by the \
         realm); each aux granule → REC_AUX of that REC (zero-filled, owned by the realm); the RD's \
         reference count and rec_index grow by one; the RIM is extended (TF-RMM measures the REC only \
-        when runnable; here every REC_CREATE is one measured event).
+        when runnable; here every REC_CREATE is one measured event). RecParams.pc, the realm's entry \
+        point, is accepted with any value (no failure condition reads it, §2.9) and not recorded: \
+        the model does not run realm code from an address.
         """,
       parameters: [
         register("x1", granulePAs), register("x2", granulePAs), register("x3", granulePAs),
         register("params_flags", [0, RMIABI.recRunnableFlag]), register("params_mpidr", [0], allValues: [1]),
         register("params_num_aux", [Value(n)], allValues: [Value(n + 1)]),
-      ] + (0..<n).map { register("params_aux\($0)", auxSamples($0)) },
+      ] + (0..<n).map { register("params_aux\($0)", auxSamples($0)) } + [register("params_pc", [0])],
       successCode: RMIABI.success
     ) { a in
       let (rd, rec, params) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -149,8 +151,11 @@ extension RMMBuilder {
         1); rec_runnable (not runnable) RMI_ERROR_REC; rec_psci (a PSCI request awaits \
         RMI_PSCI_COMPLETE) RMI_ERROR_REC; rec_running (already RUNNING on another PE, TF-RMM) \
         RMI_ERROR_REC; rec_mmio (EMUL_MMIO set, but no emulatable abort is ever pending in this model) \
-        RMI_ERROR_REC. The reference leaves rec_runnable, rec_psci, rec_running and rec_mmio mutually \
-        unordered; this order is the model's. rec_gicv3 never applies (no GIC state). Success: the \
+        RMI_ERROR_REC; rec_gicv3 (RecRun.enter.gicv3_hcr or gicv3_lrs[0], the parameters \
+        enter_gicv3_hcr and enter_gicv3_lrs0, are not a valid GIC state: ``GICv3``) RMI_ERROR_REC. \
+        The reference leaves rec_runnable, rec_psci, rec_running, rec_mmio and rec_gicv3 mutually \
+        unordered; this order is the model's (TF-RMM rel0 checks the GIC state after runnable and \
+        psci and before the MMIO flag, all RMI_ERROR_REC). Success: the \
         RMM completes the call the REC made before its last exit and the realm sees it in X0..X2 \
         (outputs realm_x0, realm_x1, realm_x2): a pending RIPAS change (RSI_IPA_STATE_SET) \
         completes with RSI_SUCCESS, X1 = ripas_addr (new_base) and X2 = RSI_REJECT when the request \
@@ -165,6 +170,7 @@ extension RMMBuilder {
       parameters: [
         Parameter("pe", cca.pe), register("x1", granulePAs), register("x2", granulePAs),
         register("enter_flags", [0, RMIABI.ripasResponseFlag] + (daMemory == nil ? [] : [DAABI.devMemResponseFlag])),
+        register("enter_gicv3_hcr", [0], allValues: [1]), register("enter_gicv3_lrs0", [0]),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -183,6 +189,9 @@ extension RMMBuilder {
       a.fail("rec_psci", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rv.psciPending, [g]))
       a.fail("rec_running", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(r.refcount, [g]).ne(0))
       a.fail("rec_mmio", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: (a.arg("enter_flags") & 1).ne(0))
+      a.fail(
+        "rec_gicv3", error: "RMI_ERROR_REC", code: RMIABI.errorREC,
+        when: GICv3.invalid(hcr: a.arg("enter_gicv3_hcr"), lr: a.arg("enter_gicv3_lrs0")))
       let ripasPending = pre.read(rv.ripasTop, [g]).ne(0)
       let addr = pre.read(rv.ripasAddr, [g])
       let reject =

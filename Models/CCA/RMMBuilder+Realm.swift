@@ -22,9 +22,11 @@ extension RMMBuilder {
       "RMI_FEATURES", by: CCA.Parties.hypervisor,
       doc: """
         RMI_FEATURES (FID 0xC4000165; reference/rmm.md §2.2, §1.6): x1 is the index; never fails. X1 = \
-        RmiFeatureRegister0 for index 0 (S2SZ[7:0] = the geometry's IPA width, HASH_SHA_256[32] and \
-        HASH_SHA_512[33] set, no LPA2, SVE or PMU, NUM_BPS = NUM_WPS = 1; with `da`, DA_EN[42], RMM 1.1 \
-        [1.1-UNSTABLE], TF-RMM rmm-spec-v1.x-aligned), 0 for any other index. \
+        RmiFeatureRegister0 for index 0 (``RMIFeatures``: S2SZ[7:0] = the geometry's IPA width, no LPA2, \
+        no SVE, NUM_BPS = NUM_WPS = 1, PMU_EN with PMU_NUM_CTRS = 31, HASH_SHA_256[32] and \
+        HASH_SHA_512[33], GICV3_NUM_LRS = 0, MAX_RECS_ORDER = 10: TF-RMM rmm-spec-v1.0-rel0's host \
+        build but for LPA2; with `da`, DA_EN[42] [1.1-UNSTABLE], TF-RMM rmm-spec-v1.x-aligned), \
+        RmiFeatureRegister1 for index 1 with FEAT_MEC, 0 for any other index. \
         Footprint: none.
         """,
       parameters: [register("x1", [0], allValues: [1])], successCode: RMIABI.success
@@ -33,10 +35,13 @@ extension RMMBuilder {
     }
   }
 
-  /// RmiFeatureRegister0 of this model.
+  /// The RMM's features (RmiFeatureRegister0; ``RMIFeatures``) at this geometry.
+  var features: RMIFeatures { RMIFeatures(s2sz: geometry.ipaWidth) }
+
+  /// RmiFeatureRegister0 as RMI_FEATURES returns it: ``features`` and, with `da`, DA_EN[42]
+  /// [1.1-UNSTABLE; TF-RMM rmm-spec-v1.x-aligned].
   var featureRegister0: Value {
-    Value(geometry.ipaWidth) | 1 << 14 | 1 << 20 | 1 << 32 | 1 << 33
-      | (cca.configuration.has(CCA.Feature.da) ? DAABI.featureDAEnabled : 0)  // DA_EN[42] [1.1-UNSTABLE]
+    features.register0 | (cca.configuration.has(CCA.Feature.da) ? DAABI.featureDAEnabled : 0)
   }
 
   /// Declares RMI_REALM_CREATE, RMI_REALM_ACTIVATE and RMI_REALM_DESTROY.
@@ -48,11 +53,19 @@ extension RMMBuilder {
         RMI_REALM_CREATE (FID 0xC4000158; reference/rmm.md §2.5): x1 = rd, x2 = params_ptr (a Non-secure \
         granule holding RealmParams, whose fields are the params_* parameters). Failure conditions in the \
         ACS order, all RMI_ERROR_INPUT: params_align, params_bound, params_pas; params_valid (hash_algo \
-        not SHA-256/512, s2sz not the geometry's IPA width); alias (rd = rtt_base); rd_align, rd_bound, \
+        not SHA-256/512, s2sz not the geometry's IPA width); params_supp (RealmParams asks for what \
+        RMI_FEATURES does not offer, ``RMIFeatures/unsupported(flags:sveVL:numBPs:numWPs:pmuNumCtrs:)``: \
+        flags.LPA2; num_bps or num_wps 0 or above NUM_BPS / NUM_WPS; flags.SVE (not supported); \
+        flags.PMU with pmu_num_ctrs 0 or above PMU_NUM_CTRS; with FEAT_MEC, an invalid or \
+        PRIVATE_ASSIGNED mecid); alias (rd = rtt_base); rd_align, rd_bound, \
         rd_state (not DELEGATED); rtt_align; rtt_num_level (rtt_level_start not the geometry's \
         starting level or rtt_num_start ≠ 1); rtt_state (the rtt_base granule is not a DELEGATED \
-        granule); vmid_valid (vmid ≥ the realms bound, or used by a live realm). params_supp cannot \
-        fail here: both hash algorithms are supported and the model has no LPA2, SVE or PMU fields. \
+        granule); vmid_valid (vmid ≥ the realms bound, or used by a live realm). The reference puts \
+        the reserved num_bps / num_wps value 0 under params_supp (TF-RMM returns RMI_ERROR_INPUT for \
+        both, so the split between params_valid and params_supp is not observable); a RealmParams \
+        field a scenario leaves unwritten reads as num_bps = num_wps = 1 (``CCA/structureFields``). \
+        The flags, sve_vl, num_bps, num_wps and pmu_num_ctrs are not recorded: they configure realm \
+        execution, which the model abstracts. Flags bits above bit 2 are ignored, as TF-RMM rel0 does. \
         The ACS states no priority orderings for this command; the list order is the model's. \
         Success: rd → RD and rtt_base → RTT, both zero-filled and owned by the realm of VMID vmid; \
         the starting-level table's entries UNASSIGNED with RIPAS EMPTY in its lower (protected) half \
@@ -64,7 +77,13 @@ extension RMMBuilder {
         register("params_hash_algo", [RMIABI.hashSHA256], allValues: [RMIABI.hashSHA512, RMIABI.hashSHA512 + 1]), register("params_s2sz", [Value(geometry.ipaWidth)], allValues: [Value(geometry.ipaWidth) + 1]),
         register("params_vmid", (0..<realmCount).map { Value($0) }, allValues: [Value(realmCount)]), register("params_rtt_base", granulePAs),
         register("params_rtt_level_start", [Value(geometry.startLevel)], allValues: [Value(geometry.startLevel) + 1]), register("params_rtt_num_start", [1], allValues: [2]),
-      ] + mecParameters,
+      ] + mecParameters + [
+        // RealmParams' feature fields (last, after the MEC one): pinned to a supported value; with
+        // all-values, flags also takes LPA2 and num_bps 0 (two ways params_supp fails) without
+        // multiplying the others.
+        register("params_flags", [0], allValues: [RMIABI.realmFlagLPA2]), register("params_sve_vl", [0]),
+        register("params_num_bps", [1], allValues: [0]), register("params_num_wps", [1]), register("params_pmu_num_ctrs", [0]),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, params) = (a.arg("x1"), a.arg("x2"))
@@ -75,7 +94,12 @@ extension RMMBuilder {
         "params_valid", error: Self.input, code: RMIABI.errorInput,
         when: a.arg("params_hash_algo").gt(.literal(RMIABI.hashSHA512))
           || a.arg("params_s2sz").ne(.literal(Value(geometry.ipaWidth))))
-      mecCreateChecks(a)  // params_supp (RMMBuilder+MEC.swift)
+      let unsupported = features.unsupported(
+        flags: a.arg("params_flags"), sveVL: a.arg("params_sve_vl"), numBPs: a.arg("params_num_bps"),
+        numWPs: a.arg("params_num_wps"), pmuNumCtrs: a.arg("params_pmu_num_ctrs"))
+      a.fail(
+        "params_supp", error: Self.input, code: RMIABI.errorInput,
+        when: mecUnsupported(a).map { unsupported || $0 } ?? unsupported)  // MEC: RMMBuilder+MEC.swift
       a.fail("alias", error: Self.input, code: RMIABI.errorInput, when: rd.eq(rttBase))
       granuleChecks(a, "rd", rd, state: GranuleState.delegated)
       a.fail("rtt_align", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isAligned(rttBase))

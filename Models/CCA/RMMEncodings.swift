@@ -38,6 +38,11 @@ enum RMIABI {
   static let entryTable: Value = 2
   /// `REC_PARAMS_FLAG_RUNNABLE` (bit 0 of RecParams.flags).
   static let recRunnableFlag: Value = 1
+  /// RmiRealmFlags (RealmParams.flags, rmm.md §1.6): `RMI_REALM_FLAGS_LPA2` (bit 0), `_SVE`
+  /// (bit 1), `_PMU` (bit 2).
+  static let realmFlagLPA2: Value = 1
+  static let realmFlagSVE: Value = 2
+  static let realmFlagPMU: Value = 4
 }
 
 /// `RD.state` with TF-RMM's encodings (reference/rmm.md §1.2), plus `NONE` for a realm slot no
@@ -142,6 +147,10 @@ enum RecExitReason {
 /// the RMM handles, reference/rmm.md §5). Return values are 32-bit signed integers returned in
 /// X0 sign-extended to 64 bits, as TF-RMM returns them.
 enum PSCI {
+  static let version: Value = 0x8400_0000
+  /// PSCI_CPU_SUSPEND's SMC64 FID (the one ``CCA/abi`` names; SMC32 is 0x8400_0001).
+  static let cpuSuspend: Value = 0xC400_0001
+  static let features: Value = 0x8400_000A
   static let cpuOff: Value = 0x8400_0002
   static let cpuOn: Value = 0xC400_0003
   static let affinityInfo: Value = 0xC400_0004
@@ -149,10 +158,20 @@ enum PSCI {
   static let systemReset: Value = 0x8400_0009
 
   static let success: Value = 0
+  static let notSupported: Value = ~Value(0)  // -1
   static let invalidParameters: Value = ~Value(1)  // -2
   static let denied: Value = ~Value(2)  // -3
   static let alreadyOn: Value = ~Value(3)  // -4
   static let invalidAddress: Value = ~Value(8)  // -9
+  /// PSCI_VERSION's result: PSCI 1.1, `(major << 16) | minor` (TF-RMM rel0 `psci_version`).
+  static let version1_1: Value = 0x1_0001
+  /// The function IDs PSCI_FEATURES reports as implemented (TF-RMM rel0 `psci_features`): the
+  /// SMC32 and SMC64 CPU_SUSPEND, CPU_ON and AFFINITY_INFO, CPU_OFF, SYSTEM_OFF, SYSTEM_RESET,
+  /// PSCI_FEATURES and SMCCC_VERSION (0x8000_0000).
+  static let implemented: [Value] = [
+    0x8400_0001, cpuSuspend, cpuOff, 0x8400_0003, cpuOn, 0x8400_0004, affinityInfo, systemOff, systemReset, features,
+    0x8000_0000,
+  ]
   /// AFFINITY_INFO results.
   static let affinityOn: Value = 0
   static let affinityOff: Value = 1

@@ -391,14 +391,14 @@ public struct ScenarioResolver {
       }
       let address = (values[register] ?? 0) &+ field.offset
       if values[p] == nil {
-        switch memory[address] ?? .constant(0) {
+        switch memory[address] ?? .constant(field.unwritten) {
         case .constant(let v): values[p] = v
         case let v:
           deferred[p] = v
           values[p] = 0
         }
       }
-      reads.append((field, address, values[p] ?? 0))
+      reads.append((field, address, values[p] ?? field.unwritten))
       readParameters.append(p)
     }
     // The PE defaults to 0.

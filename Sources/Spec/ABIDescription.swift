@@ -87,9 +87,14 @@ public struct ABIDescription: Hashable, Sendable {
     public let parameter: String?
     /// For a field the callee writes, the output of the actions that write it.
     public let output: String?
+    /// The value a call reads for the field when the caller never wrote it (a scenario's
+    /// convention, 0 unless the ABI says otherwise: a field whose 0 is reserved has a valid
+    /// value here, so a scenario that does not care about it need not write it).
+    public let unwritten: Value
 
     public init(
-      structure: String, field: String, offset: UInt64, bits: Int, parameter: String?, output: String? = nil
+      structure: String, field: String, offset: UInt64, bits: Int, parameter: String?, output: String? = nil,
+      unwritten: Value = 0
     ) {
       self.structure = structure
       self.field = field
@@ -97,6 +102,7 @@ public struct ABIDescription: Hashable, Sendable {
       self.bits = bits
       self.parameter = parameter
       self.output = output
+      self.unwritten = unwritten
     }
 
     /// `RealmParams.vmid`.

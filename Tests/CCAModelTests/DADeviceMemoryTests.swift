@@ -125,10 +125,10 @@ struct DADeviceMemoryTests {
     // realm_x0, realm_x1, realm_x2: RSI_SUCCESS, the progress, RSI_REJECT.
     let outputs = try flow.s.compiled.outputs(
       flow.s.state, action: try flow.s.actionIndex("RMI_REC_ENTER"),
-      arguments: [0, DAEnc.rec, DAEnc.buffer, DevMemEnc.devMemResponse])
+      arguments: [0, DAEnc.rec, DAEnc.buffer, DevMemEnc.devMemResponse, 0, 0])
     #expect(outputs == [0, 0x2000, DevMemEnc.rsiReject])
     let accepted = try flow.s.compiled.outputs(
-      flow.s.state, action: try flow.s.actionIndex("RMI_REC_ENTER"), arguments: [0, DAEnc.rec, DAEnc.buffer, 0])
+      flow.s.state, action: try flow.s.actionIndex("RMI_REC_ENTER"), arguments: [0, DAEnc.rec, DAEnc.buffer, 0, 0, 0])
     #expect(accepted == [0, 0x2000, DevMemEnc.rsiAccept])
   }
 

@@ -25,7 +25,8 @@ extension Scenario {
   mutating func expectOutsideRTT(
     _ action: String, _ arguments: [Value], changes: [String: Value], sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    let outcome = try compiled.step(state, action: try actionIndex(action), arguments: arguments)
+    let index = try actionIndex(action)
+    let outcome = try compiled.step(state, action: index, arguments: complete(index, arguments))
     guard case .succeeded(let next) = outcome else {
       Issue.record("\(action) gave \(outcome)", sourceLocation: sourceLocation)
       return

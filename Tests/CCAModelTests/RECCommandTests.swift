@@ -44,7 +44,7 @@ extension Scenario {
   /// The outputs of an action that must succeed from the current state.
   func outputs(_ action: String, _ arguments: [Value]) throws -> [String: Value] {
     let index = try actionIndex(action)
-    let values = try compiled.outputs(state, action: index, arguments: arguments)
+    let values = try compiled.outputs(state, action: index, arguments: complete(index, arguments))
     return Dictionary(uniqueKeysWithValues: zip(model.actions[index].outputs.map(\.name), values))
   }
 }

@@ -41,7 +41,8 @@ struct RMMScenario {
   }
 
   mutating func run(_ action: String, _ arguments: [Value]) throws {
-    let outcome = try s.compiled.step(s.state, action: try s.actionIndex(action), arguments: arguments)
+    let index = try s.actionIndex(action)
+    let outcome = try s.compiled.step(s.state, action: index, arguments: s.complete(index, arguments))
     guard case .succeeded(let next) = outcome else {
       Issue.record("\(action)\(arguments.map { String($0, radix: 16) }) gave \(outcome)")
       return

@@ -374,7 +374,7 @@ struct RTTTests {
     func timed(_ action: String, _ arguments: [Value]) throws {
       let index = try r.s.actionIndex(action)
       let start = clock.now
-      let outcome = try compiled.step(r.s.state, action: index, arguments: arguments)
+      let outcome = try compiled.step(r.s.state, action: index, arguments: r.s.complete(index, arguments))
       print("rmm-full one step of \(action): \(clock.now - start)")
       if case .succeeded(let next) = outcome { r.s.state = next } else { Issue.record("\(action): \(outcome)") }
     }

@@ -66,6 +66,15 @@ struct Scenario {
     try #require(model.action(named: name), "no action \(name)")
   }
 
+  /// `arguments` completed with the first exploration sample of each trailing parameter they
+  /// leave out: the RealmParams, RecParams and RecRun fields a test does not care about (flags,
+  /// num_bps, pc, the GIC state, ...) take a valid value, as a scenario's unwritten fields do.
+  func complete(_ action: Int, _ arguments: [Value]) -> [Value] {
+    let parameters = model.actions[action].parameters
+    guard arguments.count < parameters.count else { return arguments }
+    return arguments + parameters[arguments.count...].map { $0.samples?.first ?? $0.domain.elements?.first ?? 0 }
+  }
+
   /// Replaces slots of the current state (to start a step test from a crafted state).
   mutating func set(_ changes: [String: Value]) throws {
     let layout = model.layout
@@ -83,7 +92,8 @@ struct Scenario {
     _ action: String, _ arguments: [Value], changes: [String: Value],
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    let outcome = try compiled.step(state, action: try actionIndex(action), arguments: arguments)
+    let index = try actionIndex(action)
+    let outcome = try compiled.step(state, action: index, arguments: complete(index, arguments))
     guard case .succeeded(let next) = outcome else {
       Issue.record(
         "\(action)\(arguments.map { String($0, radix: 16) }) gave \(outcome)", sourceLocation: sourceLocation)
@@ -105,7 +115,7 @@ struct Scenario {
     sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     let index = try actionIndex(action)
-    let outcome = try compiled.step(state, action: index, arguments: arguments)
+    let outcome = try compiled.step(state, action: index, arguments: complete(index, arguments))
     guard case .failed(let position, let returned, _) = outcome else {
       Issue.record("\(action) gave \(outcome), expected \(condition)", sourceLocation: sourceLocation)
       return
@@ -117,7 +127,8 @@ struct Scenario {
   /// Checks that an action is not enabled.
   func expectDisabled(_ action: String, _ arguments: [Value], sourceLocation: SourceLocation = #_sourceLocation) throws
   {
-    let outcome = try compiled.step(state, action: try actionIndex(action), arguments: arguments)
+    let index = try actionIndex(action)
+    let outcome = try compiled.step(state, action: index, arguments: complete(index, arguments))
     #expect(outcome == .disabled, "\(action) should be disabled", sourceLocation: sourceLocation)
   }
 

@@ -61,12 +61,7 @@ let specOrders: [SpecOrder] = [
   SpecOrder(
     command: "RMI_REALM_CREATE", section: "§2.5",
     reference: ["params_align", "params_bound", "params_pas", "params_valid", "params_supp", "alias"] + rd
-      + ["rtt_align", "rtt_num_level", "rtt_state", "vmid_valid"],
-    revisions: [
-      .omitted(
-        "params_supp",
-        because: "the model reads no SVE, PMU, LPA2 or breakpoint field and supports both hash algorithms, so nothing is unsupported")
-    ]),
+      + ["rtt_align", "rtt_num_level", "rtt_state", "vmid_valid"]),
   SpecOrder(command: "RMI_REALM_ACTIVATE", section: "§2.6", reference: rd + ["realm_state"]),
   SpecOrder(command: "RMI_REALM_DESTROY", section: "§2.7", reference: rd + ["realm_live"]),
   SpecOrder(command: "RMI_REC_AUX_COUNT", section: "§2.8", reference: rd),
@@ -86,7 +81,6 @@ let specOrders: [SpecOrder] = [
       .added(
         "rec_running", after: "rec_psci",
         because: "TF-RMM: a REC already RUNNING gives RMI_ERROR_REC (§2.11), among the mutually unordered REC errors 5-8"),
-      .omitted("rec_gicv3", because: "the model has no GIC state: RecRun.enter.gicv3_hcr is a field it does not read"),
     ]),
   SpecOrder(
     command: "RMI_DATA_CREATE", section: "§2.12",

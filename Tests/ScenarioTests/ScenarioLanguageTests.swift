@@ -141,7 +141,7 @@ struct ScenarioLanguageTests {
       ("\nRMI_REALM_ACTIVATE 0x12G\n", 2, 20, "number"),
       ("RMI_REALM_ACTIVATE 18446744073709551616\n", 1, 20, "number"),
       ("write 0x8000_0000 RealmParams.vmidd = 1\n", 1, 19, "write"),
-      ("write 0x8000_0000 RealmParams.flags = 1\n", 1, 19, "RealmParams.flags"),
+      ("write 0x8000_0000 RecRun.exit.exit_reason = 1\n", 1, 19, "RecRun.exit.exit_reason"),
       ("write 0x8000_0000 RealmParams.vmid = 0x10000\n", 1, 38, "RealmParams.vmid"),
       ("config rmm-nope\n", 1, 1, "config"),
       ("config rmm-rtt granules=0\n", 1, 16, "granules"),

@@ -24,7 +24,11 @@ enum DeviceFamily {
           success: "DEV_OK")
       ]
       b.abi.encodings = [FiniteSet("DevLevel", [("LEVEL_LOW", 1), ("LEVEL_HIGH", 2)])]
-      b.abi.fields = [ABIDescription.Field(structure: "Config", field: "level", offset: 0x10, bits: 8, parameter: "level")]
+      b.abi.fields = [
+        // An unwritten level reads as 1 (its 0 fails); retries is known to the ABI, not read.
+        ABIDescription.Field(structure: "Config", field: "level", offset: 0x10, bits: 8, parameter: "level", unwritten: 1),
+        ABIDescription.Field(structure: "Config", field: "retries", offset: 0x18, bits: 8, parameter: nil),
+      ]
       b.abi.pointers = [ABIDescription.Pointer(action: "DEV_CONFIGURE", register: "x1", structure: "Config")]
       b.action(
         "DEV_CONFIGURE", by: thread,
@@ -58,6 +62,20 @@ struct UserModelScenarioTests {
     #expect(result.steps[0].structureReads.map(\.address) == [0x110])
     #expect(result.steps[0].structureReads.map(\.value) == [2])
     #expect(result.steps[1].resultText.contains("DEV_ERROR_LEVEL"))
+  }
+
+  @Test("an unwritten field reads as the ABI's unwritten value; writing a field the model does not read is an input error")
+  func unwrittenAndUnread() throws {
+    let models = ScenarioModels(family: DeviceFamily.family)
+    let result = try ScenarioRunner.run(
+      try ScenarioFiles.resolve(text: "DEV_CONFIGURE 0x300 -> DEV_OK\n", file: "d.scenario", models: models))
+    #expect(result.passed, "\(result.steps.flatMap(\.mismatches))")
+    #expect(result.steps[0].structureReads.map(\.value) == [1])
+    #expect {
+      try ScenarioFiles.resolve(text: "write 0x100 Config.retries = 1\n", file: "d.scenario", models: models)
+    } throws: { error in
+      "\(error)".contains("d.scenario:1:13") && "\(error)".contains("does not read this field")
+    }
   }
 
   @Test("a structure field the user's model does not declare is an input error naming the valid ones")
