@@ -29,10 +29,13 @@ struct Templates {
   /// Each sample, as the ordinal of each position's value in its variable's `values` (-1 when
   /// the variable is left out).
   let ordinals: [[Int32]]
+  /// The variables templates may read (the properties' cone of influence), or nil for all.
+  let within: Set<VariableID>?
 
-  init(model: Model, samples: Samples, options: InferenceOptions) {
+  init(model: Model, samples: Samples, options: InferenceOptions, within: Set<VariableID>? = nil) {
     self.model = model
     self.options = options
+    self.within = within
     layout = model.layout
     var values: [[Value]?] = []
     var enumerated: [Bool] = []
@@ -176,7 +179,9 @@ struct Templates {
   }
 
   /// The variables that take part in templates.
-  var eligible: [VariableID] { model.variables.indices.filter { values[$0] != nil }.map(VariableID.init) }
+  var eligible: [VariableID] {
+    model.variables.indices.map(VariableID.init).filter { values[$0.index] != nil && within?.contains($0) != false }
+  }
 
   // MARK: - Generation
 
