@@ -145,12 +145,16 @@ public enum Inference {
     if options.twoAntecedents { tiers.append(true) }
     var last: InferenceOutcome = .unknown("no candidates")
     for twoAntecedents in tiers {
-      let set = templates.generate(twoAntecedents: twoAntecedents)
+      let deadline = DispatchTime.now() + .nanoseconds(Int(max(remaining(), 0) * 1e9))
+      let set = templates.generate(twoAntecedents: twoAntecedents, deadline: deadline)
       generated = set.generated
       keptSampling = set.candidates.count
       notes.append(
         "templates (\(twoAntecedents ? "up to two antecedents" : "one antecedent")): \(set.generated) generated, "
           + "\(set.candidates.count) true in every sample, \(seconds(elapsed())) s")
+      guard set.complete else {
+        return report(.unknown("the budget ran out while generating templates"))
+      }
       let goals = properties.map { model.properties[$0].formula }
       let formulas = goals + set.candidates.map { $0.formula(model) }
       let goalIndices = Array(goals.indices)

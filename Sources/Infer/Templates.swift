@@ -1,3 +1,4 @@
+import Dispatch
 import Spec
 
 /// The candidates a template pass produced, with the counts the reports show.
@@ -6,6 +7,8 @@ public struct CandidateSet: Sendable {
   public let candidates: [Candidate]
   /// The size of the template space before sampling: every instantiation of every template.
   public let generated: Int
+  /// False when the deadline stopped generation (the candidates are then a partial set).
+  public var complete: Bool = true
 }
 
 /// Instantiates templates over a model's state schema and keeps the instances that no sampled
@@ -186,7 +189,8 @@ struct Templates {
   // MARK: - Generation
 
   /// Unary and one-antecedent candidates (and, with `twoAntecedents`, two-antecedent ones).
-  func generate(twoAntecedents: Bool) -> CandidateSet {
+  func generate(twoAntecedents: Bool, deadline: DispatchTime = .distantFuture) -> CandidateSet {
+    func late() -> Bool { DispatchTime.now() >= deadline }
     var candidates: [Candidate] = []
     var generated = 0
     let vars = eligible
@@ -216,6 +220,7 @@ struct Templates {
     }
     // One antecedent: value pairs that never occur together.
     for (i, x) in vars.enumerated() {
+      if late() { return CandidateSet(candidates: candidates, generated: generated, complete: false) }
       for y in vars[i...] {
         for var start in bases(x) {
           start.cells.append(CellPattern(variable: y, keys: []))
@@ -229,11 +234,13 @@ struct Templates {
       }
     }
     if twoAntecedents {
-      let (count, found) = triples(vars, observed: observed)
+      guard let (count, found) = triples(vars, observed: observed, deadline: deadline) else {
+        return CandidateSet(candidates: candidates, generated: generated, complete: false)
+      }
       generated += count
       candidates += found
     }
-    return CandidateSet(candidates: candidates, generated: generated)
+    return CandidateSet(candidates: candidates, generated: generated, complete: !late())
   }
 
   /// The one-antecedent candidates of a two-cell pattern: `x = a → y ≠ b` for every pair of
@@ -281,11 +288,12 @@ struct Templates {
   /// Two-antecedent candidates over cells that share all their keys' domains with the first
   /// (per-key patterns only, so the space stays polynomial): `x = a ∧ y = b → z ≠ c` where
   /// every pair of the three values occurs together but the triple never does.
-  func triples(_ vars: [VariableID], observed: [CellPattern: Set<Int32>]) -> (Int, [Candidate]) {
+  func triples(_ vars: [VariableID], observed: [CellPattern: Set<Int32>], deadline: DispatchTime) -> (Int, [Candidate])? {
     var generated = 0
     var result: [Candidate] = []
     for (i, x) in vars.enumerated() {
       for (j, y) in vars.enumerated() where j > i {
+        if DispatchTime.now() >= deadline { return nil }
         for z in vars where z != x && z != y {
           for var start in bases(x) {
           start.cells.append(CellPattern(variable: y, keys: []))

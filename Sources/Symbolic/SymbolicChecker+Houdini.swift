@@ -122,6 +122,7 @@ extension SymbolicChecker {
         for axiom in try encoder.distinctness() { try s.assert(axiom) }
         let bool = try context.boolSort()
         for (i, f) in formulas.enumerated() {
+          if i % 64 == 0 && DispatchTime.now() >= deadline { return finish("time budget exhausted") }
           let h = try context.constant(named: "houdini!\(i)", sort: bool)
           indicators.append(h)
           try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
@@ -155,6 +156,7 @@ extension SymbolicChecker {
             for i in members where post[i] == nil {
               post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
             }
+            if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
             let goal = try context.not(try context.and(members.compactMap { post[$0] }))
             let assumptions = active.map { indicators[$0] }
             var result = try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
@@ -184,6 +186,7 @@ extension SymbolicChecker {
               for i in active where post[i] == nil {
                 post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
               }
+              if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
               var broken = try falseTerms(s, active.compactMap { i in post[i].map { (i, $0) } })
               if !unevaluable.isEmpty {
                 // Quantified terms the model cannot evaluate: ask, one by one, whether each can be
