@@ -4,7 +4,7 @@ extension CCA {
   /// The configurations with translation caches (Docs/ADR/0008-translation-caches.md): each from
   /// boot, and the same bounds starting from a setup state.
   static let tlbConfigurations: [Configuration] = {
-    func rmm(_ name: String, granules: Int, realms: Int, entries: Int, extra: [String: Int], features: Set<String>)
+    func rmm(_ name: String, granules: Int, realms: Int, entries: Int, extra: [Configuration.Bound: Int], features: Set<Configuration.Feature>)
       -> Configuration
     {
       Configuration(
@@ -14,7 +14,7 @@ extension CCA {
           Bound.recs: 1,
         ].merging(extra) { a, _ in a }, features: features.union([Feature.rmm]))
     }
-    func from(_ boot: Configuration, _ setup: Set<String>) -> Configuration {
+    func from(_ boot: Configuration, _ setup: Set<Configuration.Feature>) -> Configuration {
       var c = boot
       c.name = boot.name + "-setup"
       c.features.formUnion(setup)
@@ -26,7 +26,7 @@ extension CCA {
     let iotlb2 = rmm(
       "rmm-da-iotlb-2", granules: 9, realms: 1, entries: 4, extra: [Bound.devices: 2],
       features: [Feature.da, Feature.smmuTLB])
-    let daSetup: Set<String> = [Feature.daSetup, Feature.daSetupDMA]
+    let daSetup: Set<Configuration.Feature> = [Feature.daSetup, Feature.daSetupDMA]
     return [tlb, from(tlb, [Feature.tlbSetup]), iotlb, from(iotlb, daSetup), iotlb2, from(iotlb2, daSetup)]
   }()
 

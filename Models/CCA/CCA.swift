@@ -112,7 +112,7 @@ public enum CCA {
     build: { configuration in try applyingFailurePatches(try CCABuilder(configuration: configuration).build()) })
 
   /// The documentation of the translation-cache features (Docs/ADR/0008-translation-caches.md).
-  static let tlbFeatureDocs: [String: String] = [
+  static let tlbFeatureDocs: [Configuration.Feature: String] = [
     Feature.s2TLB: """
       with rmm: a stage-2 TLB per PE and VMID (realm and plane), filled by the realm's accesses, which hit it \
       before walking the RTT; the RMM's TLBI IPAS2E1IS + DSB + TLBI VMALLE1IS + DSB for every VMID of the realm after \
@@ -138,57 +138,57 @@ public enum CCA {
 
   /// Bound names.
   public enum Bound {
-    public static let granules = "granules"
-    public static let pes = "pes"
-    public static let realms = "realms"
+    public static let granules: Configuration.Bound = "granules"
+    public static let pes: Configuration.Bound = "pes"
+    public static let realms: Configuration.Bound = "realms"
     /// RTT levels (the `rmm` feature).
-    public static let rttLevels = "rtt-levels"
+    public static let rttLevels: Configuration.Bound = "rtt-levels"
     /// Entries per RTT (the `rmm` feature).
-    public static let rttEntries = "rtt-entries"
+    public static let rttEntries: Configuration.Bound = "rtt-entries"
     /// RECs per realm (the `rmm` feature).
-    public static let recs = "recs"
+    public static let recs: Configuration.Bound = "recs"
     /// MAX_MECID (the `rmm` feature with `per-realm`).
-    public static let maxMECID = "max-mecid"
+    public static let maxMECID: Configuration.Bound = "max-mecid"
     /// RecAuxCount, the auxiliary granules of every REC (the `rmm` feature).
-    public static let recAux = "rec-aux"
+    public static let recAux: Configuration.Bound = "rec-aux"
     /// Physical devices, hence SMMU streams (the `da` feature).
-    public static let devices = "devices"
+    public static let devices: Configuration.Bound = "devices"
     /// Device-memory granules per device (the `da` feature).
-    public static let devGranules = "dev-granules"
+    public static let devGranules: Configuration.Bound = "dev-granules"
     /// Planes per realm, hence VMIDs per realm (the `s2-tlb` feature).
-    public static let planes = "planes"
+    public static let planes: Configuration.Bound = "planes"
   }
 
   /// Feature switch names.
   public enum Feature {
     /// EL3's transition steps interleave with other PEs' actions.
-    public static let fine = "fine"
+    public static let fine: Configuration.Feature = "fine"
     /// The parametric abstraction: a GPI per granule and addresses as (class, granule), so the
     /// Granule sort is a pure index sort (no arithmetic) and may be made uninterpreted.
-    public static let parametric = "parametric"
+    public static let parametric: Configuration.Feature = "parametric"
     /// The RMM 1.0 model replaces the realm stand-in.
-    public static let rmm = "rmm"
+    public static let rmm: Configuration.Feature = "rmm"
     /// One encryption key per PAS (``Encryption/perPAS``).
-    public static let perPAS = "per-pas"
+    public static let perPAS: Configuration.Feature = "per-pas"
     /// One encryption key per realm MECID: FEAT_MEC (``Encryption/perRealm``).
-    public static let perRealm = "per-realm"
+    public static let perRealm: Configuration.Feature = "per-realm"
     /// With `rmm` and `per-realm`: Realm-PAS cache lines per MECID, several copies of one granule
     /// (``LineTag``; Docs/ADR/0009-mecid-tagged-caches.md).
-    public static let mecidLines = "mecid-lines"
+    public static let mecidLines: Configuration.Feature = "mecid-lines"
     /// Pinned registers take every value that reaches a branch (``RMMBuilder/register(_:_:allValues:)``).
-    public static let allValues = "all-values"
+    public static let allValues: Configuration.Feature = "all-values"
     /// RMM 1.1 Device Assignment (requires `rmm`).
-    public static let da = "da"
+    public static let da: Configuration.Feature = "da"
     /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).
-    public static let daSetup = "da-setup"
+    public static let daSetup: Configuration.Feature = "da-setup"
     /// With `rmm`: the PEs' stage-2 TLBs and the RMM's TLBIs (Docs/ADR/0008).
-    public static let s2TLB = "s2-tlb"
+    public static let s2TLB: Configuration.Feature = "s2-tlb"
     /// With `s2-tlb`: start with two realms, one running (``RMMBuilder/declareTLBSetupStart()``).
-    public static let tlbSetup = "tlb-setup"
+    public static let tlbSetup: Configuration.Feature = "tlb-setup"
     /// With `da`: the SMMUs' stage-2 TLBs, command queues and CMD_SYNC (Docs/ADR/0008).
-    public static let smmuTLB = "smmu-tlb"
+    public static let smmuTLB: Configuration.Feature = "smmu-tlb"
     /// With `da-setup`: the realm has also enabled DMA on every device.
-    public static let daSetupDMA = "da-setup-dma"
+    public static let daSetupDMA: Configuration.Feature = "da-setup-dma"
   }
 
   /// Property names.

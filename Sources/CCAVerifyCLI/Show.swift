@@ -75,7 +75,7 @@ struct Show: ParsableCommand {
       ("trace", .string(path)),
       ("model", .string(model.name)),
       ("configuration", .string(model.configuration.description)),
-      ("outcome", .string(trace.outcome)),
+      ("outcome", .string(trace.outcome.rawValue)),
       ("property", trace.property.map(JSONValue.string) ?? .null),
       ("seed", trace.seed.map { .string(String($0)) } ?? .null),
       ("steps", .array(steps)),

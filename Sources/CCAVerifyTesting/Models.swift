@@ -13,8 +13,8 @@ extension ModelFamily {
   /// - Throws: ``CheckError`` naming an unknown configuration, mutant, bound or feature with the
   ///   valid ones, or a model that does not build.
   public func model(
-    _ configuration: String? = nil, mutant: String? = nil, bounds: [String: Int] = [:],
-    features: Set<String>? = nil
+    _ configuration: String? = nil, mutant: String? = nil, bounds: [Configuration.Bound: Int] = [:],
+    features: Set<Configuration.Feature>? = nil
   ) throws -> Model {
     var mutantInfo: Mutant?
     if let mutant, mutant != "none" {
@@ -30,13 +30,13 @@ extension ModelFamily {
     }
     for (key, value) in bounds.sorted(by: { $0.key < $1.key }) {
       guard boundDocs[key] != nil else {
-        throw CheckError.unknownName(kind: "bound of model \(name)", name: key, valid: boundDocs.keys.sorted())
+        throw CheckError.unknownName(kind: "bound of model \(name)", name: key.rawValue, valid: boundDocs.keys.sorted().map(\.rawValue))
       }
       chosen.bounds[key] = value
     }
     if let features {
       for f in features.sorted() where featureDocs[f] == nil {
-        throw CheckError.unknownName(kind: "feature of model \(name)", name: f, valid: featureDocs.keys.sorted())
+        throw CheckError.unknownName(kind: "feature of model \(name)", name: f.rawValue, valid: featureDocs.keys.sorted().map(\.rawValue))
       }
       chosen.features = features
     }

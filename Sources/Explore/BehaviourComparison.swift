@@ -111,7 +111,7 @@ public func compareBehaviour(
       outcomeB = try variant.step(state, action: a, arguments: arguments)
     } catch {
       difference = .init(
-        prefix: try reference.trace(of: path(), property: nil, outcome: "differs"), action: name, arguments: arguments,
+        prefix: try reference.trace(of: path(), property: nil, outcome: .differs), action: name, arguments: arguments,
         reference: describe(reference, a, state, outcomeA, arguments), variant: "raises a model error: \(error)")
       return false
     }
@@ -127,7 +127,7 @@ public func compareBehaviour(
     if agrees { agrees = successorA == outcomeB.successor(of: state) }
     if agrees { return true }
     difference = .init(
-      prefix: try reference.trace(of: path(), property: nil, outcome: "differs"), action: name, arguments: arguments,
+      prefix: try reference.trace(of: path(), property: nil, outcome: .differs), action: name, arguments: arguments,
       reference: describe(reference, a, state, outcomeA, arguments),
       variant: describe(variant, a, state, outcomeB, arguments, against: successorA))
     return false
@@ -236,7 +236,7 @@ public func firstStateOutside(_ variant: CompiledModel, of reference: ReachableS
       steps.append(found.via[i])
       i = found.parents[i]
     }
-    trace = try variant.trace(of: steps.reversed(), property: nil, outcome: "outside")
+    trace = try variant.trace(of: steps.reversed(), property: nil, outcome: .outside)
   }
   return StateInclusion(escape: trace, variantStates: found.states.count, complete: found.complete || trace != nil)
 }

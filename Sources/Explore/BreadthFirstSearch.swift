@@ -356,7 +356,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
       switch event.kind {
       case .violation(let property):
         let name = compiled.model.properties[property].name
-        let trace = try trace(to: entry, property: name, outcome: "violated")
+        let trace = try trace(to: entry, property: name, outcome: .violated)
         let last = try compiled.state(fromValues: trace.states[trace.states.count - 1])
         guard try !compiled.holds(property, in: last) else {
           report.outcome = .modelError(
@@ -366,7 +366,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
         report.outcome = .violation(property: property, trace: trace)
       case .transitionViolation(let property, let step):
         let name = compiled.model.properties[property].name
-        let trace = try trace(to: entry, then: step, property: name, outcome: "violated")
+        let trace = try trace(to: entry, then: step, property: name, outcome: .violated)
         guard try compiled.traceBreaksTransition(trace, property: property) else {
           report.outcome = .modelError(
             "internal: the trace to the violation of \(name) does not reproduce it (a 64-bit fingerprint collision)")
@@ -375,7 +375,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
         report.outcome = .violation(property: property, trace: trace)
       case .error(let message):
         report.outcome = .modelError(message)
-        report.errorTrace = try trace(to: entry, property: nil, outcome: "error")
+        report.errorTrace = try trace(to: entry, property: nil, outcome: .error)
       }
     } catch {
       report.outcome = .modelError("internal: re-executing the path to a state failed: \(error)")
@@ -384,7 +384,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
 
   /// Re-executes the recorded steps from the initial state to an entry (and then the step
   /// with global transition index `then`, if given).
-  func trace(to entry: UInt32, then last: UInt32? = nil, property: String?, outcome: String) throws -> Trace {
+  func trace(to entry: UInt32, then last: UInt32? = nil, property: String?, outcome: Trace.Kind) throws -> Trace {
     let path = visited.path(to: entry)
     var transitions = path.dropFirst().map { Int(visited.steps[Int($0)]) }
     if let last { transitions.append(Int(last)) }

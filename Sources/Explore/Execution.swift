@@ -171,7 +171,7 @@ public final class Execution {
   /// The trace recorded so far.
   ///
   /// - Precondition: the execution records.
-  public func trace(property: String? = nil, outcome: String = "violated", seed: UInt64? = nil) -> Trace {
+  public func trace(property: String? = nil, outcome: Trace.Kind = .violated, seed: UInt64? = nil) -> Trace {
     precondition(recording, "an execution that does not record has no trace")
     let model = compiled.model
     return Trace(
@@ -290,7 +290,7 @@ extension CompiledModel {
   /// - Complexity: O(steps × (step cost + slots)).
   public func trace(
     of steps: [(action: Int, arguments: [Value])], from start: State? = nil,
-    property: String? = nil, outcome: String = "violated", seed: UInt64? = nil
+    property: String? = nil, outcome: Trace.Kind = .violated, seed: UInt64? = nil
   ) throws -> Trace {
     let execution = try Execution(self, from: start)
     for (index, step) in steps.enumerated() {

@@ -238,7 +238,7 @@ public func randomWalk<C: Chooser>(
   let trace = try compiled.trace(
     of: compiled.steps(ofPath: worker.path),
     property: violation.map { compiled.model.properties[$0].name },
-    outcome: violation == nil ? "example" : "violated", seed: seed)
+    outcome: violation == nil ? .example : .violated, seed: seed)
   return WalkResult(trace: trace, violation: violation, deadlocked: deadlocked)
 }
 
@@ -363,7 +363,7 @@ final class RandomExploration: @unchecked Sendable {
         case .violation(let p):
           let trace = try compiled.trace(
             of: compiled.steps(ofPath: first.path), property: compiled.model.properties[p].name,
-            outcome: "violated", seed: options.seed)
+            outcome: .violated, seed: options.seed)
           if options.shrink {
             report.unshrunkLength = trace.steps.count
             report.outcome = .violation(property: p, trace: shrink(compiled, trace: trace, property: p))
@@ -373,7 +373,7 @@ final class RandomExploration: @unchecked Sendable {
         case .error(let error):
           report.outcome = .modelError(String(describing: error))
           report.errorTrace = try compiled.trace(
-            of: compiled.steps(ofPath: first.path), outcome: "error", seed: options.seed)
+            of: compiled.steps(ofPath: first.path), outcome: .error, seed: options.seed)
         default: break
         }
       } catch {

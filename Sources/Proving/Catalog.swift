@@ -31,8 +31,8 @@ public struct Catalog: Sendable {
   ///
   /// - Throws: ``InputError`` naming the bad value and listing the valid ones.
   public static func configuration(
-    of family: ModelFamily, named name: String?, mutant: String?, bounds: [String: Int] = [:],
-    features: Set<String>? = nil, locations: (config: String, mutant: String, bounds: String) = ("--config", "--mutant", "bounds")
+    of family: ModelFamily, named name: String?, mutant: String?, bounds: [Configuration.Bound: Int] = [:],
+    features: Set<Configuration.Feature>? = nil, locations: (config: String, mutant: String, bounds: String) = ("--config", "--mutant", "bounds")
   ) throws -> Configuration {
     var mutantInfo: Mutant?
     if let mutant, mutant != "none" {
@@ -53,7 +53,7 @@ public struct Catalog: Sendable {
       guard family.boundDocs[key] != nil else {
         throw InputError(
           "\(locations.bounds).\(key)",
-          "unknown bound '\(key)' of model \(family.name); valid: \(family.boundDocs.keys.sorted().joined(separator: ", "))")
+          "unknown bound '\(key)' of model \(family.name); valid: \(family.boundDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))")
       }
       guard value >= 1 && value <= 1024 else {
         throw InputError("\(locations.bounds).\(key)", "expected an integer in 1...1024, found \(value)")
@@ -63,7 +63,7 @@ public struct Catalog: Sendable {
     if let features {
       for f in features.sorted() where family.featureDocs[f] == nil {
         throw InputError(
-          "features", "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().joined(separator: ", "))")
+          "features", "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))")
       }
       configuration.features = features
     }

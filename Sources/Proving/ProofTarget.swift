@@ -164,7 +164,7 @@ public struct ProofTarget: Equatable, Sendable {
       throw InputError(file, "missing required key 'model' (a model family name, e.g. \"cca\")")
     }
     let family = try catalog.family(named: modelName, location: at("model"))
-    var bounds: [String: Int] = [:]
+    var bounds: [Configuration.Bound: Int] = [:]
     if let e = byKey["bounds"] {
       guard case .table(let members) = e.value else {
         throw InputError(at("bounds"), "'bounds' must be a table like { granules = 4 }, found \(e.value.typeName)")
@@ -174,14 +174,14 @@ public struct ProofTarget: Equatable, Sendable {
           throw InputError(at("bounds"), "bound '\(k)' must be an integer, found \(v.typeName)")
         }
         guard n >= 1 && n <= 1024 else { throw InputError(at("bounds"), "bound '\(k)' must be in 1...1024, found \(n)") }
-        bounds[k] = Int(n)
+        bounds[Configuration.Bound(k)] = Int(n)
       }
     }
-    let features = try strings("features").map(Set.init)
+    let features = try strings("features").map { Set($0.map { Configuration.Feature($0) }) }
     for f in (features ?? []).sorted() where family.featureDocs[f] == nil {
       throw InputError(
         at("features"),
-        "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().joined(separator: ", "))")
+        "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))")
     }
     let configuration = try Catalog.configuration(
       of: family, named: try string("configuration"), mutant: try string("mutant"), bounds: bounds,

@@ -203,7 +203,7 @@ public enum Prover {
           let step = TraceStep(action: cti.action, arguments: values, result: .success(code: model.actions[a].successCode))
           let trace = Trace(
             model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
-            property: names, outcome: "cti")
+            property: names, outcome: .cti)
           path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-cti")
         }
         return result(.cti, scope: scope, trace: path, detail: "\(InferReports.detail(.cti(cti, broken: broken))); \(counts)")
@@ -257,7 +257,7 @@ public enum Prover {
           let step = TraceStep(action: cti.action, arguments: values, result: .success(code: model.actions[a].successCode))
           let trace = Trace(
             model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
-            property: cti.failing.first, outcome: "cti")
+            property: cti.failing.first, outcome: .cti)
           path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-cti")
         }
         return withLemmas(
@@ -272,10 +272,10 @@ public enum Prover {
   /// uninterpreted followed by the configuration's bounds that still apply. A bound is lifted
   /// by a sort named like it in the singular (`granules` by `Granule`, `threads` by `Thread`);
   /// every other bound is kept: `parametric (Granule); pes=2, realms=1`.
-  public static func scope(_ checker: String, parametric sorts: Set<String>, bounds: [String: Int]) -> String {
+  public static func scope(_ checker: String, parametric sorts: Set<String>, bounds: [Configuration.Bound: Int]) -> String {
     guard !sorts.isEmpty else { return checker }
     let lifted = Set(sorts.flatMap { [$0.lowercased(), $0.lowercased() + "s"] })
-    let kept = bounds.filter { !lifted.contains($0.key.lowercased()) }.sorted { $0.key < $1.key }
+    let kept = bounds.filter { !lifted.contains($0.key.rawValue.lowercased()) }.sorted { $0.key < $1.key }
     let head = "parametric (\(sorts.sorted().joined(separator: ", ")))"
     return kept.isEmpty ? head : "\(head); \(kept.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))"
   }

@@ -90,7 +90,7 @@ public struct TraceFile {
     do { recorded = try ITF.recorded(document, model: model) { compiled.initialValues() } } catch {
       throw InputError(path, "\(error)")
     }
-    let fromStart = recorded.outcome == "cti"
+    let fromStart = recorded.outcome == .cti
     let executed: ExecutedTrace
     do {
       executed = try Execution.replay(

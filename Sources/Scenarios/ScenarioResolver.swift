@@ -98,14 +98,14 @@ public struct ScenarioResolver {
               setting.position, "mutant", "expected a mutant name; valid: \(family.mutants.map(\.name).joined(separator: ", "))")
           }
           c.mutant = mutant
-        } else if family.boundDocs[key] != nil {
+        } else if family.boundDocs[Configuration.Bound(key)] != nil {
           let v = try evaluate(setting.value, field: key)
           guard v >= 1 && v <= 1024 else { throw error(setting.position, key, "expected an integer in 1...1024, found \(v)") }
-          c.bounds[key] = Int(v)
+          c.bounds[Configuration.Bound(key)] = Int(v)
         } else {
           throw error(
             setting.position, "config",
-            "unknown setting '\(key)'; valid: mutant, \(family.boundDocs.keys.sorted().joined(separator: ", "))")
+            "unknown setting '\(key)'; valid: mutant, \(family.boundDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))")
         }
       }
       configuration = c

@@ -127,7 +127,7 @@ public enum ScenarioRunner {
       record.outputNames = outputNames(of: action, result)
       records.append(record)
     }
-    let trace = execution.trace(property: nil, outcome: "scenario")
+    let trace = execution.trace(property: nil, outcome: .scenario)
     return ScenarioResult(
       file: scenario.file, configuration: model.configuration, steps: records,
       initialViolations: initialViolations, trace: trace)

@@ -5,13 +5,41 @@ public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertibl
   /// A name for the configuration (`standard`, `fine-2pe`), shown in reports.
   public var name: String
   /// Bounds such as `granules`, `pes`, `realms`.
-  public var bounds: [String: Int]
+  public var bounds: [Bound: Int]
   /// Enabled feature switches, such as `fine`.
-  public var features: Set<String>
+  public var features: Set<Feature>
   /// The selected mutant, or `nil` for the correct model.
   public var mutant: String?
 
-  public init(name: String, bounds: [String: Int], features: Set<String> = [], mutant: String? = nil) {
+  /// The name of a bound a family declares (``ModelFamily/boundDocs``), such as `granules`.
+  ///
+  /// A model names its bounds once, as constants (`static let granules: Configuration.Bound =
+  /// "granules"`), and reads them through ``Configuration/bound(_:default:)``; a name the
+  /// family does not declare makes ``ModelFamily/build(_:)`` throw. String literals convert, so
+  /// `bounds: ["granules": 4]` still reads as written.
+  public struct Bound: ConfigurationName, CodingKeyRepresentable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var codingKey: any CodingKey { Configuration.NameKey(stringValue: rawValue) }
+    public init?<T: CodingKey>(codingKey: T) { self.rawValue = codingKey.stringValue }
+  }
+
+  /// The name of a feature switch a family declares (``ModelFamily/featureDocs``), such as
+  /// `fine`; read through ``Configuration/has(_:)``, checked like ``Bound``.
+  public struct Feature: ConfigurationName {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+  }
+
+  /// The coding key of a bound name, so `bounds` encodes as a JSON object keyed by name.
+  struct NameKey: CodingKey {
+    let stringValue: String
+    init(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { return nil }
+  }
+
+  public init(name: String, bounds: [Bound: Int], features: Set<Feature> = [], mutant: String? = nil) {
     self.name = name
     self.bounds = bounds
     self.features = features
@@ -22,15 +50,15 @@ public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertibl
   ///
   /// Inside ``ModelFamily/build(_:)`` the name must be one of the family's bounds: a misspelt
   /// name would silently read the default, so the build throws naming it.
-  public func bound(_ key: String, default defaultValue: Int) -> Int {
-    ConfigurationReads.current?.record(.bound, key)
+  public func bound(_ key: Bound, default defaultValue: Int) -> Int {
+    ConfigurationReads.current?.record(.bound, key.rawValue)
     return bounds[key] ?? defaultValue
   }
 
   /// Whether a feature switch is on (inside ``ModelFamily/build(_:)``, `feature` must be one
   /// of the family's features, or the build throws).
-  public func has(_ feature: String) -> Bool {
-    ConfigurationReads.current?.record(.feature, feature)
+  public func has(_ feature: Feature) -> Bool {
+    ConfigurationReads.current?.record(.feature, feature.rawValue)
     return features.contains(feature)
   }
 
@@ -55,6 +83,21 @@ public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertibl
     if let mutant { s += " mutant=\(mutant)" }
     return s
   }
+}
+
+/// A name in a configuration (a bound or a feature switch): a string with a type of its own,
+/// so a bound cannot be passed where a feature is expected. Encoded as the string.
+public protocol ConfigurationName: RawRepresentable, Hashable, Comparable, Sendable, Codable,
+  ExpressibleByStringLiteral, CustomStringConvertible
+where RawValue == String {
+  init(rawValue: String)
+}
+
+extension ConfigurationName {
+  public init(_ name: String) { self.init(rawValue: name) }
+  public init(stringLiteral name: String) { self.init(rawValue: name) }
+  public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+  public var description: String { rawValue }
 }
 
 /// A named bug injection of a model family, documented with the real bug it stands for.
@@ -89,15 +132,15 @@ public struct ModelFamily: Sendable {
   /// The names and one-line descriptions of the properties, in report order.
   public let propertyDocs: [(name: String, doc: String)]
   /// Bound names the family understands, with what they mean.
-  public let boundDocs: [String: String]
+  public let boundDocs: [Configuration.Bound: String]
   /// Feature switches the family understands, with what they mean.
-  public let featureDocs: [String: String]
+  public let featureDocs: [Configuration.Feature: String]
   private let builder: @Sendable (Configuration) throws -> Model
 
   public init(
     name: String, doc: String, configurations: [Configuration], configurationDocs: [String: String],
-    mutants: [Mutant], propertyDocs: [(name: String, doc: String)], boundDocs: [String: String],
-    featureDocs: [String: String], build: @escaping @Sendable (Configuration) throws -> Model
+    mutants: [Mutant], propertyDocs: [(name: String, doc: String)], boundDocs: [Configuration.Bound: String],
+    featureDocs: [Configuration.Feature: String], build: @escaping @Sendable (Configuration) throws -> Model
   ) {
     self.name = name
     self.doc = doc
@@ -130,10 +173,11 @@ public struct ModelFamily: Sendable {
         kind: "mutant", name: mutant, valid: mutants.map(\.name))
     }
     for key in configuration.bounds.keys.sorted() where boundDocs[key] == nil {
-      throw ModelError.unknownName(kind: "bound", name: key, valid: boundDocs.keys.sorted())
+      throw ModelError.unknownName(kind: "bound", name: key.rawValue, valid: boundDocs.keys.sorted().map(\.rawValue))
     }
     for feature in configuration.features.sorted() where featureDocs[feature] == nil {
-      throw ModelError.unknownName(kind: "feature", name: feature, valid: featureDocs.keys.sorted())
+      throw ModelError.unknownName(
+        kind: "feature", name: feature.rawValue, valid: featureDocs.keys.sorted().map(\.rawValue))
     }
     let reads = ConfigurationReads()
     let model = try ConfigurationReads.$current.withValue(reads) { try builder(configuration) }
@@ -142,8 +186,8 @@ public struct ModelFamily: Sendable {
     for (kind, name) in reads.names {
       let valid: [String]
       switch kind {
-      case .bound: valid = boundDocs.keys.sorted()
-      case .feature: valid = featureDocs.keys.sorted()
+      case .bound: valid = boundDocs.keys.sorted().map(\.rawValue)
+      case .feature: valid = featureDocs.keys.sorted().map(\.rawValue)
       case .mutant: valid = mutants.map(\.name)
       }
       guard valid.contains(name) else {

@@ -34,20 +34,42 @@ public struct TraceStep: Hashable, Sendable, Codable {
 /// `states[0]` is the initial state and `states[i + 1]` follows `steps[i]`. States are in the
 /// model's logical ``StateLayout``.
 public struct Trace: Hashable, Sendable, Codable {
+  /// What a trace shows, written as ITF's `#meta.outcome`.
+  public enum Kind: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// A run from an initial state to a state that violates ``Trace/property`` (or whose last
+    /// step breaks a transition rule).
+    case violated
+    /// A counterexample to induction: one step from a state that satisfies the invariant (not
+    /// necessarily reachable) to one that violates it. Not a violation.
+    case cti
+    /// A run that shows a behaviour, such as an explorer's witness or a hand-written trace.
+    case example
+    /// The run of a conformance scenario.
+    case scenario
+    /// A run to a step the model cannot take: a model error (a value outside its domain).
+    case error
+    /// A run to the state where two models' behaviours first differ (mutation triage).
+    case differs
+    /// A run of a variant model to a state the reference model does not reach.
+    case outside
+
+    public var description: String { rawValue }
+  }
+
   public let model: String
   public let configuration: Configuration
   public var states: [[Value]]
   public var steps: [TraceStep]
   /// The property the last state violates, if any.
   public var property: String?
-  /// The kind of outcome the trace shows (`violated`, `cti`, `example`).
-  public var outcome: String
+  /// What the trace shows (a violation, a CTI, an example run, a scenario).
+  public var outcome: Kind
   /// The seed that produced the trace, for random engines.
   public var seed: UInt64?
 
   public init(
     model: String, configuration: Configuration, states: [[Value]], steps: [TraceStep],
-    property: String? = nil, outcome: String = "violated", seed: UInt64? = nil
+    property: String? = nil, outcome: Kind = .violated, seed: UInt64? = nil
   ) {
     precondition(states.count == steps.count + 1, "a trace has one more state than steps")
     self.model = model

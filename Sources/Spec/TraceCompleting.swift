@@ -23,14 +23,14 @@ public struct RecordedTrace: Hashable, Sendable {
   public var model: String
   public var configuration: Configuration
   public var property: String?
-  public var outcome: String
+  public var outcome: Trace.Kind
   public var seed: UInt64?
   /// Per state, per slot of the model's logical layout: the value the trace gives, or `nil`.
   public var states: [[Value?]]
   public var steps: [Step]
 
   public init(
-    model: String, configuration: Configuration, property: String? = nil, outcome: String,
+    model: String, configuration: Configuration, property: String? = nil, outcome: Trace.Kind,
     seed: UInt64? = nil, states: [[Value?]], steps: [Step]
   ) {
     self.model = model

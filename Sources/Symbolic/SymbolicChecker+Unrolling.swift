@@ -162,7 +162,7 @@ extension SymbolicChecker {
       }
       return Trace(
         model: model.name, configuration: model.configuration, states: values, steps: steps,
-        property: model.properties[violated].name, outcome: "violated")
+        property: model.properties[violated].name, outcome: .violated)
     } catch { throw SymbolicError(error) }
   }
 

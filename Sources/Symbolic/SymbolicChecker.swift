@@ -439,7 +439,7 @@ public final class SymbolicChecker {
         return .violated(
           Trace(
             model: model.name, configuration: model.configuration, states: [values], steps: [],
-            property: model.properties[main].name, outcome: "violated"))
+            property: model.properties[main].name, outcome: .violated))
       }
       return .unknown(
         "the initial state does not satisfy \(failing.map { model.properties[$0].name }.joined(separator: ", "))")

@@ -56,7 +56,7 @@ public enum ITF {
       ("model", .string(trace.model)),
       ("configuration", configurationJSON(trace.configuration)),
       ("property", trace.property.map(JSONValue.string) ?? .null),
-      ("outcome", .string(trace.outcome)),
+      ("outcome", .string(trace.outcome.rawValue)),
     ]
     if let seed = trace.seed { meta.append(("seed", .object([("#bigint", .string(String(seed)))]))) }
     meta.append(("description", .string("\(trace.steps.count)-step trace of \(trace.model)")))
@@ -134,8 +134,8 @@ public enum ITF {
   static func configurationJSON(_ c: Configuration) -> JSONValue {
     .object([
       ("name", .string(c.name)),
-      ("bounds", .object(c.bounds.sorted { $0.key < $1.key }.map { ($0.key, .number(Int64($0.value))) })),
-      ("features", .array(c.features.sorted().map(JSONValue.string))),
+      ("bounds", .object(c.bounds.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .number(Int64($0.value))) })),
+      ("features", .array(c.features.sorted().map { .string($0.rawValue) })),
       ("mutant", c.mutant.map(JSONValue.string) ?? .null),
     ])
   }
@@ -203,14 +203,16 @@ extension ITF {
     /// The configuration's name, or `nil` for the family's default.
     public var name: String?
     /// Bound values, or `nil` for the named configuration's.
-    public var bounds: [String: Int]?
+    public var bounds: [Configuration.Bound: Int]?
     /// Feature switches, or `nil` for the named configuration's.
-    public var features: Set<String>?
+    public var features: Set<Configuration.Feature>?
     /// The mutant, or `nil` for none.
     public var mutant: String?
 
-    public init(name: String? = nil, bounds: [String: Int]? = nil, features: Set<String>? = nil, mutant: String? = nil)
-    {
+    public init(
+      name: String? = nil, bounds: [Configuration.Bound: Int]? = nil, features: Set<Configuration.Feature>? = nil,
+      mutant: String? = nil
+    ) {
       self.name = name
       self.bounds = bounds
       self.features = features
@@ -260,7 +262,7 @@ extension ITF {
     }
     if let b = c["bounds"], b != .null {
       guard case .object(let members) = b else { throw ITFError("$.#meta.configuration.bounds", "expected an object") }
-      var bounds: [String: Int] = [:]
+      var bounds: [Configuration.Bound: Int] = [:]
       for (key, value) in members {
         let n: UInt64
         switch value {
@@ -271,7 +273,7 @@ extension ITF {
         guard n < 1 << 20 else {
           throw ITFError("$.#meta.configuration.bounds.\(key)", "expected a small non-negative integer")
         }
-        bounds[key] = Int(n)
+        bounds[Configuration.Bound(key)] = Int(n)
       }
       reference.bounds = bounds
     }
@@ -279,12 +281,12 @@ extension ITF {
       guard case .array(let items) = f else {
         throw ITFError("$.#meta.configuration.features", "expected an array of strings")
       }
-      var features: Set<String> = []
+      var features: Set<Configuration.Feature> = []
       for (i, item) in items.enumerated() {
         guard case .string(let s) = item else {
           throw ITFError("$.#meta.configuration.features[\(i)]", "expected a string")
         }
-        features.insert(s)
+        features.insert(Configuration.Feature(s))
       }
       reference.features = features
     }
@@ -406,10 +408,16 @@ extension ITF {
       property = p
     default: throw ITFError("$.#meta.property", "expected a property name or null")
     }
-    var outcome = "example"
+    var outcome = Trace.Kind.example
     switch meta?["outcome"] {
     case nil, .null?: break
-    case .string(let o)?: outcome = o
+    case .string(let o)?:
+      guard let kind = Trace.Kind(rawValue: o) else {
+        throw ITFError(
+          "$.#meta.outcome",
+          "unknown outcome '\(o)'; expected one of \(Trace.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      outcome = kind
     default: throw ITFError("$.#meta.outcome", "expected a string")
     }
     var seed: UInt64?

@@ -106,7 +106,7 @@ public enum TraceHTML {
     return .object([
       ("model", .string(trace.model)),
       ("configuration", .string(trace.configuration.description)),
-      ("outcome", .string(trace.outcome)),
+      ("outcome", .string(trace.outcome.rawValue)),
       ("property", trace.property.map(JSONValue.string) ?? .null),
       ("propertyDoc", .string(doc)),
       ("seed", trace.seed.map { .string(String($0)) } ?? .null),

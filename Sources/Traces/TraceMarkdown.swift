@@ -18,7 +18,7 @@ public enum TraceMarkdown {
     out += "| | |\n|---|---|\n"
     out += "| model | \(cell(trace.model)) |\n"
     out += "| configuration | \(cell(trace.configuration.description)) |\n"
-    out += "| outcome | \(cell(trace.outcome + (trace.property.map { " \($0)" } ?? ""))) |\n"
+    out += "| outcome | \(cell(trace.outcome.rawValue + (trace.property.map { " \($0)" } ?? ""))) |\n"
     if let seed = trace.seed { out += "| seed | \(seed) |\n" }
     out += "| steps | \(trace.steps.count) |\n\n"
 

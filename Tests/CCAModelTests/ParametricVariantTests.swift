@@ -15,7 +15,7 @@ struct ParametricVariantTests {
   static let misalignedMMIO: Value = 3
   static let beyondPPS: Value = 4
 
-  static func model(_ configuration: String, features: Set<String>? = nil, mutant: String? = nil) throws -> Model {
+  static func model(_ configuration: String, features: Set<Configuration.Feature>? = nil, mutant: String? = nil) throws -> Model {
     var config = try #require(CCA.family.configuration(named: configuration))
     if let features { config.features = features }
     config.mutant = mutant
@@ -24,7 +24,7 @@ struct ParametricVariantTests {
 
   @Test("the Granule sort is a pure index sort, the GPT one GPI per granule, addresses (class, granule)")
   func structure() throws {
-    for features: Set<String> in [["parametric"], ["parametric", "fine"]] {
+    for features: Set<Configuration.Feature> in [["parametric"], ["parametric", "fine"]] {
       let model = try Self.model("atomic-parametric", features: features)
       let names = model.variables.map(\.name)
       #expect(names.contains("gpi") && !names.contains("gptDescriptor") && !names.contains("el3Descriptor"))

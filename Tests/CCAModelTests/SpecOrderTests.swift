@@ -248,7 +248,7 @@ private let specOrderModels: [String: Model] = {
     guard var c = CCA.family.configuration(named: String(words[0])) else { continue }
     for setting in words.dropFirst() {
       let pair = setting.split(separator: "=")
-      if pair.count == 2, let v = Int(pair[1]) { c.bounds[String(pair[0])] = v }
+      if pair.count == 2, let v = Int(pair[1]) { c.bounds[Configuration.Bound(String(pair[0]))] = v }
     }
     models[name] = try? CCA.family.build(c)
   }

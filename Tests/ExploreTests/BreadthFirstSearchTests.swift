@@ -33,7 +33,7 @@ struct BreadthFirstSearchTests {
     }
     #expect(property == 0)
     #expect(trace.property == "big-not-4")
-    #expect(trace.outcome == "violated")
+    #expect(trace.outcome == .violated)
     #expect(trace.steps.count == DieHard.shortestViolation)
     #expect(trace.states.last?[1] == 4)
     #expect(trace.states.first == [0, 0])

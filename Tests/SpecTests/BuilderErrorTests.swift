@@ -1,3 +1,4 @@
+import Foundation
 import Spec
 import Testing
 
@@ -68,7 +69,7 @@ struct BuilderErrorTests {
   }
 
   /// A family whose builder reads `bound`, `feature` and `mutant` names given by the test.
-  func family(bound: String = "threads", feature: String = "fair", mutant: String = "no-check") -> ModelFamily {
+  func family(bound: Configuration.Bound = "threads", feature: Configuration.Feature = "fair", mutant: String = "no-check") -> ModelFamily {
     ModelFamily(
       name: "lock", doc: "", configurations: [Configuration(name: "two", bounds: ["threads": 2])],
       configurationDocs: [:],
@@ -111,5 +112,25 @@ struct BuilderErrorTests {
     let configuration = Configuration(name: "c", bounds: ["x": 3])
     #expect(configuration.bound("x", default: 1) == 3)
     #expect(configuration.bound("y", default: 1) == 1)
+  }
+}
+
+@Suite("Typed configuration names")
+struct ConfigurationNameTests {
+  @Test("bounds encode as a JSON object keyed by name and decode back; features as an array of names")
+  func codable() throws {
+    let c = Configuration(name: "two", bounds: ["threads": 2, "locks": 1], features: ["fair"], mutant: nil)
+    let data = try JSONEncoder().encode(c)
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(object["bounds"] as? [String: Int] == ["threads": 2, "locks": 1])
+    #expect(object["features"] as? [String] == ["fair"])
+    #expect(try JSONDecoder().decode(Configuration.self, from: data) == c)
+  }
+
+  @Test("a name reads as its string in renderings and compares by it")
+  func rendering() {
+    let c = Configuration(name: "two", bounds: ["threads": 2, "locks": 1], features: ["fair", "eager"])
+    #expect(c.description == "two {locks=1, threads=2} +eager +fair")
+    #expect(Configuration.Bound("locks") < "threads")
   }
 }

@@ -137,7 +137,7 @@ struct ITFFuzzTests {
         continue
       }
       // Whatever is read replays (exactly or not) and renders in every format.
-      switch replay(fixtures[f].compiled, trace: trace, fromTraceStart: trace.outcome == "cti") {
+      switch replay(fixtures[f].compiled, trace: trace, fromTraceStart: trace.outcome == .cti) {
       case .exact: counts["read, replays exactly", default: 0] += 1
       case .diverged: counts["read, diverges", default: 0] += 1
       }

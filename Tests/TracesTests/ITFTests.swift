@@ -29,7 +29,7 @@ struct ITFTests {
     }
     let model = b.build()
     let compiled = try CompiledModel(model)
-    let trace = try compiled.trace(of: [(0, [2]), (0, [0])], outcome: "example")
+    let trace = try compiled.trace(of: [(0, [2]), (0, [0])], outcome: .example)
     #expect(trace.steps.map(\.outputs) == [[3], [2]])
     let document = ITF.document(for: trace, model: model, toolVersion: "test")
     guard case .array(let states)? = document["states"] else {
@@ -284,6 +284,10 @@ struct ITFTests {
         "$.#meta.property"
       ),
       (
+        "{\"#meta\": {\"model\": \"cca\", \"configuration\": \"atomic\", \"outcome\": \"won\"}, \"states\": [{}]}",
+        "$.#meta.outcome"
+      ),
+      (
         "{\"#meta\": {\"model\": \"cca\", \"configuration\": \"atomic\"}, \"states\": [{\"gptLock\": 2}]}",
         "$.states[0].gptLock"
       ),
@@ -313,6 +317,7 @@ struct ITFTests {
       ),
     ])
   func malformed(_ text: String, _ path: String) throws {
+
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "atomic")))
     let compiled = try CompiledModel(model)
     let document = try JSONValue.parse(Data(text.utf8))
@@ -322,6 +327,24 @@ struct ITFTests {
     } catch let error as ITFError {
       #expect(error.path == path, "\(error)")
       #expect(!error.message.isEmpty)
+    }
+  }
+
+  @Test("Every trace kind round-trips through #meta.outcome; an unknown one is refused naming the valid ones")
+  func outcomeKinds() throws {
+    let model = try CCA.family.build(try #require(CCA.family.configuration(named: "atomic")))
+    let compiled = try CompiledModel(model)
+    for kind in Trace.Kind.allCases {
+      let trace = try compiled.trace(of: [], outcome: kind)
+      let read = try ITF.read(ITF.document(for: trace, model: model, toolVersion: "test"), compiled: compiled)
+      #expect(read.outcome == kind)
+    }
+    let bad = "{\"#meta\": {\"model\": \"cca\", \"configuration\": \"atomic\", \"outcome\": \"won\"}, \"states\": [{}]}"
+    do {
+      _ = try ITF.read(try JSONValue.parse(Data(bad.utf8)), compiled: compiled)
+      Issue.record("an unknown outcome was accepted")
+    } catch let error as ITFError {
+      #expect(error.message.contains("'won'") && error.message.contains("violated, cti, example, scenario"), "\(error)")
     }
   }
 }

@@ -32,7 +32,7 @@ struct FeaturesBenchmark: ParsableCommand {
   @OptionGroup var common: CommonOptions
 
   /// Each variant: the feature it adds and the bounds that feature needs.
-  static let catalogue: [(name: String, feature: String?, bounds: [String: Int])] = [
+  static let catalogue: [(name: String, feature: Configuration.Feature?, bounds: [Configuration.Bound: Int])] = [
     ("none", nil, [:]),
     ("per-pas", CCA.Feature.perPAS, [:]),
     ("per-realm", CCA.Feature.perRealm, [CCA.Bound.maxMECID: 1]),
@@ -122,7 +122,7 @@ struct FeaturesBenchmark: ParsableCommand {
     return .number(value / reference, decimals: 2)
   }
 
-  func build(granules g: Int, variant: (name: String, feature: String?, bounds: [String: Int])) throws -> (Model, CompiledModel) {
+  func build(granules g: Int, variant: (name: String, feature: Configuration.Feature?, bounds: [Configuration.Bound: Int])) throws -> (Model, CompiledModel) {
     guard var c = CCA.family.configuration(named: base) else { throw BenchFailure("no configuration \(base)") }
     c.name = variant.feature == nil ? base : "\(base)+\(variant.name)"
     c.bounds[CCA.Bound.granules] = g

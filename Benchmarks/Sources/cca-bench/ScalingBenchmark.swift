@@ -242,7 +242,7 @@ struct ScalingBenchmark: ParsableCommand {
       return c
     }
     if let feature = family.featureDocs.first(where: {
-      $0.key.lowercased().contains("parametric") || $0.value.lowercased().contains("parametric")
+      $0.key.rawValue.lowercased().contains("parametric") || $0.value.lowercased().contains("parametric")
     })?.key, var c = family.configuration(named: "atomic") {
       c.features.insert(feature)
       return c
