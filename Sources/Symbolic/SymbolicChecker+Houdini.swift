@@ -250,7 +250,9 @@ extension SymbolicChecker {
     do {
       let s = try solver()
       // Smaller cores give a smaller support; a solver that rejects the setting still answers.
-      if let p = try? Z3Params(context: context) {
+      // Not with quantifiers: Z3 minimises a core inside get_unsat_core, outside the query's
+      // timeout, and on a parametric query that ran for minutes past the budget.
+      if options.parametricSorts.isEmpty, let p = try? Z3Params(context: context) {
         try? p.set("core.minimize", to: true)
         try? s.setParams(p)
       }
