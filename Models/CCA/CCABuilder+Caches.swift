@@ -72,7 +72,7 @@ extension CCABuilder {
   func declareHardwareActions() {
     let b = builder
     b.action(
-      "CACHE_EVICT", actor: "hardware",
+      "CACHE_EVICT", by: CCA.Parties.hardware,
       doc: """
         The data cache evicts a line at any moment: a dirty line is written back to memory, then \
         the line is invalid. Write-backs of dirty Non-secure lines set the hyp-no-realm-write monitor \
@@ -89,7 +89,7 @@ extension CCABuilder {
       context.emit(into: a)
     }
     b.action(
-      "SPECULATIVE_FILL", actor: "hardware",
+      "SPECULATIVE_FILL", by: CCA.Parties.hardware,
       doc: """
         The hardware fills an invalid line of either PAS alias with the granule's memory content at \
         any moment, whatever the GPI. This over-approximates speculation and prefetch, and is TF-A's \
@@ -111,7 +111,7 @@ extension CCABuilder {
       context.emit(into: a)
     }
     b.action(
-      "GPT_TLB_EVICT", actor: "hardware",
+      "GPT_TLB_EVICT", by: CCA.Parties.hardware,
       doc: """
         A PE's GPT TLB drops a cached GPI at any moment; the next access walks the GPT again \
         (reference/rme.md §1.4: GPT entries may be cached in TLBs).

@@ -64,7 +64,7 @@ extension CCABuilder {
   var undelegateSequence: [TransitionStepDefinition] {
     var steps = [
       TransitionStepDefinition(
-        .undelegateScrub, actor: "RMM",
+        .undelegateScrub, by: CCA.Parties.rmm,
         doc: """
           The RMM scrubs the granule before asking EL3 to undelegate it (reference/rme.md §2.5; \
           TF-RMM `buffer_granule_sanitize` in `smc_granule_undelegate`): it writes zeroes through \
@@ -234,7 +234,7 @@ extension CCABuilder {
     ] {
       for (index, definition) in sequence.enumerated() {
         builder.action(
-          definition.step.rawValue, actor: definition.actor, doc: definition.doc,
+          definition.step.rawValue, by: definition.caller, doc: definition.doc,
           parameters: [Parameter("pe", pe)]
         ) { a in
           let p = a.args[0]

@@ -48,7 +48,7 @@ extension CCABuilder {
     sequence: [TransitionStepDefinition], finalState: Value
   ) {
     builder.action(
-      name, actor: "RMM", doc: doc,
+      name, by: CCA.Parties.rmm, doc: doc,
       parameters: [Parameter("pe", pe)] + addressParameters, successCode: RMIABI.success
     ) { a in
       let p = a.args[0]

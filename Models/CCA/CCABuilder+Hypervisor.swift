@@ -9,7 +9,7 @@ extension CCABuilder {
     let b = builder
     let parameters = [Parameter("pe", pe)] + addressParameters
     b.action(
-      "NS_READ", actor: "hypervisor",
+      "NS_READ", by: CCA.Parties.hypervisor,
       doc: """
         A Non-secure read by the hypervisor on PE `pe` of the granule containing `addr` \
         (reference/rme.md §1.1: the Non-secure world emits only the NS PAS). The GPC runs first, \
@@ -31,7 +31,7 @@ extension CCABuilder {
       context.emit(into: a)
     }
     b.action(
-      "NS_WRITE", actor: "hypervisor",
+      "NS_WRITE", by: CCA.Parties.hypervisor,
       doc: """
         A Non-secure write of host data by the hypervisor on PE `pe` to the granule containing \
         `addr` (reference/rme.md §1.1, §1.5). GPC first, as for NS_READ; then the NS line becomes DIRTY with HOST (the write \

@@ -38,7 +38,7 @@ extension CCABuilder {
     // With the RMM, realms run through their RTTs instead (RMMBuilder+REC.swift).
     guard !configuration.has(CCA.Feature.rmm) else { return }
     builder.action(
-      "REALM_WRITE", actor: "realm",
+      "REALM_WRITE", by: CCA.Parties.realm,
       doc: """
         Realm `realm`, running on PE `pe`, writes its private data to granule `granule` through \
         the Realm PAS (reference/rme.md §1.1). A stand-in for realm ownership until the RMM issue \

@@ -34,7 +34,7 @@ extension DABuilder {
     let pe = Parameter("pe", cca.pe)
     let deviceError = "RSI_ERROR_DEVICE"
     b.action(
-      "RSI_VDEV_GET_INFO", actor: "realm",
+      "RSI_VDEV_GET_INFO", by: CCA.Parties.realm,
       doc: """
         RSI_VDEV_GET_INFO (FID 0xC400019D; reference/rmm.md §3.4 step 3, reference/rme.md §3.2): the realm of \
         the REC running on PE `pe` asks for VDEV x1 = vdev_id. Failure condition: vdev_id (no VDEV of this \
@@ -53,7 +53,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RSI_VDEV_DMA_ENABLE", actor: "realm",
+      "RSI_VDEV_DMA_ENABLE", by: CCA.Parties.realm,
       doc: """
         RSI_VDEV_DMA_ENABLE (FID 0xC400019C; reference/rmm.md §3.4 step 5, reference/rme.md §3.2): the realm \
         of the REC running on PE `pe` enables DMA for VDEV x1 = vdev_id, passing the evidence it checked: \
@@ -86,7 +86,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RSI_VDEV_DMA_DISABLE", actor: "realm",
+      "RSI_VDEV_DMA_DISABLE", by: CCA.Parties.realm,
       doc: """
         RSI_VDEV_DMA_DISABLE (FID 0xC40001A4; reference/rmm.md §3.4 step 5, reference/rme.md §3.2): the realm \
         of the REC running on PE `pe` disables DMA for VDEV x1 = vdev_id. Failure condition: vdev_id \

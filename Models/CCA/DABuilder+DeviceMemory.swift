@@ -96,7 +96,7 @@ extension DABuilder {
     guard rmm.daMemory != nil else { return }
     let ipas = rmm.pageIPAs
     b.action(
-      "RMI_VDEV_MAP", actor: "hypervisor",
+      "RMI_VDEV_MAP", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_MAP (FID 0xC4000172; reference/rmm.md §3.4): x1 = rd, x2 = vdev, x3 = ipa, x4 = level, x5 = \
         addr (the device-memory PA). Failure conditions in spec order: addr_align, addr_bound (not a \
@@ -151,7 +151,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMI_VDEV_UNMAP", actor: "hypervisor",
+      "RMI_VDEV_UNMAP", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_UNMAP (FID 0xC4000173; reference/rmm.md §3.1, §3.4 step 6): x1 = rd, x2 = ipa, x3 = level. \
         Failure conditions (the order of VDEV_MAP's, the reference lists none): rd_align, rd_bound, \
@@ -184,7 +184,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMI_VDEV_VALIDATE_MAPPING", actor: "hypervisor",
+      "RMI_VDEV_VALIDATE_MAPPING", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_VALIDATE_MAPPING (FID 0xC4000163; reference/rmm.md §3.1, §3.4 step 4): x1 = rd, x2 = rec, \
         x3 = pdev, x4 = vdev, x5 = base, x6 = top; the host's answer to a REC's RSI_VDEV_VALIDATE_MAPPING. \
@@ -251,7 +251,7 @@ extension DABuilder {
     let inputError = "RSI_ERROR_INPUT"
     let deviceError = "RSI_ERROR_DEVICE"
     b.action(
-      "RSI_VDEV_VALIDATE_MAPPING", actor: "realm",
+      "RSI_VDEV_VALIDATE_MAPPING", by: CCA.Parties.realm,
       doc: """
         RSI_VDEV_VALIDATE_MAPPING (FID 0xC400019F; reference/rmm.md §3.4 step 4, reference/rme.md §3.2): the \
         realm of the REC running on PE `pe` asks to accept device memory of VDEV x1 = vdev_id at IPAs [x2 = \
@@ -304,7 +304,7 @@ extension DABuilder {
     }
 
     b.action(
-      "REALM_DEV_ACCESS", actor: "realm",
+      "REALM_DEV_ACCESS", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` accesses the device memory (MMIO) at IPA `ipa` (reference/rmm.md \
         §3.4: "Resulting RTTE: HIPAS = ASSIGNED_DEV, RIPAS = DEV"; the ACS mm_hipas_assigned_dev tests). \

@@ -18,7 +18,7 @@ extension DABuilder {
     body: ((ActionBuilder) -> Void)? = nil
   ) {
     b.action(
-      name, actor: "hypervisor", doc: doc, parameters: [rmm.register("x1", rmm.granulePAs)] + extra,
+      name, by: CCA.Parties.hypervisor, doc: doc, parameters: [rmm.register("x1", rmm.granulePAs)] + extra,
       successCode: RMIABI.success
     ) { a in
       let pdev = a.arg("x1")
@@ -33,7 +33,7 @@ extension DABuilder {
   /// Declares the PDEV commands.
   func declarePDEVCommands() {
     b.action(
-      "RMI_PDEV_AUX_COUNT", actor: "hypervisor",
+      "RMI_PDEV_AUX_COUNT", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_AUX_COUNT (FID 0xC4000156; reference/rmm.md §3.1): x1 = flags. Never fails; X1 = the number \
         of auxiliary granules PDEV_CREATE needs: 0 in this model (the PDEV's SPDM and IDE state is abstract, \
@@ -45,7 +45,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMI_PDEV_CREATE", actor: "hypervisor",
+      "RMI_PDEV_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_CREATE (FID 0xC4000176; reference/rmm.md §3.2): x1 = pdev, x2 = params_ptr (a Non-secure \
         granule holding PdevParams: params_rid, the device's stream (its requester-ID range), and \
@@ -77,7 +77,7 @@ extension DABuilder {
 
     let ps = { (s: Value) -> Expr in .literal(s) }
     b.action(
-      "RMI_PDEV_COMMUNICATE", actor: "hypervisor",
+      "RMI_PDEV_COMMUNICATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_COMMUNICATE (FID 0xC4000175; reference/rmm.md §3.2): x1 = pdev, x2 = data_ptr (the \
         Non-secure RmiDevCommData buffer the host relays SPDM messages through). The SPDM exchange is \
@@ -147,7 +147,7 @@ extension DABuilder {
       next: { st in .ite(st.eq(ps(PdevState.communicating)), then: ps(PdevState.ready), else: st) })
 
     b.action(
-      "RMI_PDEV_STOP", actor: "hypervisor",
+      "RMI_PDEV_STOP", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_STOP (FID 0xC400017C; reference/rmm.md §3.2): x1 = pdev. Failure conditions: pdev_align, \
         pdev_bound, pdev_gran_state (RMI_ERROR_INPUT); pdev_state (COMMUNICATING, STOPPING or STOPPED) \
@@ -169,7 +169,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMI_PDEV_DESTROY", actor: "hypervisor",
+      "RMI_PDEV_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_DESTROY (FID 0xC4000177; reference/rmm.md §3.2): x1 = pdev. Failure conditions: pdev_align, \
         pdev_bound, pdev_gran_state (RMI_ERROR_INPUT); pdev_state (not STOPPED) RMI_ERROR_DEVICE. Success: \
@@ -187,7 +187,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMI_PDEV_GET_STATE", actor: "hypervisor",
+      "RMI_PDEV_GET_STATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_GET_STATE (FID 0xC4000178; reference/rmm.md §3.2): x1 = pdev. Failure conditions: pdev_align, \
         pdev_bound, pdev_gran_state (RMI_ERROR_INPUT). Success: X1 = the RmiPdevState. Footprint: none.

@@ -24,7 +24,7 @@ extension DABuilder {
   func declareDeviceAccesses() {
     for write in [false, true] {
       b.action(
-        write ? "DEVICE_NS_WRITE" : "DEVICE_NS_READ", actor: "device",
+        write ? "DEVICE_NS_WRITE" : "DEVICE_NS_READ", by: CCA.Parties.device,
         doc: """
           A device on a Non-secure stream \(write ? "writes host data to" : "reads") the granule containing \
           `addr` (reference/rme.md §3.1: a Non-secure stream emits only the NS PAS, checked by the SMMU's GPC \
@@ -54,7 +54,7 @@ extension DABuilder {
       }
 
       b.action(
-        write ? "DEVICE_REALM_WRITE" : "DEVICE_REALM_READ", actor: "device",
+        write ? "DEVICE_REALM_WRITE" : "DEVICE_REALM_READ", by: CCA.Parties.device,
         doc: """
           A device \(write ? "writes" : "reads") the page at IPA `ipa` with a TEE transaction on stream \
           `stream` (reference/rme.md §3.2, §3.3). The SMMU uses its cached copy of the stream's Realm STE, \

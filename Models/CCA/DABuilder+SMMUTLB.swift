@@ -7,7 +7,7 @@ extension DABuilder {
   /// RMM's CMD_SYNC, which ends a pending RMI_DATA_DESTROY (``SMMUTLBVariables``).
   func declareSMMUInvalidation(_ t: SMMUTLBVariables) {
     b.action(
-      "SMMU_CMDQ_CONSUME", actor: "hardware",
+      "SMMU_CMDQ_CONSUME", by: CCA.Parties.hardware,
       doc: """
         The SMMU of stream `stream` executes the CMD_TLBI_S2_IPA waiting in its command queue (SMMUv3: commands \\
         take effect when the SMMU consumes them, in order, at a moment of its choosing): its TLB entry for the \\
@@ -22,7 +22,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMM_CMD_SYNC", actor: "RMM",
+      "RMM_CMD_SYNC", by: CCA.Parties.rmm,
       doc: """
         The CMD_SYNC the RMM issued after the TLBIs of a pending RMI_DATA_DESTROY completes on every SMMU: \\
         enabled once no SMMU has an earlier command left (a CMD_SYNC completes only after every command before \\

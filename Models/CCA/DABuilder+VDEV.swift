@@ -36,7 +36,7 @@ extension DABuilder {
     _ name: String, doc: String, extra: [Parameter] = [], states: [Value], request: Value,
     before: ((ActionBuilder) -> Void)? = nil, effects: ((ActionBuilder, Expr) -> Void)? = nil
   ) {
-    b.action(name, actor: "hypervisor", doc: doc, parameters: vdevRegisters + extra, successCode: RMIABI.success) { a in
+    b.action(name, by: CCA.Parties.hypervisor, doc: doc, parameters: vdevRegisters + extra, successCode: RMIABI.success) { a in
       let vdev = a.arg("x3")
       bindingChecks(a, rd: a.arg("x1"), pdev: a.arg("x2"), vdev: vdev)
       before?(a)
@@ -54,7 +54,7 @@ extension DABuilder {
   func declareVDEVCommands() {
     let vs = { (s: Value) -> Expr in .literal(s) }
     b.action(
-      "RMI_VDEV_CREATE", actor: "hypervisor",
+      "RMI_VDEV_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_CREATE (FID 0xC4000187; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, \
         x3 = vdev, x4 = params_ptr (Non-secure VdevParams; params_num_aux). Failure conditions: rd_align, \
@@ -95,7 +95,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMI_VDEV_COMMUNICATE", actor: "hypervisor",
+      "RMI_VDEV_COMMUNICATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_COMMUNICATE (FID 0xC4000186; reference/rmm.md §3.3): x1 = rd, x2 = pdev, x3 = vdev, x4 = \
         data_ptr (Non-secure RmiDevCommData). One call completes the TDISP/SPDM request in flight (abstract \
@@ -200,7 +200,7 @@ extension DABuilder {
       states: [VdevState.locked, VdevState.started], request: VdevRequest.report)
 
     b.action(
-      "RMI_VDEV_ABORT", actor: "hypervisor",
+      "RMI_VDEV_ABORT", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_ABORT (FID 0xC4000185; reference/rmm.md §3.3): x1 = vdev. Failure conditions: vdev_align, \
         vdev_bound, vdev_gran_state (RMI_ERROR_INPUT); vdev_state (no request in flight) RMI_ERROR_DEVICE. \
@@ -219,7 +219,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMI_VDEV_DESTROY", actor: "hypervisor",
+      "RMI_VDEV_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_DESTROY (FID 0xC4000188; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, \
         x3 = vdev. Failure conditions: the binding checks, with vdev_realm RMI_ERROR_DEVICE as the ACS lists \
@@ -254,7 +254,7 @@ extension DABuilder {
     }
 
     b.action(
-      "RMI_VDEV_GET_STATE", actor: "hypervisor",
+      "RMI_VDEV_GET_STATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_GET_STATE (FID 0xC4000189; reference/rmm.md §3.3): x1 = vdev. Failure conditions: vdev_align, \
         vdev_bound, vdev_gran_state (RMI_ERROR_INPUT). Success: X1 = the RmiVdevState. Footprint: none.

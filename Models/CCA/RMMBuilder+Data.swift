@@ -24,7 +24,7 @@ extension RMMBuilder {
     for unknown in [false, true] {
       let name = unknown ? "RMI_DATA_CREATE_UNKNOWN" : "RMI_DATA_CREATE"
       b.action(
-        name, actor: "hypervisor",
+        name, by: CCA.Parties.hypervisor,
         doc: unknown
           ? """
             RMI_DATA_CREATE_UNKNOWN (FID 0xC4000154; reference/rmm.md §2.13): x1 = rd, x2 = data, x3 = ipa. \
@@ -88,7 +88,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_DATA_DESTROY", actor: "hypervisor",
+      "RMI_DATA_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_DATA_DESTROY (FID 0xC4000155; reference/rmm.md §2.14): x1 = rd, x2 = ipa. Failure conditions in \
         spec order: rd_align, rd_bound, rd_state, ipa_align, ipa_bound (all RMI_ERROR_INPUT); rtt_walk \

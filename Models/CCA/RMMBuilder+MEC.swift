@@ -154,7 +154,7 @@ extension RMMBuilder {
   private func declareMECCommands(_ mec: MECVariables) {
     let samples = (0...maxMECID).map { $0 }
     b.action(
-      "RMI_MEC_SET_SHARED", actor: "hypervisor",
+      "RMI_MEC_SET_SHARED", by: CCA.Parties.hypervisor,
       doc: """
         RMI_MEC_SET_SHARED (FID 0xC400018C; reference/rmm.md §3.1, §3.5; RMM 1.1 beta, ACS \
         `cmd_mec_set_shared`, TF-RMM `mec_set_shared`): x1 = mecid. Failure conditions in the ACS \
@@ -176,7 +176,7 @@ extension RMMBuilder {
       a.set(mec.mecState, [m], to: .literal(MECState.shared))
     }
     b.action(
-      "RMI_MEC_SET_PRIVATE", actor: "hypervisor",
+      "RMI_MEC_SET_PRIVATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_MEC_SET_PRIVATE (FID 0xC400018D; reference/rmm.md §3.1, §3.5; RMM 1.1 beta, ACS \
         `cmd_mec_set_private`, TF-RMM `mec_set_private`): x1 = mecid. Failure conditions in the ACS \

@@ -18,7 +18,7 @@ extension RMMBuilder {
   func declarePSCI() {
     let recIndices = (0..<recs).map { Value($0) }
     b.action(
-      "PSCI_CPU_ON", actor: "realm",
+      "PSCI_CPU_ON", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI CPU_ON (SMC64 FID 0xC4000003; reference/rmm.md \
         §5; TF-RMM 1.0 `psci_cpu_on`): x1 = target_cpu (an MPIDR: its index is Aff0), x2 = \
@@ -43,7 +43,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "PSCI_AFFINITY_INFO", actor: "realm",
+      "PSCI_AFFINITY_INFO", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI AFFINITY_INFO (SMC64 FID 0xC4000004; \
         reference/rmm.md §5; TF-RMM 1.0 `psci_affinity_info`): x1 = target_affinity (an MPIDR), x2 = \
@@ -65,7 +65,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "PSCI_CPU_OFF", actor: "realm",
+      "PSCI_CPU_OFF", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI CPU_OFF (FID 0x84000002; reference/rmm.md §5; \
         TF-RMM 1.0 `psci_cpu_off`): the REC is no longer runnable and exits to the host \
@@ -82,7 +82,7 @@ extension RMMBuilder {
 
     for reset in [false, true] {
       b.action(
-        reset ? "PSCI_SYSTEM_RESET" : "PSCI_SYSTEM_OFF", actor: "realm",
+        reset ? "PSCI_SYSTEM_RESET" : "PSCI_SYSTEM_OFF", by: CCA.Parties.realm,
         doc: """
           The realm of the REC running on PE `pe` calls PSCI \(reset ? "SYSTEM_RESET (FID 0x84000009)" : "SYSTEM_OFF (FID 0x84000008)") \
           (reference/rmm.md §1.2, §5): the RMM puts the realm in SYSTEM_OFF\(reset ? " (a reset is the host's to do, by building a new realm)" : "") \
@@ -129,7 +129,7 @@ extension RMMBuilder {
 
   func declarePSCIComplete() {
     b.action(
-      "RMI_PSCI_COMPLETE", actor: "hypervisor",
+      "RMI_PSCI_COMPLETE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PSCI_COMPLETE (FID 0xC4000164; reference/rmm.md §2.23; 1.0's three-argument form): x1 = \
         calling_rec, x2 = target_rec, x3 = status (a PSCI return value). Failure conditions in the ACS \

@@ -41,7 +41,7 @@ extension RMMBuilder {
   func declareRECCommands() {
     let n = rv.auxCount
     b.action(
-      "RMI_REC_AUX_COUNT", actor: "hypervisor",
+      "RMI_REC_AUX_COUNT", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_AUX_COUNT (FID 0xC4000167; reference/rmm.md §2.8): x1 = rd. Failure conditions in spec \
         order, all RMI_ERROR_INPUT: rd_align, rd_bound, rd_state. X1 = RecAuxCount, the `rec-aux` \
@@ -54,7 +54,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_REC_CREATE", actor: "hypervisor",
+      "RMI_REC_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_CREATE (FID 0xC400015A; reference/rmm.md §2.9): x1 = rd, x2 = rec, x3 = params_ptr (a \
         Non-secure granule holding RecParams: params_flags, params_mpidr, params_num_aux, and \
@@ -118,7 +118,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_REC_DESTROY", actor: "hypervisor",
+      "RMI_REC_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_DESTROY (FID 0xC400015B; reference/rmm.md §2.10): x1 = rec. Failure conditions in spec \
         order: rec_align, rec_bound, rec_gran_state (not REC) RMI_ERROR_INPUT; rec_state (the REC is \
@@ -140,7 +140,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_REC_ENTER", actor: "hypervisor",
+      "RMI_REC_ENTER", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_ENTER (FID 0xC400015C; reference/rmm.md §2.11) on PE `pe`: x1 = rec, x2 = run_ptr (a \
         Non-secure granule holding RecRun; enter_flags is RecRun.enter.flags). Failure conditions in \
@@ -261,7 +261,7 @@ extension RMMBuilder {
     let planeParameter = s2tlb.map { $0.planes > 1 ? [Parameter("plane", .index($0.planeSort))] : [] } ?? []
     for write in [false, true] {
       b.action(
-        write ? "REALM_WRITE" : "REALM_READ", actor: "realm",
+        write ? "REALM_WRITE" : "REALM_READ", by: CCA.Parties.realm,
         doc: """
           The realm of the REC running on PE `pe` \(write ? "writes" : "reads") the page at IPA `ipa` \
           (reference/rmm.md §1.4, §2.11; reference/rme.md §1.1). Stage 2 first: the walk of the \
@@ -320,7 +320,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "REC_EXIT", actor: "RMM",
+      "REC_EXIT", by: CCA.Parties.rmm,
       doc: """
         The REC running on PE `pe` exits to the host for an exception the host must handle \
         (reference/rmm.md §2.11, §1.6): `reason` is RMI_EXIT_SYNC (a stage-2 abort the realm took), \

@@ -8,7 +8,7 @@ extension RMMBuilder {
   func declareRIPAS() {
     let protected = protectedIPAs
     b.action(
-      "RSI_IPA_STATE_GET", actor: "realm",
+      "RSI_IPA_STATE_GET", by: CCA.Parties.realm,
       doc: """
         RSI_IPA_STATE_GET (FID 0xC4000198; reference/rmm.md §5, the 1.0-rel0 form) from the realm on PE \
         `pe`: x1 = base, x2 = top. RSI_ERROR_INPUT, in this order: base_align, top_align (not 4 KB \
@@ -41,7 +41,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_RTT_SET_RIPAS", actor: "hypervisor",
+      "RMI_RTT_SET_RIPAS", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_SET_RIPAS (FID 0xC4000169; reference/rmm.md §2.22): x1 = rd, x2 = rec, x3 = base, x4 = top; \
         the host's answer to a REC's RIPAS change request (RSI_IPA_STATE_SET). Failure conditions in \

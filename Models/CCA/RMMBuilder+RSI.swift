@@ -10,7 +10,7 @@ extension RMMBuilder {
   func declareRSI() {
     let ipaSamples = pageIPAs
     b.action(
-      "RSI_VERSION", actor: "realm",
+      "RSI_VERSION", by: CCA.Parties.realm,
       doc: """
         RSI_VERSION (FID 0xC4000190; reference/rmm.md §5) from the realm on PE `pe`: x1 = the requested \
         version. RSI_ERROR_INPUT unless it is 1.0 (`version`); X1 (lower) = X2 (higher) = 0x10000.
@@ -24,7 +24,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RSI_FEATURES", actor: "realm",
+      "RSI_FEATURES", by: CCA.Parties.realm,
       doc: """
         RSI_FEATURES (FID 0xC4000191; reference/rmm.md §5) from the realm on PE `pe`: x1 = the index; \
         X1 = 0 (RSI 1.0 defines no feature bits).
@@ -36,7 +36,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RSI_MEASUREMENT_READ", actor: "realm",
+      "RSI_MEASUREMENT_READ", by: CCA.Parties.realm,
       doc: """
         RSI_MEASUREMENT_READ (FID 0xC4000192; reference/rmm.md §5) from the realm on PE `pe`: x1 = index \
         (0 = RIM, 1 ... 4 = REM). RSI_ERROR_INPUT if index > 4 (`index`). X1 = the measurement as \
@@ -54,7 +54,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RSI_MEASUREMENT_EXTEND", actor: "realm",
+      "RSI_MEASUREMENT_EXTEND", by: CCA.Parties.realm,
       doc: """
         RSI_MEASUREMENT_EXTEND (FID 0xC4000193; reference/rmm.md §5) from the realm on PE `pe`: x1 = index \
         (1 ... 4), x2 = size (bytes of X3 ... X10 to measure). RSI_ERROR_INPUT, in this order: index \
@@ -74,7 +74,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RSI_REALM_CONFIG", actor: "realm",
+      "RSI_REALM_CONFIG", by: CCA.Parties.realm,
       doc: """
         RSI_REALM_CONFIG (FID 0xC4000196; reference/rmm.md §5; TF-RMM 1.0 `handle_rsi_realm_config`) from \
         the realm on PE `pe`: x1 = the IPA of the granule to write RsiRealmConfig to. \
@@ -93,7 +93,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RSI_HOST_CALL", actor: "realm",
+      "RSI_HOST_CALL", by: CCA.Parties.realm,
       doc: """
         RSI_HOST_CALL (FID 0xC4000199; reference/rmm.md §5) from the realm on PE `pe`: x1 = the IPA of the \
         RsiHostCall structure, `imm` its imm field (the realm writes it before the call; the model \
@@ -114,7 +114,7 @@ extension RMMBuilder {
 
     let protected = protectedIPAs
     b.action(
-      "RSI_IPA_STATE_SET", actor: "realm",
+      "RSI_IPA_STATE_SET", by: CCA.Parties.realm,
       doc: """
         RSI_IPA_STATE_SET (FID 0xC4000197; reference/rmm.md §5) from the realm on PE `pe`: x1 = base, x2 = \
         top, x3 = ripas (RSI_EMPTY 0 or RSI_RAM 1), x4 = flags (bit 0 RSI_CHANGE_DESTROYED). \

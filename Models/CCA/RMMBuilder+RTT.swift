@@ -237,7 +237,7 @@ extension RMMBuilder {
     let start = Value(geometry.startLevel)
     let levels = tableLevels
     b.action(
-      "RMI_RTT_CREATE", actor: "hypervisor",
+      "RMI_RTT_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_CREATE (FID 0xC400015D; reference/rmm.md §2.15): x1 = rd, x2 = rtt, x3 = ipa, x4 = level of \
         the new RTT. Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound \
@@ -274,7 +274,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_RTT_DESTROY", actor: "hypervisor",
+      "RMI_RTT_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_DESTROY (FID 0xC400015E; reference/rmm.md §2.16): x1 = rd, x2 = ipa, x3 = level of the RTT. \
         Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound; ipa_align (to \
@@ -317,7 +317,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_RTT_FOLD", actor: "hypervisor",
+      "RMI_RTT_FOLD", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_FOLD (FID 0xC4000166; reference/rmm.md §2.17): x1 = rd, x2 = ipa, x3 = level of the RTT to \
         fold. Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound (level ≤ the \
@@ -356,7 +356,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_RTT_INIT_RIPAS", actor: "hypervisor",
+      "RMI_RTT_INIT_RIPAS", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_INIT_RIPAS (FID 0xC4000168; reference/rmm.md §2.21): x1 = rd, x2 = base, x3 = top. Failure \
         conditions in the ACS rel0 order: rd_align, rd_bound, rd_state; size_valid (top ≤ base); \
@@ -398,7 +398,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_RTT_READ_ENTRY", actor: "hypervisor",
+      "RMI_RTT_READ_ENTRY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_READ_ENTRY (FID 0xC4000161; reference/rmm.md §2.20): x1 = rd, x2 = ipa, x3 = level. Failure \
         conditions in spec order, all RMI_ERROR_INPUT: rd_align, rd_bound, rd_state; level_bound \
@@ -458,7 +458,7 @@ extension RMMBuilder {
     let unprotected = pageIPAs.filter { $0 >= geometry.protectedLimit }
     for map in [true, false] {
       b.action(
-        map ? "RMI_RTT_MAP_UNPROTECTED" : "RMI_RTT_UNMAP_UNPROTECTED", actor: "hypervisor",
+        map ? "RMI_RTT_MAP_UNPROTECTED" : "RMI_RTT_UNMAP_UNPROTECTED", by: CCA.Parties.hypervisor,
         doc: map
           ? """
             RMI_RTT_MAP_UNPROTECTED (FID 0xC400015F; reference/rmm.md §2.18): x1 = rd, x2 = ipa, x3 = level, \

@@ -6,7 +6,7 @@ extension RMMBuilder {
   /// Declares RMI_VERSION and RMI_FEATURES.
   func declareVersionCommands() {
     b.action(
-      "RMI_VERSION", actor: "hypervisor",
+      "RMI_VERSION", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VERSION (FID 0xC4000150; reference/rmm.md §2.1): x1 is the requested version. TF-RMM 1.0: \
         RMI_SUCCESS iff x1 = 0x10000, else RMI_ERROR_INPUT (`version`); X1 (lower) = X2 (higher) = \
@@ -19,7 +19,7 @@ extension RMMBuilder {
       a.output("x2", .literal(RMIABI.version))
     }
     b.action(
-      "RMI_FEATURES", actor: "hypervisor",
+      "RMI_FEATURES", by: CCA.Parties.hypervisor,
       doc: """
         RMI_FEATURES (FID 0xC4000165; reference/rmm.md §2.2, §1.6): x1 is the index; never fails. X1 = \
         RmiFeatureRegister0 for index 0 (S2SZ[7:0] = the geometry's IPA width, HASH_SHA_256[32] and \
@@ -41,7 +41,7 @@ extension RMMBuilder {
   func declareRealmCommands() {
     let realmCount = cca.realmSort.count
     b.action(
-      "RMI_REALM_CREATE", actor: "hypervisor",
+      "RMI_REALM_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REALM_CREATE (FID 0xC4000158; reference/rmm.md §2.5): x1 = rd, x2 = params_ptr (a Non-secure \
         granule holding RealmParams, whose fields are the params_* parameters). Failure conditions in the \
@@ -114,7 +114,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_REALM_ACTIVATE", actor: "hypervisor",
+      "RMI_REALM_ACTIVATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REALM_ACTIVATE (FID 0xC4000157; reference/rmm.md §2.6): x1 = rd. Failure conditions in spec \
         order: rd_align, rd_bound, rd_state (not RD) RMI_ERROR_INPUT; realm_state (not NEW) \
@@ -132,7 +132,7 @@ extension RMMBuilder {
     }
 
     b.action(
-      "RMI_REALM_DESTROY", actor: "hypervisor",
+      "RMI_REALM_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REALM_DESTROY (FID 0xC4000159; reference/rmm.md §2.7, §1.5): x1 = rd. Failure conditions in \
         spec order: rd_align, rd_bound, rd_state RMI_ERROR_INPUT; realm_live (RealmIsLive: the RD's \

@@ -9,8 +9,8 @@ import Spec
 struct TransitionStepDefinition {
   /// The step, which is also the action's name and the PE's program-counter value before it.
   let step: TransitionStep
-  /// `EL3` or `RMM`.
-  let actor: String
+  /// EL3 or the RMM.
+  let caller: Party
   /// The citation and explanation.
   let doc: String
   /// What must hold besides the PE being at this step (fine mode; for example the GPT lock is
@@ -20,11 +20,11 @@ struct TransitionStepDefinition {
   let body: (StepContext, Expr, Expr) -> Void
 
   init(
-    _ step: TransitionStep, actor: String = "EL3", doc: String, enabled: @escaping (Expr) -> Expr = { _ in true },
+    _ step: TransitionStep, by caller: Party = CCA.Parties.el3, doc: String, enabled: @escaping (Expr) -> Expr = { _ in true },
     body: @escaping (StepContext, Expr, Expr) -> Void
   ) {
     self.step = step
-    self.actor = actor
+    self.caller = caller
     self.doc = doc
     self.enabled = enabled
     self.body = body

@@ -91,17 +91,12 @@ public final class ModelBuilder {
     return party
   }
 
-  /// Declares an action performed by `actor` (a party named by its string; it need not be
-  /// declared with ``party(_:)``); `body` states its guard, failure conditions and effects.
-  public func action(
-    _ name: String, actor: String, doc: String = "", parameters: [Parameter] = [],
-    successCode: Value = 0, _ body: (ActionBuilder) -> Void
-  ) {
-    action(name, by: Party(actor), doc: doc, parameters: parameters, successCode: successCode, body)
-  }
-
   /// Declares an action performed by `caller`; `body` states its guard, failure conditions and
   /// effects.
+  ///
+  /// `caller` is a party the model declares with ``party(_:)`` (then a misspelt one fails
+  /// validation), or any name when the model declares none: `by: "thread"` reads as a
+  /// ``Party``.
   public func action(
     _ name: String, by caller: Party, doc: String = "", parameters: [Parameter] = [],
     successCode: Value = 0, _ body: (ActionBuilder) -> Void

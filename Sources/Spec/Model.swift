@@ -145,8 +145,6 @@ public struct Action: Hashable, Sendable {
   /// caller of a command. Renderings draw its lane; when the model's ``ABIDescription`` puts the
   /// action in an interface, the interface's handler performs it for the caller.
   public let caller: Party
-  /// The name of ``caller`` (the spelling models used before parties were typed).
-  public var actor: String { caller.name }
   /// Citation and explanation.
   public let doc: String
   public let parameters: [Parameter]

@@ -98,7 +98,7 @@ struct CCAFamilyTests {
     for configuration in ["standard", "atomic", "atomic-parametric", "rmm-small", "rmm-rtt"] {
       let model = try CCA.family.build(try #require(CCA.family.configuration(named: configuration)))
       for action in model.actions {
-        #expect(["hypervisor", "RMM", "EL3", "realm", "hardware"].contains(action.actor), "\(action.name)")
+        #expect(["hypervisor", "RMM", "EL3", "realm", "hardware"].contains(action.caller.name), "\(action.name)")
         #expect(action.doc.contains("reference/") || action.doc.contains("rme.md"), "\(action.name) cites nothing")
       }
     }

@@ -213,7 +213,7 @@ struct DACommandTests {
     let da = model.actions.filter { $0.name.contains("DEV") }
     #expect(da.count == 27)
     for action in da {
-      #expect(["hypervisor", "realm", "device"].contains(action.actor), "\(action.name)")
+      #expect(["hypervisor", "realm", "device"].contains(action.caller.name), "\(action.name)")
       #expect(action.doc.contains("reference/"), "\(action.name) cites nothing")
     }
   }

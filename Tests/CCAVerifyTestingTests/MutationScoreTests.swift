@@ -8,11 +8,11 @@ struct MutationScoreTests {
   static func counter() -> Model {
     let b = ModelBuilder(name: "counter", configuration: Configuration(name: "test", bounds: [:]))
     let x = b.variable("x", .range(0, 3), initial: 0)
-    b.action("inc", actor: "env") { a in
+    b.action("inc", by: "env") { a in
       a.fail("at_max", error: "FULL", code: 1, when: x.value.eq(2))
       a.set(x, to: .ite(x.value.lt(3), then: x.value + 1, else: x.value))
     }
-    b.action("reset", actor: "env") { a in a.set(x, to: 0) }
+    b.action("reset", by: "env") { a in a.set(x, to: 0) }
     b.invariant("below-3", x.value.lt(3))
     return b.build()
   }

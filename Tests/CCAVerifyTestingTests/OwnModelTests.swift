@@ -15,13 +15,13 @@ enum TicketLock {
     let inCritical = b.map("inCritical", keys: [thread], .bool, doc: "whether the thread is in its critical section") {
       _ in false
     }
-    b.action("ACQUIRE", actor: "thread", parameters: [Parameter("thread", thread)]) { a in
+    b.action("ACQUIRE", by: "thread", parameters: [Parameter("thread", thread)]) { a in
       let t = a.arg("thread")
       a.fail("busy", error: "BUSY", code: 1, when: holder.value.ne(0))
       a.set(holder, to: t + 1)
       a.set(inCritical, [t], to: true)
     }
-    b.action("RELEASE", actor: "thread", parameters: [Parameter("thread", thread)]) { a in
+    b.action("RELEASE", by: "thread", parameters: [Parameter("thread", thread)]) { a in
       let t = a.arg("thread")
       if !buggy { a.fail("not_holder", error: "DENIED", code: 2, when: holder.value.ne(t + 1)) }
       a.set(holder, to: 0)

@@ -161,7 +161,7 @@ struct BreadthFirstSearchTests {
   func initialViolation() throws {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 3)
-      b.action("dec", actor: "env") { a in a.set(x, to: x.value - 1) }
+      b.action("dec", by: "env") { a in a.set(x, to: x.value - 1) }
       b.invariant("x-small", x.value.lt(3))
     }
     let report = try bfs(model)
@@ -174,7 +174,7 @@ struct BreadthFirstSearchTests {
   func modelErrorOutcome() throws {
     let model = buildModel { b in
       let x = b.variable("level", .range(0, 3), initial: 0)
-      b.action("raise", actor: "env") { a in a.set(x, to: x.value + 1) }
+      b.action("raise", by: "env") { a in a.set(x, to: x.value + 1) }
     }
     let report = try bfs(model)
     guard case .modelError(let message) = report.outcome else {

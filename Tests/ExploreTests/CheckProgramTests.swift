@@ -24,7 +24,7 @@ import _TestSupport
       let a0 = Parameter("dst", .finite(set))
       let a1 = Parameter("src", .finite(set))
       let who = Parameter("who", .range(1, 2))
-      b.action("CLAIM", actor: "env", parameters: [a0, who]) { a in
+      b.action("CLAIM", by: "env", parameters: [a0, who]) { a in
         let dst = a.arg("dst")
         a.fail("dst_align", error: "INPUT", code: 1, when: (dst & 3).ne(0))
         a.fail("dst_bound", error: "INPUT", code: 1, when: dst.ge(16))
@@ -33,7 +33,7 @@ import _TestSupport
         a.set(owner, [dst >> 2], to: a.arg("who"))
         a.set(count, to: count.value + 1)
       }
-      b.action("COPY", actor: "env", parameters: [a0, a1, who]) { a in
+      b.action("COPY", by: "env", parameters: [a0, a1, who]) { a in
         let (dst, src, who) = (a.arg("dst"), a.arg("src"), a.arg("who"))
         a.requires(who.eq(1) && !busy.value)
         a.fail("src_align", error: "INPUT", code: 1, when: (src & 3).ne(0))
@@ -45,7 +45,7 @@ import _TestSupport
         a.fail("same", error: "INPUT", code: 1, when: dst.eq(src))
         a.set(owner, [dst >> 2], to: owner[src >> 2])
       }
-      b.action("RELEASE", actor: "env", parameters: [a0]) { a in
+      b.action("RELEASE", by: "env", parameters: [a0]) { a in
         let dst = a.arg("dst")
         // The guard reads `owner` before the bound check: address 16 reads it out of its
         // domain, but only when `busy` is set (a model error in some states, none in others).
@@ -55,7 +55,7 @@ import _TestSupport
         a.set(owner, [dst >> 2], to: 0)
         a.set(count, to: .ite(count.value.gt(0), then: count.value - 1, else: 0))
       }
-      b.action("LOCK", actor: "env") { a in
+      b.action("LOCK", by: "env") { a in
         a.fail("locked", error: "BUSY", code: 4, when: busy.value)
         a.set(busy, to: .boolean(buggy))
       }
@@ -172,7 +172,7 @@ import _TestSupport
       let failures = (0..<(1 + gen.pick(4))).map { _ in gen.boolean(2) }
       let mKey = gen.value(1) % 4
       let mValue = gen.value(1) % 6
-      b.action("act", actor: "fuzz", parameters: [Parameter("p0", .range(0, 7)), Parameter("p1", sparse)]) { a in
+      b.action("act", by: "fuzz", parameters: [Parameter("p0", .range(0, 7)), Parameter("p1", sparse)]) { a in
         for condition in guards { a.requires(condition) }
         for (i, condition) in failures.enumerated() {
           a.fail("f\(i)", error: "E\(i)", code: Value(i + 1), when: condition)
@@ -181,7 +181,7 @@ import _TestSupport
         a.set(x, to: .ite(x.value.lt(9), then: x.value + 1, else: 3))
         a.set(flag, to: !flag.value)
       }
-      b.action("bump", actor: "fuzz", parameters: [Parameter("p0", .range(0, 7))]) { a in
+      b.action("bump", by: "fuzz", parameters: [Parameter("p0", .range(0, 7))]) { a in
         a.fail("odd", error: "ODD", code: 9, when: (a.args[0] & 1).eq(1))
         a.fail("big", error: "BIG", code: 9, when: a.args[0].ge(.literal(Value(4))) && m[a.args[0] & 3].eq(0))
         a.set(m, [a.args[0] & 3], to: .ite(m[a.args[0] & 3].lt(5), then: m[a.args[0] & 3] + 1, else: 0))

@@ -216,7 +216,7 @@ struct DifferentialTests {
       let mValue = gen.value(2)
       let mWhen = gen.boolean(2)
       let fValue = gen.value(1)
-      b.action("eval", actor: "fuzz", parameters: [Parameter("p0", .range(0, 7)), Parameter("p1", sparse)]) { a in
+      b.action("eval", by: "fuzz", parameters: [Parameter("p0", .range(0, 7)), Parameter("p1", sparse)]) { a in
         a.set(out, to: valueExpr)
         a.set(outb, to: boolExpr)
         // `+ 0` keeps validation from rejecting an out-of-domain literal: the engine must catch it.
@@ -272,7 +272,7 @@ struct DifferentialTests {
     let model = buildModel("tokens") { b in
       let owner = b.map("owner", keys: [slot], .range(0, 2)) { _ in 0 }
       let busy = b.map("busy", keys: [.index(IndexSort("PE", count: 3))], .bool) { _ in false }
-      b.action("take", actor: "pe", parameters: [Parameter("pe", peDomain), Parameter("slot", slot)]) { a in
+      b.action("take", by: "pe", parameters: [Parameter("pe", peDomain), Parameter("slot", slot)]) { a in
         let (pe, s) = (a.args[0], a.args[1])
         a.requires(!busy[pe])
         a.requires(owner[s].eq(0))
@@ -280,13 +280,13 @@ struct DifferentialTests {
         a.set(owner, [s], to: pe)
         a.set(busy, [pe], to: true)
       }
-      b.action("release", actor: "pe", parameters: [Parameter("pe", peDomain), Parameter("slot", slot)]) { a in
+      b.action("release", by: "pe", parameters: [Parameter("pe", peDomain), Parameter("slot", slot)]) { a in
         let (pe, s) = (a.args[0], a.args[1])
         a.requires(busy[pe] && owner[s].eq(pe))
         a.set(owner, [s], to: 0)
         a.set(busy, [pe], to: false)
       }
-      b.action("shuffle", actor: "env") { a in
+      b.action("shuffle", by: "env") { a in
         a.setAll(owner, where: { k in owner[k[0]].eq(0) && k[0].ne(0) }) { _ in 0 }
       }
     }

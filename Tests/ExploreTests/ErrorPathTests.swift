@@ -143,7 +143,7 @@ struct TransitionPropertyTests {
   func validation() {
     let model = buildModel { b in
       b.variable("x", .bool, initial: false)
-      b.action("a", actor: "env") { _ in }
+      b.action("a", by: "env") { _ in }
       b.transitionProperty("frame", actions: ["a", "nope"], on: .failure)
     }
     #expect(throws: ModelError.self) { try model.validate() }

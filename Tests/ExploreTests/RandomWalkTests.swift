@@ -104,7 +104,7 @@ struct RandomWalkTests {
   func deadlock() throws {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("up", actor: "env") { a in
+      b.action("up", by: "env") { a in
         a.requires(x.value.lt(2))
         a.set(x, to: x.value + 1)
       }
@@ -208,7 +208,7 @@ struct RandomLimitTests {
   func modelError() throws {
     let model = buildModel { b in
       let x = b.variable("level", .range(0, 3), initial: 0)
-      b.action("raise", actor: "env") { a in a.set(x, to: x.value + 1) }
+      b.action("raise", by: "env") { a in a.set(x, to: x.value + 1) }
     }
     let report = explore(
       try CompiledModel(model), options: ExploreOptions(mode: .random, walks: 5, walkLength: 10, workers: 1))

@@ -14,13 +14,13 @@ struct RowUpdateTests {
     let column = Domain.index(IndexSort("Column", count: 3))
     let b = ModelBuilder(name: "rows", configuration: Configuration(name: "c", bounds: [:]))
     let m = b.map("m", keys: [row, column], .range(0, 9)) { k in k[1] }
-    b.action("ROW", actor: "t", parameters: [Parameter("r", row), Parameter("v", .range(0, 9))]) { a in
+    b.action("ROW", by: "t", parameters: [Parameter("r", row), Parameter("v", .range(0, 9))]) { a in
       a.setAll(m, where: { k in k[0].eq(a.arg("r")) && (k[1] % 2).eq(1) }, to: { _ in a.arg("v") })
     }
-    b.action("COLUMN", actor: "t", parameters: [Parameter("c", column), Parameter("v", .range(0, 9))]) { a in
+    b.action("COLUMN", by: "t", parameters: [Parameter("c", column), Parameter("v", .range(0, 9))]) { a in
       a.setAll(m, where: { k in a.arg("c").eq(k[1]) }, to: { k in k[0] + a.arg("v") })
     }
-    b.action("OUTSIDE", actor: "t", parameters: [Parameter("v", .range(0, 9))]) { a in
+    b.action("OUTSIDE", by: "t", parameters: [Parameter("v", .range(0, 9))]) { a in
       a.setAll(m, where: { k in k[0].eq(7) }, to: { _ in a.arg("v") })
     }
     return b.build()

@@ -49,7 +49,7 @@ struct StepSemanticsTests {
     // Reordered conditions give the other code.
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("both", actor: "env") { a in
+      b.action("both", by: "env") { a in
         a.fail("second", error: "B", code: 7, when: x.value.eq(0))
         a.fail("first", error: "A", code: 9, when: x.value.lt(3))
         a.set(x, to: 1)
@@ -64,7 +64,7 @@ struct StepSemanticsTests {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 7), initial: 2)
       let y = b.variable("y", .range(0, 7), initial: 5)
-      b.action("swap", actor: "env") { a in
+      b.action("swap", by: "env") { a in
         a.set(x, to: y.value)
         a.set(y, to: x.value)
       }
@@ -80,7 +80,7 @@ struct StepSemanticsTests {
     let model = buildModel { b in
       let m = b.map("m", keys: [slot], .range(0, 9)) { k in k[0] }
       let flag = b.variable("flag", .bool, initial: false)
-      b.action("bump", actor: "env", parameters: [Parameter("i", slot)]) { a in
+      b.action("bump", by: "env", parameters: [Parameter("i", slot)]) { a in
         let i = a.arg("i")
         a.when(i.eq(1)) { a.set(flag, to: true) }
         a.set(m, [i], to: m[i] + 5)
@@ -104,7 +104,7 @@ struct StepSemanticsTests {
     let col = Domain.finite(FiniteSet("Col", [("a", 0x10), ("b", 0x20), ("c", 0x30)]))
     let model = buildModel { b in
       let grid = b.map("grid", keys: [row, col], .range(1, 20)) { k in k[0] + 1 }
-      b.action("setOdd", actor: "env", parameters: [Parameter("v", .range(1, 20))]) { a in
+      b.action("setOdd", by: "env", parameters: [Parameter("v", .range(1, 20))]) { a in
         a.setAll(grid, where: { k in k[0].eq(1) || k[1].eq(0x20) }) { k in a.arg("v") + (k[1] >> 4) - 1 }
       }
     }
@@ -120,7 +120,7 @@ struct StepSemanticsTests {
     let slot = Domain.index(IndexSort("Slot", count: 2))
     let model = buildModel { b in
       let m = b.map("table", keys: [slot], .range(0, 3)) { _ in 0 }
-      b.action("peek", actor: "env", parameters: [Parameter("i", .range(0, 3))]) { a in
+      b.action("peek", by: "env", parameters: [Parameter("i", .range(0, 3))]) { a in
         a.fail("nonzero", error: "NZ", code: 1, when: m[a.arg("i")].ne(0))
       }
     }
@@ -139,7 +139,7 @@ struct StepSemanticsTests {
   func valueOutsideDomain() throws {
     let model = buildModel { b in
       let x = b.variable("level", .range(0, 3), initial: 3)
-      b.action("raise", actor: "env") { a in a.set(x, to: x.value + 1) }
+      b.action("raise", by: "env") { a in a.set(x, to: x.value + 1) }
     }
     let compiled = try CompiledModel(model)
     #expect {
@@ -163,7 +163,7 @@ struct StepSemanticsTests {
   func guards() throws {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("up", actor: "env") { a in
+      b.action("up", by: "env") { a in
         a.requires(x.value.lt(2))
         a.set(x, to: x.value + 1)
       }
@@ -190,7 +190,7 @@ struct StepSemanticsTests {
     let model = buildModel { b in
       let out = b.map("out", keys: [.index(IndexSort("Case", count: cases.count))], .word(bits: 64)) { _ in 0 }
       let ok = b.variable("ok", .bool, initial: false)
-      b.action("eval", actor: "env", parameters: [Parameter("p0", .range(0, 7)), Parameter("p1", .range(0, 7))]) { a in
+      b.action("eval", by: "env", parameters: [Parameter("p0", .range(0, 7)), Parameter("p1", .range(0, 7))]) { a in
         for (i, c) in cases.enumerated() { a.set(out, [.literal(Value(i))], to: c.0) }
         // Short-circuit: the out-of-range read on the right is never evaluated.
         a.set(ok, to: p1.eq(0) || out[p0 + 100].eq(0))
@@ -239,7 +239,7 @@ struct ArgumentTupleTests {
     let pa = Domain.finite(FiniteSet("PA", [("a", 0x8000_0000), ("b", 0x8000_1000), ("c", 0x8000_1800)]))
     let model = buildModel { b in
       let g = b.map("g", keys: [.index(IndexSort("G", count: 2))], .range(0, 3)) { _ in 0 }
-      b.action("touch", actor: "env", parameters: [Parameter("pe", .range(0, 1)), Parameter("addr", pa)]) { a in
+      b.action("touch", by: "env", parameters: [Parameter("pe", .range(0, 1)), Parameter("addr", pa)]) { a in
         let (pe, addr) = (a.args[0], a.args[1])
         a.fail("align", error: "INPUT", code: 1, when: (addr & 0xFFF).ne(0))
         a.set(g, [(addr - 0x8000_0000) >> 12], to: pe + 2)

@@ -13,16 +13,16 @@ func mutexModel(processes count: Int = 3) -> Model {
   let b = ModelBuilder(name: "mutex", configuration: Configuration(name: "n\(count)", bounds: ["processes": count]))
   let pc = b.map("pc", keys: [proc], .finite(pcs), doc: "each process's program counter") { _ in 0 }
   let lock = b.variable("lock", .bool, doc: "the lock is held", initial: false)
-  b.action("request", actor: "process", parameters: [Parameter("p", proc)]) { a in
+  b.action("request", by: "process", parameters: [Parameter("p", proc)]) { a in
     a.requires(pc[a.arg("p")].eq(0))
     a.set(pc, [a.arg("p")], to: 1)
   }
-  b.action("acquire", actor: "process", parameters: [Parameter("p", proc)]) { a in
+  b.action("acquire", by: "process", parameters: [Parameter("p", proc)]) { a in
     a.requires(pc[a.arg("p")].eq(1) && !lock.value)
     a.set(pc, [a.arg("p")], to: 2)
     a.set(lock, to: true)
   }
-  b.action("release", actor: "process", parameters: [Parameter("p", proc)]) { a in
+  b.action("release", by: "process", parameters: [Parameter("p", proc)]) { a in
     a.requires(pc[a.arg("p")].eq(2))
     a.set(pc, [a.arg("p")], to: 0)
     a.set(lock, to: false)

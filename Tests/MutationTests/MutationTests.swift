@@ -34,7 +34,7 @@ struct MutantGenerationTests {
   func replaceValueSample() {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 7), initial: 0)
-      b.action("set", actor: "env") { a in a.set(x, to: 3) }
+      b.action("set", by: "env") { a in a.set(x, to: 3) }
     }
     let ids = MutantGenerator.mutants(of: model, operators: [.replaceValue]).map(\.id)
     #expect(ids == ["replace-value/set/0=0", "replace-value/set/0=7"])
@@ -97,7 +97,7 @@ struct MutationAnalysisTests {
   func propertyGap() throws {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("inc", actor: "env") { a in
+      b.action("inc", by: "env") { a in
         a.fail("at_max", error: "FULL", code: 1, when: x.value.eq(2))
         a.set(x, to: .ite(x.value.lt(3), then: x.value + 1, else: x.value))
       }
@@ -121,7 +121,7 @@ struct MutationAnalysisTests {
   func equivalentSwap() throws {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("step", actor: "env") { a in
+      b.action("step", by: "env") { a in
         a.fail("is_three", error: "A", code: 1, when: x.value.eq(3))
         a.fail("is_two", error: "B", code: 2, when: x.value.eq(2))
         a.set(x, to: x.value + 1)

@@ -14,20 +14,20 @@ private func unmapModel() -> Model {
     let pc = b.variable("pc", .finite(steps), initial: .literal(0))
     let mapped = b.variable("mapped", .bool, initial: .boolean(true))
     let cached = b.variable("cached", .bool, initial: .boolean(false))
-    b.action("access", actor: "device") { a in
+    b.action("access", by: "device") { a in
       a.requires(mapped.value)
       a.set(cached, to: .boolean(true))
     }
-    b.action("unmap", actor: "rmm") { a in
+    b.action("unmap", by: "rmm") { a in
       a.requires(pc.value.eq(.literal(0)) && mapped.value)
       a.set(pc, to: .literal(1))
     }
-    b.action("clear", actor: "rmm") { a in
+    b.action("clear", by: "rmm") { a in
       a.requires(pc.value.eq(.literal(1)))
       a.set(mapped, to: .boolean(false))
       a.set(pc, to: .literal(2))
     }
-    b.action("tlbi", actor: "rmm") { a in
+    b.action("tlbi", by: "rmm") { a in
       a.requires(pc.value.eq(.literal(2)))
       a.set(cached, to: .boolean(false))
       a.set(pc, to: .literal(0))

@@ -17,7 +17,7 @@ struct ParametricScopeTests {
       let b = ModelBuilder(name: "lock", configuration: configuration)
       let holder = b.variable("holder", .range(0, 2), initial: 0)
       let inside = b.map("inside", keys: [thread], .bool) { _ in false }
-      b.action("ACQUIRE", actor: "thread", parameters: [Parameter("thread", thread)]) { a in
+      b.action("ACQUIRE", by: "thread", parameters: [Parameter("thread", thread)]) { a in
         a.fail("busy", error: "BUSY", code: 1, when: holder.value.ne(0))
         a.set(inside, [a.arg("thread")], to: true)
         a.set(holder, to: 1)

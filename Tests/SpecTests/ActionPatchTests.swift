@@ -6,7 +6,7 @@ struct ActionPatchTests {
   static func model() -> Model {
     let b = ModelBuilder(name: "m", configuration: Configuration(name: "c", bounds: [:]))
     let x = b.variable("x", .range(0, 3), initial: 0)
-    b.action("SET", actor: "env", parameters: [Parameter("v", .range(0, 3))]) { a in
+    b.action("SET", by: "env", parameters: [Parameter("v", .range(0, 3))]) { a in
       a.fail("first", error: "E", code: 1, when: a.arg("v").eq(0))
       a.fail("second", error: "E", code: 2, when: a.arg("v").eq(1))
       a.fail("third", error: "E", code: 3, when: a.arg("v").eq(2))

@@ -20,7 +20,7 @@ struct BuilderErrorTests {
   @Test("a.arg with a misspelt parameter throws, naming the action, the name and the parameters")
   func misspeltParameter() {
     let model = lock { b, holder, _ in
-      b.action("ACQUIRE", actor: "thread", parameters: [Parameter("thread", Self.thread)]) { a in
+      b.action("ACQUIRE", by: "thread", parameters: [Parameter("thread", Self.thread)]) { a in
         a.set(holder, to: a.arg("thraed") + 1)
       }
     }
@@ -32,10 +32,10 @@ struct BuilderErrorTests {
   @Test("The first misspelling is the one thrown, also when later ones follow")
   func firstMistakeThrown() {
     let model = lock { b, holder, _ in
-      b.action("ACQUIRE", actor: "thread", parameters: [Parameter("thread", Self.thread)]) { a in
+      b.action("ACQUIRE", by: "thread", parameters: [Parameter("thread", Self.thread)]) { a in
         a.set(holder, to: a.arg("thraed") + 1)
       }
-      b.action("RELEASE", actor: "thread") { a in a.set(holder, to: a.arg("thread")) }
+      b.action("RELEASE", by: "thread") { a in a.set(holder, to: a.arg("thread")) }
     }
     #expect(model.builderErrors.count == 2)
     #expect(model.builderErrors.last == .invalid(location: "action RELEASE", message: "unknown parameter 'thread'; valid: (none)"))
@@ -62,7 +62,7 @@ struct BuilderErrorTests {
   @Test(".value on a map inside an action's effect throws, naming the action")
   func valueOnMapInAction() throws {
     let model = lock { b, holder, inside in
-      b.action("PEEK", actor: "thread") { a in a.set(holder, to: .ite(inside.value, then: 1, else: 0)) }
+      b.action("PEEK", by: "thread") { a in a.set(holder, to: .ite(inside.value, then: 1, else: 0)) }
     }
     let error = try #require(throws: ModelError.self) { try model.validate() }
     #expect(error.description.hasPrefix("action PEEK: effect on holder: inside is a map"))

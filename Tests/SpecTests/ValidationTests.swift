@@ -28,7 +28,7 @@ struct ValidationTests {
   func assignedTwice() {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("twice", actor: "env") { a in
+      b.action("twice", by: "env") { a in
         a.set(x, to: 1)
         a.set(x, to: 2)
       }
@@ -44,7 +44,7 @@ struct ValidationTests {
   func wrongKindInEffect() {
     let model = buildModel { b in
       let x = b.variable("count", .range(0, 3), initial: 0)
-      b.action("bad", actor: "env") { a in a.set(x, to: x.value.eq(1)) }
+      b.action("bad", by: "env") { a in a.set(x, to: x.value.eq(1)) }
     }
     guard case .invalid(let location, let message)? = validationError(of: model) else { return }
     #expect(location == "action bad")
@@ -56,7 +56,7 @@ struct ValidationTests {
   func wrongKindInGuard() {
     let model = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("g", actor: "env") { a in
+      b.action("g", by: "env") { a in
         a.requires(x.value + 1)
         a.set(x, to: 1)
       }
@@ -70,7 +70,7 @@ struct ValidationTests {
   func literalOutsideDomain() {
     let effect = buildModel { b in
       let x = b.variable("level", .range(0, 3), initial: 0)
-      b.action("overflow", actor: "env") { a in a.set(x, to: 4) }
+      b.action("overflow", by: "env") { a in a.set(x, to: 4) }
     }
     if case .invalid(let location, let message)? = validationError(of: effect) {
       #expect(location == "action overflow")
@@ -90,7 +90,7 @@ struct ValidationTests {
   func wordParameter() {
     let model = buildModel { b in
       let x = b.variable("x", .word(bits: 64), initial: 0)
-      b.action("write", actor: "hypervisor", parameters: [Parameter("value", .word(bits: 64))]) { a in
+      b.action("write", by: "hypervisor", parameters: [Parameter("value", .word(bits: 64))]) { a in
         a.set(x, to: a.arg("value"))
       }
     }
@@ -115,8 +115,8 @@ struct ValidationTests {
   func duplicateActions() {
     let model = buildModel { b in
       let x = b.variable("x", .bool, initial: false)
-      b.action("a", actor: "env") { a in a.set(x, to: true) }
-      b.action("a", actor: "env") { a in a.set(x, to: false) }
+      b.action("a", by: "env") { a in a.set(x, to: true) }
+      b.action("a", by: "env") { a in a.set(x, to: false) }
     }
     guard case .invalid(let location, _)? = validationError(of: model) else { return }
     #expect(location == "action a")
@@ -139,7 +139,7 @@ struct ErrorPathValidationTests {
     #expect(message(errorPathModel(buggy: true)) == nil)
     let outside = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("act", actor: "env") { a in
+      b.action("act", by: "env") { a in
         a.fail("bad", error: "E", code: 1, when: true, effects: [.assign(x.id, keys: [], value: 9, when: true)])
       }
     }
@@ -148,7 +148,7 @@ struct ErrorPathValidationTests {
     #expect(m1?.contains("9 is outside") == true)
     let undeclared = buildModel { b in
       _ = b.variable("x", .range(0, 3), initial: 0)
-      b.action("act", actor: "env") { a in
+      b.action("act", by: "env") { a in
         a.fail("bad", error: "E", code: 1, when: true, effects: [.assign(VariableID(7), keys: [], value: 1, when: true)])
       }
     }
@@ -157,7 +157,7 @@ struct ErrorPathValidationTests {
     #expect(m2?.contains("undeclared") == true)
     let twice = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("act", actor: "env") { a in
+      b.action("act", by: "env") { a in
         a.fail(
           "bad", error: "E", code: 1, when: true,
           effects: [.assign(x.id, keys: [], value: 1, when: true), .assign(x.id, keys: [], value: 2, when: true)])
@@ -166,7 +166,7 @@ struct ErrorPathValidationTests {
     #expect(message(twice)?.contains("assigned twice by failure condition bad") == true)
     let wrongKind = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
-      b.action("act", actor: "env") { a in
+      b.action("act", by: "env") { a in
         a.fail("bad", error: "E", code: 1, when: true, effects: [.assign(x.id, keys: [], value: .boolean(true), when: true)])
       }
     }

@@ -12,7 +12,7 @@ func registerModel() -> Model {
   let last = b.variable("last", .word(bits: 64), initial: 0)
   let mapped = b.variable("mapped", .bool, initial: false)
   let register = Domain.word(bits: 64)
-  b.action("READ", actor: "host", parameters: [Parameter("addr", register, samples: [0x1000, 0x2003, 0xFFFF_0000_0000])]) { a in
+  b.action("READ", by: "host", parameters: [Parameter("addr", register, samples: [0x1000, 0x2003, 0xFFFF_0000_0000])]) { a in
     let addr = a.arg("addr")
     a.fail("addr_align", error: "RMI_ERROR_INPUT", code: 1, when: (addr & 0xFFF).ne(0))
     a.fail("unmapped", error: "RMI_ERROR_RTT", code: 4, index: .ite(addr.gt(0xFFFF_FFFF), then: 1, else: 3), when: !mapped.value)
@@ -20,7 +20,7 @@ func registerModel() -> Model {
     a.output("x2", last.value)
     a.set(last, to: addr)
   }
-  b.action("MAP", actor: "host") { a in a.set(mapped, to: true) }
+  b.action("MAP", by: "host") { a in a.set(mapped, to: true) }
   b.invariant("last-small", last.value.lt(0x1_0000_0000))
   return b.build()
 }
@@ -63,7 +63,7 @@ struct RegisterFeatureTests {
   func inductionIsNotSampled() throws {
     let b = ModelBuilder(name: "sampled", configuration: Configuration(name: "t", bounds: [:]))
     let x = b.variable("x", .word(bits: 64), initial: 0)
-    b.action("SET", actor: "host", parameters: [Parameter("v", .word(bits: 64), samples: [1, 2])]) { a in
+    b.action("SET", by: "host", parameters: [Parameter("v", .word(bits: 64), samples: [1, 2])]) { a in
       a.set(x, to: a.arg("v"))
     }
     b.invariant("x-small", x.value.lt(100))

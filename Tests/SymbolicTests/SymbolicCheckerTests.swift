@@ -83,7 +83,7 @@ struct InductionTests {
   func falseInitially() throws {
     let b = ModelBuilder(name: "bad-init", configuration: Configuration(name: "t", bounds: [:]))
     let x = b.variable("x", .range(0, 3), initial: 1)
-    b.action("noop", actor: "env") { a in a.set(x, to: x.value) }
+    b.action("noop", by: "env") { a in a.set(x, to: x.value) }
     b.invariant("x-zero", x.value.eq(0))
     let model = b.build()
     let report = try SymbolicChecker(model: model).induction(properties: [0], lemmas: [])
@@ -134,7 +134,7 @@ struct KInductionSoundnessTests {
   func counterModel() -> Model {
     let b = ModelBuilder(name: "counter", configuration: Configuration(name: "t", bounds: [:]))
     let x = b.variable("x", .range(0, 3), initial: 0)
-    b.action("inc", actor: "env") { a in
+    b.action("inc", by: "env") { a in
       a.fail("at_max", error: "MAX", code: 1, when: x.value.eq(3))
       a.set(x, to: x.value + 1)
     }
@@ -180,7 +180,7 @@ struct KInductionSoundnessTests {
     let b = ModelBuilder(name: "armed", configuration: Configuration(name: "t", bounds: [:]))
     let x = b.variable("x", .range(0, 3), initial: 0)
     let armed = b.variable("armed", .bool, initial: false)
-    b.action("arm", actor: "env", parameters: [Parameter("v", .word(bits: 64), samples: [0, 1, 0x1000])]) { a in
+    b.action("arm", by: "env", parameters: [Parameter("v", .word(bits: 64), samples: [0, 1, 0x1000])]) { a in
       a.fail("armed", error: "ARMED", code: 1, when: armed.value)
       a.set(armed, to: true)
       a.set(x, to: .ite(a.arg("v").eq(.literal(magic)), then: 3, else: 1))
@@ -206,11 +206,11 @@ struct VacuityTests {
   func vacuousAction() throws {
     let b = ModelBuilder(name: "vacuous", configuration: Configuration(name: "t", bounds: [:]))
     let x = b.variable("x", .range(0, 3), initial: 0)
-    b.action("step", actor: "env") { a in
+    b.action("step", by: "env") { a in
       a.requires(x.value.lt(2))
       a.set(x, to: x.value + 1)
     }
-    b.action("jump", actor: "env") { a in
+    b.action("jump", by: "env") { a in
       a.requires(x.value.eq(3))
       a.set(x, to: 0)
     }
@@ -252,7 +252,7 @@ struct ParametricTests {
     let b = ModelBuilder(name: "arith", configuration: Configuration(name: "t", bounds: [:]))
     let slot = Domain.index(IndexSort("Slot", count: 4))
     let v = b.variable("v", slot, initial: 0)
-    b.action("next", actor: "env") { a in a.set(v, to: (v.value + 1) % 4) }
+    b.action("next", by: "env") { a in a.set(v, to: (v.value + 1) % 4) }
     b.invariant("any", v.value.le(3))
     let arith = b.build()
     _ = model
@@ -276,7 +276,7 @@ struct BMCRegressionTests {
     let b = ModelBuilder(name: "pow2", configuration: Configuration(name: "t", bounds: [:]))
     let x = b.variable("x", .range(0, 3), initial: 0)
     for i in 0..<actions {
-      b.action("a\(i)", actor: "env") { a in
+      b.action("a\(i)", by: "env") { a in
         a.fail("full", error: "FULL", code: 1, when: x.value.eq(3))
         a.set(x, to: x.value + 1)
       }

@@ -5,7 +5,7 @@ func lockstepModel() -> Model {
   let b = ModelBuilder(name: "lockstep", configuration: Configuration(name: "test", bounds: [:]))
   let x = b.variable("x", .range(0, 15), initial: 0)
   let y = b.variable("y", .range(0, 15), initial: 0)
-  b.action("inc", actor: "env") { a in
+  b.action("inc", by: "env") { a in
     a.fail("x_limit", error: "LIMIT", code: 1, when: x.value.ge(10))
     a.set(x, to: x.value + 1)
     a.set(y, to: .ite(y.value.eq(15), then: 15, else: y.value + 1))
@@ -25,25 +25,25 @@ func ownershipModel(granules: Int = 3, forgetFlag: Bool = false) -> Model {
   let owner = b.map("owner", keys: [granule], .range(0, 2)) { _ in 0 }
   let flag = b.map("flag", keys: [granule], .bool) { _ in false }
   let last = b.variable("last", granule, initial: 0)
-  b.action("claim", actor: "env", parameters: [Parameter("g", granule)]) { a in
+  b.action("claim", by: "env", parameters: [Parameter("g", granule)]) { a in
     let g = a.arg("g")
     a.fail("not_free", error: "BUSY", code: 1, when: owner[g].ne(0))
     a.set(owner, [g], to: 1)
     a.set(flag, [g], to: true)
     a.set(last, to: g)
   }
-  b.action("release", actor: "env", parameters: [Parameter("g", granule)]) { a in
+  b.action("release", by: "env", parameters: [Parameter("g", granule)]) { a in
     let g = a.arg("g")
     a.fail("not_owned", error: "STATE", code: 2, when: owner[g].ne(1))
     a.set(owner, [g], to: 0)
     if !forgetFlag { a.set(flag, [g], to: false) }
   }
-  b.action("park", actor: "env") { a in
+  b.action("park", by: "env") { a in
     a.requires(owner[last.value].eq(1))
     a.set(owner, [last.value], to: 2)
     a.set(flag, [last.value], to: false)
   }
-  b.action("unparkAll", actor: "env") { a in
+  b.action("unparkAll", by: "env") { a in
     a.setAll(owner, where: { owner.at($0).eq(2) }) { _ in 0 }
   }
   b.invariant("flag-iff-owned", .forAll(granule) { g in flag[g].eq(owner[g].eq(1)) })

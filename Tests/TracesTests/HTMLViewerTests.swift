@@ -73,7 +73,7 @@ struct HTMLViewerTests {
   func hostileText() throws {
     let b = ModelBuilder(name: "evil<b>", configuration: Configuration(name: "x\"'&", bounds: [:]))
     let x = b.variable("x", .range(0, 1), initial: 0)
-    b.action("SET", actor: "</script><script>alert(1)</script>") { a in a.set(x, to: 1) }
+    b.action("SET", by: "</script><script>alert(1)</script>") { a in a.set(x, to: 1) }
     b.invariant("x-is-0", doc: "</script><!-- <img src=x onerror=alert(2)> ]]>", x.value.eq(0))
     let model = b.build()
     let compiled = try CompiledModel(model)

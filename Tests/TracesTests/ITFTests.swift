@@ -22,7 +22,7 @@ struct ITFTests {
   func outputs() throws {
     let b = ModelBuilder(name: "outputs", configuration: Configuration(name: "c", bounds: [:]))
     let x = b.variable("x", .range(0, 3), initial: 1)
-    b.action("RMI_READ", actor: "RMM", parameters: [Parameter("add", .range(0, 2))]) { a in
+    b.action("RMI_READ", by: "RMM", parameters: [Parameter("add", .range(0, 2))]) { a in
       a.fail("at_max", error: "RMI_ERROR_INPUT", code: 1, when: x.value.eq(3))
       a.output("X1", x.value + a.arg("add"))
       a.set(x, to: x.value + 1)

@@ -45,7 +45,7 @@ struct PartyLaneTests {
     #expect(StepLanes.of(trace.steps[0], model: model) == StepLanes(actor: "kernel", caller: "thread 1"))
     #expect(StepLanes.of(trace.steps[1], model: model) == StepLanes(actor: "clock", caller: nil))
     #expect(model.actions[lock].caller == Party("thread"))
-    #expect(model.actions[lock].actor == "thread")
+    #expect(model.actions[lock].caller.name == "thread")
     // Lanes are ordered as the model declares its parties: clock, kernel, thread.
     let diagram = TraceMermaid.render(trace, model: model)
     #expect(diagram.contains("participant p0 as clock"), "\(diagram)")
@@ -70,7 +70,7 @@ struct PartyLaneTests {
     let b = ModelBuilder(name: "m", configuration: Configuration(name: "c", bounds: [:]))
     let x = b.variable("x", .bool, initial: false)
     b.party("thread")
-    b.action("SET", actor: "thraed") { a in a.set(x, to: true) }
+    b.action("SET", by: "thraed") { a in a.set(x, to: true) }
     #expect(throws: ModelError.unknownName(kind: "party of action SET", name: "thraed", valid: ["thread"])) {
       try b.build().validate()
     }

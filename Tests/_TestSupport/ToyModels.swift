@@ -27,30 +27,30 @@ public func dieHardModel() -> Model {
   let b = ModelBuilder(name: "die-hard", configuration: Configuration(name: "standard", bounds: [:]))
   let small = b.variable("small", .range(0, 3), doc: "gallons in the 3-gallon jug", initial: 0)
   let big = b.variable("big", .range(0, 5), doc: "gallons in the 5-gallon jug", initial: 0)
-  b.action("fillSmall", actor: "env") { a in
+  b.action("fillSmall", by: "env") { a in
     a.fail("small_full", error: "FULL", code: 1, when: small.value.eq(3))
     a.set(small, to: 3)
   }
-  b.action("fillBig", actor: "env") { a in
+  b.action("fillBig", by: "env") { a in
     a.fail("big_full", error: "FULL", code: 1, when: big.value.eq(5))
     a.set(big, to: 5)
   }
-  b.action("emptySmall", actor: "env") { a in
+  b.action("emptySmall", by: "env") { a in
     a.fail("small_empty", error: "EMPTY", code: 2, when: small.value.eq(0))
     a.set(small, to: 0)
   }
-  b.action("emptyBig", actor: "env") { a in
+  b.action("emptyBig", by: "env") { a in
     a.fail("big_empty", error: "EMPTY", code: 2, when: big.value.eq(0))
     a.set(big, to: 0)
   }
-  b.action("pourSmallToBig", actor: "env") { a in
+  b.action("pourSmallToBig", by: "env") { a in
     a.fail("small_empty", error: "EMPTY", code: 2, when: small.value.eq(0))
     a.fail("big_full", error: "FULL", code: 1, when: big.value.eq(5))
     let total = small.value + big.value
     a.set(big, to: .ite(total.gt(5), then: 5, else: total))
     a.set(small, to: .ite(total.gt(5), then: total - 5, else: 0))
   }
-  b.action("pourBigToSmall", actor: "env") { a in
+  b.action("pourBigToSmall", by: "env") { a in
     a.fail("big_empty", error: "EMPTY", code: 2, when: big.value.eq(0))
     a.fail("small_full", error: "FULL", code: 1, when: small.value.eq(3))
     let total = small.value + big.value
@@ -84,12 +84,12 @@ public func countersModel(count: Int = 3, maximum: Value = 2) -> Model {
     name: "counters",
     configuration: Configuration(name: "c\(count)m\(maximum)", bounds: ["count": count, "maximum": Int(maximum)]))
   let counter = b.map("counter", keys: [slot], .range(0, maximum)) { _ in 0 }
-  b.action("inc", actor: "env", parameters: [Parameter("i", slot)]) { a in
+  b.action("inc", by: "env", parameters: [Parameter("i", slot)]) { a in
     let i = a.arg("i")
     a.fail("at_max", error: "FULL", code: 1, when: counter[i].eq(.literal(maximum)))
     a.set(counter, [i], to: counter[i] + 1)
   }
-  b.action("reset", actor: "env") { a in
+  b.action("reset", by: "env") { a in
     a.fail("all_zero", error: "ZERO", code: 2, when: .forAll(slot) { counter[$0].eq(0) })
     a.setAll(counter) { _ in 0 }
   }
@@ -127,7 +127,7 @@ public func errorPathModel(buggy: Bool, frameRules: Bool = false) -> Model {
     let held = b.variable("held", .bool, initial: false)
     let value = b.map("value", keys: [.range(0, 1)], .range(0, 3)) { _ in 0 }
     let epoch = b.variable("epoch", .range(0, 1), initial: 0)
-    b.action("acquire", actor: "env", parameters: [Parameter("slot", .range(0, 1)), Parameter("v", .range(0, 3))]) {
+    b.action("acquire", by: "env", parameters: [Parameter("slot", .range(0, 1)), Parameter("v", .range(0, 3))]) {
       a in
       let write = Effect.assign(value.id, keys: [a.arg("slot")], value: a.arg("v"), when: true)
       a.fail("busy", error: "BUSY", code: 1, when: held.value, effects: buggy ? [write] : [])
@@ -135,7 +135,7 @@ public func errorPathModel(buggy: Bool, frameRules: Bool = false) -> Model {
       a.set(held, to: true)
       a.set(value, [a.arg("slot")], to: a.arg("v"))
     }
-    b.action("release", actor: "env") { a in
+    b.action("release", by: "env") { a in
       let slot = BoundVariable(.range(0, 1))
       a.fail(
         "not_held", error: "NOT_HELD", code: 3, when: !held.value,
@@ -159,7 +159,7 @@ public func errorPathModel(buggy: Bool, frameRules: Bool = false) -> Model {
 public func overflowingCounter(_ configuration: Configuration = Configuration(name: "one", bounds: [:])) -> Model {
   let b = ModelBuilder(name: "overflow", configuration: configuration)
   let x = b.variable("x", .range(0, 2), initial: 0)
-  b.action("INC", actor: "env") { a in a.set(x, to: x.value + 1) }
+  b.action("INC", by: "env") { a in a.set(x, to: x.value + 1) }
   b.invariant("small", x.value.le(2))
   return b.build()
 }

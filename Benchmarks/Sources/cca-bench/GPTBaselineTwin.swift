@@ -55,7 +55,7 @@ enum GPTBaselineTwin {
       return effective.eq(k(GPTValue.ns))
     }
     for action in GPTAction.allCases {
-      b.action(action.name, actor: "baseline", parameters: [Parameter("g", granule)]) { a in
+      b.action(action.name, by: "baseline", parameters: [Parameter("g", granule)]) { a in
         let g = a.arg("g")
         let pre = View(fields: fields.map { $0[g] })
         var v = pre

@@ -6,12 +6,12 @@ import Testing
   let b = ModelBuilder(name: "lock", configuration: Configuration(name: "two-threads", bounds: [:]))
   let holder = b.variable("holder", .range(0, 2), doc: "0 free, else thread + 1", initial: 0)
   let inside = b.map("inside", keys: [thread], .bool) { _ in false }
-  b.action("ACQUIRE", actor: "thread", parameters: [Parameter("thread", thread)]) { a in
+  b.action("ACQUIRE", by: "thread", parameters: [Parameter("thread", thread)]) { a in
     a.fail("busy", error: "BUSY", code: 1, when: holder.value.ne(0))
     a.set(holder, to: a.arg("thread") + 1)
     a.set(inside, [a.arg("thread")], to: true)
   }
-  b.action("RELEASE", actor: "thread", parameters: [Parameter("thread", thread)]) { a in
+  b.action("RELEASE", by: "thread", parameters: [Parameter("thread", thread)]) { a in
     a.fail("not_holder", error: "DENIED", code: 2, when: holder.value.ne(a.arg("thread") + 1))
     a.set(holder, to: 0)
     a.set(inside, [a.arg("thread")], to: false)

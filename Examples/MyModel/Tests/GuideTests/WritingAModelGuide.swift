@@ -33,7 +33,7 @@ enum Tracker {
     let samples = (0..<count).map { base + Value($0) * 0x1000 } + [base + 0x10]
     for delegate in [true, false] {
       b.action(
-        delegate ? "DELEGATE" : "UNDELEGATE", actor: "host",
+        delegate ? "DELEGATE" : "UNDELEGATE", by: "host",
         parameters: [Parameter("x1", .word(bits: 64), samples: samples)]
       ) { a in
         let addr = a.arg("x1")

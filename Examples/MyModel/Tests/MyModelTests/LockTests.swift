@@ -34,7 +34,7 @@ struct LockTests {
   @Test func aMisspeltParameterIsAThrownModelError() throws {
     let b = ModelBuilder(name: "typo", configuration: Configuration(name: "one", bounds: [:]))
     let holder = b.variable("holder", .range(0, 2), initial: 0)
-    b.action("ACQUIRE", actor: "thread", parameters: [Parameter("thread", .range(0, 1))]) { a in
+    b.action("ACQUIRE", by: "thread", parameters: [Parameter("thread", .range(0, 1))]) { a in
       a.set(holder, to: a.arg("thraed") + 1)
     }
     let error = try #require(throws: CheckError.self) { try check(b.build(), exploring: .exhaustive()) }
