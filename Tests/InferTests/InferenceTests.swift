@@ -114,12 +114,12 @@ struct InferenceTests {
     let x = b.variable("x", .bool, doc: "the property's", initial: false)
     let y = b.variable("y", .bool, doc: "feeds x", initial: false)
     let z = b.map("z", keys: [proc], .bool, doc: "written from x, never read back") { _ in false }
-    b.action("setY", actor: "a", parameters: []) { a in a.set(y, to: true) }
-    b.action("copy", actor: "a", parameters: []) { a in
+    b.action("setY", by: "a", parameters: []) { a in a.set(y, to: true) }
+    b.action("copy", by: "a", parameters: []) { a in
       a.requires(y.value)
       a.set(x, to: true)
     }
-    b.action("mark", actor: "a", parameters: [Parameter("p", proc)]) { a in
+    b.action("mark", by: "a", parameters: [Parameter("p", proc)]) { a in
       a.requires(x.value)
       a.set(z, [a.arg("p")], to: true)
     }
