@@ -25,12 +25,19 @@ struct InferCommand: ParsableCommand {
   @Option(help: "Most distinct states to sample.") var maxStates: Int = 200_000
   @Option(help: "Seed of the sampling walks.") var seed: UInt64 = 1
   @Flag(help: "Prove for any number of granules (the Granule sort uninterpreted).") var parametric = false
+  @Flag(help: "Templates read every variable, not only the properties' cone of influence.") var noCone = false
+  @Flag(help: "Houdini asks one query per argument tuple instead of one per action.") var enumerated = false
+  @Flag(help: "Templates with one antecedent only.") var oneAntecedent = false
+  @Option(help: "Houdini asks about this many candidates per query (0: all).") var chunk: Int = 256
+  @Option(help: "Seconds per Houdini query before the group is split (0: only the budget).") var queryLimit: Double = 20
   @OptionGroup var jsonOption: JSONOption
   var json: Bool { jsonOption.json }
 
   func validate() throws {
     if !(budget > 0 && budget <= 86_400) { throw ValidationError("--budget must be > 0 and at most 86400 seconds, got \(budget)") }
     if maxStates < 1 { throw ValidationError("--max-states must be >= 1, got \(maxStates)") }
+    if chunk < 0 { throw ValidationError("--chunk must be >= 0, got \(chunk)") }
+    if !(queryLimit >= 0) { throw ValidationError("--query-limit must be >= 0 seconds, got \(queryLimit)") }
   }
 
   func run() throws {
@@ -44,6 +51,11 @@ struct InferCommand: ParsableCommand {
     request.options.budget = budget
     request.options.maxStates = maxStates
     request.options.seed = seed
+    request.options.cone = !noCone
+    request.options.arguments = enumerated ? .enumerated : .symbolic
+    request.options.twoAntecedents = !oneAntecedent
+    request.options.chunk = chunk
+    request.options.queryLimit = queryLimit > 0 ? queryLimit : nil
     let (_, report) = try request.run()
     if json {
       print(InferReports.json(report).serialized())

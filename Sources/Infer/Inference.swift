@@ -94,6 +94,19 @@ public enum Inference {
       return report(.unknown("\(model.properties[p].name) is a transition property; inference proves state properties"))
     }
 
+    // 0. The properties may be inductive on their own (a monitor no step can set in this
+    // configuration, a fact every action preserves): then no lemma is needed. One induction
+    // check, with a share of the budget; a CTI or no answer moves on to sampling and templates.
+    if options.tryAlone {
+      let alone = prove(model: model, properties: properties, lemmas: [], options: options, seconds: max(1, remaining() * 0.2))
+      queries += alone.queries
+      notes.append("the properties alone: \(Self.describe(alone.outcome)), \(alone.queries) queries, \(seconds(alone.seconds)) s")
+      if alone.outcome == .proved {
+        notes += alone.notes
+        return report(.proved)
+      }
+    }
+
     // 1. Samples.
     let compiled: CompiledModel
     let samples: Samples
@@ -122,17 +135,26 @@ public enum Inference {
     }
 
     // 2. Candidates, in tiers: one antecedent, then two.
-    let templates = Templates(model: model, samples: samples, options: options)
+    let cone = options.cone ? Cone.of(model, properties: properties) : nil
+    if let cone {
+      let names = cone.sorted().map { model[$0].name }
+      notes.append("cone of influence: \(cone.count) of \(model.variables.count) variables (\(names.joined(separator: ", ")))")
+    }
+    let templates = Templates(model: model, samples: samples, options: options, within: cone)
     var tiers = [false]
     if options.twoAntecedents { tiers.append(true) }
     var last: InferenceOutcome = .unknown("no candidates")
     for twoAntecedents in tiers {
-      let set = templates.generate(twoAntecedents: twoAntecedents)
+      let deadline = DispatchTime.now() + .nanoseconds(Int(max(remaining(), 0) * 1e9))
+      let set = templates.generate(twoAntecedents: twoAntecedents, deadline: deadline)
       generated = set.generated
       keptSampling = set.candidates.count
       notes.append(
         "templates (\(twoAntecedents ? "up to two antecedents" : "one antecedent")): \(set.generated) generated, "
           + "\(set.candidates.count) true in every sample, \(seconds(elapsed())) s")
+      guard set.complete else {
+        return report(.unknown("the budget ran out while generating templates"))
+      }
       let goals = properties.map { model.properties[$0].formula }
       let formulas = goals + set.candidates.map { $0.formula(model) }
       let goalIndices = Array(goals.indices)
@@ -142,17 +164,19 @@ public enum Inference {
       let checker: SymbolicChecker
       do {
         checker = try SymbolicChecker(
-          model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining()))
+          model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining(), arguments: options.arguments))
       } catch {
         return report(.unknown("\(error)"))
       }
-      let houdini = checker.houdini(formulas)
+      let houdini = checker.houdini(
+        formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit)
       queries += houdini.queries
       if let reason = houdini.incomplete { return report(.unknown("Houdini stopped: \(reason)")) }
       keptHoudini = houdini.kept.filter { $0 >= goals.count }.count
       notes.append(
-        "Houdini: \(keptHoudini) candidates inductive, \(houdini.ctis.count) CTIs, \(houdini.queries) queries, "
-          + "\(seconds(houdini.seconds)) s")
+        "Houdini: \(keptHoudini) candidates inductive, \(houdini.ctis.count) CTIs, "
+          + (houdini.unanswered.isEmpty ? "" : "\(houdini.unanswered.count) dropped unanswered, ")
+          + "\(houdini.queries) queries, \(seconds(houdini.seconds)) s")
       let keptSet = Set(houdini.kept)
       if let lost = goalIndices.first(where: { !keptSet.contains($0) }) {
         let cti = houdini.ctis.first { $0.broken.contains(lost) }
@@ -170,7 +194,9 @@ public enum Inference {
       let kept = houdini.kept
       let support: SupportReport
       do {
-        let c = try SymbolicChecker(model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining()))
+        let c = try SymbolicChecker(
+          model: model,
+          options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining(), arguments: options.arguments))
         support = c.support(of: goalIndices, within: kept.map { formulas[$0] })
       } catch {
         return report(.unknown("\(error)"))
@@ -191,7 +217,9 @@ public enum Inference {
         let fs = goals + trial.map { $0.formula(model) }
         do {
           let c = try SymbolicChecker(
-            model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining() - reserve))
+            model: model,
+            options: SymbolicOptions(
+              parametricSorts: options.parametricSorts, timeout: remaining() - reserve, arguments: options.arguments))
           let r = c.support(of: Array(fs.indices), within: fs)
           minimiseQueries += r.queries
           if r.incomplete == nil { chosen = trial }
@@ -242,7 +270,8 @@ public enum Inference {
       abi: model.abi)
     do {
       let checker = try SymbolicChecker(
-        model: augmented, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: seconds))
+        model: augmented,
+        options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: seconds, arguments: options.arguments))
       let r = checker.induction(properties: Array(mains.indices), lemmas: Array(mains.count..<augmented.properties.count))
       return (r.outcome, r.queries, r.seconds, r.notes)
     } catch {
@@ -283,4 +312,14 @@ public enum Inference {
   }
 
   static func seconds(_ s: Double) -> String { String(format: "%.1f", s) }
+
+  static func describe(_ outcome: SymbolicOutcome) -> String {
+    switch outcome {
+    case .proved: return "inductive"
+    case .cti(let cti): return "CTI (\(cti.action) breaks \(cti.failing.joined(separator: ", ")))"
+    case .violated: return "violated initially"
+    case .holdsBounded: return "bounded"
+    case .unknown(let reason): return "unknown (\(reason))"
+    }
+  }
 }

@@ -1,3 +1,5 @@
+import Symbolic
+
 /// Settings of an inference run.
 public struct InferenceOptions: Sendable {
   /// Wall-clock budget for the whole run (sampling, Houdini, minimisation, the final proof), in
@@ -20,11 +22,26 @@ public struct InferenceOptions: Sendable {
   /// Whether templates with two antecedents (`x = a ∧ y = b → z ≠ c`) are tried when the
   /// one-antecedent candidates do not prove the properties.
   public var twoAntecedents: Bool
+  /// Whether templates read only the properties' cone of influence (the variables that can
+  /// affect them); see `Cone`.
+  public var cone: Bool
+  /// Whether an induction check of the properties alone comes first (no lemma may be needed).
+  public var tryAlone: Bool
+  /// How Houdini, the support search and the final check treat action arguments: one query per
+  /// action (symbolic) or per argument tuple (enumerated).
+  public var arguments: ArgumentEncoding
+  /// Houdini asks about the successor's candidates in groups of this many (0: all at once).
+  public var chunk: Int
+  /// Seconds Z3 may spend on one Houdini query before the group is split (a lone candidate
+  /// without an answer is dropped; a property without one ends the run unknown); nil: no limit
+  /// but the budget.
+  public var queryLimit: Double?
 
   public init(
     budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,
     walkLength: Int = 60, seed: UInt64 = 1, parametricSorts: Set<String> = [], maxWordValues: Int = 16,
-    twoAntecedents: Bool = true
+    twoAntecedents: Bool = true, cone: Bool = true, tryAlone: Bool = true, arguments: ArgumentEncoding = .symbolic, chunk: Int = 256,
+    queryLimit: Double? = 20
   ) {
     self.budget = budget
     self.maxStates = maxStates
@@ -35,5 +52,10 @@ public struct InferenceOptions: Sendable {
     self.parametricSorts = parametricSorts
     self.maxWordValues = maxWordValues
     self.twoAntecedents = twoAntecedents
+    self.cone = cone
+    self.tryAlone = tryAlone
+    self.arguments = arguments
+    self.chunk = chunk
+    self.queryLimit = queryLimit
   }
 }

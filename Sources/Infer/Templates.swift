@@ -1,3 +1,4 @@
+import Dispatch
 import Spec
 
 /// The candidates a template pass produced, with the counts the reports show.
@@ -6,6 +7,8 @@ public struct CandidateSet: Sendable {
   public let candidates: [Candidate]
   /// The size of the template space before sampling: every instantiation of every template.
   public let generated: Int
+  /// False when the deadline stopped generation (the candidates are then a partial set).
+  public var complete: Bool = true
 }
 
 /// Instantiates templates over a model's state schema and keeps the instances that no sampled
@@ -29,10 +32,13 @@ struct Templates {
   /// Each sample, as the ordinal of each position's value in its variable's `values` (-1 when
   /// the variable is left out).
   let ordinals: [[Int32]]
+  /// The variables templates may read (the properties' cone of influence), or nil for all.
+  let within: Set<VariableID>?
 
-  init(model: Model, samples: Samples, options: InferenceOptions) {
+  init(model: Model, samples: Samples, options: InferenceOptions, within: Set<VariableID>? = nil) {
     self.model = model
     self.options = options
+    self.within = within
     layout = model.layout
     var values: [[Value]?] = []
     var enumerated: [Bool] = []
@@ -176,12 +182,15 @@ struct Templates {
   }
 
   /// The variables that take part in templates.
-  var eligible: [VariableID] { model.variables.indices.filter { values[$0] != nil }.map(VariableID.init) }
+  var eligible: [VariableID] {
+    model.variables.indices.map(VariableID.init).filter { values[$0.index] != nil && within?.contains($0) != false }
+  }
 
   // MARK: - Generation
 
   /// Unary and one-antecedent candidates (and, with `twoAntecedents`, two-antecedent ones).
-  func generate(twoAntecedents: Bool) -> CandidateSet {
+  func generate(twoAntecedents: Bool, deadline: DispatchTime = .distantFuture) -> CandidateSet {
+    func late() -> Bool { DispatchTime.now() >= deadline }
     var candidates: [Candidate] = []
     var generated = 0
     let vars = eligible
@@ -211,6 +220,7 @@ struct Templates {
     }
     // One antecedent: value pairs that never occur together.
     for (i, x) in vars.enumerated() {
+      if late() { return CandidateSet(candidates: candidates, generated: generated, complete: false) }
       for y in vars[i...] {
         for var start in bases(x) {
           start.cells.append(CellPattern(variable: y, keys: []))
@@ -224,11 +234,13 @@ struct Templates {
       }
     }
     if twoAntecedents {
-      let (count, found) = triples(vars, observed: observed)
+      guard let (count, found) = triples(vars, observed: observed, deadline: deadline) else {
+        return CandidateSet(candidates: candidates, generated: generated, complete: false)
+      }
       generated += count
       candidates += found
     }
-    return CandidateSet(candidates: candidates, generated: generated)
+    return CandidateSet(candidates: candidates, generated: generated, complete: !late())
   }
 
   /// The one-antecedent candidates of a two-cell pattern: `x = a → y ≠ b` for every pair of
@@ -276,11 +288,12 @@ struct Templates {
   /// Two-antecedent candidates over cells that share all their keys' domains with the first
   /// (per-key patterns only, so the space stays polynomial): `x = a ∧ y = b → z ≠ c` where
   /// every pair of the three values occurs together but the triple never does.
-  func triples(_ vars: [VariableID], observed: [CellPattern: Set<Int32>]) -> (Int, [Candidate]) {
+  func triples(_ vars: [VariableID], observed: [CellPattern: Set<Int32>], deadline: DispatchTime) -> (Int, [Candidate])? {
     var generated = 0
     var result: [Candidate] = []
     for (i, x) in vars.enumerated() {
       for (j, y) in vars.enumerated() where j > i {
+        if DispatchTime.now() >= deadline { return nil }
         for z in vars where z != x && z != y {
           for var start in bases(x) {
           start.cells.append(CellPattern(variable: y, keys: []))

@@ -31,6 +31,9 @@ public struct HoudiniReport: Sendable {
   public let ctis: [HoudiniCTI]
   public let queries: Int
   public let seconds: Double
+  /// Candidates dropped because Z3 gave no answer about them within the per-query limit (not
+  /// shown broken; dropping them only weakens the set).
+  public var unanswered: [Int] = []
 }
 
 /// The result of ``SymbolicChecker/support(of:within:)``.
@@ -53,20 +56,40 @@ extension SymbolicChecker {
   /// for each action instance, asks Z3 for a state satisfying every kept formula whose successor
   /// falsifies one; drops the formulas false in that successor. Each answer is a CTI of the
   /// formulas it drops. The kept set is inductive only when the run completes (`incomplete` is
-  /// nil): an exhausted budget or an unknown answer stops the run, and the caller must report
-  /// unknown. Nothing here proves a property; a caller proves one by a separate induction check.
+  /// nil): an exhausted budget or an unknown answer on a `protected` formula stops the run, and
+  /// the caller must report unknown. Nothing here proves a property; a caller proves one by a
+  /// separate induction check.
+  ///
+  /// With `chunk` > 0 the successor's formulas are asked about in groups of that many (each
+  /// query still assumes every kept formula in the pre-state), and with `queryLimit` a query
+  /// that Z3 does not answer within that many seconds is split in halves; a single unprotected
+  /// formula that still gets no answer is dropped (``HoudiniReport/unanswered``). Dropping a
+  /// candidate only weakens the set, and every formula kept at the end was shown preserved by
+  /// an unsat answer assuming only kept formulas, so the result is inductive all the same.
+  /// Action arguments follow ``SymbolicOptions/arguments``: one query per action (symbolic) or
+  /// per argument tuple (enumerated).
   ///
   /// - Parameter formulas: candidate invariants over the state (no action parameters).
-  /// - Complexity: at most (formulas + 1) passes over the action instances; one query per
-  ///   instance per pass plus one per dropping CTI.
-  public func houdini(_ formulas: [Expr]) -> HoudiniReport {
+  /// - Parameter protected: formulas that must not be dropped for want of an answer (the goals).
+  /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
+  ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
+  public func houdini(
+    _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil
+  ) -> HoudiniReport {
     let start = DispatchTime.now()
     begin()
     var kept = Set(formulas.indices)
     var ctis: [HoudiniCTI] = []
+    var unanswered: [Int] = []
     func finish(_ incomplete: String?) -> HoudiniReport {
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-      return HoudiniReport(incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: seconds)
+      return HoudiniReport(
+        incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: seconds,
+        unanswered: unanswered)
+    }
+    func groups(_ members: [Int]) -> [[Int]] {
+      guard chunk > 0, members.count > chunk else { return [members] }
+      return stride(from: 0, to: members.count, by: chunk).map { Array(members[$0..<min($0 + chunk, members.count)]) }
     }
     do {
       // Initiation.
@@ -99,13 +122,15 @@ extension SymbolicChecker {
         for axiom in try encoder.distinctness() { try s.assert(axiom) }
         let bool = try context.boolSort()
         for (i, f) in formulas.enumerated() {
+          if i % 64 == 0 && DispatchTime.now() >= deadline { return finish("time budget exhausted") }
           let h = try context.constant(named: "houdini!\(i)", sort: bool)
           indicators.append(h)
           try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
         }
       } catch { throw SymbolicError(error) }
-      // Per tuple: each answer drops candidates for one concrete argument tuple, and the CTIs name it.
-      let instances = try instances(tag: "h", sampled: false, encoding: .enumerated)
+      // Enumerated: each answer drops candidates for one concrete argument tuple, and the CTIs
+      // name it. Symbolic: one query per action, Z3's model names the arguments.
+      let instances = try instances(tag: "h", sampled: false)
       var changed = true
       while changed && !kept.isEmpty {
         changed = false
@@ -120,48 +145,77 @@ extension SymbolicChecker {
             for c in instance.constraints { try s.assert(c) }
             try s.assert(step.enabled)
           } catch { throw SymbolicError(error) }
-          while !kept.isEmpty {
+          let name = model.actions[instance.action].name
+          // The groups still to ask about; after any drop the assumptions shrink, so every
+          // group is asked again.
+          var pending = groups(kept.sorted()).reversed() as [[Int]]
+          while let group = pending.popLast() {
+            let members = group.filter { kept.contains($0) }
+            if members.isEmpty { continue }
             let active = kept.sorted()
-            for i in active where post[i] == nil {
+            for i in members where post[i] == nil {
               post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
             }
-            let goal = try context.not(try context.and(active.compactMap { post[$0] }))
-            var result = try check(s, assuming: active.map { indicators[$0] }, goal: goal)
+            if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
+            let goal = try context.not(try context.and(members.compactMap { post[$0] }))
+            let assumptions = active.map { indicators[$0] }
+            var result = try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
             if result == .sat && !domains.quantified.isEmpty {
-              result = try check(s, assuming: active.map { indicators[$0] }, goal: goal, extra: domains.quantified)
+              result = try check(s, assuming: assumptions, goal: goal, extra: domains.quantified, limit: queryLimit)
             }
             switch result {
-            case .unsat: break
+            case .unsat: continue
             case .unknown(let reason):
-              return finish("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)")
+              if DispatchTime.now() >= deadline || queryLimit == nil {
+                return finish("Z3 answered unknown on \(name): \(reason)")
+              }
+              // Too hard within the per-query limit: ask about halves; drop a lone candidate.
+              if members.count > 1 {
+                let half = members.count / 2
+                pending.append(Array(members[half...]))
+                pending.append(Array(members[..<half]))
+                continue
+              }
+              if protected.contains(members[0]) {
+                return finish("Z3 answered unknown on \(name) for a goal within \(queryLimit ?? 0) s: \(reason)")
+              }
+              kept.remove(members[0])
+              unanswered.append(members[0])
             case .sat:
+              // The model evaluates every kept formula's successor term asked about so far.
+              for i in active where post[i] == nil {
+                post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
+              }
+              if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
               var broken = try falseTerms(s, active.compactMap { i in post[i].map { (i, $0) } })
               if !unevaluable.isEmpty {
                 // Quantified terms the model cannot evaluate: ask, one by one, whether each can be
                 // false in such a successor (each answer sat is a CTI of that formula).
                 broken.removeAll { unevaluable.contains($0) }
-                let assumptions = active.map { indicators[$0] }
                 for i in unevaluable.sorted() {
                   guard let t = post[i] else { continue }
-                  var r = try check(s, assuming: assumptions, goal: try context.not(t))
+                  var r = try check(s, assuming: assumptions, goal: try context.not(t), limit: queryLimit)
                   if r == .sat && !domains.quantified.isEmpty {
-                    r = try check(s, assuming: assumptions, goal: try context.not(t), extra: domains.quantified)
+                    r = try check(s, assuming: assumptions, goal: try context.not(t), extra: domains.quantified, limit: queryLimit)
                   }
                   if case .unknown(let reason) = r {
-                    return finish("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)")
+                    if DispatchTime.now() >= deadline || queryLimit == nil || protected.contains(i) {
+                      return finish("Z3 answered unknown on \(name): \(reason)")
+                    }
+                    unanswered.append(i)
+                    broken.append(i)
                   }
                   if r == .sat { broken.append(i) }
                 }
               }
               guard !broken.isEmpty else {
-                return finish("no candidate is false in the successor Z3 gave for \(model.actions[instance.action].name)")
+                return finish("no candidate is false in the successor Z3 gave for \(name)")
               }
               ctis.append(try houdiniCTI(s, instance: instance, pre: pre, post: step.post, broken: broken))
               kept.subtract(broken)
-              changed = true
-              continue
             }
-            break
+            changed = true
+            pending = groups(kept.sorted()).reversed()
           }
           do { try s.pop() } catch { throw SymbolicError(error) }
         }
@@ -196,7 +250,9 @@ extension SymbolicChecker {
     do {
       let s = try solver()
       // Smaller cores give a smaller support; a solver that rejects the setting still answers.
-      if let p = try? Z3Params(context: context) {
+      // Not with quantifiers: Z3 minimises a core inside get_unsat_core, outside the query's
+      // timeout, and on a parametric query that ran for minutes past the budget.
+      if options.parametricSorts.isEmpty, let p = try? Z3Params(context: context) {
         try? p.set("core.minimize", to: true)
         try? s.setParams(p)
       }
@@ -216,7 +272,7 @@ extension SymbolicChecker {
           try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
         }
       } catch { throw SymbolicError(error) }
-      let instances = try instances(tag: "s", sampled: false, encoding: .enumerated)
+      let instances = try instances(tag: "s", sampled: false)
       while !frontier.isEmpty {
         let batch = frontier
         frontier = []
@@ -282,10 +338,13 @@ extension SymbolicChecker {
   // MARK: - Helpers
 
   /// Checks `goal` (and `extra`) under `assumptions` within the budget, in a scope of its own.
-  func check(_ s: Z3Solver, assuming assumptions: [Z3Expr], goal: Z3Expr, extra: [Z3Expr] = []) throws -> SolverResult {
+  func check(
+    _ s: Z3Solver, assuming assumptions: [Z3Expr], goal: Z3Expr, extra: [Z3Expr] = [], limit: Double? = nil
+  ) throws -> SolverResult {
     let now = DispatchTime.now()
     guard now < deadline else { return .unknown(reason: "time budget exhausted") }
-    let remaining = (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000
+    var remaining = (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000
+    if let limit { remaining = min(remaining, UInt64(max(limit, 0.001) * 1000)) }
     do {
       try s.setTimeout(milliseconds: UInt32(min(remaining, UInt64(UInt32.max))))
       try s.push()

@@ -84,6 +84,8 @@ struct BadInputTests {
     (["infer", "--property", "gpi-follows-rmm-state"], ["is a lemma"]),
     (["infer", "--budget", "0"], ["--budget"]),
     (["infer", "--config", "nope"], ["unknown configuration 'nope'"]),
+    (["infer", "--chunk", "-1"], ["--chunk"]),
+    (["infer", "--query-limit", "-2"], ["--query-limit"]),
   ]
 
   @Test("unknown names and malformed numbers", arguments: cases)

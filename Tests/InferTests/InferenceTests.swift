@@ -73,7 +73,10 @@ struct InferenceTests {
   func trackerFromTheGuide() throws {
     let model = try Tracker.family.build(Tracker.family.configurations[1])
     let p = try #require(model.properties.firstIndex { $0.name == "delegations-counted" })
-    let report = Inference.run(model: model, properties: [p], options: Self.options)
+    // The templates' path (the property is inductive alone, see the next test).
+    var options = Self.options
+    options.tryAlone = false
+    let report = Inference.run(model: model, properties: [p], options: options)
     #expect(report.outcome == .proved, "\(report.outcome)")
     #expect(report.statesSampled == 16)
 
@@ -87,6 +90,67 @@ struct InferenceTests {
     }
     #expect(trace.steps.map(\.action) == ["DELEGATE", "UNDELEGATE"])
     #expect(replay(try CompiledModel(mutant), trace: trace) == .exact)
+  }
+
+  @Test("a property inductive on its own is proved with no lemma, before sampling")
+  func inductiveAlone() throws {
+    let model = try Tracker.family.build(Tracker.family.configurations[1])
+    let p = try #require(model.properties.firstIndex { $0.name == "delegations-counted" })
+    let report = Inference.run(model: model, properties: [p], options: Self.options)
+    #expect(report.outcome == .proved, "\(report.outcome)")
+    #expect(report.lemmas.isEmpty)
+    #expect(report.statesSampled == 0)
+    // The mutex property is not: the first check gives a CTI and the templates carry the proof.
+    let mutex = Inference.run(model: mutexModel(), properties: [0], options: Self.options)
+    #expect(mutex.outcome == .proved, "\(mutex.outcome)")
+    #expect(!mutex.lemmas.isEmpty)
+    #expect(mutex.notes.contains { $0.hasPrefix("the properties alone: CTI") }, "\(mutex.notes)")
+  }
+
+  @Test("the cone of influence leaves out a variable the property cannot depend on")
+  func coneOfInfluence() throws {
+    let proc = Domain.index(IndexSort("Proc", count: 2))
+    let b = ModelBuilder(name: "cone", configuration: Configuration(name: "c", bounds: [:]))
+    let x = b.variable("x", .bool, doc: "the property's", initial: false)
+    let y = b.variable("y", .bool, doc: "feeds x", initial: false)
+    let z = b.map("z", keys: [proc], .bool, doc: "written from x, never read back") { _ in false }
+    b.action("setY", by: "a", parameters: []) { a in a.set(y, to: true) }
+    b.action("copy", by: "a", parameters: []) { a in
+      a.requires(y.value)
+      a.set(x, to: true)
+    }
+    b.action("mark", by: "a", parameters: [Parameter("p", proc)]) { a in
+      a.requires(x.value)
+      a.set(z, [a.arg("p")], to: true)
+    }
+    b.invariant("x-implies-y", x.value.implies(y.value))
+    let model = b.build()
+    let cone = Cone.of(model, properties: [0])
+    #expect(Set(cone.map { model[$0].name }) == ["x", "y"])
+  }
+
+  @Test("Houdini asking in groups, or one candidate per query, keeps the same inductive set")
+  func houdiniChunks() throws {
+    let model = mutexModel(processes: 2)
+    let proc = Domain.index(IndexSort("Proc", count: 2))
+    let pc = VariableID(0)
+    let lock = VariableID(1)
+    let formulas: [Expr] = [
+      model.properties[0].formula,
+      .forAll(proc) { p in Expr.read(pc, keys: [p]).eq(2).implies(.read(lock, keys: [])) },
+      // True initially, not preserved: a process requests.
+      .forAll(proc) { p in Expr.read(pc, keys: [p]).eq(0) },
+      .forAll(proc) { p in Expr.read(pc, keys: [p]).ne(1) },
+    ]
+    var kept: [[Int]] = []
+    for (chunk, arguments) in [(0, ArgumentEncoding.enumerated), (1, .symbolic), (2, .symbolic)] {
+      let checker = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60, arguments: arguments))
+      let r = checker.houdini(formulas, protected: [0], chunk: chunk, queryLimit: 30)
+      #expect(r.incomplete == nil, "\(r.incomplete ?? "")")
+      #expect(r.unanswered.isEmpty)
+      kept.append(r.kept)
+    }
+    #expect(kept.allSatisfy { $0 == [0, 1] }, "\(kept)")
   }
 
   @Test("an exhausted budget is unknown, never proved")

@@ -57,10 +57,14 @@ struct InferBenchmark: ParsableCommand {
         if report.outcome == .proved {
           let handWritten = model.properties.filter { $0.kind == .lemma }
           let inferred = report.lemmas.map(\.formula) + [model.properties[p].formula]
+          // 10 s per implication (quantified ones may get no answer: counted apart).
           let checker = try SymbolicChecker(
-            model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: 60))
-          let found = handWritten.filter { checker.implies(inferred, $0.formula) == true }.map(\.name)
+            model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: 10))
+          let answers = handWritten.map { checker.implies(inferred, $0.formula) }
+          let found = zip(handWritten, answers).filter { $0.1 == true }.map(\.0.name)
+          let open = answers.filter { $0 == nil }.count
           implied = "\(found.count) of \(handWritten.count)" + (found.isEmpty ? "" : " (\(found.joined(separator: ", ")))")
+            + (open == 0 ? "" : ", \(open) unanswered")
           let known = handWritten.map(\.formula) + [model.properties[p].formula]
           extra = "\(report.lemmas.filter { checker.implies(known, $0.formula) != true }.count)"
         }
@@ -71,6 +75,7 @@ struct InferBenchmark: ParsableCommand {
           .text(extra),
         ])
         if report.outcome != .proved { table.notes.append("\(spec): \(InferReports.detail(report.outcome))") }
+        table.notes += report.notes.map { "\(spec): \($0)" }
       }
       emit([table], context: context, command: "infer", json: common.json)
     }
