@@ -6,11 +6,11 @@ extension CCABuilder {
   /// Whether granule `g` holds realm data where a Non-secure write-back would change it: in
   /// memory, or in a valid Realm-PAS line.
   func holdsRealmData(_ state: some StateReader, _ g: Expr) -> Expr {
-    content.isRealmData(state.read(v.memory, [g]))
+    content.isRealmData(state.read(machine.memory, [g]))
       || any(
         realmLineKeys.map { k in
-          state.read(v.cacheLine, [g, .literal(k)]).ne(.literal(LineState.invalid))
-            && content.isRealmData(state.read(v.cacheData, [g, .literal(k)]))
+          state.read(machine.cacheLine, [g, .literal(k)]).ne(.literal(LineState.invalid))
+            && content.isRealmData(state.read(machine.cacheData, [g, .literal(k)]))
         })
   }
 
@@ -24,16 +24,16 @@ extension CCABuilder {
       setLineAt(context, g, lineKey(pas, context: key ?? writerContext(data)), state, data, when: when)
       return
     }
-    context.write(v.cacheLine, [g, pas], .literal(state), when: when)
-    context.write(v.cacheData, [g, pas], data, when: when)
+    context.write(machine.cacheLine, [g, pas], .literal(state), when: when)
+    context.write(machine.cacheData, [g, pas], data, when: when)
     setLineContext(context, g, pas, state, data, under: key, when: when)
   }
 
   /// Sets the line with key `key` (``LineTag``: with `mecid-lines` a Realm key names one MECID's
   /// copy), as an eviction, a clean or a hardware fill does.
   func setLineAt(_ context: StepContext, _ g: Expr, _ key: Expr, _ state: Value, _ data: Expr, when: Expr = true) {
-    context.write(v.cacheLine, [g, key], .literal(state), when: when)
-    context.write(v.cacheData, [g, key], data, when: when)
+    context.write(machine.cacheLine, [g, key], .literal(state), when: when)
+    context.write(machine.cacheData, [g, key], data, when: when)
     if !taggedLines { setLineContext(context, g, key, state, data, under: nil, when: when) }
   }
 
@@ -46,11 +46,11 @@ extension CCABuilder {
   /// read before the write-back) sets the `hyp-no-realm-write` monitor: the host's data has
   /// changed realm memory, or will the moment the realm's line is dropped.
   func writeBackAndInvalidate(_ context: StepContext, _ g: Expr, _ pas: Expr, when: Expr = true) {
-    let dirty = when && context.read(v.cacheLine, [g, pas]).eq(.literal(LineState.dirty))
-    context.write(v.memory, [g], context.read(v.cacheData, [g, pas]), when: dirty)
+    let dirty = when && context.read(machine.cacheLine, [g, pas]).eq(.literal(LineState.dirty))
+    context.write(machine.memory, [g], context.read(machine.cacheData, [g, pas]), when: dirty)
     writeBackContext(context, g, pas, when: dirty)
     context.write(
-      v.nsWroteRealmData, [], true, when: dirty && pas.eq(.literal(PAS.nonSecure)) && holdsRealmData(context, g))
+      machine.nsWroteRealmData, [], true, when: dirty && pas.eq(.literal(PAS.nonSecure)) && holdsRealmData(context, g))
     setLineAt(context, g, pas, LineState.invalid, .literal(Content.zero), when: when)
   }
 
@@ -70,8 +70,7 @@ extension CCABuilder {
   /// Declares the hardware's own moves, possible at any moment: cache evictions, speculative
   /// line fills and GPT-TLB evictions.
   func declareHardwareActions() {
-    let b = builder
-    b.action(
+    builder.action(
       "CACHE_EVICT", by: CCA.Parties.hardware,
       doc: """
         The data cache evicts a line at any moment: a dirty line is written back to memory, then \
@@ -83,12 +82,12 @@ extension CCABuilder {
       parameters: [Parameter("granule", granule), Parameter("pas", lineDomain)]
     ) { a in
       let (g, pas) = (a.args[0], a.args[1])
-      a.requires(PreState().read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid)))
+      a.requires(PreState().read(machine.cacheLine, [g, pas]).ne(.literal(LineState.invalid)))
       let context = StepContext()
       writeBackAndInvalidate(context, g, pas)
       context.emit(into: a)
     }
-    b.action(
+    builder.action(
       "SPECULATIVE_FILL", by: CCA.Parties.hardware,
       doc: """
         The hardware fills an invalid line of either PAS alias with the granule's memory content at \
@@ -105,12 +104,12 @@ extension CCABuilder {
       parameters: [Parameter("granule", granule), Parameter("pas", lineDomain)]
     ) { a in
       let (g, pas) = (a.args[0], a.args[1])
-      a.requires(PreState().read(v.cacheLine, [g, pas]).eq(.literal(LineState.invalid)))
+      a.requires(PreState().read(machine.cacheLine, [g, pas]).eq(.literal(LineState.invalid)))
       let context = StepContext()
       fillLineAt(context, g, key: pas)
       context.emit(into: a)
     }
-    b.action(
+    builder.action(
       "GPT_TLB_EVICT", by: CCA.Parties.hardware,
       doc: """
         A PE's GPT TLB drops a cached GPI at any moment; the next access walks the GPT again \
@@ -119,9 +118,9 @@ extension CCABuilder {
       parameters: [Parameter("pe", pe), Parameter("granule", granule)]
     ) { a in
       let (p, g) = (a.args[0], a.args[1])
-      a.requires(PreState().read(v.gptTLBValid, [p, g]))
-      a.set(v.gptTLBValid, [p, g], to: false)
-      a.set(v.gptTLB, [p, g], to: .literal(GPI.noAccess))
+      a.requires(PreState().read(machine.gptTLBValid, [p, g]))
+      a.set(machine.gptTLBValid, [p, g], to: false)
+      a.set(machine.gptTLB, [p, g], to: .literal(GPI.noAccess))
     }
   }
 }

@@ -146,8 +146,8 @@ extension CCABuilder {
         the lock is free: a PE that finds it taken spins. The lock covers the descriptor \
         read-modify-write and the whole CMO/TLBI sequence.
         """,
-      enabled: { _ in !PreState().read(self.v.gptLock) }
-    ) { context, _, _ in context.write(self.v.gptLock, [], true) }
+      enabled: { _ in !PreState().read(self.machine.gptLock) }
+    ) { context, _, _ in context.write(self.machine.gptLock, [], true) }
   }
 
   private func unlockStep(_ step: TransitionStep, operation: String, state: String) -> TransitionStepDefinition {
@@ -159,7 +159,7 @@ extension CCABuilder {
         (rme.md §2.5). One step: nothing another PE does can tell the two apart, since the RMM's \
         granule lock is held until the end and the GPT lock only orders EL3 sequences.
         """
-    ) { context, _, _ in context.write(self.v.gptLock, [], false) }
+    ) { context, _, _ in context.write(self.machine.gptLock, [], false) }
   }
 
   private func readDescriptorStep(_ step: TransitionStep, purpose: String) -> TransitionStepDefinition {
@@ -173,7 +173,7 @@ extension CCABuilder {
         """
     ) { context, p, g in
       // Under `parametric` the step is not in the sequences: there is no word to read.
-      guard case .descriptors(let gptDescriptor, let el3Descriptor) = self.v.gpt else { return }
+      guard case .descriptors(let gptDescriptor, let el3Descriptor) = self.machine.gpt else { return }
       context.write(el3Descriptor, [p], context.read(gptDescriptor, [self.descriptorIndex(g)]))
     }
   }
@@ -195,7 +195,7 @@ extension CCABuilder {
         keep the values EL3 read.
         """
     ) { context, p, g in
-      switch self.v.gpt {
+      switch self.machine.gpt {
       case .descriptors(let gptDescriptor, let el3Descriptor):
         let word = context.read(el3Descriptor, [p])
         context.write(
@@ -218,12 +218,12 @@ extension CCABuilder {
   ) {
     sequence[index].body(context, p, g)
     if index + 1 < sequence.count {
-      context.write(v.el3Step, [p], sequence[index + 1].step.expr)
+      context.write(machine.el3Step, [p], sequence[index + 1].step.expr)
     } else {
-      context.write(v.granuleState, [g], .literal(finalState))
-      context.write(v.granuleLock, [g], false)
-      context.write(v.el3Step, [p], TransitionStep.idle.expr)
-      context.write(v.el3Granule, [p], 0)
+      context.write(machine.granuleState, [g], .literal(finalState))
+      context.write(machine.granuleLock, [g], false)
+      context.write(machine.el3Step, [p], TransitionStep.idle.expr)
+      context.write(machine.el3Granule, [p], 0)
     }
   }
 
@@ -238,10 +238,10 @@ extension CCABuilder {
           parameters: [Parameter("pe", pe)]
         ) { a in
           let p = a.args[0]
-          a.requires(PreState().read(v.el3Step, [p]).eq(definition.step.expr) && definition.enabled(p))
+          a.requires(PreState().read(machine.el3Step, [p]).eq(definition.step.expr) && definition.enabled(p))
           let context = StepContext()
           run(
-            sequence, index: index, in: context, pe: p, granule: context.read(v.el3Granule, [p]), finalState: finalState
+            sequence, index: index, in: context, pe: p, granule: context.read(machine.el3Granule, [p]), finalState: finalState
           )
           context.emit(into: a)
         }

@@ -93,8 +93,8 @@ extension CCABuilder {
 
   /// The memory of granule `g` as read under context `reader`.
   func memoryAsRead(_ state: some StateReader, _ g: Expr, reader: Expr) -> Expr {
-    guard let keys else { return state.read(v.memory, [g]) }
-    return decrypted(state.read(v.memory, [g]), written: state.read(keys.memoryContext, [g]), reader: reader)
+    guard let keys else { return state.read(machine.memory, [g]) }
+    return decrypted(state.read(machine.memory, [g]), written: state.read(keys.memoryContext, [g]), reader: reader)
   }
 
   /// What a read of granule `g` through alias `pas` under context `reader` returns: a hit
@@ -105,11 +105,11 @@ extension CCABuilder {
       // The access hits only the copy under its own MECID, which holds plaintext for it.
       let key = lineKey(pas, context: reader)
       return .ite(
-        lineHit(state, g, pas, reader: reader), then: state.read(v.cacheData, [g, key]),
+        lineHit(state, g, pas, reader: reader), then: state.read(machine.cacheData, [g, key]),
         else: memoryAsRead(state, g, reader: reader))
     }
-    let hit = state.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-    let line = decrypted(state.read(v.cacheData, [g, pas]), written: lineContext(state, g, pas), reader: reader)
+    let hit = state.read(machine.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+    let line = decrypted(state.read(machine.cacheData, [g, pas]), written: lineContext(state, g, pas), reader: reader)
     return .ite(hit, then: line, else: memoryAsRead(state, g, reader: reader))
   }
 
@@ -123,11 +123,11 @@ extension CCABuilder {
         pas.eq(.literal(PAS.nonSecure)), then: .literal(EncryptionContext.nonSecure), else: reader ?? written)
       setLineAt(
         context, g, lineKey(pas, context: reader), LineState.clean,
-        decrypted(context.read(v.memory, [g]), written: written, reader: reader), when: when)
+        decrypted(context.read(machine.memory, [g]), written: written, reader: reader), when: when)
       return
     }
     guard let keys else {
-      setLine(context, g, pas, LineState.clean, context.read(v.memory, [g]), when: when)
+      setLine(context, g, pas, LineState.clean, context.read(machine.memory, [g]), when: when)
       return
     }
     let written = context.read(keys.memoryContext, [g])
@@ -135,7 +135,7 @@ extension CCABuilder {
       pas.eq(.literal(PAS.nonSecure)), then: .literal(EncryptionContext.nonSecure),
       else: encryption == .perPAS ? .literal(EncryptionContext.rmm) : (reader ?? written))
     setLine(
-      context, g, pas, LineState.clean, decrypted(context.read(v.memory, [g]), written: written, reader: reader),
+      context, g, pas, LineState.clean, decrypted(context.read(machine.memory, [g]), written: written, reader: reader),
       under: reader, when: when)
   }
 
@@ -210,7 +210,7 @@ extension CCABuilder {
   /// Whether an access to granule `g` through `pas` under context `reader` hits a valid line:
   /// the alias's line, or with `mecid-lines` the copy under the access's MECID.
   func lineHit(_ state: some StateReader, _ g: Expr, _ pas: Expr, reader: Expr) -> Expr {
-    state.read(v.cacheLine, [g, lineKey(pas, context: reader)]).ne(.literal(LineState.invalid))
+    state.read(machine.cacheLine, [g, lineKey(pas, context: reader)]).ne(.literal(LineState.invalid))
   }
 
   /// `true` when any of `conditions` holds (the one condition itself when there is one, so that
@@ -230,8 +230,8 @@ extension CCABuilder {
   /// writes a structure into realm memory for the realm; RSI_REALM_CONFIG).
   func setRealmLine(_ a: ActionBuilder, _ g: Expr, _ state: Value, _ data: Expr, under key: Expr) {
     let line = realmLineKey(key)
-    a.set(v.cacheLine, [g, line], to: .literal(state))
-    a.set(v.cacheData, [g, line], to: data)
+    a.set(machine.cacheLine, [g, line], to: .literal(state))
+    a.set(machine.cacheData, [g, line], to: data)
     setRealmLineContext(a, g, key)
   }
 
@@ -241,8 +241,8 @@ extension CCABuilder {
   /// copies under other MECIDs stay (reference/rme.md §4.1).
   func dropRealmLine(_ a: ActionBuilder, _ g: Expr, under key: Expr? = nil) {
     let line = realmLineKey(key ?? .literal(EncryptionContext.rmm))
-    a.set(v.cacheLine, [g, line], to: .literal(LineState.invalid))
-    a.set(v.cacheData, [g, line], to: .literal(Content.zero))
+    a.set(machine.cacheLine, [g, line], to: .literal(LineState.invalid))
+    a.set(machine.cacheData, [g, line], to: .literal(Content.zero))
   }
 
   /// `DC CIPAE` over granule `g` as one RMM command's effect (TF-RMM `granule_dcci_poe` in
@@ -253,14 +253,14 @@ extension CCABuilder {
   func cleanInvalidateRealmCopies(_ a: ActionBuilder, _ g: Expr) {
     for k in realmLineKeys {
       let key = Expr.literal(k)
-      a.when(PreState().read(v.cacheLine, [g, key]).eq(.literal(LineState.dirty))) {
-        a.set(v.memory, [g], to: PreState().read(v.cacheData, [g, key]))
+      a.when(PreState().read(machine.cacheLine, [g, key]).eq(.literal(LineState.dirty))) {
+        a.set(machine.memory, [g], to: PreState().read(machine.cacheData, [g, key]))
         if let keys { a.set(keys.memoryContext, [g], to: keyContext(key)) }
       }
     }
     for k in realmLineKeys {
-      a.set(v.cacheLine, [g, .literal(k)], to: .literal(LineState.invalid))
-      a.set(v.cacheData, [g, .literal(k)], to: .literal(Content.zero))
+      a.set(machine.cacheLine, [g, .literal(k)], to: .literal(LineState.invalid))
+      a.set(machine.cacheData, [g, .literal(k)], to: .literal(Content.zero))
     }
   }
 

@@ -14,7 +14,7 @@ extension CCABuilder {
   /// Granule `g`'s GPI in the GPT: the one place that reads a GPI out of a descriptor word (or,
   /// under `parametric`, the granule's own entry).
   func gpi(_ state: some StateReader, _ g: Expr) -> Expr {
-    switch v.gpt {
+    switch machine.gpt {
     case .descriptors(let gptDescriptor, _):
       return state.read(gptDescriptor, [descriptorIndex(g)]).bits(gpiShift(g), width: 4)
     case .perGranule(let gpi):
@@ -38,11 +38,11 @@ extension CCABuilder {
   func protectionCheck(
     _ context: StepContext, pe: Expr, granule g: Expr, pas: Expr, active: Expr = true
   ) -> Expr {
-    let cached = context.read(v.gptTLBValid, [pe, g])
+    let cached = context.read(machine.gptTLBValid, [pe, g])
     let walked = gpi(context, g)
-    let seen = Expr.ite(cached, then: context.read(v.gptTLB, [pe, g]), else: walked)
-    context.write(v.gptTLBValid, [pe, g], true, when: active && !cached)
-    context.write(v.gptTLB, [pe, g], walked, when: active && !cached)
+    let seen = Expr.ite(cached, then: context.read(machine.gptTLB, [pe, g]), else: walked)
+    context.write(machine.gptTLBValid, [pe, g], true, when: active && !cached)
+    context.write(machine.gptTLB, [pe, g], walked, when: active && !cached)
     return GPI.permits(seen, pas)
   }
 
@@ -51,8 +51,8 @@ extension CCABuilder {
   /// This is `TLBI RPALOS` for the granule followed by `DSB OSH` (reference/rme.md §2.3
   /// step 3); the broadcast completes within the step.
   func invalidateGPTTLBs(_ context: StepContext, granule g: Expr) {
-    context.writeAll(v.gptTLBValid, where: { k in k[1].eq(g) }, to: { _ in false })
-    context.writeAll(v.gptTLB, where: { k in k[1].eq(g) }, to: { _ in .literal(GPI.noAccess) })
+    context.writeAll(machine.gptTLBValid, where: { k in k[1].eq(g) }, to: { _ in false })
+    context.writeAll(machine.gptTLB, where: { k in k[1].eq(g) }, to: { _ in .literal(GPI.noAccess) })
     invalidateSMMUGPT(context, granule: g)  // with `da`: the SMMU's GPT TLB too (DASMMUGPTVariables.swift)
   }
 }

@@ -56,7 +56,7 @@ extension CCABuilder {
       let g = addr.granule
       let pre = PreState()
       let lockable = addr.isAligned && addr.isDelegable
-      a.requires(idle(pre, p) && !(lockable && pre.read(v.granuleLock, [g])))
+      a.requires(idle(pre, p) && !(lockable && pre.read(machine.granuleLock, [g])))
       let context = StepContext()
       let input = "RMI_ERROR_INPUT"
       context.fail("gran_align", error: input, code: RMIABI.errorInput, when: !addr.isAligned)
@@ -64,15 +64,15 @@ extension CCABuilder {
       context.fail(
         "gran_state", error: input, code: RMIABI.errorInput,
         when: mutated(CCA.MutantName.undelegateLiveObject) && requiredState == GranuleState.delegated
-          ? pre.read(v.granuleState, [g]).eq(.literal(GranuleState.undelegated))
-          : pre.read(v.granuleState, [g]).ne(.literal(requiredState)))
+          ? pre.read(machine.granuleState, [g]).eq(.literal(GranuleState.undelegated))
+          : pre.read(machine.granuleState, [g]).ne(.literal(requiredState)))
       if let (failure, condition) = extraFailure {
         context.fail(failure, error: input, code: RMIABI.errorInput, when: condition(g))
       }
       // The RMM locks the granule and issues the SMC: the PE enters the sequence.
-      context.write(v.granuleLock, [g], true)
-      context.write(v.el3Step, [p], sequence[0].step.expr)
-      context.write(v.el3Granule, [p], g)
+      context.write(machine.granuleLock, [g], true)
+      context.write(machine.el3Step, [p], sequence[0].step.expr)
+      context.write(machine.el3Granule, [p], g)
       if !fine {
         for index in sequence.indices {
           context.endStep()

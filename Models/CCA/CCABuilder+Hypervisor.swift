@@ -6,9 +6,8 @@ extension CCABuilder {
   /// Declares the hypervisor's Non-secure reads and writes: on any idle PE, to any address of the
   /// memory map, interleaved with everything else.
   func declareHypervisorActions() {
-    let b = builder
     let parameters = [Parameter("pe", pe)] + addressParameters
-    b.action(
+    builder.action(
       "NS_READ", by: CCA.Parties.hypervisor,
       doc: """
         A Non-secure read by the hypervisor on PE `pe` of the granule containing `addr` \
@@ -27,10 +26,10 @@ extension CCABuilder {
       let hit = lineHit(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
       let returned = accessRead(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
       fillLine(context, g, ns, when: dram && !hit)
-      context.write(v.nsReadRealmData, [], true, when: dram && content.isRealmData(returned))
+      context.write(machine.nsReadRealmData, [], true, when: dram && content.isRealmData(returned))
       context.emit(into: a)
     }
-    b.action(
+    builder.action(
       "NS_WRITE", by: CCA.Parties.hypervisor,
       doc: """
         A Non-secure write of host data by the hypervisor on PE `pe` to the granule containing \

@@ -4,7 +4,7 @@ import Spec
 
 extension CCABuilder {
   /// Whether no RMI command is in flight on granule `g`.
-  func atRest(_ g: Expr) -> Expr { !PreState().read(v.granuleLock, [g]) }
+  func atRest(_ g: Expr) -> Expr { !PreState().read(machine.granuleLock, [g]) }
 
   /// The steps during which EL3 holds the GPT lock, for the lemmas.
   private var lockedSteps: [TransitionStep] {
@@ -22,7 +22,7 @@ extension CCABuilder {
   /// when REALM.
   func gpiFollowsState(_ g: Expr) -> Expr {
     let pre = PreState()
-    let state = pre.read(v.granuleState, [g])
+    let state = pre.read(machine.granuleState, [g])
     let gpi = self.gpi(pre, g)
     return state.eq(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.nonSecure)))
       && state.eq(.literal(GranuleState.delegated)).eq(gpi.eq(.literal(GPI.realm)))
@@ -32,18 +32,18 @@ extension CCABuilder {
   func cachedGPIsCurrent(_ g: Expr) -> Expr {
     let pre = PreState()
     let gpi = self.gpi(pre, g)
-    return .forAll(pe) { p in pre.read(v.gptTLBValid, [p, g]).implies(pre.read(v.gptTLB, [p, g]).eq(gpi)) }
+    return .forAll(pe) { p in pre.read(machine.gptTLBValid, [p, g]).implies(pre.read(machine.gptTLB, [p, g]).eq(gpi)) }
   }
 
   /// An UNDELEGATED granule at rest holds no realm data: not in memory, not in a valid line of
   /// either alias.
   func undelegatedHoldsNoRealmData(_ g: Expr) -> Expr {
     let pre = PreState()
-    return (atRest(g) && pre.read(v.granuleState, [g]).eq(.literal(GranuleState.undelegated))).implies(
-      !content.isRealmData(pre.read(v.memory, [g]))
+    return (atRest(g) && pre.read(machine.granuleState, [g]).eq(.literal(GranuleState.undelegated))).implies(
+      !content.isRealmData(pre.read(machine.memory, [g]))
         && .forAll(PAS.cachedDomain) { pas in
-          pre.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-            .implies(!content.isRealmData(pre.read(v.cacheData, [g, pas])))
+          pre.read(machine.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+            .implies(!content.isRealmData(pre.read(machine.cacheData, [g, pas])))
         })
   }
 
@@ -60,18 +60,17 @@ extension CCABuilder {
   }
 
   func declareProperties() {
-    let b = builder
     let pre = PreState()
-    b.monitor(
+    builder.monitor(
       CCA.PropertyName.hypNoRealmRead, doc: CCA.propertyDoc[CCA.PropertyName.hypNoRealmRead] ?? "",
-      flag: v.nsReadRealmData)
-    b.monitor(
+      flag: machine.nsReadRealmData)
+    builder.monitor(
       CCA.PropertyName.hypNoRealmWrite, doc: CCA.propertyDoc[CCA.PropertyName.hypNoRealmWrite] ?? "",
-      flag: v.nsWroteRealmData)
-    b.invariant(
+      flag: machine.nsWroteRealmData)
+    builder.invariant(
       CCA.PropertyName.gptConsistent, doc: CCA.propertyDoc[CCA.PropertyName.gptConsistent] ?? "",
       .forAll(granule) { g in atRest(g).implies(gpiFollowsState(g) && cachedGPIsCurrent(g)) })
-    b.invariant(
+    builder.invariant(
       CCA.PropertyName.delegatedClean, doc: CCA.propertyDoc[CCA.PropertyName.delegatedClean] ?? "",
       .forAll(granule) { g in undelegatedHoldsNoRealmData(g) })
 
@@ -80,7 +79,7 @@ extension CCABuilder {
     // reachable state of the configurations it is declared in (the exhaustive searches in
     // CCAModelTests check them); a mutant that breaks a property may break the lemmas it rests on,
     // and induction then reports a CTI at the mutated step.
-    b.lemma(
+    builder.lemma(
       "gpi-follows-rmm-state",
       doc: """
         A granule at rest has GPI NS exactly when it is UNDELEGATED and REALM exactly when it is \
@@ -91,7 +90,7 @@ extension CCABuilder {
         host's GPC passes follows from the RMM state.
         """,
       .forAll(granule) { g in atRest(g).implies(gpiFollowsState(g)) })
-    b.lemma(
+    builder.lemma(
       "cached-gpi-current",
       doc: """
         At rest, every PE's valid cached GPI for a granule equals the GPT's. A PE caches only the \
@@ -100,7 +99,7 @@ extension CCABuilder {
         NS entry would let the host reach a DELEGATED granule (what no-tlbi-on-delegate breaks).
         """,
       .forAll(granule) { g in atRest(g).implies(cachedGPIsCurrent(g)) })
-    b.lemma(
+    builder.lemma(
       "undelegated-holds-no-realm-data",
       doc: """
         An UNDELEGATED granule at rest holds no realm data, in memory or in a valid line of either \
@@ -112,7 +111,7 @@ extension CCABuilder {
         (hyp-no-realm-write) meet no realm data.
         """,
       .forAll(granule) { g in undelegatedHoldsNoRealmData(g) })
-    b.lemma(
+    builder.lemma(
       "no-dirty-line-of-the-other-world",
       doc: """
         A granule at rest has no dirty line in the alias its owner cannot write: no dirty NS line \
@@ -120,40 +119,40 @@ extension CCABuilder {
         ones), no dirty Realm line on an UNDELEGATED one (likewise for undelegate).
         """,
       .forAll(granule) { g in
-        let state = pre.read(v.granuleState, [g])
+        let state = pre.read(machine.granuleState, [g])
         let foreign = Expr.ite(
           state.eq(.literal(GranuleState.delegated)), then: .literal(PAS.nonSecure), else: .literal(PAS.realm))
-        return atRest(g).implies(pre.read(v.cacheLine, [g, foreign]).ne(.literal(LineState.dirty)))
+        return atRest(g).implies(pre.read(machine.cacheLine, [g, foreign]).ne(.literal(LineState.dirty)))
       })
-    b.lemma(
+    builder.lemma(
       "granule-lock-held-by-one-command",
       doc: "The RMM's lock on a granule is held exactly when one PE runs a command on it.",
       .forAll(granule) { g in
-        pre.read(v.granuleLock, [g]).eq(
-          .exists(pe) { p in !idle(pre, p) && pre.read(v.el3Granule, [p]).eq(g) })
+        pre.read(machine.granuleLock, [g]).eq(
+          .exists(pe) { p in !idle(pre, p) && pre.read(machine.el3Granule, [p]).eq(g) })
           && .forAll(pe) { p in
             .forAll(pe) { q in
               (p.ne(q) && !idle(pre, p) && !idle(pre, q)).implies(
-                pre.read(v.el3Granule, [p]).ne(pre.read(v.el3Granule, [q])))
+                pre.read(machine.el3Granule, [p]).ne(pre.read(machine.el3Granule, [q])))
             }
           }
       })
     if !mutated(CCA.MutantName.gptWordUnlocked) {
-      b.lemma(
+      builder.lemma(
         "gpt-lock-held-by-one-pe",
         doc: "EL3's GPT lock is held exactly when one PE is between its lock and unlock steps.",
         .and([
-          pre.read(v.gptLock).eq(.exists(pe) { p in pre.read(v.el3Step, [p]).isOne(of: lockedSteps.map(\.expr)) }),
+          pre.read(machine.gptLock).eq(.exists(pe) { p in pre.read(machine.el3Step, [p]).isOne(of: lockedSteps.map(\.expr)) }),
           .forAll(pe) { p in
             .forAll(pe) { q in
-              (p.ne(q) && pre.read(v.el3Step, [p]).isOne(of: lockedSteps.map(\.expr))).implies(
-                !pre.read(v.el3Step, [q]).isOne(of: lockedSteps.map(\.expr)))
+              (p.ne(q) && pre.read(machine.el3Step, [p]).isOne(of: lockedSteps.map(\.expr))).implies(
+                !pre.read(machine.el3Step, [q]).isOne(of: lockedSteps.map(\.expr)))
             }
           },
         ]))
     }
     if !fine {
-      b.lemma(
+      builder.lemma(
         "no-command-in-flight",
         doc: """
           Atomic mode only: every PE is idle between actions, since an RMI command runs its whole \
@@ -171,35 +170,35 @@ extension CCABuilder {
     var unusedValuesFixed: Expr =
       .forAll(granule) { g in
         .forAll(pe) { p in
-          pre.read(v.gptTLBValid, [p, g]) || pre.read(v.gptTLB, [p, g]).eq(.literal(GPI.noAccess))
+          pre.read(machine.gptTLBValid, [p, g]) || pre.read(machine.gptTLB, [p, g]).eq(.literal(GPI.noAccess))
         }
           && .forAll(PAS.cachedDomain) { pas in
-            pre.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-              || pre.read(v.cacheData, [g, pas]).eq(.literal(Content.zero))
+            pre.read(machine.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+              || pre.read(machine.cacheData, [g, pas]).eq(.literal(Content.zero))
           }
       }
     if let line = keys?.realmLineContext {
       unusedValuesFixed =
         unusedValuesFixed
         && .forAll(granule) { g in
-          pre.read(v.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
+          pre.read(machine.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
             || pre.read(line, [g]).eq(.literal(EncryptionContext.rmm))
         }
     }
-    if case .descriptors(_, let el3Descriptor) = v.gpt {
+    if case .descriptors(_, let el3Descriptor) = machine.gpt {
       unusedValuesFixed =
         unusedValuesFixed
         && .forAll(pe) { p in
-          (!idle(pre, p) || pre.read(v.el3Granule, [p]).eq(0))
-            && (pre.read(v.el3Step, [p]).isOne(of: [
+          (!idle(pre, p) || pre.read(machine.el3Granule, [p]).eq(0))
+            && (pre.read(machine.el3Step, [p]).isOne(of: [
               TransitionStep.delegateWriteRealm.expr, TransitionStep.undelegateWriteNoAccess.expr,
               TransitionStep.undelegateWriteNS.expr,
             ]) || pre.read(el3Descriptor, [p]).eq(0))
         }
     } else {
-      unusedValuesFixed = unusedValuesFixed && .forAll(pe) { p in !idle(pre, p) || pre.read(v.el3Granule, [p]).eq(0) }
+      unusedValuesFixed = unusedValuesFixed && .forAll(pe) { p in !idle(pre, p) || pre.read(machine.el3Granule, [p]).eq(0) }
     }
-    b.lemma(
+    builder.lemma(
       "unused-values-fixed",
       doc: """
         Values that mean nothing are fixed: an invalid cached GPI is NO_ACCESS, an invalid line \
@@ -224,8 +223,8 @@ extension CCABuilder {
         (realm-data-under-realm-keys).
         """,
       .forAll(granule) { g in
-        pre.read(v.cacheLine, [g, .literal(PAS.nonSecure)]).ne(.literal(LineState.invalid)).implies(
-          !content.isRealmData(pre.read(v.cacheData, [g, .literal(PAS.nonSecure)])))
+        pre.read(machine.cacheLine, [g, .literal(PAS.nonSecure)]).ne(.literal(LineState.invalid)).implies(
+          !content.isRealmData(pre.read(machine.cacheData, [g, .literal(PAS.nonSecure)])))
       })
     builder.lemma(
       "realm-data-under-realm-keys",
@@ -235,7 +234,7 @@ extension CCABuilder {
         writes, and Non-secure lines never hold it (ns-lines-hold-no-realm-plaintext).
         """,
       .forAll(granule) { g in
-        content.isRealmData(pre.read(v.memory, [g])).implies(
+        content.isRealmData(pre.read(machine.memory, [g])).implies(
           pre.read(keys.memoryContext, [g]).ne(.literal(EncryptionContext.nonSecure)))
       })
     guard let line = keys.realmLineContext else { return }
@@ -247,8 +246,8 @@ extension CCABuilder {
         context memory was written under (realm-data-under-realm-keys).
         """,
       .forAll(granule) { g in
-        (pre.read(v.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
-          && content.isRealmData(pre.read(v.cacheData, [g, .literal(PAS.realm)])))
+        (pre.read(machine.cacheLine, [g, .literal(PAS.realm)]).ne(.literal(LineState.invalid))
+          && content.isRealmData(pre.read(machine.cacheData, [g, .literal(PAS.realm)])))
           .implies(pre.read(line, [g]).ne(.literal(EncryptionContext.nonSecure)))
       })
   }

@@ -37,7 +37,7 @@ final class CCABuilder {
   // MARK: State
 
   /// The state variables.
-  let v: CCAVariables
+  let machine: CCAVariables
   /// The memory encryption (``Encryption``; `none` unless a feature selects one).
   let encryption: Encryption
   /// The encryption state, when memory is encrypted (CCABuilder+Encryption.swift).
@@ -101,7 +101,7 @@ final class CCABuilder {
     self.taggedLines = taggedLines
     self.lineDomain = .finite(lineSet)
     self.realmLineKeys = taggedLines ? LineTag.realmKeys(mecids: mecids) : [PAS.realm]
-    self.v = CCAVariables(
+    self.machine = CCAVariables(
       builder, granule: .index(granuleSort), pe: .index(peSort), descriptor: descriptorSort.map { .index($0) },
       content: content.domain, lines: .finite(lineSet))
     self.encryption = encryption
@@ -152,6 +152,6 @@ final class CCABuilder {
 
   /// Whether PE `pe` is free to run a new action: not inside an RMI command.
   func idle(_ state: some StateReader, _ pe: Expr) -> Expr {
-    state.read(v.el3Step, [pe]).eq(TransitionStep.idle.expr)
+    state.read(machine.el3Step, [pe]).eq(TransitionStep.idle.expr)
   }
 }

@@ -8,10 +8,10 @@ extension DABuilder {
   /// realm `rr`. Returns the VDEV granule and whether the ID is valid.
   func realmVdev(_ vdevID: Expr, realm rr: Expr) -> (vdev: Expr, valid: Expr) {
     let s = safeStream(vdevID)
-    let g = pre.read(d.steVdev, [s])
+    let g = pre.read(daState.steVdev, [s])
     let valid =
-      vdevID.lt(.literal(Value(streamSort.count))) && pre.read(d.steBound, [s]) && isState(g, GranuleState.vdev)
-      && pre.read(r.owner, [g]).eq(rr)
+      vdevID.lt(.literal(Value(streamSort.count))) && pre.read(daState.steBound, [s]) && isState(g, GranuleState.vdev)
+      && pre.read(rmmState.owner, [g]).eq(rr)
     return (g, valid)
   }
 
@@ -19,8 +19,8 @@ extension DABuilder {
   /// fails with `vdev_id` (RSI_ERROR_INPUT) unless x1 names a VDEV of that REC's realm. Returns
   /// the VDEV's granule.
   func runningRealmVdev(_ a: ActionBuilder, pe p: Expr) -> Expr {
-    a.requires(pre.read(r.peRunning, [p]))
-    let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
+    a.requires(pre.read(rmmState.peRunning, [p]))
+    let rr = pre.read(rmmState.owner, [pre.read(rmmState.peREC, [p])])
     let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
     a.fail("vdev_id", error: "RSI_ERROR_INPUT", code: DAABI.rsiErrorInput, when: !valid)
     return g
@@ -33,7 +33,7 @@ extension DABuilder {
   func declareRealmVDEVCalls() {
     let pe = Parameter("pe", cca.pe)
     let deviceError = "RSI_ERROR_DEVICE"
-    b.action(
+    builder.action(
       "RSI_VDEV_GET_INFO", by: CCA.Parties.realm,
       doc: """
         RSI_VDEV_GET_INFO (FID 0xC400019D; reference/rmm.md §3.4 step 3, reference/rme.md §3.2): the realm of \
@@ -46,13 +46,13 @@ extension DABuilder {
     ) { a in
       let p = a.arg("pe")
       let g = runningRealmVdev(a, pe: p)
-      a.output("x1", pre.read(d.vdevState, [g]))
-      a.output("x2", pre.read(d.vdevLockNonce, [g]))
-      a.output("x3", pre.read(d.vdevMeasSeq, [g]))
-      a.output("x4", pre.read(d.vdevReportSeq, [g]))
+      a.output("x1", pre.read(daState.vdevState, [g]))
+      a.output("x2", pre.read(daState.vdevLockNonce, [g]))
+      a.output("x3", pre.read(daState.vdevMeasSeq, [g]))
+      a.output("x4", pre.read(daState.vdevReportSeq, [g]))
     }
 
-    b.action(
+    builder.action(
       "RSI_VDEV_DMA_ENABLE", by: CCA.Parties.realm,
       doc: """
         RSI_VDEV_DMA_ENABLE (FID 0xC400019C; reference/rmm.md §3.4 step 5, reference/rme.md §3.2): the realm \
@@ -71,21 +71,21 @@ extension DABuilder {
       let g = runningRealmVdev(a, pe: p)
       a.fail(
         "vdev_state", error: deviceError, code: DAABI.rsiErrorDevice,
-        when: pre.read(d.vdevState, [g]).ne(.literal(VdevState.started))
-          || pre.read(d.vdevRequest, [g]).eq(.literal(VdevRequest.unlock)))
+        when: pre.read(daState.vdevState, [g]).ne(.literal(VdevState.started))
+          || pre.read(daState.vdevRequest, [g]).eq(.literal(VdevRequest.unlock)))
       let matches = [
-        ("lock_nonce", d.vdevLockNonce, a.arg("x2")), ("meas_seq", d.vdevMeasSeq, a.arg("x3")),
-        ("report_seq", d.vdevReportSeq, a.arg("x4")),
+        ("lock_nonce", daState.vdevLockNonce, a.arg("x2")), ("meas_seq", daState.vdevMeasSeq, a.arg("x3")),
+        ("report_seq", daState.vdevReportSeq, a.arg("x4")),
       ].map { (name, variable, passed) in (name, passed.eq(pre.read(variable, [g]))) }
       for (name, ok) in matches {
         a.fail(name, error: deviceError, code: DAABI.rsiErrorDevice, when: !ok)
       }
-      a.set(d.vdevDMA, [g], to: true)
-      a.set(d.vdevDMAVerified, [g], to: .and(matches.map(\.1)))
-      a.set(d.steValid, [streamOf(vdev: g)], to: true)
+      a.set(daState.vdevDMA, [g], to: true)
+      a.set(daState.vdevDMAVerified, [g], to: .and(matches.map(\.1)))
+      a.set(daState.steValid, [streamOf(vdev: g)], to: true)
     }
 
-    b.action(
+    builder.action(
       "RSI_VDEV_DMA_DISABLE", by: CCA.Parties.realm,
       doc: """
         RSI_VDEV_DMA_DISABLE (FID 0xC40001A4; reference/rmm.md §3.4 step 5, reference/rme.md §3.2): the realm \
@@ -101,9 +101,9 @@ extension DABuilder {
         disableDMA(a, vdev: g, stream: streamOf(vdev: g))
       } else {
         // The mutant: STE.V is cleared, but no CFGI_STE / TLBI / CMD_SYNC follows.
-        a.set(d.vdevDMA, [g], to: false)
-        a.set(d.vdevDMAVerified, [g], to: false)
-        a.set(d.steValid, [streamOf(vdev: g)], to: false)
+        a.set(daState.vdevDMA, [g], to: false)
+        a.set(daState.vdevDMAVerified, [g], to: false)
+        a.set(daState.steValid, [streamOf(vdev: g)], to: false)
       }
     }
   }

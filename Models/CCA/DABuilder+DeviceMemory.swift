@@ -31,7 +31,7 @@ extension DABuilder {
   }
 
   /// The device-memory state (present when the configuration has device granules).
-  var m: DAMemoryVariables {
+  var deviceMemory: DAMemoryVariables {
     guard let m = rmm.daMemory else { preconditionFailure("device memory is declared only with dev-granules > 0") }
     return m
   }
@@ -46,14 +46,14 @@ extension DABuilder {
 
   /// The stream of the device whose MMIO device granule `g` is.
   func deviceStream(_ g: Expr) -> Expr {
-    (g - .literal(Value(memoryMap.firstDeviceGranule))) / .literal(Value(m.perDevice))
+    (g - .literal(Value(memoryMap.firstDeviceGranule))) / .literal(Value(deviceMemory.perDevice))
   }
 
   /// Whether the stream of device granule `g` has a VDEV bound to realm `rr` (its Realm STE is
   /// programmed for a VDEV of `rr`).
   func deviceAssigned(_ g: Expr, to rr: Expr) -> Expr {
     let s = deviceStream(g)
-    return pre.read(d.steBound, [s]) && pre.read(r.owner, [pre.read(d.steVdev, [s])]).eq(rr)
+    return pre.read(daState.steBound, [s]) && pre.read(rmmState.owner, [pre.read(daState.steVdev, [s])]).eq(rr)
   }
 
   /// `vdev_mapped`: a device granule of VDEV `g`'s device is still DEV_MAPPED (reference/rme.md
@@ -95,7 +95,7 @@ extension DABuilder {
   func declareDeviceMemory() {
     guard rmm.daMemory != nil else { return }
     let ipas = rmm.pageIPAs
-    b.action(
+    builder.action(
       "RMI_VDEV_MAP", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_MAP (FID 0xC4000172; reference/rmm.md §3.4): x1 = rd, x2 = vdev, x3 = ipa, x4 = level, x5 = \
@@ -129,28 +129,28 @@ extension DABuilder {
       let rr = rmm.realmOf(rd)
       rmm.granuleChecks(a, "vdev", vdev, state: GranuleState.vdev, stateName: "vdev_gran_state")
       let vg = memoryMap.granule(of: vdev)
-      a.fail("vdev_realm", error: Self.input, code: RMIABI.errorInput, when: pre.read(r.owner, [vg]).ne(rr))
+      a.fail("vdev_realm", error: Self.input, code: RMIABI.errorInput, when: pre.read(rmmState.owner, [vg]).ne(rr))
       if !skips {
         a.fail("vdev_addr", error: Self.input, code: RMIABI.errorInput, when: deviceStream(g).ne(streamOf(vdev: vg)))
       }
       mapLevelChecks(a, ipa: ipa, level: level)
       let position = leafChecks(a, realm: rr, ipa: ipa)
-      let entry = rmm.read(r.rtte, position)
+      let entry = rmm.read(rmmState.rtte, position)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
         when: !RTTEntry.isOne(entry, RTTEntry.unassignedProtected))
       a.fail(
         "rtte_ripas", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
         when: entry.ne(RTTEntry.unassignedEmpty.expr))
-      rmm.set(a, r.rtte, position, to: RTTEntry.assignedDevEmpty.expr)
-      rmm.set(a, r.rtteAddr, position, to: g)
-      a.set(r.refcount, [position.table], to: pre.read(r.refcount, [position.table]) + 1)
-      a.set(v.granuleState, [g], to: .literal(GranuleState.devMapped))
-      a.set(r.owner, [g], to: rr)
-      a.set(m.accepted, [g], to: false)
+      rmm.set(a, rmmState.rtte, position, to: RTTEntry.assignedDevEmpty.expr)
+      rmm.set(a, rmmState.rtteAddr, position, to: g)
+      a.set(rmmState.refcount, [position.table], to: pre.read(rmmState.refcount, [position.table]) + 1)
+      a.set(machine.granuleState, [g], to: .literal(GranuleState.devMapped))
+      a.set(rmmState.owner, [g], to: rr)
+      a.set(deviceMemory.accepted, [g], to: false)
     }
 
-    b.action(
+    builder.action(
       "RMI_VDEV_UNMAP", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_UNMAP (FID 0xC4000173; reference/rmm.md §3.1, §3.4 step 6): x1 = rd, x2 = ipa, x3 = level. \
@@ -171,19 +171,19 @@ extension DABuilder {
       let position = leafChecks(a, realm: rr, ipa: ipa)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
-        when: !RTTEntry.isOne(rmm.read(r.rtte, position), RTTEntry.assignedDevice))
-      let g = rmm.read(r.rtteAddr, position)
+        when: !RTTEntry.isOne(rmm.read(rmmState.rtte, position), RTTEntry.assignedDevice))
+      let g = rmm.read(rmmState.rtteAddr, position)
       a.output("x1", rmm.pa(g))
       a.output("x2", ipa + 0x1000)
-      rmm.set(a, r.rtte, position, to: RTTEntry.unassignedDestroyed.expr)
-      rmm.set(a, r.rtteAddr, position, to: RMMBuilder.canonicalAddr)
-      a.set(r.refcount, [position.table], to: pre.read(r.refcount, [position.table]) - 1)
-      a.set(v.granuleState, [g], to: .literal(GranuleState.delegated))
-      a.set(r.owner, [g], to: 0)
-      a.set(m.accepted, [g], to: false)
+      rmm.set(a, rmmState.rtte, position, to: RTTEntry.unassignedDestroyed.expr)
+      rmm.set(a, rmmState.rtteAddr, position, to: RMMBuilder.canonicalAddr)
+      a.set(rmmState.refcount, [position.table], to: pre.read(rmmState.refcount, [position.table]) - 1)
+      a.set(machine.granuleState, [g], to: .literal(GranuleState.delegated))
+      a.set(rmmState.owner, [g], to: 0)
+      a.set(deviceMemory.accepted, [g], to: false)
     }
 
-    b.action(
+    builder.action(
       "RMI_VDEV_VALIDATE_MAPPING", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_VALIDATE_MAPPING (FID 0xC4000163; reference/rmm.md §3.1, §3.4 step 4): x1 = rd, x2 = rec, \
@@ -214,31 +214,31 @@ extension DABuilder {
       rmm.granuleChecks(a, "rec", rec, state: GranuleState.rec, stateName: "rec_gran_state")
       let g = memoryMap.granule(of: rec)
       let rr = rmm.realmOf(rd)
-      a.fail("rec_running", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(r.refcount, [g]).ne(0))
-      a.fail("rec_owner", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(r.owner, [g]).ne(rr))
+      a.fail("rec_running", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rmmState.refcount, [g]).ne(0))
+      a.fail("rec_owner", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rmmState.owner, [g]).ne(rr))
       let vg = memoryMap.granule(of: vdev)
       a.fail(
         "request", error: Self.input, code: RMIABI.errorInput,
-        when: pre.read(m.top, [g]).eq(0) || pre.read(m.vdevID, [g]).ne(streamOf(vdev: vg)))
+        when: pre.read(deviceMemory.top, [g]).eq(0) || pre.read(deviceMemory.vdevID, [g]).ne(streamOf(vdev: vg)))
       a.fail("size_valid", error: Self.input, code: RMIABI.errorInput, when: top.le(base))
-      a.fail("base_bound", error: Self.input, code: RMIABI.errorInput, when: base.ne(pre.read(m.addr, [g])))
-      a.fail("top_bound", error: Self.input, code: RMIABI.errorInput, when: top.gt(pre.read(m.top, [g])))
+      a.fail("base_bound", error: Self.input, code: RMIABI.errorInput, when: base.ne(pre.read(deviceMemory.addr, [g])))
+      a.fail("top_bound", error: Self.input, code: RMIABI.errorInput, when: top.gt(pre.read(deviceMemory.top, [g])))
       let position = leafChecks(a, realm: rr, ipa: base)
-      let entry = rmm.read(r.rtte, position)
+      let entry = rmm.read(rmmState.rtte, position)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
         when: !RTTEntry.isOne(entry, RTTEntry.assignedDevice))
       a.fail(
         "rtte_ripas", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
         when: entry.ne(RTTEntry.assignedDevEmpty.expr))
-      let h = rmm.read(r.rtteAddr, position)
-      let expected = pre.read(m.pa, [g])
+      let h = rmm.read(rmmState.rtteAddr, position)
+      let expected = pre.read(deviceMemory.pa, [g])
       let matches = rmm.pa(h).eq(expected)
       a.fail("map_pa", error: Self.input, code: RMIABI.errorInput, when: !matches)
-      rmm.set(a, r.rtte, position, to: RTTEntry.assignedDevDev.expr)
-      a.set(m.accepted, [h], to: matches)
-      a.set(m.addr, [g], to: base + 0x1000)
-      a.set(m.pa, [g], to: expected + 0x1000)
+      rmm.set(a, rmmState.rtte, position, to: RTTEntry.assignedDevDev.expr)
+      a.set(deviceMemory.accepted, [h], to: matches)
+      a.set(deviceMemory.addr, [g], to: base + 0x1000)
+      a.set(deviceMemory.pa, [g], to: expected + 0x1000)
       a.output("x1", base + 0x1000)
     }
 
@@ -250,7 +250,7 @@ extension DABuilder {
     let pe = Parameter("pe", cca.pe)
     let inputError = "RSI_ERROR_INPUT"
     let deviceError = "RSI_ERROR_DEVICE"
-    b.action(
+    builder.action(
       "RSI_VDEV_VALIDATE_MAPPING", by: CCA.Parties.realm,
       doc: """
         RSI_VDEV_VALIDATE_MAPPING (FID 0xC400019F; reference/rmm.md §3.4 step 4, reference/rme.md §3.2): the \
@@ -275,9 +275,9 @@ extension DABuilder {
       successCode: DAABI.rsiSuccess
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
+      a.requires(pre.read(rmmState.peRunning, [p]))
       let rec = rmm.runningREC(p)
-      let rr = pre.read(r.owner, [rec])
+      let rr = pre.read(rmmState.owner, [rec])
       let (g, valid) = realmVdev(a.arg("x1"), realm: rr)
       let (base, top, pa) = (a.arg("x2"), a.arg("x3"), a.arg("x4"))
       a.fail("vdev_id", error: inputError, code: DAABI.rsiErrorInput, when: !valid)
@@ -285,17 +285,17 @@ extension DABuilder {
       a.fail("pa_align", error: inputError, code: DAABI.rsiErrorInput, when: (pa & 0xFFF).ne(0))
       a.fail(
         "vdev_state", error: deviceError, code: DAABI.rsiErrorDevice,
-        when: !pre.read(d.vdevState, [g]).isOne(of: [.literal(VdevState.locked), .literal(VdevState.started)]))
+        when: !pre.read(daState.vdevState, [g]).isOne(of: [.literal(VdevState.locked), .literal(VdevState.started)]))
       for (name, variable, passed) in [
-        ("lock_nonce", d.vdevLockNonce, a.arg("x6")), ("meas_seq", d.vdevMeasSeq, a.arg("x7")),
-        ("report_seq", d.vdevReportSeq, a.arg("x8")),
+        ("lock_nonce", daState.vdevLockNonce, a.arg("x6")), ("meas_seq", daState.vdevMeasSeq, a.arg("x7")),
+        ("report_seq", daState.vdevReportSeq, a.arg("x8")),
       ] {
         a.fail(name, error: deviceError, code: DAABI.rsiErrorDevice, when: passed.ne(pre.read(variable, [g])))
       }
-      a.set(m.vdevID, [rec], to: a.arg("x1"))
-      a.set(m.addr, [rec], to: base)
-      a.set(m.top, [rec], to: top)
-      a.set(m.pa, [rec], to: pa)
+      a.set(deviceMemory.vdevID, [rec], to: a.arg("x1"))
+      a.set(deviceMemory.addr, [rec], to: base)
+      a.set(deviceMemory.top, [rec], to: top)
+      a.set(deviceMemory.pa, [rec], to: pa)
       a.output("exit_reason", .literal(DAABI.exitDevMemMap))
       a.output("exit_dev_mem_base", base)
       a.output("exit_dev_mem_top", top)
@@ -303,7 +303,7 @@ extension DABuilder {
       rmm.exitREC(a, p)
     }
 
-    b.action(
+    builder.action(
       "REALM_DEV_ACCESS", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` accesses the device memory (MMIO) at IPA `ipa` (reference/rmm.md \
@@ -318,21 +318,21 @@ extension DABuilder {
       parameters: [pe, rmm.register("ipa", rmm.protectedIPAs)]
     ) { a in
       let (p, ipa) = (a.arg("pe"), a.arg("ipa"))
-      a.requires(pre.read(r.peRunning, [p]))
-      let rr = pre.read(r.owner, [rmm.runningREC(p)])
+      a.requires(pre.read(rmmState.peRunning, [p]))
+      let rr = pre.read(rmmState.owner, [rmm.runningREC(p)])
       let (reached, position) = rmm.leaf(rr, ipa)
       a.fail(
         "stage2_abort", error: "STAGE2_ABORT", code: 0x24,
         when: ipa.ge(.literal(rmm.geometry.protectedLimit)) || !reached
-          || rmm.read(r.rtte, position).ne(RTTEntry.assignedDevDev.expr))
-      let g = rmm.read(r.rtteAddr, position)
+          || rmm.read(rmmState.rtte, position).ne(RTTEntry.assignedDevDev.expr))
+      let g = rmm.read(rmmState.rtteAddr, position)
       let context = StepContext()
       let passes = cca.protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.realm))
       context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: !passes)
       let allowed =
-        isDeviceGranule(g) && isState(g, GranuleState.devMapped) && pre.read(r.owner, [g]).eq(rr)
-        && pre.read(m.accepted, [g]) && deviceAssigned(g, to: rr)
-      context.write(d.deviceStrayAccess, [], true, when: !allowed)
+        isDeviceGranule(g) && isState(g, GranuleState.devMapped) && pre.read(rmmState.owner, [g]).eq(rr)
+        && pre.read(deviceMemory.accepted, [g]) && deviceAssigned(g, to: rr)
+      context.write(daState.deviceStrayAccess, [], true, when: !allowed)
       context.emit(into: a)
     }
   }
@@ -352,31 +352,31 @@ extension DABuilder {
     for k in 0..<memoryMap.granules {
       let g = Expr.literal(Value(k))
       let mapped = isState(g, GranuleState.devMapped)
-      let own = pre.read(r.owner, [g])
+      let own = pre.read(rmmState.owner, [g])
       if k < memoryMap.firstDeviceGranule {
-        facts.append(!mapped && !pre.read(m.accepted, [g]))
+        facts.append(!mapped && !pre.read(deviceMemory.accepted, [g]))
       } else {
         facts.append(
           mapped.implies(
             cca.gpi(pre, g).eq(.literal(GPI.realm))
-              && pre.read(r.realmState, [own]).ne(.literal(RealmState.none)) && deviceAssigned(g, to: own)))
-        facts.append((!mapped).implies(!pre.read(m.accepted, [g])))
+              && pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none)) && deviceAssigned(g, to: own)))
+        facts.append((!mapped).implies(!pre.read(deviceMemory.accepted, [g])))
       }
-      let top = pre.read(m.top, [g])
+      let top = pre.read(deviceMemory.top, [g])
       facts.append(
         (!isState(g, GranuleState.rec) || top.eq(0)).implies(
-          top.eq(0) && pre.read(m.addr, [g]).eq(0) && pre.read(m.pa, [g]).eq(0) && pre.read(m.vdevID, [g]).eq(0)))
+          top.eq(0) && pre.read(deviceMemory.addr, [g]).eq(0) && pre.read(deviceMemory.pa, [g]).eq(0) && pre.read(deviceMemory.vdevID, [g]).eq(0)))
     }
     facts.append(
       .forAll(granule) { t in
         (self.isState(t, GranuleState.rtt)).implies(
           .forAll(.index(self.rmm.geometry.entrySort)) { i in
-            let e = self.pre.read(self.r.rtte, [t, i])
-            let h = self.pre.read(self.r.rtteAddr, [t, i])
+            let e = self.pre.read(self.rmmState.rtte, [t, i])
+            let h = self.pre.read(self.rmmState.rtteAddr, [t, i])
             return RTTEntry.isOne(e, RTTEntry.assignedDevice).implies(
               self.isDeviceGranule(h) && self.isState(h, GranuleState.devMapped)
-                && self.pre.read(self.r.owner, [h]).eq(self.pre.read(self.r.owner, [t]))
-                && self.pre.read(self.m.accepted, [h]).eq(e.eq(RTTEntry.assignedDevDev.expr)))
+                && self.pre.read(self.rmmState.owner, [h]).eq(self.pre.read(self.rmmState.owner, [t]))
+                && self.pre.read(self.deviceMemory.accepted, [h]).eq(e.eq(RTTEntry.assignedDevDev.expr)))
           })
       })
     return facts

@@ -9,7 +9,7 @@ extension DABuilder {
   /// model and is proved together with the property it strengthens; Proofs/da-lemmas-*-bfs.toml
   /// check them from the setup starts too.
   func declareLemmas() {
-    b.lemma(
+    builder.lemma(
       "da-bookkeeping-wellformed",
       doc: """
         da-wellformed, stated as a lemma from the same formula (DABuilder+Properties.swift), as \
@@ -24,7 +24,7 @@ extension DABuilder {
         device access from a state with the STE cached for the wrong realm sets it).
         """,
       wellformed)
-    b.lemma(
+    builder.lemma(
       "pdev-streams-distinct",
       doc: """
         Two PDEVs never share a stream: RMI_PDEV_CREATE fails with params_valid when another PDEV has \
@@ -39,11 +39,11 @@ extension DABuilder {
       .forAll(granule) { g in
         .forAll(self.granule) { h in
           (g.ne(h) && self.isState(g, GranuleState.pdev) && self.isState(h, GranuleState.pdev))
-            .implies(self.pre.read(self.d.pdevStream, [g]).ne(self.pre.read(self.d.pdevStream, [h])))
+            .implies(self.pre.read(self.daState.pdevStream, [g]).ne(self.pre.read(self.daState.pdevStream, [h])))
         }
       })
     let vs = { (s: Value) -> Expr in .literal(s) }
-    b.lemma(
+    builder.lemma(
       "vdev-request-matches-state",
       doc: """
         A TDISP request in flight matches the VDEV state it was started from, and none is in flight \
@@ -58,8 +58,8 @@ extension DABuilder {
         LOCKED VDEV with DMA on).
         """,
       .forAll(granule) { g in
-        let st = self.pre.read(self.d.vdevState, [g])
-        let request = self.pre.read(self.d.vdevRequest, [g])
+        let st = self.pre.read(self.daState.vdevState, [g])
+        let request = self.pre.read(self.daState.vdevRequest, [g])
         func when(_ r: Value, _ states: [Value]) -> Expr {
           request.eq(.literal(r)).implies(st.isOne(of: states.map(vs)))
         }
@@ -67,7 +67,7 @@ extension DABuilder {
           && when(VdevRequest.unlock, [VdevState.locked, VdevState.started, VdevState.error])
           && when(VdevRequest.measurements, [VdevState.unlocked, VdevState.locked, VdevState.started])
           && when(VdevRequest.report, [VdevState.locked, VdevState.started])
-          && request.eq(.literal(VdevRequest.unlock)).implies(!self.pre.read(self.d.vdevDMA, [g]))
+          && request.eq(.literal(VdevRequest.unlock)).implies(!self.pre.read(self.daState.vdevDMA, [g]))
       })
   }
 }

@@ -9,7 +9,7 @@ extension DABuilder {
   }
 
   /// The RmiPdevState of the PDEV at `pdev`.
-  func pdevState(_ pdev: Expr) -> Expr { pre.read(d.pdevState, [memoryMap.granule(of: pdev)]) }
+  func pdevState(_ pdev: Expr) -> Expr { pre.read(daState.pdevState, [memoryMap.granule(of: pdev)]) }
 
   /// Declares a PDEV command on `x1` = pdev whose only state check is `allowed` and whose
   /// success moves the PDEV to `next(state)` (both from the pre-state).
@@ -17,7 +17,7 @@ extension DABuilder {
     _ name: String, doc: String, extra: [Parameter] = [], allowed: [Value], next: @escaping (Expr) -> Expr,
     body: ((ActionBuilder) -> Void)? = nil
   ) {
-    b.action(
+    builder.action(
       name, by: CCA.Parties.hypervisor, doc: doc, parameters: [rmm.register("x1", rmm.granulePAs)] + extra,
       successCode: RMIABI.success
     ) { a in
@@ -26,13 +26,13 @@ extension DABuilder {
       body?(a)
       let st = pdevState(pdev)
       failDevice(a, "pdev_state", when: !st.isOne(of: allowed.map { .literal($0) }))
-      a.set(d.pdevState, [memoryMap.granule(of: pdev)], to: next(st))
+      a.set(daState.pdevState, [memoryMap.granule(of: pdev)], to: next(st))
     }
   }
 
   /// Declares the PDEV commands.
   func declarePDEVCommands() {
-    b.action(
+    builder.action(
       "RMI_PDEV_AUX_COUNT", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_AUX_COUNT (FID 0xC4000156; reference/rmm.md §3.1): x1 = flags. Never fails; X1 = the number \
@@ -44,7 +44,7 @@ extension DABuilder {
       a.output("x1", 0)
     }
 
-    b.action(
+    builder.action(
       "RMI_PDEV_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_CREATE (FID 0xC4000176; reference/rmm.md §3.2): x1 = pdev, x2 = params_ptr (a Non-secure \
@@ -66,17 +66,17 @@ extension DABuilder {
       a.fail(
         "params_valid", error: Self.input, code: RMIABI.errorInput,
         when: rid.ge(.literal(Value(streamSort.count)))
-          || .exists(granule) { h in self.isState(h, GranuleState.pdev) && self.pre.read(self.d.pdevStream, [h]).eq(rid) })
+          || .exists(granule) { h in self.isState(h, GranuleState.pdev) && self.pre.read(self.daState.pdevStream, [h]).eq(rid) })
       a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(0))
       let g = memoryMap.granule(of: pdev)
       rmm.makeObject(a, g, state: GranuleState.pdev, realm: 0)
-      a.set(d.pdevState, [g], to: .literal(PdevState.new))
-      a.set(d.pdevStream, [g], to: safeStream(rid))
-      a.set(d.pdevVdevs, [g], to: 0)
+      a.set(daState.pdevState, [g], to: .literal(PdevState.new))
+      a.set(daState.pdevStream, [g], to: safeStream(rid))
+      a.set(daState.pdevVdevs, [g], to: 0)
     }
 
     let ps = { (s: Value) -> Expr in .literal(s) }
-    b.action(
+    builder.action(
       "RMI_PDEV_COMMUNICATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_COMMUNICATE (FID 0xC4000175; reference/rmm.md §3.2): x1 = pdev, x2 = data_ptr (the \
@@ -105,7 +105,7 @@ extension DABuilder {
         st.eq(ps(PdevState.new)), then: ps(PdevState.needsKey),
         else: .ite(st.eq(ps(PdevState.stopping)), then: ps(PdevState.stopped), else: ps(PdevState.ready)))
       let failed = Expr.ite(st.eq(ps(PdevState.stopping)), then: ps(PdevState.stopped), else: ps(PdevState.error))
-      a.set(d.pdevState, [memoryMap.granule(of: pdev)], to: .ite(a.arg("device_error"), then: failed, else: fine))
+      a.set(daState.pdevState, [memoryMap.granule(of: pdev)], to: .ite(a.arg("device_error"), then: failed, else: fine))
     }
 
     pdevTransition(
@@ -146,7 +146,7 @@ extension DABuilder {
       allowed: [PdevState.new, PdevState.hasKey, PdevState.communicating],
       next: { st in .ite(st.eq(ps(PdevState.communicating)), then: ps(PdevState.ready), else: st) })
 
-    b.action(
+    builder.action(
       "RMI_PDEV_STOP", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_STOP (FID 0xC400017C; reference/rmm.md §3.2): x1 = pdev. Failure conditions: pdev_align, \
@@ -164,11 +164,11 @@ extension DABuilder {
       failDevice(
         a, "pdev_state",
         when: st.isOne(of: [ps(PdevState.communicating), ps(PdevState.stopping), ps(PdevState.stopped)]))
-      failDevice(a, "num_vdevs", when: pre.read(d.pdevVdevs, [g]).ne(0))
-      a.set(d.pdevState, [g], to: ps(PdevState.stopping))
+      failDevice(a, "num_vdevs", when: pre.read(daState.pdevVdevs, [g]).ne(0))
+      a.set(daState.pdevState, [g], to: ps(PdevState.stopping))
     }
 
-    b.action(
+    builder.action(
       "RMI_PDEV_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_DESTROY (FID 0xC4000177; reference/rmm.md §3.2): x1 = pdev. Failure conditions: pdev_align, \
@@ -182,11 +182,11 @@ extension DABuilder {
       failDevice(a, "pdev_state", when: pdevState(pdev).ne(ps(PdevState.stopped)))
       let g = memoryMap.granule(of: pdev)
       rmm.release(a, g)
-      a.set(d.pdevState, [g], to: ps(PdevState.new))
-      a.set(d.pdevStream, [g], to: 0)
+      a.set(daState.pdevState, [g], to: ps(PdevState.new))
+      a.set(daState.pdevStream, [g], to: 0)
     }
 
-    b.action(
+    builder.action(
       "RMI_PDEV_GET_STATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PDEV_GET_STATE (FID 0xC4000178; reference/rmm.md §3.2): x1 = pdev. Failure conditions: pdev_align, \

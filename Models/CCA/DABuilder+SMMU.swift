@@ -23,7 +23,7 @@ extension DABuilder {
   /// encryption context of their stream (NS, or the STE's realm: its MECID under `per-realm`).
   func declareDeviceAccesses() {
     for write in [false, true] {
-      b.action(
+      builder.action(
         write ? "DEVICE_NS_WRITE" : "DEVICE_NS_READ", by: CCA.Parties.device,
         doc: """
           A device on a Non-secure stream \(write ? "writes host data to" : "reads") the granule containing \
@@ -41,19 +41,19 @@ extension DABuilder {
         let passes = cca.smmuProtectionCheck(context, granule: g, pas: ns, active: dram)
         context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
         context.write(
-          d.deviceStrayAccess, [], true, when: dram && state(g).ne(.literal(GranuleState.undelegated)))
+          daState.deviceStrayAccess, [], true, when: dram && state(g).ne(.literal(GranuleState.undelegated)))
         if write {
           cca.setLine(context, g, ns, LineState.dirty, .literal(Content.host), when: dram)
         } else {
           let hit = cca.lineHit(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
           let returned = cca.accessRead(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
           cca.fillLine(context, g, ns, when: dram && !hit)
-          context.write(v.nsReadRealmData, [], true, when: dram && cca.content.isRealmData(returned))
+          context.write(machine.nsReadRealmData, [], true, when: dram && cca.content.isRealmData(returned))
         }
         context.emit(into: a)
       }
 
-      b.action(
+      builder.action(
         write ? "DEVICE_REALM_WRITE" : "DEVICE_REALM_READ", by: CCA.Parties.device,
         doc: """
           A device \(write ? "writes" : "reads") the page at IPA `ipa` with a TEE transaction on stream \
@@ -69,12 +69,12 @@ extension DABuilder {
         parameters: [Parameter("stream", stream), rmm.register("ipa", rmm.pageIPAs)]
       ) { a in
         let (s, ipa) = (a.arg("stream"), a.arg("ipa"))
-        let cached = pre.read(d.steCached, [s])
-        let vdev = pre.read(d.steVdev, [s])
-        let rr = Expr.ite(cached, then: pre.read(d.steCachedRealm, [s]), else: pre.read(r.owner, [vdev]))
-        a.fail("ste", error: "C_BAD_STE", code: SMMUEvent.badSTE, when: !cached && !pre.read(d.steValid, [s]))
+        let cached = pre.read(daState.steCached, [s])
+        let vdev = pre.read(daState.steVdev, [s])
+        let rr = Expr.ite(cached, then: pre.read(daState.steCachedRealm, [s]), else: pre.read(rmmState.owner, [vdev]))
+        a.fail("ste", error: "C_BAD_STE", code: SMMUEvent.badSTE, when: !cached && !pre.read(daState.steValid, [s]))
         let (reached, position) = rmm.leaf(rr, ipa)
-        let entry = rmm.read(r.rtte, position)
+        let entry = rmm.read(rmmState.rtte, position)
         let protected = ipa.lt(.literal(rmm.geometry.protectedLimit))
         // With `smmu-tlb`: the SMMU's TLB entry for the STE's VMID and the page, if any, translates
         // without a walk (SMMUTLBVariables.swift); entries exist only with the STE cached.
@@ -87,29 +87,29 @@ extension DABuilder {
           when: !hit
             && (ipa.ge(.literal(rmm.geometry.ipaLimit)) || !reached
               || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr))))
-        let nsPA = rmm.read(r.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
+        let nsPA = rmm.read(rmmState.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
         let dram = hit || protected || memoryMap.isDRAM(nsPA)
-        let walked = Expr.ite(protected, then: rmm.read(r.rtteAddr, position), else: memoryMap.granule(of: nsPA))
+        let walked = Expr.ite(protected, then: rmm.read(rmmState.rtteAddr, position), else: memoryMap.granule(of: nsPA))
         let g = rmm.smmuTLB == nil ? walked : .ite(hit, then: cachedPA - 1, else: walked)
         let pas = Expr.ite(protected, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
         let context = StepContext()
         if let t = rmm.smmuTLB { context.write(t.iotlb, tlbKeys, walked + 1, when: !hit && dram) }
         let passes = cca.smmuProtectionCheck(context, granule: g, pas: pas, active: dram)
         context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: dram && !passes)
-        context.write(d.steCached, [s], true)
-        context.write(d.steCachedRealm, [s], rr)
+        context.write(daState.steCached, [s], true)
+        context.write(daState.steCachedRealm, [s], rr)
         let allowed =
-          pre.read(d.steBound, [s]) && isState(vdev, GranuleState.vdev) && pre.read(r.owner, [vdev]).eq(rr)
-          && pre.read(d.vdevState, [vdev]).eq(.literal(VdevState.started))
-          && pre.read(d.vdevRequest, [vdev]).ne(.literal(VdevRequest.unlock))
-          && pre.read(d.vdevDMA, [vdev]) && pre.read(d.vdevDMAVerified, [vdev])
-          && protected.implies(isState(g, GranuleState.data) && pre.read(r.owner, [g]).eq(rr))
-        context.write(d.deviceStrayAccess, [], true, when: dram && !allowed)
+          pre.read(daState.steBound, [s]) && isState(vdev, GranuleState.vdev) && pre.read(rmmState.owner, [vdev]).eq(rr)
+          && pre.read(daState.vdevState, [vdev]).eq(.literal(VdevState.started))
+          && pre.read(daState.vdevRequest, [vdev]).ne(.literal(VdevRequest.unlock))
+          && pre.read(daState.vdevDMA, [vdev]) && pre.read(daState.vdevDMAVerified, [vdev])
+          && protected.implies(isState(g, GranuleState.data) && pre.read(rmmState.owner, [g]).eq(rr))
+        context.write(daState.deviceStrayAccess, [], true, when: dram && !allowed)
         let own = cca.content.realmLabel(rr)
         // The access itself is the realm's own (REALM_READ / REALM_WRITE): the STE carries the
         // realm's VMID and MECID, so it reads and writes under the realm's context.
         if write {
-          context.write(r.realmForeignAccess, [], true, when: dram && rmm.overwritesLiveRealmData(
+          context.write(rmmState.realmForeignAccess, [], true, when: dram && rmm.overwritesLiveRealmData(
               context, g, cca.lineKey(pas, context: cca.accessContext(pas, realm: rr)), own: own))
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
@@ -118,7 +118,7 @@ extension DABuilder {
           let returned = cca.accessRead(context, g, pas, reader: cca.accessContext(pas, realm: rr))
           cca.fillLine(context, g, pas, reader: cca.accessContext(pas, realm: rr), when: dram && !hit)
           context.write(
-            r.realmForeignAccess, [], true, when: dram && cca.content.isRealmData(returned) && returned.ne(own))
+            rmmState.realmForeignAccess, [], true, when: dram && cca.content.isRealmData(returned) && returned.ne(own))
         }
         context.emit(into: a)
       }

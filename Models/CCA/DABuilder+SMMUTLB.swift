@@ -6,7 +6,7 @@ extension DABuilder {
   /// Declares the SMMU consuming an invalidation from its command queue and the completion of the
   /// RMM's CMD_SYNC, which ends a pending RMI_DATA_DESTROY (``SMMUTLBVariables``).
   func declareSMMUInvalidation(_ t: SMMUTLBVariables) {
-    b.action(
+    builder.action(
       "SMMU_CMDQ_CONSUME", by: CCA.Parties.hardware,
       doc: """
         The SMMU of stream `stream` executes the CMD_TLBI_S2_IPA waiting in its command queue (SMMUv3: commands \\
@@ -21,7 +21,7 @@ extension DABuilder {
       a.set(t.iotlb, [s, pre.read(t.realm, []), pre.read(t.page, [])], to: 0)
     }
 
-    b.action(
+    builder.action(
       "RMM_CMD_SYNC", by: CCA.Parties.rmm,
       doc: """
         The CMD_SYNC the RMM issued after the TLBIs of a pending RMI_DATA_DESTROY completes on every SMMU: \\
@@ -38,7 +38,7 @@ extension DABuilder {
       rmm.release(
         a, g,
         scrubbing: !mutated(CCA.MutantName.dataDestroyWithoutScrub) && !mutated(CCA.MutantName.reuseWithoutScrub))
-      a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) - 1)
+      a.set(rmmState.refcount, [table], to: pre.read(rmmState.refcount, [table]) - 1)
       a.set(t.pending, to: false)
       a.set(t.granule, to: 0)
       a.set(t.table, to: 0)

@@ -65,7 +65,7 @@ extension DABuilder {
     // f5cce5bc), keep the host's boot content.
     var contents = Dictionary(uniqueKeysWithValues: objects.map { ($0, zero) })
     contents[G.data] = .literal(cca.content.realm(0))
-    b.setInitial(v.memory) { k in RMMBuilder.keyed(k[0], contents, otherwise: .literal(Content.host)) }
+    builder.setInitial(machine.memory) { k in RMMBuilder.keyed(k[0], contents, otherwise: .literal(Content.host)) }
     var states: [Value: Expr] = [
       G.rd: .literal(GranuleState.rd), G.rtt: .literal(GranuleState.rtt), G.data: .literal(GranuleState.data),
       G.rec: .literal(GranuleState.rec),
@@ -73,15 +73,15 @@ extension DABuilder {
     for g in pdevs { states[g] = .literal(GranuleState.pdev) }
     for g in vdevs { states[g] = .literal(GranuleState.vdev) }
     for g in device { states[g] = .literal(GranuleState.delegated) }
-    b.setInitial(v.granuleState) { k in RMMBuilder.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated)) }
+    builder.setInitial(machine.granuleState) { k in RMMBuilder.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated)) }
     // The RD counts its REC and its VDEVs.
-    b.setInitial(r.refcount) { k in RMMBuilder.keyed(k[0], [G.rd: .literal(1 + Value(devices)), G.rtt: 1, G.rec: 1], otherwise: 0) }
-    b.setInitial(r.recRunnable) { k in k[0].eq(.literal(G.rec)) }
-    b.setInitial(r.realmState) { k in RMMBuilder.keyed(k[0], [0: .literal(RealmState.active)], otherwise: .literal(RealmState.none)) }
-    b.setInitial(r.realmRD) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rd)], otherwise: 0) }
-    b.setInitial(r.realmRTTBase) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rtt)], otherwise: 0) }
-    b.setInitial(r.realmRIM) { k in RMMBuilder.keyed(k[0], [0: 3], otherwise: 0) }
-    b.setInitial(r.realmRecIndex) { k in RMMBuilder.keyed(k[0], [0: 1], otherwise: 0) }
+    builder.setInitial(rmmState.refcount) { k in RMMBuilder.keyed(k[0], [G.rd: .literal(1 + Value(devices)), G.rtt: 1, G.rec: 1], otherwise: 0) }
+    builder.setInitial(rmmState.recRunnable) { k in k[0].eq(.literal(G.rec)) }
+    builder.setInitial(rmmState.realmState) { k in RMMBuilder.keyed(k[0], [0: .literal(RealmState.active)], otherwise: .literal(RealmState.none)) }
+    builder.setInitial(rmmState.realmRD) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rd)], otherwise: 0) }
+    builder.setInitial(rmmState.realmRTTBase) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rtt)], otherwise: 0) }
+    builder.setInitial(rmmState.realmRIM) { k in RMMBuilder.keyed(k[0], [0: 3], otherwise: 0) }
+    builder.setInitial(rmmState.realmRecIndex) { k in RMMBuilder.keyed(k[0], [0: 1], otherwise: 0) }
     // IPA 0: the DATA page; the other protected IPAs UNASSIGNED with RIPAS EMPTY; the rest UNASSIGNED_NS.
     let rootRow: (Expr) -> Expr = { i in
       .ite(
@@ -89,35 +89,35 @@ extension DABuilder {
         else: .ite(
           i.lt(.literal(Value(entries / 2))), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedNS.expr))
     }
-    b.setInitial(r.rtte) { k in .ite(k[0].eq(.literal(G.rtt)), then: rootRow(k[1]), else: RTTGeometry.canonical.expr) }
-    b.setInitial(r.rtteAddr) { k in .ite(k[0].eq(.literal(G.rtt)) && k[1].eq(0), then: .literal(G.data), else: 0) }
-    b.setInitial(r.rttLevel) { k in RMMBuilder.keyed(k[0], [G.rtt: 3], otherwise: 0) }
-    b.setInitial(r.peRunning) { k in k[0].eq(0) }
-    b.setInitial(r.peREC) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rec)], otherwise: 0) }
+    builder.setInitial(rmmState.rtte) { k in .ite(k[0].eq(.literal(G.rtt)), then: rootRow(k[1]), else: RTTGeometry.canonical.expr) }
+    builder.setInitial(rmmState.rtteAddr) { k in .ite(k[0].eq(.literal(G.rtt)) && k[1].eq(0), then: .literal(G.data), else: 0) }
+    builder.setInitial(rmmState.rttLevel) { k in RMMBuilder.keyed(k[0], [G.rtt: 3], otherwise: 0) }
+    builder.setInitial(rmmState.peRunning) { k in k[0].eq(0) }
+    builder.setInitial(rmmState.peREC) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rec)], otherwise: 0) }
     /// `value` for each of `keys`.
     func each(_ keys: [Value], _ value: Expr) -> [Value: Expr] { Dictionary(uniqueKeysWithValues: keys.map { ($0, value) }) }
     let streams = (0..<Value(devices)).map { $0 }
-    b.setInitial(d.pdevState) { k in RMMBuilder.keyed(k[0], each(pdevs, .literal(PdevState.ready)), otherwise: .literal(PdevState.new)) }
-    b.setInitial(d.pdevStream) { k in
+    builder.setInitial(daState.pdevState) { k in RMMBuilder.keyed(k[0], each(pdevs, .literal(PdevState.ready)), otherwise: .literal(PdevState.new)) }
+    builder.setInitial(daState.pdevStream) { k in
       RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(pdevs, streams.map { Expr.literal($0) })), otherwise: 0)
     }
-    b.setInitial(d.pdevVdevs) { k in RMMBuilder.keyed(k[0], each(pdevs, 1), otherwise: 0) }
-    b.setInitial(d.vdevState) { k in RMMBuilder.keyed(k[0], each(vdevs, .literal(VdevState.started)), otherwise: .literal(VdevState.new)) }
-    b.setInitial(d.vdevPdev) { k in
+    builder.setInitial(daState.pdevVdevs) { k in RMMBuilder.keyed(k[0], each(pdevs, 1), otherwise: 0) }
+    builder.setInitial(daState.vdevState) { k in RMMBuilder.keyed(k[0], each(vdevs, .literal(VdevState.started)), otherwise: .literal(VdevState.new)) }
+    builder.setInitial(daState.vdevPdev) { k in
       RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(vdevs, pdevs.map { Expr.literal($0) })), otherwise: 0)
     }
-    for variable in [d.vdevLockNonce, d.vdevMeasSeq, d.vdevReportSeq] {
-      b.setInitial(variable) { k in RMMBuilder.keyed(k[0], each(vdevs, 1), otherwise: 0) }
+    for variable in [daState.vdevLockNonce, daState.vdevMeasSeq, daState.vdevReportSeq] {
+      builder.setInitial(variable) { k in RMMBuilder.keyed(k[0], each(vdevs, 1), otherwise: 0) }
     }
-    b.setInitial(d.steBound) { k in k[0].lt(.literal(Value(devices))) }
-    b.setInitial(d.steVdev) { k in
+    builder.setInitial(daState.steBound) { k in k[0].lt(.literal(Value(devices))) }
+    builder.setInitial(daState.steVdev) { k in
       RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(streams, vdevs.map { Expr.literal($0) })), otherwise: 0)
     }
     // With `da-setup-dma`: the realm enabled DMA on every device with the current evidence.
     if c.has(CCA.Feature.daSetupDMA) {
-      b.setInitial(d.vdevDMA) { k in RMMBuilder.keyed(k[0], each(vdevs, true), otherwise: false) }
-      b.setInitial(d.vdevDMAVerified) { k in RMMBuilder.keyed(k[0], each(vdevs, true), otherwise: false) }
-      b.setInitial(d.steValid) { k in k[0].lt(.literal(Value(devices))) }
+      builder.setInitial(daState.vdevDMA) { k in RMMBuilder.keyed(k[0], each(vdevs, true), otherwise: false) }
+      builder.setInitial(daState.vdevDMAVerified) { k in RMMBuilder.keyed(k[0], each(vdevs, true), otherwise: false) }
+      builder.setInitial(daState.steValid) { k in k[0].lt(.literal(Value(devices))) }
     }
   }
 }

@@ -16,13 +16,13 @@ extension DABuilder {
     rmm.rdChecks(a, rd)
     pdevChecks(a, pdev)
     rmm.granuleChecks(a, "vdev", vdev, state: GranuleState.vdev, stateName: "vdev_gran_state")
-    let foreign = self.vdev(r.owner, vdev).ne(rmm.realmOf(rd))
+    let foreign = self.vdev(rmmState.owner, vdev).ne(rmm.realmOf(rd))
     if realmIsDevice {
       failDevice(a, "vdev_realm", when: foreign)
     } else {
       a.fail("vdev_realm", error: Self.input, code: RMIABI.errorInput, when: foreign)
     }
-    failDevice(a, "vdev_pdev", when: self.vdev(d.vdevPdev, vdev).ne(memoryMap.granule(of: pdev)))
+    failDevice(a, "vdev_pdev", when: self.vdev(daState.vdevPdev, vdev).ne(memoryMap.granule(of: pdev)))
   }
 
   /// The three registers of a VDEV command.
@@ -36,16 +36,16 @@ extension DABuilder {
     _ name: String, doc: String, extra: [Parameter] = [], states: [Value], request: Value,
     before: ((ActionBuilder) -> Void)? = nil, effects: ((ActionBuilder, Expr) -> Void)? = nil
   ) {
-    b.action(name, by: CCA.Parties.hypervisor, doc: doc, parameters: vdevRegisters + extra, successCode: RMIABI.success) { a in
+    builder.action(name, by: CCA.Parties.hypervisor, doc: doc, parameters: vdevRegisters + extra, successCode: RMIABI.success) { a in
       let vdev = a.arg("x3")
       bindingChecks(a, rd: a.arg("x1"), pdev: a.arg("x2"), vdev: vdev)
       before?(a)
       failDevice(
         a, "vdev_state",
-        when: !self.vdev(d.vdevState, vdev).isOne(of: states.map { .literal($0) })
-          || self.vdev(d.vdevRequest, vdev).ne(.literal(VdevRequest.none)))
+        when: !self.vdev(daState.vdevState, vdev).isOne(of: states.map { .literal($0) })
+          || self.vdev(daState.vdevRequest, vdev).ne(.literal(VdevRequest.none)))
       let g = memoryMap.granule(of: vdev)
-      a.set(d.vdevRequest, [g], to: .literal(request))
+      a.set(daState.vdevRequest, [g], to: .literal(request))
       effects?(a, g)
     }
   }
@@ -53,7 +53,7 @@ extension DABuilder {
   /// Declares the VDEV commands.
   func declareVDEVCommands() {
     let vs = { (s: Value) -> Expr in .literal(s) }
-    b.action(
+    builder.action(
       "RMI_VDEV_AUX_COUNT", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_AUX_COUNT (FID 0xC4000160; reference/rmm.md §3.1; TF-RMM rmm-spec-v1.x-aligned \
@@ -66,7 +66,7 @@ extension DABuilder {
     ) { a in
       a.output("x1", 0)
     }
-    b.action(
+    builder.action(
       "RMI_VDEV_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_CREATE (FID 0xC4000187; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, \
@@ -91,23 +91,23 @@ extension DABuilder {
       rmm.granuleChecks(a, "vdev", vdev, state: GranuleState.delegated)
       rmm.nsBufferChecks(a, "params", a.arg("x4"))
       let p = memoryMap.granule(of: pdev)
-      failDevice(a, "pdev_ready", when: pre.read(d.pdevState, [p]).ne(.literal(PdevState.ready)))
-      a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: pre.read(d.pdevVdevs, [p]).ne(0))
+      failDevice(a, "pdev_ready", when: pre.read(daState.pdevState, [p]).ne(.literal(PdevState.ready)))
+      a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: pre.read(daState.pdevVdevs, [p]).ne(0))
       a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(0))
       let g = memoryMap.granule(of: vdev)
       let rr = rmm.realmOf(rd)
       let rdGranule = memoryMap.granule(of: rd)
-      let s = pre.read(d.pdevStream, [p])
+      let s = pre.read(daState.pdevStream, [p])
       rmm.makeObject(a, g, state: GranuleState.vdev, realm: rr)
-      a.set(d.vdevState, [g], to: vs(VdevState.new))
-      a.set(d.vdevPdev, [g], to: p)
-      a.set(d.pdevVdevs, [p], to: 1)
-      a.set(r.refcount, [rdGranule], to: pre.read(r.refcount, [rdGranule]) + 1)
-      a.set(d.steBound, [s], to: true)
-      a.set(d.steVdev, [s], to: g)
+      a.set(daState.vdevState, [g], to: vs(VdevState.new))
+      a.set(daState.vdevPdev, [g], to: p)
+      a.set(daState.pdevVdevs, [p], to: 1)
+      a.set(rmmState.refcount, [rdGranule], to: pre.read(rmmState.refcount, [rdGranule]) + 1)
+      a.set(daState.steBound, [s], to: true)
+      a.set(daState.steVdev, [s], to: g)
     }
 
-    b.action(
+    builder.action(
       "RMI_VDEV_COMMUNICATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_COMMUNICATE (FID 0xC4000186; reference/rmm.md §3.3): x1 = rd, x2 = pdev, x3 = vdev, x4 = \
@@ -127,8 +127,8 @@ extension DABuilder {
       let vdev = a.arg("x3")
       bindingChecks(a, rd: a.arg("x1"), pdev: a.arg("x2"), vdev: vdev)
       rmm.nsBufferChecks(a, "data", a.arg("x4"))
-      let st = self.vdev(d.vdevState, vdev)
-      let request = self.vdev(d.vdevRequest, vdev)
+      let st = self.vdev(daState.vdevState, vdev)
+      let request = self.vdev(daState.vdevRequest, vdev)
       let none = Expr.literal(VdevRequest.none)
       failDevice(a, "vdev_state", when: request.eq(none) && st.ne(vs(VdevState.new)))
       let g = memoryMap.granule(of: vdev)
@@ -139,11 +139,11 @@ extension DABuilder {
         else: .ite(
           request.eq(.literal(VdevRequest.start)), then: vs(VdevState.started),
           else: .ite(request.isOne(of: [none, .literal(VdevRequest.unlock)]), then: vs(VdevState.unlocked), else: st)))
-      a.set(d.vdevState, [g], to: .ite(error, then: vs(VdevState.error), else: fine))
-      a.set(d.vdevRequest, [g], to: none)
+      a.set(daState.vdevState, [g], to: .ite(error, then: vs(VdevState.error), else: fine))
+      a.set(daState.vdevRequest, [g], to: none)
       for (variable, r) in [
-        (d.vdevLockNonce, VdevRequest.lock), (d.vdevMeasSeq, VdevRequest.measurements),
-        (d.vdevReportSeq, VdevRequest.report),
+        (daState.vdevLockNonce, VdevRequest.lock), (daState.vdevMeasSeq, VdevRequest.measurements),
+        (daState.vdevReportSeq, VdevRequest.report),
       ] {
         let old = pre.read(variable, [g])
         a.set(variable, [g], to: .ite(completes(r), then: 1 - old, else: old))
@@ -186,8 +186,8 @@ extension DABuilder {
         } else {
           // The mutant: the RMM forgets the STE (and the SMMU's cached copy); its own record of
           // the VDEV's DMA state says DISABLED.
-          a.set(self.d.vdevDMA, [g], to: false)
-          a.set(self.d.vdevDMAVerified, [g], to: false)
+          a.set(self.daState.vdevDMA, [g], to: false)
+          a.set(self.daState.vdevDMAVerified, [g], to: false)
         }
       })
     vdevRequest(
@@ -212,7 +212,7 @@ extension DABuilder {
         """,
       states: [VdevState.locked, VdevState.started], request: VdevRequest.report)
 
-    b.action(
+    builder.action(
       "RMI_VDEV_ABORT", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_ABORT (FID 0xC4000185; reference/rmm.md §3.3): x1 = vdev. Failure conditions: vdev_align, \
@@ -224,14 +224,14 @@ extension DABuilder {
     ) { a in
       let vdev = a.arg("x1")
       rmm.granuleChecks(a, "vdev", vdev, state: GranuleState.vdev, stateName: "vdev_gran_state")
-      failDevice(a, "vdev_state", when: self.vdev(d.vdevRequest, vdev).eq(.literal(VdevRequest.none)))
+      failDevice(a, "vdev_state", when: self.vdev(daState.vdevRequest, vdev).eq(.literal(VdevRequest.none)))
       let g = memoryMap.granule(of: vdev)
-      a.set(d.vdevState, [g], to: vs(VdevState.error))
-      a.set(d.vdevRequest, [g], to: .literal(VdevRequest.none))
+      a.set(daState.vdevState, [g], to: vs(VdevState.error))
+      a.set(daState.vdevRequest, [g], to: .literal(VdevRequest.none))
       disableDMA(a, vdev: g, stream: streamOf(vdev: g))
     }
 
-    b.action(
+    builder.action(
       "RMI_VDEV_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_DESTROY (FID 0xC4000188; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, \
@@ -248,25 +248,25 @@ extension DABuilder {
       bindingChecks(a, rd: rd, pdev: pdev, vdev: vdev, realmIsDevice: true)
       failDevice(
         a, "vdev_state",
-        when: !self.vdev(d.vdevState, vdev).isOne(of: [vs(VdevState.new), vs(VdevState.unlocked), vs(VdevState.error)])
-          || self.vdev(d.vdevRequest, vdev).ne(.literal(VdevRequest.none)))
+        when: !self.vdev(daState.vdevState, vdev).isOne(of: [vs(VdevState.new), vs(VdevState.unlocked), vs(VdevState.error)])
+          || self.vdev(daState.vdevRequest, vdev).ne(.literal(VdevRequest.none)))
       let g = memoryMap.granule(of: vdev)
       failIfMapped(a, vdev: g)
       let p = memoryMap.granule(of: pdev)
       let rdGranule = memoryMap.granule(of: rd)
       let s = streamOf(vdev: g)
       rmm.release(a, g)
-      a.set(r.refcount, [rdGranule], to: pre.read(r.refcount, [rdGranule]) - 1)
-      a.set(d.pdevVdevs, [p], to: 0)
-      a.set(d.vdevState, [g], to: vs(VdevState.new))
-      a.set(d.vdevPdev, [g], to: 0)
-      for variable in [d.vdevLockNonce, d.vdevMeasSeq, d.vdevReportSeq] { a.set(variable, [g], to: 0) }
-      a.set(d.steBound, [s], to: false)
-      a.set(d.steVdev, [s], to: 0)
+      a.set(rmmState.refcount, [rdGranule], to: pre.read(rmmState.refcount, [rdGranule]) - 1)
+      a.set(daState.pdevVdevs, [p], to: 0)
+      a.set(daState.vdevState, [g], to: vs(VdevState.new))
+      a.set(daState.vdevPdev, [g], to: 0)
+      for variable in [daState.vdevLockNonce, daState.vdevMeasSeq, daState.vdevReportSeq] { a.set(variable, [g], to: 0) }
+      a.set(daState.steBound, [s], to: false)
+      a.set(daState.steVdev, [s], to: 0)
       disableDMA(a, vdev: g, stream: s)
     }
 
-    b.action(
+    builder.action(
       "RMI_VDEV_GET_STATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_GET_STATE (FID 0xC4000189; reference/rmm.md §3.3): x1 = vdev. Failure conditions: vdev_align, \
@@ -276,7 +276,7 @@ extension DABuilder {
     ) { a in
       let vdev = a.arg("x1")
       rmm.granuleChecks(a, "vdev", vdev, state: GranuleState.vdev, stateName: "vdev_gran_state")
-      a.output("x1", self.vdev(d.vdevState, vdev))
+      a.output("x1", self.vdev(daState.vdevState, vdev))
     }
   }
 }

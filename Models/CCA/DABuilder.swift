@@ -14,13 +14,13 @@ import Spec
 /// X0 = status | index << 8, every command one atomic step.
 final class DABuilder {
   let rmm: RMMBuilder
-  let d: DAVariables
+  let daState: DAVariables
   let streamSort: IndexSort
 
   var cca: CCABuilder { rmm.cca }
-  var v: CCAVariables { rmm.v }
-  var r: RMMVariables { rmm.r }
-  var b: ModelBuilder { rmm.b }
+  var machine: CCAVariables { rmm.machine }
+  var rmmState: RMMVariables { rmm.rmmState }
+  var builder: ModelBuilder { rmm.builder }
   var pre: PreState { rmm.pre }
   var memoryMap: MemoryMap { rmm.memoryMap }
   var granule: Domain { rmm.granule }
@@ -38,7 +38,7 @@ final class DABuilder {
     }
     self.rmm = rmm
     self.streamSort = IndexSort("Stream", count: devices)
-    self.d = DAVariables(rmm.b, granule: rmm.granule, realm: rmm.realm, stream: .index(streamSort))
+    self.daState = DAVariables(rmm.builder, granule: rmm.granule, realm: rmm.realm, stream: .index(streamSort))
   }
 
   /// Declares the DA commands, RSI calls, device accesses and properties (and, with `da-setup`,
@@ -93,15 +93,15 @@ final class DABuilder {
   /// STE's VMID and CMD_SYNC drop the SMMU's cached copy (reference/rme.md §3.2, VDEV_UNLOCK,
   /// RSI_VDEV_DMA_DISABLE).
   func disableDMA(_ a: ActionBuilder, vdev g: Expr, stream s: Expr) {
-    a.set(d.vdevDMA, [g], to: false)
-    a.set(d.vdevDMAVerified, [g], to: false)
-    a.set(d.steValid, [s], to: false)
-    a.set(d.steCached, [s], to: false)
-    a.set(d.steCachedRealm, [s], to: 0)
+    a.set(daState.vdevDMA, [g], to: false)
+    a.set(daState.vdevDMAVerified, [g], to: false)
+    a.set(daState.steValid, [s], to: false)
+    a.set(daState.steCached, [s], to: false)
+    a.set(daState.steCachedRealm, [s], to: 0)
     // With `smmu-tlb`: the TLBI for the STE's VMID drops the stream's SMMU TLB entries too.
     if let t = rmm.smmuTLB { a.setAll(t.iotlb, where: { k in k[0].eq(s) }) { _ in 0 } }
   }
 
   /// The stream of VDEV `g` (its PDEV's).
-  func streamOf(vdev g: Expr) -> Expr { pre.read(d.pdevStream, [pre.read(d.vdevPdev, [g])]) }
+  func streamOf(vdev g: Expr) -> Expr { pre.read(daState.pdevStream, [pre.read(daState.vdevPdev, [g])]) }
 }

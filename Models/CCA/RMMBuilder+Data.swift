@@ -23,7 +23,7 @@ extension RMMBuilder {
   func declareDataCommands() {
     for unknown in [false, true] {
       let name = unknown ? "RMI_DATA_CREATE_UNKNOWN" : "RMI_DATA_CREATE"
-      b.action(
+      builder.action(
         name, by: CCA.Parties.hypervisor,
         doc: unknown
           ? """
@@ -57,8 +57,8 @@ extension RMMBuilder {
         rdChecks(a, rd)
         let rr = realmOf(rd)
         let position = pageWalkChecks(
-          a, rr, ipa, realmState: unknown ? nil : pre.read(r.realmState, [rr]).ne(.literal(RealmState.new)))
-        let entry = read(r.rtte, position)
+          a, rr, ipa, realmState: unknown ? nil : pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.new)))
+        let entry = read(rmmState.rtte, position)
         a.fail(
           "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
           when: !RTTEntry.isOne(entry, RTTEntry.unassignedProtected))
@@ -66,28 +66,28 @@ extension RMMBuilder {
         let table = position.table
         let fill = unknown && !mutated(CCA.MutantName.reuseWithoutScrub)
         makeObject(a, g, state: GranuleState.data, realm: rr, fill: fill)
-        a.set(r.mappedIPA, [g], to: ipa)
+        a.set(rmmState.mappedIPA, [g], to: ipa)
         if unknown {
           set(
-            a, r.rtte, position,
+            a, rmmState.rtte, position,
             to: .ite(
               entry.eq(RTTEntry.unassignedRAM.expr), then: RTTEntry.assignedRAM.expr,
               else: .ite(
                 entry.eq(RTTEntry.unassignedDestroyed.expr), then: RTTEntry.assignedDestroyed.expr,
                 else: RTTEntry.assignedEmpty.expr)))
         } else {
-          a.set(v.memory, [g], to: cca.content.realmLabel(rr))
+          a.set(machine.memory, [g], to: cca.content.realmLabel(rr))
           cca.setMemoryContext(a, g, cca.realmContext(rr))
           cca.dropRealmLine(a, g, under: cca.realmContext(rr))
-          set(a, r.rtte, position, to: RTTEntry.assignedRAM.expr)
+          set(a, rmmState.rtte, position, to: RTTEntry.assignedRAM.expr)
           measure(a, rr)
         }
-        set(a, r.rtteAddr, position, to: g)
-        a.set(r.refcount, [table], to: pre.read(r.refcount, [table]) + 1)
+        set(a, rmmState.rtteAddr, position, to: g)
+        a.set(rmmState.refcount, [table], to: pre.read(rmmState.refcount, [table]) + 1)
       }
     }
 
-    b.action(
+    builder.action(
       "RMI_DATA_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_DATA_DESTROY (FID 0xC4000155; reference/rmm.md §2.14): x1 = rd, x2 = ipa. Failure conditions in \
@@ -104,20 +104,20 @@ extension RMMBuilder {
       rdChecks(a, rd)
       let rr = realmOf(rd)
       let position = pageWalkChecks(a, rr, ipa)
-      let entry = read(r.rtte, position)
+      let entry = read(rmmState.rtte, position)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
         when: !RTTEntry.isOne(entry, RTTEntry.assignedProtected))
-      let g = read(r.rtteAddr, position)
+      let g = read(rmmState.rtteAddr, position)
       let table = position.table
       a.output("x1", .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift)))
       a.output(
-        "x2", nonLiveTop(rr, ipa, target: .literal(Value(geometry.levels - 1))) { s in RTTEntry.isOne(self.read(self.r.rtte, s), RTTEntry.assignedProtected) },
+        "x2", nonLiveTop(rr, ipa, target: .literal(Value(geometry.levels - 1))) { s in RTTEntry.isOne(self.read(self.rmmState.rtte, s), RTTEntry.assignedProtected) },
         alsoOn: ["rtt_walk", "rtte_state"])
       set(
-        a, r.rtte, position,
+        a, rmmState.rtte, position,
         to: .ite(entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedDestroyed.expr))
-      set(a, r.rtteAddr, position, to: Self.canonicalAddr)
+      set(a, rmmState.rtteAddr, position, to: Self.canonicalAddr)
       // With `s2-tlb`: TLBI for every VMID of the realm when the entry was valid (ASSIGNED RAM;
       // TF-RMM rmm-spec-v1.0-rel0 smc_data_destroy: an ASSIGNED EMPTY or DESTROYED entry is
       // invalid, its TLBI was done by the RIPAS change that made it so).
@@ -127,7 +127,7 @@ extension RMMBuilder {
         self.release(
           a, g,
           scrubbing: !self.mutated(CCA.MutantName.dataDestroyWithoutScrub) && !self.mutated(CCA.MutantName.reuseWithoutScrub))
-        a.set(self.r.refcount, [table], to: self.pre.read(self.r.refcount, [table]) - 1)
+        a.set(self.rmmState.refcount, [table], to: self.pre.read(self.rmmState.refcount, [table]) - 1)
       }
       if let t = smmuTLB {
         // With `smmu-tlb` the SMMUs' invalidation completes in a later step (RMM_CMD_SYNC).

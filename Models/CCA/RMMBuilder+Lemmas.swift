@@ -16,14 +16,14 @@ extension RMMBuilder {
   func declareLemmas() {
     let pe = cca.pe
     var atomic: [Expr] = [
-      !pre.read(v.gptLock),
-      .forAll(granule) { g in !self.pre.read(self.v.granuleLock, [g]) },
-      .forAll(pe) { p in self.cca.idle(self.pre, p) && self.pre.read(self.v.el3Granule, [p]).eq(0) },
+      !pre.read(machine.gptLock),
+      .forAll(granule) { g in !self.pre.read(self.machine.granuleLock, [g]) },
+      .forAll(pe) { p in self.cca.idle(self.pre, p) && self.pre.read(self.machine.el3Granule, [p]).eq(0) },
     ]
-    if case .descriptors(_, let el3Descriptor) = v.gpt {
+    if case .descriptors(_, let el3Descriptor) = machine.gpt {
       atomic.append(.forAll(pe) { p in self.pre.read(el3Descriptor, [p]).eq(0) })
     }
-    b.lemma(
+    builder.lemma(
       "rmm-commands-atomic",
       doc: """
         Between actions no RMI command is in flight: every PE's EL3 sequence is IDLE (with granule 0 \
@@ -35,7 +35,7 @@ extension RMMBuilder {
         full set: NS_WRITE dirtying the NS line of a locked RTT granule whose GPI is NS).
         """,
       .and(atomic))
-    b.lemma(
+    builder.lemma(
       "rmm-gpi-follows-state",
       doc: """
         gpt-consistent, stated as a lemma: a granule's GPI is NS exactly when it is UNDELEGATED and \
@@ -45,7 +45,7 @@ extension RMMBuilder {
         granule whose cached GPI is NS, hitting an NS line that holds REALM_0).
         """,
       gptConsistentFormula)
-    b.lemma(
+    builder.lemma(
       "rmm-free-granules-scrubbed",
       doc: """
         delegated-clean, stated as a lemma: an UNDELEGATED or DELEGATED granule holds no realm data \
@@ -55,7 +55,7 @@ extension RMMBuilder {
         of an UNDELEGATED granule returning REALM_0).
         """,
       delegatedCleanFormula)
-    b.lemma(
+    builder.lemma(
       "rmm-tables-wellformed",
       doc: """
         rmm-wellformed, stated as a lemma: owners, reference counts and the RTT tree agree. It is \
@@ -68,7 +68,7 @@ extension RMMBuilder {
         then becomes DELEGATED with GPI NS).
         """,
       wellformed)
-    b.lemma(
+    builder.lemma(
       "dirty-ns-line-only-when-undelegated",
       doc: """
         A granule with a dirty Non-secure line is UNDELEGATED. NS lines become dirty only by writes \
@@ -79,11 +79,11 @@ extension RMMBuilder {
         (CTI without it: CACHE_EVICT of a dirty NS line of a granule whose memory holds REALM_0).
         """,
       .forAll(granule) { g in
-        self.pre.read(self.v.cacheLine, [g, .literal(PAS.nonSecure)]).eq(.literal(LineState.dirty))
+        self.pre.read(self.machine.cacheLine, [g, .literal(PAS.nonSecure)]).eq(.literal(LineState.dirty))
           .implies(self.state(g).eq(.literal(GranuleState.undelegated)))
       })
-    if rv.auxCount == 0 {
-      b.lemma(
+    if recState.auxCount == 0 {
+      builder.lemma(
         "no-rec-aux-without-aux-count",
         doc: """
           With RecAuxCount 0 no granule is REC_AUX: RMI_REC_CREATE takes no auxiliary granules, so \

@@ -27,7 +27,7 @@ extension RMMBuilder {
   func declareMEC() {
     guard hasMEC else { return }
     let mecidSort = IndexSort("MECID", count: cca.mecids)
-    let mec = MECVariables(b, mecid: .index(mecidSort), realm: realm, realms: cca.realmSort.count)
+    let mec = MECVariables(builder, mecid: .index(mecidSort), realm: realm, realms: cca.realmSort.count)
     cca.mec = mec
     declareMECCommands(mec)
   }
@@ -117,16 +117,16 @@ extension RMMBuilder {
     let context = cca.chain(count: cca.mecids, of: m) { EncryptionContext.mecid(Value($0)) }
     let realmPAS = Expr.literal(PAS.realm)
     func tagged(_ g: Expr) -> Expr {
-      pre.read(v.cacheLine, [g, realmPAS]).ne(.literal(LineState.invalid)) && pre.read(lineContext, [g]).eq(context)
+      pre.read(machine.cacheLine, [g, realmPAS]).ne(.literal(LineState.invalid)) && pre.read(lineContext, [g]).eq(context)
     }
     func underOldKey(_ g: Expr) -> Expr {
       pre.read(keys.memoryContext, [g]).eq(context)
-        || (tagged(g) && pre.read(v.cacheLine, [g, realmPAS]).eq(.literal(LineState.dirty)))
+        || (tagged(g) && pre.read(machine.cacheLine, [g, realmPAS]).eq(.literal(LineState.dirty)))
     }
-    a.setAll(v.memory, where: { k in underOldKey(k[0]) }, to: { _ in .literal(cca.content.ciphertext) })
+    a.setAll(machine.memory, where: { k in underOldKey(k[0]) }, to: { _ in .literal(cca.content.ciphertext) })
     a.setAll(keys.memoryContext, where: { k in underOldKey(k[0]) }, to: { _ in context })
-    a.setAll(v.cacheLine, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(LineState.invalid) })
-    a.setAll(v.cacheData, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(Content.zero) })
+    a.setAll(machine.cacheLine, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(LineState.invalid) })
+    a.setAll(machine.cacheData, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(Content.zero) })
     a.setAll(lineContext, where: { k in tagged(k[0]) }, to: { _ in .literal(EncryptionContext.rmm) })
     a.set(mec.keyUsed, [m], to: false)
   }
@@ -138,12 +138,12 @@ extension RMMBuilder {
     let context = cca.chain(count: cca.mecids, of: m) { EncryptionContext.mecid(Value($0)) }
     let line = cca.realmLineKey(context)
     func underOldKey(_ g: Expr) -> Expr {
-      pre.read(keys.memoryContext, [g]).eq(context) || pre.read(v.cacheLine, [g, line]).eq(.literal(LineState.dirty))
+      pre.read(keys.memoryContext, [g]).eq(context) || pre.read(machine.cacheLine, [g, line]).eq(.literal(LineState.dirty))
     }
-    a.setAll(v.memory, where: { k in underOldKey(k[0]) }, to: { _ in .literal(cca.content.ciphertext) })
+    a.setAll(machine.memory, where: { k in underOldKey(k[0]) }, to: { _ in .literal(cca.content.ciphertext) })
     a.setAll(keys.memoryContext, where: { k in underOldKey(k[0]) }, to: { _ in context })
-    a.setAll(v.cacheLine, where: { k in k[1].eq(line) }, to: { _ in .literal(LineState.invalid) })
-    a.setAll(v.cacheData, where: { k in k[1].eq(line) }, to: { _ in .literal(Content.zero) })
+    a.setAll(machine.cacheLine, where: { k in k[1].eq(line) }, to: { _ in .literal(LineState.invalid) })
+    a.setAll(machine.cacheData, where: { k in k[1].eq(line) }, to: { _ in .literal(Content.zero) })
     a.set(mec.keyUsed, [m], to: false)
   }
 
@@ -151,7 +151,7 @@ extension RMMBuilder {
 
   private func declareMECCommands(_ mec: MECVariables) {
     let samples = (0...maxMECID).map { $0 }
-    b.action(
+    builder.action(
       "RMI_MEC_SET_SHARED", by: CCA.Parties.hypervisor,
       doc: """
         RMI_MEC_SET_SHARED (FID 0xC400018C; reference/rmm.md §3.1, §3.5; RMM 1.1 beta, ACS \
@@ -173,7 +173,7 @@ extension RMMBuilder {
         when: pre.read(mec.mecState, [m]).ne(.literal(MECState.privateUnassigned)) || someMECShared(mec))
       a.set(mec.mecState, [m], to: .literal(MECState.shared))
     }
-    b.action(
+    builder.action(
       "RMI_MEC_SET_PRIVATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_MEC_SET_PRIVATE (FID 0xC400018D; reference/rmm.md §3.1, §3.5; RMM 1.1 beta, ACS \
@@ -210,12 +210,12 @@ extension RMMBuilder {
       .or(
         (0..<cca.realmSort.count).map { k in
           label.eq(.literal(cca.content.realm(k))) && label.ne(own)
-            && pre.read(r.realmState, [.literal(Value(k))]).ne(.literal(RealmState.none))
+            && pre.read(rmmState.realmState, [.literal(Value(k))]).ne(.literal(RealmState.none))
         })
     }
-    return otherLive(context.read(v.memory, [g]))
-      || (context.read(v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
-        && otherLive(context.read(v.cacheData, [g, pas])))
+    return otherLive(context.read(machine.memory, [g]))
+      || (context.read(machine.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+        && otherLive(context.read(machine.cacheData, [g, pas])))
   }
 
   // MARK: mec-unique
@@ -224,7 +224,7 @@ extension RMMBuilder {
   func declareMECProperties() {
     guard let mec else { return }
     let realms = (0..<cca.realmSort.count).map { Expr.literal(Value($0)) }
-    func live(_ rr: Expr) -> Expr { pre.read(r.realmState, [rr]).ne(.literal(RealmState.none)) }
+    func live(_ rr: Expr) -> Expr { pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.none)) }
     var facts: [Expr] = []
     let states = (0..<cca.mecids).map { pre.read(mec.mecState, [.literal(Value($0))]) }
     for m in 0..<cca.mecids {
@@ -241,6 +241,6 @@ extension RMMBuilder {
     }
     facts.append(someMECShared(mec) || pre.read(mec.sharedMembers).eq(0))
     for rr in realms { facts.append(live(rr) || pre.read(mec.realmMECID, [rr]).eq(0)) }
-    b.invariant(CCA.PropertyName.mecUnique, doc: CCA.propertyDoc[CCA.PropertyName.mecUnique] ?? "", .and(facts))
+    builder.invariant(CCA.PropertyName.mecUnique, doc: CCA.propertyDoc[CCA.PropertyName.mecUnique] ?? "", .and(facts))
   }
 }

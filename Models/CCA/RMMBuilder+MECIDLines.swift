@@ -16,11 +16,11 @@ extension RMMBuilder {
   func declareTaggedLineProperties() {
     let keys = cca.realmLineKeys.map { Expr.literal($0) }
     let content = cca.content
-    func valid(_ g: Expr, _ k: Expr) -> Expr { pre.read(v.cacheLine, [g, k]).ne(.literal(LineState.invalid)) }
-    func dirty(_ g: Expr, _ k: Expr) -> Expr { pre.read(v.cacheLine, [g, k]).eq(.literal(LineState.dirty)) }
-    func data(_ g: Expr, _ k: Expr) -> Expr { pre.read(v.cacheData, [g, k]) }
-    func atRest(_ g: Expr) -> Expr { !pre.read(v.granuleLock, [g]) }
-    b.invariant(
+    func valid(_ g: Expr, _ k: Expr) -> Expr { pre.read(machine.cacheLine, [g, k]).ne(.literal(LineState.invalid)) }
+    func dirty(_ g: Expr, _ k: Expr) -> Expr { pre.read(machine.cacheLine, [g, k]).eq(.literal(LineState.dirty)) }
+    func data(_ g: Expr, _ k: Expr) -> Expr { pre.read(machine.cacheData, [g, k]) }
+    func atRest(_ g: Expr) -> Expr { !pre.read(machine.granuleLock, [g]) }
+    builder.invariant(
       CCA.PropertyName.delegatedClean,
       doc: """
         With the RMM and MECID-tagged lines: no one can observe a granule's old contents once it has \
@@ -36,20 +36,20 @@ extension RMMBuilder {
         let delegated = st.eq(.literal(GranuleState.delegated))
         return atRest(g).implies(
           undelegated.implies(
-            !content.isRealmData(self.pre.read(self.v.memory, [g]))
+            !content.isRealmData(self.pre.read(self.machine.memory, [g]))
               && .forAll(self.cca.lineDomain) { k in valid(g, k).implies(!content.isRealmData(data(g, k))) })
             && delegated.implies(.and(keys.map { k in dirty(g, k).implies(!content.isRealmData(data(g, k))) })))
       })
-    b.invariant(
+    builder.invariant(
       CCA.PropertyName.noStaleRealmCopy, doc: CCA.propertyDoc[CCA.PropertyName.noStaleRealmCopy] ?? "",
       .forAll(granule) { g in
         let st = self.state(g)
-        let ownLabel = content.realmLabel(self.pre.read(self.r.owner, [g]))
+        let ownLabel = content.realmLabel(self.pre.read(self.rmmState.owner, [g]))
         // Realm data is where it belongs: in a DATA granule of the realm whose label it is.
         func stale(_ label: Expr) -> Expr {
           content.isRealmData(label) && !(st.eq(.literal(GranuleState.data)) && label.eq(ownLabel))
         }
-        let memory = self.pre.read(self.v.memory, [g])
+        let memory = self.pre.read(self.machine.memory, [g])
         return atRest(g).implies(
           stale(memory).implies(st.eq(.literal(GranuleState.delegated)))
             && .and(

@@ -18,7 +18,7 @@ extension RMMBuilder {
   /// (§2.23).
   func declarePSCI() {
     let recIndices = (0..<recs).map { Value($0) }
-    b.action(
+    builder.action(
       "PSCI_VERSION", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI_VERSION (FID 0x84000000; reference/rmm.md §5; \
@@ -27,10 +27,10 @@ extension RMMBuilder {
         """,
       parameters: [Parameter("pe", cca.pe)], successCode: PSCI.version1_1
     ) { a in
-      a.requires(pre.read(r.peRunning, [a.arg("pe")]))
+      a.requires(pre.read(rmmState.peRunning, [a.arg("pe")]))
     }
 
-    b.action(
+    builder.action(
       "PSCI_FEATURES", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI_FEATURES (FID 0x8400000A; reference/rmm.md §5; \
@@ -44,13 +44,13 @@ extension RMMBuilder {
       parameters: [Parameter("pe", cca.pe), register("x1", [PSCI.cpuOn], allValues: [PSCI.version])],
       successCode: PSCI.success
     ) { a in
-      a.requires(pre.read(r.peRunning, [a.arg("pe")]))
+      a.requires(pre.read(rmmState.peRunning, [a.arg("pe")]))
       a.fail(
         "not_supported", error: "PSCI_NOT_SUPPORTED", code: PSCI.notSupported,
         when: !(a.arg("x1") & 0xFFFF_FFFF).isOne(of: PSCI.implemented.map { .literal($0) }))
     }
 
-    b.action(
+    builder.action(
       "PSCI_CPU_SUSPEND", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI CPU_SUSPEND (SMC64 FID 0xC4000001; \
@@ -62,12 +62,12 @@ extension RMMBuilder {
       parameters: [Parameter("pe", cca.pe), register("x1", [0]), register("x2", [0]), register("x3", [0])]
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
-      a.set(rv.psciResult, [runningREC(p)], to: .literal(PSCI.success))
+      a.requires(pre.read(rmmState.peRunning, [p]))
+      a.set(recState.psciResult, [runningREC(p)], to: .literal(PSCI.success))
       psciExit(a, p, PSCI.cpuSuspend, argument: a.arg("x1"))
     }
 
-    b.action(
+    builder.action(
       "PSCI_CPU_ON", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI CPU_ON (SMC64 FID 0xC4000003; reference/rmm.md \
@@ -85,14 +85,14 @@ extension RMMBuilder {
       ]
     ) { a in
       let (p, target, entry) = (a.arg("pe"), a.arg("x1"), a.arg("x2"))
-      a.requires(pre.read(r.peRunning, [p]))
+      a.requires(pre.read(rmmState.peRunning, [p]))
       a.fail(
         "entry_address", error: "PSCI_INVALID_ADDRESS", code: PSCI.invalidAddress,
         when: entry.ge(.literal(geometry.protectedLimit)))
       psciTargetRequest(a, p, PSCI.cpuOn, target: target, named: "target_cpu", itself: ("already_on", "PSCI_ALREADY_ON", PSCI.alreadyOn))
     }
 
-    b.action(
+    builder.action(
       "PSCI_AFFINITY_INFO", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI AFFINITY_INFO (SMC64 FID 0xC4000004; \
@@ -106,7 +106,7 @@ extension RMMBuilder {
       parameters: [Parameter("pe", cca.pe), register("x1", recIndices), register("x2", [0])]
     ) { a in
       let (p, target) = (a.arg("pe"), a.arg("x1"))
-      a.requires(pre.read(r.peRunning, [p]))
+      a.requires(pre.read(rmmState.peRunning, [p]))
       a.fail(
         "lowest_affinity_level", error: "PSCI_INVALID_PARAMETERS", code: PSCI.invalidParameters,
         when: a.arg("x2").ne(0))
@@ -114,7 +114,7 @@ extension RMMBuilder {
         a, p, PSCI.affinityInfo, target: target, named: "target_affinity", itself: ("self_on", "PSCI_AFFINITY_ON", PSCI.affinityOn))
     }
 
-    b.action(
+    builder.action(
       "PSCI_CPU_OFF", by: CCA.Parties.realm,
       doc: """
         The realm of the REC running on PE `pe` calls PSCI CPU_OFF (FID 0x84000002; reference/rmm.md §5; \
@@ -125,13 +125,13 @@ extension RMMBuilder {
       parameters: [Parameter("pe", cca.pe)]
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
-      a.set(r.recRunnable, [runningREC(p)], to: false)
+      a.requires(pre.read(rmmState.peRunning, [p]))
+      a.set(rmmState.recRunnable, [runningREC(p)], to: false)
       psciExit(a, p, PSCI.cpuOff)
     }
 
     for reset in [false, true] {
-      b.action(
+      builder.action(
         reset ? "PSCI_SYSTEM_RESET" : "PSCI_SYSTEM_OFF", by: CCA.Parties.realm,
         doc: """
           The realm of the REC running on PE `pe` calls PSCI \(reset ? "SYSTEM_RESET (FID 0x84000009)" : "SYSTEM_OFF (FID 0x84000008)") \
@@ -141,8 +141,8 @@ extension RMMBuilder {
         parameters: [Parameter("pe", cca.pe)]
       ) { a in
         let p = a.arg("pe")
-        a.requires(pre.read(r.peRunning, [p]))
-        a.set(r.realmState, [pre.read(r.owner, [runningREC(p)])], to: .literal(RealmState.systemOff))
+        a.requires(pre.read(rmmState.peRunning, [p]))
+        a.set(rmmState.realmState, [pre.read(rmmState.owner, [runningREC(p)])], to: .literal(RealmState.systemOff))
         psciExit(a, p, reset ? PSCI.systemReset : PSCI.systemOff)
       }
     }
@@ -169,16 +169,16 @@ extension RMMBuilder {
     let rec = runningREC(p)
     a.fail(
       named, error: "PSCI_INVALID_PARAMETERS", code: PSCI.invalidParameters,
-      when: target.ge(pre.read(r.realmRecIndex, [pre.read(r.owner, [rec])])))
-    a.fail(itself.name, error: itself.error, code: itself.code, when: target.eq(pre.read(rv.mpidr, [rec])))
-    a.set(rv.psciPending, [rec], to: true)
-    a.set(rv.psciRequest, [rec], to: .literal(fid))
-    a.set(rv.psciTarget, [rec], to: target)
+      when: target.ge(pre.read(rmmState.realmRecIndex, [pre.read(rmmState.owner, [rec])])))
+    a.fail(itself.name, error: itself.error, code: itself.code, when: target.eq(pre.read(recState.mpidr, [rec])))
+    a.set(recState.psciPending, [rec], to: true)
+    a.set(recState.psciRequest, [rec], to: .literal(fid))
+    a.set(recState.psciTarget, [rec], to: target)
     psciExit(a, p, fid, argument: target)
   }
 
   func declarePSCIComplete() {
-    b.action(
+    builder.action(
       "RMI_PSCI_COMPLETE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_PSCI_COMPLETE (FID 0xC4000164; reference/rmm.md §2.23; 1.0's three-argument form): x1 = \
@@ -205,14 +205,14 @@ extension RMMBuilder {
       granuleChecks(a, "calling", calling, state: GranuleState.rec)
       granuleChecks(a, "target", target, state: GranuleState.rec)
       let (c, t) = (memoryMap.granule(of: calling), memoryMap.granule(of: target))
-      a.fail("pending", error: Self.input, code: RMIABI.errorInput, when: !pre.read(rv.psciPending, [c]))
+      a.fail("pending", error: Self.input, code: RMIABI.errorInput, when: !pre.read(recState.psciPending, [c]))
       a.fail(
-        "owner", error: Self.input, code: RMIABI.errorInput, when: pre.read(r.owner, [t]).ne(pre.read(r.owner, [c])))
+        "owner", error: Self.input, code: RMIABI.errorInput, when: pre.read(rmmState.owner, [t]).ne(pre.read(rmmState.owner, [c])))
       a.fail(
         "target", error: Self.input, code: RMIABI.errorInput,
-        when: pre.read(rv.mpidr, [t]).ne(pre.read(rv.psciTarget, [c])))
-      let cpuOn = pre.read(rv.psciRequest, [c]).eq(.literal(PSCI.cpuOn))
-      let on = pre.read(r.refcount, [t]).ne(0) || pre.read(r.recRunnable, [t])
+        when: pre.read(recState.mpidr, [t]).ne(pre.read(recState.psciTarget, [c])))
+      let cpuOn = pre.read(recState.psciRequest, [c]).eq(.literal(PSCI.cpuOn))
+      let on = pre.read(rmmState.refcount, [t]).ne(0) || pre.read(rmmState.recRunnable, [t])
       let denied = status.eq(.literal(PSCI.denied))
       a.fail(
         "status", error: Self.input, code: RMIABI.errorInput,
@@ -220,14 +220,14 @@ extension RMMBuilder {
           cpuOn, then: !(status.eq(.literal(PSCI.success)) || denied) || (denied && on),
           else: status.ne(.literal(PSCI.success))))
       a.set(
-        rv.psciResult, [c],
+        recState.psciResult, [c],
         to: .ite(
           cpuOn, then: .ite(on, then: .literal(PSCI.alreadyOn), else: status),
           else: .ite(on, then: .literal(PSCI.affinityOn), else: .literal(PSCI.affinityOff))))
-      a.set(rv.psciPending, [c], to: false)
-      a.set(rv.psciRequest, [c], to: 0)
-      a.set(rv.psciTarget, [c], to: 0)
-      a.when(cpuOn && !on && !denied) { a.set(r.recRunnable, [t], to: true) }
+      a.set(recState.psciPending, [c], to: false)
+      a.set(recState.psciRequest, [c], to: 0)
+      a.set(recState.psciTarget, [c], to: 0)
+      a.when(cpuOn && !on && !denied) { a.set(rmmState.recRunnable, [t], to: true) }
     }
   }
 }

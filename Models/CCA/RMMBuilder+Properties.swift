@@ -21,13 +21,13 @@ extension RMMBuilder {
   /// Declares the GPT-layer properties as they read with the RMM (replacing the layer's own
   /// declarations), `realm-isolation` and `rmm-wellformed`.
   func declareProperties() {
-    b.monitor(
+    builder.monitor(
       CCA.PropertyName.hypNoRealmRead, doc: CCA.propertyDoc[CCA.PropertyName.hypNoRealmRead] ?? "",
-      flag: v.nsReadRealmData)
-    b.monitor(
+      flag: machine.nsReadRealmData)
+    builder.monitor(
       CCA.PropertyName.hypNoRealmWrite, doc: CCA.propertyDoc[CCA.PropertyName.hypNoRealmWrite] ?? "",
-      flag: v.nsWroteRealmData)
-    b.invariant(
+      flag: machine.nsWroteRealmData)
+    builder.invariant(
       CCA.PropertyName.gptConsistent,
       doc: """
         With the RMM: for every granule with no RMI command in flight, the RMM state is UNDELEGATED \
@@ -38,7 +38,7 @@ extension RMMBuilder {
     if cca.taggedLines {
       declareTaggedLineProperties()  // RMMBuilder+MECIDLines.swift
     } else {
-      b.invariant(
+      builder.invariant(
         CCA.PropertyName.delegatedClean,
         doc: """
           With the RMM: no one can observe a granule's old contents once it has left a realm. An \
@@ -48,10 +48,10 @@ extension RMMBuilder {
           """,
         delegatedCleanFormula)
     }
-    b.monitor(
+    builder.monitor(
       CCA.PropertyName.realmIsolation, doc: CCA.propertyDoc[CCA.PropertyName.realmIsolation] ?? "",
-      flag: r.realmForeignAccess)
-    b.invariant(
+      flag: rmmState.realmForeignAccess)
+    builder.invariant(
       CCA.PropertyName.rmmWellformed, doc: CCA.propertyDoc[CCA.PropertyName.rmmWellformed] ?? "",
       wellformed)
   }
@@ -63,11 +63,11 @@ extension RMMBuilder {
     return .forAll(granuleDomain) { g in
       let st = self.state(g)
       let gpi = self.cca.gpi(self.pre, g)
-      return (!self.pre.read(self.v.granuleLock, [g])).implies(
+      return (!self.pre.read(self.machine.granuleLock, [g])).implies(
         st.eq(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.nonSecure)))
           && st.ne(.literal(GranuleState.undelegated)).eq(gpi.eq(.literal(GPI.realm)))
           && .forAll(self.cca.pe) { p in
-            self.pre.read(self.v.gptTLBValid, [p, g]).implies(self.pre.read(self.v.gptTLB, [p, g]).eq(gpi))
+            self.pre.read(self.machine.gptTLBValid, [p, g]).implies(self.pre.read(self.machine.gptTLB, [p, g]).eq(gpi))
           })
     }
   }
@@ -77,18 +77,18 @@ extension RMMBuilder {
   var delegatedCleanFormula: Expr {
     let granuleDomain = granule
     return .forAll(granuleDomain) { g in
-      (!self.pre.read(self.v.granuleLock, [g])
+      (!self.pre.read(self.machine.granuleLock, [g])
         && self.state(g).isOne(of: [.literal(GranuleState.undelegated), .literal(GranuleState.delegated)]))
         .implies(
-          !self.cca.content.isRealmData(self.pre.read(self.v.memory, [g]))
+          !self.cca.content.isRealmData(self.pre.read(self.machine.memory, [g]))
             && .forAll(PAS.cachedDomain) { pas in
               // While a granule is DELEGATED its NS alias is behind the GPC (GPI REALM), and
               // EL3's undelegate cleans that alias before the GPI becomes NS; a clean NS line
               // filled speculatively then is not observable, so only UNDELEGATED granules are
               // held to a clean NS alias.
-              (self.pre.read(self.v.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
+              (self.pre.read(self.machine.cacheLine, [g, pas]).ne(.literal(LineState.invalid))
                 && (pas.eq(.literal(PAS.realm)) || self.state(g).eq(.literal(GranuleState.undelegated))))
-                .implies(!self.cca.content.isRealmData(self.pre.read(self.v.cacheData, [g, pas])))
+                .implies(!self.cca.content.isRealmData(self.pre.read(self.machine.cacheData, [g, pas])))
             })
     }
   }
@@ -110,34 +110,34 @@ extension RMMBuilder {
     let realms = (0..<cca.realmSort.count).map { Expr.literal(Value($0)) }
     let pes = (0..<cca.peSort.count).map { Expr.literal(Value($0)) }
     let none = Expr.literal(RealmState.none)
-    func live(_ rr: Expr) -> Expr { pre.read(r.realmState, [rr]).ne(none) }
+    func live(_ rr: Expr) -> Expr { pre.read(rmmState.realmState, [rr]).ne(none) }
     var facts: [Expr] = []
     // The objects an RD's reference count counts: its RECs, and with `da` its VDEVs.
     let rdReferrers: [Expr] =
       [.literal(GranuleState.rec)] + (cca.configuration.has(CCA.Feature.da) ? [.literal(GranuleState.vdev)] : [])
     for g in granules {
       let st = state(g)
-      let own = pre.read(r.owner, [g])
-      let rc = pre.read(r.refcount, [g])
+      let own = pre.read(rmmState.owner, [g])
+      let rc = pre.read(rmmState.refcount, [g])
       func when(_ s: Value, _ fact: Expr) { facts.append(st.eq(.literal(s)).implies(fact)) }
       facts.append(
         st.isOne(of: [.literal(GranuleState.undelegated), .literal(GranuleState.delegated)])
           .implies(own.eq(0) && rc.eq(0)))
-      facts.append(st.ne(.literal(GranuleState.rec)).implies(!pre.read(r.recRunnable, [g])))
+      facts.append(st.ne(.literal(GranuleState.rec)).implies(!pre.read(rmmState.recRunnable, [g])))
       when(
         GranuleState.rd,
-        live(own) && pre.read(r.realmRD, [own]).eq(g)
-          && rc.eq(sum(granules.map { h in one(state(h).isOne(of: rdReferrers) && pre.read(r.owner, [h]).eq(own)) })))
+        live(own) && pre.read(rmmState.realmRD, [own]).eq(g)
+          && rc.eq(sum(granules.map { h in one(state(h).isOne(of: rdReferrers) && pre.read(rmmState.owner, [h]).eq(own)) })))
       when(
         GranuleState.rec,
-        live(own) && rc.eq(sum(pes.map { p in one(pre.read(r.peRunning, [p]) && pre.read(r.peREC, [p]).eq(g)) })))
+        live(own) && rc.eq(sum(pes.map { p in one(pre.read(rmmState.peRunning, [p]) && pre.read(rmmState.peREC, [p]).eq(g)) })))
     }
     facts.append(.forAll(granule) { g in self.rttFacts(g) })
     // Counting: live entries (TABLE and ASSIGNED, the RTTs' reference counts) plus live realms'
     // starting-level tables = RTT granules + DATA granules.
     let isRTT: (Expr) -> Expr = { self.state($0).eq(.literal(GranuleState.rtt)) }
     let references = sum(
-      granules.map { g in .ite(isRTT(g), then: pre.read(r.refcount, [g]), else: 0) } + realms.map { one(live($0)) })
+      granules.map { g in .ite(isRTT(g), then: pre.read(rmmState.refcount, [g]), else: 0) } + realms.map { one(live($0)) })
     // With `da`, a DEV_MAPPED granule is referenced by its ASSIGNED_DEV entry.
     let referencedStates: [Expr] =
       [.literal(GranuleState.data)] + (cca.configuration.has(CCA.Feature.da) ? [.literal(GranuleState.devMapped)] : [])
@@ -145,27 +145,27 @@ extension RMMBuilder {
     facts.append(references.eq(referenced))
     for rr in realms {
       let free: [Expr] = [
-        pre.read(r.realmRD, [rr]).eq(0), root(rr).eq(0), pre.read(r.realmRIM, [rr]).eq(0),
-        pre.read(r.realmRecIndex, [rr]).eq(0),
+        pre.read(rmmState.realmRD, [rr]).eq(0), root(rr).eq(0), pre.read(rmmState.realmRIM, [rr]).eq(0),
+        pre.read(rmmState.realmRecIndex, [rr]).eq(0),
       ]
       let used: [Expr] = [
-        state(pre.read(r.realmRD, [rr])).eq(.literal(GranuleState.rd)),
-        pre.read(r.owner, [pre.read(r.realmRD, [rr])]).eq(rr),
+        state(pre.read(rmmState.realmRD, [rr])).eq(.literal(GranuleState.rd)),
+        pre.read(rmmState.owner, [pre.read(rmmState.realmRD, [rr])]).eq(rr),
         state(root(rr)).eq(.literal(GranuleState.rtt)),
-        pre.read(r.owner, [root(rr)]).eq(rr),
-        pre.read(r.rttLevel, [root(rr)]).eq(.literal(Value(geometry.startLevel))),
+        pre.read(rmmState.owner, [root(rr)]).eq(rr),
+        pre.read(rmmState.rttLevel, [root(rr)]).eq(.literal(Value(geometry.startLevel))),
       ]
       facts.append(.ite(live(rr), then: .and(used), else: .and(free)))
     }
     for p in pes {
-      let rec = pre.read(r.peREC, [p])
+      let rec = pre.read(rmmState.peREC, [p])
       facts.append(
         .ite(
-          pre.read(r.peRunning, [p]),
-          then: state(rec).eq(.literal(GranuleState.rec)) && pre.read(r.refcount, [rec]).eq(1),
+          pre.read(rmmState.peRunning, [p]),
+          then: state(rec).eq(.literal(GranuleState.rec)) && pre.read(rmmState.refcount, [rec]).eq(1),
           else: rec.eq(0)))
       for q in pes where q != p {
-        facts.append((pre.read(r.peRunning, [p]) && pre.read(r.peRunning, [q])).implies(rec.ne(pre.read(r.peREC, [q]))))
+        facts.append((pre.read(rmmState.peRunning, [p]) && pre.read(rmmState.peRunning, [q])).implies(rec.ne(pre.read(rmmState.peREC, [q]))))
       }
     }
     return .and(facts + recWellformed)
@@ -174,21 +174,21 @@ extension RMMBuilder {
   /// The RTT and DATA facts of `rmm-wellformed` for granule `g` (a bound variable).
   func rttFacts(_ g: Expr) -> Expr {
     let st = state(g)
-    let own = pre.read(r.owner, [g])
-    let level = pre.read(r.rttLevel, [g])
-    let base = pre.read(r.mappedIPA, [g])
+    let own = pre.read(rmmState.owner, [g])
+    let level = pre.read(rmmState.rttLevel, [g])
+    let base = pre.read(rmmState.mappedIPA, [g])
     let start = Expr.literal(Value(geometry.startLevel))
     let index = Domain.index(geometry.entrySort)
     let isRTT = st.eq(.literal(GranuleState.rtt))
     let isData = st.eq(.literal(GranuleState.data))
-    let live = pre.read(r.realmState, [own]).ne(.literal(RealmState.none))
+    let live = pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none))
     // Granules that are not RTTs: no ghost level, no IPA unless DATA, and a canonical row.
     let notTable: Expr =
       level.eq(0) && (isData || base.eq(0))
       && .forAll(index) { i in
-        self.pre.read(self.r.rtte, [g, i]).eq(RTTGeometry.canonical.expr)
-          && self.pre.read(self.r.rtteAddr, [g, i]).eq(Self.canonicalAddr)
-          && self.pre.read(self.r.rtteDesc, [g, i]).eq(0)
+        self.pre.read(self.rmmState.rtte, [g, i]).eq(RTTGeometry.canonical.expr)
+          && self.pre.read(self.rmmState.rtteAddr, [g, i]).eq(Self.canonicalAddr)
+          && self.pre.read(self.rmmState.rtteDesc, [g, i]).eq(0)
       }
     // An RTT: reached from its realm's starting-level table at the IPA and level it maps.
     let parentDepth = geometry.depth(ofLevel: level) - 1
@@ -196,16 +196,16 @@ extension RMMBuilder {
     let linked = Expr.ite(
       level.eq(start), then: root(own).eq(g) && base.eq(0),
       else: walkDepth(own, base, target: parentDepth).eq(parentDepth)
-        && read(r.rtte, parent).eq(RTTEntry.table.expr) && read(r.rtteAddr, parent).eq(g))
+        && read(rmmState.rtte, parent).eq(RTTEntry.table.expr) && read(rmmState.rtteAddr, parent).eq(g))
     let size = geometry.entrySize(level: level)
     let entries = (0..<geometry.entries).map { i in
-      RTTEntry.isOne(pre.read(r.rtte, [g, .literal(Value(i))]), RTTEntry.live)
+      RTTEntry.isOne(pre.read(rmmState.rtte, [g, .literal(Value(i))]), RTTEntry.live)
     }
     let table: Expr =
       live && level.ge(start) && level.le(3) && base.lt(.literal(geometry.ipaLimit))
       && (base & (size * .literal(Value(geometry.entries)) - 1)).eq(0)
       && linked
-      && pre.read(r.refcount, [g]).eq(sum((entries + pendingUnmap { t in [t.table.eq(g)] }).map(one)))
+      && pre.read(rmmState.refcount, [g]).eq(sum((entries + pendingUnmap { t in [t.table.eq(g)] }).map(one)))
       && .forAll(index) { i in self.entryFacts(table: g, index: i, owner: own, level: level, ipa: base + i * size) }
     // A DATA granule: reached by its realm's walk at its IPA, through a level-3 ASSIGNED entry.
     let last = geometry.lastDepth
@@ -213,7 +213,7 @@ extension RMMBuilder {
     let mapped =
       live && base.lt(.literal(geometry.protectedLimit))
       && walkDepth(own, base, target: .literal(Value(last))).eq(.literal(Value(last)))
-      && RTTEntry.isOne(read(r.rtte, leaf), RTTEntry.assignedProtected) && read(r.rtteAddr, leaf).eq(g)
+      && RTTEntry.isOne(read(rmmState.rtte, leaf), RTTEntry.assignedProtected) && read(rmmState.rtteAddr, leaf).eq(g)
     let unmapping = pendingUnmap { t in [t.granule.eq(g)] }
     return .ite(isRTT, then: table, else: notTable) && isData.implies(.or([mapped] + unmapping))
   }
@@ -231,8 +231,8 @@ extension RMMBuilder {
   /// (protected entries carry a RIPAS, unprotected ones are *_NS) and the level (TABLE above level
   /// 3, ASSIGNED only at level 3: no block mappings), and what it points to.
   func entryFacts(table g: Expr, index i: Expr, owner own: Expr, level: Expr, ipa: Expr) -> Expr {
-    let e = pre.read(r.rtte, [g, i])
-    let target = pre.read(r.rtteAddr, [g, i])
+    let e = pre.read(rmmState.rtte, [g, i])
+    let target = pre.read(rmmState.rtteAddr, [g, i])
     let isProtected = ipa.lt(.literal(geometry.protectedLimit))
     let isLeafLevel = level.eq(3)
     // With `da`, a level-3 protected entry may be ASSIGNED_DEV (its target: da-wellformed).
@@ -245,13 +245,13 @@ extension RMMBuilder {
         || .ite(isLeafLevel, then: e.eq(RTTEntry.assignedNS.expr), else: e.eq(RTTEntry.table.expr)))
     let points =
       e.eq(RTTEntry.table.expr).implies(
-        state(target).eq(.literal(GranuleState.rtt)) && pre.read(r.owner, [target]).eq(own)
-          && pre.read(r.rttLevel, [target]).eq(level + 1) && pre.read(r.mappedIPA, [target]).eq(ipa))
+        state(target).eq(.literal(GranuleState.rtt)) && pre.read(rmmState.owner, [target]).eq(own)
+          && pre.read(rmmState.rttLevel, [target]).eq(level + 1) && pre.read(rmmState.mappedIPA, [target]).eq(ipa))
       && RTTEntry.isOne(e, RTTEntry.assignedProtected).implies(
-        state(target).eq(.literal(GranuleState.data)) && pre.read(r.owner, [target]).eq(own)
-          && pre.read(r.mappedIPA, [target]).eq(ipa))
+        state(target).eq(.literal(GranuleState.data)) && pre.read(rmmState.owner, [target]).eq(own)
+          && pre.read(rmmState.mappedIPA, [target]).eq(ipa))
       && (RTTEntry.isOne(e, RTTEntry.live) || target.eq(Self.canonicalAddr))
-      && (e.eq(RTTEntry.assignedNS.expr) || pre.read(r.rtteDesc, [g, i]).eq(0))
+      && (e.eq(RTTEntry.assignedNS.expr) || pre.read(rmmState.rtteDesc, [g, i]).eq(0))
     return allowed && points
   }
 }

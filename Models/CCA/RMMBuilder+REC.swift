@@ -21,26 +21,26 @@ extension RMMBuilder {
   /// RecAuxCount is at most 4. (Each sampled parameter multiplies REC_CREATE's argument tuples;
   /// the engines number every action's tuples with 32 bits, so 16 aux granules get one sample.)
   func auxSamples(_ i: Int) -> [Value] {
-    let (n, count) = (rv.auxCount, memoryMap.granules)
+    let (n, count) = (recState.auxCount, memoryMap.granules)
     let first = memoryMap.address(ofGranule: (count - 1 - i + count) % count)
     return 2 * n < count && n <= 4 ? [first, memoryMap.address(ofGranule: count - 1 - n - i)] : [first]
   }
 
   /// The REC granule the realm runs on PE `p`.
-  func runningREC(_ p: Expr) -> Expr { pre.read(r.peREC, [p]) }
+  func runningREC(_ p: Expr) -> Expr { pre.read(rmmState.peREC, [p]) }
 
   /// The REC running on PE `p` exits to the host: it is READY again (reference count 0) and the
   /// PE no longer runs it; RMI_REC_ENTER returns RMI_SUCCESS with RecRun.exit filled.
   func exitREC(_ a: ActionBuilder, _ p: Expr) {
-    a.set(r.refcount, [runningREC(p)], to: 0)
-    a.set(r.peRunning, [p], to: false)
-    a.set(r.peREC, [p], to: 0)
+    a.set(rmmState.refcount, [runningREC(p)], to: 0)
+    a.set(rmmState.peRunning, [p], to: false)
+    a.set(rmmState.peREC, [p], to: 0)
   }
 
   /// Declares RMI_REC_AUX_COUNT, RMI_REC_CREATE, RMI_REC_DESTROY and RMI_REC_ENTER.
   func declareRECCommands() {
-    let n = rv.auxCount
-    b.action(
+    let n = recState.auxCount
+    builder.action(
       "RMI_REC_AUX_COUNT", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_AUX_COUNT (FID 0xC4000167; reference/rmm.md §2.8): x1 = rd. Failure conditions in spec \
@@ -53,7 +53,7 @@ extension RMMBuilder {
       a.output("x1", .literal(Value(n)))
     }
 
-    b.action(
+    builder.action(
       "RMI_REC_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_CREATE (FID 0xC400015A; reference/rmm.md §2.9): x1 = rd, x2 = rec, x3 = params_ptr (a \
@@ -89,8 +89,8 @@ extension RMMBuilder {
       let rr = realmOf(rd)
       a.fail(
         "realm_state", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
-        when: pre.read(r.realmState, [rr]).ne(.literal(RealmState.new)))
-      let index = pre.read(r.realmRecIndex, [rr])
+        when: pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.new)))
+      let index = pre.read(rmmState.realmRecIndex, [rr])
       a.fail(
         "mpidr_index", error: Self.input, code: RMIABI.errorInput,
         when: a.arg("params_mpidr").ne(index) || index.ge(.literal(Value(recs))))
@@ -107,19 +107,19 @@ extension RMMBuilder {
       let g = memoryMap.granule(of: rec)
       let rdGranule = memoryMap.granule(of: rd)
       makeObject(a, g, state: GranuleState.rec, realm: rr)
-      a.set(r.recRunnable, [g], to: (a.arg("params_flags") & .literal(RMIABI.recRunnableFlag)).eq(1))
-      a.set(rv.mpidr, [g], to: index)
+      a.set(rmmState.recRunnable, [g], to: (a.arg("params_flags") & .literal(RMIABI.recRunnableFlag)).eq(1))
+      a.set(recState.mpidr, [g], to: index)
       for addr in aux {
         let h = memoryMap.granule(of: addr)
         makeObject(a, h, state: GranuleState.recAux, realm: rr)
-        a.set(rv.auxOf, [h], to: g)
+        a.set(recState.auxOf, [h], to: g)
       }
-      a.set(r.refcount, [rdGranule], to: pre.read(r.refcount, [rdGranule]) + 1)
-      a.set(r.realmRecIndex, [rr], to: index + 1)
+      a.set(rmmState.refcount, [rdGranule], to: pre.read(rmmState.refcount, [rdGranule]) + 1)
+      a.set(rmmState.realmRecIndex, [rr], to: index + 1)
       measure(a, rr)
     }
 
-    b.action(
+    builder.action(
       "RMI_REC_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_DESTROY (FID 0xC400015B; reference/rmm.md §2.10): x1 = rec. Failure conditions in spec \
@@ -132,16 +132,16 @@ extension RMMBuilder {
       let rec = a.arg("x1")
       granuleChecks(a, "rec", rec, state: GranuleState.rec, stateName: "rec_gran_state")
       let g = memoryMap.granule(of: rec)
-      a.fail("rec_state", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(r.refcount, [g]).ne(0))
-      let rdGranule = pre.read(r.realmRD, [pre.read(r.owner, [g])])
+      a.fail("rec_state", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rmmState.refcount, [g]).ne(0))
+      let rdGranule = pre.read(rmmState.realmRD, [pre.read(rmmState.owner, [g])])
       release(a, g)
-      a.set(r.recRunnable, [g], to: false)
+      a.set(rmmState.recRunnable, [g], to: false)
       resetREC(a, g)
       if n > 0 { releaseAux(a, of: g) }
-      a.set(r.refcount, [rdGranule], to: pre.read(r.refcount, [rdGranule]) - 1)
+      a.set(rmmState.refcount, [rdGranule], to: pre.read(rmmState.refcount, [rdGranule]) - 1)
     }
 
-    b.action(
+    builder.action(
       "RMI_REC_ENTER", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REC_ENTER (FID 0xC400015C; reference/rmm.md §2.11) on PE `pe`: x1 = rec, x2 = run_ptr (a \
@@ -176,31 +176,31 @@ extension RMMBuilder {
     ) { a in
       let p = a.arg("pe")
       let (rec, run) = (a.arg("x1"), a.arg("x2"))
-      a.requires(cca.idle(pre, p) && !pre.read(r.peRunning, [p]))
+      a.requires(cca.idle(pre, p) && !pre.read(rmmState.peRunning, [p]))
       nsBufferChecks(a, "run", run)
       granuleChecks(a, "rec", rec, state: GranuleState.rec, stateName: "rec_gran_state")
       let g = memoryMap.granule(of: rec)
-      let realmState = pre.read(r.realmState, [pre.read(r.owner, [g])])
+      let realmState = pre.read(rmmState.realmState, [pre.read(rmmState.owner, [g])])
       a.fail("realm_new", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm, when: realmState.eq(.literal(RealmState.new)))
       a.fail(
         "system_off", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm, index: 1,
         when: realmState.eq(.literal(RealmState.systemOff)))
-      a.fail("rec_runnable", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: !pre.read(r.recRunnable, [g]))
-      a.fail("rec_psci", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rv.psciPending, [g]))
-      a.fail("rec_running", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(r.refcount, [g]).ne(0))
+      a.fail("rec_runnable", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: !pre.read(rmmState.recRunnable, [g]))
+      a.fail("rec_psci", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(recState.psciPending, [g]))
+      a.fail("rec_running", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rmmState.refcount, [g]).ne(0))
       a.fail("rec_mmio", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: (a.arg("enter_flags") & 1).ne(0))
       a.fail(
         "rec_gicv3", error: "RMI_ERROR_REC", code: RMIABI.errorREC,
         when: GICv3.invalid(hcr: a.arg("enter_gicv3_hcr"), lr: a.arg("enter_gicv3_lrs0")))
-      let ripasPending = pre.read(rv.ripasTop, [g]).ne(0)
-      let addr = pre.read(rv.ripasAddr, [g])
+      let ripasPending = pre.read(recState.ripasTop, [g]).ne(0)
+      let addr = pre.read(recState.ripasAddr, [g])
       let reject =
-        pre.read(rv.ripasValue, [g]).eq(.literal(RMIABI.ripasRAM)) && addr.ne(pre.read(rv.ripasTop, [g]))
+        pre.read(recState.ripasValue, [g]).eq(.literal(RMIABI.ripasRAM)) && addr.ne(pre.read(recState.ripasTop, [g]))
         && (a.arg("enter_flags") & .literal(RMIABI.ripasResponseFlag)).ne(0)
       // With `da` device memory, a pending RSI_VDEV_VALIDATE_MAPPING completes the same way.
       let devMem = devMemCompletion(g, flags: a.arg("enter_flags"))
       let pending = devMem.map { ripasPending || $0.pending } ?? ripasPending
-      a.output("realm_x0", .ite(pending, then: .literal(RSI.success), else: pre.read(rv.psciResult, [g])))
+      a.output("realm_x0", .ite(pending, then: .literal(RSI.success), else: pre.read(recState.psciResult, [g])))
       a.output("realm_x1", .ite(ripasPending, then: addr, else: devMem.map { .ite($0.pending, then: $0.x1, else: 0) } ?? 0))
       a.output(
         "realm_x2",
@@ -209,28 +209,28 @@ extension RMMBuilder {
           then: .literal(RSI.reject), else: .literal(RSI.accept)))
       clearRipasChange(a, g)
       clearDevMemRequest(a, g)
-      a.set(rv.psciResult, [g], to: 0)
-      a.set(r.refcount, [g], to: 1)
-      a.set(r.peRunning, [p], to: true)
-      a.set(r.peREC, [p], to: g)
+      a.set(recState.psciResult, [g], to: 0)
+      a.set(rmmState.refcount, [g], to: 1)
+      a.set(rmmState.peRunning, [p], to: true)
+      a.set(rmmState.peREC, [p], to: g)
     }
   }
 
   /// Clears REC `g`'s RIPAS change request (ripas_addr, ripas_top, ripas_value, ripas_destroyed).
   func clearRipasChange(_ a: ActionBuilder, _ g: Expr) {
-    a.set(rv.ripasAddr, [g], to: 0)
-    a.set(rv.ripasTop, [g], to: 0)
-    a.set(rv.ripasValue, [g], to: 0)
-    a.set(rv.ripasDestroyed, [g], to: false)
+    a.set(recState.ripasAddr, [g], to: 0)
+    a.set(recState.ripasTop, [g], to: 0)
+    a.set(recState.ripasValue, [g], to: 0)
+    a.set(recState.ripasDestroyed, [g], to: false)
   }
 
   /// Puts every REC field of granule `g` back to its canonical value (the granule stops being a REC).
   func resetREC(_ a: ActionBuilder, _ g: Expr) {
-    a.set(rv.mpidr, [g], to: 0)
-    a.set(rv.psciPending, [g], to: false)
-    a.set(rv.psciRequest, [g], to: 0)
-    a.set(rv.psciTarget, [g], to: 0)
-    a.set(rv.psciResult, [g], to: 0)
+    a.set(recState.mpidr, [g], to: 0)
+    a.set(recState.psciPending, [g], to: false)
+    a.set(recState.psciRequest, [g], to: 0)
+    a.set(recState.psciTarget, [g], to: 0)
+    a.set(recState.psciResult, [g], to: 0)
     clearRipasChange(a, g)
     clearDevMemRequest(a, g)
   }
@@ -238,15 +238,15 @@ extension RMMBuilder {
   /// Returns REC `g`'s REC_AUX granules to DELEGATED, scrubbed (reference/rmm.md §2.10).
   func releaseAux(_ a: ActionBuilder, of g: Expr) {
     func isAux(_ h: Expr) -> Expr {
-      state(h).eq(.literal(GranuleState.recAux)) && pre.read(rv.auxOf, [h]).eq(g)
+      state(h).eq(.literal(GranuleState.recAux)) && pre.read(recState.auxOf, [h]).eq(g)
     }
-    a.setAll(v.granuleState, where: { isAux($0[0]) }) { _ in .literal(GranuleState.delegated) }
-    a.setAll(r.owner, where: { isAux($0[0]) }) { _ in 0 }
-    a.setAll(rv.auxOf, where: { isAux($0[0]) }) { _ in 0 }
-    a.setAll(v.memory, where: { isAux($0[0]) }) { _ in .literal(Content.zero) }
+    a.setAll(machine.granuleState, where: { isAux($0[0]) }) { _ in .literal(GranuleState.delegated) }
+    a.setAll(rmmState.owner, where: { isAux($0[0]) }) { _ in 0 }
+    a.setAll(recState.auxOf, where: { isAux($0[0]) }) { _ in 0 }
+    a.setAll(machine.memory, where: { isAux($0[0]) }) { _ in .literal(Content.zero) }
     let realmLine = { (k: [Expr]) in isAux(k[0]) && self.cca.isRealmKey(k[1]) }
-    a.setAll(v.cacheLine, where: realmLine) { _ in .literal(LineState.invalid) }
-    a.setAll(v.cacheData, where: realmLine) { _ in .literal(Content.zero) }
+    a.setAll(machine.cacheLine, where: realmLine) { _ in .literal(LineState.invalid) }
+    a.setAll(machine.cacheData, where: realmLine) { _ in .literal(Content.zero) }
     cca.setMemoryContextAll(a, where: isAux)
   }
 
@@ -269,7 +269,7 @@ extension RMMBuilder {
     // With `s2-tlb` and more than one plane: the plane (hence VMID) the access runs in.
     let planeParameter = s2tlb.map { $0.planes > 1 ? [Parameter("plane", .index($0.planeSort))] : [] } ?? []
     for write in [false, true] {
-      b.action(
+      builder.action(
         write ? "REALM_WRITE" : "REALM_READ", by: CCA.Parties.realm,
         doc: """
           The realm of the REC running on PE `pe` \(write ? "writes" : "reads") the page at IPA `ipa` \
@@ -286,12 +286,12 @@ extension RMMBuilder {
         parameters: [Parameter("pe", cca.pe), register("ipa", ipaSamples)] + planeParameter
       ) { a in
         let (p, ipa) = (a.arg("pe"), a.arg("ipa"))
-        a.requires(pre.read(r.peRunning, [p]))
-        let rr = pre.read(r.owner, [pre.read(r.peREC, [p])])
+        a.requires(pre.read(rmmState.peRunning, [p]))
+        let rr = pre.read(rmmState.owner, [pre.read(rmmState.peREC, [p])])
         let (reached, position) = leaf(rr, ipa)
-        let entry = read(r.rtte, position)
+        let entry = read(rmmState.rtte, position)
         let protected = ipa.lt(.literal(geometry.protectedLimit))
-        let nsPA = read(r.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
+        let nsPA = read(rmmState.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
         // With `s2-tlb`: the PE's stage-2 TLB entry for the VMID (realm, plane) and page, if any,
         // translates without a walk (RMMBuilder+S2TLB.swift).
         let tlbKeys = [p, rr, planeParameter.isEmpty ? 0 : a.arg("plane"), tlbPage(ipa)]
@@ -302,7 +302,7 @@ extension RMMBuilder {
           when: !hit
             && (ipa.ge(.literal(geometry.ipaLimit)) || !reached
               || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr))))
-        let walked = Expr.ite(protected, then: read(r.rtteAddr, position), else: memoryMap.granule(of: nsPA))
+        let walked = Expr.ite(protected, then: read(rmmState.rtteAddr, position), else: memoryMap.granule(of: nsPA))
         let dram = hit || protected || memoryMap.isDRAM(nsPA)
         let g = s2tlb == nil ? walked : .ite(hit, then: cached - 1, else: walked)
         let pas = Expr.ite(protected, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
@@ -314,7 +314,7 @@ extension RMMBuilder {
         if write {
           let key = cca.lineKey(pas, context: cca.accessContext(pas, realm: rr))
           let foreign = overwritesLiveRealmData(context, g, key, own: own)  // RMMBuilder+MEC.swift
-          context.write(r.realmForeignAccess, [], true, when: dram && foreign)
+          context.write(rmmState.realmForeignAccess, [], true, when: dram && foreign)
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
         } else {
@@ -322,13 +322,13 @@ extension RMMBuilder {
           let returned = cca.accessRead(context, g, pas, reader: cca.accessContext(pas, realm: rr))  // decrypted
           cca.fillLine(context, g, pas, reader: cca.accessContext(pas, realm: rr), when: dram && !hit)
           context.write(
-            r.realmForeignAccess, [], true, when: dram && cca.content.isRealmData(returned) && returned.ne(own))
+            rmmState.realmForeignAccess, [], true, when: dram && cca.content.isRealmData(returned) && returned.ne(own))
         }
         context.emit(into: a)
       }
     }
 
-    b.action(
+    builder.action(
       "REC_EXIT", by: CCA.Parties.rmm,
       doc: """
         The REC running on PE `pe` exits to the host for an exception the host must handle \
@@ -340,7 +340,7 @@ extension RMMBuilder {
       parameters: [Parameter("pe", cca.pe), Parameter("reason", .finite(RecExitReason.asynchronous), samples: [RecExitReason.irq])]
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
+      a.requires(pre.read(rmmState.peRunning, [p]))
       a.output("exit_reason", a.arg("reason"))
       exitREC(a, p)
     }

@@ -5,7 +5,7 @@ import Spec
 extension RMMBuilder {
   /// Puts realm `rr`'s REMs back to 0 (the realm slot is freed).
   func resetREMs(_ a: ActionBuilder, _ rr: Expr) {
-    for i in 0..<4 { a.set(rv.rem, [rr, .literal(Value(i))], to: 0) }
+    for i in 0..<4 { a.set(recState.rem, [rr, .literal(Value(i))], to: 0) }
   }
 
   /// The REC facts of `rmm-wellformed` (reference/rmm.md §1.3, §2.9, §2.10): REC_AUX granules
@@ -19,44 +19,44 @@ extension RMMBuilder {
     var facts: [Expr] = []
     for g in granules {
       let st = state(g)
-      let own = pre.read(r.owner, [g])
+      let own = pre.read(rmmState.owner, [g])
       func field(_ variable: Variable) -> Expr { pre.read(variable, [g]) }
-      let pending = field(rv.psciPending)
-      let top = field(rv.ripasTop)
+      let pending = field(recState.psciPending)
+      let top = field(recState.ripasTop)
       let atRest: [Expr] = [
-        field(rv.mpidr).eq(0), !pending, field(rv.psciRequest).eq(0), field(rv.psciTarget).eq(0),
-        field(rv.psciResult).eq(0), top.eq(0), field(rv.ripasAddr).eq(0), field(rv.ripasValue).eq(0),
-        !field(rv.ripasDestroyed),
+        field(recState.mpidr).eq(0), !pending, field(recState.psciRequest).eq(0), field(recState.psciTarget).eq(0),
+        field(recState.psciResult).eq(0), top.eq(0), field(recState.ripasAddr).eq(0), field(recState.ripasValue).eq(0),
+        !field(recState.ripasDestroyed),
       ]
-      let recIndex = pre.read(r.realmRecIndex, [own])
+      let recIndex = pre.read(rmmState.realmRecIndex, [own])
       var rec: [Expr] = [
-        field(rv.mpidr).lt(recIndex),
-        pending.eq(field(rv.psciRequest).ne(0)),
-        pending.implies(field(rv.psciTarget).lt(recIndex)),
-        (!pending).implies(field(rv.psciTarget).eq(0)),
-        top.eq(0).implies(field(rv.ripasAddr).eq(0) && field(rv.ripasValue).eq(0) && !field(rv.ripasDestroyed)),
-        top.ne(0).implies(field(rv.ripasAddr).le(top) && top.le(.literal(geometry.protectedLimit))),
-        pre.read(r.refcount, [g]).ne(0).implies(!pending && top.eq(0)),
+        field(recState.mpidr).lt(recIndex),
+        pending.eq(field(recState.psciRequest).ne(0)),
+        pending.implies(field(recState.psciTarget).lt(recIndex)),
+        (!pending).implies(field(recState.psciTarget).eq(0)),
+        top.eq(0).implies(field(recState.ripasAddr).eq(0) && field(recState.ripasValue).eq(0) && !field(recState.ripasDestroyed)),
+        top.ne(0).implies(field(recState.ripasAddr).le(top) && top.le(.literal(geometry.protectedLimit))),
+        pre.read(rmmState.refcount, [g]).ne(0).implies(!pending && top.eq(0)),
       ]
-      if rv.auxCount > 0 {
+      if recState.auxCount > 0 {
         rec.append(
           sum(granules.map { h in
-            one(state(h).eq(.literal(GranuleState.recAux)) && pre.read(rv.auxOf, [h]).eq(g))
-          }).eq(.literal(Value(rv.auxCount))))
+            one(state(h).eq(.literal(GranuleState.recAux)) && pre.read(recState.auxOf, [h]).eq(g))
+          }).eq(.literal(Value(recState.auxCount))))
       }
       facts.append(.ite(st.eq(.literal(GranuleState.rec)), then: .and(rec), else: .and(atRest)))
-      let parent = field(rv.auxOf)
+      let parent = field(recState.auxOf)
       facts.append(
         .ite(
           st.eq(.literal(GranuleState.recAux)),
-          then: pre.read(r.realmState, [own]).ne(.literal(RealmState.none)) && pre.read(r.refcount, [g]).eq(0)
-            && state(parent).eq(.literal(GranuleState.rec)) && pre.read(r.owner, [parent]).eq(own),
+          then: pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none)) && pre.read(rmmState.refcount, [g]).eq(0)
+            && state(parent).eq(.literal(GranuleState.rec)) && pre.read(rmmState.owner, [parent]).eq(own),
           else: parent.eq(0)))
     }
     for rr in (0..<cca.realmSort.count).map({ Expr.literal(Value($0)) }) {
       facts.append(
-        pre.read(r.realmState, [rr]).eq(.literal(RealmState.none)).implies(
-          .and((0..<4).map { pre.read(rv.rem, [rr, .literal(Value($0))]).eq(0) })))
+        pre.read(rmmState.realmState, [rr]).eq(.literal(RealmState.none)).implies(
+          .and((0..<4).map { pre.read(recState.rem, [rr, .literal(Value($0))]).eq(0) })))
     }
     return facts
   }

@@ -7,7 +7,7 @@ extension RMMBuilder {
   /// the realm's RTT and process a run of entries (``entryRun(_:base:top:while:)``).
   func declareRIPAS() {
     let protected = protectedIPAs
-    b.action(
+    builder.action(
       "RSI_IPA_STATE_GET", by: CCA.Parties.realm,
       doc: """
         RSI_IPA_STATE_GET (FID 0xC4000198; reference/rmm.md §5, the 1.0-rel0 form) from the realm on PE \
@@ -23,11 +23,11 @@ extension RMMBuilder {
     ) { a in
       let p = a.arg("pe")
       let (base, top) = (a.arg("x1"), a.arg("x2"))
-      a.requires(pre.read(r.peRunning, [p]))
+      a.requires(pre.read(rmmState.peRunning, [p]))
       rangeChecks(a, base, top)
-      let rr = pre.read(r.owner, [runningREC(p)])
+      let rr = pre.read(rmmState.owner, [runningREC(p)])
       let aligned = alignedRun(rr, base)
-      let value = ripas(read(r.rtte, RTTSlot(table: aligned.table, index: aligned.first)))
+      let value = ripas(read(rmmState.rtte, RTTSlot(table: aligned.table, index: aligned.first)))
       // The run compares every entry with base's RIPAS: defined once, not walked per entry.
       a.output(
         "x1",
@@ -40,7 +40,7 @@ extension RMMBuilder {
       a.output("x2", value)
     }
 
-    b.action(
+    builder.action(
       "RMI_RTT_SET_RIPAS", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_SET_RIPAS (FID 0xC4000169; reference/rmm.md §2.22): x1 = rd, x2 = rec, x3 = base, x4 = top; \
@@ -75,15 +75,15 @@ extension RMMBuilder {
       granuleChecks(a, "rec", rec, state: GranuleState.rec, stateName: "rec_gran_state")
       let g = memoryMap.granule(of: rec)
       let rr = realmOf(rd)
-      a.fail("rec_running", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(r.refcount, [g]).ne(0))
-      a.fail("rec_owner", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(r.owner, [g]).ne(rr))
+      a.fail("rec_running", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rmmState.refcount, [g]).ne(0))
+      a.fail("rec_owner", error: "RMI_ERROR_REC", code: RMIABI.errorREC, when: pre.read(rmmState.owner, [g]).ne(rr))
       a.fail("size_valid", error: Self.input, code: RMIABI.errorInput, when: top.le(base))
-      a.fail("base_bound", error: Self.input, code: RMIABI.errorInput, when: base.ne(pre.read(rv.ripasAddr, [g])))
-      a.fail("top_bound", error: Self.input, code: RMIABI.errorInput, when: top.gt(pre.read(rv.ripasTop, [g])))
-      let value = pre.read(rv.ripasValue, [g])
-      let destroyed = pre.read(rv.ripasDestroyed, [g])
+      a.fail("base_bound", error: Self.input, code: RMIABI.errorInput, when: base.ne(pre.read(recState.ripasAddr, [g])))
+      a.fail("top_bound", error: Self.input, code: RMIABI.errorInput, when: top.gt(pre.read(recState.ripasTop, [g])))
+      let value = pre.read(recState.ripasValue, [g])
+      let destroyed = pre.read(recState.ripasDestroyed, [g])
       let aligned = alignedRun(rr, base)
-      let firstEntry = read(r.rtte, RTTSlot(table: aligned.table, index: aligned.first))
+      let firstEntry = read(rmmState.rtte, RTTSlot(table: aligned.table, index: aligned.first))
       a.fail(
         "base_align", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: aligned.level,
         when: aligned.base.ne(base) && ripas(firstEntry).ne(value))
@@ -95,21 +95,21 @@ extension RMMBuilder {
       a.fail("no_progress", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level, when: run.count.eq(0))
       a.output("x1", run.outTop)
       let ram = value.eq(.literal(RMIABI.ripasRAM))
-      a.setAll(r.rtte, where: { k in run.contains(k[0], k[1]) }) { k in
-        let e = self.pre.read(self.r.rtte, k)
+      a.setAll(rmmState.rtte, where: { k in run.contains(k[0], k[1]) }) { k in
+        let e = self.pre.read(self.rmmState.rtte, k)
         return .ite(
           RTTEntry.isOne(e, RTTEntry.unassignedProtected),
           then: .ite(ram, then: RTTEntry.unassignedRAM.expr, else: RTTEntry.unassignedEmpty.expr),
           else: .ite(ram, then: RTTEntry.assignedRAM.expr, else: RTTEntry.assignedEmpty.expr))
       }
-      a.set(rv.ripasAddr, [g], to: run.outTop)
+      a.set(recState.ripasAddr, [g], to: run.outTop)
       // With `s2-tlb`: an ASSIGNED RAM entry made EMPTY stops translating, so its page is
       // invalidated for every VMID of the realm (TF-RMM rel0 update_ripas / rtt_set_ripas_range:
       // "TLBI is required").
       a.when(!ram) {
         invalidateS2TLB(a, realm: rr) { ipa in
           ipa.ge(aligned.base) && ipa.lt(run.outTop)
-            && self.read(self.r.rtte, self.slot(rr, depth: self.geometry.lastDepth, ipa)).eq(RTTEntry.assignedRAM.expr)
+            && self.read(self.rmmState.rtte, self.slot(rr, depth: self.geometry.lastDepth, ipa)).eq(RTTEntry.assignedRAM.expr)
         }
       }
     }

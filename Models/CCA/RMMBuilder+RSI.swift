@@ -9,7 +9,7 @@ extension RMMBuilder {
   /// with the conventions of realm calls (``declarePSCI()``), and RMI_RTT_SET_RIPAS.
   func declareRSI() {
     let ipaSamples = pageIPAs
-    b.action(
+    builder.action(
       "RSI_VERSION", by: CCA.Parties.realm,
       doc: """
         RSI_VERSION (FID 0xC4000190; reference/rmm.md §5) from the realm on PE `pe`: x1 = the requested \
@@ -17,13 +17,13 @@ extension RMMBuilder {
         """,
       parameters: [Parameter("pe", cca.pe), register("x1", [RSI.version], allValues: [RSI.version + 1])], successCode: RSI.success
     ) { a in
-      a.requires(pre.read(r.peRunning, [a.arg("pe")]))
+      a.requires(pre.read(rmmState.peRunning, [a.arg("pe")]))
       a.fail("version", error: Self.rsiInput, code: RSI.errorInput, when: a.arg("x1").ne(.literal(RSI.version)))
       a.output("x1", .literal(RSI.version))
       a.output("x2", .literal(RSI.version))
     }
 
-    b.action(
+    builder.action(
       "RSI_FEATURES", by: CCA.Parties.realm,
       doc: """
         RSI_FEATURES (FID 0xC4000191; reference/rmm.md §5) from the realm on PE `pe`: x1 = the index; \
@@ -31,11 +31,11 @@ extension RMMBuilder {
         """,
       parameters: [Parameter("pe", cca.pe), register("x1", [0], allValues: [1])], successCode: RSI.success
     ) { a in
-      a.requires(pre.read(r.peRunning, [a.arg("pe")]))
+      a.requires(pre.read(rmmState.peRunning, [a.arg("pe")]))
       a.output("x1", 0)
     }
 
-    b.action(
+    builder.action(
       "RSI_MEASUREMENT_READ", by: CCA.Parties.realm,
       doc: """
         RSI_MEASUREMENT_READ (FID 0xC4000192; reference/rmm.md §5) from the realm on PE `pe`: x1 = index \
@@ -46,14 +46,14 @@ extension RMMBuilder {
       parameters: [Parameter("pe", cca.pe), register("x1", [0, 1])], successCode: RSI.success
     ) { a in
       let (p, index) = (a.arg("pe"), a.arg("x1"))
-      a.requires(pre.read(r.peRunning, [p]))
+      a.requires(pre.read(rmmState.peRunning, [p]))
       a.fail("index", error: Self.rsiInput, code: RSI.errorInput, when: index.gt(4))
-      let rr = pre.read(r.owner, [runningREC(p)])
+      let rr = pre.read(rmmState.owner, [runningREC(p)])
       a.output(
-        "x1", .ite(index.eq(0), then: pre.read(r.realmRIM, [rr]), else: pre.read(rv.rem, [rr, remKey(index)])))
+        "x1", .ite(index.eq(0), then: pre.read(rmmState.realmRIM, [rr]), else: pre.read(recState.rem, [rr, remKey(index)])))
     }
 
-    b.action(
+    builder.action(
       "RSI_MEASUREMENT_EXTEND", by: CCA.Parties.realm,
       doc: """
         RSI_MEASUREMENT_EXTEND (FID 0xC4000193; reference/rmm.md §5) from the realm on PE `pe`: x1 = index \
@@ -65,15 +65,15 @@ extension RMMBuilder {
       successCode: RSI.success
     ) { a in
       let (p, index) = (a.arg("pe"), a.arg("x1"))
-      a.requires(pre.read(r.peRunning, [p]))
+      a.requires(pre.read(rmmState.peRunning, [p]))
       a.fail("index", error: Self.rsiInput, code: RSI.errorInput, when: index.eq(0) || index.gt(4))
       a.fail("size", error: Self.rsiInput, code: RSI.errorInput, when: a.arg("x2").gt(.literal(RSI.maxMeasurementSize)))
-      let rr = pre.read(r.owner, [runningREC(p)])
-      let rem = pre.read(rv.rem, [rr, remKey(index)])
-      a.set(rv.rem, [rr, remKey(index)], to: .ite(rem.lt(.literal(Value(rimLimit))), then: rem + 1, else: rem))
+      let rr = pre.read(rmmState.owner, [runningREC(p)])
+      let rem = pre.read(recState.rem, [rr, remKey(index)])
+      a.set(recState.rem, [rr, remKey(index)], to: .ite(rem.lt(.literal(Value(rimLimit))), then: rem + 1, else: rem))
     }
 
-    b.action(
+    builder.action(
       "RSI_REALM_CONFIG", by: CCA.Parties.realm,
       doc: """
         RSI_REALM_CONFIG (FID 0xC4000196; reference/rmm.md §5; TF-RMM 1.0 `handle_rsi_realm_config`) from \
@@ -85,14 +85,14 @@ extension RMMBuilder {
       parameters: [Parameter("pe", cca.pe), register("x1", ipaSamples)], successCode: RSI.success
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
-      let rr = pre.read(r.owner, [runningREC(p)])
+      a.requires(pre.read(rmmState.peRunning, [p]))
+      let rr = pre.read(rmmState.owner, [runningREC(p)])
       let g = structureChecks(a, rr, a.arg("x1"))
       a.output("config_ipa_width", .literal(Value(geometry.ipaWidth)))
       cca.setRealmLine(a, g, LineState.dirty, cca.content.realmLabel(rr), under: cca.realmContext(rr))
     }
 
-    b.action(
+    builder.action(
       "RSI_HOST_CALL", by: CCA.Parties.realm,
       doc: """
         RSI_HOST_CALL (FID 0xC4000199; reference/rmm.md §5) from the realm on PE `pe`: x1 = the IPA of the \
@@ -104,8 +104,8 @@ extension RMMBuilder {
       parameters: [Parameter("pe", cca.pe), register("x1", ipaSamples), register("imm", [0], allValues: [0x1_0001])], successCode: RSI.success
     ) { a in
       let p = a.arg("pe")
-      a.requires(pre.read(r.peRunning, [p]))
-      let rr = pre.read(r.owner, [runningREC(p)])
+      a.requires(pre.read(rmmState.peRunning, [p]))
+      let rr = pre.read(rmmState.owner, [runningREC(p)])
       _ = structureChecks(a, rr, a.arg("x1"))
       a.output("exit_reason", .literal(RecExitReason.hostCall))
       a.output("exit_imm", a.arg("imm") & 0xFFFF)
@@ -113,7 +113,7 @@ extension RMMBuilder {
     }
 
     let protected = protectedIPAs
-    b.action(
+    builder.action(
       "RSI_IPA_STATE_SET", by: CCA.Parties.realm,
       doc: """
         RSI_IPA_STATE_SET (FID 0xC4000197; reference/rmm.md §5) from the realm on PE `pe`: x1 = base, x2 = \
@@ -134,14 +134,14 @@ extension RMMBuilder {
     ) { a in
       let p = a.arg("pe")
       let (base, top, ripas) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
-      a.requires(pre.read(r.peRunning, [p]))
+      a.requires(pre.read(rmmState.peRunning, [p]))
       rangeChecks(a, base, top)
       a.fail("ripas_valid", error: Self.rsiInput, code: RSI.errorInput, when: ripas.gt(.literal(RMIABI.ripasRAM)))
       let rec = runningREC(p)
-      a.set(rv.ripasAddr, [rec], to: base)
-      a.set(rv.ripasTop, [rec], to: top)
-      a.set(rv.ripasValue, [rec], to: ripas)
-      a.set(rv.ripasDestroyed, [rec], to: (a.arg("x4") & .literal(RSI.changeDestroyed)).ne(0))
+      a.set(recState.ripasAddr, [rec], to: base)
+      a.set(recState.ripasTop, [rec], to: top)
+      a.set(recState.ripasValue, [rec], to: ripas)
+      a.set(recState.ripasDestroyed, [rec], to: (a.arg("x4") & .literal(RSI.changeDestroyed)).ne(0))
       a.output("exit_reason", .literal(RecExitReason.ripasChange))
       a.output("exit_ripas_base", base)
       a.output("exit_ripas_top", top)
@@ -185,13 +185,13 @@ extension RMMBuilder {
     a.fail("ipa_align", error: Self.rsiInput, code: RSI.errorInput, when: (ipa & 0xFFF).ne(0))
     a.fail("ipa_bound", error: Self.rsiInput, code: RSI.errorInput, when: ipa.ge(.literal(geometry.protectedLimit)))
     let depth = walkDepth(rr, ipa, target: .literal(Value(geometry.lastDepth)))
-    let stop = read(r.rtte, slot(rr, depth: depth, ipa))
+    let stop = read(rmmState.rtte, slot(rr, depth: depth, ipa))
     a.fail(
       "ripas_empty", error: Self.rsiInput, code: RSI.errorInput, when: ripas(stop).eq(.literal(RMIABI.ripasEmpty)))
     let (reached, position) = leaf(rr, ipa)
     a.fail(
       "stage2_abort", error: "STAGE2_ABORT", code: 0x24,
-      when: !reached || read(r.rtte, position).ne(RTTEntry.assignedRAM.expr))
-    return read(r.rtteAddr, position)
+      when: !reached || read(rmmState.rtte, position).ne(RTTEntry.assignedRAM.expr))
+    return read(rmmState.rtteAddr, position)
   }
 }

@@ -92,7 +92,7 @@ extension RMMBuilder {
     }
     // Entry j of table t passes: before the run, or below the limit and processed.
     func passes(_ t: Expr, _ j: Expr, _ at: AtDepth) -> Expr {
-      j.lt(at.first) || (j.lt(at.limit) && processes(pre.read(r.rtte, [t, j])))
+      j.lt(at.first) || (j.lt(at.limit) && processes(pre.read(rmmState.rtte, [t, j])))
     }
     // The length of the all-passing prefix of `range`, counting entries from `first` on.
     func runLength(_ range: Range<Int>, _ at: AtDepth) -> Expr {
@@ -113,7 +113,7 @@ extension RMMBuilder {
         allPass, then: counted + runLength(mid..<range.upperBound, at), else: runLength(range.lowerBound..<mid, at))
     }
     let isCandidate: (Expr) -> Expr = { g in
-      self.state(g).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [g]).eq(rr)
+      self.state(g).eq(.literal(GranuleState.rtt)) && self.pre.read(self.rmmState.owner, [g]).eq(rr)
     }
     let depth = walkDepth(rr, base, target: .literal(Value(geometry.lastDepth)))
     return EntryRun(
@@ -162,7 +162,7 @@ extension RMMBuilder {
     // The first index in `range` after `after` whose entry of table t is live, else
     // range.upperBound.
     func firstLive(_ t: Expr, after: Expr, _ range: Range<Int>) -> Expr {
-      let live: (Expr) -> Expr = { j in j.gt(after) && Self.isLive(self.pre.read(self.r.rtte, [t, j])) }
+      let live: (Expr) -> Expr = { j in j.gt(after) && Self.isLive(self.pre.read(self.rmmState.rtte, [t, j])) }
       if range.count == 1 {
         return .ite(live(.literal(Value(range.lowerBound))), then: .literal(Value(range.lowerBound)), else: .literal(Value(range.upperBound)))
       }
@@ -178,7 +178,7 @@ extension RMMBuilder {
           .local(self.table(rr, depth: d, ipa)) { t in
             .local(self.geometry.index(depth: d, ipa: ipa)) { i in
               let size = self.geometry.entrySize(depth: d)
-              let liveAfter = Self.isLive(self.pre.read(self.r.rtte, [t, i])) && !(depth.eq(target) && clears(RTTSlot(table: t, index: i)))
+              let liveAfter = Self.isLive(self.pre.read(self.rmmState.rtte, [t, i])) && !(depth.eq(target) && clears(RTTSlot(table: t, index: i)))
               return .ite(
                 liveAfter, then: ipa,
                 else: (ipa & .literal(~(size - 1))) + (firstLive(t, after: i, 0..<self.geometry.entries) - i) * .literal(size))
@@ -217,8 +217,8 @@ extension RMMBuilder {
   func childTable(_ a: ActionBuilder, _ parent: RTTSlot, level: Expr) -> Expr {
     a.fail(
       "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
-      when: read(r.rtte, parent).ne(RTTEntry.table.expr))
-    return read(r.rtteAddr, parent)
+      when: read(rmmState.rtte, parent).ne(RTTEntry.table.expr))
+    return read(rmmState.rtteAddr, parent)
   }
 
   /// Takes RTT `g` of realm `rr` out of the tree (RTT_DESTROY, RTT_FOLD): `g` returns to
@@ -226,9 +226,9 @@ extension RMMBuilder {
   /// table loses the reference the TABLE entry held.
   func unlink(_ a: ActionBuilder, _ g: Expr, realm rr: Expr, parent: RTTSlot, entry: Expr) {
     release(a, g)
-    set(a, r.rtte, parent, to: entry)
-    set(a, r.rtteAddr, parent, to: Self.canonicalAddr)
-    a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) - 1)
+    set(a, rmmState.rtte, parent, to: entry)
+    set(a, rmmState.rtteAddr, parent, to: Self.canonicalAddr)
+    a.set(rmmState.refcount, [parent.table], to: pre.read(rmmState.refcount, [parent.table]) - 1)
     clearRow(a, g, realm: rr)
   }
 
@@ -236,7 +236,7 @@ extension RMMBuilder {
   func declareRTTCommands() {
     let start = Value(geometry.startLevel)
     let levels = tableLevels
-    b.action(
+    builder.action(
       "RMI_RTT_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_CREATE (FID 0xC400015D; reference/rmm.md §2.15): x1 = rd, x2 = rtt, x3 = ipa, x4 = level of \
@@ -259,21 +259,21 @@ extension RMMBuilder {
       let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level) {
         self.granuleChecks(a, "rtt", rtt, state: GranuleState.delegated)
       }
-      let parentEntry = read(r.rtte, parent)
+      let parentEntry = read(rmmState.rtte, parent)
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
         when: parentEntry.eq(RTTEntry.table.expr))
       let g = memoryMap.granule(of: rtt)
       makeObject(a, g, state: GranuleState.rtt, realm: rr)
-      a.set(r.rttLevel, [g], to: level)
-      a.set(r.mappedIPA, [g], to: ipa)
-      set(a, r.rtte, parent, to: RTTEntry.table.expr)
-      set(a, r.rtteAddr, parent, to: g)
-      a.set(r.refcount, [parent.table], to: pre.read(r.refcount, [parent.table]) + 1)
-      setRow(a, r.rtte, g) { _ in parentEntry }
+      a.set(rmmState.rttLevel, [g], to: level)
+      a.set(rmmState.mappedIPA, [g], to: ipa)
+      set(a, rmmState.rtte, parent, to: RTTEntry.table.expr)
+      set(a, rmmState.rtteAddr, parent, to: g)
+      a.set(rmmState.refcount, [parent.table], to: pre.read(rmmState.refcount, [parent.table]) + 1)
+      setRow(a, rmmState.rtte, g) { _ in parentEntry }
     }
 
-    b.action(
+    builder.action(
       "RMI_RTT_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_DESTROY (FID 0xC400015E; reference/rmm.md §2.16): x1 = rd, x2 = ipa, x3 = level of the RTT. \
@@ -297,13 +297,13 @@ extension RMMBuilder {
       let g = childTable(a, parent, level: level)
       a.fail(
         "rtt_live", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
-        when: pre.read(r.refcount, [g]).ne(0))
+        when: pre.read(rmmState.refcount, [g]).ne(0))
       a.output("x1", pa(g))
       a.output(
         "x2",
         nonLiveTop(rr, ipa, target: geometry.depth(ofLevel: level - 1)) { s in
-          self.read(self.r.rtte, s).eq(RTTEntry.table.expr)
-            && self.pre.read(self.r.refcount, [self.read(self.r.rtteAddr, s)]).eq(0)
+          self.read(self.rmmState.rtte, s).eq(RTTEntry.table.expr)
+            && self.pre.read(self.rmmState.refcount, [self.read(self.rmmState.rtteAddr, s)]).eq(0)
         }, alsoOn: ["rtt_walk", "rtte_state", "rtt_live"])
       unlink(
         a, g, realm: rr, parent: parent,
@@ -316,7 +316,7 @@ extension RMMBuilder {
       invalidateS2TLB(a, realm: rr) { p in p.ge(start) && p.lt(start + span) }
     }
 
-    b.action(
+    builder.action(
       "RMI_RTT_FOLD", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_FOLD (FID 0xC4000166; reference/rmm.md §2.17): x1 = rd, x2 = ipa, x3 = level of the RTT to \
@@ -339,13 +339,13 @@ extension RMMBuilder {
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
       let (rr, parent) = structureChecks(a, rd: rd, ipa: ipa, level: level)
       let g = childTable(a, parent, level: level)
-      let first = pre.read(r.rtte, [g, 0])
+      let first = pre.read(rmmState.rtte, [g, 0])
       // Homogeneous: checked on the realm's RTT granules h = g, so that the walk to g is
       // evaluated once per RTT of the realm and not once per entry.
       let homogeneous = Expr.forAll(granule) { h in
-        (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [h]).eq(rr) && h.eq(g)).implies(
+        (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.rmmState.owner, [h]).eq(rr) && h.eq(g)).implies(
           .forAll(.index(self.geometry.entrySort)) { i in
-            self.pre.read(self.r.rtte, [h, i]).eq(self.pre.read(self.r.rtte, [h, 0]))
+            self.pre.read(self.rmmState.rtte, [h, i]).eq(self.pre.read(self.rmmState.rtte, [h, 0]))
           })
       }
       a.fail(
@@ -355,7 +355,7 @@ extension RMMBuilder {
       unlink(a, g, realm: rr, parent: parent, entry: first)
     }
 
-    b.action(
+    builder.action(
       "RMI_RTT_INIT_RIPAS", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_INIT_RIPAS (FID 0xC4000168; reference/rmm.md §2.21): x1 = rd, x2 = base, x3 = top. Failure \
@@ -381,23 +381,23 @@ extension RMMBuilder {
       a.fail("top_bound", error: Self.input, code: RMIABI.errorInput, when: top.gt(.literal(geometry.protectedLimit)))
       a.fail(
         "realm_state", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
-        when: pre.read(r.realmState, [rr]).ne(.literal(RealmState.new)))
+        when: pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.new)))
       let run = entryRun(rr, base: base, top: top) { RTTEntry.isOne($0, RTTEntry.unassignedProtected) }
       a.fail("base_align", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level, when: (base & (run.size - 1)).ne(0))
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level,
-        when: RTTEntry.isOne(read(r.rtte, RTTSlot(table: run.table, index: run.first)), RTTEntry.assignedProtected))
+        when: RTTEntry.isOne(read(rmmState.rtte, RTTSlot(table: run.table, index: run.first)), RTTEntry.assignedProtected))
       a.fail("top_gran_align", error: Self.input, code: RMIABI.errorInput, when: (top & 0xFFF).ne(0))
       a.fail("no_progress", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level, when: top.lt(base + run.size))
       a.output("x1", run.outTop)
-      a.setAll(r.rtte, where: { k in run.contains(k[0], k[1]) }) { k in
-        let e = self.pre.read(self.r.rtte, k)
+      a.setAll(rmmState.rtte, where: { k in run.contains(k[0], k[1]) }) { k in
+        let e = self.pre.read(self.rmmState.rtte, k)
         return .ite(e.eq(RTTEntry.unassignedEmpty.expr), then: RTTEntry.unassignedRAM.expr, else: e)
       }
       measure(a, rr, events: run.count)
     }
 
-    b.action(
+    builder.action(
       "RMI_RTT_READ_ENTRY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_RTT_READ_ENTRY (FID 0xC4000161; reference/rmm.md §2.20): x1 = rd, x2 = ipa, x3 = level. Failure \
@@ -419,7 +419,7 @@ extension RMMBuilder {
       let target = Expr.ite(isLevel(level), then: geometry.depth(ofLevel: level), else: 0)
       let depth = walkDepth(rr, ipa, target: target)
       let position = slot(rr, depth: depth, ipa)
-      let entry = read(r.rtte, position)
+      let entry = read(rmmState.rtte, position)
       a.output("x1", self.level(ofDepth: depth))
       a.output(
         "x2",
@@ -433,8 +433,8 @@ extension RMMBuilder {
         "x3",
         .ite(
           RTTEntry.isOne(entry, [.assignedEmpty, .assignedRAM, .table] + RTTEntry.assignedDevice),
-          then: pa(read(r.rtteAddr, position)),
-          else: .ite(entry.eq(RTTEntry.assignedNS.expr), then: read(r.rtteDesc, position), else: 0)))
+          then: pa(read(rmmState.rtteAddr, position)),
+          else: .ite(entry.eq(RTTEntry.assignedNS.expr), then: read(rmmState.rtteDesc, position), else: 0)))
       a.output("x4", ripas(entry))
     }
 
@@ -457,7 +457,7 @@ extension RMMBuilder {
   func declareUnprotectedCommands() {
     let unprotected = pageIPAs.filter { $0 >= geometry.protectedLimit }
     for map in [true, false] {
-      b.action(
+      builder.action(
         map ? "RMI_RTT_MAP_UNPROTECTED" : "RMI_RTT_UNMAP_UNPROTECTED", by: CCA.Parties.hypervisor,
         doc: map
           ? """
@@ -506,19 +506,19 @@ extension RMMBuilder {
           "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: depth),
           when: depth.ne(.literal(Value(last))))
         let position = slot(rr, depth: last, ipa)
-        let entry = read(r.rtte, position)
+        let entry = read(rmmState.rtte, position)
         a.fail(
           "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
           when: entry.ne((map ? RTTEntry.unassignedNS : RTTEntry.assignedNS).expr))
         if map {
-          set(a, r.rtte, position, to: RTTEntry.assignedNS.expr)
-          set(a, r.rtteDesc, position, to: a.arg("x4"))
+          set(a, rmmState.rtte, position, to: RTTEntry.assignedNS.expr)
+          set(a, rmmState.rtteDesc, position, to: a.arg("x4"))
         } else {
           a.output(
-            "x1", nonLiveTop(rr, ipa, target: .literal(Value(last))) { s in self.read(self.r.rtte, s).eq(RTTEntry.assignedNS.expr) },
+            "x1", nonLiveTop(rr, ipa, target: .literal(Value(last))) { s in self.read(self.rmmState.rtte, s).eq(RTTEntry.assignedNS.expr) },
             alsoOn: ["rtt_walk", "rtte_state"])
-          set(a, r.rtte, position, to: RTTEntry.unassignedNS.expr)
-          set(a, r.rtteDesc, position, to: 0)
+          set(a, rmmState.rtte, position, to: RTTEntry.unassignedNS.expr)
+          set(a, rmmState.rtteDesc, position, to: 0)
           invalidateS2TLB(a, realm: rr, page: ipa)  // `s2-tlb` (TF-RMM rel0 map_unmap_ns)
         }
       }

@@ -5,7 +5,7 @@ import Spec
 extension RMMBuilder {
   /// Declares RMI_VERSION and RMI_FEATURES.
   func declareVersionCommands() {
-    b.action(
+    builder.action(
       "RMI_VERSION", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VERSION (FID 0xC4000150; reference/rmm.md §2.1): x1 is the requested version. TF-RMM 1.0: \
@@ -18,7 +18,7 @@ extension RMMBuilder {
       a.output("x1", .literal(RMIABI.version))
       a.output("x2", .literal(RMIABI.version))
     }
-    b.action(
+    builder.action(
       "RMI_FEATURES", by: CCA.Parties.hypervisor,
       doc: """
         RMI_FEATURES (FID 0xC4000165; reference/rmm.md §2.2, §1.6): x1 is the index; never fails. X1 = \
@@ -47,7 +47,7 @@ extension RMMBuilder {
   /// Declares RMI_REALM_CREATE, RMI_REALM_ACTIVATE and RMI_REALM_DESTROY.
   func declareRealmCommands() {
     let realmCount = cca.realmSort.count
-    b.action(
+    builder.action(
       "RMI_REALM_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REALM_CREATE (FID 0xC4000158; reference/rmm.md §2.5): x1 = rd, x2 = params_ptr (a Non-secure \
@@ -113,8 +113,8 @@ extension RMMBuilder {
       let rdSetEarly: [Effect] =
         mutated(CCA.MutantName.realmCreateSetsRDBeforeRTTCheck)
         ? [
-          .assign(v.granuleState.id, keys: [memoryMap.granule(of: rd)], value: .literal(GranuleState.rd), when: true),
-          .assign(r.owner.id, keys: [memoryMap.granule(of: rd)], value: safeVMID, when: true),
+          .assign(machine.granuleState.id, keys: [memoryMap.granule(of: rd)], value: .literal(GranuleState.rd), when: true),
+          .assign(rmmState.owner.id, keys: [memoryMap.granule(of: rd)], value: safeVMID, when: true),
         ] : []
       a.fail(
         "rtt_state", error: Self.input, code: RMIABI.errorInput,
@@ -122,24 +122,24 @@ extension RMMBuilder {
       a.fail(
         "vmid_valid", error: Self.input, code: RMIABI.errorInput,
         when: vmid.ge(.literal(Value(realmCount)))
-          || pre.read(r.realmState, [safeVMID]).ne(.literal(RealmState.none)))
+          || pre.read(rmmState.realmState, [safeVMID]).ne(.literal(RealmState.none)))
       let g = memoryMap.granule(of: rd)
       makeObject(a, g, state: GranuleState.rd, realm: safeVMID)
       makeObject(a, rtt, state: GranuleState.rtt, realm: safeVMID)
-      a.set(r.realmState, [safeVMID], to: .literal(RealmState.new))
-      a.set(r.realmRD, [safeVMID], to: g)
-      a.set(r.realmRTTBase, [safeVMID], to: rtt)
-      a.set(r.realmRIM, [safeVMID], to: 1)
-      a.set(r.realmRecIndex, [safeVMID], to: 0)
-      a.set(r.rttLevel, [rtt], to: .literal(Value(geometry.startLevel)))
+      a.set(rmmState.realmState, [safeVMID], to: .literal(RealmState.new))
+      a.set(rmmState.realmRD, [safeVMID], to: g)
+      a.set(rmmState.realmRTTBase, [safeVMID], to: rtt)
+      a.set(rmmState.realmRIM, [safeVMID], to: 1)
+      a.set(rmmState.realmRecIndex, [safeVMID], to: 0)
+      a.set(rmmState.rttLevel, [rtt], to: .literal(Value(geometry.startLevel)))
       let half = Value(geometry.entries / 2)
-      setRow(a, r.rtte, rtt) { i in
+      setRow(a, rmmState.rtte, rtt) { i in
         .ite(i.lt(.literal(half)), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedNS.expr)
       }
       mecAssign(a, realm: safeVMID)
     }
 
-    b.action(
+    builder.action(
       "RMI_REALM_ACTIVATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REALM_ACTIVATE (FID 0xC4000157; reference/rmm.md §2.6): x1 = rd. Failure conditions in spec \
@@ -153,11 +153,11 @@ extension RMMBuilder {
       let rr = realmOf(rd)
       a.fail(
         "realm_state", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
-        when: pre.read(r.realmState, [rr]).ne(.literal(RealmState.new)))
-      a.set(r.realmState, [rr], to: .literal(RealmState.active))
+        when: pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.new)))
+      a.set(rmmState.realmState, [rr], to: .literal(RealmState.active))
     }
 
-    b.action(
+    builder.action(
       "RMI_REALM_DESTROY", by: CCA.Parties.hypervisor,
       doc: """
         RMI_REALM_DESTROY (FID 0xC4000159; reference/rmm.md §2.7, §1.5): x1 = rd. Failure conditions in \
@@ -173,18 +173,18 @@ extension RMMBuilder {
       rdChecks(a, rd)
       let rr = realmOf(rd)
       let g = memoryMap.granule(of: rd)
-      let rtt = pre.read(r.realmRTTBase, [rr])
+      let rtt = pre.read(rmmState.realmRTTBase, [rr])
       a.fail(
         "realm_live", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
-        when: pre.read(r.refcount, [g]).ne(0) || pre.read(r.refcount, [rtt]).ne(0))
+        when: pre.read(rmmState.refcount, [g]).ne(0) || pre.read(rmmState.refcount, [rtt]).ne(0))
       mecRelease(a, realm: rr)  // before the releases: their scrubs win (RMMBuilder+MEC.swift)
       release(a, g)
       release(a, rtt)
-      a.set(r.realmState, [rr], to: .literal(RealmState.none))
-      a.set(r.realmRD, [rr], to: 0)
-      a.set(r.realmRTTBase, [rr], to: 0)
-      a.set(r.realmRIM, [rr], to: 0)
-      a.set(r.realmRecIndex, [rr], to: 0)
+      a.set(rmmState.realmState, [rr], to: .literal(RealmState.none))
+      a.set(rmmState.realmRD, [rr], to: 0)
+      a.set(rmmState.realmRTTBase, [rr], to: 0)
+      a.set(rmmState.realmRIM, [rr], to: 0)
+      a.set(rmmState.realmRecIndex, [rr], to: 0)
       resetREMs(a, rr)
       clearRow(a, rtt, realm: rr)
     }

@@ -20,7 +20,7 @@ extension RMMBuilder {
         message: "feature s2-tlb keeps a TLB entry per page: the IPA space has \(geometry.pages) pages, at most 16")
     }
     return S2TLBVariables(
-      b, pe: cca.pe, realm: realm, granules: memoryMap.granules, planes: planes, pages: geometry.pages)
+      builder, pe: cca.pe, realm: realm, granules: memoryMap.granules, planes: planes, pages: geometry.pages)
   }
 
   /// The page index of `ipa` as a safe key of the TLB (0 outside the IPA space).
@@ -78,7 +78,7 @@ extension RMMBuilder {
     }
     let devices = configuration.bound(CCA.Bound.devices, default: 1)
     return SMMUTLBVariables(
-      b, stream: .index(IndexSort("Stream", count: devices)), granule: granule, realm: realm,
+      builder, stream: .index(IndexSort("Stream", count: devices)), granule: granule, realm: realm,
       granules: memoryMap.granules, pages: geometry.pages)
   }
 

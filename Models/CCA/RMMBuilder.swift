@@ -26,9 +26,9 @@ final class RMMBuilder {
   let geometry: RTTGeometry
   let recs: Int
   let rimLimit: Int
-  let r: RMMVariables
+  let rmmState: RMMVariables
   /// The REC state (``RECVariables``: MPIDRs, aux granules, PSCI requests, RIPAS changes, REMs).
-  let rv: RECVariables
+  let recState: RECVariables
   /// With `da` and device memory: the REC's pending device-memory requests (RMI_REC_ENTER
   /// completes them, ``devMemCompletion(_:flags:)``), declared before the REC commands.
   private(set) var daMemory: DAMemoryVariables?
@@ -39,8 +39,8 @@ final class RMMBuilder {
   /// (``SMMUTLBVariables``), declared before RMI_DATA_DESTROY, which queues their invalidation.
   private(set) var smmuTLB: SMMUTLBVariables?
 
-  var v: CCAVariables { cca.v }
-  var b: ModelBuilder { cca.builder }
+  var machine: CCAVariables { cca.machine }
+  var builder: ModelBuilder { cca.builder }
   var memoryMap: MemoryMap { cca.memoryMap }
   var granule: Domain { cca.granule }
   var realm: Domain { cca.realm }
@@ -83,10 +83,10 @@ final class RMMBuilder {
     self.geometry = geometry
     self.recs = recs
     self.rimLimit = 7
-    self.r = RMMVariables(
+    self.rmmState = RMMVariables(
       cca.builder, granule: cca.granule, pe: cca.pe, realm: cca.realm, geometry: geometry,
       maxRefcount: Self.maxRefcount(configuration, entries: entries, recs: recs), recs: recs, rimLimit: 7)
-    self.rv = RECVariables(
+    self.recState = RECVariables(
       cca.builder, granule: cca.granule, realm: cca.realm, recs: recs,
       auxCount: try Self.recAuxCount(configuration), ipaWidth: geometry.ipaWidth, rimLimit: 7)
   }
@@ -107,10 +107,10 @@ final class RMMBuilder {
 
   /// Declares the RMI commands, realm execution and the RMM properties.
   func declare() throws {
-    b.abi.constants += CCA.constants(geometry)
+    builder.abi.constants += CCA.constants(geometry)
     if memoryMap.deviceGranules > 0 {
       daMemory = DAMemoryVariables(
-        b, granule: granule, ipaWidth: geometry.ipaWidth, perDevice: try DABuilder.perDevice(cca.configuration))
+        builder, granule: granule, ipaWidth: geometry.ipaWidth, perDevice: try DABuilder.perDevice(cca.configuration))
     }
     if cca.configuration.has(CCA.Feature.s2TLB) { s2tlb = try declareS2TLB() }  // RMMBuilder+S2TLB.swift
     if cca.configuration.has(CCA.Feature.smmuTLB) { smmuTLB = try declareSMMUTLB() }
@@ -172,7 +172,7 @@ final class RMMBuilder {
   static let input = "RMI_ERROR_INPUT"
 
   /// The granule state of `g`.
-  func state(_ g: Expr) -> Expr { pre.read(v.granuleState, [g]) }
+  func state(_ g: Expr) -> Expr { pre.read(machine.granuleState, [g]) }
 
   /// Adds `<name>_align`, `<name>_bound` and `<name>_state` for a granule address argument
   /// (reference/rmm.md §2 conventions): not 4 KB aligned, not a delegable PA, state not `state`.
@@ -199,7 +199,7 @@ final class RMMBuilder {
   }
 
   /// The realm of an RD (or any object) granule address.
-  func realmOf(_ addr: Expr) -> Expr { pre.read(r.owner, [memoryMap.granule(of: addr)]) }
+  func realmOf(_ addr: Expr) -> Expr { pre.read(rmmState.owner, [memoryMap.granule(of: addr)]) }
 
   /// An IPA as a safe map key: the IPA itself if inside the IPA space, else 0.
   func safe(_ ipa: Expr) -> Expr { .ite(ipa.lt(.literal(geometry.ipaLimit)), then: ipa, else: 0) }
@@ -211,7 +211,7 @@ final class RMMBuilder {
   // `entryIndex`, `slot` / `RTTSlot`, `read(_:_:)`, `setRow`, `clearRow`.
 
   /// The starting-level RTT granule of realm `rr` (`rtt_base`).
-  func root(_ rr: Expr) -> Expr { pre.read(r.realmRTTBase, [rr]) }
+  func root(_ rr: Expr) -> Expr { pre.read(rmmState.realmRTTBase, [rr]) }
 
   /// The table granule at constant depth `d` on realm `rr`'s walk for `ipa`: the starting-level
   /// table at depth 0, else the granule the entry at depth `d − 1` points to. Meaningful when
@@ -219,12 +219,12 @@ final class RMMBuilder {
   func table(_ rr: Expr, depth d: Int, _ ipa: Expr) -> Expr {
     d == 0
       ? root(rr)
-      : pre.read(r.rtteAddr, [table(rr, depth: d - 1, ipa), geometry.index(depth: d - 1, ipa: ipa)])
+      : pre.read(rmmState.rtteAddr, [table(rr, depth: d - 1, ipa), geometry.index(depth: d - 1, ipa: ipa)])
   }
 
   /// The value of the entry at constant depth `d` that maps `ipa` on realm `rr`'s walk.
   func entry(_ rr: Expr, depth d: Int, _ ipa: Expr) -> Expr {
-    pre.read(r.rtte, [table(rr, depth: d, ipa), geometry.index(depth: d, ipa: ipa)])
+    pre.read(rmmState.rtte, [table(rr, depth: d, ipa), geometry.index(depth: d, ipa: ipa)])
   }
 
   /// A value chosen by the depth expression `depth` among per-depth constants' values.
@@ -301,11 +301,11 @@ final class RMMBuilder {
   /// RTT of realm `rr` in the pre-state (the rows written are chosen among those).
   func clearRow(_ a: ActionBuilder, _ g: Expr, realm rr: Expr) {
     let among: (Expr) -> Expr = { h in
-      self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.r.owner, [h]).eq(rr)
+      self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.rmmState.owner, [h]).eq(rr)
     }
-    setRow(a, r.rtte, g, among: among) { _ in RTTGeometry.canonical.expr }
-    setRow(a, r.rtteAddr, g, among: among) { _ in Self.canonicalAddr }
-    setRow(a, r.rtteDesc, g, among: among) { _ in 0 }
+    setRow(a, rmmState.rtte, g, among: among) { _ in RTTGeometry.canonical.expr }
+    setRow(a, rmmState.rtteAddr, g, among: among) { _ in Self.canonicalAddr }
+    setRow(a, rmmState.rtteDesc, g, among: among) { _ in 0 }
   }
 
   /// Whether a level expression is one of the geometry's levels (start ... 3).
@@ -320,7 +320,7 @@ final class RMMBuilder {
   /// with one MECID (TF-RMM's slot buffers, reference/rme.md §2.5), and copies under other MECIDs
   /// stay in the cache (§4.1).
   func scrub(_ a: ActionBuilder, _ g: Expr, under key: Expr? = nil) {
-    a.set(v.memory, [g], to: .literal(Content.zero))
+    a.set(machine.memory, [g], to: .literal(Content.zero))
     cca.dropRealmLine(a, g, under: key)
     cca.setMemoryContext(a, g, key)
   }
@@ -328,9 +328,9 @@ final class RMMBuilder {
   /// Makes `g` an object of realm `rr` in state `state`, zero-filled (the initialisation on the
   /// way out of DELEGATED, reference/rme.md §2.5).
   func makeObject(_ a: ActionBuilder, _ g: Expr, state: Value, realm rr: Expr, refcount: Expr = 0, fill: Bool = true) {
-    a.set(v.granuleState, [g], to: .literal(state))
-    a.set(r.owner, [g], to: rr)
-    a.set(r.refcount, [g], to: refcount)
+    a.set(machine.granuleState, [g], to: .literal(state))
+    a.set(rmmState.owner, [g], to: rr)
+    a.set(rmmState.refcount, [g], to: refcount)
     if fill { scrub(a, g, under: cca.objectContext(state, realm: rr)) }
   }
 
@@ -343,11 +343,11 @@ final class RMMBuilder {
   /// `release-scrub-under-rmm-mecid` keeps the pre-f5cce5bc release instead: zeroes through a
   /// MECID-0 mapping, no DC CIPAE.
   func release(_ a: ActionBuilder, _ g: Expr, scrubbing: Bool = true) {
-    a.set(v.granuleState, [g], to: .literal(GranuleState.delegated))
-    a.set(r.owner, [g], to: 0)
-    a.set(r.refcount, [g], to: 0)
-    a.set(r.rttLevel, [g], to: 0)
-    a.set(r.mappedIPA, [g], to: 0)
+    a.set(machine.granuleState, [g], to: .literal(GranuleState.delegated))
+    a.set(rmmState.owner, [g], to: 0)
+    a.set(rmmState.refcount, [g], to: 0)
+    a.set(rmmState.rttLevel, [g], to: 0)
+    a.set(rmmState.mappedIPA, [g], to: 0)
     guard scrubbing else { return }
     if cca.taggedLines && !mutated(CCA.MutantName.releaseScrubUnderRMMMECID) {
       cca.cleanInvalidateRealmCopies(a, g)
@@ -358,16 +358,16 @@ final class RMMBuilder {
 
   /// Extends realm `rr`'s RIM by one measured event (saturating).
   func measure(_ a: ActionBuilder, _ rr: Expr) {
-    let rim = pre.read(r.realmRIM, [rr])
-    a.set(r.realmRIM, [rr], to: .ite(rim.lt(.literal(Value(rimLimit))), then: rim + 1, else: rim))
+    let rim = pre.read(rmmState.realmRIM, [rr])
+    a.set(rmmState.realmRIM, [rr], to: .ite(rim.lt(.literal(Value(rimLimit))), then: rim + 1, else: rim))
   }
 
   /// Extends realm `rr`'s RIM by `events` measured events (an expression, at most 2^32;
   /// saturating): one per entry of a range command.
   func measure(_ a: ActionBuilder, _ rr: Expr, events: Expr) {
-    let extended = pre.read(r.realmRIM, [rr]) + events
+    let extended = pre.read(rmmState.realmRIM, [rr]) + events
     let limit = Expr.literal(Value(rimLimit))
-    a.set(r.realmRIM, [rr], to: .ite(extended.lt(limit), then: extended, else: limit))
+    a.set(rmmState.realmRIM, [rr], to: .ite(extended.lt(limit), then: extended, else: limit))
   }
 }
 
