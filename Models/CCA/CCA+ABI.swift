@@ -54,7 +54,8 @@ extension CCA {
         ]),
         // RmiStatusCode (rmm.md §0.1).
         statuses: named([
-          ("RMI_SUCCESS", RMIABI.success), ("RMI_ERROR_INPUT", RMIABI.errorInput), ("RMI_ERROR_REALM", RMIABI.errorRealm),
+          ("RMI_SUCCESS", RMIABI.success), ("RMI_ERROR_INPUT", RMIABI.errorInput),
+          ("RMI_ERROR_REALM", RMIABI.errorRealm),
           ("RMI_ERROR_REC", RMIABI.errorREC), ("RMI_ERROR_RTT", RMIABI.errorRTT),
           ("RMI_ERROR_NOT_SUPPORTED", RMIABI.errorNotSupported), ("RMI_ERROR_DEVICE", DAABI.errorDevice),
         ]),
@@ -88,7 +89,8 @@ extension CCA {
         statuses: named([
           ("PSCI_SUCCESS", PSCI.success), ("PSCI_NOT_SUPPORTED", PSCI.notSupported),
           ("PSCI_INVALID_PARAMETERS", PSCI.invalidParameters),
-          ("PSCI_DENIED", PSCI.denied), ("PSCI_ALREADY_ON", PSCI.alreadyOn), ("PSCI_INVALID_ADDRESS", PSCI.invalidAddress),
+          ("PSCI_DENIED", PSCI.denied), ("PSCI_ALREADY_ON", PSCI.alreadyOn),
+          ("PSCI_INVALID_ADDRESS", PSCI.invalidAddress),
         ])),
       ABIDescription.Interface(
         name: "RMM-EL3", caller: Parties.rmm, handler: Parties.el3,
@@ -98,11 +100,17 @@ extension CCA {
     ],
     encodings: [
       FiniteSet("RmiRecRunnable", [("NOT_RUNNABLE", 0), ("RUNNABLE", RMIABI.recRunnableFlag)]),
-      FiniteSet("RmiHashAlgorithm", [("RMI_HASH_SHA_256", RMIABI.hashSHA256), ("RMI_HASH_SHA_512", RMIABI.hashSHA512)]),
-      FiniteSet("RmiRipas", [("RMI_EMPTY", RMIABI.ripasEmpty), ("RMI_RAM", RMIABI.ripasRAM), ("RMI_DESTROYED", RMIABI.ripasDestroyed)]),
+      FiniteSet(
+        "RmiHashAlgorithm", [("RMI_HASH_SHA_256", RMIABI.hashSHA256), ("RMI_HASH_SHA_512", RMIABI.hashSHA512)]),
+      FiniteSet(
+        "RmiRipas",
+        [("RMI_EMPTY", RMIABI.ripasEmpty), ("RMI_RAM", RMIABI.ripasRAM), ("RMI_DESTROYED", RMIABI.ripasDestroyed)]),
       FiniteSet(
         "RmiRttEntryState",
-        [("RMI_UNASSIGNED", RMIABI.entryUnassigned), ("RMI_ASSIGNED", RMIABI.entryAssigned), ("RMI_TABLE", RMIABI.entryTable)]),
+        [
+          ("RMI_UNASSIGNED", RMIABI.entryUnassigned), ("RMI_ASSIGNED", RMIABI.entryAssigned),
+          ("RMI_TABLE", RMIABI.entryTable),
+        ]),
       RecExitReason.set,
       FiniteSet("RsiResponse", [("RSI_ACCEPT", RSI.accept), ("RSI_REJECT", RSI.reject)]),
     ],

@@ -42,31 +42,31 @@ extension CCA {
 
   static let daConfigurationDocs: [String: String] = [
     "rmm-da": """
-      RMM 1.1 DA (pinned: TF-RMM rmm-spec-v1.x-aligned, ACS DA alpha), 7 granules (room for a Non-secure \
-      buffer, RD, RTT, REC, DATA, PDEV and VDEV), 1 PE, 1 realm, 1 REC, one level-3 RTT of 2 entries, 1 device \
-      (one stream, one TDI): the ACS flow from boot to a device whose DMA reaches the realm's DATA page; \
-      depth-bounded BFS only (the flow is ~25 calls deep)
-      """,
+    RMM 1.1 DA (pinned: TF-RMM rmm-spec-v1.x-aligned, ACS DA alpha), 7 granules (room for a Non-secure \
+    buffer, RD, RTT, REC, DATA, PDEV and VDEV), 1 PE, 1 realm, 1 REC, one level-3 RTT of 2 entries, 1 device \
+    (one stream, one TDI): the ACS flow from boot to a device whose DMA reaches the realm's DATA page; \
+    depth-bounded BFS only (the flow is ~25 calls deep)
+    """,
     "rmm-da-setup": """
-      rmm-da starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup: realm 0 ACTIVE with a \
-      DATA page at IPA 0 and its REC running on PE 0, a READY PDEV on stream 0 and its VDEV STARTED, DMA not enabled): a \
-      state 27 calls from boot, so depth-bounded BFS reaches DMA enable, device DMA, unlock and the mutants in a few steps
-      """,
+    rmm-da starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup: realm 0 ACTIVE with a \
+    DATA page at IPA 0 and its REC running on PE 0, a READY PDEV on stream 0 and its VDEV STARTED, DMA not enabled): a \
+    state 27 calls from boot, so depth-bounded BFS reaches DMA enable, device DMA, unlock and the mutants in a few steps
+    """,
     "rmm-da-rtt": """
-      rmm-rtt's geometry (2 levels x 2 entries, starting level 2) with da: the configuration of the DA \
-      conformance scenarios (Tests/Conformance/da-*.scenario), whose RMM 1.0 commands and conditions are \
-      exactly rmm-rtt's; scenarios raise granules, realms and devices on their config line
-      """,
+    rmm-rtt's geometry (2 levels x 2 entries, starting level 2) with da: the configuration of the DA \
+    conformance scenarios (Tests/Conformance/da-*.scenario), whose RMM 1.0 commands and conditions are \
+    exactly rmm-rtt's; scenarios raise granules, realms and devices on their config line
+    """,
     "rmm-da-mem": """
-      rmm-da with device memory: 8 granules, the last one MMIO of the device (dev-granules 1), one level-3 RTT of 4 \
-      entries (IPA 0x1000 protected and free for the device's memory): the ACS flow with VDEV_MAP, \
-      RSI/RMI_VDEV_VALIDATE_MAPPING and the realm's accesses to device memory; depth-bounded BFS only
-      """,
+    rmm-da with device memory: 8 granules, the last one MMIO of the device (dev-granules 1), one level-3 RTT of 4 \
+    entries (IPA 0x1000 protected and free for the device's memory): the ACS flow with VDEV_MAP, \
+    RSI/RMI_VDEV_VALIDATE_MAPPING and the realm's accesses to device memory; depth-bounded BFS only
+    """,
     "rmm-da-mem-setup": """
-      rmm-da-mem starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup, as rmm-da-setup), \
-      the device's MMIO granule DELEGATED and IPA 0x1000 UNASSIGNED with RIPAS EMPTY: mapping, validating and \
-      accessing device memory, and the device-memory mutants, within a few steps
-      """,
+    rmm-da-mem starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup, as rmm-da-setup), \
+    the device's MMIO granule DELEGATED and IPA 0x1000 UNASSIGNED with RIPAS EMPTY: mapping, validating and \
+    accessing device memory, and the device-memory mutants, within a few steps
+    """,
   ]
 
   /// The DA mutants (reference/rme.md §5 M19 and the bug classes named in each).

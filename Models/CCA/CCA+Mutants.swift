@@ -91,7 +91,7 @@ extension CCA {
         """,
       breaks: [PropertyName.gptConsistent],
       configuration: "standard"),
-      Spec.Mutant(
+    Spec.Mutant(
       name: MutantName.dataCreateSkipsStateCheck,
       doc: """
         RMI_DATA_CREATE accepts a data granule that is not DELEGATED: the data_state condition is \
@@ -146,7 +146,7 @@ extension CCA {
         """,
       breaks: [PropertyName.rmmWellformed],
       configuration: "rmm-rtt"),
-      Spec.Mutant(
+    Spec.Mutant(
       name: MutantName.undelegateLiveObject,
       doc: """
         RMI_GRANULE_UNDELEGATE accepts any granule the RMM owns, not only a DELEGATED one: gran_state \

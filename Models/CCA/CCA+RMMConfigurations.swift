@@ -5,11 +5,15 @@ extension CCA {
   static let rmmConfigurations: [Configuration] = [
     Configuration(
       name: "rmm-small",
-      bounds: [Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1],
+      bounds: [
+        Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+      ],
       features: [Feature.rmm]),
     Configuration(
       name: "rmm-rtt",
-      bounds: [Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 2, Bound.rttEntries: 2, Bound.recs: 1],
+      bounds: [
+        Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 2, Bound.rttEntries: 2, Bound.recs: 1,
+      ],
       features: [Feature.rmm]),
     Configuration(
       name: "rmm-full",
@@ -20,7 +24,9 @@ extension CCA {
       features: [Feature.rmm, Feature.da]),
     Configuration(
       name: "rmm-small-values",
-      bounds: [Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1],
+      bounds: [
+        Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+      ],
       features: [Feature.rmm, Feature.allValues]),
     Configuration(
       name: "rmm-da-values",
@@ -33,28 +39,28 @@ extension CCA {
 
   static let rmmConfigurationDocs: [String: String] = [
     "rmm-small": """
-      RMM 1.0, 4 granules, 1 PE, 1 realm (VMID 0), 1 REC, one level-3 RTT of 2 entries (IPA 0x0 protected, \
-      0x1000 unprotected): a realm with its RD, RTT, REC and a DATA page or an NS page; exhaustive BFS
-      """,
+    RMM 1.0, 4 granules, 1 PE, 1 realm (VMID 0), 1 REC, one level-3 RTT of 2 entries (IPA 0x0 protected, \
+    0x1000 unprotected): a realm with its RD, RTT, REC and a DATA page or an NS page; exhaustive BFS
+    """,
     "rmm-rtt": """
-      RMM 1.0, 4 granules, 1 PE, 1 realm, 1 REC, RTTs of 2 levels x 2 entries (starting level 2): RTT_CREATE / \
-      RTT_DESTROY and walks that stop early; exhaustive BFS
-      """,
+    RMM 1.0, 4 granules, 1 PE, 1 realm, 1 REC, RTTs of 2 levels x 2 entries (starting level 2): RTT_CREATE / \
+    RTT_DESTROY and walks that stop early; exhaustive BFS
+    """,
     "rmm-small-values": """
-      rmm-small with all-values: the registers rmm-small pins to one value (RSI_IPA_STATE_SET's flags, REC_CREATE's \
-      MPIDR and num_aux, REALM_CREATE's parameters, DATA_CREATE's flags, the VERSION requests) also take the values \
-      that reach their other branches; depth-bounded BFS (more argument tuples per state than rmm-small)
-      """,
+    rmm-small with all-values: the registers rmm-small pins to one value (RSI_IPA_STATE_SET's flags, REC_CREATE's \
+    MPIDR and num_aux, REALM_CREATE's parameters, DATA_CREATE's flags, the VERSION requests) also take the values \
+    that reach their other branches; depth-bounded BFS (more argument tuples per state than rmm-small)
+    """,
     "rmm-da-values": """
-      rmm-da with all-values: PDEV_CREATE's and VDEV_CREATE's num_aux, and every register all-values widens in \
-      rmm-small-values; depth-bounded BFS and random walks
-      """,
+    rmm-da with all-values: PDEV_CREATE's and VDEV_CREATE's num_aux, and every register all-values widens in \
+    rmm-small-values; depth-bounded BFS and random walks
+    """,
     "rmm-full": """
-      RMM 1.0 at the architecture's RTT geometry: 4 levels x 512 entries (starting level 0, s2sz 48, IPAs below \
-      2^47 protected), 64 granules (DRAM 0x8000_0000 ...), 2 PEs, 2 realms, 2 RECs, and Device Assignment (da, \
-      1 device whose MMIO is the last granule, 0x8003_F000). The scenario configuration: \
-      concrete execution, replay and random walks with real IPAs; its states are large (every granule has a row \
-      of 512 entries), so it is not for exhaustive BFS, BMC or induction
-      """,
+    RMM 1.0 at the architecture's RTT geometry: 4 levels x 512 entries (starting level 0, s2sz 48, IPAs below \
+    2^47 protected), 64 granules (DRAM 0x8000_0000 ...), 2 PEs, 2 realms, 2 RECs, and Device Assignment (da, \
+    1 device whose MMIO is the last granule, 0x8003_F000). The scenario configuration: \
+    concrete execution, replay and random walks with real IPAs; its states are large (every granule has a row \
+    of 512 entries), so it is not for exhaustive BFS, BMC or induction
+    """,
   ]
 }

@@ -4,7 +4,10 @@ extension CCA {
   /// The configurations with translation caches (Docs/ADR/0008-translation-caches.md): each from
   /// boot, and the same bounds starting from a setup state.
   static let tlbConfigurations: [Configuration] = {
-    func rmm(_ name: String, granules: Int, realms: Int, entries: Int, extra: [Configuration.Bound: Int], features: Set<Configuration.Feature>)
+    func rmm(
+      _ name: String, granules: Int, realms: Int, entries: Int, extra: [Configuration.Bound: Int],
+      features: Set<Configuration.Feature>
+    )
       -> Configuration
     {
       Configuration(
@@ -22,7 +25,8 @@ extension CCA {
     }
     let tlb = rmm("rmm-tlb", granules: 7, realms: 2, entries: 2, extra: [Bound.planes: 2], features: [Feature.s2TLB])
     let iotlb = rmm(
-      "rmm-da-iotlb", granules: 7, realms: 1, entries: 2, extra: [Bound.devices: 1], features: [Feature.da, Feature.smmuTLB])
+      "rmm-da-iotlb", granules: 7, realms: 1, entries: 2, extra: [Bound.devices: 1],
+      features: [Feature.da, Feature.smmuTLB])
     let iotlb2 = rmm(
       "rmm-da-iotlb-2", granules: 9, realms: 1, entries: 4, extra: [Bound.devices: 2],
       features: [Feature.da, Feature.smmuTLB])
@@ -32,32 +36,32 @@ extension CCA {
 
   static let tlbConfigurationDocs: [String: String] = [
     "rmm-tlb": """
-      RMM 1.0 with the PEs' stage-2 TLBs (s2-tlb): 7 granules, 1 PE, 2 realms with 2 planes (VMIDs) each, 1 REC, one \\
-      level-3 RTT of 2 entries: realm accesses cached per PE and VMID and the RMM's TLBIs; depth-bounded BFS only
-      """,
+    RMM 1.0 with the PEs' stage-2 TLBs (s2-tlb): 7 granules, 1 PE, 2 realms with 2 planes (VMIDs) each, 1 REC, one \\
+    level-3 RTT of 2 entries: realm accesses cached per PE and VMID and the RMM's TLBIs; depth-bounded BFS only
+    """,
     "rmm-tlb-setup": """
-      rmm-tlb starting with realm 0 ACTIVE (DATA at IPA 0, its REC running on PE 0) and realm 1 NEW (feature \\
-      tlb-setup, 12 calls from boot): a DATA granule destroyed in one realm and created in the other within a few \\
-      steps, with the stage-2 TLBs in between
-      """,
+    rmm-tlb starting with realm 0 ACTIVE (DATA at IPA 0, its REC running on PE 0) and realm 1 NEW (feature \\
+    tlb-setup, 12 calls from boot): a DATA granule destroyed in one realm and created in the other within a few \\
+    steps, with the stage-2 TLBs in between
+    """,
     "rmm-da-iotlb": """
-      rmm-da (7 granules, 1 PE, 1 realm, 1 REC, one level-3 RTT of 2 entries, 1 device) with the SMMU's TLB \
-      (smmu-tlb): device DMA through the SMMU's TLB and RMI_DATA_DESTROY waiting for its CMD_SYNC; depth-bounded BFS only
-      """,
+    rmm-da (7 granules, 1 PE, 1 realm, 1 REC, one level-3 RTT of 2 entries, 1 device) with the SMMU's TLB \
+    (smmu-tlb): device DMA through the SMMU's TLB and RMI_DATA_DESTROY waiting for its CMD_SYNC; depth-bounded BFS only
+    """,
     "rmm-da-iotlb-setup": """
-      rmm-da-iotlb starting where the ACS DA flow stands with the VDEV STARTED and the realm's DMA enabled \
-      (features da-setup, da-setup-dma: 28 calls from boot, a test replays them): device DMA, the unmap and its \
-      CMD_SYNC, and the SMMU mutants within 4 steps; the BFS configuration of the SMMU targets
-      """,
+    rmm-da-iotlb starting where the ACS DA flow stands with the VDEV STARTED and the realm's DMA enabled \
+    (features da-setup, da-setup-dma: 28 calls from boot, a test replays them): device DMA, the unmap and its \
+    CMD_SYNC, and the SMMU mutants within 4 steps; the BFS configuration of the SMMU targets
+    """,
     "rmm-da-iotlb-2": """
-      rmm-da-iotlb with two devices of one realm on two streams, each behind its own SMMU: 9 granules (a Non-secure \
-      buffer, RD, RTT, DATA, REC and a PDEV and VDEV per device), one level-3 RTT of 4 entries (an RD counting its \
-      REC and two VDEVs needs a reference count of 3); the ACS flow for both devices; depth-bounded BFS only
-      """,
+    rmm-da-iotlb with two devices of one realm on two streams, each behind its own SMMU: 9 granules (a Non-secure \
+    buffer, RD, RTT, DATA, REC and a PDEV and VDEV per device), one level-3 RTT of 4 entries (an RD counting its \
+    REC and two VDEVs needs a reference count of 3); the ACS flow for both devices; depth-bounded BFS only
+    """,
     "rmm-da-iotlb-2-setup": """
-      rmm-da-iotlb-2 starting with both VDEVs STARTED and bound to realm 0 and DMA enabled on both (49 calls from \
-      boot, a test replays them): an unmap that must reach both SMMUs; several streams per realm
-      """,
+    rmm-da-iotlb-2 starting with both VDEVs STARTED and bound to realm 0 and DMA enabled on both (49 calls from \
+    boot, a test replays them): an unmap that must reach both SMMUs; several streams per realm
+    """,
   ]
 
   /// The translation-cache mutants, each a real TF-RMM bug (Docs/ADR/0008).

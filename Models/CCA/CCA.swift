@@ -13,9 +13,10 @@ public enum CCA {
   /// The family's name.
   public static let name = "cca"
 
-  /// The most granules a configuration may have (the `granules` bound): 4 MB of DRAM, 64 GPT
-  /// descriptor words. With the RMM, `granules × rtt-entries` is bounded too
-  /// (``RMMBuilder/maxRTTCells``): 128 granules at the architecture's 512-entry tables.
+  /// The most granules a configuration may have (the `granules` bound): 4 MB of DRAM, 64 GPT descriptor words.
+  ///
+  /// With the RMM, `granules × rtt-entries` is bounded too (``RMMBuilder/maxRTTCells``): 128 granules at the
+  /// architecture's 512-entry tables.
   public static let maxGranules = 1024
 
   /// The model family `cca`.
@@ -38,9 +39,9 @@ public enum CCA {
     propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
     boundDocs: [
       Bound.granules: """
-        delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 1024; 16 per GPT descriptor word; with rmm, \
-        granules × rtt-entries at most 65,536: 128 at 512 entries)
-        """,
+      delegable DRAM granules at PA 0x8000_0000 + i × 0x1000 (1 to 1024; 16 per GPT descriptor word; with rmm, \
+      granules × rtt-entries at most 65,536: 128 at 512 entries)
+      """,
       Bound.pes: "processing elements (1 to 8); the host, the RMM, EL3 and realms all run on them",
       Bound.realms: "realms, hence REALM_r content labels (1 to 8); with rmm, the VMIDs",
       Bound.rttLevels: "rmm: RTT levels, ending at level 3 (1 to 4; default 2)",
@@ -50,17 +51,17 @@ public enum CCA {
         "rmm with per-realm: MAX_MECID, RmiFeatureRegister1 (0 to 7; default 1): realm MECIDs 0 ... MAX_MECID",
       Bound.recAux: "rmm: RecAuxCount, the auxiliary granules each REC takes (0 to 16; default 0; TF-RMM: 16)",
       Bound.devices: """
-        da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1); with da-setup 1 or 2, every \
-        device's VDEV bound to realm 0
-        """,
+      da: physical devices, hence SMMU streams, PDEVs and TDIs (1 to 4; default 1); with da-setup 1 or 2, every \
+      device's VDEV bound to realm 0
+      """,
       Bound.devGranules: """
-        da: device-memory (MMIO) granules per device (0 to 2; default 0), the last granules of the map; with 0 the \
-        device-memory commands (VDEV_MAP, VDEV_UNMAP, VDEV_VALIDATE_MAPPING, RSI_VDEV_VALIDATE_MAPPING) are left out
-        """,
+      da: device-memory (MMIO) granules per device (0 to 2; default 0), the last granules of the map; with 0 the \
+      device-memory commands (VDEV_MAP, VDEV_UNMAP, VDEV_VALIDATE_MAPPING, RSI_VDEV_VALIDATE_MAPPING) are left out
+      """,
       Bound.planes: """
-        s2-tlb: planes per realm (1 to 2; default 1), hence VMIDs per realm (RMM 1.1 planes with indirect S2AP: one \
-        RTT, a VMID per plane); with 2 the realm's accesses name the plane they run in
-        """,
+      s2-tlb: planes per realm (1 to 2; default 1), hence VMIDs per realm (RMM 1.1 planes with indirect S2AP: one \
+      RTT, a VMID per plane); with 2 the realm's accesses name the plane they run in
+      """,
     ],
     featureDocs: [
       Feature.fine:
@@ -71,77 +72,77 @@ public enum CCA {
       indices and the Granule sort can be uninterpreted (parametric proofs for any number of granules)
       """,
       Feature.rmm: """
-        the RMM 1.0 model (reference/rmm.md) in place of the realm stand-in: granule states RD, REC, DATA, RTT with \
-        owners and reference counts, realms, RECs, RTTs of the rtt-levels x rtt-entries geometry, the RMI commands \
-        and realms running through their RTTs and the GPC; atomic GPT transitions only
-        """,
+      the RMM 1.0 model (reference/rmm.md) in place of the realm stand-in: granule states RD, REC, DATA, RTT with \
+      owners and reference counts, realms, RECs, RTTs of the rtt-levels x rtt-entries geometry, the RMI commands \
+      and realms running through their RTTs and the GPC; atomic GPT transitions only
+      """,
       Feature.perPAS: """
-        per-PAS memory encryption (reference/rme.md §4.1: one key per PAS, CCA's requirement for external memory \
-        without MEC): memory records the PAS key it was written under and a read through the other PAS returns \
-        CIPHERTEXT; excludes per-realm
-        """,
+      per-PAS memory encryption (reference/rme.md §4.1: one key per PAS, CCA's requirement for external memory \
+      without MEC): memory records the PAS key it was written under and a read through the other PAS returns \
+      CIPHERTEXT; excludes per-realm
+      """,
       Feature.perRealm: """
-        per-realm memory encryption, FEAT_MEC (reference/rme.md §4, reference/rmm.md §3.5, RMM 1.1 beta): each \
-        realm's data under its MECID's key, Non-secure and RMM accesses under MECID 0, Realm cache lines tagged \
-        with their MECID; with rmm, MECID states, RealmParams.mecid, RMI_MEC_SET_SHARED / PRIVATE and the key \
-        refresh on release; excludes per-pas
-        """,
+      per-realm memory encryption, FEAT_MEC (reference/rme.md §4, reference/rmm.md §3.5, RMM 1.1 beta): each \
+      realm's data under its MECID's key, Non-secure and RMM accesses under MECID 0, Realm cache lines tagged \
+      with their MECID; with rmm, MECID states, RealmParams.mecid, RMI_MEC_SET_SHARED / PRIVATE and the key \
+      refresh on release; excludes per-pas
+      """,
       Feature.mecidLines: """
-        with rmm and per-realm: MEC at the fidelity of reference/rme.md §2.5, §4.1 (Docs/ADR/0009-mecid-tagged-caches.md): \
-        a Realm-PAS cache line per granule and MECID, so copies of one granule under several MECIDs coexist; a \
-        write-back encrypts under the line's MECID; DC CIPAPA cleans every copy; the RMM's release to DELEGATED is \
-        TF-RMM's DC CIPAE of every copy (no zeroing), its undelegate scrub writes under MECID 0 and its \
-        initialisation of DATA and RTT granules under the realm's MECID; adds the property no-stale-realm-copy
-        """,
+      with rmm and per-realm: MEC at the fidelity of reference/rme.md §2.5, §4.1 (Docs/ADR/0009-mecid-tagged-caches.md): \
+      a Realm-PAS cache line per granule and MECID, so copies of one granule under several MECIDs coexist; a \
+      write-back encrypts under the line's MECID; DC CIPAPA cleans every copy; the RMM's release to DELEGATED is \
+      TF-RMM's DC CIPAE of every copy (no zeroing), its undelegate scrub writes under MECID 0 and its \
+      initialisation of DATA and RTT granules under the realm's MECID; adds the property no-stale-realm-copy
+      """,
       Feature.da: """
-        RMM 1.1 Device Assignment on top of rmm [1.1-UNSTABLE; pinned to TF-RMM rmm-spec-v1.x-aligned and the \
-        ACS DA alpha]: PDEV and VDEV granules with their state machines and RMI commands, the realm's RSI VDEV \
-        calls with the three nonce checks, the SMMU's Realm stream table entries and their cache, and device \
-        DMA to any address as attacker actions (Docs/ADR/0005-device-assignment.md)
-        """,
+      RMM 1.1 Device Assignment on top of rmm [1.1-UNSTABLE; pinned to TF-RMM rmm-spec-v1.x-aligned and the \
+      ACS DA alpha]: PDEV and VDEV granules with their state machines and RMI commands, the realm's RSI VDEV \
+      calls with the three nonce checks, the SMMU's Realm stream table entries and their cache, and device \
+      DMA to any address as attacker actions (Docs/ADR/0005-device-assignment.md)
+      """,
       Feature.s2TLB: tlbFeatureDocs[Feature.s2TLB] ?? "",
       Feature.tlbSetup: tlbFeatureDocs[Feature.tlbSetup] ?? "",
       Feature.smmuTLB: tlbFeatureDocs[Feature.smmuTLB] ?? "",
       Feature.daSetupDMA: tlbFeatureDocs[Feature.daSetupDMA] ?? "",
       Feature.allValues: """
-        with rmm: every register the other configurations pin to one value also takes the values that reach its \
-        other branches (RSI_IPA_STATE_SET's flags with RSI_CHANGE_DESTROYED, PDEV_CREATE's and VDEV_CREATE's \
-        num_aux, REC_CREATE's MPIDR and num_aux, REALM_CREATE's hash algorithm, s2sz and starting level and \
-        count, DATA_CREATE's flags, the VERSION requests, RSI_HOST_CALL's imm), so a search explores every \
-        failure condition and branch over them (cca-verify coverage shows which it reached); more argument \
-        tuples per state, so configurations of their own (rmm-small-values, rmm-da-values)
-        """,
+      with rmm: every register the other configurations pin to one value also takes the values that reach its \
+      other branches (RSI_IPA_STATE_SET's flags with RSI_CHANGE_DESTROYED, PDEV_CREATE's and VDEV_CREATE's \
+      num_aux, REC_CREATE's MPIDR and num_aux, REALM_CREATE's hash algorithm, s2sz and starting level and \
+      count, DATA_CREATE's flags, the VERSION requests, RSI_HOST_CALL's imm), so a search explores every \
+      failure condition and branch over them (cca-verify coverage shows which it reached); more argument \
+      tuples per state, so configurations of their own (rmm-small-values, rmm-da-values)
+      """,
       Feature.daSetup: """
-        with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
-        page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
-        state 27 calls from boot (a test replays them), so bounded searches reach DMA within a few steps
-        """,
+      with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
+      page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
+      state 27 calls from boot (a test replays them), so bounded searches reach DMA within a few steps
+      """,
     ],
     build: { configuration in try applyingFailurePatches(try CCABuilder(configuration: configuration).build()) })
 
   /// The documentation of the translation-cache features (Docs/ADR/0008-translation-caches.md).
   static let tlbFeatureDocs: [Configuration.Feature: String] = [
     Feature.s2TLB: """
-      with rmm: a stage-2 TLB per PE and VMID (realm and plane), filled by the realm's accesses, which hit it \
-      before walking the RTT; the RMM's TLBI IPAS2E1IS + DSB + TLBI VMALLE1IS + DSB for every VMID of the realm after \
-      DATA_DESTROY of a valid entry, RTT_SET_RIPAS to EMPTY of an ASSIGNED RAM entry, RTT_UNMAP_UNPROTECTED and \
-      RTT_DESTROY (TF-RMM rmm-spec-v1.0-rel0's sequences); at most 16 pages of IPA space
-      """,
+    with rmm: a stage-2 TLB per PE and VMID (realm and plane), filled by the realm's accesses, which hit it \
+    before walking the RTT; the RMM's TLBI IPAS2E1IS + DSB + TLBI VMALLE1IS + DSB for every VMID of the realm after \
+    DATA_DESTROY of a valid entry, RTT_SET_RIPAS to EMPTY of an ASSIGNED RAM entry, RTT_UNMAP_UNPROTECTED and \
+    RTT_DESTROY (TF-RMM rmm-spec-v1.0-rel0's sequences); at most 16 pages of IPA space
+    """,
     Feature.tlbSetup: """
-      with s2-tlb: the model starts with realm 0 ACTIVE (a DATA page at IPA 0, its REC running on PE 0) and realm 1 \
-      NEW (RD and RTT), a state 12 calls from boot on rmm-tlb (a test replays them), so bounded searches reach a \
-      granule handed from one realm to the other within a few steps
-      """,
+    with s2-tlb: the model starts with realm 0 ACTIVE (a DATA page at IPA 0, its REC running on PE 0) and realm 1 \
+    NEW (RD and RTT), a state 12 calls from boot on rmm-tlb (a test replays them), so bounded searches reach a \
+    granule handed from one realm to the other within a few steps
+    """,
     Feature.smmuTLB: """
-      with da: a stage-2 TLB per SMMU (one SMMU per stream) tagged with the STE's VMID, filled by device DMA, which \
-      hits it before walking the RTT; invalidation commands queued per SMMU that take effect when the SMMU consumes \
-      them, and the RMM's RMI_DATA_DESTROY in two steps: clear the S2TTE, TLBI the PEs, queue CMD_TLBI_S2_IPA on every \
-      SMMU; then, once the CMD_SYNC completes (RMM_CMD_SYNC), the granule returns to DELEGATED (TF-RMM rtt_unmap.c)
-      """,
+    with da: a stage-2 TLB per SMMU (one SMMU per stream) tagged with the STE's VMID, filled by device DMA, which \
+    hits it before walking the RTT; invalidation commands queued per SMMU that take effect when the SMMU consumes \
+    them, and the RMM's RMI_DATA_DESTROY in two steps: clear the S2TTE, TLBI the PEs, queue CMD_TLBI_S2_IPA on every \
+    SMMU; then, once the CMD_SYNC completes (RMM_CMD_SYNC), the granule returns to DELEGATED (TF-RMM rtt_unmap.c)
+    """,
     Feature.daSetupDMA: """
-      with da-setup: the realm has also enabled DMA on every device (RSI_VDEV_DMA_ENABLE with the current evidence), \
-      so device DMA into the realm's DATA page is one step away
-      """,
+    with da-setup: the realm has also enabled DMA on every device (RSI_VDEV_DMA_ENABLE with the current evidence), \
+    so device DMA into the realm's DATA page is one step away
+    """,
   ]
 
   /// Bound names.
@@ -222,11 +223,11 @@ public enum CCA {
   /// The documentation of each property.
   static let propertyDoc: [String: String] = [
     PropertyName.failedCallChangesNothing: """
-      A transition property: every RMI and RSI call that returns an error leaves the whole state as it was \
-      (reference/rmm.md §2: the footprint is what changes on success, everything else must be unchanged on \
-      failure). The model's calls return their outputs in registers, not in state, so no variable is exempt. \
-      Broken by a command that sets state and then returns an error.
-      """,
+    A transition property: every RMI and RSI call that returns an error leaves the whole state as it was \
+    (reference/rmm.md §2: the footprint is what changes on success, everything else must be unchanged on \
+    failure). The model's calls return their outputs in registers, not in state, so no variable is exempt. \
+    Broken by a command that sets state and then returns an error.
+    """,
     PropertyName.hypNoRealmRead: """
     Monitor: no Non-secure read that passes the GPC returns realm plaintext (a REALM_r label), \
     whether it hits the NS-alias cache line or misses and reads memory (confidentiality). With \

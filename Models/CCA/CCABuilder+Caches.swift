@@ -37,10 +37,11 @@ extension CCABuilder {
     if !taggedLines { setLineContext(context, g, key, state, data, under: nil, when: when) }
   }
 
-  /// Writes the line of granule `g` in alias `pas` back to memory if it is dirty, then drops it:
-  /// what an eviction and `DC CIPAPA` both do to one line. With encryption the write-back
-  /// encrypts under the context the line carries (reference/rme.md §4.1: "a write-back uses the
-  /// MECID recorded with the cache line"; DC CIPAPA covers every MECID's copy).
+  /// Writes the line of granule `g` in alias `pas` back to memory if it is dirty, then drops it: what an eviction and
+  /// `DC CIPAPA` both do to one line.
+  ///
+  /// With encryption the write-back encrypts under the context the line carries (reference/rme.md §4.1: "a write-back
+  /// uses the MECID recorded with the cache line"; DC CIPAPA covers every MECID's copy).
   ///
   /// A dirty Non-secure line that lands on a granule holding realm data (``holdsRealmData(_:_:)``,
   /// read before the write-back) sets the `hyp-no-realm-write` monitor: the host's data has

@@ -241,7 +241,8 @@ extension CCABuilder {
           a.requires(PreState().read(machine.el3Step, [p]).eq(definition.step.expr) && definition.enabled(p))
           let context = StepContext()
           run(
-            sequence, index: index, in: context, pe: p, granule: context.read(machine.el3Granule, [p]), finalState: finalState
+            sequence, index: index, in: context, pe: p, granule: context.read(machine.el3Granule, [p]),
+            finalState: finalState
           )
           context.emit(into: a)
         }

@@ -20,9 +20,10 @@ extension CCABuilder {
   /// A context literal.
   private func context(_ value: Value) -> Expr { .literal(value) }
 
-  /// The context realm `r` (a Realm index expression) uses for its Realm-PAS accesses: the
-  /// Realm key under `per-pas`; its MECID's under `per-realm` (with the RMM the MECID of its
-  /// RealmParams, ``MECVariables/realmMECID``; the realm stand-in's realm `r` uses MECID `r`).
+  /// The context realm `r` (a Realm index expression) uses for its Realm-PAS accesses: the Realm key under `per-pas`;
+  /// its MECID's under `per-realm` (with the RMM the MECID of its RealmParams, ``MECVariables/realmMECID``; the realm
+  /// stand-in's realm `r` uses MECID `r`).
+  ///
   /// Meaningless (RMM) without encryption.
   func realmContext(_ r: Expr) -> Expr {
     guard encryption == .perRealm else { return context(EncryptionContext.rmm) }
@@ -43,9 +44,11 @@ extension CCABuilder {
     return result
   }
 
-  /// The context of the agent that wrote `data` through the Realm PAS: the realm whose label it
-  /// is, else the RMM (zeroes of a scrub or an initialisation). A realm writes only its own
-  /// label and the RMM only zeroes or a realm's copied-in data, so the label names the writer.
+  /// The context of the agent that wrote `data` through the Realm PAS: the realm whose label it is, else the RMM
+  /// (zeroes of a scrub or an initialisation).
+  ///
+  /// A realm writes only its own label and the RMM only zeroes or a realm's copied-in data, so the label names the
+  /// writer.
   func writerContext(_ data: Expr) -> Expr {
     if case .literal(let value) = data {
       guard let r = (0..<realmSort.count).first(where: { content.realm($0) == value }) else {
@@ -235,10 +238,11 @@ extension CCABuilder {
     setRealmLineContext(a, g, key)
   }
 
-  /// Drops the Realm-PAS line of `g` that an RMM write under `key` (the RMM's context when nil)
-  /// went through: the write reached memory (``setMemoryContext(_:_:_:)``). Without
-  /// `mecid-lines` that is the granule's one Realm line; with it only the copy under `key`:
-  /// copies under other MECIDs stay (reference/rme.md §4.1).
+  /// Drops the Realm-PAS line of `g` that an RMM write under `key` (the RMM's context when nil) went through: the write
+  /// reached memory (``setMemoryContext(_:_:_:)``).
+  ///
+  /// Without `mecid-lines` that is the granule's one Realm line; with it only the copy under `key`: copies under other
+  /// MECIDs stay (reference/rme.md §4.1).
   func dropRealmLine(_ a: ActionBuilder, _ g: Expr, under key: Expr? = nil) {
     let line = realmLineKey(key ?? .literal(EncryptionContext.rmm))
     a.set(machine.cacheLine, [g, line], to: .literal(LineState.invalid))
@@ -246,10 +250,11 @@ extension CCABuilder {
   }
 
   /// `DC CIPAE` over granule `g` as one RMM command's effect (TF-RMM `granule_dcci_poe` in
-  /// `granule_unlock_transition_to_delegated`, reference/rme.md §2.5): every Realm-PAS copy,
-  /// whatever its MECID, is written back if dirty, under its own MECID, and dropped (§4.1). Dirty
-  /// copies are written back in key order, so the last one wins; the other orders are reached by
-  /// evicting copies first (CACHE_EVICT).
+  /// `granule_unlock_transition_to_delegated`, reference/rme.md §2.5): every Realm-PAS copy, whatever its MECID, is
+  /// written back if dirty, under its own MECID, and dropped (§4.1).
+  ///
+  /// Dirty copies are written back in key order, so the last one wins; the other orders are reached by evicting copies
+  /// first (CACHE_EVICT).
   func cleanInvalidateRealmCopies(_ a: ActionBuilder, _ g: Expr) {
     for k in realmLineKeys {
       let key = Expr.literal(k)
@@ -264,18 +269,20 @@ extension CCABuilder {
     }
   }
 
-  /// Records that the RMM wrote granule `g`'s memory under `key` (the RMM's own context when
-  /// nil): a scrub, an initialisation, DATA_CREATE's copy. Drops the Realm line's tag with the
-  /// line. Nothing without encryption.
+  /// Records that the RMM wrote granule `g`'s memory under `key` (the RMM's own context when nil): a scrub, an
+  /// initialisation, DATA_CREATE's copy.
+  ///
+  /// Drops the Realm line's tag with the line. Nothing without encryption.
   func setMemoryContext(_ a: ActionBuilder, _ g: Expr, _ key: Expr? = nil) {
     guard let keys else { return }
     a.set(keys.memoryContext, [g], to: key ?? .literal(EncryptionContext.rmm))
     if let line = keys.realmLineContext { a.set(line, [g], to: .literal(EncryptionContext.rmm)) }
   }
 
-  /// Records that the RMM scrubbed every granule `where` selects (a bulk scrub through `setAll`,
-  /// such as releasing a REC's auxiliary granules): memory under the RMM's context, Realm-line
-  /// tags dropped with the lines. Nothing without encryption.
+  /// Records that the RMM scrubbed every granule `where` selects (a bulk scrub through `setAll`, such as releasing a
+  /// REC's auxiliary granules): memory under the RMM's context, Realm-line tags dropped with the lines.
+  ///
+  /// Nothing without encryption.
   func setMemoryContextAll(_ a: ActionBuilder, where selected: @escaping (Expr) -> Expr) {
     guard let keys else { return }
     a.setAll(keys.memoryContext, where: { k in selected(k[0]) }) { _ in .literal(EncryptionContext.rmm) }
@@ -284,9 +291,11 @@ extension CCABuilder {
     }
   }
 
-  /// Tags granule `g`'s Realm line with `key` when an action writes the line directly (not
-  /// through ``setLine(_:_:_:_:_:under:when:)``), such as the RMM writing a structure into
-  /// realm memory for the realm (`key`: ``realmContext(_:)``). Nothing unless per-realm.
+  /// Tags granule `g`'s Realm line with `key` when an action writes the line directly (not through
+  /// ``setLine(_:_:_:_:_:under:when:)``), such as the RMM writing a structure into realm memory for the realm (`key`:
+  /// ``realmContext(_:)``).
+  ///
+  /// Nothing unless per-realm.
   func setRealmLineContext(_ a: ActionBuilder, _ g: Expr, _ key: Expr) {
     guard let line = keys?.realmLineContext else { return }
     a.set(line, [g], to: key)

@@ -47,10 +47,11 @@ extension CCABuilder {
         })
   }
 
-  /// Declares `failed-call-changes-nothing` over every RMI and RSI command the configuration has
-  /// (declared last, once every command is): a failed call changes no state variable
-  /// (reference/rmm.md §2, "everything else must be unchanged on failure"). Outputs are
-  /// registers (``Spec/Output``), so no variable is exempt.
+  /// Declares `failed-call-changes-nothing` over every RMI and RSI command the configuration has (declared last, once
+  /// every command is): a failed call changes no state variable (reference/rmm.md §2, "everything else must be
+  /// unchanged on failure").
+  ///
+  /// Outputs are registers (``Spec/Output``), so no variable is exempt.
   func declareFailedCallProperty() {
     let commands = builder.actionNames.filter { $0.hasPrefix("RMI_") || $0.hasPrefix("RSI_") }
     guard !commands.isEmpty else { return }
@@ -142,7 +143,8 @@ extension CCABuilder {
         "gpt-lock-held-by-one-pe",
         doc: "EL3's GPT lock is held exactly when one PE is between its lock and unlock steps.",
         .and([
-          pre.read(machine.gptLock).eq(.exists(pe) { p in pre.read(machine.el3Step, [p]).isOne(of: lockedSteps.map(\.expr)) }),
+          pre.read(machine.gptLock).eq(
+            .exists(pe) { p in pre.read(machine.el3Step, [p]).isOne(of: lockedSteps.map(\.expr)) }),
           .forAll(pe) { p in
             .forAll(pe) { q in
               (p.ne(q) && pre.read(machine.el3Step, [p]).isOne(of: lockedSteps.map(\.expr))).implies(
@@ -196,7 +198,8 @@ extension CCABuilder {
             ]) || pre.read(el3Descriptor, [p]).eq(0))
         }
     } else {
-      unusedValuesFixed = unusedValuesFixed && .forAll(pe) { p in !idle(pre, p) || pre.read(machine.el3Granule, [p]).eq(0) }
+      unusedValuesFixed =
+        unusedValuesFixed && .forAll(pe) { p in !idle(pre, p) || pre.read(machine.el3Granule, [p]).eq(0) }
     }
     builder.lemma(
       "unused-values-fixed",

@@ -26,9 +26,12 @@ extension CCABuilder {
   /// stand-in for ownership), or it is being undelegated and the command is in
   /// ``staleOwnerWindow``.
   func realmMayWrite(_ state: some StateReader, _ g: Expr) -> Expr {
-    let owned = state.read(machine.granuleState, [g]).eq(.literal(GranuleState.delegated)) && !state.read(machine.granuleLock, [g])
+    let owned =
+      state.read(machine.granuleState, [g]).eq(.literal(GranuleState.delegated))
+      && !state.read(machine.granuleLock, [g])
     let stale = Expr.exists(pe) { p in
-      state.read(machine.el3Granule, [p]).eq(g) && state.read(machine.el3Step, [p]).isOne(of: Self.staleOwnerWindow.map(\.expr))
+      state.read(machine.el3Granule, [p]).eq(g)
+        && state.read(machine.el3Step, [p]).isOne(of: Self.staleOwnerWindow.map(\.expr))
     }
     return fine ? owned || stale : owned
   }

@@ -64,7 +64,8 @@ final class CCABuilder {
     let pes = configuration.bound(CCA.Bound.pes, default: 2)
     let realms = configuration.bound(CCA.Bound.realms, default: 1)
     for (name, value, range) in [
-      (CCA.Bound.granules, granules, 1...CCA.maxGranules), (CCA.Bound.pes, pes, 1...8), (CCA.Bound.realms, realms, 1...8),
+      (CCA.Bound.granules, granules, 1...CCA.maxGranules), (CCA.Bound.pes, pes, 1...8),
+      (CCA.Bound.realms, realms, 1...8),
     ] where !range.contains(value) {
       throw ModelError.invalid(
         location: "configuration \(configuration.name)",
@@ -122,7 +123,8 @@ final class CCABuilder {
     declareGranuleCommands()
     if fine { declareTransitionSteps() }
     if configuration.has(CCA.Feature.da) && !configuration.has(CCA.Feature.rmm) {
-      throw ModelError.invalid(location: "configuration \(configuration.name)", message: "feature da needs rmm; add rmm")
+      throw ModelError.invalid(
+        location: "configuration \(configuration.name)", message: "feature da needs rmm; add rmm")
     }
     if configuration.has(CCA.Feature.rmm) {
       try RMMBuilder(self).declare()

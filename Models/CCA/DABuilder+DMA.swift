@@ -3,9 +3,10 @@ import Spec
 // MARK: - The realm's RSI VDEV calls (reference/rmm.md §3.4, §5; reference/rme.md §3.2) [1.1-UNSTABLE]
 
 extension DABuilder {
-  /// The VDEV a realm call names: `vdev_id` is the device's stream (the host gives each TDI the
-  /// ID of its device's stream; one TDI per device), and the VDEV must be bound to the calling
-  /// realm `rr`. Returns the VDEV granule and whether the ID is valid.
+  /// The VDEV a realm call names: `vdev_id` is the device's stream (the host gives each TDI the ID of its device's
+  /// stream; one TDI per device), and the VDEV must be bound to the calling realm `rr`.
+  ///
+  /// Returns the VDEV granule and whether the ID is valid.
   func realmVdev(_ vdevID: Expr, realm rr: Expr) -> (vdev: Expr, valid: Expr) {
     let s = safeStream(vdevID)
     let g = pre.read(daState.steVdev, [s])
@@ -15,9 +16,10 @@ extension DABuilder {
     return (g, valid)
   }
 
-  /// The start the realm's VDEV calls share: the call is enabled while a REC runs on PE `p`, and
-  /// fails with `vdev_id` (RSI_ERROR_INPUT) unless x1 names a VDEV of that REC's realm. Returns
-  /// the VDEV's granule.
+  /// The start the realm's VDEV calls share: the call is enabled while a REC runs on PE `p`, and fails with `vdev_id`
+  /// (RSI_ERROR_INPUT) unless x1 names a VDEV of that REC's realm.
+  ///
+  /// Returns the VDEV's granule.
   func runningRealmVdev(_ a: ActionBuilder, pe p: Expr) -> Expr {
     a.requires(pre.read(rmmState.peRunning, [p]))
     let rr = pre.read(rmmState.owner, [pre.read(rmmState.peREC, [p])])
@@ -64,7 +66,10 @@ extension DABuilder {
         proves the realm accepted the device's current state, not a stale report. Success: the VDEV's DMA \
         state is ENABLED and the RMM sets STE.V: device DMA now reaches the realm's stage 2.
         """,
-      parameters: [pe, rmm.register("x1", streams), rmm.register("x2", [0, 1]), rmm.register("x3", [0, 1]), rmm.register("x4", [0, 1])],
+      parameters: [
+        pe, rmm.register("x1", streams), rmm.register("x2", [0, 1]), rmm.register("x3", [0, 1]),
+        rmm.register("x4", [0, 1]),
+      ],
       successCode: DAABI.rsiSuccess
     ) { a in
       let p = a.arg("pe")

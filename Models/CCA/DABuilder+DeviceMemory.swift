@@ -4,7 +4,9 @@ import Spec
 // (reference/rmm.md §3.1, §3.4; reference/rme.md §3.2) [1.1-UNSTABLE]
 
 extension DABuilder {
-  /// Reads and checks the `dev-granules` bound: device-memory granules per device (0 ... 2).
+  /// Reads and checks the `dev-granules` bound: device-memory granules per device (0 ...
+  ///
+  /// 2).
   ///
   /// - Throws: ``ModelError/invalid(location:message:)`` when it is out of range.
   static func perDevice(_ configuration: Configuration) throws -> Int {
@@ -56,9 +58,10 @@ extension DABuilder {
     return pre.read(daState.steBound, [s]) && pre.read(rmmState.owner, [pre.read(daState.steVdev, [s])]).eq(rr)
   }
 
-  /// `vdev_mapped`: a device granule of VDEV `g`'s device is still DEV_MAPPED (reference/rme.md
-  /// §3.2: VDEV_UNLOCK is refused while any device-memory granule of the VDEV is mapped; the
-  /// model refuses VDEV_DESTROY likewise, since a VDEV can reach ERROR with its memory mapped).
+  /// `vdev_mapped`: a device granule of VDEV `g`'s device is still DEV_MAPPED (reference/rme.md §3.2: VDEV_UNLOCK is
+  /// refused while any device-memory granule of the VDEV is mapped; the model refuses VDEV_DESTROY likewise, since a
+  /// VDEV can reach ERROR with its memory mapped).
+  ///
   /// Nothing without device memory.
   func failIfMapped(_ a: ActionBuilder, vdev g: Expr) {
     guard rmm.daMemory != nil else { return }
@@ -209,7 +212,9 @@ extension DABuilder {
       ],
       successCode: RMIABI.success
     ) { a in
-      let (rd, rec, pdev, vdev, base, top) = (a.arg("x1"), a.arg("x2"), a.arg("x3"), a.arg("x4"), a.arg("x5"), a.arg("x6"))
+      let (rd, rec, pdev, vdev, base, top) = (
+        a.arg("x1"), a.arg("x2"), a.arg("x3"), a.arg("x4"), a.arg("x5"), a.arg("x6")
+      )
       bindingChecks(a, rd: rd, pdev: pdev, vdev: vdev)
       rmm.granuleChecks(a, "rec", rec, state: GranuleState.rec, stateName: "rec_gran_state")
       let g = memoryMap.granule(of: rec)
@@ -365,7 +370,8 @@ extension DABuilder {
       let top = pre.read(deviceMemory.top, [g])
       facts.append(
         (!isState(g, GranuleState.rec) || top.eq(0)).implies(
-          top.eq(0) && pre.read(deviceMemory.addr, [g]).eq(0) && pre.read(deviceMemory.pa, [g]).eq(0) && pre.read(deviceMemory.vdevID, [g]).eq(0)))
+          top.eq(0) && pre.read(deviceMemory.addr, [g]).eq(0) && pre.read(deviceMemory.pa, [g]).eq(0)
+            && pre.read(deviceMemory.vdevID, [g]).eq(0)))
     }
     facts.append(
       .forAll(granule) { t in

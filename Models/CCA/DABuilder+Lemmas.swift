@@ -3,11 +3,12 @@ import Spec
 // MARK: - Strengthening lemmas of the DA configurations (issue 15)
 
 extension DABuilder {
-  /// Declares the lemmas that, with the RMM's (RMMBuilder+Lemmas.swift), make the DA properties
-  /// inductive (Proofs/slow/rmm-da-device-assigned-only-induction.toml; Docs/proving-a-property.md
-  /// §4 tells how each was found from a CTI). Each holds in every reachable state of the correct
-  /// model and is proved together with the property it strengthens; Proofs/da-lemmas-*-bfs.toml
-  /// check them from the setup starts too.
+  /// Declares the lemmas that, with the RMM's (RMMBuilder+Lemmas.swift), make the DA properties inductive
+  /// (Proofs/slow/rmm-da-device-assigned-only-induction.toml; Docs/proving-a-property.md §4 tells how each was found
+  /// from a CTI).
+  ///
+  /// Each holds in every reachable state of the correct model and is proved together with the property it strengthens;
+  /// Proofs/da-lemmas-*-bfs.toml check them from the setup starts too.
   func declareLemmas() {
     builder.lemma(
       "da-bookkeeping-wellformed",

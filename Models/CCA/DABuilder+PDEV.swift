@@ -66,7 +66,9 @@ extension DABuilder {
       a.fail(
         "params_valid", error: Self.input, code: RMIABI.errorInput,
         when: rid.ge(.literal(Value(streamSort.count)))
-          || .exists(granule) { h in self.isState(h, GranuleState.pdev) && self.pre.read(self.daState.pdevStream, [h]).eq(rid) })
+          || .exists(granule) { h in
+            self.isState(h, GranuleState.pdev) && self.pre.read(self.daState.pdevStream, [h]).eq(rid)
+          })
       a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(0))
       let g = memoryMap.granule(of: pdev)
       rmm.makeObject(a, g, state: GranuleState.pdev, realm: 0)

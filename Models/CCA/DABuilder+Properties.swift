@@ -3,9 +3,10 @@ import Spec
 // MARK: - The DA properties
 
 extension DABuilder {
-  /// Declares `device-assigned-only` (a monitor: device accesses set its flag) and
-  /// `da-wellformed`. `hyp-no-realm-read`, `hyp-no-realm-write` and `realm-isolation` are the RMM
-  /// layer's: device accesses set their flags too (a Non-secure stream is the host's agent).
+  /// Declares `device-assigned-only` (a monitor: device accesses set its flag) and `da-wellformed`.
+  ///
+  /// `hyp-no-realm-read`, `hyp-no-realm-write` and `realm-isolation` are the RMM layer's: device accesses set their
+  /// flags too (a Non-secure stream is the host's agent).
   func declareProperties() {
     builder.monitor(
       CCA.PropertyName.deviceAssignedOnly, doc: CCA.propertyDoc[CCA.PropertyName.deviceAssignedOnly] ?? "",
@@ -24,7 +25,8 @@ extension DABuilder {
       let isVdev = isState(g, GranuleState.vdev)
       let p = pre.read(daState.vdevPdev, [g])
       let s = pre.read(daState.pdevStream, [p])
-      let vdevs = rmm.sum(granules.map { h in rmm.one(isState(h, GranuleState.vdev) && pre.read(daState.vdevPdev, [h]).eq(g)) })
+      let vdevs = rmm.sum(
+        granules.map { h in rmm.one(isState(h, GranuleState.vdev) && pre.read(daState.vdevPdev, [h]).eq(g)) })
       facts.append(
         (!isPdev).implies(
           pre.read(daState.pdevState, [g]).eq(.literal(PdevState.new)) && pre.read(daState.pdevStream, [g]).eq(0)
@@ -36,10 +38,12 @@ extension DABuilder {
               pre.read(daState.pdevState, [g]).isOne(of: [
                 .literal(PdevState.ready), .literal(PdevState.ideResetting), .literal(PdevState.communicating),
                 .literal(PdevState.error),
-              ]))))
+              ]))
+        ))
       facts.append(
         (!isVdev).implies(
-          pre.read(daState.vdevState, [g]).eq(vs(VdevState.new)) && pre.read(daState.vdevRequest, [g]).eq(.literal(VdevRequest.none))
+          pre.read(daState.vdevState, [g]).eq(vs(VdevState.new))
+            && pre.read(daState.vdevRequest, [g]).eq(.literal(VdevRequest.none))
             && p.eq(0) && !pre.read(daState.vdevDMA, [g]) && !pre.read(daState.vdevDMAVerified, [g])
             && pre.read(daState.vdevLockNonce, [g]).eq(0) && pre.read(daState.vdevMeasSeq, [g]).eq(0)
             && pre.read(daState.vdevReportSeq, [g]).eq(0)))
@@ -50,7 +54,8 @@ extension DABuilder {
             && pre.read(daState.steBound, [s]) && pre.read(daState.steVdev, [s]).eq(g)
             && pre.read(daState.vdevDMA, [g]).eq(pre.read(daState.steValid, [s]))
             && pre.read(daState.vdevDMA, [g]).implies(
-              pre.read(daState.vdevState, [g]).eq(vs(VdevState.started)) && pre.read(daState.vdevDMAVerified, [g]))))
+              pre.read(daState.vdevState, [g]).eq(vs(VdevState.started)) && pre.read(daState.vdevDMAVerified, [g]))
+        ))
     }
     facts.append(
       .forAll(stream) { s in
@@ -59,8 +64,10 @@ extension DABuilder {
         return bound.implies(self.isState(g, GranuleState.vdev) && self.streamOf(vdev: g).eq(s))
           && (!bound).implies(g.eq(0) && !self.pre.read(self.daState.steValid, [s]))
           && self.pre.read(self.daState.steCached, [s]).implies(
-            self.pre.read(self.daState.steValid, [s]) && self.pre.read(self.daState.steCachedRealm, [s]).eq(self.pre.read(self.rmmState.owner, [g])))
-          && (!self.pre.read(self.daState.steCached, [s])).implies(self.pre.read(self.daState.steCachedRealm, [s]).eq(0))
+            self.pre.read(self.daState.steValid, [s])
+              && self.pre.read(self.daState.steCachedRealm, [s]).eq(self.pre.read(self.rmmState.owner, [g])))
+          && (!self.pre.read(self.daState.steCached, [s])).implies(
+            self.pre.read(self.daState.steCachedRealm, [s]).eq(0))
       })
     // The SMMU's GPT TLB agrees with the GPT (EL3's invalidation reached it), as gpt-consistent
     // asks of the PEs' (every RMM command is atomic, so no transition is ever half done here).

@@ -86,7 +86,8 @@ extension DABuilder {
           "translation", error: "F_TRANSLATION", code: SMMUEvent.translation,
           when: !hit
             && (ipa.ge(.literal(rmm.geometry.ipaLimit)) || !reached
-              || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr))))
+              || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr)))
+        )
         let nsPA = rmm.read(rmmState.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
         let dram = hit || protected || memoryMap.isDRAM(nsPA)
         let walked = Expr.ite(protected, then: rmm.read(rmmState.rtteAddr, position), else: memoryMap.granule(of: nsPA))
@@ -109,8 +110,12 @@ extension DABuilder {
         // The access itself is the realm's own (REALM_READ / REALM_WRITE): the STE carries the
         // realm's VMID and MECID, so it reads and writes under the realm's context.
         if write {
-          context.write(rmmState.realmForeignAccess, [], true, when: dram && rmm.overwritesLiveRealmData(
-              context, g, cca.lineKey(pas, context: cca.accessContext(pas, realm: rr)), own: own))
+          context.write(
+            rmmState.realmForeignAccess, [], true,
+            when: dram
+              && rmm.overwritesLiveRealmData(
+                context, g, cca.lineKey(pas, context: cca.accessContext(pas, realm: rr)), own: own)
+          )
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
         } else {

@@ -73,11 +73,17 @@ extension DABuilder {
     for g in pdevs { states[g] = .literal(GranuleState.pdev) }
     for g in vdevs { states[g] = .literal(GranuleState.vdev) }
     for g in device { states[g] = .literal(GranuleState.delegated) }
-    builder.setInitial(machine.granuleState) { k in RMMBuilder.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated)) }
+    builder.setInitial(machine.granuleState) { k in
+      RMMBuilder.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated))
+    }
     // The RD counts its REC and its VDEVs.
-    builder.setInitial(rmmState.refcount) { k in RMMBuilder.keyed(k[0], [G.rd: .literal(1 + Value(devices)), G.rtt: 1, G.rec: 1], otherwise: 0) }
+    builder.setInitial(rmmState.refcount) { k in
+      RMMBuilder.keyed(k[0], [G.rd: .literal(1 + Value(devices)), G.rtt: 1, G.rec: 1], otherwise: 0)
+    }
     builder.setInitial(rmmState.recRunnable) { k in k[0].eq(.literal(G.rec)) }
-    builder.setInitial(rmmState.realmState) { k in RMMBuilder.keyed(k[0], [0: .literal(RealmState.active)], otherwise: .literal(RealmState.none)) }
+    builder.setInitial(rmmState.realmState) { k in
+      RMMBuilder.keyed(k[0], [0: .literal(RealmState.active)], otherwise: .literal(RealmState.none))
+    }
     builder.setInitial(rmmState.realmRD) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rd)], otherwise: 0) }
     builder.setInitial(rmmState.realmRTTBase) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rtt)], otherwise: 0) }
     builder.setInitial(rmmState.realmRIM) { k in RMMBuilder.keyed(k[0], [0: 3], otherwise: 0) }
@@ -89,20 +95,31 @@ extension DABuilder {
         else: .ite(
           i.lt(.literal(Value(entries / 2))), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedNS.expr))
     }
-    builder.setInitial(rmmState.rtte) { k in .ite(k[0].eq(.literal(G.rtt)), then: rootRow(k[1]), else: RTTGeometry.canonical.expr) }
-    builder.setInitial(rmmState.rtteAddr) { k in .ite(k[0].eq(.literal(G.rtt)) && k[1].eq(0), then: .literal(G.data), else: 0) }
+    builder.setInitial(rmmState.rtte) { k in
+      .ite(k[0].eq(.literal(G.rtt)), then: rootRow(k[1]), else: RTTGeometry.canonical.expr)
+    }
+    builder.setInitial(rmmState.rtteAddr) { k in
+      .ite(k[0].eq(.literal(G.rtt)) && k[1].eq(0), then: .literal(G.data), else: 0)
+    }
     builder.setInitial(rmmState.rttLevel) { k in RMMBuilder.keyed(k[0], [G.rtt: 3], otherwise: 0) }
     builder.setInitial(rmmState.peRunning) { k in k[0].eq(0) }
     builder.setInitial(rmmState.peREC) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rec)], otherwise: 0) }
     /// `value` for each of `keys`.
-    func each(_ keys: [Value], _ value: Expr) -> [Value: Expr] { Dictionary(uniqueKeysWithValues: keys.map { ($0, value) }) }
+    func each(_ keys: [Value], _ value: Expr) -> [Value: Expr] {
+      Dictionary(uniqueKeysWithValues: keys.map { ($0, value) })
+    }
     let streams = (0..<Value(devices)).map { $0 }
-    builder.setInitial(daState.pdevState) { k in RMMBuilder.keyed(k[0], each(pdevs, .literal(PdevState.ready)), otherwise: .literal(PdevState.new)) }
+    builder.setInitial(daState.pdevState) { k in
+      RMMBuilder.keyed(k[0], each(pdevs, .literal(PdevState.ready)), otherwise: .literal(PdevState.new))
+    }
     builder.setInitial(daState.pdevStream) { k in
-      RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(pdevs, streams.map { Expr.literal($0) })), otherwise: 0)
+      RMMBuilder.keyed(
+        k[0], Dictionary(uniqueKeysWithValues: zip(pdevs, streams.map { Expr.literal($0) })), otherwise: 0)
     }
     builder.setInitial(daState.pdevVdevs) { k in RMMBuilder.keyed(k[0], each(pdevs, 1), otherwise: 0) }
-    builder.setInitial(daState.vdevState) { k in RMMBuilder.keyed(k[0], each(vdevs, .literal(VdevState.started)), otherwise: .literal(VdevState.new)) }
+    builder.setInitial(daState.vdevState) { k in
+      RMMBuilder.keyed(k[0], each(vdevs, .literal(VdevState.started)), otherwise: .literal(VdevState.new))
+    }
     builder.setInitial(daState.vdevPdev) { k in
       RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(vdevs, pdevs.map { Expr.literal($0) })), otherwise: 0)
     }
@@ -111,7 +128,8 @@ extension DABuilder {
     }
     builder.setInitial(daState.steBound) { k in k[0].lt(.literal(Value(devices))) }
     builder.setInitial(daState.steVdev) { k in
-      RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(streams, vdevs.map { Expr.literal($0) })), otherwise: 0)
+      RMMBuilder.keyed(
+        k[0], Dictionary(uniqueKeysWithValues: zip(streams, vdevs.map { Expr.literal($0) })), otherwise: 0)
     }
     // With `da-setup-dma`: the realm enabled DMA on every device with the current evidence.
     if c.has(CCA.Feature.daSetupDMA) {

@@ -6,12 +6,12 @@ extension DABuilder {
   /// The pre-state value of a VDEV field of the VDEV at `vdev`.
   func vdev(_ variable: Variable, _ vdev: Expr) -> Expr { pre.read(variable, [memoryMap.granule(of: vdev)]) }
 
-  /// The binding checks of a VDEV command on (rd, pdev, vdev), in spec order (reference/rmm.md
-  /// §3.3): rd_align, rd_bound, rd_state; pdev_align, pdev_bound, pdev_state (not a PDEV);
-  /// vdev_align, vdev_bound, vdev_gran_state (not a VDEV) (all RMI_ERROR_INPUT); vdev_realm (the
-  /// VDEV belongs to another realm: RMI_ERROR_INPUT, or RMI_ERROR_DEVICE for VDEV_DESTROY as the
-  /// ACS lists it); vdev_pdev (the VDEV is another PDEV's) RMI_ERROR_DEVICE. Ordering tested:
-  /// vdev_gran_state before vdev_pdev.
+  /// The binding checks of a VDEV command on (rd, pdev, vdev), in spec order (reference/rmm.md §3.3): rd_align,
+  /// rd_bound, rd_state; pdev_align, pdev_bound, pdev_state (not a PDEV); vdev_align, vdev_bound, vdev_gran_state (not
+  /// a VDEV) (all RMI_ERROR_INPUT); vdev_realm (the VDEV belongs to another realm: RMI_ERROR_INPUT, or RMI_ERROR_DEVICE
+  /// for VDEV_DESTROY as the ACS lists it); vdev_pdev (the VDEV is another PDEV's) RMI_ERROR_DEVICE.
+  ///
+  /// Ordering tested: vdev_gran_state before vdev_pdev.
   func bindingChecks(_ a: ActionBuilder, rd: Expr, pdev: Expr, vdev: Expr, realmIsDevice: Bool = false) {
     rmm.rdChecks(a, rd)
     pdevChecks(a, pdev)
@@ -36,7 +36,9 @@ extension DABuilder {
     _ name: String, doc: String, extra: [Parameter] = [], states: [Value], request: Value,
     before: ((ActionBuilder) -> Void)? = nil, effects: ((ActionBuilder, Expr) -> Void)? = nil
   ) {
-    builder.action(name, by: CCA.Parties.hypervisor, doc: doc, parameters: vdevRegisters + extra, successCode: RMIABI.success) { a in
+    builder.action(
+      name, by: CCA.Parties.hypervisor, doc: doc, parameters: vdevRegisters + extra, successCode: RMIABI.success
+    ) { a in
       let vdev = a.arg("x3")
       bindingChecks(a, rd: a.arg("x1"), pdev: a.arg("x2"), vdev: vdev)
       before?(a)
@@ -248,7 +250,9 @@ extension DABuilder {
       bindingChecks(a, rd: rd, pdev: pdev, vdev: vdev, realmIsDevice: true)
       failDevice(
         a, "vdev_state",
-        when: !self.vdev(daState.vdevState, vdev).isOne(of: [vs(VdevState.new), vs(VdevState.unlocked), vs(VdevState.error)])
+        when: !self.vdev(daState.vdevState, vdev).isOne(of: [
+          vs(VdevState.new), vs(VdevState.unlocked), vs(VdevState.error),
+        ])
           || self.vdev(daState.vdevRequest, vdev).ne(.literal(VdevRequest.none)))
       let g = memoryMap.granule(of: vdev)
       failIfMapped(a, vdev: g)
@@ -260,7 +264,9 @@ extension DABuilder {
       a.set(daState.pdevVdevs, [p], to: 0)
       a.set(daState.vdevState, [g], to: vs(VdevState.new))
       a.set(daState.vdevPdev, [g], to: 0)
-      for variable in [daState.vdevLockNonce, daState.vdevMeasSeq, daState.vdevReportSeq] { a.set(variable, [g], to: 0) }
+      for variable in [daState.vdevLockNonce, daState.vdevMeasSeq, daState.vdevReportSeq] {
+        a.set(variable, [g], to: 0)
+      }
       a.set(daState.steBound, [s], to: false)
       a.set(daState.steVdev, [s], to: 0)
       disableDMA(a, vdev: g, stream: s)

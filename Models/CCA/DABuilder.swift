@@ -46,7 +46,8 @@ final class DABuilder {
   func declare() throws {
     if cca.configuration.has(CCA.Feature.daSetupDMA) && !cca.configuration.has(CCA.Feature.daSetup) {
       throw ModelError.invalid(
-        location: "configuration \(cca.configuration.name)", message: "feature da-setup-dma needs da-setup; add da-setup")
+        location: "configuration \(cca.configuration.name)",
+        message: "feature da-setup-dma needs da-setup; add da-setup")
     }
     if cca.configuration.has(CCA.Feature.daSetup) { try declareSetupStart() }
     declarePDEVCommands()
@@ -76,10 +77,11 @@ final class DABuilder {
   /// Whether `g` is in state `s`.
   func isState(_ g: Expr, _ s: Value) -> Expr { state(g).eq(.literal(s)) }
 
-  /// The samples of a Non-secure buffer register (PdevParams, VdevParams, RmiDevCommData, the
-  /// public key): the first and the last granule. Exploration only samples (a step may be taken
-  /// with any value); a buffer decides only whether its checks fail, and the DA flows keep their
-  /// buffers in the first granule while the last is an object, so both outcomes stay explored
+  /// The samples of a Non-secure buffer register (PdevParams, VdevParams, RmiDevCommData, the public key): the first
+  /// and the last granule.
+  ///
+  /// Exploration only samples (a step may be taken with any value); a buffer decides only whether its checks fail, and
+  /// the DA flows keep their buffers in the first granule while the last is an object, so both outcomes stay explored
   /// at a fraction of the cost (a VDEV command already has 7^3 samples of its other registers).
   var bufferPAs: [Value] { Array(rmm.granulePAs.prefix(1) + rmm.granulePAs.suffix(1)) }
 

@@ -17,9 +17,10 @@ enum DAABI {
   /// `RMI_EXIT_DEV_MEM_MAP` (the ACS's RMI_EXIT_VDEV_MAP, 0x09 in the Linux RMI headers of the DA series).
   static let exitDevMemMap: Value = 0x09
 
-  /// `RMI_FEATURE_REGISTER_0_DA_EN` (bit 42 of RmiFeatureRegister0, reference/rmm.md §1.6; TF-RMM
-  /// rmm-spec-v1.x-aligned `smc-rmi.h`): the RMM supports Device Assignment. Set in every
-  /// configuration with `da`.
+  /// `RMI_FEATURE_REGISTER_0_DA_EN` (bit 42 of RmiFeatureRegister0, reference/rmm.md §1.6; TF-RMM rmm-spec-v1.x-aligned
+  /// `smc-rmi.h`): the RMM supports Device Assignment.
+  ///
+  /// Set in every configuration with `da`.
   static let featureDAEnabled: Value = 1 << 42
 
   /// `RMI_ERROR_DEVICE` (6): a PDEV or VDEV attribute does not match (state, binding).
@@ -74,9 +75,10 @@ enum VdevState {
   static let domain = Domain.finite(set)
 }
 
-/// The TDISP request a VDEV command starts and VDEV_COMMUNICATE completes (reference/rmm.md
-/// §3.3; reference/rme.md §3.2, TDISP LOCK_INTERFACE / START_INTERFACE / STOP_INTERFACE and the
-/// SPDM measurement and report requests). `NONE`: no request in flight.
+/// The TDISP request a VDEV command starts and VDEV_COMMUNICATE completes (reference/rmm.md §3.3; reference/rme.md
+/// §3.2, TDISP LOCK_INTERFACE / START_INTERFACE / STOP_INTERFACE and the SPDM measurement and report requests).
+///
+/// `NONE`: no request in flight.
 enum VdevRequest {
   static let none: Value = 0
   static let lock: Value = 1

@@ -20,7 +20,9 @@ struct DAMemoryVariables {
   /// `recDevMemPA[g]`: the PA the realm expects at `recDevMemAddr[g]` (`pa_base` plus the progress).
   let pa: Variable
   /// `devMemAccepted[g]`: ghost: a device granule was validated at the PA its realm asked for
-  /// (RMI_VDEV_VALIDATE_MAPPING found the realm's PA there). Read by `device-assigned-only`.
+  /// (RMI_VDEV_VALIDATE_MAPPING found the realm's PA there).
+  ///
+  /// Read by `device-assigned-only`.
   let accepted: Variable
 
   init(_ b: ModelBuilder, granule: Domain, ipaWidth: Int, perDevice: Int) {
@@ -29,7 +31,8 @@ struct DAMemoryVariables {
     vdevID = b.map("recDevMemVdev", keys: [granule], .range(0, 3), doc: "vdev_id of a pending device-memory request") {
       _ in 0
     }
-    addr = b.map("recDevMemAddr", keys: [granule], ipa, doc: "the next IPA of a pending device-memory request") { _ in 0 }
+    addr = b.map("recDevMemAddr", keys: [granule], ipa, doc: "the next IPA of a pending device-memory request") { _ in 0
+    }
     top = b.map("recDevMemTop", keys: [granule], ipa, doc: "the top IPA of a pending device-memory request") { _ in 0 }
     pa = b.map("recDevMemPA", keys: [granule], .word(bits: 64), doc: "the PA the realm expects at recDevMemAddr") { _ in
       0

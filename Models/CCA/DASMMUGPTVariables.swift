@@ -27,8 +27,10 @@ struct SMMUGPTVariables {
 }
 
 extension CCABuilder {
-  /// The SMMU's GPC on granule `g` for `pas` (reference/rme.md §3.1): its cached GPI if it holds
-  /// one, else a GPT walk whose result it caches (when `active`). Returns whether the access passes.
+  /// The SMMU's GPC on granule `g` for `pas` (reference/rme.md §3.1): its cached GPI if it holds one, else a GPT walk
+  /// whose result it caches (when `active`).
+  ///
+  /// Returns whether the access passes.
   func smmuProtectionCheck(_ context: StepContext, granule g: Expr, pas: Expr, active: Expr = true) -> Expr {
     guard let smmu = smmuGPT else { return GPI.permits(gpi(context, g), pas) }
     let cached = context.read(smmu.valid, [g])

@@ -30,10 +30,14 @@ struct DAVariables {
   let vdevReportSeq: Variable
   /// `vdevDMA[g]`: the VDEV's DMA state (ENABLED by RSI_VDEV_DMA_ENABLE).
   let vdevDMA: Variable
-  /// `vdevDMAVerified[g]`: ghost: DMA was enabled with the VDEV's evidence current at that
-  /// moment (the three nonces the realm passed equalled the VDEV's). Read by `device-assigned-only`.
+  /// `vdevDMAVerified[g]`: ghost: DMA was enabled with the VDEV's evidence current at that moment (the three nonces the
+  /// realm passed equalled the VDEV's).
+  ///
+  /// Read by `device-assigned-only`.
   let vdevDMAVerified: Variable
-  /// `steBound[s]`: the Realm STE of stream `s` is programmed for a VDEV (VDEV_CREATE .. DESTROY).
+  /// `steBound[s]`: the Realm STE of stream `s` is programmed for a VDEV (VDEV_CREATE ..
+  ///
+  /// DESTROY).
   let steBound: Variable
   /// `steVdev[s]`: that VDEV's granule (0 when not bound).
   let steVdev: Variable

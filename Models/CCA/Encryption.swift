@@ -68,10 +68,12 @@ struct EncryptionVariables {
   /// `memoryContext[g]`: the context granule `g`'s memory was last written under (NS at boot:
   /// the host's data).
   let memoryContext: Variable
-  /// `realmLineContext[g]` (`per-realm` only): the context the Realm-alias line of `g` carries,
-  /// its MECID tag (reference/rme.md §4.1: "a write-back uses the MECID recorded with the cache
-  /// line"); RMM while the line is invalid. Non-secure lines always carry NS, and under
-  /// `per-pas` Realm lines always carry the Realm key, so neither needs a variable.
+  /// `realmLineContext[g]` (`per-realm` only): the context the Realm-alias line of `g` carries, its MECID tag
+  /// (reference/rme.md §4.1: "a write-back uses the MECID recorded with the cache line"); RMM while the line is
+  /// invalid.
+  ///
+  /// Non-secure lines always carry NS, and under `per-pas` Realm lines always carry the Realm key, so neither needs a
+  /// variable.
   let realmLineContext: Variable?
 
   init(_ b: ModelBuilder, granule: Domain, encryption: Encryption, mecids: Int, taggedLines: Bool = false) {

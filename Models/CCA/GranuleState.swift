@@ -43,7 +43,9 @@ enum GranuleState {
   /// With the `da` feature, PDEV and VDEV too (the model's encodings: the pinned revision's
   /// values are not in the reference).
   static let daDomain = Domain.finite(
-    FiniteSet("RmmGranuleState", Array(zip(rmmSet.labels, rmmSet.values)) + [("PDEV", pdev), ("VDEV", vdev), ("DEV_MAPPED", devMapped)]))
+    FiniteSet(
+      "RmmGranuleState",
+      Array(zip(rmmSet.labels, rmmSet.values)) + [("PDEV", pdev), ("VDEV", vdev), ("DEV_MAPPED", devMapped)]))
 
   /// The domain for a configuration: the object states only with the `rmm` feature.
   static func domain(for configuration: Configuration) -> Domain {

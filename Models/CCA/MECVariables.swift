@@ -32,9 +32,11 @@ struct MECVariables {
   /// `mecSharedMembers`: the Shared MEC's member count (TF-RMM `shared_mec_members`; at most
   /// one MEC is SHARED at a time, so one counter); 0 while none is SHARED.
   let sharedMembers: Variable
-  /// `mecKeyUsed[m]`: whether MEC `m`'s current key has been given to a realm since it was last
-  /// refreshed (RMM_MEC_REFRESH). `mec-unique` requires it false while the MEC is
-  /// PRIVATE_UNASSIGNED: a private MECID is re-keyed before its next owner gets it.
+  /// `mecKeyUsed[m]`: whether MEC `m`'s current key has been given to a realm since it was last refreshed
+  /// (RMM_MEC_REFRESH).
+  ///
+  /// `mec-unique` requires it false while the MEC is PRIVATE_UNASSIGNED: a private MECID is re-keyed before its next
+  /// owner gets it.
   let keyUsed: Variable
   /// `realmMECID[r]`: RealmParams.mecid of realm `r` (0 for a free slot).
   let realmMECID: Variable

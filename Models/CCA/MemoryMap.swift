@@ -41,13 +41,13 @@ struct MemoryMap {
 
   /// The number of modelled granules (DRAM, and with `da` the devices' MMIO granules at the top).
   let granules: Int
-  /// The number of those granules that are device memory (the `da` feature's `dev-granules` bound
-  /// times `devices`): the last ones, `granules - deviceGranules ..< granules`. TF-RMM 1.1 keeps
-  /// device (MMIO) granules apart from DRAM granules (`dev_granule`): RMI_GRANULE_DELEGATE and
-  /// UNDELEGATE take them through the same EL3 GPT transitions, and no other RMI command accepts one
-  /// as an object or buffer (``isDelegable(_:)`` excludes them). The model places them after the
-  /// DRAM granules so that the GPT, the GPC and the caches cover them unchanged; their PAs are
-  /// abstract (a real MMIO window is elsewhere).
+  /// The number of those granules that are device memory (the `da` feature's `dev-granules` bound times `devices`): the
+  /// last ones, `granules - deviceGranules ..< granules`.
+  ///
+  /// TF-RMM 1.1 keeps device (MMIO) granules apart from DRAM granules (`dev_granule`): RMI_GRANULE_DELEGATE and
+  /// UNDELEGATE take them through the same EL3 GPT transitions, and no other RMI command accepts one as an object or
+  /// buffer (``isDelegable(_:)`` excludes them). The model places them after the DRAM granules so that the GPT, the GPC
+  /// and the caches cover them unchanged; their PAs are abstract (a real MMIO window is elsewhere).
   var deviceGranules: Int = 0
 
   /// The index of the first device-memory granule.
@@ -104,8 +104,9 @@ struct MemoryMap {
 }
 
 extension CCA {
-  /// The index of the DRAM granule at PA `pa` (the key of `granuleState` and the other
-  /// per-granule variables), or `nil` when `pa` is not a 4 KB-aligned PA at or above DRAM's base.
+  /// The index of the DRAM granule at PA `pa` (the key of `granuleState` and the other per-granule variables), or `nil`
+  /// when `pa` is not a 4 KB-aligned PA at or above DRAM's base.
+  ///
   /// Scenarios use it for `expect granule ADDRESS state NAME` (Docs/scenarios.md).
   public static func granuleIndex(ofPA pa: Value) -> Value? {
     guard pa >= MemoryMap.dramBase, pa & (MemoryMap.granuleSize - 1) == 0 else { return nil }

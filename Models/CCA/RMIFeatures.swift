@@ -26,13 +26,17 @@ struct RMIFeatures: Sendable {
   /// PMU_EN (bit 26) and PMU_NUM_CTRS (bits [31:27]).
   var pmuEnabled = true
   var pmuNumCtrs: Value = 31
-  /// Whether FEAT_HPMN0 is present: without it a realm with PMU must have at least one counter
-  /// (TF-RMM rel0 `validate_realm_params`). Not a field of the register.
+  /// Whether FEAT_HPMN0 is present: without it a realm with PMU must have at least one counter (TF-RMM rel0
+  /// `validate_realm_params`).
+  ///
+  /// Not a field of the register.
   var hpmn0 = false
   /// GICV3_NUM_LRS (bits [37:34]): the number of GIC list registers minus one.
   var gicv3NumLRs: Value = 0
-  /// MAX_RECS_ORDER (bits [41:38]): at most 2^order − 1 RECs per realm (TF-RMM: the width of a
-  /// granule's reference count). The model's `recs` bound is an exploration bound below it.
+  /// MAX_RECS_ORDER (bits [41:38]): at most 2^order − 1 RECs per realm (TF-RMM: the width of a granule's reference
+  /// count).
+  ///
+  /// The model's `recs` bound is an exploration bound below it.
   var maxRecsOrder: Value = 10
 
   /// RmiFeatureRegister0 with both hash algorithms (HASH_SHA_256 bit 32, HASH_SHA_512 bit 33).
@@ -41,12 +45,13 @@ struct RMIFeatures: Sendable {
       | (pmuEnabled ? 1 << 26 : 0) | pmuNumCtrs << 27 | 1 << 32 | 1 << 33 | gicv3NumLRs << 34 | maxRecsOrder << 38
   }
 
-  /// RMI_REALM_CREATE's `params_supp` for the RealmParams fields (reference/rmm.md §2.5 item 3;
-  /// TF-RMM rel0 `validate_realm_params`): LPA2 asked for but not supported; num_bps or num_wps 0
-  /// (reserved) or above NUM_BPS / NUM_WPS; SVE asked for but not supported, or sve_vl above
-  /// SVE_VL; PMU asked for but not supported, or pmu_num_ctrs above PMU_NUM_CTRS, or 0 without
-  /// FEAT_HPMN0. sve_vl and pmu_num_ctrs are read only when their flag is set. Both hash
-  /// algorithms are supported, so `hash_algo` never fails here (an unknown one is params_valid).
+  /// RMI_REALM_CREATE's `params_supp` for the RealmParams fields (reference/rmm.md §2.5 item 3; TF-RMM rel0
+  /// `validate_realm_params`): LPA2 asked for but not supported; num_bps or num_wps 0 (reserved) or above NUM_BPS /
+  /// NUM_WPS; SVE asked for but not supported, or sve_vl above SVE_VL; PMU asked for but not supported, or pmu_num_ctrs
+  /// above PMU_NUM_CTRS, or 0 without FEAT_HPMN0.
+  ///
+  /// sve_vl and pmu_num_ctrs are read only when their flag is set. Both hash algorithms are supported, so `hash_algo`
+  /// never fails here (an unknown one is params_valid).
   func unsupported(flags: Expr, sveVL: Expr, numBPs: Expr, numWPs: Expr, pmuNumCtrs: Expr) -> Expr {
     let lpa2Asked = (flags & .literal(RMIABI.realmFlagLPA2)).ne(0)
     let sveAsked = (flags & .literal(RMIABI.realmFlagSVE)).ne(0)

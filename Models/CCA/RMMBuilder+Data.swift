@@ -27,26 +27,26 @@ extension RMMBuilder {
         name, by: CCA.Parties.hypervisor,
         doc: unknown
           ? """
-            RMI_DATA_CREATE_UNKNOWN (FID 0xC4000154; reference/rmm.md §2.13): x1 = rd, x2 = data, x3 = ipa. \
-            Failure conditions in spec order: data_align, data_bound, data_state (not DELEGATED); \
-            rd_align, rd_bound, rd_state; ipa_align, ipa_bound (not a protected IPA) (all \
-            RMI_ERROR_INPUT); rtt_walk (the walk stops above level 3) RMI_ERROR_RTT at the level \
-            reached; rtte_state (not UNASSIGNED) RMI_ERROR_RTT, index 3. No realm_state: allowed in \
-            NEW and ACTIVE. (data_bound2 never applies: every PA is below 2^48.) Success: data → DATA \
-            owned by the realm, zero-filled; the entry becomes ASSIGNED with its RIPAS unchanged; the \
-            level-3 RTT's reference count grows by one; nothing is measured.
-            """
+          RMI_DATA_CREATE_UNKNOWN (FID 0xC4000154; reference/rmm.md §2.13): x1 = rd, x2 = data, x3 = ipa. \
+          Failure conditions in spec order: data_align, data_bound, data_state (not DELEGATED); \
+          rd_align, rd_bound, rd_state; ipa_align, ipa_bound (not a protected IPA) (all \
+          RMI_ERROR_INPUT); rtt_walk (the walk stops above level 3) RMI_ERROR_RTT at the level \
+          reached; rtte_state (not UNASSIGNED) RMI_ERROR_RTT, index 3. No realm_state: allowed in \
+          NEW and ACTIVE. (data_bound2 never applies: every PA is below 2^48.) Success: data → DATA \
+          owned by the realm, zero-filled; the entry becomes ASSIGNED with its RIPAS unchanged; the \
+          level-3 RTT's reference count grows by one; nothing is measured.
+          """
           : """
-            RMI_DATA_CREATE (FID 0xC4000153; reference/rmm.md §2.12): x1 = rd, x2 = data, x3 = ipa, x4 = src \
-            (Non-secure), x5 = flags (RMI_MEASURE_CONTENT). Failure conditions in spec order: \
-            src_align, src_bound, src_pas; data_align, data_bound, data_state (not DELEGATED); rd_align, \
-            rd_bound, rd_state; ipa_align, ipa_bound (not a protected IPA) (all RMI_ERROR_INPUT); \
-            realm_state (not NEW) RMI_ERROR_REALM; rtt_walk RMI_ERROR_RTT at the level reached; \
-            rtte_state (not UNASSIGNED) RMI_ERROR_RTT, index 3. Success: data → DATA owned by the \
-            realm, holding the copied contents (from here on the realm's data: label REALM_r); the \
-            entry becomes ASSIGNED with RIPAS RAM; the level-3 RTT's reference count grows by one; \
-            the RIM is extended (one event whether or not the content is measured).
-            """,
+          RMI_DATA_CREATE (FID 0xC4000153; reference/rmm.md §2.12): x1 = rd, x2 = data, x3 = ipa, x4 = src \
+          (Non-secure), x5 = flags (RMI_MEASURE_CONTENT). Failure conditions in spec order: \
+          src_align, src_bound, src_pas; data_align, data_bound, data_state (not DELEGATED); rd_align, \
+          rd_bound, rd_state; ipa_align, ipa_bound (not a protected IPA) (all RMI_ERROR_INPUT); \
+          realm_state (not NEW) RMI_ERROR_REALM; rtt_walk RMI_ERROR_RTT at the level reached; \
+          rtte_state (not UNASSIGNED) RMI_ERROR_RTT, index 3. Success: data → DATA owned by the \
+          realm, holding the copied contents (from here on the realm's data: label REALM_r); the \
+          entry becomes ASSIGNED with RIPAS RAM; the level-3 RTT's reference count grows by one; \
+          the RIM is extended (one event whether or not the content is measured).
+          """,
         parameters: [register("x1", granulePAs), register("x2", granulePAs), register("x3", protectedIPAs)]
           + (unknown ? [] : [register("x4", granulePAs), register("x5", [0], allValues: [1])]),
         successCode: RMIABI.success
@@ -112,11 +112,16 @@ extension RMMBuilder {
       let table = position.table
       a.output("x1", .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift)))
       a.output(
-        "x2", nonLiveTop(rr, ipa, target: .literal(Value(geometry.levels - 1))) { s in RTTEntry.isOne(self.read(self.rmmState.rtte, s), RTTEntry.assignedProtected) },
+        "x2",
+        nonLiveTop(rr, ipa, target: .literal(Value(geometry.levels - 1))) { s in
+          RTTEntry.isOne(self.read(self.rmmState.rtte, s), RTTEntry.assignedProtected)
+        },
         alsoOn: ["rtt_walk", "rtte_state"])
       set(
         a, rmmState.rtte, position,
-        to: .ite(entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedDestroyed.expr))
+        to: .ite(
+          entry.eq(RTTEntry.assignedEmpty.expr), then: RTTEntry.unassignedEmpty.expr,
+          else: RTTEntry.unassignedDestroyed.expr))
       set(a, rmmState.rtteAddr, position, to: Self.canonicalAddr)
       // With `s2-tlb`: TLBI for every VMID of the realm when the entry was valid (ASSIGNED RAM;
       // TF-RMM rmm-spec-v1.0-rel0 smc_data_destroy: an ASSIGNED EMPTY or DESTROYED entry is
@@ -126,7 +131,8 @@ extension RMMBuilder {
       let releaseNow = {
         self.release(
           a, g,
-          scrubbing: !self.mutated(CCA.MutantName.dataDestroyWithoutScrub) && !self.mutated(CCA.MutantName.reuseWithoutScrub))
+          scrubbing: !self.mutated(CCA.MutantName.dataDestroyWithoutScrub)
+            && !self.mutated(CCA.MutantName.reuseWithoutScrub))
         a.set(self.rmmState.refcount, [table], to: self.pre.read(self.rmmState.refcount, [table]) - 1)
       }
       if let t = smmuTLB {

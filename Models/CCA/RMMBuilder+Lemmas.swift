@@ -4,10 +4,11 @@ import Spec
 
 extension RMMBuilder {
   /// Declares the lemmas that make the RMM's properties inductive (Proofs/rmm-*-induction.toml;
-  /// Docs/proving-a-property.md §4 tells how each was found from a CTI). Like the GPT layer's
-  /// (CCABuilder+Properties.swift), each holds in every reachable state of the correct model and
-  /// is proved together with the property it strengthens; each is needed: dropped, induction
-  /// gives a CTI (Tests/ProvingTests/RMMProofTests.swift).
+  /// Docs/proving-a-property.md §4 tells how each was found from a CTI).
+  ///
+  /// Like the GPT layer's (CCABuilder+Properties.swift), each holds in every reachable state of the correct model and
+  /// is proved together with the property it strengthens; each is needed: dropped, induction gives a CTI
+  /// (Tests/ProvingTests/RMMProofTests.swift).
   ///
   /// Three of them restate properties (`gpt-consistent`, `delegated-clean`, `rmm-wellformed`)
   /// from the same Swift formula, so that each monitor (`hyp-no-realm-read`,

@@ -2,9 +2,10 @@ import Spec
 
 // MARK: - MEC: MECIDs, REALM_CREATE / REALM_DESTROY's MEC parts, RMI_MEC_SET_SHARED / PRIVATE
 
-/// RMI 1.1 MEC function identifiers (reference/rmm.md §3.1, §3.5) and the RMM-EL3 key refresh
-/// (§4). Revision pinned: RMM 1.1 beta as the ACS tag `v1.1_MEC_LFA_BETA_02.25` tests it, TF-RMM
-/// tag `rmm-spec-v1.x-aligned` (`lib/mec/src/mec.c`, `runtime/rmi/realm.c`).
+/// RMI 1.1 MEC function identifiers (reference/rmm.md §3.1, §3.5) and the RMM-EL3 key refresh (§4).
+///
+/// Revision pinned: RMM 1.1 beta as the ACS tag `v1.1_MEC_LFA_BETA_02.25` tests it, TF-RMM tag `rmm-spec-v1.x-aligned`
+/// (`lib/mec/src/mec.c`, `runtime/rmi/realm.c`).
 enum MECABI {
   /// `RMI_MEC_SET_SHARED`.
   static let setSharedFID: Value = 0xC400_018C
@@ -53,10 +54,11 @@ extension RMMBuilder {
     hasMEC ? [register("params_mecid", (0...maxMECID).map { $0 })] : []
   }
 
-  /// REALM_CREATE's MEC part of `params_supp` (reference/rmm.md §2.5 item 3: "1.1 MEC: mecid >
-  /// MAX_MECID or MEC in PRIVATE_ASSIGNED"; the ACS lists it with the other unsupported
-  /// parameters, after `params_valid` and before `alias`), or nil without FEAT_MEC. The condition
-  /// itself, with the RealmParams features, is RMMBuilder+Realm.swift's.
+  /// REALM_CREATE's MEC part of `params_supp` (reference/rmm.md §2.5 item 3: "1.1 MEC: mecid > MAX_MECID or MEC in
+  /// PRIVATE_ASSIGNED"; the ACS lists it with the other unsupported parameters, after `params_valid` and before
+  /// `alias`), or nil without FEAT_MEC.
+  ///
+  /// The condition itself, with the RealmParams features, is RMMBuilder+Realm.swift's.
   func mecUnsupported(_ a: ActionBuilder) -> Expr? {
     guard let mec else { return nil }
     let mecid = a.arg("params_mecid")
@@ -88,11 +90,11 @@ extension RMMBuilder {
     }
   }
 
-  /// REALM_DESTROY's MEC effects for realm `rr` (reference/rmm.md §2.7, §3.5; TF-RMM
-  /// `smc_realm_destroy`): a SHARED MEC loses a member (its key is kept: the other members'
-  /// data is under it); a private MEC is re-keyed (RMM_MEC_REFRESH through EL3) and released to
-  /// PRIVATE_UNASSIGNED. Declared before the RD and RTT are released, so their scrubs win over
-  /// the refresh's effect on their memory.
+  /// REALM_DESTROY's MEC effects for realm `rr` (reference/rmm.md §2.7, §3.5; TF-RMM `smc_realm_destroy`): a SHARED MEC
+  /// loses a member (its key is kept: the other members' data is under it); a private MEC is re-keyed (RMM_MEC_REFRESH
+  /// through EL3) and released to PRIVATE_UNASSIGNED.
+  ///
+  /// Declared before the RD and RTT are released, so their scrubs win over the refresh's effect on their memory.
   func mecRelease(_ a: ActionBuilder, realm rr: Expr) {
     guard let mec else { return }
     let m = pre.read(mec.realmMECID, [rr])
@@ -106,18 +108,20 @@ extension RMMBuilder {
     }
   }
 
-  /// RMM_MEC_REFRESH for MEC `m` (FID 0xC40001B6; reference/rme.md §4.2, §4.3): EL3 changes the
-  /// key (tweak) of `m`'s context. TF-RMM releases a MECID only once no mapping uses it and DC
-  /// CIPoE is complete, so first every Realm line tagged with `m` is written back and dropped;
-  /// then whatever memory holds under the old key is garbage under the new one (CIPHERTEXT).
-  /// The key is fresh again (`mecKeyUsed` false).
+  /// RMM_MEC_REFRESH for MEC `m` (FID 0xC40001B6; reference/rme.md §4.2, §4.3): EL3 changes the key (tweak) of `m`'s
+  /// context.
+  ///
+  /// TF-RMM releases a MECID only once no mapping uses it and DC CIPoE is complete, so first every Realm line tagged
+  /// with `m` is written back and dropped; then whatever memory holds under the old key is garbage under the new one
+  /// (CIPHERTEXT). The key is fresh again (`mecKeyUsed` false).
   func refresh(_ a: ActionBuilder, _ mec: MECVariables, _ m: Expr) {
     if cca.taggedLines { return refreshTagged(a, mec, m) }
     guard let keys = cca.keys, let lineContext = keys.realmLineContext else { return }
     let context = cca.chain(count: cca.mecids, of: m) { EncryptionContext.mecid(Value($0)) }
     let realmPAS = Expr.literal(PAS.realm)
     func tagged(_ g: Expr) -> Expr {
-      pre.read(machine.cacheLine, [g, realmPAS]).ne(.literal(LineState.invalid)) && pre.read(lineContext, [g]).eq(context)
+      pre.read(machine.cacheLine, [g, realmPAS]).ne(.literal(LineState.invalid))
+        && pre.read(lineContext, [g]).eq(context)
     }
     func underOldKey(_ g: Expr) -> Expr {
       pre.read(keys.memoryContext, [g]).eq(context)
@@ -125,7 +129,8 @@ extension RMMBuilder {
     }
     a.setAll(machine.memory, where: { k in underOldKey(k[0]) }, to: { _ in .literal(cca.content.ciphertext) })
     a.setAll(keys.memoryContext, where: { k in underOldKey(k[0]) }, to: { _ in context })
-    a.setAll(machine.cacheLine, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(LineState.invalid) })
+    a.setAll(
+      machine.cacheLine, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(LineState.invalid) })
     a.setAll(machine.cacheData, where: { k in k[1].eq(realmPAS) && tagged(k[0]) }, to: { _ in .literal(Content.zero) })
     a.setAll(lineContext, where: { k in tagged(k[0]) }, to: { _ in .literal(EncryptionContext.rmm) })
     a.set(mec.keyUsed, [m], to: false)
@@ -138,7 +143,8 @@ extension RMMBuilder {
     let context = cca.chain(count: cca.mecids, of: m) { EncryptionContext.mecid(Value($0)) }
     let line = cca.realmLineKey(context)
     func underOldKey(_ g: Expr) -> Expr {
-      pre.read(keys.memoryContext, [g]).eq(context) || pre.read(machine.cacheLine, [g, line]).eq(.literal(LineState.dirty))
+      pre.read(keys.memoryContext, [g]).eq(context)
+        || pre.read(machine.cacheLine, [g, line]).eq(.literal(LineState.dirty))
     }
     a.setAll(machine.memory, where: { k in underOldKey(k[0]) }, to: { _ in .literal(cca.content.ciphertext) })
     a.setAll(keys.memoryContext, where: { k in underOldKey(k[0]) }, to: { _ in context })
@@ -201,10 +207,11 @@ extension RMMBuilder {
 
   // MARK: realm-isolation
 
-  /// Whether a write through `pas` to granule `g` by the realm whose label is `own` changes
-  /// another live realm's data: its label in memory or in the alias's valid line. A realm that
-  /// no longer exists has no data to protect: a granule it left unscrubbed holds leftovers,
-  /// which are a confidentiality matter (a read of them is the leak), not an integrity one.
+  /// Whether a write through `pas` to granule `g` by the realm whose label is `own` changes another live realm's data:
+  /// its label in memory or in the alias's valid line.
+  ///
+  /// A realm that no longer exists has no data to protect: a granule it left unscrubbed holds leftovers, which are a
+  /// confidentiality matter (a read of them is the leak), not an integrity one.
   func overwritesLiveRealmData(_ context: StepContext, _ g: Expr, _ pas: Expr, own: Expr) -> Expr {
     func otherLive(_ label: Expr) -> Expr {
       .or(

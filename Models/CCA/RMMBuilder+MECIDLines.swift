@@ -55,7 +55,8 @@ extension RMMBuilder {
             && .and(
               keys.map { k in
                 (valid(g, k) && stale(data(g, k))).implies(!dirty(g, k) && k.ne(.literal(PAS.realm)))
-              }))
+              })
+        )
       })
   }
 }

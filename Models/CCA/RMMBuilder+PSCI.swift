@@ -3,15 +3,14 @@ import Spec
 // MARK: - Realm PSCI calls and RMI_PSCI_COMPLETE
 
 extension RMMBuilder {
-  /// The conventions of realm calls (PSCI here, RSI in `RMMBuilder+RSI.swift`): actions with
-  /// actor `realm`, enabled while a REC runs on PE `pe`; the realm's argument registers are the
-  /// parameters `x1`, `x2`, ... A call that returns to the realm at once without changing any
-  /// state is a failure condition whose code is the realm's X0 (an RSI error, a PSCI error, or a
-  /// PSCI result such as AFFINITY_INFO's ON for the calling REC itself); a call that succeeds
-  /// either returns to the realm (code 0, results as outputs `x1`, ...) or exits to the host,
-  /// with outputs naming the RecRun.exit fields the host reads (`exit_reason`, `exit_gprs0`, ...);
-  /// the realm then sees the call's X0..X2 on its next entry (RMI_REC_ENTER's outputs
-  /// `realm_x0` ... `realm_x2`).
+  /// The conventions of realm calls (PSCI here, RSI in `RMMBuilder+RSI.swift`): actions with actor `realm`, enabled
+  /// while a REC runs on PE `pe`; the realm's argument registers are the parameters `x1`, `x2`, ...
+  ///
+  /// A call that returns to the realm at once without changing any state is a failure condition whose code is the
+  /// realm's X0 (an RSI error, a PSCI error, or a PSCI result such as AFFINITY_INFO's ON for the calling REC itself); a
+  /// call that succeeds either returns to the realm (code 0, results as outputs `x1`, ...) or exits to the host, with
+  /// outputs naming the RecRun.exit fields the host reads (`exit_reason`, `exit_gprs0`, ...); the realm then sees the
+  /// call's X0..X2 on its next entry (RMI_REC_ENTER's outputs `realm_x0` ... `realm_x2`).
   ///
   /// Declares PSCI_VERSION, PSCI_FEATURES, PSCI_CPU_SUSPEND, PSCI_CPU_ON, PSCI_AFFINITY_INFO,
   /// PSCI_CPU_OFF, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET (reference/rmm.md §5) and RMI_PSCI_COMPLETE
@@ -89,7 +88,9 @@ extension RMMBuilder {
       a.fail(
         "entry_address", error: "PSCI_INVALID_ADDRESS", code: PSCI.invalidAddress,
         when: entry.ge(.literal(geometry.protectedLimit)))
-      psciTargetRequest(a, p, PSCI.cpuOn, target: target, named: "target_cpu", itself: ("already_on", "PSCI_ALREADY_ON", PSCI.alreadyOn))
+      psciTargetRequest(
+        a, p, PSCI.cpuOn, target: target, named: "target_cpu", itself: ("already_on", "PSCI_ALREADY_ON", PSCI.alreadyOn)
+      )
     }
 
     builder.action(
@@ -111,7 +112,8 @@ extension RMMBuilder {
         "lowest_affinity_level", error: "PSCI_INVALID_PARAMETERS", code: PSCI.invalidParameters,
         when: a.arg("x2").ne(0))
       psciTargetRequest(
-        a, p, PSCI.affinityInfo, target: target, named: "target_affinity", itself: ("self_on", "PSCI_AFFINITY_ON", PSCI.affinityOn))
+        a, p, PSCI.affinityInfo, target: target, named: "target_affinity",
+        itself: ("self_on", "PSCI_AFFINITY_ON", PSCI.affinityOn))
     }
 
     builder.action(
@@ -207,7 +209,8 @@ extension RMMBuilder {
       let (c, t) = (memoryMap.granule(of: calling), memoryMap.granule(of: target))
       a.fail("pending", error: Self.input, code: RMIABI.errorInput, when: !pre.read(recState.psciPending, [c]))
       a.fail(
-        "owner", error: Self.input, code: RMIABI.errorInput, when: pre.read(rmmState.owner, [t]).ne(pre.read(rmmState.owner, [c])))
+        "owner", error: Self.input, code: RMIABI.errorInput,
+        when: pre.read(rmmState.owner, [t]).ne(pre.read(rmmState.owner, [c])))
       a.fail(
         "target", error: Self.input, code: RMIABI.errorInput,
         when: pre.read(recState.mpidr, [t]).ne(pre.read(recState.psciTarget, [c])))

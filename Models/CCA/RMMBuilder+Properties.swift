@@ -127,17 +127,21 @@ extension RMMBuilder {
       when(
         GranuleState.rd,
         live(own) && pre.read(rmmState.realmRD, [own]).eq(g)
-          && rc.eq(sum(granules.map { h in one(state(h).isOne(of: rdReferrers) && pre.read(rmmState.owner, [h]).eq(own)) })))
+          && rc.eq(
+            sum(granules.map { h in one(state(h).isOne(of: rdReferrers) && pre.read(rmmState.owner, [h]).eq(own)) }))
+      )
       when(
         GranuleState.rec,
-        live(own) && rc.eq(sum(pes.map { p in one(pre.read(rmmState.peRunning, [p]) && pre.read(rmmState.peREC, [p]).eq(g)) })))
+        live(own)
+          && rc.eq(sum(pes.map { p in one(pre.read(rmmState.peRunning, [p]) && pre.read(rmmState.peREC, [p]).eq(g)) })))
     }
     facts.append(.forAll(granule) { g in self.rttFacts(g) })
     // Counting: live entries (TABLE and ASSIGNED, the RTTs' reference counts) plus live realms'
     // starting-level tables = RTT granules + DATA granules.
     let isRTT: (Expr) -> Expr = { self.state($0).eq(.literal(GranuleState.rtt)) }
     let references = sum(
-      granules.map { g in .ite(isRTT(g), then: pre.read(rmmState.refcount, [g]), else: 0) } + realms.map { one(live($0)) })
+      granules.map { g in .ite(isRTT(g), then: pre.read(rmmState.refcount, [g]), else: 0) }
+        + realms.map { one(live($0)) })
     // With `da`, a DEV_MAPPED granule is referenced by its ASSIGNED_DEV entry.
     let referencedStates: [Expr] =
       [.literal(GranuleState.data)] + (cca.configuration.has(CCA.Feature.da) ? [.literal(GranuleState.devMapped)] : [])
@@ -165,7 +169,9 @@ extension RMMBuilder {
           then: state(rec).eq(.literal(GranuleState.rec)) && pre.read(rmmState.refcount, [rec]).eq(1),
           else: rec.eq(0)))
       for q in pes where q != p {
-        facts.append((pre.read(rmmState.peRunning, [p]) && pre.read(rmmState.peRunning, [q])).implies(rec.ne(pre.read(rmmState.peREC, [q]))))
+        facts.append(
+          (pre.read(rmmState.peRunning, [p]) && pre.read(rmmState.peRunning, [q])).implies(
+            rec.ne(pre.read(rmmState.peREC, [q]))))
       }
     }
     return .and(facts + recWellformed)
@@ -218,9 +224,10 @@ extension RMMBuilder {
     return .ite(isRTT, then: table, else: notTable) && isData.implies(.or([mapped] + unmapping))
   }
 
-  /// With `smmu-tlb`, `facts` about the RMI_DATA_DESTROY waiting for its CMD_SYNC, each holding
-  /// only while one is pending: its DATA granule has no entry yet still counts in its leaf RTT's
-  /// reference count (``SMMUTLBVariables``). Without `smmu-tlb`, none (the formula is unchanged).
+  /// With `smmu-tlb`, `facts` about the RMI_DATA_DESTROY waiting for its CMD_SYNC, each holding only while one is
+  /// pending: its DATA granule has no entry yet still counts in its leaf RTT's reference count (``SMMUTLBVariables``).
+  ///
+  /// Without `smmu-tlb`, none (the formula is unchanged).
   func pendingUnmap(_ facts: (_ pending: (granule: Expr, table: Expr)) -> [Expr]) -> [Expr] {
     guard let t = smmuTLB else { return [] }
     let pending = pre.read(t.pending, [])
@@ -236,7 +243,8 @@ extension RMMBuilder {
     let isProtected = ipa.lt(.literal(geometry.protectedLimit))
     let isLeafLevel = level.eq(3)
     // With `da`, a level-3 protected entry may be ASSIGNED_DEV (its target: da-wellformed).
-    let leafAssigned = RTTEntry.assignedProtected + (cca.configuration.has(CCA.Feature.da) ? RTTEntry.assignedDevice : [])
+    let leafAssigned =
+      RTTEntry.assignedProtected + (cca.configuration.has(CCA.Feature.da) ? RTTEntry.assignedDevice : [])
     let allowed = Expr.ite(
       isProtected,
       then: RTTEntry.isOne(e, RTTEntry.unassignedProtected)

@@ -94,7 +94,8 @@ extension RMMBuilder {
       a.fail(
         "mpidr_index", error: Self.input, code: RMIABI.errorInput,
         when: a.arg("params_mpidr").ne(index) || index.ge(.literal(Value(recs))))
-      a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(.literal(Value(n))))
+      a.fail(
+        "num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(.literal(Value(n))))
       if n > 0 {
         a.fail("aux_align", error: Self.input, code: RMIABI.errorInput, when: .or(aux.map { !memoryMap.isAligned($0) }))
         a.fail(
@@ -102,7 +103,10 @@ extension RMMBuilder {
           when: .or(aux.indices.map { i in aux[i].isOne(of: [rec, rd] + Array(aux[..<i])) }))
         a.fail(
           "aux_state", error: Self.input, code: RMIABI.errorInput,
-          when: .or(aux.map { !memoryMap.isDelegable($0) || state(memoryMap.granule(of: $0)).ne(.literal(GranuleState.delegated)) }))
+          when: .or(
+            aux.map {
+              !memoryMap.isDelegable($0) || state(memoryMap.granule(of: $0)).ne(.literal(GranuleState.delegated))
+            }))
       }
       let g = memoryMap.granule(of: rec)
       let rdGranule = memoryMap.granule(of: rd)
@@ -181,7 +185,8 @@ extension RMMBuilder {
       granuleChecks(a, "rec", rec, state: GranuleState.rec, stateName: "rec_gran_state")
       let g = memoryMap.granule(of: rec)
       let realmState = pre.read(rmmState.realmState, [pre.read(rmmState.owner, [g])])
-      a.fail("realm_new", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm, when: realmState.eq(.literal(RealmState.new)))
+      a.fail(
+        "realm_new", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm, when: realmState.eq(.literal(RealmState.new)))
       a.fail(
         "system_off", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm, index: 1,
         when: realmState.eq(.literal(RealmState.systemOff)))
@@ -201,7 +206,8 @@ extension RMMBuilder {
       let devMem = devMemCompletion(g, flags: a.arg("enter_flags"))
       let pending = devMem.map { ripasPending || $0.pending } ?? ripasPending
       a.output("realm_x0", .ite(pending, then: .literal(RSI.success), else: pre.read(recState.psciResult, [g])))
-      a.output("realm_x1", .ite(ripasPending, then: addr, else: devMem.map { .ite($0.pending, then: $0.x1, else: 0) } ?? 0))
+      a.output(
+        "realm_x1", .ite(ripasPending, then: addr, else: devMem.map { .ite($0.pending, then: $0.x1, else: 0) } ?? 0))
       a.output(
         "realm_x2",
         .ite(
@@ -301,7 +307,8 @@ extension RMMBuilder {
           "stage2_abort", error: "STAGE2_ABORT", code: 0x24,
           when: !hit
             && (ipa.ge(.literal(geometry.ipaLimit)) || !reached
-              || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr))))
+              || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr)))
+        )
         let walked = Expr.ite(protected, then: read(rmmState.rtteAddr, position), else: memoryMap.granule(of: nsPA))
         let dram = hit || protected || memoryMap.isDRAM(nsPA)
         let g = s2tlb == nil ? walked : .ite(hit, then: cached - 1, else: walked)
@@ -337,7 +344,9 @@ extension RMMBuilder {
         The REC is READY again (reference count 0) and RMI_REC_ENTER returns RMI_SUCCESS. Exits caused \
         by realm calls (PSCI, RIPAS_CHANGE, HOST_CALL) are part of those calls' actions.
         """,
-      parameters: [Parameter("pe", cca.pe), Parameter("reason", .finite(RecExitReason.asynchronous), samples: [RecExitReason.irq])]
+      parameters: [
+        Parameter("pe", cca.pe), Parameter("reason", .finite(RecExitReason.asynchronous), samples: [RecExitReason.irq]),
+      ]
     ) { a in
       let p = a.arg("pe")
       a.requires(pre.read(rmmState.peRunning, [p]))

@@ -34,22 +34,26 @@ extension RMMBuilder {
         pending.eq(field(recState.psciRequest).ne(0)),
         pending.implies(field(recState.psciTarget).lt(recIndex)),
         (!pending).implies(field(recState.psciTarget).eq(0)),
-        top.eq(0).implies(field(recState.ripasAddr).eq(0) && field(recState.ripasValue).eq(0) && !field(recState.ripasDestroyed)),
+        top.eq(0).implies(
+          field(recState.ripasAddr).eq(0) && field(recState.ripasValue).eq(0) && !field(recState.ripasDestroyed)),
         top.ne(0).implies(field(recState.ripasAddr).le(top) && top.le(.literal(geometry.protectedLimit))),
         pre.read(rmmState.refcount, [g]).ne(0).implies(!pending && top.eq(0)),
       ]
       if recState.auxCount > 0 {
         rec.append(
-          sum(granules.map { h in
-            one(state(h).eq(.literal(GranuleState.recAux)) && pre.read(recState.auxOf, [h]).eq(g))
-          }).eq(.literal(Value(recState.auxCount))))
+          sum(
+            granules.map { h in
+              one(state(h).eq(.literal(GranuleState.recAux)) && pre.read(recState.auxOf, [h]).eq(g))
+            }
+          ).eq(.literal(Value(recState.auxCount))))
       }
       facts.append(.ite(st.eq(.literal(GranuleState.rec)), then: .and(rec), else: .and(atRest)))
       let parent = field(recState.auxOf)
       facts.append(
         .ite(
           st.eq(.literal(GranuleState.recAux)),
-          then: pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none)) && pre.read(rmmState.refcount, [g]).eq(0)
+          then: pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none))
+            && pre.read(rmmState.refcount, [g]).eq(0)
             && state(parent).eq(.literal(GranuleState.rec)) && pre.read(rmmState.owner, [parent]).eq(own),
           else: parent.eq(0)))
     }

@@ -109,7 +109,8 @@ extension RMMBuilder {
       a.when(!ram) {
         invalidateS2TLB(a, realm: rr) { ipa in
           ipa.ge(aligned.base) && ipa.lt(run.outTop)
-            && self.read(self.rmmState.rtte, self.slot(rr, depth: self.geometry.lastDepth, ipa)).eq(RTTEntry.assignedRAM.expr)
+            && self.read(self.rmmState.rtte, self.slot(rr, depth: self.geometry.lastDepth, ipa)).eq(
+              RTTEntry.assignedRAM.expr)
         }
       }
     }
@@ -123,6 +124,8 @@ extension RMMBuilder {
   func alignedRun(_ rr: Expr, _ base: Expr) -> (level: Expr, table: Expr, first: Expr, base: Expr) {
     let depth = walkDepth(rr, base, target: .literal(Value(geometry.lastDepth)))
     let size = byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }
-    return (level(ofDepth: depth), tableGranule(rr, depth: depth, base), entryIndex(depth: depth, base), base & ~(size - 1))
+    return (
+      level(ofDepth: depth), tableGranule(rr, depth: depth, base), entryIndex(depth: depth, base), base & ~(size - 1)
+    )
   }
 }

@@ -15,7 +15,8 @@ extension RMMBuilder {
         RSI_VERSION (FID 0xC4000190; reference/rmm.md §5) from the realm on PE `pe`: x1 = the requested \
         version. RSI_ERROR_INPUT unless it is 1.0 (`version`); X1 (lower) = X2 (higher) = 0x10000.
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", [RSI.version], allValues: [RSI.version + 1])], successCode: RSI.success
+      parameters: [Parameter("pe", cca.pe), register("x1", [RSI.version], allValues: [RSI.version + 1])],
+      successCode: RSI.success
     ) { a in
       a.requires(pre.read(rmmState.peRunning, [a.arg("pe")]))
       a.fail("version", error: Self.rsiInput, code: RSI.errorInput, when: a.arg("x1").ne(.literal(RSI.version)))
@@ -50,7 +51,8 @@ extension RMMBuilder {
       a.fail("index", error: Self.rsiInput, code: RSI.errorInput, when: index.gt(4))
       let rr = pre.read(rmmState.owner, [runningREC(p)])
       a.output(
-        "x1", .ite(index.eq(0), then: pre.read(rmmState.realmRIM, [rr]), else: pre.read(recState.rem, [rr, remKey(index)])))
+        "x1",
+        .ite(index.eq(0), then: pre.read(rmmState.realmRIM, [rr]), else: pre.read(recState.rem, [rr, remKey(index)])))
     }
 
     builder.action(
@@ -101,7 +103,8 @@ extension RMMBuilder {
         exit_reason RMI_EXIT_HOST_CALL and exit_imm = imm[15:0]; the realm sees X0 = RSI_SUCCESS on \
         its next entry.
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", ipaSamples), register("imm", [0], allValues: [0x1_0001])], successCode: RSI.success
+      parameters: [Parameter("pe", cca.pe), register("x1", ipaSamples), register("imm", [0], allValues: [0x1_0001])],
+      successCode: RSI.success
     ) { a in
       let p = a.arg("pe")
       a.requires(pre.read(rmmState.peRunning, [p]))
@@ -162,8 +165,9 @@ extension RMMBuilder {
     a.fail("region", error: Self.rsiInput, code: RSI.errorInput, when: top.gt(.literal(geometry.protectedLimit)))
   }
 
-  /// The REM key of an RSI measurement index 1 ... 4 (any other index maps to 0; the failure
-  /// conditions rule them out).
+  /// The REM key of an RSI measurement index 1 ...
+  ///
+  /// 4 (any other index maps to 0; the failure conditions rule them out).
   func remKey(_ index: Expr) -> Expr {
     .ite(index.ge(1) && index.le(4), then: index - 1, else: 0)
   }

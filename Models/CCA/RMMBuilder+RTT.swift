@@ -19,7 +19,8 @@ extension RMMBuilder {
       RTTEntry.isOne(entry, [.unassignedRAM, .assignedRAM]), then: .literal(RMIABI.ripasRAM),
       else: .ite(
         RTTEntry.isOne(entry, [.unassignedDestroyed, .assignedDestroyed]), then: .literal(RMIABI.ripasDestroyed),
-        else: .ite(entry.eq(RTTEntry.assignedDevDev.expr), then: .literal(RMIABI.ripasDev), else: .literal(RMIABI.ripasEmpty))))
+        else: .ite(
+          entry.eq(RTTEntry.assignedDevDev.expr), then: .literal(RMIABI.ripasDev), else: .literal(RMIABI.ripasEmpty))))
   }
 
   /// The PA of granule index `g`.
@@ -54,9 +55,10 @@ extension RMMBuilder {
     var outTop: Expr { base + count * size }
   }
 
-  /// The run of entries from `base` to `top` in the table realm `rr`'s walk reaches, while
-  /// `processes(entry value)` holds (see ``EntryRun``). Meaningful once `base` is aligned to the
-  /// entry size of the level reached and `top > base`.
+  /// The run of entries from `base` to `top` in the table realm `rr`'s walk reaches, while `processes(entry value)`
+  /// holds (see ``EntryRun``).
+  ///
+  /// Meaningful once `base` is aligned to the entry size of the level reached and `top > base`.
   ///
   /// - Complexity: ``EntryRun/count`` takes `entries × log2(entries)` quantifier steps;
   ///   ``EntryRun/contains`` `entries` steps per entry of the run's table (so a row written
@@ -132,10 +134,12 @@ extension RMMBuilder {
       count: perDepth { d, base in atDepth(d, base) { at in runLength(0..<self.geometry.entries, at) } })
   }
 
-  /// Whether an entry value is *live* (reference/rmm.md §2.14, §2.16, §2.19: the `top` outputs
-  /// skip non-live entries): it holds a PA, i.e. it is ASSIGNED (any RIPAS, device memory
-  /// included), ASSIGNED_NS or a TABLE. UNASSIGNED (any RIPAS) and UNASSIGNED_NS entries are not.
-  /// TF-RMM rmm-spec-v1.0-rel0 decides the same way (`s2tte_is_live`: `s2tte_has_pa`).
+  /// Whether an entry value is *live*: it holds a PA.
+  ///
+  /// Live entries are ASSIGNED (any RIPAS, device memory included), ASSIGNED_NS and TABLE ones;
+  /// UNASSIGNED (any RIPAS) and UNASSIGNED_NS entries are not (reference/rmm.md §2.14, §2.16,
+  /// §2.19: the `top` outputs skip non-live entries). TF-RMM rmm-spec-v1.0-rel0 decides the same
+  /// way (`s2tte_is_live`: `s2tte_has_pa`).
   static func isLive(_ entry: Expr) -> Expr {
     !RTTEntry.isOne(entry, RTTEntry.unassignedProtected + [.unassignedNS])
   }
@@ -164,13 +168,17 @@ extension RMMBuilder {
     func firstLive(_ t: Expr, after: Expr, _ range: Range<Int>) -> Expr {
       let live: (Expr) -> Expr = { j in j.gt(after) && Self.isLive(self.pre.read(self.rmmState.rtte, [t, j])) }
       if range.count == 1 {
-        return .ite(live(.literal(Value(range.lowerBound))), then: .literal(Value(range.lowerBound)), else: .literal(Value(range.upperBound)))
+        return .ite(
+          live(.literal(Value(range.lowerBound))), then: .literal(Value(range.lowerBound)),
+          else: .literal(Value(range.upperBound)))
       }
       let mid = range.lowerBound + range.count / 2
       let inLower = Expr.exists(index) { i in
         i.ge(.literal(Value(range.lowerBound))) && i.lt(.literal(Value(mid))) && live(i)
       }
-      return .ite(inLower, then: firstLive(t, after: after, range.lowerBound..<mid), else: firstLive(t, after: after, mid..<range.upperBound))
+      return .ite(
+        inLower, then: firstLive(t, after: after, range.lowerBound..<mid),
+        else: firstLive(t, after: after, mid..<range.upperBound))
     }
     return .local(ipa) { ipa in
       .local(self.walkDepth(rr, ipa, target: target)) { depth in
@@ -178,10 +186,13 @@ extension RMMBuilder {
           .local(self.table(rr, depth: d, ipa)) { t in
             .local(self.geometry.index(depth: d, ipa: ipa)) { i in
               let size = self.geometry.entrySize(depth: d)
-              let liveAfter = Self.isLive(self.pre.read(self.rmmState.rtte, [t, i])) && !(depth.eq(target) && clears(RTTSlot(table: t, index: i)))
+              let liveAfter =
+                Self.isLive(self.pre.read(self.rmmState.rtte, [t, i]))
+                && !(depth.eq(target) && clears(RTTSlot(table: t, index: i)))
               return .ite(
                 liveAfter, then: ipa,
-                else: (ipa & .literal(~(size - 1))) + (firstLive(t, after: i, 0..<self.geometry.entries) - i) * .literal(size))
+                else: (ipa & .literal(~(size - 1))) + (firstLive(t, after: i, 0..<self.geometry.entries) - i)
+                  * .literal(size))
             }
           }
         }
@@ -189,12 +200,12 @@ extension RMMBuilder {
     }
   }
 
-  /// Adds the failure conditions the RTT structure commands (RTT_CREATE, RTT_DESTROY, RTT_FOLD;
-  /// reference/rmm.md §2.15-§2.17) share, in their order: rd_align, rd_bound, rd_state;
-  /// level_bound (level ≤ the starting level or > 3); ipa_align (to the entry size at level − 1);
-  /// ipa_bound (≥ 2^s2sz); then `beforeWalk` (RTT_CREATE's rtt_* checks); rtt_walk (the walk to
-  /// level − 1 stops early: RMI_ERROR_RTT at the level reached). Returns the realm and the
-  /// position of the parent entry (level − 1) that maps `ipa`.
+  /// Adds the failure conditions the RTT structure commands (RTT_CREATE, RTT_DESTROY, RTT_FOLD; reference/rmm.md
+  /// §2.15-§2.17) share, in their order: rd_align, rd_bound, rd_state; level_bound (level ≤ the starting level or > 3);
+  /// ipa_align (to the entry size at level − 1); ipa_bound (≥ 2^s2sz); then `beforeWalk` (RTT_CREATE's rtt_* checks);
+  /// rtt_walk (the walk to level − 1 stops early: RMI_ERROR_RTT at the level reached).
+  ///
+  /// Returns the realm and the position of the parent entry (level − 1) that maps `ipa`.
   func structureChecks(
     _ a: ActionBuilder, rd: Expr, ipa: Expr, level: Expr, beforeWalk: () -> Void = {}
   ) -> (realm: Expr, parent: RTTSlot) {
@@ -307,7 +318,9 @@ extension RMMBuilder {
         }, alsoOn: ["rtt_walk", "rtte_state", "rtt_live"])
       unlink(
         a, g, realm: rr, parent: parent,
-        entry: .ite(ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr, else: RTTEntry.unassignedNS.expr))
+        entry: .ite(
+          ipa.lt(.literal(geometry.protectedLimit)), then: RTTEntry.unassignedDestroyed.expr,
+          else: RTTEntry.unassignedNS.expr))
       // With `s2-tlb`: every page the table mapped (an unprotected table may hold ASSIGNED_NS
       // entries, which hold no reference: TF-RMM 22ba106d, "RMI_RTT_DESTROY should TLBI entire RTT
       // range"; a protected one has only invalid entries, so this is a no-op there).
@@ -343,10 +356,11 @@ extension RMMBuilder {
       // Homogeneous: checked on the realm's RTT granules h = g, so that the walk to g is
       // evaluated once per RTT of the realm and not once per entry.
       let homogeneous = Expr.forAll(granule) { h in
-        (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.rmmState.owner, [h]).eq(rr) && h.eq(g)).implies(
-          .forAll(.index(self.geometry.entrySort)) { i in
-            self.pre.read(self.rmmState.rtte, [h, i]).eq(self.pre.read(self.rmmState.rtte, [h, 0]))
-          })
+        (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.rmmState.owner, [h]).eq(rr) && h.eq(g))
+          .implies(
+            .forAll(.index(self.geometry.entrySort)) { i in
+              self.pre.read(self.rmmState.rtte, [h, i]).eq(self.pre.read(self.rmmState.rtte, [h, 0]))
+            })
       }
       a.fail(
         "rtte_homo", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
@@ -371,7 +385,9 @@ extension RMMBuilder {
         The RIM is extended once per processed entry (saturating); X1 = out_top, the end of the last \
         processed entry (below top when an entry stopped the run or the table ended: the host repeats).
         """,
-      parameters: [register("x1", granulePAs), register("x2", protectedIPAs), register("x3", protectedIPAs.map { $0 + 0x1000 })],
+      parameters: [
+        register("x1", granulePAs), register("x2", protectedIPAs), register("x3", protectedIPAs.map { $0 + 0x1000 }),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, base, top) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -383,12 +399,16 @@ extension RMMBuilder {
         "realm_state", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm,
         when: pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.new)))
       let run = entryRun(rr, base: base, top: top) { RTTEntry.isOne($0, RTTEntry.unassignedProtected) }
-      a.fail("base_align", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level, when: (base & (run.size - 1)).ne(0))
+      a.fail(
+        "base_align", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level,
+        when: (base & (run.size - 1)).ne(0))
       a.fail(
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level,
-        when: RTTEntry.isOne(read(rmmState.rtte, RTTSlot(table: run.table, index: run.first)), RTTEntry.assignedProtected))
+        when: RTTEntry.isOne(
+          read(rmmState.rtte, RTTSlot(table: run.table, index: run.first)), RTTEntry.assignedProtected))
       a.fail("top_gran_align", error: Self.input, code: RMIABI.errorInput, when: (top & 0xFFF).ne(0))
-      a.fail("no_progress", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level, when: top.lt(base + run.size))
+      a.fail(
+        "no_progress", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: run.level, when: top.lt(base + run.size))
       a.output("x1", run.outTop)
       a.setAll(rmmState.rtte, where: { k in run.contains(k[0], k[1]) }) { k in
         let e = self.pre.read(self.rmmState.rtte, k)
@@ -441,11 +461,12 @@ extension RMMBuilder {
     declareUnprotectedCommands()
   }
 
-  /// The attribute bits a host may set in an RTT_MAP_UNPROTECTED descriptor besides the PA:
-  /// MemAttr[4:2] and S2AP[7:6]. reference/rmm.md §2.18 names the host's attributes "MemAttr/S2AP"
-  /// (so not SH, which the RMM sets itself) without their bit positions; the positions and widths
-  /// are TF-RMM rmm-spec-v1.0-rel0's (`S2TTE_NS_ATTR_MASK` = `S2TTE_MEMATTR_MASK` | `S2TTE_AP_MASK`,
-  /// lib/s2tt/src/s2tt_pvt_defs.h: MemAttr in the FEAT_S2FWB encoding, three bits).
+  /// The attribute bits a host may set in an RTT_MAP_UNPROTECTED descriptor besides the PA: MemAttr[4:2] and S2AP[7:6].
+  ///
+  /// reference/rmm.md §2.18 names the host's attributes "MemAttr/S2AP" (so not SH, which the RMM sets itself) without
+  /// their bit positions; the positions and widths are TF-RMM rmm-spec-v1.0-rel0's (`S2TTE_NS_ATTR_MASK` =
+  /// `S2TTE_MEMATTR_MASK` | `S2TTE_AP_MASK`, lib/s2tt/src/s2tt_pvt_defs.h: MemAttr in the FEAT_S2FWB encoding, three
+  /// bits).
   static let descAttributeMask: Value = 0xDC
   /// The one reserved MemAttr[4:2] value under FEAT_S2FWB, 0b100 (TF-RMM rel0
   /// `S2TTE_MEMATTR_FWB_RESERVED`, checked by `host_ns_s2tte_is_valid`): attr_valid fails on it.
@@ -461,26 +482,26 @@ extension RMMBuilder {
         map ? "RMI_RTT_MAP_UNPROTECTED" : "RMI_RTT_UNMAP_UNPROTECTED", by: CCA.Parties.hypervisor,
         doc: map
           ? """
-            RMI_RTT_MAP_UNPROTECTED (FID 0xC400015F; reference/rmm.md §2.18): x1 = rd, x2 = ipa, x3 = level, \
-            x4 = desc (the host's stage-2 descriptor: PA[47:12], MemAttr[4:2], S2AP[7:6]). Failure \
-            conditions in spec order, RMI_ERROR_INPUT unless noted: attr_valid (desc sets bits outside \
-            the PA and those attributes, or MemAttr is the reserved 0b100; ``descAttributeMask``); rd_align, rd_bound, rd_state; level_bound (not 3: the model \
-            has no block mappings, so level 3 is the only mapping level); addr_align (never fails at \
-            level 3); ipa_align (to level); ipa_bound (protected, or ≥ 2^s2sz); rtt_walk RMI_ERROR_RTT \
-            at the level reached; rtte_state (not UNASSIGNED_NS) RMI_ERROR_RTT at level. Success: the \
-            entry becomes ASSIGNED_NS with desc; no reference count changes (reference/rmm.md §1.5).
-            """
+          RMI_RTT_MAP_UNPROTECTED (FID 0xC400015F; reference/rmm.md §2.18): x1 = rd, x2 = ipa, x3 = level, \
+          x4 = desc (the host's stage-2 descriptor: PA[47:12], MemAttr[4:2], S2AP[7:6]). Failure \
+          conditions in spec order, RMI_ERROR_INPUT unless noted: attr_valid (desc sets bits outside \
+          the PA and those attributes, or MemAttr is the reserved 0b100; ``descAttributeMask``); rd_align, rd_bound, rd_state; level_bound (not 3: the model \
+          has no block mappings, so level 3 is the only mapping level); addr_align (never fails at \
+          level 3); ipa_align (to level); ipa_bound (protected, or ≥ 2^s2sz); rtt_walk RMI_ERROR_RTT \
+          at the level reached; rtte_state (not UNASSIGNED_NS) RMI_ERROR_RTT at level. Success: the \
+          entry becomes ASSIGNED_NS with desc; no reference count changes (reference/rmm.md §1.5).
+          """
           : """
-            RMI_RTT_UNMAP_UNPROTECTED (FID 0xC4000162; reference/rmm.md §2.19): x1 = rd, x2 = ipa, x3 = level. \
-            Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound (not 3, as for \
-            MAP); ipa_align; ipa_bound (protected, or ≥ 2^s2sz) (all RMI_ERROR_INPUT); rtt_walk \
-            RMI_ERROR_RTT at the level reached; rtte_state (not ASSIGNED_NS) RMI_ERROR_RTT at level. \
-            Success: the entry becomes UNASSIGNED_NS (the realm's stage-2 TLB entries go with it: the \
-            model's realm accesses always walk the RTT). X1 = top, the end of the non-live region from \
-            the entry on (``nonLiveTop``), also on rtt_walk and rtte_state (from the entry where the \
-            walk stopped): reference/rmm.md §2.19 does not say on which errors X1 is defined; these are \
-            TF-RMM rmm-spec-v1.0-rel0's (map_unmap_ns).
-            """,
+          RMI_RTT_UNMAP_UNPROTECTED (FID 0xC4000162; reference/rmm.md §2.19): x1 = rd, x2 = ipa, x3 = level. \
+          Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound (not 3, as for \
+          MAP); ipa_align; ipa_bound (protected, or ≥ 2^s2sz) (all RMI_ERROR_INPUT); rtt_walk \
+          RMI_ERROR_RTT at the level reached; rtte_state (not ASSIGNED_NS) RMI_ERROR_RTT at level. \
+          Success: the entry becomes UNASSIGNED_NS (the realm's stage-2 TLB entries go with it: the \
+          model's realm accesses always walk the RTT). X1 = top, the end of the non-live region from \
+          the entry on (``nonLiveTop``), also on rtt_walk and rtte_state (from the entry where the \
+          walk stopped): reference/rmm.md §2.19 does not say on which errors X1 is defined; these are \
+          TF-RMM rmm-spec-v1.0-rel0's (map_unmap_ns).
+          """,
         parameters: [register("x1", granulePAs), register("x2", unprotected), register("x3", [3])]
           + (map ? [register("x4", granulePAs)] : []),
         successCode: RMIABI.success
@@ -515,7 +536,10 @@ extension RMMBuilder {
           set(a, rmmState.rtteDesc, position, to: a.arg("x4"))
         } else {
           a.output(
-            "x1", nonLiveTop(rr, ipa, target: .literal(Value(last))) { s in self.read(self.rmmState.rtte, s).eq(RTTEntry.assignedNS.expr) },
+            "x1",
+            nonLiveTop(rr, ipa, target: .literal(Value(last))) { s in
+              self.read(self.rmmState.rtte, s).eq(RTTEntry.assignedNS.expr)
+            },
             alsoOn: ["rtt_walk", "rtte_state"])
           set(a, rmmState.rtte, position, to: RTTEntry.unassignedNS.expr)
           set(a, rmmState.rtteDesc, position, to: 0)

@@ -74,15 +74,19 @@ extension RMMBuilder {
         """,
       parameters: [
         register("x1", granulePAs), register("x2", granulePAs),
-        register("params_hash_algo", [RMIABI.hashSHA256], allValues: [RMIABI.hashSHA512, RMIABI.hashSHA512 + 1]), register("params_s2sz", [Value(geometry.ipaWidth)], allValues: [Value(geometry.ipaWidth) + 1]),
-        register("params_vmid", (0..<realmCount).map { Value($0) }, allValues: [Value(realmCount)]), register("params_rtt_base", granulePAs),
-        register("params_rtt_level_start", [Value(geometry.startLevel)], allValues: [Value(geometry.startLevel) + 1]), register("params_rtt_num_start", [1], allValues: [2]),
+        register("params_hash_algo", [RMIABI.hashSHA256], allValues: [RMIABI.hashSHA512, RMIABI.hashSHA512 + 1]),
+        register("params_s2sz", [Value(geometry.ipaWidth)], allValues: [Value(geometry.ipaWidth) + 1]),
+        register("params_vmid", (0..<realmCount).map { Value($0) }, allValues: [Value(realmCount)]),
+        register("params_rtt_base", granulePAs),
+        register("params_rtt_level_start", [Value(geometry.startLevel)], allValues: [Value(geometry.startLevel) + 1]),
+        register("params_rtt_num_start", [1], allValues: [2]),
       ] + mecParameters + [
         // RealmParams' feature fields (last, after the MEC one): pinned to a supported value; with
         // all-values, flags also takes LPA2 and num_bps 0 (two ways params_supp fails) without
         // multiplying the others.
         register("params_flags", [0], allValues: [RMIABI.realmFlagLPA2]), register("params_sve_vl", [0]),
-        register("params_num_bps", [1], allValues: [0]), register("params_num_wps", [1]), register("params_pmu_num_ctrs", [0]),
+        register("params_num_bps", [1], allValues: [0]), register("params_num_wps", [1]),
+        register("params_pmu_num_ctrs", [0]),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -113,7 +117,8 @@ extension RMMBuilder {
       let rdSetEarly: [Effect] =
         mutated(CCA.MutantName.realmCreateSetsRDBeforeRTTCheck)
         ? [
-          .assign(machine.granuleState.id, keys: [memoryMap.granule(of: rd)], value: .literal(GranuleState.rd), when: true),
+          .assign(
+            machine.granuleState.id, keys: [memoryMap.granule(of: rd)], value: .literal(GranuleState.rd), when: true),
           .assign(rmmState.owner.id, keys: [memoryMap.granule(of: rd)], value: safeVMID, when: true),
         ] : []
       a.fail(

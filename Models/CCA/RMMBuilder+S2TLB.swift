@@ -29,11 +29,12 @@ extension RMMBuilder {
   /// The IPA of page index `k`.
   func pageIPA(_ k: Expr) -> Expr { k << 12 }
 
-  /// The RMM's stage-2 TLB invalidation for realm `rr` (TF-RMM `stage2_tlbi_ipa_per_vmids`, the
-  /// sequence of the Arm ARM's "Invalidation of TLB entries from stage 2 translations"): for each
-  /// VMID of the realm (one per plane), TLBI IPAS2E1IS for each page whose IPA satisfies `pages`,
-  /// DSB ISH, TLBI VMALLE1IS, DSB ISH. The TLBIs are broadcast (Inner Shareable) and the DSB
-  /// waits for them, so every PE's entries are gone when the RMI command returns: one step.
+  /// The RMM's stage-2 TLB invalidation for realm `rr` (TF-RMM `stage2_tlbi_ipa_per_vmids`, the sequence of the Arm
+  /// ARM's "Invalidation of TLB entries from stage 2 translations"): for each VMID of the realm (one per plane), TLBI
+  /// IPAS2E1IS for each page whose IPA satisfies `pages`, DSB ISH, TLBI VMALLE1IS, DSB ISH.
+  ///
+  /// The TLBIs are broadcast (Inner Shareable) and the DSB waits for them, so every PE's entries are gone when the RMI
+  /// command returns: one step.
   ///
   /// The mutant `s2-tlbi-first-vmid-only` (TF-RMM before 2052addb) invalidates the pages for the
   /// first VMID only: the loop consumed the IPA range on it.
@@ -97,7 +98,8 @@ extension RMMBuilder {
     _ a: ActionBuilder, _ t: SMMUTLBVariables, realm rr: Expr, ipa: Expr, valid: Expr, granule g: Expr, table: Expr,
     release releaseNow: () -> Void
   ) {
-    a.requires(!pre.read(t.pending, []) && .forAll(t.tlbiQueued.keyDomains[0]) { s in !self.pre.read(t.tlbiQueued, [s]) })
+    a.requires(
+      !pre.read(t.pending, []) && .forAll(t.tlbiQueued.keyDomains[0]) { s in !self.pre.read(t.tlbiQueued, [s]) })
     if !mutated(CCA.MutantName.unmapSkipsSMMUTLBI) {
       let firstOnly = mutated(CCA.MutantName.smmuTLBIFirstStreamOnly)
       a.setAll(t.tlbiQueued, where: { k in valid && (firstOnly ? k[0].eq(0) : true) }) { _ in true }

@@ -48,15 +48,22 @@ extension RMMBuilder {
       G.rd0: .literal(GranuleState.rd), G.rtt0: .literal(GranuleState.rtt), G.data: .literal(GranuleState.data),
       G.rec: .literal(GranuleState.rec), G.rd1: .literal(GranuleState.rd), G.rtt1: .literal(GranuleState.rtt),
     ]
-    builder.setInitial(machine.granuleState) { k in Self.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated)) }
+    builder.setInitial(machine.granuleState) { k in
+      Self.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated))
+    }
     builder.setInitial(rmmState.owner) { k in Self.keyed(k[0], [G.rd1: 1, G.rtt1: 1], otherwise: 0) }
     builder.setInitial(rmmState.refcount) { k in Self.keyed(k[0], [G.rd0: 1, G.rtt0: 1, G.rec: 1], otherwise: 0) }
     builder.setInitial(rmmState.recRunnable) { k in k[0].eq(.literal(G.rec)) }
     builder.setInitial(rmmState.realmState) { k in
-      Self.keyed(k[0], [0: .literal(RealmState.active), 1: .literal(RealmState.new)], otherwise: .literal(RealmState.none))
+      Self.keyed(
+        k[0], [0: .literal(RealmState.active), 1: .literal(RealmState.new)], otherwise: .literal(RealmState.none))
     }
-    builder.setInitial(rmmState.realmRD) { k in Self.keyed(k[0], [0: .literal(G.rd0), 1: .literal(G.rd1)], otherwise: 0) }
-    builder.setInitial(rmmState.realmRTTBase) { k in Self.keyed(k[0], [0: .literal(G.rtt0), 1: .literal(G.rtt1)], otherwise: 0) }
+    builder.setInitial(rmmState.realmRD) { k in
+      Self.keyed(k[0], [0: .literal(G.rd0), 1: .literal(G.rd1)], otherwise: 0)
+    }
+    builder.setInitial(rmmState.realmRTTBase) { k in
+      Self.keyed(k[0], [0: .literal(G.rtt0), 1: .literal(G.rtt1)], otherwise: 0)
+    }
     builder.setInitial(rmmState.realmRIM) { k in Self.keyed(k[0], [0: 3, 1: 1], otherwise: 0) }
     builder.setInitial(rmmState.realmRecIndex) { k in Self.keyed(k[0], [0: 1], otherwise: 0) }
     // Entry 0 (IPA 0, protected), entry 1 (IPA 0x1000, unprotected).
@@ -69,7 +76,9 @@ extension RMMBuilder {
             k[0].isOne(of: [.literal(G.rtt0), .literal(G.rtt1)]), then: RTTEntry.unassignedNS.expr,
             else: RTTGeometry.canonical.expr)))
     }
-    builder.setInitial(rmmState.rtteAddr) { k in .ite(k[0].eq(.literal(G.rtt0)) && k[1].eq(0), then: .literal(G.data), else: 0) }
+    builder.setInitial(rmmState.rtteAddr) { k in
+      .ite(k[0].eq(.literal(G.rtt0)) && k[1].eq(0), then: .literal(G.data), else: 0)
+    }
     builder.setInitial(rmmState.rttLevel) { k in Self.keyed(k[0], [G.rtt0: 3, G.rtt1: 3], otherwise: 0) }
     builder.setInitial(rmmState.peRunning) { k in k[0].eq(0) }
     builder.setInitial(rmmState.peREC) { k in Self.keyed(k[0], [0: .literal(G.rec)], otherwise: 0) }
@@ -89,6 +98,8 @@ extension RMMBuilder {
     let word = (0..<MemoryMap.gpisPerDescriptor).reduce(Value(0)) { word, i in
       word | (realm.contains(Value(i)) ? GPI.realm : GPI.nonSecure) << Value(4 * i)
     }
-    builder.setInitial(gptDescriptor) { k in Self.keyed(k[0], [0: .literal(word)], otherwise: .literal(0x9999_9999_9999_9999)) }
+    builder.setInitial(gptDescriptor) { k in
+      Self.keyed(k[0], [0: .literal(word)], otherwise: .literal(0x9999_9999_9999_9999))
+    }
   }
 }

@@ -60,7 +60,8 @@ final class RMMBuilder {
       throw ModelError.invalid(location: location, message: "bound rtt-levels is \(levels); it must be in 1...4")
     }
     guard entries >= 2, entries <= 512, entries & (entries - 1) == 0 else {
-      throw ModelError.invalid(location: location, message: "bound rtt-entries is \(entries); it must be a power of 2 in 2...512")
+      throw ModelError.invalid(
+        location: location, message: "bound rtt-entries is \(entries); it must be a power of 2 in 2...512")
     }
     guard (1...4).contains(recs) else {
       throw ModelError.invalid(location: location, message: "bound recs is \(recs); it must be in 1...4")
@@ -176,7 +177,8 @@ final class RMMBuilder {
 
   /// Adds `<name>_align`, `<name>_bound` and `<name>_state` for a granule address argument
   /// (reference/rmm.md §2 conventions): not 4 KB aligned, not a delegable PA, state not `state`.
-  func granuleChecks(_ a: ActionBuilder, _ name: String, _ addr: Expr, state required: Value, stateName: String? = nil) {
+  func granuleChecks(_ a: ActionBuilder, _ name: String, _ addr: Expr, state required: Value, stateName: String? = nil)
+  {
     let g = memoryMap.granule(of: addr)
     a.fail("\(name)_align", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isAligned(addr))
     a.fail("\(name)_bound", error: Self.input, code: RMIABI.errorInput, when: !memoryMap.isDelegable(addr))
@@ -213,9 +215,10 @@ final class RMMBuilder {
   /// The starting-level RTT granule of realm `rr` (`rtt_base`).
   func root(_ rr: Expr) -> Expr { pre.read(rmmState.realmRTTBase, [rr]) }
 
-  /// The table granule at constant depth `d` on realm `rr`'s walk for `ipa`: the starting-level
-  /// table at depth 0, else the granule the entry at depth `d − 1` points to. Meaningful when
-  /// the entries above depth `d` are TABLE entries (else it is 0 or a leaf's DATA granule).
+  /// The table granule at constant depth `d` on realm `rr`'s walk for `ipa`: the starting-level table at depth 0, else
+  /// the granule the entry at depth `d − 1` points to.
+  ///
+  /// Meaningful when the entries above depth `d` are TABLE entries (else it is 0 or a leaf's DATA granule).
   func table(_ rr: Expr, depth d: Int, _ ipa: Expr) -> Expr {
     d == 0
       ? root(rr)
@@ -308,12 +311,15 @@ final class RMMBuilder {
     setRow(a, rmmState.rtteDesc, g, among: among) { _ in 0 }
   }
 
-  /// Whether a level expression is one of the geometry's levels (start ... 3).
+  /// Whether a level expression is one of the geometry's levels (start ...
+  ///
+  /// 3).
   func isLevel(_ level: Expr) -> Expr {
     level.ge(.literal(Value(geometry.startLevel))) && level.le(3)
   }
 
   /// Scrubs granule `g`: zeroes that reach the PoPA (memory ZERO, the Realm-alias line dropped).
+  ///
   /// With encryption the zeroes are written under `key` (the RMM's context when nil).
   ///
   /// With `mecid-lines` only the copy under `key` is dropped: the RMM writes through a mapping

@@ -140,12 +140,14 @@ enum RecExitReason {
   /// The reasons of the generic REC_EXIT action: the exits that need no realm call (an exception
   /// the host must handle).
   static let asynchronous = FiniteSet(
-    "RecExitAsync", [("RMI_EXIT_SYNC", sync), ("RMI_EXIT_IRQ", irq), ("RMI_EXIT_FIQ", fiq), ("RMI_EXIT_SERROR", serror)])
+    "RecExitAsync",
+    [("RMI_EXIT_SYNC", sync), ("RMI_EXIT_IRQ", irq), ("RMI_EXIT_FIQ", fiq), ("RMI_EXIT_SERROR", serror)])
 }
 
-/// PSCI function identifiers and return values a realm uses (PSCI 1.1, Arm DEN0022; the subset
-/// the RMM handles, reference/rmm.md §5). Return values are 32-bit signed integers returned in
-/// X0 sign-extended to 64 bits, as TF-RMM returns them.
+/// PSCI function identifiers and return values a realm uses (PSCI 1.1, Arm DEN0022; the subset the RMM handles,
+/// reference/rmm.md §5).
+///
+/// Return values are 32-bit signed integers returned in X0 sign-extended to 64 bits, as TF-RMM returns them.
 enum PSCI {
   static let version: Value = 0x8400_0000
   /// PSCI_CPU_SUSPEND's SMC64 FID (the one ``CCA/abi`` names; SMC32 is 0x8400_0001).
@@ -177,11 +179,15 @@ enum PSCI {
   static let affinityOff: Value = 1
 
   /// The pending request of a REC (`psci_pending` with the function it waits on).
-  static let requestSet = FiniteSet("PsciRequest", [("NONE", 0), ("PSCI_CPU_ON", cpuOn), ("PSCI_AFFINITY_INFO", affinityInfo)])
+  static let requestSet = FiniteSet(
+    "PsciRequest", [("NONE", 0), ("PSCI_CPU_ON", cpuOn), ("PSCI_AFFINITY_INFO", affinityInfo)])
   /// The values PSCI_COMPLETE may leave in the calling REC's X0.
   static let resultSet = FiniteSet(
     "PsciResult",
-    [("PSCI_SUCCESS", success), ("PSCI_AFFINITY_OFF", affinityOff), ("PSCI_DENIED", denied), ("PSCI_ALREADY_ON", alreadyOn)])
+    [
+      ("PSCI_SUCCESS", success), ("PSCI_AFFINITY_OFF", affinityOff), ("PSCI_DENIED", denied),
+      ("PSCI_ALREADY_ON", alreadyOn),
+    ])
 }
 
 /// RSI return codes and constants (reference/rmm.md §0.2, §5; the function identifiers are in

@@ -34,11 +34,14 @@ struct RMMVariables {
   let rtteAddr: Variable
   /// `rtteDesc[g][i]`: the host's descriptor (PA and attributes) of an ASSIGNED_NS entry (0 otherwise).
   let rtteDesc: Variable
-  /// `rttLevel[g]`: the level of an RTT granule's table (0 for other granules). A ghost: the RMM
-  /// finds it by walking; fixed by the tree, so it never splits states; read by `rmm-wellformed`.
+  /// `rttLevel[g]`: the level of an RTT granule's table (0 for other granules).
+  ///
+  /// A ghost: the RMM finds it by walking; fixed by the tree, so it never splits states; read by `rmm-wellformed`.
   let rttLevel: Variable
-  /// `mappedIPA[g]`: the first IPA an RTT granule's table maps, or the IPA a DATA granule is
-  /// mapped at (0 for other granules). A ghost like ``rttLevel``.
+  /// `mappedIPA[g]`: the first IPA an RTT granule's table maps, or the IPA a DATA granule is mapped at (0 for other
+  /// granules).
+  ///
+  /// A ghost like ``rttLevel``.
   let mappedIPA: Variable
   /// `peRunning[pe]`: whether the PE runs a REC (between REC_ENTER and the REC's exit).
   let peRunning: Variable
@@ -51,12 +54,15 @@ struct RMMVariables {
     _ b: ModelBuilder, granule: Domain, pe: Domain, realm: Domain, geometry: RTTGeometry,
     maxRefcount: Int, recs: Int, rimLimit: Int
   ) {
-    owner = b.map("granuleOwner", keys: [granule], realm, doc: "the realm an RD, REC, DATA or RTT granule belongs to") { _ in 0 }
+    owner = b.map("granuleOwner", keys: [granule], realm, doc: "the realm an RD, REC, DATA or RTT granule belongs to") {
+      _ in 0
+    }
     refcount = b.map(
       "granuleRefcount", keys: [granule], .range(0, Value(maxRefcount)),
       doc: "TF-RMM's granule reference count (rmm.md §1.5)"
     ) { _ in 0 }
-    recRunnable = b.map("recRunnable", keys: [granule], .bool, doc: "REC.flags.runnable of a REC granule") { _ in false }
+    recRunnable = b.map("recRunnable", keys: [granule], .bool, doc: "REC.flags.runnable of a REC granule") { _ in false
+    }
     realmState = b.map("realmState", keys: [realm], RealmState.domain, doc: "RD.state, NONE for a free VMID") { _ in
       .literal(RealmState.none)
     }

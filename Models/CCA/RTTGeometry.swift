@@ -66,7 +66,9 @@ struct RTTGeometry: Hashable {
   /// The index of the entry at constant `level` that maps `ipa`.
   func index(level: Int, ipa: Expr) -> Expr { index(depth: level - startLevel, ipa: ipa) }
 
-  /// The size of the IPA range one entry at `level` (an expression in start ... 3) maps.
+  /// The size of the IPA range one entry at `level` (an expression in start ...
+  ///
+  /// 3) maps.
   func entrySize(level: Expr) -> Expr {
     .literal(0x1000) << ((.literal(3) - level) * .literal(Value(entryBits)))
   }

@@ -29,6 +29,7 @@ struct S2TLBVariables {
     self.planeSort = planeSort
     entry = b.map(
       "s2TLB", keys: [pe, realm, .index(planeSort), .index(pageSort)], .range(0, Value(granules)),
-      doc: "the PE's stage-2 TLB entry for a VMID (realm, plane) and page: 0 none, g + 1 granule g") { _ in 0 }
+      doc: "the PE's stage-2 TLB entry for a VMID (realm, plane) and page: 0 none, g + 1 granule g"
+    ) { _ in 0 }
   }
 }

@@ -36,9 +36,11 @@ struct SMMUTLBVariables {
     let pageDomain = Domain.index(IndexSort("Page", count: pages, arithmetic: true))
     iotlb = b.map(
       "iotlb", keys: [stream, realm, pageDomain], .range(0, Value(granules)),
-      doc: "the stream's SMMU TLB entry for a VMID (realm) and page: 0 none, g + 1 granule g") { _ in 0 }
+      doc: "the stream's SMMU TLB entry for a VMID (realm) and page: 0 none, g + 1 granule g"
+    ) { _ in 0 }
     tlbiQueued = b.map(
-      "smmuTLBIQueued", keys: [stream], .bool, doc: "a CMD_TLBI_S2_IPA waits in the SMMU's command queue") { _ in false }
+      "smmuTLBIQueued", keys: [stream], .bool, doc: "a CMD_TLBI_S2_IPA waits in the SMMU's command queue"
+    ) { _ in false }
     pending = b.variable("unmapPending", .bool, doc: "an RMI_DATA_DESTROY waits for its CMD_SYNC", initial: false)
     self.realm = b.variable("unmapRealm", realm, doc: "the realm (VMID) of the pending unmap", initial: 0)
     page = b.variable("unmapPage", pageDomain, doc: "the page of the pending unmap", initial: 0)

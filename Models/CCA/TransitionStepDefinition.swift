@@ -20,7 +20,8 @@ struct TransitionStepDefinition {
   let body: (StepContext, Expr, Expr) -> Void
 
   init(
-    _ step: TransitionStep, by caller: Party = CCA.Parties.el3, doc: String, enabled: @escaping (Expr) -> Expr = { _ in true },
+    _ step: TransitionStep, by caller: Party = CCA.Parties.el3, doc: String,
+    enabled: @escaping (Expr) -> Expr = { _ in true },
     body: @escaping (StepContext, Expr, Expr) -> Void
   ) {
     self.step = step

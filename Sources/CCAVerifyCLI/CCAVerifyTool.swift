@@ -62,7 +62,10 @@ struct CCAVerify: ParsableCommand {
         that cannot be written); 3 internal error; 130 interrupted (Ctrl-C) before the run finished.
         """,
       version: toolVersion,
-      subcommands: [List.self, ExploreCommand.self, Prove.self, InferCommand.self, Replay.self, Show.self, RunCommand.self, MutateCommand.self, MergeReports.self, CoverageCommand.self])
+      subcommands: [
+        List.self, ExploreCommand.self, Prove.self, InferCommand.self, Replay.self, Show.self, RunCommand.self,
+        MutateCommand.self, MergeReports.self, CoverageCommand.self,
+      ])
   }
 
   static func main() -> Never {
@@ -120,8 +123,10 @@ func installInterruptHandler(_ onInterrupt: @escaping @Sendable () -> Void) -> D
   return source
 }
 
-/// Refuses `cca-verify help NAME` for a NAME that is not a subcommand (argument-parser would
-/// print the root help and exit 0). The subcommands have no subcommands of their own.
+/// Refuses `cca-verify help NAME` for a NAME that is not a subcommand (argument-parser would print the root help and
+/// exit 0).
+///
+/// The subcommands have no subcommands of their own.
 func checkHelpTopics(_ arguments: [String]) throws {
   guard arguments.first == "help" else { return }
   let topics = arguments.dropFirst().filter { !$0.hasPrefix("-") }

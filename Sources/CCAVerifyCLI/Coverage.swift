@@ -7,7 +7,8 @@ import Spec
 struct CoverageCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "coverage",
-    abstract: "Show what a search reaches: per action, the failure conditions that fired and the parameter values taken.",
+    abstract:
+      "Show what a search reaches: per action, the failure conditions that fired and the parameter values taken.",
     discussion: """
       Runs a search without checking properties and reports, for every action, how often it was \
       taken and succeeded, how often each failure condition fired, and how many steps were taken \
@@ -22,7 +23,8 @@ struct CoverageCommand: ParsableCommand {
       """)
 
   @Option(help: "The model (cca-verify list; default: the first listed).") var model: String?
-  @Option(name: .customLong("config"), help: "A named configuration (default: the mutant's, else the model's first).") var configurationName: String?
+  @Option(name: .customLong("config"), help: "A named configuration (default: the mutant's, else the model's first).")
+  var configurationName: String?
   @Option(help: "A mutant to inject.") var mutant: String?
   @Option(help: "bfs or random.") var mode: ExploreOptions.Mode = .bfs
   @Option(help: "BFS: the deepest level expanded; random: steps per walk.") var depth: Int = 4
@@ -47,7 +49,8 @@ struct CoverageCommand: ParsableCommand {
     request.configuration = configurationName
     request.mutant = mutant
     request.catalog = catalog
-    var options = ExploreOptions(mode: mode, seed: seed, maxDepth: depth, maxStates: maxStates, walks: walks, walkLength: max(depth, 1))
+    var options = ExploreOptions(
+      mode: mode, seed: seed, maxDepth: depth, maxStates: maxStates, walks: walks, walkLength: max(depth, 1))
     if let workers { options.workers = workers }
     request.options = options
     let run = try request.run()

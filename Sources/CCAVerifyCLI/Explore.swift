@@ -17,9 +17,11 @@ struct ExploreCommand: ParsableCommand {
       """)
 
   @Option(help: "The model (cca-verify list; default: the first listed).") var model: String?
-  @Option(name: .customLong("config"), help: "A named configuration (default: the mutant's, else the model's first).") var configurationName: String?
+  @Option(name: .customLong("config"), help: "A named configuration (default: the mutant's, else the model's first).")
+  var configurationName: String?
   @Option(help: "A mutant to inject.") var mutant: String?
-  @Option(name: .customLong("property"), help: "A property to check (repeatable; default: all but lemmas).") var properties: [String] = []
+  @Option(name: .customLong("property"), help: "A property to check (repeatable; default: all but lemmas).")
+  var properties: [String] = []
   @Option(help: "bfs or random.") var mode: ExploreOptions.Mode = .bfs
   @Option(parsing: .unconditional, help: "Seed of the random walks (0...18446744073709551615).", transform: parseSeed)
   var seed: UInt64 = 1
@@ -42,7 +44,9 @@ struct ExploreCommand: ParsableCommand {
     if let d = maxDepth, d < 0 { throw ValidationError("--max-depth must be >= 0, got \(d)") }
     if let s = maxStates, s < 1 { throw ValidationError("--max-states must be >= 1, got \(s)") }
     // Finite too: the engines turn the limit into a deadline in integer milliseconds.
-    if let t = timeLimit, !(t > 0 && t <= 1e9) { throw ValidationError("--time-limit must be > 0 and at most 1e9 seconds, got \(t)") }
+    if let t = timeLimit, !(t > 0 && t <= 1e9) {
+      throw ValidationError("--time-limit must be > 0 and at most 1e9 seconds, got \(t)")
+    }
     // The same bounds as a target file's `walks` and `length` (Docs/proof-targets.md).
     if !(1...1_000_000).contains(walks) { throw ValidationError("--walks must be in 1...1000000, got \(walks)") }
     if !(1...1_000_000).contains(walkLength) {
@@ -74,7 +78,9 @@ struct ExploreCommand: ParsableCommand {
       let names = resolved.properties.map { resolved.model.properties[$0].name }.joined(separator: ", ")
       note("cca-verify explore: model \(resolved.model.name), configuration \(resolved.model.configuration)")
       note("  properties: \(names)")
-      note("  mode \(options.mode.rawValue), workers \(options.workers), limits: depth \(maxDepth.map(String.init) ?? "none"), states \(maxStates.map(String.init) ?? "none"), time \(timeLimit.map { "\($0) s" } ?? "none")")
+      note(
+        "  mode \(options.mode.rawValue), workers \(options.workers), limits: depth \(maxDepth.map(String.init) ?? "none"), states \(maxStates.map(String.init) ?? "none"), time \(timeLimit.map { "\($0) s" } ?? "none")"
+      )
       // A bar with rate and ETA redrawn in place on a terminal; a plain line every 10 s otherwise.
       let line = ProgressLine.standardError()
       progressLine = line
@@ -104,7 +110,8 @@ struct ExploreCommand: ParsableCommand {
 
   static func summary(_ r: ExploreReport) -> String {
     let rate = String(format: "%.0f", r.statesPerSecond)
-    var s = "\(r.distinctStates) distinct states, \(r.transitions) transitions, depth \(r.maxDepthReached), \(String(format: "%.2f", r.elapsed)) s (\(rate) states/s, \(r.bytesPerState) bytes/state, \(r.workers) workers)"
+    var s =
+      "\(r.distinctStates) distinct states, \(r.transitions) transitions, depth \(r.maxDepthReached), \(String(format: "%.2f", r.elapsed)) s (\(rate) states/s, \(r.bytesPerState) bytes/state, \(r.workers) workers)"
     if r.mode == .random { s += ", \(r.walksCompleted) walks, seed \(r.seed)" }
     return s
   }
@@ -117,7 +124,8 @@ struct ExploreCommand: ParsableCommand {
       if r.mode == .bfs && r.complete {
         out += "No violation: exhaustive BFS explored every reachable state of \(run.model.configuration).\n"
       } else if r.mode == .bfs {
-        out += "No violation found, but the search stopped early (\(r.stoppedBy?.rawValue ?? "limit")): the result is not exhaustive.\n"
+        out +=
+          "No violation found, but the search stopped early (\(r.stoppedBy?.rawValue ?? "limit")): the result is not exhaustive.\n"
       } else {
         out += "No violation in \(r.walksCompleted) random walks (a sample, not a proof).\n"
       }
@@ -125,7 +133,8 @@ struct ExploreCommand: ParsableCommand {
     case .violation(let p, let trace):
       out += "VIOLATION of \(run.model.properties[p].name) after \(trace.steps.count) steps\n"
       if let original = r.unshrunkLength {
-        out += "Counterexample shrunk from \(original) to \(trace.steps.count) steps (walk \(r.violatingWalk.map(String.init) ?? "?"))\n"
+        out +=
+          "Counterexample shrunk from \(original) to \(trace.steps.count) steps (walk \(r.violatingWalk.map(String.init) ?? "?"))\n"
       }
       out += "\n"
       out += TraceText.render(trace, model: run.model)
@@ -175,20 +184,30 @@ struct ExploreCommand: ParsableCommand {
       members.append(("error", .string(m)))
       members.append(("trace", run.itfPath.map(JSONValue.string) ?? .null))
     }
-    members.append(("coverage", .object(r.coverage.actions.map { a in
-      (a.name, .object([
-        ("enabled", .number(Int64(a.enabled))), ("succeeded", .number(Int64(a.succeeded))),
-        ("failures", .object(a.failures.map { ($0.name, .number(Int64($0.fired))) })),
-      ]))
-    })))
+    members.append(
+      (
+        "coverage",
+        .object(
+          r.coverage.actions.map { a in
+            (
+              a.name,
+              .object([
+                ("enabled", .number(Int64(a.enabled))), ("succeeded", .number(Int64(a.succeeded))),
+                ("failures", .object(a.failures.map { ($0.name, .number(Int64($0.fired))) })),
+              ])
+            )
+          })
+      ))
     return .object(members)
   }
 }
 
 extension ExploreOptions.Mode: ExpressibleByArgument {}
 
-/// Reads `--seed`: an unsigned 64-bit integer. The option takes its next argument whatever it
-/// looks like, so `--seed -1` is refused for its value, not reported as a missing one.
+/// Reads `--seed`: an unsigned 64-bit integer.
+///
+/// The option takes its next argument whatever it looks like, so `--seed -1` is refused for its value, not reported as
+/// a missing one.
 func parseSeed(_ text: String) throws -> UInt64 {
   guard let seed = UInt64(text) else {
     throw ValidationError("--seed takes an integer in 0...18446744073709551615, got '\(text)'")

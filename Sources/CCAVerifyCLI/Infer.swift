@@ -18,9 +18,11 @@ struct InferCommand: ParsableCommand {
       """)
 
   @Option(help: "The model (cca-verify list).") var model = "cca"
-  @Option(name: .customLong("config"), help: "A named configuration (default: the model's first).") var configurationName: String?
+  @Option(name: .customLong("config"), help: "A named configuration (default: the model's first).")
+  var configurationName: String?
   @Option(help: "A mutant to inject.") var mutant: String?
-  @Option(name: .customLong("property"), help: "A property to prove (repeatable; default: all but lemmas).") var properties: [String] = []
+  @Option(name: .customLong("property"), help: "A property to prove (repeatable; default: all but lemmas).")
+  var properties: [String] = []
   @Option(help: "Time budget in seconds for the whole run.") var budget: Double = 280
   @Option(help: "Most distinct states to sample.") var maxStates: Int = 200_000
   @Option(help: "Seed of the sampling walks.") var seed: UInt64 = 1
@@ -34,7 +36,9 @@ struct InferCommand: ParsableCommand {
   var json: Bool { jsonOption.json }
 
   func validate() throws {
-    if !(budget > 0 && budget <= 86_400) { throw ValidationError("--budget must be > 0 and at most 86400 seconds, got \(budget)") }
+    if !(budget > 0 && budget <= 86_400) {
+      throw ValidationError("--budget must be > 0 and at most 86400 seconds, got \(budget)")
+    }
     if maxStates < 1 { throw ValidationError("--max-states must be >= 1, got \(maxStates)") }
     if chunk < 0 { throw ValidationError("--chunk must be >= 0, got \(chunk)") }
     if !(queryLimit >= 0) { throw ValidationError("--query-limit must be >= 0 seconds, got \(queryLimit)") }

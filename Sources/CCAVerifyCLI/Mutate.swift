@@ -29,26 +29,32 @@ struct MutateCommand: ParsableCommand {
       """)
 
   @Option(help: "The model (cca-verify list).") var model = "cca"
-  @Option(name: .customLong("config"), help: "A named configuration (default: the model's first).") var configurationName: String?
+  @Option(name: .customLong("config"), help: "A named configuration (default: the model's first).")
+  var configurationName: String?
   @Option(help: "Operators, comma-separated (default: all).") var operators: String?
   @Option(help: "Actions to mutate, comma-separated (default: all).") var actions: String?
-  @Option(name: .customLong("property"), help: "A property to check (repeatable; default: all but lemmas).") var properties: [String] = []
+  @Option(name: .customLong("property"), help: "A property to check (repeatable; default: all but lemmas).")
+  var properties: [String] = []
   @Option(help: "bfs, random or bmc.") var engine: MutationOptions.Engine = .bfs
-  @Option(help: "BFS depth, random walk length or BMC depth (default: BFS unbounded, random 50, BMC 6).") var depth: Int?
+  @Option(help: "BFS depth, random walk length or BMC depth (default: BFS unbounded, random 50, BMC 6).") var depth:
+    Int?
   @Option(help: "Seconds per mutant before it counts as unknown.") var budget: Double = 60
   @Option(help: "Mutants checked at once (default: all cores).") var workers: Int?
   @Option(help: "Random: the seed.") var seed: UInt64 = 1
   @Option(help: "Random: walks per mutant.") var walks: Int = 200
   @Flag(help: "Do not triage survivors.") var noTriage = false
-  @Flag(help: "Triage without Z3's step equivalence (a depth-bounded comparison then says 'equivalent within N steps').")
+  @Flag(
+    help: "Triage without Z3's step equivalence (a depth-bounded comparison then says 'equivalent within N steps').")
   var noStepEquivalence = false
-  @Flag(help: "Run every mutant, also those that change only parts the correct model never runs from its explored states.")
+  @Flag(
+    help: "Run every mutant, also those that change only parts the correct model never runs from its explored states.")
   var noPrune = false
   @Option(help: "Print the IR diff of one mutant (its id) and exit.") var show: String?
   @Flag(help: "List the mutants' ids and exit.") var list = false
   @Option(help: "Directory for killing traces (not written unless given).") var out: String?
   @Option(
-    help: "Conformance scenarios (a .scenario file or a directory of them) run on every mutant as a guard besides the properties."
+    help:
+      "Conformance scenarios (a .scenario file or a directory of them) run on every mutant as a guard besides the properties."
   ) var scenarios: String?
   @Option(help: "text or markdown.") var format: String = "text"
   @OptionGroup var jsonOption: JSONOption
@@ -61,7 +67,9 @@ struct MutateCommand: ParsableCommand {
     if !(budget > 0 && budget <= 1e9) { throw ValidationError("--budget must be > 0 seconds, got \(budget)") }
     if let w = workers, w < 1 || w > 256 { throw ValidationError("--workers must be in 1...256, got \(w)") }
     if walks < 1 { throw ValidationError("--walks must be >= 1, got \(walks)") }
-    if !["text", "markdown"].contains(format) { throw ValidationError("--format must be text or markdown, got '\(format)'") }
+    if !["text", "markdown"].contains(format) {
+      throw ValidationError("--format must be text or markdown, got '\(format)'")
+    }
   }
 
   static func split(_ s: String?) -> [String] {
@@ -99,7 +107,8 @@ struct MutateCommand: ParsableCommand {
       let line = ProgressLine.standardError()
       progressLine = line
       options.progress = { result, done, total in
-        line.update("  \(done)/\(total) mutants; last: \(result.mutant.id) \(result.verdict.rawValue)", force: !line.redraw)
+        line.update(
+          "  \(done)/\(total) mutants; last: \(result.mutant.id) \(result.verdict.rawValue)", force: !line.redraw)
       }
     }
     request.options = options

@@ -74,7 +74,8 @@ struct Prove: ParsableCommand {
       let result = try Prover.run(target, outputDirectory: out, stop: stop, progress: report, catalog: catalog)
       status.finish(seconds: result.seconds)
       line?.print(
-        "[\(i + 1)/\(targets.count)] \(target.name): \(result.outcome.rawValue) (expected \(result.expected.rawValue)) in \(String(format: "%.2f", result.seconds)) s\(result.detail.isEmpty ? "" : " - \(result.detail)")")
+        "[\(i + 1)/\(targets.count)] \(target.name): \(result.outcome.rawValue) (expected \(result.expected.rawValue)) in \(String(format: "%.2f", result.seconds)) s\(result.detail.isEmpty ? "" : " - \(result.detail)")"
+      )
       results.append(result)
     }
     ticker?.cancel()

@@ -20,7 +20,10 @@ struct Show: ParsableCommand {
 
   @Argument(help: "The .itf.json trace.") var trace: String
   @Option(help: "text, markdown, mermaid or html.") var format: TraceFormat = .text
-  @Option(help: "Write the rendering to this file instead of standard output (atomically onto a regular file; written through to a device or FIFO).") var out: String?
+  @Option(
+    help:
+      "Write the rendering to this file instead of standard output (atomically onto a regular file; written through to a device or FIFO)."
+  ) var out: String?
   @OptionGroup var jsonOption: JSONOption
   var json: Bool { jsonOption.json }
 
@@ -29,7 +32,9 @@ struct Show: ParsableCommand {
     let file = try TraceFile(path: trace, catalog: catalog, modelRequired: false)
     let parsed = try file.read()
     if file.compiled == nil {
-      note("cca-verify show: model \(file.model.name) (\(file.model.configuration)) is not one this command knows; rendering the trace from its own values")
+      note(
+        "cca-verify show: model \(file.model.name) (\(file.model.configuration)) is not one this command knows; rendering the trace from its own values"
+      )
     }
     let rendering = format.render(parsed, model: file.model)
     if let out {

@@ -57,7 +57,8 @@ public func check(
     var result = CheckResult(model: model, exploration: exploring, report: report, violation: nil)
     if let trace = report.errorTrace, options.writeTraces {
       do {
-        result.errorTracePath = try writeTrace(trace, model: model, directory: options.traceDirectory, property: "model-error")
+        result.errorTracePath = try writeTrace(
+          trace, model: model, directory: options.traceDirectory, property: "model-error")
       } catch {
         result.errorTraceWriteError = "\(error)"
       }
@@ -138,7 +139,7 @@ public func expectViolation(
       Comment(
         rawValue:
           "Expected a violation of \(wanted) in \(model.name) (\(model.configuration)); found none. \(result.summary)"
-            + (result.modelErrorReport.map { "\n" + $0 } ?? "")
+          + (result.modelErrorReport.map { "\n" + $0 } ?? "")
       ),
       sourceLocation: sourceLocation)
   }

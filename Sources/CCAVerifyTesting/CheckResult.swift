@@ -24,9 +24,10 @@ public struct Violation: Sendable, CustomStringConvertible {
   public let writeError: String?
   /// The trace rendered as text: the initial state, then each step with what it changed.
   public let rendering: String
-  /// The command that renders the trace file as a page. `cca-verify show` reads any trace this
-  /// library writes: a model it does not know (your own, or your own mutant) is rendered from the
-  /// trace's values; `cca-verify replay` needs the model (register your family with
+  /// The command that renders the trace file as a page.
+  ///
+  /// `cca-verify show` reads any trace this library writes: a model it does not know (your own, or your own mutant) is
+  /// rendered from the trace's values; `cca-verify replay` needs the model (register your family with
   /// `CCAVerifyTool.main(families:)` in an executable of yours, as Examples/MyModel does).
   public static func viewCommand(_ path: String) -> String {
     "cca-verify show \(path) --format html --out trace.html"

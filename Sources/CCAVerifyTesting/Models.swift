@@ -30,13 +30,15 @@ extension ModelFamily {
     }
     for (key, value) in bounds.sorted(by: { $0.key < $1.key }) {
       guard boundDocs[key] != nil else {
-        throw CheckError.unknownName(kind: "bound of model \(name)", name: key.rawValue, valid: boundDocs.keys.sorted().map(\.rawValue))
+        throw CheckError.unknownName(
+          kind: "bound of model \(name)", name: key.rawValue, valid: boundDocs.keys.sorted().map(\.rawValue))
       }
       chosen.bounds[key] = value
     }
     if let features {
       for f in features.sorted() where featureDocs[f] == nil {
-        throw CheckError.unknownName(kind: "feature of model \(name)", name: f.rawValue, valid: featureDocs.keys.sorted().map(\.rawValue))
+        throw CheckError.unknownName(
+          kind: "feature of model \(name)", name: f.rawValue, valid: featureDocs.keys.sorted().map(\.rawValue))
       }
       chosen.features = features
     }
@@ -84,7 +86,8 @@ extension Action {
     guardCondition: Expr? = nil, failures: [FailureCondition]? = nil, effects: [Effect]? = nil
   ) -> Action {
     Action(
-      name: name, caller: caller, doc: doc, parameters: parameters, guardCondition: guardCondition ?? self.guardCondition,
+      name: name, caller: caller, doc: doc, parameters: parameters,
+      guardCondition: guardCondition ?? self.guardCondition,
       failures: failures ?? self.failures, effects: effects ?? self.effects, successCode: successCode,
       outputs: outputs)
   }

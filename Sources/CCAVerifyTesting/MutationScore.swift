@@ -53,10 +53,12 @@ public func expectMutationScore(
   }
   let score = (afterTriage ? report.total.scoreAfterTriage : report.total.score) ?? 1
   if score < minimum {
-    Attachment.record(report.markdown, named: "mutation-\(chosen.name)-\(chosen.configuration.name).md", sourceLocation: sourceLocation)
+    Attachment.record(
+      report.markdown, named: "mutation-\(chosen.name)-\(chosen.configuration.name).md", sourceLocation: sourceLocation)
     Issue.record(
       Comment(
-        rawValue: "Mutation score \(String(format: "%.1f%%", score * 100)) is below \(String(format: "%.1f%%", minimum * 100)):\n"
+        rawValue:
+          "Mutation score \(String(format: "%.1f%%", score * 100)) is below \(String(format: "%.1f%%", minimum * 100)):\n"
           + report.text),
       sourceLocation: sourceLocation)
   }

@@ -69,7 +69,8 @@ public func compareBehaviour(
     variant.actions[a].decodeArguments(t, into: scratchB.args)
     // A variant that errs where the reference does not differs (the slow path says how).
     let codeB =
-      (try? pre.withUnsafeBufferPointer { p in try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB) })
+      (try? pre.withUnsafeBufferPointer { p in try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB)
+      })
       ?? Int.min
     if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { return true }
     // Compare on packed words; only a difference takes the slow path that describes it.
@@ -173,7 +174,8 @@ private func describe(
     let differing = (0..<layout.count).filter { reference[$0] != after[$0] }
     text +=
       " (differs from the reference in "
-      + differing.prefix(6).map { "\(layout.name(at: $0)): \(hex(reference[$0])) vs \(hex(after[$0]))" }.joined(separator: ", ")
+      + differing.prefix(6).map { "\(layout.name(at: $0)): \(hex(reference[$0])) vs \(hex(after[$0]))" }.joined(
+        separator: ", ")
       + (differing.count > 6 ? ", ..." : "") + ")"
   }
   return text
@@ -262,7 +264,9 @@ public final class ReachableStates: Sendable {
       }
       let changed = prefix..<(n - suffix)
       let kept = Set(r.failures[changed].map(\.condition))
-      guard v.failures[prefix..<(v.failures.count - suffix)].allSatisfy({ kept.contains($0.condition) }) else { return nil }
+      guard v.failures[prefix..<(v.failures.count - suffix)].allSatisfy({ kept.contains($0.condition) }) else {
+        return nil
+      }
       if changed.contains(where: { exercised.failed[a][$0] }) { return nil }
       let successChanged = r.effects != v.effects || r.outputs != v.outputs || r.successCode != v.successCode
       if successChanged && exercised.succeeded[a] { return nil }
@@ -299,10 +303,13 @@ public struct StateInclusion: Hashable, Sendable {
 /// - Precondition: the models have the same variables (a mutant of the reference).
 /// - Throws: ``ExploreError`` when the variant errs.
 /// - Complexity: one breadth-first search, one thread.
-public func firstStateOutside(_ variant: CompiledModel, of reference: ReachableStates, maxStates: Int? = nil, stop: StopSignal? = nil)
+public func firstStateOutside(
+  _ variant: CompiledModel, of reference: ReachableStates, maxStates: Int? = nil, stop: StopSignal? = nil
+)
   throws -> StateInclusion
 {
-  let found = try breadthFirst(variant, maxDepth: reference.maxDepth, maxStates: maxStates, stop: stop, outside: reference.states)
+  let found = try breadthFirst(
+    variant, maxDepth: reference.maxDepth, maxStates: maxStates, stop: stop, outside: reference.states)
   var trace: Trace?
   if let escape = found.escape {
     var steps: [(action: Int, arguments: [Value])] = []
@@ -316,23 +323,25 @@ public func firstStateOutside(_ variant: CompiledModel, of reference: ReachableS
   return StateInclusion(escape: trace, variantStates: found.states.count, complete: found.complete || trace != nil)
 }
 
-/// What ``breadthFirst(_:maxDepth:maxStates:stop:outside:inspect:)`` calls for every (action,
-/// arguments) pair it runs: the state (packed), the steps that reach it, the action and argument
-/// tuple, the code the step returned and the scratch holding its arguments and successor.
+/// What ``breadthFirst(_:maxDepth:maxStates:stop:outside:inspect:)`` calls for every (action, arguments) pair it runs:
+/// the state (packed), the steps that reach it, the action and argument tuple, the code the step returned and the
+/// scratch holding its arguments and successor.
+///
 /// Returning false stops the search.
 private typealias TransitionInspector = (
   _ pre: [UInt64], _ path: () -> [(action: Int, arguments: [Value])], _ action: Int, _ tuple: Int, _ code: Int,
   _ scratch: Scratch
 ) throws -> Bool
 
-/// The one plain breadth-first search over packed states with parent links (single-threaded,
-/// keeping every state: the triage of mutants needs them; ``explore(_:options:)``'s parallel
-/// search keeps fingerprints only). It stops at the first state outside `outside` when given,
-/// and when `inspect` returns false.
+/// The one plain breadth-first search over packed states with parent links (single-threaded, keeping every state: the
+/// triage of mutants needs them; ``explore(_:options:)``'s parallel search keeps fingerprints only).
+///
+/// It stops at the first state outside `outside` when given, and when `inspect` returns false.
 private func breadthFirst(
   _ compiled: CompiledModel, maxDepth: Int?, maxStates: Int?, stop: StopSignal?, outside: Set<[UInt64]>? = nil,
   inspect: TransitionInspector? = nil
-) throws -> (states: [[UInt64]], parents: [Int], via: [(action: Int, arguments: [Value])], escape: Int?, complete: Bool) {
+) throws -> (states: [[UInt64]], parents: [Int], via: [(action: Int, arguments: [Value])], escape: Int?, complete: Bool)
+{
   let scratch = compiled.makeScratch()
   let words = compiled.layout.wordCount
   var states: [[UInt64]] = [compiled.initialWords]

@@ -97,8 +97,9 @@ struct ActionPlan {
   let offset: Int
   /// The global transition index of the first tuple.
   let base: Int
-  /// How to run the action without evaluating what cannot succeed; `nil`: run the fused body
-  /// on every tuple. Unretained, like `action`.
+  /// How to run the action without evaluating what cannot succeed; `nil`: run the fused body on every tuple.
+  ///
+  /// Unretained, like `action`.
   let program: Unmanaged<CheckProgram>?
 }
 
@@ -167,9 +168,10 @@ final class BreadthFirstSearch: @unchecked Sendable {
   let chunksPerSegment: Int
   /// Per action: the checked transition properties that apply to its steps.
   let transitionChecks: [[(property: Int, rule: CompiledTransitionRule)]]
-  /// Per action: whether a checked transition property constrains its successful steps, and its
-  /// failed steps (read once per action in the hot loop). A failure-only rule such as "a failed
-  /// call changes nothing" costs a successful step nothing.
+  /// Per action: whether a checked transition property constrains its successful steps, and its failed steps (read once
+  /// per action in the hot loop).
+  ///
+  /// A failure-only rule such as "a failed call changes nothing" costs a successful step nothing.
   let checksSuccesses: [Bool]
   let checksFailures: [Bool]
   let clock = ContinuousClock()
@@ -201,7 +203,9 @@ final class BreadthFirstSearch: @unchecked Sendable {
     let start = ContinuousClock.now
     self.start = start
     // A limit that is not a finite, representable number of milliseconds means no limit.
-    self.deadline = options.timeLimit.flatMap { $0.isFinite && $0 < 9e12 ? start + .milliseconds(Int64((max($0, 0) * 1000).rounded())) : nil }
+    self.deadline = options.timeLimit.flatMap {
+      $0.isFinite && $0 < 9e12 ? start + .milliseconds(Int64((max($0, 0) * 1000).rounded())) : nil
+    }
   }
 
   var elapsed: Double {
@@ -570,7 +574,8 @@ final class BreadthFirstSearch: @unchecked Sendable {
                   // A program's action has no failure effects: only its successes write a
                   // successor, so only they can break a transition property.
                   if checksSuccesses,
-                    let broken = CompiledModel.firstViolated(transitionChecks[a], action: a, code: code, pre: pre, post: post)
+                    let broken = CompiledModel.firstViolated(
+                      transitionChecks[a], action: a, code: code, pre: pre, post: post)
                   {
                     brokenTransition = (broken, UInt32(truncatingIfNeeded: base &+ t))
                     return  // from the closure; the loop over actions stops below

@@ -145,8 +145,9 @@ final class CheckProgram: @unchecked Sendable {
     var failed = [Int](repeating: 0, count: failureCount)
     let stride = action.stride
     action.argumentTuples.withUnsafeBufferPointer { tuples in
+      guard let first = tuples.baseAddress else { return }
       for t in 0..<count {
-        let args = tuples.baseAddress! + t * stride
+        let args = first + t * stride
         let context = EvalContext(state: UnsafePointer(scratch.post), args: args, bound: scratch.bound)
         var path: [(check: Int, slot: Int)] = []
         var outcome = Self.runEffects
@@ -196,7 +197,7 @@ final class CheckProgram: @unchecked Sendable {
             pathChecks.append(checkIndex[i])
             pathSlots.append(slot)
           }
-          if slot >= 0, let a = atom(i, tuples.baseAddress! + t * stride, checks[i].outcome) {
+          if slot >= 0, let a = atom(i, first + t * stride, checks[i].outcome) {
             pathAtoms.append(atomList.count)
             atomList.append(a)
           } else {

@@ -516,9 +516,11 @@ public final class CompiledModel: Sendable {
         rest /= radices[i].count
       }
       buffer.withUnsafeMutableBufferPointer { b in
+        guard let base = b.baseAddress else { return }
         withUnsafeMutablePointer(to: &unusedBound) { bound in
           // Derived expressions read only parameters (as ``CompiledAction/completeArguments(_:)``).
-          let context = EvalContext(state: UnsafePointer(b.baseAddress!), args: UnsafePointer(b.baseAddress!), bound: bound)
+          let context = EvalContext(
+            state: UnsafePointer(base), args: UnsafePointer(base), bound: bound)
           for (j, d) in derived.enumerated() { seen[j].insert((try? d.eval(context)) ?? 0) }
         }
       }
@@ -826,7 +828,9 @@ public final class CompiledModel: Sendable {
     for (i, value) in arguments.enumerated() { scratch.args[i] = value }
     actions[action].completeArguments(scratch.args)
     return try state.words.withUnsafeBufferPointer { words in
-      try outputFns[action].map { try $0.eval(EvalContext(state: words.start, args: scratch.args, bound: scratch.bound)) }
+      try outputFns[action].map {
+        try $0.eval(EvalContext(state: words.start, args: scratch.args, bound: scratch.bound))
+      }
     }
   }
 
@@ -834,7 +838,8 @@ public final class CompiledModel: Sendable {
   /// a success, or a failure condition with effects.
   @inline(__always)
   func wroteSuccessor(action: Int, code: Int) -> Bool {
-    code == Self.succeededCode || (code >= 0 && actions[action].hasFailureEffects && actions[action].failureChanges[code])
+    code == Self.succeededCode
+      || (code >= 0 && actions[action].hasFailureEffects && actions[action].failureChanges[code])
   }
 
   /// Runs one action on packed words, writing a successor into `scratch.post`.

@@ -435,10 +435,11 @@ final class ExprCompiler {
     return nil
   }
 
-  /// `read == k` or `read != k` as one closure, when the read cannot fail (a scalar, constant
-  /// keys, or one key validated at compile time that is its own ordinal) and its values are
-  /// stored as themselves: the raw bits are compared with the constant, with no call for the
-  /// read. `k` may stand on either side (it reads nothing, so the order is immaterial).
+  /// `read == k` or `read != k` as one closure, when the read cannot fail (a scalar, constant keys, or one key
+  /// validated at compile time that is its own ordinal) and its values are stored as themselves: the raw bits are
+  /// compared with the constant, with no call for the read.
+  ///
+  /// `k` may stand on either side (it reads nothing, so the order is immaterial).
   private func fusedCompare(_ op: BinaryOperator, _ readExpr: Expr, _ other: Expr) -> CompiledExpr? {
     guard case .read(let id, let keys) = readExpr, let k = node(other).constant else { return nil }
     let v = id.index
@@ -448,7 +449,8 @@ final class ExprCompiler {
     let locations = layout.locations
     let equal: Value = op == .eq ? 1 : 0
     let ordinals = keyOrdinals[v]
-    if let position = keys.isEmpty ? 0 : constantPosition(keys, ordinals: ordinals, strides: layout.logical.strides[v]) {
+    if let position = keys.isEmpty ? 0 : constantPosition(keys, ordinals: ordinals, strides: layout.logical.strides[v])
+    {
       let at = locations[base &+ position]
       let w = Int(at >> 6)
       let shift = Value(at & 63)

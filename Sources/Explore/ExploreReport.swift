@@ -139,8 +139,10 @@ final class CoverageCounter {
     parameterCounts.deallocate()
   }
 
-  /// Counts the values of the argument tuple at position `tuple` of `action`, for a step that
-  /// was taken (and `succeeded` or not). Only called when ``countsParameters``.
+  /// Counts the values of the argument tuple at position `tuple` of `action`, for a step that was taken (and
+  /// `succeeded` or not).
+  ///
+  /// Only called when ``countsParameters``.
   func recordArguments(action: Int, tuple: Int, succeeded: Bool) {
     let r = radix[action]
     let b = block[action]
@@ -265,10 +267,11 @@ public struct ExploreReport: Hashable, Sendable {
   /// BFS: the most bytes the frontier queues (the level being expanded and the next one, at
   /// their allocated capacities) held at the end of a level; not part of `bytesPerState`.
   public var peakQueueBytes: Int = 0
-  /// BFS: argument tuples on which a compiled closure ran (a guard conjunct, failure condition
-  /// or the effects), summed over the expanded states. Tuples decided by their arguments alone,
-  /// by a cached verdict or by a failing prefix guard count in `transitions` and the coverage
-  /// but not here. 0 in random mode.
+  /// BFS: argument tuples on which a compiled closure ran (a guard conjunct, failure condition or the effects), summed
+  /// over the expanded states.
+  ///
+  /// Tuples decided by their arguments alone, by a cached verdict or by a failing prefix guard count in `transitions`
+  /// and the coverage but not here. 0 in random mode.
   public var evaluatedSteps: Int = 0
   /// Worker threads used.
   public var workers: Int

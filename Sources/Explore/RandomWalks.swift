@@ -31,7 +31,9 @@ final class WalkWorker {
   private var checks: [[(property: Int, rule: CompiledTransitionRule)]] = []
 
   /// The transition checks per action among `properties`; also sets ``stateProperties``.
-  func transitionChecks(_ compiled: CompiledModel, _ properties: [Int]) -> [[(property: Int, rule: CompiledTransitionRule)]] {
+  func transitionChecks(_ compiled: CompiledModel, _ properties: [Int]) -> [[(
+    property: Int, rule: CompiledTransitionRule
+  )]] {
     if checkedFor != properties {
       checkedFor = properties
       stateProperties = properties.filter { compiled.transitionRules[$0] == nil }
@@ -275,7 +277,9 @@ final class RandomExploration: @unchecked Sendable {
     let start = ContinuousClock.now
     self.start = start
     // A limit that is not a finite, representable number of milliseconds means no limit.
-    self.deadline = options.timeLimit.flatMap { $0.isFinite && $0 < 9e12 ? start + .milliseconds(Int64((max($0, 0) * 1000).rounded())) : nil }
+    self.deadline = options.timeLimit.flatMap {
+      $0.isFinite && $0 < 9e12 ? start + .milliseconds(Int64((max($0, 0) * 1000).rounded())) : nil
+    }
     visited = Mutex([compiled.fingerprint(compiled.initialState())])
   }
 

@@ -1,7 +1,8 @@
 import Spec
 
-/// Shrinks a trace that violates a property, re-checking every candidate with the concrete
-/// engine:
+/// Shrinks a trace that violates a property, re-checking every candidate with the concrete engine.
+///
+/// The passes:
 /// 1. deletes runs of steps, halving the run length down to single steps;
 /// 2. deletes every step that shares an argument value (all steps of PE 1, all steps on one
 ///    granule), which removes a whole interleaved sequence at once (fine-mode transitions are

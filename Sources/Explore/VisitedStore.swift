@@ -130,9 +130,10 @@ struct VisitedView: @unchecked Sendable {
   let keys: UnsafePointer<UInt64>
   let mask: Int
 
-  /// The key in a fingerprint's home slot. Loading the home slots of a batch of fingerprints
-  /// first, with no branch on the values, lets their cache misses overlap; the probes that
-  /// follow then mostly hit the cache.
+  /// The key in a fingerprint's home slot.
+  ///
+  /// Loading the home slots of a batch of fingerprints first, with no branch on the values, lets their cache misses
+  /// overlap; the probes that follow then mostly hit the cache.
   @inline(__always)
   func home(_ fingerprint: UInt64) -> UInt64 {
     keys[Int(truncatingIfNeeded: fingerprint) & mask]

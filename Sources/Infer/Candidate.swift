@@ -82,12 +82,13 @@ public struct Candidate: Hashable, Sendable {
     let names = Self.names(quantified)
     func cell(_ c: CellPattern) -> String {
       let v = model[c.variable]
-      return v.name + c.keys.enumerated().map { k, key in
-        switch key {
-        case .bound(let q): return "[\(names[q])]"
-        case .literal(let x): return "[\(v.keys[k].render(x))]"
-        }
-      }.joined()
+      return v.name
+        + c.keys.enumerated().map { k, key in
+          switch key {
+          case .bound(let q): return "[\(names[q])]"
+          case .literal(let x): return "[\(v.keys[k].render(x))]"
+          }
+        }.joined()
     }
     func value(_ c: CellPattern, _ v: Value) -> String { model[c.variable].value.render(v) }
     var premises = distinct.map { "\(names[$0[0]]) ≠ \(names[$0[1]])" }
@@ -95,13 +96,15 @@ public struct Candidate: Hashable, Sendable {
     let conclusion: String
     switch consequent {
     case .excludes(let vs):
-      conclusion = vs.count == 1
+      conclusion =
+        vs.count == 1
         ? "\(cell(self.cell)) ≠ \(value(self.cell, vs[0]))"
         : "\(cell(self.cell)) ∉ {\(vs.map { value(self.cell, $0) }.joined(separator: ", "))}"
     case .within(let vs):
       conclusion = "\(cell(self.cell)) ∈ {\(vs.map { value(self.cell, $0) }.joined(separator: ", "))}"
     }
-    let binder = quantified.isEmpty
+    let binder =
+      quantified.isEmpty
       ? "" : "∀ " + quantified.indices.map { "\(names[$0]): \(quantified[$0])" }.joined(separator: ", ") + ". "
     return binder + (premises.isEmpty ? conclusion : premises.joined(separator: " ∧ ") + " → " + conclusion)
   }
@@ -137,7 +140,10 @@ public struct Candidate: Hashable, Sendable {
     let conclusion: String
     switch consequent {
     case .excludes(let vs):
-      conclusion = vs.count == 1 ? "!(\(equals(cell, vs[0])))" : "!(\(read(cell)).isOne(of: [\(vs.map { literal(cell, $0) }.joined(separator: ", "))]))"
+      conclusion =
+        vs.count == 1
+        ? "!(\(equals(cell, vs[0])))"
+        : "!(\(read(cell)).isOne(of: [\(vs.map { literal(cell, $0) }.joined(separator: ", "))]))"
     case .within(let vs):
       conclusion = "\(read(cell)).isOne(of: [\(vs.map { literal(cell, $0) }.joined(separator: ", "))])"
     }

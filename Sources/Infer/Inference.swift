@@ -1,6 +1,6 @@
 import Dispatch
-import Foundation
 import Explore
+import Foundation
 import Spec
 import Symbolic
 
@@ -66,7 +66,9 @@ public enum Inference {
   ///
   /// - Complexity: sampling is bounded by `options.maxStates` and a share of the budget; each
   ///   Houdini pass is one Z3 query per action instance plus one per dropping CTI.
-  public static func run(model: Model, properties: [Int], options: InferenceOptions = InferenceOptions()) -> InferenceReport {
+  public static func run(model: Model, properties: [Int], options: InferenceOptions = InferenceOptions())
+    -> InferenceReport
+  {
     let start = DispatchTime.now()
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     func remaining() -> Double { options.budget - elapsed() }
@@ -98,9 +100,11 @@ public enum Inference {
     // configuration, a fact every action preserves): then no lemma is needed. One induction
     // check, with a share of the budget; a CTI or no answer moves on to sampling and templates.
     if options.tryAlone {
-      let alone = prove(model: model, properties: properties, lemmas: [], options: options, seconds: max(1, remaining() * 0.2))
+      let alone = prove(
+        model: model, properties: properties, lemmas: [], options: options, seconds: max(1, remaining() * 0.2))
       queries += alone.queries
-      notes.append("the properties alone: \(Self.describe(alone.outcome)), \(alone.queries) queries, \(seconds(alone.seconds)) s")
+      notes.append(
+        "the properties alone: \(Self.describe(alone.outcome)), \(alone.queries) queries, \(seconds(alone.seconds)) s")
       if alone.outcome == .proved {
         notes += alone.notes
         return report(.proved)
@@ -131,14 +135,16 @@ public enum Inference {
       if case .violation(_, let trace) = Explore.explore(compiled, options: explore).outcome {
         return report(.violated(trace))
       }
-      return report(.unknown("\(name) is false in a sampled state but breadth-first search found no trace within the budget"))
+      return report(
+        .unknown("\(name) is false in a sampled state but breadth-first search found no trace within the budget"))
     }
 
     // 2. Candidates, in tiers: one antecedent, then two.
     let cone = options.cone ? Cone.of(model, properties: properties) : nil
     if let cone {
       let names = cone.sorted().map { model[$0].name }
-      notes.append("cone of influence: \(cone.count) of \(model.variables.count) variables (\(names.joined(separator: ", ")))")
+      notes.append(
+        "cone of influence: \(cone.count) of \(model.variables.count) variables (\(names.joined(separator: ", ")))")
     }
     let templates = Templates(model: model, samples: samples, options: options, within: cone)
     var tiers = [false]
@@ -164,7 +170,9 @@ public enum Inference {
       let checker: SymbolicChecker
       do {
         checker = try SymbolicChecker(
-          model: model, options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining(), arguments: options.arguments))
+          model: model,
+          options: SymbolicOptions(
+            parametricSorts: options.parametricSorts, timeout: remaining(), arguments: options.arguments))
       } catch {
         return report(.unknown("\(error)"))
       }
@@ -196,14 +204,17 @@ public enum Inference {
       do {
         let c = try SymbolicChecker(
           model: model,
-          options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: remaining(), arguments: options.arguments))
+          options: SymbolicOptions(
+            parametricSorts: options.parametricSorts, timeout: remaining(), arguments: options.arguments))
         support = c.support(of: goalIndices, within: kept.map { formulas[$0] })
       } catch {
         return report(.unknown("\(error)"))
       }
       queries += support.queries
       if let reason = support.incomplete { return report(.unknown("minimisation stopped: \(reason)")) }
-      var chosen = support.support.map { kept[$0] }.filter { $0 >= goals.count }.map { set.candidates[$0 - goals.count] }
+      var chosen = support.support.map { kept[$0] }.filter { $0 >= goals.count }.map {
+        set.candidates[$0 - goals.count]
+      }
       notes.append("support: \(chosen.count) lemmas, \(support.queries) queries, \(seconds(support.seconds)) s")
       // Greedy: drop each lemma whose removal leaves the rest, with the properties, inductive
       // (last first: the one-antecedent and constant-key candidates come after the unary ones).
@@ -235,8 +246,10 @@ public enum Inference {
       chosen = Self.merge(chosen)
       let lemmas = chosen.enumerated().map { i, c in
         let name = "inferred-\(i + 1)"
-        let doc = "Inferred: true in all \(sampled) sampled states\(exhaustive ? " (every reachable state)" : ""), inductive with the others."
-        return InferredLemma(name: name, formula: c.formula(model), text: c.text(model), swift: c.swift(model, name: name, doc: doc))
+        let doc =
+          "Inferred: true in all \(sampled) sampled states\(exhaustive ? " (every reachable state)" : ""), inductive with the others."
+        return InferredLemma(
+          name: name, formula: c.formula(model), text: c.text(model), swift: c.swift(model, name: name, doc: doc))
       }
 
       // 5. The proof: ordinary induction with the inferred lemmas only.
@@ -249,8 +262,12 @@ public enum Inference {
       case .proved: return report(.proved, lemmas: lemmas)
       case .unknown(let reason): return report(.unknown("the final induction check: \(reason)"))
       case .cti(let cti):
-        return report(.unknown("the final induction check found a CTI (\(cti.action) breaks \(cti.failing.joined(separator: ", "))) although Houdini converged: a bug"))
-      case .violated: return report(.unknown("the final induction check reports a violation although sampling found none"))
+        return report(
+          .unknown(
+            "the final induction check found a CTI (\(cti.action) breaks \(cti.failing.joined(separator: ", "))) although Houdini converged: a bug"
+          ))
+      case .violated:
+        return report(.unknown("the final induction check reports a violation although sampling found none"))
       case .holdsBounded: return report(.unknown("unexpected bounded result"))
       }
     }
@@ -271,8 +288,10 @@ public enum Inference {
     do {
       let checker = try SymbolicChecker(
         model: augmented,
-        options: SymbolicOptions(parametricSorts: options.parametricSorts, timeout: seconds, arguments: options.arguments))
-      let r = checker.induction(properties: Array(mains.indices), lemmas: Array(mains.count..<augmented.properties.count))
+        options: SymbolicOptions(
+          parametricSorts: options.parametricSorts, timeout: seconds, arguments: options.arguments))
+      let r = checker.induction(
+        properties: Array(mains.indices), lemmas: Array(mains.count..<augmented.properties.count))
       return (r.outcome, r.queries, r.seconds, r.notes)
     } catch {
       return (.unknown("\(error)"), 0, 0, [])

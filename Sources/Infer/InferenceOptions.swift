@@ -2,8 +2,9 @@ import Symbolic
 
 /// Settings of an inference run.
 public struct InferenceOptions: Sendable {
-  /// Wall-clock budget for the whole run (sampling, Houdini, minimisation, the final proof), in
-  /// seconds. A run that exhausts it reports unknown.
+  /// Wall-clock budget for the whole run (sampling, Houdini, minimisation, the final proof), in seconds.
+  ///
+  /// A run that exhausts it reports unknown.
   public var budget: Double
   /// The most distinct states the sampler keeps (breadth-first first, random walks beyond).
   public var maxStates: Int
@@ -40,7 +41,8 @@ public struct InferenceOptions: Sendable {
   public init(
     budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,
     walkLength: Int = 60, seed: UInt64 = 1, parametricSorts: Set<String> = [], maxWordValues: Int = 16,
-    twoAntecedents: Bool = true, cone: Bool = true, tryAlone: Bool = true, arguments: ArgumentEncoding = .symbolic, chunk: Int = 256,
+    twoAntecedents: Bool = true, cone: Bool = true, tryAlone: Bool = true, arguments: ArgumentEncoding = .symbolic,
+    chunk: Int = 256,
     queryLimit: Double? = 20
   ) {
     self.budget = budget

@@ -198,24 +198,28 @@ struct Templates {
     var observed: [CellPattern: Set<Int32>] = [:]
     for v in vars {
       for pattern in bases(v) {
-      var seen = Set<Int32>()
-      for ps in positions(pattern) {
-        for s in ordinals { seen.insert(s[ps[0]]) }
-      }
-      observed[pattern.cells[0]] = seen
-      let vs = values[v.index] ?? []
-      if enumerated[v.index] {
-        generated += vs.count
-        for (o, value) in vs.enumerated() where !seen.contains(Int32(o)) {
-          candidates.append(
-            Candidate(quantified: pattern.quantified, distinct: [], antecedents: [], cell: pattern.cells[0], consequent: .excludes([value])))
+        var seen = Set<Int32>()
+        for ps in positions(pattern) {
+          for s in ordinals { seen.insert(s[ps[0]]) }
         }
-      } else {
-        generated += 1
-        let seenValues = vs.indices.filter { seen.contains(Int32($0)) }.map { vs[$0] }
-        candidates.append(
-          Candidate(quantified: pattern.quantified, distinct: [], antecedents: [], cell: pattern.cells[0], consequent: .within(seenValues)))
-      }
+        observed[pattern.cells[0]] = seen
+        let vs = values[v.index] ?? []
+        if enumerated[v.index] {
+          generated += vs.count
+          for (o, value) in vs.enumerated() where !seen.contains(Int32(o)) {
+            candidates.append(
+              Candidate(
+                quantified: pattern.quantified, distinct: [], antecedents: [], cell: pattern.cells[0],
+                consequent: .excludes([value])))
+          }
+        } else {
+          generated += 1
+          let seenValues = vs.indices.filter { seen.contains(Int32($0)) }.map { vs[$0] }
+          candidates.append(
+            Candidate(
+              quantified: pattern.quantified, distinct: [], antecedents: [], cell: pattern.cells[0],
+              consequent: .within(seenValues)))
+        }
       }
     }
     // One antecedent: value pairs that never occur together.
@@ -288,7 +292,8 @@ struct Templates {
   /// Two-antecedent candidates over cells that share all their keys' domains with the first
   /// (per-key patterns only, so the space stays polynomial): `x = a ∧ y = b → z ≠ c` where
   /// every pair of the three values occurs together but the triple never does.
-  func triples(_ vars: [VariableID], observed: [CellPattern: Set<Int32>], deadline: DispatchTime) -> (Int, [Candidate])? {
+  func triples(_ vars: [VariableID], observed: [CellPattern: Set<Int32>], deadline: DispatchTime) -> (Int, [Candidate])?
+  {
     var generated = 0
     var result: [Candidate] = []
     for (i, x) in vars.enumerated() {
@@ -296,16 +301,16 @@ struct Templates {
         if DispatchTime.now() >= deadline { return nil }
         for z in vars where z != x && z != y {
           for var start in bases(x) {
-          start.cells.append(CellPattern(variable: y, keys: []))
-          for p2 in extensions(of: start, reading: y) {
-            var p3 = p2
-            p3.cells.append(CellPattern(variable: z, keys: []))
-            for pattern in extensions(of: p3, reading: z) where pattern.quantified.count == p2.quantified.count {
-              let (count, found) = triple(pattern)
-              generated += count
-              result += found
+            start.cells.append(CellPattern(variable: y, keys: []))
+            for p2 in extensions(of: start, reading: y) {
+              var p3 = p2
+              p3.cells.append(CellPattern(variable: z, keys: []))
+              for pattern in extensions(of: p3, reading: z) where pattern.quantified.count == p2.quantified.count {
+                let (count, found) = triple(pattern)
+                generated += count
+                result += found
+              }
             }
-          }
           }
         }
       }
@@ -326,20 +331,26 @@ struct Templates {
       }
     }
     var ab = Set<[Int]>(), ac = Set<[Int]>(), bc = Set<[Int]>()
-    for a in 0..<n[0] { for b in 0..<n[1] { for c in 0..<n[2] where seen[(a * n[1] + b) * n[2] + c] {
-      ab.insert([a, b]); ac.insert([a, c]); bc.insert([b, c])
-    } } }
+    for a in 0..<n[0] {
+      for b in 0..<n[1] {
+        for c in 0..<n[2] where seen[(a * n[1] + b) * n[2] + c] {
+          ab.insert([a, b]); ac.insert([a, c]); bc.insert([b, c])
+        }
+      }
+    }
     let vs = cells.map { values[$0.variable.index] ?? [] }
     var result: [Candidate] = []
-    for a in 0..<n[0] { for b in 0..<n[1] where ab.contains([a, b]) {
-      for c in 0..<n[2] where !seen[(a * n[1] + b) * n[2] + c] && ac.contains([a, c]) && bc.contains([b, c]) {
-        result.append(
-          Candidate(
-            quantified: pattern.quantified, distinct: pattern.distinct,
-            antecedents: [.init(cell: cells[0], value: vs[0][a]), .init(cell: cells[1], value: vs[1][b])],
-            cell: cells[2], consequent: .excludes([vs[2][c]])))
+    for a in 0..<n[0] {
+      for b in 0..<n[1] where ab.contains([a, b]) {
+        for c in 0..<n[2] where !seen[(a * n[1] + b) * n[2] + c] && ac.contains([a, c]) && bc.contains([b, c]) {
+          result.append(
+            Candidate(
+              quantified: pattern.quantified, distinct: pattern.distinct,
+              antecedents: [.init(cell: cells[0], value: vs[0][a]), .init(cell: cells[1], value: vs[1][b])],
+              cell: cells[2], consequent: .excludes([vs[2][c]])))
+        }
       }
-    } }
+    }
     return (n[0] * n[1] * n[2], result)
   }
 }

@@ -57,7 +57,10 @@ public struct IRMutant: Hashable, Sendable, Identifiable {
 
   /// The diff as text: a header naming the mutant, then the diff lines.
   public var diffText: String {
-    (["mutant \(id): \(summary)", "operator \(mutationOperator.rawValue): \(mutationOperator.summary)", "action \(action)"]
+    ([
+      "mutant \(id): \(summary)", "operator \(mutationOperator.rawValue): \(mutationOperator.summary)",
+      "action \(action)",
+    ]
       + diff).joined(separator: "\n")
   }
 }

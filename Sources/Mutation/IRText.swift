@@ -6,7 +6,9 @@ struct IRText {
   let model: Model
   /// The action whose parameters expressions name (nil for a state formula: a property).
   let action: Action?
-  /// Bound variables renamed `k0`, `k1`, ... in order of first appearance.
+  /// Bound variables renamed `k0`, `k1`, ...
+  ///
+  /// in order of first appearance.
   private var names: [BoundVariable: String] = [:]
   /// The longest rendering of one item; longer ones end in `...`.
   static let limit = 240
@@ -45,7 +47,8 @@ struct IRText {
     case .read(let id, let keys):
       let name = id.index < model.variables.count ? model[id].name : "\(id)"
       return keys.isEmpty ? name : "\(name)[\(keys.map { expr($0) }.joined(separator: ", "))]"
-    case .parameter(let i): return action.map { i < $0.parameters.count ? $0.parameters[i].name : "arg\(i)" } ?? "arg\(i)"
+    case .parameter(let i):
+      return action.map { i < $0.parameters.count ? $0.parameters[i].name : "arg\(i)" } ?? "arg\(i)"
     case .bound(let b): return name(b)
     case .unary(.not, let a): return "!" + atom(a)
     case .unary(.bitNot, let a): return "~" + atom(a)

@@ -36,11 +36,14 @@ public enum MutantGenerator {
     return result
   }
 
-  static func rebuild(_ a: Action, guardCondition: Expr? = nil, failures: [FailureCondition]? = nil, effects: [Effect]? = nil)
+  static func rebuild(
+    _ a: Action, guardCondition: Expr? = nil, failures: [FailureCondition]? = nil, effects: [Effect]? = nil
+  )
     -> Action
   {
     Action(
-      name: a.name, caller: a.caller, doc: a.doc, parameters: a.parameters, guardCondition: guardCondition ?? a.guardCondition,
+      name: a.name, caller: a.caller, doc: a.doc, parameters: a.parameters,
+      guardCondition: guardCondition ?? a.guardCondition,
       failures: failures ?? a.failures, effects: effects ?? a.effects, successCode: a.successCode, outputs: a.outputs)
   }
 
@@ -58,7 +61,9 @@ public enum MutantGenerator {
         var failures = action.failures
         failures.remove(at: i)
         result.append(
-          make("\(i)", "drops failure condition \(f.name) (\(f.error))", ["- " + text.failure(f, position: i)], rebuild(action, failures: failures)))
+          make(
+            "\(i)", "drops failure condition \(f.name) (\(f.error))", ["- " + text.failure(f, position: i)],
+            rebuild(action, failures: failures)))
       }
     case .swapFailures:
       for i in action.failures.indices.dropLast() {
@@ -78,7 +83,9 @@ public enum MutantGenerator {
         var effects = action.effects
         effects.remove(at: j)
         result.append(
-          make("\(j)", "drops the effect on \(model[e.variable].name)", ["- effect \(j): " + text.effect(e)], rebuild(action, effects: effects)))
+          make(
+            "\(j)", "drops the effect on \(model[e.variable].name)", ["- effect \(j): " + text.effect(e)],
+            rebuild(action, effects: effects)))
       }
     case .replaceValue:
       for (j, e) in action.effects.enumerated() where !isMonitor(e, model) {
@@ -87,7 +94,8 @@ public enum MutantGenerator {
           effects[j] = replacement.effect
           result.append(
             make(
-              "\(j)=\(replacement.label)", "assigns \(replacement.label) to \(model[e.variable].name) instead of \(replacement.old)",
+              "\(j)=\(replacement.label)",
+              "assigns \(replacement.label) to \(model[e.variable].name) instead of \(replacement.old)",
               ["- effect \(j): " + text.effect(e), "+ effect \(j): " + text.effect(replacement.effect)],
               rebuild(action, effects: effects)))
         }
@@ -104,7 +112,8 @@ public enum MutantGenerator {
         rest.remove(at: k)
         let weakened: Expr = rest.isEmpty ? .boolean(true) : rest.count == 1 ? rest[0] : .and(rest)
         result.append(
-          make("\(k)", "drops guard conjunct \(k)", ["- " + text.guardText(c)], rebuild(action, guardCondition: weakened)))
+          make(
+            "\(k)", "drops guard conjunct \(k)", ["- " + text.guardText(c)], rebuild(action, guardCondition: weakened)))
       }
     case .dropStep, .swapSteps:
       // Generated from the model's step graph (StepGraph), not one action at a time.
@@ -139,7 +148,9 @@ public enum MutantGenerator {
 
   /// Other constants for an effect that assigns a constant: a bounded, deterministic sample of
   /// the variable's domain (evenly spaced over the other values, always the first and last).
-  static func replacements(_ effect: Effect, model: Model, sample: Int) -> [(effect: Effect, label: String, old: String)] {
+  static func replacements(_ effect: Effect, model: Model, sample: Int) -> [(
+    effect: Effect, label: String, old: String
+  )] {
     let domain = model[effect.variable].value
     let value: Expr
     switch effect {
@@ -149,7 +160,8 @@ public enum MutantGenerator {
     func with(_ new: Expr) -> Effect {
       switch effect {
       case .assign(let id, let keys, _, let when): return .assign(id, keys: keys, value: new, when: when)
-      case .assignAll(let id, let keys, let condition, _): return .assignAll(id, keys: keys, condition: condition, value: new)
+      case .assignAll(let id, let keys, let condition, _):
+        return .assignAll(id, keys: keys, condition: condition, value: new)
       }
     }
     switch value {

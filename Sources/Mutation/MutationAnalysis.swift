@@ -39,11 +39,13 @@ public struct MutationOptions: Sendable {
   public var stepEquivalence = true
   /// Seconds Z3 may spend on one survivor's step equivalence.
   public var stepEquivalenceBudget: Double = 20
-  /// Whether a mutant that changes only parts of actions the correct model never runs from its
-  /// explored states (a failure condition that never holds first, the success path of a call
-  /// that never succeeds) is settled without running it: it takes the same steps, so it
-  /// survives and is equivalent there (``Triage/unexercised(reason:states:maxDepth:)``). Not
-  /// with guards (they run at another configuration).
+  /// Whether mutants of parts the correct model never runs are settled without running them.
+  ///
+  /// Such a mutant changes only parts of actions the correct model never runs from its explored
+  /// states (a failure condition that never holds first, the success path of a call that never
+  /// succeeds): it takes the same steps, so it survives and is equivalent there
+  /// (``Triage/unexercised(reason:states:maxDepth:)``). Not with guards (they run at another
+  /// configuration).
   public var prune = true
   /// A cooperative stop: the analysis returns what it has done.
   public var stop: StopSignal?
@@ -203,7 +205,8 @@ public enum MutationError: Error, Hashable, Sendable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .baselineFails(let why): return "the correct model \(why); mutation analysis needs a model whose properties hold"
+    case .baselineFails(let why):
+      return "the correct model \(why); mutation analysis needs a model whose properties hold"
     }
   }
 }
@@ -233,7 +236,8 @@ func check(_ compiled: CompiledModel, options: MutationOptions, properties: [Int
     switch report.outcome {
     case .violation(let p, let trace):
       guard replay(compiled, trace: trace) == .exact else {
-        return EngineVerdict(verdict: .unknown, detail: "the killing trace does not replay (a bug)", states: report.distinctStates)
+        return EngineVerdict(
+          verdict: .unknown, detail: "the killing trace does not replay (a bug)", states: report.distinctStates)
       }
       return EngineVerdict(
         verdict: .killed, property: model.properties[p].name, trace: trace,
@@ -242,14 +246,21 @@ func check(_ compiled: CompiledModel, options: MutationOptions, properties: [Int
       return EngineVerdict(verdict: .invalid, detail: "model error: \(message)", states: report.distinctStates)
     case .noViolation:
       switch report.stoppedBy {
-      case .timeLimit?: return EngineVerdict(verdict: .unknown, detail: "budget of \(budget ?? 0) s spent at depth \(report.maxDepthReached), \(report.distinctStates) states", states: report.distinctStates)
+      case .timeLimit?:
+        return EngineVerdict(
+          verdict: .unknown,
+          detail:
+            "budget of \(budget ?? 0) s spent at depth \(report.maxDepthReached), \(report.distinctStates) states",
+          states: report.distinctStates)
       case .interrupted?: return EngineVerdict(verdict: .unknown, detail: "interrupted", states: report.distinctStates)
       case .maxStates?: return EngineVerdict(verdict: .unknown, detail: "state limit", states: report.distinctStates)
       default:
         let bound =
           options.engine == .random
           ? "\(options.walks) random walks of \(options.maxDepth ?? 50) steps, seed \(options.seed)"
-          : report.complete ? "exhaustive BFS, \(report.distinctStates) states" : "BFS to depth \(options.maxDepth ?? 0), \(report.distinctStates) states"
+          : report.complete
+            ? "exhaustive BFS, \(report.distinctStates) states"
+            : "BFS to depth \(options.maxDepth ?? 0), \(report.distinctStates) states"
         return EngineVerdict(verdict: .survived, detail: bound, states: report.distinctStates)
       }
     }
@@ -261,9 +272,11 @@ func check(_ compiled: CompiledModel, options: MutationOptions, properties: [Int
       switch report.outcome {
       case .violated(let trace):
         guard replay(compiled, trace: trace) == .exact else {
-          return EngineVerdict(verdict: .unknown, detail: "the BMC trace does not replay on the concrete engine", states: 0)
+          return EngineVerdict(
+            verdict: .unknown, detail: "the BMC trace does not replay on the concrete engine", states: 0)
         }
-        return EngineVerdict(verdict: .killed, property: trace.property, trace: trace, detail: "\(trace.steps.count) steps", states: 0)
+        return EngineVerdict(
+          verdict: .killed, property: trace.property, trace: trace, detail: "\(trace.steps.count) steps", states: 0)
       case .holdsBounded(let d): return EngineVerdict(verdict: .survived, detail: "BMC to depth \(d)", states: 0)
       case .unknown(let reason): return EngineVerdict(verdict: .unknown, detail: reason, states: 0)
       default: return EngineVerdict(verdict: .unknown, detail: "unexpected BMC outcome", states: 0)
@@ -289,7 +302,8 @@ func run(
 ) -> MutantResult {
   let start = DispatchTime.now()
   let mutated = mutant.apply(to: model)
-  if options.prune, options.guards.isEmpty, let reachable, let reason = reachable.unexercised(model, by: mutated.actions),
+  if options.prune, options.guards.isEmpty, let reachable,
+    let reason = reachable.unexercised(model, by: mutated.actions),
     (try? mutated.validate()) != nil
   {
     // The mutant takes the correct model's steps from every explored state: it cannot be
@@ -313,7 +327,8 @@ func run(
   }
   let v = check(compiled, options: options, properties: properties, budget: options.budget)
   var result = MutantResult(
-    mutant: mutant, verdict: v.verdict, property: v.property, trace: v.trace, seconds: seconds(since: start), detail: v.detail)
+    mutant: mutant, verdict: v.verdict, property: v.property, trace: v.trace, seconds: seconds(since: start),
+    detail: v.detail)
   if v.verdict == .killed || v.verdict == .survived {
     result.guards = options.guards.map { GuardResult(name: $0.name, verdict: $0.check(mutant)) }
   }
@@ -330,7 +345,9 @@ func run(
 /// depth bound, or the state cap), Z3's step equivalence can still show the mutant equivalent at
 /// any depth. It is asked first when the run is depth-bounded (a bounded comparison cannot
 /// conclude, and Z3 is cheaper than a comparison), and after an inconclusive comparison otherwise.
-func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: ReachableStates?, options: MutationOptions) -> Triage {
+func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: ReachableStates?, options: MutationOptions)
+  -> Triage
+{
   let bounded = triageDepth(options) != nil
   if bounded, let proved = provedEquivalent(mutant.model, reference: reference.model, options: options) {
     return proved
@@ -364,7 +381,9 @@ func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: Reacha
 func provedEquivalent(_ mutant: Model, reference: Model, options: MutationOptions) -> Triage? {
   guard options.stepEquivalence, options.stop?.isStopped != true else { return nil }
   let start = DispatchTime.now()
-  guard let checker = try? SymbolicChecker(model: reference, options: SymbolicOptions(timeout: options.stepEquivalenceBudget)),
+  guard
+    let checker = try? SymbolicChecker(
+      model: reference, options: SymbolicOptions(timeout: options.stepEquivalenceBudget)),
     let answer = try? checker.stepEquivalence(to: mutant), answer.equal, !answer.actions.isEmpty
   else { return nil }
   return .provedEquivalent(actions: answer.actions.map(\.name), seconds: seconds(since: start))

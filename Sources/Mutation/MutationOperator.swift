@@ -38,7 +38,8 @@ public enum MutationOperator: String, CaseIterable, Codable, Hashable, Sendable 
     case .dropEffect: return "drop one success effect (a forgotten update)"
     case .replaceValue: return "assign another value of the domain instead of a constant (bounded sample)"
     case .weakenGuard: return "drop one conjunct of the guard (an action allowed where it should not be)"
-    case .failureEffect: return "give the last failure condition one success effect (state set, then the error returned)"
+    case .failureEffect:
+      return "give the last failure condition one success effect (state set, then the error returned)"
     case .dropStep: return "skip one step of a multi-step sequence (a missing TLBI, clean, sync or scrub)"
     case .swapSteps: return "swap two consecutive steps of a multi-step sequence"
     }

@@ -130,9 +130,11 @@ extension MutationReport {
     var lines: [String] = []
     lines.append("mutation analysis of \(model) (\(configuration.description)): \(settings)")
     lines.append(
-      "  correct model: \(baseline.distinctStates) states in \(String(format: "%.2f", baseline.seconds)) s\(baseline.complete ? "" : " (bounded)")")
+      "  correct model: \(baseline.distinctStates) states in \(String(format: "%.2f", baseline.seconds)) s\(baseline.complete ? "" : " (bounded)")"
+    )
     lines.append(
-      "  \(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : ""): \(t.killed) killed, \(t.survived) survived (\(t.equivalent) equivalent, \(t.subsumed) results only), \(t.unknown) unknown, \(t.invalid) invalid")
+      "  \(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : ""): \(t.killed) killed, \(t.survived) survived (\(t.equivalent) equivalent, \(t.subsumed) results only), \(t.unknown) unknown, \(t.invalid) invalid"
+    )
     lines.append("  mutation score \(Self.percent(t.score)); after triage \(Self.percent(t.scoreAfterTriage))")
     if !guards.isEmpty { lines.append("  " + guardSummary) }
     for (p, kills, score) in perProperty where kills > 0 {
@@ -163,16 +165,24 @@ extension MutationReport {
     switch triage {
     case nil: return "not triaged"
     case .equivalent(let states, let depth)?:
-      return "equivalent: the exhaustive comparison of \(states) reachable states found the same successors and results for every step" + (depth.map { " (traces up to \($0) steps)" } ?? "")
+      return
+        "equivalent: the exhaustive comparison of \(states) reachable states found the same successors and results for every step"
+        + (depth.map { " (traces up to \($0) steps)" } ?? "")
     case .provedEquivalent(let actions, let seconds)?:
-      return "equivalent at any depth: Z3 answered unsat for a difference in the step relation of \(actions.joined(separator: ", ")) (enabled, result, outputs or successor) in every state of the variables' domains (\(String(format: "%.1f", seconds)) s)"
+      return
+        "equivalent at any depth: Z3 answered unsat for a difference in the step relation of \(actions.joined(separator: ", ")) (enabled, result, outputs or successor) in every state of the variables' domains (\(String(format: "%.1f", seconds)) s)"
     case .unexercised(let reason, let states, let depth)?:
-      return "equivalent (not run): from the correct model's \(states) reachable states" + (depth.map { " (traces up to \($0) steps)" } ?? "")
+      return "equivalent (not run): from the correct model's \(states) reachable states"
+        + (depth.map { " (traces up to \($0) steps)" } ?? "")
         + ", \(reason); the mutant changes nothing else, so it takes the same steps and reaches the same states with the same results"
     case .subsumed(let states, let d)?:
-      return "results only: the mutant's \(states) reachable states are all reachable in the correct model, so no state property can tell them apart; first difference " + differenceText(d)
+      return
+        "results only: the mutant's \(states) reachable states are all reachable in the correct model, so no state property can tell them apart; first difference "
+        + differenceText(d)
     case .propertyGap(let escape, let d)?:
-      return "property gap: in \(escape.steps.count) steps the mutant reaches a state the correct model never reaches, and no property fails there; first difference " + differenceText(d)
+      return
+        "property gap: in \(escape.steps.count) steps the mutant reaches a state the correct model never reaches, and no property fails there; first difference "
+        + differenceText(d)
     case .undetermined(let why)?: return "undetermined: \(why)"
     }
   }
@@ -195,11 +205,13 @@ extension MutationReport {
     md += "Configuration: `\(configuration.description)`. Settings: \(settings).\n"
     md += "Properties: \(properties.map { "`\($0)`" }.joined(separator: ", ")).\n\n"
     md += "The correct model: \(baseline.distinctStates) states in \(String(format: "%.2f", baseline.seconds)) s.\n"
-    md += "\(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : "").\n\n"
+    md +=
+      "\(results.count) of \(generated) mutants checked in \(String(format: "%.1f", seconds)) s\(interrupted ? " (interrupted)" : "").\n\n"
     md += "Score: killed / (killed + survived). After triage: survivors shown equivalent left out. "
     md += "Results only: survivors that reach no state the correct model does not (only return values differ), "
     md += "which no state property can catch; the rest of the survivors are property gaps.\n\n"
-    md += "| | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
+    md +=
+      "| | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
     func row(_ name: String, _ x: Tally) -> String {
       "| \(name) | \(x.killed) | \(x.survived) | \(x.equivalent) | \(x.subsumed) | \(x.unknown) | \(x.invalid) | \(Self.percent(x.score)) | \(Self.percent(x.scoreAfterTriage)) |\n"
     }
@@ -208,9 +220,11 @@ extension MutationReport {
     if !guards.isEmpty {
       md += "\nGuards besides the properties: " + guardSummary + ".\n"
     }
-    md += "\n## Per action\n\n| action | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
+    md +=
+      "\n## Per action\n\n| action | killed | survived | equivalent | results only | unknown | invalid | score | after triage |\n|---|---|---|---|---|---|---|---|---|\n"
     for (a, x) in perAction { md += row("`\(a)`", x) }
-    md += "\n## Per property\n\nA killed mutant counts for the property violated at the end of its killing trace.\n\n| property | kills | share of counted mutants |\n|---|---|---|\n"
+    md +=
+      "\n## Per property\n\nA killed mutant counts for the property violated at the end of its killing trace.\n\n| property | kills | share of counted mutants |\n|---|---|---|\n"
     for (p, kills, score) in perProperty { md += "| `\(p)` | \(kills) | \(Self.percent(score)) |\n" }
     // Survivors settled without a comparison (not run, or Z3) are listed compactly: their
     // triage is one sentence and there can be hundreds at a depth bound.
@@ -232,7 +246,8 @@ extension MutationReport {
       }
       switch r.triage {
       case .subsumed(_, let d)?, .propertyGap(_, let d)?:
-        md += "The first behavioural difference (the correct model's steps, then the step the two take differently):\n\n"
+        md +=
+          "The first behavioural difference (the correct model's steps, then the step the two take differently):\n\n"
           + (d.prefix.steps.isEmpty ? "" : Self.stepsText(d.prefix) + "\n")
           + "\(d.prefix.steps.count + 1). `\(d.action)(\(d.arguments.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")))`: "
           + "correct model \(d.reference); mutant \(d.variant)\n\n"
@@ -246,8 +261,10 @@ extension MutationReport {
     let settled = survivors.filter(compact)
     if !settled.isEmpty {
       md += "## Survivors shown equivalent without a comparison\n\n"
-      md += "Not run: the correct model's steps from its explored states never run what the mutant changes, so the mutant "
-      md += "takes the same steps (equivalent within the run's bound). Z3: the changed actions' step relations are equal in "
+      md +=
+        "Not run: the correct model's steps from its explored states never run what the mutant changes, so the mutant "
+      md +=
+        "takes the same steps (equivalent within the run's bound). Z3: the changed actions' step relations are equal in "
       md += "every state (equivalent at any depth).\n\n| mutant | what it changes | shown by |\n|---|---|---|\n"
       for r in settled {
         let how: String
@@ -263,12 +280,16 @@ extension MutationReport {
     let others = results.filter { $0.verdict == .unknown || $0.verdict == .invalid }
     if !others.isEmpty {
       md += "## Unknown and invalid\n\n| mutant | verdict | why |\n|---|---|---|\n"
-      for r in others { md += "| `\(r.mutant.id)` | \(r.verdict.rawValue) | \(r.detail.replacingOccurrences(of: "|", with: "\\|").prefix(200)) |\n" }
+      for r in others {
+        md +=
+          "| `\(r.mutant.id)` | \(r.verdict.rawValue) | \(r.detail.replacingOccurrences(of: "|", with: "\\|").prefix(200)) |\n"
+      }
       md += "\n"
     }
     md += "## Killed\n\n| mutant | property | steps | seconds |\n|---|---|---|---|\n"
     for r in results where r.verdict == .killed {
-      md += "| `\(r.mutant.id)` | `\(r.property ?? "")` | \(r.trace?.steps.count ?? 0) | \(String(format: "%.2f", r.seconds)) |\n"
+      md +=
+        "| `\(r.mutant.id)` | `\(r.property ?? "")` | \(r.trace?.steps.count ?? 0) | \(String(format: "%.2f", r.seconds)) |\n"
     }
     return md
   }
@@ -279,7 +300,8 @@ extension MutationReport {
     func tally(_ x: Tally) -> [String: Any] {
       [
         "killed": x.killed, "survived": x.survived, "equivalent": x.equivalent, "unknown": x.unknown,
-        "invalid": x.invalid, "subsumed": x.subsumed, "score": x.score as Any, "scoreAfterTriage": x.scoreAfterTriage as Any,
+        "invalid": x.invalid, "subsumed": x.subsumed, "score": x.score as Any,
+        "scoreAfterTriage": x.scoreAfterTriage as Any,
         "guardsOnly": x.guardsOnly, "scoreWithGuards": x.scoreWithGuards as Any,
       ]
     }
@@ -290,8 +312,12 @@ extension MutationReport {
       "baseline": ["states": baseline.distinctStates, "seconds": baseline.seconds, "complete": baseline.complete],
       "total": tally(t),
       "perAction": perAction.map { ["action": $0.action, "tally": tally($0.tally)] as [String: Any] },
-      "perOperator": perOperator.map { ["operator": $0.mutationOperator.rawValue, "tally": tally($0.tally)] as [String: Any] },
-      "perProperty": perProperty.map { ["property": $0.property, "kills": $0.kills, "score": $0.score as Any] as [String: Any] },
+      "perOperator": perOperator.map {
+        ["operator": $0.mutationOperator.rawValue, "tally": tally($0.tally)] as [String: Any]
+      },
+      "perProperty": perProperty.map {
+        ["property": $0.property, "kills": $0.kills, "score": $0.score as Any] as [String: Any]
+      },
       "mutants": results.map { r -> [String: Any] in
         var o: [String: Any] = [
           "id": r.mutant.id, "operator": r.mutant.mutationOperator.rawValue, "action": r.mutant.action,
@@ -313,17 +339,21 @@ extension MutationReport {
         }
         switch r.triage {
         case .equivalent(let states, _)?: o["triage"] = ["kind": "equivalent", "states": states]
-        case .provedEquivalent(let actions, _)?: o["triage"] = ["kind": "equivalent", "shownBy": "z3-step-equivalence", "actions": actions]
+        case .provedEquivalent(let actions, _)?:
+          o["triage"] = ["kind": "equivalent", "shownBy": "z3-step-equivalence", "actions": actions]
         case .unexercised(let reason, let states, _)?:
-          o["triage"] = ["kind": "equivalent", "shownBy": "unexercised", "reason": reason, "states": states] as [String: Any]
+          o["triage"] =
+            ["kind": "equivalent", "shownBy": "unexercised", "reason": reason, "states": states] as [String: Any]
         case .subsumed(let states, let d)?:
-          o["triage"] = ["kind": "results-only", "states": states, "difference": Self.differenceText(d)] as [String: Any]
+          o["triage"] =
+            ["kind": "results-only", "states": states, "difference": Self.differenceText(d)] as [String: Any]
         case .propertyGap(let escape, let d)?:
-          o["triage"] = [
-            "kind": "property-gap",
-            "escape": escape.steps.map { "\($0.action)(\($0.arguments.map(String.init).joined(separator: ", ")))" },
-            "difference": Self.differenceText(d),
-          ] as [String: Any]
+          o["triage"] =
+            [
+              "kind": "property-gap",
+              "escape": escape.steps.map { "\($0.action)(\($0.arguments.map(String.init).joined(separator: ", ")))" },
+              "difference": Self.differenceText(d),
+            ] as [String: Any]
         case .undetermined(let why)?: o["triage"] = ["kind": "undetermined", "why": why]
         case nil: break
         }
@@ -334,7 +364,8 @@ extension MutationReport {
 
   /// The JSON report, pretty-printed with sorted keys.
   public var json: String {
-    let data = (try? JSONSerialization.data(withJSONObject: jsonObject, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+    let data =
+      (try? JSONSerialization.data(withJSONObject: jsonObject, options: [.prettyPrinted, .sortedKeys])) ?? Data()
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 }

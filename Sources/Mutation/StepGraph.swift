@@ -112,7 +112,8 @@ extension MutantGenerator {
       for target in targets {
         let skippedBy = Set(successors.filter { $0.to == target }.map { model.actions[$0.action].name }).sorted()
         let mutated = retarget(action, edge, to: target)
-        let position = targets.count == 1 ? "\(edge.effect)-skips-\(edge.to)" : "\(edge.effect)-skips-\(edge.to)-to-\(target)"
+        let position =
+          targets.count == 1 ? "\(edge.effect)-skips-\(edge.to)" : "\(edge.effect)-skips-\(edge.to)-to-\(target)"
         result.append(
           IRMutant(
             .dropStep, action: action.name, position: position,
@@ -125,9 +126,10 @@ extension MutantGenerator {
     return result
   }
 
-  /// `swap-steps`: for a straight run `c -> d -> e -> f` (one edge into `d`, one out of `d`, one
-  /// out of `e`; `d` and `e` steps of three different actions), the sequence does `e` before
-  /// `d`: `c -> e`, `e -> d`, `d -> f`. Three actions change; the mutant is named after the first.
+  /// `swap-steps`: for a straight run `c -> d -> e -> f` (one edge into `d`, one out of `d`, one out of `e`; `d` and
+  /// `e` steps of three different actions), the sequence does `e` before `d`: `c -> e`, `e -> d`, `d -> f`.
+  ///
+  /// Three actions change; the mutant is named after the first.
   static func swapStepMutants(in model: Model, graph: StepGraph, actions chosen: Set<String>?) -> [IRMutant] {
     var result: [IRMutant] = []
     for first in graph.edges where graph.isStep(first.to, of: first.variable) {
@@ -135,7 +137,9 @@ extension MutantGenerator {
       let d = first.to
       guard graph.edges(into: d, of: v).count == 1 else { continue }
       let out = graph.edges(from: d, of: v)
-      guard out.count == 1, let second = out.first, graph.isStep(second.to, of: v), second.to != first.from else { continue }
+      guard out.count == 1, let second = out.first, graph.isStep(second.to, of: v), second.to != first.from else {
+        continue
+      }
       let e = second.to
       let out2 = graph.edges(from: e, of: v)
       guard out2.count == 1, let third = out2.first, third.to != d, third.to != e else { continue }

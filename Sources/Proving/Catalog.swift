@@ -32,14 +32,16 @@ public struct Catalog: Sendable {
   /// - Throws: ``InputError`` naming the bad value and listing the valid ones.
   public static func configuration(
     of family: ModelFamily, named name: String?, mutant: String?, bounds: [Configuration.Bound: Int] = [:],
-    features: Set<Configuration.Feature>? = nil, locations: (config: String, mutant: String, bounds: String) = ("--config", "--mutant", "bounds")
+    features: Set<Configuration.Feature>? = nil,
+    locations: (config: String, mutant: String, bounds: String) = ("--config", "--mutant", "bounds")
   ) throws -> Configuration {
     var mutantInfo: Mutant?
     if let mutant, mutant != "none" {
       guard let m = family.mutant(named: mutant) else {
         throw InputError(
           locations.mutant,
-          "unknown mutant '\(mutant)' of model \(family.name); valid: \(family.mutants.map(\.name).joined(separator: ", "))")
+          "unknown mutant '\(mutant)' of model \(family.name); valid: \(family.mutants.map(\.name).joined(separator: ", "))"
+        )
       }
       mutantInfo = m
     }
@@ -47,13 +49,15 @@ public struct Catalog: Sendable {
     guard var configuration = family.configuration(named: configName) else {
       throw InputError(
         locations.config,
-        "unknown configuration '\(configName)' of model \(family.name); valid: \(family.configurations.map(\.name).joined(separator: ", "))")
+        "unknown configuration '\(configName)' of model \(family.name); valid: \(family.configurations.map(\.name).joined(separator: ", "))"
+      )
     }
     for (key, value) in bounds.sorted(by: { $0.key < $1.key }) {
       guard family.boundDocs[key] != nil else {
         throw InputError(
           "\(locations.bounds).\(key)",
-          "unknown bound '\(key)' of model \(family.name); valid: \(family.boundDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))")
+          "unknown bound '\(key)' of model \(family.name); valid: \(family.boundDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))"
+        )
       }
       guard value >= 1 && value <= 1024 else {
         throw InputError("\(locations.bounds).\(key)", "expected an integer in 1...1024, found \(value)")
@@ -63,7 +67,9 @@ public struct Catalog: Sendable {
     if let features {
       for f in features.sorted() where family.featureDocs[f] == nil {
         throw InputError(
-          "features", "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))")
+          "features",
+          "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))"
+        )
       }
       configuration.features = features
     }
@@ -92,7 +98,9 @@ public struct Catalog: Sendable {
   ///
   /// - Throws: as ``build(_:_:)``, and ``InputError`` at `mutantLocation` when the builder
   ///   never applied the configuration's mutant.
-  public static func build(_ family: ModelFamily, _ configuration: Configuration, mutantLocation: String) throws -> Model {
+  public static func build(_ family: ModelFamily, _ configuration: Configuration, mutantLocation: String) throws
+    -> Model
+  {
     let log = MutantUse()
     let model = try MutantUse.$log.withValue(log) { try build(family, configuration) }
     if let name = configuration.mutant, !log.applied(name) {
@@ -117,7 +125,8 @@ public struct Catalog: Sendable {
       guard let i = model.properties.firstIndex(where: { $0.name == name }) else {
         throw InputError(
           location,
-          "unknown property '\(name)' of model \(model.name); valid: \(model.properties.map(\.name).joined(separator: ", "))")
+          "unknown property '\(name)' of model \(model.name); valid: \(model.properties.map(\.name).joined(separator: ", "))"
+        )
       }
       return i
     }

@@ -9,8 +9,9 @@ public struct CoverageRequest: Sendable {
   public var model: String = "cca"
   public var configuration: String?
   public var mutant: String?
-  /// The search: BFS (to `maxDepth`, within `maxStates`) or random walks. Properties are not
-  /// checked: a violation does not cut the search short.
+  /// The search: BFS (to `maxDepth`, within `maxStates`) or random walks.
+  ///
+  /// Properties are not checked: a violation does not cut the search short.
   public var options = ExploreOptions(mode: .bfs, maxDepth: 4)
   /// The catalogue `model` is resolved against.
   public var catalog: Catalog = .standard
@@ -25,7 +26,9 @@ public struct CoverageRequest: Sendable {
     let configuration = try Catalog.configuration(of: family, named: configuration, mutant: mutant)
     let built = try Catalog.build(family, configuration, mutantLocation: "--mutant")
     let compiled: CompiledModel
-    do { compiled = try CompiledModel(built) } catch { throw InternalError("cannot compile model \(built.name): \(error)") }
+    do { compiled = try CompiledModel(built) } catch {
+      throw InternalError("cannot compile model \(built.name): \(error)")
+    }
     var options = self.options
     options.properties = []
     options.parameterCoverage = true
@@ -85,9 +88,11 @@ public struct CoverageRun: Sendable {
     out += "  actions never taken: \(never.count) of \(coverage.actions.count)\n"
     out += "  failure conditions never fired: \(unfired.count)\n"
     out += "  parameter values never taken (of actions taken): \(unreached.count)\n"
-    out += "  parameters pinned to one value: \(pinned.count)\(pinned.isEmpty ? "" : " (" + pinned.joined(separator: ", ") + ")")\n"
+    out +=
+      "  parameters pinned to one value: \(pinned.count)\(pinned.isEmpty ? "" : " (" + pinned.joined(separator: ", ") + ")")\n"
     for a in coverage.actions {
-      out += "\n\(a.name): taken \(a.enabled) of \(a.tried) tried, succeeded \(a.succeeded)\(a.enabled == 0 ? "  NEVER TAKEN" : "")\n"
+      out +=
+        "\n\(a.name): taken \(a.enabled) of \(a.tried) tried, succeeded \(a.succeeded)\(a.enabled == 0 ? "  NEVER TAKEN" : "")\n"
       if !a.failures.isEmpty {
         let parts = a.failures.map { "\($0.name) \($0.fired)\($0.fired == 0 ? " (never)" : "")" }
         out += "  failures: " + parts.joined(separator: ", ") + "\n"
@@ -97,7 +102,11 @@ public struct CoverageRun: Sendable {
           "\(p.domain.render(p.values[i])) \(p.enabled[i])/\(p.succeeded[i])\(p.enabled[i] == 0 ? " (never)" : "")"
         }
         var note = ""
-        if p.values.count == 1 && (p.domain.cardinality.map { $0 > 1 } ?? true) { note = "  PINNED" } else if p.isSampled { note = "  (sampled)" }
+        if p.values.count == 1 && (p.domain.cardinality.map { $0 > 1 } ?? true) {
+          note = "  PINNED"
+        } else if p.isSampled {
+          note = "  (sampled)"
+        }
         out += "  \(p.name): " + values.joined(separator: ", ") + note + "\n"
       }
     }
@@ -131,7 +140,9 @@ public struct CoverageRun: Sendable {
                 "failures",
                 .array(
                   a.failures.map {
-                    .object([("name", .string($0.name)), ("error", .string($0.error)), ("fired", .number(Int64($0.fired)))])
+                    .object([
+                      ("name", .string($0.name)), ("error", .string($0.error)), ("fired", .number(Int64($0.fired))),
+                    ])
                   })
               ),
               (

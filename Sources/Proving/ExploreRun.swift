@@ -49,7 +49,9 @@ extension ExploreRequest {
   public func run() throws -> ExploreRun {
     let (model, properties) = try resolve()
     let compiled: CompiledModel
-    do { compiled = try CompiledModel(model) } catch { throw InternalError("cannot compile model \(model.name): \(error)") }
+    do { compiled = try CompiledModel(model) } catch {
+      throw InternalError("cannot compile model \(model.name): \(error)")
+    }
     var options = self.options
     options.properties = properties
     let report = explore(compiled, options: options)
@@ -59,7 +61,8 @@ extension ExploreRequest {
       if case .diverged(let step, let reason) = replay(compiled, trace: trace) {
         throw InternalError("the counterexample does not replay at step \(step): \(reason)")
       }
-      let stem = TraceFiles.stem(model: model.name, configuration: model.configuration, property: trace.property ?? "violation")
+      let stem = TraceFiles.stem(
+        model: model.name, configuration: model.configuration, property: trace.property ?? "violation")
       let path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: stem)
       itfPath = path
       textPath = String(path.dropLast(".itf.json".count)) + ".txt"

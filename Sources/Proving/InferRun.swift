@@ -69,7 +69,8 @@ public enum InferReports {
     lines += report.notes.map { "  - \($0)" }
     if !report.lemmas.isEmpty {
       lines.append("")
-      lines.append("Inferred lemmas (each true in all \(report.statesSampled) sampled states; proved inductive together):")
+      lines.append(
+        "Inferred lemmas (each true in all \(report.statesSampled) sampled states; proved inductive together):")
       for lemma in report.lemmas {
         lines.append("  \(lemma.name): \(lemma.text)")
       }
@@ -97,7 +98,9 @@ public enum InferReports {
       (
         "lemmas",
         .array(
-          report.lemmas.map { .object([("name", .string($0.name)), ("text", .string($0.text)), ("swift", .string($0.swift))]) })
+          report.lemmas.map {
+            .object([("name", .string($0.name)), ("text", .string($0.text)), ("swift", .string($0.swift))])
+          })
       ),
     ])
   }

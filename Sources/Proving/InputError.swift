@@ -1,7 +1,8 @@
 import Spec
 
-/// Bad input from a user: a file, field or command-line value that is malformed or names
-/// something that does not exist. The command line maps it to exit status 2.
+/// Bad input from a user: a file, field or command-line value that is malformed or names something that does not exist.
+///
+/// The command line maps it to exit status 2.
 public struct InputError: LocatedError, Equatable, Sendable {
   /// Where: `Proofs/x.toml:7`, `--mutant`, `trace.itf.json: $.states[3].gpi`.
   public let location: String

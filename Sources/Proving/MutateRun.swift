@@ -38,17 +38,20 @@ extension MutateRequest {
     for name in operators {
       guard let op = MutationOperator(rawValue: name) else {
         throw InputError(
-          "--operators", "unknown operator '\(name)'; valid: \(MutationOperator.allCases.map(\.rawValue).joined(separator: ", "))")
+          "--operators",
+          "unknown operator '\(name)'; valid: \(MutationOperator.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       chosen.append(op)
     }
     for name in actions where built.action(named: name) == nil {
       throw InputError(
         "--actions",
-        "unknown action '\(name)' of model \(built.name) at configuration \(configuration.name); valid: \(built.actions.map(\.name).joined(separator: ", "))")
+        "unknown action '\(name)' of model \(built.name) at configuration \(configuration.name); valid: \(built.actions.map(\.name).joined(separator: ", "))"
+      )
     }
     let mutants = MutantGenerator.mutants(
-      of: built, operators: chosen.isEmpty ? MutationOperator.allCases : chosen, actions: actions.isEmpty ? nil : actions)
+      of: built, operators: chosen.isEmpty ? MutationOperator.allCases : chosen,
+      actions: actions.isEmpty ? nil : actions)
     return (built, properties, mutants)
   }
 
@@ -62,7 +65,8 @@ extension MutateRequest {
       let near = mutants.filter { $0.id.hasPrefix(prefix) }.prefix(12).map(\.id)
       throw InputError(
         "--show",
-        "no mutant '\(id)' at this configuration; ids are operator/action/position, e.g. \((near.isEmpty ? mutants.prefix(5).map(\.id) : Array(near)).joined(separator: ", "))")
+        "no mutant '\(id)' at this configuration; ids are operator/action/position, e.g. \((near.isEmpty ? mutants.prefix(5).map(\.id) : Array(near)).joined(separator: ", "))"
+      )
     }
     return m
   }
@@ -90,8 +94,11 @@ extension MutateRequest {
         guard let trace = report.results[i].trace else { continue }
         let r = report.results[i]
         let mutant = r.mutant.apply(to: model)
-        let stem = TraceFiles.stem(model: model.name, configuration: model.configuration, property: "mutant")
-          + "-" + r.mutant.id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.map(String.init).joined()
+        let stem =
+          TraceFiles.stem(model: model.name, configuration: model.configuration, property: "mutant")
+          + "-"
+          + r.mutant.id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.map(String.init)
+          .joined()
         report.results[i].tracePath = try TraceFiles.write(trace, model: mutant, directory: directory, stem: stem)
       }
     }

@@ -105,7 +105,9 @@ public enum ProgressFormat {
   public static func fraction(_ p: ProgressSnapshot, options: ExploreOptions) -> Double? {
     var fractions: [Double] = []
     if options.mode == .random, options.walks > 0 { fractions.append(Double(p.walksCompleted) / Double(options.walks)) }
-    if let maxStates = options.maxStates, maxStates > 0 { fractions.append(Double(p.distinctStates) / Double(maxStates)) }
+    if let maxStates = options.maxStates, maxStates > 0 {
+      fractions.append(Double(p.distinctStates) / Double(maxStates))
+    }
     if let limit = options.timeLimit, limit > 0 { fractions.append(p.elapsed / limit) }
     return fractions.max().map { min($0, 1) }
   }

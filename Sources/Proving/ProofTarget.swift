@@ -97,7 +97,10 @@ public struct ProofTarget: Equatable, Sendable {
     ("length", "random: steps per walk"),
     ("timeout", "wall-clock budget in seconds (default 300)"),
     ("rlimit", "Z3 resource limit per query (repeatable budget)"),
-    ("arguments", "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"),
+    (
+      "arguments",
+      "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"
+    ),
     ("start", "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from"),
     ("expect", "\"holds\" or \"violated\""),
   ]
@@ -123,7 +126,9 @@ public struct ProofTarget: Equatable, Sendable {
     for entry in entries {
       guard valid.contains(entry.key) else {
         throw InputError(
-          "\(file):\(entry.line)", "unknown key '\(entry.key.count > 80 ? entry.key.prefix(60) + "… (\(entry.key.count) characters)" : entry.key)'; valid: \(keys.map(\.0).joined(separator: ", "))")
+          "\(file):\(entry.line)",
+          "unknown key '\(entry.key.count > 80 ? entry.key.prefix(60) + "… (\(entry.key.count) characters)" : entry.key)'; valid: \(keys.map(\.0).joined(separator: ", "))"
+        )
       }
       byKey[entry.key] = entry
     }
@@ -173,7 +178,9 @@ public struct ProofTarget: Equatable, Sendable {
         guard case .integer(let n) = v else {
           throw InputError(at("bounds"), "bound '\(k)' must be an integer, found \(v.typeName)")
         }
-        guard n >= 1 && n <= 1024 else { throw InputError(at("bounds"), "bound '\(k)' must be in 1...1024, found \(n)") }
+        guard n >= 1 && n <= 1024 else {
+          throw InputError(at("bounds"), "bound '\(k)' must be in 1...1024, found \(n)")
+        }
         bounds[Configuration.Bound(k)] = Int(n)
       }
     }
@@ -181,7 +188,8 @@ public struct ProofTarget: Equatable, Sendable {
     for f in (features ?? []).sorted() where family.featureDocs[f] == nil {
       throw InputError(
         at("features"),
-        "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))")
+        "unknown feature '\(f)' of model \(family.name); valid: \(family.featureDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))"
+      )
     }
     let configuration = try Catalog.configuration(
       of: family, named: try string("configuration"), mutant: try string("mutant"), bounds: bounds,
@@ -193,7 +201,8 @@ public struct ProofTarget: Equatable, Sendable {
     if let lemmas {
       for name in lemmas where model.property(named: name)?.kind != .lemma {
         let valid = model.properties.filter { $0.kind == .lemma }.map(\.name)
-        throw InputError(at("lemmas"), "unknown lemma '\(name)'; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
+        throw InputError(
+          at("lemmas"), "unknown lemma '\(name)'; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
       }
     }
 
@@ -223,7 +232,8 @@ public struct ProofTarget: Equatable, Sendable {
       }
       engine = .kInduction(k: Int(k))
     default:
-      throw InputError(at("engine"), "unknown engine '\(engineName)'; valid: \(ProofEngine.names.joined(separator: ", "))")
+      throw InputError(
+        at("engine"), "unknown engine '\(engineName)'; valid: \(ProofEngine.names.joined(separator: ", "))")
     }
     var parametricSort: String?
     if let e = byKey["parametric"] {
@@ -232,21 +242,28 @@ public struct ProofTarget: Equatable, Sendable {
         // `true` names the model's primary sort (the granules of the CCA model).
         guard b else { break }
         guard let primary = model.abi.primarySort else {
-          throw InputError(at("parametric"), "model \(model.name) declares no primary index sort; name one (parametric = \"Sort\")")
+          throw InputError(
+            at("parametric"), "model \(model.name) declares no primary index sort; name one (parametric = \"Sort\")")
         }
         parametricSort = primary
       case .string(let sort): parametricSort = sort
       default:
-        throw InputError(at("parametric"), "'parametric' must be true, false or an index sort's name, found \(e.value.typeName)")
+        throw InputError(
+          at("parametric"), "'parametric' must be true, false or an index sort's name, found \(e.value.typeName)")
       }
-      if parametricSort != nil, case .bfs = engine { throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)") }
-      if parametricSort != nil, case .random = engine { throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)") }
+      if parametricSort != nil, case .bfs = engine {
+        throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)")
+      }
+      if parametricSort != nil, case .random = engine {
+        throw InputError(at("parametric"), "parametric proofs need a symbolic engine (induction, k-induction, bmc)")
+      }
       // A sort the model does not have would be the bounded proof reported under a parametric scope.
       if let sort = parametricSort, !model.indexSorts.contains(sort) {
         let valid = model.indexSorts.sorted()
         throw InputError(
           at("parametric"),
-          "model \(model.name) has no index sort '\(sort)'\(e.value == .bool(true) ? " (parametric = true means \(sort))" : ""); valid: \(valid.isEmpty ? "(none)" : valid.map { "\"\($0)\"" }.joined(separator: ", "))")
+          "model \(model.name) has no index sort '\(sort)'\(e.value == .bool(true) ? " (parametric = true means \(sort))" : ""); valid: \(valid.isEmpty ? "(none)" : valid.map { "\"\($0)\"" }.joined(separator: ", "))"
+        )
       }
     }
     guard let expectName = try string("expect") else {

@@ -8,8 +8,9 @@ import Traces
 
 /// The outcome of one proof target, as reported in the table, JSON and JUnit.
 public struct TargetResult: Sendable {
-  /// What the target's engine concluded (``Spec/Outcome``). A search that exhausts a
-  /// configuration's states reports ``Outcome/holdsBounded``: the configuration is the bound.
+  /// What the target's engine concluded (``Spec/Outcome``).
+  ///
+  /// A search that exhausts a configuration's states reports ``Outcome/holdsBounded``: the configuration is the bound.
   public typealias Outcome = Spec.Outcome
 
   public let target: String
@@ -63,7 +64,9 @@ public enum Prover {
       }
       if isDirectory.boolValue {
         let entries = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-        let found = entries.filter { $0.hasSuffix(suffix) }.sorted().map { (path as NSString).appendingPathComponent($0) }
+        let found = entries.filter { $0.hasSuffix(suffix) }.sorted().map {
+          (path as NSString).appendingPathComponent($0)
+        }
         guard !found.isEmpty else { throw InputError(path, "no \(what) (*\(suffix)) in this folder") }
         files += found
       } else {
@@ -105,12 +108,18 @@ public enum Prover {
     if let start {
       compiled = start.compiled
     } else {
-      do { compiled = try CompiledModel(model) } catch { throw InternalError("cannot compile model \(model.name): \(error)") }
+      do { compiled = try CompiledModel(model) } catch {
+        throw InternalError("cannot compile model \(model.name): \(error)")
+      }
     }
-    let boundsScope = model.configuration.bounds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    let boundsScope = model.configuration.bounds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+      separator: ", ")
     let names = properties.map { model.properties[$0].name }.joined(separator: ",")
 
-    func result(_ outcome: TargetResult.Outcome, property: String = names, scope: String = boundsScope, trace: String? = nil, detail: String = "") -> TargetResult {
+    func result(
+      _ outcome: TargetResult.Outcome, property: String = names, scope: String = boundsScope, trace: String? = nil,
+      detail: String = ""
+    ) -> TargetResult {
       TargetResult(
         target: target.name, file: target.file, property: property, engine: target.engine.name, outcome: outcome,
         scope: scope, expected: target.expect, seconds: elapsed(), trace: trace, detail: detail)
@@ -119,7 +128,8 @@ public enum Prover {
     func writeViolation(_ found: Trace) throws -> String {
       let trace = start?.fromBoot(found) ?? found
       if case .diverged(let step, let reason) = replay(compiled, trace: trace) {
-        throw InternalError("target \(target.name): the counterexample does not replay concretely at step \(step): \(reason)")
+        throw InternalError(
+          "target \(target.name): the counterexample does not replay concretely at step \(step): \(reason)")
       }
       // A transition property's counterexample must break it on its last step, concretely too.
       if let name = trace.property, let p = model.properties.firstIndex(where: { $0.name == name }),
@@ -159,22 +169,29 @@ public enum Prover {
       switch report.outcome {
       case .violation(let p, let trace):
         return result(
-          .violated, property: model.properties[p].name, scope: start == nil ? boundsScope : "\(boundsScope); \(trace.steps.count) steps\(from)",
+          .violated, property: model.properties[p].name,
+          scope: start == nil ? boundsScope : "\(boundsScope); \(trace.steps.count) steps\(from)",
           trace: try writeViolation(trace))
       case .modelError(let message):
         var written = ""
         if let found = report.errorTrace {
           let trace = start?.fromBoot(found) ?? found
-          let path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-model-error")
+          let path = try TraceFiles.write(
+            trace, model: model, directory: outputDirectory, stem: "\(target.name)-model-error")
           written = "; the path to the failing state is written to \(path)"
         }
         throw InternalError("target \(target.name): model error during exploration: \(message)\(written)")
       case .noViolation:
         if case .random = target.engine {
-          return result(.holdsBounded, scope: "\(boundsScope); sampled \(report.walksCompleted) walks\(from)", detail: "\(report.distinctStates) distinct states")
+          return result(
+            .holdsBounded, scope: "\(boundsScope); sampled \(report.walksCompleted) walks\(from)",
+            detail: "\(report.distinctStates) distinct states")
         }
         if report.complete {
-          return result(.holdsBounded, scope: "\(boundsScope); all \(report.distinctStates) states\(start == nil ? "" : " reachable")\(from)", detail: "\(report.distinctStates) distinct states, depth \(report.maxDepthReached)")
+          return result(
+            .holdsBounded,
+            scope: "\(boundsScope); all \(report.distinctStates) states\(start == nil ? "" : " reachable")\(from)",
+            detail: "\(report.distinctStates) distinct states, depth \(report.maxDepthReached)")
         }
         if report.stoppedBy == .maxDepth, case .bfs(_, let maxDepth?) = target.engine {
           // Every state within `maxDepth` steps was generated and checked: a bounded result.
@@ -182,7 +199,10 @@ public enum Prover {
             .holdsBounded, scope: "\(boundsScope); every state within \(maxDepth) steps\(within)",
             detail: "\(report.distinctStates) distinct states to depth \(report.maxDepthReached)")
         }
-        return result(.unknown, detail: "exploration stopped (\(report.stoppedBy?.rawValue ?? "limit")) after \(report.distinctStates) states")
+        return result(
+          .unknown,
+          detail: "exploration stopped (\(report.stoppedBy?.rawValue ?? "limit")) after \(report.distinctStates) states"
+        )
       }
     case .infer:
       var options = InferenceOptions(budget: target.timeout)
@@ -199,18 +219,23 @@ public enum Prover {
         return result(.violated, property: trace.property ?? names, scope: scope, trace: try writeViolation(trace))
       case .cti(let cti, let broken):
         var path: String?
-        if let pre = cti.pre, let post = cti.post, let values = cti.argumentValues, let a = model.action(named: cti.action) {
-          let step = TraceStep(action: cti.action, arguments: values, result: .success(code: model.actions[a].successCode))
+        if let pre = cti.pre, let post = cti.post, let values = cti.argumentValues,
+          let a = model.action(named: cti.action)
+        {
+          let step = TraceStep(
+            action: cti.action, arguments: values, result: .success(code: model.actions[a].successCode))
           let trace = Trace(
             model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
             property: names, outcome: .cti)
           path = try TraceFiles.write(trace, model: model, directory: outputDirectory, stem: "\(target.name)-cti")
         }
-        return result(.cti, scope: scope, trace: path, detail: "\(InferReports.detail(.cti(cti, broken: broken))); \(counts)")
+        return result(
+          .cti, scope: scope, trace: path, detail: "\(InferReports.detail(.cti(cti, broken: broken))); \(counts)")
       }
     case .bmc, .induction, .kInduction:
       var options = SymbolicOptions(
-        timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) }, arguments: target.arguments)
+        timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) },
+        arguments: target.arguments)
       if let sort = target.parametricSort { options.parametricSorts = [sort] }
       let checker: SymbolicChecker
       do {
@@ -240,7 +265,9 @@ public enum Prover {
         r.assumedLemmas = assumed
         return r
       }
-      func joined(_ parts: String?...) -> String { parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ") }
+      func joined(_ parts: String?...) -> String {
+        parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
+      }
       // A parametric result holds for any size of the abstracted sort only: the configuration's
       // other bounds (PEs, realms, RTT geometry ...) still apply, and the scope says so.
       let scope = Self.scope(report.scope, parametric: options.parametricSorts, bounds: model.configuration.bounds)
@@ -250,11 +277,15 @@ public enum Prover {
         return withLemmas(result(.holdsBounded, scope: "\(scope); depth \(depth)", detail: joined(notes, assuming)))
       case .unknown(let reason): return withLemmas(result(.unknown, scope: scope, detail: joined(reason, assuming)))
       case .violated(let trace):
-        return withLemmas(result(.violated, property: trace.property ?? names, scope: scope, trace: try writeViolation(trace)))
+        return withLemmas(
+          result(.violated, property: trace.property ?? names, scope: scope, trace: try writeViolation(trace)))
       case .cti(let cti):
         var path: String?
-        if let pre = cti.pre, let post = cti.post, let values = cti.argumentValues, let a = model.action(named: cti.action) {
-          let step = TraceStep(action: cti.action, arguments: values, result: .success(code: model.actions[a].successCode))
+        if let pre = cti.pre, let post = cti.post, let values = cti.argumentValues,
+          let a = model.action(named: cti.action)
+        {
+          let step = TraceStep(
+            action: cti.action, arguments: values, result: .success(code: model.actions[a].successCode))
           let trace = Trace(
             model: model.name, configuration: model.configuration, states: [pre, post], steps: [step],
             property: cti.failing.first, outcome: .cti)
@@ -263,16 +294,21 @@ public enum Prover {
         return withLemmas(
           result(
             .cti, property: cti.failing.joined(separator: ","), scope: scope, trace: path,
-            detail: joined("CTI: \(cti.action)(\(cti.arguments.joined(separator: ", "))) breaks \(cti.failing.joined(separator: ", "))", assuming)))
+            detail: joined(
+              "CTI: \(cti.action)(\(cti.arguments.joined(separator: ", "))) breaks \(cti.failing.joined(separator: ", "))",
+              assuming)))
       }
     }
   }
 
-  /// The scope of a symbolic result: the checker's, and for a parametric one the sorts made
-  /// uninterpreted followed by the configuration's bounds that still apply. A bound is lifted
-  /// by a sort named like it in the singular (`granules` by `Granule`, `threads` by `Thread`);
-  /// every other bound is kept: `parametric (Granule); pes=2, realms=1`.
-  public static func scope(_ checker: String, parametric sorts: Set<String>, bounds: [Configuration.Bound: Int]) -> String {
+  /// The scope of a symbolic result: the checker's, and for a parametric one the sorts made uninterpreted followed by
+  /// the configuration's bounds that still apply.
+  ///
+  /// A bound is lifted by a sort named like it in the singular (`granules` by `Granule`, `threads` by `Thread`); every
+  /// other bound is kept: `parametric (Granule); pes=2, realms=1`.
+  public static func scope(_ checker: String, parametric sorts: Set<String>, bounds: [Configuration.Bound: Int])
+    -> String
+  {
     guard !sorts.isEmpty else { return checker }
     let lifted = Set(sorts.flatMap { [$0.lowercased(), $0.lowercased() + "s"] })
     let kept = bounds.filter { !lifted.contains($0.key.rawValue.lowercased()) }.sorted { $0.key < $1.key }

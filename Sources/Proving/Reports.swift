@@ -7,14 +7,19 @@ public enum ProveReport {
   public static func table(_ results: [TargetResult]) -> String {
     let header = ["target", "property", "engine", "outcome", "expected", "seconds"]
     var rows = results.map {
-      [$0.target, $0.property, $0.engine, $0.outcome.rawValue + ($0.met ? "" : "  <-- UNMET"), $0.expected.rawValue, String(format: "%.2f", $0.seconds)]
+      [
+        $0.target, $0.property, $0.engine, $0.outcome.rawValue + ($0.met ? "" : "  <-- UNMET"), $0.expected.rawValue,
+        String(format: "%.2f", $0.seconds),
+      ]
     }
     rows.insert(header, at: 0)
     var widths = [Int](repeating: 0, count: header.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     var out = ""
     for (r, row) in rows.enumerated() {
-      out += row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+      out += row.enumerated().map { i, cell in
+        i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+      }.joined(separator: "  ")
       out += "\n"
       if r == 0 { out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
     }
@@ -39,25 +44,32 @@ public enum ProveReport {
     .object([
       ("tool", .string("CCAVerify")),
       ("version", .string(toolVersion)),
-      ("targets", .array(results.map { r in
-        .object([
-          ("target", .string(r.target)),
-          ("file", .string(r.file)),
-          ("property", .string(r.property)),
-          ("engine", .string(r.engine)),
-          ("outcome", .string(r.outcome.rawValue)),
-          ("scope", .string(r.scope)),
-          ("expected", .string(r.expected.rawValue)),
-          ("met", .bool(r.met)),
-          ("seconds", .string(String(format: "%.3f", r.seconds))),
-          ("trace", r.trace.map(JSONValue.string) ?? .null),
-          ("detail", .string(r.detail)),
-          ("lemmas", r.assumedLemmas.map { .array($0.map(JSONValue.string)) } ?? .null),
-          // Where the lemmas are proved: induction proves them with the properties, in the same
-          // obligations (null when no lemma was assumed).
-          ("lemmas-proved", r.assumedLemmas.map { $0.isEmpty ? .null : .string("with the properties, in this induction") } ?? .null),
-        ])
-      })),
+      (
+        "targets",
+        .array(
+          results.map { r in
+            .object([
+              ("target", .string(r.target)),
+              ("file", .string(r.file)),
+              ("property", .string(r.property)),
+              ("engine", .string(r.engine)),
+              ("outcome", .string(r.outcome.rawValue)),
+              ("scope", .string(r.scope)),
+              ("expected", .string(r.expected.rawValue)),
+              ("met", .bool(r.met)),
+              ("seconds", .string(String(format: "%.3f", r.seconds))),
+              ("trace", r.trace.map(JSONValue.string) ?? .null),
+              ("detail", .string(r.detail)),
+              ("lemmas", r.assumedLemmas.map { .array($0.map(JSONValue.string)) } ?? .null),
+              // Where the lemmas are proved: induction proves them with the properties, in the same
+              // obligations (null when no lemma was assumed).
+              (
+                "lemmas-proved",
+                r.assumedLemmas.map { $0.isEmpty ? .null : .string("with the properties, in this induction") } ?? .null
+              ),
+            ])
+          })
+      ),
     ])
   }
 
@@ -89,17 +101,24 @@ public enum ProveReport {
     let failures = results.filter { !$0.met }.count
     let total = results.reduce(0) { $0 + $1.seconds }
     var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    xml += "<testsuites name=\"cca-verify prove\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
-    xml += "  <testsuite name=\"Proofs\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
+    xml +=
+      "<testsuites name=\"cca-verify prove\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
+    xml +=
+      "  <testsuite name=\"Proofs\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(String(format: "%.3f", total))\">\n"
     for r in results {
       // The target file goes in system-out: the common JUnit schema (Jenkins xunit junit-10.xsd,
       // which Scripts/check-junit validates against) has no `file` attribute on a test case.
-      xml += "    <testcase classname=\"\(escape(junitClassname(file: r.file)))\" name=\"\(escape(r.target))\" time=\"\(String(format: "%.3f", r.seconds))\">\n"
+      xml +=
+        "    <testcase classname=\"\(escape(junitClassname(file: r.file)))\" name=\"\(escape(r.target))\" time=\"\(String(format: "%.3f", r.seconds))\">\n"
       if !r.met {
-        xml += "      <failure message=\"expected \(r.expected.rawValue), got \(r.outcome.rawValue)\" type=\"\(r.outcome.rawValue)\">\(escape(r.detail))</failure>\n"
+        xml +=
+          "      <failure message=\"expected \(r.expected.rawValue), got \(r.outcome.rawValue)\" type=\"\(r.outcome.rawValue)\">\(escape(r.detail))</failure>\n"
       }
-      let lemmas = r.assumedLemmas.map { $0.isEmpty ? " lemmas: none" : " lemmas (proved with it): \($0.joined(separator: ", "))" } ?? ""
-      xml += "      <system-out>\(escape("\(r.file): \(r.property) \(r.engine) \(r.outcome.rawValue) [\(r.scope)]\(lemmas) \(r.trace ?? "")"))</system-out>\n"
+      let lemmas =
+        r.assumedLemmas.map { $0.isEmpty ? " lemmas: none" : " lemmas (proved with it): \($0.joined(separator: ", "))" }
+        ?? ""
+      xml +=
+        "      <system-out>\(escape("\(r.file): \(r.property) \(r.engine) \(r.outcome.rawValue) [\(r.scope)]\(lemmas) \(r.trace ?? "")"))</system-out>\n"
       xml += "    </testcase>\n"
     }
     xml += "  </testsuite>\n</testsuites>\n"

@@ -92,7 +92,8 @@ public struct StartScenario: Equatable, Sendable {
       if let violated = step.violations.first(where: checked.contains) {
         throw InputError(
           location,
-          "start scenario \(step.location): \(step.call) violates \(violated); a start state must satisfy the target's properties")
+          "start scenario \(step.location): \(step.call) violates \(violated); a start state must satisfy the target's properties"
+        )
       }
     }
     let end: State

@@ -14,7 +14,8 @@ public indirect enum TargetValue: Equatable, Sendable {
     case (.integer(let x), .integer(let y)): return x == y
     case (.bool(let x), .bool(let y)): return x == y
     case (.array(let x), .array(let y)): return x == y
-    case (.table(let x), .table(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    case (.table(let x), .table(let y)):
+      return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
     default: return false
     }
   }
@@ -174,6 +175,7 @@ public struct TargetFileParser {
     }
 
     /// Moves past a newline (`\n` or `\r\n`) at the cursor, if there is one.
+    ///
     /// A carriage return at the very end of the file counts as its last newline.
     mutating func newline() -> Bool {
       if !atEnd && peek == "\r" && index + 1 == chars.count {
@@ -289,7 +291,9 @@ public struct TargetFileParser {
         }
         while true {
           skipSpaces()
-          guard !atEnd, peek != "\n", peek != "\r" else { throw error("unterminated table: expected '}' on the same line") }
+          guard !atEnd, peek != "\n", peek != "\r" else {
+            throw error("unterminated table: expected '}' on the same line")
+          }
           let path = try parseKeyPath()
           try expect("=", "expected '=' after \(path.joined(separator: "."))")
           skipSpaces()

@@ -61,6 +61,8 @@ public enum TraceFiles {
     var parts = [model, configuration.name]
     if let mutant = configuration.mutant { parts.append(mutant) }
     parts.append(property)
-    return parts.joined(separator: "-").map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.map(String.init).joined()
+    return parts.joined(separator: "-").map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.map(
+      String.init
+    ).joined()
   }
 }

@@ -20,14 +20,15 @@ public struct ConformanceCoverage: Sendable {
     public let unreachable: String?
   }
 
-  /// Conditions no run of the model can meet, with the reason; a condition whose IR is the
-  /// constant `false` is found without being listed here. Listing a reachable condition is
-  /// caught by the tests (a passing scenario hits it).
+  /// Conditions no run of the model can meet, with the reason; a condition whose IR is the constant `false` is found
+  /// without being listed here.
+  ///
+  /// Listing a reachable condition is caught by the tests (a passing scenario hits it).
   public static let unreachable: [String: String] = [
     "RMI_GRANULE_DELEGATE gran_gpt": """
-      not reachable in the model: its GPI is NS exactly when the granule is UNDELEGATED (gpt-consistent) \
-      and it has no Secure or Root granule in DRAM
-      """
+    not reachable in the model: its GPI is NS exactly when the granule is UNDELEGATED (gpt-consistent) \
+    and it has no Secure or Root granule in DRAM
+    """
   ]
 
   /// The configurations the rows come from: the reference, then those that added a command or
@@ -117,9 +118,10 @@ public struct ConformanceCoverage: Sendable {
   }
 
   /// The configurations a coverage table of `scenarios` is computed for: the default
-  /// (``ScenarioDefaults/configuration``) when some scenario runs there, else the first
-  /// scenario's; then every other configuration a scenario runs on, by name (its first
-  /// scenario's bounds); without mutants. Deterministic whatever the order of the files.
+  /// (``ScenarioDefaults/configuration``) when some scenario runs there, else the first scenario's; then every other
+  /// configuration a scenario runs on, by name (its first scenario's bounds); without mutants.
+  ///
+  /// Deterministic whatever the order of the files.
   public static func configurations(of scenarios: [ResolvedScenario]) -> [Configuration] {
     var all = scenarios.map(\.model.model.configuration).filter { $0.mutant == nil }
     if all.isEmpty {
@@ -130,7 +132,8 @@ public struct ConformanceCoverage: Sendable {
       }
     }
     guard
-      let reference = all.first(where: { $0.name == ScenarioDefaults.configuration }) ?? all.min(by: { $0.name < $1.name })
+      let reference = all.first(where: { $0.name == ScenarioDefaults.configuration })
+        ?? all.min(by: { $0.name < $1.name })
     else { return [] }
     var seen: Set<String> = [reference.name]
     var others: [Configuration] = []

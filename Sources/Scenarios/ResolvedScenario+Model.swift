@@ -1,9 +1,10 @@
 import Spec
 
 extension ResolvedScenario {
-  /// The same calls against another model with the same actions and parameters: a mutant of the
-  /// scenario's model (mutation analysis runs the conformance scenarios on each mutant). Share
-  /// one ``ScenarioModel`` between the scenarios run on one model: it compiles the model once.
+  /// The same calls against another model with the same actions and parameters: a mutant of the scenario's model
+  /// (mutation analysis runs the conformance scenarios on each mutant).
+  ///
+  /// Share one ``ScenarioModel`` between the scenarios run on one model: it compiles the model once.
   ///
   /// - Precondition: `model` has the scenario model's actions at the same indices with the same
   ///   parameters; only their guards, failure conditions and effects may differ.

@@ -81,9 +81,10 @@ public final class ScenarioModel: Sendable {
     return "0x\(String(code, radix: 16))"
   }
 
-  /// `RMI_ERROR_RTT level 2 (X0=0x204)`, `RMI_ERROR_RTT level 0 (X0=0x4)` (the level is always
-  /// shown: level 0 is a real level), `RMI_ERROR_INPUT (X0=0x1)`, `RMI_SUCCESS`. What the index
-  /// means is the model's ABI's (``ABIDescription/indexMeaning(of:)``).
+  /// `RMI_ERROR_RTT level 2 (X0=0x204)`, `RMI_ERROR_RTT level 0 (X0=0x4)` (the level is always shown: level 0 is a real
+  /// level), `RMI_ERROR_INPUT (X0=0x1)`, `RMI_SUCCESS`.
+  ///
+  /// What the index means is the model's ABI's (``ABIDescription/indexMeaning(of:)``).
   func describe(_ x0: Value, action: Action) -> String {
     let index = x0 >> 8
     let name = statusName(x0, action: action)

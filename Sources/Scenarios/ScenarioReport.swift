@@ -34,10 +34,11 @@ public enum ScenarioReport {
     return head + "\(failed) failed (\(mismatches) mismatches, \(violations) property violations)"
   }
 
-  /// One JSON object: per scenario its calls (line, call, FID, X1.. registers, every argument by
-  /// name, the Non-secure structure fields read with address, width and value, X0 status and
-  /// index, condition, outputs and their names, expected, mismatches, violations) and whether
-  /// it passed: what a harness driving a real RMM needs (Docs/testing-an-rmm.md).
+  /// One JSON object: per scenario its calls (line, call, FID, X1..
+  ///
+  /// registers, every argument by name, the Non-secure structure fields read with address, width and value, X0 status
+  /// and index, condition, outputs and their names, expected, mismatches, violations) and whether it passed: what a
+  /// harness driving a real RMM needs (Docs/testing-an-rmm.md).
   public static func json(_ results: [ScenarioResult]) -> JSONValue {
     .object([
       ("outcome", .string(results.allSatisfy(\.passed) ? "pass" : "fail")),
@@ -76,7 +77,10 @@ public enum ScenarioReport {
           })
       ),
       ("outputNames", .array(s.outputNames.map(JSONValue.string))),
-      ("bound", .object(s.bound.map { ($0.name, .object([("output", .string($0.output)), ("value", hex($0.value))])) })),
+      (
+        "bound",
+        .object(s.bound.map { ($0.name, .object([("output", .string($0.output)), ("value", hex($0.value))])) })
+      ),
     ]
     switch s.result {
     case .notEnabled:

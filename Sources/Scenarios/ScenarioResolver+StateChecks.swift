@@ -13,13 +13,15 @@ extension ScenarioResolver {
       let names = model.variables.filter { $0.role == .state }.map(\.name)
       throw error(
         e.position, "expect",
-        "unknown state variable '\(e.variable)'; expected 'granule ADDRESS state NAME' or one of: \(names.joined(separator: ", "))")
+        "unknown state variable '\(e.variable)'; expected 'granule ADDRESS state NAME' or one of: \(names.joined(separator: ", "))"
+      )
     }
     let variable = model.variables[index]
     guard e.keys.count == variable.keys.count else {
       throw error(
         e.position, "expect",
-        "\(e.variable) takes \(variable.keys.count) key\(variable.keys.count == 1 ? "" : "s") (\(variable.keys.map { "\($0)" }.joined(separator: ", "))), found \(e.keys.count)")
+        "\(e.variable) takes \(variable.keys.count) key\(variable.keys.count == 1 ? "" : "s") (\(variable.keys.map { "\($0)" }.joined(separator: ", "))), found \(e.keys.count)"
+      )
     }
     var keys: [Value] = []
     for (k, key) in e.keys.enumerated() {
@@ -28,7 +30,8 @@ extension ScenarioResolver {
         guard let g = CCA.granuleIndex(ofPA: v), variable.keys[k].contains(g) else {
           throw error(
             key.position, "granule",
-            "\(hex(v)) is not the PA of one of the configuration's granules (4 KB aligned, from 0x80000000: \(variable.keys[k]))")
+            "\(hex(v)) is not the PA of one of the configuration's granules (4 KB aligned, from 0x80000000: \(variable.keys[k]))"
+          )
         }
         v = g
       }
@@ -39,7 +42,8 @@ extension ScenarioResolver {
     }
     let expected = try evaluate(e.value, field: e.variable, domain: variable.value)
     guard variable.value.contains(expected) else {
-      throw error(e.value.position, e.variable, "\(hex(expected)) is outside the values of \(e.variable) (\(variable.value))")
+      throw error(
+        e.value.position, e.variable, "\(hex(expected)) is outside the values of \(e.variable) (\(variable.value))")
     }
     guard let position = model.layout.position(of: VariableID(index), keys: keys) else {
       throw error(e.position, "expect", "no slot \(e.variable) with these keys")

@@ -7,8 +7,10 @@ public struct ResolvedStep: Sendable {
   public let action: Int
   public let arguments: [Value]
   public let expectation: ResolvedExpectation?
-  /// The Non-secure structure fields the call reads, with the address of each (pointer register
-  /// + offset) and its value: what a harness writes to memory before issuing the call.
+  /// The Non-secure structure fields the call reads, with the address and value of each.
+  ///
+  /// The address is the pointer register plus the field's offset: this is what a harness writes
+  /// to memory before issuing the call.
   public var structureReads: [(field: StructureField, address: Value, value: Value)] = []
   /// The `expect` statements that follow the call, checked in the state after it.
   public var stateChecks: [ResolvedStateCheck] = []
@@ -35,7 +37,8 @@ public indirect enum ResolvedValue: Sendable, Hashable {
     case .constant(let v): return .success(v)
     case .bound(let slot, let name, let line):
       guard let v = bound[slot] else {
-        return .failure(ScenarioRunFailure(message: "':\(name)' is not bound: the call at line \(line) did not return the output"))
+        return .failure(
+          ScenarioRunFailure(message: "':\(name)' is not bound: the call at line \(line) did not return the output"))
       }
       return .success(v)
     case .add(let a, let b):
@@ -154,17 +157,21 @@ public struct ScenarioResolver {
         if key == "mutant" {
           guard case .name(let mutant, _) = setting.value, family.mutant(named: mutant) != nil else {
             throw error(
-              setting.position, "mutant", "expected a mutant name; valid: \(family.mutants.map(\.name).joined(separator: ", "))")
+              setting.position, "mutant",
+              "expected a mutant name; valid: \(family.mutants.map(\.name).joined(separator: ", "))")
           }
           c.mutant = mutant
         } else if family.boundDocs[Configuration.Bound(key)] != nil {
           let v = try evaluate(setting.value, field: key)
-          guard v >= 1 && v <= 1024 else { throw error(setting.position, key, "expected an integer in 1...1024, found \(v)") }
+          guard v >= 1 && v <= 1024 else {
+            throw error(setting.position, key, "expected an integer in 1...1024, found \(v)")
+          }
           c.bounds[Configuration.Bound(key)] = Int(v)
         } else {
           throw error(
             setting.position, "config",
-            "unknown setting '\(key)'; valid: mutant, \(family.boundDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))")
+            "unknown setting '\(key)'; valid: mutant, \(family.boundDocs.keys.sorted().map(\.rawValue).joined(separator: ", "))"
+          )
         }
       }
       configuration = c
@@ -179,7 +186,8 @@ public struct ScenarioResolver {
         guard unmutated == target, c.mutant == nil || c.mutant == required.mutant else {
           throw error(
             configPosition, "config",
-            "the proof target runs configuration \(required); this scenario's config line says \(c) (leave the line out to run at the target's configuration)")
+            "the proof target runs configuration \(required); this scenario's config line says \(c) (leave the line out to run at the target's configuration)"
+          )
         }
       }
       configuration = required
@@ -187,7 +195,8 @@ public struct ScenarioResolver {
     if configuration == nil {
       // A family without the CCA default runs at its own default (its first configuration).
       guard let c = family.configuration(named: ScenarioDefaults.configuration) ?? family.configurations.first else {
-        throw error(configPosition, "config", "the default configuration \(ScenarioDefaults.configuration) does not exist")
+        throw error(
+          configPosition, "config", "the default configuration \(ScenarioDefaults.configuration) does not exist")
       }
       configuration = c
     }
@@ -217,7 +226,8 @@ public struct ScenarioResolver {
           let valid = (own.isEmpty ? model.model.abi.fields : own).map(\.name)
           throw error(
             fieldPosition, "write",
-            "unknown structure field '\(fieldName)'; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
+            "unknown structure field '\(fieldName)'; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))"
+          )
         }
         guard field.parameter != nil else {
           throw error(
@@ -234,7 +244,9 @@ public struct ScenarioResolver {
           }
         }
         let (at, overflow) = base.addingReportingOverflow(field.offset)
-        guard !overflow else { throw error(address.position, "write", "address \(hex(base)) + \(hex(field.offset)) overflows") }
+        guard !overflow else {
+          throw error(address.position, "write", "address \(hex(base)) + \(hex(field.offset)) overflows")
+        }
         memory[at] = v
       case .call(let call):
         steps.append(try resolve(call, model: model))
@@ -299,9 +311,11 @@ public struct ScenarioResolver {
     }
   }
 
-  /// The parameters of an action a call gives by position (X1, X2, ...): for an action with
-  /// register parameters (`x1` ... `x6`, as every RMI command), those; otherwise every parameter
-  /// but the PE (`ipa` of a realm access, `addr` of RMI_GRANULE_DELEGATE).
+  /// The parameters of an action a call gives by position (X1, X2, ...): for an action with register parameters (`x1`
+  /// ...
+  ///
+  /// `x6`, as every RMI command), those; otherwise every parameter but the PE (`ipa` of a realm access, `addr` of
+  /// RMI_GRANULE_DELEGATE).
   ///
   /// Any other parameter of a command with registers that no structure field feeds must be
   /// given by name (`name=value`): the model has grown a parameter the field table does not
@@ -333,7 +347,9 @@ public struct ScenarioResolver {
     var deferredPositions: [Int: SourcePosition] = [:]
     var positional = 0
     func describeArity() -> String {
-      registers.isEmpty ? "\(action.name) takes no positional arguments" : "\(action.name) takes \(registers.count) (\(registerNames.joined(separator: ", ")))"
+      registers.isEmpty
+        ? "\(action.name) takes no positional arguments"
+        : "\(action.name) takes \(registers.count) (\(registerNames.joined(separator: ", ")))"
     }
     for argument in call.arguments {
       let p: Int
@@ -348,7 +364,8 @@ public struct ScenarioResolver {
         } else {
           throw error(
             argument.position, name,
-            "unknown argument of \(action.name); valid: \((registerNames + action.parameters.map(\.name)).joined(separator: ", "))")
+            "unknown argument of \(action.name); valid: \((registerNames + action.parameters.map(\.name)).joined(separator: ", "))"
+          )
         }
         field = name
       } else {
@@ -359,7 +376,9 @@ public struct ScenarioResolver {
         field = "X\(positional + 1)"
         positional += 1
       }
-      guard values[p] == nil else { throw error(argument.position, field, "\(action.parameters[p].name) is given twice") }
+      guard values[p] == nil else {
+        throw error(argument.position, field, "\(action.parameters[p].name) is given twice")
+      }
       if argument.value.firstBound != nil {
         deferredPositions[p] = argument.value.position
         deferred[p] = try runtimeValue(argument.value, field: field, domain: action.parameters[p].domain)
@@ -387,7 +406,8 @@ public struct ScenarioResolver {
       if deferred[register] != nil {
         throw error(
           deferredPositions[register] ?? call.position, field.name,
-          "the pointer register of \(field.name) uses a bound output; the structure's address must be known before the scenario runs")
+          "the pointer register of \(field.name) uses a bound output; the structure's address must be known before the scenario runs"
+        )
       }
       let address = (values[register] ?? 0) &+ field.offset
       if values[p] == nil {
@@ -453,7 +473,9 @@ public struct ScenarioResolver {
         code = c
       } else {
         let valid = model.successNames(of: action) + Array(Set(action.failures.map(\.error))).sorted() + ["NOT_ENABLED"]
-        throw error(e.position, "expected result", "unknown status '\(name)' for \(action.name); valid: \(valid.joined(separator: ", "))")
+        throw error(
+          e.position, "expected result",
+          "unknown status '\(name)' for \(action.name); valid: \(valid.joined(separator: ", "))")
       }
       var index: Value = 0
       if let indexExpr {
@@ -469,12 +491,14 @@ public struct ScenarioResolver {
       // mutant reports the mismatch instead of rejecting the file.
       var specification = model.model.configuration
       specification.mutant = nil
-      let unmutated = specification.mutant != model.model.configuration.mutant
+      let unmutated =
+        specification.mutant != model.model.configuration.mutant
         ? (try? models.model(for: specification))?.model.actions.first { $0.name == action.name } : nil
       guard let unmutated, unmutated.failures.contains(where: { $0.name == condition }) else {
         throw error(
           e.position, "condition",
-          "\(action.name) has no failure condition '\(condition)'; it has \(action.failures.map(\.name).joined(separator: ", "))")
+          "\(action.name) has no failure condition '\(condition)'; it has \(action.failures.map(\.name).joined(separator: ", "))"
+        )
       }
     }
     var outputs: [(Int, String, ResolvedValue)] = []
@@ -487,14 +511,17 @@ public struct ScenarioResolver {
         let valid = action.outputs.map(\.name)
         throw error(
           o.position, name,
-          valid.isEmpty ? "\(action.name) has no outputs" : "unknown output of \(action.name); valid: \(valid.joined(separator: ", "))")
+          valid.isEmpty
+            ? "\(action.name) has no outputs"
+            : "unknown output of \(action.name); valid: \(valid.joined(separator: ", "))")
       }
       if case .bound(let boundName, let position) = o.value {
         // `x1=:name`: the call binds the output to the name for later calls.
         if let earlier = bound[boundName] {
           throw error(
             position, name,
-            "':\(boundName)' is already bound at line \(earlier.position.line), column \(earlier.position.column); a name is bound once")
+            "':\(boundName)' is already bound at line \(earlier.position.line), column \(earlier.position.column); a name is bound once"
+          )
         }
         bound[boundName] = (boundNames.count, position)
         bindings.append(ResolvedBinding(slot: boundNames.count, output: i, outputName: action.outputs[i].name))

@@ -71,7 +71,8 @@ public enum ScenarioRunner {
   public static func run(_ scenario: ResolvedScenario) throws -> ScenarioResult {
     let compiled = try scenario.model.compiled()
     let model = compiled.model
-    let execution = try Execution(compiled, checking: model.properties.indices.filter { model.properties[$0].kind != .lemma })
+    let execution = try Execution(
+      compiled, checking: model.properties.indices.filter { model.properties[$0].kind != .lemma })
     var violated = Set(execution.violated)
     let initialViolations = execution.violated.map { model.properties[$0].name }
     var records: [StepRecord] = []
@@ -86,7 +87,8 @@ public enum ScenarioRunner {
         switch value.evaluate(bound) {
         case .success(let v) where action.parameters[p].domain.contains(v): arguments[p] = v
         case .success(let v):
-          unmade = "\(action.parameters[p].name) = 0x\(String(v, radix: 16)) is outside its domain (\(action.parameters[p].domain))"
+          unmade =
+            "\(action.parameters[p].name) = 0x\(String(v, radix: 16)) is outside its domain (\(action.parameters[p].domain))"
         case .failure(let f): unmade = "\(action.parameters[p].name): \(f.message)"
         }
         if unmade != nil { break }
@@ -120,14 +122,17 @@ public enum ScenarioRunner {
         if !ran.outputs.isEmpty {
           let defined = action.outputIndices(onFailure: c)
           resultText +=
-            " " + zip(defined, ran.outputs).map { "\(action.outputs[$0].name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
+            " "
+            + zip(defined, ran.outputs).map { "\(action.outputs[$0].name)=0x\(String($1, radix: 16))" }.joined(
+              separator: " ")
         }
       case .succeeded:
         result = .returned(x0: action.successCode, condition: nil, outputs: ran.outputs)
         resultText = scenario.model.describe(action.successCode, action: action)
         if !ran.outputs.isEmpty {
           resultText +=
-            " " + zip(action.outputs, ran.outputs).map { "\($0.name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
+            " "
+            + zip(action.outputs, ran.outputs).map { "\($0.name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
         }
       }
       var mismatches = compare(result, step.expectation, action: action, model: scenario.model, bound: bound)
@@ -135,10 +140,12 @@ public enum ScenarioRunner {
       var boundHere: [(name: String, output: String, value: Value)] = []
       for binding in step.expectation?.bindings ?? [] {
         let name = scenario.bindings[binding.slot].name
-        guard case .returned(_, _, let outputs) = result, let i = outputNames(of: action, result).firstIndex(of: binding.outputName),
+        guard case .returned(_, _, let outputs) = result,
+          let i = outputNames(of: action, result).firstIndex(of: binding.outputName),
           i < outputs.count
         else {
-          mismatches.append("\(binding.outputName)=:\(name) binds nothing: the call did not return \(binding.outputName)")
+          mismatches.append(
+            "\(binding.outputName)=:\(name) binds nothing: the call did not return \(binding.outputName)")
           continue
         }
         bound[binding.slot] = outputs[i]
@@ -156,7 +163,8 @@ public enum ScenarioRunner {
       // carried over as a state's violation.
       let broken = ran.violated.filter { compiled.isTransitionProperty($0) }
       let now = Set(ran.violated).subtracting(broken)
-      let newViolations = now.subtracting(violated).sorted().map { model.properties[$0].name }
+      let newViolations =
+        now.subtracting(violated).sorted().map { model.properties[$0].name }
         + broken.map { model.properties[$0].name }
       violated = now
       var record = StepRecord(
@@ -204,14 +212,17 @@ public enum ScenarioRunner {
     guard let expectation else {
       // With no expectation the call must at least be enabled: a call that does nothing is
       // never silently skipped.
-      return result == .notEnabled ? ["\(action.name) is not enabled here (its guard does not hold); nothing happened"] : []
+      return result == .notEnabled
+        ? ["\(action.name) is not enabled here (its guard does not hold); nothing happened"] : []
     }
     switch (expectation.status, result) {
     case (.notEnabled, .notEnabled): return []
     case (.notEnabled, .returned(let x0, let c, _)):
       return ["expected NOT_ENABLED, got \(model.describe(x0, action: action))\(c.map { " [\($0)]" } ?? "")"]
     case (.x0, .notEnabled):
-      return ["expected \(expectation.text), but \(action.name) is not enabled here (its guard does not hold); nothing happened"]
+      return [
+        "expected \(expectation.text), but \(action.name) is not enabled here (its guard does not hold); nothing happened"
+      ]
     case (.x0(let expected), .returned(let x0, let condition, let outputs)):
       var out: [String] = []
       let actual = model.describe(x0, action: action) + (condition.map { " [\($0)]" } ?? "")

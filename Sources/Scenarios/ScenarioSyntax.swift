@@ -26,7 +26,9 @@ public indirect enum ValueExpr: Hashable, Sendable {
   }
 }
 
-/// An argument of a call: positional (X1, X2, ... in order) or named (`ipa=0x1000`, `X3=5`).
+/// An argument of a call: positional (X1, X2, ...
+///
+/// in order) or named (`ipa=0x1000`, `X3=5`).
 public struct CallArgument: Hashable, Sendable {
   public let name: String?
   public let value: ValueExpr
@@ -74,7 +76,8 @@ public enum Statement: Hashable, Sendable {
   /// `let NAME = VALUE`.
   case bind(name: String, value: ValueExpr, position: SourcePosition)
   /// `write ADDRESS Structure.field = VALUE`.
-  case write(address: ValueExpr, field: String, value: ValueExpr, position: SourcePosition, fieldPosition: SourcePosition)
+  case write(
+    address: ValueExpr, field: String, value: ValueExpr, position: SourcePosition, fieldPosition: SourcePosition)
   /// `ACTION args... [on pe N] [-> expectation]`.
   case call(Call)
   /// `expect ...`: checked in the state after the preceding call.
@@ -158,7 +161,9 @@ public enum ScenarioParser {
       if isWordStart(c) {
         var j = i
         // A word may contain '-' (configuration, bound and mutant names) unless it starts '->'.
-        while j < chars.count, isWordChar(chars[j]) || (chars[j] == "-" && !(j + 1 < chars.count && chars[j + 1] == ">")) {
+        while j < chars.count,
+          isWordChar(chars[j]) || (chars[j] == "-" && !(j + 1 < chars.count && chars[j + 1] == ">"))
+        {
           j += 1
         }
         let text = String(String.UnicodeScalarView(chars[i..<j]))
@@ -168,7 +173,9 @@ public enum ScenarioParser {
       }
       if c >= "0" && c <= "9" {
         var j = i
-        while j < chars.count, chars[j].isASCII, chars[j].properties.isAlphabetic || (chars[j] >= "0" && chars[j] <= "9") || chars[j] == "_" {
+        while j < chars.count, chars[j].isASCII,
+          chars[j].properties.isAlphabetic || (chars[j] >= "0" && chars[j] <= "9") || chars[j] == "_"
+        {
           j += 1
         }
         let text = String(String.UnicodeScalarView(chars[i..<j]))
@@ -177,7 +184,8 @@ public enum ScenarioParser {
             throw error(i + 1, "number", "'\(text)' does not fit in 64 bits")
           }
           throw error(
-            i + 1, "number", "malformed number '\(text)'; expected decimal or 0x hex digits, '_' allowed between digits")
+            i + 1, "number", "malformed number '\(text)'; expected decimal or 0x hex digits, '_' allowed between digits"
+          )
         }
         tokens.append(Token(kind: .number(value), position: position, text: text))
         i = j
@@ -204,8 +212,11 @@ public enum ScenarioParser {
         i += 1
         continue
       }
-      let shown = c.isASCII && c.value >= 0x20 && c.value < 0x7F ? "'\(c)'" : "U+\(String(c.value, radix: 16, uppercase: true))"
-      throw error(i + 1, "syntax", "unexpected character \(shown); expected a name, a number, ':name', '=', ',', '->', '+', '|' or '#'")
+      let shown =
+        c.isASCII && c.value >= 0x20 && c.value < 0x7F ? "'\(c)'" : "U+\(String(c.value, radix: 16, uppercase: true))"
+      throw error(
+        i + 1, "syntax",
+        "unexpected character \(shown); expected a name, a number, ':name', '=', ',', '->', '+', '|' or '#'")
     }
     return tokens
   }
@@ -240,7 +251,9 @@ struct LineParser {
   let tokens: [Token]
   let file: String
   let line: Int
-  /// The column just past the line's last character (for "expected ... at end of line").
+  /// The column just past the line's last character (for "expected ...
+  ///
+  /// at end of line").
   let end: Int
   var i = 0
 
@@ -333,7 +346,9 @@ struct LineParser {
     if peekWord("granule") {
       i += 1
       let address = try value(field: "granule")
-      guard peekWord("state") else { throw error("expect", "expected 'state' after the granule's address, found \(found)") }
+      guard peekWord("state") else {
+        throw error("expect", "expected 'state' after the granule's address, found \(found)")
+      }
       i += 1
       let v = try value(field: "state")
       try endOfLine(field: "expect")
@@ -349,13 +364,16 @@ struct LineParser {
     var column = position.column + name.count
     for part in parts {
       guard part.hasSuffix("]"), part.count > 1, !part.dropLast().contains("]") else {
-        throw error("expect", "expected VARIABLE[KEY][KEY]... with one number or name per key, found '\(word)'", at: position)
+        throw error(
+          "expect", "expected VARIABLE[KEY][KEY]... with one number or name per key, found '\(word)'", at: position)
       }
       let key = String(part.dropLast())
       let keyPosition = SourcePosition(line: position.line, column: column + 1)
       if let n = ScenarioParser.parseNumber(key) {
         keys.append(.number(n, keyPosition))
-      } else if let c = key.unicodeScalars.first, c == "_" || (c.isASCII && c.properties.isAlphabetic), !key.contains(".") {
+      } else if let c = key.unicodeScalars.first, c == "_" || (c.isASCII && c.properties.isAlphabetic),
+        !key.contains(".")
+      {
         keys.append(.name(key, keyPosition))
       } else {
         throw error("expect", "expected a number or a name as a key, found '\(key)'", at: keyPosition)
@@ -368,7 +386,8 @@ struct LineParser {
     try expectSymbol("=", field: name)
     let v = try value(field: name)
     try endOfLine(field: "expect")
-    return StateExpectation(variable: name, keys: keys, keyIsGranuleAddress: false, value: v, position: start, text: text)
+    return StateExpectation(
+      variable: name, keys: keys, keyIsGranuleAddress: false, value: v, position: start, text: text)
   }
 
   mutating func endOfLine(field: String) throws {
@@ -377,7 +396,8 @@ struct LineParser {
 
   mutating func call() throws -> Call {
     let start = here
-    let (action, _) = try word(field: "command", expected: "a command (config, let, write, or an action such as RMI_VERSION)")
+    let (action, _) = try word(
+      field: "command", expected: "a command (config, let, write, or an action such as RMI_VERSION)")
     var arguments: [CallArgument] = []
     var pe: ValueExpr?
     var expectation: Expectation?
@@ -409,7 +429,10 @@ struct LineParser {
         i += 2
         arguments.append(CallArgument(name: name, value: try value(field: name), position: position))
       } else {
-        arguments.append(CallArgument(name: nil, value: try value(field: "X\(arguments.filter { $0.name == nil }.count + 1)"), position: position))
+        arguments.append(
+          CallArgument(
+            name: nil, value: try value(field: "X\(arguments.filter { $0.name == nil }.count + 1)"), position: position)
+        )
       }
     }
     return Call(action: action, arguments: arguments, pe: pe, expectation: expectation, position: start)
@@ -418,7 +441,11 @@ struct LineParser {
   mutating func expect() throws -> Expectation {
     let start = here
     let status: Expectation.Status
-    guard !atEnd else { throw error("expected result", "expected a status name (RMI_SUCCESS, RMI_ERROR_RTT level 2), a number or NOT_ENABLED after '->'") }
+    guard !atEnd else {
+      throw error(
+        "expected result",
+        "expected a status name (RMI_SUCCESS, RMI_ERROR_RTT level 2), a number or NOT_ENABLED after '->'")
+    }
     if case .word(let name) = tokens[i].kind, !peekSymbol("=", ahead: 1) {
       i += 1
       if name == "NOT_ENABLED" {
@@ -471,9 +498,10 @@ struct LineParser {
     }
   }
 
-  /// The most terms one value may join with `+` and `|`. A value is a left-nested tree, which
-  /// evaluation, hashing and deallocation walk recursively: the bound keeps that depth far from
-  /// the stack's limit (40,000 terms overflowed it) while allowing any value a scenario needs.
+  /// The most terms one value may join with `+` and `|`.
+  ///
+  /// A value is a left-nested tree, which evaluation, hashing and deallocation walk recursively: the bound keeps that
+  /// depth far from the stack's limit (40,000 terms overflowed it) while allowing any value a scenario needs.
   static let maximumTerms = 256
 
   mutating func value(field: String) throws -> ValueExpr {

@@ -43,9 +43,10 @@ public final class ModelBuilder {
   private var properties: [Property] = []
   /// Mistakes found while building (a misspelt parameter name), thrown by ``Model/validate()``.
   private var errors: [ModelError] = []
-  /// What the model says about its interface: parties, calls and their function identifiers,
-  /// statuses, encodings, structure layouts (``ABIDescription``). Renderings and scenarios read
-  /// it from the built model.
+  /// What the model says about its interface: parties, calls and their function identifiers, statuses, encodings,
+  /// structure layouts (``ABIDescription``).
+  ///
+  /// Renderings and scenarios read it from the built model.
   public var abi = ABIDescription()
 
   public init(name: String, configuration: Configuration) {

@@ -62,9 +62,10 @@ public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertibl
     return features.contains(feature)
   }
 
-  /// Whether the given mutant is selected. A builder asks this where the mutant changes the
-  /// model: inside ``ModelFamily/build(_:)``, `name` must be one of the family's mutants, or
-  /// the build throws; a ``MutantUse`` log in scope records each "yes", so a caller can tell a
+  /// Whether the given mutant is selected.
+  ///
+  /// A builder asks this where the mutant changes the model: inside ``ModelFamily/build(_:)``, `name` must be one of
+  /// the family's mutants, or the build throws; a ``MutantUse`` log in scope records each "yes", so a caller can tell a
   /// mutant that never acted (its code is not built in this configuration) from one that did.
   public func mutated(_ name: String) -> Bool {
     ConfigurationReads.current?.record(.mutant, name)
@@ -85,8 +86,10 @@ public struct Configuration: Hashable, Sendable, Codable, CustomStringConvertibl
   }
 }
 
-/// A name in a configuration (a bound or a feature switch): a string with a type of its own,
-/// so a bound cannot be passed where a feature is expected. Encoded as the string.
+/// A name in a configuration (a bound or a feature switch): a string with a type of its own, so a bound cannot be
+/// passed where a feature is expected.
+///
+/// Encoded as the string.
 public protocol ConfigurationName: RawRepresentable, Hashable, Comparable, Sendable, Codable,
   ExpressibleByStringLiteral, CustomStringConvertible
 where RawValue == String {
@@ -193,7 +196,9 @@ public struct ModelFamily: Sendable {
       guard valid.contains(name) else {
         throw ModelError.invalid(
           location: "model \(self.name)",
-          message: "the builder reads \(kind.rawValue) '\(name)', which the family does not declare; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))")
+          message:
+            "the builder reads \(kind.rawValue) '\(name)', which the family does not declare; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))"
+        )
       }
     }
     try model.validate()

@@ -62,8 +62,9 @@ public struct IndexSort: Hashable, Sendable, CustomStringConvertible {
   public let name: String
   /// The number of elements.
   public let count: Int
-  /// Whether the model computes with indices of this sort (for example the descriptor word of
-  /// granule `g` is `g / 16`). Such sorts cannot be made uninterpreted.
+  /// Whether the model computes with indices of this sort (for example the descriptor word of granule `g` is `g / 16`).
+  ///
+  /// Such sorts cannot be made uninterpreted.
   public let arithmetic: Bool
 
   public init(_ name: String, count: Int, arithmetic: Bool = false) {

@@ -36,7 +36,9 @@ public enum UnaryOperator: String, Hashable, Sendable {
   case bitNot
 }
 
-/// Binary operators of the IR. Arithmetic wraps modulo 2^64; comparisons are unsigned.
+/// Binary operators of the IR.
+///
+/// Arithmetic wraps modulo 2^64; comparisons are unsigned.
 public enum BinaryOperator: String, Hashable, Sendable {
   case eq, ne, lt, le, gt, ge
   case add, sub, mul, div, mod
@@ -167,8 +169,10 @@ extension Expr {
     .ite(condition, a, b)
   }
 
-  /// `body(v)` where `v` stands for `value`, evaluated once (see ``Expr/local(_:value:body:)``).
-  /// `kind` is the value's kind; a constant or a bare variable is substituted directly.
+  /// `body(v)` where `v` stands for `value`, evaluated once.
+  ///
+  /// `kind` is the value's kind; a constant or a bare variable is substituted directly (see
+  /// ``Expr/local(_:value:body:)``).
   public static func local(_ value: Expr, _ kind: ExprKind = .value, in body: (Expr) -> Expr) -> Expr {
     switch value {
     case .literal, .boolean, .parameter, .bound: return body(value)

@@ -60,7 +60,8 @@ extension Model {
       // A model that declares its parties names one of them as each action's caller (a misspelt
       // party would get a lane of its own).
       if !abi.parties.isEmpty, !abi.parties.contains(action.caller) {
-        throw ModelError.unknownName(kind: "party of action \(action.name)", name: action.caller.name, valid: abi.parties.map(\.name))
+        throw ModelError.unknownName(
+          kind: "party of action \(action.name)", name: action.caller.name, valid: abi.parties.map(\.name))
       }
     }
     var propertyNames: Set<String> = []
@@ -98,7 +99,8 @@ extension Model {
         }
         for v in samples where !parameter.domain.contains(v) {
           throw ModelError.invalid(
-            location: location, message: "sample \(v) of parameter \(parameter.name) is outside its domain \(parameter.domain)")
+            location: location,
+            message: "sample \(v) of parameter \(parameter.name) is outside its domain \(parameter.domain)")
         }
       } else if parameter.domain.cardinality == nil || parameter.domain.cardinality == 0 {
         throw ModelError.invalid(
@@ -125,7 +127,8 @@ extension Model {
       try checker.expect(.value, output.value, bound: [], what: "output \(output.name)")
       for failure in output.failures where !failureNames.contains(failure) {
         throw ModelError.invalid(
-          location: location, message: "output \(output.name) is defined on \(failure), which is no failure condition of the action")
+          location: location,
+          message: "output \(output.name) is defined on \(failure), which is no failure condition of the action")
       }
     }
     try validate(action.effects, of: action, checker: checker, failure: nil)
@@ -139,7 +142,8 @@ extension Model {
     var unconditional: Set<[AnyHashable]> = []
     for effect in effects {
       guard effect.variable.index >= 0 && effect.variable.index < variables.count else {
-        throw ModelError.invalid(location: location, message: "effect\(context) on undeclared variable \(effect.variable)")
+        throw ModelError.invalid(
+          location: location, message: "effect\(context) on undeclared variable \(effect.variable)")
       }
       let variable = self[effect.variable]
       let what = "effect\(context) on \(variable.name)"
@@ -157,7 +161,9 @@ extension Model {
         if condition == .boolean(true) {
           guard unconditional.insert([AnyHashable(effect.variable), AnyHashable(keys)]).inserted else {
             throw ModelError.invalid(
-              location: location, message: "variable \(variable.name) is assigned twice" + (failure.map { " by failure condition \($0)" } ?? ""))
+              location: location,
+              message: "variable \(variable.name) is assigned twice"
+                + (failure.map { " by failure condition \($0)" } ?? ""))
           }
         }
       case .assignAll(_, let keys, let condition, let value):

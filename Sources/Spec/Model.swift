@@ -141,9 +141,10 @@ public struct Parameter: Hashable, Sendable {
 /// the state is unchanged but for that condition's effects (which only a mutant has). When none holds, the effects apply and the result is success.
 public struct Action: Hashable, Sendable {
   public let name: String
-  /// The party that performs the action (a model's `hypervisor`, `realm`, `hardware`): the
-  /// caller of a command. Renderings draw its lane; when the model's ``ABIDescription`` puts the
-  /// action in an interface, the interface's handler performs it for the caller.
+  /// The party that performs the action (a model's `hypervisor`, `realm`, `hardware`): the caller of a command.
+  ///
+  /// Renderings draw its lane; when the model's ``ABIDescription`` puts the action in an interface, the interface's
+  /// handler performs it for the caller.
   public let caller: Party
   /// Citation and explanation.
   public let doc: String

@@ -129,7 +129,9 @@ final class Encoder {
 
   func fresh(_ prefix: String, _ sort: Z3Sort) throws -> Z3Expr {
     freshCounter += 1
-    do { return try context.constant(named: "\(prefix)!\(freshCounter)", sort: sort) } catch { throw SymbolicError(error) }
+    do { return try context.constant(named: "\(prefix)!\(freshCounter)", sort: sort) } catch {
+      throw SymbolicError(error)
+    }
   }
 
   /// A fresh constant for a value of `domain`: a 64-bit vector, a Boolean, or an element of a
@@ -318,7 +320,8 @@ final class Encoder {
         guard let term = boundTerms[b] else { throw SymbolicError.unsupported("bound variable \(b) out of scope") }
         return term
       case .read(let id, let keys):
-        return try read(id.index, keys: try keys.map { try compile($0, state: state, parameters: parameters) }, state: state)
+        return try read(
+          id.index, keys: try keys.map { try compile($0, state: state, parameters: parameters) }, state: state)
       case .unary(.not, let a): return try context.not(try compile(a, state: state, parameters: parameters))
       case .unary(.bitNot, let a): return try context.bvNot(try value(a, state, parameters))
       case .binary(let op, let a, let b):
@@ -417,13 +420,16 @@ final class Encoder {
         throw SymbolicError.unsupported("a computed value compared with an element of a parametric sort")
       }
       let name = try other.sort.name
-      guard let sort = model.variables.flatMap({ $0.keys + [$0.value] }).first(where: {
-        if case .index(let s) = $0 { return s.name == name }
-        return false
-      }) ?? model.actions.flatMap({ $0.parameters.map(\.domain) }).first(where: {
-        if case .index(let s) = $0 { return s.name == name }
-        return false
-      }) else {
+      guard
+        let sort = model.variables.flatMap({ $0.keys + [$0.value] }).first(where: {
+          if case .index(let s) = $0 { return s.name == name }
+          return false
+        })
+          ?? model.actions.flatMap({ $0.parameters.map(\.domain) }).first(where: {
+            if case .index(let s) = $0 { return s.name == name }
+            return false
+          })
+      else {
         throw SymbolicError.unsupported("unknown parametric sort \(name)")
       }
       return try element(v, of: sort)
@@ -585,7 +591,8 @@ final class Encoder {
               let condition = try compile(conditionExpr, state: state, parameters: parameters)
               let value = try store(v, try compile(valueExpr, state: state, parameters: parameters))
               let old = post.cells[v][cell]
-              post.cells[v][cell] = try context.lambda([x], try context.ite(condition, value, try context.select(old, x)))
+              post.cells[v][cell] = try context.lambda(
+                [x], try context.ite(condition, value, try context.select(old, x)))
             } else {
               let condition = try compile(conditionExpr, state: state, parameters: parameters)
               let value = try store(v, try compile(valueExpr, state: state, parameters: parameters))

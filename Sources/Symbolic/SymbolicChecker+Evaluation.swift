@@ -23,7 +23,9 @@ extension SymbolicChecker {
   ///
   /// - Throws: ``SymbolicError`` when the encoding or Z3 fails.
   public func evaluate(values: [Value], action: Int, arguments: [Value]) throws -> SymbolicStep {
-    guard options.parametricSorts.isEmpty else { throw SymbolicError.unsupported("evaluation needs a bounded configuration") }
+    guard options.parametricSorts.isEmpty else {
+      throw SymbolicError.unsupported("evaluation needs a bounded configuration")
+    }
     let layout = model.layout
     do {
       let pre = try concreteState(values)
@@ -48,7 +50,8 @@ extension SymbolicChecker {
           post[position] = variable.value == .bool ? (try groundBool(term) ? 1 : 0) : try groundValue(term)
         }
       }
-      return SymbolicStep(enabled: enabled, failedCondition: failed, failedCode: failedCode, outputs: outputs, post: post)
+      return SymbolicStep(
+        enabled: enabled, failedCondition: failed, failedCode: failedCode, outputs: outputs, post: post)
     } catch { throw SymbolicError(error) }
   }
 
@@ -74,7 +77,8 @@ extension SymbolicChecker {
 
   /// Evaluates a property in a concrete state through the Z3 encoding.
   public func evaluate(property: Int, values: [Value]) throws -> Bool {
-    try groundBool(try encoder.compile(model.properties[property].formula, state: try concreteState(values), parameters: []))
+    try groundBool(
+      try encoder.compile(model.properties[property].formula, state: try concreteState(values), parameters: []))
   }
 
   /// A symbolic state whose cells are the constants of a concrete state (bounded encodings only).

@@ -22,6 +22,7 @@ public struct HoudiniCTI: Sendable, Equatable {
 /// The result of ``SymbolicChecker/houdini(_:)``.
 public struct HoudiniReport: Sendable {
   /// `nil` when the fixpoint was reached; otherwise why the run stopped (budget, Z3 unknown).
+  ///
   /// A run that stopped early proves nothing about `kept`.
   public let incomplete: String?
   /// The candidates (indices into the formulas given) that survived; when `incomplete` is nil
@@ -99,7 +100,8 @@ extension SymbolicChecker {
       do { for axiom in try encoder.distinctness() { try s0.assert(axiom) } } catch { throw SymbolicError(error) }
       while !kept.isEmpty {
         let active = kept.sorted()
-        let result = try check(s0, assuming: [], goal: try context.not(try context.and(active.map { initialTerms[$0] })))
+        let result = try check(
+          s0, assuming: [], goal: try context.not(try context.and(active.map { initialTerms[$0] })))
         switch result {
         case .unsat: break
         case .unknown(let reason): return finish("Z3 answered unknown on initiation: \(reason)")
@@ -196,7 +198,8 @@ extension SymbolicChecker {
                   guard let t = post[i] else { continue }
                   var r = try check(s, assuming: assumptions, goal: try context.not(t), limit: queryLimit)
                   if r == .sat && !domains.quantified.isEmpty {
-                    r = try check(s, assuming: assumptions, goal: try context.not(t), extra: domains.quantified, limit: queryLimit)
+                    r = try check(
+                      s, assuming: assumptions, goal: try context.not(t), extra: domains.quantified, limit: queryLimit)
                   }
                   if case .unknown(let reason) = r {
                     if DispatchTime.now() >= deadline || queryLimit == nil || protected.contains(i) {
@@ -310,9 +313,10 @@ extension SymbolicChecker {
 
   // MARK: - Implication
 
-  /// Whether `premises` imply `conclusion` in every state (within the variables' domains): Z3
-  /// answers unsat for `premises ∧ ¬conclusion`. `nil` when Z3 answers unknown or the budget
-  /// runs out. A state fact, not a proof about the model's behaviour.
+  /// Whether `premises` imply `conclusion` in every state (within the variables' domains): Z3 answers unsat for
+  /// `premises ∧ ¬conclusion`.
+  ///
+  /// `nil` when Z3 answers unknown or the budget runs out. A state fact, not a proof about the model's behaviour.
   public func implies(_ premises: [Expr], _ conclusion: Expr) -> Bool? {
     begin()
     do {
@@ -358,10 +362,11 @@ extension SymbolicChecker {
     } catch { throw SymbolicError(error) }
   }
 
-  /// The indices whose terms are false in the last model (or, when the model cannot evaluate a
-  /// quantified term, may be false there).
-  /// Also records in ``unevaluable`` the terms the model cannot evaluate (a quantifier over a
-  /// parametric sort); they are counted as broken here, and the caller may ask about them.
+  /// The indices whose terms are false in the last model (or, when the model cannot evaluate a quantified term, may be
+  /// false there).
+  ///
+  /// Also records in ``unevaluable`` the terms the model cannot evaluate (a quantifier over a parametric sort); they
+  /// are counted as broken here, and the caller may ask about them.
   func falseTerms(_ s: Z3Solver, _ terms: [(Int, Z3Expr)]) throws -> [Int] {
     unevaluable = []
     guard let m = lastModel else { return [] }
@@ -377,7 +382,9 @@ extension SymbolicChecker {
     return result
   }
 
-  func houdiniCTI(_ s: Z3Solver, instance: Instance, pre: SymbolicState, post: SymbolicState, broken: [Int]) throws -> HoudiniCTI {
+  func houdiniCTI(_ s: Z3Solver, instance: Instance, pre: SymbolicState, post: SymbolicState, broken: [Int]) throws
+    -> HoudiniCTI
+  {
     let action = model.actions[instance.action]
     let arguments = zip(action.parameters, instance.arguments).map { p, v in
       "\(p.name)=\(v.map { p.domain.render($0) } ?? "?")"

@@ -62,7 +62,8 @@ extension SymbolicChecker {
     guard variant.variables == model.variables, variant.actions.map(\.name) == model.actions.map(\.name),
       zip(variant.actions, model.actions).allSatisfy({ $0.parameters == $1.parameters })
     else {
-      throw SymbolicError.unsupported("step equivalence needs two models over the same variables, actions and parameters")
+      throw SymbolicError.unsupported(
+        "step equivalence needs two models over the same variables, actions and parameters")
     }
     try variant.validate()
     begin()
@@ -110,7 +111,9 @@ extension SymbolicChecker {
           try context.or(try zip(stepA.outputs, stepB.outputs).map { try context.not(try context.eq($0, $1)) }))
         let cells = stepA.written.union(stepB.written).sorted { $0.lexicographicallyPrecedes($1) }
         let successorDiffers = try context.or(
-          try cells.map { try context.not(try context.eq(stepA.post.cells[$0[0]][$0[1]], stepB.post.cells[$0[0]][$0[1]])) })
+          try cells.map {
+            try context.not(try context.eq(stepA.post.cells[$0[0]][$0[1]], stepB.post.cells[$0[0]][$0[1]]))
+          })
         let aspects = [
           ("enabled", enabledDiffers),
           ("result", try context.and(stepA.enabled, resultDiffers)),

@@ -61,7 +61,8 @@ extension SymbolicChecker {
         var cases: [Z3Expr] = []
         for (i, instance) in instances.enumerated() {
           guard let broken = try breaks(p, action: instance.action, step: t.steps[i], pre: pre) else { continue }
-          cases.append(try context.and([try context.eq(t.choice, try context.bitVector(Value(i), width: width)), broken]))
+          cases.append(
+            try context.and([try context.eq(t.choice, try context.bitVector(Value(i), width: width)), broken]))
         }
         if !cases.isEmpty { perProperty.append((p, try context.or(cases))) }
       }
@@ -72,7 +73,8 @@ extension SymbolicChecker {
       switch try check(s) {
       case .unsat: return nil
       case .unknown(let reason):
-        throw SymbolicError.solver("Z3 answered unknown on a transition property at depth \(transitions.count): \(reason)")
+        throw SymbolicError.solver(
+          "Z3 answered unknown on a transition property at depth \(transitions.count): \(reason)")
       case .sat:
         let m = try s.model()
         let violated = try perProperty.first { try m.boolValue(of: $0.term) }?.property ?? perProperty[0].property
@@ -157,7 +159,9 @@ extension SymbolicChecker {
   ///
   /// - Throws: ``SymbolicError`` when the encoding or Z3 fails, or the configuration is parametric.
   public func violatedTransitions(values: [Value], action: Int, arguments: [Value]) throws -> [Int] {
-    guard options.parametricSorts.isEmpty else { throw SymbolicError.unsupported("evaluation needs a bounded configuration") }
+    guard options.parametricSorts.isEmpty else {
+      throw SymbolicError.unsupported("evaluation needs a bounded configuration")
+    }
     do {
       let pre = try concreteState(values)
       let parameters = try zip(model.actions[action].parameters, arguments).map { p, v in

@@ -59,7 +59,8 @@ extension SymbolicChecker {
     guard options.parametricSorts.isEmpty else {
       let start = DispatchTime.now()
       begin()
-      return report(.unknown("bounded model checking needs a bounded configuration, not a parametric one"), since: start)
+      return report(
+        .unknown("bounded model checking needs a bounded configuration, not a parametric one"), since: start)
     }
     return search(properties: properties, lemmas: [], depth: depth, sampled: true, tag: "s")
   }
@@ -145,7 +146,8 @@ extension SymbolicChecker {
         let action = model.actions[instance.action]
         let step = t.steps[i]
         var result = StepResult.success(code: action.successCode)
-        for (k, (f, condition)) in zip(action.failures, step.failures).enumerated() where try m.boolValue(of: condition) {
+        for (k, (f, condition)) in zip(action.failures, step.failures).enumerated() where try m.boolValue(of: condition)
+        {
           let index = try step.indices[k].map { try m.bitVectorValue(of: $0) } ?? 0
           result = .failure(condition: f.name, error: f.error, code: f.code | (index &<< 8))
           break
@@ -166,10 +168,11 @@ extension SymbolicChecker {
     } catch { throw SymbolicError(error) }
   }
 
-  /// k-induction: the base case checks that the whole invariant (properties and lemmas) holds
-  /// in every state reachable within k - 1 steps; the step case asks whether k consecutive
-  /// states satisfying the invariant can be followed by one that does not. Unsat in both is
-  /// `proved`; a satisfiable step case is a CTI (its last transition).
+  /// k-induction: the base case checks that the whole invariant (properties and lemmas) holds in every state reachable
+  /// within k - 1 steps; the step case asks whether k consecutive states satisfying the invariant can be followed by
+  /// one that does not.
+  ///
+  /// Unsat in both is `proved`; a satisfiable step case is a CTI (its last transition).
   ///
   /// The base case checks the lemmas too, because the step case assumes them in its first k
   /// states, and it leaves sampled parameters free over their whole domains, because the step
@@ -224,7 +227,8 @@ extension SymbolicChecker {
       switch result {
       case .unsat:
         let r = report(.proved, since: start)
-        return SymbolicReport(outcome: r.outcome, seconds: r.seconds, queries: r.queries + queriesSoFar, scope: r.scope, notes: r.notes)
+        return SymbolicReport(
+          outcome: r.outcome, seconds: r.seconds, queries: r.queries + queriesSoFar, scope: r.scope, notes: r.notes)
       case .unknown(let reason):
         return report(.unknown("Z3 answered unknown on the \(k)-induction step: \(reason)"), since: start)
       case .sat:
@@ -233,7 +237,8 @@ extension SymbolicChecker {
         let last = transitions[k - 1]
         let i: Int
         do { i = Int(try m.bitVectorValue(of: last.choice)) } catch { throw SymbolicError(error) }
-        let cti = try extractCTI(s, instance: last.instances[i], pre: states[k - 1], post: states[k], invariant: invariant)
+        let cti = try extractCTI(
+          s, instance: last.instances[i], pre: states[k - 1], post: states[k], invariant: invariant)
         return report(.cti(cti), since: start)
       }
     } catch {

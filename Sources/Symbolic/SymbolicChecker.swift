@@ -12,14 +12,14 @@ public struct SymbolicOptions: Sendable {
   public var rlimit: UInt32?
   /// How induction, k-induction and BMC treat action arguments (Docs/symbolic-encoding.md).
   public var arguments: ArgumentEncoding
-  /// Whether induction asks each consecution query of a solver of its own (`true`,
-  /// the default; bounded proofs only, parametric ones keep Z3's general solver with push/pop)
-  /// rather than of one solver with push/pop. The assertions are the same, so the
-  /// answers are; a solver that is never pushed runs Z3's non-incremental QF_BV tactic
-  /// (simplification, then bit-blasting to SAT), which on the RMM's proofs takes about half the
-  /// CPU time of the incremental SMT core. A satisfiable consecution query is asked again of the
-  /// shared solver, so the CTI is the one the incremental mode reports. Vacuity queries (mostly
-  /// satisfiable, quick on a solver that already holds the invariant) stay incremental.
+  /// Whether induction asks each consecution query of a solver of its own (`true`, the default; bounded proofs only,
+  /// parametric ones keep Z3's general solver with push/pop) rather than of one solver with push/pop.
+  ///
+  /// The assertions are the same, so the answers are; a solver that is never pushed runs Z3's non-incremental QF_BV
+  /// tactic (simplification, then bit-blasting to SAT), which on the RMM's proofs takes about half the CPU time of the
+  /// incremental SMT core. A satisfiable consecution query is asked again of the shared solver, so the CTI is the one
+  /// the incremental mode reports. Vacuity queries (mostly satisfiable, quick on a solver that already holds the
+  /// invariant) stay incremental.
   public var freshSolverPerQuery = true
 
   public init(
@@ -45,8 +45,9 @@ public enum ArgumentEncoding: String, Sendable, CaseIterable {
   case enumerated
 }
 
-/// A counterexample to induction: a state satisfying the invariant whose successor under one
-/// action does not. It is not a violation: the pre-state may be unreachable.
+/// A counterexample to induction: a state satisfying the invariant whose successor under one action does not.
+///
+/// It is not a violation: the pre-state may be unreachable.
 public struct CTI: Sendable, Equatable {
   /// The action and its arguments (rendered; elements of a parametric sort as `Granule#i`).
   public let action: String
@@ -194,7 +195,9 @@ public final class SymbolicChecker {
               pool[slot] = term
             }
             terms.append(term)
-            if let c = try encoder.argumentConstraint(term, p, samplesOnly: sampled && p.isSampled) { constraints.append(c) }
+            if let c = try encoder.argumentConstraint(term, p, samplesOnly: sampled && p.isSampled) {
+              constraints.append(c)
+            }
           }
         }
         result.append(Instance(action: a, arguments: t, terms: terms, constraints: constraints))
@@ -350,7 +353,8 @@ public final class SymbolicChecker {
           let cti = try extractCTI(s, instance: instance, pre: pre, post: step.post, invariant: invariant)
           return report(.cti(cti), since: start)
         case .unknown(let reason):
-          return report(.unknown("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)"), since: start)
+          return report(
+            .unknown("Z3 answered unknown on \(model.actions[instance.action].name): \(reason)"), since: start)
         }
       }
       // Every obligation is unsat: the invariant is proved. Vacuity is a note on top.
@@ -477,7 +481,9 @@ public final class SymbolicChecker {
     }
   }
 
-  func extractCTI(_ s: Z3Solver, instance: Instance, pre: SymbolicState, post: SymbolicState, invariant: [Int]) throws -> CTI {
+  func extractCTI(_ s: Z3Solver, instance: Instance, pre: SymbolicState, post: SymbolicState, invariant: [Int]) throws
+    -> CTI
+  {
     let m: Z3Model
     do { m = try s.model() } catch { throw SymbolicError(error) }
     var failing: [String] = []

@@ -16,7 +16,8 @@ public enum SymbolicError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unsupported(let m): return "unsupported by the symbolic encoding: \(m)"
     case .solver(let m): return "Z3: \(m)"
     case .unknownSort(let name, let model, let valid):
-      return "model \(model) has no index sort '\(name)' to make parametric; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))"
+      return
+        "model \(model) has no index sort '\(name)' to make parametric; valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))"
     }
   }
 

@@ -37,7 +37,9 @@ extension ITF {
       var isMap = false
       for (i, state) in states.enumerated() {
         let path = "$.states[\(i)].\(variable)"
-        guard let encoded = state[variable] else { throw ITFError(path, "missing (a trace read without its model gives every variable in every state)") }
+        guard let encoded = state[variable] else {
+          throw ITFError(path, "missing (a trace read without its model gives every variable in every state)")
+        }
         guard case .array(let entries)? = encoded["#map"] else {
           guard arity == nil || arity == 0 else { throw ITFError(path, "expected a map, as in the first state") }
           arity = 0
@@ -46,7 +48,9 @@ extension ITF {
         }
         isMap = true
         for (e, entry) in entries.enumerated() {
-          guard case .array(let pair) = entry, pair.count == 2 else { throw ITFError("\(path).#map[\(e)]", "expected a [key, value] pair") }
+          guard case .array(let pair) = entry, pair.count == 2 else {
+            throw ITFError("\(path).#map[\(e)]", "expected a [key, value] pair")
+          }
           var keys = [pair[0]]
           if case .array(let parts)? = pair[0]["#tup"] { keys = parts }
           guard arity == nil || arity == keys.count, !keys.isEmpty else {
@@ -63,9 +67,12 @@ extension ITF {
       if isMap && keyColumns.isEmpty { continue }
       // The value a sparse map's left-out entries hold (see ``ITF``) is one of its values too.
       if let d = document["#meta"]?["map-defaults"]?[variable] { values.append(d) }
-      let keys = try keyColumns.enumerated().map { try keyDomain("\(variable)#\($0.offset)", $0.element, path: "$.states[*].\(variable)") }
+      let keys = try keyColumns.enumerated().map {
+        try keyDomain("\(variable)#\($0.offset)", $0.element, path: "$.states[*].\(variable)")
+      }
       variables.append(
-        StateVariable(name: variable, keys: keys, value: try valueDomain(variable, values, path: "$.states[*].\(variable)")))
+        StateVariable(
+          name: variable, keys: keys, value: try valueDomain(variable, values, path: "$.states[*].\(variable)")))
       initial[VariableID(variables.count - 1)] = (keys.map { BoundVariable($0) }, .literal(0))
     }
     // Actions: parameters in the order first seen, failures and outputs as recorded.
@@ -86,10 +93,10 @@ extension ITF {
       if case .object(let picks)? = state["mbt::nondetPicks"] {
         for (p, var value) in picks {
           if case .string("Some")? = value["tag"], let inner = value["value"] { value = inner }
-          if let j = parameters[action]!.firstIndex(where: { $0.0 == p }) {
-            parameters[action]![j].1.append(value)
+          if let j = parameters[action, default: []].firstIndex(where: { $0.0 == p }) {
+            parameters[action, default: []][j].1.append(value)
           } else {
-            parameters[action]!.append((p, [value]))
+            parameters[action, default: []].append((p, [value]))
           }
         }
       }
@@ -101,7 +108,8 @@ extension ITF {
         } else if case .string(let condition)? = result["condition"],
           !(failures[action] ?? []).contains(where: { $0.name == condition })
         {
-          failures[action, default: []].append(FailureCondition(name: condition, error: status, code: code, when: false))
+          failures[action, default: []].append(
+            FailureCondition(name: condition, error: status, code: code, when: false))
         }
       }
       if case .object(let recorded)? = result["outputs"] {
@@ -111,7 +119,7 @@ extension ITF {
     let actions = try actionOrder.map { action in
       Action(
         name: action, caller: Party("?"), doc: "",
-        parameters: try parameters[action]!.map {
+        parameters: try parameters[action, default: []].map {
           Parameter($0.0, try valueDomain($0.0, $0.1, path: "$.states[*].mbt::nondetPicks.\($0.0)"))
         },
         guardCondition: true, failures: failures[action] ?? [], effects: [], successCode: successCodes[action] ?? 0,

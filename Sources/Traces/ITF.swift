@@ -308,7 +308,8 @@ extension ITF {
   public static func read(_ document: JSONValue, model: Model) throws -> Trace {
     let recorded = try recorded(document, model: model) {
       throw ITFError(
-        "$.#meta", "a #map leaves out entries and there is no map-defaults: the model's initial state gives them, "
+        "$.#meta",
+        "a #map leaves out entries and there is no map-defaults: the model's initial state gives them, "
           + "so read this trace with its compiled model (replay, or ITF.read(_:compiled:))")
     }
     var valuesList: [[Value]] = []
@@ -472,7 +473,9 @@ extension ITF {
             // trace), the model's initial value.
             if let encodedDefault = meta?["map-defaults"]?[variable.name] {
               let d = try decode(encodedDefault, variable.value, path: "$.#meta.map-defaults.\(variable.name)")
-              for position in offset..<(offset + variable.slotCount) where !seen.contains(position) { values[position] = d }
+              for position in offset..<(offset + variable.slotCount) where !seen.contains(position) {
+                values[position] = d
+              }
             } else {
               for position in offset..<(offset + variable.slotCount) where !seen.contains(position) {
                 values[position] = try initial()[position]

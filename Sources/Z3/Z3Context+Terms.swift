@@ -149,8 +149,7 @@ extension Z3Context {
     }
   }
 
-  /// Returns a simplified term equivalent to `expr` (`Z3_simplify`), e.g. a literal for a
-  /// closed term.
+  /// Returns a simplified term equivalent to `expr` (`Z3_simplify`), for example a literal for a closed term.
   public func simplify(_ expr: Z3Expr) throws(Z3Error) -> Z3Expr {
     try unary(expr, Z3_simplify)
   }

@@ -117,8 +117,9 @@ extension Z3Context {
     return decl.raw
   }
 
-  /// Calls `body` with a temporary C array of the raw terms of `exprs` (no heap allocation for
-  /// small arrays; `nil` when empty); the expressions stay alive for the duration of the call.
+  /// Calls `body` with a temporary C array of the raw terms of `exprs` (no heap allocation for small arrays; `nil` when
+  /// empty); the expressions stay alive for the duration of the call.
+  ///
   /// The count cannot exceed `UInt32.max`: such an array could not be allocated.
   @inline(__always)
   func withRaw<R, E: Error>(

@@ -28,13 +28,13 @@ public final class Z3Params: CustomStringConvertible {
     self.init(context: context, raw: try context.nonNull { Z3_mk_params($0) })
   }
 
-  /// Sets a Boolean parameter, e.g. `"model"` or `"unsat_core"`.
+  /// Sets a Boolean parameter, for example `"model"` or `"unsat_core"`.
   public func set(_ name: String, to value: Bool) throws(Z3Error) {
     let key = try context.symbol(name)
     try context.checked { Z3_params_set_bool($0, raw, key, value) }
   }
 
-  /// Sets an unsigned parameter, e.g. `"timeout"` (milliseconds) or `"rlimit"`.
+  /// Sets an unsigned parameter, for example `"timeout"` (milliseconds) or `"rlimit"`.
   public func set(_ name: String, to value: UInt32) throws(Z3Error) {
     let key = try context.symbol(name)
     try context.checked { Z3_params_set_uint($0, raw, key, value) }
@@ -46,7 +46,7 @@ public final class Z3Params: CustomStringConvertible {
     try context.checked { Z3_params_set_double($0, raw, key, value) }
   }
 
-  /// Sets a symbol-valued parameter, e.g. a logic name.
+  /// Sets a symbol-valued parameter, for example a logic name.
   public func set(_ name: String, to value: String) throws(Z3Error) {
     let key = try context.symbol(name)
     let symbol = try context.symbol(value)

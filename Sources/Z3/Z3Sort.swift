@@ -80,7 +80,7 @@ public final class Z3Sort: Hashable, CustomStringConvertible {
     }
   }
 
-  /// The sort's name, e.g. `Bool`, `bv` or the name of an uninterpreted sort.
+  /// The sort's name, for example `Bool`, `bv` or the name of an uninterpreted sort.
   public var name: String {
     get throws(Z3Error) {
       let symbol = try context.nonNull { Z3_get_sort_name($0, raw) }
@@ -88,7 +88,7 @@ public final class Z3Sort: Hashable, CustomStringConvertible {
     }
   }
 
-  /// The SMT-LIB2 rendering of the sort, e.g. `(_ BitVec 8)`.
+  /// The SMT-LIB2 rendering of the sort, for example `(_ BitVec 8)`.
   public var description: String {
     (try? context.string { Z3_sort_to_string($0, raw) }) ?? "<sort>"
   }

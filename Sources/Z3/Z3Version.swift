@@ -1,6 +1,6 @@
 import CZ3
 
-/// The full version string of the linked libz3 (`Z3_get_full_version`), e.g. `"4.8.12.0"`.
+/// The full version string of the linked libz3 (`Z3_get_full_version`), for example `"4.8.12.0"`.
 ///
 /// Read it module-qualified as `Z3.version`. Use ``Z3Version/current`` to compare numerically,
 /// for example to guard an API newer than the 4.8.12 this project targets.
@@ -14,11 +14,11 @@ public let version: String = {
 /// Versions order lexicographically by their components, so `Z3Version.current >= .init(4, 8, 12)`
 /// asks whether the linked library is at least 4.8.12.
 public struct Z3Version: Hashable, Comparable, Sendable, CustomStringConvertible {
-  /// The major version, e.g. 4.
+  /// The major version, for example 4.
   public var major: Int
-  /// The minor version, e.g. 8.
+  /// The minor version, for example 8.
   public var minor: Int
-  /// The build number, e.g. 12.
+  /// The build number, for example 12.
   public var build: Int
   /// The revision number, usually 0.
   public var revision: Int
@@ -47,6 +47,6 @@ public struct Z3Version: Hashable, Comparable, Sendable, CustomStringConvertible
       < (rhs.major, rhs.minor, rhs.build, rhs.revision)
   }
 
-  /// The dotted rendering, e.g. `4.8.12.0`.
+  /// The dotted rendering, for example `4.8.12.0`.
   public var description: String { "\(major).\(minor).\(build).\(revision)" }
 }

@@ -59,9 +59,10 @@ struct DACommandTests {
     try flow.s.expect("RMI_PDEV_AUX_COUNT", [0], changes: [:])
   }
 
-  /// The PDEV state machine: (action, extra registers, state before, state after or nil when
-  /// pdev_state fails with RMI_ERROR_DEVICE). States: NEW 0, NEEDS_KEY 1, HAS_KEY 2, READY 3,
-  /// IDE_RESETTING 4, COMMUNICATING 5, STOPPING 6, STOPPED 7, ERROR 8.
+  /// The PDEV state machine: (action, extra registers, state before, state after or nil when pdev_state fails with
+  /// RMI_ERROR_DEVICE).
+  ///
+  /// States: NEW 0, NEEDS_KEY 1, HAS_KEY 2, READY 3, IDE_RESETTING 4, COMMUNICATING 5, STOPPING 6, STOPPED 7, ERROR 8.
   static let pdevTransitions: [(String, [Value], Value, Value?)] = [
     ("RMI_PDEV_COMMUNICATE", [E.buffer, 0], 0, 1), ("RMI_PDEV_COMMUNICATE", [E.buffer, 0], 2, 3),
     ("RMI_PDEV_COMMUNICATE", [E.buffer, 0], 4, 3), ("RMI_PDEV_COMMUNICATE", [E.buffer, 0], 5, 3),
@@ -186,9 +187,12 @@ struct DACommandTests {
     try flow.communicate()
     try flow.run("RMI_VDEV_DESTROY", flow.vdevRegs)
     let regs = flow.vdevRegs
-    try flow.s.expectFailure("RMI_VDEV_CREATE", [E.rtt, E.pdev, E.vdev, E.buffer, 1], condition: "rd_state", code: Self.input)
-    try flow.s.expectFailure("RMI_VDEV_CREATE", [E.rd, E.rtt, E.vdev, E.buffer, 1], condition: "pdev_state", code: Self.input)
-    try flow.s.expectFailure("RMI_VDEV_CREATE", [E.rd, E.pdev, E.data, E.buffer, 1], condition: "vdev_state", code: Self.input)
+    try flow.s.expectFailure(
+      "RMI_VDEV_CREATE", [E.rtt, E.pdev, E.vdev, E.buffer, 1], condition: "rd_state", code: Self.input)
+    try flow.s.expectFailure(
+      "RMI_VDEV_CREATE", [E.rd, E.rtt, E.vdev, E.buffer, 1], condition: "pdev_state", code: Self.input)
+    try flow.s.expectFailure(
+      "RMI_VDEV_CREATE", [E.rd, E.pdev, E.data, E.buffer, 1], condition: "vdev_state", code: Self.input)
     try flow.s.expectFailure("RMI_VDEV_CREATE", regs + [E.rec, 1], condition: "params_pas", code: Self.input)
     try flow.s.expectFailure("RMI_VDEV_CREATE", regs + [E.buffer, 1], condition: "num_aux", code: Self.input)
     var stopped = flow
@@ -200,7 +204,8 @@ struct DACommandTests {
         "granuleState[6]": E.vdevGranule, "vdevPdev[6]": 5, "pdevVdevs[5]": 1, "granuleRefcount[1]": 2,
         "steBound[0]": 1, "steVdev[0]": 6,
       ])
-    try flow.s.expectFailure("RMI_VDEV_CREATE", [E.rd, E.pdev, E.vdev, E.buffer, 0], condition: "vdev_state", code: Self.input)
+    try flow.s.expectFailure(
+      "RMI_VDEV_CREATE", [E.rd, E.pdev, E.vdev, E.buffer, 0], condition: "vdev_state", code: Self.input)
   }
 
   @Test("the RSI VDEV calls: vdev_id and vdev_state; DMA_DISABLE turns the stream off")

@@ -108,7 +108,8 @@ struct DADeviceMemoryTests {
         "rtte[2][1]": DevMemEnc.unassignedDestroyed, "rtteAddr[2][1]": 0, "granuleRefcount[2]": 1,
         "granuleState[7]": Enc.delegated, "devMemAccepted[7]": 0,
       ])
-    try flow.s.expectFailure("REALM_DEV_ACCESS", [0, DevMemEnc.ipa], condition: "stage2_abort", code: DevMemEnc.stage2Abort)
+    try flow.s.expectFailure(
+      "REALM_DEV_ACCESS", [0, DevMemEnc.ipa], condition: "stage2_abort", code: DevMemEnc.stage2Abort)
     try flow.run("RMI_VDEV_UNLOCK", flow.vdevRegs)
     try flow.communicate()
     try flow.run("RMI_VDEV_DESTROY", flow.vdevRegs)
@@ -248,7 +249,8 @@ struct DADeviceMemoryTests {
   func rsiStateFailure() throws {
     var flow = try DAFlow("rmm-da-mem-setup", s2sz: 14)
     try flow.s.set(["vdevState[6]": 1])
-    try flow.s.expectFailure("RSI_VDEV_VALIDATE_MAPPING", DevMemEnc.request(), condition: "vdev_state", code: DAEnc.rsiErrorDevice)
+    try flow.s.expectFailure(
+      "RSI_VDEV_VALIDATE_MAPPING", DevMemEnc.request(), condition: "vdev_state", code: DAEnc.rsiErrorDevice)
   }
 
   // MARK: - Mutants
@@ -265,13 +267,17 @@ struct DADeviceMemoryTests {
     try correct.s.expectFailure("RMI_VDEV_MAP", DevMemEnc.map, condition: "addr_state", code: 1)
   }
 
-  @Test("the SMMU's GPT TLB: filled by a device access, dropped by EL3's TLBI on delegate; smmu-gpi-not-invalidated keeps it")
+  @Test(
+    "the SMMU's GPT TLB: filled by a device access, dropped by EL3's TLBI on delegate; smmu-gpi-not-invalidated keeps it"
+  )
   func smmuGPT() throws {
     for mutant in [nil, "smmu-gpi-not-invalidated"] as [String?] {
       var flow = try DAFlow("rmm-da-setup", mutant: mutant)
       try flow.s.expect(
         "DEVICE_NS_READ", [DAEnc.buffer],
-        changes: ["smmuGPTValid[0]": 1, "smmuGPT[0]": Enc.gpiNS, "cacheLine[0][NS]": Enc.clean, "cacheData[0][NS]": Enc.host])
+        changes: [
+          "smmuGPTValid[0]": 1, "smmuGPT[0]": Enc.gpiNS, "cacheLine[0][NS]": Enc.clean, "cacheData[0][NS]": Enc.host,
+        ])
       try flow.r.delegate(DAEnc.buffer)
       if mutant == nil {
         #expect(flow.s.value("smmuGPTValid[0]") == 0)

@@ -68,7 +68,9 @@ struct DAFlow {
     for g in DAEnc.g.dropFirst() { try r.delegate(g) }
     // rmm-da-mem: the device's MMIO granule (granule 7) too.
     if s.value("granuleState[7]") != nil { try r.delegate(0x8000_7000) }
-    try run("RMI_REALM_CREATE", RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: s2sz, rtt: DAEnc.rtt, levelStart: 3))
+    try run(
+      "RMI_REALM_CREATE",
+      RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: s2sz, rtt: DAEnc.rtt, levelStart: 3))
     try run("RMI_DATA_CREATE", [DAEnc.rd, DAEnc.data, 0x0, DAEnc.buffer, 0])
     try run("RMI_REC_CREATE", [DAEnc.rd, DAEnc.rec, DAEnc.buffer, 1, 0, 0])
     try run("RMI_REALM_ACTIVATE", [DAEnc.rd])
@@ -119,12 +121,15 @@ struct DAFlowTests {
     // No DMA before the realm enables it: the STE is not valid.
     try flow.s.expectFailure("DEVICE_REALM_READ", [0, 0x0], condition: "ste", code: DAEnc.badSTE)
     // The realm reads the evidence generations, then enables DMA with them.
-    let info = try flow.s.compiled.step(flow.s.state, action: try flow.s.actionIndex("RSI_VDEV_GET_INFO"), arguments: [0, 0])
+    let info = try flow.s.compiled.step(
+      flow.s.state, action: try flow.s.actionIndex("RSI_VDEV_GET_INFO"), arguments: [0, 0])
     guard case .succeeded = info else { Issue.record("RSI_VDEV_GET_INFO gave \(info)"); return }
     try flow.s.expectFailure("RSI_VDEV_GET_INFO", [0, 1], condition: "vdev_id", code: DAEnc.rsiErrorInput)
-    try flow.s.expectFailure("RSI_VDEV_DMA_ENABLE", [0, 0, 0, 1, 1], condition: "lock_nonce", code: DAEnc.rsiErrorDevice)
+    try flow.s.expectFailure(
+      "RSI_VDEV_DMA_ENABLE", [0, 0, 0, 1, 1], condition: "lock_nonce", code: DAEnc.rsiErrorDevice)
     try flow.s.expectFailure("RSI_VDEV_DMA_ENABLE", [0, 0, 1, 0, 1], condition: "meas_seq", code: DAEnc.rsiErrorDevice)
-    try flow.s.expectFailure("RSI_VDEV_DMA_ENABLE", [0, 0, 1, 1, 0], condition: "report_seq", code: DAEnc.rsiErrorDevice)
+    try flow.s.expectFailure(
+      "RSI_VDEV_DMA_ENABLE", [0, 0, 1, 1, 0], condition: "report_seq", code: DAEnc.rsiErrorDevice)
     try flow.s.expect(
       "RSI_VDEV_DMA_ENABLE", [0, 0, 1, 1, 1],
       changes: ["vdevDMA[6]": 1, "vdevDMAVerified[6]": 1, "steValid[0]": 1])
@@ -164,9 +169,11 @@ struct DAFlowTests {
     for p in Self.properties { #expect(try flow.holds(p), "\(p)") }
   }
 
-  @Test("each DA mutant is caught on its scripted counterexample", arguments: [
-    "dma-enable-without-nonce-check", "vdev-unlock-keeps-ste", "dma-enable-skips-state-check",
-  ])
+  @Test(
+    "each DA mutant is caught on its scripted counterexample",
+    arguments: [
+      "dma-enable-without-nonce-check", "vdev-unlock-keeps-ste", "dma-enable-skips-state-check",
+    ])
   func mutantScripts(mutant: String) throws {
     var flow = try DAFlow("rmm-da-setup", mutant: mutant)
     switch mutant {
@@ -192,7 +199,8 @@ struct DAFlowTests {
     case "dma-enable-without-nonce-check":
       try correct.run("RMI_VDEV_GET_INTERFACE_REPORT", correct.vdevRegs)
       try correct.communicate()
-      try correct.s.expectFailure("RSI_VDEV_DMA_ENABLE", [0, 0, 1, 1, 1], condition: "report_seq", code: DAEnc.rsiErrorDevice)
+      try correct.s.expectFailure(
+        "RSI_VDEV_DMA_ENABLE", [0, 0, 1, 1, 1], condition: "report_seq", code: DAEnc.rsiErrorDevice)
     case "vdev-unlock-keeps-ste":
       try correct.enable()
       try correct.run("RMI_VDEV_UNLOCK", correct.vdevRegs)
@@ -200,7 +208,8 @@ struct DAFlowTests {
       try correct.s.expectFailure("DEVICE_REALM_READ", [0, 0x0], condition: "ste", code: DAEnc.badSTE)
     default:
       try correct.run("RMI_VDEV_UNLOCK", correct.vdevRegs)
-      try correct.s.expectFailure("RSI_VDEV_DMA_ENABLE", [0, 0, 1, 1, 1], condition: "vdev_state", code: DAEnc.rsiErrorDevice)
+      try correct.s.expectFailure(
+        "RSI_VDEV_DMA_ENABLE", [0, 0, 1, 1, 1], condition: "vdev_state", code: DAEnc.rsiErrorDevice)
     }
   }
 
@@ -219,10 +228,13 @@ struct DAFlowTests {
     for mutant in [nil, "vdev-create-skips-pdev-state"] as [String?] {
       var flow = try DAFlow("rmm-da", mutant: mutant)
       for g in [DAEnc.rd, DAEnc.rtt, DAEnc.pdev, DAEnc.vdev] { try flow.r.delegate(g) }
-      try flow.run("RMI_REALM_CREATE", RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: flow.s2sz, rtt: DAEnc.rtt, levelStart: 3))
+      try flow.run(
+        "RMI_REALM_CREATE",
+        RMMScenario.realmCreate(rd: DAEnc.rd, params: DAEnc.buffer, s2sz: flow.s2sz, rtt: DAEnc.rtt, levelStart: 3))
       try flow.run("RMI_PDEV_CREATE", [DAEnc.pdev, DAEnc.buffer, 0, 0])
       if mutant == nil {
-        try flow.s.expectFailure("RMI_VDEV_CREATE", flow.vdevRegs + [DAEnc.buffer, 0], condition: "pdev_ready", code: DAEnc.errorDevice)
+        try flow.s.expectFailure(
+          "RMI_VDEV_CREATE", flow.vdevRegs + [DAEnc.buffer, 0], condition: "pdev_ready", code: DAEnc.errorDevice)
       } else {
         try flow.run("RMI_VDEV_CREATE", flow.vdevRegs + [DAEnc.buffer, 0])
         #expect(try !flow.holds("da-wellformed"))

@@ -18,14 +18,16 @@ struct DomainOverflowTests {
       let bfs = explore(compiled, options: ExploreOptions(mode: .bfs, maxStates: bfsStates, workers: 2, properties: []))
       if case .modelError(let message) = bfs.outcome { errors.append("BFS: \(message)") }
     }
-    var options = ExploreOptions(mode: .random, seed: seed, walks: walks, walkLength: length, swarm: true, workers: 2, properties: [])
+    var options = ExploreOptions(
+      mode: .random, seed: seed, walks: walks, walkLength: length, swarm: true, workers: 2, properties: [])
     options.shrink = false
     let random = explore(compiled, options: options)
     if case .modelError(let message) = random.outcome { errors.append("random (seed \(seed)): \(message)") }
     return errors
   }
 
-  @Test("Each shipped configuration: bounded BFS and seeded swarm walks (seed 0xD0) end without a model error",
+  @Test(
+    "Each shipped configuration: bounded BFS and seeded swarm walks (seed 0xD0) end without a model error",
     arguments: CCA.family.configurations.map(\.name))
   func shipped(_ name: String) throws {
     let config = try #require(CCA.family.configuration(named: name))
@@ -70,7 +72,9 @@ struct DomainOverflowTests {
     }
   }
 
-  @Test("One REC and two VDEVs on one RD at 2 RTT entries: the RD's reference count reaches 3 and is a value, not a model error")
+  @Test(
+    "One REC and two VDEVs on one RD at 2 RTT entries: the RD's reference count reaches 3 and is a value, not a model error"
+  )
   func recAndTwoVDEVs() throws {
     var config = try #require(CCA.family.configuration(named: "rmm-da"))
     config.bounds["devices"] = 2

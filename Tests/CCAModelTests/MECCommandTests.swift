@@ -194,9 +194,10 @@ struct MECCommandTests {
 
   // MARK: - reuse-without-scrub
 
-  /// Realm A (VMID 0) gets a DATA page at IPA 0, destroys it and is destroyed; realm B (VMID 1)
-  /// sets IPA 0's RIPAS to RAM, is given the same granule with DATA_CREATE_UNKNOWN and reads IPA 0. G0 stays Non-secure
-  /// (RealmParams, the DATA source, RecRun); G1 is each realm's RD, G2 its RTT, G3 the DATA page,
+  /// Realm A (VMID 0) gets a DATA page at IPA 0, destroys it and is destroyed; realm B (VMID 1) sets IPA 0's RIPAS to
+  /// RAM, is given the same granule with DATA_CREATE_UNKNOWN and reads IPA 0.
+  ///
+  /// G0 stays Non-secure (RealmParams, the DATA source, RecRun); G1 is each realm's RD, G2 its RTT, G3 the DATA page,
   /// G4 B's REC. With FEAT_MEC each REALM_CREATE takes the given MECID.
   static func reuse(_ configuration: String, mutant: String?, mecids: (Value, Value)? = nil, shared: Bool = false)
     throws -> RMMScenario

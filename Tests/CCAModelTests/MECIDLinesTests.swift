@@ -14,9 +14,10 @@ enum MECIDLinesEnc {
 
 @Suite("MECID-tagged lines: copies per MECID, write-back under the line's MECID, DC CIPAE / CIPAPA of every copy")
 struct MECIDLinesTests {
-  /// Realm A (VMID 0, private MECID 1) with a DATA page at IPA 0 (G3) and a REC (G4), running on
-  /// PE 0, writes the page: a dirty Realm line under MECID 1. Then the hardware fills the MECID-0
-  /// copy of G3 (what a prefetch through the RMM's mapping would do).
+  /// Realm A (VMID 0, private MECID 1) with a DATA page at IPA 0 (G3) and a REC (G4), running on PE 0, writes the page:
+  /// a dirty Realm line under MECID 1.
+  ///
+  /// Then the hardware fills the MECID-0 copy of G3 (what a prefetch through the RMM's mapping would do).
   static func written(mutant: String? = nil) throws -> RMMScenario {
     var r = try RMMScenario("rmm-reuse-mec-lines", mutant: mutant)
     for g in [RMMEnc.g1, RMMEnc.g2, MECIDLinesEnc.g3, MECIDLinesEnc.g4] { try r.delegate(g) }
@@ -92,7 +93,8 @@ struct MECIDLinesTests {
     #expect(try r.s.holds("delegated-clean"))
   }
 
-  @Test("release-scrub-under-rmm-mecid: the realm's dirty copy survives, then EL3's clean writes it back over the scrub")
+  @Test(
+    "release-scrub-under-rmm-mecid: the realm's dirty copy survives, then EL3's clean writes it back over the scrub")
   func mutantRelease() throws {
     var r = try Self.written(mutant: "release-scrub-under-rmm-mecid")
     try r.s.expectOutsideRTT(

@@ -19,7 +19,9 @@ struct ParameterValuesTests {
     return try #require(a.parameters.first { $0.name == name })
   }
 
-  @Test("rmm-small pins RSI_IPA_STATE_SET's flags to 0; in rmm-small-values a running REC's call with RSI_CHANGE_DESTROYED is taken and records it")
+  @Test(
+    "rmm-small pins RSI_IPA_STATE_SET's flags to 0; in rmm-small-values a running REC's call with RSI_CHANGE_DESTROYED is taken and records it"
+  )
   func changeDestroyed() throws {
     let small = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
     let set = try #require(small.action(named: "RSI_IPA_STATE_SET"))

@@ -15,7 +15,9 @@ struct ParametricVariantTests {
   static let misalignedMMIO: Value = 3
   static let beyondPPS: Value = 4
 
-  static func model(_ configuration: String, features: Set<Configuration.Feature>? = nil, mutant: String? = nil) throws -> Model {
+  static func model(_ configuration: String, features: Set<Configuration.Feature>? = nil, mutant: String? = nil) throws
+    -> Model
+  {
     var config = try #require(CCA.family.configuration(named: configuration))
     if let features { config.features = features }
     config.mutant = mutant

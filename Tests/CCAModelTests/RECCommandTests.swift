@@ -50,9 +50,9 @@ extension Scenario {
 }
 
 extension RMMScenario {
-  /// An `rmm` configuration with RTTs of 2 entries, one level by default (s2sz 13: IPA 0x0
-  /// protected, 0x1000 unprotected), and the given numbers of granules, RECs, aux granules,
-  /// realms and RTT levels.
+  /// An `rmm` configuration with RTTs of 2 entries, one level by default (s2sz 13: IPA 0x0 protected, 0x1000
+  /// unprotected), and the given numbers of granules, RECs, aux granules, realms and RTT levels.
+  ///
   /// A scenario on a configuration built here rather than named in the family.
   init(configuration: Configuration) throws {
     s = try Scenario(configuration: configuration)
@@ -69,8 +69,9 @@ extension RMMScenario {
         features: ["rmm"]))
   }
 
-  /// Creates realm 0 (RD G1, RTT G2) and `count` RECs at G3, G4, ... (the first runnable, the
-  /// others not), activating the realm if asked.
+  /// Creates realm 0 (RD G1, RTT G2) and `count` RECs at G3, G4, ...
+  ///
+  /// (the first runnable, the others not), activating the realm if asked.
   mutating func realmWithRECs(_ count: Int, activate: Bool = true) throws {
     try createRealm(s2sz: 13, levelStart: 3)
     for i in 0..<count {
@@ -100,7 +101,9 @@ struct RECCommandTests {
   }
 
   /// REC_CREATE arguments with aux granules at G5 and G6 (rec-aux 2): rd G1, rec G3, params G0.
-  static func recCreate(rec: Value = RECEnc.g(3), numAux: Value = 2, aux: [Value] = [RECEnc.g(5), RECEnc.g(6)]) -> [Value] {
+  static func recCreate(rec: Value = RECEnc.g(3), numAux: Value = 2, aux: [Value] = [RECEnc.g(5), RECEnc.g(6)])
+    -> [Value]
+  {
     [RECEnc.g(1), rec, RECEnc.g(0), 1, 0, numAux] + aux
   }
 
@@ -145,7 +148,9 @@ struct RECCommandTests {
         "recAuxOf[5]": 0, "recAuxOf[6]": 0, "recRunnable[3]": 0, "granuleRefcount[1]": 0, "memory[5]": Enc.zero,
         "cacheLine[6][Realm]": Enc.invalid, "cacheData[6][Realm]": Enc.zero,
       ])
-    for property in ["rmm-wellformed", "delegated-clean", "gpt-consistent"] { #expect(try r.s.holds(property), "\(property)") }
+    for property in ["rmm-wellformed", "delegated-clean", "gpt-consistent"] {
+      #expect(try r.s.holds(property), "\(property)")
+    }
     try r.run("RMI_GRANULE_UNDELEGATE", [0, RECEnc.g(5)])
   }
 
@@ -155,13 +160,16 @@ struct RECCommandTests {
     try r.realmWithRECs(1)
     try r.run("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0])
     #expect(try r.s.outputs("REC_EXIT", [0, RECEnc.exitIRQ]) == ["exit_reason": RECEnc.exitIRQ])
-    try r.s.expect("REC_EXIT", [0, RECEnc.exitIRQ], changes: ["granuleRefcount[3]": 0, "peRunning[0]": 0, "peREC[0]": 0])
+    try r.s.expect(
+      "REC_EXIT", [0, RECEnc.exitIRQ], changes: ["granuleRefcount[3]": 0, "peRunning[0]": 0, "peREC[0]": 0])
     #expect(try r.s.holds("rmm-wellformed"))
     try r.s.set(["granuleState[3]": RECEnc.recAux])
     #expect(try !r.s.holds("rmm-wellformed"))
   }
 
-  @Test("PSCI_CPU_ON: immediate returns, exit RMI_EXIT_PSCI, psci_pending blocks REC_ENTER until PSCI_COMPLETE, the target enters")
+  @Test(
+    "PSCI_CPU_ON: immediate returns, exit RMI_EXIT_PSCI, psci_pending blocks REC_ENTER until PSCI_COMPLETE, the target enters"
+  )
   func cpuOnSequence() throws {
     var r = try RMMScenario(granules: 6, recs: 2, realms: 2)
     try r.realmWithRECs(2)
@@ -207,7 +215,9 @@ struct RECCommandTests {
     #expect(try r.s.outputs(complete, [rec0, rec1, RECEnc.psciSuccess]) == [:])
     try r.s.expect(
       complete, [rec0, rec1, RECEnc.psciSuccess],
-      changes: ["recPsciPending[3]": 0, "recPsciRequest[3]": 0, "recPsciTarget[3]": 0, "recPsciResult[3]": RECEnc.psciAlreadyOn])
+      changes: [
+        "recPsciPending[3]": 0, "recPsciRequest[3]": 0, "recPsciTarget[3]": 0, "recPsciResult[3]": RECEnc.psciAlreadyOn,
+      ])
     r.s.state = before
     try r.s.expect(
       complete, [rec0, rec1, RECEnc.psciSuccess],
@@ -215,10 +225,14 @@ struct RECCommandTests {
     // The caller sees PSCI_SUCCESS, then turns itself off; the target runs.
     #expect(try r.s.outputs("RMI_REC_ENTER", [0, rec0, run, 0]) == ["realm_x0": 0, "realm_x1": 0, "realm_x2": 0])
     try r.run("RMI_REC_ENTER", [0, rec0, run, 0])
-    #expect(try r.s.outputs("PSCI_CPU_OFF", [0]) == ["exit_reason": RECEnc.exitPSCI, "exit_gprs0": RECEnc.cpuOff, "exit_gprs1": 0])
+    #expect(
+      try r.s.outputs("PSCI_CPU_OFF", [0]) == [
+        "exit_reason": RECEnc.exitPSCI, "exit_gprs0": RECEnc.cpuOff, "exit_gprs1": 0,
+      ])
     try r.s.expect(
       "PSCI_CPU_OFF", [0], changes: ["recRunnable[3]": 0, "granuleRefcount[3]": 0, "peRunning[0]": 0, "peREC[0]": 0])
-    try r.s.expect("RMI_REC_ENTER", [0, rec1, run, 0], changes: ["granuleRefcount[4]": 1, "peRunning[0]": 1, "peREC[0]": 4])
+    try r.s.expect(
+      "RMI_REC_ENTER", [0, rec1, run, 0], changes: ["granuleRefcount[4]": 1, "peRunning[0]": 1, "peREC[0]": 4])
     // AFFINITY_INFO on the REC that is off: OFF (1) on the next entry.
     try r.s.expectFailure(
       "PSCI_AFFINITY_INFO", [0, 0, 1], condition: "lowest_affinity_level", code: RECEnc.psciInvalidParameters)
@@ -300,8 +314,13 @@ struct RECCommandTests {
       try r.s.outputs("RSI_HOST_CALL", [0, 0, 0x1_1234]) == ["exit_reason": RECEnc.exitHostCall, "exit_imm": 0x1234])
     try r.s.expect(
       "RSI_HOST_CALL", [0, 0, 0x1234], changes: ["granuleRefcount[3]": 0, "peRunning[0]": 0, "peREC[0]": 0])
-    #expect(try r.s.outputs("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0]) == ["realm_x0": 0, "realm_x1": 0, "realm_x2": 0])
-    for property in ["rmm-wellformed", "realm-isolation", "delegated-clean"] { #expect(try r.s.holds(property), "\(property)") }
+    #expect(
+      try r.s.outputs("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0]) == [
+        "realm_x0": 0, "realm_x1": 0, "realm_x2": 0,
+      ])
+    for property in ["rmm-wellformed", "realm-isolation", "delegated-clean"] {
+      #expect(try r.s.holds(property), "\(property)")
+    }
   }
 
   static let ipaStateSetCases: [(String, [Value])] = [
@@ -312,7 +331,8 @@ struct RECCommandTests {
     ("ripas_valid", [0, 0, 0x1000, 2, 0]),
   ]
 
-  @Test("RSI_IPA_STATE_SET: RSI_ERROR_INPUT in the reference's order, the REC does not exit", arguments: ipaStateSetCases)
+  @Test(
+    "RSI_IPA_STATE_SET: RSI_ERROR_INPUT in the reference's order, the REC does not exit", arguments: ipaStateSetCases)
   func ipaStateSetFailures(condition: String, arguments: [Value]) throws {
     var r = try RMMScenario(granules: 4, recs: 1)
     try r.realmWithRECs(1)
@@ -323,7 +343,9 @@ struct RECCommandTests {
   /// A breadth-first search from `start` over every action and sampled argument, checking every
   /// property in each new state; returns the states seen and the names of the actions that
   /// succeeded at least once.
-  static func search(_ compiled: CompiledModel, from start: State, limit: Int) throws -> (states: Int, succeeded: Set<String>) {
+  static func search(_ compiled: CompiledModel, from start: State, limit: Int) throws -> (
+    states: Int, succeeded: Set<String>
+  ) {
     var seen: Set<UInt64> = [compiled.fingerprint(start)]
     var queue = [start]
     var succeeded: Set<String> = []
@@ -334,7 +356,9 @@ struct RECCommandTests {
         succeeded.insert(compiled.model.actions[action].name)
         guard seen.insert(compiled.fingerprint(state)).inserted else { continue }
         for property in compiled.model.properties.indices where !(try compiled.holds(property, in: state)) {
-          Issue.record("\(compiled.model.properties[property].name) violated after \(compiled.model.actions[action].name)\(arguments)")
+          Issue.record(
+            "\(compiled.model.properties[property].name) violated after \(compiled.model.actions[action].name)\(arguments)"
+          )
         }
         queue.append(state)
       }
@@ -356,13 +380,16 @@ struct RECCommandTests {
     print("rec-test from a running realm with two RECs: \(states) states, \(succeeded.count) actions succeeded")
   }
 
-  @Test("bounded BFS from a NEW realm with four DELEGATED granules and an aux granule per REC finds no violation; REC_CREATE and REC_DESTROY succeed")
+  @Test(
+    "bounded BFS from a NEW realm with four DELEGATED granules and an aux granule per REC finds no violation; REC_CREATE and REC_DESTROY succeed"
+  )
   func boundedExplorationWithAux() throws {
     var r = try RMMScenario(granules: 7, recs: 1, recAux: 1)
     try r.createRealm(s2sz: 13, levelStart: 3)
     for i: Value in 3...6 { try r.delegate(RECEnc.g(i)) }
     let (states, succeeded) = try Self.search(r.s.compiled, from: r.s.state, limit: 3_000)
-    #expect(succeeded.isSuperset(of: ["RMI_REC_CREATE", "RMI_REC_DESTROY", "RMI_REC_AUX_COUNT"]), "\(succeeded.sorted())")
+    #expect(
+      succeeded.isSuperset(of: ["RMI_REC_CREATE", "RMI_REC_DESTROY", "RMI_REC_AUX_COUNT"]), "\(succeeded.sorted())")
     print("rec-test from a NEW realm, rec-aux 1: \(states) states, \(succeeded.count) actions succeeded")
   }
 
@@ -376,7 +403,9 @@ struct RECCommandTests {
     return r
   }
 
-  @Test("RIPAS round trip: IPA_STATE_GET, IPA_STATE_SET → RIPAS_CHANGE exit → RTT_SET_RIPAS → REC_ENTER response → the realm sees it")
+  @Test(
+    "RIPAS round trip: IPA_STATE_GET, IPA_STATE_SET → RIPAS_CHANGE exit → RTT_SET_RIPAS → REC_ENTER response → the realm sees it"
+  )
   func ripasRoundTrip() throws {
     var r = try Self.ripasScenario()
     let (rd, rec, run) = (RECEnc.g(1), RECEnc.g(3), RECEnc.g(0))
@@ -483,7 +512,8 @@ struct RECCommandTests {
 
   @Test(
     "rmm-full with rec-aux 16 (TF-RMM's RecAuxCount): REC_CREATE takes 16 aux granules, REC_DESTROY returns them; a seeded walk holds",
-    .enabled(if: ExplorationTests.optimized, "compiling rmm-full with 16 aux parameters takes minutes in a debug build"))
+    .enabled(if: ExplorationTests.optimized, "compiling rmm-full with 16 aux parameters takes minutes in a debug build")
+  )
   func fullGeometryWithSixteenAux() throws {
     var configuration = try #require(CCA.family.configuration(named: "rmm-full"))
     configuration.bounds["rec-aux"] = 16
@@ -504,18 +534,21 @@ struct RECCommandTests {
       condition: "aux_alias", code: RMMEnc.errorInput)
     try r.run("RMI_REC_CREATE", [RECEnc.g(1), RECEnc.g(3), RECEnc.g(0), 1, 0, 16] + aux)
     print("rmm-full rec-aux 16: 20 steps \(clock.now - start)")
-    #expect((40..<56).allSatisfy { r.s.value("granuleState", [$0]) == RECEnc.recAux && r.s.value("recAuxOf", [$0]) == 3 })
+    #expect(
+      (40..<56).allSatisfy { r.s.value("granuleState", [$0]) == RECEnc.recAux && r.s.value("recAuxOf", [$0]) == 3 })
     start = clock.now
     #expect(try r.s.holds("rmm-wellformed"))
     print("rmm-full rec-aux 16: rmm-wellformed once \(clock.now - start)")
     try r.run("RMI_REC_DESTROY", [RECEnc.g(3)])
-    #expect((40..<56).allSatisfy { r.s.value("granuleState", [$0]) == Enc.delegated && r.s.value("recAuxOf", [$0]) == 0 })
+    #expect(
+      (40..<56).allSatisfy { r.s.value("granuleState", [$0]) == Enc.delegated && r.s.value("recAuxOf", [$0]) == 0 })
     #expect(try r.s.holds("rmm-wellformed"))
     let seed: UInt64 = 16
     var options = ExploreOptions(mode: .random, seed: seed, walks: 2, walkLength: 100)
     options.workers = 1
     let report = explore(r.s.compiled, options: options)
     #expect(report.outcome == .noViolation, "seed \(seed): \(report.outcome)")
-    print("rmm-full rec-aux 16: seeded walks (seed \(seed), 2 x 100 steps): \(String(format: "%.2f", report.elapsed)) s")
+    print(
+      "rmm-full rec-aux 16: seeded walks (seed \(seed), 2 x 100 steps): \(String(format: "%.2f", report.elapsed)) s")
   }
 }

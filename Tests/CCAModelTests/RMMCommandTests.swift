@@ -80,7 +80,8 @@ struct RMMCommandTests {
       rtt: Value = RMMEnc.g2, vmid: Value = 0, start: Value = 3, num: Value = 1
     ) -> [Value] {
       let params = p ?? params
-      return RMMScenario.realmCreate(rd: rd, params: params, hash: hash, s2sz: s2sz, vmid: vmid, rtt: rtt, levelStart: start, numStart: num)
+      return RMMScenario.realmCreate(
+        rd: rd, params: params, hash: hash, s2sz: s2sz, vmid: vmid, rtt: rtt, levelStart: start, numStart: num)
     }
     return [
       ("params_align", c(RMMEnc.mmio, RMMEnc.g0 + 0x10)),
@@ -101,7 +102,9 @@ struct RMMCommandTests {
     ]
   }()
 
-  @Test("RMI_REALM_CREATE: the first failing condition wins, X0 = RMI_ERROR_INPUT, nothing changes", arguments: realmCreateCases)
+  @Test(
+    "RMI_REALM_CREATE: the first failing condition wins, X0 = RMI_ERROR_INPUT, nothing changes",
+    arguments: realmCreateCases)
   func realmCreateFailures(condition: String, arguments: [Value]) throws {
     var r = try RMMScenario("rmm-small")
     try r.delegate(RMMEnc.g1)
@@ -195,7 +198,8 @@ struct RMMCommandTests {
     try r.delegate(RMMEnc.g3)
     try r.s.expectFailure(
       "RMI_DATA_CREATE_UNKNOWN", [RMMEnc.g1, RMMEnc.g3, 0], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 2))
-    try r.s.expectFailure("RMI_RTT_CREATE", [RMMEnc.g1, RMMEnc.g3, 0, 2], condition: "level_bound", code: RMMEnc.errorInput)
+    try r.s.expectFailure(
+      "RMI_RTT_CREATE", [RMMEnc.g1, RMMEnc.g3, 0, 2], condition: "level_bound", code: RMMEnc.errorInput)
     try r.s.expectFailure(
       "RMI_RTT_CREATE", [RMMEnc.g1, RMMEnc.g3, 0x1000, 3], condition: "ipa_align", code: RMMEnc.errorInput)
     try r.s.expectFailure(
@@ -208,7 +212,8 @@ struct RMMCommandTests {
         "granuleState[3]": RMMEnc.rtt, "memory[3]": Enc.zero, "rtte[2][0]": RMMEnc.table, "rtteAddr[2][0]": 3,
         "granuleRefcount[2]": 1, "rttLevel[3]": 3,
       ])
-    let read = try r.s.compiled.outputs(r.s.state, action: try r.s.actionIndex("RMI_RTT_READ_ENTRY"), arguments: [RMMEnc.g1, 0, 2])
+    let read = try r.s.compiled.outputs(
+      r.s.state, action: try r.s.actionIndex("RMI_RTT_READ_ENTRY"), arguments: [RMMEnc.g1, 0, 2])
     #expect(read == [2, 2, RMMEnc.g3, 0], "RTT_READ_ENTRY at level 2: level, TABLE, the child's PA, EMPTY")
     try r.delegate(RMMEnc.g0)
     try r.s.expectFailure(
@@ -238,7 +243,8 @@ struct RMMCommandTests {
       "RMI_REC_CREATE", [RMMEnc.g1, RMMEnc.g3, RMMEnc.g0, 1, 0, 1], condition: "num_aux", code: RMMEnc.errorInput)
     try r.run("RMI_REC_CREATE", [RMMEnc.g1, RMMEnc.g3, RMMEnc.g0, 1, 0, 0])
     #expect(r.s.value("granuleRefcount[1]") == 1 && r.s.value("realmRecIndex[0]") == 1)
-    try r.s.expectFailure("RMI_REC_ENTER", [0, RMMEnc.g3, RMMEnc.g0, 0], condition: "realm_new", code: RMMEnc.errorRealm)
+    try r.s.expectFailure(
+      "RMI_REC_ENTER", [0, RMMEnc.g3, RMMEnc.g0, 0], condition: "realm_new", code: RMMEnc.errorRealm)
     try r.run("RMI_REALM_ACTIVATE", [RMMEnc.g1])
     try r.s.expectFailure("RMI_REC_ENTER", [0, RMMEnc.g3, RMMEnc.g1, 0], condition: "run_pas", code: RMMEnc.errorInput)
     try r.s.expectFailure("RMI_REC_ENTER", [0, RMMEnc.g3, RMMEnc.g0, 1], condition: "rec_mmio", code: RMMEnc.errorREC)
@@ -269,7 +275,8 @@ struct RMMCommandTests {
       try r.delegate(RMMEnc.g0)
       try r.run("RMI_DATA_CREATE_UNKNOWN", [RMMEnc.g1, RMMEnc.g0, 0])
       if mutant == nil {
-        try r.s.expectFailure("RMI_RTT_DESTROY", [RMMEnc.g1, 0, 3], condition: "rtt_live", code: RMMEnc.errorRTT(level: 3))
+        try r.s.expectFailure(
+          "RMI_RTT_DESTROY", [RMMEnc.g1, 0, 3], condition: "rtt_live", code: RMMEnc.errorRTT(level: 3))
       } else {
         try r.run("RMI_RTT_DESTROY", [RMMEnc.g1, 0, 3])
         #expect(try !r.s.holds("rmm-wellformed"))

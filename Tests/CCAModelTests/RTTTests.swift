@@ -55,7 +55,9 @@ struct RTTTests {
   /// The value of a slot of an rmm-full scenario's state.
   func value(_ r: RMMScenario, _ name: String) throws -> Value? { try Self.fullSlots.get().value(r.s, name) }
 
-  /// A realm (RD G1, starting-level table G2) at the full geometry, with G3 ... G8 delegated.
+  /// A realm (RD G1, starting-level table G2) at the full geometry, with G3 ...
+  ///
+  /// G8 delegated.
   static func fullRealm() throws -> RMMScenario {
     var r = RMMScenario(compiled: try compiledFull.get())
     try r.createRealm(s2sz: full.s2sz, levelStart: full.start)
@@ -74,7 +76,8 @@ struct RTTTests {
   }
 
   func readEntry(_ r: RMMScenario, _ ipa: Value, level: Value) throws -> [Value] {
-    try r.s.compiled.outputs(r.s.state, action: try r.s.actionIndex("RMI_RTT_READ_ENTRY"), arguments: [Self.g(1), ipa, level])
+    try r.s.compiled.outputs(
+      r.s.state, action: try r.s.actionIndex("RMI_RTT_READ_ENTRY"), arguments: [Self.g(1), ipa, level])
   }
 
   // MARK: - Walks at the full geometry
@@ -112,7 +115,8 @@ struct RTTTests {
     #expect(try readEntry(r, 0x8000_0000, level: 3) == [3, 1, Self.g(6), 1])
     #expect(try readEntry(r, 0x8000_0000, level: 1) == [1, 2, Self.g(4), 0])
     #expect(try readEntry(r, 0x8000_1000, level: 3) == [3, 0, 0, 0])
-    #expect(try readEntry(r, 0x4000_0000, level: 3) == [1, 0, 0, 0], "the walk stops at level 1 (entry 1 is UNASSIGNED)")
+    #expect(
+      try readEntry(r, 0x4000_0000, level: 3) == [1, 0, 0, 0], "the walk stops at level 1 (entry 1 is UNASSIGNED)")
     #expect(try r.s.holds("rmm-wellformed"))
   }
 
@@ -121,10 +125,12 @@ struct RTTTests {
     var r = try Self.fullRealmWithTables()
     try r.run("RMI_DATA_CREATE", [Self.g(1), Self.g(6), 0x8000_0000, Self.g(0), 0])
     // A REC (G7) running on PE 0, crafted: this test is about the walk, not REC_ENTER.
-    try Self.fullSlots.get().set(&r.s, [
-      "realmState[0]": RMMEnc.realmActive, "granuleState[7]": RMMEnc.rec, "granuleRefcount[7]": 1,
-      "granuleRefcount[1]": 1, "peRunning[0]": 1, "peREC[0]": 7,
-    ])
+    try Self.fullSlots.get().set(
+      &r.s,
+      [
+        "realmState[0]": RMMEnc.realmActive, "granuleState[7]": RMMEnc.rec, "granuleRefcount[7]": 1,
+        "granuleRefcount[1]": 1, "peRunning[0]": 1, "peREC[0]": 7,
+      ])
     try r.s.expectFailure("REALM_READ", [0, 0x8000_1000], condition: "stage2_abort", code: 0x24)
     try r.s.expectFailure("REALM_READ", [0, 0x4000_0000], condition: "stage2_abort", code: 0x24)
     try r.s.expectFailure("REALM_READ", [0, 1 << 48], condition: "stage2_abort", code: 0x24)
@@ -152,7 +158,9 @@ struct RTTTests {
     ("rtte_state", [g(1), g(6), 0x8000_0000, 3], RMMEnc.errorRTT(level: 2)),
   ]
 
-  @Test("RMI_RTT_CREATE at the full geometry: each failure condition with its X0 (RTT level index)", arguments: rttCreateFullCases)
+  @Test(
+    "RMI_RTT_CREATE at the full geometry: each failure condition with its X0 (RTT level index)",
+    arguments: rttCreateFullCases)
   func rttCreateFullFailures(condition: String, arguments: [Value], code: Value) throws {
     let r = try Self.fullRealmWithTables()
     try r.s.expectFailure("RMI_RTT_CREATE", arguments, condition: condition, code: code)
@@ -168,7 +176,8 @@ struct RTTTests {
       "RMI_RTT_DESTROY", [Self.g(1), 1 << 39, 2], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 0))
     let outputs = try r.s.compiled.outputs(
       r.s.state, action: try r.s.actionIndex("RMI_RTT_DESTROY"), arguments: [Self.g(1), 0x8000_0000, 3])
-    #expect(outputs == [Self.g(5), 0xC000_0000], "X1 = the RTT's PA, X2 = top: the rest of the level-2 table is non-live")
+    #expect(
+      outputs == [Self.g(5), 0xC000_0000], "X1 = the RTT's PA, X2 = top: the rest of the level-2 table is non-live")
     try r.s.expect(
       "RMI_RTT_DESTROY", [Self.g(1), 0x8000_0000, 3],
       changes: [
@@ -183,7 +192,9 @@ struct RTTTests {
     try r.s.compiled.outputs(r.s.state, action: try r.s.actionIndex(action), arguments: arguments)
   }
 
-  @Test("RMI_RTT_DESTROY's top (X2) on success and on RMI_ERROR_RTT: the end of the non-live region of the table the walk reached")
+  @Test(
+    "RMI_RTT_DESTROY's top (X2) on success and on RMI_ERROR_RTT: the end of the non-live region of the table the walk reached"
+  )
   func rttDestroyTop() throws {
     let r = try Self.fullRealmWithTables()
     // rtt_live: the TABLE entry stays live, so top is the IPA itself.
@@ -197,7 +208,9 @@ struct RTTTests {
     #expect(destroy.outputs[0].failures.isEmpty, "X1 (the RTT's PA) is defined on success only")
   }
 
-  @Test("RMI_DATA_DESTROY's top (X2): up to the next live entry, the table's end, or from an early walk stop (aligned down)")
+  @Test(
+    "RMI_DATA_DESTROY's top (X2): up to the next live entry, the table's end, or from an early walk stop (aligned down)"
+  )
   func dataDestroyTop() throws {
     var r = try Self.fullRealmWithTables()
     try r.run("RMI_DATA_CREATE", [Self.g(1), Self.g(6), 0x8000_0000, Self.g(0), 0])
@@ -205,10 +218,12 @@ struct RTTTests {
     // Pages 1 and 2 are UNASSIGNED, page 3 is ASSIGNED: the non-live region ends there.
     #expect(try outputs(r, "RMI_DATA_DESTROY", [Self.g(1), 0x8000_0000]) == [Self.g(6), 0x8000_3000])
     // rtte_state (page 1 is not ASSIGNED): X2 is defined on RMI_ERROR_RTT too.
-    try r.s.expectFailure("RMI_DATA_DESTROY", [Self.g(1), 0x8000_1000], condition: "rtte_state", code: RMMEnc.errorRTT(level: 3))
+    try r.s.expectFailure(
+      "RMI_DATA_DESTROY", [Self.g(1), 0x8000_1000], condition: "rtte_state", code: RMMEnc.errorRTT(level: 3))
     #expect(try outputs(r, "RMI_DATA_DESTROY", [Self.g(1), 0x8000_1000])[1] == 0x8000_3000)
     // rtt_walk at level 1 for an IPA inside entry 1: aligned down to 1 GB, then up to entry 2 (a TABLE).
-    try r.s.expectFailure("RMI_DATA_DESTROY", [Self.g(1), 0x4000_5000], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 1))
+    try r.s.expectFailure(
+      "RMI_DATA_DESTROY", [Self.g(1), 0x4000_5000], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 1))
     #expect(try outputs(r, "RMI_DATA_DESTROY", [Self.g(1), 0x4000_5000])[1] == 0x8000_0000)
     try r.run("RMI_DATA_DESTROY", [Self.g(1), 0x8000_0000])
     // The last ASSIGNED page: every other entry of the level-3 table is non-live.
@@ -251,7 +266,8 @@ struct RTTTests {
   func foldUnassigned() throws {
     var r = try Self.rttRealmWithMixedTable()
     try r.run("RMI_RTT_INIT_RIPAS", [Self.g(1), 0x1000, 0x2000])
-    let outputs = try r.s.compiled.outputs(r.s.state, action: try r.s.actionIndex("RMI_RTT_FOLD"), arguments: [Self.g(1), 0, 3])
+    let outputs = try r.s.compiled.outputs(
+      r.s.state, action: try r.s.actionIndex("RMI_RTT_FOLD"), arguments: [Self.g(1), 0, 3])
     #expect(outputs == [Self.g(3)])
     try r.s.expect(
       "RMI_RTT_FOLD", [Self.g(1), 0, 3],
@@ -273,7 +289,8 @@ struct RTTTests {
     #expect(r.s.value("rtte[3][0]") == RMMEnc.unassignedNS && r.s.value("rtte[3][1]") == RMMEnc.unassignedNS)
     let empty = r.s.state
     try r.run("RMI_RTT_MAP_UNPROTECTED", [Self.g(1), 0x3000, 3, Self.g(0)])
-    try r.s.expectFailure("RMI_RTT_FOLD", [Self.g(1), 0x2000, 3], condition: "rtte_homo", code: RMMEnc.errorRTT(level: 3))
+    try r.s.expectFailure(
+      "RMI_RTT_FOLD", [Self.g(1), 0x2000, 3], condition: "rtte_homo", code: RMMEnc.errorRTT(level: 3))
     r.s.state = empty
     try r.s.expect(
       "RMI_RTT_FOLD", [Self.g(1), 0x2000, 3],
@@ -285,10 +302,12 @@ struct RTTTests {
     #expect(try r.s.holds("rmm-wellformed"))
   }
 
-  @Test("RMI_RTT_FOLD at the full geometry: rtt_walk reports the level reached; a level-3 fold restores the level-2 entry")
+  @Test(
+    "RMI_RTT_FOLD at the full geometry: rtt_walk reports the level reached; a level-3 fold restores the level-2 entry")
   func foldFull() throws {
     var r = try Self.fullRealmWithTables()
-    try r.s.expectFailure("RMI_RTT_FOLD", [Self.g(1), 1 << 39, 2], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 0))
+    try r.s.expectFailure(
+      "RMI_RTT_FOLD", [Self.g(1), 1 << 39, 2], condition: "rtt_walk", code: RMMEnc.errorRTT(level: 0))
     try r.s.expectFailure("RMI_RTT_FOLD", [Self.g(1), 0, 1], condition: "rtte_homo", code: RMMEnc.errorRTT(level: 1))
     try r.run("RMI_RTT_FOLD", [Self.g(1), 0x8000_0000, 3])
     #expect(try value(r, "rtte[4][0]") == RMMEnc.unassignedEmpty && value(r, "granuleState[5]") == Enc.delegated)
@@ -317,7 +336,8 @@ struct RTTTests {
     try r.s.expectFailure("RMI_RTT_INIT_RIPAS", arguments, condition: condition, code: code)
   }
 
-  @Test("RMI_RTT_INIT_RIPAS processes entries up to top, stops at an ASSIGNED entry and at the table's end; RIM per entry")
+  @Test(
+    "RMI_RTT_INIT_RIPAS processes entries up to top, stops at an ASSIGNED entry and at the table's end; RIM per entry")
   func initRipasRuns() throws {
     var r = try Self.fullRealmWithTables()
     try r.run("RMI_DATA_CREATE_UNKNOWN", [Self.g(1), Self.g(6), 0x8000_7000])
@@ -337,7 +357,8 @@ struct RTTTests {
     #expect(try outTop(0x8000_2000, 0x8010_0000) == [0x8000_7000])
     try r.run("RMI_RTT_INIT_RIPAS", [Self.g(1), 0x8000_2000, 0x8010_0000])
     #expect(try (2...6).allSatisfy { try value(r, "rtte[5][\($0)]") == RMMEnc.unassignedRAM })
-    #expect(try value(r, "rtte[5][7]") == RMMEnc.assignedEmpty && value(r, "realmRIM[0]") == 7, "the RIM saturates at 7")
+    #expect(
+      try value(r, "rtte[5][7]") == RMMEnc.assignedEmpty && value(r, "realmRIM[0]") == 7, "the RIM saturates at 7")
     // The last two entries of the level-3 table: the run ends with the table.
     #expect(try outTop(0x801F_E000, 0x8040_0000) == [0x8020_0000])
     // Where the walk stops at level 2: whole 2 MB entries (1 and 2 of the level-2 table).
@@ -362,8 +383,9 @@ struct RTTTests {
       options: ExploreOptions(
         mode: .random, seed: seed, walks: 3, walkLength: 100, swarm: true, workers: 1,
         properties: Array(compiled.model.properties.indices)))
-    print("rmm-full random walks, seed \(seed): \(report.outcome), \(report.distinctStates) distinct states, "
-      + "\(String(format: "%.2f", report.elapsed)) s")
+    print(
+      "rmm-full random walks, seed \(seed): \(report.outcome), \(report.distinctStates) distinct states, "
+        + "\(String(format: "%.2f", report.elapsed)) s")
     #expect(report.outcome == .noViolation, "seed \(seed): \(report.outcome)")
     // One step of the commands that write whole rows, timed (printed, never asserted).
     var r = RMMScenario(compiled: compiled)

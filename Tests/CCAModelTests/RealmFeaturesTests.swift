@@ -38,10 +38,12 @@ struct RealmFeaturesTests {
   @Test(
     "RMI_REALM_CREATE params_supp: each unsupported RealmParams feature fails after params_valid and before alias",
     arguments: [
-      ("LPA2", RealmFeaturesTests.create(flags: FeatureEnc.flagLPA2)), ("SVE", RealmFeaturesTests.create(flags: FeatureEnc.flagSVE)),
+      ("LPA2", RealmFeaturesTests.create(flags: FeatureEnc.flagLPA2)),
+      ("SVE", RealmFeaturesTests.create(flags: FeatureEnc.flagSVE)),
       ("PMU counters above 31", RealmFeaturesTests.create(flags: FeatureEnc.flagPMU, ctrs: 32)),
       ("PMU with 0 counters, no FEAT_HPMN0", RealmFeaturesTests.create(flags: FeatureEnc.flagPMU, ctrs: 0)),
-      ("num_bps 0", RealmFeaturesTests.create(bps: 0)), ("num_bps 2", RealmFeaturesTests.create(bps: 2)), ("num_wps 0", RealmFeaturesTests.create(wps: 0)),
+      ("num_bps 0", RealmFeaturesTests.create(bps: 0)), ("num_bps 2", RealmFeaturesTests.create(bps: 2)),
+      ("num_wps 0", RealmFeaturesTests.create(wps: 0)),
       ("num_wps 2", RealmFeaturesTests.create(wps: 2)),
     ])
   func paramsSupp(label: String, arguments: [Value]) throws {
@@ -82,9 +84,11 @@ struct RealmFeaturesTests {
   func recGICv3(gic: [Value], label: String) throws {
     var r = try RMMScenario(granules: 4, recs: 1)
     try r.realmWithRECs(1)
-    try r.s.expectFailure("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0] + gic, condition: "rec_gicv3", code: RMMEnc.errorREC)
+    try r.s.expectFailure(
+      "RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0] + gic, condition: "rec_gicv3", code: RMMEnc.errorREC)
     // rec_mmio (EMUL_MMIO) comes first in the model's order of the REC errors.
-    try r.s.expectFailure("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 1] + gic, condition: "rec_mmio", code: RMMEnc.errorREC)
+    try r.s.expectFailure(
+      "RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 1] + gic, condition: "rec_mmio", code: RMMEnc.errorREC)
   }
 
   @Test("RMI_REC_ENTER accepts host-settable ICH_HCR_EL2 bits and valid or Invalid-state list registers")
@@ -108,7 +112,9 @@ struct RealmFeaturesTests {
     try r.run("RMI_REC_ENTER", [0, RECEnc.g(3), RECEnc.g(0), 0])
     #expect(try r.s.model.actions[r.s.actionIndex("PSCI_VERSION")].successCode == 0x1_0001)
     try r.s.expect("PSCI_VERSION", [0], changes: [:])
-    for fid in [RECEnc.cpuOn, 0x8400_0003, RECEnc.cpuOff, FeatureEnc.cpuSuspend, 0x8400_000A, 0x8000_0000, 0xFFFF_FFFF_C400_0004] {
+    for fid in [
+      RECEnc.cpuOn, 0x8400_0003, RECEnc.cpuOff, FeatureEnc.cpuSuspend, 0x8400_000A, 0x8000_0000, 0xFFFF_FFFF_C400_0004,
+    ] {
       try r.s.expect("PSCI_FEATURES", [0, fid], changes: [:])
     }
     for fid in [FeatureEnc.psciVersion, 0xC400_0002, 0x8400_0005] {

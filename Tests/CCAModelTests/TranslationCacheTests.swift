@@ -24,13 +24,15 @@ struct PEStage2TLBTests {
     for g in TLBEnc.g.dropFirst() { try r.delegate(g) }
     try r.run(
       "RMI_REALM_CREATE",
-      RMMScenario.realmCreate(rd: TLBEnc.rd0, params: TLBEnc.buffer, s2sz: 13, vmid: 0, rtt: TLBEnc.rtt0, levelStart: 3))
+      RMMScenario.realmCreate(rd: TLBEnc.rd0, params: TLBEnc.buffer, s2sz: 13, vmid: 0, rtt: TLBEnc.rtt0, levelStart: 3)
+    )
     try r.run("RMI_DATA_CREATE", [TLBEnc.rd0, TLBEnc.data, 0x0, TLBEnc.buffer, 0])
     try r.run("RMI_REC_CREATE", [TLBEnc.rd0, TLBEnc.rec, TLBEnc.buffer, 1, 0, 0])
     try r.run("RMI_REALM_ACTIVATE", [TLBEnc.rd0])
     try r.run(
       "RMI_REALM_CREATE",
-      RMMScenario.realmCreate(rd: TLBEnc.rd1, params: TLBEnc.buffer, s2sz: 13, vmid: 1, rtt: TLBEnc.rtt1, levelStart: 3))
+      RMMScenario.realmCreate(rd: TLBEnc.rd1, params: TLBEnc.buffer, s2sz: 13, vmid: 1, rtt: TLBEnc.rtt1, levelStart: 3)
+    )
     try r.run("RMI_REC_ENTER", [0, TLBEnc.rec, TLBEnc.buffer, 0])
   }
 
@@ -125,7 +127,8 @@ struct SMMUTLBTests {
     return flow
   }
 
-  @Test("rmm-da-iotlb-2-setup starts exactly where the ACS flow for two devices of one realm and both DMA enables stand")
+  @Test(
+    "rmm-da-iotlb-2-setup starts exactly where the ACS flow for two devices of one realm and both DMA enables stand")
   func setupStateIsReachable() throws {
     let flow = try Self.setUp()
     let setup = try Scenario("rmm-da-iotlb-2-setup")
@@ -166,9 +169,11 @@ struct SMMUTLBTests {
     for p in DAFlowTests.properties { #expect(try flow.holds(p), "\(p)") }
   }
 
-  @Test("each SMMU mutant lets stream 1 reach the released granule", arguments: [
-    "unmap-skips-smmu-tlbi", "smmu-tlbi-first-stream-only", "release-before-cmd-sync",
-  ])
+  @Test(
+    "each SMMU mutant lets stream 1 reach the released granule",
+    arguments: [
+      "unmap-skips-smmu-tlbi", "smmu-tlbi-first-stream-only", "release-before-cmd-sync",
+    ])
   func mutantScripts(mutant: String) throws {
     var flow = try DAFlow("rmm-da-iotlb-2-setup", mutant: mutant, s2sz: 14)
     try flow.run("DEVICE_REALM_READ", [1, 0x0])

@@ -143,7 +143,8 @@ struct ModelErrorTraceTests {
 
   @Test("The error trace is written as .itf.json and .txt and shown in the report")
   func errorTraceWritten() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cca-model-error-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cca-model-error-\(UUID().uuidString)")
     var options = CheckOptions()
     options.traceDirectory = directory
     let result = try check(Self.overflowing(), exploring: .exhaustive(), options: options)

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// The guides' Swift code is compiled and run by the starter package (Examples/MyModel), a
-/// separate package depending on CCAVerify by path, under MemberImportVisibility, as a user's
-/// package would (`.ci/run` builds and tests it). These tests check that the guides show exactly
-/// that code: every complete example (a block that starts with imports) is one file of
-/// Examples/MyModel/Tests/GuideTests, and every such file is shown by a guide.
+/// The guides' Swift code is compiled and run by the starter package (Examples/MyModel), a separate package depending
+/// on CCAVerify by path, under MemberImportVisibility, as a user's package would (`.ci/run` builds and tests it).
+///
+/// These tests check that the guides show exactly that code: every complete example (a block that starts with imports)
+/// is one file of Examples/MyModel/Tests/GuideTests, and every such file is shown by a guide.
 @Suite("The guides' code is the starter package's")
 struct GuideSnippetTests {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -45,13 +45,16 @@ struct GuideSnippetTests {
         if let match { shown.insert(match.key) }
       }
     }
-    #expect(shown == Set(files.keys), "files of \(Self.folder) no guide shows: \(Set(files.keys).subtracting(shown).sorted())")
+    #expect(
+      shown == Set(files.keys), "files of \(Self.folder) no guide shows: \(Set(files.keys).subtracting(shown).sorted())"
+    )
   }
 
   @Test("The hand-written trace of the testing guide is the starter package's fixture")
   func traceFixture() throws {
     let guide = try String(contentsOf: Self.root.appendingPathComponent("Docs/testing-guide.md"), encoding: .utf8)
-    let json = try #require(guide.components(separatedBy: "```json\n").dropFirst().first?.components(separatedBy: "```").first)
+    let json = try #require(
+      guide.components(separatedBy: "```json\n").dropFirst().first?.components(separatedBy: "```").first)
     let fixture = try String(
       contentsOf: Self.root.appendingPathComponent("Examples/MyModel/Tests/Fixtures/delegate-then-read.itf.json"),
       encoding: .utf8)

@@ -47,10 +47,11 @@ struct ShrinkTests {
     }
   }
 
-  /// Fine mode: a transition is several EL3 steps of one PE interleaved with other PEs' steps, so
-  /// deleting one step disables the rest of its sequence. The shrinker drops disabled steps and
-  /// deletes every step of one PE or granule at once; a walk of a few hundred steps ends within
-  /// about twice the shortest length (10 steps for gpt-word-unlocked).
+  /// Fine mode: a transition is several EL3 steps of one PE interleaved with other PEs' steps, so deleting one step
+  /// disables the rest of its sequence.
+  ///
+  /// The shrinker drops disabled steps and deletes every step of one PE or granule at once; a walk of a few hundred
+  /// steps ends within about twice the shortest length (10 steps for gpt-word-unlocked).
   @Test("Fine mode: gpt-word-unlocked's long walks shrink to within about twice the shortest")
   func fineModeShrinks() throws {
     let model = try CCA.family.model(mutant: "gpt-word-unlocked")

@@ -16,7 +16,8 @@ struct ExploreCLITests {
     let out = try temporaryDirectory()
     let run = try cca(["explore", "--mutant", name, "--out", out.path, "--quiet"])
     #expect(run.status == 1, "stderr: \(run.stderr)")
-    let named = try #require(breaks.first { run.stdout.contains("VIOLATION of \($0)") }, "stdout: \(run.stdout.prefix(400))")
+    let named = try #require(
+      breaks.first { run.stdout.contains("VIOLATION of \($0)") }, "stdout: \(run.stdout.prefix(400))")
     #expect(run.stdout.contains("Reproduce: cca-verify explore"))
     let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".itf.json") }
     #expect(files.count == 1)
@@ -56,11 +57,16 @@ struct ExploreCLITests {
 
   @Test("random mode: the same seed gives the same report")
   func randomReproducible() throws {
-    let arguments = ["explore", "--mutant", "no-tlbi-on-delegate", "--mode", "random", "--seed", "42", "--walks", "200", "--walk-length", "30", "--quiet", "--out"]
+    let arguments = [
+      "explore", "--mutant", "no-tlbi-on-delegate", "--mode", "random", "--seed", "42", "--walks", "200",
+      "--walk-length", "30", "--quiet", "--out",
+    ]
     let a = try cca(arguments + [try temporaryDirectory().path])
     let b = try cca(arguments + [try temporaryDirectory().path])
     #expect(a.status == 1)
-    let strip = { (s: String) in s.split(separator: "\n").filter { !$0.contains(" s (") && !$0.contains("Trace written") }.joined(separator: "\n") }
+    let strip = { (s: String) in
+      s.split(separator: "\n").filter { !$0.contains(" s (") && !$0.contains("Trace written") }.joined(separator: "\n")
+    }
     #expect(strip(a.stdout) == strip(b.stdout))
     #expect(a.stdout.contains("Seed: 42"))
   }
@@ -101,7 +107,8 @@ struct BadInputTests {
   func malformedTarget() throws {
     let dir = try temporaryDirectory()
     let file = dir.appendingPathComponent("broken.toml")
-    try "model = \"cca\"\nengine = \"bmc\"\ndepth = twelve\nexpect = \"violated\"\n".write(to: file, atomically: true, encoding: .utf8)
+    try "model = \"cca\"\nengine = \"bmc\"\ndepth = twelve\nexpect = \"violated\"\n".write(
+      to: file, atomically: true, encoding: .utf8)
     let run = try cca(["prove", dir.path, "--out", dir.appendingPathComponent("out").path])
     #expect(run.status == 2)
     #expect(run.stderr.contains("broken.toml:3"), "stderr: \(run.stderr)")
@@ -119,16 +126,19 @@ struct BadInputTests {
 
     let out = dir.appendingPathComponent("out")
     _ = try cca(["explore", "--mutant", "no-tlbi-on-delegate", "--out", out.path, "--quiet"])
-    let trace = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".itf.json") })
+    let trace = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".itf.json") })
     let text = try String(contentsOf: out.appendingPathComponent(trace), encoding: .utf8)
     let renamed = dir.appendingPathComponent("renamed.itf.json")
-    try text.replacingOccurrences(of: "\"RMI_GRANULE_DELEGATE\"", with: "\"RMI_NOPE\"").write(to: renamed, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"RMI_GRANULE_DELEGATE\"", with: "\"RMI_NOPE\"").write(
+      to: renamed, atomically: true, encoding: .utf8)
     let b = try cca(["replay", renamed.path])
     #expect(b.status == 2)
     #expect(b.stderr.contains("unknown action 'RMI_NOPE'"), "stderr: \(b.stderr)")
 
     let diverging = dir.appendingPathComponent("diverging.itf.json")
-    try text.replacingOccurrences(of: "\"RMI_GRANULE_DELEGATE\"", with: "\"RMI_GRANULE_UNDELEGATE\"").write(to: diverging, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"RMI_GRANULE_DELEGATE\"", with: "\"RMI_GRANULE_UNDELEGATE\"").write(
+      to: diverging, atomically: true, encoding: .utf8)
     let c = try cca(["replay", diverging.path])
     #expect(c.status == 1)
     #expect(c.stdout.contains("DIVERGED at step"))
@@ -160,7 +170,10 @@ struct ListProveCLITests {
     #expect(targets.count >= 6)
     let out = dir.appendingPathComponent("out")
     let junit = dir.appendingPathComponent("report.xml")
-    let run = try cca(["prove"] + targets.map { proofs.appendingPathComponent($0).path } + ["--json", "--junit", junit.path, "--out", out.path, "--quiet"])
+    let run = try cca(
+      ["prove"] + targets.map { proofs.appendingPathComponent($0).path } + [
+        "--json", "--junit", junit.path, "--out", out.path, "--quiet",
+      ])
     #expect(run.status == 0, "stdout: \(run.stdout) stderr: \(run.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     let rows = try #require(object["targets"] as? [[String: Any]])

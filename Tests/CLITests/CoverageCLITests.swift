@@ -3,7 +3,9 @@ import Testing
 
 @Suite("cca-verify coverage")
 struct CoverageCLITests {
-  @Test("rmm-small pins RSI_IPA_STATE_SET's flags; rmm-small-values takes RSI_CHANGE_DESTROYED too, and the report shows both")
+  @Test(
+    "rmm-small pins RSI_IPA_STATE_SET's flags; rmm-small-values takes RSI_CHANGE_DESTROYED too, and the report shows both"
+  )
   func pinnedAndWidened() throws {
     let pinned = try cca(["coverage", "--config", "rmm-small", "--depth", "3", "--json"])
     #expect(pinned.status == 0, "stderr: \(pinned.stderr)")
@@ -39,12 +41,14 @@ struct CoverageCLITests {
     #expect(run.stdout.contains("x4: 0x0 0/0 (never)  PINNED") || run.stdout.contains("x4: 0 0/0 (never)  PINNED"))
   }
 
-  @Test("bad input is exit 2 with the option named", arguments: [
-    (["coverage", "--config", "nope"], "nope"),
-    (["coverage", "--depth", "-1"], "--depth"),
-    (["coverage", "--mode", "dfs"], "dfs"),
-    (["coverage", "--mutant", "nope"], "nope"),
-  ])
+  @Test(
+    "bad input is exit 2 with the option named",
+    arguments: [
+      (["coverage", "--config", "nope"], "nope"),
+      (["coverage", "--depth", "-1"], "--depth"),
+      (["coverage", "--mode", "dfs"], "dfs"),
+      (["coverage", "--mutant", "nope"], "nope"),
+    ])
   func badInput(_ arguments: [String], _ named: String) throws {
     let run = try cca(arguments)
     #expect(run.status == 2, "stdout: \(run.stdout) stderr: \(run.stderr)")

@@ -6,10 +6,15 @@ struct MutateCLITests {
   static let badInput: [([String], [String])] = [
     (["mutate", "--operators", "flip-bits"], ["unknown operator 'flip-bits'", "drop-failure", "failure-effect"]),
     (["mutate", "--config", "nope"], ["unknown configuration 'nope'", "atomic"]),
-    (["mutate", "--config", "atomic", "--actions", "RMI_NOPE"], ["unknown action 'RMI_NOPE'", "RMI_GRANULE_DELEGATE"]),
+    (
+      ["mutate", "--config", "atomic", "--actions", "RMI_NOPE"], ["unknown action 'RMI_NOPE'", "RMI_GRANULE_DELEGATE"]
+    ),
     (["mutate", "--engine", "dfs"], ["dfs"]),
     (["mutate", "--format", "html"], ["--format"]),
-    (["mutate", "--config", "atomic", "--show", "drop-failure/RMI_GRANULE_DELEGATE/99"], ["no mutant", "drop-failure/RMI_GRANULE_DELEGATE/0"]),
+    (
+      ["mutate", "--config", "atomic", "--show", "drop-failure/RMI_GRANULE_DELEGATE/99"],
+      ["no mutant", "drop-failure/RMI_GRANULE_DELEGATE/0"]
+    ),
   ]
 
   @Test("bad input exits 2 naming the valid choices", arguments: badInput)

@@ -9,13 +9,13 @@ struct OutputAndExitTests {
   func quickTarget(in directory: URL) throws -> String {
     let file = directory.appendingPathComponent("quick.toml").path
     try """
-      model = "cca"
-      configuration = "atomic"
-      engine = "random"
-      walks = 5
-      length = 5
-      expect = "holds"
-      """.write(toFile: file, atomically: true, encoding: .utf8)
+    model = "cca"
+    configuration = "atomic"
+    engine = "random"
+    walks = 5
+    length = 5
+    expect = "holds"
+    """.write(toFile: file, atomically: true, encoding: .utf8)
     return file
   }
 
@@ -28,7 +28,9 @@ struct OutputAndExitTests {
   @Test("prove --junit /dev/stdout writes the XML through to standard output")
   func junitToStandardOutput() throws {
     let dir = try temporaryDirectory()
-    let run = try cca(["prove", try quickTarget(in: dir), "--quiet", "--junit", "/dev/stdout", "--out", dir.path + "/out"])
+    let run = try cca([
+      "prove", try quickTarget(in: dir), "--quiet", "--junit", "/dev/stdout", "--out", dir.path + "/out",
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("1 of 1 targets met"), "the table is printed")
     #expect(run.stdout.contains("<?xml") && run.stdout.contains("</testsuites>"), "\(run.stdout)")
@@ -66,7 +68,9 @@ struct OutputAndExitTests {
     let run = try cca(["prove", try quickTarget(in: dir), "--quiet", "--junit", junit, "--out", dir.path + "/out"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("1 of 1 targets met"))
-    #expect(FileManager.default.contents(atPath: junit).map { String(decoding: $0, as: UTF8.self) }?.contains("<testsuites") == true)
+    #expect(
+      FileManager.default.contents(atPath: junit).map { String(decoding: $0, as: UTF8.self) }?.contains("<testsuites")
+        == true)
   }
 
   @Test("An output path that can never be written is refused before any work, exit 2, nothing written")
@@ -95,7 +99,9 @@ struct OutputAndExitTests {
   }
 
   /// Starts the binary, sends SIGINT after `delay` seconds, and returns the finished run.
-  func interrupted(_ arguments: [String], after delay: Double) throws -> (status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String) {
+  func interrupted(_ arguments: [String], after delay: Double) throws -> (
+    status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String
+  ) {
     let process = Process()
     process.executableURL = try executable()
     process.arguments = arguments
@@ -122,19 +128,20 @@ struct OutputAndExitTests {
   func interruptedRuns() throws {
     let dir = try temporaryDirectory()
     let explore = try interrupted(
-      ["explore", "--mode", "random", "--walks", "1000000", "--walk-length", "1000", "--quiet", "--out", dir.path], after: 3)
+      ["explore", "--mode", "random", "--walks", "1000000", "--walk-length", "1000", "--quiet", "--out", dir.path],
+      after: 3)
     #expect(explore.reason == .exit && explore.status == 130, "\(explore.reason) \(explore.status)")
     #expect(explore.stdout.contains("Interrupted"), "\(explore.stdout)")
 
     let slow = dir.appendingPathComponent("slow.toml").path
     try """
-      model = "cca"
-      configuration = "standard"
-      engine = "random"
-      walks = 1000000
-      length = 1000
-      expect = "holds"
-      """.write(toFile: slow, atomically: true, encoding: .utf8)
+    model = "cca"
+    configuration = "standard"
+    engine = "random"
+    walks = 1000000
+    length = 1000
+    expect = "holds"
+    """.write(toFile: slow, atomically: true, encoding: .utf8)
     let prove = try interrupted(["prove", slow, "--quiet", "--out", dir.path], after: 3)
     #expect(prove.reason == .exit && prove.status == 130, "\(prove.reason) \(prove.status)")
     #expect(prove.stdout.contains("targets met their expectation"), "the table is printed: \(prove.stdout)")
@@ -150,12 +157,17 @@ struct OutputAndExitTests {
   func badOptions() throws {
     let dir = try temporaryDirectory()
     let cases: [(arguments: [String], message: String)] = [
-      (["explore", "--mode", "random", "--walk-length", "9223372036854775807"], "--walk-length must be in 1...1000000"),
+      (
+        ["explore", "--mode", "random", "--walk-length", "9223372036854775807"], "--walk-length must be in 1...1000000"
+      ),
       (["explore", "--mode", "random", "--walks", "9223372036854775807"], "--walks must be in 1...1000000"),
       (["explore", "--seed", "-1"], "--seed takes an integer in 0...18446744073709551615, got '-1'"),
       (["help", "nope"], "no command 'nope'"),
       (["help", "explore", "nope"], "no command 'explore nope'"),
-      (["explore", "--config", "atomic", "--mutant", "vdev-unlock-keeps-ste", "--out", dir.path], "cannot act in configuration atomic"),
+      (
+        ["explore", "--config", "atomic", "--mutant", "vdev-unlock-keeps-ste", "--out", dir.path],
+        "cannot act in configuration atomic"
+      ),
     ]
     for c in cases {
       let run = try cca(c.arguments)

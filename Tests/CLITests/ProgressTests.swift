@@ -43,4 +43,3 @@ struct ProgressTests {
     #expect(text.contains("target 2/2") && text.contains("ETA ~"), "\(text.suffix(800))")
   }
 }
-

@@ -419,7 +419,8 @@ struct RobustnessTests {
         if show.status == 0 {
           // A trace of a model (or configuration, or mutant) the catalogue does not have: show
           // renders it from its own values, and says so; replay needs the model.
-          #expect(show.stderr.contains("rendering the trace from its own values"), "\(name): \(show.stderr.prefix(200))")
+          #expect(
+            show.stderr.contains("rendering the trace from its own values"), "\(name): \(show.stderr.prefix(200))")
           let page = (try? String(contentsOf: html, encoding: .utf8)) ?? ""
           #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"), "\(name): incomplete page")
           counts["shown without the model"] = (counts["shown without the model"] ?? 0) + 1

@@ -30,21 +30,21 @@ struct RunCommandTests {
     let directory = try temporaryDirectory()
     let file = directory.appendingPathComponent("t.scenario").path
     try """
-      config rmm-rtt granules=4
-      let params = 0x8000_0000
-      let rd = 0x8000_1000
-      let rtt = 0x8000_2000
-      RMI_GRANULE_DELEGATE rd -> RMI_SUCCESS
-      RMI_GRANULE_DELEGATE rtt -> RMI_SUCCESS
-      write params RealmParams.s2sz = S2SZ
-      write params RealmParams.rtt_base = rtt
-      write params RealmParams.rtt_level_start = RTT_LEVEL_START
-      write params RealmParams.rtt_num_start = 1
-      RMI_REALM_CREATE rd, params -> RMI_SUCCESS
-      RMI_REALM_ACTIVATE rd -> RMI_SUCCESS
-      RMI_REALM_ACTIVATE rd -> RMI_ERROR_REALM (realm_state)
+    config rmm-rtt granules=4
+    let params = 0x8000_0000
+    let rd = 0x8000_1000
+    let rtt = 0x8000_2000
+    RMI_GRANULE_DELEGATE rd -> RMI_SUCCESS
+    RMI_GRANULE_DELEGATE rtt -> RMI_SUCCESS
+    write params RealmParams.s2sz = S2SZ
+    write params RealmParams.rtt_base = rtt
+    write params RealmParams.rtt_level_start = RTT_LEVEL_START
+    write params RealmParams.rtt_num_start = 1
+    RMI_REALM_CREATE rd, params -> RMI_SUCCESS
+    RMI_REALM_ACTIVATE rd -> RMI_SUCCESS
+    RMI_REALM_ACTIVATE rd -> RMI_ERROR_REALM (realm_state)
 
-      """.write(toFile: file, atomically: true, encoding: .utf8)
+    """.write(toFile: file, atomically: true, encoding: .utf8)
     let traces = directory.appendingPathComponent("traces").path
     let run = try ccaTimed(["run", "--trace", traces, file], timeout: 300)
     #expect(run.status == 0, "\(run.stderr)")

@@ -10,7 +10,9 @@ func conformanceScenarioPaths() throws -> [String] {
 }
 
 /// A line without its comment.
-func codePart(_ line: String) -> String { String(line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]) }
+func codePart(_ line: String) -> String {
+  String(line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+}
 
 /// A malformed scenario and the line its first error must be reported at.
 struct Malformed {
@@ -24,14 +26,17 @@ struct Malformed {
 func malformedScenarios(count: Int, seed: UInt64) throws -> [Malformed] {
   var g = Generator(state: seed)
   let bases = try conformanceScenarioPaths().map {
-    try String(contentsOfFile: $0, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    try String(contentsOfFile: $0, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
   }
   var result: [Malformed] = []
   while result.count < count {
     var lines = g.pick(bases)
     let configLine = lines.firstIndex { $0.hasPrefix("config ") } ?? -1
     let at = configLine + 1 + g.below(lines.count - configLine - 1)
-    let calls = lines.indices.filter { $0 > configLine && lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("RMI_") }
+    let calls = lines.indices.filter {
+      $0 > configLine && lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("RMI_")
+    }
     let n = result.count
     var kind = ""
     var line = at + 1
@@ -80,9 +85,13 @@ func malformedScenarios(count: Int, seed: UInt64) throws -> [Malformed] {
       insert = ("unknown status", "RMI_VERSION 0x10000 -> RMI_NOT_A_STATUS_\(n)")
     case 10:
       // Deep: a sum of 40,000 terms overflowed the stack of the evaluator (exit 139).
-      insert = ("deep sum", "let deep\(n) = " + Array(repeating: "0x1", count: 40_000 + g.below(20_000)).joined(separator: "+"))
+      insert = (
+        "deep sum", "let deep\(n) = " + Array(repeating: "0x1", count: 40_000 + g.below(20_000)).joined(separator: "+")
+      )
     case 11:
-      insert = ("long bitwise or", "RMI_VERSION " + Array(repeating: "1", count: 257 + g.below(60_000)).joined(separator: " | "))
+      insert = (
+        "long bitwise or", "RMI_VERSION " + Array(repeating: "1", count: 257 + g.below(60_000)).joined(separator: " | ")
+      )
     case 12:
       insert = ("long line", "RMI_VERSION " + String(repeating: "x", count: 100_000 + g.below(100_000)))
     default:
@@ -104,7 +113,9 @@ struct ScenarioFuzzTests {
   static let seed: UInt64 = 0x5CE4_A210
   static let count = 1000
 
-  @Test("1,000 malformed scenarios (deep and long ones too) each give an error naming their line, through the library and the CLI")
+  @Test(
+    "1,000 malformed scenarios (deep and long ones too) each give an error naming their line, through the library and the CLI"
+  )
   func malformed() throws {
     print("ScenarioFuzzTests seed: 0x\(String(Self.seed, radix: 16)), \(Self.count) inputs")
     let inputs = try malformedScenarios(count: Self.count, seed: Self.seed)
@@ -112,7 +123,8 @@ struct ScenarioFuzzTests {
     let models = ScenarioModels()
     for (i, input) in inputs.enumerated() {
       do {
-        _ = try ScenarioFiles.resolve(text: String(decoding: input.bytes, as: UTF8.self), file: "fuzz-\(i).scenario", models: models)
+        _ = try ScenarioFiles.resolve(
+          text: String(decoding: input.bytes, as: UTF8.self), file: "fuzz-\(i).scenario", models: models)
         Issue.record("input \(i) (\(input.kind)) was accepted")
       } catch let error as ScenarioError {
         #expect(error.line == input.line, "input \(i) (\(input.kind)): \(error)")
@@ -137,7 +149,9 @@ struct ScenarioFuzzTests {
     // A sample one file at a time (one process each, in sequence): exit 2 naming the line. The
     // sample skips files at rmm-full, whose IR alone takes about a minute to build in a debug
     // build (each process builds it again); the run above covers them.
-    let sample = inputs.indices.filter { !String(decoding: inputs[$0].bytes, as: UTF8.self).contains("config rmm-full") }
+    let sample = inputs.indices.filter {
+      !String(decoding: inputs[$0].bytes, as: UTF8.self).contains("config rmm-full")
+    }
     for i in stride(from: 0, to: sample.count, by: max(1, sample.count / 50)).map({ sample[$0] }) {
       let run = try ccaTimed(["run", files[i]], timeout: 60)
       expectBadInput(run, "input \(i) (\(inputs[i].kind))")
@@ -145,4 +159,3 @@ struct ScenarioFuzzTests {
     }
   }
 }
-

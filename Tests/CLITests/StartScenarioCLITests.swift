@@ -24,22 +24,28 @@ struct StartScenarioCLITests {
     try "RMI_GRANULE_DELEGATE 0x8000_1000 -> RMI_SUCCESS\nRMI_GRANULE_DELEGATE 0x8000_1000 -> RMI_SUCCESS\n".write(
       to: dir.appendingPathComponent("twice.scenario"), atomically: true, encoding: .utf8)
     try """
-      model = "cca"
-      configuration = "rmm-reuse"
-      start = "twice.scenario"
-      engine = "bfs"
-      depth = 1
-      expect = "holds"
+    model = "cca"
+    configuration = "rmm-reuse"
+    start = "twice.scenario"
+    engine = "bfs"
+    depth = 1
+    expect = "holds"
 
-      """.write(to: dir.appendingPathComponent("t.toml"), atomically: true, encoding: .utf8)
-    let run = try cca(["prove", dir.appendingPathComponent("t.toml").path, "--out", dir.appendingPathComponent("out").path, "--quiet"])
+    """.write(to: dir.appendingPathComponent("t.toml"), atomically: true, encoding: .utf8)
+    let run = try cca([
+      "prove", dir.appendingPathComponent("t.toml").path, "--out", dir.appendingPathComponent("out").path, "--quiet",
+    ])
     #expect(run.status == 2, "stdout \(run.stdout) stderr \(run.stderr)")
     #expect(run.stderr.contains("t.toml:3"), "\(run.stderr)")
     #expect(run.stderr.contains("twice.scenario:2"), "\(run.stderr)")
     // A missing scenario is found when the target is read.
-    try "model = \"cca\"\nconfiguration = \"rmm-reuse\"\nstart = \"gone.scenario\"\nengine = \"bfs\"\nexpect = \"holds\"\n".write(
-      to: dir.appendingPathComponent("t.toml"), atomically: true, encoding: .utf8)
-    let missing = try cca(["prove", dir.appendingPathComponent("t.toml").path, "--out", dir.appendingPathComponent("out").path, "--quiet"])
+    try
+      "model = \"cca\"\nconfiguration = \"rmm-reuse\"\nstart = \"gone.scenario\"\nengine = \"bfs\"\nexpect = \"holds\"\n"
+      .write(
+        to: dir.appendingPathComponent("t.toml"), atomically: true, encoding: .utf8)
+    let missing = try cca([
+      "prove", dir.appendingPathComponent("t.toml").path, "--out", dir.appendingPathComponent("out").path, "--quiet",
+    ])
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("t.toml:3") && missing.stderr.contains("gone.scenario"), "\(missing.stderr)")
   }

@@ -86,7 +86,8 @@ import _TestSupport
     #expect(programs.outcome == bodies.outcome)
     // The argument-decided tuples and cached verdicts are really skipped.
     #expect(programs.evaluatedSteps < bodies.evaluatedSteps)
-    print("commands: \(programs.distinctStates) states, evaluated \(programs.evaluatedSteps) vs \(bodies.evaluatedSteps)")
+    print(
+      "commands: \(programs.distinctStates) states, evaluated \(programs.evaluatedSteps) vs \(bodies.evaluatedSteps)")
   }
 
   @Test func sameShortestViolation() throws {

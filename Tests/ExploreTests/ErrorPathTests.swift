@@ -38,10 +38,12 @@ struct ErrorPathTests {
 
   @Test("BFS follows failed steps that change state: the buggy lock breaks no-three in 2 steps, the correct one never")
   func bfsFollowsErrorPaths() throws {
-    let correct = explore(try CompiledModel(errorPathModel(buggy: false)), options: ExploreOptions(mode: .bfs, workers: 1))
+    let correct = explore(
+      try CompiledModel(errorPathModel(buggy: false)), options: ExploreOptions(mode: .bfs, workers: 1))
     #expect(correct.outcome == .noViolation)
     #expect(correct.complete)
-    let report = explore(try CompiledModel(errorPathModel(buggy: true)), options: ExploreOptions(mode: .bfs, workers: 2))
+    let report = explore(
+      try CompiledModel(errorPathModel(buggy: true)), options: ExploreOptions(mode: .bfs, workers: 2))
     guard case .violation(_, let trace) = report.outcome else {
       Issue.record("expected a violation, got \(report.outcome)")
       return

@@ -51,9 +51,12 @@ struct InferenceTests {
     #expect(report.exhaustive)
     #expect(report.keptAfterSampling <= report.generated)
     #expect(report.keptAfterHoudini <= report.keptAfterSampling)
-    #expect(report.lemmas.contains { $0.text == "∀ p0: Proc. pc[p0] = CRITICAL → lock ≠ false" }, "\(report.lemmas.map(\.text))")
+    #expect(
+      report.lemmas.contains { $0.text == "∀ p0: Proc. pc[p0] = CRITICAL → lock ≠ false" },
+      "\(report.lemmas.map(\.text))")
     // The printed lemmas prove the property by ordinary induction, as hand-written ones would.
-    let proof = Inference.prove(model: model, properties: [0], lemmas: report.lemmas, options: Self.options, seconds: 60)
+    let proof = Inference.prove(
+      model: model, properties: [0], lemmas: report.lemmas, options: Self.options, seconds: 60)
     #expect(proof.outcome == .proved)
     // Without the lemmas the same check fails: the lemmas carry the proof.
     let bare = Inference.prove(model: model, properties: [0], lemmas: [], options: Self.options, seconds: 60)

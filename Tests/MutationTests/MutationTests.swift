@@ -151,7 +151,8 @@ struct MutationAnalysisTests {
   func renderings() throws {
     let model = errorPathModel(buggy: false)
     let report = try analyseMutants(
-      model, mutants: MutantGenerator.mutants(of: model, operators: [.dropEffect]), options: MutationOptions(workers: 1))
+      model, mutants: MutantGenerator.mutants(of: model, operators: [.dropEffect]), options: MutationOptions(workers: 1)
+    )
     #expect(report.markdown.contains("## Survivors"))
     for r in report.survivors { #expect(report.markdown.contains(r.mutant.id)) }
     #expect(report.json.contains("\"perAction\""))
@@ -162,14 +163,17 @@ struct MutationAnalysisTests {
 /// The CI slice on the CCA model: one configuration, a few operators, bounded depth.
 @Suite("Mutation: CCA slice")
 struct CCAMutationSliceTests {
-  @Test("atomic, drop-failure and drop-effect on the GTSI delegate calls, depth 4: killed mutants replay, survivors are triaged")
+  @Test(
+    "atomic, drop-failure and drop-effect on the GTSI delegate calls, depth 4: killed mutants replay, survivors are triaged"
+  )
   func atomicSlice() throws {
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "atomic")))
     let actions = model.actions.map(\.name).filter { $0.contains("DELEGATE") }
     #expect(!actions.isEmpty)
     let mutants = MutantGenerator.mutants(of: model, operators: [.dropFailure, .dropEffect], actions: actions)
     #expect(!mutants.isEmpty)
-    let report = try analyseMutants(model, mutants: mutants, options: MutationOptions(maxDepth: 4, budget: 120, workers: 2))
+    let report = try analyseMutants(
+      model, mutants: mutants, options: MutationOptions(maxDepth: 4, budget: 120, workers: 2))
     print(report.text)
     #expect(report.results.count == mutants.count)
     let compiled = try mutants.map { try CompiledModel($0.apply(to: model)) }

@@ -51,7 +51,8 @@ struct StepEquivalenceTests {
     options.prune = false
     let report = try analyseMutants(model, mutants: [mutant], options: options)
     guard case .equivalent(let states, nil)? = report.results.first?.triage else {
-      Issue.record("expected equivalent by exhaustive comparison, got \(String(describing: report.results.first?.triage))")
+      Issue.record(
+        "expected equivalent by exhaustive comparison, got \(String(describing: report.results.first?.triage))")
       return
     }
     #expect(states == 3)
@@ -161,7 +162,8 @@ struct UnexercisedMutantTests {
           continue
         }
       }
-      print("pruning: model \(model.name), depth \(String(describing: depth)): \(count) of \(mutants.count) mutants pruned")
+      print(
+        "pruning: model \(model.name), depth \(String(describing: depth)): \(count) of \(mutants.count) mutants pruned")
     }
   }
 }

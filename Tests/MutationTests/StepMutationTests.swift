@@ -4,10 +4,11 @@ import _TestSupport
 
 @testable import Mutation
 
-/// A three-step unmap written the way models write multi-step operations: a program counter
-/// `pc` (IDLE, CLEAR, TLBI) moved on by one action per step. `access` fills a translation cache
-/// while the page is mapped; the unmap clears the mapping, then invalidates the cache. The
-/// property: outside a sequence, nothing cached is unmapped.
+/// A three-step unmap written the way models write multi-step operations: a program counter `pc` (IDLE, CLEAR, TLBI)
+/// moved on by one action per step.
+///
+/// `access` fills a translation cache while the page is mapped; the unmap clears the mapping, then invalidates the
+/// cache. The property: outside a sequence, nothing cached is unmapped.
 private func unmapModel() -> Model {
   buildModel { b in
     let steps = FiniteSet("Step", [("IDLE", 0), ("CLEAR", 1), ("TLBI", 2)])

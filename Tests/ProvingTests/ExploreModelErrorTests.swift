@@ -21,7 +21,8 @@ struct ExploreModelErrorTests {
     request.catalog = Catalog(families: [Self.overflow])
     request.model = "overflow"
     request.commandName = "my-tool"
-    request.outputDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("cca-explore-error-\(UUID().uuidString)").path
+    request.outputDirectory =
+      FileManager.default.temporaryDirectory.appendingPathComponent("cca-explore-error-\(UUID().uuidString)").path
     let run = try request.run()
     guard case .modelError(let message) = run.report.outcome else {
       Issue.record("expected a model error, got \(run.report.outcome)")

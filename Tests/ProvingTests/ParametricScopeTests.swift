@@ -29,7 +29,8 @@ struct ParametricScopeTests {
 
   func target(_ parametric: String) throws -> ProofTarget {
     try ProofTarget.parse(
-      file: "t.toml", text: "model = \"lock\"\nengine = \"induction\"\nparametric = \(parametric)\nexpect = \"holds\"\n",
+      file: "t.toml",
+      text: "model = \"lock\"\nengine = \"induction\"\nparametric = \(parametric)\nexpect = \"holds\"\n",
       catalog: Self.catalog)
   }
 

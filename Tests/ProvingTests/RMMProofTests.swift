@@ -4,8 +4,10 @@ import Proving
 import Spec
 import Testing
 
-/// The lemmas of the RMM proofs (Models/CCA/RMMBuilder+Lemmas.swift) are each needed, and the
-/// mutants of those configurations are never proved. The proofs themselves are the Proofs/*-induction.toml targets (`cca-verify prove`).
+/// The lemmas of the RMM proofs (Models/CCA/RMMBuilder+Lemmas.swift) are each needed, and the mutants of those
+/// configurations are never proved.
+///
+/// The proofs themselves are the Proofs/*-induction.toml targets (`cca-verify prove`).
 @Suite("RMM proofs through Proving")
 struct RMMProofTests {
   /// Runs target text (as file `name.toml`) into a fresh output folder.
@@ -130,7 +132,9 @@ struct RMMProofTests {
     #expect(
       Prover.scope("parametric (Granule)", parametric: ["Granule"], bounds: ["granules": 2, "pes": 2, "realms": 1])
         == "parametric (Granule); pes=2, realms=1")
-    #expect(Prover.scope("parametric (Thread)", parametric: ["Thread"], bounds: ["threads": 3]) == "parametric (Thread)")
-    #expect(Prover.scope("granules=4, pes=1", parametric: [], bounds: ["granules": 4, "pes": 1]) == "granules=4, pes=1")
+    #expect(
+      Prover.scope("parametric (Thread)", parametric: ["Thread"], bounds: ["threads": 3]) == "parametric (Thread)")
+    #expect(
+      Prover.scope("granules=4, pes=1", parametric: [], bounds: ["granules": 4, "pes": 1]) == "granules=4, pes=1")
   }
 }

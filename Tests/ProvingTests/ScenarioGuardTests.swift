@@ -12,7 +12,9 @@ struct ScenarioGuardTests {
   static func folder(_ files: [String: String]) throws -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("cca-guard-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    for (name, text) in files {
+      try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
     return url.path
   }
 
@@ -50,7 +52,8 @@ struct ScenarioGuardTests {
     let guardian = try ScenarioGuard.make(path: try Self.folder(["d.scenario": Self.delegate]), family: CCA.family)
     let real = try Self.mutant("drop-failure/RMI_GRANULE_DELEGATE/0")
     let other = IRMutant(
-      real.mutationOperator, action: real.action, position: real.position, summary: "drops something else", diff: real.diff,
+      real.mutationOperator, action: real.action, position: real.position, summary: "drops something else",
+      diff: real.diff,
       mutated: real.mutated)
     guard case .notApplicable(let why) = guardian.check(other) else {
       Issue.record("expected not applicable")
@@ -65,7 +68,8 @@ struct ScenarioGuardTests {
     let empty = try Self.folder(["notes.txt": "x"])
     #expect(throws: InputError.self) { try ScenarioGuard.make(path: empty, family: CCA.family) }
     do {
-      _ = try ScenarioGuard.make(path: try Self.folder(["bad.scenario": "config rmm-small\nRMI_NO_SUCH 1 -> RMI_SUCCESS\n"]), family: CCA.family)
+      _ = try ScenarioGuard.make(
+        path: try Self.folder(["bad.scenario": "config rmm-small\nRMI_NO_SUCH 1 -> RMI_SUCCESS\n"]), family: CCA.family)
       Issue.record("an unknown command must be refused")
     } catch let error as InputError {
       #expect(error.description.contains("bad.scenario:2"))

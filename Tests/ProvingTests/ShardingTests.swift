@@ -37,7 +37,8 @@ struct ShardingTests {
     }
   }
 
-  @Test("malformed shards are bad input naming --shard", arguments: ["0/4", "5/4", "1/0", "a/b", "2", "1/2/3", "-1/2", ""])
+  @Test(
+    "malformed shards are bad input naming --shard", arguments: ["0/4", "5/4", "1/0", "a/b", "2", "1/2/3", "-1/2", ""])
   func malformed(text: String) {
     #expect(throws: InputError.self) { try Sharding.Shard(parsing: text) }
     do {
@@ -62,9 +63,11 @@ struct ShardingTests {
   @Test("merging two shards gives one report in file order, met as one run")
   func merge() throws {
     let a = try Sharding.results(
-      ofReport: Self.report([("b", "Proofs/b.toml", "proved", "holds"), ("d", "Proofs/d.toml", "violated", "violated")]),
+      ofReport: Self.report([("b", "Proofs/b.toml", "proved", "holds"), ("d", "Proofs/d.toml", "violated", "violated")]
+      ),
       path: "shard-1.json")
-    let b = try Sharding.results(ofReport: Self.report([("a", "Proofs/a.toml", "holds-bounded", "holds")]), path: "shard-2.json")
+    let b = try Sharding.results(
+      ofReport: Self.report([("a", "Proofs/a.toml", "holds-bounded", "holds")]), path: "shard-2.json")
     let merged = try Sharding.merge([("shard-1.json", a), ("shard-2.json", b)])
     #expect(merged.map(\.target) == ["a", "b", "d"])
     let allMet = merged.allSatisfy { $0.met }
@@ -75,7 +78,8 @@ struct ShardingTests {
     #expect(again.map(\.target) == ["a", "b", "d"])
     #expect(again.map(\.outcome) == merged.map(\.outcome))
     // An unmet target anywhere makes the merged run unmet.
-    let c = try Sharding.results(ofReport: Self.report([("e", "Proofs/e.toml", "unknown", "holds")]), path: "shard-3.json")
+    let c = try Sharding.results(
+      ofReport: Self.report([("e", "Proofs/e.toml", "unknown", "holds")]), path: "shard-3.json")
     let unmet = try Sharding.merge([("shard-1.json", a), ("shard-3.json", c)])
     let unmetMet = unmet.allSatisfy { $0.met }
     #expect(!unmetMet)

@@ -32,12 +32,17 @@ struct StartScenarioTests {
   static func folder(_ files: [String: String]) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("cca-start-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    for (name, text) in files {
+      try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
     return url
   }
 
   /// A reuse target at rmm-reuse.
-  static func target(start: String, mutant: String? = "reuse-without-scrub", engine: String = "engine = \"bfs\"\ndepth = 2", expect: String)
+  static func target(
+    start: String, mutant: String? = "reuse-without-scrub", engine: String = "engine = \"bfs\"\ndepth = 2",
+    expect: String
+  )
     -> String
   {
     """
@@ -53,7 +58,9 @@ struct StartScenarioTests {
 
   @Test("a violation found from the start state is reported from boot, replays, and its scope names the scenario")
   func violationFromStart() throws {
-    let dir = try Self.folder(["s.scenario": try Self.almostLeaked(), "t.toml": Self.target(start: "s.scenario", expect: "violated")])
+    let dir = try Self.folder([
+      "s.scenario": try Self.almostLeaked(), "t.toml": Self.target(start: "s.scenario", expect: "violated"),
+    ])
     let target = try ProofTarget.load(path: dir.appendingPathComponent("t.toml").path)
     #expect(target.start?.path == dir.appendingPathComponent("s.scenario").path)
     let out = dir.appendingPathComponent("out").path
@@ -78,13 +85,17 @@ struct StartScenarioTests {
     let dir = try Self.folder([
       "s.scenario": try Self.almostLeaked(),
       "t.toml": Self.target(start: "s.scenario", mutant: nil, engine: "engine = \"bfs\"\ndepth = 1", expect: "holds"),
-      "r.toml": Self.target(start: "s.scenario", mutant: nil, engine: "engine = \"random\"\nseed = 7\nwalks = 4\nlength = 3", expect: "holds"),
+      "r.toml": Self.target(
+        start: "s.scenario", mutant: nil, engine: "engine = \"random\"\nseed = 7\nwalks = 4\nlength = 3",
+        expect: "holds"),
     ])
     let out = dir.appendingPathComponent("out").path
-    let bfs = try Prover.run(try ProofTarget.load(path: dir.appendingPathComponent("t.toml").path), outputDirectory: out)
+    let bfs = try Prover.run(
+      try ProofTarget.load(path: dir.appendingPathComponent("t.toml").path), outputDirectory: out)
     #expect(bfs.outcome == .holdsBounded)
     #expect(bfs.scope.contains("every state within 1 steps of the state after"), "\(bfs.scope)")
-    let random = try Prover.run(try ProofTarget.load(path: dir.appendingPathComponent("r.toml").path), outputDirectory: out)
+    let random = try Prover.run(
+      try ProofTarget.load(path: dir.appendingPathComponent("r.toml").path), outputDirectory: out)
     #expect(random.outcome == .holdsBounded)
     #expect(random.scope.contains("walks from the state after"), "\(random.scope)")
   }
@@ -123,12 +134,19 @@ struct StartScenarioTests {
   func badStart() throws {
     // A missing file: known when the target is read.
     let missing = try Self.failure(["t.toml": Self.target(start: "nope.scenario", expect: "violated")])
-    #expect(missing.contains("t.toml:4") && missing.contains("nope.scenario") && missing.contains("cannot read"), "\(missing)")
+    #expect(
+      missing.contains("t.toml:4") && missing.contains("nope.scenario") && missing.contains("cannot read"), "\(missing)"
+    )
     // A call that does not return what it expects: known when the scenario runs.
     let wrong = try Self.almostLeaked().replacingOccurrences(
       of: "RMI_REALM_DESTROY rd -> RMI_SUCCESS", with: "RMI_REALM_DESTROY rd -> RMI_ERROR_INPUT")
-    let line = try #require(wrong.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("RMI_REALM_DESTROY") }) + 1
-    let mismatch = try Self.failure(["s.scenario": wrong, "t.toml": Self.target(start: "s.scenario", expect: "violated")])
+    let line =
+      try #require(
+        wrong.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("RMI_REALM_DESTROY") })
+      + 1
+    let mismatch = try Self.failure([
+      "s.scenario": wrong, "t.toml": Self.target(start: "s.scenario", expect: "violated"),
+    ])
     #expect(mismatch.contains("t.toml:4") && mismatch.contains("s.scenario:\(line)"), "\(mismatch)")
     #expect(mismatch.contains("expected RMI_ERROR_INPUT"), "\(mismatch)")
     // A config line naming another configuration.
@@ -136,13 +154,19 @@ struct StartScenarioTests {
       "s.scenario": "config rmm-reuse-per-pas\n" + (try Self.almostLeaked()),
       "t.toml": Self.target(start: "s.scenario", expect: "violated"),
     ])
-    #expect(other.contains("t.toml:4") && other.contains("s.scenario:1") && other.contains("rmm-reuse-per-pas"), "\(other)")
+    #expect(
+      other.contains("t.toml:4") && other.contains("s.scenario:1") && other.contains("rmm-reuse-per-pas"), "\(other)")
     // A syntax error.
-    let syntax = try Self.failure(["s.scenario": "RMI_GRANULE_DELEGATE 0x8000_1000 ->\n", "t.toml": Self.target(start: "s.scenario", expect: "violated")])
+    let syntax = try Self.failure([
+      "s.scenario": "RMI_GRANULE_DELEGATE 0x8000_1000 ->\n",
+      "t.toml": Self.target(start: "s.scenario", expect: "violated"),
+    ])
     #expect(syntax.contains("t.toml:4") && syntax.contains("s.scenario:1"), "\(syntax)")
     // A call that violates a checked property: the search would show the scenario's bug.
     let read = try Self.almostLeaked() + "REALM_READ 0 -> SUCCESS\n"
-    let violating = try Self.failure(["s.scenario": read, "t.toml": Self.target(start: "s.scenario", expect: "violated")])
+    let violating = try Self.failure([
+      "s.scenario": read, "t.toml": Self.target(start: "s.scenario", expect: "violated"),
+    ])
     #expect(violating.contains("violates realm-isolation"), "\(violating)")
     // A symbolic engine cannot start from a concrete state.
     let bmc = try Self.failure([
@@ -158,7 +182,8 @@ struct StartScenarioTests {
       "s.scenario": "config rmm-reuse\n" + (try Self.almostLeaked()),
       "t.toml": Self.target(start: "s.scenario", engine: "engine = \"bfs\"\ndepth = 1", expect: "violated"),
     ])
-    let result = try Prover.run(try ProofTarget.load(path: dir.appendingPathComponent("t.toml").path), outputDirectory: dir.path)
+    let result = try Prover.run(
+      try ProofTarget.load(path: dir.appendingPathComponent("t.toml").path), outputDirectory: dir.path)
     #expect(result.outcome == .violated)
   }
 }

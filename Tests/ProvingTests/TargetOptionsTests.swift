@@ -21,7 +21,8 @@ struct TargetOptionsTests {
 
     """
 
-  @Test("lemmas = [] assumes no lemma: the CTI is for the checked property alone, and the report says none were assumed")
+  @Test(
+    "lemmas = [] assumes no lemma: the CTI is for the checked property alone, and the report says none were assumed")
   func emptyLemmaList() throws {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("cca-lemmas-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: out) }
@@ -66,7 +67,9 @@ struct TargetOptionsTests {
     _ = try target(text.replacingOccurrences(of: "configuration = \"atomic\"\n", with: ""))
   }
 
-  @Test("arguments = \"enumerated\" is read and proves what the symbolic default proves; a bad value or engine is refused at its line")
+  @Test(
+    "arguments = \"enumerated\" is read and proves what the symbolic default proves; a bad value or engine is refused at its line"
+  )
   func argumentEncoding() throws {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("cca-arguments-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: out) }
@@ -83,7 +86,8 @@ struct TargetOptionsTests {
       return error.location == "t.toml:7" && error.message.contains("'arguments' must be one of")
     }
     #expect {
-      try target(Self.inductionTarget.replacingOccurrences(of: "\"induction\"", with: "\"bfs\"") + "arguments = \"symbolic\"\n")
+      try target(
+        Self.inductionTarget.replacingOccurrences(of: "\"induction\"", with: "\"bfs\"") + "arguments = \"symbolic\"\n")
     } throws: { error in
       guard let error = error as? InputError else { return false }
       return error.location == "t.toml:7" && error.message.contains("needs engine induction, k-induction or bmc")
@@ -109,7 +113,8 @@ struct TargetOptionsTests {
     #expect(ProveReport.junitClassname(file: "/work/repo/Proofs/x.toml") == "work.repo.Proofs")
     #expect(ProveReport.junitClassname(file: "x.toml") == "Proofs")
     let result = try Prover.run(
-      try target("model = \"cca\"\nconfiguration = \"atomic\"\nengine = \"random\"\nwalks = 2\nlength = 2\nexpect = \"holds\"\n"),
+      try target(
+        "model = \"cca\"\nconfiguration = \"atomic\"\nengine = \"random\"\nwalks = 2\nlength = 2\nexpect = \"holds\"\n"),
       outputDirectory: FileManager.default.temporaryDirectory.path)
     #expect(result.file == "t.toml")
     let xml = ProveReport.junit([result])
@@ -135,7 +140,9 @@ struct TargetTOMLTests {
     expect = "holds"
     """
 
-  @Test("Multi-line arrays, [tables], dotted and quoted keys, literal strings and 0x/0o/0b integers read as the one-line form")
+  @Test(
+    "Multi-line arrays, [tables], dotted and quoted keys, literal strings and 0x/0o/0b integers read as the one-line form"
+  )
   func realTOML() throws {
     let expected = try ProofTarget.parse(file: "a.toml", text: Self.oneLine)
     let written = [

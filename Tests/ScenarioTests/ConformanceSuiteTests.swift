@@ -20,7 +20,9 @@ func conformanceFiles() throws -> [String] {
 let suiteRun = Result { try runSuite() }
 
 /// Loads and runs the whole suite (the shell's sorted glob order, as the regenerate command).
-func runSuite(_ models: ScenarioModels = sharedModels) throws -> (scenarios: [ResolvedScenario], results: [ScenarioResult]) {
+func runSuite(_ models: ScenarioModels = sharedModels) throws -> (
+  scenarios: [ResolvedScenario], results: [ScenarioResult]
+) {
   let files = try conformanceFiles()
   let scenarios = try files.map {
     try ScenarioFiles.load(path: repositoryRoot.appendingPathComponent($0).path, display: $0, models: models)
@@ -92,7 +94,8 @@ struct ConformanceSuiteTests {
     let (scenarios, results) = try suiteRun.get()
     let configurations = ConformanceCoverage.configurations(of: scenarios)
     #expect(configurations.first?.name == ScenarioDefaults.configuration)
-    let table = ConformanceCoverage(models: try configurations.map { try sharedModels.model(for: $0) }, results: results)
+    let table = ConformanceCoverage(
+      models: try configurations.map { try sharedModels.model(for: $0) }, results: results)
     let path = repositoryRoot.appendingPathComponent("Docs/conformance-coverage.md").path
     let checkedIn = try String(contentsOfFile: path, encoding: .utf8)
     #expect(

@@ -51,7 +51,8 @@ struct ScenarioBindingTests {
     #expect(create.arguments.first { $0.name == "params_num_aux" }?.value == Value(recAux))
     #expect(create.structureReads.first { $0.field.name == "RecParams.num_aux" }?.value == Value(recAux))
     let last = try #require(r.steps.last)
-    #expect(last.mismatches == ["expected x1=0x\(String(recAux + 1, radix: 16)), got x1=0x\(String(recAux, radix: 16))"])
+    #expect(
+      last.mismatches == ["expected x1=0x\(String(recAux + 1, radix: 16)), got x1=0x\(String(recAux, radix: 16))"])
   }
 
   @Test("binding twice, or using an unbound name, is an input error at the name")
@@ -74,7 +75,10 @@ struct ScenarioBindingTests {
     #expect(r.steps[0].mismatches == ["x1=:n binds nothing: the call did not return x1"])
     #expect(r.steps[1].result == .notEnabled)
     #expect(r.steps[1].resultText.hasPrefix("NOT MADE"))
-    #expect(r.steps[1].mismatches == ["the call was not made: x1: ':n' is not bound: the call at line 2 did not return the output"])
+    #expect(
+      r.steps[1].mismatches == [
+        "the call was not made: x1: ':n' is not bound: the call at line 2 did not return the output"
+      ])
     #expect(r.steps[2].mismatches == ["expected x1: ':n' is not bound: the call at line 2 did not return the output"])
     #expect(r.trace.steps.count == 2)
   }
@@ -83,13 +87,28 @@ struct ScenarioBindingTests {
     "bad bindings name the line, column and field",
     arguments: [
       ("RMI_REC_AUX_COUNT :x\n", 1, 19, "X1", "':x' is not bound; bind it with an expected output of an earlier call"),
-      ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:x\nRMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:x\n", 2, 39, "x1", "already bound at line 2, column 39"),
+      (
+        "RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:x\nRMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:x\n", 2, 39, "x1",
+        "already bound at line 2, column 39"
+      ),
       ("RMI_REC_AUX_COUNT :x -> RMI_SUCCESS x1=:x\n", 1, 19, "X1", "':x' is not bound"),
       ("let a = :b\n", 1, 9, "a", "bound when the scenario runs"),
-      ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nexpect granuleState[0] = :v\n", 2, 26, "granuleState", "bound when the scenario runs"),
-      ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nwrite :v RealmParams.vmid = 1\n", 2, 7, "write", "bound when the scenario runs"),
-      ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REC_AUX_COUNT 0 -> :v\n", 2, 24, "expected result", "expected a status name"),
-      ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REALM_CREATE 0x8000_1000, :v\n", 2, 31, "RealmParams.s2sz", "must be known before the scenario runs"),
+      (
+        "RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nexpect granuleState[0] = :v\n", 2, 26, "granuleState",
+        "bound when the scenario runs"
+      ),
+      (
+        "RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nwrite :v RealmParams.vmid = 1\n", 2, 7, "write",
+        "bound when the scenario runs"
+      ),
+      (
+        "RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REC_AUX_COUNT 0 -> :v\n", 2, 24, "expected result",
+        "expected a status name"
+      ),
+      (
+        "RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REALM_CREATE 0x8000_1000, :v\n", 2, 31, "RealmParams.s2sz",
+        "must be known before the scenario runs"
+      ),
       ("RMI_REC_AUX_COUNT : 1\n", 1, 19, "syntax", "expected a name after ':'"),
       ("RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x9=:v\n", 1, 36, "x9", "unknown output of RMI_REC_AUX_COUNT"),
     ])

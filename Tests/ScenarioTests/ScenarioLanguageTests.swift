@@ -1,8 +1,8 @@
 import CCAModel
+import Explore
 import Foundation
 import Scenarios
 import Spec
-import Explore
 import Testing
 
 /// The models every scenario test shares: each configuration is built and compiled once per test
@@ -51,7 +51,8 @@ let delegateData = "RMI_GRANULE_DELEGATE 0x8000_3000 -> RMI_SUCCESS\n"
 struct ScenarioLanguageTests {
   @Test("a call's X0 is status | index << 8, decoded with the model's condition name")
   func x0AndCondition() throws {
-    let r = try runText(realmPrologue + delegateData + "RMI_DATA_CREATE rd, 0x8000_3000, 0x0, params, 0 -> RMI_ERROR_RTT level 2\n")
+    let r = try runText(
+      realmPrologue + delegateData + "RMI_DATA_CREATE rd, 0x8000_3000, 0x0, params, 0 -> RMI_ERROR_RTT level 2\n")
     #expect(r.passed, "\(r.steps.flatMap(\.mismatches))")
     let last = try #require(r.steps.last)
     #expect(last.result == .returned(x0: 4 | 2 << 8, condition: "rtt_walk", outputs: []))
@@ -60,16 +61,20 @@ struct ScenarioLanguageTests {
 
   @Test("a wrong expectation is a mismatch naming file:line, expected and actual")
   func mismatch() throws {
-    let r = try runText(realmPrologue + delegateData + "RMI_DATA_CREATE rd, 0x8000_3000, 0x0, params, 0 -> RMI_ERROR_RTT level 3\n")
+    let r = try runText(
+      realmPrologue + delegateData + "RMI_DATA_CREATE rd, 0x8000_3000, 0x0, params, 0 -> RMI_ERROR_RTT level 3\n")
     #expect(!r.passed)
     let last = try #require(r.steps.last)
     #expect(last.location == "t.scenario:13")
-    #expect(last.mismatches == ["expected RMI_ERROR_RTT level 3 (X0=0x304), got RMI_ERROR_RTT level 2 (X0=0x204) [rtt_walk]"])
+    #expect(
+      last.mismatches == ["expected RMI_ERROR_RTT level 3 (X0=0x304), got RMI_ERROR_RTT level 2 (X0=0x204) [rtt_walk]"])
     // A raw X0 and a condition name are checked too.
-    let raw = try runText(realmPrologue + delegateData + "RMI_DATA_CREATE rd, 0x8000_3000, 0x0, params, 0 -> 0x204 (rtt_walk)\n")
+    let raw = try runText(
+      realmPrologue + delegateData + "RMI_DATA_CREATE rd, 0x8000_3000, 0x0, params, 0 -> 0x204 (rtt_walk)\n")
     #expect(raw.passed, "\(raw.steps.flatMap(\.mismatches))")
     let wrongCondition = try runText(realmPrologue + "RMI_REALM_ACTIVATE 0x8000_0010 -> RMI_ERROR_INPUT (rd_bound)\n")
-    #expect(wrongCondition.steps.last?.mismatches == ["expected failure condition rd_bound, got rd_align (X0 as expected)"])
+    #expect(
+      wrongCondition.steps.last?.mismatches == ["expected failure condition rd_bound, got rd_align (X0 as expected)"])
   }
 
   @Test("outputs are compared by name")
@@ -97,21 +102,28 @@ struct ScenarioLanguageTests {
     #expect(r.steps.last?.registers == [0x8000_1000, 0x8000_3000, 0x8000_0000])
     #expect(r.steps.last?.fid == 0xC400_015A)
     // The same call with the field given by name.
-    let named = try runText(realmPrologue + "RMI_GRANULE_DELEGATE 0x8000_3000\nRMI_REC_CREATE rd, 0x8000_3000, params, params_num_aux=0 -> RMI_SUCCESS\n")
+    let named = try runText(
+      realmPrologue
+        + "RMI_GRANULE_DELEGATE 0x8000_3000\nRMI_REC_CREATE rd, 0x8000_3000, params, params_num_aux=0 -> RMI_SUCCESS\n")
     #expect(named.passed)
   }
 
   @Test("a call whose guard does not hold is reported, never skipped")
   func notEnabled() throws {
-    let r = try runText(realmPrologue + "REALM_READ 0x0\nREALM_READ 0x0 -> NOT_ENABLED\nRMI_VERSION 0x10000 -> NOT_ENABLED\n")
-    #expect(r.steps[r.steps.count - 3].mismatches == ["REALM_READ is not enabled here (its guard does not hold); nothing happened"])
+    let r = try runText(
+      realmPrologue + "REALM_READ 0x0\nREALM_READ 0x0 -> NOT_ENABLED\nRMI_VERSION 0x10000 -> NOT_ENABLED\n")
+    #expect(
+      r.steps[r.steps.count - 3].mismatches == [
+        "REALM_READ is not enabled here (its guard does not hold); nothing happened"
+      ])
     #expect(r.steps[r.steps.count - 2].mismatches.isEmpty)
     #expect(r.steps[r.steps.count - 1].mismatches.first?.hasPrefix("expected NOT_ENABLED, got RMI_SUCCESS") == true)
   }
 
   @Test("a property violated after a step is reported at that call")
   func violation() throws {
-    let text = realmPrologue.replacingOccurrences(of: "granules=8", with: "granules=8 mutant=undelegate-live-object")
+    let text =
+      realmPrologue.replacingOccurrences(of: "granules=8", with: "granules=8 mutant=undelegate-live-object")
       + "RMI_GRANULE_UNDELEGATE rd -> RMI_SUCCESS\nRMI_VERSION 0x10000\n"
     let r = try runText(text)
     #expect(!r.passed)

@@ -39,7 +39,9 @@ struct ScenarioMemoryTests {
     let addr = try #require(delegate.parameters.first { $0.name == "addr" })
     #expect(addr.domain == .word(bits: 64))
     #expect(
-      addr.values == [0x8000_0000, 0x8000_1000, 0x8000_2000, 0x8000_3000, 0x8000_0010, 0x1C09_0000, 0x1C09_0010, 0x1_0000_0000])
+      addr.values == [
+        0x8000_0000, 0x8000_1000, 0x8000_2000, 0x8000_3000, 0x8000_0010, 0x1C09_0000, 0x1C09_0010, 0x1_0000_0000,
+      ])
   }
 
   @Test("Tests/Conformance/memory.scenario: 128 granules and 3 RECs of 16 aux granules at the architecture's geometry")

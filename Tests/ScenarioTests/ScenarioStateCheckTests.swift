@@ -43,29 +43,37 @@ struct ScenarioStateCheckTests {
     let failing = try runText(realmPrologue + "expect granule 0x8000_3000 state DELEGATED\n")
     let last = try #require(failing.steps.last)
     #expect(last.action == "RMI_REALM_CREATE")
-    #expect(last.mismatches == ["line 12: expect granule 0x8000_3000 state DELEGATED: granuleState[3] is UNDELEGATED, expected DELEGATED"])
+    #expect(
+      last.mismatches == [
+        "line 12: expect granule 0x8000_3000 state DELEGATED: granuleState[3] is UNDELEGATED, expected DELEGATED"
+      ])
   }
 
-  @Test("bad expect statements are input errors with line, column and what was expected", arguments: [
-    ("expect granule 0x8000_1010 state RD", 12, 16, "is not the PA of one of the configuration's granules"),
-    ("expect granule rd state BOGUS", 12, 25, "unknown name 'BOGUS'"),
-    ("expect granule rd RD", 12, 19, "expected 'state' after the granule's address"),
-    ("expect granuleStat[1] = RD", 12, 1, "unknown state variable 'granuleStat'"),
-    ("expect granuleState[1][2] = RD", 12, 1, "granuleState takes 1 key"),
-    ("expect granuleState[x = RD", 12, 8, "expected VARIABLE[KEY][KEY]..."),
-    ("expect granuleState[99] = RD", 12, 21, "is outside"),
-  ])
+  @Test(
+    "bad expect statements are input errors with line, column and what was expected",
+    arguments: [
+      ("expect granule 0x8000_1010 state RD", 12, 16, "is not the PA of one of the configuration's granules"),
+      ("expect granule rd state BOGUS", 12, 25, "unknown name 'BOGUS'"),
+      ("expect granule rd RD", 12, 19, "expected 'state' after the granule's address"),
+      ("expect granuleStat[1] = RD", 12, 1, "unknown state variable 'granuleStat'"),
+      ("expect granuleState[1][2] = RD", 12, 1, "granuleState takes 1 key"),
+      ("expect granuleState[x = RD", 12, 8, "expected VARIABLE[KEY][KEY]..."),
+      ("expect granuleState[99] = RD", 12, 21, "is outside"),
+    ])
   func badStateChecks(line: String, row: Int, column: Int, message: String) throws {
     let error = try #require(inputError(realmPrologue + line + "\n"))
     #expect(error.line == row && error.column == column, "\(error)")
     #expect(error.message.contains(message), "\(error)")
   }
 
-  @Test("Docs/examples/rec-aux-alias.scenario (testing-an-rmm.md §6) passes: aux_alias at REC_AUX_COUNT 16, nothing changed")
+  @Test(
+    "Docs/examples/rec-aux-alias.scenario (testing-an-rmm.md §6) passes: aux_alias at REC_AUX_COUNT 16, nothing changed"
+  )
   func recAuxAliasExample() throws {
     let path = "Docs/examples/rec-aux-alias.scenario"
     let r = try ScenarioRunner.run(
-      try ScenarioFiles.load(path: repositoryRoot.appendingPathComponent(path).path, display: path, models: sharedModels))
+      try ScenarioFiles.load(
+        path: repositoryRoot.appendingPathComponent(path).path, display: path, models: sharedModels))
     #expect(r.passed, "\(r.steps.flatMap(\.mismatches))")
     let alias = try #require(r.steps.first { $0.action == "RMI_REC_CREATE" })
     #expect(alias.result == .returned(x0: 1, condition: "aux_alias", outputs: []))

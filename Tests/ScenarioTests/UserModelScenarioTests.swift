@@ -2,9 +2,10 @@ import Scenarios
 import Spec
 import Testing
 
-/// A user's own family, nothing of CCA in it: a device that threads configure through a
-/// system-call interface, reading a `Config` structure from memory. Everything scenarios know
-/// about it (function identifiers, status names, value names, the structure's layout, its
+/// A user's own family, nothing of CCA in it: a device that threads configure through a system-call interface, reading
+/// a `Config` structure from memory.
+///
+/// Everything scenarios know about it (function identifiers, status names, value names, the structure's layout, its
 /// default configuration) comes from the model's own ``ABIDescription``.
 enum DeviceFamily {
   static let family = ModelFamily(
@@ -26,7 +27,8 @@ enum DeviceFamily {
       b.abi.encodings = [FiniteSet("DevLevel", [("LEVEL_LOW", 1), ("LEVEL_HIGH", 2)])]
       b.abi.fields = [
         // An unwritten level reads as 1 (its 0 fails); retries is known to the ABI, not read.
-        ABIDescription.Field(structure: "Config", field: "level", offset: 0x10, bits: 8, parameter: "level", unwritten: 1),
+        ABIDescription.Field(
+          structure: "Config", field: "level", offset: 0x10, bits: 8, parameter: "level", unwritten: 1),
         ABIDescription.Field(structure: "Config", field: "retries", offset: 0x18, bits: 8, parameter: nil),
       ]
       b.abi.pointers = [ABIDescription.Pointer(action: "DEV_CONFIGURE", register: "x1", structure: "Config")]
@@ -64,7 +66,8 @@ struct UserModelScenarioTests {
     #expect(result.steps[1].resultText.contains("DEV_ERROR_LEVEL"))
   }
 
-  @Test("an unwritten field reads as the ABI's unwritten value; writing a field the model does not read is an input error")
+  @Test(
+    "an unwritten field reads as the ABI's unwritten value; writing a field the model does not read is an input error")
   func unwrittenAndUnread() throws {
     let models = ScenarioModels(family: DeviceFamily.family)
     let result = try ScenarioRunner.run(

@@ -23,7 +23,10 @@ struct ActionPatchTests {
     #expect(action.failures.map(\.name) == ["first", "third"])
     #expect(action.outputs.map(\.failures) == [["third"]])
     #expect(action.effects == Self.model().actions[0].effects)
-    #expect(throws: ModelError.unknownName(kind: "failure condition of SET", name: "fourth", valid: ["first", "second", "third"])) {
+    #expect(
+      throws: ModelError.unknownName(
+        kind: "failure condition of SET", name: "fourth", valid: ["first", "second", "third"])
+    ) {
       try Self.model().actions[0].droppingFailures(["fourth"])
     }
   }

@@ -24,7 +24,9 @@ struct BuilderErrorTests {
         a.set(holder, to: a.arg("thraed") + 1)
       }
     }
-    #expect(throws: ModelError.invalid(location: "action ACQUIRE", message: "unknown parameter 'thraed'; valid: thread")) {
+    #expect(
+      throws: ModelError.invalid(location: "action ACQUIRE", message: "unknown parameter 'thraed'; valid: thread")
+    ) {
       try model.validate()
     }
   }
@@ -38,8 +40,12 @@ struct BuilderErrorTests {
       b.action("RELEASE", by: "thread") { a in a.set(holder, to: a.arg("thread")) }
     }
     #expect(model.builderErrors.count == 2)
-    #expect(model.builderErrors.last == .invalid(location: "action RELEASE", message: "unknown parameter 'thread'; valid: (none)"))
-    #expect(throws: ModelError.invalid(location: "action ACQUIRE", message: "unknown parameter 'thraed'; valid: thread")) {
+    #expect(
+      model.builderErrors.last
+        == .invalid(location: "action RELEASE", message: "unknown parameter 'thread'; valid: (none)"))
+    #expect(
+      throws: ModelError.invalid(location: "action ACQUIRE", message: "unknown parameter 'thraed'; valid: thread")
+    ) {
       try model.validate()
     }
   }
@@ -69,7 +75,9 @@ struct BuilderErrorTests {
   }
 
   /// A family whose builder reads `bound`, `feature` and `mutant` names given by the test.
-  func family(bound: Configuration.Bound = "threads", feature: Configuration.Feature = "fair", mutant: String = "no-check") -> ModelFamily {
+  func family(
+    bound: Configuration.Bound = "threads", feature: Configuration.Feature = "fair", mutant: String = "no-check"
+  ) -> ModelFamily {
     ModelFamily(
       name: "lock", doc: "", configurations: [Configuration(name: "two", bounds: ["threads": 2])],
       configurationDocs: [:],
@@ -90,7 +98,8 @@ struct BuilderErrorTests {
     #expect(throws: Never.self) { try family().build(family().configurations[0]) }
     #expect(
       throws: ModelError.invalid(
-        location: "model lock", message: "the builder reads bound 'thread', which the family does not declare; valid: threads")
+        location: "model lock",
+        message: "the builder reads bound 'thread', which the family does not declare; valid: threads")
     ) { try family(bound: "thread").build(family().configurations[0]) }
   }
 
@@ -99,11 +108,13 @@ struct BuilderErrorTests {
     let configuration = family().configurations[0]
     #expect(
       throws: ModelError.invalid(
-        location: "model lock", message: "the builder reads feature 'fiar', which the family does not declare; valid: fair")
+        location: "model lock",
+        message: "the builder reads feature 'fiar', which the family does not declare; valid: fair")
     ) { try family(feature: "fiar").build(configuration) }
     #expect(
       throws: ModelError.invalid(
-        location: "model lock", message: "the builder reads mutant 'nocheck', which the family does not declare; valid: no-check")
+        location: "model lock",
+        message: "the builder reads mutant 'nocheck', which the family does not declare; valid: no-check")
     ) { try family(mutant: "nocheck").build(configuration) }
   }
 

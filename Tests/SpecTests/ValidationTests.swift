@@ -149,7 +149,8 @@ struct ErrorPathValidationTests {
     let undeclared = buildModel { b in
       _ = b.variable("x", .range(0, 3), initial: 0)
       b.action("act", by: "env") { a in
-        a.fail("bad", error: "E", code: 1, when: true, effects: [.assign(VariableID(7), keys: [], value: 1, when: true)])
+        a.fail(
+          "bad", error: "E", code: 1, when: true, effects: [.assign(VariableID(7), keys: [], value: 1, when: true)])
       }
     }
     let m2 = message(undeclared)
@@ -167,7 +168,8 @@ struct ErrorPathValidationTests {
     let wrongKind = buildModel { b in
       let x = b.variable("x", .range(0, 3), initial: 0)
       b.action("act", by: "env") { a in
-        a.fail("bad", error: "E", code: 1, when: true, effects: [.assign(x.id, keys: [], value: .boolean(true), when: true)])
+        a.fail(
+          "bad", error: "E", code: 1, when: true, effects: [.assign(x.id, keys: [], value: .boolean(true), when: true)])
       }
     }
     #expect(message(wrongKind)?.contains("effect of failure condition bad on x") == true)

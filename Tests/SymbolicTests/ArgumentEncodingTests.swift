@@ -12,10 +12,13 @@ struct ArgumentEncodingTests {
     try SymbolicChecker(model: model, options: SymbolicOptions(arguments: encoding))
   }
 
-  /// Every counter must reach the maximum, so the shortest trace increments each slot once: a
-  /// different argument at every step. Argument constants shared by the steps of an unrolling
-  /// could not express it.
-  @Test("BMC finds the shortest trace with either encoding, choosing arguments anew at each step", arguments: ArgumentEncoding.allCases)
+  /// Every counter must reach the maximum, so the shortest trace increments each slot once: a different argument at
+  /// every step.
+  ///
+  /// Argument constants shared by the steps of an unrolling could not express it.
+  @Test(
+    "BMC finds the shortest trace with either encoding, choosing arguments anew at each step",
+    arguments: ArgumentEncoding.allCases)
   func bmcArgumentsPerStep(_ encoding: ArgumentEncoding) throws {
     let model = countersModel(count: 3, maximum: 1)
     let report = try checker(model, encoding).bmc(properties: [try propertyIndex(model, "not-all-max")], depth: 3)
@@ -64,7 +67,9 @@ struct ArgumentEncodingTests {
     #expect(pre[owner] == 1 && post[owner] == 0 && post[flag] == 1)
   }
 
-  @Test("k-induction proves with lemmas and finds the counters' violation with either encoding", arguments: ArgumentEncoding.allCases)
+  @Test(
+    "k-induction proves with lemmas and finds the counters' violation with either encoding",
+    arguments: ArgumentEncoding.allCases)
   func kInduction(_ encoding: ArgumentEncoding) throws {
     let lockstep = lockstepModel()
     let lemmas = [try propertyIndex(lockstep, "x-eq-y"), try propertyIndex(lockstep, "x-le-10")]
@@ -72,7 +77,8 @@ struct ArgumentEncodingTests {
       properties: [try propertyIndex(lockstep, "y-not-15")], lemmas: lemmas, k: 3)
     #expect(proved.outcome == .proved)
     let model = countersModel(count: 3, maximum: 1)
-    let report = try checker(model, encoding).kInduction(properties: [try propertyIndex(model, "not-all-max")], lemmas: [], k: 4)
+    let report = try checker(model, encoding).kInduction(
+      properties: [try propertyIndex(model, "not-all-max")], lemmas: [], k: 4)
     guard case .violated(let trace) = report.outcome else {
       Issue.record("expected a violation, got \(report.outcome)")
       return

@@ -36,7 +36,9 @@ func expectEnginesAgree(_ model: Model, seed: UInt64, samples: Int) throws {
     for p in model.properties.indices {
       let concrete: Bool
       do { concrete = try compiled.holds(p, in: state) } catch { continue }
-      #expect(try checker.evaluate(property: p, values: values) == concrete, "property \(model.properties[p].name), seed \(seed)")
+      #expect(
+        try checker.evaluate(property: p, values: values) == concrete,
+        "property \(model.properties[p].name), seed \(seed)")
     }
     let a = chooser.choose(below: model.actions.count)
     let action = model.actions[a]
@@ -76,13 +78,16 @@ func expectEnginesAgree(_ model: Model, seed: UInt64, samples: Int) throws {
 
 @Suite("Differential: concrete and symbolic semantics agree")
 struct DifferentialTests {
-  @Test("toy models", arguments: [
-    ("die-hard", dieHardModel()), ("counters", countersModel(count: 3, maximum: 2)),
-    ("lockstep", lockstepModel()), ("ownership", ownershipModel()), ("ownership-bug", ownershipModel(forgetFlag: true)),
-    ("error-path", errorPathModel(buggy: false)), ("error-path-buggy", errorPathModel(buggy: true)),
-    ("error-path-frame", errorPathModel(buggy: false, frameRules: true)),
-    ("error-path-frame-buggy", errorPathModel(buggy: true, frameRules: true)),
-  ])
+  @Test(
+    "toy models",
+    arguments: [
+      ("die-hard", dieHardModel()), ("counters", countersModel(count: 3, maximum: 2)),
+      ("lockstep", lockstepModel()), ("ownership", ownershipModel()),
+      ("ownership-bug", ownershipModel(forgetFlag: true)),
+      ("error-path", errorPathModel(buggy: false)), ("error-path-buggy", errorPathModel(buggy: true)),
+      ("error-path-frame", errorPathModel(buggy: false, frameRules: true)),
+      ("error-path-frame-buggy", errorPathModel(buggy: true, frameRules: true)),
+    ])
   func toyModels(_ name: String, _ model: Model) throws {
     try expectEnginesAgree(model, seed: 0xC0FFEE, samples: 200)
   }
@@ -91,9 +96,12 @@ struct DifferentialTests {
 @Suite("Differential: the CCA model")
 struct CCADifferentialTests {
   @Test(
-    "concrete and symbolic steps agree on random states", arguments: [
-      "standard", "atomic", "atomic-4", "atomic-16", "atomic-parametric", "rmm-small", "rmm-rtt", "atomic-per-pas", "atomic-per-realm", "rmm-small-per-pas",
-      "rmm-small-mec", "rmm-reuse-mec", "rmm-reuse-mec-lines", "rmm-da", "rmm-da-setup", "rmm-da-mem", "rmm-da-mem-setup", "rmm-tlb-setup",
+    "concrete and symbolic steps agree on random states",
+    arguments: [
+      "standard", "atomic", "atomic-4", "atomic-16", "atomic-parametric", "rmm-small", "rmm-rtt", "atomic-per-pas",
+      "atomic-per-realm", "rmm-small-per-pas",
+      "rmm-small-mec", "rmm-reuse-mec", "rmm-reuse-mec-lines", "rmm-da", "rmm-da-setup", "rmm-da-mem",
+      "rmm-da-mem-setup", "rmm-tlb-setup",
       "rmm-da-iotlb-setup", "rmm-da-iotlb-2-setup",
     ])
   func cca(_ configuration: String) throws {
@@ -146,7 +154,9 @@ struct SymbolicErrorPathTests {
               let arguments = model.actions[a].arguments(at: t)
               let outcome = try compiled.step(state, action: a, arguments: arguments)
               let symbolic = try checker.evaluate(values: values, action: a, arguments: arguments)
-              #expect(symbolic.post == compiled.values(of: outcome.successor(of: state)), "\(model.actions[a].name)\(arguments) from \(values)")
+              #expect(
+                symbolic.post == compiled.values(of: outcome.successor(of: state)),
+                "\(model.actions[a].name)\(arguments) from \(values)")
               if case .failed(_, _, .some) = outcome { failedWithEffects += 1 }
             }
           }
@@ -188,7 +198,9 @@ struct SymbolicTransitionPropertyTests {
     #expect(broken > 0)
   }
 
-  @Test("BMC finds the failed step that changes state, the trace replays and breaks the rule concretely; the correct lock holds")
+  @Test(
+    "BMC finds the failed step that changes state, the trace replays and breaks the rule concretely; the correct lock holds"
+  )
   func bmc() throws {
     let buggy = errorPathModel(buggy: true, frameRules: true)
     let failed = try #require(buggy.properties.firstIndex { $0.name == "failed-changes-nothing" })

@@ -12,10 +12,13 @@ func registerModel() -> Model {
   let last = b.variable("last", .word(bits: 64), initial: 0)
   let mapped = b.variable("mapped", .bool, initial: false)
   let register = Domain.word(bits: 64)
-  b.action("READ", by: "host", parameters: [Parameter("addr", register, samples: [0x1000, 0x2003, 0xFFFF_0000_0000])]) { a in
+  b.action("READ", by: "host", parameters: [Parameter("addr", register, samples: [0x1000, 0x2003, 0xFFFF_0000_0000])]) {
+    a in
     let addr = a.arg("addr")
     a.fail("addr_align", error: "RMI_ERROR_INPUT", code: 1, when: (addr & 0xFFF).ne(0))
-    a.fail("unmapped", error: "RMI_ERROR_RTT", code: 4, index: .ite(addr.gt(0xFFFF_FFFF), then: 1, else: 3), when: !mapped.value)
+    a.fail(
+      "unmapped", error: "RMI_ERROR_RTT", code: 4, index: .ite(addr.gt(0xFFFF_FFFF), then: 1, else: 3),
+      when: !mapped.value)
     a.output("x1", addr >> 12)
     a.output("x2", last.value)
     a.set(last, to: addr)
@@ -33,11 +36,15 @@ struct RegisterFeatureTests {
     let compiled = try CompiledModel(model)
     let read = try #require(model.action(named: "READ"))
     let s0 = compiled.initialState()
-    #expect(try compiled.step(s0, action: read, arguments: [0xFFFF_0000_0000]) == .failed(condition: 1, code: 4 | 1 << 8))
+    #expect(
+      try compiled.step(s0, action: read, arguments: [0xFFFF_0000_0000]) == .failed(condition: 1, code: 4 | 1 << 8))
     #expect(try compiled.step(s0, action: read, arguments: [0x5000]) == .failed(condition: 1, code: 4 | 3 << 8))
     #expect(try compiled.step(s0, action: read, arguments: [0x2003]) == .failed(condition: 0, code: 1))
     // Any value of the domain is accepted, not only the samples.
-    guard case .succeeded(let mappedState) = try compiled.step(s0, action: try #require(model.action(named: "MAP")), arguments: []) else {
+    guard
+      case .succeeded(let mappedState) = try compiled.step(
+        s0, action: try #require(model.action(named: "MAP")), arguments: [])
+    else {
       Issue.record("MAP failed")
       return
     }

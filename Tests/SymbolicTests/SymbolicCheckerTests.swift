@@ -59,7 +59,8 @@ struct InductionTests {
   @Test("a non-inductive true property gives a CTI, not a violation")
   func ctiWithoutLemma() throws {
     let model = lockstepModel()
-    let report = try SymbolicChecker(model: model).induction(properties: [try propertyIndex(model, "y-not-15")], lemmas: [])
+    let report = try SymbolicChecker(model: model).induction(
+      properties: [try propertyIndex(model, "y-not-15")], lemmas: [])
     guard case .cti(let cti) = report.outcome else {
       Issue.record("expected a CTI, got \(report.outcome)")
       return
@@ -74,7 +75,8 @@ struct InductionTests {
   func provedWithLemmas() throws {
     let model = lockstepModel()
     let lemmas = [try propertyIndex(model, "x-eq-y"), try propertyIndex(model, "x-le-10")]
-    let report = try SymbolicChecker(model: model).induction(properties: [try propertyIndex(model, "y-not-15")], lemmas: lemmas)
+    let report = try SymbolicChecker(model: model).induction(
+      properties: [try propertyIndex(model, "y-not-15")], lemmas: lemmas)
     #expect(report.outcome == .proved)
     #expect(report.queries >= 2)
   }
@@ -128,8 +130,9 @@ struct InductionTests {
 
 @Suite("k-induction soundness")
 struct KInductionSoundnessTests {
-  /// `x` counts up from 0 to 3; `x-not-3` is violated in three steps. The lemma `x-zero` is
-  /// false after one step, so the step case of 2-induction, which assumes it in two consecutive
+  /// `x` counts up from 0 to 3; `x-not-3` is violated in three steps.
+  ///
+  /// The lemma `x-zero` is false after one step, so the step case of 2-induction, which assumes it in two consecutive
   /// states, is unsat: only a base case that checks the lemma keeps this from being `proved`.
   func counterModel() -> Model {
     let b = ModelBuilder(name: "counter", configuration: Configuration(name: "t", bounds: [:]))
@@ -172,8 +175,9 @@ struct KInductionSoundnessTests {
   }
 
   /// `arm` takes a 64-bit value once; the one value that sets `x` to 3 is not among the samples.
-  /// Its only successor state is a fixed point, so the step case of 2-induction is unsat: the
-  /// base case must leave the sampled parameter free to find the violation.
+  ///
+  /// Its only successor state is a fixed point, so the step case of 2-induction is unsat: the base case must leave the
+  /// sampled parameter free to find the violation.
   @Test("the base case covers a sampled parameter's whole domain, not its samples")
   func sampledParameterInBase() throws {
     let magic: Value = 0x1234_5678_9abc

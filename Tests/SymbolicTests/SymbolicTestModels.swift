@@ -16,8 +16,9 @@ func lockstepModel() -> Model {
   return b.build()
 }
 
-/// Granules claimed and released by owners: `flag[g]` mirrors `owner[g] == 1`. With
-/// `forgetFlag`, `release` leaves the flag set (a seeded bug).
+/// Granules claimed and released by owners: `flag[g]` mirrors `owner[g] == 1`.
+///
+/// With `forgetFlag`, `release` leaves the flag set (a seeded bug).
 func ownershipModel(granules: Int = 3, forgetFlag: Bool = false) -> Model {
   let granule = Domain.index(IndexSort("Granule", count: granules))
   let b = ModelBuilder(

@@ -79,7 +79,10 @@ struct ITFFuzzTests {
     case 6:
       // Long: a states array of many junk elements, or a very long string, in a real trace.
       let count = 10_000 + rng.choose(below: 100_000)
-      let filler = rng.choose(below: 2) == 0 ? Array(repeating: "1", count: count).joined(separator: ",") : "\"" + String(repeating: "x", count: count * 10) + "\""
+      let filler =
+        rng.choose(below: 2) == 0
+        ? Array(repeating: "1", count: count).joined(separator: ",")
+        : "\"" + String(repeating: "x", count: count * 10) + "\""
       let text = String(decoding: out, as: UTF8.self)
       out = Array(text.replacingOccurrences(of: "\"states\": [", with: "\"states\": [\(filler), ").utf8)
     case 0: out = Array(out.prefix(rng.choose(below: max(1, out.count))))

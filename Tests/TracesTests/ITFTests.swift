@@ -145,7 +145,8 @@ struct ITFTests {
     #expect(states[0]["cacheLine"]?["#map"] == .array([]))
     // no-tlbi-on-delegate's counterexample changes a PE's GPT TLB entry (keys PE and granule).
     let tlb = try Fixtures.bfs("no-tlbi-on-delegate")
-    guard case .array(let tlbStates)? = ITF.document(for: tlb.trace, model: tlb.model, toolVersion: "test")["states"] else {
+    guard case .array(let tlbStates)? = ITF.document(for: tlb.trace, model: tlb.model, toolVersion: "test")["states"]
+    else {
       Issue.record("no states")
       return
     }

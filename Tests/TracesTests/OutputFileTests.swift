@@ -24,7 +24,8 @@ struct OutputFileTests {
     return info.st_ino
   }
 
-  @Test("A new path (in a directory created for it) and a regular file are written atomically, leaving no temporary file")
+  @Test(
+    "A new path (in a directory created for it) and a regular file are written atomically, leaving no temporary file")
   func regularFiles() throws {
     let dir = try temporaryDirectory()
     let path = dir + "/sub/deeper/report.xml"

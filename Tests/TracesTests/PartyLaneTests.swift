@@ -3,9 +3,10 @@ import Spec
 import Testing
 import Traces
 
-/// A user's own model, nothing of CCA in it: threads ask a kernel for a lock through a system-call
-/// interface, a clock ticks on its own. Its lanes come from the parties and the interface it
-/// declares, not from any name the renderings know.
+/// A user's own model, nothing of CCA in it: threads ask a kernel for a lock through a system-call interface, a clock
+/// ticks on its own.
+///
+/// Its lanes come from the parties and the interface it declares, not from any name the renderings know.
 enum LockModel {
   static func build(declaringParties: Bool = true) -> Model {
     let thread = Domain.index(IndexSort("Thread", count: 2))
@@ -19,7 +20,8 @@ enum LockModel {
       b.abi.interfaces = [
         ABIDescription.Interface(
           name: "SYS", caller: threads, handler: kernel, functions: [ABIDescription.NamedValue("SYS_LOCK", 0x10)],
-          statuses: [ABIDescription.NamedValue("SYS_OK", 0), ABIDescription.NamedValue("SYS_BUSY", 1)], success: "SYS_OK")
+          statuses: [ABIDescription.NamedValue("SYS_OK", 0), ABIDescription.NamedValue("SYS_BUSY", 1)],
+          success: "SYS_OK")
       ]
     }
     b.action("SYS_LOCK", by: threads, parameters: [Parameter("thread", thread)]) { a in

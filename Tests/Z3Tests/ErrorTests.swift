@@ -20,7 +20,9 @@ enum BadCall: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
   var testDescription: String { rawValue }
 
-  /// The code the call must fail with. libz3 4.8.12 reports ill-sorted terms as `exception`.
+  /// The code the call must fail with.
+  ///
+  /// libz3 4.8.12 reports ill-sorted terms as `exception`.
   var expectedCode: Z3Error.Code {
     switch self {
     case .bvAddOfDifferentWidths, .extractAboveWidth, .unknownSolverParameter,
@@ -84,7 +86,8 @@ enum BadCall: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 @Suite("Errors become thrown Z3Error values")
 struct ErrorTests {
-  @Test("a bad call throws a Z3Error with a message, and the context stays usable",
+  @Test(
+    "a bad call throws a Z3Error with a message, and the context stays usable",
     arguments: BadCall.allCases)
   func badCallThrows(_ call: BadCall) throws {
     let ctx = Z3Context()

@@ -36,8 +36,9 @@ struct LifetimeTests {
     let model = try solver?.model()
     let expectedX = (0 &- UInt64((0..<count).reduce(UInt32(0)) { $0 &+ UInt32($1) })) & 0xFFFF_FFFF
     #expect(try model?.bitVectorValue(of: x) == expectedX)
-    #expect(try ctx.simplify(ctx.substitute(last, from: [x], to: [ctx.bitVector(expectedX, width: 32)]))
-      .numeralValue == 0)
+    #expect(
+      try ctx.simplify(ctx.substitute(last, from: [x], to: [ctx.bitVector(expectedX, width: 32)]))
+        .numeralValue == 0)
 
     // Release everything; the context is deleted after the last handle.
     solver = nil
