@@ -126,7 +126,7 @@ struct CheckTests {
     #expect(throws: CheckError.self) { try CCA.family.model("nope") }
     #expect(throws: CheckError.self) { try CCA.family.model(mutant: "nope") }
     #expect(throws: CheckError.self) { try CCA.family.model("atomic", bounds: ["nope": 1]) }
-    #expect(throws: CheckError.self) { try CCA.family.model("atomic", bounds: ["granules": 1000]) }
+    #expect(throws: CheckError.self) { try CCA.family.model("atomic", bounds: ["granules": 2000]) }
     #expect(throws: CheckError.invalidOption("walks must be at least 1, got 0")) {
       try check(model, exploring: .random(walks: 0))
     }

@@ -106,7 +106,7 @@ struct ScenarioBindingTests {
         "expected a status name"
       ),
       (
-        "RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REALM_CREATE 0x8000_1000, :v\n", 2, 31, "RealmParams.s2sz",
+        "RMI_REC_AUX_COUNT 0 -> RMI_SUCCESS x1=:v\nRMI_REALM_CREATE 0x8000_1000, :v\n", 2, 31, "RealmParams.flags",
         "must be known before the scenario runs"
       ),
       ("RMI_REC_AUX_COUNT : 1\n", 1, 19, "syntax", "expected a name after ':'"),
