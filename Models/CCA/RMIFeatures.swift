@@ -38,11 +38,16 @@ struct RMIFeatures: Sendable {
   ///
   /// The model's `recs` bound is an exploration bound below it.
   var maxRecsOrder: Value = 10
+  /// DA_EN (bit 42): Device Assignment, in configurations with `da`.
+  ///
+  /// RMM 1.1 [1.1-UNSTABLE; TF-RMM rmm-spec-v1.x-aligned]; TF-RMM rel0 (RMM 1.0) has no DA.
+  var deviceAssignment = false
 
   /// RmiFeatureRegister0 with both hash algorithms (HASH_SHA_256 bit 32, HASH_SHA_512 bit 33).
   var register0: Value {
     Value(s2sz) | (lpa2 ? 1 << 8 : 0) | (sveEnabled ? 1 << 9 : 0) | sveVL << 10 | numBPs << 14 | numWPs << 20
       | (pmuEnabled ? 1 << 26 : 0) | pmuNumCtrs << 27 | 1 << 32 | 1 << 33 | gicv3NumLRs << 34 | maxRecsOrder << 38
+      | (deviceAssignment ? DAABI.featureDAEnabled : 0)
   }
 
   /// RMI_REALM_CREATE's `params_supp` for the RealmParams fields (reference/rmm.md §2.5 item 3; TF-RMM rel0

@@ -31,17 +31,14 @@ extension RMMBuilder {
         """,
       parameters: [register("x1", [0], allValues: [1])], successCode: RMIABI.success
     ) { a in
-      a.output("x1", .ite(a.arg("x1").eq(0), then: .literal(featureRegister0), else: featureRegister1(a.arg("x1"))))
+      a.output("x1", .ite(a.arg("x1").eq(0), then: .literal(features.register0), else: featureRegister1(a.arg("x1"))))
     }
   }
 
-  /// The RMM's features (RmiFeatureRegister0; ``RMIFeatures``) at this geometry.
-  var features: RMIFeatures { RMIFeatures(s2sz: geometry.ipaWidth) }
-
-  /// RmiFeatureRegister0 as RMI_FEATURES returns it: ``features`` and, with `da`, DA_EN[42]
-  /// [1.1-UNSTABLE; TF-RMM rmm-spec-v1.x-aligned].
-  var featureRegister0: Value {
-    features.register0 | (cca.configuration.has(CCA.Feature.da) ? DAABI.featureDAEnabled : 0)
+  /// The RMM's features (RmiFeatureRegister0; ``RMIFeatures``) at this geometry, with DA_EN in
+  /// configurations with `da`.
+  var features: RMIFeatures {
+    RMIFeatures(s2sz: geometry.ipaWidth, deviceAssignment: cca.configuration.has(CCA.Feature.da))
   }
 
   /// Declares RMI_REALM_CREATE, RMI_REALM_ACTIVATE and RMI_REALM_DESTROY.
