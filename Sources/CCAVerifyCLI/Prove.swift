@@ -14,7 +14,7 @@ struct Prove: ParsableCommand {
       Example: cca-verify prove Proofs/ --junit report.xml --out traces
       In a CI matrix: cca-verify prove --shard 2/4 --json > shard-2.json on each machine, then \
       cca-verify merge-reports shard-*.json --junit report.xml.
-      cca-verify prove --explain Proofs/rmm-small-hyp-no-realm-read-induction.toml prints the invariant shown inductive.
+      cca-verify prove --explain Proofs/rmm-small-properties-induction.toml prints the invariant shown inductive.
       """)
 
   @Argument(help: "Target files or folders.") var paths: [String] = ["Proofs"]
