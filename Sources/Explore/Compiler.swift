@@ -369,7 +369,6 @@ final class ExprCompiler {
   /// derived value), `bound` the bound-variable slot, so reading it costs no closure call, and
   /// `valid` says every value it can take was checked against the key domain at compile time.
   struct Key {
-    let eval: Eval
     let slot: Int?
     let bound: Int?
     let valid: Bool
@@ -393,7 +392,40 @@ final class ExprCompiler {
     }
     if let argument { values = argumentValues[argument] }
     let valid = values.map { $0.allSatisfy { ordinal.ordinal($0) >= 0 } } ?? false
-    return Key(eval: compile(expr), slot: argument, bound: boundSlot, valid: valid)
+    return Key(slot: argument, bound: boundSlot, valid: valid)
+  }
+
+  /// The value of an expression that reads no state, parameter or bound variable, folded as
+  /// ``node(_:)`` folds it, or `nil`; without compiling anything (`node` would compile every
+  /// read's keys, and the callers ask this of keys whose reads are compiled again anyway, which
+  /// made compiling nested reads exponential in their depth). `nil` where `node` might fold
+  /// (quantifiers, `let`) is safe: the caller then takes its general path.
+  func constantValue(_ expr: Expr) -> Value? {
+    switch expr {
+    case .literal(let v): return v
+    case .boolean(let b): return b ? 1 : 0
+    case .unary(let op, let a):
+      guard let k = constantValue(a) else { return nil }
+      return k ^ (op == .not ? 1 : ~0)
+    case .binary(let op, let a, let b):
+      let x = constantValue(a)
+      if op == .implies, x == 0 { return 1 }
+      guard let x, let y = constantValue(b) else { return nil }
+      return Semantics.apply(op, x, y)
+    case .and(let xs), .or(let xs):
+      // As `junction`: constant only if every part before the first stopping constant is.
+      let stop: Value
+      if case .and = expr { stop = 0 } else { stop = 1 }
+      for x in xs {
+        guard let k = constantValue(x) else { return nil }
+        if k == stop { return stop }
+      }
+      return stop ^ 1
+    case .ite(let cond, let a, let b):
+      guard let k = constantValue(cond) else { return nil }
+      return constantValue(k != 0 ? a : b)
+    default: return nil
+    }
   }
 
   // MARK: Map and scalar reads
@@ -423,7 +455,7 @@ final class ExprCompiler {
   /// The key as a ``DirectKey`` when every value it can take is in its domain and is its own
   /// ordinal, else `nil`.
   func directKey(_ expr: Expr, _ ordinal: KeyOrdinal) -> DirectKey? {
-    if let k = node(expr).constant {
+    if let k = constantValue(expr) {
       let o = ordinal.ordinal(k)
       return o >= 0 ? DirectKey(kind: 2, index: o) : nil
     }
@@ -441,7 +473,7 @@ final class ExprCompiler {
   ///
   /// `k` may stand on either side (it reads nothing, so the order is immaterial).
   private func fusedCompare(_ op: BinaryOperator, _ readExpr: Expr, _ other: Expr) -> CompiledExpr? {
-    guard case .read(let id, let keys) = readExpr, let k = node(other).constant else { return nil }
+    guard case .read(let id, let keys) = readExpr, let k = constantValue(other) else { return nil }
     let v = id.index
     guard layout.codecs[v].isIdentity else { return nil }
     let base = layout.logical.offsets[v]
@@ -479,7 +511,7 @@ final class ExprCompiler {
   func constantPosition(_ keys: [Expr], ordinals: [KeyOrdinal], strides: [Int]) -> Int? {
     var position = 0
     for (i, key) in keys.enumerated() {
-      guard let k = node(key).constant else { return nil }
+      guard let k = constantValue(key) else { return nil }
       let o = ordinals[i].ordinal(k)
       guard o >= 0 else { return nil }
       position += o * strides[i]
@@ -660,8 +692,8 @@ final class ExprCompiler {
     let strides = layout.logical.strides[v]
     let constant = keys.isEmpty ? 0 : constantPosition(keys, ordinals: ordinals, strides: strides)
     let keyBoxes = constant == nil ? keys.map { EvalBox(eval: compile($0)) } : []
-    let f = compile(value)
     let valueNode = node(value)
+    let f = valueNode.eval
     if let position = constant {
       // A scalar, or every key a compile-time constant in its domain: a fixed bit position.
       let at = locations[base &+ position]
