@@ -63,15 +63,19 @@ struct Symmetry: Sendable {
     for name in names where !chosen.contains(where: { $0.name == name }) {
       guard let sort = sorts[name] else {
         let known = sorts.keys.sorted().joined(separator: ", ")
-        throw .invalidState(message: "symmetric sort \(name): the model has no index sort of that name (it has \(known))")
+        throw .invalidState(
+          message: "symmetric sort \(name): the model has no index sort of that name (it has \(known))")
       }
       if sort.arithmetic {
-        throw .invalidState(message: "symmetric sort \(name): the sort is arithmetic, so its elements are not interchangeable")
+        throw .invalidState(
+          message: "symmetric sort \(name): the sort is arithmetic, so its elements are not interchangeable")
       }
       for action in model.actions {
         for parameter in action.parameters where parameter.domain == .index(sort) && parameter.isSampled {
           throw .invalidState(
-            message: "symmetric sort \(name): action \(action.name) samples parameter \(parameter.name), so the sort's elements are not interchangeable")
+            message:
+              "symmetric sort \(name): action \(action.name) samples parameter \(parameter.name), so the sort's elements are not interchangeable"
+          )
         }
       }
       chosen.append(sort)
@@ -239,10 +243,12 @@ extension CompiledModel {
       for r in 0..<symmetry.renamings {
         let other = renamed(r, state)
         for p in checked where try holds(p, in: state) != holds(p, in: other) {
-          return "property \(model.properties[p].name) holds in one of two states and not in the other, which differ by a renaming: \(describe(state, other))"
+          return
+            "property \(model.properties[p].name) holds in one of two states and not in the other, which differ by a renaming: \(describe(state, other))"
         }
         if try steps(other) != own {
-          return "two states that differ by a renaming have different successors up to renaming: \(describe(state, other))"
+          return
+            "two states that differ by a renaming have different successors up to renaming: \(describe(state, other))"
         }
       }
       for (_, _, outcome) in try successors(of: state) {

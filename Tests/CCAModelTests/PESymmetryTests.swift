@@ -42,7 +42,8 @@ struct PESymmetryTests {
     #expect(reduced.1 * 2 >= plain.1 && reduced.1 < plain.1)
   }
 
-  @Test("atomic mutants: the same violation, with a trace as short, with and without PE symmetry", arguments: atomicMutants)
+  @Test(
+    "atomic mutants: the same violation, with a trace as short, with and without PE symmetry", arguments: atomicMutants)
   func mutants(mutant: String, property: String) throws {
     let compiled = try Self.compiled("atomic", mutant: mutant)
     let properties = compiled.model.properties.indices.filter { compiled.model.properties[$0].name == property }

@@ -32,7 +32,8 @@ private func lockModel(pes: Int, asymmetric: Bool = false) -> Model {
 
 @Suite("Symmetry reduction")
 struct SymmetryTests {
-  func bfs(_ model: Model, symmetric: [String] = [], workers: Int = 1, properties: [Int]? = []) throws -> ExploreReport {
+  func bfs(_ model: Model, symmetric: [String] = [], workers: Int = 1, properties: [Int]? = []) throws -> ExploreReport
+  {
     var options = ExploreOptions(workers: workers, properties: properties)
     options.symmetricSorts = symmetric
     return explore(try CompiledModel(model), options: options)
@@ -54,8 +55,10 @@ struct SymmetryTests {
       }
       i += 1
     }
-    return Set(seen.map { s in s.words.withUnsafeBufferPointer { symmetry.canonicalFingerprint($0.start, scratch: scratch) } })
-      .count
+    return Set(
+      seen.map { s in s.words.withUnsafeBufferPointer { symmetry.canonicalFingerprint($0.start, scratch: scratch) } }
+    )
+    .count
   }
 
   @Test("Counters: one state per multiset of values, the same shortest violation, any worker count")
@@ -105,13 +108,18 @@ struct SymmetryTests {
   @Test("Unknown and arithmetic sorts are refused with a clear message")
   func refusals() throws {
     let unknown = try bfs(countersModel(count: 2, maximum: 1), symmetric: ["Granule"])
-    #expect(unknown.outcome == .modelError("invalid state: symmetric sort Granule: the model has no index sort of that name (it has Slot)"))
+    #expect(
+      unknown.outcome
+        == .modelError("invalid state: symmetric sort Granule: the model has no index sort of that name (it has Slot)"))
     let page = Domain.index(IndexSort("Page", count: 2, arithmetic: true))
     let model = buildModel { b in
       let m = b.map("m", keys: [page], .bool) { _ in .boolean(false) }
       b.action("set", by: "env", parameters: [Parameter("p", page)]) { a in a.set(m, [a.arg("p")], to: .boolean(true)) }
     }
     let arithmetic = try bfs(model, symmetric: ["Page"])
-    #expect(arithmetic.outcome == .modelError("invalid state: symmetric sort Page: the sort is arithmetic, so its elements are not interchangeable"))
+    #expect(
+      arithmetic.outcome
+        == .modelError(
+          "invalid state: symmetric sort Page: the sort is arithmetic, so its elements are not interchangeable"))
   }
 }
