@@ -691,9 +691,11 @@ final class BreadthFirstSearch: @unchecked Sendable {
       }
       // Touch every home slot first (independent loads), keeping the sum so the loads stay.
       var touched: UInt64 = 0
-      if symmetry != nil {
+      if let symmetry {
         for g in 0..<generated {
-          batch.fingerprints[g] = fingerprint(batch.words + g &* words, worker)
+          // The plain fingerprint is already there: it is the identity's.
+          batch.fingerprints[g] = symmetry.canonicalFingerprint(
+            batch.words + g &* words, scratch: worker.symmetryScratch(words), plain: batch.fingerprints[g])
         }
       }
       for g in 0..<generated { touched &+= visited.home(batch.fingerprints[g]) }

@@ -170,10 +170,13 @@ struct Symmetry: Sendable {
     }
   }
 
-  /// The canonical fingerprint of a packed state; `scratch` holds `words` words.
+  /// The canonical fingerprint of a packed state; `scratch` holds `words` words, `plain` is the
+  /// state's own fingerprint when the caller has it.
   @inline(__always)
-  func canonicalFingerprint(_ state: UnsafePointer<UInt64>, scratch: UnsafeMutablePointer<UInt64>) -> UInt64 {
-    var best = packedFingerprint(state, count: words)
+  func canonicalFingerprint(
+    _ state: UnsafePointer<UInt64>, scratch: UnsafeMutablePointer<UInt64>, plain: UInt64? = nil
+  ) -> UInt64 {
+    var best = plain ?? packedFingerprint(state, count: words)
     for r in 0..<renamings {
       rename(r, state, into: scratch)
       best = min(best, packedFingerprint(scratch, count: words))
