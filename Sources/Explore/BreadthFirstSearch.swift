@@ -40,6 +40,16 @@ final class WorkerState: @unchecked Sendable {
   let cache: CheckCache
   /// Argument tuples on which a compiled closure ran (see ``ExploreReport/evaluatedSteps``).
   var evaluated = 0
+  /// A packed state's worth of words for symmetry reduction, allocated on first use.
+  private var renamed: UnsafeMutablePointer<UInt64>?
+
+  func symmetryScratch(_ words: Int) -> UnsafeMutablePointer<UInt64> {
+    if let renamed { return renamed }
+    let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+    buffer.initialize(repeating: 0, count: words)
+    renamed = buffer
+    return buffer
+  }
 
   init(compiled: CompiledModel, parameterCoverage: Bool = false) {
     scratch = compiled.makeScratch()
@@ -49,7 +59,10 @@ final class WorkerState: @unchecked Sendable {
     nextCheck.initialize(repeating: 0, count: compiled.maxArity + 1)
   }
 
-  deinit { nextCheck.deallocate() }
+  deinit {
+    nextCheck.deallocate()
+    renamed?.deallocate()
+  }
 }
 
 /// The successors of one state, before they are probed against the visited table.
@@ -160,7 +173,9 @@ final class BreadthFirstSearch: @unchecked Sendable {
   let properties: [Int]
   let workers: Int
   let words: Int
-  let visited = VisitedStore()
+  let visited: VisitedStore
+  /// The renamings whose orbits count as one state, or `nil` (fingerprints are then plain).
+  let symmetry: Symmetry?
   let pool: ArgumentPool
   let workerStates: [WorkerState]
   var chunks: [ChunkResult] = []
@@ -184,12 +199,17 @@ final class BreadthFirstSearch: @unchecked Sendable {
 
   /// - Parameter usePrograms: run actions through their ``CheckProgram``s (tests compare with
   ///   `false`, the fused step bodies on every tuple).
-  init(compiled: CompiledModel, options: ExploreOptions, properties: [Int], usePrograms: Bool = true) {
+  init(
+    compiled: CompiledModel, options: ExploreOptions, properties: [Int], usePrograms: Bool = true,
+    symmetry: Symmetry? = nil
+  ) {
     self.compiled = compiled
+    self.symmetry = symmetry
     self.options = options
     self.properties = properties
     self.workers = max(1, options.workers)
     self.words = compiled.wordsPerState
+    self.visited = VisitedStore(transitions: compiled.transitionsPerState)
     // Parameter coverage counts every tuple a step ran with, so it runs the fused bodies (the
     // check programs skip the tuples the arguments decide).
     self.pool = ArgumentPool(compiled: compiled, usePrograms: usePrograms && !options.parameterCoverage)
@@ -240,7 +260,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
     var frontier = compiled.initialWords
     guard
       let root = visited.insert(
-        frontier.withUnsafeBufferPointer { packedFingerprint($0.start, count: words) },
+        frontier.withUnsafeBufferPointer { fingerprint($0.start, workerStates[0]) },
         parent: VisitedStore.noParent, step: UInt32.max)
     else { preconditionFailure("the visited store starts empty") }
     var frontierEntries: [UInt32] = [root]
@@ -332,6 +352,14 @@ final class BreadthFirstSearch: @unchecked Sendable {
     }
   }
 
+  /// The fingerprint the visited store keeps for a packed state: plain, or canonical under
+  /// ``symmetry``.
+  @inline(__always)
+  private func fingerprint(_ state: UnsafePointer<UInt64>, _ worker: WorkerState) -> UInt64 {
+    guard let symmetry else { return packedFingerprint(state, count: words) }
+    return symmetry.canonicalFingerprint(state, scratch: worker.symmetryScratch(words))
+  }
+
   private func currentTransitions() -> Int {
     workerStates.reduce(0) { $0 + $1.coverage.transitions }
   }
@@ -392,7 +420,7 @@ final class BreadthFirstSearch: @unchecked Sendable {
   /// with global transition index `then`, if given).
   func trace(to entry: UInt32, then last: UInt32? = nil, property: String?, outcome: Trace.Kind) throws -> Trace {
     let path = visited.path(to: entry)
-    var transitions = path.dropFirst().map { Int(visited.steps[Int($0)]) }
+    var transitions = path.dropFirst().map { Int(visited.step(of: $0)) }
     if let last { transitions.append(Int(last)) }
     let steps = transitions.map { t in
       let a = compiled.action(ofTransition: t)
@@ -663,6 +691,13 @@ final class BreadthFirstSearch: @unchecked Sendable {
       }
       // Touch every home slot first (independent loads), keeping the sum so the loads stay.
       var touched: UInt64 = 0
+      if let symmetry {
+        for g in 0..<generated {
+          // The plain fingerprint is already there: it is the identity's.
+          batch.fingerprints[g] = symmetry.canonicalFingerprint(
+            batch.words + g &* words, scratch: worker.symmetryScratch(words), plain: batch.fingerprints[g])
+        }
+      }
       for g in 0..<generated { touched &+= visited.home(batch.fingerprints[g]) }
       batch.touched = touched
       for g in 0..<generated {

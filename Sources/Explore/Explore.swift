@@ -18,8 +18,12 @@ import Spec
 ///   states. Random: O(walks × walkLength × step cost).
 public func explore(_ compiled: CompiledModel, options: ExploreOptions = ExploreOptions()) -> ExploreReport {
   let properties: [Int]
+  var symmetry: Symmetry?
   do {
     properties = try compiled.checkedProperties(options.properties)
+    if options.mode == .bfs && !options.symmetricSorts.isEmpty {
+      symmetry = try Symmetry(model: compiled.model, layout: compiled.layout, sorts: options.symmetricSorts)
+    }
   } catch {
     return ExploreReport(
       outcome: .modelError(String(describing: error)), mode: options.mode, distinctStates: 0,
@@ -30,7 +34,7 @@ public func explore(_ compiled: CompiledModel, options: ExploreOptions = Explore
   }
   switch options.mode {
   case .bfs:
-    return BreadthFirstSearch(compiled: compiled, options: options, properties: properties).run()
+    return BreadthFirstSearch(compiled: compiled, options: options, properties: properties, symmetry: symmetry).run()
   case .random:
     return RandomExploration(compiled: compiled, options: options, properties: properties).run()
   }

@@ -102,6 +102,14 @@ public struct ExploreOptions: Sendable {
   /// value exploration tries (``Coverage/Parameter``); off by default, when the engines' hot
   /// loops pay one predictable branch per step for it.
   public var parameterCoverage: Bool = false
+  /// BFS: the index sorts whose elements the model and the checked properties treat alike
+  /// (symmetry reduction, see ``Symmetry``); empty (the default) turns the reduction off.
+  ///
+  /// States that differ only by a renaming of these sorts' elements count once, so
+  /// `distinctStates` counts orbits. Sound only when the model and every checked property are
+  /// invariant under those renamings; the engine rejects arithmetic and sampled sorts but cannot
+  /// check the rest. Random walks ignore it.
+  public var symmetricSorts: [String] = []
 
   public init(
     mode: Mode = .bfs, seed: UInt64 = 0, maxDepth: Int? = nil, maxStates: Int? = nil,

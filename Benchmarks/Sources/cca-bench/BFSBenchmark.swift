@@ -36,11 +36,7 @@ struct BFSBenchmark: ParsableCommand {
     for item in workers.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where item != "all" {
       do { _ = try integerList(item, name: "--workers", range: 1...256) } catch { throw ValidationError("\(error)") }
     }
-    for name in configs.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
-    where CCA.family.configuration(named: name) == nil {
-      throw ValidationError(
-        "--configs: unknown configuration '\(name)'; valid: \(CCA.family.configurations.map(\.name).joined(separator: ", "))")
-    }
+    _ = try configurationNames(configs)
   }
 
   func run() throws {
@@ -67,18 +63,7 @@ struct BFSBenchmark: ParsableCommand {
         ])
       let resetWorks = ResidentMemory.resetPeak()
       for name in names {
-        guard let configuration = CCA.family.configuration(named: name) else {
-          throw BenchInputError(
-            "--configs: unknown configuration '\(name)'; valid: \(CCA.family.configurations.map(\.name).joined(separator: ", "))")
-        }
-        let model: Model
-        let compiled: CompiledModel
-        do {
-          model = try CCA.family.build(configuration)
-          compiled = try CompiledModel(model)
-        } catch {
-          throw BenchFailure("cannot build configuration \(name): \(error)")
-        }
+        let (configuration, model, compiled) = try compiledConfiguration(name)
         for w in workerCounts {
           var times: [Double] = []
           var peak = 0
@@ -101,12 +86,7 @@ struct BFSBenchmark: ParsableCommand {
           }
           guard let report = last else { continue }
           let t = median(times)
-          let outcome: String
-          switch report.outcome {
-          case .noViolation: outcome = report.complete ? "no violation" : "stopped (\(report.stoppedBy?.rawValue ?? "limit"))"
-          case .violation(let p, let trace): outcome = "VIOLATION of \(model.properties[p].name) in \(trace.steps.count) steps"
-          case .modelError(let m): outcome = "model error: \(m)"
-          }
+          let outcome = outcomeText(report, model)
           table.append([
             .text(name), .integer(w), .integer(report.distinctStates), .integer(report.transitions),
             .integer(report.evaluatedSteps), .integer(report.maxDepthReached), .text(report.complete ? "yes" : "no"), .seconds(t),
@@ -128,5 +108,38 @@ struct BFSBenchmark: ParsableCommand {
       table.notes.append("\(cores) active cores; 'all' = \(cores) workers")
       emit([table], context: context, command: "bfs", json: common.json)
     }
+  }
+}
+
+/// The CCA configurations named in a comma-separated `--configs`, checked to exist.
+func configurationNames(_ configs: String) throws -> [String] {
+  let names = configs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+  for name in names where CCA.family.configuration(named: name) == nil {
+    throw ValidationError(
+      "--configs: unknown configuration '\(name)'; valid: \(CCA.family.configurations.map(\.name).joined(separator: ", "))")
+  }
+  return names
+}
+
+/// Builds and compiles a CCA configuration by name.
+func compiledConfiguration(_ name: String) throws -> (configuration: Configuration, model: Model, compiled: CompiledModel) {
+  guard let configuration = CCA.family.configuration(named: name) else {
+    throw BenchInputError(
+      "--configs: unknown configuration '\(name)'; valid: \(CCA.family.configurations.map(\.name).joined(separator: ", "))")
+  }
+  do {
+    let model = try CCA.family.build(configuration)
+    return (configuration, model, try CompiledModel(model))
+  } catch {
+    throw BenchFailure("cannot build configuration \(name): \(error)")
+  }
+}
+
+/// A BFS report's outcome in a table cell.
+func outcomeText(_ report: ExploreReport, _ model: Model) -> String {
+  switch report.outcome {
+  case .noViolation: return report.complete ? "no violation" : "stopped (\(report.stoppedBy?.rawValue ?? "limit"))"
+  case .violation(let p, let trace): return "VIOLATION of \(model.properties[p].name) in \(trace.steps.count) steps"
+  case .modelError(let m): return "model error: \(m)"
   }
 }

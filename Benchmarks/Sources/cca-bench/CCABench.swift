@@ -19,7 +19,7 @@ struct CCABench: ParsableCommand {
       """,
     subcommands: [
       BFSBenchmark.self, ScalingBenchmark.self, ProveBenchmark.self, BaselineBenchmark.self, RMMBenchmark.self,
-      FeaturesBenchmark.self, InferBenchmark.self, MutationBenchmark.self, SpinBenchmark.self,
+      FeaturesBenchmark.self, InferBenchmark.self, MutationBenchmark.self, SpinBenchmark.self, SymmetryBenchmark.self,
     ])
 }
 
