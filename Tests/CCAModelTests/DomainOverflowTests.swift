@@ -35,7 +35,7 @@ struct DomainOverflowTests {
     let large = name == "rmm-full"
     print("domain check of \(name): seed 0xD0")
     let errors = try Self.modelErrors(
-      config, bfsStates: large ? 0 : 3_000, walks: large ? 4 : 60, length: large ? 40 : 60, seed: 0xD0)
+      config, bfsStates: large ? 0 : 1_000, walks: large ? 4 : 20, length: large ? 40 : 60, seed: 0xD0)
     #expect(errors.isEmpty, "\(name): \(errors)")
   }
 
@@ -45,7 +45,7 @@ struct DomainOverflowTests {
     for mutant in CCA.family.mutants {
       var config = try #require(CCA.family.configuration(named: mutant.configuration))
       config.mutant = mutant.name
-      let errors = try Self.modelErrors(config, bfsStates: 0, walks: 20, length: 60, seed: 0xD1)
+      let errors = try Self.modelErrors(config, bfsStates: 0, walks: 8, length: 60, seed: 0xD1)
       #expect(errors.isEmpty, "\(mutant.name): \(errors)")
     }
   }

@@ -111,10 +111,10 @@ func malformedScenarios(count: Int, seed: UInt64) throws -> [Malformed] {
 @Suite("Scenario robustness")
 struct ScenarioFuzzTests {
   static let seed: UInt64 = 0x5CE4_A210
-  static let count = 1000
+  static let count = 250
 
   @Test(
-    "1,000 malformed scenarios (deep and long ones too) each give an error naming their line, through the library and the CLI"
+    "250 malformed scenarios (deep and long ones too) each give an error naming their line, through the library and the CLI"
   )
   func malformed() throws {
     print("ScenarioFuzzTests seed: 0x\(String(Self.seed, radix: 16)), \(Self.count) inputs")
