@@ -57,4 +57,18 @@ struct GapPropertyTests {
     #expect(property == indices[0])
     #expect(trace.steps.last?.action == String(id.split(separator: "/")[1]))
   }
+
+  @Test("dropping a failure condition an output is returned on gives a valid mutant (rmm-small's RTT walks)")
+  func dropFailureKeepsOutputsValid() throws {
+    let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
+    for (action, position) in [("RMI_DATA_DESTROY", 5), ("RMI_RTT_DESTROY", 8)] {
+      let id = "drop-failure/\(action)/\(position)"
+      let mutant = try #require(MutantGenerator.mutants(of: model, actions: [action]).first { $0.id == id }, "\(id)")
+      let original = model.actions[try #require(model.action(named: action))]
+      let dropped = original.failures[position].name
+      // The original returns an output on the dropped condition (what made such mutants invalid).
+      #expect(original.outputs.contains { $0.failures.contains(dropped) }, "\(id)")
+      #expect(throws: Never.self, "\(id)") { try mutant.apply(to: model).validate() }
+    }
+  }
 }
