@@ -213,10 +213,13 @@ public enum CCA {
     public static let daWellformed = "da-wellformed"
     public static let noStaleRealmCopy = "no-stale-realm-copy"
     public static let failedCallChangesNothing = "failed-call-changes-nothing"
+    public static let realmDataUnderOwnMECID = "realm-data-under-own-mecid"
+    public static let dmaVerifiedOnlyWhileEnabled = "dma-verified-only-while-enabled"
     /// In report order.
     public static let all = [
       hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed, mecUnique,
-      deviceAssignedOnly, daWellformed, noStaleRealmCopy, failedCallChangesNothing,
+      realmDataUnderOwnMECID, deviceAssignedOnly, daWellformed, dmaVerifiedOnlyWhileEnabled, noStaleRealmCopy,
+      failedCallChangesNothing,
     ]
   }
 
@@ -273,6 +276,30 @@ public enum CCA {
     PRIVATE_UNASSIGNED MEC none, and its key has been refreshed since its previous owner (so no two \
     live realms share a private MECID, and a new owner cannot decrypt the old owner's data); at most \
     one MEC is SHARED, and with none the member count is 0.
+    """,
+    PropertyName.realmDataUnderOwnMECID: """
+    Invariant (per-realm, without mecid-lines): realm r's data is encrypted under r's own MECID: a valid \
+    Realm-alias line holding a REALM_r label carries realm r's MECID tag, and memory holding one was \
+    written under that MECID, never under the RMM's MECID 0 or another realm's (reference/rme.md §4.1: \
+    each (Realm PAS, MECID) pair has its own key, a line is tagged with the MECID of the access that \
+    wrote it, and a write-back uses the line's MECID). Stronger than the lemmas that ask only for a \
+    Realm-PAS key (realm-lines-tagged-with-realm-keys, realm-data-under-realm-keys): data of realm r \
+    written back under MECID 0 is readable by the RMM's own mappings and by anything else that runs \
+    under MECID 0, which is what per-realm keys exist to prevent. Broken by a realm access that tags \
+    its line with the RMM's MECID (the mutant replace-value/REALM_WRITE/4=1 of the mutation report, \
+    Docs/mutation/atomic-per-realm.md).
+    """,
+    PropertyName.dmaVerifiedOnlyWhileEnabled: """
+    Invariant (da): a VDEV counts as DMA-verified (the ghost device-assigned-only reads: \
+    RSI_VDEV_DMA_ENABLE passed with the lock nonce, measurements and interface report sequence numbers \
+    current at that moment) only while its DMA is ENABLED and it is STARTED. Every path that disables \
+    the VDEV's DMA (RSI_VDEV_DMA_DISABLE, RMI_VDEV_UNLOCK, a communication error, RMI_VDEV_ABORT, \
+    RMI_VDEV_DESTROY) ends the verification with it, so the next RSI_VDEV_DMA_ENABLE must check the \
+    realm's evidence afresh (reference/rmm.md §3.4 step 5, reference/rme.md §3.2). With da-wellformed (DMA \
+    ENABLED only while STARTED with verified evidence) this makes verified and enabled one fact. Broken by \
+    a disable that leaves the old verification standing (the stale-evidence class of \
+    dma-enable-without-nonce-check; the mutants of RMI_VDEV_UNLOCK and RSI_VDEV_DMA_DISABLE that keep \
+    vdevDMAVerified in Docs/mutation/rmm-da-setup.md).
     """,
     PropertyName.deviceAssignedOnly: """
     Monitor (da): a device's DMA reaches a granule only if it is Non-secure and the stream is Non-secure, or \

@@ -169,6 +169,7 @@ extension CCABuilder {
     if let keys {
       declareEncryptionLemmas(keys)
     }
+    declareOwnMECIDProperty()
     var unusedValuesFixed: Expr =
       .forAll(granule) { g in
         .forAll(pe) { p in
@@ -213,6 +214,29 @@ extension CCABuilder {
 }
 
 extension CCABuilder {
+  /// Declares `realm-data-under-own-mecid` under per-realm encryption without MECID-tagged lines, with the realm
+  /// stand-in or the RMM (reference/rme.md §4.1; the property's doc in CCA.swift says what it guards).
+  ///
+  /// Realm r's data in memory or in a valid Realm-alias line carries the context ``writerContext(_:)`` gives its
+  /// label: realm r's MECID (the stand-in's MECID r, or the MECID of r's RealmParams with the RMM). With `mecid-lines`
+  /// a line's MECID is its key, and `no-stale-realm-copy` says which copies may hold whose data, so nothing is
+  /// declared there; under `per-pas` every Realm-PAS access shares one key.
+  func declareOwnMECIDProperty() {
+    guard let keys, let line = keys.realmLineContext else { return }
+    let pre = PreState()
+    let realm = Expr.literal(PAS.realm)
+    builder.invariant(
+      CCA.PropertyName.realmDataUnderOwnMECID, doc: CCA.propertyDoc[CCA.PropertyName.realmDataUnderOwnMECID] ?? "",
+      .forAll(granule) { g in
+        let memory = pre.read(self.machine.memory, [g])
+        let data = pre.read(self.machine.cacheData, [g, realm])
+        let valid = pre.read(self.machine.cacheLine, [g, realm]).ne(.literal(LineState.invalid))
+        return self.content.isRealmData(memory).implies(
+          pre.read(keys.memoryContext, [g]).eq(self.writerContext(memory)))
+          && (valid && self.content.isRealmData(data)).implies(pre.read(line, [g]).eq(self.writerContext(data)))
+      })
+  }
+
   /// The lemmas of the encryption engine (per-pas and per-realm only): they hold whatever the GPT
   /// does, since they follow from which key each agent's writes and reads use, so they make
   /// hyp-no-realm-read inductive on their own, even for the GPT mutants (Docs/defence-in-depth.md).

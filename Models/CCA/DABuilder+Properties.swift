@@ -13,6 +13,23 @@ extension DABuilder {
       flag: daState.deviceStrayAccess)
     builder.invariant(
       CCA.PropertyName.daWellformed, doc: CCA.propertyDoc[CCA.PropertyName.daWellformed] ?? "", wellformed)
+    builder.invariant(
+      CCA.PropertyName.dmaVerifiedOnlyWhileEnabled,
+      doc: CCA.propertyDoc[CCA.PropertyName.dmaVerifiedOnlyWhileEnabled] ?? "", verifiedOnlyWhileEnabled)
+  }
+
+  /// The `dma-verified-only-while-enabled` formula (reference/rmm.md §3.4 step 5; reference/rme.md §3.2): a VDEV's
+  /// DMA verification (the ghost `vdevDMAVerified`, set by RSI_VDEV_DMA_ENABLE with the evidence current) stands only
+  /// while its DMA is ENABLED and it is STARTED.
+  ///
+  /// da-wellformed has the converse (ENABLED only while STARTED and verified); without this half, a disable that
+  /// leaves the flag set passes every property until something reads the flag again.
+  var verifiedOnlyWhileEnabled: Expr {
+    .forAll(granule) { g in
+      self.pre.read(self.daState.vdevDMAVerified, [g]).implies(
+        self.pre.read(self.daState.vdevDMA, [g])
+          && self.pre.read(self.daState.vdevState, [g]).eq(.literal(VdevState.started)))
+    }
   }
 
   /// The `da-wellformed` formula (reference/rmm.md §3.2, §3.3; reference/rme.md §3.2).

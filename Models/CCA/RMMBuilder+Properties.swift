@@ -54,6 +54,7 @@ extension RMMBuilder {
     builder.invariant(
       CCA.PropertyName.rmmWellformed, doc: CCA.propertyDoc[CCA.PropertyName.rmmWellformed] ?? "",
       wellformed)
+    cca.declareOwnMECIDProperty()  // per-realm without mecid-lines (CCABuilder+Properties.swift)
   }
 
   /// The `gpt-consistent` formula with the RMM (also the lemma `rmm-gpi-follows-state`,

@@ -41,10 +41,17 @@ public enum MutantGenerator {
   )
     -> Action
   {
-    Action(
+    // An output returned on a failure condition the mutant drops is returned on the others only
+    // (``Output/failures`` may name only conditions the action has, or the mutant would not validate).
+    let kept = failures ?? a.failures
+    let names = Set(kept.map(\.name))
+    let outputs = a.outputs.map { o in
+      o.failures.allSatisfy(names.contains) ? o : Output(o.name, o.value, failures: o.failures.filter(names.contains))
+    }
+    return Action(
       name: a.name, caller: a.caller, doc: a.doc, parameters: a.parameters,
       guardCondition: guardCondition ?? a.guardCondition,
-      failures: failures ?? a.failures, effects: effects ?? a.effects, successCode: a.successCode, outputs: a.outputs)
+      failures: kept, effects: effects ?? a.effects, successCode: a.successCode, outputs: outputs)
   }
 
   static func mutants(

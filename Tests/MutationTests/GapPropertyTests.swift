@@ -1,0 +1,74 @@
+import CCAModel
+import Explore
+import Spec
+import Testing
+
+@testable import Mutation
+
+/// The properties added for the gaps the mutation reports named (issue 17): each kills a generated mutant the report
+/// listed as a survivor, one the properties and lemmas before it let through.
+@Suite("Mutation: the gap properties kill their survivors")
+struct GapPropertyTests {
+  /// `configuration`'s model with the generated mutant `id` applied, and the model itself.
+  static func mutated(_ id: String, in configuration: String) throws -> (correct: Model, mutant: Model) {
+    let model = try CCA.family.build(try #require(CCA.family.configuration(named: configuration)))
+    let action = String(id.split(separator: "/")[1])
+    let mutant = try #require(
+      MutantGenerator.mutants(of: model, actions: [action]).first { $0.id == id }, "no mutant \(id) at \(configuration)"
+    )
+    return (model, mutant.apply(to: model))
+  }
+
+  /// BFS of `model` checking only the named properties.
+  static func search(_ model: Model, _ names: [String], maxDepth: Int? = nil) throws -> (ExploreReport, [Int]) {
+    let compiled = try CompiledModel(model)
+    let indices = try names.map { name in try #require(compiled.model.properties.firstIndex { $0.name == name }) }
+    return (explore(compiled, options: ExploreOptions(mode: .bfs, maxDepth: maxDepth, properties: indices)), indices)
+  }
+
+  @Test(
+    "realm-data-under-own-mecid kills the realm write tagged with the RMM's MECID, which the Realm-key lemma lets through"
+  )
+  func realmWriteUnderRMMMECID() throws {
+    let (_, mutant) = try Self.mutated("replace-value/REALM_WRITE/4=1", in: "atomic-per-realm")
+    let (weak, _) = try Self.search(mutant, ["realm-lines-tagged-with-realm-keys"])
+    #expect(weak.outcome == .noViolation && weak.complete, "\(weak.outcome)")
+    let (strong, indices) = try Self.search(mutant, [CCA.PropertyName.realmDataUnderOwnMECID])
+    guard case .violation(let property, let trace) = strong.outcome else {
+      Issue.record("no violation: \(strong.outcome)")
+      return
+    }
+    #expect(property == indices[0])
+    // RMI_GRANULE_DELEGATE, then the realm's write.
+    #expect(trace.steps.map(\.action) == ["RMI_GRANULE_DELEGATE", "REALM_WRITE"])
+  }
+
+  @Test(
+    "dma-verified-only-while-enabled kills a disable that leaves the VDEV DMA-verified (rmm-da-setup, depth 3)",
+    arguments: ["drop-effect/RSI_VDEV_DMA_DISABLE/1", "replace-value/RMI_VDEV_UNLOCK/2=true"])
+  func verificationOutlivesDMA(id: String) throws {
+    // The correct model holds the property at this depth and beyond: Proofs/da-properties-setup-depth4.
+    let (_, mutant) = try Self.mutated(id, in: "rmm-da-setup")
+    let (report, indices) = try Self.search(mutant, [CCA.PropertyName.dmaVerifiedOnlyWhileEnabled], maxDepth: 3)
+    guard case .violation(let property, let trace) = report.outcome else {
+      Issue.record("\(id): no violation within 3 steps: \(report.outcome)")
+      return
+    }
+    #expect(property == indices[0])
+    #expect(trace.steps.last?.action == String(id.split(separator: "/")[1]))
+  }
+
+  @Test("dropping a failure condition an output is returned on gives a valid mutant (rmm-small's RTT walks)")
+  func dropFailureKeepsOutputsValid() throws {
+    let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
+    for (action, position) in [("RMI_DATA_DESTROY", 5), ("RMI_RTT_DESTROY", 8)] {
+      let id = "drop-failure/\(action)/\(position)"
+      let mutant = try #require(MutantGenerator.mutants(of: model, actions: [action]).first { $0.id == id }, "\(id)")
+      let original = model.actions[try #require(model.action(named: action))]
+      let dropped = original.failures[position].name
+      // The original returns an output on the dropped condition (what made such mutants invalid).
+      #expect(original.outputs.contains { $0.failures.contains(dropped) }, "\(id)")
+      #expect(throws: Never.self, "\(id)") { try mutant.apply(to: model).validate() }
+    }
+  }
+}
