@@ -134,7 +134,7 @@ struct CCADifferentialTests {
     let ipas: [Value] = [0, 0x10, 0x1000, 0x8000_0000]
     let offsets: [Value] = [0, 0x10, 0xFFF, 0x1000]
     let sizes: [Value] = [0, 1, 0x100, 0x84C, 0xFF0, 0x1000, ~0]
-    try expectEnginesAgree(model, seed: 0xA77E57, samples: 300) { chooser in
+    try expectEnginesAgree(model, seed: 0xA77E57, samples: 100) { chooser in
       if chooser.choose(below: 4) == 0 { return (initAction, [0] + (1...8).map { _ in chooser.next() }) }
       return (
         continueAction,
