@@ -120,6 +120,8 @@ extension CCA {
       ABIDescription.NamedValue("RMI_REALM_FLAGS_LPA2", RMIABI.realmFlagLPA2),
       ABIDescription.NamedValue("RMI_REALM_FLAGS_SVE", RMIABI.realmFlagSVE),
       ABIDescription.NamedValue("RMI_REALM_FLAGS_PMU", RMIABI.realmFlagPMU),
+      // RMM 1.1 DA [1.1-UNSTABLE] (rmm.md §1.2: da_enabled, flags0 bit 3).
+      ABIDescription.NamedValue("RMI_REALM_FLAGS_DA", RMIABI.realmFlagDA),
     ],
     fields: structureFields,
     pointers: [

@@ -112,6 +112,12 @@ public enum CCA {
       failure condition and branch over them (cca-verify coverage shows which it reached); more argument \
       tuples per state, so configurations of their own (rmm-small-values, rmm-da-values)
       """,
+      Feature.attest: """
+      with rmm: RSI_ATTESTATION_TOKEN_INIT and RSI_ATTESTATION_TOKEN_CONTINUE (reference/rmm.md §5) with each REC's \
+      attest_state and the progress through an abstract token of a fixed length (RSI.attestTokenLength bytes), \
+      written into the realm's buffer granule; rmm-full has it, the exhaustive configurations do not (their state \
+      spaces and proofs stay as they were)
+      """,
       Feature.daSetup: """
       with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
       page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
@@ -198,6 +204,8 @@ public enum CCA {
     public static let smmuTLB: Configuration.Feature = "smmu-tlb"
     /// With `da-setup`: the realm has also enabled DMA on every device.
     public static let daSetupDMA: Configuration.Feature = "da-setup-dma"
+    /// With `rmm`: RSI attestation, the RECs' attestation state (``RMMBuilder/declareAttestation()``).
+    public static let attest: Configuration.Feature = "attest"
   }
 
   /// Property names.

@@ -88,6 +88,7 @@ extension DABuilder {
     builder.setInitial(rmmState.realmRTTBase) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rtt)], otherwise: 0) }
     builder.setInitial(rmmState.realmRIM) { k in RMMBuilder.keyed(k[0], [0: 3], otherwise: 0) }
     builder.setInitial(rmmState.realmRecIndex) { k in RMMBuilder.keyed(k[0], [0: 1], otherwise: 0) }
+    if let realmDA = rmm.realmDA { builder.setInitial(realmDA) { k in k[0].eq(0) } }  // a DA realm
     // IPA 0: the DATA page; the other protected IPAs UNASSIGNED with RIPAS EMPTY; the rest UNASSIGNED_NS.
     let rootRow: (Expr) -> Expr = { i in
       .ite(

@@ -74,12 +74,13 @@ extension DABuilder {
         RMI_VDEV_CREATE (FID 0xC4000187; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, \
         x3 = vdev, x4 = params_ptr (Non-secure VdevParams; params_num_aux). Failure conditions: rd_align, \
         rd_bound, rd_state; pdev_align, pdev_bound, pdev_state (not a PDEV); vdev_align, vdev_bound, \
-        vdev_state (not DELEGATED); params_align, params_bound, params_pas (all RMI_ERROR_INPUT); \
+        vdev_state (not DELEGATED); params_align, params_bound, params_pas (all RMI_ERROR_INPUT); da_en \
+        (the realm was created without RealmParams.flags.DA: reference/rmm.md §3.3) RMI_ERROR_REALM; \
         pdev_ready (the PDEV is not READY) RMI_ERROR_DEVICE; tdi_id (the device's one TDI already has a \
         VDEV) RMI_ERROR_INPUT; num_aux (not 0) RMI_ERROR_INPUT. The ACS names these conditions but the \
-        reference gives their order only partly (INPUT before DEVICE); this order is the model's. \
-        da_en (RMI_ERROR_REALM: the realm was created without the DA flag) is not modelled: every realm \
-        of a `da` configuration is a DA realm (RealmParams.flags is not in the model). Success: vdev → \
+        reference gives their order only partly (INPUT before DEVICE); this order is the model's, with \
+        da_en where TF-RMM rmm-spec-v1.x-aligned `smc_vdev_create` checks `rd->da_enabled`: after the \
+        granules and VdevParams, before the PDEV's state. Success: vdev → \
         VDEV owned by the realm (zero-filled), VDEV_NEW, no request, its evidence generations 0, DMA \
         DISABLED; the PDEV's VDEV count and the RD's reference count grow by one; the RMM programs, but \
         does not enable, the Realm STE of the device's stream (S2TTB = the realm's RTT, VMID, MECID).
@@ -92,6 +93,10 @@ extension DABuilder {
       pdevChecks(a, pdev)
       rmm.granuleChecks(a, "vdev", vdev, state: GranuleState.delegated)
       rmm.nsBufferChecks(a, "params", a.arg("x4"))
+      if let realmDA = rmm.realmDA {
+        a.fail(
+          "da_en", error: "RMI_ERROR_REALM", code: RMIABI.errorRealm, when: !pre.read(realmDA, [rmm.realmOf(rd)]))
+      }
       let p = memoryMap.granule(of: pdev)
       failDevice(a, "pdev_ready", when: pre.read(daState.pdevState, [p]).ne(.literal(PdevState.ready)))
       a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: pre.read(daState.pdevVdevs, [p]).ne(0))

@@ -34,10 +34,19 @@ struct RECVariables {
   /// `realmREM[r][i]`: REM[i + 1] of realm `r` as an abstract digest: the number of
   /// extensions, saturating (like the RIM).
   let rem: Variable
+  /// With `attest`: `recAttestInProgress[g]`: REC `g`'s attest_state is ATTEST_IN_PROGRESS
+  /// (reference/rmm.md §5: RSI_ATTESTATION_TOKEN_INIT started a token, CONTINUE has not
+  /// written all of it).
+  let attestInProgress: Variable?
+  /// With `attest`: `recAttestCopied[g]`: the bytes of the abstract token the realm has been
+  /// given so far (0 when none is in progress; less than ``RSI/attestTokenLength`` while one is).
+  let attestCopied: Variable?
 
-  /// Declares the REC state for `recs` RECs per realm and an IPA space of `ipaWidth` bits.
+  /// Declares the REC state for `recs` RECs per realm and an IPA space of `ipaWidth` bits, with
+  /// the attestation state when `attest`.
   init(
-    _ b: ModelBuilder, granule: Domain, realm: Domain, recs: Int, auxCount: Int, ipaWidth: Int, rimLimit: Int
+    _ b: ModelBuilder, granule: Domain, realm: Domain, recs: Int, auxCount: Int, ipaWidth: Int, rimLimit: Int,
+    attest: Bool = false
   ) {
     self.auxCount = auxCount
     let index = Domain.range(0, Value(max(recs - 1, 0)))
@@ -64,5 +73,17 @@ struct RECVariables {
       "realmREM", keys: [realm, .index(IndexSort("REM", count: 4))], .range(0, Value(rimLimit)),
       doc: "REM[1..4]: the number of extensions, saturating (an abstract digest)"
     ) { _ in 0 }
+    if attest {
+      attestInProgress = b.map(
+        "recAttestInProgress", keys: [granule], .bool, doc: "attest_state = ATTEST_IN_PROGRESS of a REC"
+      ) { _ in false }
+      attestCopied = b.map(
+        "recAttestCopied", keys: [granule], .range(0, RSI.attestTokenLength - 1),
+        doc: "the bytes of the abstract attestation token written so far"
+      ) { _ in 0 }
+    } else {
+      attestInProgress = nil
+      attestCopied = nil
+    }
   }
 }

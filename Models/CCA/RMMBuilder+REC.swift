@@ -239,6 +239,7 @@ extension RMMBuilder {
     a.set(recState.psciResult, [g], to: 0)
     clearRipasChange(a, g)
     clearDevMemRequest(a, g)
+    clearAttestation(a, g)
   }
 
   /// Returns REC `g`'s REC_AUX granules to DELEGATED, scrubbed (reference/rmm.md §2.10).

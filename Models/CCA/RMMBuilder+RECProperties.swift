@@ -12,8 +12,8 @@ extension RMMBuilder {
   /// belong to a live REC of their realm, which has exactly RecAuxCount of them; MPIDR indices
   /// are below the realm's rec_index; a pending PSCI request names a function and an existing
   /// target; a pending RIPAS change is a protected range with its progress inside it; a running
-  /// REC has nothing pending; the fields of non-REC granules and the REMs of free realm slots are
-  /// at their canonical 0.
+  /// REC has nothing pending; a REC with no attestation token in progress has no progress; the
+  /// fields of non-REC granules and the REMs of free realm slots are at their canonical 0.
   var recWellformed: [Expr] {
     let granules = (0..<memoryMap.granules).map { Expr.literal(Value($0)) }
     var facts: [Expr] = []
@@ -23,7 +23,7 @@ extension RMMBuilder {
       func field(_ variable: Variable) -> Expr { pre.read(variable, [g]) }
       let pending = field(recState.psciPending)
       let top = field(recState.ripasTop)
-      let atRest: [Expr] = [
+      var atRest: [Expr] = [
         field(recState.mpidr).eq(0), !pending, field(recState.psciRequest).eq(0), field(recState.psciTarget).eq(0),
         field(recState.psciResult).eq(0), top.eq(0), field(recState.ripasAddr).eq(0), field(recState.ripasValue).eq(0),
         !field(recState.ripasDestroyed),
@@ -39,6 +39,11 @@ extension RMMBuilder {
         top.ne(0).implies(field(recState.ripasAddr).le(top) && top.le(.literal(geometry.protectedLimit))),
         pre.read(rmmState.refcount, [g]).ne(0).implies(!pending && top.eq(0)),
       ]
+      // With `attest`: no token outside a REC, and progress only while one is in progress.
+      if let inProgress = recState.attestInProgress, let copied = recState.attestCopied {
+        atRest += [!field(inProgress), field(copied).eq(0)]
+        rec.append((!field(inProgress)).implies(field(copied).eq(0)))
+      }
       if recState.auxCount > 0 {
         rec.append(
           sum(

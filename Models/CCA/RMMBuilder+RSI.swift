@@ -153,6 +153,7 @@ extension RMMBuilder {
     }
 
     declareRIPAS()
+    if recState.attestInProgress != nil { declareAttestation() }  // RMMBuilder+RSIAttestation.swift
   }
 
   /// Adds the RSI_ERROR_INPUT checks of an IPA range [base, top) (reference/rmm.md §5), in the
@@ -188,6 +189,12 @@ extension RMMBuilder {
   func structureChecks(_ a: ActionBuilder, _ rr: Expr, _ ipa: Expr) -> Expr {
     a.fail("ipa_align", error: Self.rsiInput, code: RSI.errorInput, when: (ipa & 0xFFF).ne(0))
     a.fail("ipa_bound", error: Self.rsiInput, code: RSI.errorInput, when: ipa.ge(.literal(geometry.protectedLimit)))
+    return walkChecks(a, rr, ipa)
+  }
+
+  /// Adds the walk's failure conditions of ``structureDoc`` (ripas_empty, stage2_abort) for the
+  /// protected, aligned `ipa` in realm `rr`'s IPA space and returns the DATA granule it maps.
+  func walkChecks(_ a: ActionBuilder, _ rr: Expr, _ ipa: Expr) -> Expr {
     let depth = walkDepth(rr, ipa, target: .literal(Value(geometry.lastDepth)))
     let stop = read(rmmState.rtte, slot(rr, depth: depth, ipa))
     a.fail(

@@ -62,7 +62,10 @@ extension RMMBuilder {
         both, so the split between params_valid and params_supp is not observable); a RealmParams \
         field a scenario leaves unwritten reads as num_bps = num_wps = 1 (``CCA/structureFields``). \
         The flags, sve_vl, num_bps, num_wps and pmu_num_ctrs are not recorded: they configure realm \
-        execution, which the model abstracts. Flags bits above bit 2 are ignored, as TF-RMM rel0 does. \
+        execution, which the model abstracts. Flags bits above bit 2 are ignored, as TF-RMM rel0 does, \
+        except, with `da`, flags.DA (bit 3; TF-RMM rmm-spec-v1.x-aligned `rd->da_enabled`) [1.1-UNSTABLE]: \
+        recorded as the realm's DA flag (realmDA), which RMI_VDEV_CREATE's da_en reads; its \
+        params_supp case (flags.DA without RMI_FEATURES' DA_EN) cannot arise, as `da` sets DA_EN. \
         The ACS states no priority orderings for this command; the list order is the model's. \
         Success: rd → RD and rtt_base → RTT, both zero-filled and owned by the realm of VMID vmid; \
         the starting-level table's entries UNASSIGNED with RIPAS EMPTY in its lower (protected) half \
@@ -80,8 +83,12 @@ extension RMMBuilder {
       ] + mecParameters + [
         // RealmParams' feature fields (last, after the MEC one): pinned to a supported value; with
         // all-values, flags also takes LPA2 and num_bps 0 (two ways params_supp fails) without
-        // multiplying the others.
-        register("params_flags", [0], allValues: [RMIABI.realmFlagLPA2]), register("params_sve_vl", [0]),
+        // multiplying the others. With DA every explored realm is a DA realm (all-values adds one
+        // without the flag, for VDEV_CREATE's da_en).
+        realmDA == nil
+          ? register("params_flags", [0], allValues: [RMIABI.realmFlagLPA2])
+          : register("params_flags", [RMIABI.realmFlagDA], allValues: [RMIABI.realmFlagLPA2, 0]),
+        register("params_sve_vl", [0]),
         register("params_num_bps", [1], allValues: [0]), register("params_num_wps", [1]),
         register("params_pmu_num_ctrs", [0]),
       ],
@@ -133,6 +140,9 @@ extension RMMBuilder {
       a.set(rmmState.realmRTTBase, [safeVMID], to: rtt)
       a.set(rmmState.realmRIM, [safeVMID], to: 1)
       a.set(rmmState.realmRecIndex, [safeVMID], to: 0)
+      if let realmDA {
+        a.set(realmDA, [safeVMID], to: (a.arg("params_flags") & .literal(RMIABI.realmFlagDA)).ne(0))
+      }
       a.set(rmmState.rttLevel, [rtt], to: .literal(Value(geometry.startLevel)))
       let half = Value(geometry.entries / 2)
       setRow(a, rmmState.rtte, rtt) { i in
@@ -187,6 +197,7 @@ extension RMMBuilder {
       a.set(rmmState.realmRTTBase, [rr], to: 0)
       a.set(rmmState.realmRIM, [rr], to: 0)
       a.set(rmmState.realmRecIndex, [rr], to: 0)
+      if let realmDA { a.set(realmDA, [rr], to: false) }
       resetREMs(a, rr)
       clearRow(a, rtt, realm: rr)
     }

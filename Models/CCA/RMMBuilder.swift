@@ -38,6 +38,10 @@ final class RMMBuilder {
   /// With `smmu-tlb`: the SMMUs' TLBs, command queues and the pending unmap
   /// (``SMMUTLBVariables``), declared before RMI_DATA_DESTROY, which queues their invalidation.
   private(set) var smmuTLB: SMMUTLBVariables?
+  /// With `da`: `realmDA[r]`: realm `r` was created with RealmParams.flags.DA (its RD's
+  /// da_enabled; reference/rmm.md §1.2, §3.3), read by RMI_VDEV_CREATE's `da_en`; false for a
+  /// slot with no realm.
+  private(set) var realmDA: Variable?
 
   var machine: CCAVariables { cca.machine }
   var builder: ModelBuilder { cca.builder }
@@ -89,7 +93,8 @@ final class RMMBuilder {
       maxRefcount: Self.maxRefcount(configuration, entries: entries, recs: recs), recs: recs, rimLimit: 7)
     self.recState = RECVariables(
       cca.builder, granule: cca.granule, realm: cca.realm, recs: recs,
-      auxCount: try Self.recAuxCount(configuration), ipaWidth: geometry.ipaWidth, rimLimit: 7)
+      auxCount: try Self.recAuxCount(configuration), ipaWidth: geometry.ipaWidth, rimLimit: 7,
+      attest: configuration.has(CCA.Feature.attest))
   }
 
   /// The largest reference count any granule can hold, from every contributor
@@ -116,6 +121,9 @@ final class RMMBuilder {
     if cca.configuration.has(CCA.Feature.s2TLB) { s2tlb = try declareS2TLB() }  // RMMBuilder+S2TLB.swift
     if cca.configuration.has(CCA.Feature.smmuTLB) { smmuTLB = try declareSMMUTLB() }
     if cca.configuration.has(CCA.Feature.tlbSetup) { try declareTLBSetupStart() }
+    if cca.configuration.has(CCA.Feature.da) {
+      realmDA = builder.map("realmDA", keys: [realm], .bool, doc: "the realm was created with flags.DA") { _ in false }
+    }
     declareMEC()  // RMMBuilder+MEC.swift: FEAT_MEC's state and commands (per-realm only)
     declareVersionCommands()
     declareRealmCommands()

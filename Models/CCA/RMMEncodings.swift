@@ -39,10 +39,12 @@ enum RMIABI {
   /// `REC_PARAMS_FLAG_RUNNABLE` (bit 0 of RecParams.flags).
   static let recRunnableFlag: Value = 1
   /// RmiRealmFlags (RealmParams.flags, rmm.md §1.6): `RMI_REALM_FLAGS_LPA2` (bit 0), `_SVE`
-  /// (bit 1), `_PMU` (bit 2).
+  /// (bit 1), `_PMU` (bit 2), and RMM 1.1's `_DA` (bit 3, flags0.DA of TF-RMM rmm-spec-v1.x-aligned's
+  /// `RMI_REALM_FLAGS0_DA`) [1.1-UNSTABLE].
   static let realmFlagLPA2: Value = 1
   static let realmFlagSVE: Value = 2
   static let realmFlagPMU: Value = 4
+  static let realmFlagDA: Value = 8
 }
 
 /// `RD.state` with TF-RMM's encodings (reference/rmm.md §1.2), plus `NONE` for a realm slot no
@@ -210,4 +212,15 @@ enum RSI {
   static let version: Value = 0x1_0000
   /// The largest measurement extension, in bytes.
   static let maxMeasurementSize: Value = 64
+  /// RSI_ATTESTATION_TOKEN_INIT's X1: the upper bound of the token's size, TF-RMM
+  /// rmm-spec-v1.0-rel0's REC_ATTEST_TOKEN_BUF_SIZE (RMM_CCA_TOKEN_BUFFER = 1 page).
+  static let attestTokenBound: Value = 0x1000
+  /// The length in bytes of the model's abstract attestation token: 2,124, the CCA token of TF-RMM
+  /// rmm-spec-v1.0-rel0's host build for a SHA-256 realm (measured: its host_setup realm's token, the
+  /// same over random challenges).
+  ///
+  /// Implementation defined: a CCA token's length depends on the platform token, the keys and the
+  /// realm's hash algorithm (a SHA-512 realm's measurements are longer); the model's token has
+  /// one length, at most ``attestTokenBound``.
+  static let attestTokenLength: Value = 0x84C
 }

@@ -155,6 +155,7 @@ public final class Execution {
         throw OutputsError(action: spec.name, message: "\(error)")
       }
     }
+    if case .succeeded = status { result = spec.successResult(outputs: outputs) }
     // Transition properties compare the state before the step with the one after it.
     let broken = brokenTransitions(action, code)
     commit(action, code)

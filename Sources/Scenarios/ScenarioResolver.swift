@@ -321,8 +321,9 @@ public struct ScenarioResolver {
   /// given by name (`name=value`): the model has grown a parameter the field table does not
   /// know yet, and guessing its value would make the oracle's answer a guess.
   static func registers(of action: Action, abi: ABIDescription) -> [Int] {
+    // X1 ... X30: RSI calls take more than RMI's six (RSI_ATTESTATION_TOKEN_INIT's challenge is X1 ... X8).
     let isRegister = { (p: Parameter) in
-      p.name.count == 2 && p.name.first == "x" && ("1"..."6").contains(p.name.last ?? " ")
+      p.name.first == "x" && Int(p.name.dropFirst()).map { (1...30).contains($0) && !p.name.hasPrefix("x0") } == true
     }
     if action.parameters.contains(where: isRegister) {
       return action.parameters.indices.filter { isRegister(action.parameters[$0]) }

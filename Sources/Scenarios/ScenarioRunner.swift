@@ -127,12 +127,13 @@ public enum ScenarioRunner {
               separator: " ")
         }
       case .succeeded:
-        result = .returned(x0: action.successCode, condition: nil, outputs: ran.outputs)
-        resultText = scenario.model.describe(action.successCode, action: action)
+        result = .returned(x0: ran.result.code, condition: nil, outputs: ran.outputs)
+        resultText = scenario.model.describe(ran.result.code, action: action)
         if !ran.outputs.isEmpty {
           resultText +=
             " "
-            + zip(action.outputs, ran.outputs).map { "\($0.name)=0x\(String($1, radix: 16))" }.joined(separator: " ")
+            + zip(action.outputs, ran.outputs).filter { !$0.0.isStatus }.map { "\($0.name)=0x\(String($1, radix: 16))" }
+            .joined(separator: " ")
         }
       }
       var mismatches = compare(result, step.expectation, action: action, model: scenario.model, bound: bound)

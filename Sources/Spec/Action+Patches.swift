@@ -14,7 +14,9 @@ extension Action {
     return Action(
       name: self.name, caller: caller, doc: doc, parameters: parameters, guardCondition: guardCondition,
       failures: failures.filter { !names.contains($0.name) }, effects: effects, successCode: successCode,
-      outputs: outputs.map { Output($0.name, $0.value, failures: $0.failures.filter { !names.contains($0) }) })
+      outputs: outputs.map {
+        Output($0.name, $0.value, failures: $0.failures.filter { !names.contains($0) }, isStatus: $0.isStatus)
+      })
   }
 
   /// A copy with the failure condition `name` checked just before `other` (a check done too late

@@ -209,6 +209,15 @@ public final class ActionBuilder {
     outputs.append(Output(name, value, failures: failures))
   }
 
+  /// Declares the status returned on success when it depends on the pre-state (the action's
+  /// `successCode` otherwise): an output named `x0`, evaluated in the pre-state like the others.
+  ///
+  /// A call that returns it changes the state as any successful call does (RSI_INCOMPLETE with
+  /// progress); a call that changes nothing is a failure condition.
+  public func status(_ value: Expr) {
+    outputs.append(Output("x0", value, isStatus: true))
+  }
+
   private var currentCondition: Expr {
     conditions.reduce(Expr.boolean(true)) { $0 && $1 }
   }

@@ -100,10 +100,14 @@ public struct Output: Hashable, Sendable {
   public let value: Expr
   /// The failure conditions, by name, on which the output is defined too (usually none).
   public let failures: [String]
-  public init(_ name: String, _ value: Expr, failures: [String] = []) {
+  /// Whether the output is the status the action returns on success (X0), for an action whose
+  /// successful status depends on the state (``Action/successResult(outputs:)``).
+  public let isStatus: Bool
+  public init(_ name: String, _ value: Expr, failures: [String] = [], isStatus: Bool = false) {
     self.name = name
     self.value = value
     self.failures = failures
+    self.isStatus = isStatus
   }
 }
 
@@ -171,6 +175,17 @@ public struct Action: Hashable, Sendable {
     self.failures = failures
     self.effects = effects
     self.successCode = successCode
+  }
+
+  /// The index in ``outputs`` of the status output (``Output/isStatus``), if the action has one.
+  public var statusOutput: Int? { outputs.firstIndex(where: \.isStatus) }
+
+  /// The result of a successful step whose outputs are `values` (in ``outputs`` order): the
+  /// status output's value when the action has one (RSI_ATTESTATION_TOKEN_CONTINUE's RSI_SUCCESS
+  /// or RSI_INCOMPLETE, both of which change the state), else ``successCode``.
+  public func successResult(outputs values: [Value]) -> StepResult {
+    if let i = statusOutput, i < values.count { return .success(code: values[i]) }
+    return .success(code: successCode)
   }
 
   /// Whether some failure condition carries effects, so a failing call may change the state.

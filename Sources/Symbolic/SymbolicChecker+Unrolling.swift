@@ -153,7 +153,10 @@ extension SymbolicChecker {
           break
         }
         var outputs: [Value] = []
-        if case .success = result { outputs = try step.outputs.map { try m.bitVectorValue(of: $0) } }
+        if case .success = result {
+          outputs = try step.outputs.map { try m.bitVectorValue(of: $0) }
+          result = action.successResult(outputs: outputs)
+        }
         let arguments = try argumentValues(m, instance)
         steps.append(TraceStep(action: action.name, arguments: arguments, result: result, outputs: outputs))
       }

@@ -329,7 +329,8 @@ extension ITF {
     let steps = recorded.steps.map { step in
       TraceStep(
         action: model.actions[step.action].name, arguments: step.arguments,
-        result: step.result ?? .success(code: model.actions[step.action].successCode), outputs: step.outputs ?? [])
+        result: step.result ?? model.actions[step.action].successResult(outputs: step.outputs ?? []),
+        outputs: step.outputs ?? [])
     }
     return Trace(
       model: recorded.model, configuration: recorded.configuration, states: valuesList, steps: steps,

@@ -217,7 +217,7 @@ let specOrders: [SpecOrder] = [
     command: "RMI_VDEV_CREATE", section: daSection,
     reference: rd + [
       "pdev_align", "pdev_bound", "pdev_state", "vdev_align", "vdev_bound", "vdev_state", "params_align",
-      "params_bound", "params_pas", "pdev_ready", "tdi_id", "num_aux",
+      "params_bound", "params_pas", "da_en", "pdev_ready", "tdi_id", "num_aux",
     ], configuration: "rmm-da-mem"),
   SpecOrder(
     command: "RMI_VDEV_COMMUNICATE", section: daSection,

@@ -24,7 +24,12 @@ func randomValues(_ model: Model, _ chooser: inout SeededChooser) -> [Value] {
 /// Checks that the concrete and the symbolic engine agree on `samples` random (state, action,
 /// arguments) triples: enabledness, the first failing condition, and the successor; and on
 /// every property in every sampled state.
-func expectEnginesAgree(_ model: Model, seed: UInt64, samples: Int) throws {
+///
+/// `pick`, when given, chooses the action and its arguments instead (to aim at a few actions
+/// with arguments beyond their exploration samples).
+func expectEnginesAgree(
+  _ model: Model, seed: UInt64, samples: Int, pick: ((inout SeededChooser) -> (Int, [Value]))? = nil
+) throws {
   print("differential test of \(model.name) (\(model.configuration)): seed \(seed), \(samples) samples")
   let compiled = try CompiledModel(model)
   let checker = try SymbolicChecker(model: model)
@@ -40,9 +45,15 @@ func expectEnginesAgree(_ model: Model, seed: UInt64, samples: Int) throws {
         try checker.evaluate(property: p, values: values) == concrete,
         "property \(model.properties[p].name), seed \(seed)")
     }
-    let a = chooser.choose(below: model.actions.count)
+    let a: Int
+    let arguments: [Value]
+    if let pick {
+      (a, arguments) = pick(&chooser)
+    } else {
+      a = chooser.choose(below: model.actions.count)
+      arguments = model.actions[a].arguments(at: chooser.choose(below: max(model.actions[a].argumentCount, 1)))
+    }
     let action = model.actions[a]
-    let arguments = action.arguments(at: chooser.choose(below: max(action.argumentCount, 1)))
     let outcome: StepOutcome
     do {
       outcome = try compiled.step(state, action: a, arguments: arguments)
@@ -108,6 +119,31 @@ struct CCADifferentialTests {
     let family = CCA.family
     let config = try #require(family.configuration(named: configuration))
     try expectEnginesAgree(try family.build(config), seed: 0x5EED, samples: 150)
+  }
+
+  @Test("RSI attestation's steps agree, RSI_INCOMPLETE and RSI_SUCCESS included (rmm-small with attest)")
+  func attestation() throws {
+    var config = try #require(CCA.family.configuration(named: "rmm-small"))
+    config.features.insert(CCA.Feature.attest)
+    let model = try CCA.family.build(config)
+    let initAction = try #require(model.actions.firstIndex { $0.name == "RSI_ATTESTATION_TOKEN_INIT" })
+    let continueAction = try #require(model.actions.firstIndex { $0.name == "RSI_ATTESTATION_TOKEN_CONTINUE" })
+    let status = try #require(model.actions[continueAction].statusOutput)
+    #expect(model.actions[continueAction].outputs[status].name == "x0")
+    // CONTINUE with offsets and sizes on both sides of every bound (the token's rest is random).
+    let ipas: [Value] = [0, 0x10, 0x1000, 0x8000_0000]
+    let offsets: [Value] = [0, 0x10, 0xFFF, 0x1000]
+    let sizes: [Value] = [0, 1, 0x100, 0x84C, 0xFF0, 0x1000, ~0]
+    try expectEnginesAgree(model, seed: 0xA77E57, samples: 100) { chooser in
+      if chooser.choose(below: 4) == 0 { return (initAction, [0] + (1...8).map { _ in chooser.next() }) }
+      return (
+        continueAction,
+        [
+          0, ipas[chooser.choose(below: ipas.count)], offsets[chooser.choose(below: offsets.count)],
+          sizes[chooser.choose(below: sizes.count)],
+        ]
+      )
+    }
   }
 
   @Test("every mutant's steps agree too")
