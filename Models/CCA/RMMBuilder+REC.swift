@@ -174,7 +174,8 @@ extension RMMBuilder {
       parameters: [
         Parameter("pe", cca.pe), register("x1", granulePAs), register("x2", granulePAs),
         register("enter_flags", [0, RMIABI.ripasResponseFlag] + (daMemory == nil ? [] : [DAABI.devMemResponseFlag])),
-        register("enter_gicv3_hcr", [0], allValues: [1]), register("enter_gicv3_lrs0", [0]),
+        register("enter_gicv3_hcr", [0], allValues: [1]),
+        register("enter_gicv3_lrs0", [0], allValues: [GICv3.invalidListRegister]),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -345,7 +346,11 @@ extension RMMBuilder {
         by realm calls (PSCI, RIPAS_CHANGE, HOST_CALL) are part of those calls' actions.
         """,
       parameters: [
-        Parameter("pe", cca.pe), Parameter("reason", .finite(RecExitReason.asynchronous), samples: [RecExitReason.irq]),
+        Parameter("pe", cca.pe),
+        Parameter(
+          "reason", .finite(RecExitReason.asynchronous),
+          samples: cca.configuration.has(CCA.Feature.allValues)
+            ? RecExitReason.asynchronous.values : [RecExitReason.irq]),
       ]
     ) { a in
       let p = a.arg("pe")

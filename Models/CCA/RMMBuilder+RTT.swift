@@ -262,7 +262,8 @@ extension RMMBuilder {
         never occurs).
         """,
       parameters: [
-        register("x1", granulePAs), register("x2", granulePAs), register("x3", pageIPAs), register("x4", levels),
+        register("x1", granulePAs), register("x2", granulePAs), register("x3", pageIPAs, allValues: offIPAs),
+        register("x4", levels, allValues: offLevels(below: geometry.startLevel + 1)),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -300,7 +301,10 @@ extension RMMBuilder {
         the TABLE entry stays live). reference/rmm.md §2.16 does not say on which errors X2 is \
         defined; these are TF-RMM rmm-spec-v1.0-rel0's (smc_rtt_destroy).
         """,
-      parameters: [register("x1", granulePAs), register("x2", pageIPAs), register("x3", levels)],
+      parameters: [
+        register("x1", granulePAs), register("x2", pageIPAs, allValues: offIPAs),
+        register("x3", levels, allValues: offLevels(below: geometry.startLevel + 1)),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -346,7 +350,10 @@ extension RMMBuilder {
         is gone); the RTT returns to DELEGATED, scrubbed, its row back to the canonical value. X1 = \
         the folded RTT's PA.
         """,
-      parameters: [register("x1", granulePAs), register("x2", pageIPAs), register("x3", levels)],
+      parameters: [
+        register("x1", granulePAs), register("x2", pageIPAs, allValues: offIPAs),
+        register("x3", levels, allValues: offLevels(below: geometry.startLevel + 1)),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -386,7 +393,8 @@ extension RMMBuilder {
         processed entry (below top when an entry stopped the run or the table ended: the host repeats).
         """,
       parameters: [
-        register("x1", granulePAs), register("x2", protectedIPAs), register("x3", protectedIPAs.map { $0 + 0x1000 }),
+        register("x1", granulePAs), register("x2", protectedIPAs, allValues: offIPAs),
+        register("x3", protectedIPAs.map { $0 + 0x1000 }, allValues: offTops),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -428,7 +436,11 @@ extension RMMBuilder {
         descriptor for ASSIGNED_NS; 0 for unassigned and ASSIGNED/DESTROYED), X4 = the RIPAS (EMPTY \
         for unprotected and TABLE entries). Footprint: none.
         """,
-      parameters: [register("x1", granulePAs), register("x2", [0]), register("x3", [start])],
+      parameters: [
+        register("x1", granulePAs), register("x2", [0], allValues: pageIPAs + offIPAs),
+        register(
+          "x3", [start], allValues: (geometry.startLevel...3).map { Value($0) } + offLevels(below: geometry.startLevel)),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -502,7 +514,10 @@ extension RMMBuilder {
           walk stopped): reference/rmm.md §2.19 does not say on which errors X1 is defined; these are \
           TF-RMM rmm-spec-v1.0-rel0's (map_unmap_ns).
           """,
-        parameters: [register("x1", granulePAs), register("x2", unprotected), register("x3", [3])]
+        parameters: [
+          register("x1", granulePAs), register("x2", unprotected, allValues: [0] + offIPAs),
+          register("x3", [3], allValues: offLevels(below: 3)),
+        ]
           + (map ? [register("x4", granulePAs)] : []),
         successCode: RMIABI.success
       ) { a in
