@@ -25,6 +25,7 @@ extension CCA {
         Bound.devGranules: 1,
       ],
       features: [Feature.rmm, Feature.da]),
+    Configuration(name: "rmm-blocks", bounds: rttBounds, features: [Feature.rmm, Feature.blocks]),
     Configuration(
       name: "rmm-small-values",
       bounds: smallBounds,
@@ -54,6 +55,11 @@ extension CCA {
     "rmm-rtt": """
     RMM 1.0, 4 granules, 1 PE, 1 realm, 1 REC, RTTs of 2 levels x 2 entries (starting level 2): RTT_CREATE / \
     RTT_DESTROY and walks that stop early; exhaustive BFS
+    """,
+    "rmm-blocks": """
+    rmm-rtt with blocks: unprotected block mappings at level 2 (a level-2 entry maps 2 pages, 8 KB): \
+    RTT_MAP_UNPROTECTED / UNMAP at level 2, folds of ASSIGNED_NS tables into blocks and RTT_CREATE under a \
+    block; depth-bounded BFS (400,000 states reach depth 8)
     """,
     "rmm-small-values": """
     rmm-small with all-values: the registers rmm-small pins to one value (RSI_IPA_STATE_SET's flags, REC_CREATE's \

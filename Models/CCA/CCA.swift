@@ -104,6 +104,14 @@ public enum CCA {
       Feature.tlbSetup: tlbFeatureDocs[Feature.tlbSetup] ?? "",
       Feature.smmuTLB: tlbFeatureDocs[Feature.smmuTLB] ?? "",
       Feature.daSetupDMA: tlbFeatureDocs[Feature.daSetupDMA] ?? "",
+      Feature.blocks: """
+      with rmm: unprotected block mappings (reference/rmm.md §2.15-§2.19; TF-RMM rmm-spec-v1.0-rel0): \
+      RMI_RTT_MAP_UNPROTECTED and RMI_RTT_UNMAP_UNPROTECTED at levels 1 and 2 (S2TT_MIN_BLOCK_LEVEL) with a \
+      block-aligned descriptor (addr_align), RMI_RTT_FOLD of a table of ASSIGNED_NS entries with one set of \
+      attributes and contiguous PAs into a block, RMI_RTT_CREATE under such a block (the new table's entries \
+      map the block's pages), and realm accesses through a block. Protected (ASSIGNED) blocks are not \
+      modelled: folding an ASSIGNED table still fails rtte_homo (rmm-blocks)
+      """,
       Feature.allValues: """
       with rmm: every register the other configurations pin to one value also takes the values that reach its \
       other branches (RSI_IPA_STATE_SET's flags with RSI_CHANGE_DESTROYED, PDEV_CREATE's and VDEV_CREATE's \
@@ -199,6 +207,9 @@ public enum CCA {
     /// RMI_REALM_CREATE's RealmParams feature fields take every value that reaches a clause of params_supp
     /// (``RMMBuilder/realmParamsFields``).
     public static let realmParamsValues: Configuration.Feature = "realm-params-values"
+    /// Unprotected block mappings: RTT_MAP_UNPROTECTED and RTT_UNMAP_UNPROTECTED at levels 1 and 2, folds of
+    /// ASSIGNED_NS tables into blocks, RTT_CREATE under an ASSIGNED_NS block (``RMMBuilder/blocks``).
+    public static let blocks: Configuration.Feature = "blocks"
     /// RMM 1.1 Device Assignment (requires `rmm`).
     public static let da: Configuration.Feature = "da"
     /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).

@@ -133,6 +133,12 @@ final class RMMBuilder {
 
   func mutated(_ name: String) -> Bool { cca.mutated(name) }
 
+  /// Whether the configuration has unprotected block mappings (``CCA/Feature/blocks``).
+  var blocks: Bool { cca.configuration.has(CCA.Feature.blocks) }
+  /// The lowest level a block entry may have: TF-RMM rmm-spec-v1.0-rel0 `S2TT_MIN_BLOCK_LEVEL`
+  /// (lib/s2tt/include/s2tt.h), the lowest level RMI_RTT_MAP_UNPROTECTED accepts.
+  static let minBlockLevel: Value = 1
+
   // MARK: - Samples
 
   /// The PAs of the modelled granules: the samples of address registers.
