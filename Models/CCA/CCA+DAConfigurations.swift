@@ -38,6 +38,13 @@ extension CCA {
         Bound.devices: 1, Bound.devGranules: 1,
       ],
       features: [Feature.rmm, Feature.da, Feature.daSetup]),
+    Configuration(
+      name: "rmm-da-mem-values",
+      bounds: [
+        Bound.granules: 8, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 4, Bound.recs: 1,
+        Bound.devices: 1, Bound.devGranules: 1,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.daSetup, Feature.allValues]),
   ]
 
   static let daConfigurationDocs: [String: String] = [
@@ -66,6 +73,11 @@ extension CCA {
     rmm-da-mem starting where the ACS DA flow stands once the VDEV is STARTED (feature da-setup, as rmm-da-setup), \
     the device's MMIO granule DELEGATED and IPA 0x1000 UNASSIGNED with RIPAS EMPTY: mapping, validating and \
     accessing device memory, and the device-memory mutants, within a few steps
+    """,
+    "rmm-da-mem-values": """
+    rmm-da-mem-setup with all-values: the device-memory commands' level, address and top registers and the \
+    evidence RSI_VDEV_VALIDATE_MAPPING passes also take the values that fail their checks, a few steps from \
+    the start state; depth-bounded BFS
     """,
   ]
 

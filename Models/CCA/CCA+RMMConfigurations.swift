@@ -1,19 +1,22 @@
 import Spec
 
 extension CCA {
+  /// rmm-small's bounds: 4 granules, 1 PE, 1 realm, 1 REC, one level-3 RTT of 2 entries.
+  static let smallBounds: [Configuration.Bound: Int] = [
+    Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+  ]
+  /// rmm-rtt's bounds: rmm-small's with RTTs of 2 levels.
+  static let rttBounds = smallBounds.merging([Bound.rttLevels: 2]) { $1 }
+
   /// The configurations of the RMM 1.0 model (the `rmm` feature; atomic GPT transitions).
   static let rmmConfigurations: [Configuration] = [
     Configuration(
       name: "rmm-small",
-      bounds: [
-        Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
-      ],
+      bounds: smallBounds,
       features: [Feature.rmm]),
     Configuration(
       name: "rmm-rtt",
-      bounds: [
-        Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 2, Bound.rttEntries: 2, Bound.recs: 1,
-      ],
+      bounds: rttBounds,
       features: [Feature.rmm]),
     Configuration(
       name: "rmm-full",
@@ -22,12 +25,19 @@ extension CCA {
         Bound.devGranules: 1,
       ],
       features: [Feature.rmm, Feature.da, Feature.attest]),
+    Configuration(name: "rmm-blocks", bounds: rttBounds, features: [Feature.rmm, Feature.blocks]),
     Configuration(
       name: "rmm-small-values",
-      bounds: [
-        Bound.granules: 4, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
-      ],
+      bounds: smallBounds,
       features: [Feature.rmm, Feature.allValues]),
+    Configuration(
+      name: "rmm-rtt-values",
+      bounds: rttBounds,
+      features: [Feature.rmm, Feature.allValues]),
+    Configuration(
+      name: "rmm-params-values",
+      bounds: smallBounds,
+      features: [Feature.rmm, Feature.realmParamsValues]),
     Configuration(
       name: "rmm-da-values",
       bounds: [
@@ -46,10 +56,25 @@ extension CCA {
     RMM 1.0, 4 granules, 1 PE, 1 realm, 1 REC, RTTs of 2 levels x 2 entries (starting level 2): RTT_CREATE / \
     RTT_DESTROY and walks that stop early; exhaustive BFS
     """,
+    "rmm-blocks": """
+    rmm-rtt with blocks: unprotected block mappings at level 2 (a level-2 entry maps 2 pages, 8 KB): \
+    RTT_MAP_UNPROTECTED / UNMAP at level 2, folds of ASSIGNED_NS tables into blocks and RTT_CREATE under a \
+    block; depth-bounded BFS (400,000 states reach depth 8)
+    """,
     "rmm-small-values": """
     rmm-small with all-values: the registers rmm-small pins to one value (RSI_IPA_STATE_SET's flags, REC_CREATE's \
     MPIDR and num_aux, REALM_CREATE's parameters, DATA_CREATE's flags, the VERSION requests) also take the values \
     that reach their other branches; depth-bounded BFS (more argument tuples per state than rmm-small)
+    """,
+    "rmm-rtt-values": """
+    rmm-rtt with all-values: at 2 levels the IPA, top and level registers have valid values besides the ones \
+    that fail (RTT_CREATE / DESTROY / FOLD at level 3 and the starting level or 4, RTT_READ_ENTRY at both \
+    levels, both protected pages); with rmm-params-values and rmm-da-values, no register keeps one value \
+    that has another branch (cca-verify coverage; PinnedParameterTests); depth-bounded BFS
+    """,
+    "rmm-params-values": """
+    rmm-small with realm-params-values: RMI_REALM_CREATE's RealmParams feature fields take every value that \
+    reaches a clause of params_supp (flags LPA2 / SVE / PMU, num_bps, num_wps, pmu_num_ctrs); depth-bounded BFS
     """,
     "rmm-da-values": """
     rmm-da with all-values: PDEV_CREATE's and VDEV_CREATE's num_aux, and every register all-values widens in \

@@ -104,13 +104,31 @@ public enum CCA {
       Feature.tlbSetup: tlbFeatureDocs[Feature.tlbSetup] ?? "",
       Feature.smmuTLB: tlbFeatureDocs[Feature.smmuTLB] ?? "",
       Feature.daSetupDMA: tlbFeatureDocs[Feature.daSetupDMA] ?? "",
+      Feature.blocks: """
+      with rmm: unprotected block mappings (reference/rmm.md §2.15-§2.19; TF-RMM rmm-spec-v1.0-rel0): \
+      RMI_RTT_MAP_UNPROTECTED and RMI_RTT_UNMAP_UNPROTECTED at levels 1 and 2 (S2TT_MIN_BLOCK_LEVEL) with a \
+      block-aligned descriptor (addr_align), RMI_RTT_FOLD of a table of ASSIGNED_NS entries with one set of \
+      attributes and contiguous PAs into a block, RMI_RTT_CREATE under such a block (the new table's entries \
+      map the block's pages), and realm accesses through a block. Protected (ASSIGNED) blocks are not \
+      modelled: folding an ASSIGNED table still fails rtte_homo (rmm-blocks)
+      """,
       Feature.allValues: """
       with rmm: every register the other configurations pin to one value also takes the values that reach its \
       other branches (RSI_IPA_STATE_SET's flags with RSI_CHANGE_DESTROYED, PDEV_CREATE's and VDEV_CREATE's \
       num_aux, REC_CREATE's MPIDR and num_aux, REALM_CREATE's hash algorithm, s2sz and starting level and \
-      count, DATA_CREATE's flags, the VERSION requests, RSI_HOST_CALL's imm), so a search explores every \
-      failure condition and branch over them (cca-verify coverage shows which it reached); more argument \
-      tuples per state, so configurations of their own (rmm-small-values, rmm-da-values)
+      count, DATA_CREATE's flags, the VERSION requests, RSI_HOST_CALL's imm; the IPA, top and level registers \
+      of the RTT, DATA, RIPAS and device-memory commands with an unaligned IPA, the end of the IPA space, tops \
+      that fail the range checks and levels outside the command's range; PSCI targets without a REC, \
+      RSI_MEASUREMENT_EXTEND's index and size, REC_EXIT's reasons, RecRun.enter's list register, the VDEV \
+      evidence the realm passes), so a search explores every failure condition and branch over them (cca-verify \
+      coverage shows which it reached); more argument tuples per state, so configurations of their own \
+      (rmm-small-values, rmm-rtt-values, rmm-da-values)
+      """,
+      Feature.realmParamsValues: """
+      with rmm: RMI_REALM_CREATE's RealmParams feature fields (flags LPA2, SVE and PMU; num_bps, num_wps, \
+      pmu_num_ctrs 0, supported and above RMI_FEATURES' count) take the values that reach every clause of \
+      params_supp; apart from all-values because they multiply REALM_CREATE's argument tuples by 108 \
+      (rmm-params-values)
       """,
       Feature.attest: """
       with rmm: RSI_ATTESTATION_TOKEN_INIT and RSI_ATTESTATION_TOKEN_CONTINUE (reference/rmm.md §5) with each REC's \
@@ -192,6 +210,12 @@ public enum CCA {
     public static let mecidLines: Configuration.Feature = "mecid-lines"
     /// Pinned registers take every value that reaches a branch (``RMMBuilder/register(_:_:allValues:)``).
     public static let allValues: Configuration.Feature = "all-values"
+    /// RMI_REALM_CREATE's RealmParams feature fields take every value that reaches a clause of params_supp
+    /// (``RMMBuilder/realmParamsFields``).
+    public static let realmParamsValues: Configuration.Feature = "realm-params-values"
+    /// Unprotected block mappings: RTT_MAP_UNPROTECTED and RTT_UNMAP_UNPROTECTED at levels 1 and 2, folds of
+    /// ASSIGNED_NS tables into blocks, RTT_CREATE under an ASSIGNED_NS block (``RMMBuilder/blocks``).
+    public static let blocks: Configuration.Feature = "blocks"
     /// RMM 1.1 Device Assignment (requires `rmm`).
     public static let da: Configuration.Feature = "da"
     /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).

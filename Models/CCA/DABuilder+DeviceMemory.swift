@@ -116,7 +116,8 @@ extension DABuilder {
         """,
       parameters: [
         rmm.register("x1", rmm.granulePAs), rmm.register("x2", rmm.granulePAs), rmm.register("x3", ipas),
-        rmm.register("x4", [3]), rmm.register("x5", devicePAs),
+        rmm.register("x4", [3], allValues: rmm.offLevels(below: 3)),
+        rmm.register("x5", devicePAs, allValues: Array(rmm.granulePAs.prefix(1)) + [0x800]),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -164,7 +165,10 @@ extension DABuilder {
         its accesses always walk), the RTT's reference count drops by one, the granule returns to \
         DELEGATED with no owner. X1 = the granule's PA, X2 = top (the end of the page).
         """,
-      parameters: [rmm.register("x1", rmm.granulePAs), rmm.register("x2", ipas), rmm.register("x3", [3])],
+      parameters: [
+        rmm.register("x1", rmm.granulePAs), rmm.register("x2", ipas),
+        rmm.register("x3", [3], allValues: rmm.offLevels(below: 3)),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -208,7 +212,7 @@ extension DABuilder {
       parameters: [
         rmm.register("x1", rmm.granulePAs), rmm.register("x2", rmm.granulePAs), rmm.register("x3", rmm.granulePAs),
         rmm.register("x4", rmm.granulePAs), rmm.register("x5", rmm.protectedIPAs),
-        rmm.register("x6", [rmm.geometry.protectedLimit]),
+        rmm.register("x6", [rmm.geometry.protectedLimit], allValues: rmm.offTops),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -273,9 +277,12 @@ extension DABuilder {
         progress and X2 = RSI_ACCEPT, or RSI_REJECT with DEV_MEM_RESPONSE (RMI_REC_ENTER).
         """,
       parameters: [
-        pe, rmm.register("x1", streams), rmm.register("x2", rmm.protectedIPAs),
-        rmm.register("x3", [rmm.geometry.protectedLimit]), rmm.register("x4", devicePAs + rmm.granulePAs.prefix(1)),
-        rmm.register("x5", [0]), rmm.register("x6", [1]), rmm.register("x7", [1]), rmm.register("x8", [1]),
+        pe, rmm.register("x1", streams, allValues: [Value(streams.count)]), rmm.register("x2", rmm.protectedIPAs),
+        rmm.register("x3", [rmm.geometry.protectedLimit], allValues: rmm.offTops),
+        rmm.register("x4", devicePAs + rmm.granulePAs.prefix(1)), rmm.register("x5", [0]),
+        // The evidence: with all-values also a generation no VDEV ever has (each check's failure).
+        rmm.register("x6", [1], allValues: [2]), rmm.register("x7", [1], allValues: [2]),
+        rmm.register("x8", [1], allValues: [2]),
       ],
       successCode: DAABI.rsiSuccess
     ) { a in

@@ -88,7 +88,7 @@ extension DABuilder {
             && (ipa.ge(.literal(rmm.geometry.ipaLimit)) || !reached
               || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr)))
         )
-        let nsPA = rmm.read(rmmState.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
+        let nsPA = rmm.nsAddress(rr, ipa, at: position)
         let dram = hit || protected || memoryMap.isDRAM(nsPA)
         let walked = Expr.ite(protected, then: rmm.read(rmmState.rtteAddr, position), else: memoryMap.granule(of: nsPA))
         let g = rmm.smmuTLB == nil ? walked : .ite(hit, then: cachedPA - 1, else: walked)

@@ -34,6 +34,10 @@ enum GICv3 {
   static let minLPI: Value = 8192
   static let maxVINTID: Value = 0xFFFF
 
+  /// A list register value that fails `rec_gicv3` (pending, with the HW bit set): the value
+  /// `all-values` adds to RecRun.enter's `gicv3_lrs[0]`.
+  static let invalidListRegister: Value = (1 << lrStateShift) | lrHW
+
   /// Whether RecRun.enter's `gicv3_hcr` and `gicv3_lrs[0]` fail `rec_gicv3`.
   static func invalid(hcr: Expr, lr: Expr) -> Expr {
     let vintid = lr & .literal(lrVINTID)

@@ -47,7 +47,9 @@ extension RMMBuilder {
           entry becomes ASSIGNED with RIPAS RAM; the level-3 RTT's reference count grows by one; \
           the RIM is extended (one event whether or not the content is measured).
           """,
-        parameters: [register("x1", granulePAs), register("x2", granulePAs), register("x3", protectedIPAs)]
+        parameters: [
+          register("x1", granulePAs), register("x2", granulePAs), register("x3", protectedIPAs, allValues: offIPAs),
+        ]
           + (unknown ? [] : [register("x4", granulePAs), register("x5", [0], allValues: [1])]),
         successCode: RMIABI.success
       ) { a in
@@ -98,7 +100,8 @@ extension RMMBuilder {
         PA; X2 = top, the end of the non-live region from the entry on (``nonLiveTop``), also on \
         RMI_ERROR_RTT (rtt_walk, rtte_state: from the entry where the walk stopped), as §2.14 says.
         """,
-      parameters: [register("x1", granulePAs), register("x2", protectedIPAs)], successCode: RMIABI.success
+      parameters: [register("x1", granulePAs), register("x2", protectedIPAs, allValues: offIPAs)],
+      successCode: RMIABI.success
     ) { a in
       let (rd, ipa) = (a.arg("x1"), a.arg("x2"))
       rdChecks(a, rd)

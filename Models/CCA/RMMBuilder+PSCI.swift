@@ -58,7 +58,9 @@ extension RMMBuilder {
         host as a notification (RMI_EXIT_PSCI, exit_gprs0 = the FID, exit_gprs1 = power_state); \
         nothing is pending, and the realm sees X0 = PSCI_SUCCESS on its next entry.
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", [0]), register("x2", [0]), register("x3", [0])]
+      parameters: [
+        Parameter("pe", cca.pe), register("x1", [0], allValues: [1]), register("x2", [0]), register("x3", [0]),
+      ]
     ) { a in
       let p = a.arg("pe")
       a.requires(pre.read(rmmState.peRunning, [p]))
@@ -79,7 +81,8 @@ extension RMMBuilder {
         target_cpu; the host must call RMI_PSCI_COMPLETE before the REC can run again.
         """,
       parameters: [
-        Parameter("pe", cca.pe), register("x1", recIndices), register("x2", [0, geometry.protectedLimit]),
+        Parameter("pe", cca.pe), register("x1", recIndices, allValues: [Value(recs)]),
+        register("x2", [0, geometry.protectedLimit]),
         register("x3", [0]),
       ]
     ) { a in
@@ -104,7 +107,10 @@ extension RMMBuilder {
         REC records the request and exits to the host (RMI_EXIT_PSCI, exit_gprs0 = the FID, \
         exit_gprs1 = target_affinity) until RMI_PSCI_COMPLETE.
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", recIndices), register("x2", [0])]
+      parameters: [
+        Parameter("pe", cca.pe), register("x1", recIndices, allValues: [Value(recs)]),
+        register("x2", [0], allValues: [1]),
+      ]
     ) { a in
       let (p, target) = (a.arg("pe"), a.arg("x1"))
       a.requires(pre.read(rmmState.peRunning, [p]))

@@ -239,6 +239,14 @@ extension RMMBuilder {
   /// (protected entries carry a RIPAS, unprotected ones are *_NS) and the level (TABLE above level
   /// 3, ASSIGNED only at level 3: no block mappings), and what it points to.
   func entryFacts(table g: Expr, index i: Expr, owner own: Expr, level: Expr, ipa: Expr) -> Expr {
+    // With `blocks`, an ASSIGNED_NS block above level 3 (at S2TT_MIN_BLOCK_LEVEL or below), its
+    // descriptor's PA aligned to the block; without, nil (the formula is unchanged).
+    func nsBlock(_ e: Expr, _ level: Expr) -> Expr? {
+      guard blocks else { return nil }
+      let size = geometry.entrySize(level: level)
+      return e.eq(RTTEntry.assignedNS.expr) && level.ge(.literal(Self.minBlockLevel))
+        && (pre.read(rmmState.rtteDesc, [g, i]) & .literal(Self.descAddressMask) & (size - 1)).eq(0)
+    }
     let e = pre.read(rmmState.rtte, [g, i])
     let target = pre.read(rmmState.rtteAddr, [g, i])
     let isProtected = ipa.lt(.literal(geometry.protectedLimit))
@@ -251,7 +259,10 @@ extension RMMBuilder {
       then: RTTEntry.isOne(e, RTTEntry.unassignedProtected)
         || .ite(isLeafLevel, then: RTTEntry.isOne(e, leafAssigned), else: e.eq(RTTEntry.table.expr)),
       else: e.eq(RTTEntry.unassignedNS.expr)
-        || .ite(isLeafLevel, then: e.eq(RTTEntry.assignedNS.expr), else: e.eq(RTTEntry.table.expr)))
+        || .ite(
+          isLeafLevel, then: e.eq(RTTEntry.assignedNS.expr),
+          else: nsBlock(e, level).map { e.eq(RTTEntry.table.expr) || $0 } ?? e.eq(RTTEntry.table.expr))
+    )
     let points =
       e.eq(RTTEntry.table.expr).implies(
         state(target).eq(.literal(GranuleState.rtt)) && pre.read(rmmState.owner, [target]).eq(own)

@@ -174,7 +174,8 @@ extension RMMBuilder {
       parameters: [
         Parameter("pe", cca.pe), register("x1", granulePAs), register("x2", granulePAs),
         register("enter_flags", [0, RMIABI.ripasResponseFlag] + (daMemory == nil ? [] : [DAABI.devMemResponseFlag])),
-        register("enter_gicv3_hcr", [0], allValues: [1]), register("enter_gicv3_lrs0", [0]),
+        register("enter_gicv3_hcr", [0], allValues: [1]),
+        register("enter_gicv3_lrs0", [0], allValues: [GICv3.invalidListRegister]),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -265,7 +266,21 @@ extension RMMBuilder {
   func leaf(_ rr: Expr, _ ipa: Expr) -> (reached: Expr, slot: RTTSlot) {
     let last = geometry.lastDepth
     let depth = walkDepth(rr, ipa, target: .literal(Value(last)))
+    // With `blocks` the walk may end at an ASSIGNED_NS block above level 3: the entry where it
+    // stops is the translation (any other non-TABLE entry there faults on its value).
+    if blocks { return (.boolean(true), slot(rr, depth: depth, ipa)) }
     return (depth.eq(.literal(Value(last))), slot(rr, depth: last, ipa))
+  }
+
+  /// The Non-secure PA an access to unprotected `ipa` of realm `rr` reaches through the
+  /// ASSIGNED_NS entry at `position` (``leaf(_:_:)``): the descriptor's PA, plus, with `blocks`,
+  /// the offset of `ipa` in the block (the size of an entry at the level the walk stopped).
+  func nsAddress(_ rr: Expr, _ ipa: Expr, at position: RTTSlot) -> Expr {
+    let pa = read(rmmState.rtteDesc, position) & .literal(Self.descAddressMask)
+    guard blocks else { return pa }
+    let depth = walkDepth(rr, ipa, target: .literal(Value(geometry.lastDepth)))
+    let offset = ipa & (byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) } - 1)
+    return pa + offset
   }
 
   /// Declares the realm's moves while one of its RECs runs: reads and writes at IPAs through its
@@ -298,7 +313,7 @@ extension RMMBuilder {
         let (reached, position) = leaf(rr, ipa)
         let entry = read(rmmState.rtte, position)
         let protected = ipa.lt(.literal(geometry.protectedLimit))
-        let nsPA = read(rmmState.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
+        let nsPA = nsAddress(rr, ipa, at: position)
         // With `s2-tlb`: the PE's stage-2 TLB entry for the VMID (realm, plane) and page, if any,
         // translates without a walk (RMMBuilder+S2TLB.swift).
         let tlbKeys = [p, rr, planeParameter.isEmpty ? 0 : a.arg("plane"), tlbPage(ipa)]
@@ -346,7 +361,11 @@ extension RMMBuilder {
         by realm calls (PSCI, RIPAS_CHANGE, HOST_CALL) are part of those calls' actions.
         """,
       parameters: [
-        Parameter("pe", cca.pe), Parameter("reason", .finite(RecExitReason.asynchronous), samples: [RecExitReason.irq]),
+        Parameter("pe", cca.pe),
+        Parameter(
+          "reason", .finite(RecExitReason.asynchronous),
+          samples: cca.configuration.has(CCA.Feature.allValues)
+            ? RecExitReason.asynchronous.values : [RecExitReason.irq]),
       ]
     ) { a in
       let p = a.arg("pe")

@@ -18,7 +18,10 @@ extension RMMBuilder {
         same RIPAS, capped at top (the model looks no further than the table, so a host-visible \
         region may be reported in pieces).
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", protected), register("x2", protected.map { $0 + 0x1000 })],
+      parameters: [
+        Parameter("pe", cca.pe), register("x1", protected, allValues: offIPAs),
+        register("x2", protected.map { $0 + 0x1000 }, allValues: offTops),
+      ],
       successCode: RSI.success
     ) { a in
       let p = a.arg("pe")
@@ -65,8 +68,8 @@ extension RMMBuilder {
         when the host next enters the REC (RMI_REC_ENTER's realm_x1, realm_x2).
         """,
       parameters: [
-        register("x1", granulePAs), register("x2", granulePAs), register("x3", protected),
-        register("x4", protected.map { $0 + 0x1000 }),
+        register("x1", granulePAs), register("x2", granulePAs), register("x3", protected, allValues: offIPAs),
+        register("x4", protected.map { $0 + 0x1000 }, allValues: offTops),
       ],
       successCode: RMIABI.success
     ) { a in

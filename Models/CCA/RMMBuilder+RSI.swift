@@ -63,7 +63,10 @@ extension RMMBuilder {
         (0 or > 4), size (> 64). Success: REM[index] is extended by one event (saturating: the \
         abstract digest).
         """,
-      parameters: [Parameter("pe", cca.pe), register("x1", [1]), register("x2", [RSI.maxMeasurementSize])],
+      parameters: [
+        Parameter("pe", cca.pe), register("x1", [1], allValues: [0, 5]),
+        register("x2", [RSI.maxMeasurementSize], allValues: [RSI.maxMeasurementSize + 1]),
+      ],
       successCode: RSI.success
     ) { a in
       let (p, index) = (a.arg("pe"), a.arg("x1"))
@@ -130,7 +133,8 @@ extension RMMBuilder {
         RMI_REC_ENTER completes the call (realm_x1 = new_base, realm_x2 = the response).
         """,
       parameters: [
-        Parameter("pe", cca.pe), register("x1", protected), register("x2", protected.map { $0 + 0x1000 }),
+        Parameter("pe", cca.pe), register("x1", protected, allValues: offIPAs),
+        register("x2", protected.map { $0 + 0x1000 }, allValues: offTops),
         register("x3", [RMIABI.ripasEmpty, RMIABI.ripasRAM]), register("x4", [0], allValues: [RSI.changeDestroyed]),
       ],
       successCode: RSI.success

@@ -258,11 +258,14 @@ extension RMMBuilder {
         parent entry is already a TABLE) RMI_ERROR_RTT at level − 1. Success: rtt → RTT owned by the \
         realm, zero-filled; the parent entry becomes TABLE → rtt and the parent RTT's reference count \
         grows by one; the new table's entries inherit the parent's unassigned state (same RIPAS, or \
-        UNASSIGNED_NS); reference count 0 (the model has no block mappings, so an assigned parent \
-        never occurs).
+        UNASSIGNED_NS); reference count 0. With `blocks`, under an ASSIGNED_NS block the new entries \
+        are ASSIGNED_NS, entry i with the block's descriptor + i × the new level's entry size (its \
+        pages or smaller blocks, same attributes), holding no reference. Protected (ASSIGNED) \
+        blocks are not modelled, so an assigned protected parent never occurs.
         """,
       parameters: [
-        register("x1", granulePAs), register("x2", granulePAs), register("x3", pageIPAs), register("x4", levels),
+        register("x1", granulePAs), register("x2", granulePAs), register("x3", pageIPAs, allValues: offIPAs),
+        register("x4", levels, allValues: offLevels(below: geometry.startLevel + 1)),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -282,6 +285,16 @@ extension RMMBuilder {
       set(a, rmmState.rtteAddr, parent, to: g)
       a.set(rmmState.refcount, [parent.table], to: pre.read(rmmState.refcount, [parent.table]) + 1)
       setRow(a, rmmState.rtte, g) { _ in parentEntry }
+      if blocks {
+        // Unfolding an ASSIGNED_NS block: entry i maps the block's page (or smaller block) i, with
+        // the block's attributes (descriptor + i × the new level's entry size).
+        let parentDesc = read(rmmState.rtteDesc, parent)
+        let size = geometry.entrySize(level: level)
+        set(a, rmmState.rtteDesc, parent, to: 0)  // the block's descriptor moves into the new table
+        setRow(a, rmmState.rtteDesc, g) { i in
+          .ite(parentEntry.eq(RTTEntry.assignedNS.expr), then: parentDesc + i * size, else: 0)
+        }
+      }
     }
 
     builder.action(
@@ -300,7 +313,10 @@ extension RMMBuilder {
         the TABLE entry stays live). reference/rmm.md §2.16 does not say on which errors X2 is \
         defined; these are TF-RMM rmm-spec-v1.0-rel0's (smc_rtt_destroy).
         """,
-      parameters: [register("x1", granulePAs), register("x2", pageIPAs), register("x3", levels)],
+      parameters: [
+        register("x1", granulePAs), register("x2", pageIPAs, allValues: offIPAs),
+        register("x3", levels, allValues: offLevels(below: geometry.startLevel + 1)),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -338,15 +354,19 @@ extension RMMBuilder {
         rtt_walk (the walk to level − 1 stops early) RMI_ERROR_RTT at the level reached; rtte_state \
         (the parent entry is not a TABLE) RMI_ERROR_RTT at level − 1; rtte_homo (the RTT is not \
         homogeneous) RMI_ERROR_RTT at level. Homogeneous here means: all entries UNASSIGNED with the \
-        same RIPAS, or all UNASSIGNED_NS. The model has no block mappings, so assigned folds (all \
-        ASSIGNED with one RIPAS and contiguous block-aligned PAs, or all ASSIGNED_NS, into a block \
-        entry at level − 1 ≥ 1) are left out: such a table fails rtte_homo here where the \
-        architecture would fold it. Success: the parent entry becomes the table's unassigned entry \
-        (same RIPAS, or UNASSIGNED_NS); the parent RTT's reference count drops by one (the table link \
-        is gone); the RTT returns to DELEGATED, scrubbed, its row back to the canonical value. X1 = \
-        the folded RTT's PA.
+        same RIPAS, or all UNASSIGNED_NS; with `blocks` also all ASSIGNED_NS with one set of \
+        attributes and contiguous PAs, the first aligned to an entry at level − 1, and level − 1 ≥ 1 \
+        (``assignedNSBlock``). Protected (ASSIGNED) folds are left out (the model has no protected \
+        blocks): such a table fails rtte_homo here where the architecture would fold it. Success: \
+        the parent entry becomes the table's unassigned entry (same RIPAS, or UNASSIGNED_NS) or, for \
+        an ASSIGNED_NS table, an ASSIGNED_NS block with the first entry's descriptor; the parent \
+        RTT's reference count drops by one (the table link is gone; NS entries hold none); the RTT \
+        returns to DELEGATED, scrubbed, its row back to the canonical value. X1 = the folded RTT's PA.
         """,
-      parameters: [register("x1", granulePAs), register("x2", pageIPAs), register("x3", levels)],
+      parameters: [
+        register("x1", granulePAs), register("x2", pageIPAs, allValues: offIPAs),
+        register("x3", levels, allValues: offLevels(below: geometry.startLevel + 1)),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -362,11 +382,19 @@ extension RMMBuilder {
               self.pre.read(self.rmmState.rtte, [h, i]).eq(self.pre.read(self.rmmState.rtte, [h, 0]))
             })
       }
+      let foldable = RTTEntry.isOne(first, RTTEntry.unassignedProtected + [.unassignedNS]) && homogeneous
+      let nsBlock = blocks ? assignedNSBlock(g, realm: rr, level: level) : .boolean(false)
       a.fail(
         "rtte_homo", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
-        when: !(RTTEntry.isOne(first, RTTEntry.unassignedProtected + [.unassignedNS]) && homogeneous))
+        when: !(blocks ? foldable || nsBlock : foldable))
       a.output("x1", pa(g))
       unlink(a, g, realm: rr, parent: parent, entry: first)
+      // With `blocks`, an ASSIGNED_NS fold leaves a block with the first entry's descriptor.
+      if blocks {
+        set(
+          a, rmmState.rtteDesc, parent,
+          to: .ite(first.eq(RTTEntry.assignedNS.expr), then: pre.read(rmmState.rtteDesc, [g, 0]), else: 0))
+      }
     }
 
     builder.action(
@@ -386,7 +414,8 @@ extension RMMBuilder {
         processed entry (below top when an entry stopped the run or the table ended: the host repeats).
         """,
       parameters: [
-        register("x1", granulePAs), register("x2", protectedIPAs), register("x3", protectedIPAs.map { $0 + 0x1000 }),
+        register("x1", granulePAs), register("x2", protectedIPAs, allValues: offIPAs),
+        register("x3", protectedIPAs.map { $0 + 0x1000 }, allValues: offTops),
       ],
       successCode: RMIABI.success
     ) { a in
@@ -428,7 +457,11 @@ extension RMMBuilder {
         descriptor for ASSIGNED_NS; 0 for unassigned and ASSIGNED/DESTROYED), X4 = the RIPAS (EMPTY \
         for unprotected and TABLE entries). Footprint: none.
         """,
-      parameters: [register("x1", granulePAs), register("x2", [0]), register("x3", [start])],
+      parameters: [
+        register("x1", granulePAs), register("x2", [0], allValues: pageIPAs + offIPAs),
+        register(
+          "x3", [start], allValues: (geometry.startLevel...3).map { Value($0) } + offLevels(below: geometry.startLevel)),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, ipa, level) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -477,6 +510,8 @@ extension RMMBuilder {
 
   func declareUnprotectedCommands() {
     let unprotected = pageIPAs.filter { $0 >= geometry.protectedLimit }
+    // The levels MAP and UNMAP take: 3, and with `blocks` the block levels of the geometry.
+    let mapLevels: [Value] = blocks ? (max(Int(Self.minBlockLevel), geometry.startLevel)...3).map { Value($0) } : [3]
     for map in [true, false] {
       builder.action(
         map ? "RMI_RTT_MAP_UNPROTECTED" : "RMI_RTT_UNMAP_UNPROTECTED", by: CCA.Parties.hypervisor,
@@ -485,16 +520,16 @@ extension RMMBuilder {
           RMI_RTT_MAP_UNPROTECTED (FID 0xC400015F; reference/rmm.md §2.18): x1 = rd, x2 = ipa, x3 = level, \
           x4 = desc (the host's stage-2 descriptor: PA[47:12], MemAttr[4:2], S2AP[7:6]). Failure \
           conditions in spec order, RMI_ERROR_INPUT unless noted: attr_valid (desc sets bits outside \
-          the PA and those attributes, or MemAttr is the reserved 0b100; ``descAttributeMask``); rd_align, rd_bound, rd_state; level_bound (not 3: the model \
-          has no block mappings, so level 3 is the only mapping level); addr_align (never fails at \
-          level 3); ipa_align (to level); ipa_bound (protected, or ≥ 2^s2sz); rtt_walk RMI_ERROR_RTT \
+          the PA and those attributes, or MemAttr is the reserved 0b100; ``descAttributeMask``); rd_align, rd_bound, rd_state; level_bound (not 3; with \
+          `blocks`, below 1 or above 3: ``blockMapping(_:map:realm:ipa:level:)``); addr_align (the PA \
+          not aligned to the entry size at level: never fails at level 3); ipa_align (to level); ipa_bound (protected, or ≥ 2^s2sz); rtt_walk RMI_ERROR_RTT \
           at the level reached; rtte_state (not UNASSIGNED_NS) RMI_ERROR_RTT at level. Success: the \
           entry becomes ASSIGNED_NS with desc; no reference count changes (reference/rmm.md §1.5).
           """
           : """
           RMI_RTT_UNMAP_UNPROTECTED (FID 0xC4000162; reference/rmm.md §2.19): x1 = rd, x2 = ipa, x3 = level. \
           Failure conditions in spec order: rd_align, rd_bound, rd_state; level_bound (not 3, as for \
-          MAP); ipa_align; ipa_bound (protected, or ≥ 2^s2sz) (all RMI_ERROR_INPUT); rtt_walk \
+          MAP; with `blocks`, below 1 or above 3); ipa_align; ipa_bound (protected, or ≥ 2^s2sz) (all RMI_ERROR_INPUT); rtt_walk \
           RMI_ERROR_RTT at the level reached; rtte_state (not ASSIGNED_NS) RMI_ERROR_RTT at level. \
           Success: the entry becomes UNASSIGNED_NS (the realm's stage-2 TLB entries go with it: the \
           model's realm accesses always walk the RTT). X1 = top, the end of the non-live region from \
@@ -502,7 +537,10 @@ extension RMMBuilder {
           walk stopped): reference/rmm.md §2.19 does not say on which errors X1 is defined; these are \
           TF-RMM rmm-spec-v1.0-rel0's (map_unmap_ns).
           """,
-        parameters: [register("x1", granulePAs), register("x2", unprotected), register("x3", [3])]
+        parameters: [
+          register("x1", granulePAs), register("x2", unprotected, allValues: [0] + offIPAs),
+          register("x3", mapLevels, allValues: offLevels(below: Int(mapLevels[0]))),
+        ]
           + (map ? [register("x4", granulePAs)] : []),
         successCode: RMIABI.success
       ) { a in
@@ -515,6 +553,10 @@ extension RMMBuilder {
         }
         rdChecks(a, rd)
         let rr = realmOf(rd)
+        if blocks {
+          blockMapping(a, map: map, realm: rr, ipa: ipa, level: level)
+          return
+        }
         a.fail("level_bound", error: Self.input, code: RMIABI.errorInput, when: level.ne(3))
         if map { a.fail("addr_align", error: Self.input, code: RMIABI.errorInput, when: false) }
         a.fail("ipa_align", error: Self.input, code: RMIABI.errorInput, when: (ipa & 0xFFF).ne(0))
@@ -526,26 +568,100 @@ extension RMMBuilder {
         a.fail(
           "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: depth),
           when: depth.ne(.literal(Value(last))))
-        let position = slot(rr, depth: last, ipa)
-        let entry = read(rmmState.rtte, position)
-        a.fail(
-          "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: 3,
-          when: entry.ne((map ? RTTEntry.unassignedNS : RTTEntry.assignedNS).expr))
-        if map {
-          set(a, rmmState.rtte, position, to: RTTEntry.assignedNS.expr)
-          set(a, rmmState.rtteDesc, position, to: a.arg("x4"))
-        } else {
-          a.output(
-            "x1",
-            nonLiveTop(rr, ipa, target: .literal(Value(last))) { s in
-              self.read(self.rmmState.rtte, s).eq(RTTEntry.assignedNS.expr)
-            },
-            alsoOn: ["rtt_walk", "rtte_state"])
-          set(a, rmmState.rtte, position, to: RTTEntry.unassignedNS.expr)
-          set(a, rmmState.rtteDesc, position, to: 0)
-          invalidateS2TLB(a, realm: rr, page: ipa)  // `s2-tlb` (TF-RMM rel0 map_unmap_ns)
+        mapEntry(
+          a, map: map, realm: rr, ipa: ipa, at: slot(rr, depth: last, ipa), depth: .literal(Value(last)), level: 3
+        ) {
+          self.invalidateS2TLB(a, realm: rr, page: ipa)  // `s2-tlb` (TF-RMM rel0 map_unmap_ns)
         }
       }
+    }
+  }
+  /// The checks and effects of RMI_RTT_MAP_UNPROTECTED (`map`) and RMI_RTT_UNMAP_UNPROTECTED after
+  /// rd_state, with unprotected block mappings (``blocks``; reference/rmm.md §2.18, §2.19).
+  ///
+  /// Failure conditions in spec order: level_bound (level below 1, TF-RMM rel0 `S2TT_MIN_BLOCK_LEVEL`, or
+  /// above 3: `validate_rtt_map_cmds`); MAP: addr_align (the descriptor's PA not aligned to the size of
+  /// an entry at `level`); ipa_align (to that size); ipa_bound (protected, or ≥ 2^s2sz) (all
+  /// RMI_ERROR_INPUT); rtt_walk (the walk to `level` stops early) RMI_ERROR_RTT at the level reached;
+  /// rtte_state (not UNASSIGNED_NS for MAP, not ASSIGNED_NS for UNMAP) RMI_ERROR_RTT at `level`.
+  /// A level above the starting level's parent never passes ipa_align and ipa_bound together: its
+  /// entry would map the whole IPA space, so only IPA 0, a protected one, is aligned to it.
+  /// Success: MAP makes the entry ASSIGNED_NS with the descriptor (a block at level 1 or 2); UNMAP
+  /// makes it UNASSIGNED_NS, returns X1 = top (``nonLiveTop``, also on rtt_walk and rtte_state) and,
+  /// with `s2-tlb`, invalidates every page the entry mapped.
+  func blockMapping(_ a: ActionBuilder, map: Bool, realm rr: Expr, ipa: Expr, level: Expr) {
+    let valid = level.ge(.literal(Self.minBlockLevel)) && level.le(3)
+    a.fail("level_bound", error: Self.input, code: RMIABI.errorInput, when: !valid)
+    // The size of an entry at `level`, for a valid level (any level's formula stays in range).
+    let size = Expr.ite(valid, then: geometry.entrySize(level: level), else: 0x1000)
+    if map {
+      a.fail(
+        "addr_align", error: Self.input, code: RMIABI.errorInput,
+        when: (a.arg("x4") & .literal(Self.descAddressMask) & (size - 1)).ne(0))
+    }
+    a.fail("ipa_align", error: Self.input, code: RMIABI.errorInput, when: (ipa & (size - 1)).ne(0))
+    a.fail(
+      "ipa_bound", error: Self.input, code: RMIABI.errorInput,
+      when: ipa.lt(.literal(geometry.protectedLimit)) || ipa.ge(.literal(geometry.ipaLimit)))
+    let start = Expr.literal(Value(geometry.startLevel))
+    let target = Expr.ite(level.ge(start) && valid, then: geometry.depth(ofLevel: level), else: 0)
+    let depth = walkDepth(rr, ipa, target: target)
+    a.fail(
+      "rtt_walk", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: self.level(ofDepth: depth),
+      when: depth.ne(target) || level.lt(start))
+    mapEntry(a, map: map, realm: rr, ipa: ipa, at: slot(rr, depth: target, ipa), depth: target, level: level) {
+      self.invalidateS2TLB(a, realm: rr) { p in p.ge(ipa) && p.lt(ipa + size) }  // `s2-tlb`: the whole block
+    }
+  }
+
+  /// Whether RTT `g` of realm `rr`, at `level`, folds into an unprotected block (``blocks``;
+  /// reference/rmm.md §2.17): every entry ASSIGNED_NS, entry i's descriptor the first one's plus
+  /// i × the entry size (one set of attributes, contiguous PAs), the first PA aligned to the size
+  /// of an entry at level − 1, and level − 1 at least `S2TT_MIN_BLOCK_LEVEL`.
+  ///
+  /// Stated over the realm's RTT granules h = g, as RTT_FOLD's homogeneity, so that the walk to
+  /// `g` is evaluated once per RTT of the realm.
+  func assignedNSBlock(_ g: Expr, realm rr: Expr, level: Expr) -> Expr {
+    let size = geometry.entrySize(level: level)
+    let parentSize = geometry.entrySize(level: level - 1)
+    let entries = Expr.forAll(granule) { h in
+      (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.rmmState.owner, [h]).eq(rr) && h.eq(g))
+        .implies(
+          .forAll(.index(self.geometry.entrySort)) { i in
+            self.pre.read(self.rmmState.rtte, [h, i]).eq(RTTEntry.assignedNS.expr)
+              && self.pre.read(self.rmmState.rtteDesc, [h, i]).eq(
+                self.pre.read(self.rmmState.rtteDesc, [h, 0]) + i * size)
+          })
+    }
+    let first = pre.read(rmmState.rtteDesc, [g, 0])
+    return (level - 1).ge(.literal(Self.minBlockLevel)) && pre.read(rmmState.rtte, [g, 0]).eq(RTTEntry.assignedNS.expr)
+      && (first & .literal(Self.descAddressMask) & (parentSize - 1)).eq(0) && entries
+  }
+
+  /// Adds the end of RMI_RTT_MAP_UNPROTECTED (`map`) or RMI_RTT_UNMAP_UNPROTECTED at `position`.
+  ///
+  /// `position` is the entry at `depth` (`level`) that realm `rr`'s walk for `ipa` reached: rtte_state
+  /// (for MAP not UNASSIGNED_NS, for UNMAP not ASSIGNED_NS) RMI_ERROR_RTT at `level`; MAP makes the entry
+  /// ASSIGNED_NS with the descriptor; UNMAP returns X1 = top (``nonLiveTop``, also on rtt_walk and
+  /// rtte_state), makes the entry UNASSIGNED_NS and runs `invalidate` (the stage-2 TLB's).
+  func mapEntry(
+    _ a: ActionBuilder, map: Bool, realm rr: Expr, ipa: Expr, at position: RTTSlot, depth: Expr, level: Expr,
+    invalidate: () -> Void
+  ) {
+    a.fail(
+      "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
+      when: read(rmmState.rtte, position).ne((map ? RTTEntry.unassignedNS : RTTEntry.assignedNS).expr))
+    if map {
+      set(a, rmmState.rtte, position, to: RTTEntry.assignedNS.expr)
+      set(a, rmmState.rtteDesc, position, to: a.arg("x4"))
+    } else {
+      a.output(
+        "x1",
+        nonLiveTop(rr, ipa, target: depth) { s in self.read(self.rmmState.rtte, s).eq(RTTEntry.assignedNS.expr) },
+        alsoOn: ["rtt_walk", "rtte_state"])
+      set(a, rmmState.rtte, position, to: RTTEntry.unassignedNS.expr)
+      set(a, rmmState.rtteDesc, position, to: 0)
+      invalidate()
     }
   }
 }

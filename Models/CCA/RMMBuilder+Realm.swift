@@ -41,6 +41,34 @@ extension RMMBuilder {
     RMIFeatures(s2sz: geometry.ipaWidth, deviceAssignment: cca.configuration.has(CCA.Feature.da))
   }
 
+  /// RMI_REALM_CREATE's RealmParams feature fields: flags, sve_vl, num_bps, num_wps, pmu_num_ctrs.
+  ///
+  /// Pinned to a supported value. With `all-values` flags also takes LPA2 and num_bps 0. With
+  /// `realm-params-values` (``CCA/Feature/realmParamsValues``) they take the values that reach
+  /// every clause of params_supp (``RMIFeatures/unsupported(flags:sveVL:numBPs:numWPs:pmuNumCtrs:)``):
+  /// flags LPA2, SVE and PMU; num_bps and num_wps 0 and above the supported count; pmu_num_ctrs 0
+  /// (a PMU request without FEAT_HPMN0), a supported count and one above PMU_NUM_CTRS. sve_vl keeps
+  /// one value: it is read only when RMI_FEATURES offers SVE, which no configuration does.
+  var realmParamsFields: [Parameter] {
+    guard cca.configuration.has(CCA.Feature.realmParamsValues) else {
+      return [
+        realmDA == nil
+          ? register("params_flags", [0], allValues: [RMIABI.realmFlagLPA2])
+          : register("params_flags", [RMIABI.realmFlagDA], allValues: [RMIABI.realmFlagLPA2, 0]),
+        register("params_sve_vl", [0]),
+        register("params_num_bps", [1], allValues: [0]), register("params_num_wps", [1]),
+        register("params_pmu_num_ctrs", [0]),
+      ]
+    }
+    let f = features
+    let da = realmDA == nil ? 0 : RMIABI.realmFlagDA
+    return [
+      register("params_flags", [0, RMIABI.realmFlagLPA2, RMIABI.realmFlagSVE, RMIABI.realmFlagPMU].map { $0 | da }),
+      register("params_sve_vl", [0]), register("params_num_bps", [1, 0, f.numBPs + 1]),
+      register("params_num_wps", [1, 0, f.numWPs + 1]), register("params_pmu_num_ctrs", [0, 1, f.pmuNumCtrs + 1]),
+    ]
+  }
+
   /// Declares RMI_REALM_CREATE, RMI_REALM_ACTIVATE and RMI_REALM_DESTROY.
   func declareRealmCommands() {
     let realmCount = cca.realmSort.count
@@ -83,15 +111,10 @@ extension RMMBuilder {
       ] + mecParameters + [
         // RealmParams' feature fields (last, after the MEC one): pinned to a supported value; with
         // all-values, flags also takes LPA2 and num_bps 0 (two ways params_supp fails) without
-        // multiplying the others. With DA every explored realm is a DA realm (all-values adds one
-        // without the flag, for VDEV_CREATE's da_en).
-        realmDA == nil
-          ? register("params_flags", [0], allValues: [RMIABI.realmFlagLPA2])
-          : register("params_flags", [RMIABI.realmFlagDA], allValues: [RMIABI.realmFlagLPA2, 0]),
-        register("params_sve_vl", [0]),
-        register("params_num_bps", [1], allValues: [0]), register("params_num_wps", [1]),
-        register("params_pmu_num_ctrs", [0]),
-      ],
+        // multiplying the others; with realm-params-values (``realmParamsValues``) every clause of
+        // params_supp and the PMU request that succeeds. With DA every explored realm is a DA
+        // realm (all-values adds one without the flag, for VDEV_CREATE's da_en).
+      ] + realmParamsFields,
       successCode: RMIABI.success
     ) { a in
       let (rd, params) = (a.arg("x1"), a.arg("x2"))

@@ -141,6 +141,12 @@ final class RMMBuilder {
 
   func mutated(_ name: String) -> Bool { cca.mutated(name) }
 
+  /// Whether the configuration has unprotected block mappings (``CCA/Feature/blocks``).
+  var blocks: Bool { cca.configuration.has(CCA.Feature.blocks) }
+  /// The lowest level a block entry may have: TF-RMM rmm-spec-v1.0-rel0 `S2TT_MIN_BLOCK_LEVEL`
+  /// (lib/s2tt/include/s2tt.h), the lowest level RMI_RTT_MAP_UNPROTECTED accepts.
+  static let minBlockLevel: Value = 1
+
   // MARK: - Samples
 
   /// The PAs of the modelled granules: the samples of address registers.
@@ -175,6 +181,25 @@ final class RMMBuilder {
     for v in allValues where !values.contains(v) { values.append(v) }
     return register(name, values)
   }
+
+  // MARK: - all-values samples of IPA and level registers
+
+  /// With `all-values`, the IPAs an IPA register also takes: a page-unaligned one (ipa_align,
+  /// base_align) and the first IPA outside the IPA space (ipa_bound).
+  ///
+  /// Both fail every command's input checks, so they add steps but no states.
+  var offIPAs: [Value] { [0x800, geometry.ipaLimit] }
+
+  /// With `all-values`, the tops a range register (RSI_IPA_STATE_SET/GET, RMI_RTT_INIT_RIPAS,
+  /// RMI_RTT_SET_RIPAS) also takes: 0 (size_valid: top ≤ base), an unaligned one (top_align,
+  /// top_gran_align) and one beyond the protected IPA range (region, top_bound).
+  var offTops: [Value] { [0, 0x1800, geometry.protectedLimit + 0x1000] }
+
+  /// With `all-values`, the levels a level register also takes when a command accepts levels
+  /// `lowest ... 3`: the level below `lowest` (if any) and level 4.
+  ///
+  /// Both fail level_bound.
+  func offLevels(below lowest: Int) -> [Value] { (lowest > 0 ? [Value(lowest - 1)] : []) + [4] }
 
   // MARK: - Helpers
 
