@@ -4,7 +4,7 @@ import Spec
 
 extension DABuilder {
   /// Declares the lemmas that, with the RMM's (RMMBuilder+Lemmas.swift), make the DA properties inductive
-  /// (Proofs/slow/rmm-da-device-assigned-only-induction.toml; Docs/proving-a-property.md §4 tells how each was found
+  /// (Proofs/slow/rmm-da-properties-induction.toml; Docs/proving-a-property.md §4 tells how each was found
   /// from a CTI).
   ///
   /// Each holds in every reachable state of the correct model and is proved together with the property it strengthens;

@@ -53,9 +53,11 @@ extension RMMBuilder {
         in memory or a valid Realm line, nor, once UNDELEGATED, in a valid NS line. With \
         rmm-gpi-follows-state it is why an NS read never returns realm data: the only granules it \
         reaches hold none, in the line it hits or the memory it fills from (CTI without it: NS_READ \
-        of an UNDELEGATED granule returning REALM_0).
+        of an UNDELEGATED granule returning REALM_0). With MECID-tagged lines it restates that \
+        configuration's delegated-clean (RMMBuilder+MECIDLines.swift), since the release leaves a \
+        DELEGATED granule's memory unzeroed there.
         """,
-      delegatedCleanFormula)
+      cca.taggedLines ? taggedDelegatedCleanFormula : delegatedCleanFormula)
     builder.lemma(
       "rmm-tables-wellformed",
       doc: """
@@ -83,6 +85,8 @@ extension RMMBuilder {
         self.pre.read(self.machine.cacheLine, [g, .literal(PAS.nonSecure)]).eq(.literal(LineState.dirty))
           .implies(self.state(g).eq(.literal(GranuleState.undelegated)))
       })
+    declareRealmDataLemma()
+    if let tlb = s2tlb { declareS2TLBLemma(tlb) }
     if recState.auxCount == 0 {
       builder.lemma(
         "no-rec-aux-without-aux-count",
@@ -95,5 +99,91 @@ extension RMMBuilder {
           """,
         .forAll(granule) { g in self.state(g).ne(.literal(GranuleState.recAux)) })
     }
+  }
+}
+
+extension RMMBuilder {
+  /// Declares `realm-data-in-own-granules`, with two or more realms and untagged lines (with one realm realm-isolation
+  /// has no other realm to read; with `mecid-lines` the RMM releases a DATA granule without zeroing it, ADR 0009, so
+  /// old labels stay behind under their MECID's copy and this lemma is false there).
+  func declareRealmDataLemma() {
+    let realms = cca.realmSort.count
+    guard realms > 1, !cca.taggedLines else { return }
+    let realmLine = Expr.literal(PAS.realm)
+    builder.lemma(
+      "realm-data-in-own-granules",
+      doc: """
+        Realm r's label is only in realm r's own DATA granules: a granule whose memory, or whose valid \
+        Realm-alias line, holds REALM_r is DATA and owned by r. A label moves only within its granule \
+        (a fill copies memory to the line, a write-back the line to memory); a realm writes it only \
+        through its own walk, which reaches its DATA (rmm-tables-wellformed), and RMI_DATA_CREATE writes \
+        it only into the granule it gives the realm; every way out of DATA scrubs (memory ZERO, the \
+        Realm line dropped). delegated-clean says this of UNDELEGATED and DELEGATED granules only, which \
+        leaves RD, REC, RTT and another realm's DATA open. Without it, at rmm-reuse-mec induction \
+        starts from realm 1's DATA granule whose valid Realm line holds REALM_0 tagged with realm 1's \
+        MECID, and REALM_READ by realm 1 returns REALM_0 (the first CTI of realm-isolation there); \
+        dropped from the full set, from realm 0's DATA granule whose memory and Realm line hold \
+        REALM_1 under realm 0's MECID, both realms with MECID 0 (REALM_READ by realm 0). Under MEC it \
+        is also why one MECID for two realms leaks nothing: they never hold each other's labels.
+        """,
+      .forAll(granule) { g in
+        .and(
+          (0..<realms).map { k in
+            let label = Expr.literal(self.cca.content.realm(k))
+            return
+              (self.pre.read(self.machine.memory, [g]).eq(label)
+              || (self.pre.read(self.machine.cacheLine, [g, realmLine]).ne(.literal(LineState.invalid))
+                && self.pre.read(self.machine.cacheData, [g, realmLine]).eq(label)))
+              .implies(
+                self.state(g).eq(.literal(GranuleState.data))
+                  && self.pre.read(self.rmmState.owner, [g]).eq(.literal(Value(k))))
+          })
+      })
+  }
+}
+
+extension RMMBuilder {
+  /// What a cached translation can say: the stage-2 translation of realm `rr` for page IPA `ipa` is `entry` (`g + 1`
+  /// for granule `g`), as a PE's stage-2 TLB or an SMMU's TLB caches it: the realm is live and its walk reaches a
+  /// level-3 entry that is ASSIGNED with RIPAS RAM to `g` (a protected page) or ASSIGNED_NS to a DRAM address in `g`.
+  ///
+  /// A realm access caches exactly the walk it made (REALM_READ / REALM_WRITE, DEVICE_REALM_*), so such an entry
+  /// translates as a walk would.
+  func translationAgrees(realm rr: Expr, ipa: Expr, entry: Expr) -> Expr {
+    let (reached, position) = leaf(rr, ipa)
+    let e = read(rmmState.rtte, position)
+    let nsPA = read(rmmState.rtteDesc, position) & .literal(0x0000_FFFF_FFFF_F000)
+    return pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.none)) && reached
+      && .ite(
+        ipa.lt(.literal(geometry.protectedLimit)),
+        then: e.eq(RTTEntry.assignedRAM.expr) && (read(rmmState.rtteAddr, position) + 1).eq(entry),
+        else: e.eq(RTTEntry.assignedNS.expr) && memoryMap.isDRAM(nsPA) && (memoryMap.granule(of: nsPA) + 1).eq(entry))
+  }
+
+  /// Declares `s2-tlb-entries-follow-rtt` (with `s2-tlb`).
+  func declareS2TLBLemma(_ tlb: S2TLBVariables) {
+    builder.lemma(
+      "s2-tlb-entries-follow-rtt",
+      doc: """
+        A PE's stage-2 TLB entry for a VMID (realm, plane) and page translates as the realm's RTT does now: \
+        the realm is live and its walk for the page reaches a level-3 entry ASSIGNED with RIPAS RAM to the \
+        cached granule (a protected page) or ASSIGNED_NS to a DRAM address in it. A realm access caches the \
+        walk it made, and every RMI command that changes what a valid entry translates to invalidates the \
+        page for every VMID of the realm before it returns (RMI_DATA_DESTROY of a RAM entry, \
+        RMI_RTT_SET_RIPAS to EMPTY, RMI_RTT_UNMAP_UNPROTECTED, RMI_RTT_DESTROY; reference/rme.md §2.5, \
+        TF-RMM stage2_tlbi_ipa_per_vmids), so a hit reaches what the walk would. rmm-tables-wellformed \
+        says where the walk goes; without this, a hit goes anywhere: induction starts from a TLB entry \
+        of realm 0 naming realm 1's DATA granule, and REALM_READ through it returns REALM_1.
+        """,
+      .forAll(cca.pe) { p in
+        .forAll(self.realm) { rr in
+          .forAll(.index(tlb.planeSort)) { plane in
+            .forAll(.index(tlb.pageSort)) { page in
+              let entry = self.pre.read(tlb.entry, [p, rr, plane, page])
+              return entry.ne(0).implies(self.translationAgrees(realm: rr, ipa: self.pageIPA(page), entry: entry))
+            }
+          }
+        }
+      })
   }
 }
