@@ -95,12 +95,15 @@ struct RMMProofTests {
 
   // MARK: the lemmas of two realms
 
-  /// Each lemma of the two-realm configurations with the configuration and property whose induction breaks without it.
+  /// Each lemma of the two-realm and MECID-tagged-line configurations with the configuration and property whose
+  /// induction breaks without it.
   static let neededTwoRealmLemmas: [(lemma: String, configuration: String, property: String)] = [
-    ("realm-data-in-own-granules", "rmm-reuse-mec", "realm-isolation")
+    ("realm-data-in-own-granules", "rmm-reuse-mec", "realm-isolation"),
+    ("realm-data-under-realm-mecid", "rmm-small-mec-lines", "no-stale-realm-copy"),
+    ("own-mecid-copy-holds-own-data", "rmm-reuse-mec-lines", "realm-isolation"),
   ]
 
-  @Test("the two-realm lemma is declared with two realms and untagged lines only")
+  @Test("the two-realm lemma is declared with two realms and untagged lines only, the tagged lines' with mecid-lines")
   func twoRealmLemmaDeclared() throws {
     for configuration in ["rmm-reuse", "rmm-reuse-mec", "rmm-tlb"] {
       #expect(try GPTProofTests.lemmas(configuration).contains("realm-data-in-own-granules"), "\(configuration)")
@@ -109,6 +112,11 @@ struct RMMProofTests {
     for configuration in ["rmm-small", "rmm-small-mec", "rmm-reuse-mec-lines"] {
       #expect(!(try GPTProofTests.lemmas(configuration)).contains("realm-data-in-own-granules"), "\(configuration)")
     }
+    // The tagged lines' lemma: only with mecid-lines.
+    for configuration in ["rmm-small-mec-lines", "rmm-reuse-mec-lines"] {
+      #expect(try GPTProofTests.lemmas(configuration).contains("realm-data-under-realm-mecid"), "\(configuration)")
+    }
+    #expect(!(try GPTProofTests.lemmas("rmm-small-mec")).contains("realm-data-under-realm-mecid"))
   }
 
   // MARK: the mutants are never proved
