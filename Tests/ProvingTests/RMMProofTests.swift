@@ -106,6 +106,7 @@ struct RMMProofTests {
     ("realm-data-in-own-granules", "rmm-reuse-mec", "realm-isolation"),
     ("realm-data-under-realm-mecid", "rmm-small-mec-lines", "no-stale-realm-copy"),
     ("own-mecid-copy-holds-own-data", "rmm-reuse-mec-lines", "realm-isolation"),
+    ("s2-tlb-entries-follow-rtt", "rmm-tlb", "realm-isolation"),
   ]
 
   @Test("the two-realm lemma is declared with two realms and untagged lines only, the tagged lines' with mecid-lines")
