@@ -169,7 +169,9 @@ extension RMMBuilder {
         realm before it returns (RMI_DATA_DESTROY of a RAM entry, RMI_RTT_SET_RIPAS to EMPTY, \
         RMI_RTT_DESTROY; reference/rme.md §2.5, TF-RMM stage2_tlbi_ipa_per_vmids); a realm is destroyed \
         only once no protected entry is live. So a hit reaches the realm's DATA as the walk would \
-        (rmm-tables-wellformed says where the walk goes). Unprotected pages are left free: \
+        (rmm-tables-wellformed says where the walk goes). Without it, induction starts from realm 0's \
+        plane-0 entry for IPA 0 naming realm 1's DATA granule, and REALM_READ through it returns \
+        REALM_1 (realm-isolation at rmm-tlb). Unprotected pages are left free: \
         RMI_REALM_DESTROY succeeds with ASSIGNED_NS entries left (they hold no reference, \
         reference/rmm.md §1.5) and invalidates nothing (TF-RMM smc_realm_destroy frees the VMID \
         assuming no entry is tagged with it), so an NS translation can outlive its realm and be hit \
