@@ -4,7 +4,7 @@ import Spec
 
 extension DABuilder {
   /// Declares the lemmas that, with the RMM's (RMMBuilder+Lemmas.swift), make the DA properties inductive
-  /// (Proofs/slow/rmm-da-device-assigned-only-induction.toml; Docs/proving-a-property.md §4 tells how each was found
+  /// (Proofs/slow/rmm-da-properties-induction.toml; Docs/proving-a-property.md §4 tells how each was found
   /// from a CTI).
   ///
   /// Each holds in every reachable state of the correct model and is proved together with the property it strengthens;
@@ -70,5 +70,43 @@ extension DABuilder {
           && when(VdevRequest.report, [VdevState.locked, VdevState.started])
           && request.eq(.literal(VdevRequest.unlock)).implies(!self.pre.read(self.daState.vdevDMA, [g]))
       })
+    if rmm.daMemory != nil {
+      builder.lemma(
+        "dev-mapped-unreferenced",
+        doc: """
+          A DEV_MAPPED granule's reference count is 0. RMI_VDEV_MAP takes a DELEGATED granule (count 0, \
+          rmm-wellformed) and counts the mapping in the RTT's count, not the granule's; nothing counts \
+          references to a DEV_MAPPED granule, and RMI_VDEV_UNMAP returns it to DELEGATED keeping its \
+          count (reference/rmm.md §3.4). rmm-wellformed fixes the count of UNDELEGATED, DELEGATED, RD, \
+          REC and RTT granules, and da-wellformed says who owns a DEV_MAPPED one, but neither its count: \
+          without this, induction starts from a DEV_MAPPED granule with count 4, and RMI_VDEV_UNMAP \
+          leaves a DELEGATED granule with count 4 (the first CTI of device-assigned-only with \
+          da-wellformed at rmm-da-mem, breaking rmm-tables-wellformed).
+          """,
+        .forAll(granule) { g in
+          self.isState(g, GranuleState.devMapped).implies(self.pre.read(self.rmmState.refcount, [g]).eq(0))
+        })
+      let realmLine = Expr.literal(PAS.realm)
+      builder.lemma(
+        "dev-mapped-holds-no-realm-data",
+        doc: """
+          A DEV_MAPPED granule holds no realm data, in memory or a valid Realm-alias line. RMI_VDEV_MAP \
+          takes a DELEGATED granule, which holds none (delegated-clean); while it is mapped nothing writes \
+          a realm label to it: the realm's MMIO accesses (REALM_DEV_ACCESS) reach device registers, not \
+          memory content, and REALM_WRITE and device DMA write only through ASSIGNED RAM entries, which \
+          name DATA granules; fills and write-backs move content only between the granule's memory and \
+          its own lines. RMI_VDEV_UNMAP returns it to DELEGATED without a scrub (device memory is the \
+          device's to clear), so delegated-clean after the unmap needs this: without it, induction \
+          starts from a DEV_MAPPED granule whose memory and dirty Realm line hold REALM_0, and \
+          RMI_VDEV_UNMAP leaves a DELEGATED granule holding them (the second CTI at rmm-da-mem).
+          """,
+        .forAll(granule) { g in
+          self.isState(g, GranuleState.devMapped).implies(
+            !self.cca.content.isRealmData(self.pre.read(self.machine.memory, [g]))
+              && self.pre.read(self.machine.cacheLine, [g, realmLine]).ne(.literal(LineState.invalid)).implies(
+                !self.cca.content.isRealmData(self.pre.read(self.machine.cacheData, [g, realmLine])))
+          )
+        })
+    }
   }
 }

@@ -83,7 +83,8 @@ public enum Prover {
   ///
   /// - Throws: ``InputError`` or ``InternalError``.
   /// - Parameter progress: called every quarter second or so during an exploration with a
-  ///   one-line summary (states, rate, ETA when the end is known); symbolic engines do not call it.
+  ///   one-line summary (states, rate, ETA when the end is known); induction calls it before
+  ///   each consecution query (the action and how far it is).
   /// - Parameter catalog: the catalogue the target's model was resolved against.
   public static func run(
     _ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil,
@@ -237,6 +238,13 @@ public enum Prover {
         timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) },
         arguments: target.arguments)
       if let sort = target.parametricSort { options.parametricSorts = [sort] }
+      if let progress {
+        let began = DispatchTime.now()
+        options.queryStarted = { action, index, count in
+          let seconds = Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9
+          progress("consecution query \(index + 1)/\(count): \(action) (\(String(format: "%.0f", seconds)) s in)")
+        }
+      }
       let checker: SymbolicChecker
       do {
         checker = try SymbolicChecker(model: model, options: options)
@@ -275,7 +283,14 @@ public enum Prover {
       case .proved: return withLemmas(result(.proved, scope: scope, detail: joined(notes, assuming)))
       case .holdsBounded(let depth):
         return withLemmas(result(.holdsBounded, scope: "\(scope); depth \(depth)", detail: joined(notes, assuming)))
-      case .unknown(let reason): return withLemmas(result(.unknown, scope: scope, detail: joined(reason, assuming)))
+      case .unknown(let reason):
+        // Where the time went: the slowest consecution queries (induction), the last one the query that ran out.
+        let slowest = report.slowestActions(3)
+        return withLemmas(
+          result(
+            .unknown, scope: scope,
+            detail: joined(
+              reason, slowest.isEmpty ? nil : "slowest queries: \(slowest.joined(separator: ", "))", assuming)))
       case .violated(let trace):
         return withLemmas(
           result(.violated, property: trace.property ?? names, scope: scope, trace: try writeViolation(trace)))

@@ -21,6 +21,9 @@ public struct SymbolicOptions: Sendable {
   /// the incremental mode reports. Vacuity queries (mostly satisfiable, quick on a solver that already holds the
   /// invariant) stay incremental.
   public var freshSolverPerQuery = true
+  /// Called by induction before each consecution query with the action's name, the query's position and the number of
+  /// queries: what a progress line shows while a long proof runs.
+  public var queryStarted: (@Sendable (_ action: String, _ index: Int, _ count: Int) -> Void)?
 
   public init(
     parametricSorts: Set<String> = [], timeout: Double = 300, rlimit: UInt32? = nil,
@@ -86,6 +89,18 @@ public struct SymbolicReport: Sendable {
   public let scope: String
   /// Remarks such as actions that the invariant never enables (vacuity).
   public let notes: [String]
+  /// The seconds each action's consecution queries took (induction only), in the order asked.
+  ///
+  /// The last one is the query that ended the run when it did not finish: where a slow or unfinished proof spends its
+  /// time.
+  public var actionSeconds: [(action: String, seconds: Double)] = []
+
+  /// The `count` slowest entries of ``actionSeconds``, rendered `NAME 1.2 s`, slowest first.
+  public func slowestActions(_ count: Int) -> [String] {
+    actionSeconds.sorted { $0.seconds > $1.seconds }.prefix(count).map {
+      "\($0.action) \(($0.seconds * 10).rounded() / 10) s"
+    }
+  }
 }
 
 /// The Z3-backed checker: bounded model checking, inductive invariants with CTIs, k-induction.
@@ -104,6 +119,10 @@ public final class SymbolicChecker {
   /// The terms the last ``falseTerms(_:_:)`` call could not evaluate in the model.
   var unevaluable: Set<Int> = []
   private var notes: [String] = []
+  /// Per-action consecution time of the running induction (``SymbolicReport/actionSeconds``).
+  var actionSeconds: [(action: String, seconds: Double)] = []
+  /// The consecution query being asked, if any: a report made while it runs (a CTI, an unknown) counts it.
+  var inFlight: (action: String, start: DispatchTime)?
 
   /// Creates a checker for a model.
   ///
@@ -273,13 +292,21 @@ public final class SymbolicChecker {
   func begin() {
     queries = 0
     notes = []
+    actionSeconds = []
+    inFlight = nil
     let nanos = UInt64(max(options.timeout, 0) * 1e9)
     deadline = DispatchTime.now() + .nanoseconds(Int(min(nanos, UInt64(Int.max))))
   }
 
   func report(_ outcome: SymbolicOutcome, since start: DispatchTime) -> SymbolicReport {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    return SymbolicReport(outcome: outcome, seconds: seconds, queries: queries, scope: scope, notes: notes)
+    var report = SymbolicReport(outcome: outcome, seconds: seconds, queries: queries, scope: scope, notes: notes)
+    report.actionSeconds = actionSeconds + (inFlight.map { [($0.action, Self.seconds(since: $0.start))] } ?? [])
+    return report
+  }
+
+  static func seconds(since start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
   }
 
   func formulas(_ indices: [Int], in state: SymbolicState) throws -> [Z3Expr] {
@@ -319,7 +346,14 @@ public final class SymbolicChecker {
       } catch { throw SymbolicError(error) }
       let base = domains.plain + preFormulas + (try encoder.distinctness())
       var enabled: [(instance: Instance, enabled: Z3Expr)] = []
-      for instance in instances {
+      for (position, instance) in instances.enumerated() {
+        let name = model.actions[instance.action].name
+        options.queryStarted?(name, position, instances.count)
+        inFlight = (name, DispatchTime.now())
+        defer {
+          actionSeconds.append((name, Self.seconds(since: inFlight?.start ?? DispatchTime.now())))
+          inFlight = nil
+        }
         let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
         let postFormulas = try formulas(invariant, in: step.post)
         var result: SolverResult

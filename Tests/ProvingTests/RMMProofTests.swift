@@ -67,9 +67,12 @@ struct RMMProofTests {
     ("da-bookkeeping-wellformed", "rmm-da", "device-assigned-only"),
     ("pdev-streams-distinct", "rmm-da", "device-assigned-only"),
     ("vdev-request-matches-state", "rmm-da", "device-assigned-only"),
+    // Device memory's (about 2 minutes of Z3 time each).
+    ("dev-mapped-unreferenced", "rmm-da-mem", "device-assigned-only"),
+    ("dev-mapped-holds-no-realm-data", "rmm-da-mem", "delegated-clean"),
   ]
 
-  /// Whether to run the DA induction rows: each takes about 100 s of Z3 time (7 granules), so
+  /// Whether to run the slow induction rows: a DA row takes 25-100 s of Z3 time (7 granules), so
   /// they run only when asked (`CCA_SLOW_PROOFS=1`); `cca-verify prove` of
   /// Proofs/slow/rmm-da-*-induction.toml is the proof itself.
   static var slowProofs: Bool { ProcessInfo.processInfo.environment["CCA_SLOW_PROOFS"] == "1" }
@@ -78,19 +81,48 @@ struct RMMProofTests {
   func daLemmasDeclared() throws {
     for configuration in ["rmm-da", "rmm-da-mem", "rmm-da-setup"] {
       let declared = try GPTProofTests.lemmas(configuration)
-      for needed in Self.neededDALemmas + Self.neededLemmas {
+      let deviceMemory = configuration == "rmm-da-mem"
+      for needed in Self.neededDALemmas + Self.neededLemmas where deviceMemory || needed.configuration != "rmm-da-mem" {
         #expect(declared.contains(needed.lemma), "\(configuration) lacks \(needed.lemma): \(declared)")
       }
     }
     #expect(!(try GPTProofTests.lemmas("rmm-small")).contains("pdev-streams-distinct"))
+    #expect(!(try GPTProofTests.lemmas("rmm-da")).contains("dev-mapped-unreferenced"))
   }
 
   @Test(
-    "dropping a DA lemma gives a CTI (not a violation, not proved)",
-    .enabled(if: slowProofs, "about 100 s of Z3 time per row: run with CCA_SLOW_PROOFS=1"),
-    arguments: neededDALemmas.map { "\($0.lemma)|\($0.configuration)|\($0.property)" })
+    "dropping a DA or two-realm lemma gives a CTI (not a violation, not proved)",
+    .enabled(if: slowProofs, "8-100 s of Z3 time per row in release: run with CCA_SLOW_PROOFS=1"),
+    arguments: (neededDALemmas + neededTwoRealmLemmas).map { "\($0.lemma)|\($0.configuration)|\($0.property)" })
   func droppedDALemmaGivesCTI(_ row: String) throws {
     try droppedLemmaGivesCTI(row)
+  }
+
+  // MARK: the lemmas of two realms
+
+  /// Each lemma of the two-realm and MECID-tagged-line configurations with the configuration and property whose
+  /// induction breaks without it.
+  static let neededTwoRealmLemmas: [(lemma: String, configuration: String, property: String)] = [
+    ("realm-data-in-own-granules", "rmm-reuse-mec", "realm-isolation"),
+    ("realm-data-under-realm-mecid", "rmm-small-mec-lines", "no-stale-realm-copy"),
+    ("own-mecid-copy-holds-own-data", "rmm-reuse-mec-lines", "realm-isolation"),
+    ("s2-tlb-entries-follow-rtt", "rmm-tlb", "realm-isolation"),
+  ]
+
+  @Test("the two-realm lemma is declared with two realms and untagged lines only, the tagged lines' with mecid-lines")
+  func twoRealmLemmaDeclared() throws {
+    for configuration in ["rmm-reuse", "rmm-reuse-mec", "rmm-tlb"] {
+      #expect(try GPTProofTests.lemmas(configuration).contains("realm-data-in-own-granules"), "\(configuration)")
+    }
+    // One realm: nothing to isolate; MECID-tagged lines: the release leaves old labels (ADR 0009).
+    for configuration in ["rmm-small", "rmm-small-mec", "rmm-reuse-mec-lines"] {
+      #expect(!(try GPTProofTests.lemmas(configuration)).contains("realm-data-in-own-granules"), "\(configuration)")
+    }
+    // The tagged lines' lemma: only with mecid-lines.
+    for configuration in ["rmm-small-mec-lines", "rmm-reuse-mec-lines"] {
+      #expect(try GPTProofTests.lemmas(configuration).contains("realm-data-under-realm-mecid"), "\(configuration)")
+    }
+    #expect(!(try GPTProofTests.lemmas("rmm-small-mec")).contains("realm-data-under-realm-mecid"))
   }
 
   // MARK: the mutants are never proved

@@ -1,6 +1,7 @@
 import Explore
 import Spec
 import Symbolic
+import Synchronization
 import Testing
 import _TestSupport
 
@@ -79,6 +80,29 @@ struct InductionTests {
       properties: [try propertyIndex(model, "y-not-15")], lemmas: lemmas)
     #expect(report.outcome == .proved)
     #expect(report.queries >= 2)
+  }
+
+  @Test("per-action statistics: each consecution query is announced and timed, also the one that ends the run")
+  func perActionStatistics() throws {
+    let model = lockstepModel()
+    let started = Mutex<[String]>([])
+    var options = SymbolicOptions()
+    options.queryStarted = { action, index, count in started.withLock { $0.append("\(action) \(index + 1)/\(count)") } }
+    let lemmas = [try propertyIndex(model, "x-eq-y"), try propertyIndex(model, "x-le-10")]
+    let target = try propertyIndex(model, "y-not-15")
+    let proved = try SymbolicChecker(model: model, options: options).induction(properties: [target], lemmas: lemmas)
+    #expect(proved.outcome == .proved)
+    #expect(proved.actionSeconds.map(\.action) == ["inc"])
+    #expect(proved.actionSeconds.allSatisfy { $0.seconds >= 0 })
+    #expect(proved.slowestActions(3).count == 1)
+    #expect(started.withLock { $0 } == ["inc 1/1"])
+    // A CTI ends the run inside the query: that query is counted too.
+    let cti = try SymbolicChecker(model: model).induction(properties: [target], lemmas: [])
+    guard case .cti = cti.outcome else {
+      Issue.record("expected a CTI, got \(cti.outcome)")
+      return
+    }
+    #expect(cti.actionSeconds.map(\.action) == ["inc"])
   }
 
   @Test("a property false initially is a 0-step violation")
