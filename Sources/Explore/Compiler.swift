@@ -395,10 +395,11 @@ final class ExprCompiler {
     return Key(slot: argument, bound: boundSlot, valid: valid)
   }
 
-  /// The value of an expression that reads no state, parameter or bound variable, folded as
-  /// ``node(_:)`` folds it, or `nil`; without compiling anything (`node` would compile every
+  /// The value of an expression that reads no state, parameter or bound variable, or `nil`.
+  ///
+  /// It folds as ``node(_:)`` folds, without compiling anything: `node` would compile every
   /// read's keys, and the callers ask this of keys whose reads are compiled again anyway, which
-  /// made compiling nested reads exponential in their depth). `nil` where `node` might fold
+  /// made compiling nested reads exponential in their depth. `nil` where `node` might fold
   /// (quantifiers, `let`) is safe: the caller then takes its general path.
   func constantValue(_ expr: Expr) -> Value? {
     switch expr {

@@ -52,8 +52,10 @@ struct CCAFamilyTests {
     #expect(family.mutant(named: "gpt-word-unlocked")?.configuration == "standard")
   }
 
-  /// Every configuration without a mutant; each mutant at its own configuration and at one
-  /// configuration per feature set (the one with the fewest granules). Which parts of the builders
+  /// Every configuration without a mutant, and each mutant at its own configuration and at one
+  /// configuration per feature set (the one with the fewest granules).
+  ///
+  /// Which parts of the builders
   /// run, and so what a mutant can break, depends on the features; the bounds only size the
   /// domains, and the mutants' own targets in Proofs/ build and explore them at their bounds.
   static let builds: [(String, String?)] = {
