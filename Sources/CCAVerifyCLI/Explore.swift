@@ -33,6 +33,12 @@ struct ExploreCommand: ParsableCommand {
   @Flag(help: "Random mode: swarm testing (each walk draws its own action weights).") var swarm = false
   @Flag(help: "Random mode: report the violating walk as found, without shrinking it.") var noShrink = false
   @Option(help: "Worker threads (default: all cores).") var workers: Int?
+  @Option(
+    name: .customLong("symmetric"),
+    help: """
+      BFS: an index sort whose elements the model treats alike (repeatable), e.g. PE; states that differ \
+      by a renaming are stored once. Tested on the first 300 reachable states first.
+      """) var symmetric: [String] = []
   @OptionGroup var outOption: OutDirectoryOption
   var out: String { outOption.out }
   @OptionGroup var jsonOption: JSONOption
@@ -69,6 +75,7 @@ struct ExploreCommand: ParsableCommand {
       mode: mode, seed: seed, maxDepth: maxDepth, maxStates: maxStates, timeLimit: timeLimit, walks: walks,
       walkLength: walkLength, swarm: swarm)
     if let workers { options.workers = workers }
+    options.symmetricSorts = symmetric
     options.shrink = mode == .random && !noShrink
     let stop = StopSignal()
     options.stop = stop
@@ -78,6 +85,9 @@ struct ExploreCommand: ParsableCommand {
       let names = resolved.properties.map { resolved.model.properties[$0].name }.joined(separator: ", ")
       note("cca-verify explore: model \(resolved.model.name), configuration \(resolved.model.configuration)")
       note("  properties: \(names)")
+      if !symmetric.isEmpty {
+        note("  symmetric sorts: \(symmetric.joined(separator: ", ")) (tested on the first \(request.symmetryCheckStates) reachable states)")
+      }
       note(
         "  mode \(options.mode.rawValue), workers \(options.workers), limits: depth \(maxDepth.map(String.init) ?? "none"), states \(maxStates.map(String.init) ?? "none"), time \(timeLimit.map { "\($0) s" } ?? "none")"
       )

@@ -14,6 +14,10 @@ public struct ExploreRequest: Sendable {
   public var catalog: Catalog = .standard
   /// The command's name in the reproduce line (a user's own executable has its own).
   public var commandName = "cca-verify"
+  /// With symmetric sorts (``ExploreOptions/symmetricSorts``), how many reachable states the
+  /// declaration is tested on before the search trusts it
+  /// (``CompiledModel/symmetryViolation(sorts:properties:maxStates:)``).
+  public var symmetryCheckStates = 300
 
   public init() {}
 }
@@ -42,6 +46,32 @@ extension ExploreRequest {
     return (built, properties)
   }
 
+  /// Refuses a symmetry declaration the explorer cannot honour: outside BFS, a sort that cannot
+  /// be symmetric (unknown, arithmetic, sampled), or one under which two states that differ by a
+  /// renaming of the first ``symmetryCheckStates`` reachable ones behave differently.
+  ///
+  /// The test is evidence on a bounded part of the state space, not a proof (Docs/writing-a-model.md,
+  /// "Symmetry reduction"); a literal element in a property or a guard is what it catches.
+  func checkSymmetry(_ compiled: CompiledModel, properties: [Int]) throws {
+    let sorts = options.symmetricSorts
+    guard !sorts.isEmpty else { return }
+    guard options.mode == .bfs else {
+      throw InputError("--symmetric", "symmetry reduction applies to BFS (--mode bfs), not to \(options.mode.rawValue)")
+    }
+    let found: String?
+    do {
+      found = try compiled.symmetryViolation(sorts: sorts, properties: properties, maxStates: symmetryCheckStates)
+    } catch let ExploreError.invalidState(message) {
+      throw InputError("--symmetric", message)
+    }
+    if let found {
+      throw InputError(
+        "--symmetric",
+        "\(sorts.joined(separator: ", ")) is not a symmetry of \(compiled.model.name) at \(compiled.model.configuration.name) (tested on the first \(symmetryCheckStates) reachable states): \(found)"
+      )
+    }
+  }
+
   /// Runs the exploration, writes a counterexample's files, and returns the result.
   ///
   /// - Throws: ``InputError`` for bad names or an unwritable output directory;
@@ -54,6 +84,7 @@ extension ExploreRequest {
     }
     var options = self.options
     options.properties = properties
+    try checkSymmetry(compiled, properties: properties)
     let report = explore(compiled, options: options)
     var itfPath: String?
     var textPath: String?
@@ -84,6 +115,7 @@ extension ExploreRequest {
     }
     if let d = options.maxDepth { command += " --max-depth \(d)" }
     if let s = options.maxStates { command += " --max-states \(s)" }
+    for sort in options.symmetricSorts { command += " --symmetric \(sort)" }
     return ExploreRun(
       model: model, properties: properties, report: report, itfPath: itfPath, textPath: textPath, reproduce: command)
   }

@@ -37,6 +37,33 @@ struct ExploreCLITests {
     #expect(replay.stdout.contains("replays exactly"))
   }
 
+  @Test("--symmetric PE: the same verdicts on fewer states; the counterexample replays in the original model")
+  func symmetric() throws {
+    let correct = try cca(["explore", "--config", "atomic", "--symmetric", "PE", "--quiet"])
+    #expect(correct.status == 0, "stderr: \(correct.stderr)")
+    #expect(correct.stdout.contains("No violation: exhaustive BFS"))
+    #expect(correct.stdout.contains("11162 distinct states"), "stdout: \(correct.stdout.prefix(400))")
+    let out = try temporaryDirectory()
+    let buggy = try cca(["explore", "--mutant", "no-tlbi-on-delegate", "--symmetric", "PE", "--out", out.path, "--quiet"])
+    #expect(buggy.status == 1, "stderr: \(buggy.stderr)")
+    #expect(buggy.stdout.contains("--symmetric PE"), "the reproduce line keeps the option")
+    let file = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".itf.json") })
+    let replay = try cca(["replay", out.appendingPathComponent(file).path])
+    #expect(replay.status == 0 && replay.stdout.contains("replays exactly"), "replay: \(replay.stdout) \(replay.stderr)")
+  }
+
+  @Test(
+    "--symmetric refuses what it cannot honour: exit 2 naming the option",
+    arguments: [
+      (["--symmetric", "Nope"], "no index sort"), (["--symmetric", "Granule"], "arithmetic"),
+      (["--mode", "random", "--symmetric", "PE"], "applies to BFS"),
+    ])
+  func symmetricRefused(_ arguments: [String], _ expected: String) throws {
+    let run = try cca(["explore", "--config", "atomic", "--quiet"] + arguments)
+    #expect(run.status == 2, "stdout: \(run.stdout.prefix(300)) stderr: \(run.stderr)")
+    #expect(run.stderr.contains("--symmetric") && run.stderr.contains(expected), "stderr: \(run.stderr)")
+  }
+
   @Test("the correct model: exhaustive BFS finishes, prints the state count, exits 0")
   func correctModel() throws {
     let run = try cca(["explore", "--config", "atomic", "--quiet"])
