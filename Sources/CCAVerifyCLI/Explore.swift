@@ -86,7 +86,9 @@ struct ExploreCommand: ParsableCommand {
       note("cca-verify explore: model \(resolved.model.name), configuration \(resolved.model.configuration)")
       note("  properties: \(names)")
       if !symmetric.isEmpty {
-        note("  symmetric sorts: \(symmetric.joined(separator: ", ")) (tested on the first \(request.symmetryCheckStates) reachable states)")
+        note(
+          "  symmetric sorts: \(symmetric.joined(separator: ", ")) (tested on the first \(request.symmetryCheckStates) reachable states)"
+        )
       }
       note(
         "  mode \(options.mode.rawValue), workers \(options.workers), limits: depth \(maxDepth.map(String.init) ?? "none"), states \(maxStates.map(String.init) ?? "none"), time \(timeLimit.map { "\($0) s" } ?? "none")"

@@ -44,12 +44,16 @@ struct ExploreCLITests {
     #expect(correct.stdout.contains("No violation: exhaustive BFS"))
     #expect(correct.stdout.contains("11162 distinct states"), "stdout: \(correct.stdout.prefix(400))")
     let out = try temporaryDirectory()
-    let buggy = try cca(["explore", "--mutant", "no-tlbi-on-delegate", "--symmetric", "PE", "--out", out.path, "--quiet"])
+    let buggy = try cca([
+      "explore", "--mutant", "no-tlbi-on-delegate", "--symmetric", "PE", "--out", out.path, "--quiet",
+    ])
     #expect(buggy.status == 1, "stderr: \(buggy.stderr)")
     #expect(buggy.stdout.contains("--symmetric PE"), "the reproduce line keeps the option")
-    let file = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".itf.json") })
+    let file = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: out.path).first { $0.hasSuffix(".itf.json") })
     let replay = try cca(["replay", out.appendingPathComponent(file).path])
-    #expect(replay.status == 0 && replay.stdout.contains("replays exactly"), "replay: \(replay.stdout) \(replay.stderr)")
+    #expect(
+      replay.status == 0 && replay.stdout.contains("replays exactly"), "replay: \(replay.stdout) \(replay.stderr)")
   }
 
   @Test(
