@@ -30,12 +30,21 @@ struct Prove: ParsableCommand {
       Run only shard K of N (K/N, from 1/N to N/N): a stable split of the targets by file path, \
       for a CI matrix; join the shards' --json reports with merge-reports.
       """) var shard: String?
+  @Option(
+    help: """
+      Targets run at once (1...64; default 2). Z3 is single-threaded, so two induction targets \
+      use both cores of a 2-core machine; results are reported in the targets' order.
+      """) var jobs: Int = 2
   @Flag(
     help: """
       After the results, print each target's invariant: its properties and the lemmas induction \
       assumed and proved with them, each with its reason and formula, and whether it was shown \
       inductive (on stderr with --json).
       """) var explain = false
+
+  func validate() throws {
+    guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be in 1...64, got \(jobs)") }
+  }
 
   func run() throws {
     // Every output location is checked before any target runs: a long run never ends by
@@ -49,7 +58,6 @@ struct Prove: ParsableCommand {
     let stop = StopSignal()
     let handler = installInterruptHandler { stop.stop() }
     defer { handler.cancel() }
-    var results: [TargetResult] = []
     // Progress: a bar over the targets with an ETA, redrawn on a terminal (with the running
     // exploration's states and rate), a plain line every 10 s otherwise; one line per result.
     let line = quiet ? nil : ProgressLine.standardError()
@@ -62,22 +70,41 @@ struct Prove: ParsableCommand {
       return timer
     }
     defer { ticker?.cancel() }
-    for (i, target) in targets.enumerated() {
-      if stop.isStopped { break }
-      status.start(index: i, count: targets.count, name: target.name, engine: target.engine.name)
-      if let line, !line.redraw { note("[\(i + 1)/\(targets.count)] \(target.name): \(target.engine.name) ...") }
-      // On a terminal the bar is drawn as each target starts, not only on the timer's tick: a
-      // target shorter than the tick would otherwise never show.
-      if let line, line.redraw, let text = status.text() { line.update(text, force: true) }
-      var report: (@Sendable (String) -> Void)?
-      if line != nil { report = { @Sendable text in status.setInner(text) } }
-      let result = try Prover.run(target, outputDirectory: out, stop: stop, progress: report, catalog: catalog)
-      status.finish(seconds: result.seconds)
-      line?.print(
-        "[\(i + 1)/\(targets.count)] \(target.name): \(result.outcome.rawValue) (expected \(result.expected.rawValue)) in \(String(format: "%.2f", result.seconds)) s\(result.detail.isEmpty ? "" : " - \(result.detail)")"
-      )
-      results.append(result)
+    // `jobs` workers take the targets in order; each result goes to its target's slot, so the
+    // report keeps the targets' order whatever finishes first. The first error stops the rest.
+    let queue = TargetQueue(count: targets.count)
+    let out = self.out
+    let group = DispatchGroup()
+    for _ in 0..<min(jobs, targets.count) {
+      group.enter()
+      Thread.detachNewThread {
+        defer { group.leave() }
+        while !stop.isStopped, let i = queue.next() {
+          let target = targets[i]
+          status.start(index: i, count: targets.count, name: target.name, engine: target.engine.name)
+          if let line, !line.redraw { note("[\(i + 1)/\(targets.count)] \(target.name): \(target.engine.name) ...") }
+          // On a terminal the bar is drawn as each target starts, not only on the timer's tick: a
+          // target shorter than the tick would otherwise never show.
+          if let line, line.redraw, let text = status.text() { line.update(text, force: true) }
+          var report: (@Sendable (String) -> Void)?
+          if line != nil { report = { @Sendable text in status.setInner(text) } }
+          do {
+            let result = try Prover.run(target, outputDirectory: out, stop: stop, progress: report, catalog: catalog)
+            status.finish(index: i, seconds: result.seconds)
+            line?.print(
+              "[\(i + 1)/\(targets.count)] \(target.name): \(result.outcome.rawValue) (expected \(result.expected.rawValue)) in \(String(format: "%.2f", result.seconds)) s\(result.detail.isEmpty ? "" : " - \(result.detail)")"
+            )
+            queue.record(result, at: i)
+          } catch {
+            queue.fail(error)
+            return
+          }
+        }
+      }
     }
+    group.wait()
+    if let error = queue.failure { throw error }
+    let results = queue.results
     ticker?.cancel()
     line?.finish()
     // The results are printed first: a failure writing the JUnit file cannot discard them.
@@ -97,16 +124,47 @@ struct Prove: ParsableCommand {
   }
 }
 
-/// The running target and the finished targets' times, shared with the progress timer.
-final class ProveStatus: @unchecked Sendable {
+/// The targets in order for `--jobs` workers, their results in the targets' order, and the
+/// first error.
+final class TargetQueue: @unchecked Sendable {
   private let lock = NSLock()
-  private var index = 0
+  private var nextIndex = 0
+  private var slots: [TargetResult?]
+  private var error: (any Error)?
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  /// The next target's index, or nil when none is left or a target failed.
+  func next() -> Int? {
+    lock.withLock {
+      guard error == nil, nextIndex < slots.count else { return nil }
+      defer { nextIndex += 1 }
+      return nextIndex
+    }
+  }
+
+  func record(_ result: TargetResult, at index: Int) { lock.withLock { slots[index] = result } }
+
+  func fail(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
+
+  var failure: (any Error)? { lock.withLock { error } }
+
+  /// The finished targets' results in the targets' order (after an interrupt, those that finished).
+  var results: [TargetResult] { lock.withLock { slots.compactMap { $0 } } }
+}
+
+/// The running targets and the finished targets' times, shared with the progress timer.
+final class ProveStatus: @unchecked Sendable {
+  private struct Running {
+    let name: String
+    let engine: String
+    let started: DispatchTime
+  }
+  private let lock = NSLock()
   private var count = 0
-  private var name = ""
-  private var engine = ""
-  private var started = DispatchTime.now()
+  private var running: [Int: Running] = [:]
+  private var latest: Int?
   private var finished: [Double] = []
-  private var running = false
   private var innerText: String?
 
   /// Records the running exploration's one-line summary.
@@ -114,27 +172,31 @@ final class ProveStatus: @unchecked Sendable {
 
   func start(index: Int, count: Int, name: String, engine: String) {
     lock.withLock {
-      (self.index, self.count, self.name, self.engine) = (index, count, name, engine)
-      started = DispatchTime.now()
-      running = true
+      self.count = count
+      running[index] = Running(name: name, engine: engine, started: DispatchTime.now())
+      latest = index
       innerText = nil
     }
   }
 
-  func finish(seconds: Double) {
+  func finish(index: Int, seconds: Double) {
     lock.withLock {
       finished.append(seconds)
-      running = false
+      running[index] = nil
+      if latest == index { latest = running.keys.max() }
     }
   }
 
-  /// The progress line, or nil between targets.
+  /// The progress line for the most recently started running target, or nil between targets.
   func text() -> String? {
     lock.withLock {
-      guard running else { return nil }
-      let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-      return ProgressFormat.targets(
-        index: index, count: count, name: name, engine: engine, running: seconds, finished: finished, inner: innerText)
+      guard let index = latest, let target = running[index] else { return nil }
+      let seconds = Double(DispatchTime.now().uptimeNanoseconds - target.started.uptimeNanoseconds) / 1e9
+      let others = running.count - 1
+      let text = ProgressFormat.targets(
+        index: index, count: count, name: target.name, engine: target.engine, running: seconds, finished: finished,
+        inner: innerText)
+      return others > 0 ? text + " (+\(others) running)" : text
     }
   }
 }
