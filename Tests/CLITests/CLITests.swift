@@ -103,6 +103,28 @@ struct ExploreCLITests {
   }
 }
 
+@Test("prove --jobs 2 reports the results in the targets' order, the same outcomes as --jobs 1")
+func proveJobsKeepsOrder() throws {
+  let targets = [
+    "Proofs/mutant-gpt-word-unlocked-bfs.toml", "Proofs/gpt-gpt-consistent-atomic-4.toml",
+    "Proofs/mutant-no-tlbi-on-delegate-bmc.toml",
+  ].map { repositoryRoot.appendingPathComponent($0).path }
+  func names(_ jobs: String) throws -> [String] {
+    let out = try temporaryDirectory()
+    let run = try cca(["prove", "--jobs", jobs, "--json", "--quiet", "--out", out.path] + targets)
+    #expect(run.status == 0, "--jobs \(jobs): \(run.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let results = try #require(object["targets"] as? [[String: Any]], "\(run.stdout.prefix(300))")
+    return results.map { "\($0["target"] ?? "") \($0["outcome"] ?? "")" }
+  }
+  let parallel = try names("2")
+  #expect(
+    parallel.map { $0.split(separator: " ")[0] } == [
+      "mutant-gpt-word-unlocked-bfs", "gpt-gpt-consistent-atomic-4", "mutant-no-tlbi-on-delegate-bmc",
+    ])
+  #expect(parallel == (try names("1")))
+}
+
 @Suite("Bad input exits 2 with a clear message")
 struct BadInputTests {
   static let cases: [([String], [String])] = [
@@ -116,6 +138,7 @@ struct BadInputTests {
     (["explore", "--workers", "0"], ["--workers"]),
     (["replay", "/nonexistent/trace.itf.json"], ["/nonexistent/trace.itf.json", "cannot read"]),
     (["prove", "/nonexistent/Proofs"], ["/nonexistent/Proofs", "no such file"]),
+    (["prove", "--jobs", "0"], ["--jobs must be in 1...64"]),
     (["frobnicate"], ["frobnicate"]),
     (["infer", "--property", "nope"], ["unknown property 'nope'", "hyp-no-realm-read"]),
     (["infer", "--property", "gpi-follows-rmm-state"], ["is a lemma"]),
