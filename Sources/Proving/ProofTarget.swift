@@ -77,8 +77,9 @@ public struct ProofTarget: Equatable, Sendable {
   /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
   /// the model's initial state.
   public var start: StartScenario?
-  /// Index sorts whose elements the model treats alike (bfs only,
-  /// ``ExploreOptions/symmetricSorts``): states that differ by a renaming are stored once. The
+  /// Index sorts whose elements the model treats alike, for BFS only.
+  ///
+  /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
   /// declaration is tested when the target is read (``SymmetryDeclaration``).
   public var symmetricSorts: [String] = []
 

@@ -31,7 +31,8 @@ struct ProgressFormatTests {
     // A target past the mean adds nothing; nothing finished yet gives no estimate.
     let late = ProgressFormat.targets(index: 9, count: 10, name: "t", engine: "bfs", running: 30, finished: [10])
     #expect(late.contains("ETA ~0s"), "\(late)")
-    #expect(!ProgressFormat.targets(index: 0, count: 3, name: "t", engine: "bfs", running: 1, finished: []).contains("ETA"))
+    #expect(
+      !ProgressFormat.targets(index: 0, count: 3, name: "t", engine: "bfs", running: 1, finished: []).contains("ETA"))
   }
 
   @Test("an exploration has an ETA only when its end is known")
