@@ -24,7 +24,7 @@ extension CCA {
         Bound.granules: 64, Bound.pes: 2, Bound.realms: 2, Bound.rttLevels: 4, Bound.rttEntries: 512, Bound.recs: 2,
         Bound.devGranules: 1,
       ],
-      features: [Feature.rmm, Feature.da, Feature.attest]),
+      features: [Feature.rmm, Feature.da, Feature.attest, Feature.blocks]),
     Configuration(name: "rmm-blocks", bounds: rttBounds, features: [Feature.rmm, Feature.blocks]),
     Configuration(
       name: "rmm-small-values",
@@ -83,7 +83,8 @@ extension CCA {
     "rmm-full": """
     RMM 1.0 at the architecture's RTT geometry: 4 levels x 512 entries (starting level 0, s2sz 48, IPAs below \
     2^47 protected), 64 granules (DRAM 0x8000_0000 ...), 2 PEs, 2 realms, 2 RECs, and Device Assignment (da, \
-    1 device whose MMIO is the last granule, 0x8003_F000), and RSI attestation (attest). The scenario \
+    1 device whose MMIO is the last granule, 0x8003_F000), RSI attestation (attest) and block mappings \
+    (blocks). The scenario \
     configuration: \
     concrete execution, replay and random walks with real IPAs; its states are large (every granule has a row \
     of 512 entries), so it is not for exhaustive BFS, BMC or induction
