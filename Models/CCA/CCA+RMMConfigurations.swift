@@ -27,6 +27,9 @@ extension CCA {
       features: [Feature.rmm, Feature.da, Feature.attest, Feature.blocks]),
     Configuration(name: "rmm-blocks", bounds: rttBounds, features: [Feature.rmm, Feature.blocks]),
     Configuration(
+      name: "rmm-blocks-setup", bounds: rttBounds.merging([Bound.granules: 7]) { $1 },
+      features: [Feature.rmm, Feature.blocks, Feature.blocksSetup]),
+    Configuration(
       name: "rmm-small-values",
       bounds: smallBounds,
       features: [Feature.rmm, Feature.allValues]),
@@ -57,9 +60,15 @@ extension CCA {
     RTT_DESTROY and walks that stop early; exhaustive BFS
     """,
     "rmm-blocks": """
-    rmm-rtt with blocks: unprotected block mappings at level 2 (a level-2 entry maps 2 pages, 8 KB): \
+    rmm-rtt with blocks: block mappings at level 2 (a level-2 entry maps 2 pages, 8 KB): \
     RTT_MAP_UNPROTECTED / UNMAP at level 2, folds of ASSIGNED_NS tables into blocks and RTT_CREATE under a \
-    block; depth-bounded BFS (400,000 states reach depth 8)
+    block (with 4 granules no protected block is reachable: see rmm-blocks-setup); depth-bounded BFS \
+    (400,000 states reach depth 8)
+    """,
+    "rmm-blocks-setup": """
+    rmm-blocks with 7 granules and blocks-setup: starts with realm 0 ACTIVE, its REC running, and two contiguous \
+    DATA pages (IPA 0 and 0x1000) in a level-3 RTT, one RMI_RTT_FOLD from a protected level-2 block: folds, \
+    unfolds, RIPAS changes, DATA_DESTROY and realm accesses through the block; depth-bounded BFS
     """,
     "rmm-small-values": """
     rmm-small with all-values: the registers rmm-small pins to one value (RSI_IPA_STATE_SET's flags, REC_CREATE's \
