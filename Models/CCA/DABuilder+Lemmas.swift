@@ -169,7 +169,8 @@ extension DABuilder {
             return entry.ne(0).implies(
               self.pre.read(self.daState.steCached, [s]) && self.pre.read(self.daState.steCachedRealm, [s]).eq(rr)
                 && ipa.lt(.literal(self.rmm.geometry.protectedLimit)).implies(
-                  self.rmm.protectedTranslationAgrees(realm: rr, ipa: ipa, entry: entry) || stale))
+                  self.rmm.protectedTranslationAgrees(realm: rr, ipa: ipa, entry: entry) || stale)
+            )
           }
         }
       })

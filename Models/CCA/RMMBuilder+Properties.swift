@@ -309,9 +309,11 @@ extension RMMBuilder {
     return allowed && points
   }
 
-  /// With `blocks`, that a protected ASSIGNED entry `e` at `level` (a block above level 3) maps
-  /// granules `target`, `target` + 1, ... of the block's size, each the realm's DATA granule at its
-  /// IPA (`ipa` + its offset); nil without `blocks` (the formula is unchanged).
+  /// With `blocks`, that a protected block maps contiguous DATA granules of its realm.
+  ///
+  /// A protected ASSIGNED entry `e` at `level` (a block above level 3) maps granules `target`,
+  /// `target` + 1, ... of the block's size, each the realm's DATA granule at its IPA (`ipa` + its
+  /// offset); nil without `blocks` (the formula is unchanged).
   func blockPages(_ e: Expr, target: Expr, level: Expr, owner own: Expr, ipa: Expr) -> Expr? {
     guard blocks else { return nil }
     let granules = geometry.entrySize(level: level) / .literal(MemoryMap.granuleSize)
@@ -320,7 +322,8 @@ extension RMMBuilder {
         (h.gt(target) && h.lt(target + granules)).implies(
           self.state(h).eq(.literal(GranuleState.data)) && self.pre.read(self.rmmState.owner, [h]).eq(own)
             && self.pre.read(self.rmmState.mappedIPA, [h]).eq(
-              ipa + ((h - target) << .literal(MemoryMap.granuleShift))))
+              ipa + ((h - target) << .literal(MemoryMap.granuleShift)))
+        )
       })
   }
 }

@@ -692,7 +692,8 @@ extension RMMBuilder {
       (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.rmmState.owner, [h]).eq(rr) && h.eq(g))
         .implies(
           .forAll(.index(self.geometry.entrySort)) { i in
-            self.pre.read(self.rmmState.rtteAddr, [h, i]).eq(self.pre.read(self.rmmState.rtteAddr, [h, 0]) + i * granules)
+            self.pre.read(self.rmmState.rtteAddr, [h, i]).eq(
+              self.pre.read(self.rmmState.rtteAddr, [h, 0]) + i * granules)
           })
     }
     return (level - 1).ge(.literal(Self.minBlockLevel))
