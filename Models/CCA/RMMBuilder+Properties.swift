@@ -303,9 +303,10 @@ extension RMMBuilder {
       && RTTEntry.isOne(e, RTTEntry.assignedProtected).implies(
         state(target).eq(.literal(GranuleState.data)) && pre.read(rmmState.owner, [target]).eq(own)
           && pre.read(rmmState.mappedIPA, [target]).eq(ipa))
-      && (blockPages(e, target: target, level: level, owner: own, ipa: ipa) ?? .boolean(true))
       && (RTTEntry.isOne(e, RTTEntry.live) || target.eq(Self.canonicalAddr))
       && (e.eq(RTTEntry.assignedNS.expr) || pre.read(rmmState.rtteDesc, [g, i]).eq(0))
+    // With `blocks`, a block's other pages too (absent without: the formula is unchanged).
+    if let pages = blockPages(e, target: target, level: level, owner: own, ipa: ipa) { return allowed && points && pages }
     return allowed && points
   }
 
