@@ -105,7 +105,7 @@ public enum CCA {
       Feature.smmuTLB: tlbFeatureDocs[Feature.smmuTLB] ?? "",
       Feature.daSetupDMA: tlbFeatureDocs[Feature.daSetupDMA] ?? "",
       Feature.blocks: """
-      with rmm: unprotected block mappings (reference/rmm.md §2.15-§2.19; TF-RMM rmm-spec-v1.0-rel0): \
+      with rmm: block mappings at levels 1 and 2 (reference/rmm.md §2.15-§2.19; TF-RMM rmm-spec-v1.0-rel0): \
       RMI_RTT_MAP_UNPROTECTED and RMI_RTT_UNMAP_UNPROTECTED at levels 1 and 2 (S2TT_MIN_BLOCK_LEVEL) with a \
       block-aligned descriptor (addr_align), RMI_RTT_FOLD of a table of ASSIGNED_NS entries with one set of \
       attributes and contiguous PAs into a block, RMI_RTT_CREATE under such a block (the new table's entries \
@@ -221,8 +221,8 @@ public enum CCA {
     /// RMI_REALM_CREATE's RealmParams feature fields take every value that reaches a clause of params_supp
     /// (``RMMBuilder/realmParamsFields``).
     public static let realmParamsValues: Configuration.Feature = "realm-params-values"
-    /// Unprotected block mappings: RTT_MAP_UNPROTECTED and RTT_UNMAP_UNPROTECTED at levels 1 and 2, folds of
-    /// ASSIGNED_NS tables into blocks, RTT_CREATE under an ASSIGNED_NS block (``RMMBuilder/blocks``).
+    /// Block mappings: RTT_MAP_UNPROTECTED and RTT_UNMAP_UNPROTECTED at levels 1 and 2, folds of ASSIGNED_NS and
+    /// ASSIGNED tables into blocks, RTT_CREATE under a block (``RMMBuilder/blocks``).
     public static let blocks: Configuration.Feature = "blocks"
     /// With `blocks`: start one RMI_RTT_FOLD away from a protected block (``RMMBuilder/declareBlocksSetupStart()``).
     public static let blocksSetup: Configuration.Feature = "blocks-setup"

@@ -260,7 +260,8 @@ extension RMMBuilder {
 
   /// The facts about entry `i` of RTT `g` at `level`, which maps `ipa`: its kind suits the IPA
   /// (protected entries carry a RIPAS, unprotected ones are *_NS) and the level (TABLE above level
-  /// 3, ASSIGNED only at level 3: no block mappings), and what it points to.
+  /// 3, ASSIGNED only at level 3 unless `blocks` allows a block at level 1 or 2), and what it
+  /// points to.
   func entryFacts(table g: Expr, index i: Expr, owner own: Expr, level: Expr, ipa: Expr) -> Expr {
     // With `blocks`, an ASSIGNED_NS block above level 3 (at S2TT_MIN_BLOCK_LEVEL or below), its
     // descriptor's PA aligned to the block; without, nil (the formula is unchanged).
@@ -303,9 +304,10 @@ extension RMMBuilder {
       && RTTEntry.isOne(e, RTTEntry.assignedProtected).implies(
         state(target).eq(.literal(GranuleState.data)) && pre.read(rmmState.owner, [target]).eq(own)
           && pre.read(rmmState.mappedIPA, [target]).eq(ipa))
-      && (blockPages(e, target: target, level: level, owner: own, ipa: ipa) ?? .boolean(true))
       && (RTTEntry.isOne(e, RTTEntry.live) || target.eq(Self.canonicalAddr))
       && (e.eq(RTTEntry.assignedNS.expr) || pre.read(rmmState.rtteDesc, [g, i]).eq(0))
+    // With `blocks`, a block's other pages too (absent without: the formula is unchanged).
+    if let pages = blockPages(e, target: target, level: level, owner: own, ipa: ipa) { return allowed && points && pages }
     return allowed && points
   }
 

@@ -260,9 +260,9 @@ extension RMMBuilder {
 
   // MARK: - Realm execution
 
-  /// The stage-2 translation of `ipa` by realm `rr`: whether the walk reaches level 3 (the
-  /// model has no block mappings, so only level-3 entries translate), and the position of the
-  /// level-3 entry on the walk.
+  /// The stage-2 translation of `ipa` by realm `rr`: whether the walk reaches level 3 (without
+  /// `blocks` only level-3 entries translate), and the position of the level-3 entry on the walk;
+  /// with `blocks`, always reached, and the position of the entry where the walk stops.
   func leaf(_ rr: Expr, _ ipa: Expr) -> (reached: Expr, slot: RTTSlot) {
     let last = geometry.lastDepth
     let depth = walkDepth(rr, ipa, target: .literal(Value(last)))
