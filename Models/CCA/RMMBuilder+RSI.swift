@@ -13,15 +13,16 @@ extension RMMBuilder {
       "RSI_VERSION", by: CCA.Parties.realm,
       doc: """
         RSI_VERSION (FID 0xC4000190; reference/rmm.md §5) from the realm on PE `pe`: x1 = the requested \
-        version. RSI_ERROR_INPUT unless it is 1.0 (`version`); X1 (lower) = X2 (higher) = 0x10000.
+        version. RSI_ERROR_INPUT unless it is 1.0 (`version`); X1 (lower) = X2 (higher) = 0x10000, on \
+        `version` too (as RMI_VERSION; TF-RMM's `handle_rsi_version`).
         """,
       parameters: [Parameter("pe", cca.pe), register("x1", [RSI.version], allValues: [RSI.version + 1])],
       successCode: RSI.success
     ) { a in
       a.requires(pre.read(rmmState.peRunning, [a.arg("pe")]))
       a.fail("version", error: Self.rsiInput, code: RSI.errorInput, when: a.arg("x1").ne(.literal(RSI.version)))
-      a.output("x1", .literal(RSI.version))
-      a.output("x2", .literal(RSI.version))
+      a.output("x1", .literal(RSI.version), alsoOn: ["version"])
+      a.output("x2", .literal(RSI.version), alsoOn: ["version"])
     }
 
     builder.action(

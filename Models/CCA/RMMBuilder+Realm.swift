@@ -10,13 +10,16 @@ extension RMMBuilder {
       doc: """
         RMI_VERSION (FID 0xC4000150; reference/rmm.md §2.1): x1 is the requested version. TF-RMM 1.0: \
         RMI_SUCCESS iff x1 = 0x10000, else RMI_ERROR_INPUT (`version`); X1 (lower) = X2 (higher) = \
-        0x10000 on success. Footprint: none.
+        0x10000 on success and on `version` alike: the outputs are the implemented revisions the host \
+        negotiates with, unconditional in the specification's success conditions (RMI_VERSION has no \
+        failure pre-condition in DEN0137 1.0-rel0's machine-readable form), as TF-RMM's `smc_version` \
+        returns them. Footprint: none.
         """,
       parameters: [register("x1", [RMIABI.version], allValues: [RMIABI.version + 1])], successCode: RMIABI.success
     ) { a in
       a.fail("version", error: Self.input, code: RMIABI.errorInput, when: a.arg("x1").ne(.literal(RMIABI.version)))
-      a.output("x1", .literal(RMIABI.version))
-      a.output("x2", .literal(RMIABI.version))
+      a.output("x1", .literal(RMIABI.version), alsoOn: ["version"])
+      a.output("x2", .literal(RMIABI.version), alsoOn: ["version"])
     }
     builder.action(
       "RMI_FEATURES", by: CCA.Parties.hypervisor,
