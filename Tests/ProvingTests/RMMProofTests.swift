@@ -156,21 +156,28 @@ struct RMMProofTests {
     CCA.MutantName.undelegateLiveObject,
   ]
 
-  @Test(
-    "an RMM mutant is never proved: induction with the lemmas gives a CTI naming a broken formula, or a violation",
-    arguments: mutants)
-  func mutantNotProved(_ mutant: String) throws {
-    let result = try Self.run(
+  /// Runs `mutant` by induction with every lemma (`keys`: the target's other keys, one a line) and expects a CTI or
+  /// a violation, never `proved`.
+  static func mutantInduction(_ mutant: String, _ keys: String) throws -> TargetResult {
+    let result = try run(
       "mutant-\(mutant)",
       """
       model = "cca"
       mutant = "\(mutant)"
       engine = "induction"
-      timeout = 600
       expect = "holds"
+      \(keys)
       """)
     #expect(result.outcome == .cti || result.outcome == .violated, "\(mutant): \(result.outcome) \(result.detail)")
     #expect(!result.met)
+    return result
+  }
+
+  @Test(
+    "an RMM mutant is never proved: induction with the lemmas gives a CTI naming a broken formula, or a violation",
+    arguments: mutants)
+  func mutantNotProved(_ mutant: String) throws {
+    let result = try Self.mutantInduction(mutant, "timeout = 600")
     if result.outcome == .cti {
       // The CTI names the property or lemma the mutated step breaks.
       let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
@@ -189,19 +196,8 @@ struct RMMProofTests {
     .enabled(if: slowProofs, "about 12 s of Z3 time per mutant in release: run with CCA_SLOW_PROOFS=1"),
     arguments: smmuTLBMutants)
   func smmuTLBMutantNotProved(_ mutant: String) throws {
-    let result = try Self.run(
-      "mutant-\(mutant)",
-      """
-      model = "cca"
-      mutant = "\(mutant)"
-      configuration = "rmm-da-iotlb"
-      properties = ["device-assigned-only"]
-      engine = "induction"
-      timeout = 1800
-      expect = "holds"
-      """)
-    #expect(result.outcome == .cti || result.outcome == .violated, "\(mutant): \(result.outcome) \(result.detail)")
-    #expect(!result.met)
+    let result = try Self.mutantInduction(
+      mutant, "configuration = \"rmm-da-iotlb\"\nproperties = [\"device-assigned-only\"]\ntimeout = 1800")
     if result.outcome == .cti {
       // Without the TLBI (or releasing before its CMD_SYNC) the stale entry names a granule that is no
       // longer the realm's mapped or pending DATA.
