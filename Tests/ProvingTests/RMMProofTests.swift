@@ -106,7 +106,8 @@ struct RMMProofTests {
     }
     for configuration in ["rmm-da", "rmm-tlb"] {
       let declared = try GPTProofTests.lemmas(configuration)
-      #expect(!declared.contains("smmu-tlb-entries-follow-rtt") && !declared.contains("pending-unmap-holds-its-granule"))
+      #expect(
+        !declared.contains("smmu-tlb-entries-follow-rtt") && !declared.contains("pending-unmap-holds-its-granule"))
     }
   }
 
