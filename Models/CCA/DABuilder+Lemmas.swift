@@ -127,9 +127,12 @@ extension DABuilder {
         one step; until RMM_CMD_SYNC nothing else can take the granule (every command that changes a DATA \
         granule's state finds it through an entry, and there is none) or free the table (its reference count \
         still counts the pending unmap, so RMI_RTT_DESTROY and RMI_REALM_DESTROY fail), and a second \
-        RMI_DATA_DESTROY waits. rmm-wellformed says only that a DATA granule is mapped or the pending one, not \
-        that the pending one is DATA: without this, induction starts from a pending unmap whose granule is an \
-        RD or RTT (or still mapped), and RMM_CMD_SYNC releases it, breaking rmm-wellformed.
+        RMI_DATA_DESTROY waits. rmm-wellformed counts the pending unmap's reference in its table and lets the \
+        pending granule be unmapped DATA, but never says the granule is DATA or the table an RTT: without this, \
+        induction starts from a pending unmap of a PDEV granule whose table is a DELEGATED granule, and \
+        RMI_REALM_CREATE makes that granule the new realm's RTT with reference count 0 while rmm-wellformed \
+        counts the pending reference in it (the CTI of rmm-wellformed at rmm-da-iotlb without this lemma); \
+        RMM_CMD_SYNC would likewise release a granule that is not DATA, or is still mapped.
         """,
       pending.implies(
         isState(unmapped, GranuleState.data) && pre.read(rmmState.owner, [unmapped]).eq(unmapRealm)
@@ -150,13 +153,16 @@ extension DABuilder {
         RMI_DATA_DESTROY's page and granule with that unmap's CMD_TLBI_S2_IPA still queued on s's SMMU. A \
         device access caches the walk it made, under the STE it cached in the same step; dropping the STE \
         (DMA disable, VDEV_UNLOCK) drops the stream's entries; the RTT commands that change a valid protected \
-        entry invalidate every SMMU before they return (RMI_RTT_SET_RIPAS to EMPTY, RMI_RTT_DESTROY, RMI_RTT_UNMAP_UNPROTECTED), except \
+        entry invalidate every SMMU before they return (RMI_RTT_SET_RIPAS to EMPTY, RMI_RTT_DESTROY, \
+        RMI_RTT_UNMAP_UNPROTECTED), except \
         RMI_DATA_DESTROY, which queues the TLBI on every SMMU and keeps the granule DATA until the CMD_SYNC \
         (pending-unmap-holds-its-granule), which completes only once every SMMU consumed it, removing the \
         entry. So a hit reaches the realm's DATA as a walk would, or the granule still DATA that the unmap \
         will release only after the entry is gone (reference/rme.md §2.5, §3.3 item 3). Unprotected pages are \
         left free beyond the STE, as for the PEs' TLBs (s2-tlb-entries-follow-rtt): they reach only the \
-        Non-secure PAS, which the SMMU's GPC restricts to UNDELEGATED granules.
+        Non-secure PAS, which the SMMU's GPC restricts to UNDELEGATED granules. Without it, induction starts \
+        from stream 0's entry for IPA 0 naming a VDEV granule while the RTT maps the page to the realm's DATA, \
+        and DEVICE_REALM_READ reaches the VDEV granule (device-assigned-only at rmm-da-iotlb).
         """,
       .forAll(stream) { s in
         .forAll(self.rmm.realm) { rr in
