@@ -307,7 +307,9 @@ extension RMMBuilder {
       && (RTTEntry.isOne(e, RTTEntry.live) || target.eq(Self.canonicalAddr))
       && (e.eq(RTTEntry.assignedNS.expr) || pre.read(rmmState.rtteDesc, [g, i]).eq(0))
     // With `blocks`, a block's other pages too (absent without: the formula is unchanged).
-    if let pages = blockPages(e, target: target, level: level, owner: own, ipa: ipa) { return allowed && points && pages }
+    if let pages = blockPages(e, target: target, level: level, owner: own, ipa: ipa) {
+      return allowed && points && pages
+    }
     return allowed && points
   }
 
