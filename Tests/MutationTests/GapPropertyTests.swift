@@ -58,6 +58,34 @@ struct GapPropertyTests {
     #expect(trace.steps.last?.action == String(id.split(separator: "/")[1]))
   }
 
+  @Test(
+    "read-returns-last-write kills lost, stale and mislabelled writes that every isolation property lets through",
+    arguments: [
+      // A dirty line evicted without its write-back (memory keeps the old label).
+      "drop-effect/CACHE_EVICT/0",
+      // An evicted NS line left valid (the host reads ZERO instead of its data).
+      "drop-effect/CACHE_EVICT/3",
+      // The host's write recorded as ZERO, the realm's as ZERO.
+      "replace-value/NS_WRITE/3=0", "replace-value/REALM_WRITE/3=0",
+      // The delegate's write-back of the host's line not recorded under NS (the host then reads CIPHERTEXT).
+      "drop-effect/RMI_GRANULE_DELEGATE/11",
+      // The undelegate scrub's zeroes not recorded under the RMM's MECID, or written as HOST.
+      "drop-effect/RMI_GRANULE_UNDELEGATE/6", "replace-value/RMI_GRANULE_UNDELEGATE/5=1",
+    ])
+  func lastWriteLostOrMislabelled(id: String) throws {
+    // The correct model holds it in every reachable state: Proofs/mem-read-returns-last-write-per-realm-bfs, and with
+    // every property at atomic, fine-1, atomic-parametric, atomic-per-pas and standard (ExplorationTests, EncryptionTests).
+    let (_, mutant) = try Self.mutated(id, in: "atomic-per-realm")
+    let (report, indices) = try Self.search(mutant, [CCA.PropertyName.readReturnsLastWrite])
+    guard case .violation(let property, let trace) = report.outcome else {
+      Issue.record("\(id): no violation: \(report.outcome)")
+      return
+    }
+    #expect(property == indices[0])
+    // The shortest violation runs the mutated action.
+    #expect(trace.steps.contains { $0.action == String(id.split(separator: "/")[1]) }, "\(id)")
+  }
+
   @Test("dropping a failure condition an output is returned on gives a valid mutant (rmm-small's RTT walks)")
   func dropFailureKeepsOutputsValid() throws {
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
