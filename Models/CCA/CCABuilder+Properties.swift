@@ -222,6 +222,9 @@ extension CCABuilder {
   /// write's label: HOST through the Non-secure alias under NS, ZERO (the RMM's scrub) and REALM_r through the Realm
   /// alias under the writer's context (``writerContext(_:)``). The label names the writer, so the ghost needs no
   /// alias or context of its own. The read is ``accessRead(_:_:_:reader:)``, the one the actions use.
+  ///
+  /// Declares `clean-line-matches-memory` with it, in atomic mode: a CLEAN line of the alias the granule's state
+  /// gives access to holds memory as read under the line's context.
   func declareReadReturnsLastWrite() {
     guard let lastWrite else { return }
     let pre = PreState()
@@ -234,6 +237,17 @@ extension CCABuilder {
         let reader = Expr.ite(
           last.eq(host), then: .literal(EncryptionContext.nonSecure), else: self.writerContext(last))
         return self.atRest(g).implies(self.accessRead(pre, g, alias, reader: reader).eq(last))
+      })
+    // False in fine mode (a finding, see the property's doc): declared in atomic mode only.
+    guard !fine else { return }
+    builder.invariant(
+      CCA.PropertyName.cleanLineMatchesMemory, doc: CCA.propertyDoc[CCA.PropertyName.cleanLineMatchesMemory] ?? "",
+      .forAll(granule) { g in
+        let delegated = pre.read(self.machine.granuleState, [g]).eq(.literal(GranuleState.delegated))
+        let alias = Expr.ite(delegated, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
+        let clean = pre.read(self.machine.cacheLine, [g, alias]).eq(.literal(LineState.clean))
+        let memory = self.memoryAsRead(pre, g, reader: self.lineContext(pre, g, alias))
+        return (self.atRest(g) && clean).implies(pre.read(self.machine.cacheData, [g, alias]).eq(memory))
       })
   }
 

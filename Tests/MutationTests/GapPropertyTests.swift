@@ -86,6 +86,27 @@ struct GapPropertyTests {
     #expect(trace.steps.contains { $0.action == String(id.split(separator: "/")[1]) }, "\(id)")
   }
 
+  @Test(
+    "clean-line-matches-memory kills a transition that leaves its target alias's line valid",
+    arguments: [
+      "drop-effect/RMI_GRANULE_DELEGATE/3", "replace-value/RMI_GRANULE_DELEGATE/3=1",
+      "drop-effect/RMI_GRANULE_UNDELEGATE/14", "replace-value/RMI_GRANULE_UNDELEGATE/14=1",
+    ])
+  func staleTargetLine(id: String) throws {
+    // The correct model holds it in every reachable state of atomic-per-realm (EncryptionTests checks every property).
+    let (_, mutant) = try Self.mutated(id, in: "atomic-per-realm")
+    let (report, indices) = try Self.search(mutant, [CCA.PropertyName.cleanLineMatchesMemory])
+    guard case .violation(let property, let trace) = report.outcome else {
+      Issue.record("\(id): no violation: \(report.outcome)")
+      return
+    }
+    #expect(property == indices[0])
+    #expect(trace.steps.last?.action == String(id.split(separator: "/")[1]), "\(id)")
+    // The last write's alias is the other one: read-returns-last-write alone does not see the stale line.
+    let (weak, _) = try Self.search(mutant, [CCA.PropertyName.readReturnsLastWrite])
+    #expect(weak.outcome == .noViolation && weak.complete, "\(id): \(weak.outcome)")
+  }
+
   @Test("dropping a failure condition an output is returned on gives a valid mutant (rmm-small's RTT walks)")
   func dropFailureKeepsOutputsValid() throws {
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
