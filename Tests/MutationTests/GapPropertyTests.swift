@@ -75,15 +75,22 @@ struct GapPropertyTests {
   func lastWriteLostOrMislabelled(id: String) throws {
     // The correct model holds it in every reachable state: Proofs/mem-read-returns-last-write-per-realm-bfs, and with
     // every property at atomic, fine-1, atomic-parametric, atomic-per-pas and standard (ExplorationTests, EncryptionTests).
-    let (_, mutant) = try Self.mutated(id, in: "atomic-per-realm")
-    let (report, indices) = try Self.search(mutant, [CCA.PropertyName.readReturnsLastWrite])
-    guard case .violation(let property, let trace) = report.outcome else {
-      Issue.record("\(id): no violation: \(report.outcome)")
-      return
-    }
-    #expect(property == indices[0])
+    let mutant = try Self.mutated(id, in: "atomic-per-realm").mutant
+    let trace = try Self.expectViolation(of: CCA.PropertyName.readReturnsLastWrite, by: mutant, id: id)
     // The shortest violation runs the mutated action.
-    #expect(trace.steps.contains { $0.action == String(id.split(separator: "/")[1]) }, "\(id)")
+    #expect(trace?.steps.contains { $0.action == String(id.split(separator: "/")[1]) } ?? false, "\(id)")
+  }
+
+  /// The shortest trace on which `mutant` violates `property` (exhaustive BFS of that property alone), or nil after
+  /// recording an issue when it holds.
+  static func expectViolation(of property: String, by mutant: Model, id: String) throws -> Trace? {
+    let (report, indices) = try search(mutant, [property])
+    guard case .violation(let violated, let trace) = report.outcome else {
+      Issue.record("\(id): no violation of \(property): \(report.outcome)")
+      return nil
+    }
+    #expect(violated == indices[0])
+    return trace
   }
 
   @Test(
@@ -94,14 +101,9 @@ struct GapPropertyTests {
     ])
   func staleTargetLine(id: String) throws {
     // The correct model holds it in every reachable state of atomic-per-realm (EncryptionTests checks every property).
-    let (_, mutant) = try Self.mutated(id, in: "atomic-per-realm")
-    let (report, indices) = try Self.search(mutant, [CCA.PropertyName.cleanLineMatchesMemory])
-    guard case .violation(let property, let trace) = report.outcome else {
-      Issue.record("\(id): no violation: \(report.outcome)")
-      return
-    }
-    #expect(property == indices[0])
-    #expect(trace.steps.last?.action == String(id.split(separator: "/")[1]), "\(id)")
+    let mutant = try Self.mutated(id, in: "atomic-per-realm").mutant
+    let trace = try Self.expectViolation(of: CCA.PropertyName.cleanLineMatchesMemory, by: mutant, id: id)
+    #expect(trace?.steps.last?.action == String(id.split(separator: "/")[1]), "\(id)")
     // The last write's alias is the other one: read-returns-last-write alone does not see the stale line.
     let (weak, _) = try Self.search(mutant, [CCA.PropertyName.readReturnsLastWrite])
     #expect(weak.outcome == .noViolation && weak.complete, "\(id): \(weak.outcome)")
