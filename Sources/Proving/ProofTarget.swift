@@ -1,3 +1,4 @@
+import Explore
 import Foundation
 import Spec
 import Symbolic
@@ -76,6 +77,11 @@ public struct ProofTarget: Equatable, Sendable {
   /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
   /// the model's initial state.
   public var start: StartScenario?
+  /// Index sorts whose elements the model treats alike, for BFS only.
+  ///
+  /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
+  /// declaration is tested when the target is read (``SymmetryDeclaration``).
+  public var symmetricSorts: [String] = []
 
   /// The keys a target file may contain, with what each means.
   public static let keys: [(String, String)] = [
@@ -102,6 +108,10 @@ public struct ProofTarget: Equatable, Sendable {
       "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"
     ),
     ("start", "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from"),
+    (
+      "symmetric",
+      "bfs: index sorts whose elements the model treats alike, e.g. [\"PE\"]; states that differ by a renaming are stored once (tested on the first \(SymmetryDeclaration.defaultStates) reachable states)"
+    ),
     ("expect", "\"holds\" or \"violated\""),
   ]
 
@@ -292,6 +302,20 @@ public struct ProofTarget: Equatable, Sendable {
       default: throw InputError(at("arguments"), "'arguments' needs engine induction, k-induction or bmc")
       }
     }
+    let symmetricSorts = try strings("symmetric") ?? []
+    if !symmetricSorts.isEmpty {
+      guard engineName == "bfs" else {
+        throw InputError(at("symmetric"), "'symmetric' needs engine bfs (symmetry reduction applies to BFS)")
+      }
+      // Tested now, on the model's own initial state: a refused declaration is bad input before
+      // any engine runs.
+      let compiled: CompiledModel
+      do { compiled = try CompiledModel(model) } catch {
+        throw InternalError("cannot compile model \(model.name): \(error)")
+      }
+      try SymmetryDeclaration.check(
+        compiled, sorts: symmetricSorts, properties: propertyIndices, location: at("symmetric"))
+    }
     let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     var target = ProofTarget(
       file: file, name: name, description: try string("description") ?? "", model: modelName,
@@ -299,6 +323,7 @@ public struct ProofTarget: Equatable, Sendable {
       engine: engine, parametricSort: parametricSort, timeout: Double(try integer("timeout", 1...86_400) ?? 300),
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
     target.arguments = arguments
+    target.symmetricSorts = symmetricSorts
     return target
   }
 }
