@@ -257,10 +257,14 @@ public enum CCA {
     public static let failedCallChangesNothing = "failed-call-changes-nothing"
     public static let realmDataUnderOwnMECID = "realm-data-under-own-mecid"
     public static let dmaVerifiedOnlyWhileEnabled = "dma-verified-only-while-enabled"
+    public static let readReturnsLastWrite = "read-returns-last-write"
+    public static let cleanLineMatchesMemory = "clean-line-matches-memory"
     /// In report order.
     public static let all = [
       hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed, mecUnique,
-      realmDataUnderOwnMECID, deviceAssignedOnly, daWellformed, dmaVerifiedOnlyWhileEnabled, noStaleRealmCopy,
+      realmDataUnderOwnMECID, readReturnsLastWrite, cleanLineMatchesMemory, deviceAssignedOnly, daWellformed,
+      dmaVerifiedOnlyWhileEnabled,
+      noStaleRealmCopy,
       failedCallChangesNothing,
     ]
   }
@@ -330,6 +334,41 @@ public enum CCA {
     under MECID 0, which is what per-realm keys exist to prevent. Broken by a realm access that tags \
     its line with the RMM's MECID (the mutant replace-value/REALM_WRITE/4=1 of the mutation report, \
     Docs/mutation/atomic-per-realm.md).
+    """,
+    PropertyName.readReturnsLastWrite: """
+    Invariant (the realm stand-in, without rmm): memory is functional. For every granule with no RMI command in \
+    flight, a read through the PAS alias of the granule's last write, under that write's encryption context, returns \
+    what was written: the host's HOST through the Non-secure alias under NS, a realm's REALM_r and the RMM's scrub \
+    (ZERO) through the Realm alias under the writer's context. The last write is a ghost (lastWrite, a monitor \
+    variable: the abstract memory) that NS_WRITE, REALM_WRITE and the undelegate scrub set; the read is the one the \
+    actions use (a valid line of the alias, decrypted with the line's context, else memory as read under the \
+    context). The caches, write-backs, fills and the key contexts are the implementation it checks: a dirty line \
+    evicted without its write-back, a line left valid with stale or wrong data, a write recorded with another label, \
+    or a scrub recorded under another MECID all break it (reference/rme.md §2.3, §2.4: the CMOs exist so that \
+    "reads see the scrubbed memory"; §4.1: a write-back uses the line's MECID). A property, not a lemma: the \
+    isolation properties ask only where realm data is, never whether a write survives, so a lost or mislabelled \
+    write of the host's or a realm's own data breaks none of them (the NS-line and realm-line gaps of \
+    Docs/mutation/atomic-per-realm.md). Only the alias of the last write is read: the other alias may hold a stale \
+    speculative copy, which the GPC keeps out of reach and the transition's CMOs drop.
+    """,
+    PropertyName.cleanLineMatchesMemory: """
+    Invariant (the realm stand-in in atomic mode, without rmm): the caches are coherent with memory where the granule's owner \
+    reads. For every granule with no RMI command in flight, a CLEAN line of the alias its state gives access to \
+    (Non-secure for UNDELEGATED, Realm for DELEGATED) holds what memory holds, as read under the line's context: a \
+    CLEAN line is by definition an unmodified copy of memory (LineState), so a read that hits it returns what a \
+    miss would. The other alias may keep a stale copy, which the GPC keeps out of reach and the next transition's \
+    target-alias clean drops. This is the half of functional memory read-returns-last-write does not see: that \
+    property reads through the alias of the last write, so a stale line left valid in the *other* alias by a \
+    transition that skips its target-alias invalidate breaks only this one (reference/rme.md §2.3 step 1, §2.4 \
+    step 3: the target alias is cleaned to "remove any data speculatively fetched" and so that "NS reads the \
+    scrubbed memory"). A property, not a lemma: no isolation property depends on it, since a stale line of ZERO \
+    or of the host's data is no leak. False in fine mode (found by exhaustive BFS at fine-1, 30 steps): a host \
+    write that lands in an undelegate's window after the GPI is NS leaves a dirty NS line; the next delegate cleans \
+    the target (Realm) alias before the source (NS) alias, as TF-A does, and a speculative Realm fill in between \
+    copies memory before the NS write-back reaches it, so the DELEGATED granule keeps a CLEAN Realm line older than \
+    memory. It needs SPECULATIVE_FILL's over-approximation (a fill whatever the GPI; real prefetches are \
+    GPC-checked) and is no leak (the stale copy is ZERO or the host's own data), so the property is declared in \
+    atomic mode only.
     """,
     PropertyName.dmaVerifiedOnlyWhileEnabled: """
     Invariant (da): a VDEV counts as DMA-verified (the ghost device-assigned-only reads: \

@@ -78,6 +78,7 @@ extension CCABuilder {
         let passes = self.protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.realm))
         context.require(passes)
         self.setLine(context, g, .literal(PAS.realm), LineState.dirty, .literal(Content.zero))
+        self.recordWrite(context, g, .literal(Content.zero))
       },
       lockStep(.undelegateLock),
       readDescriptorStep(.undelegateReadDescriptorNoAccess, purpose: "to set the GPI to NO_ACCESS"),

@@ -41,6 +41,7 @@ extension CCABuilder {
     ) { a in
       let (context, g, dram) = beginNonSecureAccess(a)
       setLine(context, g, .literal(PAS.nonSecure), LineState.dirty, .literal(Content.host), when: dram)
+      recordWrite(context, g, .literal(Content.host), when: dram)
       context.emit(into: a)
     }
   }

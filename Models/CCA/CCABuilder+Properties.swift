@@ -170,6 +170,7 @@ extension CCABuilder {
       declareEncryptionLemmas(keys)
     }
     declareOwnMECIDProperty()
+    declareReadReturnsLastWrite()
     var unusedValuesFixed: Expr =
       .forAll(granule) { g in
         .forAll(pe) { p in
@@ -214,6 +215,42 @@ extension CCABuilder {
 }
 
 extension CCABuilder {
+  /// Declares `read-returns-last-write` at the realm stand-in's configurations (the ghost ``lastWrite`` exists only
+  /// there; the property's doc in CCA.swift says what it guards and why it is a property).
+  ///
+  /// For every granule at rest, a read through the alias of its last write, under that write's context, returns the
+  /// write's label: HOST through the Non-secure alias under NS, ZERO (the RMM's scrub) and REALM_r through the Realm
+  /// alias under the writer's context (``writerContext(_:)``). The label names the writer, so the ghost needs no
+  /// alias or context of its own. The read is ``accessRead(_:_:_:reader:)``, the one the actions use.
+  ///
+  /// Declares `clean-line-matches-memory` with it, in atomic mode: a CLEAN line of the alias the granule's state
+  /// gives access to holds memory as read under the line's context.
+  func declareReadReturnsLastWrite() {
+    guard let lastWrite else { return }
+    let pre = PreState()
+    let host = Expr.literal(Content.host)
+    builder.invariant(
+      CCA.PropertyName.readReturnsLastWrite, doc: CCA.propertyDoc[CCA.PropertyName.readReturnsLastWrite] ?? "",
+      .forAll(granule) { g in
+        let last = pre.read(lastWrite, [g])
+        let alias = Expr.ite(last.eq(host), then: .literal(PAS.nonSecure), else: .literal(PAS.realm))
+        let reader = Expr.ite(
+          last.eq(host), then: .literal(EncryptionContext.nonSecure), else: self.writerContext(last))
+        return self.atRest(g).implies(self.accessRead(pre, g, alias, reader: reader).eq(last))
+      })
+    // False in fine mode (a finding, see the property's doc): declared in atomic mode only.
+    guard !fine else { return }
+    builder.invariant(
+      CCA.PropertyName.cleanLineMatchesMemory, doc: CCA.propertyDoc[CCA.PropertyName.cleanLineMatchesMemory] ?? "",
+      .forAll(granule) { g in
+        let delegated = pre.read(self.machine.granuleState, [g]).eq(.literal(GranuleState.delegated))
+        let alias = Expr.ite(delegated, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
+        let clean = pre.read(self.machine.cacheLine, [g, alias]).eq(.literal(LineState.clean))
+        let memory = self.memoryAsRead(pre, g, reader: self.lineContext(pre, g, alias))
+        return (self.atRest(g) && clean).implies(pre.read(self.machine.cacheData, [g, alias]).eq(memory))
+      })
+  }
+
   /// Declares `realm-data-under-own-mecid` under per-realm encryption without MECID-tagged lines, with the realm
   /// stand-in or the RMM (reference/rme.md §4.1; the property's doc in CCA.swift says what it guards).
   ///

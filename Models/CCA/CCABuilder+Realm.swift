@@ -60,6 +60,7 @@ extension CCABuilder {
       let passes = protectionCheck(context, pe: p, granule: g, pas: .literal(PAS.realm))
       context.fail("gpf", error: GPF.name, code: GPF.faultStatusCode, when: !passes)
       setLine(context, g, .literal(PAS.realm), LineState.dirty, content.realmLabel(r), under: realmContext(r))
+      recordWrite(context, g, content.realmLabel(r))
       context.emit(into: a)
     }
   }

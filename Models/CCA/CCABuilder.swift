@@ -55,6 +55,12 @@ final class CCABuilder {
   var mec: MECVariables?
   /// The SMMU's GPT TLB (`da`; DASMMUGPTVariables.swift), declared before the granule commands.
   var smmuGPT: SMMUGPTVariables?
+  /// Ghost of `read-returns-last-write` (the realm stand-in, without `rmm`): `lastWrite[g]` is the label of the last
+  /// architectural write to granule `g`, whoever made it and through whichever alias (host data at boot).
+  ///
+  /// A monitor variable: no guard reads it and the mutation generator never changes its writes, so it is the
+  /// abstract memory the caches and memory must implement (``declareReadReturnsLastWrite()``).
+  let lastWrite: Variable?
 
   /// Reads the bounds and declares the state.
   ///
@@ -112,6 +118,23 @@ final class CCABuilder {
       ? nil
       : EncryptionVariables(
         builder, granule: .index(granuleSort), encryption: encryption, mecids: mecids, taggedLines: taggedLines)
+    self.lastWrite =
+      configuration.has(CCA.Feature.rmm)
+      ? nil
+      : builder.map(
+        "lastWrite", keys: [.index(granuleSort)], content.domain, role: .monitor,
+        doc: "ghost: the label of the last write to the granule, by anyone through either alias (host data at boot)",
+        initial: { _ in .literal(Content.host) })
+  }
+
+  /// Records a write of `label` to granule `g` in the ghost ``lastWrite`` (nothing with the RMM).
+  ///
+  /// The write is the action's last effect (``StepContext/writeGhost(_:_:_:when:)``). `g`, `label` and `when` are over the pre-state of the
+  /// action: the steps that record writes (NS_WRITE, REALM_WRITE, the undelegate scrub) are each the first step
+  /// of their action that touches the granule's contents.
+  func recordWrite(_ context: StepContext, _ g: Expr, _ label: Expr, when: Expr = true) {
+    guard let lastWrite else { return }
+    context.writeGhost(lastWrite, [g], label, when: when)
   }
 
   /// Declares the actions and properties and returns the model (validated by the family).

@@ -46,6 +46,8 @@ final class StepContext: StateReader {
 
   private var committed: [Write] = []
   private var pending: [Write] = []
+  /// Ghost writes (``writeGhost(_:_:_:when:)``), emitted after every other effect.
+  private var ghosts: [Write] = []
   private var failures: [FailureCondition] = []
   private var requirements: [Expr] = []
 
@@ -67,6 +69,13 @@ final class StepContext: StateReader {
   /// Writes `variable[keys] := value` when `condition` holds.
   func write(_ variable: Variable, _ keys: [Expr], _ value: Expr, when condition: Expr = true) {
     pending.append(.one(variable, keys: keys, value: value, when: condition))
+  }
+
+  /// Writes the ghost `variable[keys] := value` when `condition` holds (both over the action's pre-state), as the
+  /// action's last effect: no step reads a ghost, and putting its writes after the others keeps the positions of the
+  /// other effects (the mutants' ids) what they are without it.
+  func writeGhost(_ variable: Variable, _ keys: [Expr], _ value: Expr, when condition: Expr = true) {
+    ghosts.append(.one(variable, keys: keys, value: value, when: condition))
   }
 
   /// Writes `variable[k] := value(k)` for every key tuple `k` with `condition(k)`.
@@ -100,6 +109,8 @@ final class StepContext: StateReader {
   /// the action's own guard and failure conditions.
   func emit(into action: ActionBuilder) {
     endStep()
+    committed += ghosts
+    ghosts = []
     for requirement in requirements { action.requires(requirement) }
     for failure in failures {
       action.fail(failure.name, error: failure.error, code: failure.code, when: failure.condition)

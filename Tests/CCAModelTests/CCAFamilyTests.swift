@@ -27,8 +27,10 @@ struct CCAFamilyTests {
     #expect(
       family.propertyDocs.map(\.name) == [
         "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean", "realm-isolation",
-        "rmm-wellformed", "mec-unique", "realm-data-under-own-mecid", "device-assigned-only", "da-wellformed",
-        "dma-verified-only-while-enabled", "no-stale-realm-copy", "failed-call-changes-nothing",
+        "rmm-wellformed", "mec-unique", "realm-data-under-own-mecid", "read-returns-last-write",
+        "clean-line-matches-memory",
+        "device-assigned-only", "da-wellformed", "dma-verified-only-while-enabled", "no-stale-realm-copy",
+        "failed-call-changes-nothing",
       ])
     #expect(
       Set(family.mutants.map(\.name)) == [

@@ -106,6 +106,7 @@ struct EncryptionTests {
       changes: [
         "cacheLine[0][Realm]": Enc.dirty, "cacheData[0][Realm]": Enc.realm0,
         "realmLineContext[0]": EncryptionEnc.contextMECID(0), "gptTLBValid[0][0]": 1, "gptTLB[0][0]": Enc.gpiRealm,
+        "lastWrite[0]": Enc.realm0,
       ])
     try s.expect(
       "CACHE_EVICT", [0, Enc.realmPAS],

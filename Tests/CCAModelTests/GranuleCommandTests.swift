@@ -77,7 +77,7 @@ struct GranuleCommandTests {
       "REALM_WRITE", [0, 1, 0],
       changes: [
         "gptTLBValid[0][1]": 1, "gptTLB[0][1]": Enc.gpiRealm, "cacheLine[1][Realm]": Enc.dirty,
-        "cacheData[1][Realm]": Enc.realm0,
+        "cacheData[1][Realm]": Enc.realm0, "lastWrite[1]": Enc.realm0,
       ])
     // Undelegate: the scrub (a dirty ZERO Realm line) is cleaned to memory; the realm's data is gone.
     try s.expect(
@@ -85,7 +85,7 @@ struct GranuleCommandTests {
       changes: [
         "gptDescriptor[0]": Enc.allNS, "gptTLBValid[0][1]": 0, "gptTLB[0][1]": Enc.noAccess,
         "cacheLine[1][Realm]": Enc.invalid, "cacheData[1][Realm]": Enc.zero, "memory[1]": Enc.zero,
-        "granuleState[1]": Enc.undelegated,
+        "granuleState[1]": Enc.undelegated, "lastWrite[1]": Enc.zero,
       ])
     for property in ["gpt-consistent", "delegated-clean", "hyp-no-realm-read", "hyp-no-realm-write"] {
       #expect(try s.holds(property), "\(property)")

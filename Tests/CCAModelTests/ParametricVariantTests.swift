@@ -105,7 +105,7 @@ struct ParametricVariantTests {
       "REALM_WRITE", [0, 1, 0],
       changes: [
         "gptTLBValid[0][1]": 1, "gptTLB[0][1]": Enc.gpiRealm, "cacheLine[1][Realm]": Enc.dirty,
-        "cacheData[1][Realm]": Enc.realm0,
+        "cacheData[1][Realm]": Enc.realm0, "lastWrite[1]": Enc.realm0,
       ])
     try s.expectFailure("NS_READ", [1, Self.dram, 1], condition: "gpf", code: Enc.gpf)
     try s.expect(
@@ -113,6 +113,7 @@ struct ParametricVariantTests {
       changes: [
         "gpi[1]": Enc.gpiNS, "gptTLBValid[0][1]": 0, "gptTLB[0][1]": Enc.noAccess, "cacheLine[1][Realm]": Enc.invalid,
         "cacheData[1][Realm]": Enc.zero, "memory[1]": Enc.zero, "granuleState[1]": Enc.undelegated,
+        "lastWrite[1]": Enc.zero,
       ])
     // Every property the model declares (the family's RMM properties exist only with the rmm feature).
     for property in CCA.family.propertyDocs.map(\.name) where s.model.property(named: property) != nil {

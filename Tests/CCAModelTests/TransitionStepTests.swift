@@ -72,7 +72,7 @@ struct TransitionStepTests {
       "REALM_WRITE", [1, 0, 0],
       changes: [
         "gptTLBValid[1][0]": 1, "gptTLB[1][0]": Enc.gpiRealm, "cacheLine[0][Realm]": Enc.dirty,
-        "cacheData[0][Realm]": Enc.realm0,
+        "cacheData[0][Realm]": Enc.realm0, "lastWrite[0]": Enc.realm0,
       ])
     try s.expect(
       "CACHE_EVICT", [0, Enc.realmPAS],
@@ -92,7 +92,7 @@ struct TransitionStepTests {
       "RMM_SCRUB", [0],
       changes: [
         "gptTLBValid[0][0]": 1, "gptTLB[0][0]": Enc.gpiRealm, "cacheLine[0][Realm]": Enc.dirty,
-        "el3Step[0]": s.step("EL3_UNDELEGATE_LOCK"),
+        "el3Step[0]": s.step("EL3_UNDELEGATE_LOCK"), "lastWrite[0]": Enc.zero,
       ])
     try s.expect(
       "EL3_UNDELEGATE_LOCK", [0],

@@ -58,6 +58,57 @@ struct GapPropertyTests {
     #expect(trace.steps.last?.action == String(id.split(separator: "/")[1]))
   }
 
+  @Test(
+    "read-returns-last-write kills lost, stale and mislabelled writes that every isolation property lets through",
+    arguments: [
+      // A dirty line evicted without its write-back (memory keeps the old label).
+      "drop-effect/CACHE_EVICT/0",
+      // An evicted NS line left valid (the host reads ZERO instead of its data).
+      "drop-effect/CACHE_EVICT/3",
+      // The host's write recorded as ZERO, the realm's as ZERO.
+      "replace-value/NS_WRITE/3=0", "replace-value/REALM_WRITE/3=0",
+      // The delegate's write-back of the host's line not recorded under NS (the host then reads CIPHERTEXT).
+      "drop-effect/RMI_GRANULE_DELEGATE/11",
+      // The undelegate scrub's zeroes not recorded under the RMM's MECID, or written as HOST.
+      "drop-effect/RMI_GRANULE_UNDELEGATE/6", "replace-value/RMI_GRANULE_UNDELEGATE/5=1",
+    ])
+  func lastWriteLostOrMislabelled(id: String) throws {
+    // The correct model holds it in every reachable state: Proofs/mem-read-returns-last-write-per-realm-bfs, and with
+    // every property at atomic, fine-1, atomic-parametric, atomic-per-pas and standard (ExplorationTests, EncryptionTests).
+    let mutant = try Self.mutated(id, in: "atomic-per-realm").mutant
+    let trace = try Self.expectViolation(of: CCA.PropertyName.readReturnsLastWrite, by: mutant, id: id)
+    // The shortest violation runs the mutated action.
+    #expect(trace?.steps.contains { $0.action == String(id.split(separator: "/")[1]) } ?? false, "\(id)")
+  }
+
+  /// The shortest trace on which `mutant` violates `property` (exhaustive BFS of that property alone), or nil after
+  /// recording an issue when it holds.
+  static func expectViolation(of property: String, by mutant: Model, id: String) throws -> Trace? {
+    let (report, indices) = try search(mutant, [property])
+    guard case .violation(let violated, let trace) = report.outcome else {
+      Issue.record("\(id): no violation of \(property): \(report.outcome)")
+      return nil
+    }
+    #expect(violated == indices[0])
+    return trace
+  }
+
+  @Test(
+    "clean-line-matches-memory kills a transition that leaves its target alias's line valid",
+    arguments: [
+      "drop-effect/RMI_GRANULE_DELEGATE/3", "replace-value/RMI_GRANULE_DELEGATE/3=1",
+      "drop-effect/RMI_GRANULE_UNDELEGATE/14", "replace-value/RMI_GRANULE_UNDELEGATE/14=1",
+    ])
+  func staleTargetLine(id: String) throws {
+    // The correct model holds it in every reachable state of atomic-per-realm (EncryptionTests checks every property).
+    let mutant = try Self.mutated(id, in: "atomic-per-realm").mutant
+    let trace = try Self.expectViolation(of: CCA.PropertyName.cleanLineMatchesMemory, by: mutant, id: id)
+    #expect(trace?.steps.last?.action == String(id.split(separator: "/")[1]), "\(id)")
+    // The last write's alias is the other one: read-returns-last-write alone does not see the stale line.
+    let (weak, _) = try Self.search(mutant, [CCA.PropertyName.readReturnsLastWrite])
+    #expect(weak.outcome == .noViolation && weak.complete, "\(id): \(weak.outcome)")
+  }
+
   @Test("dropping a failure condition an output is returned on gives a valid mutant (rmm-small's RTT walks)")
   func dropFailureKeepsOutputsValid() throws {
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
