@@ -76,6 +76,8 @@ public struct ProofTarget: Equatable, Sendable {
   /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
   /// the model's initial state.
   public var start: StartScenario?
+  /// Engine infer: the model's properties that join the candidates (``InferenceOptions/alongside``).
+  public var alongside: [String] = []
 
   /// The keys a target file may contain, with what each means.
   public static let keys: [(String, String)] = [
@@ -101,6 +103,7 @@ public struct ProofTarget: Equatable, Sendable {
       "arguments",
       "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"
     ),
+    ("alongside", "infer: the model's properties (not lemmas) that join the candidates, proved with the rest if kept"),
     ("start", "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from"),
     ("expect", "\"holds\" or \"violated\""),
   ]
@@ -292,6 +295,12 @@ public struct ProofTarget: Equatable, Sendable {
       default: throw InputError(at("arguments"), "'arguments' needs engine induction, k-induction or bmc")
       }
     }
+    var alongside: [String] = []
+    if let written = try strings("alongside") {
+      guard case .infer = engine else { throw InputError(at("alongside"), "'alongside' needs engine infer") }
+      try InferRequest.checkAlongside(written, of: model, goals: propertyIndices, location: at("alongside"))
+      alongside = written
+    }
     let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     var target = ProofTarget(
       file: file, name: name, description: try string("description") ?? "", model: modelName,
@@ -299,6 +308,7 @@ public struct ProofTarget: Equatable, Sendable {
       engine: engine, parametricSort: parametricSort, timeout: Double(try integer("timeout", 1...86_400) ?? 300),
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
     target.arguments = arguments
+    target.alongside = alongside
     return target
   }
 }
