@@ -44,7 +44,7 @@ public struct InferenceOptions: Sendable {
   public var alongside: [String] = []
 
   public init(
-    budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 1000,
+    budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,
     walkLength: Int = 60, seed: UInt64 = 1, parametricSorts: Set<String> = [], maxWordValues: Int = 16,
     twoAntecedents: Bool = true, cone: Bool = true, tryAlone: Bool = true, arguments: ArgumentEncoding = .symbolic,
     chunk: Int = 256,

@@ -13,19 +13,14 @@ public struct Samples: Sendable {
   /// The random walks run after breadth-first search stopped short (0 when it was exhaustive).
   public let walks: Int
 
-  /// Gathers reachable states: breadth-first search from the initial state up to half of
-  /// `options.maxStates` states or half of `seconds`, then, if the search did not finish, seeded
-  /// swarm walks (`SeededChooser(seed:stream:)`, one stream per walk) until the state limit or
-  /// the time.
+  /// Gathers reachable states: breadth-first search from the initial state up to
+  /// `options.maxStates` states or `seconds`, then, if the search did not finish, seeded swarm
+  /// walks (`SeededChooser(seed:stream:)`, one stream per walk) until the state limit or the time.
   ///
   /// - Throws: ``ExploreError`` when the model errs on a step.
   /// - Complexity: O(states × transitions per state) steps.
   public static func gather(_ compiled: CompiledModel, options: InferenceOptions, seconds: Double) throws -> Samples {
     let deadline = DispatchTime.now() + .nanoseconds(Int(max(seconds, 0.1) * 1e9))
-    // Breadth-first search gets half the states and half the time: when it cannot finish, deep
-    // states from the walks falsify more candidates than more shallow ones would.
-    let bfsDeadline = DispatchTime.now() + .nanoseconds(Int(max(seconds, 0.1) * 0.5e9))
-    let bfsStates = max(1, options.maxStates / 2)
     var seen: Set<State> = [compiled.initialState()]
     var states: [[Value]] = [compiled.values(of: compiled.initialState())]
     var frontier = [compiled.initialState()]
@@ -33,10 +28,10 @@ public struct Samples: Sendable {
     search: while true {
       var next: [State] = []
       for state in frontier {
-        if DispatchTime.now() > bfsDeadline { break search }
+        if DispatchTime.now() > deadline { break search }
         for (_, _, outcome) in try compiled.successors(of: state) {
           guard case .succeeded(let successor) = outcome, seen.insert(successor).inserted else { continue }
-          if seen.count > bfsStates { break search }
+          if seen.count > options.maxStates { break search }
           states.append(compiled.values(of: successor))
           next.append(successor)
         }
