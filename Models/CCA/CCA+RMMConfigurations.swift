@@ -24,8 +24,11 @@ extension CCA {
         Bound.granules: 64, Bound.pes: 2, Bound.realms: 2, Bound.rttLevels: 4, Bound.rttEntries: 512, Bound.recs: 2,
         Bound.devGranules: 1,
       ],
-      features: [Feature.rmm, Feature.da, Feature.attest]),
+      features: [Feature.rmm, Feature.da, Feature.attest, Feature.blocks]),
     Configuration(name: "rmm-blocks", bounds: rttBounds, features: [Feature.rmm, Feature.blocks]),
+    Configuration(
+      name: "rmm-blocks-setup", bounds: rttBounds.merging([Bound.granules: 7]) { $1 },
+      features: [Feature.rmm, Feature.blocks, Feature.blocksSetup]),
     Configuration(
       name: "rmm-small-values",
       bounds: smallBounds,
@@ -57,9 +60,15 @@ extension CCA {
     RTT_DESTROY and walks that stop early; exhaustive BFS
     """,
     "rmm-blocks": """
-    rmm-rtt with blocks: unprotected block mappings at level 2 (a level-2 entry maps 2 pages, 8 KB): \
+    rmm-rtt with blocks: block mappings at level 2 (a level-2 entry maps 2 pages, 8 KB): \
     RTT_MAP_UNPROTECTED / UNMAP at level 2, folds of ASSIGNED_NS tables into blocks and RTT_CREATE under a \
-    block; depth-bounded BFS (400,000 states reach depth 8)
+    block (with 4 granules no protected block is reachable: see rmm-blocks-setup); depth-bounded BFS \
+    (400,000 states reach depth 8)
+    """,
+    "rmm-blocks-setup": """
+    rmm-blocks with 7 granules and blocks-setup: starts with realm 0 ACTIVE, its REC running, and two contiguous \
+    DATA pages (IPA 0 and 0x1000) in a level-3 RTT, one RMI_RTT_FOLD from a protected level-2 block: folds, \
+    unfolds, RIPAS changes, DATA_DESTROY and realm accesses through the block; depth-bounded BFS
     """,
     "rmm-small-values": """
     rmm-small with all-values: the registers rmm-small pins to one value (RSI_IPA_STATE_SET's flags, REC_CREATE's \
@@ -83,7 +92,8 @@ extension CCA {
     "rmm-full": """
     RMM 1.0 at the architecture's RTT geometry: 4 levels x 512 entries (starting level 0, s2sz 48, IPAs below \
     2^47 protected), 64 granules (DRAM 0x8000_0000 ...), 2 PEs, 2 realms, 2 RECs, and Device Assignment (da, \
-    1 device whose MMIO is the last granule, 0x8003_F000), and RSI attestation (attest). The scenario \
+    1 device whose MMIO is the last granule, 0x8003_F000), RSI attestation (attest) and block mappings \
+    (blocks). The scenario \
     configuration: \
     concrete execution, replay and random walks with real IPAs; its states are large (every granule has a row \
     of 512 entries), so it is not for exhaustive BFS, BMC or induction

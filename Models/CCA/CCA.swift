@@ -109,8 +109,16 @@ public enum CCA {
       RMI_RTT_MAP_UNPROTECTED and RMI_RTT_UNMAP_UNPROTECTED at levels 1 and 2 (S2TT_MIN_BLOCK_LEVEL) with a \
       block-aligned descriptor (addr_align), RMI_RTT_FOLD of a table of ASSIGNED_NS entries with one set of \
       attributes and contiguous PAs into a block, RMI_RTT_CREATE under such a block (the new table's entries \
-      map the block's pages), and realm accesses through a block. Protected (ASSIGNED) blocks are not \
-      modelled: folding an ASSIGNED table still fails rtte_homo (rmm-blocks)
+      map the block's pages), and realm accesses through a block; protected (ASSIGNED) blocks: RMI_RTT_FOLD of \
+      a table of ASSIGNED entries with one RIPAS mapping contiguous DATA granules into a block (the block entry \
+      keeps the table link's reference), RMI_RTT_CREATE under it (entry i maps the block's granule i, the new \
+      RTT holds one reference per entry), realm, RSI and device accesses through it at the page's offset; DATA \
+      commands under a block fail rtt_walk at its level (rmm-blocks, rmm-blocks-setup)
+      """,
+      Feature.blocksSetup: """
+      with blocks: the model starts with realm 0 ACTIVE, its REC running on PE 0, and two DATA pages at IPA 0 \
+      and 0x1000 in a level-3 RTT, contiguous and 8 KB aligned, 13 calls from boot (a test replays them), so \
+      a bounded search reaches protected blocks within a step (rmm-blocks-setup)
       """,
       Feature.allValues: """
       with rmm: every register the other configurations pin to one value also takes the values that reach its \
@@ -216,6 +224,8 @@ public enum CCA {
     /// Unprotected block mappings: RTT_MAP_UNPROTECTED and RTT_UNMAP_UNPROTECTED at levels 1 and 2, folds of
     /// ASSIGNED_NS tables into blocks, RTT_CREATE under an ASSIGNED_NS block (``RMMBuilder/blocks``).
     public static let blocks: Configuration.Feature = "blocks"
+    /// With `blocks`: start one RMI_RTT_FOLD away from a protected block (``RMMBuilder/declareBlocksSetupStart()``).
+    public static let blocksSetup: Configuration.Feature = "blocks-setup"
     /// RMM 1.1 Device Assignment (requires `rmm`).
     public static let da: Configuration.Feature = "da"
     /// With `da`: start where the ACS DA flow stands before VDEV_START (``DABuilder/declareSetupStart()``).

@@ -70,6 +70,7 @@ extension DABuilder {
           && when(VdevRequest.report, [VdevState.locked, VdevState.started])
           && request.eq(.literal(VdevRequest.unlock)).implies(!self.pre.read(self.daState.vdevDMA, [g]))
       })
+    if let t = rmm.smmuTLB { declareSMMUTLBLemmas(t) }
     if rmm.daMemory != nil {
       builder.lemma(
         "dev-mapped-unreferenced",
@@ -108,5 +109,70 @@ extension DABuilder {
           )
         })
     }
+  }
+}
+
+extension DABuilder {
+  /// Declares `pending-unmap-holds-its-granule` and `smmu-tlb-entries-follow-rtt` (with `smmu-tlb`,
+  /// SMMUTLBVariables.swift).
+  func declareSMMUTLBLemmas(_ t: SMMUTLBVariables) {
+    let pending = pre.read(t.pending, [])
+    let (unmapped, table, unmapRealm) = (pre.read(t.granule, []), pre.read(t.table, []), pre.read(t.realm, []))
+    builder.lemma(
+      "pending-unmap-holds-its-granule",
+      doc: """
+        While an RMI_DATA_DESTROY waits for its CMD_SYNC, the granule it will release is still DATA of the \
+        unmap's realm, no ASSIGNED entry names it any more, and the level-3 RTT whose reference it holds is an \
+        RTT of that realm. RMI_DATA_DESTROY clears the entry and records the entry's granule, table and realm in \
+        one step; until RMM_CMD_SYNC nothing else can take the granule (every command that changes a DATA \
+        granule's state finds it through an entry, and there is none) or free the table (its reference count \
+        still counts the pending unmap, so RMI_RTT_DESTROY and RMI_REALM_DESTROY fail), and a second \
+        RMI_DATA_DESTROY waits. rmm-wellformed says only that a DATA granule is mapped or the pending one, not \
+        that the pending one is DATA: without this, induction starts from a pending unmap whose granule is an \
+        RD or RTT (or still mapped), and RMM_CMD_SYNC releases it, breaking rmm-wellformed.
+        """,
+      pending.implies(
+        isState(unmapped, GranuleState.data) && pre.read(rmmState.owner, [unmapped]).eq(unmapRealm)
+          && isState(table, GranuleState.rtt) && pre.read(rmmState.owner, [table]).eq(unmapRealm)
+          && .forAll(granule) { g in
+            .forAll(.index(self.rmm.geometry.entrySort)) { i in
+              RTTEntry.isOne(self.pre.read(self.rmmState.rtte, [g, i]), RTTEntry.assignedProtected).implies(
+                self.pre.read(self.rmmState.rtteAddr, [g, i]).ne(unmapped))
+            }
+          }))
+    let pageDomain = t.iotlb.keyDomains[2]
+    builder.lemma(
+      "smmu-tlb-entries-follow-rtt",
+      doc: """
+        An SMMU TLB entry of stream s for a realm (VMID) exists only while s's STE is cached for that realm, \
+        and for a protected page it translates as the realm's RTT does now (the realm is live and its walk \
+        reaches a level-3 entry ASSIGNED with RIPAS RAM to the cached granule), or it is the pending \
+        RMI_DATA_DESTROY's page and granule with that unmap's CMD_TLBI_S2_IPA still queued on s's SMMU. A \
+        device access caches the walk it made, under the STE it cached in the same step; dropping the STE \
+        (DMA disable, VDEV_UNLOCK) drops the stream's entries; the RTT commands that change a valid protected \
+        entry invalidate every SMMU before they return (RMI_RTT_SET_RIPAS to EMPTY, RMI_RTT_DESTROY, RMI_RTT_UNMAP_UNPROTECTED), except \
+        RMI_DATA_DESTROY, which queues the TLBI on every SMMU and keeps the granule DATA until the CMD_SYNC \
+        (pending-unmap-holds-its-granule), which completes only once every SMMU consumed it, removing the \
+        entry. So a hit reaches the realm's DATA as a walk would, or the granule still DATA that the unmap \
+        will release only after the entry is gone (reference/rme.md §2.5, §3.3 item 3). Unprotected pages are \
+        left free beyond the STE, as for the PEs' TLBs (s2-tlb-entries-follow-rtt): they reach only the \
+        Non-secure PAS, which the SMMU's GPC restricts to UNDELEGATED granules.
+        """,
+      .forAll(stream) { s in
+        .forAll(self.rmm.realm) { rr in
+          .forAll(pageDomain) { page in
+            let entry = self.pre.read(t.iotlb, [s, rr, page])
+            let ipa = self.rmm.pageIPA(page)
+            let stale =
+              pending && self.pre.read(t.tlbiQueued, [s]) && unmapRealm.eq(rr)
+              && self.pre.read(t.page, []).eq(page) && (unmapped + 1).eq(entry)
+            return entry.ne(0).implies(
+              self.pre.read(self.daState.steCached, [s]) && self.pre.read(self.daState.steCachedRealm, [s]).eq(rr)
+                && ipa.lt(.literal(self.rmm.geometry.protectedLimit)).implies(
+                  self.rmm.protectedTranslationAgrees(realm: rr, ipa: ipa, entry: entry) || stale)
+            )
+          }
+        }
+      })
   }
 }

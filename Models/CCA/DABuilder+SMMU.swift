@@ -90,7 +90,8 @@ extension DABuilder {
         )
         let nsPA = rmm.nsAddress(rr, ipa, at: position)
         let dram = hit || protected || memoryMap.isDRAM(nsPA)
-        let walked = Expr.ite(protected, then: rmm.read(rmmState.rtteAddr, position), else: memoryMap.granule(of: nsPA))
+        let walked = Expr.ite(
+          protected, then: rmm.protectedGranule(rr, ipa, at: position), else: memoryMap.granule(of: nsPA))
         let g = rmm.smmuTLB == nil ? walked : .ite(hit, then: cachedPA - 1, else: walked)
         let pas = Expr.ite(protected, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
         let context = StepContext()

@@ -154,7 +154,7 @@ extension RMMBuilder {
     let (reached, position) = leaf(rr, ipa)
     return pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.none)) && reached
       && read(rmmState.rtte, position).eq(RTTEntry.assignedRAM.expr)
-      && (read(rmmState.rtteAddr, position) + 1).eq(entry)
+      && (protectedGranule(rr, ipa, at: position) + 1).eq(entry)
   }
 
   /// Declares `s2-tlb-entries-follow-rtt` (with `s2-tlb`).

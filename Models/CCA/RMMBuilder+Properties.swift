@@ -105,7 +105,9 @@ extension RMMBuilder {
   /// granule of the realm mapped at the entry's IPA, and every DATA granule is reached by its
   /// realm's walk. Counting closes the argument: the live entries of all tables (their
   /// reference counts) plus the live realms' starting-level tables are exactly as many as the
-  /// RTT and DATA granules, so each of those is referenced by exactly one entry (or realm).
+  /// RTT and DATA granules, so each of those is referenced by exactly one entry (or realm). With
+  /// `blocks`, a protected block entry (level 1 or 2, its first PA aligned to it) maps the realm's
+  /// DATA granules at the following PAs and IPAs too, and holds one reference for all of them.
   var wellformed: Expr {
     let granules = (0..<memoryMap.granules).map { Expr.literal(Value($0)) }
     let realms = (0..<cca.realmSort.count).map { Expr.literal(Value($0)) }
@@ -146,7 +148,18 @@ extension RMMBuilder {
     // With `da`, a DEV_MAPPED granule is referenced by its ASSIGNED_DEV entry.
     let referencedStates: [Expr] =
       [.literal(GranuleState.data)] + (cca.configuration.has(CCA.Feature.da) ? [.literal(GranuleState.devMapped)] : [])
-    let referenced = sum(granules.map { g in one(isRTT(g) || state(g).isOne(of: referencedStates)) })
+    // With `blocks`, a protected block's one reference stands for all its DATA granules: only the
+    // first (its IPA aligned to the entry where its walk stops) is counted.
+    let counted: (Expr) -> Expr = { g in
+      guard self.blocks else { return self.state(g).isOne(of: referencedStates) }
+      let base = self.pre.read(self.rmmState.mappedIPA, [g])
+      let depth = self.walkDepth(
+        self.pre.read(self.rmmState.owner, [g]), base, target: .literal(Value(self.geometry.lastDepth)))
+      let size = self.byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) }
+      return self.state(g).isOne(of: referencedStates)
+        && (self.state(g).ne(.literal(GranuleState.data)) || (base & (size - 1)).eq(0))
+    }
+    let referenced = sum(granules.map { g in one(isRTT(g) || counted(g)) })
     facts.append(references.eq(referenced))
     for rr in realms {
       let free: [Expr] = [
@@ -214,13 +227,23 @@ extension RMMBuilder {
       && linked
       && pre.read(rmmState.refcount, [g]).eq(sum((entries + pendingUnmap { t in [t.table.eq(g)] }).map(one)))
       && .forAll(index) { i in self.entryFacts(table: g, index: i, owner: own, level: level, ipa: base + i * size) }
-    // A DATA granule: reached by its realm's walk at its IPA, through a level-3 ASSIGNED entry.
+    // A DATA granule: reached by its realm's walk at its IPA, through a level-3 ASSIGNED entry
+    // (with `blocks`, or an ASSIGNED block entry where the walk stops, at g's offset in it).
     let last = geometry.lastDepth
-    let leaf = slot(own, depth: last, base)
-    let mapped =
-      live && base.lt(.literal(geometry.protectedLimit))
-      && walkDepth(own, base, target: .literal(Value(last))).eq(.literal(Value(last)))
-      && RTTEntry.isOne(read(rmmState.rtte, leaf), RTTEntry.assignedProtected) && read(rmmState.rtteAddr, leaf).eq(g)
+    let mapped: Expr
+    if blocks {
+      let (_, position) = self.leaf(own, base)
+      mapped =
+        live && base.lt(.literal(geometry.protectedLimit))
+        && RTTEntry.isOne(read(rmmState.rtte, position), RTTEntry.assignedProtected)
+        && protectedGranule(own, base, at: position).eq(g)
+    } else {
+      let leaf = slot(own, depth: last, base)
+      mapped =
+        live && base.lt(.literal(geometry.protectedLimit))
+        && walkDepth(own, base, target: .literal(Value(last))).eq(.literal(Value(last)))
+        && RTTEntry.isOne(read(rmmState.rtte, leaf), RTTEntry.assignedProtected) && read(rmmState.rtteAddr, leaf).eq(g)
+    }
     let unmapping = pendingUnmap { t in [t.granule.eq(g)] }
     return .ite(isRTT, then: table, else: notTable) && isData.implies(.or([mapped] + unmapping))
   }
@@ -241,6 +264,14 @@ extension RMMBuilder {
   func entryFacts(table g: Expr, index i: Expr, owner own: Expr, level: Expr, ipa: Expr) -> Expr {
     // With `blocks`, an ASSIGNED_NS block above level 3 (at S2TT_MIN_BLOCK_LEVEL or below), its
     // descriptor's PA aligned to the block; without, nil (the formula is unchanged).
+    // With `blocks`, a protected ASSIGNED block above level 3 (at S2TT_MIN_BLOCK_LEVEL or below),
+    // its first granule's PA aligned to the block; without, nil.
+    func protectedBlock(_ e: Expr, _ level: Expr) -> Expr? {
+      guard blocks else { return nil }
+      let size = geometry.entrySize(level: level)
+      return RTTEntry.isOne(e, RTTEntry.assignedProtected) && level.ge(.literal(Self.minBlockLevel))
+        && (pa(pre.read(rmmState.rtteAddr, [g, i])) & (size - 1)).eq(0)
+    }
     func nsBlock(_ e: Expr, _ level: Expr) -> Expr? {
       guard blocks else { return nil }
       let size = geometry.entrySize(level: level)
@@ -257,7 +288,9 @@ extension RMMBuilder {
     let allowed = Expr.ite(
       isProtected,
       then: RTTEntry.isOne(e, RTTEntry.unassignedProtected)
-        || .ite(isLeafLevel, then: RTTEntry.isOne(e, leafAssigned), else: e.eq(RTTEntry.table.expr)),
+        || .ite(
+          isLeafLevel, then: RTTEntry.isOne(e, leafAssigned),
+          else: protectedBlock(e, level).map { e.eq(RTTEntry.table.expr) || $0 } ?? e.eq(RTTEntry.table.expr)),
       else: e.eq(RTTEntry.unassignedNS.expr)
         || .ite(
           isLeafLevel, then: e.eq(RTTEntry.assignedNS.expr),
@@ -270,8 +303,27 @@ extension RMMBuilder {
       && RTTEntry.isOne(e, RTTEntry.assignedProtected).implies(
         state(target).eq(.literal(GranuleState.data)) && pre.read(rmmState.owner, [target]).eq(own)
           && pre.read(rmmState.mappedIPA, [target]).eq(ipa))
+      && (blockPages(e, target: target, level: level, owner: own, ipa: ipa) ?? .boolean(true))
       && (RTTEntry.isOne(e, RTTEntry.live) || target.eq(Self.canonicalAddr))
       && (e.eq(RTTEntry.assignedNS.expr) || pre.read(rmmState.rtteDesc, [g, i]).eq(0))
     return allowed && points
+  }
+
+  /// With `blocks`, that a protected block maps contiguous DATA granules of its realm.
+  ///
+  /// A protected ASSIGNED entry `e` at `level` (a block above level 3) maps granules `target`,
+  /// `target` + 1, ... of the block's size, each the realm's DATA granule at its IPA (`ipa` + its
+  /// offset); nil without `blocks` (the formula is unchanged).
+  func blockPages(_ e: Expr, target: Expr, level: Expr, owner own: Expr, ipa: Expr) -> Expr? {
+    guard blocks else { return nil }
+    let granules = geometry.entrySize(level: level) / .literal(MemoryMap.granuleSize)
+    return (RTTEntry.isOne(e, RTTEntry.assignedProtected) && level.lt(3)).implies(
+      .forAll(granule) { h in
+        (h.gt(target) && h.lt(target + granules)).implies(
+          self.state(h).eq(.literal(GranuleState.data)) && self.pre.read(self.rmmState.owner, [h]).eq(own)
+            && self.pre.read(self.rmmState.mappedIPA, [h]).eq(
+              ipa + ((h - target) << .literal(MemoryMap.granuleShift)))
+        )
+      })
   }
 }

@@ -283,6 +283,21 @@ extension RMMBuilder {
     return pa + offset
   }
 
+  /// The DATA granule an access to protected `ipa` of realm `rr` reaches through an ASSIGNED entry.
+  ///
+  /// The entry at `position` (``leaf(_:_:)``) gives its granule, plus, with `blocks`, the page
+  /// offset of `ipa` in a protected block (reference/rmm.md §2.17: a block maps contiguous DATA
+  /// granules). Without `blocks`, or for any other entry, the entry's `rtteAddr` as it is.
+  func protectedGranule(_ rr: Expr, _ ipa: Expr, at position: RTTSlot) -> Expr {
+    let g = read(rmmState.rtteAddr, position)
+    guard blocks else { return g }
+    let depth = walkDepth(rr, ipa, target: .literal(Value(geometry.lastDepth)))
+    let offset =
+      (ipa & (byDepth(depth) { d in .literal(self.geometry.entrySize(depth: d)) } - 1))
+      >> .literal(MemoryMap.granuleShift)
+    return .ite(RTTEntry.isOne(read(rmmState.rtte, position), RTTEntry.assignedProtected), then: g + offset, else: g)
+  }
+
   /// Declares the realm's moves while one of its RECs runs: reads and writes at IPAs through its
   /// RTT and the GPC, and the REC's exit to the host (realm calls: `RMMBuilder+PSCI.swift`,
   /// `RMMBuilder+RSI.swift`).
@@ -325,7 +340,8 @@ extension RMMBuilder {
             && (ipa.ge(.literal(geometry.ipaLimit)) || !reached
               || .ite(protected, then: entry.ne(RTTEntry.assignedRAM.expr), else: entry.ne(RTTEntry.assignedNS.expr)))
         )
-        let walked = Expr.ite(protected, then: read(rmmState.rtteAddr, position), else: memoryMap.granule(of: nsPA))
+        let walked = Expr.ite(
+          protected, then: protectedGranule(rr, ipa, at: position), else: memoryMap.granule(of: nsPA))
         let dram = hit || protected || memoryMap.isDRAM(nsPA)
         let g = s2tlb == nil ? walked : .ite(hit, then: cached - 1, else: walked)
         let pas = Expr.ite(protected, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))

@@ -207,6 +207,6 @@ extension RMMBuilder {
     a.fail(
       "stage2_abort", error: "STAGE2_ABORT", code: 0x24,
       when: !reached || read(rmmState.rtte, position).ne(RTTEntry.assignedRAM.expr))
-    return read(rmmState.rtteAddr, position)
+    return protectedGranule(rr, ipa, at: position)
   }
 }

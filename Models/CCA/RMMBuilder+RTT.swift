@@ -235,11 +235,24 @@ extension RMMBuilder {
   /// Takes RTT `g` of realm `rr` out of the tree (RTT_DESTROY, RTT_FOLD): `g` returns to
   /// DELEGATED, scrubbed, with a canonical row; the parent entry becomes `entry` and the parent
   /// table loses the reference the TABLE entry held.
-  func unlink(_ a: ActionBuilder, _ g: Expr, realm rr: Expr, parent: RTTSlot, entry: Expr) {
+  ///
+  /// With `block` (RTT_FOLD of an ASSIGNED table, ``blocks``): where `block.assigned` holds, the
+  /// parent entry maps `block.address` and keeps the reference (the block entry holds it now).
+  func unlink(
+    _ a: ActionBuilder, _ g: Expr, realm rr: Expr, parent: RTTSlot, entry: Expr,
+    block: (assigned: Expr, address: Expr)? = nil
+  ) {
     release(a, g)
     set(a, rmmState.rtte, parent, to: entry)
-    set(a, rmmState.rtteAddr, parent, to: Self.canonicalAddr)
-    a.set(rmmState.refcount, [parent.table], to: pre.read(rmmState.refcount, [parent.table]) - 1)
+    if let block {
+      set(a, rmmState.rtteAddr, parent, to: .ite(block.assigned, then: block.address, else: Self.canonicalAddr))
+      a.set(
+        rmmState.refcount, [parent.table],
+        to: pre.read(rmmState.refcount, [parent.table]) - .ite(block.assigned, then: 0, else: 1))
+    } else {
+      set(a, rmmState.rtteAddr, parent, to: Self.canonicalAddr)
+      a.set(rmmState.refcount, [parent.table], to: pre.read(rmmState.refcount, [parent.table]) - 1)
+    }
     clearRow(a, g, realm: rr)
   }
 
@@ -260,8 +273,11 @@ extension RMMBuilder {
         grows by one; the new table's entries inherit the parent's unassigned state (same RIPAS, or \
         UNASSIGNED_NS); reference count 0. With `blocks`, under an ASSIGNED_NS block the new entries \
         are ASSIGNED_NS, entry i with the block's descriptor + i × the new level's entry size (its \
-        pages or smaller blocks, same attributes), holding no reference. Protected (ASSIGNED) \
-        blocks are not modelled, so an assigned protected parent never occurs.
+        pages or smaller blocks, same attributes), holding no reference; under a protected ASSIGNED \
+        block (any RIPAS) they are ASSIGNED with the block's RIPAS, entry i mapping the block's PA + \
+        i × the new level's entry size, the new RTT's reference count is the number of its entries \
+        (512 at the architecture's geometry) and the parent's is unchanged: the block's reference \
+        becomes the table link (reference/rmm.md §2.15, §1.5).
         """,
       parameters: [
         register("x1", granulePAs), register("x2", granulePAs), register("x3", pageIPAs, allValues: offIPAs),
@@ -278,14 +294,27 @@ extension RMMBuilder {
         "rtte_state", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level - 1,
         when: parentEntry.eq(RTTEntry.table.expr))
       let g = memoryMap.granule(of: rtt)
-      makeObject(a, g, state: GranuleState.rtt, realm: rr)
+      // With `blocks`, a protected ASSIGNED parent is a block the new table splits.
+      let assignedBlock = RTTEntry.isOne(parentEntry, RTTEntry.assignedProtected)
+      makeObject(
+        a, g, state: GranuleState.rtt, realm: rr,
+        refcount: blocks ? .ite(assignedBlock, then: .literal(Value(geometry.entries)), else: 0) : 0)
       a.set(rmmState.rttLevel, [g], to: level)
       a.set(rmmState.mappedIPA, [g], to: ipa)
       set(a, rmmState.rtte, parent, to: RTTEntry.table.expr)
       set(a, rmmState.rtteAddr, parent, to: g)
-      a.set(rmmState.refcount, [parent.table], to: pre.read(rmmState.refcount, [parent.table]) + 1)
+      a.set(
+        rmmState.refcount, [parent.table],
+        to: pre.read(rmmState.refcount, [parent.table]) + (blocks ? .ite(assignedBlock, then: 0, else: 1) : 1))
       setRow(a, rmmState.rtte, g) { _ in parentEntry }
       if blocks {
+        // Unfolding a protected ASSIGNED block: entry i maps the block's granule + i × the new
+        // level's entry size in granules (its DATA pages or smaller blocks), same RIPAS.
+        let parentAddr = read(rmmState.rtteAddr, parent)
+        let granules = geometry.entrySize(level: level) / .literal(MemoryMap.granuleSize)
+        setRow(a, rmmState.rtteAddr, g) { i in
+          .ite(assignedBlock, then: parentAddr + i * granules, else: Self.canonicalAddr)
+        }
         // Unfolding an ASSIGNED_NS block: entry i maps the block's page (or smaller block) i, with
         // the block's attributes (descriptor + i × the new level's entry size).
         let parentDesc = read(rmmState.rtteDesc, parent)
@@ -356,12 +385,15 @@ extension RMMBuilder {
         homogeneous) RMI_ERROR_RTT at level. Homogeneous here means: all entries UNASSIGNED with the \
         same RIPAS, or all UNASSIGNED_NS; with `blocks` also all ASSIGNED_NS with one set of \
         attributes and contiguous PAs, the first aligned to an entry at level − 1, and level − 1 ≥ 1 \
-        (``assignedNSBlock``). Protected (ASSIGNED) folds are left out (the model has no protected \
-        blocks): such a table fails rtte_homo here where the architecture would fold it. Success: \
-        the parent entry becomes the table's unassigned entry (same RIPAS, or UNASSIGNED_NS) or, for \
-        an ASSIGNED_NS table, an ASSIGNED_NS block with the first entry's descriptor; the parent \
-        RTT's reference count drops by one (the table link is gone; NS entries hold none); the RTT \
-        returns to DELEGATED, scrubbed, its row back to the canonical value. X1 = the folded RTT's PA.
+        (``assignedNSBlock``), or all ASSIGNED with one RIPAS mapping contiguous DATA granules, the \
+        first aligned to an entry at level − 1, and level − 1 ≥ 1 (``assignedBlock``). Success: the \
+        parent entry becomes the table's unassigned entry (same RIPAS, or UNASSIGNED_NS), or a block: \
+        for an ASSIGNED_NS table an ASSIGNED_NS block with the first entry's descriptor, for an \
+        ASSIGNED table an ASSIGNED block with the RIPAS and the first entry's PA; the parent RTT's \
+        reference count drops by one (the table link is gone; NS entries hold none) except for an \
+        ASSIGNED fold, where the block entry keeps the table link's reference (reference/rmm.md \
+        §2.17: the table's 512 references go with it); the RTT returns to DELEGATED, scrubbed, its \
+        row back to the canonical value. X1 = the folded RTT's PA.
         """,
       parameters: [
         register("x1", granulePAs), register("x2", pageIPAs, allValues: offIPAs),
@@ -384,11 +416,15 @@ extension RMMBuilder {
       }
       let foldable = RTTEntry.isOne(first, RTTEntry.unassignedProtected + [.unassignedNS]) && homogeneous
       let nsBlock = blocks ? assignedNSBlock(g, realm: rr, level: level) : .boolean(false)
+      let block = blocks ? assignedBlock(g, realm: rr, level: level, homogeneous: homogeneous) : .boolean(false)
       a.fail(
         "rtte_homo", error: "RMI_ERROR_RTT", code: RMIABI.errorRTT, index: level,
-        when: !(blocks ? foldable || nsBlock : foldable))
+        when: !(blocks ? foldable || nsBlock || block : foldable))
       a.output("x1", pa(g))
-      unlink(a, g, realm: rr, parent: parent, entry: first)
+      unlink(
+        a, g, realm: rr, parent: parent, entry: first,
+        block: blocks
+          ? (RTTEntry.isOne(first, RTTEntry.assignedProtected), pre.read(rmmState.rtteAddr, [g, 0])) : nil)
       // With `blocks`, an ASSIGNED_NS fold leaves a block with the first entry's descriptor.
       if blocks {
         set(
@@ -636,6 +672,33 @@ extension RMMBuilder {
     let first = pre.read(rmmState.rtteDesc, [g, 0])
     return (level - 1).ge(.literal(Self.minBlockLevel)) && pre.read(rmmState.rtte, [g, 0]).eq(RTTEntry.assignedNS.expr)
       && (first & .literal(Self.descAddressMask) & (parentSize - 1)).eq(0) && entries
+  }
+
+  /// Whether RTT `g` of realm `rr`, at `level`, folds into a protected ASSIGNED block (``blocks``;
+  /// reference/rmm.md §2.17, "all ASSIGNED with same RIPAS and contiguous, block-aligned PAs"):
+  /// `homogeneous` (every entry equal to the first, so one RIPAS), the first ASSIGNED (EMPTY, RAM
+  /// or DESTROYED), entry i mapping the first entry's granule + i × the entry size in granules,
+  /// the first PA aligned to the size of an entry at level − 1, and level − 1 at least
+  /// `S2TT_MIN_BLOCK_LEVEL`.
+  ///
+  /// The reference is unsure whether ASSIGNED DESTROYED tables fold: it says only "same RIPAS".
+  /// TF-RMM's lib/s2tt (`s2tt_maps_assigned_destroyed_block` beside the EMPTY, RAM and NS ones,
+  /// as the code index has it; not checked at the rmm-spec-v1.0-rel0 tag) folds them, so the
+  /// model does.
+  func assignedBlock(_ g: Expr, realm rr: Expr, level: Expr, homogeneous: Expr) -> Expr {
+    let granules = geometry.entrySize(level: level) / .literal(MemoryMap.granuleSize)
+    let parentSize = geometry.entrySize(level: level - 1)
+    let contiguous = Expr.forAll(granule) { h in
+      (self.state(h).eq(.literal(GranuleState.rtt)) && self.pre.read(self.rmmState.owner, [h]).eq(rr) && h.eq(g))
+        .implies(
+          .forAll(.index(self.geometry.entrySort)) { i in
+            self.pre.read(self.rmmState.rtteAddr, [h, i]).eq(
+              self.pre.read(self.rmmState.rtteAddr, [h, 0]) + i * granules)
+          })
+    }
+    return (level - 1).ge(.literal(Self.minBlockLevel))
+      && RTTEntry.isOne(pre.read(rmmState.rtte, [g, 0]), RTTEntry.assignedProtected) && homogeneous
+      && (pa(pre.read(rmmState.rtteAddr, [g, 0])) & (parentSize - 1)).eq(0) && contiguous
   }
 
   /// Adds the end of RMI_RTT_MAP_UNPROTECTED (`map`) or RMI_RTT_UNMAP_UNPROTECTED at `position`.

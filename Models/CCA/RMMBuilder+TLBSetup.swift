@@ -39,18 +39,11 @@ extension RMMBuilder {
         location: "configuration \(cca.configuration.name)",
         message: "feature tlb-setup needs granules = 7, realms = 2, rtt-levels = 1 and rtt-entries = 2")
     }
-    let objects: [Value] = [G.rd0, G.rtt0, G.data, G.rec, G.rd1, G.rtt1]
-    setInitialGPT(objects)
-    var contents = Dictionary(uniqueKeysWithValues: objects.map { ($0, Expr.literal(Content.zero)) })
-    contents[G.data] = .literal(cca.content.realm(0))
-    builder.setInitial(machine.memory) { k in Self.keyed(k[0], contents, otherwise: .literal(Content.host)) }
-    let states: [Value: Expr] = [
-      G.rd0: .literal(GranuleState.rd), G.rtt0: .literal(GranuleState.rtt), G.data: .literal(GranuleState.data),
-      G.rec: .literal(GranuleState.rec), G.rd1: .literal(GranuleState.rd), G.rtt1: .literal(GranuleState.rtt),
-    ]
-    builder.setInitial(machine.granuleState) { k in
-      Self.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated))
-    }
+    setInitialObjects(
+      [
+        G.rd0: GranuleState.rd, G.rtt0: GranuleState.rtt, G.data: GranuleState.data, G.rec: GranuleState.rec,
+        G.rd1: GranuleState.rd, G.rtt1: GranuleState.rtt,
+      ], contents: [G.data: .literal(cca.content.realm(0))])
     builder.setInitial(rmmState.owner) { k in Self.keyed(k[0], [G.rd1: 1, G.rtt1: 1], otherwise: 0) }
     builder.setInitial(rmmState.refcount) { k in Self.keyed(k[0], [G.rd0: 1, G.rtt0: 1, G.rec: 1], otherwise: 0) }
     builder.setInitial(rmmState.recRunnable) { k in k[0].eq(.literal(G.rec)) }
@@ -89,6 +82,19 @@ extension RMMBuilder {
   static func keyed(_ k: Expr, _ values: [Value: Expr], otherwise: Expr) -> Expr {
     values.keys.sorted().reversed().reduce(otherwise) { rest, key in
       .ite(k.eq(.literal(key)), then: values[key] ?? rest, else: rest)
+    }
+  }
+
+  /// Makes a start state's granules: `states` gives the objects' granule states (the others are
+  /// UNDELEGATED), their GPI is REALM (``setInitialGPT(_:)``) and their memory ZERO unless
+  /// `contents` says otherwise; the other granules hold HOST.
+  func setInitialObjects(_ states: [Value: Value], contents: [Value: Expr]) {
+    setInitialGPT(Array(states.keys))
+    var memory = states.mapValues { _ in Expr.literal(Content.zero) }
+    memory.merge(contents) { $1 }
+    builder.setInitial(machine.memory) { k in Self.keyed(k[0], memory, otherwise: .literal(Content.host)) }
+    builder.setInitial(machine.granuleState) { k in
+      Self.keyed(k[0], states.mapValues { .literal($0) }, otherwise: .literal(GranuleState.undelegated))
     }
   }
 

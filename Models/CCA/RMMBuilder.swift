@@ -121,6 +121,7 @@ final class RMMBuilder {
     if cca.configuration.has(CCA.Feature.s2TLB) { s2tlb = try declareS2TLB() }  // RMMBuilder+S2TLB.swift
     if cca.configuration.has(CCA.Feature.smmuTLB) { smmuTLB = try declareSMMUTLB() }
     if cca.configuration.has(CCA.Feature.tlbSetup) { try declareTLBSetupStart() }
+    if cca.configuration.has(CCA.Feature.blocksSetup) { try declareBlocksSetupStart() }  // RMMBuilder+BlocksSetup.swift
     if cca.configuration.has(CCA.Feature.da) {
       realmDA = builder.map("realmDA", keys: [realm], .bool, doc: "the realm was created with flags.DA") { _ in false }
     }
@@ -141,7 +142,7 @@ final class RMMBuilder {
 
   func mutated(_ name: String) -> Bool { cca.mutated(name) }
 
-  /// Whether the configuration has unprotected block mappings (``CCA/Feature/blocks``).
+  /// Whether the configuration has block mappings, unprotected and protected (``CCA/Feature/blocks``).
   var blocks: Bool { cca.configuration.has(CCA.Feature.blocks) }
   /// The lowest level a block entry may have: TF-RMM rmm-spec-v1.0-rel0 `S2TT_MIN_BLOCK_LEVEL`
   /// (lib/s2tt/include/s2tt.h), the lowest level RMI_RTT_MAP_UNPROTECTED accepts.

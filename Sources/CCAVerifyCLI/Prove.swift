@@ -61,7 +61,7 @@ struct Prove: ParsableCommand {
     // Progress: a bar over the targets with an ETA, redrawn on a terminal (with the running
     // exploration's states and rate), a plain line every 10 s otherwise; one line per result.
     let line = quiet ? nil : ProgressLine.standardError()
-    let status = ProveStatus()
+    let status = ProveStatus(jobs: min(jobs, targets.count))
     let ticker = line.map { line in
       let timer = DispatchSource.makeTimerSource(queue: .global())
       timer.schedule(deadline: .now() + 0.25, repeating: line.redraw ? 0.25 : line.interval)
@@ -162,10 +162,14 @@ final class ProveStatus: @unchecked Sendable {
   }
   private let lock = NSLock()
   private var count = 0
+  private let jobs: Int
   private var running: [Int: Running] = [:]
   private var latest: Int?
   private var finished: [Double] = []
   private var innerText: String?
+
+  /// The status of a run with `jobs` targets at once.
+  init(jobs: Int) { self.jobs = jobs }
 
   /// Records the running exploration's one-line summary.
   func setInner(_ text: String) { lock.withLock { innerText = text } }
@@ -192,11 +196,12 @@ final class ProveStatus: @unchecked Sendable {
     lock.withLock {
       guard let index = latest, let target = running[index] else { return nil }
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - target.started.uptimeNanoseconds) / 1e9
-      let others = running.count - 1
+      let now = DispatchTime.now().uptimeNanoseconds
+      let others = running.filter { $0.key != index }.map { Double(now - $0.value.started.uptimeNanoseconds) / 1e9 }
       let text = ProgressFormat.targets(
         index: index, count: count, name: target.name, engine: target.engine, running: seconds, finished: finished,
-        inner: innerText)
-      return others > 0 ? text + " (+\(others) running)" : text
+        inner: innerText, jobs: jobs, others: others)
+      return others.isEmpty ? text : text + " (+\(others.count) running)"
     }
   }
 }

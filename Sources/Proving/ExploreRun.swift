@@ -17,7 +17,7 @@ public struct ExploreRequest: Sendable {
   /// With symmetric sorts (``ExploreOptions/symmetricSorts``), how many reachable states the
   /// declaration is tested on before the search trusts it
   /// (``CompiledModel/symmetryViolation(sorts:properties:maxStates:)``).
-  public var symmetryCheckStates = 300
+  public var symmetryCheckStates = SymmetryDeclaration.defaultStates
 
   public init() {}
 }
@@ -46,30 +46,16 @@ extension ExploreRequest {
     return (built, properties)
   }
 
-  /// Refuses a symmetry declaration the explorer cannot honour: outside BFS, a sort that cannot
-  /// be symmetric (unknown, arithmetic, sampled), or one under which two states that differ by a
-  /// renaming of the first ``symmetryCheckStates`` reachable ones behave differently.
-  ///
-  /// The test is evidence on a bounded part of the state space, not a proof (Docs/writing-a-model.md,
-  /// "Symmetry reduction"); a literal element in a property or a guard is what it catches.
+  /// Refuses a symmetry declaration the explorer cannot honour: outside BFS, or one
+  /// ``SymmetryDeclaration/check(_:sorts:properties:states:location:)`` refuses.
   func checkSymmetry(_ compiled: CompiledModel, properties: [Int]) throws {
     let sorts = options.symmetricSorts
     guard !sorts.isEmpty else { return }
     guard options.mode == .bfs else {
       throw InputError("--symmetric", "symmetry reduction applies to BFS (--mode bfs), not to \(options.mode.rawValue)")
     }
-    let found: String?
-    do {
-      found = try compiled.symmetryViolation(sorts: sorts, properties: properties, maxStates: symmetryCheckStates)
-    } catch let ExploreError.invalidState(message) {
-      throw InputError("--symmetric", message)
-    }
-    if let found {
-      throw InputError(
-        "--symmetric",
-        "\(sorts.joined(separator: ", ")) is not a symmetry of \(compiled.model.name) at \(compiled.model.configuration.name) (tested on the first \(symmetryCheckStates) reachable states): \(found)"
-      )
-    }
+    try SymmetryDeclaration.check(
+      compiled, sorts: sorts, properties: properties, states: symmetryCheckStates, location: "--symmetric")
   }
 
   /// Runs the exploration, writes a counterexample's files, and returns the result.
@@ -118,5 +104,37 @@ extension ExploreRequest {
     for sort in options.symmetricSorts { command += " --symmetric \(sort)" }
     return ExploreRun(
       model: model, properties: properties, report: report, itfPath: itfPath, textPath: textPath, reproduce: command)
+  }
+}
+
+/// The check a symmetry declaration passes before a search trusts it, shared by `explore
+/// --symmetric` and the `symmetric` key of proof targets.
+public enum SymmetryDeclaration {
+  /// How many reachable states a declaration is tested on by default.
+  public static let defaultStates = 300
+
+  /// Refuses a sort that cannot be symmetric (unknown, arithmetic, sampled), or one under which
+  /// two states that differ by a renaming of the first `states` reachable ones behave
+  /// differently (``CompiledModel/symmetryViolation(sorts:properties:maxStates:)``).
+  ///
+  /// The test is evidence on a bounded part of the state space, not a proof (Docs/writing-a-model.md,
+  /// "Symmetry reduction"); a literal element in a property or a guard is what it catches.
+  ///
+  /// - Throws: ``InputError`` at `location` saying what is wrong.
+  public static func check(
+    _ compiled: CompiledModel, sorts: [String], properties: [Int], states: Int = defaultStates, location: String
+  ) throws {
+    let found: String?
+    do {
+      found = try compiled.symmetryViolation(sorts: sorts, properties: properties, maxStates: states)
+    } catch let ExploreError.invalidState(message) {
+      throw InputError(location, message)
+    }
+    if let found {
+      throw InputError(
+        location,
+        "\(sorts.joined(separator: ", ")) is not a symmetry of \(compiled.model.name) at \(compiled.model.configuration.name) (tested on the first \(states) reachable states): \(found)"
+      )
+    }
   }
 }

@@ -134,16 +134,25 @@ public enum ProgressFormat {
 
   /// One line for `prove`: target `index` (0-based) of `count` running for `running` seconds,
   /// with the finished targets' times as the basis of the estimate for the rest.
+  ///
+  /// With `jobs` targets at once, the targets are taken in order, so the ones after `index` have
+  /// not started; `others` are the running times of the other targets still running. The
+  /// estimate is the work left (a mean target for each one not started, the rest of a mean
+  /// target for each running one) shared by the jobs.
   public static func targets(
-    index: Int, count: Int, name: String, engine: String, running: Double, finished: [Double], inner: String? = nil
+    index: Int, count: Int, name: String, engine: String, running: Double, finished: [Double], inner: String? = nil,
+    jobs: Int = 1, others: [Double] = []
   ) -> String {
     let done = Double(index) / Double(max(count, 1))
     var parts = [bar(done), "target \(index + 1)/\(count) \(name) (\(engine)) \(duration(running))"]
     if !finished.isEmpty {
       let mean = finished.reduce(0, +) / Double(finished.count)
-      parts.append("ETA ~" + duration(max(mean * Double(count - index) - running, 0)))
+      let started = ([running] + others).reduce(0) { $0 + max(mean - $1, 0) }
+      let left = mean * Double(max(count - index - 1, 0)) + started
+      parts.append("ETA ~" + duration(left / Double(max(jobs, 1))))
     }
     if let inner { parts.append(inner) }
     return parts.joined(separator: "  ")
   }
+
 }

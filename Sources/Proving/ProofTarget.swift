@@ -1,3 +1,4 @@
+import Explore
 import Foundation
 import Spec
 import Symbolic
@@ -78,6 +79,11 @@ public struct ProofTarget: Equatable, Sendable {
   public var start: StartScenario?
   /// Engine infer: the model's properties that join the candidates (``InferenceOptions/alongside``).
   public var alongside: [String] = []
+  /// Index sorts whose elements the model treats alike, for BFS only.
+  ///
+  /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
+  /// declaration is tested when the target is read (``SymmetryDeclaration``).
+  public var symmetricSorts: [String] = []
 
   /// The keys a target file may contain, with what each means.
   public static let keys: [(String, String)] = [
@@ -105,6 +111,10 @@ public struct ProofTarget: Equatable, Sendable {
     ),
     ("alongside", "infer: the model's properties (not lemmas) that join the candidates, proved with the rest if kept"),
     ("start", "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from"),
+    (
+      "symmetric",
+      "bfs: index sorts whose elements the model treats alike, e.g. [\"PE\"]; states that differ by a renaming are stored once (tested on the first \(SymmetryDeclaration.defaultStates) reachable states)"
+    ),
     ("expect", "\"holds\" or \"violated\""),
   ]
 
@@ -301,6 +311,20 @@ public struct ProofTarget: Equatable, Sendable {
       try InferRequest.checkAlongside(written, of: model, goals: propertyIndices, location: at("alongside"))
       alongside = written
     }
+    let symmetricSorts = try strings("symmetric") ?? []
+    if !symmetricSorts.isEmpty {
+      guard engineName == "bfs" else {
+        throw InputError(at("symmetric"), "'symmetric' needs engine bfs (symmetry reduction applies to BFS)")
+      }
+      // Tested now, on the model's own initial state: a refused declaration is bad input before
+      // any engine runs.
+      let compiled: CompiledModel
+      do { compiled = try CompiledModel(model) } catch {
+        throw InternalError("cannot compile model \(model.name): \(error)")
+      }
+      try SymmetryDeclaration.check(
+        compiled, sorts: symmetricSorts, properties: propertyIndices, location: at("symmetric"))
+    }
     let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     var target = ProofTarget(
       file: file, name: name, description: try string("description") ?? "", model: modelName,
@@ -309,6 +333,7 @@ public struct ProofTarget: Equatable, Sendable {
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
     target.arguments = arguments
     target.alongside = alongside
+    target.symmetricSorts = symmetricSorts
     return target
   }
 }

@@ -113,8 +113,11 @@ public enum Prover {
         throw InternalError("cannot compile model \(model.name): \(error)")
       }
     }
-    let boundsScope = model.configuration.bounds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+    var boundsScope = model.configuration.bounds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
       separator: ", ")
+    if !target.symmetricSorts.isEmpty {
+      boundsScope += "; states up to renaming of \(target.symmetricSorts.joined(separator: ", "))"
+    }
     let names = properties.map { model.properties[$0].name }.joined(separator: ",")
 
     func result(
@@ -148,6 +151,7 @@ public enum Prover {
       options.properties = properties
       options.timeLimit = target.timeout
       options.stop = stop
+      options.symmetricSorts = target.symmetricSorts
       if case .bfs(let maxStates, let maxDepth) = target.engine {
         options.mode = .bfs
         options.maxStates = maxStates

@@ -19,6 +19,22 @@ struct ProgressFormatTests {
     #expect(ProgressFormat.eta(fraction: 0, elapsed: 10) == nil)
   }
 
+  @Test("prove's estimate shares the work left among the jobs")
+  func targetsETA() {
+    // Targets of 10 s on average; target 5 of 10 has run 4 s: 5 not started and 6 s of target 5.
+    let one = ProgressFormat.targets(index: 4, count: 10, name: "t", engine: "bfs", running: 4, finished: [8, 12])
+    #expect(one.contains("ETA ~56s"), "\(one)")
+    // Two jobs, target 4 also running for 8 s: (50 + 6 + 2) / 2.
+    let two = ProgressFormat.targets(
+      index: 4, count: 10, name: "t", engine: "bfs", running: 4, finished: [8, 12], jobs: 2, others: [8])
+    #expect(two.contains("ETA ~29s"), "\(two)")
+    // A target past the mean adds nothing; nothing finished yet gives no estimate.
+    let late = ProgressFormat.targets(index: 9, count: 10, name: "t", engine: "bfs", running: 30, finished: [10])
+    #expect(late.contains("ETA ~0s"), "\(late)")
+    #expect(
+      !ProgressFormat.targets(index: 0, count: 3, name: "t", engine: "bfs", running: 1, finished: []).contains("ETA"))
+  }
+
   @Test("an exploration has an ETA only when its end is known")
   func explorationETA() {
     let p = ProgressSnapshot(

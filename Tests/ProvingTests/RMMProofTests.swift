@@ -90,10 +90,33 @@ struct RMMProofTests {
     #expect(!(try GPTProofTests.lemmas("rmm-da")).contains("dev-mapped-unreferenced"))
   }
 
+  /// The SMMU TLB lemmas (feature `smmu-tlb`) with the configuration and property whose induction breaks without each.
+  static let neededSMMUTLBLemmas: [(lemma: String, configuration: String, property: String)] = [
+    ("pending-unmap-holds-its-granule", "rmm-da-iotlb", "rmm-wellformed"),
+    ("smmu-tlb-entries-follow-rtt", "rmm-da-iotlb", "device-assigned-only"),
+  ]
+
+  @Test("the SMMU TLB lemmas are declared with smmu-tlb only, with the DA and RMM lemmas")
+  func smmuTLBLemmasDeclared() throws {
+    for configuration in ["rmm-da-iotlb", "rmm-da-iotlb-2", "rmm-da-iotlb-setup"] {
+      let declared = try GPTProofTests.lemmas(configuration)
+      for needed in Self.neededSMMUTLBLemmas + Self.neededDALemmas.prefix(3) + Self.neededLemmas {
+        #expect(declared.contains(needed.lemma), "\(configuration) lacks \(needed.lemma): \(declared)")
+      }
+    }
+    for configuration in ["rmm-da", "rmm-tlb"] {
+      let declared = try GPTProofTests.lemmas(configuration)
+      #expect(
+        !declared.contains("smmu-tlb-entries-follow-rtt") && !declared.contains("pending-unmap-holds-its-granule"))
+    }
+  }
+
   @Test(
-    "dropping a DA or two-realm lemma gives a CTI (not a violation, not proved)",
+    "dropping a DA, two-realm or SMMU TLB lemma gives a CTI (not a violation, not proved)",
     .enabled(if: slowProofs, "8-100 s of Z3 time per row in release: run with CCA_SLOW_PROOFS=1"),
-    arguments: (neededDALemmas + neededTwoRealmLemmas).map { "\($0.lemma)|\($0.configuration)|\($0.property)" })
+    arguments: (neededDALemmas + neededTwoRealmLemmas + neededSMMUTLBLemmas).map {
+      "\($0.lemma)|\($0.configuration)|\($0.property)"
+    })
   func droppedDALemmaGivesCTI(_ row: String) throws {
     try droppedLemmaGivesCTI(row)
   }

@@ -111,7 +111,8 @@ struct CCADifferentialTests {
     arguments: [
       "standard", "atomic", "atomic-4", "atomic-16", "atomic-parametric", "rmm-small", "rmm-rtt", "atomic-per-pas",
       "atomic-per-realm", "rmm-small-per-pas",
-      "rmm-small-mec", "rmm-reuse-mec", "rmm-reuse-mec-lines", "rmm-blocks", "rmm-da", "rmm-da-setup", "rmm-da-mem",
+      "rmm-small-mec", "rmm-reuse-mec", "rmm-reuse-mec-lines", "rmm-blocks", "rmm-blocks-setup", "rmm-da",
+      "rmm-da-setup", "rmm-da-mem",
       "rmm-da-mem-setup", "rmm-tlb-setup",
       "rmm-da-iotlb-setup", "rmm-da-iotlb-2-setup",
     ])
