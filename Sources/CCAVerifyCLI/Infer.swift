@@ -32,6 +32,9 @@ struct InferCommand: ParsableCommand {
   @Flag(help: "Templates with one antecedent only.") var oneAntecedent = false
   @Option(help: "Houdini asks about this many candidates per query (0: all).") var chunk: Int = 256
   @Option(help: "Seconds per Houdini query before the group is split (0: only the budget).") var queryLimit: Double = 20
+  @Option(
+    help: "A property of the model (not a lemma) that joins the candidates, proved with the rest if kept (repeatable).")
+  var alongside: [String] = []
   @OptionGroup var jsonOption: JSONOption
   var json: Bool { jsonOption.json }
 
@@ -60,6 +63,7 @@ struct InferCommand: ParsableCommand {
     request.options.twoAntecedents = !oneAntecedent
     request.options.chunk = chunk
     request.options.queryLimit = queryLimit > 0 ? queryLimit : nil
+    request.options.alongside = alongside
     let (_, report) = try request.run()
     if json {
       print(InferReports.json(report).serialized())

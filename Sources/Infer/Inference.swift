@@ -146,6 +146,23 @@ public enum Inference {
       notes.append(
         "cone of influence: \(cone.count) of \(model.variables.count) variables (\(names.joined(separator: ", ")))")
     }
+    // The model's own properties named in `options.alongside` join the candidates: like a
+    // template's, each is kept only if Houdini keeps it, and then proved with the rest.
+    var companions: [Property] = []
+    for name in options.alongside {
+      guard let q = model.properties.firstIndex(where: { $0.name == name }) else {
+        return report(.unknown("no property \(name) to infer alongside"))
+      }
+      let property = model.properties[q]
+      guard property.kind != .lemma, !property.isTransition, !properties.contains(q) else {
+        return report(.unknown("\(name) cannot be inferred alongside: a lemma, a transition property or a goal"))
+      }
+      if samples.states.contains(where: { (try? holds(compiled, q, $0)) == false }) {
+        notes.append("\(name) is false in a sampled state: left out")
+        continue
+      }
+      companions.append(property)
+    }
     let templates = Templates(model: model, samples: samples, options: options, within: cone)
     var tiers = [false]
     if options.twoAntecedents { tiers.append(true) }
@@ -162,7 +179,8 @@ public enum Inference {
         return report(.unknown("the budget ran out while generating templates"))
       }
       let goals = properties.map { model.properties[$0].formula }
-      let formulas = goals + set.candidates.map { $0.formula(model) }
+      let pool = companions.map(Pooled.property) + set.candidates.map(Pooled.template)
+      let formulas = goals + pool.map { $0.formula(model) }
       let goalIndices = Array(goals.indices)
 
       // 3. Houdini.
@@ -189,7 +207,7 @@ public enum Inference {
       if let lost = goalIndices.first(where: { !keptSet.contains($0) }) {
         let cti = houdini.ctis.first { $0.broken.contains(lost) }
         if let cti {
-          let broken = cti.broken.map { $0 < goals.count ? names[$0] : set.candidates[$0 - goals.count].text(model) }
+          let broken = cti.broken.map { $0 < goals.count ? names[$0] : pool[$0 - goals.count].text(model) }
           last = .cti(cti, broken: broken)
         } else {
           last = .unknown("Houdini dropped \(names[lost]) without a CTI")
@@ -212,9 +230,7 @@ public enum Inference {
       }
       queries += support.queries
       if let reason = support.incomplete { return report(.unknown("minimisation stopped: \(reason)")) }
-      var chosen = support.support.map { kept[$0] }.filter { $0 >= goals.count }.map {
-        set.candidates[$0 - goals.count]
-      }
+      var chosen = support.support.map { kept[$0] }.filter { $0 >= goals.count }.map { pool[$0 - goals.count] }
       notes.append("support: \(chosen.count) lemmas, \(support.queries) queries, \(seconds(support.seconds)) s")
       // Greedy: drop each lemma whose removal leaves the rest, with the properties, inductive
       // (last first: the one-antecedent and constant-key candidates come after the unary ones).
@@ -244,12 +260,23 @@ public enum Inference {
         "minimised to \(chosen.count) lemmas\(position >= 0 ? " (stopped by the budget with \(position + 1) untried)" : ""), "
           + "\(minimiseQueries) queries, \(seconds(elapsed() - minimiseStart)) s")
       chosen = Self.merge(chosen)
-      let lemmas = chosen.enumerated().map { i, c in
-        let name = "inferred-\(i + 1)"
-        let doc =
-          "Inferred: true in all \(sampled) sampled states\(exhaustive ? " (every reachable state)" : ""), inductive with the others."
-        return InferredLemma(
-          name: name, formula: c.formula(model), text: c.text(model), swift: c.swift(model, name: name, doc: doc))
+      var numbered = 0
+      let lemmas = chosen.map { pooled -> InferredLemma in
+        switch pooled {
+        case .property(let property):
+          // The model's own property, proved here with the inferred lemmas (not a lemma to paste).
+          return InferredLemma(
+            name: property.name, formula: property.formula,
+            text: "\(property.name) (the model's property, proved alongside)",
+            swift: "// \(property.name): the model's own property, proved alongside")
+        case .template(let c):
+          numbered += 1
+          let name = "inferred-\(numbered)"
+          let doc =
+            "Inferred: true in all \(sampled) sampled states\(exhaustive ? " (every reachable state)" : ""), inductive with the others."
+          return InferredLemma(
+            name: name, formula: c.formula(model), text: c.text(model), swift: c.swift(model, name: name, doc: doc))
+        }
       }
 
       // 5. The proof: ordinary induction with the inferred lemmas only.
@@ -298,8 +325,38 @@ public enum Inference {
     }
   }
 
+  /// A formula Houdini may keep: a template's candidate or one of the model's own properties
+  /// (``InferenceOptions/alongside``).
+  enum Pooled {
+    case template(Candidate)
+    case property(Property)
+
+    func formula(_ model: Model) -> Expr {
+      switch self {
+      case .template(let c): return c.formula(model)
+      case .property(let p): return p.formula
+      }
+    }
+
+    func text(_ model: Model) -> String {
+      switch self {
+      case .template(let c): return c.text(model)
+      case .property(let p): return p.name
+      }
+    }
+  }
+
   /// Merges candidates that differ only in the values their consequents exclude into one
   /// (`x = a → y ∉ {b, c}`); the conjunction is the same formula.
+  static func merge(_ pooled: [Pooled]) -> [Pooled] {
+    let candidates = pooled.compactMap { p -> Candidate? in
+      if case .template(let c) = p { return c }
+      return nil
+    }
+    return pooled.filter { if case .property = $0 { return true } else { return false } }
+      + merge(candidates).map(Pooled.template)
+  }
+
   static func merge(_ candidates: [Candidate]) -> [Candidate] {
     var order: [Candidate] = []
     var excluded: [Int: [Value]] = [:]

@@ -74,10 +74,34 @@ struct Templates {
     }
     let flat = model.layout
     let owner = (0..<flat.count).map { flat.variable(at: $0).index }
-    ordinals = samples.states.map { s in
-      s.indices.map { p in index[owner[p]][s[p]] ?? -1 }
+    // Only the positions of variables templates read matter: samples that agree on them are
+    // one sample to the templates (outside the cone many states collapse).
+    let read = (0..<flat.count).map { p in values[owner[p]] != nil && within?.contains(VariableID(owner[p])) != false }
+    var distinct = Set<[Int32]>()
+    var ordinals: [[Int32]] = []
+    for s in samples.states {
+      let row = s.indices.map { p in read[p] ? index[owner[p]][s[p]] ?? -1 : -1 }
+      if distinct.insert(row).inserted { ordinals.append(row) }
     }
+    self.ordinals = ordinals
+    // A variable that takes one value everywhere in every sample is fixed by its unary
+    // candidate; relating it to others adds nothing.
+    var constant = [Bool](repeating: true, count: model.variables.count)
+    if let first = ordinals.first {
+      for row in ordinals.dropFirst() {
+        for p in row.indices where constant[owner[p]] && row[p] != first[p] { constant[owner[p]] = false }
+      }
+      for v in model.variables.indices where constant[v] {
+        let start = flat.offsets[v]
+        let slots = (start..<(start + model.variables[v].slotCount)).map { first[$0] }
+        if Set(slots).count > 1 { constant[v] = false }
+      }
+    }
+    self.constant = constant
   }
+
+  /// Whether each variable takes a single value at every position in every sample.
+  let constant: [Bool]
 
   // MARK: - Patterns
 
@@ -222,10 +246,12 @@ struct Templates {
         }
       }
     }
-    // One antecedent: value pairs that never occur together.
-    for (i, x) in vars.enumerated() {
+    // One antecedent: value pairs that never occur together (constant variables excepted: a
+    // pair with one always says no more than the other's unary candidate).
+    let varying = vars.filter { !constant[$0.index] }
+    for (i, x) in varying.enumerated() {
       if late() { return CandidateSet(candidates: candidates, generated: generated, complete: false) }
-      for y in vars[i...] {
+      for y in varying[i...] {
         for var start in bases(x) {
           start.cells.append(CellPattern(variable: y, keys: []))
           for pattern in extensions(of: start, reading: y) {
@@ -238,7 +264,7 @@ struct Templates {
       }
     }
     if twoAntecedents {
-      guard let (count, found) = triples(vars, observed: observed, deadline: deadline) else {
+      guard let (count, found) = triples(varying, observed: observed, deadline: deadline) else {
         return CandidateSet(candidates: candidates, generated: generated, complete: false)
       }
       generated += count

@@ -33,6 +33,7 @@ public struct InferRequest: Sendable {
       throw InputError(
         "--property", "'\(built.properties[step].name)' is a transition property; inference proves state properties")
     }
+    try Self.checkAlongside(options.alongside, of: built, goals: indices, location: "--alongside")
     var options = self.options
     if parametric {
       guard let primary = built.abi.primarySort else {
@@ -41,6 +42,24 @@ public struct InferRequest: Sendable {
       options.parametricSorts = [primary]
     }
     return (built, Inference.run(model: built, properties: indices, options: options))
+  }
+}
+
+extension InferRequest {
+  /// Checks the names of ``InferenceOptions/alongside``: each a state property of the model that
+  /// is neither a lemma (inference uses none) nor one of the goals.
+  ///
+  /// - Throws: ``InputError`` at `location`, listing the valid names.
+  static func checkAlongside(_ names: [String], of model: Model, goals: [Int], location: String) throws {
+    let goalNames = Set(goals.map { model.properties[$0].name })
+    let valid = model.properties.filter { $0.kind != .lemma && !$0.isTransition && !goalNames.contains($0.name) }.map(
+      \.name)
+    for name in names where !valid.contains(name) {
+      throw InputError(
+        location,
+        "'\(name)' cannot be inferred alongside (it must be a state property of the model, not a lemma nor a goal); valid: \(valid.isEmpty ? "(none)" : valid.joined(separator: ", "))"
+      )
+    }
   }
 }
 

@@ -77,6 +77,8 @@ public struct ProofTarget: Equatable, Sendable {
   /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
   /// the model's initial state.
   public var start: StartScenario?
+  /// Engine infer: the model's properties that join the candidates (``InferenceOptions/alongside``).
+  public var alongside: [String] = []
   /// Index sorts whose elements the model treats alike, for BFS only.
   ///
   /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
@@ -107,6 +109,7 @@ public struct ProofTarget: Equatable, Sendable {
       "arguments",
       "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"
     ),
+    ("alongside", "infer: the model's properties (not lemmas) that join the candidates, proved with the rest if kept"),
     ("start", "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from"),
     (
       "symmetric",
@@ -302,6 +305,12 @@ public struct ProofTarget: Equatable, Sendable {
       default: throw InputError(at("arguments"), "'arguments' needs engine induction, k-induction or bmc")
       }
     }
+    var alongside: [String] = []
+    if let written = try strings("alongside") {
+      guard case .infer = engine else { throw InputError(at("alongside"), "'alongside' needs engine infer") }
+      try InferRequest.checkAlongside(written, of: model, goals: propertyIndices, location: at("alongside"))
+      alongside = written
+    }
     let symmetricSorts = try strings("symmetric") ?? []
     if !symmetricSorts.isEmpty {
       guard engineName == "bfs" else {
@@ -323,6 +332,7 @@ public struct ProofTarget: Equatable, Sendable {
       engine: engine, parametricSort: parametricSort, timeout: Double(try integer("timeout", 1...86_400) ?? 300),
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
     target.arguments = arguments
+    target.alongside = alongside
     target.symmetricSorts = symmetricSorts
     return target
   }

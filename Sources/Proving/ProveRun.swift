@@ -212,6 +212,7 @@ public enum Prover {
     case .infer:
       var options = InferenceOptions(budget: target.timeout)
       if let sort = target.parametricSort { options.parametricSorts = [sort] }
+      options.alongside = target.alongside
       let report = Inference.run(model: model, properties: properties, options: options)
       let counts =
         "\(report.statesSampled) states sampled; candidates \(report.generated) generated, \(report.keptAfterSampling) after "

@@ -146,6 +146,11 @@ struct BadInputTests {
     (["infer", "--config", "nope"], ["unknown configuration 'nope'"]),
     (["infer", "--chunk", "-1"], ["--chunk"]),
     (["infer", "--query-limit", "-2"], ["--query-limit"]),
+    (
+      ["infer", "--property", "hyp-no-realm-read", "--alongside", "gpi-follows-rmm-state"],
+      ["--alongside", "'gpi-follows-rmm-state' cannot be inferred alongside", "gpt-consistent"]
+    ),
+    (["infer", "--property", "hyp-no-realm-read", "--alongside", "hyp-no-realm-read"], ["cannot be inferred alongside"]),
   ]
 
   @Test("unknown names and malformed numbers", arguments: cases)

@@ -33,6 +33,34 @@ func mutexModel(processes count: Int = 3) -> Model {
   return b.build()
 }
 
+/// A lock with a holder: `release` by a process that does not hold the lock sets a monitor. The
+/// monitor's property needs `pc[p] = CRITICAL → holder = p` (a cell equal to a quantified key),
+/// which no template states, but the model declares it as an invariant of its own.
+func holderModel(processes count: Int = 3) -> Model {
+  let proc = Domain.index(IndexSort("Proc", count: count))
+  let pcs = FiniteSet("PC", cases: ["IDLE", "CRITICAL"])
+  let b = ModelBuilder(name: "holder", configuration: Configuration(name: "n\(count)", bounds: ["processes": count]))
+  let pc = b.map("pc", keys: [proc], .finite(pcs), doc: "each process's program counter") { _ in 0 }
+  let held = b.variable("held", .bool, doc: "the lock is held", initial: false)
+  let holder = b.variable("holder", proc, doc: "the process holding the lock", initial: 0)
+  let foreign = b.variable("foreignRelease", .bool, role: .monitor, doc: "a release by a non-holder", initial: false)
+  b.action("acquire", by: "process", parameters: [Parameter("p", proc)]) { a in
+    a.requires(pc[a.arg("p")].eq(0) && !held.value)
+    a.set(pc, [a.arg("p")], to: 1)
+    a.set(held, to: true)
+    a.set(holder, to: a.arg("p"))
+  }
+  b.action("release", by: "process", parameters: [Parameter("p", proc)]) { a in
+    a.requires(pc[a.arg("p")].eq(1))
+    a.set(pc, [a.arg("p")], to: 0)
+    a.set(held, to: false)
+    a.when(holder.value.ne(a.arg("p"))) { a.set(foreign, to: true) }
+  }
+  b.monitor("no-foreign-release", flag: foreign)
+  b.invariant("holder-is-critical", .forAll(proc) { p in pc[p].eq(1).implies(holder.value.eq(p)) })
+  return b.build()
+}
+
 @Suite("Invariant inference")
 struct InferenceTests {
   /// A budget large enough for debug builds; the runs take a second or two.
@@ -154,6 +182,34 @@ struct InferenceTests {
       kept.append(r.kept)
     }
     #expect(kept.allSatisfy { $0 == [0, 1] }, "\(kept)")
+  }
+
+  @Test("a property of the model joins the candidates (alongside) and is proved with the inferred lemmas")
+  func alongside() throws {
+    let model = holderModel()
+    let goal = try #require(model.properties.firstIndex { $0.name == "no-foreign-release" })
+    // Templates alone cannot state `holder = p`: no proof.
+    let alone = Inference.run(model: model, properties: [goal], options: Self.options)
+    #expect(alone.outcome != .proved, "\(alone.outcome)")
+    var options = Self.options
+    options.alongside = ["holder-is-critical"]
+    let report = Inference.run(model: model, properties: [goal], options: options)
+    #expect(report.outcome == .proved, "\(report.outcome)")
+    #expect(report.lemmas.contains { $0.name == "holder-is-critical" }, "\(report.lemmas.map(\.name))")
+    // The lemmas (the property among them) prove the goal by ordinary induction; without the
+    // property they do not.
+    let proof = Inference.prove(model: model, properties: [goal], lemmas: report.lemmas, options: options, seconds: 60)
+    #expect(proof.outcome == .proved)
+    let without = report.lemmas.filter { $0.name != "holder-is-critical" }
+    let weaker = Inference.prove(model: model, properties: [goal], lemmas: without, options: options, seconds: 60)
+    #expect(weaker.outcome != .proved)
+    // A name that is no property of the model ends the run unknown.
+    options.alongside = ["no-such-property"]
+    guard case .unknown(let reason) = Inference.run(model: model, properties: [goal], options: options).outcome else {
+      Issue.record("expected unknown for an unknown name")
+      return
+    }
+    #expect(reason.contains("no-such-property"))
   }
 
   @Test("an exhausted budget is unknown, never proved")

@@ -48,6 +48,31 @@ struct TargetOptionsTests {
     #expect(result.detail.contains("assuming lemmas \(lemmas.joined(separator: ", "))"), "\(result.detail)")
   }
 
+  @Test("alongside: read for engine infer; a lemma, the goal or another engine is bad input at its line")
+  func alongsideKey() throws {
+    let infer = """
+      model = "cca"
+      configuration = "atomic"
+      properties = ["hyp-no-realm-read"]
+      engine = "infer"
+      expect = "holds"
+
+      """
+    #expect(try target(infer + "alongside = [\"gpt-consistent\"]\n").alongside == ["gpt-consistent"])
+    #expect(try target(infer).alongside == [])
+    for (line, message) in [
+      ("alongside = [\"gpi-follows-rmm-state\"]", "cannot be inferred alongside"),
+      ("alongside = [\"hyp-no-realm-read\"]", "cannot be inferred alongside"),
+    ] {
+      #expect(throws: InputError.self) { try target(infer + line + "\n") }
+      do { _ = try target(infer + line + "\n") } catch { #expect("\(error)".contains(message), "\(error)") }
+    }
+    do {
+      _ = try target(Self.inductionTarget + "alongside = [\"gpt-consistent\"]\n")
+      Issue.record("alongside with engine induction was accepted")
+    } catch { #expect("\(error)".contains("'alongside' needs engine infer"), "\(error)") }
+  }
+
   @Test("A mutant whose code the configuration does not build is refused at the target's mutant line")
   func mutantThatCannotAct() throws {
     let text = """

@@ -24,6 +24,14 @@ struct InferBenchmark: ParsableCommand {
   var targets =
     "atomic:gpt-consistent,atomic:hyp-no-realm-read,atomic:hyp-no-realm-write,atomic:delegated-clean"
   @Option(help: "Budget per target, seconds.") var budget: Double = 280
+  @Option(
+    help: """
+      Comma-separated properties of the model that join each target's candidates (InferenceOptions.alongside; \
+      a target's own property is skipped).
+      """)
+  var alongside = ""
+  @Option(help: "Most distinct states to sample per target.") var maxStates = 200_000
+  @Flag(help: "Templates with one antecedent only.") var oneAntecedent = false
   @OptionGroup var common: CommonOptions
 
   func run() throws {
@@ -51,6 +59,9 @@ struct InferBenchmark: ParsableCommand {
         }
         var options = InferenceOptions(budget: budget)
         if parametric { options.parametricSorts = ["Granule"] }
+        options.alongside = alongside.split(separator: ",").map(String.init).filter { $0 != parts[1] }
+        options.maxStates = maxStates
+        options.twoAntecedents = !oneAntecedent
         let report = Inference.run(model: model, properties: [p], options: options)
         var implied = "n/a"
         var extra = "n/a"
