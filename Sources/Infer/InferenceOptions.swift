@@ -37,8 +37,9 @@ public struct InferenceOptions: Sendable {
   /// without an answer is dropped; a property without one ends the run unknown); nil: no limit
   /// but the budget.
   public var queryLimit: Double?
-  /// The model's own state properties (by name; not lemmas, not the goals) that join the
-  /// candidates: Houdini keeps one only if it is preserved with the rest, and a kept one is
+  /// The model's own state properties that join the candidates, by name (not lemmas, not the goals).
+  ///
+  /// Houdini keeps one only if it is preserved with the rest, and a kept one is
   /// proved with the inferred lemmas by the final induction check (never assumed). A property
   /// false in a sampled state is left out.
   public var alongside: [String] = []

@@ -150,7 +150,9 @@ struct BadInputTests {
       ["infer", "--property", "hyp-no-realm-read", "--alongside", "gpi-follows-rmm-state"],
       ["--alongside", "'gpi-follows-rmm-state' cannot be inferred alongside", "gpt-consistent"]
     ),
-    (["infer", "--property", "hyp-no-realm-read", "--alongside", "hyp-no-realm-read"], ["cannot be inferred alongside"]),
+    (
+      ["infer", "--property", "hyp-no-realm-read", "--alongside", "hyp-no-realm-read"], ["cannot be inferred alongside"]
+    ),
   ]
 
   @Test("unknown names and malformed numbers", arguments: cases)

@@ -33,8 +33,9 @@ func mutexModel(processes count: Int = 3) -> Model {
   return b.build()
 }
 
-/// A lock with a holder: `release` by a process that does not hold the lock sets a monitor. The
-/// monitor's property needs `pc[p] = CRITICAL → holder = p` (a cell equal to a quantified key),
+/// A lock with a holder, where a release by a process that does not hold the lock sets a monitor.
+///
+/// The monitor's property needs `pc[p] = CRITICAL → holder = p` (a cell equal to a quantified key),
 /// which no template states, but the model declares it as an invariant of its own.
 func holderModel(processes count: Int = 3) -> Model {
   let proc = Domain.index(IndexSort("Proc", count: count))
