@@ -15,6 +15,7 @@ struct InferCommand: ParsableCommand {
       Examples:
         cca-verify infer --config atomic --property gpt-consistent
         cca-verify infer --config atomic-parametric --parametric --property hyp-no-realm-read --json
+        cca-verify infer --config rmm-reuse --property realm-isolation --start Proofs/start/reuse.scenario
       """)
 
   @Option(help: "The model (cca-verify list).") var model = "cca"
@@ -35,6 +36,10 @@ struct InferCommand: ParsableCommand {
   @Option(
     help: "A property of the model (not a lemma) that joins the candidates, proved with the rest if kept (repeatable).")
   var alongside: [String] = []
+  @Option(
+    name: .customLong("start"),
+    help: "A scenario file whose end state sampling also starts from, besides the initial state (repeatable).")
+  var starts: [String] = []
   @OptionGroup var jsonOption: JSONOption
   var json: Bool { jsonOption.json }
 
@@ -64,6 +69,7 @@ struct InferCommand: ParsableCommand {
     request.options.chunk = chunk
     request.options.queryLimit = queryLimit > 0 ? queryLimit : nil
     request.options.alongside = alongside
+    request.starts = starts
     let (_, report) = try request.run()
     if json {
       print(InferReports.json(report).serialized())

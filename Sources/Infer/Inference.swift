@@ -123,8 +123,9 @@ public enum Inference {
     sampled = samples.states.count
     exhaustive = samples.exhaustive
     notes.append(
-      "sampling: \(sampled) states (\(exhaustive ? "every reachable state" : "breadth-first then \(samples.walks) swarm walks")), "
-        + "\(seconds(elapsed())) s")
+      "sampling: \(sampled) states (\(exhaustive ? "every reachable state" : "breadth-first then \(samples.walks) swarm walks")"
+        + "\(samples.starts > 0 ? ", from the initial state and \(samples.starts) more" : "")), \(seconds(elapsed())) s"
+    )
     // A property false in a sample is violated: find the shortest trace concretely.
     for (p, name) in zip(properties, names) {
       guard let values = samples.states.first(where: { (try? holds(compiled, p, $0)) == false }) else { continue }

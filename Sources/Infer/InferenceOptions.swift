@@ -1,3 +1,4 @@
+import Spec
 import Symbolic
 
 /// Settings of an inference run.
@@ -43,6 +44,14 @@ public struct InferenceOptions: Sendable {
   /// proved with the inferred lemmas by the final induction check (never assumed). A property
   /// false in a sampled state is left out.
   public var alongside: [String] = []
+  /// More states sampling starts from, besides the initial state.
+  ///
+  /// Each is in ``StateLayout`` order (e.g. a scenario's end state, many steps deep).
+  /// They only filter candidates: a candidate false in one is left out, which is sound for any
+  /// state (reachable or not) because `proved` still needs Z3's unsat for the final inductive
+  /// set, whose base case is the model's initial state. They should be reachable, or they filter
+  /// out candidates that would have held.
+  public var starts: [[Value]] = []
 
   public init(
     budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,

@@ -13,6 +13,8 @@ public struct InferRequest: Sendable {
   /// Prove for any number of granules (the `Granule` sort uninterpreted).
   public var parametric = false
   public var options = InferenceOptions()
+  /// Scenario files (relative to the working folder) whose end states sampling also starts from.
+  public var starts: [String] = []
   /// The catalogue `model` is resolved against.
   public var catalog: Catalog = .standard
 
@@ -35,6 +37,10 @@ public struct InferRequest: Sendable {
     }
     try Self.checkAlongside(options.alongside, of: built, goals: indices, location: "--alongside")
     var options = self.options
+    options.starts += try starts.map {
+      try StartScenario(written: $0, targetFile: "", location: "--start \($0)").endValues(
+        family: family, configuration: configuration, properties: indices)
+    }
     if parametric {
       guard let primary = built.abi.primarySort else {
         throw InputError("--parametric", "model \(built.name) declares no primary index sort to make uninterpreted")

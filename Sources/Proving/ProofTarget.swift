@@ -77,6 +77,8 @@ public struct ProofTarget: Equatable, Sendable {
   /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
   /// the model's initial state.
   public var start: StartScenario?
+  /// Engine infer: scenarios whose end states sampling also starts from (``InferenceOptions/starts``).
+  public var sampleStarts: [StartScenario] = []
   /// Engine infer: the model's properties that join the candidates (``InferenceOptions/alongside``).
   public var alongside: [String] = []
   /// Index sorts whose elements the model treats alike, for BFS only.
@@ -110,7 +112,10 @@ public struct ProofTarget: Equatable, Sendable {
       "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"
     ),
     ("alongside", "infer: the model's properties (not lemmas) that join the candidates, proved with the rest if kept"),
-    ("start", "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from"),
+    (
+      "start",
+      "bfs, random: a scenario file (relative to this file's folder) whose end state the search starts from; infer: one or a list, whose end states sampling also starts from"
+    ),
     (
       "symmetric",
       "bfs: index sorts whose elements the model treats alike, e.g. [\"PE\"]; states that differ by a renaming are stored once (tested on the first \(SymmetryDeclaration.defaultStates) reachable states)"
@@ -286,9 +291,17 @@ public struct ProofTarget: Equatable, Sendable {
       throw InputError(at("expect"), "'expect' must be \"holds\" or \"violated\", found \"\(expectName)\"")
     }
     var start: StartScenario?
-    if let written = try string("start") {
+    var sampleStarts: [StartScenario] = []
+    if engineName == "infer", let e = byKey["start"] {
+      // Inference samples from each scenario's end state as well as from the initial state.
+      let written: [String]
+      if case .array = e.value { written = try strings("start") ?? [] } else { written = [try string("start") ?? ""] }
+      sampleStarts = written.map { StartScenario(written: $0, targetFile: file, location: at("start")) }
+      for scenario in sampleStarts { _ = try scenario.resolve(family: family, configuration: configuration) }
+    } else if let written = try string("start") {
       guard engineName == "bfs" || engineName == "random" else {
-        throw InputError(at("start"), "'start' needs engine bfs or random (the search starts from a concrete state)")
+        throw InputError(
+          at("start"), "'start' needs engine bfs, random or infer (the search starts from a concrete state)")
       }
       start = StartScenario(written: written, targetFile: file, location: at("start"))
       // Syntax and names now, before any engine runs; the calls' results when the target runs.
@@ -333,6 +346,7 @@ public struct ProofTarget: Equatable, Sendable {
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
     target.arguments = arguments
     target.alongside = alongside
+    target.sampleStarts = sampleStarts
     target.symmetricSorts = symmetricSorts
     return target
   }

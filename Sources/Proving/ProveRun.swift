@@ -213,6 +213,9 @@ public enum Prover {
       var options = InferenceOptions(budget: target.timeout)
       if let sort = target.parametricSort { options.parametricSorts = [sort] }
       options.alongside = target.alongside
+      options.starts = try target.sampleStarts.map {
+        try $0.endValues(family: family, configuration: target.configuration, properties: properties)
+      }
       let report = Inference.run(model: model, properties: properties, options: options)
       let counts =
         "\(report.statesSampled) states sampled; candidates \(report.generated) generated, \(report.keptAfterSampling) after "

@@ -64,6 +64,19 @@ public struct StartScenario: Equatable, Sendable {
     }
   }
 
+  /// The state the scenario ends in, in ``StateLayout`` order, for inference's extra sample
+  /// starts (``InferenceOptions/starts``); checked like ``run(family:configuration:properties:)``.
+  ///
+  /// - Throws: ``InputError`` at the `start` location as `run` does; ``InternalError`` when the
+  ///   model fails.
+  func endValues(family: ModelFamily, configuration: Configuration, properties: [Int]) throws -> [Value] {
+    let start = try run(family: family, configuration: configuration, properties: properties)
+    guard let last = start.prefix.states.last else {
+      throw InternalError("start scenario \(path): its run has no state")
+    }
+    return last
+  }
+
   /// Runs the scenario and returns where the search starts.
   ///
   /// - Throws: ``InputError`` (exit status 2) at the target's `start` line when the scenario is

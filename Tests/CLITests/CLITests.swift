@@ -153,6 +153,10 @@ struct BadInputTests {
     (
       ["infer", "--property", "hyp-no-realm-read", "--alongside", "hyp-no-realm-read"], ["cannot be inferred alongside"]
     ),
+    (
+      ["infer", "--property", "hyp-no-realm-read", "--start", "/nonexistent/deep.scenario"],
+      ["--start /nonexistent/deep.scenario", "start scenario"]
+    ),
   ]
 
   @Test("unknown names and malformed numbers", arguments: cases)

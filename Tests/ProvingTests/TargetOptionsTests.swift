@@ -73,6 +73,42 @@ struct TargetOptionsTests {
     } catch { #expect("\(error)".contains("'alongside' needs engine infer"), "\(error)") }
   }
 
+  @Test("start with engine infer: one scenario or a list, checked when the target is read, bad input at its line")
+  func inferStartKey() throws {
+    let reuse = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Proofs/start/reuse.scenario").path
+    let infer = """
+      model = "cca"
+      configuration = "rmm-reuse"
+      properties = ["realm-isolation"]
+      engine = "infer"
+      expect = "holds"
+
+      """
+    #expect(try target(infer + "start = \"\(reuse)\"\n").sampleStarts.map(\.path) == [reuse])
+    let two = try target(infer + "start = [\"\(reuse)\", \"\(reuse)\"]\n")
+    #expect(two.sampleStarts.map(\.path) == [reuse, reuse])
+    #expect(two.start == nil)
+    #expect(try target(infer).sampleStarts.isEmpty)
+    for (line, message) in [
+      ("start = \"/nonexistent/deep.scenario\"", "/nonexistent/deep.scenario"),
+      ("start = 3", "'start' must be a string"),
+      ("start = [3]", "an array of strings"),
+    ] {
+      do {
+        _ = try target(infer + line + "\n")
+        Issue.record("\(line) was accepted")
+      } catch let error as InputError {
+        #expect(error.location == "t.toml:6", "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+      }
+    }
+    do {
+      _ = try target(Self.inductionTarget + "start = \"\(reuse)\"\n")
+      Issue.record("start with engine induction was accepted")
+    } catch { #expect("\(error)".contains("'start' needs engine bfs, random or infer"), "\(error)") }
+  }
+
   @Test("A mutant whose code the configuration does not build is refused at the target's mutant line")
   func mutantThatCannotAct() throws {
     let text = """
