@@ -33,13 +33,7 @@ extension RMMBuilder {
   ///   (7 granules, 1 realm, 2 RTT levels of 2 entries).
   func declareBlocksSetupStart() throws {
     typealias G = BlocksSetupGranule
-    guard memoryMap.granules == G.count, cca.realmSort.count == 1, geometry.levels == 2, geometry.entries == 2,
-      memoryMap.deviceGranules == 0
-    else {
-      throw ModelError.invalid(
-        location: "configuration \(cca.configuration.name)",
-        message: "feature blocks-setup needs granules = 7, realms = 1, rtt-levels = 2 and rtt-entries = 2")
-    }
+    try requireSetupBounds(feature: "blocks-setup", granules: G.count, realms: 1, levels: 2, entries: 2)
     let data = Expr.literal(cca.content.realm(0))
     setInitialObjects(
       [

@@ -32,13 +32,7 @@ extension RMMBuilder {
   ///   granules, 2 realms, one level-3 RTT of 2 entries).
   func declareTLBSetupStart() throws {
     typealias G = TLBSetupGranule
-    guard memoryMap.granules == G.count, cca.realmSort.count == 2, geometry.levels == 1, geometry.entries == 2,
-      memoryMap.deviceGranules == 0
-    else {
-      throw ModelError.invalid(
-        location: "configuration \(cca.configuration.name)",
-        message: "feature tlb-setup needs granules = 7, realms = 2, rtt-levels = 1 and rtt-entries = 2")
-    }
+    try requireSetupBounds(feature: "tlb-setup", granules: G.count, realms: 2, levels: 1, entries: 2)
     setInitialObjects(
       [
         G.rd0: GranuleState.rd, G.rtt0: GranuleState.rtt, G.data: GranuleState.data, G.rec: GranuleState.rec,
@@ -82,6 +76,24 @@ extension RMMBuilder {
   static func keyed(_ k: Expr, _ values: [Value: Expr], otherwise: Expr) -> Expr {
     values.keys.sorted().reversed().reduce(otherwise) { rest, key in
       .ite(k.eq(.literal(key)), then: values[key] ?? rest, else: rest)
+    }
+  }
+
+  /// Throws unless the configuration has the exact bounds a setup start state was written for.
+  ///
+  /// A setup start state names its granules by index, so it is valid at one size only: the
+  /// feature's granules (none of them device memory), realms and RTT geometry.
+  ///
+  /// - Throws: ``ModelError/invalid(location:message:)`` naming the feature and the bounds it needs.
+  func requireSetupBounds(feature: String, granules: Int, realms: Int, levels: Int, entries: Int) throws {
+    guard memoryMap.granules == granules, cca.realmSort.count == realms, geometry.levels == levels,
+      geometry.entries == entries, memoryMap.deviceGranules == 0
+    else {
+      throw ModelError.invalid(
+        location: "configuration \(cca.configuration.name)",
+        message:
+          "feature \(feature) needs granules = \(granules), realms = \(realms), rtt-levels = \(levels) "
+          + "and rtt-entries = \(entries)")
     }
   }
 

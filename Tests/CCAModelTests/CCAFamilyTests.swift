@@ -116,6 +116,23 @@ struct CCAFamilyTests {
     #expect(throws: ModelError.self) { try CCA.family.build(config) }
   }
 
+  /// A setup start state names its granules by index, so it is valid at its own bounds only: at
+  /// any other size the build stops with a message naming the feature and the bounds it needs.
+  @Test(
+    "a setup start state refuses other bounds, naming the feature and what it needs",
+    arguments: [
+      ("rmm-tlb-setup", CCA.Bound.granules, 8, "feature tlb-setup needs granules = 7, realms = 2"),
+      ("rmm-blocks-setup", CCA.Bound.rttEntries, 4, "feature blocks-setup needs granules = 7, realms = 1"),
+      ("rmm-da-setup", CCA.Bound.rttLevels, 2, "feature da-setup needs granules = 7"),
+    ] as [(String, Configuration.Bound, Int, String)])
+  func setupBounds(name: String, bound: Configuration.Bound, value: Int, message: String) throws {
+    var config = try #require(CCA.family.configuration(named: name))
+    #expect(throws: Never.self) { try CCA.family.build(config) }
+    config.bounds[bound] = value
+    let error = #expect(throws: ModelError.self) { try CCA.family.build(config) }
+    #expect(error?.description.contains(message) == true, "\(error.map(String.init(describing:)) ?? "no error")")
+  }
+
   @Test("every action names its actor and cites the reference")
   func actionDocs() throws {
     for configuration in ["standard", "atomic", "atomic-parametric", "rmm-small", "rmm-rtt"] {
