@@ -113,9 +113,15 @@ extension DABuilder {
 
   /// Whether RSI_VDEV_DMA_ENABLE may enable VDEV `g`'s DMA with the evidence `passed`: it is STARTED with no
   /// VDEV_UNLOCK in flight, and the three generations are its current ones.
+  ///
+  /// The mutants dma-enable-skips-state-check and dma-enable-without-nonce-check drop the first and the second half
+  /// (without `vdev-complete` they drop RSI_VDEV_DMA_ENABLE's failure conditions instead).
   func dmaEnableAllowed(_ g: Expr, passed: (Expr, Expr, Expr)) -> Expr {
-    pre.read(daState.vdevState, [g]).eq(.literal(VdevState.started))
-      && pre.read(daState.vdevRequest, [g]).ne(.literal(VdevRequest.unlock)) && evidenceCurrent(g, passed: passed)
+    let state =
+      pre.read(daState.vdevState, [g]).eq(.literal(VdevState.started))
+      && pre.read(daState.vdevRequest, [g]).ne(.literal(VdevRequest.unlock))
+    return (mutated(CCA.MutantName.dmaEnableSkipsStateCheck) ? true : state)
+      && (mutated(CCA.MutantName.dmaEnableWithoutNonceCheck) ? true : evidenceCurrent(g, passed: passed))
   }
 
   /// Whether `passed` are VDEV `g`'s current lock nonce, measurements and report sequences.
