@@ -49,6 +49,8 @@ extension CCA {
           ("RMI_VDEV_DESTROY", 0xC400_0188), ("RMI_VDEV_GET_STATE", 0xC400_0189), ("RMI_VDEV_UNLOCK", 0xC400_018A),
           ("RMI_VDEV_GET_INTERFACE_REPORT", 0xC400_01D0), ("RMI_VDEV_GET_MEASUREMENTS", 0xC400_01D1),
           ("RMI_VDEV_LOCK", 0xC400_01D2), ("RMI_VDEV_START", 0xC400_01D3),
+          // With vdev-complete: the host names the VDEV of a realm's RSI VDEV call.
+          ("RMI_VDEV_COMPLETE", 0xC400_018E),
           // RMM 1.1 MEC (rmm.md §3.1, §3.5).
           ("RMI_MEC_SET_SHARED", 0xC400_018C), ("RMI_MEC_SET_PRIVATE", 0xC400_018D),
         ]),
@@ -122,6 +124,9 @@ extension CCA {
       ABIDescription.NamedValue("RMI_REALM_FLAGS_PMU", RMIABI.realmFlagPMU),
       // RMM 1.1 DA [1.1-UNSTABLE] (rmm.md §1.2: da_enabled, flags0 bit 3).
       ABIDescription.NamedValue("RMI_REALM_FLAGS_DA", RMIABI.realmFlagDA),
+      // RmiRecExitReason 8 (rmm.md §1.6; TF-RMM rmm-spec-v1.x-aligned smc-rmi.h): an RSI VDEV call waits on
+      // RMI_VDEV_COMPLETE (vdev-complete).
+      ABIDescription.NamedValue("RMI_EXIT_VDEV_REQUEST", DAABI.exitVdevRequest),
     ],
     fields: structureFields,
     pointers: [

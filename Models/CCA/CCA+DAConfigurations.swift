@@ -45,6 +45,27 @@ extension CCA {
         Bound.devices: 1, Bound.devGranules: 1,
       ],
       features: [Feature.rmm, Feature.da, Feature.daSetup, Feature.allValues]),
+    Configuration(
+      name: "rmm-da-vdev",
+      bounds: [
+        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.vdevComplete, Feature.wideNonces]),
+    Configuration(
+      name: "rmm-da-vdev-setup",
+      bounds: [
+        Bound.granules: 7, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.vdevComplete, Feature.wideNonces, Feature.daSetup]),
+    Configuration(
+      name: "rmm-da-vdev-2-setup",
+      bounds: [
+        Bound.granules: 9, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 2,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.vdevComplete, Feature.wideNonces, Feature.daSetup]),
   ]
 
   static let daConfigurationDocs: [String: String] = [
@@ -78,6 +99,20 @@ extension CCA {
     rmm-da-mem-setup with all-values: the device-memory commands' level, address and top registers and the \
     evidence RSI_VDEV_VALIDATE_MAPPING passes also take the values that fail their checks, a few steps from \
     the start state; depth-bounded BFS
+    """,
+    "rmm-da-vdev": """
+    rmm-da with vdev-complete and wide-nonces [1.1-UNSTABLE]: the realm's RSI VDEV calls exit with \
+    RMI_EXIT_VDEV_REQUEST, the host names the VDEV with RMI_VDEV_COMPLETE and RMI_REC_ENTER finishes the call; the \
+    lock nonce and the measurement and report sequences are 2 bits and wrap; the configuration of \
+    Tests/Conformance/da-vdev-complete.scenario (which raises granules and devices); depth-bounded BFS only
+    """,
+    "rmm-da-vdev-setup": """
+    rmm-da-vdev starting where rmm-da-setup starts (feature da-setup: the VDEV STARTED, its REC running): the \
+    round trip, evidence regenerated between the realm's request and its finish, within a few steps
+    """,
+    "rmm-da-vdev-2-setup": """
+    rmm-da-vdev-setup with two devices of the realm, each VDEV STARTED (9 granules): the host may name the wrong \
+    VDEV in RMI_VDEV_COMPLETE (mutant vdev-complete-skips-vdev-id)
     """,
   ]
 
@@ -182,5 +217,28 @@ extension CCA {
         """,
       breaks: [PropertyName.deviceAssignedOnly, PropertyName.daWellformed],
       configuration: "rmm-da-setup"),
+    Spec.Mutant(
+      name: MutantName.vdevCompleteSkipsVdevID,
+      doc: """
+        RMI_VDEV_COMPLETE does not compare the VDEV's ID with the vdev_id the realm asked about, and the finish in \
+        RMI_REC_ENTER does not either (TF-RMM rmm-spec-v1.x-aligned `smc_vdev_complete` checks `rec->vdev.vdev_id \
+        != vd->id`; reference/rmm.md §3.3 `vdev_id`): the host answers the realm's RSI_VDEV_DMA_ENABLE for one TDI \
+        with another TDI of the realm whose evidence happens to match, so a device the realm never verified gets \
+        DMA into its memory. A skipped binding check, the class of reference/rme.md §5 M19.
+        """,
+      breaks: [PropertyName.daWellformed],
+      configuration: "rmm-da-vdev-2-setup"),
+    Spec.Mutant(
+      name: MutantName.dmaEnableChecksAtRequest,
+      doc: """
+        With the REC exit round trip, RSI_VDEV_DMA_ENABLE checks the VDEV's state and evidence when the realm asks \
+        (before the REC exits), and RMI_REC_ENTER's finish enables DMA without checking again (TF-RMM \
+        rmm-spec-v1.x-aligned checks them in `finish_rsi_vdev_dma_enable`, under the VDEV's lock): between the \
+        exit and the finish the host asks for new measurements, or unlocks the TDI, and the realm's stale approval \
+        enables DMA. A time-of-check-to-time-of-use bug, the stale-state class of TF-RMM a773789a (reference/rme.md \
+        §5 M14).
+        """,
+      breaks: [PropertyName.daWellformed],
+      configuration: "rmm-da-vdev-setup"),
   ]
 }

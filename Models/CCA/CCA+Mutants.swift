@@ -22,6 +22,8 @@ extension CCA {
     public static let vdevMapAcceptsUndelegated = "vdev-map-accepts-undelegated"
     public static let validateMappingSkipsPACheck = "validate-mapping-skips-pa-check"
     public static let smmuGPINotInvalidated = "smmu-gpi-not-invalidated"
+    public static let vdevCompleteSkipsVdevID = "vdev-complete-skips-vdev-id"
+    public static let dmaEnableChecksAtRequest = "dma-enable-checks-at-request"
     public static let mecidReusedWithoutRefresh = "mecid-reused-without-refresh"
     public static let reuseWithoutScrub = "reuse-without-scrub"
     public static let mecSetPrivateIgnoresMembers = "mec-set-private-ignores-members"
@@ -225,10 +227,17 @@ extension CCA {
 
   /// Applies the selected mutant's patch from ``failurePatches`` to a built model.
   ///
+  /// A patch whose action has none of its conditions is skipped: the configuration implements the check elsewhere
+  /// and the builder applies the mutant there (with `vdev-complete`, RSI_VDEV_DMA_ENABLE's checks are in
+  /// RMI_REC_ENTER's finish, ``DABuilder/vdevCompletion(_:rec:)``).
+  ///
   /// - Throws: ``ModelError`` when the patch names a condition the action does not have.
   static func applyingFailurePatches(_ model: Model) throws -> Model {
     var result = model
-    for patch in failurePatches where model.action(named: patch.action) != nil {
+    for patch in failurePatches {
+      guard let index = model.action(named: patch.action),
+        model.actions[index].failures.contains(where: { patch.drop.contains($0.name) })
+      else { continue }
       guard model.configuration.mutated(patch.mutant) else { continue }
       result = try result.replacingAction(named: patch.action) { try $0.droppingFailures(patch.drop) }
     }

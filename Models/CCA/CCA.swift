@@ -144,6 +144,18 @@ public enum CCA {
       written into the realm's buffer granule; rmm-full has it, the exhaustive configurations do not (their state \
       spaces and proofs stay as they were)
       """,
+      Feature.vdevComplete: """
+      with da [1.1-UNSTABLE, TF-RMM rmm-spec-v1.x-aligned]: RSI_VDEV_GET_INFO, RSI_VDEV_DMA_ENABLE and \
+      RSI_VDEV_DMA_DISABLE exit to the host with RMI_EXIT_VDEV_REQUEST (8) and the vdev_id; RMI_VDEV_COMPLETE (rec, \
+      vdev) names the VDEV (failure conditions pending, owner, vdev_id, vdev_state); the next RMI_REC_ENTER \
+      finishes the call against the VDEV as it is then (DMA_ENABLE checks the state and evidence there) and the \
+      realm sees the result in X0; each REC holds its pending call (rmm-da-vdev, rmm-da-vdev-setup)
+      """,
+      Feature.wideNonces: """
+      with da [1.1-UNSTABLE]: the VDEV's lock nonce, measurement and interface report sequences are 2 bits wide \
+      (0..3) and wrap, so a stale generation comes back only after 4 regenerations (1 bit: after 2) and the realm \
+      passes any of 4 values (rmm-da-vdev)
+      """,
       Feature.daSetup: """
       with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
       page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
@@ -240,6 +252,12 @@ public enum CCA {
     public static let daSetupDMA: Configuration.Feature = "da-setup-dma"
     /// With `rmm`: RSI attestation, the RECs' attestation state (``RMMBuilder/declareAttestation()``).
     public static let attest: Configuration.Feature = "attest"
+    /// With `da`: the realm's RSI VDEV calls exit with RMI_EXIT_VDEV_REQUEST, RMI_VDEV_COMPLETE names the VDEV and
+    /// RMI_REC_ENTER finishes the call (``DABuilder/declareVdevComplete()``) [1.1-UNSTABLE].
+    public static let vdevComplete: Configuration.Feature = "vdev-complete"
+    /// With `da`: the VDEV's lock nonce and measurement and report sequences are 2 bits wide, not 1, and wrap
+    /// (``DABuilder/nonceValues``) [1.1-UNSTABLE].
+    public static let wideNonces: Configuration.Feature = "wide-nonces"
   }
 
   /// Property names.

@@ -33,6 +33,8 @@ extension DABuilder {
   /// The calls are the realm's (a REC of it runs on PE `pe`) and complete without a REC exit:
   /// the pinned revision's RMI_VDEV_COMPLETE round trip is not modelled (ADR 0005).
   func declareRealmVDEVCalls() {
+    // With `vdev-complete` the calls exit to the host instead (DABuilder+VdevComplete.swift).
+    if let r = vdevRequests { return declareVdevComplete(r) }
     let pe = Parameter("pe", cca.pe)
     let deviceError = "RSI_ERROR_DEVICE"
     builder.action(
@@ -67,8 +69,8 @@ extension DABuilder {
         state is ENABLED and the RMM sets STE.V: device DMA now reaches the realm's stage 2.
         """,
       parameters: [
-        pe, rmm.register("x1", streams), rmm.register("x2", [0, 1]), rmm.register("x3", [0, 1]),
-        rmm.register("x4", [0, 1]),
+        pe, rmm.register("x1", streams), rmm.register("x2", nonceValues), rmm.register("x3", nonceValues),
+        rmm.register("x4", nonceValues),
       ],
       successCode: DAABI.rsiSuccess
     ) { a in

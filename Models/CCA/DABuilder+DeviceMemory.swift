@@ -259,6 +259,8 @@ extension DABuilder {
     let pe = Parameter("pe", cca.pe)
     let inputError = "RSI_ERROR_INPUT"
     let deviceError = "RSI_ERROR_DEVICE"
+    // A generation no VDEV ever has (with all-values: each evidence check's failure).
+    let never = Value(nonceValues.count)
     builder.action(
       "RSI_VDEV_VALIDATE_MAPPING", by: CCA.Parties.realm,
       doc: """
@@ -280,9 +282,9 @@ extension DABuilder {
         pe, rmm.register("x1", streams, allValues: [Value(streams.count)]), rmm.register("x2", rmm.protectedIPAs),
         rmm.register("x3", [rmm.geometry.protectedLimit], allValues: rmm.offTops),
         rmm.register("x4", devicePAs + rmm.granulePAs.prefix(1)), rmm.register("x5", [0]),
-        // The evidence: with all-values also a generation no VDEV ever has (each check's failure).
-        rmm.register("x6", [1], allValues: [2]), rmm.register("x7", [1], allValues: [2]),
-        rmm.register("x8", [1], allValues: [2]),
+        // The evidence: with all-values also `never`.
+        rmm.register("x6", [1], allValues: [never]), rmm.register("x7", [1], allValues: [never]),
+        rmm.register("x8", [1], allValues: [never]),
       ],
       successCode: DAABI.rsiSuccess
     ) { a in

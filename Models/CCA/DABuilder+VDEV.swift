@@ -153,7 +153,7 @@ extension DABuilder {
         (daState.vdevReportSeq, VdevRequest.report),
       ] {
         let old = pre.read(variable, [g])
-        a.set(variable, [g], to: .ite(completes(r), then: 1 - old, else: old))
+        a.set(variable, [g], to: .ite(completes(r), then: nextNonce(old), else: old))
       }
       a.when(error) { disableDMA(a, vdev: g, stream: streamOf(vdev: g)) }
     }

@@ -38,7 +38,29 @@ final class DABuilder {
     }
     self.rmm = rmm
     self.streamSort = IndexSort("Stream", count: devices)
-    self.daState = DAVariables(rmm.builder, granule: rmm.granule, realm: rmm.realm, stream: .index(streamSort))
+    let wide = configuration.has(CCA.Feature.wideNonces)
+    self.nonceValues = wide ? [0, 1, 2, 3] : [0, 1]
+    let nonce = Domain.range(0, Value(nonceValues.count - 1))
+    self.daState = DAVariables(
+      rmm.builder, granule: rmm.granule, realm: rmm.realm, stream: .index(streamSort), nonce: nonce)
+    self.vdevRequests =
+      configuration.has(CCA.Feature.vdevComplete)
+      ? DAVdevRequestVariables(rmm.builder, granule: rmm.granule, stream: .index(streamSort), nonce: nonce) : nil
+  }
+
+  /// The values of an evidence generation (lock nonce, measurement or report sequence): one bit, or two with
+  /// `wide-nonces`.
+  ///
+  /// TF-RMM rmm-spec-v1.x-aligned draws each from its PRNG (64 bits, `generate_attest_info_nonce`); the
+  /// specification calls the last two sequence numbers. The model counts modulo the width, so a stale value comes
+  /// back after 2 (one bit) or 4 (two bits) regenerations: the only ABA the width leaves (Docs/ADR/0005).
+  let nonceValues: [Value]
+  /// With `vdev-complete`: the RECs' pending RSI VDEV calls.
+  let vdevRequests: DAVdevRequestVariables?
+
+  /// The next evidence generation after `old`: `old + 1` modulo the width (a flip with one bit).
+  func nextNonce(_ old: Expr) -> Expr {
+    nonceValues.count == 2 ? 1 - old : .ite(old.eq(.literal(nonceValues.last ?? 1)), then: 0, else: old + 1)
   }
 
   /// Declares the DA commands, RSI calls, device accesses and properties (and, with `da-setup`,
@@ -48,6 +70,11 @@ final class DABuilder {
       throw ModelError.invalid(
         location: "configuration \(cca.configuration.name)",
         message: "feature da-setup-dma needs da-setup; add da-setup")
+    }
+    if vdevRequests != nil && memoryMap.deviceGranules > 0 {
+      throw ModelError.invalid(
+        location: "configuration \(cca.configuration.name)",
+        message: "feature vdev-complete does not model RSI_VDEV_VALIDATE_MAPPING's round trip; set dev-granules = 0")
     }
     if cca.configuration.has(CCA.Feature.daSetup) { try declareSetupStart() }
     declarePDEVCommands()

@@ -16,6 +16,9 @@ enum DAABI {
   static let devMemResponseFlag: Value = 1 << 6
   /// `RMI_EXIT_DEV_MEM_MAP` (the ACS's RMI_EXIT_VDEV_MAP, 0x09 in the Linux RMI headers of the DA series).
   static let exitDevMemMap: Value = 0x09
+  /// `RMI_EXIT_VDEV_REQUEST` (8; TF-RMM rmm-spec-v1.x-aligned `smc-rmi.h`, reference/rmm.md §1.6): a realm's RSI VDEV
+  /// call waits for the host to name the VDEV with RMI_VDEV_COMPLETE (feature `vdev-complete`).
+  static let exitVdevRequest: Value = 8
 
   /// `RMI_FEATURE_REGISTER_0_DA_EN` (bit 42 of RmiFeatureRegister0, reference/rmm.md §1.6; TF-RMM rmm-spec-v1.x-aligned
   /// `smc-rmi.h`): the RMM supports Device Assignment.
@@ -92,6 +95,24 @@ enum VdevRequest {
     [
       ("NONE", none), ("LOCK", lock), ("START", start), ("UNLOCK", unlock), ("GET_MEASUREMENTS", measurements),
       ("GET_INTERFACE_REPORT", report),
+    ])
+  static let domain = Domain.finite(set)
+}
+
+/// The realm's RSI VDEV call a REC waits on (feature `vdev-complete`; TF-RMM rmm-spec-v1.x-aligned
+/// `REC_PENDING_VDEV_REQUEST` / `REC_PENDING_VDEV_COMPLETE` with the call's function identifier in X0):
+/// the model's encoding, `NONE` when no call waits.
+enum RsiVdevCall {
+  static let none: Value = 0
+  static let getInfo: Value = 1
+  static let dmaEnable: Value = 2
+  static let dmaDisable: Value = 3
+
+  static let set = FiniteSet(
+    "RsiVdevCall",
+    [
+      ("NONE", none), ("RSI_VDEV_GET_INFO", getInfo), ("RSI_VDEV_DMA_ENABLE", dmaEnable),
+      ("RSI_VDEV_DMA_DISABLE", dmaDisable),
     ])
   static let domain = Domain.finite(set)
 }

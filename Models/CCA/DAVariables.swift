@@ -23,8 +23,9 @@ struct DAVariables {
   /// `vdevPdev[g]`: the PDEV granule of a VDEV (0 otherwise).
   let vdevPdev: Variable
   /// `vdevLockNonce[g]`, `vdevMeasSeq[g]`, `vdevReportSeq[g]`: the evidence generations (the lock
-  /// nonce, measurement and interface-report sequence numbers) as one bit each: a new value on
-  /// every regeneration (abstract: two regenerations give the old value back, see the ADR).
+  /// nonce, measurement and interface-report sequence numbers) as one bit each, or two with
+  /// `wide-nonces` (``DABuilder/nonceValues``): a new value on every regeneration (abstract: 2, or 4,
+  /// regenerations give the old value back, see the ADR).
   let vdevLockNonce: Variable
   let vdevMeasSeq: Variable
   let vdevReportSeq: Variable
@@ -51,7 +52,7 @@ struct DAVariables {
   /// Monitor: a device access reached a granule the DMA rule forbids.
   let deviceStrayAccess: Variable
 
-  init(_ b: ModelBuilder, granule: Domain, realm: Domain, stream: Domain) {
+  init(_ b: ModelBuilder, granule: Domain, realm: Domain, stream: Domain, nonce: Domain) {
     pdevState = b.map("pdevState", keys: [granule], PdevState.domain, doc: "RmiPdevState of a PDEV granule") { _ in
       .literal(PdevState.new)
     }
@@ -64,12 +65,12 @@ struct DAVariables {
       "vdevRequest", keys: [granule], VdevRequest.domain, doc: "the TDISP request VDEV_COMMUNICATE completes"
     ) { _ in .literal(VdevRequest.none) }
     vdevPdev = b.map("vdevPdev", keys: [granule], granule, doc: "the PDEV of a VDEV") { _ in 0 }
-    vdevLockNonce = b.map("vdevLockNonce", keys: [granule], .range(0, 1), doc: "the lock nonce (abstract)") { _ in 0 }
-    vdevMeasSeq = b.map("vdevMeasSeq", keys: [granule], .range(0, 1), doc: "the measurements sequence (abstract)") {
+    vdevLockNonce = b.map("vdevLockNonce", keys: [granule], nonce, doc: "the lock nonce (abstract)") { _ in 0 }
+    vdevMeasSeq = b.map("vdevMeasSeq", keys: [granule], nonce, doc: "the measurements sequence (abstract)") {
       _ in 0
     }
     vdevReportSeq = b.map(
-      "vdevReportSeq", keys: [granule], .range(0, 1), doc: "the interface report sequence (abstract)"
+      "vdevReportSeq", keys: [granule], nonce, doc: "the interface report sequence (abstract)"
     ) { _ in 0 }
     vdevDMA = b.map("vdevDMA", keys: [granule], .bool, doc: "the VDEV's DMA state is ENABLED") { _ in false }
     vdevDMAVerified = b.map(
@@ -83,5 +84,38 @@ struct DAVariables {
     deviceStrayAccess = b.variable(
       "deviceStrayAccess", .bool, role: .monitor, doc: "a device access reached a granule the DMA rule forbids",
       initial: false)
+  }
+}
+
+/// A REC's pending RSI VDEV call (feature `vdev-complete`; TF-RMM rmm-spec-v1.x-aligned `rec->pending_op`,
+/// `rec->vdev`) [1.1-UNSTABLE]: maps over granules, held at 0 for granules that are not RECs with a call waiting.
+///
+/// The call exits with RMI_EXIT_VDEV_REQUEST (REQUEST), RMI_VDEV_COMPLETE names the VDEV (COMPLETE), and RMI_REC_ENTER
+/// finishes it (``DABuilder/vdevCompletion(_:rec:)``).
+struct DAVdevRequestVariables {
+  /// `recVdevCall[g]`: the RSI VDEV call REC `g` waits on (``RsiVdevCall``; NONE when none).
+  let call: Variable
+  /// `recVdevCompleted[g]`: the host has named the VDEV (RMI_VDEV_COMPLETE: `REC_PENDING_VDEV_COMPLETE`).
+  let completed: Variable
+  /// `recVdevID[g]`: the `vdev_id` the realm passed.
+  let vdevID: Variable
+  /// `recVdevAddr[g]`: the VDEV granule RMI_VDEV_COMPLETE named (0 until then).
+  let vdev: Variable
+  /// `recVdevLock[g]`, `recVdevMeas[g]`, `recVdevReport[g]`: the evidence RSI_VDEV_DMA_ENABLE passed (X4..X6 at the
+  /// pinned tag), checked when the call finishes.
+  let nonces: [Variable]
+
+  init(_ b: ModelBuilder, granule: Domain, stream: Domain, nonce: Domain) {
+    call = b.map("recVdevCall", keys: [granule], RsiVdevCall.domain, doc: "the RSI VDEV call a REC waits on") { _ in
+      .literal(RsiVdevCall.none)
+    }
+    completed = b.map("recVdevCompleted", keys: [granule], .bool, doc: "RMI_VDEV_COMPLETE named the VDEV") { _ in
+      false
+    }
+    vdevID = b.map("recVdevID", keys: [granule], stream, doc: "the vdev_id of a REC's pending VDEV call") { _ in 0 }
+    vdev = b.map("recVdevAddr", keys: [granule], granule, doc: "the VDEV RMI_VDEV_COMPLETE named") { _ in 0 }
+    nonces = ["recVdevLock", "recVdevMeas", "recVdevReport"].map { name in
+      b.map(name, keys: [granule], nonce, doc: "evidence a pending RSI_VDEV_DMA_ENABLE passed") { _ in 0 }
+    }
   }
 }

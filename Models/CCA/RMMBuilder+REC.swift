@@ -206,7 +206,10 @@ extension RMMBuilder {
       // With `da` device memory, a pending RSI_VDEV_VALIDATE_MAPPING completes the same way.
       let devMem = devMemCompletion(g, flags: a.arg("enter_flags"))
       let pending = devMem.map { ripasPending || $0.pending } ?? ripasPending
-      a.output("realm_x0", .ite(pending, then: .literal(RSI.success), else: pre.read(recState.psciResult, [g])))
+      let x0 = Expr.ite(pending, then: .literal(RSI.success), else: pre.read(recState.psciResult, [g]))
+      // With `vdev-complete`, a pending RSI VDEV call finishes here (DABuilder+VdevComplete.swift).
+      let vdevCall = da?.vdevCompletion(a, rec: g)
+      a.output("realm_x0", vdevCall.map { .ite($0.pending, then: $0.x0, else: x0) } ?? x0)
       a.output(
         "realm_x1", .ite(ripasPending, then: addr, else: devMem.map { .ite($0.pending, then: $0.x1, else: 0) } ?? 0))
       a.output(
@@ -240,6 +243,7 @@ extension RMMBuilder {
     a.set(recState.psciResult, [g], to: 0)
     clearRipasChange(a, g)
     clearDevMemRequest(a, g)
+    da?.clearVdevCall(a, rec: g)
     clearAttestation(a, g)
   }
 

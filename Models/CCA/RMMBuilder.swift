@@ -42,6 +42,9 @@ final class RMMBuilder {
   /// da_enabled; reference/rmm.md §1.2, §3.3), read by RMI_VDEV_CREATE's `da_en`; false for a
   /// slot with no realm.
   private(set) var realmDA: Variable?
+  /// With `da`: the DA layer, made before the REC commands (RMI_REC_ENTER finishes a REC's RSI VDEV call with
+  /// `vdev-complete`, ``DABuilder/vdevCompletion(_:rec:)``) and declared last; nil again once declared.
+  private(set) var da: DABuilder?
 
   var machine: CCAVariables { cca.machine }
   var builder: ModelBuilder { cca.builder }
@@ -128,6 +131,7 @@ final class RMMBuilder {
     declareMEC()  // RMMBuilder+MEC.swift: FEAT_MEC's state and commands (per-realm only)
     declareVersionCommands()
     declareRealmCommands()
+    if cca.configuration.has(CCA.Feature.da) { da = try DABuilder(self) }
     declareRECCommands()
     declareDataCommands()
     declareRTTCommands()
@@ -137,7 +141,8 @@ final class RMMBuilder {
     declareProperties()
     declareMECProperties()
     declareLemmas()  // RMMBuilder+Lemmas.swift
-    if cca.configuration.has(CCA.Feature.da) { try DABuilder(self).declare() }
+    try da?.declare()
+    da = nil
   }
 
   func mutated(_ name: String) -> Bool { cca.mutated(name) }

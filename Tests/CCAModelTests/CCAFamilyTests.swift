@@ -42,7 +42,8 @@ struct CCAFamilyTests {
         "vdev-create-skips-pdev-state", "dma-disable-keeps-ste-cache", "pdev-stop-ignores-vdevs",
         "vdev-map-accepts-undelegated", "validate-mapping-skips-pa-check", "smmu-gpi-not-invalidated",
         "s2-tlbi-first-vmid-only", "unmap-skips-smmu-tlbi", "smmu-tlbi-first-stream-only", "release-before-cmd-sync",
-        "release-scrub-under-rmm-mecid", "realm-create-sets-rd-before-rtt-check",
+        "release-scrub-under-rmm-mecid", "realm-create-sets-rd-before-rtt-check", "vdev-complete-skips-vdev-id",
+        "dma-enable-checks-at-request",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

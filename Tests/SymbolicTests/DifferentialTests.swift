@@ -114,7 +114,7 @@ struct CCADifferentialTests {
       "rmm-small-mec", "rmm-reuse-mec", "rmm-reuse-mec-lines", "rmm-blocks", "rmm-blocks-setup", "rmm-da",
       "rmm-da-setup", "rmm-da-mem",
       "rmm-da-mem-setup", "rmm-tlb-setup",
-      "rmm-da-iotlb-setup", "rmm-da-iotlb-2-setup",
+      "rmm-da-iotlb-setup", "rmm-da-iotlb-2-setup", "rmm-da-vdev-setup",
     ])
   func cca(_ configuration: String) throws {
     let family = CCA.family
