@@ -30,7 +30,8 @@ struct ParametricRMMTests {
     #expect(vmid.domain == .word(bits: 64))
     let map = try #require(model.actions.first { $0.name == "RMI_RTT_MAP_UNPROTECTED" })
     #expect(map.parameters.first { $0.name == "x4" }?.domain == model.variables.first { $0.name == "rtteAddr" }?.value)
-    #expect(model.variables.first { $0.name == "rtteDesc" }?.value == model.variables.first { $0.name == "rtteAddr" }?.value)
+    #expect(
+      model.variables.first { $0.name == "rtteDesc" }?.value == model.variables.first { $0.name == "rtteAddr" }?.value)
     let names = model.properties.map(\.name)
     #expect(!names.contains("rmm-wellformed") && !names.contains("rmm-tables-wellformed"))
     #expect(names.contains("rmm-objects-by-pointer") && names.contains("hyp-no-realm-read"))
