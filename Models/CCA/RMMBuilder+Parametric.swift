@@ -35,7 +35,7 @@ extension RMMBuilder {
     let rc: (Expr) -> Expr = { self.pre.read(self.rmmState.refcount, [$0]) }
     let perGranule = Expr.forAll(granule) { g in
       .and(
-        self.objectFacts(g, rdReferences: nil) + [self.rttFacts(g)]
+        self.objectFacts(g, rdReferences: nil) + [self.tableFactsByObject(g)]
           + self.recFacts(g) { _ in preconditionFailure("the parametric variant has no REC_AUX granules") })
     }
     // An RD's references, without counting its RECs: at most its realm's rec_index (every REC
@@ -52,6 +52,32 @@ extension RMMBuilder {
         (isREC(g) && isREC(h) && owner(g).eq(owner(h)) && index(g).eq(index(h))).implies(g.eq(h))
       }
     }
-    return .and([perGranule, rdBounded, recsDistinct] + realmAndPEFacts + remFacts)
+    return .and([perGranule, rdBounded, recsDistinct] + rootTableFacts + realmAndPEFacts + remFacts)
+  }
+
+  /// The RTT facts of rmm-wellformed about granule `g` (a bound variable) that read no other
+  /// granule's row: with one RTT level every RTT is its realm's starting-level table, so an RTT
+  /// is `root(owner)`, and the table's own facts, which follow its entries to their granules, are
+  /// stated once per realm (``rootTableFacts``) instead of under the quantifier. Over an
+  /// uninterpreted sort a quantified fact that reads `state(rtteAddr[g][i])` lets Z3 instantiate
+  /// it again at every granule an entry names, without end. With more levels, ``rttFacts(_:)``.
+  func tableFactsByObject(_ g: Expr) -> Expr {
+    guard geometry.levels == 1 else { return rttFacts(g) }
+    let parts = rttFactParts(g)
+    let isRTT = state(g).eq(.literal(GranuleState.rtt))
+    let own = pre.read(rmmState.owner, [g])
+    let live = pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none))
+    return .ite(isRTT, then: live && root(own).eq(g), else: parts.notTable) && parts.data
+  }
+
+  /// With one RTT level, the table facts of each live realm's starting-level table (enumerated
+  /// by realm, so no quantifier follows an entry; none with more levels, where
+  /// ``tableFactsByObject(_:)`` keeps them per granule).
+  var rootTableFacts: [Expr] {
+    guard geometry.levels == 1 else { return [] }
+    return (0..<cca.realmSort.count).map { r in
+      let rr = Expr.literal(Value(r))
+      return pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.none)).implies(rttFacts(root(rr)))
+    }
   }
 }

@@ -217,13 +217,20 @@ extension RMMBuilder {
 
   /// The RTT and DATA facts of `rmm-wellformed` for granule `g` (a bound variable).
   func rttFacts(_ g: Expr) -> Expr {
+    let parts = rttFactParts(g)
+    return .ite(state(g).eq(.literal(GranuleState.rtt)), then: parts.table, else: parts.notTable) && parts.data
+  }
+
+  /// The parts of ``rttFacts(_:)``: what an RTT granule `g` satisfies (`table`), what any other
+  /// granule does (`notTable`: no level, no IPA unless DATA, a canonical row), and the DATA fact
+  /// (`data`: a DATA granule is reached by its realm's walk).
+  func rttFactParts(_ g: Expr) -> (table: Expr, notTable: Expr, data: Expr) {
     let st = state(g)
     let own = pre.read(rmmState.owner, [g])
     let level = pre.read(rmmState.rttLevel, [g])
     let base = pre.read(rmmState.mappedIPA, [g])
     let start = Expr.literal(Value(geometry.startLevel))
     let index = Domain.index(geometry.entrySort)
-    let isRTT = st.eq(.literal(GranuleState.rtt))
     let isData = st.eq(.literal(GranuleState.data))
     let live = pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none))
     // Granules that are not RTTs: no ghost level, no IPA unless DATA, and a canonical row.
@@ -269,7 +276,7 @@ extension RMMBuilder {
         && RTTEntry.isOne(read(rmmState.rtte, leaf), RTTEntry.assignedProtected) && read(rmmState.rtteAddr, leaf).eq(g)
     }
     let unmapping = pendingUnmap { t in [t.granule.eq(g)] }
-    return .ite(isRTT, then: table, else: notTable) && isData.implies(.or([mapped] + unmapping))
+    return (table, notTable, isData.implies(.or([mapped] + unmapping)))
   }
 
   /// With `smmu-tlb`, `facts` about the RMI_DATA_DESTROY waiting for its CMD_SYNC, each holding only while one is
