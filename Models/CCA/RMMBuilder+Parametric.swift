@@ -55,8 +55,9 @@ extension RMMBuilder {
     return .and([perGranule, rdBounded, recsDistinct] + rootTableFacts + realmAndPEFacts + remFacts)
   }
 
-  /// The RTT facts of rmm-wellformed about granule `g` (a bound variable) that read no other
-  /// granule's row: with one RTT level every RTT is its realm's starting-level table, so an RTT
+  /// The RTT facts of rmm-wellformed about granule `g` (a bound variable) that read no other granule's row.
+  ///
+  /// With one RTT level every RTT is its realm's starting-level table, so an RTT
   /// is `root(owner)`, and the table's own facts, which follow its entries to their granules, are
   /// stated once per realm (``rootTableFacts``) instead of under the quantifier. Over an
   /// uninterpreted sort a quantified fact that reads `state(rtteAddr[g][i])` lets Z3 instantiate
