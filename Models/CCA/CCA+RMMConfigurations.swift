@@ -15,6 +15,10 @@ extension CCA {
       bounds: smallBounds,
       features: [Feature.rmm]),
     Configuration(
+      name: "rmm-small-parametric",
+      bounds: smallBounds,
+      features: [Feature.rmm, Feature.parametric]),
+    Configuration(
       name: "rmm-rtt",
       bounds: rttBounds,
       features: [Feature.rmm]),
@@ -54,6 +58,11 @@ extension CCA {
     "rmm-small": """
     RMM 1.0, 4 granules, 1 PE, 1 realm (VMID 0), 1 REC, one level-3 RTT of 2 entries (IPA 0x0 protected, \
     0x1000 unprotected): a realm with its RD, RTT, REC and a DATA page or an NS page; exhaustive BFS
+    """,
+    "rmm-small-parametric": """
+    rmm-small with the parametric abstraction (Docs/ADR/0011-parametric-rmm.md): a GPI per granule, address \
+    registers as granules, ASSIGNED_NS descriptors as the granule they name; for parametric proofs with the RMM \
+    (the granules bound, 4, applies to bounded runs only); no rmm-wellformed (its counts enumerate granules)
     """,
     "rmm-rtt": """
     RMM 1.0, 4 granules, 1 PE, 1 realm, 1 REC, RTTs of 2 levels x 2 entries (starting level 2): RTT_CREATE / \

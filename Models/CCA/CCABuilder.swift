@@ -83,6 +83,7 @@ final class CCABuilder {
     self.builder = builder
     var memoryMap = MemoryMap(granules: granules)
     if configuration.has(CCA.Feature.da) { memoryMap.deviceGranules = try DABuilder.deviceGranules(configuration) }
+    memoryMap.granuleOperands = configuration.has(CCA.Feature.parametric) && configuration.has(CCA.Feature.rmm)
     let encryption = try Encryption.of(configuration)
     let content = Content(realms: realms, encrypted: encryption != .none)
     let parametric = configuration.has(CCA.Feature.parametric)

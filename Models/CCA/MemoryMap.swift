@@ -49,6 +49,16 @@ struct MemoryMap {
   /// buffer (``isDelegable(_:)`` excludes them). The model places them after the DRAM granules so that the GPT, the GPC
   /// and the caches cover them unchanged; their PAs are abstract (a real MMIO window is elsewhere).
   var deviceGranules: Int = 0
+  /// Whether the RMM's address registers are granules rather than PAs: the `parametric` feature
+  /// with `rmm` (Docs/ADR/0011-parametric-rmm.md).
+  ///
+  /// A register that names a granule (`rd`, `rtt`, `data`, `src`, a REC, a descriptor's output
+  /// address) is then an operand of the Granule sort: ``granule(of:)`` is the identity and the
+  /// address tests (``isDRAM(_:)``, ``isAligned(_:)``, ``isDelegable(_:)``) hold, so nothing
+  /// computes with the granule index and the sort can be uninterpreted. The PAs that fail those
+  /// tests are gone from the variant; every command fails on them before any effect, so they only
+  /// added steps that change nothing.
+  var granuleOperands = false
 
   /// The index of the first device-memory granule.
   var firstDeviceGranule: Int { granules - deviceGranules }
@@ -76,12 +86,14 @@ struct MemoryMap {
 
   /// Whether `pa` lies in the modelled DRAM (any granule, aligned or not).
   func isDRAM(_ pa: Expr) -> Expr {
-    pa.ge(.literal(Self.dramBase)) && pa.lt(.literal(address(ofGranule: granules)))
+    if granuleOperands { return true }
+    return pa.ge(.literal(Self.dramBase)) && pa.lt(.literal(address(ofGranule: granules)))
   }
 
   /// Whether `pa` is 4 KB aligned.
   func isAligned(_ pa: Expr) -> Expr {
-    (pa & .literal(Self.granuleSize - 1)).eq(0)
+    if granuleOperands { return true }
+    return (pa & .literal(Self.granuleSize - 1)).eq(0)
   }
 
   /// `PaIsDelegable(pa)` for an aligned `pa`: a granule of the modelled DRAM (not device memory).
@@ -91,7 +103,7 @@ struct MemoryMap {
 
   /// Whether `pa` lies in a device-memory granule (never, without device granules).
   func isDeviceMemory(_ pa: Expr) -> Expr {
-    deviceGranules == 0
+    deviceGranules == 0 || granuleOperands
       ? false
       : pa.ge(.literal(address(ofGranule: firstDeviceGranule))) && pa.lt(.literal(address(ofGranule: granules)))
   }
@@ -99,7 +111,8 @@ struct MemoryMap {
   /// The granule that contains `pa`, or granule 0 for an address outside DRAM (so a map read
   /// keyed by it is always in range; callers guard its use with ``isDRAM(_:)``).
   func granule(of pa: Expr) -> Expr {
-    .ite(isDRAM(pa), then: (pa - .literal(Self.dramBase)) >> .literal(Self.granuleShift), else: 0)
+    if granuleOperands { return pa }
+    return .ite(isDRAM(pa), then: (pa - .literal(Self.dramBase)) >> .literal(Self.granuleShift), else: 0)
   }
 }
 

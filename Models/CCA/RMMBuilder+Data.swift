@@ -113,7 +113,7 @@ extension RMMBuilder {
         when: !RTTEntry.isOne(entry, RTTEntry.assignedProtected))
       let g = read(rmmState.rtteAddr, position)
       let table = position.table
-      a.output("x1", .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift)))
+      a.output("x1", pa(g))
       a.output(
         "x2",
         nonLiveTop(rr, ipa, target: .literal(Value(geometry.levels - 1))) { s in

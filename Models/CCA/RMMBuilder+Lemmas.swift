@@ -58,19 +58,8 @@ extension RMMBuilder {
         DELEGATED granule's memory unzeroed there.
         """,
       cca.taggedLines ? taggedDelegatedCleanFormula : delegatedCleanFormula)
-    builder.lemma(
-      "rmm-tables-wellformed",
-      doc: """
-        rmm-wellformed, stated as a lemma: owners, reference counts and the RTT tree agree. It is \
-        most of the invariant: a realm access (REALM_READ/WRITE, and DMA through a realm's stage 2) \
-        reaches a granule through an ASSIGNED entry of its realm's walk, and only the tree facts \
-        say that granule is the realm's DATA, so that realm data written there stays out of \
-        UNDELEGATED and DELEGATED granules; RMI_REALM_DESTROY frees the RD and the starting-level \
-        RTT the realm points at, and only the tree facts say those are RD and RTT granules (CTI \
-        without it: RMI_REALM_DESTROY of a realm whose RTT base is an UNDELEGATED granule, which \
-        then becomes DELEGATED with GPI NS).
-        """,
-      wellformed)
+    // The parametric variant states it by pointer (its counts enumerate granules; RMMBuilder+Parametric.swift).
+    if cca.parametric { declareParametricLemmas() } else { declareTablesWellformedLemma() }
     builder.lemma(
       "dirty-ns-line-only-when-undelegated",
       doc: """
@@ -246,5 +235,24 @@ extension RMMBuilder {
               !foreign(self.pre.read(self.machine.cacheData, [g, key])))
         )
       })
+  }
+}
+
+extension RMMBuilder {
+  /// Declares `rmm-tables-wellformed`: rmm-wellformed restated as a lemma.
+  func declareTablesWellformedLemma() {
+    builder.lemma(
+      "rmm-tables-wellformed",
+      doc: """
+        rmm-wellformed, stated as a lemma: owners, reference counts and the RTT tree agree. It is \
+        most of the invariant: a realm access (REALM_READ/WRITE, and DMA through a realm's stage 2) \
+        reaches a granule through an ASSIGNED entry of its realm's walk, and only the tree facts \
+        say that granule is the realm's DATA, so that realm data written there stays out of \
+        UNDELEGATED and DELEGATED granules; RMI_REALM_DESTROY frees the RD and the starting-level \
+        RTT the realm points at, and only the tree facts say those are RD and RTT granules (CTI \
+        without it: RMI_REALM_DESTROY of a realm whose RTT base is an UNDELEGATED granule, which \
+        then becomes DELEGATED with GPI NS).
+        """,
+      wellformed)
   }
 }

@@ -51,9 +51,14 @@ extension RMMBuilder {
     builder.monitor(
       CCA.PropertyName.realmIsolation, doc: CCA.propertyDoc[CCA.PropertyName.realmIsolation] ?? "",
       flag: rmmState.realmForeignAccess)
-    builder.invariant(
-      CCA.PropertyName.rmmWellformed, doc: CCA.propertyDoc[CCA.PropertyName.rmmWellformed] ?? "",
-      wellformed)
+    // rmm-wellformed counts over the granules one by one (literals), which over an uninterpreted
+    // Granule sort would count the named granules only: the parametric variant does not declare it
+    // (Docs/ADR/0011-parametric-rmm.md).
+    if !cca.parametric {
+      builder.invariant(
+        CCA.PropertyName.rmmWellformed, doc: CCA.propertyDoc[CCA.PropertyName.rmmWellformed] ?? "",
+        wellformed)
+    }
     cca.declareOwnMECIDProperty()  // per-realm without mecid-lines (CCABuilder+Properties.swift)
   }
 
@@ -111,7 +116,6 @@ extension RMMBuilder {
   var wellformed: Expr {
     let granules = (0..<memoryMap.granules).map { Expr.literal(Value($0)) }
     let realms = (0..<cca.realmSort.count).map { Expr.literal(Value($0)) }
-    let pes = (0..<cca.peSort.count).map { Expr.literal(Value($0)) }
     let none = Expr.literal(RealmState.none)
     func live(_ rr: Expr) -> Expr { pre.read(rmmState.realmState, [rr]).ne(none) }
     var facts: [Expr] = []
@@ -119,24 +123,12 @@ extension RMMBuilder {
     let rdReferrers: [Expr] =
       [.literal(GranuleState.rec)] + (cca.configuration.has(CCA.Feature.da) ? [.literal(GranuleState.vdev)] : [])
     for g in granules {
-      let st = state(g)
-      let own = pre.read(rmmState.owner, [g])
-      let rc = pre.read(rmmState.refcount, [g])
-      func when(_ s: Value, _ fact: Expr) { facts.append(st.eq(.literal(s)).implies(fact)) }
-      facts.append(
-        st.isOne(of: [.literal(GranuleState.undelegated), .literal(GranuleState.delegated)])
-          .implies(own.eq(0) && rc.eq(0)))
-      facts.append(st.ne(.literal(GranuleState.rec)).implies(!pre.read(rmmState.recRunnable, [g])))
-      when(
-        GranuleState.rd,
-        live(own) && pre.read(rmmState.realmRD, [own]).eq(g)
-          && rc.eq(
-            sum(granules.map { h in one(state(h).isOne(of: rdReferrers) && pre.read(rmmState.owner, [h]).eq(own)) }))
-      )
-      when(
-        GranuleState.rec,
-        live(own)
-          && rc.eq(sum(pes.map { p in one(pre.read(rmmState.peRunning, [p]) && pre.read(rmmState.peREC, [p]).eq(g)) })))
+      facts += objectFacts(g) { own in
+        self.sum(
+          granules.map { h in
+            self.one(self.state(h).isOne(of: rdReferrers) && self.pre.read(self.rmmState.owner, [h]).eq(own))
+          })
+      }
     }
     facts.append(.forAll(granule) { g in self.rttFacts(g) })
     // Counting: live entries (TABLE and ASSIGNED, the RTTs' reference counts) plus live realms'
@@ -161,6 +153,38 @@ extension RMMBuilder {
     }
     let referenced = sum(granules.map { g in one(isRTT(g) || counted(g)) })
     facts.append(references.eq(referenced))
+    return .and(facts + realmAndPEFacts + recWellformed)
+  }
+
+  /// The facts of `rmm-wellformed` about granule `g`'s own state: free granules have no owner and
+  /// no references, only RECs are runnable, an RD is its live realm's and counts `rdReferences`
+  /// (of its owner; no count when nil), a REC's realm is live and it counts the PEs that run it.
+  func objectFacts(_ g: Expr, rdReferences: ((_ owner: Expr) -> Expr)?) -> [Expr] {
+    let st = state(g)
+    let own = pre.read(rmmState.owner, [g])
+    let rc = pre.read(rmmState.refcount, [g])
+    let live = pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none))
+    let pes = (0..<cca.peSort.count).map { Expr.literal(Value($0)) }
+    return [
+      st.isOne(of: [.literal(GranuleState.undelegated), .literal(GranuleState.delegated)])
+        .implies(own.eq(0) && rc.eq(0)),
+      st.ne(.literal(GranuleState.rec)).implies(!pre.read(rmmState.recRunnable, [g])),
+      st.eq(.literal(GranuleState.rd)).implies(
+        rdReferences.map { live && pre.read(rmmState.realmRD, [own]).eq(g) && rc.eq($0(own)) }
+          ?? live && pre.read(rmmState.realmRD, [own]).eq(g)),
+      st.eq(.literal(GranuleState.rec)).implies(
+        live
+          && rc.eq(sum(pes.map { p in one(pre.read(rmmState.peRunning, [p]) && pre.read(rmmState.peREC, [p]).eq(g)) }))),
+    ]
+  }
+
+  /// The facts of `rmm-wellformed` about each realm slot (a live realm's RD and starting-level
+  /// RTT; a free slot's fields at 0) and each PE (a running PE's REC, one PE per REC).
+  var realmAndPEFacts: [Expr] {
+    let realms = (0..<cca.realmSort.count).map { Expr.literal(Value($0)) }
+    let pes = (0..<cca.peSort.count).map { Expr.literal(Value($0)) }
+    func live(_ rr: Expr) -> Expr { pre.read(rmmState.realmState, [rr]).ne(.literal(RealmState.none)) }
+    var facts: [Expr] = []
     for rr in realms {
       let free: [Expr] = [
         pre.read(rmmState.realmRD, [rr]).eq(0), root(rr).eq(0), pre.read(rmmState.realmRIM, [rr]).eq(0),
@@ -188,18 +212,25 @@ extension RMMBuilder {
             rec.ne(pre.read(rmmState.peREC, [q]))))
       }
     }
-    return .and(facts + recWellformed)
+    return facts
   }
 
   /// The RTT and DATA facts of `rmm-wellformed` for granule `g` (a bound variable).
   func rttFacts(_ g: Expr) -> Expr {
+    let parts = rttFactParts(g)
+    return .ite(state(g).eq(.literal(GranuleState.rtt)), then: parts.table, else: parts.notTable) && parts.data
+  }
+
+  /// The parts of ``rttFacts(_:)``: what an RTT granule `g` satisfies (`table`), what any other
+  /// granule does (`notTable`: no level, no IPA unless DATA, a canonical row), and the DATA fact
+  /// (`data`: a DATA granule is reached by its realm's walk).
+  func rttFactParts(_ g: Expr) -> (table: Expr, notTable: Expr, data: Expr) {
     let st = state(g)
     let own = pre.read(rmmState.owner, [g])
     let level = pre.read(rmmState.rttLevel, [g])
     let base = pre.read(rmmState.mappedIPA, [g])
     let start = Expr.literal(Value(geometry.startLevel))
     let index = Domain.index(geometry.entrySort)
-    let isRTT = st.eq(.literal(GranuleState.rtt))
     let isData = st.eq(.literal(GranuleState.data))
     let live = pre.read(rmmState.realmState, [own]).ne(.literal(RealmState.none))
     // Granules that are not RTTs: no ghost level, no IPA unless DATA, and a canonical row.
@@ -245,7 +276,7 @@ extension RMMBuilder {
         && RTTEntry.isOne(read(rmmState.rtte, leaf), RTTEntry.assignedProtected) && read(rmmState.rtteAddr, leaf).eq(g)
     }
     let unmapping = pendingUnmap { t in [t.granule.eq(g)] }
-    return .ite(isRTT, then: table, else: notTable) && isData.implies(.or([mapped] + unmapping))
+    return (table, notTable, isData.implies(.or([mapped] + unmapping)))
   }
 
   /// With `smmu-tlb`, `facts` about the RMI_DATA_DESTROY waiting for its CMD_SYNC, each holding only while one is

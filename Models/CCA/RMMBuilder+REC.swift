@@ -280,6 +280,8 @@ extension RMMBuilder {
   /// ASSIGNED_NS entry at `position` (``leaf(_:_:)``): the descriptor's PA, plus, with `blocks`,
   /// the offset of `ipa` in the block (the size of an entry at the level the walk stopped).
   func nsAddress(_ rr: Expr, _ ipa: Expr, at position: RTTSlot) -> Expr {
+    // In the parametric variant the entry holds the descriptor's granule (MemoryMap.granuleOperands).
+    if memoryMap.granuleOperands { return read(rmmState.rtteDesc, position) }
     let pa = read(rmmState.rtteDesc, position) & .literal(Self.descAddressMask)
     guard blocks else { return pa }
     let depth = walkDepth(rr, ipa, target: .literal(Value(geometry.lastDepth)))

@@ -23,8 +23,11 @@ extension RMMBuilder {
           entry.eq(RTTEntry.assignedDevDev.expr), then: .literal(RMIABI.ripasDev), else: .literal(RMIABI.ripasEmpty))))
   }
 
-  /// The PA of granule index `g`.
-  func pa(_ g: Expr) -> Expr { .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift)) }
+  /// The PA of granule index `g` (the granule itself in the parametric variant, whose address
+  /// registers are granules: ``MemoryMap/granuleOperands``).
+  func pa(_ g: Expr) -> Expr {
+    memoryMap.granuleOperands ? g : .literal(MemoryMap.dramBase) + (g << .literal(MemoryMap.granuleShift))
+  }
 
   /// A run of entries a range command processes (RMI_RTT_INIT_RIPAS, RMI_RTT_SET_RIPAS): in the
   /// table where realm `rr`'s walk for `base` towards level 3 stops, the entries from `base`'s
@@ -584,8 +587,10 @@ extension RMMBuilder {
         if map {
           a.fail(
             "attr_valid", error: Self.input, code: RMIABI.errorInput,
-            when: (a.arg("x4") & .literal(~(Self.descAddressMask | Self.descAttributeMask))).ne(0)
-              || (a.arg("x4") & .literal(Self.descMemAttrMask)).eq(.literal(Self.descMemAttrReserved)))
+            when: memoryMap.granuleOperands  // x4 names a granule: a descriptor with no attributes
+              ? false
+              : (a.arg("x4") & .literal(~(Self.descAddressMask | Self.descAttributeMask))).ne(0)
+                || (a.arg("x4") & .literal(Self.descMemAttrMask)).eq(.literal(Self.descMemAttrReserved)))
         }
         rdChecks(a, rd)
         let rr = realmOf(rd)

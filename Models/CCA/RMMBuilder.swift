@@ -76,8 +76,22 @@ final class RMMBuilder {
     guard !configuration.has(CCA.Feature.fine) else {
       throw ModelError.invalid(location: location, message: "feature rmm needs atomic GPT transitions; remove fine")
     }
-    guard !configuration.has(CCA.Feature.parametric) else {
-      throw ModelError.invalid(location: location, message: "feature rmm needs PAs; remove parametric")
+    if configuration.has(CCA.Feature.parametric) {
+      // The parametric variant (Docs/ADR/0011-parametric-rmm.md) has granule operands; these
+      // features still compute with granule indices or PAs (device PAs, block ranges, TLB
+      // entries holding granule + 1, the setup starts' fixed granules).
+      let computing = [
+        CCA.Feature.da, CCA.Feature.blocks, CCA.Feature.s2TLB, CCA.Feature.smmuTLB, CCA.Feature.tlbSetup,
+        CCA.Feature.blocksSetup,
+      ]
+      if let feature = computing.first(where: { configuration.has($0) }) {
+        throw ModelError.invalid(
+          location: location, message: "feature \(feature) computes with granule PAs; remove parametric or \(feature)")
+      }
+      guard try Self.recAuxCount(configuration) == 0 else {
+        throw ModelError.invalid(
+          location: location, message: "the parametric variant counts no REC_AUX granules; set the bound rec-aux to 0")
+      }
     }
     let geometry = RTTGeometry(levels: levels, entries: entries)
     let cells = cca.memoryMap.granules * entries
@@ -93,7 +107,8 @@ final class RMMBuilder {
     self.rimLimit = 7
     self.rmmState = RMMVariables(
       cca.builder, granule: cca.granule, pe: cca.pe, realm: cca.realm, geometry: geometry,
-      maxRefcount: Self.maxRefcount(configuration, entries: entries, recs: recs), recs: recs, rimLimit: 7)
+      maxRefcount: Self.maxRefcount(configuration, entries: entries, recs: recs), recs: recs, rimLimit: 7,
+      granuleDescriptors: cca.memoryMap.granuleOperands)
     self.recState = RECVariables(
       cca.builder, granule: cca.granule, realm: cca.realm, recs: recs,
       auxCount: try Self.recAuxCount(configuration), ipaWidth: geometry.ipaWidth, rimLimit: 7,
@@ -174,8 +189,17 @@ final class RMMBuilder {
   }
 
   /// A 64-bit register parameter with exploration samples.
+  ///
+  /// In the parametric variant (``MemoryMap/granuleOperands``) a register whose samples are all
+  /// granule PAs names a granule, so it is an operand of the Granule sort instead, sampled at the
+  /// same granules (Docs/ADR/0011-parametric-rmm.md).
   func register(_ name: String, _ samples: [Value]) -> Parameter {
-    Parameter(name, .word(bits: 64), samples: samples)
+    let pas = granulePAs
+    let granules = samples.compactMap { pas.firstIndex(of: $0) }
+    if memoryMap.granuleOperands, !samples.isEmpty, granules.count == samples.count {
+      return Parameter(name, granule, samples: granules.count == pas.count ? nil : granules.map { Value($0) })
+    }
+    return Parameter(name, .word(bits: 64), samples: samples)
   }
 
   /// A register the model pins to `samples` unless the configuration has `all-values`

@@ -33,6 +33,10 @@ struct RMMVariables {
   /// `rtteAddr[g][i]`: the granule a protected ASSIGNED entry maps or a TABLE entry points to (0 otherwise).
   let rtteAddr: Variable
   /// `rtteDesc[g][i]`: the host's descriptor (PA and attributes) of an ASSIGNED_NS entry (0 otherwise).
+  ///
+  /// Under the parametric variant (`granuleDescriptors`) it is the granule the descriptor's PA
+  /// names instead: nothing reads the attributes but RMI_RTT_READ_ENTRY's output and folds into
+  /// blocks, which the variant does not have (Docs/ADR/0011-parametric-rmm.md).
   let rtteDesc: Variable
   /// `rttLevel[g]`: the level of an RTT granule's table (0 for other granules).
   ///
@@ -52,7 +56,7 @@ struct RMMVariables {
 
   init(
     _ b: ModelBuilder, granule: Domain, pe: Domain, realm: Domain, geometry: RTTGeometry,
-    maxRefcount: Int, recs: Int, rimLimit: Int
+    maxRefcount: Int, recs: Int, rimLimit: Int, granuleDescriptors: Bool = false
   ) {
     owner = b.map("granuleOwner", keys: [granule], realm, doc: "the realm an RD, REC, DATA or RTT granule belongs to") {
       _ in 0
@@ -82,7 +86,10 @@ struct RMMVariables {
       "rtteAddr", keys: [granule, index], granule, doc: "the DATA or child RTT granule of an entry"
     ) { _ in 0 }
     rtteDesc = b.map(
-      "rtteDesc", keys: [granule, index], .word(bits: 64), doc: "the host's descriptor of an ASSIGNED_NS entry"
+      "rtteDesc", keys: [granule, index], granuleDescriptors ? granule : .word(bits: 64),
+      doc: granuleDescriptors
+        ? "the granule the host's descriptor of an ASSIGNED_NS entry names (the parametric variant)"
+        : "the host's descriptor of an ASSIGNED_NS entry"
     ) { _ in 0 }
     rttLevel = b.map("rttLevel", keys: [granule], .range(0, 3), doc: "the level of an RTT granule (ghost)") { _ in 0 }
     mappedIPA = b.map(
