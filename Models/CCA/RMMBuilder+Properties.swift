@@ -55,6 +55,7 @@ extension RMMBuilder {
       CCA.PropertyName.rmmWellformed, doc: CCA.propertyDoc[CCA.PropertyName.rmmWellformed] ?? "",
       wellformed)
     cca.declareOwnMECIDProperty()  // per-realm without mecid-lines (CCABuilder+Properties.swift)
+    cca.declareReadReturnsLastWrite()  // unless per-realm (CCABuilder+Properties.swift)
   }
 
   /// The `gpt-consistent` formula with the RMM (also the lemma `rmm-gpi-follows-state`,
