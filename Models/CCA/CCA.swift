@@ -342,7 +342,9 @@ public enum CCA {
     flight, a read through the PAS alias of the granule's last write, under that write's encryption context, returns \
     what was written: the host's HOST through the Non-secure alias under NS, a realm's REALM_r and the RMM's scrub \
     (ZERO) through the Realm alias under the writer's context. The last write is a ghost (lastWrite, a monitor \
-    variable: the abstract memory) that NS_WRITE, REALM_WRITE and the undelegate scrub set; the read is the one the \
+    variable: the abstract memory) that NS_WRITE, REALM_WRITE and the undelegate scrub set, and with the RMM also \
+    device DMA writes, RSI writes of a structure, DATA_CREATE's copy and every scrub of an object's creation or \
+    release (not declared with the RMM under per-realm, where a MECID change rewrites memory); the read is the one the \
     actions use (a valid line of the alias, decrypted with the line's context, else memory as read under the \
     context). The caches, write-backs, fills and the key contexts are the implementation it checks: a dirty line \
     evicted without its write-back, a line left valid with stale or wrong data, a write recorded with another label, \
