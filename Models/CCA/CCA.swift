@@ -277,10 +277,12 @@ public enum CCA {
     public static let dmaVerifiedOnlyWhileEnabled = "dma-verified-only-while-enabled"
     public static let readReturnsLastWrite = "read-returns-last-write"
     public static let cleanLineMatchesMemory = "clean-line-matches-memory"
+    public static let noDirtyLineAfterRelease = "no-dirty-line-after-release"
     /// In report order.
     public static let all = [
       hypNoRealmRead, hypNoRealmWrite, gptConsistent, delegatedClean, realmIsolation, rmmWellformed, mecUnique,
-      realmDataUnderOwnMECID, readReturnsLastWrite, cleanLineMatchesMemory, deviceAssignedOnly, daWellformed,
+      realmDataUnderOwnMECID, readReturnsLastWrite, cleanLineMatchesMemory, noDirtyLineAfterRelease,
+      deviceAssignedOnly, daWellformed,
       dmaVerifiedOnlyWhileEnabled,
       noStaleRealmCopy,
       failedCallChangesNothing,
@@ -354,11 +356,13 @@ public enum CCA {
     Docs/mutation/atomic-per-realm.md).
     """,
     PropertyName.readReturnsLastWrite: """
-    Invariant (the realm stand-in, without rmm): memory is functional. For every granule with no RMI command in \
+    Invariant (the realm stand-in, and the RMM unless per-realm): memory is functional. For every granule with no RMI command in \
     flight, a read through the PAS alias of the granule's last write, under that write's encryption context, returns \
     what was written: the host's HOST through the Non-secure alias under NS, a realm's REALM_r and the RMM's scrub \
     (ZERO) through the Realm alias under the writer's context. The last write is a ghost (lastWrite, a monitor \
-    variable: the abstract memory) that NS_WRITE, REALM_WRITE and the undelegate scrub set; the read is the one the \
+    variable: the abstract memory) that NS_WRITE, REALM_WRITE and the undelegate scrub set, and with the RMM also \
+    device DMA writes, RSI writes of a structure, DATA_CREATE's copy and every scrub of an object's creation or \
+    release (not declared with the RMM under per-realm, where a MECID change rewrites memory); the read is the one the \
     actions use (a valid line of the alias, decrypted with the line's context, else memory as read under the \
     context). The caches, write-backs, fills and the key contexts are the implementation it checks: a dirty line \
     evicted without its write-back, a line left valid with stale or wrong data, a write recorded with another label, \
@@ -369,8 +373,18 @@ public enum CCA {
     Docs/mutation/atomic-per-realm.md). Only the alias of the last write is read: the other alias may hold a stale \
     speculative copy, which the GPC keeps out of reach and the transition's CMOs drop.
     """,
+    PropertyName.noDirtyLineAfterRelease: """
+    Invariant (the RMM without mecid-lines or per-realm): no write of a granule's old owner outlives its release. For \
+    every granule with no RMI command in flight, a DIRTY Realm-alias line is on a DATA granule: the only writes \
+    through the Realm alias are a realm's to its DATA (REALM_WRITE, DMA, the RSI calls that write a structure), and \
+    every path out of DATA (RMI_DATA_DESTROY, the RMM's scrub on release) drops the line with the zeroes it writes. A \
+    dirty line left on a DELEGATED granule is a pending write-back the next owner's data can be overwritten by \
+    (reference/rme.md §2.4 step 1: "a write between the cache flush and the final switch could survive and later be \
+    written back"); the functional half of the scrub that read-returns-last-write does not see while the line holds \
+    ZERO. Found by the mutation report Docs/mutation/rmm-tlb-setup-destroy.md (a destroy that leaves the line DIRTY).
+    """,
     PropertyName.cleanLineMatchesMemory: """
-    Invariant (the realm stand-in in atomic mode, without rmm): the caches are coherent with memory where the granule's owner \
+    Invariant (atomic mode: the realm stand-in, and the RMM unless per-realm): the caches are coherent with memory where the granule's owner \
     reads. For every granule with no RMI command in flight, a CLEAN line of the alias its state gives access to \
     (Non-secure for UNDELEGATED, Realm for DELEGATED) holds what memory holds, as read under the line's context: a \
     CLEAN line is by definition an unmodified copy of memory (LineState), so a read that hits it returns what a \

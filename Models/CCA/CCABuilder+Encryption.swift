@@ -236,6 +236,7 @@ extension CCABuilder {
     a.set(machine.cacheLine, [g, line], to: .literal(state))
     a.set(machine.cacheData, [g, line], to: data)
     setRealmLineContext(a, g, key)
+    recordWrite(a, g, data)
   }
 
   /// Drops the Realm-PAS line of `g` that an RMM write under `key` (the RMM's context when nil) went through: the write

@@ -224,7 +224,8 @@ extension CCABuilder {
   /// alias or context of its own. The read is ``accessRead(_:_:_:reader:)``, the one the actions use.
   ///
   /// Declares `clean-line-matches-memory` with it, in atomic mode: a CLEAN line of the alias the granule's state
-  /// gives access to holds memory as read under the line's context.
+  /// gives access to holds memory as read under the line's context; and, with the RMM, `no-dirty-line-after-release`:
+  /// a DIRTY Realm line is on a DATA granule.
   func declareReadReturnsLastWrite() {
     guard let lastWrite else { return }
     let pre = PreState()
@@ -238,12 +239,23 @@ extension CCABuilder {
           last.eq(host), then: .literal(EncryptionContext.nonSecure), else: self.writerContext(last))
         return self.atRest(g).implies(self.accessRead(pre, g, alias, reader: reader).eq(last))
       })
+    if configuration.has(CCA.Feature.rmm) {
+      builder.invariant(
+        CCA.PropertyName.noDirtyLineAfterRelease,
+        doc: CCA.propertyDoc[CCA.PropertyName.noDirtyLineAfterRelease] ?? "",
+        .forAll(granule) { g in
+          let dirty = pre.read(self.machine.cacheLine, [g, .literal(PAS.realm)]).eq(.literal(LineState.dirty))
+          return (self.atRest(g) && dirty).implies(
+            pre.read(self.machine.granuleState, [g]).eq(.literal(GranuleState.data)))
+        })
+    }
     // False in fine mode (a finding, see the property's doc): declared in atomic mode only.
     guard !fine else { return }
     builder.invariant(
       CCA.PropertyName.cleanLineMatchesMemory, doc: CCA.propertyDoc[CCA.PropertyName.cleanLineMatchesMemory] ?? "",
       .forAll(granule) { g in
-        let delegated = pre.read(self.machine.granuleState, [g]).eq(.literal(GranuleState.delegated))
+        // The Realm alias for DELEGATED and, with the RMM, for every realm object's state.
+        let delegated = pre.read(self.machine.granuleState, [g]).ne(.literal(GranuleState.undelegated))
         let alias = Expr.ite(delegated, then: .literal(PAS.realm), else: .literal(PAS.nonSecure))
         let clean = pre.read(self.machine.cacheLine, [g, alias]).eq(.literal(LineState.clean))
         let memory = self.memoryAsRead(pre, g, reader: self.lineContext(pre, g, alias))

@@ -55,8 +55,9 @@ final class CCABuilder {
   var mec: MECVariables?
   /// The SMMU's GPT TLB (`da`; DASMMUGPTVariables.swift), declared before the granule commands.
   var smmuGPT: SMMUGPTVariables?
-  /// Ghost of `read-returns-last-write` (the realm stand-in, without `rmm`): `lastWrite[g]` is the label of the last
-  /// architectural write to granule `g`, whoever made it and through whichever alias (host data at boot).
+  /// Ghost of `read-returns-last-write` (the realm stand-in, and the RMM unless `per-realm`): `lastWrite[g]` is the
+  /// label of the last architectural write to granule `g`, whoever made it and through whichever alias (host data at
+  /// boot, or the start state's memory).
   ///
   /// A monitor variable: no guard reads it and the mutation generator never changes its writes, so it is the
   /// abstract memory the caches and memory must implement (``declareReadReturnsLastWrite()``).
@@ -120,7 +121,7 @@ final class CCABuilder {
       : EncryptionVariables(
         builder, granule: .index(granuleSort), encryption: encryption, mecids: mecids, taggedLines: taggedLines)
     self.lastWrite =
-      configuration.has(CCA.Feature.rmm)
+      configuration.has(CCA.Feature.rmm) && encryption == .perRealm
       ? nil
       : builder.map(
         "lastWrite", keys: [.index(granuleSort)], content.domain, role: .monitor,
@@ -128,7 +129,7 @@ final class CCABuilder {
         initial: { _ in .literal(Content.host) })
   }
 
-  /// Records a write of `label` to granule `g` in the ghost ``lastWrite`` (nothing with the RMM).
+  /// Records a write of `label` to granule `g` in the ghost ``lastWrite`` (nothing where it is not declared).
   ///
   /// The write is the action's last effect (``StepContext/writeGhost(_:_:_:when:)``). `g`, `label` and `when` are over the pre-state of the
   /// action: the steps that record writes (NS_WRITE, REALM_WRITE, the undelegate scrub) are each the first step
@@ -136,6 +137,19 @@ final class CCABuilder {
   func recordWrite(_ context: StepContext, _ g: Expr, _ label: Expr, when: Expr = true) {
     guard let lastWrite else { return }
     context.writeGhost(lastWrite, [g], label, when: when)
+  }
+
+  /// Records a write of `label` to granule `g` by an RMM command in the ghost ``lastWrite``, as one of the action's last
+  /// effects (``ActionBuilder/setGhost(_:_:to:)``; under any enclosing `when`; over the pre-state).
+  func recordWrite(_ a: ActionBuilder, _ g: Expr, _ label: Expr) {
+    guard let lastWrite else { return }
+    a.setGhost(lastWrite, [g], to: label)
+  }
+
+  /// Records a write of `label` to every granule `selected` picks (an RMM command's scrub of several granules).
+  func recordWriteAll(_ a: ActionBuilder, where selected: @escaping (Expr) -> Expr, _ label: Expr) {
+    guard let lastWrite else { return }
+    a.setGhostAll(lastWrite, where: { k in selected(k[0]) }, to: { _ in label })
   }
 
   /// Declares the actions and properties and returns the model (validated by the family).
@@ -152,6 +166,8 @@ final class CCABuilder {
     }
     if configuration.has(CCA.Feature.rmm) {
       try RMMBuilder(self).declare()
+      // The ghost starts as the start state's memory (boot: HOST; `tlb-setup`, `da-setup`: their objects' contents).
+      if let lastWrite { builder.copyInitial(lastWrite, from: machine.memory) }
     } else {
       declareProperties()
     }

@@ -44,6 +44,7 @@ extension DABuilder {
           daState.deviceStrayAccess, [], true, when: dram && state(g).ne(.literal(GranuleState.undelegated)))
         if write {
           cca.setLine(context, g, ns, LineState.dirty, .literal(Content.host), when: dram)
+          cca.recordWrite(context, g, .literal(Content.host), when: dram)
         } else {
           let hit = cca.lineHit(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
           let returned = cca.accessRead(context, g, ns, reader: .literal(EncryptionContext.nonSecure))
@@ -119,6 +120,7 @@ extension DABuilder {
           )
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
+          cca.recordWrite(context, g, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
         } else {
           let hit = cca.lineHit(context, g, pas, reader: cca.accessContext(pas, realm: rr))
           let returned = cca.accessRead(context, g, pas, reader: cca.accessContext(pas, realm: rr))

@@ -68,6 +68,8 @@ extension RMMBuilder {
         let table = position.table
         let fill = unknown && !mutated(CCA.MutantName.reuseWithoutScrub)
         makeObject(a, g, state: GranuleState.data, realm: rr, fill: fill)
+        // The ghost: DATA_CREATE's copy, or (UNKNOWN) the zero-fill, which makeObject records when it fills.
+        if !fill { cca.recordWrite(a, g, unknown ? .literal(Content.zero) : cca.content.realmLabel(rr)) }
         a.set(rmmState.mappedIPA, [g], to: ipa)
         if unknown {
           set(

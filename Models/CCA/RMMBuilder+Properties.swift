@@ -60,6 +60,7 @@ extension RMMBuilder {
         wellformed)
     }
     cca.declareOwnMECIDProperty()  // per-realm without mecid-lines (CCABuilder+Properties.swift)
+    cca.declareReadReturnsLastWrite()  // unless per-realm (CCABuilder+Properties.swift)
   }
 
   /// The `gpt-consistent` formula with the RMM (also the lemma `rmm-gpi-follows-state`,

@@ -256,6 +256,7 @@ extension RMMBuilder {
     a.setAll(rmmState.owner, where: { isAux($0[0]) }) { _ in 0 }
     a.setAll(recState.auxOf, where: { isAux($0[0]) }) { _ in 0 }
     a.setAll(machine.memory, where: { isAux($0[0]) }) { _ in .literal(Content.zero) }
+    cca.recordWriteAll(a, where: isAux, .literal(Content.zero))
     let realmLine = { (k: [Expr]) in isAux(k[0]) && self.cca.isRealmKey(k[1]) }
     a.setAll(machine.cacheLine, where: realmLine) { _ in .literal(LineState.invalid) }
     a.setAll(machine.cacheData, where: realmLine) { _ in .literal(Content.zero) }
@@ -362,6 +363,7 @@ extension RMMBuilder {
           context.write(rmmState.realmForeignAccess, [], true, when: dram && foreign)
           cca.setLine(
             context, g, pas, LineState.dirty, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
+          cca.recordWrite(context, g, .ite(protected, then: own, else: .literal(Content.host)), when: dram)
         } else {
           let hit = cca.lineHit(context, g, pas, reader: cca.accessContext(pas, realm: rr))
           let returned = cca.accessRead(context, g, pas, reader: cca.accessContext(pas, realm: rr))  // decrypted

@@ -400,7 +400,10 @@ final class RMMBuilder {
     a.set(machine.granuleState, [g], to: .literal(state))
     a.set(rmmState.owner, [g], to: rr)
     a.set(rmmState.refcount, [g], to: refcount)
-    if fill { scrub(a, g, under: cca.objectContext(state, realm: rr)) }
+    if fill {
+      scrub(a, g, under: cca.objectContext(state, realm: rr))
+      cca.recordWrite(a, g, .literal(Content.zero))
+    }
   }
 
   /// Returns `g` to DELEGATED, scrubbed, with no owner, no references and no ghost level or IPA.
@@ -417,6 +420,8 @@ final class RMMBuilder {
     a.set(rmmState.refcount, [g], to: 0)
     a.set(rmmState.rttLevel, [g], to: 0)
     a.set(rmmState.mappedIPA, [g], to: 0)
+    // The ghost follows the model's release (zeroes, but not with `mecid-lines`), whatever a mutant skips.
+    if !cca.taggedLines { cca.recordWrite(a, g, .literal(Content.zero)) }
     guard scrubbing else { return }
     if cca.taggedLines && !mutated(CCA.MutantName.releaseScrubUnderRMMMECID) {
       cca.cleanInvalidateRealmCopies(a, g)

@@ -109,7 +109,13 @@ public final class ModelBuilder {
       Action(
         name: name, caller: caller, doc: doc, parameters: parameters,
         guardCondition: builder.guardCondition, failures: builder.failures,
-        effects: builder.effects, successCode: successCode, outputs: builder.outputs))
+        effects: builder.effects + builder.ghostEffects, successCode: successCode, outputs: builder.outputs))
+  }
+
+  /// Gives `variable` the initial value `source` has now (both with the same keys): a ghost that starts as a copy of
+  /// the state it abstracts, whichever start state the model chose.
+  public func copyInitial(_ variable: Variable, from source: Variable) {
+    if let value = initial[source.id] { initial[variable.id] = value }
   }
 
   /// Declares a state invariant.
@@ -160,6 +166,8 @@ public final class ActionBuilder {
   fileprivate(set) var failures: [FailureCondition] = []
   fileprivate(set) var effects: [Effect] = []
   fileprivate(set) var outputs: [Output] = []
+  /// Ghost writes (``setGhost(_:_:to:)``), emitted after every other effect.
+  fileprivate(set) var ghostEffects: [Effect] = []
   private var conditions: [Expr] = []
   /// Mistakes recorded while building the action, in order.
   fileprivate(set) var errors: [ModelError] = []
@@ -243,6 +251,23 @@ public final class ActionBuilder {
       .assignAll(
         variable.id, keys: bound, condition: currentCondition && condition(keys),
         value: value(keys)))
+  }
+
+  /// Writes the ghost map element `variable[keys] := value` (over the pre-state, under any enclosing `when`) as one of
+  /// the action's last effects.
+  ///
+  /// A ghost is a monitor variable no guard reads: putting its writes after the others keeps the positions of the
+  /// other effects (the mutants' ids) what they are without it, wherever in the action the write is stated.
+  public func setGhost(_ variable: Variable, _ keys: [Expr], to value: Expr) {
+    ghostEffects.append(.assign(variable.id, keys: keys, value: value, when: currentCondition))
+  }
+
+  /// Writes every element of the ghost `variable` whose keys satisfy `condition` (``setGhost(_:_:to:)``).
+  public func setGhostAll(_ variable: Variable, where condition: ([Expr]) -> Expr, to value: ([Expr]) -> Expr) {
+    let bound = variable.keyDomains.map { BoundVariable($0) }
+    let keys = bound.map { Expr.bound($0) }
+    ghostEffects.append(
+      .assignAll(variable.id, keys: bound, condition: currentCondition && condition(keys), value: value(keys)))
   }
 
   /// Makes the effects written in `body` conditional on `condition`.

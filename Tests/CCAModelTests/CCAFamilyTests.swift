@@ -28,7 +28,7 @@ struct CCAFamilyTests {
       family.propertyDocs.map(\.name) == [
         "hyp-no-realm-read", "hyp-no-realm-write", "gpt-consistent", "delegated-clean", "realm-isolation",
         "rmm-wellformed", "mec-unique", "realm-data-under-own-mecid", "read-returns-last-write",
-        "clean-line-matches-memory",
+        "clean-line-matches-memory", "no-dirty-line-after-release",
         "device-assigned-only", "da-wellformed", "dma-verified-only-while-enabled", "no-stale-realm-copy",
         "failed-call-changes-nothing",
       ])

@@ -109,6 +109,31 @@ struct GapPropertyTests {
     #expect(weak.outcome == .noViolation && weak.complete, "\(id): \(weak.outcome)")
   }
 
+  @Test(
+    "with the RMM, read-returns-last-write and no-dirty-line-after-release kill the destroy scrubs' gaps (rmm-tlb-setup)",
+    arguments: [
+      // The freed granule's memory left HOST instead of ZERO: the next owner's read sees stale data.
+      ("replace-value/RMI_DATA_DESTROY/8=1", CCA.PropertyName.readReturnsLastWrite),
+      ("replace-value/RMI_REC_DESTROY/5=1", CCA.PropertyName.readReturnsLastWrite),
+      // The Realm line left (or made) DIRTY on the DELEGATED granule: a pending write-back of the old owner.
+      ("drop-effect/RMI_DATA_DESTROY/9", CCA.PropertyName.noDirtyLineAfterRelease),
+      ("replace-value/RMI_DATA_DESTROY/9=2", CCA.PropertyName.noDirtyLineAfterRelease),
+      ("replace-value/RMI_REC_DESTROY/6=2", CCA.PropertyName.noDirtyLineAfterRelease),
+    ])
+  func destroyScrubGaps(id: String, property: String) throws {
+    let (correct, mutant) = try Self.mutated(id, in: "rmm-tlb-setup")
+    // The correct model holds both within 3 steps (and 4: Proofs/mem-functional-rmm-tlb-setup-bfs).
+    let (holds, _) = try Self.search(correct, [property], maxDepth: 3)
+    #expect(holds.outcome == .noViolation, "\(property): \(holds.outcome)")
+    let (report, indices) = try Self.search(mutant, [property], maxDepth: 3)
+    guard case .violation(let violated, let trace) = report.outcome else {
+      Issue.record("\(id): no violation of \(property) within 3 steps: \(report.outcome)")
+      return
+    }
+    #expect(violated == indices[0])
+    #expect(trace.steps.last?.action == String(id.split(separator: "/")[1]), "\(id)")
+  }
+
   @Test("dropping a failure condition an output is returned on gives a valid mutant (rmm-small's RTT walks)")
   func dropFailureKeepsOutputsValid() throws {
     let model = try CCA.family.build(try #require(CCA.family.configuration(named: "rmm-small")))
