@@ -195,15 +195,30 @@ public enum Inference {
       } catch {
         return report(.unknown("\(error)"))
       }
+      var refuter: Refuter?
+      if options.refuteStates > 0 && options.parametricSorts.isEmpty {
+        refuter = try? Refuter(model: model, formulas: formulas, maxStates: options.refuteStates)
+      }
       let houdini = checker.houdini(
-        formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit)
+        formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit,
+        refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } })
       queries += houdini.queries
-      if let reason = houdini.incomplete { return report(.unknown("Houdini stopped: \(reason)")) }
+      let refuted =
+        refuter == nil
+        ? ""
+        : "\(houdini.refuted) dropped by the concrete engine from CTI pre-states (\(seconds(houdini.refuterSeconds)) s), "
+      if let reason = houdini.incomplete {
+        notes.append(
+          "Houdini stopped: \(houdini.ctis.count) CTIs, \(refuted)\(houdini.queries) queries, "
+            + "\(seconds(houdini.solverSeconds)) s in Z3, \(seconds(houdini.seconds)) s")
+        return report(.unknown("Houdini stopped: \(reason)"))
+      }
       keptHoudini = houdini.kept.filter { $0 >= goals.count }.count
       notes.append(
         "Houdini: \(keptHoudini) candidates inductive, \(houdini.ctis.count) CTIs, "
           + (houdini.unanswered.isEmpty ? "" : "\(houdini.unanswered.count) dropped unanswered, ")
-          + "\(houdini.queries) queries, \(seconds(houdini.seconds)) s")
+          + refuted + "\(houdini.queries) queries, \(seconds(houdini.solverSeconds)) s in Z3, "
+          + "\(seconds(houdini.seconds)) s")
       let keptSet = Set(houdini.kept)
       if let lost = goalIndices.first(where: { !keptSet.contains($0) }) {
         let cti = houdini.ctis.first { $0.broken.contains(lost) }

@@ -52,6 +52,11 @@ public struct InferenceOptions: Sendable {
   /// set, whose base case is the model's initial state. They should be reachable, or they filter
   /// out candidates that would have held.
   public var starts: [[Value]] = []
+  /// States the concrete engine searches from the pre-state of each CTI Z3 gives Houdini (0: none).
+  ///
+  /// Each searched state satisfies every kept candidate; the candidates false after some step
+  /// are dropped (see ``Refuter``). The fixpoint is the same, with fewer queries.
+  public var refuteStates: Int = 64
 
   public init(
     budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,

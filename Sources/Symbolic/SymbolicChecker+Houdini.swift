@@ -17,7 +17,29 @@ public struct HoudiniCTI: Sendable, Equatable {
   /// initiation and parametric checks).
   public let pre: [Value]?
   public let post: [Value]?
+
+  /// A CTI found outside Z3 (by a ``HoudiniRefuter``), with the same meaning as one Z3 gave.
+  public init(
+    action: String, arguments: [String], argumentValues: [Value]? = nil, broken: [Int], pre: [Value]?,
+    post: [Value]?
+  ) {
+    self.action = action
+    self.arguments = arguments
+    self.argumentValues = argumentValues
+    self.broken = broken
+    self.pre = pre
+    self.post = post
+  }
 }
+
+/// Finds more CTIs from the pre-state of one Z3 gave, without Z3.
+///
+/// A caller may run the concrete engine from that state, for instance. Called with the pre-state (in the model's logical layout) and the candidates still kept; it
+/// must return only steps from states satisfying every formula in `kept`, each naming formulas
+/// (of `kept`) false after the step. Houdini drops them all. That is exactly what Houdini would
+/// drop on asking Z3 again, so the fixpoint is the same; and since Houdini ends only after a
+/// pass of unsat answers, a refuter cannot make the kept set non-inductive.
+public typealias HoudiniRefuter = (_ pre: [Value], _ kept: Set<Int>) -> [HoudiniCTI]
 
 /// The result of ``SymbolicChecker/houdini(_:)``.
 public struct HoudiniReport: Sendable {
@@ -35,6 +57,11 @@ public struct HoudiniReport: Sendable {
   /// Candidates dropped because Z3 gave no answer about them within the per-query limit (not
   /// shown broken; dropping them only weakens the set).
   public var unanswered: [Int] = []
+  /// Candidates the refuter dropped (see ``HoudiniRefuter``), and the seconds it took.
+  public var refuted = 0
+  public var refuterSeconds = 0.0
+  /// Seconds spent in Z3's checks (the rest is encoding and model evaluation).
+  public var solverSeconds = 0.0
 }
 
 /// The result of ``SymbolicChecker/support(of:within:)``.
@@ -72,21 +99,28 @@ extension SymbolicChecker {
   ///
   /// - Parameter formulas: candidate invariants over the state (no action parameters).
   /// - Parameter protected: formulas that must not be dropped for want of an answer (the goals).
+  /// - Parameter refuter: asked after each CTI Z3 gives (bounded checks only) for more CTIs
+  ///   from its pre-state; see ``HoudiniRefuter``.
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
-    _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil
+    _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil,
+    refuter: HoudiniRefuter? = nil
   ) -> HoudiniReport {
     let start = DispatchTime.now()
     begin()
     var kept = Set(formulas.indices)
     var ctis: [HoudiniCTI] = []
     var unanswered: [Int] = []
+    var refuted = 0
+    var refuterSeconds = 0.0
+    let solverBefore = solverSeconds
     func finish(_ incomplete: String?) -> HoudiniReport {
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
       return HoudiniReport(
         incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: seconds,
-        unanswered: unanswered)
+        unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
+        solverSeconds: solverSeconds - solverBefore)
     }
     func groups(_ members: [Int]) -> [[Int]] {
       guard chunk > 0, members.count > chunk else { return [members] }
@@ -214,8 +248,20 @@ extension SymbolicChecker {
               guard !broken.isEmpty else {
                 return finish("no candidate is false in the successor Z3 gave for \(name)")
               }
-              ctis.append(try houdiniCTI(s, instance: instance, pre: pre, post: step.post, broken: broken))
+              let cti = try houdiniCTI(s, instance: instance, pre: pre, post: step.post, broken: broken)
+              ctis.append(cti)
               kept.subtract(broken)
+              if let refuter, let values = cti.pre {
+                let begun = DispatchTime.now()
+                for more in refuter(values, kept) {
+                  let dropped = more.broken.filter { kept.contains($0) }
+                  guard !dropped.isEmpty else { continue }
+                  kept.subtract(dropped)
+                  refuted += dropped.count
+                  ctis.append(more)
+                }
+                refuterSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
+              }
             }
             changed = true
             pending = groups(kept.sorted()).reversed()
@@ -355,7 +401,9 @@ extension SymbolicChecker {
       try s.assert(goal)
       for c in extra { try s.assert(c) }
       queries += 1
+      let begun = DispatchTime.now()
       let result = try s.check(assuming: assumptions)
+      solverSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
       if result == .sat { lastModel = try s.model() }
       try s.pop()
       return result
