@@ -197,7 +197,9 @@ public enum Inference {
       }
       var refuter: Refuter?
       if options.refuteStates > 0 && options.parametricSorts.isEmpty {
-        refuter = try? Refuter(model: model, formulas: formulas, maxStates: options.refuteStates)
+        refuter = try? Refuter(
+          model: model, formulas: formulas, maxStates: options.refuteStates,
+          seconds: max(1, Double(options.refuteStates) / 128))
       }
       let houdini = checker.houdini(
         formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit,
@@ -207,10 +209,14 @@ public enum Inference {
         refuter == nil
         ? ""
         : "\(houdini.refuted) dropped by the concrete engine from CTI pre-states (\(seconds(houdini.refuterSeconds)) s), "
+      let costliest = houdini.perAction.sorted { $0.value.seconds > $1.value.seconds }.prefix(5).map {
+        "\($0.key) \($0.value.queries) (\($0.value.sat) sat) \(seconds($0.value.seconds)) s"
+      }
+      let perAction = "; the costliest actions in Z3: \(costliest.joined(separator: ", "))"
       if let reason = houdini.incomplete {
         notes.append(
           "Houdini stopped: \(houdini.ctis.count) CTIs, \(refuted)\(houdini.queries) queries, "
-            + "\(seconds(houdini.solverSeconds)) s in Z3, \(seconds(houdini.seconds)) s")
+            + "\(seconds(houdini.solverSeconds)) s in Z3, \(seconds(houdini.seconds)) s\(perAction)")
         return report(.unknown("Houdini stopped: \(reason)"))
       }
       keptHoudini = houdini.kept.filter { $0 >= goals.count }.count
@@ -218,7 +224,7 @@ public enum Inference {
         "Houdini: \(keptHoudini) candidates inductive, \(houdini.ctis.count) CTIs, "
           + (houdini.unanswered.isEmpty ? "" : "\(houdini.unanswered.count) dropped unanswered, ")
           + refuted + "\(houdini.queries) queries, \(seconds(houdini.solverSeconds)) s in Z3, "
-          + "\(seconds(houdini.seconds)) s")
+          + "\(seconds(houdini.seconds)) s\(perAction)")
       let keptSet = Set(houdini.kept)
       if let lost = goalIndices.first(where: { !keptSet.contains($0) }) {
         let cti = houdini.ctis.first { $0.broken.contains(lost) }

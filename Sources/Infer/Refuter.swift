@@ -18,6 +18,8 @@ public struct Refuter {
   public let model: Model
   public let maxStates: Int
   public let seconds: Double
+  /// Every action instance: the action and an argument tuple.
+  let instances: [(action: Int, arguments: [Value])]
 
   /// Compiles `formulas` as the properties of `model` (its own properties are left out).
   public init(model: Model, formulas: [Expr], maxStates: Int = 64, seconds: Double = 1) throws {
@@ -28,7 +30,11 @@ public struct Refuter {
         Property(name: "houdini-\($0.offset)", kind: .invariant, doc: "a Houdini formula", formula: $0.element)
       },
       abi: model.abi)
-    self.compiled = try CompiledModel(augmented)
+    let compiled = try CompiledModel(augmented)
+    self.compiled = compiled
+    self.instances = model.actions.indices.flatMap { a in
+      (0..<compiled.argumentCount(action: a)).map { (a, compiled.arguments(action: a, position: $0)) }
+    }
     self.model = model
     self.maxStates = maxStates
     self.seconds = seconds
@@ -46,10 +52,10 @@ public struct Refuter {
     while head < queue.count && DispatchTime.now() < deadline {
       let state = queue[head]
       head += 1
-      // A step the concrete engine cannot take (a key outside a map's domain in an unreachable
-      // state) is left to Z3.
-      guard let steps = try? compiled.successors(of: state) else { continue }
-      for (action, arguments, outcome) in steps {
+      for (action, arguments) in instances {
+        // A step the concrete engine cannot take (a key outside a map's domain in an
+        // unreachable state) is left to Z3.
+        guard let outcome = try? compiled.step(state, action: action, arguments: arguments) else { continue }
         let next = outcome.successor(of: state)
         guard next != state, seen.insert(next).inserted else { continue }
         let broken = kept.filter { (try? compiled.holds($0, in: next)) == false }.sorted()

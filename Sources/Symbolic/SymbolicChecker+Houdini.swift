@@ -62,6 +62,8 @@ public struct HoudiniReport: Sendable {
   public var refuterSeconds = 0.0
   /// Seconds spent in Z3's checks (the rest is encoding and model evaluation).
   public var solverSeconds = 0.0
+  /// Per action: Z3 queries, those answered sat, and seconds in Z3's checks.
+  public var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
 }
 
 /// The result of ``SymbolicChecker/support(of:within:)``.
@@ -114,13 +116,14 @@ extension SymbolicChecker {
     var unanswered: [Int] = []
     var refuted = 0
     var refuterSeconds = 0.0
+    var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
     let solverBefore = solverSeconds
     func finish(_ incomplete: String?) -> HoudiniReport {
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
       return HoudiniReport(
         incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: seconds,
         unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
-        solverSeconds: solverSeconds - solverBefore)
+        solverSeconds: solverSeconds - solverBefore, perAction: perAction)
     }
     func groups(_ members: [Int]) -> [[Int]] {
       guard chunk > 0, members.count > chunk else { return [members] }
@@ -195,10 +198,14 @@ extension SymbolicChecker {
             if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
             let goal = try context.not(try context.and(members.compactMap { post[$0] }))
             let assumptions = active.map { indicators[$0] }
+            let solverStart = solverSeconds
             var result = try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
             if result == .sat && !domains.quantified.isEmpty {
               result = try check(s, assuming: assumptions, goal: goal, extra: domains.quantified, limit: queryLimit)
             }
+            perAction[name, default: (0, 0, 0)].queries += 1
+            perAction[name, default: (0, 0, 0)].seconds += solverSeconds - solverStart
+            if result == .sat { perAction[name, default: (0, 0, 0)].sat += 1 }
             switch result {
             case .unsat: continue
             case .unknown(let reason):
