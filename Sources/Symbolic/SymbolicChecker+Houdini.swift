@@ -156,17 +156,39 @@ extension SymbolicChecker {
       let pre = try encoder.freshState("pre")
       let domains = try encoder.domainConstraints(pre)
       var indicators: [Z3Expr] = []
+      var preTerms: [Z3Expr] = []
+      // Bounded: each query goes to a solver of its own with the kept formulas asserted (Z3's
+      // non-incremental QF_BV tactic, as induction's consecution queries); the shared solver
+      // with an indicator per formula is kept for parametric runs.
+      let fresh = options.freshSolverPerQuery && options.parametricSorts.isEmpty
+      let base = domains.plain + (try encoder.distinctness())
       do {
-        for c in domains.plain { try s.assert(c) }
-        for axiom in try encoder.distinctness() { try s.assert(axiom) }
+        for c in base { try s.assert(c) }
         let bool = try context.boolSort()
         for (i, f) in formulas.enumerated() {
           if i % 64 == 0 && DispatchTime.now() >= deadline { return finish("time budget exhausted") }
           let h = try context.constant(named: "houdini!\(i)", sort: bool)
+          let term = try encoder.compile(f, state: pre, parameters: [])
           indicators.append(h)
-          try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
+          preTerms.append(term)
+          if !fresh { try s.assert(try context.implies(h, term)) }
         }
       } catch { throw SymbolicError(error) }
+      /// Asks `goal` of a fresh solver holding the step, the instance and the kept formulas.
+      func ask(_ active: [Int], _ goal: Z3Expr, _ instance: Instance, _ enabled: Z3Expr) throws -> SolverResult {
+        let f = try solver()
+        do {
+          for c in base + instance.constraints + [enabled, goal] { try f.assert(c) }
+          for i in active { try f.assert(preTerms[i]) }
+        } catch { throw SymbolicError(error) }
+        let begun = DispatchTime.now()
+        let result = try check(f, limit: queryLimit)
+        solverSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
+        if result == .sat {
+          do { lastModel = try f.model() } catch { throw SymbolicError(error) }
+        }
+        return result
+      }
       // Enumerated: each answer drops candidates for one concrete argument tuple, and the CTIs
       // name it. Symbolic: one query per action, Z3's model names the arguments.
       let instances = try instances(tag: "h", sampled: false)
@@ -199,7 +221,10 @@ extension SymbolicChecker {
             let goal = try context.not(try context.and(members.compactMap { post[$0] }))
             let assumptions = active.map { indicators[$0] }
             let solverStart = solverSeconds
-            var result = try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
+            var result =
+              fresh
+              ? try ask(active, goal, instance, step.enabled)
+              : try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
             if result == .sat && !domains.quantified.isEmpty {
               result = try check(s, assuming: assumptions, goal: goal, extra: domains.quantified, limit: queryLimit)
             }

@@ -177,13 +177,19 @@ struct InferenceTests {
     ]
   }
 
-  @Test("Houdini asking in groups, or one candidate per query, keeps the same inductive set")
+  @Test("Houdini asking in groups, one candidate per query, or of a shared solver keeps the same inductive set")
   func houdiniChunks() throws {
     let model = mutexModel(processes: 2)
     let formulas = Self.mutexFormulas(model, processes: 2)
     var kept: [[Int]] = []
-    for (chunk, arguments) in [(0, ArgumentEncoding.enumerated), (1, .symbolic), (2, .symbolic)] {
-      let checker = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60, arguments: arguments))
+    // A solver per query (the default in a bounded run) and one shared incremental solver.
+    let runs = [
+      (0, ArgumentEncoding.enumerated, true), (1, .symbolic, true), (2, .symbolic, true), (0, .symbolic, false),
+    ]
+    for (chunk, arguments, fresh) in runs {
+      var options = SymbolicOptions(timeout: 60, arguments: arguments)
+      options.freshSolverPerQuery = fresh
+      let checker = try SymbolicChecker(model: model, options: options)
       let r = checker.houdini(formulas, protected: [0], chunk: chunk, queryLimit: 30)
       #expect(r.incomplete == nil, "\(r.incomplete ?? "")")
       #expect(r.unanswered.isEmpty)
