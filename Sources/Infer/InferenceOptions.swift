@@ -14,6 +14,9 @@ public struct InferenceOptions: Sendable {
   /// Random walks (swarm) when breadth-first search does not exhaust the state space.
   public var walks: Int
   public var walkLength: Int
+  /// The share of each origin's states and time that breadth-first search leaves to the walks
+  /// when it does not exhaust the reachable states (0: walks only after an early end).
+  public var walkShare: Double = 0.25
   /// The seed of the random walks.
   public var seed: UInt64
   /// Index sorts treated as uninterpreted (a parametric proof); empty for a bounded proof.

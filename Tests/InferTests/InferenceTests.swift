@@ -273,4 +273,21 @@ struct InferenceTests {
     #expect(states.count == samples.states.count)
     #expect(samples.states.allSatisfy { s in s.prefix(2).filter { $0 == 2 }.count <= 1 })
   }
+
+  @Test("sampling leaves swarm walks their share when breadth-first search stops short")
+  func walksRun() throws {
+    // 8 processes: far more reachable states than the limit of 400.
+    let compiled = try CompiledModel(mutexModel(processes: 8))
+    var options = Self.options
+    options.maxStates = 400
+    options.walks = 20
+    options.walkLength = 30
+    let samples = try Samples.gather(compiled, options: options, seconds: 30)
+    #expect(!samples.exhaustive)
+    #expect(samples.walks > 0)
+    #expect(samples.states.count > 300 && samples.states.count <= 400, "\(samples.states.count)")
+    options.walkShare = 0
+    let searchOnly = try Samples.gather(compiled, options: options, seconds: 30)
+    #expect(searchOnly.walks == 0 && searchOnly.states.count == 400)
+  }
 }
