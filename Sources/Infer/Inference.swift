@@ -231,6 +231,11 @@ public enum Inference {
         if let cti {
           let broken = cti.broken.map { $0 < goals.count ? names[$0] : pool[$0 - goals.count].text(model) }
           last = .cti(cti, broken: broken)
+          notes += Self.describe(cti, model: model, initial: compiled.values(of: compiled.initialState()))
+          let fates = companions.indices.map { i in
+            "\(companions[i].name) \(keptSet.contains(goals.count + i) ? "kept" : "dropped")"
+          }
+          if !fates.isEmpty { notes.append("alongside: \(fates.joined(separator: ", "))") }
         } else {
           last = .unknown("Houdini dropped \(names[lost]) without a CTI")
         }
@@ -410,6 +415,22 @@ public enum Inference {
   }
 
   static func seconds(_ s: Double) -> String { String(format: "%.1f", s) }
+
+  /// A CTI's pre-state as the cells where it differs from the initial state, and the cells the
+  /// step changed (notes for a reader looking for the missing lemma).
+  static func describe(_ cti: HoudiniCTI, model: Model, initial: [Value]) -> [String] {
+    guard let pre = cti.pre, let post = cti.post else { return [] }
+    let layout = model.layout
+    func cell(_ i: Int, _ v: Value) -> String {
+      "\(layout.name(at: i))=\(model[layout.variable(at: i)].value.render(v))"
+    }
+    let differs = pre.indices.filter { pre[$0] != initial[$0] }.map { cell($0, pre[$0]) }
+    let changed = pre.indices.filter { pre[$0] != post[$0] }.map { cell($0, post[$0]) }
+    return [
+      "the CTI's pre-state, where it differs from the initial state: \(differs.joined(separator: " "))",
+      "the CTI's step \(cti.action)(\(cti.arguments.joined(separator: ", "))) sets: \(changed.joined(separator: " "))",
+    ]
+  }
 
   static func describe(_ outcome: SymbolicOutcome) -> String {
     switch outcome {
