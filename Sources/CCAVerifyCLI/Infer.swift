@@ -37,6 +37,9 @@ struct InferCommand: ParsableCommand {
     help: "A property of the model (not a lemma) that joins the candidates, proved with the rest if kept (repeatable).")
   var alongside: [String] = []
   @Option(
+    help: "States the concrete engine searches from each Houdini CTI's pre-state to drop more candidates (0: none).")
+  var refuteStates: Int = 64
+  @Option(
     name: .customLong("start"),
     help: "A scenario file whose end state sampling also starts from, besides the initial state (repeatable).")
   var starts: [String] = []
@@ -48,6 +51,7 @@ struct InferCommand: ParsableCommand {
       throw ValidationError("--budget must be > 0 and at most 86400 seconds, got \(budget)")
     }
     if maxStates < 1 { throw ValidationError("--max-states must be >= 1, got \(maxStates)") }
+    if refuteStates < 0 { throw ValidationError("--refute-states must be >= 0, got \(refuteStates)") }
     if chunk < 0 { throw ValidationError("--chunk must be >= 0, got \(chunk)") }
     if !(queryLimit >= 0) { throw ValidationError("--query-limit must be >= 0 seconds, got \(queryLimit)") }
   }
@@ -68,6 +72,7 @@ struct InferCommand: ParsableCommand {
     request.options.twoAntecedents = !oneAntecedent
     request.options.chunk = chunk
     request.options.queryLimit = queryLimit > 0 ? queryLimit : nil
+    request.options.refuteStates = refuteStates
     request.options.alongside = alongside
     request.starts = starts
     let (_, report) = try request.run()

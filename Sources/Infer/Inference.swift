@@ -195,21 +195,47 @@ public enum Inference {
       } catch {
         return report(.unknown("\(error)"))
       }
+      var refuter: Refuter?
+      if options.refuteStates > 0 && options.parametricSorts.isEmpty {
+        refuter = try? Refuter(
+          model: model, formulas: formulas, maxStates: options.refuteStates,
+          seconds: max(1, Double(options.refuteStates) / 128))
+      }
       let houdini = checker.houdini(
-        formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit)
+        formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit,
+        refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } })
       queries += houdini.queries
-      if let reason = houdini.incomplete { return report(.unknown("Houdini stopped: \(reason)")) }
+      let refuted =
+        refuter == nil
+        ? ""
+        : "\(houdini.refuted) dropped by the concrete engine from CTI pre-states (\(seconds(houdini.refuterSeconds)) s), "
+      let costliest = houdini.perAction.sorted { $0.value.seconds > $1.value.seconds }.prefix(5).map {
+        "\($0.key) \($0.value.queries) (\($0.value.sat) sat) \(seconds($0.value.seconds)) s"
+      }
+      let perAction = "; the costliest actions in Z3: \(costliest.joined(separator: ", "))"
+      if let reason = houdini.incomplete {
+        notes.append(
+          "Houdini stopped: \(houdini.ctis.count) CTIs, \(refuted)\(houdini.queries) queries, "
+            + "\(seconds(houdini.solverSeconds)) s in Z3, \(seconds(houdini.seconds)) s\(perAction)")
+        return report(.unknown("Houdini stopped: \(reason)"))
+      }
       keptHoudini = houdini.kept.filter { $0 >= goals.count }.count
       notes.append(
         "Houdini: \(keptHoudini) candidates inductive, \(houdini.ctis.count) CTIs, "
           + (houdini.unanswered.isEmpty ? "" : "\(houdini.unanswered.count) dropped unanswered, ")
-          + "\(houdini.queries) queries, \(seconds(houdini.seconds)) s")
+          + refuted + "\(houdini.queries) queries, \(seconds(houdini.solverSeconds)) s in Z3, "
+          + "\(seconds(houdini.seconds)) s\(perAction)")
       let keptSet = Set(houdini.kept)
       if let lost = goalIndices.first(where: { !keptSet.contains($0) }) {
         let cti = houdini.ctis.first { $0.broken.contains(lost) }
         if let cti {
           let broken = cti.broken.map { $0 < goals.count ? names[$0] : pool[$0 - goals.count].text(model) }
           last = .cti(cti, broken: broken)
+          notes += Self.describe(cti, model: model, initial: compiled.values(of: compiled.initialState()))
+          let fates = companions.indices.map { i in
+            "\(companions[i].name) \(keptSet.contains(goals.count + i) ? "kept" : "dropped")"
+          }
+          if !fates.isEmpty { notes.append("alongside: \(fates.joined(separator: ", "))") }
         } else {
           last = .unknown("Houdini dropped \(names[lost]) without a CTI")
         }
@@ -389,6 +415,22 @@ public enum Inference {
   }
 
   static func seconds(_ s: Double) -> String { String(format: "%.1f", s) }
+
+  /// A CTI's pre-state as the cells where it differs from the initial state, and the cells the
+  /// step changed (notes for a reader looking for the missing lemma).
+  static func describe(_ cti: HoudiniCTI, model: Model, initial: [Value]) -> [String] {
+    guard let pre = cti.pre, let post = cti.post else { return [] }
+    let layout = model.layout
+    func cell(_ i: Int, _ v: Value) -> String {
+      "\(layout.name(at: i))=\(model[layout.variable(at: i)].value.render(v))"
+    }
+    let differs = pre.indices.filter { pre[$0] != initial[$0] }.map { cell($0, pre[$0]) }
+    let changed = pre.indices.filter { pre[$0] != post[$0] }.map { cell($0, post[$0]) }
+    return [
+      "the CTI's pre-state, where it differs from the initial state: \(differs.joined(separator: " "))",
+      "the CTI's step \(cti.action)(\(cti.arguments.joined(separator: ", "))) sets: \(changed.joined(separator: " "))",
+    ]
+  }
 
   static func describe(_ outcome: SymbolicOutcome) -> String {
     switch outcome {

@@ -14,6 +14,9 @@ public struct InferenceOptions: Sendable {
   /// Random walks (swarm) when breadth-first search does not exhaust the state space.
   public var walks: Int
   public var walkLength: Int
+  /// The share of each origin's states and time that breadth-first search leaves to the walks
+  /// when it does not exhaust the reachable states (0: walks only after an early end).
+  public var walkShare: Double = 0.25
   /// The seed of the random walks.
   public var seed: UInt64
   /// Index sorts treated as uninterpreted (a parametric proof); empty for a bounded proof.
@@ -52,6 +55,11 @@ public struct InferenceOptions: Sendable {
   /// set, whose base case is the model's initial state. They should be reachable, or they filter
   /// out candidates that would have held.
   public var starts: [[Value]] = []
+  /// States the concrete engine searches from the pre-state of each CTI Z3 gives Houdini (0: none).
+  ///
+  /// Each searched state satisfies every kept candidate; the candidates false after some step
+  /// are dropped (see ``Refuter``). The fixpoint is the same, with fewer queries.
+  public var refuteStates: Int = 64
 
   public init(
     budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,

@@ -20,7 +20,8 @@ public struct Samples: Sendable {
   ///
   /// Each origin gets an equal share of what is left of the state limit (`options.maxStates`),
   /// of the walks and of `seconds`: breadth-first search from it until its share of states or
-  /// time, then, if the search did not finish, seeded swarm walks from it
+  /// time less the walks' share (`options.walkShare`), then, if the search did not finish,
+  /// seeded swarm walks from it until the rest is used
   /// (`SeededChooser(seed:stream:)`, one stream per walk). With no extra start this is one
   /// search from the initial state with the whole budget.
   ///
@@ -41,6 +42,10 @@ public struct Samples: Sendable {
       let until = now + .nanoseconds(Int(share))
       let cap = seen.count + max(0, options.maxStates - seen.count) / left
       let walkCap = walks + max(0, options.walks - walks) / left
+      // Breadth-first search leaves the walks their share of the states and of the time.
+      let walkShare = options.walks > 0 ? min(max(options.walkShare, 0), 1) : 0
+      let searchCap = cap - Int(Double(cap - seen.count) * walkShare)
+      let searchUntil = now + .nanoseconds(Int(Double(share) * (1 - walkShare)))
       let before = states.count
       if seen.insert(origin).inserted { states.append(compiled.values(of: origin)) }
       var frontier = [origin]
@@ -48,10 +53,10 @@ public struct Samples: Sendable {
       search: while true {
         var next: [State] = []
         for state in frontier {
-          if DispatchTime.now() > until { break search }
+          if DispatchTime.now() > searchUntil { break search }
           for (_, _, outcome) in try compiled.successors(of: state) {
             guard case .succeeded(let successor) = outcome, seen.insert(successor).inserted else { continue }
-            if seen.count > cap {
+            if seen.count > searchCap {
               // Not sampled, so not seen: a later origin may still reach it.
               seen.remove(successor)
               break search

@@ -17,7 +17,29 @@ public struct HoudiniCTI: Sendable, Equatable {
   /// initiation and parametric checks).
   public let pre: [Value]?
   public let post: [Value]?
+
+  /// A CTI found outside Z3 (by a ``HoudiniRefuter``), with the same meaning as one Z3 gave.
+  public init(
+    action: String, arguments: [String], argumentValues: [Value]? = nil, broken: [Int], pre: [Value]?,
+    post: [Value]?
+  ) {
+    self.action = action
+    self.arguments = arguments
+    self.argumentValues = argumentValues
+    self.broken = broken
+    self.pre = pre
+    self.post = post
+  }
 }
+
+/// Finds more CTIs from the pre-state of one Z3 gave, without Z3.
+///
+/// A caller may run the concrete engine from that state, for instance. Called with the pre-state (in the model's logical layout) and the candidates still kept; it
+/// must return only steps from states satisfying every formula in `kept`, each naming formulas
+/// (of `kept`) false after the step. Houdini drops them all. That is exactly what Houdini would
+/// drop on asking Z3 again, so the fixpoint is the same; and since Houdini ends only after a
+/// pass of unsat answers, a refuter cannot make the kept set non-inductive.
+public typealias HoudiniRefuter = (_ pre: [Value], _ kept: Set<Int>) -> [HoudiniCTI]
 
 /// The result of ``SymbolicChecker/houdini(_:)``.
 public struct HoudiniReport: Sendable {
@@ -35,6 +57,13 @@ public struct HoudiniReport: Sendable {
   /// Candidates dropped because Z3 gave no answer about them within the per-query limit (not
   /// shown broken; dropping them only weakens the set).
   public var unanswered: [Int] = []
+  /// Candidates the refuter dropped (see ``HoudiniRefuter``), and the seconds it took.
+  public var refuted = 0
+  public var refuterSeconds = 0.0
+  /// Seconds spent in Z3's checks (the rest is encoding and model evaluation).
+  public var solverSeconds = 0.0
+  /// Per action: Z3 queries, those answered sat, and seconds in Z3's checks.
+  public var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
 }
 
 /// The result of ``SymbolicChecker/support(of:within:)``.
@@ -72,21 +101,29 @@ extension SymbolicChecker {
   ///
   /// - Parameter formulas: candidate invariants over the state (no action parameters).
   /// - Parameter protected: formulas that must not be dropped for want of an answer (the goals).
+  /// - Parameter refuter: asked after each CTI Z3 gives (bounded checks only) for more CTIs
+  ///   from its pre-state; see ``HoudiniRefuter``.
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
-    _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil
+    _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil,
+    refuter: HoudiniRefuter? = nil
   ) -> HoudiniReport {
     let start = DispatchTime.now()
     begin()
     var kept = Set(formulas.indices)
     var ctis: [HoudiniCTI] = []
     var unanswered: [Int] = []
+    var refuted = 0
+    var refuterSeconds = 0.0
+    var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
+    let solverBefore = solverSeconds
     func finish(_ incomplete: String?) -> HoudiniReport {
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
       return HoudiniReport(
         incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: seconds,
-        unanswered: unanswered)
+        unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
+        solverSeconds: solverSeconds - solverBefore, perAction: perAction)
     }
     func groups(_ members: [Int]) -> [[Int]] {
       guard chunk > 0, members.count > chunk else { return [members] }
@@ -119,17 +156,39 @@ extension SymbolicChecker {
       let pre = try encoder.freshState("pre")
       let domains = try encoder.domainConstraints(pre)
       var indicators: [Z3Expr] = []
+      var preTerms: [Z3Expr] = []
+      // Bounded: each query goes to a solver of its own with the kept formulas asserted (Z3's
+      // non-incremental QF_BV tactic, as induction's consecution queries); the shared solver
+      // with an indicator per formula is kept for parametric runs.
+      let fresh = options.freshSolverPerQuery && options.parametricSorts.isEmpty
+      let base = domains.plain + (try encoder.distinctness())
       do {
-        for c in domains.plain { try s.assert(c) }
-        for axiom in try encoder.distinctness() { try s.assert(axiom) }
+        for c in base { try s.assert(c) }
         let bool = try context.boolSort()
         for (i, f) in formulas.enumerated() {
           if i % 64 == 0 && DispatchTime.now() >= deadline { return finish("time budget exhausted") }
           let h = try context.constant(named: "houdini!\(i)", sort: bool)
+          let term = try encoder.compile(f, state: pre, parameters: [])
           indicators.append(h)
-          try s.assert(try context.implies(h, try encoder.compile(f, state: pre, parameters: [])))
+          preTerms.append(term)
+          if !fresh { try s.assert(try context.implies(h, term)) }
         }
       } catch { throw SymbolicError(error) }
+      /// Asks `goal` of a fresh solver holding the step, the instance and the kept formulas.
+      func ask(_ active: [Int], _ goal: Z3Expr, _ instance: Instance, _ enabled: Z3Expr) throws -> SolverResult {
+        let f = try solver()
+        do {
+          for c in base + instance.constraints + [enabled, goal] { try f.assert(c) }
+          for i in active { try f.assert(preTerms[i]) }
+        } catch { throw SymbolicError(error) }
+        let begun = DispatchTime.now()
+        let result = try check(f, limit: queryLimit)
+        solverSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
+        if result == .sat {
+          do { lastModel = try f.model() } catch { throw SymbolicError(error) }
+        }
+        return result
+      }
       // Enumerated: each answer drops candidates for one concrete argument tuple, and the CTIs
       // name it. Symbolic: one query per action, Z3's model names the arguments.
       let instances = try instances(tag: "h", sampled: false)
@@ -161,10 +220,17 @@ extension SymbolicChecker {
             if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
             let goal = try context.not(try context.and(members.compactMap { post[$0] }))
             let assumptions = active.map { indicators[$0] }
-            var result = try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
+            let solverStart = solverSeconds
+            var result =
+              fresh
+              ? try ask(active, goal, instance, step.enabled)
+              : try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
             if result == .sat && !domains.quantified.isEmpty {
               result = try check(s, assuming: assumptions, goal: goal, extra: domains.quantified, limit: queryLimit)
             }
+            perAction[name, default: (0, 0, 0)].queries += 1
+            perAction[name, default: (0, 0, 0)].seconds += solverSeconds - solverStart
+            if result == .sat { perAction[name, default: (0, 0, 0)].sat += 1 }
             switch result {
             case .unsat: continue
             case .unknown(let reason):
@@ -214,8 +280,20 @@ extension SymbolicChecker {
               guard !broken.isEmpty else {
                 return finish("no candidate is false in the successor Z3 gave for \(name)")
               }
-              ctis.append(try houdiniCTI(s, instance: instance, pre: pre, post: step.post, broken: broken))
+              let cti = try houdiniCTI(s, instance: instance, pre: pre, post: step.post, broken: broken)
+              ctis.append(cti)
               kept.subtract(broken)
+              if let refuter, let values = cti.pre {
+                let begun = DispatchTime.now()
+                for more in refuter(values, kept) {
+                  let dropped = more.broken.filter { kept.contains($0) }
+                  guard !dropped.isEmpty else { continue }
+                  kept.subtract(dropped)
+                  refuted += dropped.count
+                  ctis.append(more)
+                }
+                refuterSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
+              }
             }
             changed = true
             pending = groups(kept.sorted()).reversed()
@@ -355,7 +433,9 @@ extension SymbolicChecker {
       try s.assert(goal)
       for c in extra { try s.assert(c) }
       queries += 1
+      let begun = DispatchTime.now()
       let result = try s.check(assuming: assumptions)
+      solverSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
       if result == .sat { lastModel = try s.model() }
       try s.pop()
       return result

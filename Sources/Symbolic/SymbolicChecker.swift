@@ -113,6 +113,8 @@ public final class SymbolicChecker {
   let context: Z3Context
   let encoder: Encoder
   var queries = 0
+  /// Seconds spent inside Z3's checks by Houdini and support runs (the helpers' ``check``).
+  var solverSeconds = 0.0
   var deadline: DispatchTime = .distantFuture
   /// The model of the last satisfiable query a Houdini or support run asked.
   var lastModel: Z3Model?

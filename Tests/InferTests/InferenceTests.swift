@@ -161,28 +161,67 @@ struct InferenceTests {
     #expect(Set(cone.map { model[$0].name }) == ["x", "y"])
   }
 
-  @Test("Houdini asking in groups, or one candidate per query, keeps the same inductive set")
-  func houdiniChunks() throws {
-    let model = mutexModel(processes: 2)
-    let proc = Domain.index(IndexSort("Proc", count: 2))
+  /// The mutex property, the lock lemma, and five candidates true initially but not preserved.
+  static func mutexFormulas(_ model: Model, processes: Int) -> [Expr] {
+    let proc = Domain.index(IndexSort("Proc", count: processes))
     let pc = VariableID(0)
     let lock = VariableID(1)
-    let formulas: [Expr] = [
+    return [
       model.properties[0].formula,
       .forAll(proc) { p in Expr.read(pc, keys: [p]).eq(2).implies(.read(lock, keys: [])) },
-      // True initially, not preserved: a process requests.
       .forAll(proc) { p in Expr.read(pc, keys: [p]).eq(0) },
       .forAll(proc) { p in Expr.read(pc, keys: [p]).ne(1) },
+      .forAll(proc) { p in Expr.read(pc, keys: [p]).ne(2) },
+      !Expr.read(lock, keys: []),
+      .forAll(proc) { p in Expr.read(pc, keys: [p]).eq(1).implies(!Expr.read(lock, keys: [])) },
     ]
+  }
+
+  @Test("Houdini asking in groups, one candidate per query, or of a shared solver keeps the same inductive set")
+  func houdiniChunks() throws {
+    let model = mutexModel(processes: 2)
+    let formulas = Self.mutexFormulas(model, processes: 2)
     var kept: [[Int]] = []
-    for (chunk, arguments) in [(0, ArgumentEncoding.enumerated), (1, .symbolic), (2, .symbolic)] {
-      let checker = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60, arguments: arguments))
+    // A solver per query (the default in a bounded run) and one shared incremental solver.
+    let runs = [
+      (0, ArgumentEncoding.enumerated, true), (1, .symbolic, true), (2, .symbolic, true), (0, .symbolic, false),
+    ]
+    for (chunk, arguments, fresh) in runs {
+      var options = SymbolicOptions(timeout: 60, arguments: arguments)
+      options.freshSolverPerQuery = fresh
+      let checker = try SymbolicChecker(model: model, options: options)
       let r = checker.houdini(formulas, protected: [0], chunk: chunk, queryLimit: 30)
       #expect(r.incomplete == nil, "\(r.incomplete ?? "")")
       #expect(r.unanswered.isEmpty)
       kept.append(r.kept)
     }
     #expect(kept.allSatisfy { $0 == [0, 1] }, "\(kept)")
+  }
+
+  @Test("the concrete refuter drops candidates from Z3's CTI pre-states: same inductive set, fewer queries")
+  func houdiniRefuter() throws {
+    let model = mutexModel(processes: 3)
+    let formulas = Self.mutexFormulas(model, processes: 3)
+    let plain = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60))
+      .houdini(formulas, protected: [0], chunk: 0, queryLimit: 30)
+    let refuter = try Refuter(model: model, formulas: formulas, maxStates: 16, seconds: 10)
+    let refuted = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60))
+      .houdini(formulas, protected: [0], chunk: 0, queryLimit: 30, refuter: { refuter.refute($0, $1) })
+    #expect(
+      plain.incomplete == nil && refuted.incomplete == nil, "\(plain.incomplete ?? "") \(refuted.incomplete ?? "")")
+    #expect(plain.kept == [0, 1] && refuted.kept == plain.kept, "\(plain.kept) \(refuted.kept)")
+    #expect(refuted.refuted > 0)
+    #expect(refuted.queries < plain.queries, "\(refuted.queries) against \(plain.queries)")
+    // Each CTI (Z3's and the refuter's) is a real step whose post-state falsifies what it drops.
+    let compiled = refuter.compiled
+    for cti in refuted.ctis where cti.pre != nil {
+      let pre = try compiled.state(fromValues: try #require(cti.pre))
+      let post = try compiled.state(fromValues: try #require(cti.post))
+      let action = try #require(model.actions.firstIndex { $0.name == cti.action })
+      let step = try compiled.step(pre, action: action, arguments: try #require(cti.argumentValues))
+      #expect(step.successor(of: pre) == post)
+      for i in cti.broken { #expect(try !compiled.holds(i, in: post)) }
+    }
   }
 
   @Test("a property of the model joins the candidates (alongside) and is proved with the inferred lemmas")
@@ -233,5 +272,22 @@ struct InferenceTests {
     let states = Set(samples.states)
     #expect(states.count == samples.states.count)
     #expect(samples.states.allSatisfy { s in s.prefix(2).filter { $0 == 2 }.count <= 1 })
+  }
+
+  @Test("sampling leaves swarm walks their share when breadth-first search stops short")
+  func walksRun() throws {
+    // 8 processes: far more reachable states than the limit of 400.
+    let compiled = try CompiledModel(mutexModel(processes: 8))
+    var options = Self.options
+    options.maxStates = 400
+    options.walks = 20
+    options.walkLength = 30
+    let samples = try Samples.gather(compiled, options: options, seconds: 30)
+    #expect(!samples.exhaustive)
+    #expect(samples.walks > 0)
+    #expect(samples.states.count > 300 && samples.states.count <= 400, "\(samples.states.count)")
+    options.walkShare = 0
+    let searchOnly = try Samples.gather(compiled, options: options, seconds: 30)
+    #expect(searchOnly.walks == 0 && searchOnly.states.count == 400)
   }
 }
