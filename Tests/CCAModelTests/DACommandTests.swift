@@ -52,7 +52,7 @@ struct DACommandTests {
     try flow.r.delegate(E.vdev)
     try flow.s.expect(
       "RMI_PDEV_CREATE", [E.pdev, E.buffer, 0, 0],
-      changes: ["granuleState[5]": E.pdevGranule, "memory[5]": Enc.zero])
+      changes: ["lastWrite[5]": Enc.zero, "granuleState[5]": E.pdevGranule, "memory[5]": Enc.zero])
     try flow.s.expectFailure("RMI_PDEV_CREATE", [E.vdev, E.buffer, 0, 0], condition: "params_valid", code: Self.input)
     try flow.s.expect("RMI_PDEV_GET_STATE", [E.pdev], changes: [:])
     try flow.s.expectFailure("RMI_PDEV_GET_STATE", [E.vdev], condition: "pdev_gran_state", code: Self.input)

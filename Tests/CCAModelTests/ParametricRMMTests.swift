@@ -7,6 +7,7 @@ import Testing
 /// ASSIGNED_NS descriptors are granules, rmm-wellformed is restated by pointer.
 @Suite("The parametric variant with the RMM")
 struct ParametricRMMTests {
+  /// The model of configuration `name`, with its features replaced by `features` if given.
   static func model(_ name: String, features: Set<Configuration.Feature>? = nil) throws -> Model {
     var config = try #require(CCA.family.configuration(named: name))
     if let features { config.features = features }

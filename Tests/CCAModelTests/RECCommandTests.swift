@@ -136,6 +136,7 @@ struct RECCommandTests {
         "granuleState[3]": RMMEnc.rec, "granuleState[5]": RECEnc.recAux, "granuleState[6]": RECEnc.recAux,
         "recAuxOf[5]": 3, "recAuxOf[6]": 3, "recRunnable[3]": 1, "granuleRefcount[1]": 1, "realmRecIndex[0]": 1,
         "realmRIM[0]": 2, "memory[3]": Enc.zero, "memory[5]": Enc.zero, "memory[6]": Enc.zero,
+        "lastWrite[3]": Enc.zero, "lastWrite[5]": Enc.zero, "lastWrite[6]": Enc.zero,
       ])
     #expect(try r.s.holds("rmm-wellformed"))
     try r.s.expectFailure("RMI_GRANULE_UNDELEGATE", [0, RECEnc.g(5)], condition: "gran_state", code: RMMEnc.errorInput)
@@ -308,7 +309,8 @@ struct RECCommandTests {
     try r.s.expectFailure("RSI_HOST_CALL", [0, 0, 0], condition: "stage2_abort", code: RECEnc.stage2Abort)
     try r.run("RMI_DATA_CREATE_UNKNOWN", [RECEnc.g(1), RECEnc.g(4), 0])
     try r.s.expect(
-      "RSI_REALM_CONFIG", [0, 0], changes: ["cacheLine[4][Realm]": Enc.dirty, "cacheData[4][Realm]": Enc.realm0])
+      "RSI_REALM_CONFIG", [0, 0],
+      changes: ["lastWrite[4]": Enc.realm0, "cacheLine[4][Realm]": Enc.dirty, "cacheData[4][Realm]": Enc.realm0])
     #expect(try r.s.outputs("RSI_REALM_CONFIG", [0, 0]) == ["config_ipa_width": 13])
     #expect(
       try r.s.outputs("RSI_HOST_CALL", [0, 0, 0x1_1234]) == ["exit_reason": RECEnc.exitHostCall, "exit_imm": 0x1234])

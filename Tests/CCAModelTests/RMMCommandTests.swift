@@ -120,6 +120,7 @@ struct RMMCommandTests {
     try r.s.expect(
       "RMI_REALM_CREATE", RMMScenario.realmCreate(s2sz: Self.small.s2sz, levelStart: Self.small.start),
       changes: [
+        "lastWrite[1]": Enc.zero, "lastWrite[2]": Enc.zero,
         "granuleState[1]": RMMEnc.rd, "granuleState[2]": RMMEnc.rtt, "memory[1]": Enc.zero, "memory[2]": Enc.zero,
         "realmState[0]": RMMEnc.realmNew, "realmRD[0]": 1, "realmRTTBase[0]": 2, "realmRIM[0]": 1,
         // The starting-level table (level 3 here): entry 1 maps the unprotected IPA 0x1000; entry 0
@@ -164,6 +165,7 @@ struct RMMCommandTests {
     try r.s.expect(
       "RMI_DATA_CREATE", [RMMEnc.g1, RMMEnc.g3, 0, RMMEnc.g0, 0],
       changes: [
+        "lastWrite[3]": Enc.realm0,
         "granuleState[3]": RMMEnc.data, "memory[3]": Enc.realm0, "rtte[2][0]": RMMEnc.assignedRAM,
         "rtteAddr[2][0]": 3, "granuleRefcount[2]": 1, "realmRIM[0]": 2,
       ])
@@ -180,6 +182,7 @@ struct RMMCommandTests {
     try r.s.expect(
       "RMI_DATA_DESTROY", [RMMEnc.g1, 0],
       changes: [
+        "lastWrite[3]": Enc.zero,
         "granuleState[3]": Enc.delegated, "memory[3]": Enc.zero, "rtte[2][0]": RMMEnc.unassignedDestroyed,
         "rtteAddr[2][0]": 0, "granuleRefcount[2]": 0,
       ])
@@ -209,6 +212,7 @@ struct RMMCommandTests {
     try r.s.expect(
       "RMI_RTT_CREATE", [RMMEnc.g1, RMMEnc.g3, 0, 3],
       changes: [
+        "lastWrite[3]": Enc.zero,
         "granuleState[3]": RMMEnc.rtt, "memory[3]": Enc.zero, "rtte[2][0]": RMMEnc.table, "rtteAddr[2][0]": 3,
         "granuleRefcount[2]": 1, "rttLevel[3]": 3,
       ])

@@ -93,6 +93,7 @@ struct RTTTests {
     try r.s.expect(
       "RMI_RTT_CREATE", [Self.g(1), Self.g(3), 0, 1],
       changes: [
+        "lastWrite[3]": Enc.zero,
         "granuleState[3]": RMMEnc.rtt, "memory[3]": Enc.zero, "rtte[2][0]": RMMEnc.table, "rtteAddr[2][0]": 3,
         "granuleRefcount[2]": 1, "rttLevel[3]": 1,
       ])
@@ -100,6 +101,7 @@ struct RTTTests {
     try r.s.expect(
       "RMI_RTT_CREATE", [Self.g(1), Self.g(4), 0x8000_0000, 2],
       changes: [
+        "lastWrite[4]": Enc.zero,
         "granuleState[4]": RMMEnc.rtt, "memory[4]": Enc.zero, "rtte[3][2]": RMMEnc.table, "rtteAddr[3][2]": 4,
         "granuleRefcount[3]": 1, "rttLevel[4]": 2, "mappedIPA[4]": 0x8000_0000,
       ])
@@ -108,6 +110,7 @@ struct RTTTests {
     try r.s.expect(
       "RMI_DATA_CREATE", [Self.g(1), Self.g(6), 0x8000_0000, Self.g(0), 0],
       changes: [
+        "lastWrite[6]": Enc.realm0,
         "granuleState[6]": RMMEnc.data, "memory[6]": Enc.realm0, "rtte[5][0]": RMMEnc.assignedRAM, "rtteAddr[5][0]": 6,
         "granuleRefcount[5]": 1, "realmRIM[0]": 2, "mappedIPA[6]": 0x8000_0000,
       ])

@@ -110,7 +110,7 @@ struct CCADifferentialTests {
     "concrete and symbolic steps agree on random states",
     arguments: [
       "standard", "atomic", "atomic-4", "atomic-16", "atomic-parametric", "rmm-small", "rmm-rtt", "atomic-per-pas",
-      "atomic-per-realm", "rmm-small-per-pas",
+      "atomic-per-realm", "rmm-small-per-pas", "rmm-small-parametric",
       "rmm-small-mec", "rmm-reuse-mec", "rmm-reuse-mec-lines", "rmm-blocks", "rmm-blocks-setup", "rmm-da",
       "rmm-da-setup", "rmm-da-mem",
       "rmm-da-mem-setup", "rmm-tlb-setup",
