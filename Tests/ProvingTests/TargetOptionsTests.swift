@@ -73,6 +73,26 @@ struct TargetOptionsTests {
     } catch { #expect("\(error)".contains("'alongside' needs engine infer"), "\(error)") }
   }
 
+  @Test("max-states and antecedents with engine infer: read, out of range or another engine is bad input")
+  func inferSamplingKeys() throws {
+    let infer = """
+      model = "cca"
+      configuration = "atomic"
+      properties = ["hyp-no-realm-read"]
+      engine = "infer"
+      expect = "holds"
+
+      """
+    let read = try target(infer + "max-states = 30000\nantecedents = 1\n")
+    #expect(read.sampleLimit == 30000 && read.antecedents == 1)
+    #expect(try target(infer).sampleLimit == nil)
+    #expect(throws: InputError.self) { try target(infer + "antecedents = 3\n") }
+    do {
+      _ = try target(Self.inductionTarget + "antecedents = 1\n")
+      Issue.record("antecedents with engine induction was accepted")
+    } catch { #expect("\(error)".contains("'antecedents' needs engine infer"), "\(error)") }
+  }
+
   @Test("start with engine infer: one scenario or a list, checked when the target is read, bad input at its line")
   func inferStartKey() throws {
     let reuse = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
