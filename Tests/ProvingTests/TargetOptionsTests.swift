@@ -48,16 +48,19 @@ struct TargetOptionsTests {
     #expect(result.detail.contains("assuming lemmas \(lemmas.joined(separator: ", "))"), "\(result.detail)")
   }
 
+  /// An infer target at atomic, to which a test appends keys.
+  static let inferTarget = """
+    model = "cca"
+    configuration = "atomic"
+    properties = ["hyp-no-realm-read"]
+    engine = "infer"
+    expect = "holds"
+
+    """
+
   @Test("alongside: read for engine infer; a lemma, the goal or another engine is bad input at its line")
   func alongsideKey() throws {
-    let infer = """
-      model = "cca"
-      configuration = "atomic"
-      properties = ["hyp-no-realm-read"]
-      engine = "infer"
-      expect = "holds"
-
-      """
+    let infer = Self.inferTarget
     #expect(try target(infer + "alongside = [\"gpt-consistent\"]\n").alongside == ["gpt-consistent"])
     #expect(try target(infer).alongside == [])
     for (line, message) in [
@@ -75,14 +78,7 @@ struct TargetOptionsTests {
 
   @Test("max-states and antecedents with engine infer: read, out of range or another engine is bad input")
   func inferSamplingKeys() throws {
-    let infer = """
-      model = "cca"
-      configuration = "atomic"
-      properties = ["hyp-no-realm-read"]
-      engine = "infer"
-      expect = "holds"
-
-      """
+    let infer = Self.inferTarget
     let read = try target(infer + "max-states = 30000\nantecedents = 1\n")
     #expect(read.sampleLimit == 30000 && read.antecedents == 1)
     #expect(try target(infer).sampleLimit == nil)
