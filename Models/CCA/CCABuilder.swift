@@ -164,6 +164,11 @@ final class CCABuilder {
       throw ModelError.invalid(
         location: "configuration \(configuration.name)", message: "feature da needs rmm; add rmm")
     }
+    for feature in [CCA.Feature.vdevComplete, CCA.Feature.wideNonces]
+    where configuration.has(feature) && !configuration.has(CCA.Feature.da) {
+      throw ModelError.invalid(
+        location: "configuration \(configuration.name)", message: "feature \(feature.rawValue) needs da; add da")
+    }
     if configuration.has(CCA.Feature.rmm) {
       try RMMBuilder(self).declare()
       // The ghost starts as the start state's memory (boot: HOST; `tlb-setup`, `da-setup`: their objects' contents).

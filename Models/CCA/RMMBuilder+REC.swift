@@ -166,7 +166,8 @@ extension RMMBuilder {
         was for RAM, the host did not reach ripas_top and RIPAS_RESPONSE (enter_flags bit 4) is set, \
         else RSI_ACCEPT (TF-RMM 1.0 `complete_set_ripas`), and the request is cleared (with `da` device \
         memory, a pending RSI_VDEV_VALIDATE_MAPPING likewise: X1 = its progress, X2 = RSI_REJECT when \
-        DEV_MEM_RESPONSE, enter_flags bit 6, is set); otherwise X0 \
+        DEV_MEM_RESPONSE, enter_flags bit 6, is set; with `vdev-complete`, a pending RSI VDEV call finishes and \
+        realm_x0 is its result, DABuilder+VdevComplete.swift); otherwise X0 \
         is the PSCI result RMI_PSCI_COMPLETE left (0 when none) and X1 = X2 = 0. The REC is then \
         RUNNING (reference count 1) on the PE, which runs the realm (REALM_READ, REALM_WRITE, PSCI_*, \
         RSI_*) until the REC exits (REC_EXIT or a realm call that exits); the exit completes the SMC.

@@ -38,7 +38,7 @@ struct InferCommand: ParsableCommand {
   var alongside: [String] = []
   @Option(
     help: "States the concrete engine searches from each Houdini CTI's pre-state to drop more candidates (0: none).")
-  var refuteStates: Int = 64
+  var refuteStates: Int = 256
   @Option(
     name: .customLong("start"),
     help: "A scenario file whose end state sampling also starts from, besides the initial state (repeatable).")

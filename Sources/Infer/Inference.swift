@@ -242,9 +242,25 @@ public enum Inference {
         continue
       }
 
-      // 4. Minimise: the lemmas the properties' preservation rests on, then drop implied ones.
-      guard remaining() > 1 else { return report(.unknown("the budget ran out after Houdini")) }
+      // 4. The proof with Houdini's whole set first (ordinary induction with inferred lemmas
+      // only), so that a minimisation the budget cuts short still leaves a proof.
       let kept = houdini.kept
+      let whole = Self.lemmas(
+        Self.merge(kept.filter { $0 >= goals.count }.map { pool[$0 - goals.count] }), model: model, sampled: sampled,
+        exhaustive: exhaustive)
+      guard remaining() > 1 else { return report(.unknown("the budget ran out after Houdini")) }
+      let first = prove(model: model, properties: properties, lemmas: whole, options: options, seconds: remaining())
+      queries += first.queries
+      notes.append(
+        "induction check with Houdini's \(whole.count) lemmas: \(first.queries) queries, \(seconds(first.seconds)) s")
+      if let failed = Self.failure(first.outcome) { return report(failed) }
+
+      // 5. Minimise: the lemmas the properties' preservation rests on, then drop implied ones.
+      func unminimised(_ why: String) -> InferenceReport {
+        notes.append("not minimised (\(why)): the proof rests on Houdini's whole set")
+        return report(.proved, lemmas: whole)
+      }
+      guard remaining() > 1 else { return unminimised("no budget left") }
       let support: SupportReport
       do {
         let c = try SymbolicChecker(
@@ -253,10 +269,10 @@ public enum Inference {
             parametricSorts: options.parametricSorts, timeout: remaining(), arguments: options.arguments))
         support = c.support(of: goalIndices, within: kept.map { formulas[$0] })
       } catch {
-        return report(.unknown("\(error)"))
+        return unminimised("\(error)")
       }
       queries += support.queries
-      if let reason = support.incomplete { return report(.unknown("minimisation stopped: \(reason)")) }
+      if let reason = support.incomplete { return unminimised("the support search stopped: \(reason)") }
       var chosen = support.support.map { kept[$0] }.filter { $0 >= goals.count }.map { pool[$0 - goals.count] }
       notes.append("support: \(chosen.count) lemmas, \(support.queries) queries, \(seconds(support.seconds)) s")
       // Greedy: drop each lemma whose removal leaves the rest, with the properties, inductive
@@ -278,7 +294,7 @@ public enum Inference {
           minimiseQueries += r.queries
           if r.incomplete == nil { chosen = trial }
         } catch {
-          return report(.unknown("\(error)"))
+          return unminimised("\(error)")
         }
         position -= 1
       }
@@ -286,44 +302,19 @@ public enum Inference {
       notes.append(
         "minimised to \(chosen.count) lemmas\(position >= 0 ? " (stopped by the budget with \(position + 1) untried)" : ""), "
           + "\(minimiseQueries) queries, \(seconds(elapsed() - minimiseStart)) s")
-      chosen = Self.merge(chosen)
-      var numbered = 0
-      let lemmas = chosen.map { pooled -> InferredLemma in
-        switch pooled {
-        case .property(let property):
-          // The model's own property, proved here with the inferred lemmas (not a lemma to paste).
-          return InferredLemma(
-            name: property.name, formula: property.formula,
-            text: "\(property.name) (the model's property, proved alongside)",
-            swift: "// \(property.name): the model's own property, proved alongside")
-        case .template(let c):
-          numbered += 1
-          let name = "inferred-\(numbered)"
-          let doc =
-            "Inferred: true in all \(sampled) sampled states\(exhaustive ? " (every reachable state)" : ""), inductive with the others."
-          return InferredLemma(
-            name: name, formula: c.formula(model), text: c.text(model), swift: c.swift(model, name: name, doc: doc))
-        }
-      }
+      let lemmas = Self.lemmas(Self.merge(chosen), model: model, sampled: sampled, exhaustive: exhaustive)
 
-      // 5. The proof: ordinary induction with the inferred lemmas only.
-      guard remaining() > 1 else { return report(.unknown("the budget ran out before the final check")) }
+      // 6. The proof with the minimised lemmas.
+      guard remaining() > 1 else { return unminimised("the budget ran out before the minimised set's check") }
       let proof = prove(model: model, properties: properties, lemmas: lemmas, options: options, seconds: remaining())
       queries += proof.queries
       notes.append("final induction check: \(proof.queries) queries, \(seconds(proof.seconds)) s")
       notes += proof.notes
-      switch proof.outcome {
-      case .proved: return report(.proved, lemmas: lemmas)
-      case .unknown(let reason): return report(.unknown("the final induction check: \(reason)"))
-      case .cti(let cti):
-        return report(
-          .unknown(
-            "the final induction check found a CTI (\(cti.action) breaks \(cti.failing.joined(separator: ", "))) although Houdini converged: a bug"
-          ))
-      case .violated:
-        return report(.unknown("the final induction check reports a violation although sampling found none"))
-      case .holdsBounded: return report(.unknown("unexpected bounded result"))
+      if let failed = Self.failure(proof.outcome) {
+        if case .unknown(let reason) = failed { return unminimised(reason) }
+        return report(failed)
       }
+      return report(.proved, lemmas: lemmas)
     }
     return report(last)
   }
@@ -415,6 +406,43 @@ public enum Inference {
   }
 
   static func seconds(_ s: Double) -> String { String(format: "%.1f", s) }
+
+  /// The outcome of a final induction check that did not prove the properties (nil when it did).
+  static func failure(_ outcome: SymbolicOutcome) -> InferenceOutcome? {
+    switch outcome {
+    case .proved: return nil
+    case .unknown(let reason): return .unknown("the final induction check: \(reason)")
+    case .cti(let cti):
+      return .unknown(
+        "the final induction check found a CTI (\(cti.action) breaks \(cti.failing.joined(separator: ", "))) although Houdini converged: a bug"
+      )
+    case .violated: return .unknown("the final induction check reports a violation although sampling found none")
+    case .holdsBounded: return .unknown("unexpected bounded result")
+    }
+  }
+
+  /// The pooled formulas as lemmas: templates numbered `inferred-N`, the model's own properties
+  /// by name.
+  static func lemmas(_ chosen: [Pooled], model: Model, sampled: Int, exhaustive: Bool) -> [InferredLemma] {
+    var numbered = 0
+    return chosen.map { pooled -> InferredLemma in
+      switch pooled {
+      case .property(let property):
+        // The model's own property, proved here with the inferred lemmas (not a lemma to paste).
+        return InferredLemma(
+          name: property.name, formula: property.formula,
+          text: "\(property.name) (the model's property, proved alongside)",
+          swift: "// \(property.name): the model's own property, proved alongside")
+      case .template(let c):
+        numbered += 1
+        let name = "inferred-\(numbered)"
+        let doc =
+          "Inferred: true in all \(sampled) sampled states\(exhaustive ? " (every reachable state)" : ""), inductive with the others."
+        return InferredLemma(
+          name: name, formula: c.formula(model), text: c.text(model), swift: c.swift(model, name: name, doc: doc))
+      }
+    }
+  }
 
   /// A CTI's pre-state as the cells where it differs from the initial state, and the cells the
   /// step changed (notes for a reader looking for the missing lemma).

@@ -59,7 +59,7 @@ public struct InferenceOptions: Sendable {
   ///
   /// Each searched state satisfies every kept candidate; the candidates false after some step
   /// are dropped (see ``Refuter``). The fixpoint is the same, with fewer queries.
-  public var refuteStates: Int = 64
+  public var refuteStates: Int = 256
 
   public init(
     budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,

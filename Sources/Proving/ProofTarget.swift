@@ -81,6 +81,10 @@ public struct ProofTarget: Equatable, Sendable {
   public var sampleStarts: [StartScenario] = []
   /// Engine infer: the model's properties that join the candidates (``InferenceOptions/alongside``).
   public var alongside: [String] = []
+  /// Engine infer: the most states to sample (``InferenceOptions/maxStates``), if not the default.
+  public var sampleLimit: Int?
+  /// Engine infer: 1 for templates with one antecedent only (``InferenceOptions/twoAntecedents``).
+  public var antecedents: Int?
   /// Index sorts whose elements the model treats alike, for BFS only.
   ///
   /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
@@ -101,7 +105,8 @@ public struct ProofTarget: Equatable, Sendable {
     ("depth", "bmc: the depth bound; bfs: check every state within this many steps"),
     ("k", "k-induction: k"),
     ("parametric", "true to prove for any number of granules, or an index sort's name (symbolic engines, infer)"),
-    ("max-states", "bfs: a state limit"),
+    ("max-states", "bfs: a state limit; infer: the most states to sample"),
+    ("antecedents", "infer: 1 for templates with one antecedent only, 2 (default) to try two as well"),
     ("seed", "random: the seed"),
     ("walks", "random: number of walks"),
     ("length", "random: steps per walk"),
@@ -318,6 +323,14 @@ public struct ProofTarget: Equatable, Sendable {
       default: throw InputError(at("arguments"), "'arguments' needs engine induction, k-induction or bmc")
       }
     }
+    var sampleLimit: Int?
+    var antecedents: Int?
+    if engineName == "infer" {
+      sampleLimit = try integer("max-states", 1...Int64(Int32.max)).map(Int.init)
+      antecedents = try integer("antecedents", 1...2).map(Int.init)
+    } else if byKey["antecedents"] != nil {
+      throw InputError(at("antecedents"), "'antecedents' needs engine infer")
+    }
     var alongside: [String] = []
     if let written = try strings("alongside") {
       guard case .infer = engine else { throw InputError(at("alongside"), "'alongside' needs engine infer") }
@@ -346,6 +359,8 @@ public struct ProofTarget: Equatable, Sendable {
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
     target.arguments = arguments
     target.alongside = alongside
+    target.sampleLimit = sampleLimit
+    target.antecedents = antecedents
     target.sampleStarts = sampleStarts
     target.symmetricSorts = symmetricSorts
     return target

@@ -213,6 +213,8 @@ public enum Prover {
       var options = InferenceOptions(budget: target.timeout)
       if let sort = target.parametricSort { options.parametricSorts = [sort] }
       options.alongside = target.alongside
+      if let limit = target.sampleLimit { options.maxStates = limit }
+      if target.antecedents == 1 { options.twoAntecedents = false }
       options.starts = try target.sampleStarts.map {
         try $0.endValues(family: family, configuration: target.configuration, properties: properties)
       }

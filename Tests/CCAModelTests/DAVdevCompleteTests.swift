@@ -22,6 +22,24 @@ struct DAVdevCompleteTests {
     return x0
   }
 
+  @Test("vdev-complete and wide-nonces need da; vdev-complete refuses device memory (its round trip is not modelled)")
+  func badConfigurations() throws {
+    let base = try #require(CCA.family.configuration(named: "rmm-da-vdev"))
+    var noDA = base
+    noDA.features.remove(CCA.Feature.da)
+    var wideOnly = noDA
+    wideOnly.features.remove(CCA.Feature.vdevComplete)
+    var memory = base
+    memory.bounds[CCA.Bound.devGranules] = 1
+    memory.bounds[CCA.Bound.granules] = 8
+    for (configuration, message) in [
+      (noDA, "feature vdev-complete needs da"), (wideOnly, "feature wide-nonces needs da"),
+      (memory, "feature vdev-complete does not model RSI_VDEV_VALIDATE_MAPPING's round trip"),
+    ] {
+      #expect { _ = try CCA.family.build(configuration) } throws: { "\($0)".contains(message) }
+    }
+  }
+
   @Test("rmm-da-vdev-setup starts where the ACS flow from boot on rmm-da-vdev stands (every slot)")
   func setupStateIsReachable() throws {
     var flow = try DAFlow("rmm-da-vdev")

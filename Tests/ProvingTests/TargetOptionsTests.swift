@@ -48,16 +48,19 @@ struct TargetOptionsTests {
     #expect(result.detail.contains("assuming lemmas \(lemmas.joined(separator: ", "))"), "\(result.detail)")
   }
 
+  /// An infer target at atomic, to which a test appends keys.
+  static let inferTarget = """
+    model = "cca"
+    configuration = "atomic"
+    properties = ["hyp-no-realm-read"]
+    engine = "infer"
+    expect = "holds"
+
+    """
+
   @Test("alongside: read for engine infer; a lemma, the goal or another engine is bad input at its line")
   func alongsideKey() throws {
-    let infer = """
-      model = "cca"
-      configuration = "atomic"
-      properties = ["hyp-no-realm-read"]
-      engine = "infer"
-      expect = "holds"
-
-      """
+    let infer = Self.inferTarget
     #expect(try target(infer + "alongside = [\"gpt-consistent\"]\n").alongside == ["gpt-consistent"])
     #expect(try target(infer).alongside == [])
     for (line, message) in [
@@ -71,6 +74,19 @@ struct TargetOptionsTests {
       _ = try target(Self.inductionTarget + "alongside = [\"gpt-consistent\"]\n")
       Issue.record("alongside with engine induction was accepted")
     } catch { #expect("\(error)".contains("'alongside' needs engine infer"), "\(error)") }
+  }
+
+  @Test("max-states and antecedents with engine infer: read, out of range or another engine is bad input")
+  func inferSamplingKeys() throws {
+    let infer = Self.inferTarget
+    let read = try target(infer + "max-states = 30000\nantecedents = 1\n")
+    #expect(read.sampleLimit == 30000 && read.antecedents == 1)
+    #expect(try target(infer).sampleLimit == nil)
+    #expect(throws: InputError.self) { try target(infer + "antecedents = 3\n") }
+    do {
+      _ = try target(Self.inductionTarget + "antecedents = 1\n")
+      Issue.record("antecedents with engine induction was accepted")
+    } catch { #expect("\(error)".contains("'antecedents' needs engine infer"), "\(error)") }
   }
 
   @Test("start with engine infer: one scenario or a list, checked when the target is read, bad input at its line")

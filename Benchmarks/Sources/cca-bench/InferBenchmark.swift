@@ -32,6 +32,10 @@ struct InferBenchmark: ParsableCommand {
   var alongside = ""
   @Option(help: "Most distinct states to sample per target.") var maxStates = 200_000
   @Flag(help: "Templates with one antecedent only.") var oneAntecedent = false
+  @Option(
+    help: "Comma-separated scenario files whose end states every target's sampling also starts from (cca-verify infer --start)."
+  )
+  var start = ""
   @OptionGroup var common: CommonOptions
 
   func run() throws {
@@ -62,7 +66,14 @@ struct InferBenchmark: ParsableCommand {
         options.alongside = alongside.split(separator: ",").map(String.init).filter { $0 != parts[1] }
         options.maxStates = maxStates
         options.twoAntecedents = !oneAntecedent
-        let report = Inference.run(model: model, properties: [p], options: options)
+        var request = InferRequest()
+        request.configuration = parts[0]
+        request.properties = [parts[1]]
+        request.parametric = parametric
+        request.options = options
+        request.options.parametricSorts = []
+        request.starts = start.split(separator: ",").map(String.init)
+        let report = try request.run().report
         var implied = "n/a"
         var extra = "n/a"
         if report.outcome == .proved {
