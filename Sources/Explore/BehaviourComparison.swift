@@ -71,6 +71,7 @@ public func compareBehaviour(
   let variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
   var difference: BehaviourComparison.Difference?
   let projection = Projection(reference)
+  var witnesses = 0
   // The reference's search; every (action, arguments) pair of every state runs in the variant
   // too, and the search stops at the first pair on which the two differ.
   let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop) {
@@ -109,7 +110,24 @@ public func compareBehaviour(
     if same && wroteA {
       let postA = UnsafeBufferPointer(start: scratchA.post, count: words)
       let postB = UnsafeBufferPointer(start: scratchB.post, count: words)
-      same = postA.elementsEqual(postB) || projection.equal(State(words: Array(postA)), State(words: Array(postB)))
+      if !postA.elementsEqual(postB) {
+        let stateA = State(words: Array(postA))
+        let stateB = State(words: Array(postB))
+        same = projection.equal(stateA, stateB)
+        // A witness that the variant does not read the cells it changed: its next steps from its own successor.
+        if same && witnesses < Projection.witnessLimit {
+          witnesses += 1
+          if let observed = try projection.observed(variant: variant, stateB, reference: reference, stateA) {
+            let arguments = reference.model.actions[a].arguments(at: t)
+            difference = .init(
+              prefix: try reference.trace(of: path(), property: nil, outcome: .differs),
+              action: reference.model.actions[a].name, arguments: arguments,
+              reference: "leaves a successor equal to the variant's up to unobservable cells",
+              variant: "leaves other unobservable cells, and from there " + observed)
+            return false
+          }
+        }
+      }
     }
     if same { return true }
     let arguments = reference.model.actions[a].arguments(at: t)
@@ -175,6 +193,40 @@ private struct Projection {
       for i in 0..<r.count where values[r.condition + i] == r.equals { values[r.cells + i] = r.canonical }
     }
     return values
+  }
+
+  /// How many successors equal only modulo the projection ``compareBehaviour(_:_:maxDepth:maxStates:stop:)`` checks
+  /// with ``observed(variant:_:reference:_:)``: a sample, so a mutant that hits many bounds the cost.
+  static let witnessLimit = 64
+
+  /// The first step the variant takes from `variantState` other than the reference's from `referenceState` (the two
+  /// equal modulo the projection), in words; `nil` when every step agrees modulo the projection.
+  ///
+  /// A witness, one step deep, that the variant does not read the cells its step left different: the comparison
+  /// runs the variant from the reference's states only, so it relies on that (``Unobservable``).
+  func observed(variant: CompiledModel, _ variantState: State, reference: CompiledModel, _ referenceState: State)
+    throws -> String?
+  {
+    for a in reference.model.actions.indices {
+      for t in 0..<reference.actions[a].argumentCount {
+        let arguments = reference.model.actions[a].arguments(at: t)
+        let name = reference.model.actions[a].name
+        let outcomeA = try reference.step(referenceState, action: a, arguments: arguments)
+        guard let outcomeB = try? variant.step(variantState, action: a, arguments: arguments) else {
+          return "\(name) \(arguments) raises a model error"
+        }
+        var same =
+          reference.stepResult(action: a, outcome: outcomeA) == variant.stepResult(action: a, outcome: outcomeB)
+        if same, case .succeeded = outcomeA {
+          same =
+            (try reference.outputs(referenceState, action: a, arguments: arguments))
+            == (try? variant.outputs(variantState, action: a, arguments: arguments))
+        }
+        if same { same = equal(outcomeA.successor(of: referenceState), outcomeB.successor(of: variantState)) }
+        if !same { return "\(name) \(arguments) gives another result or successor" }
+      }
+    }
+    return nil
   }
 
   /// Whether two states are equal modulo the unobservable cells.

@@ -6,8 +6,11 @@ import Testing
 /// A two-line cache over one memory cell: `data[l]` is unobservable while `valid[l]` is false.
 ///
 /// `dropData` is what `drop` leaves in the line's data (the correct model: 0); `dropKeepsValid`
-/// makes `drop` leave the line valid (an observable change: later reads hit it).
-private func cacheModel(dropData: Value = 0, dropKeepsValid: Bool = false, declare: Bool = true) -> Model {
+/// makes `drop` leave the line valid (an observable change: later reads hit it); `readPeeks` makes a
+/// miss read the invalid line's data too (breaking the declaration: it returns 1 more when the data is 3).
+private func cacheModel(
+  dropData: Value = 0, dropKeepsValid: Bool = false, readPeeks: Bool = false, declare: Bool = true
+) -> Model {
   let line = Domain.index(IndexSort("Line", count: 2))
   let b = ModelBuilder(name: "cache", configuration: Configuration(name: "test", bounds: [:]))
   let memory = b.variable("memory", .range(0, 3), initial: 0)
@@ -24,7 +27,8 @@ private func cacheModel(dropData: Value = 0, dropKeepsValid: Bool = false, decla
   }
   b.action("read", by: "env", parameters: [Parameter("l", line)]) { a in
     let l = a.arg("l")
-    a.output("value", .ite(valid[l], then: data[l], else: memory.value))
+    let miss: Expr = readPeeks ? memory.value + .ite(data[l].eq(3), then: 1, else: 0) : memory.value
+    a.output("value", .ite(valid[l], then: data[l], else: miss))
   }
   b.action("drop", by: "env", parameters: [Parameter("l", line)]) { a in
     let l = a.arg("l")
@@ -61,6 +65,17 @@ struct UnobservableTests {
     // Data only, while the line stays valid: a later read returns it.
     let data = try CompiledModel(cacheModel(dropData: 3, dropKeepsValid: true))
     #expect(try compareBehaviour(reference, data).difference != nil)
+  }
+
+  @Test("A variant that reads the cells it leaves different is caught by the one-step witness")
+  func variantObservesCell() throws {
+    let reference = try CompiledModel(cacheModel())
+    // On the reference's states (data 0 while invalid) the peeking read agrees; only its own drop's 3 shows.
+    #expect(try compareBehaviour(reference, CompiledModel(cacheModel(readPeeks: true))).difference == nil)
+    let variant = try CompiledModel(cacheModel(dropData: 3, readPeeks: true))
+    let difference = try #require(try compareBehaviour(reference, variant).difference)
+    #expect(difference.action == "drop")
+    #expect(difference.variant.contains("read"))
   }
 
   @Test("Exploring with and without the declaration gives the same states and verdicts")
