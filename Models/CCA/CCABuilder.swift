@@ -113,6 +113,11 @@ final class CCABuilder {
     self.machine = CCAVariables(
       builder, granule: .index(granuleSort), pe: .index(peSort), descriptor: descriptorSort.map { .index($0) },
       content: content.domain, lines: .finite(lineSet))
+    // Read only by the mutation analysis's equivalence verdict (``Unobservable``).
+    builder.unobservable(
+      machine.cacheData, while: machine.cacheLine, equals: LineState.invalid, canonical: Content.zero,
+      reason: "an invalid line's data is never read: a hit needs a valid line, a fill overwrites it, a write-back "
+        + "needs DIRTY (every read of cacheData in the model tests the line's state first)")
     self.encryption = encryption
     self.mecids = mecids
     self.keys =

@@ -42,6 +42,14 @@ public struct BehaviourComparison: Hashable, Sendable {
 /// This is how the mutation analysis tells an *equivalent* mutant (no observable difference at
 /// the configuration) from a property gap.
 ///
+/// Successors are compared modulo the reference model's ``Model/unobservable`` cells: two
+/// successors that differ only in cells the model declares unobservable (each set to its
+/// canonical value first) agree. The search still runs over the reference's raw states, and
+/// nothing else (exploration, proofs, properties) reads the declaration: it can only change this
+/// verdict. It is sound when the declaration is (the model's obligation, ``Unobservable``):
+/// steps from states equal modulo the projection then stay equal modulo it, so the variant's
+/// states are the reference's up to unobservable cells.
+///
 /// - Precondition: the models have the same variables and the same actions with the same
 ///   parameters, in the same order (a mutant of the reference).
 /// - Throws: ``ExploreError`` when the reference model errs (a key outside its domain).
@@ -62,6 +70,8 @@ public func compareBehaviour(
   let failureNames = reference.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
   let variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
   var difference: BehaviourComparison.Difference?
+  let projection = Projection(reference)
+  var witnesses = 0
   // The reference's search; every (action, arguments) pair of every state runs in the variant
   // too, and the search stops at the first pair on which the two differ.
   let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop) {
@@ -98,8 +108,26 @@ public func compareBehaviour(
       }
     }
     if same && wroteA {
-      same = UnsafeBufferPointer(start: scratchA.post, count: words).elementsEqual(
-        UnsafeBufferPointer(start: scratchB.post, count: words))
+      let postA = UnsafeBufferPointer(start: scratchA.post, count: words)
+      let postB = UnsafeBufferPointer(start: scratchB.post, count: words)
+      if !postA.elementsEqual(postB) {
+        let stateA = State(words: Array(postA))
+        let stateB = State(words: Array(postB))
+        same = projection.equal(stateA, stateB)
+        // A witness that the variant does not read the cells it changed: its next steps from its own successor.
+        if same && witnesses < Projection.witnessLimit {
+          witnesses += 1
+          if let observed = try projection.observed(variant: variant, stateB, reference: reference, stateA) {
+            let arguments = reference.model.actions[a].arguments(at: t)
+            difference = .init(
+              prefix: try reference.trace(of: path(), property: nil, outcome: .differs),
+              action: reference.model.actions[a].name, arguments: arguments,
+              reference: "leaves a successor equal to the variant's up to unobservable cells",
+              variant: "leaves other unobservable cells, and from there " + observed)
+            return false
+          }
+        }
+      }
     }
     if same { return true }
     let arguments = reference.model.actions[a].arguments(at: t)
@@ -125,7 +153,7 @@ public func compareBehaviour(
         == (try variant.outputs(state, action: a, arguments: arguments))
     }
     let successorA = outcomeA.successor(of: state)
-    if agrees { agrees = successorA == outcomeB.successor(of: state) }
+    if agrees { agrees = projection.equal(successorA, outcomeB.successor(of: state)) }
     if agrees { return true }
     difference = .init(
       prefix: try reference.trace(of: path(), property: nil, outcome: .differs), action: name, arguments: arguments,
@@ -136,6 +164,75 @@ public func compareBehaviour(
   return BehaviourComparison(
     difference: difference, distinctStates: found.states.count, complete: difference == nil && found.complete,
     maxDepth: maxDepth)
+}
+
+/// A model's ``Model/unobservable`` cells as flat positions, to compare states modulo them.
+private struct Projection {
+  /// Per declaration: the first position of the cells, of the condition's map, the cell count,
+  /// the value the condition tests for and the canonical value.
+  let ranges: [(cells: Int, condition: Int, count: Int, equals: Value, canonical: Value)]
+  /// The model whose states are compared.
+  let compiled: CompiledModel
+
+  /// The projection the model declares.
+  init(_ compiled: CompiledModel) {
+    let layout = compiled.model.layout
+    self.compiled = compiled
+    ranges = compiled.model.unobservable.map {
+      (
+        layout.offsets[$0.cells.index], layout.offsets[$0.whileVariable.index],
+        compiled.model[$0.cells].slotCount, $0.equals, $0.canonical
+      )
+    }
+  }
+
+  /// A state's logical values with every unobservable cell set to its canonical value.
+  func canonical(_ state: State) -> [Value] {
+    var values = compiled.values(of: state)
+    for r in ranges {
+      for i in 0..<r.count where values[r.condition + i] == r.equals { values[r.cells + i] = r.canonical }
+    }
+    return values
+  }
+
+  /// How many successors equal only modulo the projection ``compareBehaviour(_:_:maxDepth:maxStates:stop:)`` checks
+  /// with ``observed(variant:_:reference:_:)``: a sample, so a mutant that hits many bounds the cost.
+  static let witnessLimit = 64
+
+  /// The first step the variant takes from `variantState` other than the reference's from `referenceState` (the two
+  /// equal modulo the projection), in words; `nil` when every step agrees modulo the projection.
+  ///
+  /// A witness, one step deep, that the variant does not read the cells its step left different: the comparison
+  /// runs the variant from the reference's states only, so it relies on that (``Unobservable``).
+  func observed(variant: CompiledModel, _ variantState: State, reference: CompiledModel, _ referenceState: State)
+    throws -> String?
+  {
+    for a in reference.model.actions.indices {
+      for t in 0..<reference.actions[a].argumentCount {
+        let arguments = reference.model.actions[a].arguments(at: t)
+        let name = reference.model.actions[a].name
+        let outcomeA = try reference.step(referenceState, action: a, arguments: arguments)
+        guard let outcomeB = try? variant.step(variantState, action: a, arguments: arguments) else {
+          return "\(name) \(arguments) raises a model error"
+        }
+        var same =
+          reference.stepResult(action: a, outcome: outcomeA) == variant.stepResult(action: a, outcome: outcomeB)
+        if same, case .succeeded = outcomeA {
+          same =
+            (try reference.outputs(referenceState, action: a, arguments: arguments))
+            == (try? variant.outputs(variantState, action: a, arguments: arguments))
+        }
+        if same { same = equal(outcomeA.successor(of: referenceState), outcomeB.successor(of: variantState)) }
+        if !same { return "\(name) \(arguments) gives another result or successor" }
+      }
+    }
+    return nil
+  }
+
+  /// Whether two states are equal modulo the unobservable cells.
+  func equal(_ a: State, _ b: State) -> Bool {
+    a == b || (!ranges.isEmpty && canonical(a) == canonical(b))
+  }
 }
 
 /// A value as the traces print it: decimal when small, else hexadecimal.

@@ -52,7 +52,7 @@ public struct IRMutant: Hashable, Sendable, Identifiable {
     configuration.mutant = "ir:" + id
     return Model(
       name: model.name, configuration: configuration, variables: model.variables, initial: model.initial,
-      actions: actions, properties: model.properties, abi: model.abi)
+      actions: actions, properties: model.properties, abi: model.abi, unobservable: model.unobservable)
   }
 
   /// The diff as text: a header naming the mutant, then the diff lines.

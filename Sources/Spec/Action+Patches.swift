@@ -49,6 +49,6 @@ extension Model {
     actions[index] = try change(actions[index])
     return Model(
       name: name, configuration: configuration, variables: variables, initial: initial, actions: actions,
-      properties: properties, builderErrors: builderErrors, abi: abi)
+      properties: properties, builderErrors: builderErrors, abi: abi, unobservable: unobservable)
   }
 }

@@ -48,6 +48,8 @@ public final class ModelBuilder {
   ///
   /// Renderings and scenarios read it from the built model.
   public var abi = ABIDescription()
+  /// The cells declared unobservable so far (``unobservable(_:while:equals:canonical:reason:)``).
+  private var unobservable: [Unobservable] = []
 
   public init(name: String, configuration: Configuration) {
     self.name = name
@@ -148,12 +150,25 @@ public final class ModelBuilder {
   /// The names of the actions declared so far, in order.
   public var actionNames: [String] { actions.map(\.name) }
 
+  /// Declares `cells[k]` unobservable while `state[k] == value` (see ``Unobservable``): only the
+  /// mutation analysis's equivalence verdict reads it.
+  ///
+  /// - Precondition: the two maps have the same keys, and `canonical` is in `cells`'s domain.
+  public func unobservable(
+    _ cells: Variable, while state: Variable, equals value: Value, canonical: Value, reason: String
+  ) {
+    precondition(cells.keyDomains == state.keyDomains, "unobservable cells need a condition over the same keys")
+    precondition(cells.valueDomain.contains(canonical), "the canonical value must be in the cells' domain")
+    unobservable.append(
+      Unobservable(cells: cells.id, whileVariable: state.id, equals: value, canonical: canonical, reason: reason))
+  }
+
   /// The model built so far (not yet validated; ``ModelFamily/build(_:)`` and compiling it
   /// validate, throwing the first mistake recorded while building).
   public func build() -> Model {
     Model(
       name: name, configuration: configuration, variables: variables, initial: initial,
-      actions: actions, properties: properties, builderErrors: errors, abi: abi)
+      actions: actions, properties: properties, builderErrors: errors, abi: abi, unobservable: unobservable)
   }
 }
 

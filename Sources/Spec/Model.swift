@@ -301,6 +301,37 @@ public struct Property: Hashable, Sendable {
   public var isTransition: Bool { kind == .transition }
 }
 
+/// Cells of a state that no step can observe while a condition holds: `cells[k]` is irrelevant
+/// while `whileVariable[k] == equals` (the same key tuple `k`), and may be read as `canonical`.
+///
+/// Only the mutation analysis's equivalence verdict reads it (``Model/unobservable``): two states
+/// equal after such cells are set to `canonical` count as the same behaviour. Exploration,
+/// proofs and properties never read it, so a declaration can change no state count and no
+/// verdict of a property. The model owes the argument that it is right: every action from two
+/// states that differ only in such cells gives the same result and outputs, and successors that
+/// again differ only in such cells (`reason` says why, in one line).
+public struct Unobservable: Hashable, Sendable {
+  /// The map whose cells are unobservable.
+  public let cells: VariableID
+  /// The map, over the same keys, whose value says when they are.
+  public let whileVariable: VariableID
+  /// The value of `whileVariable[k]` at which `cells[k]` is unobservable.
+  public let equals: Value
+  /// The value the cells are read as while unobservable.
+  public let canonical: Value
+  /// Why no step can observe them: one line, from the architecture.
+  public let reason: String
+
+  /// A declaration that `cells[k]` is unobservable while `whileVariable[k] == equals`.
+  public init(cells: VariableID, whileVariable: VariableID, equals: Value, canonical: Value, reason: String) {
+    self.cells = cells
+    self.whileVariable = whileVariable
+    self.equals = equals
+    self.canonical = canonical
+    self.reason = reason
+  }
+}
+
 /// A model: state variables, the initial state, actions and properties, built for one
 /// configuration.
 public struct Model: Sendable {
@@ -318,13 +349,18 @@ public struct Model: Sendable {
   /// What the model says about its interface (parties, calls, encodings), for renderings and
   /// scenarios; engines never read it.
   public let abi: ABIDescription
+  /// Cells no step can observe in some states (``Unobservable``): read only by the mutation
+  /// analysis's equivalence verdict, never by exploration, proofs or properties.
+  public let unobservable: [Unobservable]
 
   public init(
     name: String, configuration: Configuration, variables: [StateVariable],
     initial: [VariableID: (keys: [BoundVariable], value: Expr)], actions: [Action],
-    properties: [Property], builderErrors: [ModelError] = [], abi: ABIDescription = ABIDescription()
+    properties: [Property], builderErrors: [ModelError] = [], abi: ABIDescription = ABIDescription(),
+    unobservable: [Unobservable] = []
   ) {
     self.abi = abi
+    self.unobservable = unobservable
     self.name = name
     self.configuration = configuration
     self.variables = variables

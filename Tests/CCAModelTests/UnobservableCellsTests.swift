@@ -1,0 +1,29 @@
+import CCAModel
+import Explore
+import Spec
+import Testing
+
+/// The CCA model's unobservable cells (``Unobservable``): what it declares, and that the
+/// declaration changes no exploration.
+@Suite("CCA: unobservable cells")
+struct UnobservableCellsTests {
+  @Test("The model declares an invalid line's data unobservable, and BFS counts the same states without it")
+  func invalidLineData() throws {
+    let config = try #require(CCA.family.configuration(named: "rmm-tlb-setup"))
+    let model = try CCA.family.build(config)
+    let cells = try #require(model.variable(named: "cacheData"))
+    let line = try #require(model.variable(named: "cacheLine"))
+    #expect(model.unobservable.map(\.cells) == [cells])
+    #expect(model.unobservable.map(\.whileVariable) == [line])
+    let stripped = Model(
+      name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
+      actions: model.actions, properties: model.properties, builderErrors: model.builderErrors, abi: model.abi)
+    var options = ExploreOptions(mode: .bfs, workers: 1)
+    options.maxDepth = 2
+    let with = explore(try CompiledModel(model), options: options)
+    let without = explore(try CompiledModel(stripped), options: options)
+    #expect(with.distinctStates == without.distinctStates)
+    #expect(with.distinctStates > 1)
+    #expect(with.outcome == without.outcome)
+  }
+}
