@@ -81,8 +81,9 @@ public struct MutationOptions: Sendable {
 public enum Triage: Hashable, Sendable {
   /// No observable difference: the exhaustive comparison of the correct and the mutated model
   /// found the same reachable states and the same result for every step (within `maxDepth`
-  /// steps when bounded).
-  case equivalent(states: Int, maxDepth: Int?)
+  /// steps when bounded), comparing states up to the cells the model declares unobservable
+  /// (`modulo`: each declaration as "cells while condition"; empty when it declares none).
+  case equivalent(states: Int, maxDepth: Int?, modulo: [String])
   /// No observable difference at any depth: Z3 answered unsat for every changed action's
   /// step-relation difference (enabledness, result, outputs, successor) over every state of the
   /// variables' domains (`SymbolicChecker.stepEquivalence`). Same initial state, same steps:
@@ -287,6 +288,12 @@ func check(_ compiled: CompiledModel, options: MutationOptions, properties: [Int
   }
 }
 
+/// A value as the reader knows it: its label in a finite domain (an enumeration case), else the number.
+func valueLabel(_ value: Value, in domain: Domain) -> String {
+  if case .finite(let set) = domain, let label = set.label(of: value) { return label }
+  return "\(value)"
+}
+
 /// The depth bound of the survivors' triage: the engine's own bound.
 func triageDepth(_ options: MutationOptions) -> Int? {
   switch options.engine {
@@ -356,7 +363,14 @@ func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: Reacha
     let comparison = try compareBehaviour(
       reference, mutant, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
     guard let difference = comparison.difference else {
-      if comparison.complete { return .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth) }
+      if comparison.complete {
+        let modulo = reference.model.unobservable.map {
+          let condition = reference.model[$0.whileVariable]
+          return
+            "\(reference.model[$0.cells].name) while \(condition.name) = \(valueLabel($0.equals, in: condition.value))"
+        }
+        return .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth, modulo: modulo)
+      }
       if !bounded, let proved = provedEquivalent(mutant.model, reference: reference.model, options: options) {
         return proved
       }

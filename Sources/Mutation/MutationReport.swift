@@ -164,9 +164,11 @@ extension MutationReport {
   static func triageText(_ triage: Triage?) -> String {
     switch triage {
     case nil: return "not triaged"
-    case .equivalent(let states, let depth)?:
+    case .equivalent(let states, let depth, let modulo)?:
       return
         "equivalent: the exhaustive comparison of \(states) reachable states found the same successors and results for every step"
+        + (modulo.isEmpty
+          ? "" : ", up to the cells the model declares unobservable (\(modulo.joined(separator: "; ")))")
         + (depth.map { " (traces up to \($0) steps)" } ?? "")
     case .provedEquivalent(let actions, let seconds)?:
       return
@@ -338,7 +340,8 @@ extension MutationReport {
           }
         }
         switch r.triage {
-        case .equivalent(let states, _)?: o["triage"] = ["kind": "equivalent", "states": states]
+        case .equivalent(let states, _, let modulo)?:
+          o["triage"] = ["kind": "equivalent", "states": states, "moduloUnobservable": modulo]
         case .provedEquivalent(let actions, _)?:
           o["triage"] = ["kind": "equivalent", "shownBy": "z3-step-equivalence", "actions": actions]
         case .unexercised(let reason, let states, _)?:

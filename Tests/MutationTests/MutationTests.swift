@@ -132,12 +132,42 @@ struct MutationAnalysisTests {
     let report = try analyseMutants(model, mutants: mutants, options: MutationOptions(workers: 1))
     let r = try #require(report.results.first)
     #expect(r.verdict == .survived)
-    guard case .equivalent(let states, _)? = r.triage else {
+    guard case .equivalent(let states, _, let modulo)? = r.triage else {
       Issue.record("expected equivalent, got \(String(describing: r.triage))")
       return
     }
     #expect(states == 3)
+    #expect(modulo.isEmpty)
+    #expect(!MutationReport.triageText(r.triage).contains("unobservable"))
     #expect(report.total.scoreAfterTriage == nil)
+  }
+
+  /// A verdict reached up to the model's unobservable cells says so, naming each declaration.
+  @Test("An equivalent verdict names the unobservable cells it was reached up to")
+  func equivalentModuloUnobservable() throws {
+    let model = buildModel { b in
+      let x = b.variable("x", .range(0, 3), initial: 0)
+      let flag = b.variable("flag", .range(0, 1), initial: 0)
+      let junk = b.variable("junk", .range(0, 1), initial: 0)
+      b.action("step", by: "env") { a in
+        a.fail("is_three", error: "A", code: 1, when: x.value.eq(3))
+        a.fail("is_two", error: "B", code: 2, when: x.value.eq(2))
+        a.set(x, to: x.value + 1)
+      }
+      b.invariant("small", x.value.le(3))
+      b.unobservable(junk, while: flag, equals: 0, canonical: 0, reason: "nothing reads junk while flag is 0")
+    }
+    let mutants = MutantGenerator.mutants(of: model, operators: [.swapFailures])
+    let report = try analyseMutants(model, mutants: mutants, options: MutationOptions(workers: 1))
+    let r = try #require(report.results.first)
+    guard case .equivalent(_, _, let modulo)? = r.triage else {
+      Issue.record("expected equivalent, got \(String(describing: r.triage))")
+      return
+    }
+    #expect(modulo == ["junk while flag = 0"])
+    #expect(
+      MutationReport.triageText(r.triage).contains(
+        "up to the cells the model declares unobservable (junk while flag = 0)"))
   }
 
   @Test("A model whose properties fail cannot be analysed")

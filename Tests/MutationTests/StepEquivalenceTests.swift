@@ -50,7 +50,7 @@ struct StepEquivalenceTests {
     var options = MutationOptions(workers: 1)
     options.prune = false
     let report = try analyseMutants(model, mutants: [mutant], options: options)
-    guard case .equivalent(let states, nil)? = report.results.first?.triage else {
+    guard case .equivalent(let states, nil, _)? = report.results.first?.triage else {
       Issue.record(
         "expected equivalent by exhaustive comparison, got \(String(describing: report.results.first?.triage))")
       return
@@ -93,7 +93,7 @@ struct StepEquivalenceTests {
     var options = proving
     options.stepEquivalence = false
     let bounded = try analyseMutants(model, mutants: mutants, options: options)
-    guard case .equivalent(_, 1)? = bounded.results.first?.triage else {
+    guard case .equivalent(_, 1, _)? = bounded.results.first?.triage else {
       Issue.record("expected equivalent within 1 step, got \(String(describing: bounded.results.first?.triage))")
       return
     }
