@@ -73,6 +73,9 @@ public struct ProofTarget: Equatable, Sendable {
   /// How the symbolic engines treat action arguments (`arguments = "enumerated"`); default
   /// symbolic (Docs/symbolic-encoding.md).
   public var arguments: ArgumentEncoding = .symbolic
+  /// Engine induction, parametric: instantiate the pre-state's quantifiers at each query's ground terms
+  /// (``SymbolicOptions/instantiate``; a satisfiable query is then unknown, never a CTI).
+  public var instantiate = false
   public var expect: Expectation
   /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
   /// the model's initial state.
@@ -110,6 +113,10 @@ public struct ProofTarget: Equatable, Sendable {
     (
       "arguments",
       "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"
+    ),
+    (
+      "instantiate",
+      "parametric induction: true to instantiate the invariant's quantifiers at each query's ground terms (unsat proves; sat is unknown, never a CTI)"
     ),
     ("alongside", "infer: the model's properties (not lemmas) that join the candidates, proved with the rest if kept"),
     (
@@ -318,6 +325,16 @@ public struct ProofTarget: Equatable, Sendable {
       default: throw InputError(at("arguments"), "'arguments' needs engine induction, k-induction or bmc")
       }
     }
+    var instantiate = false
+    if let e = byKey["instantiate"] {
+      guard case .bool(let b) = e.value else {
+        throw InputError(at("instantiate"), "'instantiate' must be true or false, found \(e.value.typeName)")
+      }
+      guard !b || (parametricSort != nil && engine == .induction) else {
+        throw InputError(at("instantiate"), "'instantiate' needs engine induction with 'parametric'")
+      }
+      instantiate = b
+    }
     var alongside: [String] = []
     if let written = try strings("alongside") {
       guard case .infer = engine else { throw InputError(at("alongside"), "'alongside' needs engine infer") }
@@ -346,6 +363,7 @@ public struct ProofTarget: Equatable, Sendable {
       rlimit: try integer("rlimit", 1...Int64.max).map(UInt64.init), expect: expect, start: start)
     target.arguments = arguments
     target.alongside = alongside
+    target.instantiate = instantiate
     target.sampleStarts = sampleStarts
     target.symmetricSorts = symmetricSorts
     return target
