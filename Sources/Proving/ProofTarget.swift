@@ -73,6 +73,9 @@ public struct ProofTarget: Equatable, Sendable {
   /// How the symbolic engines treat action arguments (`arguments = "enumerated"`); default
   /// symbolic (Docs/symbolic-encoding.md).
   public var arguments: ArgumentEncoding = .symbolic
+  /// Engine induction, parametric: instantiate the pre-state's quantifiers at each query's ground terms
+  /// (``SymbolicOptions/instantiate``; a satisfiable query is then unknown, never a CTI).
+  public var instantiate = false
   public var expect: Expectation
   /// The scenario whose end state the search starts from (bfs and random only), else `nil`:
   /// the model's initial state.
@@ -115,6 +118,10 @@ public struct ProofTarget: Equatable, Sendable {
     (
       "arguments",
       "induction, k-induction, bmc: \"symbolic\" (default: one query or choice per action) or \"enumerated\" (per argument tuple)"
+    ),
+    (
+      "instantiate",
+      "parametric induction: true to instantiate the invariant's quantifiers at each query's ground terms (unsat proves; sat is unknown, never a CTI)"
     ),
     ("alongside", "infer: the model's properties (not lemmas) that join the candidates, proved with the rest if kept"),
     (
@@ -331,6 +338,16 @@ public struct ProofTarget: Equatable, Sendable {
     } else if byKey["antecedents"] != nil {
       throw InputError(at("antecedents"), "'antecedents' needs engine infer")
     }
+    var instantiate = false
+    if let e = byKey["instantiate"] {
+      guard case .bool(let b) = e.value else {
+        throw InputError(at("instantiate"), "'instantiate' must be true or false, found \(e.value.typeName)")
+      }
+      guard !b || (parametricSort != nil && engine == .induction) else {
+        throw InputError(at("instantiate"), "'instantiate' needs engine induction with 'parametric'")
+      }
+      instantiate = b
+    }
     var alongside: [String] = []
     if let written = try strings("alongside") {
       guard case .infer = engine else { throw InputError(at("alongside"), "'alongside' needs engine infer") }
@@ -361,6 +378,7 @@ public struct ProofTarget: Equatable, Sendable {
     target.alongside = alongside
     target.sampleLimit = sampleLimit
     target.antecedents = antecedents
+    target.instantiate = instantiate
     target.sampleStarts = sampleStarts
     target.symmetricSorts = symmetricSorts
     return target

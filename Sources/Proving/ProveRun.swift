@@ -248,6 +248,7 @@ public enum Prover {
         timeout: target.timeout, rlimit: target.rlimit.map { UInt32(min($0, UInt64(UInt32.max))) },
         arguments: target.arguments)
       if let sort = target.parametricSort { options.parametricSorts = [sort] }
+      options.instantiate = target.instantiate
       if let progress {
         let began = DispatchTime.now()
         options.queryStarted = { action, index, count in

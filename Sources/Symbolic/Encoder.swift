@@ -23,8 +23,8 @@ final class Encoder {
   let bool: Z3Sort
   let bv64: Z3Sort
   private var uninterpreted: [String: Z3Sort] = [:]
-  private var namedElements: [String: [Value: Z3Expr]] = [:]
-  private var boundTerms: [BoundVariable: Z3Expr] = [:]
+  var namedElements: [String: [Value: Z3Expr]] = [:]
+  var boundTerms: [BoundVariable: Z3Expr] = [:]
   private var freshCounter = 0
 
   init(context: Z3Context, model: Model, parametricSorts: Set<String>) throws {
@@ -239,7 +239,12 @@ final class Encoder {
   /// Leaving constraints out only makes pre-states more general, so a proof without them is
   /// still a proof; the quantified ones are costly for Z3, so induction adds them only to
   /// confirm a candidate CTI.
-  func domainConstraints(_ state: SymbolicState) throws -> (plain: [Z3Expr], quantified: [Z3Expr]) {
+  ///
+  /// With `terms` (keyed by sort name), a cell indexed by a parametric sort gets its constraint at each of the terms of
+  /// its key's sort, among the plain ones, instead of a quantified one (``SymbolicOptions/instantiate``).
+  func domainConstraints(
+    _ state: SymbolicState, at terms: [String: [Z3Expr]]? = nil
+  ) throws -> (plain: [Z3Expr], quantified: [Z3Expr]) {
     var plain: [Z3Expr] = []
     var quantified: [Z3Expr] = []
     do {
@@ -248,7 +253,11 @@ final class Encoder {
         if variable.value == .bool || shape.parametricValue { continue }
         if case .word(let bits) = variable.value, bits == shape.width { continue }
         for cell in state.cells[v] {
-          if let p = shape.parametricKey {
+          if let p = shape.parametricKey, let terms, case .index(let keySort) = variable.keys[p] {
+            for t in terms[keySort.name] ?? [] {
+              plain.append(try member(try load(v, try context.select(cell, t)), variable.value))
+            }
+          } else if let p = shape.parametricKey {
             let x = try fresh("dom.\(variable.name)", try sort(ofParametric: variable.keys[p]))
             let value = try load(v, try context.select(cell, x))
             quantified.append(try context.forall([x], try member(value, variable.value)))

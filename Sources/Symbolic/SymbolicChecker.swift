@@ -21,6 +21,15 @@ public struct SymbolicOptions: Sendable {
   /// the incremental mode reports. Vacuity queries (mostly satisfiable, quick on a solver that already holds the
   /// invariant) stay incremental.
   public var freshSolverPerQuery = true
+  /// Whether a parametric induction asks each consecution query with the pre-state's universal quantifiers over a
+  /// parametric sort instantiated at the query's own ground terms (the sort's literals, the action's arguments, a
+  /// Skolem constant per quantifier of the goal, and one round of the state's cells of that sort read at those terms)
+  /// instead of quantified.
+  ///
+  /// The instantiated assumptions are weaker than the quantified ones, so an unsat answer is still a proof of the
+  /// action's step; a sat answer is no counterexample (the instantiation may be too weak) and is reported as unknown.
+  /// Ignored when no sort is parametric.
+  public var instantiate = false
   /// Called by induction before each consecution query with the action's name, the query's position and the number of
   /// queries: what a progress line shows while a long proof runs.
   public var queryStarted: (@Sendable (_ action: String, _ index: Int, _ count: Int) -> Void)?
@@ -359,6 +368,13 @@ public final class SymbolicChecker {
         let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
         let postFormulas = try formulas(invariant, in: step.post)
         var result: SolverResult
+        if options.instantiate && !options.parametricSorts.isEmpty {
+          if let failure = try instantiatedConsecution(instance, pre: pre, step: step, invariant: invariant) {
+            return report(.unknown(failure), since: start)
+          }
+          enabled.append((instance, try context.and([step.enabled] + instance.constraints)))
+          continue
+        }
         if options.freshSolverPerQuery && options.parametricSorts.isEmpty {
           let bad = try context.not(try context.and(postFormulas))
           if try checkFresh(base + instance.constraints + [step.enabled, bad]) == .unsat {

@@ -171,6 +171,25 @@ struct TargetOptionsTests {
     }
   }
 
+  @Test("instantiate = true is read with a parametric induction and refused without one, at its line")
+  func instantiateKey() throws {
+    let parametric = Self.inductionTarget + "parametric = true\n"
+    #expect(try target(parametric + "instantiate = true\n").instantiate)
+    #expect(try !target(parametric).instantiate)
+    #expect {
+      try target(Self.inductionTarget + "instantiate = true\n")
+    } throws: { error in
+      guard let error = error as? InputError else { return false }
+      return error.location == "t.toml:7" && error.message.contains("needs engine induction with 'parametric'")
+    }
+    #expect {
+      try target(parametric + "instantiate = 1\n")
+    } throws: { error in
+      guard let error = error as? InputError else { return false }
+      return error.location == "t.toml:8" && error.message.contains("must be true or false")
+    }
+  }
+
   @Test("Every target in Proofs/ loads: each mutant there acts in its target's configuration")
   func everyProofsTargetLoads() throws {
     let proofs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

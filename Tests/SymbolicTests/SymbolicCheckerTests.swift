@@ -274,6 +274,35 @@ struct ParametricTests {
     #expect(cti.pre == nil)
   }
 
+  /// Options for a parametric proof whose quantifiers are instantiated at each query's ground terms.
+  func instantiating() -> SymbolicOptions {
+    var options = SymbolicOptions(parametricSorts: ["Granule"])
+    options.instantiate = true
+    return options
+  }
+
+  @Test("with instantiation, the per-granule invariant is still proved for any number of granules")
+  func provedInstantiated() throws {
+    let model = ownershipModel()
+    let report = try SymbolicChecker(model: model, options: instantiating())
+      .induction(properties: [try propertyIndex(model, "flag-iff-owned")], lemmas: [])
+    #expect(report.outcome == .proved)
+    #expect(report.scope == "parametric (Granule)")
+  }
+
+  @Test("with instantiation, a satisfiable query is unknown (instantiation incomplete), never a CTI or proved")
+  func satisfiableInstantiatedIsUnknown() throws {
+    let model = ownershipModel(forgetFlag: true)
+    let report = try SymbolicChecker(model: model, options: instantiating())
+      .induction(properties: [try propertyIndex(model, "flag-iff-owned")], lemmas: [])
+    guard case .unknown(let reason) = report.outcome else {
+      Issue.record("expected unknown, got \(report.outcome)")
+      return
+    }
+    #expect(reason.contains("release"))
+    #expect(reason.contains("instantiation is incomplete"))
+  }
+
   @Test("arithmetic on a parametric sort is refused as unknown, never proved")
   func arithmeticRefused() throws {
     let model = countersModel(count: 3, maximum: 2)
