@@ -261,12 +261,16 @@ public enum Inference {
         return report(.proved, lemmas: whole)
       }
       guard remaining() > 1 else { return unminimised("no budget left") }
+      // Minimisation gets a fifth of the budget at most: with hundreds of lemmas the support
+      // search may not finish, and the proof is already in hand.
+      let minimiseUntil = elapsed() + max(5, options.budget * 0.2)
       let support: SupportReport
       do {
         let c = try SymbolicChecker(
           model: model,
           options: SymbolicOptions(
-            parametricSorts: options.parametricSorts, timeout: remaining(), arguments: options.arguments))
+            parametricSorts: options.parametricSorts, timeout: min(remaining(), minimiseUntil - elapsed()),
+            arguments: options.arguments))
         support = c.support(of: goalIndices, within: kept.map { formulas[$0] })
       } catch {
         return unminimised("\(error)")
@@ -281,7 +285,7 @@ public enum Inference {
       let reserve = max(5, options.budget * 0.15)
       var position = chosen.count - 1
       var minimiseQueries = 0
-      while position >= 0 && remaining() > reserve {
+      while position >= 0 && remaining() > reserve && elapsed() < minimiseUntil {
         var trial = chosen
         trial.remove(at: position)
         let fs = goals + trial.map { $0.formula(model) }
@@ -289,7 +293,8 @@ public enum Inference {
           let c = try SymbolicChecker(
             model: model,
             options: SymbolicOptions(
-              parametricSorts: options.parametricSorts, timeout: remaining() - reserve, arguments: options.arguments))
+              parametricSorts: options.parametricSorts, timeout: min(remaining() - reserve, minimiseUntil - elapsed()),
+              arguments: options.arguments))
           let r = c.support(of: Array(fs.indices), within: fs)
           minimiseQueries += r.queries
           if r.incomplete == nil { chosen = trial }
