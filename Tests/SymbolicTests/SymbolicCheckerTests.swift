@@ -303,6 +303,28 @@ struct ParametricTests {
     #expect(reason.contains("instantiation is incomplete"))
   }
 
+  /// Instantiation is incomplete: a true invariant whose step needs a lemma's instance beyond one
+  /// round of closure is unknown with it, never a CTI, and proved with the quantifiers kept.
+  @Test("with instantiation, a true invariant that needs a deeper instance is unknown, never a CTI")
+  func tooWeakInstantiationIsUnknown() throws {
+    let model = chainModel()
+    let goal = [try propertyIndex(model, "head-marked")]
+    let lemmas = [try propertyIndex(model, "marks-follow-links")]
+    let instantiated = try SymbolicChecker(model: model, options: instantiating()).induction(
+      properties: goal, lemmas: lemmas)
+    guard case .unknown(let reason) = instantiated.outcome else {
+      Issue.record("expected unknown, got \(instantiated.outcome)")
+      return
+    }
+    #expect(reason.contains("jump"))
+    #expect(reason.contains("instantiation is incomplete"))
+    let quantified = try SymbolicChecker(model: model, options: SymbolicOptions(parametricSorts: ["Granule"]))
+      .induction(properties: goal, lemmas: lemmas)
+    #expect(quantified.outcome == .proved)
+    let bounded = try SymbolicChecker(model: model).induction(properties: goal, lemmas: lemmas)
+    #expect(bounded.outcome == .proved)
+  }
+
   @Test("arithmetic on a parametric sort is refused as unknown, never proved")
   func arithmeticRefused() throws {
     let model = countersModel(count: 3, maximum: 2)

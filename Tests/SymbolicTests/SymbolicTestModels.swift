@@ -50,3 +50,22 @@ func ownershipModel(granules: Int = 3, forgetFlag: Bool = false) -> Model {
   b.invariant("flag-iff-owned", .forAll(granule) { g in flag[g].eq(owner[g].eq(1)) })
   return b.build()
 }
+
+/// A cursor that jumps two links along a chain of marked granules: `head-marked` is true and
+/// inductive with the lemma `marks-follow-links` (a marked granule links to a marked one), but the
+/// jump's step needs that lemma at `link[head]`, a term two reads away from the query's ground
+/// terms.
+func chainModel(granules: Int = 3) -> Model {
+  let granule = Domain.index(IndexSort("Granule", count: granules))
+  let b = ModelBuilder(
+    name: "chain", configuration: Configuration(name: "g\(granules)", bounds: ["granules": granules]))
+  let mark = b.map("mark", keys: [granule], .bool) { _ in true }
+  let link = b.map("link", keys: [granule], granule) { k in k[0] }
+  let head = b.variable("head", granule, initial: 0)
+  b.action("jump", by: "env") { a in
+    a.set(head, to: link[link[head.value]])
+  }
+  b.invariant("head-marked", mark[head.value])
+  b.lemma("marks-follow-links", .forAll(granule) { g in mark[g].implies(mark[link[g]]) })
+  return b.build()
+}
