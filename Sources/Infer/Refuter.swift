@@ -20,6 +20,9 @@ public struct Refuter {
   public let seconds: Double
   /// Every action instance: the action and an argument tuple.
   let instances: [(action: Int, arguments: [Value])]
+  /// For each action, the formulas that read a variable it may write: only these can turn false
+  /// in a step of that action from a state where every kept formula holds.
+  public let touched: [Set<Int>]
 
   /// Compiles `formulas` as the properties of `model` (its own properties are left out).
   public init(model: Model, formulas: [Expr], maxStates: Int = 64, seconds: Double = 1) throws {
@@ -34,6 +37,10 @@ public struct Refuter {
     self.compiled = compiled
     self.instances = model.actions.indices.flatMap { a in
       (0..<compiled.argumentCount(action: a)).map { (a, compiled.arguments(action: a, position: $0)) }
+    }
+    self.touched = model.actions.map { action in
+      let writes = Set((action.effects + action.failures.flatMap(\.effects)).map(\.variable))
+      return Set(formulas.indices.filter { !formulas[$0].variablesRead.isDisjoint(with: writes) })
     }
     self.model = model
     self.maxStates = maxStates
@@ -53,12 +60,16 @@ public struct Refuter {
       let state = queue[head]
       head += 1
       for (action, arguments) in instances {
+        if DispatchTime.now() >= deadline { break }
         // A step the concrete engine cannot take (a key outside a map's domain in an
         // unreachable state) is left to Z3.
         guard let outcome = try? compiled.step(state, action: action, arguments: arguments) else { continue }
         let next = outcome.successor(of: state)
         guard next != state, seen.insert(next).inserted else { continue }
-        let broken = kept.filter { (try? compiled.holds($0, in: next)) == false }.sorted()
+        // Every kept formula holds in `state`; one reading no variable the action writes holds in
+        // `next` too.
+        let broken = kept.intersection(touched[action]).filter { (try? compiled.holds($0, in: next)) == false }
+          .sorted()
         if !broken.isEmpty {
           let a = model.actions[action]
           found.append(

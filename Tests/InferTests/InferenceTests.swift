@@ -224,6 +224,36 @@ struct InferenceTests {
     }
   }
 
+  @Test("the refuter evaluates after a step only the formulas reading a variable the action writes")
+  func refuterTouched() throws {
+    let model = mutexModel(processes: 2)
+    let formulas = Self.mutexFormulas(model, processes: 2)
+    let refuter = try Refuter(model: model, formulas: formulas)
+    let request = try #require(model.actions.firstIndex { $0.name == "request" })
+    let acquire = try #require(model.actions.firstIndex { $0.name == "acquire" })
+    // `request` writes only `pc`: `!lock` (formula 5) cannot change in its steps.
+    #expect(!refuter.touched[request].contains(5) && refuter.touched[acquire].contains(5))
+    // Over every reachable state and step, a formula outside the action's set keeps its value.
+    let compiled = refuter.compiled
+    var queue = [compiled.initialState()]
+    var seen = Set(queue)
+    var checked = 0
+    while let state = queue.popLast() {
+      for action in model.actions.indices {
+        for position in 0..<compiled.argumentCount(action: action) {
+          let arguments = compiled.arguments(action: action, position: position)
+          let next = try compiled.step(state, action: action, arguments: arguments).successor(of: state)
+          for i in formulas.indices where !refuter.touched[action].contains(i) {
+            #expect(try compiled.holds(i, in: state) == compiled.holds(i, in: next))
+            checked += 1
+          }
+          if seen.insert(next).inserted { queue.append(next) }
+        }
+      }
+    }
+    #expect(checked > 0 && seen.count > 3, "\(checked) \(seen.count)")
+  }
+
   @Test("a property of the model joins the candidates (alongside) and is proved with the inferred lemmas")
   func alongside() throws {
     let model = holderModel()
