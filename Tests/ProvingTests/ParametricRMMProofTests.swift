@@ -32,21 +32,7 @@ struct ParametricRMMProofTests {
     arguments: neededLemmas.map { "\($0.lemma)|\($0.property)" })
   func droppedLemmaGivesCTI(_ row: String) throws {
     let parts = row.split(separator: "|").map(String.init)
-    let (lemma, property) = (parts[0], parts[1])
-    let kept = try GPTProofTests.lemmas("rmm-small-parametric").filter { $0 != lemma }
-    let result = try RMMProofTests.run(
-      "variant-without-\(lemma)",
-      """
-      model = "cca"
-      \(Self.variant)
-      properties = ["\(property)"]
-      lemmas = \(GPTProofTests.quoted(kept))
-      engine = "induction"
-      timeout = 600
-      expect = "holds"
-      """)
-    #expect(result.outcome == .cti, "without \(lemma): \(result.outcome) \(result.detail)")
-    #expect(!result.met)
+    try RMMProofTests().droppedLemmaGivesCTI("\(parts[0])|rmm-small-parametric|\(parts[1])")
   }
 
   @Test("with the Granule sort uninterpreted, dropping rmm-objects-by-pointer gives a CTI at RMI_REALM_DESTROY")
