@@ -8,24 +8,11 @@ struct Run {
   let stderr: String
 }
 
-/// Runs the `cca-verify` executable built next to the test bundle.
+/// Runs the `cca-verify` executable built next to the test bundle (see `Spawned` for why not `Process`).
 func cca(_ arguments: [String], in directory: URL? = nil) throws -> Run {
-  let process = Process()
-  process.executableURL = try executable()
-  process.arguments = arguments
-  if let directory { process.currentDirectoryURL = directory }
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  // Read before waiting so a large output cannot fill the pipe and block the child.
-  let outData = out.fileHandleForReading.readDataToEndOfFile()
-  let errData = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return Run(
-    status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-    stderr: String(decoding: errData, as: UTF8.self))
+  let child = try Spawned(try executable(), arguments, in: directory)
+  let ending = child.wait()
+  return Run(status: ending.status, stdout: child.stdout, stderr: child.stderr)
 }
 
 /// The `cca-verify` binary in the build products directory.

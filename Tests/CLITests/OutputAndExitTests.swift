@@ -102,26 +102,11 @@ struct OutputAndExitTests {
   func interrupted(_ arguments: [String], after delay: Double) throws -> (
     status: Int32, reason: Process.TerminationReason, stdout: String, stderr: String
   ) {
-    let process = Process()
-    process.executableURL = try executable()
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    let err = Pipe()
-    process.standardError = err
-    try process.run()
+    let child = try Spawned(try executable(), arguments)
     Thread.sleep(forTimeInterval: delay)
-    process.interrupt()
-    let errors = LockedData()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { errors.set(err.fileHandleForReading.readDataToEndOfFile()) }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (
-      process.terminationStatus, process.terminationReason, String(decoding: data, as: UTF8.self),
-      String(decoding: errors.get(), as: UTF8.self)
-    )
+    child.send(SIGINT)
+    let ending = child.wait()
+    return (ending.status, ending.reason, child.stdout, child.stderr)
   }
 
   @Test("An interrupted explore, prove or run exits 130 (explore and prove print what they found so far)")

@@ -28,20 +28,12 @@ struct ProgressTests {
     // never happens before the last one starts.
     let command = ([try executable().path, "prove", "--jobs", "1"] + targets + ["--out", out]).map { "'\($0)'" }
       .joined(separator: " ")
-    let process = Process()
-    process.executableURL = script
-    process.arguments = ["-qefc", command, "/dev/null"]
     var environment = ProcessInfo.processInfo.environment
     environment["TERM"] = "xterm"
-    process.environment = environment
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    #expect(process.terminationStatus == 0, "\(text.suffix(500))")
+    let child = try Spawned(script, ["-qefc", command, "/dev/null"], environment: environment)
+    let ending = child.wait()
+    let text = child.stdout
+    #expect(ending.status == 0, "\(text.suffix(500))")
     #expect(text.contains("\r\u{1B}[2K["), "no redrawn bar: \(text.suffix(500))")
     #expect(text.contains("target 2/2") && text.contains("ETA ~"), "\(text.suffix(800))")
   }

@@ -19,34 +19,22 @@ struct TimedRun {
 
 /// Runs `cca-verify` and kills it after `timeout` seconds.
 func ccaTimed(_ arguments: [String], timeout: Double = 30) throws -> TimedRun {
-  let process = Process()
-  process.executableURL = try executable()
-  process.arguments = arguments
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  let done = DispatchSemaphore(value: 0)
-  process.terminationHandler = { _ in done.signal() }
-  try process.run()
-  // Drain both pipes while waiting, so a large output cannot block the child.
-  let outData = LockedData()
-  let errData = LockedData()
-  let readers = DispatchGroup()
-  for (pipe, sink) in [(out, outData), (err, errData)] {
-    DispatchQueue.global().async(group: readers) { sink.set(pipe.fileHandleForReading.readDataToEndOfFile()) }
-  }
+  let child = try Spawned(try executable(), arguments)
   var timedOut = false
-  if done.wait(timeout: .now() + timeout) == .timedOut {
+  let ending: Spawned.Ending
+  if let finished = child.wait(timeout: timeout) {
+    ending = finished
+  } else {
     timedOut = true
-    process.terminate()
-    if done.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL) }
-    done.wait()
+    child.send(SIGTERM)
+    if let terminated = child.wait(timeout: 5) {
+      ending = terminated
+    } else {
+      child.send(SIGKILL)
+      ending = child.wait()
+    }
   }
-  readers.wait()
-  return TimedRun(
-    status: process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-    stderr: String(decoding: errData.get(), as: UTF8.self), timedOut: timedOut)
+  return TimedRun(status: ending.status, stdout: child.stdout, stderr: child.stderr, timedOut: timedOut)
 }
 
 /// Data written by one thread and read by another.
