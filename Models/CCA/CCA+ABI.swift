@@ -194,8 +194,9 @@ extension CCA {
   /// `rmi_public_key_params`, `rmi_vdev_measure_params`, `rmi_dev_comm_data`).
   ///
   /// The model reads PdevParams.rid_base (the device's requester ID: the model's stream index,
-  /// `params_rid`) and num_aux, and VdevParams.num_aux. A device has one TDI in the model, so
-  /// VdevParams.tdi_id is not read (the `tdi_id` condition is that TDI being taken). The SPDM and
+  /// `params_rid`) and num_aux, and VdevParams.num_aux. A device has one TDI by default, so
+  /// VdevParams.tdi_id is not read (the `tdi_id` condition is that TDI being taken); with the `tdis` bound above 1
+  /// RMI_VDEV_CREATE takes it as the register `params_tdi_id`, given by name. The SPDM and
   /// TDISP exchanges are abstract, so no field of the key, measurement or communication buffers
   /// is read (writing one is an input error, as for RealmParams.sve_vl). The aux[] arrays are left out: PDEV_AUX_COUNT
   /// and VDEV_AUX_COUNT are 0 in the model.

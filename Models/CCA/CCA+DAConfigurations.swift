@@ -66,6 +66,27 @@ extension CCA {
         Bound.devices: 2,
       ],
       features: [Feature.rmm, Feature.da, Feature.vdevComplete, Feature.wideNonces, Feature.daSetup]),
+    Configuration(
+      name: "rmm-da-2tdi",
+      bounds: [
+        Bound.granules: 8, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1, Bound.tdis: 2,
+      ],
+      features: [Feature.rmm, Feature.da]),
+    Configuration(
+      name: "rmm-da-2tdi-setup",
+      bounds: [
+        Bound.granules: 9, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1, Bound.tdis: 2,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.daSetup]),
+    Configuration(
+      name: "rmm-da-vdev-2tdi-setup",
+      bounds: [
+        Bound.granules: 9, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1, Bound.tdis: 2,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.vdevComplete, Feature.wideNonces, Feature.daSetup]),
   ]
 
   static let daConfigurationDocs: [String: String] = [
@@ -113,6 +134,18 @@ extension CCA {
     "rmm-da-vdev-2-setup": """
     rmm-da-vdev-setup with two devices of the realm, each VDEV STARTED (9 granules): the host may name the wrong \
     VDEV in RMI_VDEV_COMPLETE (mutant vdev-complete-skips-vdev-id)
+    """,
+    "rmm-da-2tdi": """
+    rmm-da with one device of two TDIs (tdis 2) [1.1-UNSTABLE], 8 granules (room for a second VDEV): each TDI is \
+    assigned by its own VDEV (VdevParams.tdi_id) on its own stream and Realm STE; the configuration of the \
+    several-TDI induction (Proofs/slow/rmm-da-2tdi-properties-induction.toml); depth-bounded BFS only
+    """,
+    "rmm-da-2tdi-setup": """
+    rmm-da-setup with one device of two TDIs (tdis 2) [1.1-UNSTABLE]: one READY PDEV whose TDIs 0 and 1 each have a     STARTED VDEV of realm 0, on streams 0 and 1 with their own Realm STEs, and a spare UNDELEGATED granule (9     granules) for a further VDEV: per-TDI DMA enable, device DMA, unlock and destroy, and VDEV_CREATE's tdi_id,     within a few steps
+    """,
+    "rmm-da-vdev-2tdi-setup": """
+    rmm-da-2tdi-setup with vdev-complete and wide-nonces: the RSI VDEV calls' REC exit round trip with one \
+    device's two TDIs STARTED (the host may name the device's other TDI in RMI_VDEV_COMPLETE)
     """,
   ]
 
@@ -240,5 +273,16 @@ extension CCA {
         """,
       breaks: [PropertyName.daWellformed],
       configuration: "rmm-da-vdev-setup"),
+    Spec.Mutant(
+      name: MutantName.dmaEnableUsesDeviceSTE,
+      doc: """
+        With several TDIs per device, RSI_VDEV_DMA_ENABLE sets STE.V on the device's first stream (its RID base, \
+        TDI 0) instead of the stream of the VDEV's own TDI: the RMM indexes the stream table by the PDEV, not by \
+        VdevParams.tdi_id as TF-RMM rmm-spec-v1.x-aligned does (`smmuv3_enable_ste(SMMU_IDX, vd->tdi_id)`). The \
+        realm enables DMA for TDI 1 and TDI 0's traffic, whose evidence it never accepted for DMA, reaches its \
+        memory. A wrong-index bug in DA's binding of TDI to STE, the class of reference/rme.md §5 M19.
+        """,
+      breaks: [PropertyName.deviceAssignedOnly, PropertyName.daWellformed],
+      configuration: "rmm-da-2tdi-setup"),
   ]
 }

@@ -24,6 +24,7 @@ extension CCA {
     public static let smmuGPINotInvalidated = "smmu-gpi-not-invalidated"
     public static let vdevCompleteSkipsVdevID = "vdev-complete-skips-vdev-id"
     public static let dmaEnableChecksAtRequest = "dma-enable-checks-at-request"
+    public static let dmaEnableUsesDeviceSTE = "dma-enable-uses-device-ste"
     public static let mecidReusedWithoutRefresh = "mecid-reused-without-refresh"
     public static let reuseWithoutScrub = "reuse-without-scrub"
     public static let mecSetPrivateIgnoresMembers = "mec-set-private-ignores-members"

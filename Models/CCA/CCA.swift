@@ -58,6 +58,11 @@ public enum CCA {
       da: device-memory (MMIO) granules per device (0 to 2; default 0), the last granules of the map; with 0 the \
       device-memory commands (VDEV_MAP, VDEV_UNMAP, VDEV_VALIDATE_MAPPING, RSI_VDEV_VALIDATE_MAPPING) are left out
       """,
+      Bound.tdis: """
+      da: TDIs (interfaces) per device (1 to 4; default 1; devices × tdis at most 4), each assigned by its own VDEV \
+      (VdevParams.tdi_id) with its own stream and Realm STE: device d's TDI t is stream d × tdis + t; with da-setup 1 \
+      or 2, every TDI's VDEV bound to realm 0, and with 2 one spare granule; not with dev-granules
+      """,
       Bound.planes: """
       s2-tlb: planes per realm (1 to 2; default 1), hence VMIDs per realm (RMM 1.1 planes with indirect S2AP: one \
       RTT, a VMID per plane); with 2 the realm's accesses name the plane they run in
@@ -208,6 +213,8 @@ public enum CCA {
     public static let devices: Configuration.Bound = "devices"
     /// Device-memory granules per device (the `da` feature).
     public static let devGranules: Configuration.Bound = "dev-granules"
+    /// TDIs (interfaces) per device, each with its own stream and Realm STE (the `da` feature; 1 by default).
+    public static let tdis: Configuration.Bound = "tdis"
     /// Planes per realm, hence VMIDs per realm (the `s2-tlb` feature).
     public static let planes: Configuration.Bound = "planes"
   }

@@ -3,8 +3,9 @@ import Spec
 // MARK: - The realm's RSI VDEV calls (reference/rmm.md §3.4, §5; reference/rme.md §3.2) [1.1-UNSTABLE]
 
 extension DABuilder {
-  /// The VDEV a realm call names: `vdev_id` is the device's stream (the host gives each TDI the ID of its device's
-  /// stream; one TDI per device), and the VDEV must be bound to the calling realm `rr`.
+  /// The VDEV a realm call names: `vdev_id` is the VDEV's stream (the host gives each TDI the ID of its stream: its
+  /// device's with one TDI per device, else its TDI's, ``stream(pdev:tdi:)``), and the VDEV must be bound to the
+  /// calling realm `rr`.
   ///
   /// Returns the VDEV granule and whether the ID is valid.
   func realmVdev(_ vdevID: Expr, realm rr: Expr) -> (vdev: Expr, valid: Expr) {
@@ -89,7 +90,12 @@ extension DABuilder {
       }
       a.set(daState.vdevDMA, [g], to: true)
       a.set(daState.vdevDMAVerified, [g], to: .and(matches.map(\.1)))
-      a.set(daState.steValid, [streamOf(vdev: g)], to: true)
+      if vdevTdi != nil && mutated(CCA.MutantName.dmaEnableUsesDeviceSTE) {
+        // The mutant: the RMM indexes the STE by the device (its RID base, TDI 0), not the VDEV's TDI.
+        a.set(daState.steValid, [stream(pdev: pre.read(daState.vdevPdev, [g]), tdi: 0)], to: true)
+      } else {
+        a.set(daState.steValid, [streamOf(vdev: g)], to: true)
+      }
     }
 
     builder.action(

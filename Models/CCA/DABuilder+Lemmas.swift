@@ -70,6 +70,7 @@ extension DABuilder {
           && when(VdevRequest.report, [VdevState.locked, VdevState.started])
           && request.eq(.literal(VdevRequest.unlock)).implies(!self.pre.read(self.daState.vdevDMA, [g]))
       })
+    if vdevTdi != nil { declareRecCountLemma() }
     if let t = rmm.smmuTLB { declareSMMUTLBLemmas(t) }
     if rmm.daMemory != nil {
       builder.lemma(
@@ -113,6 +114,34 @@ extension DABuilder {
 }
 
 extension DABuilder {
+  /// Declares `realm-recs-within-index` (with `tdis` > 1).
+  ///
+  /// Only there: with one TDI per device the RD's reference count has the domain 0 ... recs + devices, and an RD
+  /// counting more RECs than `recs` besides its VDEVs is not a state the encoding can hold; with several TDIs the
+  /// domain is recs + devices × tdis, wide enough for the RD of an induction's start to count two RECs at recs = 1, so
+  /// the bound must be said.
+  func declareRecCountLemma() {
+    let granules = (0..<memoryMap.granules).map { Expr.literal(Value($0)) }
+    builder.lemma(
+      "realm-recs-within-index",
+      doc: """
+        A realm has no more RECs than its rec_index (`realmRecIndex`, at most recs): RMI_REC_CREATE creates a REC \
+        only with MPIDR index rec_index and increments it, and fails once it reaches recs; RMI_REC_DESTROY removes \
+        a REC; RMI_REALM_CREATE resets rec_index of a realm that has no RECs (a REC's realm is live) \
+        (reference/rmm.md §2). rmm-wellformed counts an RD's RECs and VDEVs in its reference count, but says no \
+        REC's MPIDR differs from another's: without this, induction at rmm-da-2tdi starts from a realm with two \
+        RECs (recs = 1) and a VDEV, count 3, and RMI_VDEV_CREATE of TDI 1 takes the count past its domain \
+        (the first CTI of rmm-wellformed at rmm-da-2tdi).
+        """,
+      .forAll(rmm.realm) { rr in
+        self.rmm.sum(
+          granules.map { g in
+            self.rmm.one(self.isState(g, GranuleState.rec) && self.pre.read(self.rmmState.owner, [g]).eq(rr))
+          }
+        ).le(self.pre.read(self.rmmState.realmRecIndex, [rr]))
+      })
+  }
+
   /// Declares `pending-unmap-holds-its-granule` and `smmu-tlb-entries-follow-rtt` (with `smmu-tlb`,
   /// SMMUTLBVariables.swift).
   func declareSMMUTLBLemmas(_ t: SMMUTLBVariables) {

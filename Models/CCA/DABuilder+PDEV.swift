@@ -52,10 +52,11 @@ extension DABuilder {
         params_num_aux). Failure conditions in spec order, all RMI_ERROR_INPUT: pdev_align, pdev_bound, \
         pdev_state (not DELEGATED); params_align, params_bound, params_pas; params_valid (the stream is out \
         of range or another PDEV's: RID ranges must not overlap); num_aux (not RMI_PDEV_AUX_COUNT, 0). \
-        Success: pdev → PDEV (zero-filled, no owner), state PDEV_NEW, no VDEVs.
+        Success: pdev → PDEV (zero-filled, no owner), state PDEV_NEW, no VDEVs. With `tdis` > 1, params_rid \
+        names the device, whose RID range holds its `tdis` TDIs' streams.
         """,
       parameters: [
-        rmm.register("x1", rmm.granulePAs), rmm.register("x2", bufferPAs), rmm.register("params_rid", streams),
+        rmm.register("x1", rmm.granulePAs), rmm.register("x2", bufferPAs), rmm.register("params_rid", deviceIDs),
         rmm.register("params_num_aux", [0], allValues: [1]),
       ],
       successCode: RMIABI.success
@@ -65,7 +66,7 @@ extension DABuilder {
       rmm.nsBufferChecks(a, "params", params)
       a.fail(
         "params_valid", error: Self.input, code: RMIABI.errorInput,
-        when: rid.ge(.literal(Value(streamSort.count)))
+        when: rid.ge(.literal(Value(devices)))
           || .exists(granule) { h in
             self.isState(h, GranuleState.pdev) && self.pre.read(self.daState.pdevStream, [h]).eq(rid)
           })
@@ -73,7 +74,7 @@ extension DABuilder {
       let g = memoryMap.granule(of: pdev)
       rmm.makeObject(a, g, state: GranuleState.pdev, realm: 0)
       a.set(daState.pdevState, [g], to: .literal(PdevState.new))
-      a.set(daState.pdevStream, [g], to: safeStream(rid))
+      a.set(daState.pdevStream, [g], to: safeDevice(rid))
       a.set(daState.pdevVdevs, [g], to: 0)
     }
 

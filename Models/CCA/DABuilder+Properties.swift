@@ -41,7 +41,7 @@ extension DABuilder {
       let isPdev = isState(g, GranuleState.pdev)
       let isVdev = isState(g, GranuleState.vdev)
       let p = pre.read(daState.vdevPdev, [g])
-      let s = pre.read(daState.pdevStream, [p])
+      let s = streamOf(vdev: g)
       let vdevs = rmm.sum(
         granules.map { h in rmm.one(isState(h, GranuleState.vdev) && pre.read(daState.vdevPdev, [h]).eq(g)) })
       facts.append(
@@ -73,6 +73,12 @@ extension DABuilder {
             && pre.read(daState.vdevDMA, [g]).implies(
               pre.read(daState.vdevState, [g]).eq(vs(VdevState.started)) && pre.read(daState.vdevDMAVerified, [g]))
         ))
+      // With several TDIs: a VDEV's TDI is 0 unless it is a VDEV, and a PDEV names a device (so its TDIs' streams
+      // exist).
+      if let vdevTdi {
+        facts.append((!isVdev).implies(pre.read(vdevTdi, [g]).eq(0)))
+        facts.append(isPdev.implies(pre.read(daState.pdevStream, [g]).lt(.literal(Value(devices)))))
+      }
     }
     facts.append(
       .forAll(stream) { s in

@@ -40,22 +40,28 @@ extension DABuilder {
   func declareSetupStart() throws {
     let c = cca.configuration
     let entries = rmm.geometry.entries
-    // A second device (its PDEV and VDEV after the first's) is bound to the same realm.
-    let devices = streamSort.count
-    let extra = Value(2 * (devices - 1))
-    guard devices <= 2, memoryMap.granules == SetupGranule.count + Int(extra) + memoryMap.deviceGranules,
+    // A second device (its PDEV and VDEV after the first's) is bound to the same realm. With several TDIs per device
+    // each PDEV is followed by its TDIs' VDEVs, all the realm's, and a spare granule (the last, UNDELEGATED) is left
+    // for a further VDEV.
+    let streamCount = streamSort.count
+    let spare = tdis > 1 ? 1 : 0
+    guard devices <= 2, tdis <= 2,
+      memoryMap.granules == SetupGranule.count + (devices - 1) + (streamCount - 1) + spare + memoryMap.deviceGranules,
       memoryMap.deviceGranules <= 1, devices == 1 || memoryMap.deviceGranules == 0,
       rmm.geometry.levels == 1, entries == 2 || entries == 4
     else {
       throw ModelError.invalid(
         location: "configuration \(c.name)",
         message:
-          "feature da-setup needs granules = 7 (8 with one device granule; 9 with devices = 2 and no device granule), "
-          + "rtt-levels = 1 and rtt-entries = 2 or 4")
+          "feature da-setup needs granules = 7 (8 with one device granule; 9 with devices = 2 and no device granule; "
+          + "9 with tdis = 2, one device and a spare granule), rtt-levels = 1 and rtt-entries = 2 or 4")
     }
     typealias G = SetupGranule
-    let pdevs = (0..<Value(devices)).map { G.pdev + 2 * $0 }
-    let vdevs = (0..<Value(devices)).map { G.vdev + 2 * $0 }
+    let step = Value(1 + tdis)
+    let pdevs = (0..<Value(devices)).map { G.pdev + step * $0 }
+    // Device d's TDI t: stream d * tdis + t, the VDEV granule after its PDEV's.
+    let vdevs = pdevs.flatMap { p in (0..<Value(tdis)).map { p + 1 + $0 } }
+    let vdevPdevs = pdevs.flatMap { p in Array(repeating: p, count: tdis) }
     let objects: [Value] = [G.rd, G.rtt, G.data, G.rec] + pdevs + vdevs
     // The device's MMIO granule (with device memory) is DELEGATED: Realm in the GPT.
     let device: [Value] = memoryMap.deviceGranules == 0 ? [] : [Value(memoryMap.firstDeviceGranule)]
@@ -78,7 +84,7 @@ extension DABuilder {
     }
     // The RD counts its REC and its VDEVs.
     builder.setInitial(rmmState.refcount) { k in
-      RMMBuilder.keyed(k[0], [G.rd: .literal(1 + Value(devices)), G.rtt: 1, G.rec: 1], otherwise: 0)
+      RMMBuilder.keyed(k[0], [G.rd: .literal(1 + Value(streamCount)), G.rtt: 1, G.rec: 1], otherwise: 0)
     }
     builder.setInitial(rmmState.recRunnable) { k in k[0].eq(.literal(G.rec)) }
     builder.setInitial(rmmState.realmState) { k in
@@ -109,25 +115,35 @@ extension DABuilder {
     func each(_ keys: [Value], _ value: Expr) -> [Value: Expr] {
       Dictionary(uniqueKeysWithValues: keys.map { ($0, value) })
     }
-    let streams = (0..<Value(devices)).map { $0 }
+    let deviceIndices = (0..<Value(devices)).map { $0 }
+    let streams = (0..<Value(streamCount)).map { $0 }
     builder.setInitial(daState.pdevState) { k in
       RMMBuilder.keyed(k[0], each(pdevs, .literal(PdevState.ready)), otherwise: .literal(PdevState.new))
     }
     builder.setInitial(daState.pdevStream) { k in
       RMMBuilder.keyed(
-        k[0], Dictionary(uniqueKeysWithValues: zip(pdevs, streams.map { Expr.literal($0) })), otherwise: 0)
+        k[0], Dictionary(uniqueKeysWithValues: zip(pdevs, deviceIndices.map { Expr.literal($0) })), otherwise: 0)
     }
-    builder.setInitial(daState.pdevVdevs) { k in RMMBuilder.keyed(k[0], each(pdevs, 1), otherwise: 0) }
+    builder.setInitial(daState.pdevVdevs) { k in
+      RMMBuilder.keyed(k[0], each(pdevs, .literal(Value(self.tdis))), otherwise: 0)
+    }
     builder.setInitial(daState.vdevState) { k in
       RMMBuilder.keyed(k[0], each(vdevs, .literal(VdevState.started)), otherwise: .literal(VdevState.new))
     }
     builder.setInitial(daState.vdevPdev) { k in
-      RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(vdevs, pdevs.map { Expr.literal($0) })), otherwise: 0)
+      RMMBuilder.keyed(
+        k[0], Dictionary(uniqueKeysWithValues: zip(vdevs, vdevPdevs.map { Expr.literal($0) })), otherwise: 0)
+    }
+    if let vdevTdi {
+      let tdiOf = vdevs.enumerated().map { (i, _) in Expr.literal(Value(i % tdis)) }
+      builder.setInitial(vdevTdi) { k in
+        RMMBuilder.keyed(k[0], Dictionary(uniqueKeysWithValues: zip(vdevs, tdiOf)), otherwise: 0)
+      }
     }
     for variable in [daState.vdevLockNonce, daState.vdevMeasSeq, daState.vdevReportSeq] {
       builder.setInitial(variable) { k in RMMBuilder.keyed(k[0], each(vdevs, 1), otherwise: 0) }
     }
-    builder.setInitial(daState.steBound) { k in k[0].lt(.literal(Value(devices))) }
+    builder.setInitial(daState.steBound) { k in k[0].lt(.literal(Value(streamCount))) }
     builder.setInitial(daState.steVdev) { k in
       RMMBuilder.keyed(
         k[0], Dictionary(uniqueKeysWithValues: zip(streams, vdevs.map { Expr.literal($0) })), otherwise: 0)
@@ -136,7 +152,7 @@ extension DABuilder {
     if c.has(CCA.Feature.daSetupDMA) {
       builder.setInitial(daState.vdevDMA) { k in RMMBuilder.keyed(k[0], each(vdevs, true), otherwise: false) }
       builder.setInitial(daState.vdevDMAVerified) { k in RMMBuilder.keyed(k[0], each(vdevs, true), otherwise: false) }
-      builder.setInitial(daState.steValid) { k in k[0].lt(.literal(Value(devices))) }
+      builder.setInitial(daState.steValid) { k in k[0].lt(.literal(Value(streamCount))) }
     }
   }
 }

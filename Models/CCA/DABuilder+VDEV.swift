@@ -83,9 +83,17 @@ extension DABuilder {
         granules and VdevParams, before the PDEV's state. Success: vdev → \
         VDEV owned by the realm (zero-filled), VDEV_NEW, no request, its evidence generations 0, DMA \
         DISABLED; the PDEV's VDEV count and the RD's reference count grow by one; the RMM programs, but \
-        does not enable, the Realm STE of the device's stream (S2TTB = the realm's RTT, VMID, MECID).
+        does not enable, the Realm STE of the device's stream (S2TTB = the realm's RTT, VMID, MECID). \
+        With `tdis` > 1 (several TDIs per device), `params_tdi_id` (VdevParams.tdi_id, given by name) names \
+        the TDI, and tdi_id fails when it is not one of the PDEV's TDIs (TF-RMM 9a7f8ef \
+        `validate_vdev_params`: outside the PDEV's RID range) or that TDI's STE is already programmed for \
+        another VDEV (TF-RMM rmm-spec-v1.x-aligned `smmuv3_configure_stream`: "STE already configured"); \
+        success records the TDI and programs that TDI's own stream's STE, and the PDEV's count counts its \
+        VDEVs (ADR 0005).
         """,
-      parameters: vdevRegisters + [rmm.register("x4", bufferPAs), rmm.register("params_num_aux", [0], allValues: [1])],
+      parameters: vdevRegisters + [rmm.register("x4", bufferPAs), rmm.register("params_num_aux", [0], allValues: [1])]
+        + (vdevTdi == nil
+          ? [] : [rmm.register("params_tdi_id", (0..<tdis).map { Value($0) }, allValues: [Value(tdis)])]),
       successCode: RMIABI.success
     ) { a in
       let (rd, pdev, vdev) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -99,16 +107,28 @@ extension DABuilder {
       }
       let p = memoryMap.granule(of: pdev)
       failDevice(a, "pdev_ready", when: pre.read(daState.pdevState, [p]).ne(.literal(PdevState.ready)))
-      a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: pre.read(daState.pdevVdevs, [p]).ne(0))
+      let s: Expr
+      var safeTdi: Expr = 0
+      if vdevTdi != nil {
+        // Several TDIs: the TDI must be the PDEV's and free (its STE not programmed).
+        let tdi = a.arg("params_tdi_id")
+        let inRange = tdi.lt(.literal(Value(tdis)))
+        safeTdi = .ite(inRange, then: tdi, else: 0)
+        s = stream(pdev: p, tdi: safeTdi)
+        a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: !inRange || pre.read(daState.steBound, [s]))
+      } else {
+        s = pre.read(daState.pdevStream, [p])
+        a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: pre.read(daState.pdevVdevs, [p]).ne(0))
+      }
       a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(0))
       let g = memoryMap.granule(of: vdev)
       let rr = rmm.realmOf(rd)
       let rdGranule = memoryMap.granule(of: rd)
-      let s = pre.read(daState.pdevStream, [p])
       rmm.makeObject(a, g, state: GranuleState.vdev, realm: rr)
       a.set(daState.vdevState, [g], to: vs(VdevState.new))
       a.set(daState.vdevPdev, [g], to: p)
-      a.set(daState.pdevVdevs, [p], to: 1)
+      a.set(daState.pdevVdevs, [p], to: vdevTdi == nil ? 1 : pre.read(daState.pdevVdevs, [p]) + 1)
+      if let vdevTdi { a.set(vdevTdi, [g], to: safeTdi) }
       a.set(rmmState.refcount, [rdGranule], to: pre.read(rmmState.refcount, [rdGranule]) + 1)
       a.set(daState.steBound, [s], to: true)
       a.set(daState.steVdev, [s], to: g)
@@ -266,9 +286,10 @@ extension DABuilder {
       let s = streamOf(vdev: g)
       rmm.release(a, g)
       a.set(rmmState.refcount, [rdGranule], to: pre.read(rmmState.refcount, [rdGranule]) - 1)
-      a.set(daState.pdevVdevs, [p], to: 0)
+      a.set(daState.pdevVdevs, [p], to: vdevTdi == nil ? 0 : pre.read(daState.pdevVdevs, [p]) - 1)
       a.set(daState.vdevState, [g], to: vs(VdevState.new))
       a.set(daState.vdevPdev, [g], to: 0)
+      if let vdevTdi { a.set(vdevTdi, [g], to: 0) }
       for variable in [daState.vdevLockNonce, daState.vdevMeasSeq, daState.vdevReportSeq] {
         a.set(variable, [g], to: 0)
       }

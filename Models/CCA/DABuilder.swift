@@ -36,17 +36,43 @@ final class DABuilder {
       throw ModelError.invalid(
         location: "configuration \(configuration.name)", message: "bound devices is \(devices); it must be in 1...4")
     }
+    let tdis = configuration.bound(CCA.Bound.tdis, default: 1)
+    guard (1...4).contains(tdis), devices * tdis <= 4 else {
+      throw ModelError.invalid(
+        location: "configuration \(configuration.name)",
+        message: "bound tdis is \(tdis) with devices = \(devices); tdis must be in 1...4 and devices * tdis at most 4")
+    }
     self.rmm = rmm
-    self.streamSort = IndexSort("Stream", count: devices)
+    self.devices = devices
+    self.tdis = tdis
+    self.streamSort = IndexSort("Stream", count: devices * tdis)
     let wide = configuration.has(CCA.Feature.wideNonces)
     self.nonceValues = wide ? [0, 1, 2, 3] : [0, 1]
     let nonce = Domain.range(0, Value(nonceValues.count - 1))
     self.daState = DAVariables(
-      rmm.builder, granule: rmm.granule, realm: rmm.realm, stream: .index(streamSort), nonce: nonce)
+      rmm.builder, granule: rmm.granule, realm: rmm.realm, stream: .index(streamSort), nonce: nonce, tdis: tdis)
     self.vdevRequests =
       configuration.has(CCA.Feature.vdevComplete)
       ? DAVdevRequestVariables(rmm.builder, granule: rmm.granule, stream: .index(streamSort), nonce: nonce) : nil
+    self.vdevTdi =
+      tdis == 1
+      ? nil
+      : rmm.builder.map(
+        "vdevTdi", keys: [rmm.granule], .range(0, Value(tdis - 1)), doc: "the TDI of a VDEV within its PDEV"
+      ) { _ in 0 }
   }
+
+  /// Physical devices (PDEV streams): the `devices` bound.
+  let devices: Int
+  /// TDIs per device: the `tdis` bound (1 by default).
+  ///
+  /// The streams are `devices * tdis`, device `d`'s TDI `t` on stream `d * tdis + t`.
+  let tdis: Int
+  /// With `tdis` > 1: `vdevTdi[g]`, the TDI of a VDEV granule within its PDEV.
+  ///
+  /// VdevParams.tdi_id (TF-RMM rmm-spec-v1.x-aligned `vd->tdi_id`), 0 for granules that are not VDEVs. With one TDI
+  /// it is always 0 and not declared, so those configurations compile to the terms they had before.
+  let vdevTdi: Variable?
 
   /// The values of an evidence generation (lock nonce, measurement or report sequence): one bit, or two with
   /// `wide-nonces`.
@@ -70,6 +96,11 @@ final class DABuilder {
       throw ModelError.invalid(
         location: "configuration \(cca.configuration.name)",
         message: "feature da-setup-dma needs da-setup; add da-setup")
+    }
+    if tdis > 1 && memoryMap.deviceGranules > 0 {
+      throw ModelError.invalid(
+        location: "configuration \(cca.configuration.name)",
+        message: "bound tdis > 1 does not model device memory (whose TDI a granule is); set dev-granules = 0")
     }
     if vdevRequests != nil && memoryMap.deviceGranules > 0 {
       throw ModelError.invalid(
@@ -115,8 +146,21 @@ final class DABuilder {
   /// The stream samples (every stream).
   var streams: [Value] { (0..<streamSort.count).map { Value($0) } }
 
+  /// The device samples of PdevParams.rid_base (every device; the streams with one TDI per device).
+  var deviceIDs: [Value] { (0..<devices).map { Value($0) } }
+
   /// A stream register value as a safe map key (0 when out of range).
   func safeStream(_ s: Expr) -> Expr { .ite(s.lt(.literal(Value(streamSort.count))), then: s, else: 0) }
+
+  /// A device register value (PdevParams.rid_base) as a safe stream key (0 when out of range).
+  func safeDevice(_ d: Expr) -> Expr { .ite(d.lt(.literal(Value(devices))), then: d, else: 0) }
+
+  /// The stream of TDI `tdi` of the PDEV granule `p`: its device's stream with one TDI per device, else
+  /// `device * tdis + tdi`.
+  func stream(pdev p: Expr, tdi: Expr) -> Expr {
+    let device = pre.read(daState.pdevStream, [p])
+    return vdevTdi == nil ? device : device * .literal(Value(tdis)) + tdi
+  }
 
   /// Turns DMA off for VDEV `g` on stream `s`: the RMM clears STE.V, then CFGI_STE, TLBI for the
   /// STE's VMID and CMD_SYNC drop the SMMU's cached copy (reference/rme.md §3.2, VDEV_UNLOCK,
@@ -131,6 +175,8 @@ final class DABuilder {
     if let t = rmm.smmuTLB { a.setAll(t.iotlb, where: { k in k[0].eq(s) }) { _ in 0 } }
   }
 
-  /// The stream of VDEV `g` (its PDEV's).
-  func streamOf(vdev g: Expr) -> Expr { pre.read(daState.pdevStream, [pre.read(daState.vdevPdev, [g])]) }
+  /// The stream of VDEV `g`: its PDEV's, or with `tdis` > 1 its TDI's (``stream(pdev:tdi:)``).
+  func streamOf(vdev g: Expr) -> Expr {
+    stream(pdev: pre.read(daState.vdevPdev, [g]), tdi: vdevTdi.map { pre.read($0, [g]) } ?? 0)
+  }
 }

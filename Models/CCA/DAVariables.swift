@@ -7,14 +7,19 @@ import Spec
 /// PDEVs and VDEVs are granules (states PDEV and VDEV, ``GranuleState``), so their fields are
 /// maps over granules, held at fixed values for granules that are not PDEVs or VDEVs. A physical
 /// device is one PCIe stream (its requester ID range is one StreamID, `Stream` index `s`); a
-/// PDEV names its stream, and has at most one TDI, hence one VDEV. The SMMU has one Realm stream
-/// table entry per stream, programmed only by the RMM, and caches it.
+/// PDEV names its stream, and has at most one TDI, hence one VDEV. With the `tdis` bound above 1
+/// a device has that many TDIs, each its own stream (device `d`'s TDI `t` is stream `d * tdis + t`,
+/// the PDEV naming `d`), so a PDEV has up to `tdis` VDEVs (``DABuilder/vdevTdi``). The SMMU has one
+/// Realm stream table entry per stream, programmed only by the RMM, and caches it.
 struct DAVariables {
   /// `pdevState[g]`: RmiPdevState of a PDEV granule (PDEV_NEW otherwise).
   let pdevState: Variable
-  /// `pdevStream[g]`: the stream (RID range) of a PDEV granule (0 otherwise).
+  /// `pdevStream[g]`: the stream (RID range) of a PDEV granule (0 otherwise); with `tdis` > 1 its device index, the
+  /// first of its `tdis` streams divided by `tdis`.
   let pdevStream: Variable
-  /// `pdevVdevs[g]`: the number of VDEVs of a PDEV (0 or 1: one TDI per device).
+  /// `pdevVdevs[g]`: the number of VDEVs of a PDEV.
+  ///
+  /// 0 ... `tdis`: one per TDI (0 or 1 with one TDI per device).
   let pdevVdevs: Variable
   /// `vdevState[g]`: RmiVdevState of a VDEV granule (VDEV_NEW otherwise).
   let vdevState: Variable
@@ -52,12 +57,14 @@ struct DAVariables {
   /// Monitor: a device access reached a granule the DMA rule forbids.
   let deviceStrayAccess: Variable
 
-  init(_ b: ModelBuilder, granule: Domain, realm: Domain, stream: Domain, nonce: Domain) {
+  init(_ b: ModelBuilder, granule: Domain, realm: Domain, stream: Domain, nonce: Domain, tdis: Int = 1) {
     pdevState = b.map("pdevState", keys: [granule], PdevState.domain, doc: "RmiPdevState of a PDEV granule") { _ in
       .literal(PdevState.new)
     }
     pdevStream = b.map("pdevStream", keys: [granule], stream, doc: "the stream (RID range) of a PDEV") { _ in 0 }
-    pdevVdevs = b.map("pdevVdevs", keys: [granule], .range(0, 1), doc: "the number of VDEVs of a PDEV") { _ in 0 }
+    pdevVdevs = b.map("pdevVdevs", keys: [granule], .range(0, Value(tdis)), doc: "the number of VDEVs of a PDEV") { _ in
+      0
+    }
     vdevState = b.map("vdevState", keys: [granule], VdevState.domain, doc: "RmiVdevState of a VDEV granule") { _ in
       .literal(VdevState.new)
     }

@@ -118,9 +118,11 @@ final class RMMBuilder {
   /// The largest reference count any granule can hold, from every contributor
   /// (reference/rmm.md §1.5): an RTT counts its live entries (at most `entries`), a running REC
   /// holds 1, and an RD counts its RECs (at most `recs`) plus, with DA, its VDEVs (one per PDEV,
-  /// and PDEVs have distinct streams: at most `devices`).
+  /// and PDEVs have distinct streams: at most `devices`, times `tdis` with several TDIs per device).
   static func maxRefcount(_ configuration: Configuration, entries: Int, recs: Int) -> Int {
-    let vdevs = configuration.has(CCA.Feature.da) ? configuration.bound(CCA.Bound.devices, default: 1) : 0
+    let vdevs =
+      configuration.has(CCA.Feature.da)
+      ? configuration.bound(CCA.Bound.devices, default: 1) * configuration.bound(CCA.Bound.tdis, default: 1) : 0
     return max(entries, recs + vdevs, 1)
   }
 

@@ -43,7 +43,7 @@ struct CCAFamilyTests {
         "vdev-map-accepts-undelegated", "validate-mapping-skips-pa-check", "smmu-gpi-not-invalidated",
         "s2-tlbi-first-vmid-only", "unmap-skips-smmu-tlbi", "smmu-tlbi-first-stream-only", "release-before-cmd-sync",
         "release-scrub-under-rmm-mecid", "realm-create-sets-rd-before-rtt-check", "vdev-complete-skips-vdev-id",
-        "dma-enable-checks-at-request",
+        "dma-enable-checks-at-request", "dma-enable-uses-device-ste",
       ])
     let properties = Set(family.propertyDocs.map(\.name))
     for mutant in family.mutants {

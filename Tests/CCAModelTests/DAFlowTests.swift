@@ -64,7 +64,10 @@ struct DAFlow {
   mutating func communicate() throws { try run("RMI_VDEV_COMMUNICATE", vdevRegs + [DAEnc.buffer, 0]) }
 
   /// Boot to the VDEV STARTED, its realm's REC running: the `da-setup` start state (27 calls).
-  mutating func setUp() throws {
+  ///
+  /// With `tdis` > 1 (rmm-da-2tdi-setup's layout), the PDEV's TDIs get VDEVs at granules 6, 7, ... in turn, each
+  /// created with its `params_tdi_id` and started before the next.
+  mutating func setUp(tdis: Int = 1) throws {
     for g in DAEnc.g.dropFirst() { try r.delegate(g) }
     // rmm-da-mem: the device's MMIO granule (granule 7) too.
     if s.value("granuleState[7]") != nil { try r.delegate(0x8000_7000) }
@@ -78,16 +81,20 @@ struct DAFlow {
     try run("RMI_PDEV_COMMUNICATE", [DAEnc.pdev, DAEnc.buffer, 0])
     try run("RMI_PDEV_SET_PUBKEY", [DAEnc.pdev, DAEnc.buffer])
     try run("RMI_PDEV_COMMUNICATE", [DAEnc.pdev, DAEnc.buffer, 0])
-    try run("RMI_VDEV_CREATE", vdevRegs + [DAEnc.buffer, 0])
-    try communicate()
-    try run("RMI_VDEV_GET_MEASUREMENTS", vdevRegs + [DAEnc.buffer])
-    try communicate()
-    try run("RMI_VDEV_LOCK", vdevRegs)
-    try communicate()
-    try run("RMI_VDEV_GET_INTERFACE_REPORT", vdevRegs)
-    try communicate()
-    try run("RMI_VDEV_START", vdevRegs)
-    try communicate()
+    for t in 0..<Value(tdis) {
+      let regs = [DAEnc.rd, DAEnc.pdev, DAEnc.vdev + t * 0x1000]
+      let communicate = { (f: inout DAFlow) in try f.run("RMI_VDEV_COMMUNICATE", regs + [DAEnc.buffer, 0]) }
+      try run("RMI_VDEV_CREATE", regs + [DAEnc.buffer, 0] + (tdis == 1 ? [] : [t]))
+      try communicate(&self)
+      try run("RMI_VDEV_GET_MEASUREMENTS", regs + [DAEnc.buffer])
+      try communicate(&self)
+      try run("RMI_VDEV_LOCK", regs)
+      try communicate(&self)
+      try run("RMI_VDEV_GET_INTERFACE_REPORT", regs)
+      try communicate(&self)
+      try run("RMI_VDEV_START", regs)
+      try communicate(&self)
+    }
     try run("RMI_REC_ENTER", [0, DAEnc.rec, DAEnc.buffer, 0])
   }
 
