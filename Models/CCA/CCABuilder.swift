@@ -118,6 +118,11 @@ final class CCABuilder {
       machine.cacheData, while: machine.cacheLine, equals: LineState.invalid, canonical: Content.zero,
       reason: "an invalid line's data is never read: a hit needs a valid line, a fill overwrites it, a write-back "
         + "needs DIRTY (every read of cacheData in the model tests the line's state first)")
+    builder.unobservableCopy(
+      machine.cacheData, of: machine.memory, while: machine.cacheLine, equals: LineState.clean,
+      readsAs: LineState.invalid, canonical: Content.zero,
+      reason: "a clean line holding what memory holds is as good as none: a read returns the same value, a fill "
+        + "would bring it back, a clean or an eviction writes nothing back; until memory changes under it")
     self.encryption = encryption
     self.mecids = mecids
     self.keys =

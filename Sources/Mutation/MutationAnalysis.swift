@@ -366,8 +366,12 @@ func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: Reacha
       if comparison.complete {
         let modulo = reference.model.unobservable.map {
           let condition = reference.model[$0.whileVariable]
+          let cells = reference.model[$0.cells].name
+          let state = "\(condition.name) = \(valueLabel($0.equals, in: condition.value))"
+          guard let source = $0.copyOf, let readsAs = $0.conditionReadsAs else { return "\(cells) while \(state)" }
           return
-            "\(reference.model[$0.cells].name) while \(condition.name) = \(valueLabel($0.equals, in: condition.value))"
+            "\(cells) while \(state) and \(cells) = \(reference.model[source].name), read as \(condition.name) = "
+            + valueLabel(readsAs, in: condition.value)
         }
         return .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth, modulo: modulo)
       }

@@ -7,14 +7,20 @@ import Testing
 /// declaration changes no exploration.
 @Suite("CCA: unobservable cells")
 struct UnobservableCellsTests {
-  @Test("The model declares an invalid line's data unobservable, and BFS counts the same states without it")
+  @Test(
+    "The model declares an invalid line's data unobservable and a clean copy of memory redundant, and BFS counts the same states without it"
+  )
   func invalidLineData() throws {
     let config = try #require(CCA.family.configuration(named: "rmm-tlb-setup"))
     let model = try CCA.family.build(config)
     let cells = try #require(model.variable(named: "cacheData"))
     let line = try #require(model.variable(named: "cacheLine"))
-    #expect(model.unobservable.map(\.cells) == [cells])
-    #expect(model.unobservable.map(\.whileVariable) == [line])
+    let memory = try #require(model.variable(named: "memory"))
+    #expect(model.unobservable.map(\.cells) == [cells, cells])
+    #expect(model.unobservable.map(\.whileVariable) == [line, line])
+    // The second is the redundant copy: a CLEAN line holding memory's value reads as INVALID.
+    #expect(model.unobservable.map(\.copyOf) == [nil, memory])
+    #expect(model.unobservable.map(\.conditionReadsAs) == [nil, 0])
     let stripped = Model(
       name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
       actions: model.actions, properties: model.properties, builderErrors: model.builderErrors, abi: model.abi)
