@@ -16,11 +16,12 @@ struct UnobservableCellsTests {
     let cells = try #require(model.variable(named: "cacheData"))
     let line = try #require(model.variable(named: "cacheLine"))
     let memory = try #require(model.variable(named: "memory"))
-    #expect(model.unobservable.map(\.cells) == [cells, cells])
-    #expect(model.unobservable.map(\.whileVariable) == [line, line])
-    // The second is the redundant copy: a CLEAN line holding memory's value reads as INVALID.
-    #expect(model.unobservable.map(\.copyOf) == [nil, memory])
-    #expect(model.unobservable.map(\.conditionReadsAs) == [nil, 0])
+    #expect(model.unobservable.map(\.cells) == [cells, cells, cells])
+    #expect(model.unobservable.map(\.whileVariable) == [line, line, line])
+    // Then the redundant copies: a CLEAN or DIRTY line holding memory's value reads as INVALID (0).
+    #expect(model.unobservable.map(\.copyOf) == [nil, memory, memory])
+    #expect(model.unobservable.map(\.equals) == [0, 1, 2])
+    #expect(model.unobservable.map(\.conditionReadsAs) == [nil, 0, 0])
     let stripped = Model(
       name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
       actions: model.actions, properties: model.properties, builderErrors: model.builderErrors, abi: model.abi)
