@@ -16,12 +16,14 @@ struct UnobservableCellsTests {
     let cells = try #require(model.variable(named: "cacheData"))
     let line = try #require(model.variable(named: "cacheLine"))
     let memory = try #require(model.variable(named: "memory"))
-    #expect(model.unobservable.map(\.cells) == [cells, cells, cells])
-    #expect(model.unobservable.map(\.whileVariable) == [line, line, line])
+    let tlb = try #require(model.variable(named: "gptTLB"))
+    let tlbValid = try #require(model.variable(named: "gptTLBValid"))
+    #expect(model.unobservable.map(\.cells) == [cells, tlb, cells, cells])
+    #expect(model.unobservable.map(\.whileVariable) == [line, tlbValid, line, line])
     // Then the redundant copies: a CLEAN or DIRTY line holding memory's value reads as INVALID (0).
-    #expect(model.unobservable.map(\.copyOf) == [nil, memory, memory])
-    #expect(model.unobservable.map(\.equals) == [0, 1, 2])
-    #expect(model.unobservable.map(\.conditionReadsAs) == [nil, 0, 0])
+    #expect(model.unobservable.map(\.copyOf) == [nil, nil, memory, memory])
+    #expect(model.unobservable.map(\.equals) == [0, 0, 1, 2])
+    #expect(model.unobservable.map(\.conditionReadsAs) == [nil, nil, 0, 0])
     let stripped = Model(
       name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
       actions: model.actions, properties: model.properties, builderErrors: model.builderErrors, abi: model.abi)
