@@ -27,6 +27,11 @@ public struct BehaviourComparison: Hashable, Sendable {
   /// The depth bound, if any: no difference then means no difference in traces of at most this
   /// many steps.
   public let maxDepth: Int?
+  /// Whether some step agreed only up to the model's declarations (``Model/unobservable``).
+  ///
+  /// That is two successors equal only once declared cells are read canonically, or an internal
+  /// step taken by one model only. `false` means the two agreed on raw states throughout.
+  public var usedDeclarations = false
 }
 
 /// Compares two models over the same state schema and actions step by step, by breadth-first
@@ -83,9 +88,11 @@ public func compareBehaviour(
   var seen: Set<[UInt64]> = []
   var complete = true
   var difference: BehaviourComparison.Difference?
+  var usedDeclarations = false
   /// Adds a pair unless seen; false when the state cap stops it.
   func add(_ a: [UInt64], _ b: [UInt64]?, parent: Int, step: (Int, [Value], Bool)) {
     let other = b == a ? nil : b
+    if other != nil { usedDeclarations = true }
     guard seen.insert(other.map { a + $0 } ?? a).inserted else { return }
     if let maxStates, pairs.count >= maxStates {
       complete = false
@@ -183,6 +190,7 @@ public func compareBehaviour(
             ? projection.equal(State(words: preB), State(words: postB))
             : projection.equal(State(words: preA), State(words: postA))
           if stutters {
+            usedDeclarations = true
             add(postA, postB, parent: index, step: (a, reference.model.actions[a].arguments(at: t), wroteA))
             continue
           }
@@ -198,8 +206,10 @@ public func compareBehaviour(
       }
     }
   }
-  return BehaviourComparison(
+  var result = BehaviourComparison(
     difference: difference, distinctStates: pairs.count, complete: difference == nil && complete, maxDepth: maxDepth)
+  result.usedDeclarations = usedDeclarations
+  return result
 }
 
 /// The slow path of ``compareBehaviour(_:_:maxDepth:maxStates:stop:)``: what each model's step

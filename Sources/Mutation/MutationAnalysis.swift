@@ -364,7 +364,9 @@ func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: Reacha
       reference, mutant, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
     guard let difference = comparison.difference else {
       if comparison.complete {
-        let modulo = reference.model.unobservable.map {
+        // Named only when the comparison needed them: raw agreement says nothing of them.
+        let declarations = comparison.usedDeclarations ? reference.model.unobservable : []
+        let modulo = declarations.map {
           let condition = reference.model[$0.whileVariable]
           let cells = reference.model[$0.cells].name
           let state = "\(condition.name) = \(valueLabel($0.equals, in: condition.value))"
