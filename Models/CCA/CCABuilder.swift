@@ -118,6 +118,21 @@ final class CCABuilder {
       machine.cacheData, while: machine.cacheLine, equals: LineState.invalid, canonical: Content.zero,
       reason: "an invalid line's data is never read: a hit needs a valid line, a fill overwrites it, a write-back "
         + "needs DIRTY (every read of cacheData in the model tests the line's state first)")
+    builder.unobservable(
+      machine.gptTLB, while: machine.gptTLBValid, equals: 0, canonical: GPI.noAccess,
+      reason: "an invalid GPT TLB entry's GPI is never read: the check uses it only while the entry is valid, a "
+        + "walk's fill overwrites it")
+    // A valid line holding what memory holds is as good as none (two variables: the line and memory). A clean
+    // one: a read returns the same value, a fill would bring it back, dropping it writes nothing. A dirty one:
+    // its write-back writes what memory holds. Until memory changes under it; the comparison follows both
+    // models' own states, so a line a later write leaves stale is found there.
+    for state in [LineState.clean, LineState.dirty] {
+      builder.unobservableCopy(
+        machine.cacheData, of: machine.memory, while: machine.cacheLine, equals: state, readsAs: LineState.invalid,
+        canonical: Content.zero,
+        reason: "a valid line holding what memory holds is as good as none: a read returns the same value, a "
+          + "write-back writes what memory holds, a fill would bring it back; until memory changes under it")
+    }
     self.encryption = encryption
     self.mecids = mecids
     self.keys =

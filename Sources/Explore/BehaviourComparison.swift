@@ -27,34 +27,42 @@ public struct BehaviourComparison: Hashable, Sendable {
   /// The depth bound, if any: no difference then means no difference in traces of at most this
   /// many steps.
   public let maxDepth: Int?
+  /// Whether some step agreed only up to the model's declarations (``Model/unobservable``).
+  ///
+  /// That is two successors equal only once declared cells are read canonically, or an internal
+  /// step taken by one model only. `false` means the two agreed on raw states throughout.
+  public var usedDeclarations = false
 }
 
 /// Compares two models over the same state schema and actions step by step, by breadth-first
-/// search over the reference model's reachable states.
+/// search over the pairs of states the two reach by the same steps.
 ///
-/// In every reachable state (depth below `maxDepth`), every (action, arguments) pair runs in
-/// both models; they agree when both are disabled, or both fail with the same condition name
-/// and returned value, or both succeed with the same status and outputs, and the successors
-/// (of a success or of a failure with effects) are equal. While they agree, both models reach
-/// the same states, so exploring the reference model's states explores the variant's. The
-/// first disagreement, in BFS order, is reported with a shortest trace to its state.
+/// From every pair (depth below `maxDepth`), every (action, arguments) pair runs in both
+/// models, each from its own state; they agree when both are disabled, or both fail with the
+/// same condition name and returned value, or both succeed with the same status and outputs, and
+/// the successors (of a success or of a failure with effects) are equal. While the two states
+/// of a pair are equal, this is one search of the reference's states; the first disagreement,
+/// in BFS order, is reported with a shortest trace of the reference to its state.
 ///
 /// This is how the mutation analysis tells an *equivalent* mutant (no observable difference at
 /// the configuration) from a property gap.
 ///
-/// Successors are compared modulo the reference model's ``Model/unobservable`` cells: two
-/// successors that differ only in cells the model declares unobservable (each set to its
-/// canonical value first) agree. The search still runs over the reference's raw states, and
-/// nothing else (exploration, proofs, properties) reads the declaration: it can only change this
-/// verdict. It is sound when the declaration is (the model's obligation, ``Unobservable``):
-/// steps from states equal modulo the projection then stay equal modulo it, so the variant's
-/// states are the reference's up to unobservable cells.
+/// Successors are compared modulo the reference model's ``Model/unobservable`` declarations:
+/// two successors equal once each declared cell is read as its canonical value agree, and the
+/// search goes on from the pair, each model from its own successor. So the verdict never
+/// assumes a declaration is right: a variant whose different cells some later step reads (or a
+/// copy that memory later leaves behind) differs there, within the bound. For the same reason an
+/// *internal* action (no failure condition, no output: a step of the environment, which returns
+/// nothing to a caller) that is enabled in one model and disabled in the other agrees when the
+/// enabled step's successor equals its state up to the declarations (a step that changes nothing
+/// observable is as good as none); only a model that declares something gets this rule.
+/// Nothing else (exploration, proofs, properties) reads the declarations.
 ///
 /// - Precondition: the models have the same variables and the same actions with the same
 ///   parameters, in the same order (a mutant of the reference).
 /// - Throws: ``ExploreError`` when the reference model errs (a key outside its domain).
-/// - Complexity: O(reachable states × (action, argument) pairs × step cost), one thread; a
-///   fingerprint and a parent link per state.
+/// - Complexity: O(pairs × (action, argument) pairs × step cost), one thread; a pair is one
+///   state while the two are equal, so without declarations the reference's reachable states.
 public func compareBehaviour(
   _ reference: CompiledModel, _ variant: CompiledModel, maxDepth: Int? = nil, maxStates: Int? = nil,
   stop: StopSignal? = nil
@@ -64,169 +72,222 @@ public func compareBehaviour(
       && reference.model.actions.map(\.name) == variant.model.actions.map(\.name),
     "compareBehaviour needs two models over the same schema and actions")
   let words = reference.layout.wordCount
+  let scratchA = reference.makeScratch()
   let scratchB = variant.makeScratch()
   // Per action: failure names (a mutant may drop or reorder conditions, so they are compared by
   // name) and the model's actions, read once (an `Action` copied in the loop costs refcounting).
   let failureNames = reference.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
   let variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
-  var difference: BehaviourComparison.Difference?
   let projection = Projection(reference)
-  var witnesses = 0
-  // The reference's search; every (action, arguments) pair of every state runs in the variant
-  // too, and the search stops at the first pair on which the two differ.
-  let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop) {
-    pre, path, a, t, codeA, scratchA in
-    variant.actions[a].decodeArguments(t, into: scratchB.args)
-    // A variant that errs where the reference does not differs (the slow path says how).
-    let codeB =
-      (try? pre.withUnsafeBufferPointer { p in try variant.run(a, pre: p.start, args: scratchB.args, scratch: scratchB)
-      })
-      ?? Int.min
-    if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { return true }
-    // Compare on packed words; only a difference takes the slow path that describes it.
-    let wroteA = reference.wroteSuccessor(action: a, code: codeA)
-    let wroteB = variant.wroteSuccessor(action: a, code: codeB)
-    var same = false
-    if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode {
-      same = try pre.withUnsafeBufferPointer { p in
-        let ca = EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound)
-        let cb = EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound)
-        for (fa, fb) in zip(reference.outputFns[a], variant.outputFns[a]) where try fa.eval(ca) != fb.eval(cb) {
-          return false
-        }
-        return true
-      }
-    } else if codeA >= 0 && codeB >= 0 && failureNames[a][codeA] == variantFailureNames[a][codeB] && wroteA == wroteB {
-      same = try pre.withUnsafeBufferPointer { p in
-        let ia = try reference.indexFns[a][codeA].map {
-          try $0.eval(EvalContext(state: p.start, args: scratchA.args, bound: scratchA.bound))
-        }
-        let ib = try variant.indexFns[a][codeB].map {
-          try $0.eval(EvalContext(state: p.start, args: scratchB.args, bound: scratchB.bound))
-        }
-        return (ia ?? 0) == (ib ?? 0)
-      }
+  let internalAction = reference.model.actions.map { $0.failures.isEmpty && $0.outputs.isEmpty }
+  // The pairs: the reference's state, and the variant's when it differs (up to the declarations).
+  var pairs: [(a: [UInt64], b: [UInt64]?)] = []
+  var parents: [Int] = []
+  var via: [(action: Int, arguments: [Value], referenceMoved: Bool)] = []
+  var depths: [Int] = []
+  var seen: Set<[UInt64]> = []
+  var complete = true
+  var difference: BehaviourComparison.Difference?
+  var usedDeclarations = false
+  /// Adds a pair unless seen; false when the state cap stops it.
+  func add(_ a: [UInt64], _ b: [UInt64]?, parent: Int, step: (Int, [Value], Bool)) {
+    let other = b == a ? nil : b
+    if other != nil { usedDeclarations = true }
+    guard seen.insert(other.map { a + $0 } ?? a).inserted else { return }
+    if let maxStates, pairs.count >= maxStates {
+      complete = false
+      return
     }
-    if same && wroteA {
-      let postA = UnsafeBufferPointer(start: scratchA.post, count: words)
-      let postB = UnsafeBufferPointer(start: scratchB.post, count: words)
-      if !postA.elementsEqual(postB) {
-        let stateA = State(words: Array(postA))
-        let stateB = State(words: Array(postB))
-        same = projection.equal(stateA, stateB)
-        // A witness that the variant does not read the cells it changed: its next steps from its own successor.
-        if same && witnesses < Projection.witnessLimit {
-          witnesses += 1
-          if let observed = try projection.observed(variant: variant, stateB, reference: reference, stateA) {
-            let arguments = reference.model.actions[a].arguments(at: t)
-            difference = .init(
-              prefix: try reference.trace(of: path(), property: nil, outcome: .differs),
-              action: reference.model.actions[a].name, arguments: arguments,
-              reference: "leaves a successor equal to the variant's up to unobservable cells",
-              variant: "leaves other unobservable cells, and from there " + observed)
-            return false
+    pairs.append((a, other))
+    parents.append(parent)
+    via.append(step)
+    depths.append(parent < 0 ? 0 : depths[parent] + 1)
+  }
+  // The reference's steps to pair `index` (the steps it took: a variant's internal step it did not take is left out).
+  func path(_ index: Int) -> [(action: Int, arguments: [Value])] {
+    var steps: [(action: Int, arguments: [Value])] = []
+    var i = index
+    while parents[i] >= 0 {
+      if via[i].referenceMoved { steps.append((via[i].action, via[i].arguments)) }
+      i = parents[i]
+    }
+    return steps.reversed()
+  }
+  if reference.initialWords != variant.initialWords
+    && !projection.equal(State(words: reference.initialWords), State(words: variant.initialWords))
+  {
+    return BehaviourComparison(
+      difference: .init(
+        prefix: try reference.trace(of: [], property: nil, outcome: .differs), action: "(initial state)",
+        arguments: [], reference: "starts elsewhere", variant: "starts in another state"),
+      distinctStates: 0, complete: false, maxDepth: maxDepth)
+  }
+  add(reference.initialWords, variant.initialWords, parent: -1, step: (-1, [], true))
+  var next = 0
+  search: while next < pairs.count {
+    if stop?.isStopped == true {
+      complete = false
+      break
+    }
+    let index = next
+    next += 1
+    if let maxDepth, depths[index] >= maxDepth { continue }
+    let preA = pairs[index].a
+    let preB = pairs[index].b ?? preA
+    for a in reference.actions.indices {
+      for t in 0..<reference.actions[a].argumentCount {
+        reference.actions[a].decodeArguments(t, into: scratchA.args)
+        variant.actions[a].decodeArguments(t, into: scratchB.args)
+        let codeA = try preA.withUnsafeBufferPointer {
+          try reference.run(a, pre: $0.start, args: scratchA.args, scratch: scratchA)
+        }
+        // A variant that errs where the reference does not differs (the slow path says how).
+        let codeB =
+          (try? preB.withUnsafeBufferPointer {
+            try variant.run(a, pre: $0.start, args: scratchB.args, scratch: scratchB)
+          })
+          ?? Int.min
+        if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { continue }
+        // Compare on packed words; only a difference takes the slow path that describes it.
+        let wroteA = reference.wroteSuccessor(action: a, code: codeA)
+        let wroteB = variant.wroteSuccessor(action: a, code: codeB)
+        let postA = wroteA ? Array(UnsafeBufferPointer(start: scratchA.post, count: words)) : preA
+        var postB = preB
+        if wroteB {
+          let buffer = UnsafeBufferPointer(start: scratchB.post, count: words)
+          postB = buffer.elementsEqual(postA) ? postA : Array(buffer)
+        }
+        var same = false
+        if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode {
+          same = try preA.withUnsafeBufferPointer { pa in
+            try preB.withUnsafeBufferPointer { pb in
+              let ca = EvalContext(state: pa.start, args: scratchA.args, bound: scratchA.bound)
+              let cb = EvalContext(state: pb.start, args: scratchB.args, bound: scratchB.bound)
+              for (fa, fb) in zip(reference.outputFns[a], variant.outputFns[a]) where try fa.eval(ca) != fb.eval(cb) {
+                return false
+              }
+              return true
+            }
+          }
+        } else if codeA >= 0 && codeB >= 0 && failureNames[a][codeA] == variantFailureNames[a][codeB] {
+          same = try preA.withUnsafeBufferPointer { pa in
+            try preB.withUnsafeBufferPointer { pb in
+              let ia = try reference.indexFns[a][codeA].map {
+                try $0.eval(EvalContext(state: pa.start, args: scratchA.args, bound: scratchA.bound))
+              }
+              let ib = try variant.indexFns[a][codeB].map {
+                try $0.eval(EvalContext(state: pb.start, args: scratchB.args, bound: scratchB.bound))
+              }
+              return (ia ?? 0) == (ib ?? 0)
+            }
+          }
+        } else if !projection.isEmpty && internalAction[a] && codeB != Int.min
+          && (codeA == CompiledModel.disabledCode) != (codeB == CompiledModel.disabledCode)
+        {
+          // An internal step one model takes and the other cannot, changing nothing observable: a stutter.
+          let stutters =
+            codeA == CompiledModel.disabledCode
+            ? projection.equal(State(words: preB), State(words: postB))
+            : projection.equal(State(words: preA), State(words: postA))
+          if stutters {
+            usedDeclarations = true
+            add(postA, postB, parent: index, step: (a, reference.model.actions[a].arguments(at: t), wroteA))
+            continue
           }
         }
+        if same && (postA == postB || projection.equal(State(words: postA), State(words: postB))) {
+          add(postA, postB, parent: index, step: (a, reference.model.actions[a].arguments(at: t), true))
+          continue
+        }
+        difference = try describeDifference(
+          reference, variant, action: a, arguments: reference.model.actions[a].arguments(at: t),
+          preA: State(words: preA), preB: State(words: preB), prefix: path(index))
+        break search
       }
     }
-    if same { return true }
-    let arguments = reference.model.actions[a].arguments(at: t)
-    let state = State(words: pre)
-    let name = reference.model.actions[a].name
-    // Variant steps may err where the reference does not: that is a difference too.
-    let outcomeA = try reference.step(state, action: a, arguments: arguments)
-    let outcomeB: StepOutcome
-    do {
-      outcomeB = try variant.step(state, action: a, arguments: arguments)
-    } catch {
-      difference = .init(
-        prefix: try reference.trace(of: path(), property: nil, outcome: .differs), action: name, arguments: arguments,
-        reference: describe(reference, a, state, outcomeA, arguments), variant: "raises a model error: \(error)")
-      return false
-    }
-    let resultA = reference.stepResult(action: a, outcome: outcomeA)
-    let resultB = variant.stepResult(action: a, outcome: outcomeB)
-    var agrees = resultA == resultB
-    if agrees, case .succeeded = outcomeA {
-      agrees =
-        (try reference.outputs(state, action: a, arguments: arguments))
-        == (try variant.outputs(state, action: a, arguments: arguments))
-    }
-    let successorA = outcomeA.successor(of: state)
-    if agrees { agrees = projection.equal(successorA, outcomeB.successor(of: state)) }
-    if agrees { return true }
-    difference = .init(
-      prefix: try reference.trace(of: path(), property: nil, outcome: .differs), action: name, arguments: arguments,
-      reference: describe(reference, a, state, outcomeA, arguments),
-      variant: describe(variant, a, state, outcomeB, arguments, against: successorA))
-    return false
   }
-  return BehaviourComparison(
-    difference: difference, distinctStates: found.states.count, complete: difference == nil && found.complete,
-    maxDepth: maxDepth)
+  var result = BehaviourComparison(
+    difference: difference, distinctStates: pairs.count, complete: difference == nil && complete, maxDepth: maxDepth)
+  result.usedDeclarations = usedDeclarations
+  return result
 }
 
-/// A model's ``Model/unobservable`` cells as flat positions, to compare states modulo them.
+/// The slow path of ``compareBehaviour(_:_:maxDepth:maxStates:stop:)``: what each model's step
+/// does, in words, from the pair of states where they first differ.
+private func describeDifference(
+  _ reference: CompiledModel, _ variant: CompiledModel, action a: Int, arguments: [Value], preA: State, preB: State,
+  prefix: [(action: Int, arguments: [Value])]
+) throws -> BehaviourComparison.Difference {
+  let name = reference.model.actions[a].name
+  let trace = try reference.trace(of: prefix, property: nil, outcome: .differs)
+  let own = preA == preB ? "" : " (from its own state, equal to the reference's up to unobservable cells)"
+  let outcomeA = try reference.step(preA, action: a, arguments: arguments)
+  let outcomeB: StepOutcome
+  do {
+    outcomeB = try variant.step(preB, action: a, arguments: arguments)
+  } catch {
+    return .init(
+      prefix: trace, action: name, arguments: arguments,
+      reference: describe(reference, a, preA, outcomeA, arguments), variant: "raises a model error: \(error)" + own)
+  }
+  return .init(
+    prefix: trace, action: name, arguments: arguments, reference: describe(reference, a, preA, outcomeA, arguments),
+    variant: describe(variant, a, preB, outcomeB, arguments, against: outcomeA.successor(of: preA)) + own)
+}
+
+/// A model's ``Model/unobservable`` declarations as flat positions, to compare states modulo them.
 private struct Projection {
   /// Per declaration: the first position of the cells, of the condition's map, the cell count,
-  /// the value the condition tests for and the canonical value.
-  let ranges: [(cells: Int, condition: Int, count: Int, equals: Value, canonical: Value)]
+  /// the value the condition tests for and the canonical value; for a copy, the first position
+  /// of the source, the number of cells per source cell, and the value the condition is read as.
+  let ranges:
+    [(
+      cells: Int, condition: Int, count: Int, equals: Value, canonical: Value,
+      copy: (source: Int, stride: Int, conditionReadsAs: Value)?
+    )]
   /// The model whose states are compared.
   let compiled: CompiledModel
 
   /// The projection the model declares.
   init(_ compiled: CompiledModel) {
-    let layout = compiled.model.layout
+    let model = compiled.model
+    let layout = model.layout
     self.compiled = compiled
-    ranges = compiled.model.unobservable.map {
-      (
-        layout.offsets[$0.cells.index], layout.offsets[$0.whileVariable.index],
-        compiled.model[$0.cells].slotCount, $0.equals, $0.canonical
+    // Copies first: a copy read as its condition's other value may then be a plain declaration's.
+    ranges = (model.unobservable.filter { $0.copyOf != nil } + model.unobservable.filter { $0.copyOf == nil }).map {
+      u in
+      let count = model[u.cells].slotCount
+      return (
+        cells: layout.offsets[u.cells.index], condition: layout.offsets[u.whileVariable.index], count: count,
+        equals: u.equals, canonical: u.canonical,
+        copy:
+          u.copyOf.map {
+            (
+              source: layout.offsets[$0.index], stride: count / max(model[$0].slotCount, 1),
+              conditionReadsAs: u.conditionReadsAs ?? u.equals
+            )
+          }
       )
     }
   }
 
-  /// A state's logical values with every unobservable cell set to its canonical value.
+  /// Whether the model declares nothing.
+  var isEmpty: Bool { ranges.isEmpty }
+
+  /// A state's logical values with every unobservable cell set to its canonical value (and every
+  /// redundant copy's condition to the value it is read as).
   func canonical(_ state: State) -> [Value] {
     var values = compiled.values(of: state)
     for r in ranges {
-      for i in 0..<r.count where values[r.condition + i] == r.equals { values[r.cells + i] = r.canonical }
-    }
-    return values
-  }
-
-  /// How many successors equal only modulo the projection ``compareBehaviour(_:_:maxDepth:maxStates:stop:)`` checks
-  /// with ``observed(variant:_:reference:_:)``: a sample, so a mutant that hits many bounds the cost.
-  static let witnessLimit = 64
-
-  /// The first step the variant takes from `variantState` other than the reference's from `referenceState` (the two
-  /// equal modulo the projection), in words; `nil` when every step agrees modulo the projection.
-  ///
-  /// A witness, one step deep, that the variant does not read the cells its step left different: the comparison
-  /// runs the variant from the reference's states only, so it relies on that (``Unobservable``).
-  func observed(variant: CompiledModel, _ variantState: State, reference: CompiledModel, _ referenceState: State)
-    throws -> String?
-  {
-    for a in reference.model.actions.indices {
-      for t in 0..<reference.actions[a].argumentCount {
-        let arguments = reference.model.actions[a].arguments(at: t)
-        let name = reference.model.actions[a].name
-        let outcomeA = try reference.step(referenceState, action: a, arguments: arguments)
-        guard let outcomeB = try? variant.step(variantState, action: a, arguments: arguments) else {
-          return "\(name) \(arguments) raises a model error"
+      for i in 0..<r.count where values[r.condition + i] == r.equals {
+        if let copy = r.copy {
+          guard values[r.cells + i] == values[copy.source + i / copy.stride] else { continue }
+          values[r.condition + i] = copy.conditionReadsAs
         }
-        var same =
-          reference.stepResult(action: a, outcome: outcomeA) == variant.stepResult(action: a, outcome: outcomeB)
-        if same, case .succeeded = outcomeA {
-          same =
-            (try reference.outputs(referenceState, action: a, arguments: arguments))
-            == (try? variant.outputs(variantState, action: a, arguments: arguments))
-        }
-        if same { same = equal(outcomeA.successor(of: referenceState), outcomeB.successor(of: variantState)) }
-        if !same { return "\(name) \(arguments) gives another result or successor" }
+        values[r.cells + i] = r.canonical
       }
     }
-    return nil
+    return values
   }
 
   /// Whether two states are equal modulo the unobservable cells.

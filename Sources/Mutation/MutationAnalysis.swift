@@ -364,10 +364,16 @@ func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: Reacha
       reference, mutant, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
     guard let difference = comparison.difference else {
       if comparison.complete {
-        let modulo = reference.model.unobservable.map {
+        // Named only when the comparison needed them: raw agreement says nothing of them.
+        let declarations = comparison.usedDeclarations ? reference.model.unobservable : []
+        let modulo = declarations.map {
           let condition = reference.model[$0.whileVariable]
+          let cells = reference.model[$0.cells].name
+          let state = "\(condition.name) = \(valueLabel($0.equals, in: condition.value))"
+          guard let source = $0.copyOf, let readsAs = $0.conditionReadsAs else { return "\(cells) while \(state)" }
           return
-            "\(reference.model[$0.cells].name) while \(condition.name) = \(valueLabel($0.equals, in: condition.value))"
+            "\(cells) while \(state) and \(cells) = \(reference.model[source].name), read as \(condition.name) = "
+            + valueLabel(readsAs, in: condition.value)
         }
         return .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth, modulo: modulo)
       }

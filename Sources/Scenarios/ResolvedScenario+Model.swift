@@ -9,6 +9,9 @@ extension ResolvedScenario {
   /// - Precondition: `model` has the scenario model's actions at the same indices with the same
   ///   parameters; only their guards, failure conditions and effects may differ.
   public func running(on model: ScenarioModel) -> ResolvedScenario {
-    ResolvedScenario(file: file, model: model, steps: steps)
+    // The bound names too: a step that binds an output (`x1=:aux_count`) looks its name up by slot.
+    var scenario = ResolvedScenario(file: file, model: model, steps: steps)
+    scenario.bindings = bindings
+    return scenario
   }
 }

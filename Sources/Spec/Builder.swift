@@ -163,6 +163,29 @@ public final class ModelBuilder {
       Unobservable(cells: cells.id, whileVariable: state.id, equals: value, canonical: canonical, reason: reason))
   }
 
+  /// Declares a copy that equals its source as good as none.
+  ///
+  /// See ``Unobservable/init(copy:of:whileVariable:equals:readsAs:canonical:reason:)``: while `state[k] == value`
+  /// and `copy[k] == source[k₀]`, `state[k]` is read as `readsAs` and `copy[k]` as `canonical`. Only the mutation
+  /// analysis's equivalence verdict reads it.
+  ///
+  /// - Precondition: `copy` and `state` have the same keys, `source`'s keys are their first keys, and `readsAs` and `canonical` are in their maps' domains.
+  public func unobservableCopy(
+    _ copy: Variable, of source: Variable, while state: Variable, equals value: Value, readsAs: Value,
+    canonical: Value, reason: String
+  ) {
+    precondition(copy.keyDomains == state.keyDomains, "a redundant copy needs a condition over the same keys")
+    precondition(
+      Array(copy.keyDomains.prefix(source.keyDomains.count)) == source.keyDomains,
+      "a copy's source is keyed by the copy's first keys")
+    precondition(state.valueDomain.contains(readsAs), "the condition's other value must be in its domain")
+    precondition(copy.valueDomain.contains(canonical), "the canonical value must be in the copy's domain")
+    unobservable.append(
+      Unobservable(
+        copy: copy.id, of: source.id, whileVariable: state.id, equals: value, readsAs: readsAs, canonical: canonical,
+        reason: reason))
+  }
+
   /// The model built so far (not yet validated; ``ModelFamily/build(_:)`` and compiling it
   /// validate, throwing the first mistake recorded while building).
   public func build() -> Model {

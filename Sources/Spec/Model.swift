@@ -322,6 +322,12 @@ public struct Unobservable: Hashable, Sendable {
   /// Why no step can observe them: one line, from the architecture.
   public let reason: String
 
+  /// For a redundant copy (``init(copy:of:whileVariable:equals:readsAs:canonical:reason:)``): the map `cells[k]`
+  /// copies, keyed by the first keys of `k`; `nil` for a plain declaration.
+  public let copyOf: VariableID?
+  /// For a redundant copy: the value `whileVariable[k]` is read as while the copy equals its source.
+  public let conditionReadsAs: Value?
+
   /// A declaration that `cells[k]` is unobservable while `whileVariable[k] == equals`.
   public init(cells: VariableID, whileVariable: VariableID, equals: Value, canonical: Value, reason: String) {
     self.cells = cells
@@ -329,6 +335,29 @@ public struct Unobservable: Hashable, Sendable {
     self.equals = equals
     self.canonical = canonical
     self.reason = reason
+    self.copyOf = nil
+    self.conditionReadsAs = nil
+  }
+
+  /// A declaration that a copy equal to its source is as good as none: while `whileVariable[k] == equals` and
+  /// `copy[k] == source[k₀]` (`k₀` the first keys of `k`, as many as `source` has), `whileVariable[k]` is read as
+  /// `readsAs` and `copy[k]` as `canonical` (a clean cache line holding what memory holds is read as an invalid
+  /// one).
+  ///
+  /// Two variables take part, so the model's argument is weaker than a plain declaration's: the states stay
+  /// interchangeable only until the source changes under the copy. The equivalence check does not rely on it
+  /// (it follows each model from its own states), so a wrong declaration only makes it find a difference later.
+  public init(
+    copy: VariableID, of source: VariableID, whileVariable: VariableID, equals: Value, readsAs: Value,
+    canonical: Value, reason: String
+  ) {
+    self.cells = copy
+    self.whileVariable = whileVariable
+    self.equals = equals
+    self.canonical = canonical
+    self.reason = reason
+    self.copyOf = source
+    self.conditionReadsAs = readsAs
   }
 }
 

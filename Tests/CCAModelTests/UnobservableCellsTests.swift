@@ -7,14 +7,23 @@ import Testing
 /// declaration changes no exploration.
 @Suite("CCA: unobservable cells")
 struct UnobservableCellsTests {
-  @Test("The model declares an invalid line's data unobservable, and BFS counts the same states without it")
+  @Test(
+    "The model declares an invalid line's data unobservable and a clean copy of memory redundant, and BFS counts the same states without it"
+  )
   func invalidLineData() throws {
     let config = try #require(CCA.family.configuration(named: "rmm-tlb-setup"))
     let model = try CCA.family.build(config)
     let cells = try #require(model.variable(named: "cacheData"))
     let line = try #require(model.variable(named: "cacheLine"))
-    #expect(model.unobservable.map(\.cells) == [cells])
-    #expect(model.unobservable.map(\.whileVariable) == [line])
+    let memory = try #require(model.variable(named: "memory"))
+    let tlb = try #require(model.variable(named: "gptTLB"))
+    let tlbValid = try #require(model.variable(named: "gptTLBValid"))
+    #expect(model.unobservable.map(\.cells) == [cells, tlb, cells, cells])
+    #expect(model.unobservable.map(\.whileVariable) == [line, tlbValid, line, line])
+    // Then the redundant copies: a CLEAN or DIRTY line holding memory's value reads as INVALID (0).
+    #expect(model.unobservable.map(\.copyOf) == [nil, nil, memory, memory])
+    #expect(model.unobservable.map(\.equals) == [0, 0, 1, 2])
+    #expect(model.unobservable.map(\.conditionReadsAs) == [nil, nil, 0, 0])
     let stripped = Model(
       name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
       actions: model.actions, properties: model.properties, builderErrors: model.builderErrors, abi: model.abi)

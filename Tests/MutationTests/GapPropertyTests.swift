@@ -147,4 +147,24 @@ struct GapPropertyTests {
       #expect(throws: Never.self, "\(id)") { try mutant.apply(to: model).validate() }
     }
   }
+
+  @Test(
+    "the destroys' CLEAN line of ZERO over ZERO memory is equivalent up to the redundant copy (rmm-tlb-setup, 2 steps)",
+    arguments: ["replace-value/RMI_DATA_DESTROY/9=1", "replace-value/RMI_REC_DESTROY/6=1"])
+  func cleanCopyOfMemory(id: String) throws {
+    let (correct, mutant) = try Self.mutated(id, in: "rmm-tlb-setup")
+    let comparison = try compareBehaviour(CompiledModel(correct), CompiledModel(mutant), maxDepth: 2)
+    #expect(comparison.difference == nil, "\(id): \(String(describing: comparison.difference))")
+    #expect(comparison.complete)
+    // Without the copy declaration the line left CLEAN is a difference at the destroy itself.
+    func plain(_ m: Model) throws -> CompiledModel {
+      try CompiledModel(
+        Model(
+          name: m.name, configuration: m.configuration, variables: m.variables, initial: m.initial, actions: m.actions,
+          properties: m.properties, builderErrors: m.builderErrors, abi: m.abi,
+          unobservable: m.unobservable.filter { $0.copyOf == nil }))
+    }
+    let difference = try #require(try compareBehaviour(plain(correct), plain(mutant), maxDepth: 2).difference)
+    #expect(difference.action == String(id.split(separator: "/")[1]), "\(id)")
+  }
 }

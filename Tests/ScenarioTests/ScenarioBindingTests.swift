@@ -117,4 +117,18 @@ struct ScenarioBindingTests {
     #expect((e.line, e.column, e.field) == (line + 1, column, field), "\(e)")
     #expect(e.message.contains(message), "\(e)")
   }
+
+  @Test("a scenario run on another model (a mutant's, for mutation analysis) keeps its bound names")
+  func bindingsSurviveRunningOnAnotherModel() throws {
+    let text = Self.recScenario(recAux: 1).replacingOccurrences(
+      of: "RMI_REC_AUX_COUNT rd -> RMI_SUCCESS x1=:aux_count\nRMI_REC_AUX_COUNT", with: "RMI_REC_AUX_COUNT")
+    let resolved = try ScenarioFiles.resolve(text: text, file: "t.scenario", models: sharedModels)
+    #expect(!resolved.bindings.isEmpty)
+    // Before the fix `running(on:)` dropped the names, and the binding step indexed past them.
+    let moved = resolved.running(on: ScenarioModel(resolved.model.model))
+    #expect(moved.bindings.map(\.name) == resolved.bindings.map(\.name))
+    let r = try ScenarioRunner.run(moved)
+    let binder = try #require(r.steps.first { $0.action == "RMI_REC_AUX_COUNT" })
+    #expect(binder.bound.first?.name == "aux_count" && binder.bound.first?.value == 1)
+  }
 }
