@@ -45,6 +45,7 @@ struct InferCommand: ParsableCommand {
   var starts: [String] = []
   @OptionGroup var jsonOption: JSONOption
   var json: Bool { jsonOption.json }
+  @OptionGroup var quietOption: QuietOption
 
   func validate() throws {
     if !(budget > 0 && budget <= 86_400) {
@@ -75,6 +76,8 @@ struct InferCommand: ParsableCommand {
     request.options.refuteStates = refuteStates
     request.options.alongside = alongside
     request.starts = starts
+    // Each phase's note and each Houdini pass as it happens (the report repeats them).
+    if !quietOption.quiet { request.options.progress = { note("  \($0)") } }
     let (_, report) = try request.run()
     if json {
       print(InferReports.json(report).serialized())

@@ -73,7 +73,12 @@ public enum Inference {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     func remaining() -> Double { options.budget - elapsed() }
     let names = properties.map { model.properties[$0].name }
-    var notes: [String] = []
+    // Each note is also a progress line as it is written.
+    var notes: [String] = [] {
+      didSet {
+        if let say = options.progress, notes.count > oldValue.count { notes[oldValue.count...].forEach(say) }
+      }
+    }
     var generated = 0
     var keptSampling = 0
     var keptHoudini = 0
@@ -201,10 +206,18 @@ public enum Inference {
           model: model, formulas: formulas, maxStates: options.refuteStates,
           seconds: max(1, Double(options.refuteStates) / 128))
       }
+      let houdiniStart = elapsed()
       let houdini = checker.houdini(
         formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit,
-        refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } })
+        refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } },
+        progress: options.progress.map { say in { say(Self.describe($0, offset: houdiniStart)) } })
       queries += houdini.queries
+      if !houdini.passes.isEmpty {
+        notes.append(
+          "Houdini's passes (kept after each, of \(formulas.count) with the goals): "
+            + houdini.passes.map { "\($0.kept)" }.joined(separator: ", ")
+            + (houdini.framed > 0 ? "; \(houdini.framed) action queries left out by the frame" : ""))
+      }
       let refuted =
         refuter == nil
         ? ""
@@ -463,6 +476,12 @@ public enum Inference {
       "the CTI's pre-state, where it differs from the initial state: \(differs.joined(separator: " "))",
       "the CTI's step \(cti.action)(\(cti.arguments.joined(separator: ", "))) sets: \(changed.joined(separator: " "))",
     ]
+  }
+
+  /// A progress line for a Houdini pass (seconds from the run's start).
+  static func describe(_ pass: HoudiniPass, offset: Double) -> String {
+    "Houdini pass \(pass.pass): \(pass.kept) kept (\(pass.dropped) dropped), \(pass.ctis) CTIs, "
+      + "\(pass.queries) queries, \(seconds(offset + pass.seconds)) s"
   }
 
   static func describe(_ outcome: SymbolicOutcome) -> String {

@@ -64,6 +64,27 @@ public struct HoudiniReport: Sendable {
   public var solverSeconds = 0.0
   /// Per action: Z3 queries, those answered sat, and seconds in Z3's checks.
   public var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
+  /// One entry per pass over the action instances, in order (the last pass of a completed run
+  /// changes nothing).
+  public var passes: [HoudiniPass] = []
+  /// Queries not asked because no formula in the group reads a variable the action writes
+  /// (such a formula keeps its value in the step, and it held in the pre-state).
+  public var framed = 0
+}
+
+/// What one Houdini pass over the action instances did: the kept count after it, and the
+/// run's totals so far (a reader sees convergence, or its absence, pass by pass).
+public struct HoudiniPass: Sendable, Equatable {
+  /// 1 for the first pass over the action instances.
+  public let pass: Int
+  /// Formulas kept at the end of the pass (goals included).
+  public let kept: Int
+  /// Formulas dropped during the pass (by Z3's CTIs, the refuter and unanswered queries).
+  public let dropped: Int
+  /// The run's CTIs and Z3 queries so far, and its seconds so far.
+  public let ctis: Int
+  public let queries: Int
+  public let seconds: Double
 }
 
 /// The result of ``SymbolicChecker/support(of:within:)``.
@@ -107,7 +128,7 @@ extension SymbolicChecker {
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
     _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil,
-    refuter: HoudiniRefuter? = nil
+    refuter: HoudiniRefuter? = nil, progress: ((HoudiniPass) -> Void)? = nil
   ) -> HoudiniReport {
     let start = DispatchTime.now()
     begin()
@@ -117,13 +138,23 @@ extension SymbolicChecker {
     var refuted = 0
     var refuterSeconds = 0.0
     var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
+    var passes: [HoudiniPass] = []
+    var framed = 0
     let solverBefore = solverSeconds
+    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     func finish(_ incomplete: String?) -> HoudiniReport {
-      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-      return HoudiniReport(
-        incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: seconds,
+      HoudiniReport(
+        incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: elapsed(),
         unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
-        solverSeconds: solverSeconds - solverBefore, perAction: perAction)
+        solverSeconds: solverSeconds - solverBefore, perAction: perAction, passes: passes, framed: framed)
+    }
+    // The frame: a step changes only the variables its action writes (on success or on a
+    // failure condition), so a formula reading none of them keeps the value it had in the
+    // pre-state, where every kept formula holds. Such formulas are never asked about.
+    let reads = formulas.map(\.variablesRead)
+    let framedBy: [Set<Int>] = model.actions.map { action in
+      let writes = Set((action.effects + action.failures.flatMap(\.effects)).map(\.variable))
+      return Set(formulas.indices.filter { !reads[$0].isDisjoint(with: writes) })
     }
     func groups(_ members: [Int]) -> [[Int]] {
       guard chunk > 0, members.count > chunk else { return [members] }
@@ -195,8 +226,14 @@ extension SymbolicChecker {
       var changed = true
       while changed && !kept.isEmpty {
         changed = false
+        let keptBefore = kept.count
         for instance in instances {
           if kept.isEmpty { break }
+          let touched = framedBy[instance.action]
+          if kept.isDisjoint(with: touched) {
+            framed += 1
+            continue
+          }
           // Encoding an instance with many candidates costs time outside Z3's checks.
           if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
           let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
@@ -209,7 +246,7 @@ extension SymbolicChecker {
           let name = model.actions[instance.action].name
           // The groups still to ask about; after any drop the assumptions shrink, so every
           // group is asked again.
-          var pending = groups(kept.sorted()).reversed() as [[Int]]
+          var pending = groups(kept.intersection(touched).sorted()).reversed() as [[Int]]
           while let group = pending.popLast() {
             let members = group.filter { kept.contains($0) }
             if members.isEmpty { continue }
@@ -250,8 +287,8 @@ extension SymbolicChecker {
               kept.remove(members[0])
               unanswered.append(members[0])
             case .sat:
-              // The model evaluates every kept formula's successor term asked about so far.
-              for i in active where post[i] == nil {
+              // The model evaluates every kept formula's successor term the step can change.
+              for i in active where post[i] == nil && touched.contains(i) {
                 post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
               }
               if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
@@ -296,10 +333,15 @@ extension SymbolicChecker {
               }
             }
             changed = true
-            pending = groups(kept.sorted()).reversed()
+            pending = groups(kept.intersection(touched).sorted()).reversed()
           }
           do { try s.pop() } catch { throw SymbolicError(error) }
         }
+        let pass = HoudiniPass(
+          pass: passes.count + 1, kept: kept.count, dropped: keptBefore - kept.count, ctis: ctis.count,
+          queries: queries, seconds: elapsed())
+        passes.append(pass)
+        progress?(pass)
       }
       return finish(nil)
     } catch {
