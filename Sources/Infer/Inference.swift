@@ -210,7 +210,17 @@ public enum Inference {
       let houdini = checker.houdini(
         formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit,
         refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } },
-        progress: options.progress.map { say in { say(Self.describe($0, offset: houdiniStart)) } })
+        progress: options.progress.map { say in { say(Self.describe($0, offset: houdiniStart)) } },
+        actionDone: options.progress.map { say in
+          { step in
+            // Only the costly ones: a pass has one per action.
+            if step.seconds >= 5 {
+              say(
+                "  pass \(step.pass), \(step.action): \(step.queries) queries, \(step.ctis) CTIs, "
+                  + "\(step.dropped) dropped, \(seconds(step.seconds)) s")
+            }
+          }
+        })
       queries += houdini.queries
       if !houdini.passes.isEmpty {
         notes.append(
@@ -230,6 +240,15 @@ public enum Inference {
         notes.append(
           "Houdini stopped: \(houdini.ctis.count) CTIs, \(refuted)\(houdini.queries) queries, "
             + "\(seconds(houdini.solverSeconds)) s in Z3, \(seconds(houdini.seconds)) s\(perAction)")
+        // What the costliest action's first CTIs dropped: where a missing lemma or start may be.
+        if let worst = houdini.perAction.max(by: { $0.value.seconds < $1.value.seconds })?.key {
+          func text(_ i: Int) -> String { i < goals.count ? names[i] : pool[i - goals.count].text(model) }
+          for cti in houdini.ctis.filter({ $0.action == worst }).prefix(3) {
+            notes.append(
+              "a CTI of \(worst)(\(cti.arguments.joined(separator: ", "))) dropped \(cti.broken.count): "
+                + cti.broken.prefix(4).map(text).joined(separator: "; "))
+          }
+        }
         return report(.unknown("Houdini stopped: \(reason)"))
       }
       keptHoudini = houdini.kept.filter { $0 >= goals.count }.count

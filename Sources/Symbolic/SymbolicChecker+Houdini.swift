@@ -72,6 +72,18 @@ public struct HoudiniReport: Sendable {
   public var framed = 0
 }
 
+/// What one action instance's queries did within a Houdini pass (a progress report).
+public struct HoudiniActionStep: Sendable, Equatable {
+  public let pass: Int
+  public let action: String
+  /// Z3 queries, CTIs (Z3's and the refuter's) and formulas dropped for this instance in this pass.
+  public let queries: Int
+  public let ctis: Int
+  public let dropped: Int
+  /// Seconds for this instance in this pass: encoding, Z3, the refuter.
+  public let seconds: Double
+}
+
 /// What one Houdini pass over the action instances did: the kept count after it, and the
 /// run's totals so far (a reader sees convergence, or its absence, pass by pass).
 public struct HoudiniPass: Sendable, Equatable {
@@ -128,7 +140,8 @@ extension SymbolicChecker {
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
     _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil,
-    refuter: HoudiniRefuter? = nil, progress: ((HoudiniPass) -> Void)? = nil
+    refuter: HoudiniRefuter? = nil, progress: ((HoudiniPass) -> Void)? = nil,
+    actionDone: ((HoudiniActionStep) -> Void)? = nil
   ) -> HoudiniReport {
     let start = DispatchTime.now()
     begin()
@@ -244,6 +257,7 @@ extension SymbolicChecker {
             try s.assert(step.enabled)
           } catch { throw SymbolicError(error) }
           let name = model.actions[instance.action].name
+          let actionStart = (elapsed(), queries, ctis.count, kept.count)
           // The groups still to ask about; after any drop the assumptions shrink, so every
           // group is asked again.
           var pending = groups(kept.intersection(touched).sorted()).reversed() as [[Int]]
@@ -336,6 +350,10 @@ extension SymbolicChecker {
             pending = groups(kept.intersection(touched).sorted()).reversed()
           }
           do { try s.pop() } catch { throw SymbolicError(error) }
+          actionDone?(
+            HoudiniActionStep(
+              pass: passes.count + 1, action: name, queries: queries - actionStart.1, ctis: ctis.count - actionStart.2,
+              dropped: actionStart.3 - kept.count, seconds: elapsed() - actionStart.0))
         }
         let pass = HoudiniPass(
           pass: passes.count + 1, kept: kept.count, dropped: keptBefore - kept.count, ctis: ctis.count,

@@ -226,8 +226,11 @@ struct InferenceTests {
     let model = mutexModel(processes: 2, clock: true)
     let formulas = Self.mutexFormulas(model, processes: 2)
     var shown: [HoudiniPass] = []
+    var steps: [HoudiniActionStep] = []
     let r = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60))
-      .houdini(formulas, protected: [0], chunk: 0, queryLimit: 30, progress: { shown.append($0) })
+      .houdini(
+        formulas, protected: [0], chunk: 0, queryLimit: 30, progress: { shown.append($0) },
+        actionDone: { steps.append($0) })
     #expect(r.incomplete == nil, "\(r.incomplete ?? "")")
     // The same inductive set as without the clock (houdiniChunks), with no query about `tick`.
     #expect(r.kept == [0, 1], "\(r.kept)")
@@ -238,6 +241,10 @@ struct InferenceTests {
     #expect(r.passes.count >= 2 && r.passes.last?.dropped == 0 && r.passes.last?.kept == r.kept.count)
     #expect(zip(r.passes, r.passes.dropFirst()).allSatisfy { $1.kept == $0.kept - $1.dropped }, "\(r.passes)")
     #expect(r.passes.map(\.pass) == Array(1...r.passes.count))
+    // One step report per action asked about (request, acquire, release) per pass; they add up.
+    #expect(steps.count == 3 * r.passes.count && !steps.contains { $0.action == "tick" })
+    #expect(steps.map(\.dropped).reduce(0, +) == r.passes.map(\.dropped).reduce(0, +))
+    #expect(steps.map(\.ctis).reduce(0, +) == r.ctis.filter { $0.action != "(initial state)" }.count)
   }
 
   @Test("the concrete refuter drops candidates from Z3's CTI pre-states: same inductive set, fewer queries")
