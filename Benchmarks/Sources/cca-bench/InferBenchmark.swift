@@ -38,6 +38,8 @@ struct InferBenchmark: ParsableCommand {
   var queryLimit: Double = 20
   @Option(help: "States the concrete refuter searches from each Houdini CTI (cca-verify infer --refute-states).")
   var refuteStates = 256
+  @Option(help: "Word-valued variables take part in templates only with at most this many sampled values.")
+  var maxWordValues = 16
   @Option(
     help: "Comma-separated scenario files whose end states every target's sampling also starts from (cca-verify infer --start)."
   )
@@ -75,6 +77,7 @@ struct InferBenchmark: ParsableCommand {
         options.chunk = chunk
         options.queryLimit = queryLimit > 0 ? queryLimit : nil
         options.refuteStates = refuteStates
+        options.maxWordValues = maxWordValues
         // Each phase and each Houdini pass as it happens, so a long run shows its convergence.
         options.progress = { progress("  \($0)") }
         var request = InferRequest()
