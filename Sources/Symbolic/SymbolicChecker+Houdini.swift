@@ -67,8 +67,9 @@ public struct HoudiniReport: Sendable {
   /// One entry per pass over the action instances, in order (the last pass of a completed run
   /// changes nothing).
   public var passes: [HoudiniPass] = []
-  /// Queries not asked because no formula in the group reads a variable the action writes
-  /// (such a formula keeps its value in the step, and it held in the pre-state).
+  /// Action instances left out of a pass (counted once per pass) because no kept formula reads
+  /// a variable the action writes: such a formula keeps its value in the step, and it held in
+  /// the pre-state.
   public var framed = 0
 }
 
@@ -136,6 +137,13 @@ extension SymbolicChecker {
   /// - Parameter protected: formulas that must not be dropped for want of an answer (the goals).
   /// - Parameter refuter: asked after each CTI Z3 gives (bounded checks only) for more CTIs
   ///   from its pre-state; see ``HoudiniRefuter``.
+  /// - Parameter progress: called at the end of each pass (``HoudiniReport/passes``).
+  /// - Parameter actionDone: called after each action instance's queries in a pass.
+  ///
+  /// The frame rule: a formula that reads no variable an action writes (on success or on a
+  /// failure condition) is never asked about for that action, since it keeps the value it had in
+  /// the pre-state, where every kept formula holds; an action writing nothing a kept formula reads
+  /// gets no query.
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
