@@ -34,6 +34,11 @@ struct InferCommand: ParsableCommand {
   @Option(help: "Houdini asks about this many candidates per query (0: all).") var chunk: Int = 256
   @Option(help: "Seconds per Houdini query before the group is split (0: only the budget).") var queryLimit: Double = 20
   @Option(
+    help:
+      "A word-valued variable (e.g. a descriptor) takes part in templates only if the samples show at most this many of its values."
+  )
+  var maxWordValues: Int = 16
+  @Option(
     help: "A property of the model (not a lemma) that joins the candidates, proved with the rest if kept (repeatable).")
   var alongside: [String] = []
   @Option(
@@ -45,6 +50,7 @@ struct InferCommand: ParsableCommand {
   var starts: [String] = []
   @OptionGroup var jsonOption: JSONOption
   var json: Bool { jsonOption.json }
+  @OptionGroup var quietOption: QuietOption
 
   func validate() throws {
     if !(budget > 0 && budget <= 86_400) {
@@ -53,6 +59,7 @@ struct InferCommand: ParsableCommand {
     if maxStates < 1 { throw ValidationError("--max-states must be >= 1, got \(maxStates)") }
     if refuteStates < 0 { throw ValidationError("--refute-states must be >= 0, got \(refuteStates)") }
     if chunk < 0 { throw ValidationError("--chunk must be >= 0, got \(chunk)") }
+    if maxWordValues < 0 { throw ValidationError("--max-word-values must be >= 0, got \(maxWordValues)") }
     if !(queryLimit >= 0) { throw ValidationError("--query-limit must be >= 0 seconds, got \(queryLimit)") }
   }
 
@@ -71,10 +78,13 @@ struct InferCommand: ParsableCommand {
     request.options.arguments = enumerated ? .enumerated : .symbolic
     request.options.twoAntecedents = !oneAntecedent
     request.options.chunk = chunk
+    request.options.maxWordValues = maxWordValues
     request.options.queryLimit = queryLimit > 0 ? queryLimit : nil
     request.options.refuteStates = refuteStates
     request.options.alongside = alongside
     request.starts = starts
+    // Each phase's note and each Houdini pass as it happens (the report repeats them).
+    if !quietOption.quiet { request.options.progress = { note("  \($0)") } }
     let (_, report) = try request.run()
     if json {
       print(InferReports.json(report).serialized())

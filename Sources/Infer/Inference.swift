@@ -73,7 +73,12 @@ public enum Inference {
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     func remaining() -> Double { options.budget - elapsed() }
     let names = properties.map { model.properties[$0].name }
-    var notes: [String] = []
+    // Each note is also a progress line as it is written.
+    var notes: [String] = [] {
+      didSet {
+        if let say = options.progress, notes.count > oldValue.count { notes[oldValue.count...].forEach(say) }
+      }
+    }
     var generated = 0
     var keptSampling = 0
     var keptHoudini = 0
@@ -201,10 +206,28 @@ public enum Inference {
           model: model, formulas: formulas, maxStates: options.refuteStates,
           seconds: max(1, Double(options.refuteStates) / 128))
       }
+      let houdiniStart = elapsed()
       let houdini = checker.houdini(
         formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit,
-        refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } })
+        refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } },
+        progress: options.progress.map { say in { say(Self.describe($0, offset: houdiniStart)) } },
+        actionDone: options.progress.map { say in
+          { step in
+            // Only the costly ones: a pass has one per action.
+            if step.seconds >= 5 {
+              say(
+                "  pass \(step.pass), \(step.action): \(step.queries) queries, \(step.ctis) CTIs, "
+                  + "\(step.dropped) dropped, \(seconds(step.seconds)) s")
+            }
+          }
+        })
       queries += houdini.queries
+      if !houdini.passes.isEmpty {
+        notes.append(
+          "Houdini's passes (kept after each, of \(formulas.count) with the goals): "
+            + houdini.passes.map { "\($0.kept)" }.joined(separator: ", ")
+            + (houdini.framed > 0 ? "; \(houdini.framed) action queries left out by the frame" : ""))
+      }
       let refuted =
         refuter == nil
         ? ""
@@ -217,6 +240,15 @@ public enum Inference {
         notes.append(
           "Houdini stopped: \(houdini.ctis.count) CTIs, \(refuted)\(houdini.queries) queries, "
             + "\(seconds(houdini.solverSeconds)) s in Z3, \(seconds(houdini.seconds)) s\(perAction)")
+        // What the costliest action's first CTIs dropped: where a missing lemma or start may be.
+        if let worst = houdini.perAction.max(by: { $0.value.seconds < $1.value.seconds })?.key {
+          func text(_ i: Int) -> String { i < goals.count ? names[i] : pool[i - goals.count].text(model) }
+          for cti in houdini.ctis.filter({ $0.action == worst }).prefix(3) {
+            notes.append(
+              "a CTI of \(worst)(\(cti.arguments.joined(separator: ", "))) dropped \(cti.broken.count): "
+                + cti.broken.prefix(4).map(text).joined(separator: "; "))
+          }
+        }
         return report(.unknown("Houdini stopped: \(reason)"))
       }
       keptHoudini = houdini.kept.filter { $0 >= goals.count }.count
@@ -463,6 +495,12 @@ public enum Inference {
       "the CTI's pre-state, where it differs from the initial state: \(differs.joined(separator: " "))",
       "the CTI's step \(cti.action)(\(cti.arguments.joined(separator: ", "))) sets: \(changed.joined(separator: " "))",
     ]
+  }
+
+  /// A progress line for a Houdini pass (seconds from the run's start).
+  static func describe(_ pass: HoudiniPass, offset: Double) -> String {
+    "Houdini pass \(pass.pass): \(pass.kept) kept (\(pass.dropped) dropped), \(pass.ctis) CTIs, "
+      + "\(pass.queries) queries, \(seconds(offset + pass.seconds)) s"
   }
 
   static func describe(_ outcome: SymbolicOutcome) -> String {

@@ -60,6 +60,11 @@ public struct InferenceOptions: Sendable {
   /// Each searched state satisfies every kept candidate; the candidates false after some step
   /// are dropped (see ``Refuter``). The fixpoint is the same, with fewer queries.
   public var refuteStates: Int = 256
+  /// Called with each note as it is written and a line after each Houdini pass; nil: silent.
+  ///
+  /// A pass's line gives the kept count, what the pass dropped, the CTIs, queries and seconds so
+  /// far: `cca-verify infer` shows them on standard error.
+  public var progress: (@Sendable (String) -> Void)? = nil
 
   public init(
     budget: Double = 280, maxStates: Int = 200_000, samplingShare: Double = 0.25, walks: Int = 200,

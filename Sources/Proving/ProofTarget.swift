@@ -88,6 +88,9 @@ public struct ProofTarget: Equatable, Sendable {
   public var sampleLimit: Int?
   /// Engine infer: 1 for templates with one antecedent only (``InferenceOptions/twoAntecedents``).
   public var antecedents: Int?
+  /// Engine infer: ``InferenceOptions/maxWordValues`` and ``InferenceOptions/refuteStates``, if not the defaults.
+  public var maxWordValues: Int?
+  public var refuteStates: Int?
   /// Index sorts whose elements the model treats alike, for BFS only.
   ///
   /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
@@ -110,6 +113,11 @@ public struct ProofTarget: Equatable, Sendable {
     ("parametric", "true to prove for any number of granules, or an index sort's name (symbolic engines, infer)"),
     ("max-states", "bfs: a state limit; infer: the most states to sample"),
     ("antecedents", "infer: 1 for templates with one antecedent only, 2 (default) to try two as well"),
+    (
+      "max-word-values",
+      "infer: a word-valued variable takes part in templates only with at most this many sampled values"
+    ),
+    ("refute-states", "infer: states the concrete refuter searches from each Houdini CTI (0: none)"),
     ("seed", "random: the seed"),
     ("walks", "random: number of walks"),
     ("length", "random: steps per walk"),
@@ -332,11 +340,17 @@ public struct ProofTarget: Equatable, Sendable {
     }
     var sampleLimit: Int?
     var antecedents: Int?
+    var maxWordValues: Int?
+    var refuteStates: Int?
     if engineName == "infer" {
       sampleLimit = try integer("max-states", 1...Int64(Int32.max)).map(Int.init)
       antecedents = try integer("antecedents", 1...2).map(Int.init)
-    } else if byKey["antecedents"] != nil {
-      throw InputError(at("antecedents"), "'antecedents' needs engine infer")
+      maxWordValues = try integer("max-word-values", 0...Int64(Int32.max)).map(Int.init)
+      refuteStates = try integer("refute-states", 0...Int64(Int32.max)).map(Int.init)
+    } else {
+      for key in ["antecedents", "max-word-values", "refute-states"] where byKey[key] != nil {
+        throw InputError(at(key), "'\(key)' needs engine infer")
+      }
     }
     var instantiate = false
     if let e = byKey["instantiate"] {
@@ -378,6 +392,8 @@ public struct ProofTarget: Equatable, Sendable {
     target.alongside = alongside
     target.sampleLimit = sampleLimit
     target.antecedents = antecedents
+    target.maxWordValues = maxWordValues
+    target.refuteStates = refuteStates
     target.instantiate = instantiate
     target.sampleStarts = sampleStarts
     target.symmetricSorts = symmetricSorts

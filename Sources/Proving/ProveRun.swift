@@ -215,6 +215,8 @@ public enum Prover {
       options.alongside = target.alongside
       if let limit = target.sampleLimit { options.maxStates = limit }
       if target.antecedents == 1 { options.twoAntecedents = false }
+      if let n = target.maxWordValues { options.maxWordValues = n }
+      if let n = target.refuteStates { options.refuteStates = n }
       options.starts = try target.sampleStarts.map {
         try $0.endValues(family: family, configuration: target.configuration, properties: properties)
       }

@@ -64,6 +64,40 @@ public struct HoudiniReport: Sendable {
   public var solverSeconds = 0.0
   /// Per action: Z3 queries, those answered sat, and seconds in Z3's checks.
   public var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
+  /// One entry per pass over the action instances, in order (the last pass of a completed run
+  /// changes nothing).
+  public var passes: [HoudiniPass] = []
+  /// Action instances left out of a pass (counted once per pass) because no kept formula reads
+  /// a variable the action writes: such a formula keeps its value in the step, and it held in
+  /// the pre-state.
+  public var framed = 0
+}
+
+/// What one action instance's queries did within a Houdini pass (a progress report).
+public struct HoudiniActionStep: Sendable, Equatable {
+  public let pass: Int
+  public let action: String
+  /// Z3 queries, CTIs (Z3's and the refuter's) and formulas dropped for this instance in this pass.
+  public let queries: Int
+  public let ctis: Int
+  public let dropped: Int
+  /// Seconds for this instance in this pass: encoding, Z3, the refuter.
+  public let seconds: Double
+}
+
+/// What one Houdini pass over the action instances did: the kept count after it, and the
+/// run's totals so far (a reader sees convergence, or its absence, pass by pass).
+public struct HoudiniPass: Sendable, Equatable {
+  /// 1 for the first pass over the action instances.
+  public let pass: Int
+  /// Formulas kept at the end of the pass (goals included).
+  public let kept: Int
+  /// Formulas dropped during the pass (by Z3's CTIs, the refuter and unanswered queries).
+  public let dropped: Int
+  /// The run's CTIs and Z3 queries so far, and its seconds so far.
+  public let ctis: Int
+  public let queries: Int
+  public let seconds: Double
 }
 
 /// The result of ``SymbolicChecker/support(of:within:)``.
@@ -103,11 +137,19 @@ extension SymbolicChecker {
   /// - Parameter protected: formulas that must not be dropped for want of an answer (the goals).
   /// - Parameter refuter: asked after each CTI Z3 gives (bounded checks only) for more CTIs
   ///   from its pre-state; see ``HoudiniRefuter``.
+  /// - Parameter progress: called at the end of each pass (``HoudiniReport/passes``).
+  /// - Parameter actionDone: called after each action instance's queries in a pass.
+  ///
+  /// The frame rule: a formula that reads no variable an action writes (on success or on a
+  /// failure condition) is never asked about for that action, since it keeps the value it had in
+  /// the pre-state, where every kept formula holds; an action writing nothing a kept formula reads
+  /// gets no query.
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
     _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil,
-    refuter: HoudiniRefuter? = nil
+    refuter: HoudiniRefuter? = nil, progress: ((HoudiniPass) -> Void)? = nil,
+    actionDone: ((HoudiniActionStep) -> Void)? = nil
   ) -> HoudiniReport {
     let start = DispatchTime.now()
     begin()
@@ -117,13 +159,23 @@ extension SymbolicChecker {
     var refuted = 0
     var refuterSeconds = 0.0
     var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
+    var passes: [HoudiniPass] = []
+    var framed = 0
     let solverBefore = solverSeconds
+    func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     func finish(_ incomplete: String?) -> HoudiniReport {
-      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-      return HoudiniReport(
-        incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: seconds,
+      HoudiniReport(
+        incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: elapsed(),
         unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
-        solverSeconds: solverSeconds - solverBefore, perAction: perAction)
+        solverSeconds: solverSeconds - solverBefore, perAction: perAction, passes: passes, framed: framed)
+    }
+    // The frame: a step changes only the variables its action writes (on success or on a
+    // failure condition), so a formula reading none of them keeps the value it had in the
+    // pre-state, where every kept formula holds. Such formulas are never asked about.
+    let reads = formulas.map(\.variablesRead)
+    let framedBy: [Set<Int>] = model.actions.map { action in
+      let writes = Set((action.effects + action.failures.flatMap(\.effects)).map(\.variable))
+      return Set(formulas.indices.filter { !reads[$0].isDisjoint(with: writes) })
     }
     func groups(_ members: [Int]) -> [[Int]] {
       guard chunk > 0, members.count > chunk else { return [members] }
@@ -195,8 +247,14 @@ extension SymbolicChecker {
       var changed = true
       while changed && !kept.isEmpty {
         changed = false
+        let keptBefore = kept.count
         for instance in instances {
           if kept.isEmpty { break }
+          let touched = framedBy[instance.action]
+          if kept.isDisjoint(with: touched) {
+            framed += 1
+            continue
+          }
           // Encoding an instance with many candidates costs time outside Z3's checks.
           if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
           let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
@@ -207,9 +265,10 @@ extension SymbolicChecker {
             try s.assert(step.enabled)
           } catch { throw SymbolicError(error) }
           let name = model.actions[instance.action].name
+          let actionStart = (elapsed(), queries, ctis.count, kept.count)
           // The groups still to ask about; after any drop the assumptions shrink, so every
           // group is asked again.
-          var pending = groups(kept.sorted()).reversed() as [[Int]]
+          var pending = groups(kept.intersection(touched).sorted()).reversed() as [[Int]]
           while let group = pending.popLast() {
             let members = group.filter { kept.contains($0) }
             if members.isEmpty { continue }
@@ -250,8 +309,8 @@ extension SymbolicChecker {
               kept.remove(members[0])
               unanswered.append(members[0])
             case .sat:
-              // The model evaluates every kept formula's successor term asked about so far.
-              for i in active where post[i] == nil {
+              // The model evaluates every kept formula's successor term the step can change.
+              for i in active where post[i] == nil && touched.contains(i) {
                 post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
               }
               if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
@@ -296,10 +355,19 @@ extension SymbolicChecker {
               }
             }
             changed = true
-            pending = groups(kept.sorted()).reversed()
+            pending = groups(kept.intersection(touched).sorted()).reversed()
           }
           do { try s.pop() } catch { throw SymbolicError(error) }
+          actionDone?(
+            HoudiniActionStep(
+              pass: passes.count + 1, action: name, queries: queries - actionStart.1, ctis: ctis.count - actionStart.2,
+              dropped: actionStart.3 - kept.count, seconds: elapsed() - actionStart.0))
         }
+        let pass = HoudiniPass(
+          pass: passes.count + 1, kept: kept.count, dropped: keptBefore - kept.count, ctis: ctis.count,
+          queries: queries, seconds: elapsed())
+        passes.append(pass)
+        progress?(pass)
       }
       return finish(nil)
     } catch {

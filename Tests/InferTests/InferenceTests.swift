@@ -1,13 +1,16 @@
 import Explore
+import Foundation
 import Infer
 import Spec
 import Symbolic
 import Testing
 
-/// Mutual exclusion with a lock, for `count` processes: the property is not inductive on its own
-/// (a CTI has one process critical with the lock free), and one lemma fixes that
-/// (`pc[p] = CRITICAL → lock`).
-func mutexModel(processes count: Int = 3) -> Model {
+/// Mutual exclusion with a lock, for `count` processes.
+///
+/// The property is not inductive on its own (a CTI has one process critical with the lock free),
+/// and one lemma fixes that (`pc[p] = CRITICAL → lock`). With `clock`, an action `tick` flips a
+/// variable nothing else reads (a step every formula over `pc` and `lock` is framed out of).
+func mutexModel(processes count: Int = 3, clock: Bool = false) -> Model {
   let proc = Domain.index(IndexSort("Proc", count: count))
   let pcs = FiniteSet("PC", cases: ["IDLE", "WAITING", "CRITICAL"])
   let b = ModelBuilder(name: "mutex", configuration: Configuration(name: "n\(count)", bounds: ["processes": count]))
@@ -26,6 +29,10 @@ func mutexModel(processes count: Int = 3) -> Model {
     a.requires(pc[a.arg("p")].eq(2))
     a.set(pc, [a.arg("p")], to: 0)
     a.set(lock, to: false)
+  }
+  if clock {
+    let ticks = b.variable("ticks", .bool, doc: "flipped by every tick", initial: false)
+    b.action("tick", by: "clock", parameters: []) { a in a.set(ticks, to: !ticks.value) }
   }
   b.invariant(
     "mutex",
@@ -62,6 +69,14 @@ func holderModel(processes count: Int = 3) -> Model {
   return b.build()
 }
 
+/// Lines collected from a progress callback (which may be called from any thread).
+final class Lines: @unchecked Sendable {
+  private let lock = NSLock()
+  private var lines: [String] = []
+  func append(_ line: String) { lock.withLock { lines.append(line) } }
+  var all: [String] { lock.withLock { lines } }
+}
+
 @Suite("Invariant inference")
 struct InferenceTests {
   /// A budget large enough for debug builds; the runs take a second or two.
@@ -75,9 +90,17 @@ struct InferenceTests {
       Issue.record("expected a CTI without lemmas, got \(plain.outcome)")
       return
     }
-    let report = Inference.run(model: model, properties: [0], options: Self.options)
+    var options = Self.options
+    let shown = Lines()
+    options.progress = { shown.append($0) }
+    let report = Inference.run(model: model, properties: [0], options: options)
     #expect(report.outcome == .proved, "\(report.outcome)")
     #expect(report.exhaustive)
+    // Progress: every note as it is written, and a line per Houdini pass, whose kept counts the
+    // notes repeat.
+    let passes = shown.all.filter { $0.hasPrefix("Houdini pass ") }
+    #expect(!passes.isEmpty && shown.all.filter { !$0.hasPrefix("Houdini pass ") } == report.notes, "\(shown.all)")
+    #expect(report.notes.contains { $0.hasPrefix("Houdini's passes") }, "\(report.notes)")
     #expect(report.keptAfterSampling <= report.generated)
     #expect(report.keptAfterHoudini <= report.keptAfterSampling)
     #expect(
@@ -196,6 +219,32 @@ struct InferenceTests {
       kept.append(r.kept)
     }
     #expect(kept.allSatisfy { $0 == [0, 1] }, "\(kept)")
+  }
+
+  @Test("Houdini asks nothing of an action that writes no variable a kept formula reads, and reports each pass")
+  func houdiniFrameAndPasses() throws {
+    let model = mutexModel(processes: 2, clock: true)
+    let formulas = Self.mutexFormulas(model, processes: 2)
+    var shown: [HoudiniPass] = []
+    var steps: [HoudiniActionStep] = []
+    let r = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60))
+      .houdini(
+        formulas, protected: [0], chunk: 0, queryLimit: 30, progress: { shown.append($0) },
+        actionDone: { steps.append($0) })
+    #expect(r.incomplete == nil, "\(r.incomplete ?? "")")
+    // The same inductive set as without the clock (houdiniChunks), with no query about `tick`.
+    #expect(r.kept == [0, 1], "\(r.kept)")
+    #expect(r.perAction["tick"] == nil && r.perAction["acquire"] != nil, "\(r.perAction.keys.sorted())")
+    #expect(r.framed == r.passes.count, "tick is left out once per pass: \(r.framed), \(r.passes.count) passes")
+    // Each pass is shown as it ends; the counts chain, and the last pass drops nothing.
+    #expect(shown == r.passes)
+    #expect(r.passes.count >= 2 && r.passes.last?.dropped == 0 && r.passes.last?.kept == r.kept.count)
+    #expect(zip(r.passes, r.passes.dropFirst()).allSatisfy { $1.kept == $0.kept - $1.dropped }, "\(r.passes)")
+    #expect(r.passes.map(\.pass) == Array(1...r.passes.count))
+    // One step report per action asked about (request, acquire, release) per pass; they add up.
+    #expect(steps.count == 3 * r.passes.count && !steps.contains { $0.action == "tick" })
+    #expect(steps.map(\.dropped).reduce(0, +) == r.passes.map(\.dropped).reduce(0, +))
+    #expect(steps.map(\.ctis).reduce(0, +) == r.ctis.filter { $0.action != "(initial state)" }.count)
   }
 
   @Test("the concrete refuter drops candidates from Z3's CTI pre-states: same inductive set, fewer queries")

@@ -76,13 +76,23 @@ struct TargetOptionsTests {
     } catch { #expect("\(error)".contains("'alongside' needs engine infer"), "\(error)") }
   }
 
-  @Test("max-states and antecedents with engine infer: read, out of range or another engine is bad input")
+  @Test(
+    "max-states, antecedents, max-word-values, refute-states with engine infer: read, out of range or another engine is bad input"
+  )
   func inferSamplingKeys() throws {
     let infer = Self.inferTarget
     let read = try target(infer + "max-states = 30000\nantecedents = 1\n")
     #expect(read.sampleLimit == 30000 && read.antecedents == 1)
     #expect(try target(infer).sampleLimit == nil)
     #expect(throws: InputError.self) { try target(infer + "antecedents = 3\n") }
+    let words = try target(infer + "max-word-values = 0\nrefute-states = 64\n")
+    #expect(words.maxWordValues == 0 && words.refuteStates == 64)
+    #expect(try target(infer).maxWordValues == nil)
+    #expect(throws: InputError.self) { try target(infer + "refute-states = -1\n") }
+    do {
+      _ = try target(Self.inductionTarget + "max-word-values = 0\n")
+      Issue.record("max-word-values with engine induction was accepted")
+    } catch { #expect("\(error)".contains("'max-word-values' needs engine infer"), "\(error)") }
     do {
       _ = try target(Self.inductionTarget + "antecedents = 1\n")
       Issue.record("antecedents with engine induction was accepted")

@@ -32,6 +32,14 @@ struct InferBenchmark: ParsableCommand {
   var alongside = ""
   @Option(help: "Most distinct states to sample per target.") var maxStates = 200_000
   @Flag(help: "Templates with one antecedent only.") var oneAntecedent = false
+  @Option(help: "Houdini asks about this many candidates per query (0: all; cca-verify infer --chunk).")
+  var chunk = 256
+  @Option(help: "Seconds per Houdini query before the group is split (cca-verify infer --query-limit).")
+  var queryLimit: Double = 20
+  @Option(help: "States the concrete refuter searches from each Houdini CTI (cca-verify infer --refute-states).")
+  var refuteStates = 256
+  @Option(help: "Word-valued variables take part in templates only with at most this many sampled values.")
+  var maxWordValues = 16
   @Option(
     help: "Comma-separated scenario files whose end states every target's sampling also starts from (cca-verify infer --start)."
   )
@@ -66,6 +74,12 @@ struct InferBenchmark: ParsableCommand {
         options.alongside = alongside.split(separator: ",").map(String.init).filter { $0 != parts[1] }
         options.maxStates = maxStates
         options.twoAntecedents = !oneAntecedent
+        options.chunk = chunk
+        options.queryLimit = queryLimit > 0 ? queryLimit : nil
+        options.refuteStates = refuteStates
+        options.maxWordValues = maxWordValues
+        // Each phase and each Houdini pass as it happens, so a long run shows its convergence.
+        options.progress = { progress("  \($0)") }
         var request = InferRequest()
         request.configuration = parts[0]
         request.properties = [parts[1]]
