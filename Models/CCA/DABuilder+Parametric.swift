@@ -1,0 +1,84 @@
+import Spec
+
+// MARK: - The parametric variant with Device Assignment (Docs/ADR/0011-parametric-rmm.md)
+
+extension DABuilder {
+  /// The features the parametric variant takes with `da`: every other one still computes with granule indices or PAs,
+  /// fixes granules, or is a device-side extension the counting-free facts below do not cover.
+  static let parametricFeatures: Set<Configuration.Feature> = [CCA.Feature.rmm, CCA.Feature.da, CCA.Feature.parametric]
+
+  /// The bounds the parametric variant with `da` knows; any other bound (a device-side extension, such as several
+  /// TDIs per device) must keep the value 1, which compiles to the model these facts describe.
+  static let parametricBounds: Set<Configuration.Bound> = [
+    CCA.Bound.granules, CCA.Bound.pes, CCA.Bound.realms, CCA.Bound.rttLevels, CCA.Bound.rttEntries, CCA.Bound.recs,
+    CCA.Bound.recAux, CCA.Bound.devices, CCA.Bound.devGranules,
+  ]
+
+  /// Refuses a `da` configuration the parametric variant does not cover: device memory (its granules are the last PAs
+  /// of the map, so `MemoryMap` computes with their indices), more than one device (the VDEV facts are stated by
+  /// pointer through the one stream), and any feature or bound beyond ``parametricFeatures`` /
+  /// ``parametricBounds`` (the setup starts fix granules; `vdev-complete` and `smmu-tlb` keep granule-valued state
+  /// the facts do not state).
+  ///
+  /// - Throws: ``ModelError/invalid(location:message:)`` naming what to remove.
+  static func checkParametric(_ configuration: Configuration) throws {
+    let location = "configuration \(configuration.name)"
+    if let feature = configuration.features.subtracting(parametricFeatures).sorted(by: { $0.rawValue < $1.rawValue })
+      .first
+    {
+      throw ModelError.invalid(
+        location: location,
+        message: "the parametric variant with da takes only the features rmm, da and parametric; remove \(feature)")
+    }
+    if let bound = configuration.bounds.keys.filter({ !parametricBounds.contains($0) && configuration.bounds[$0] != 1 })
+      .sorted(by: { $0.rawValue < $1.rawValue }).first
+    {
+      throw ModelError.invalid(
+        location: location,
+        message: "the parametric variant with da does not cover bound \(bound) (it keeps one TDI per device); set it to 1")
+    }
+    guard configuration.bound(CCA.Bound.devGranules, default: 0) == 0 else {
+      throw ModelError.invalid(
+        location: location,
+        message: "the parametric variant with da has no device memory (its granules are PAs of the map); "
+          + "set dev-granules = 0")
+    }
+    guard configuration.bound(CCA.Bound.devices, default: 1) == 1 else {
+      throw ModelError.invalid(
+        location: location, message: "the parametric variant with da keeps one device; set devices = 1")
+    }
+  }
+
+  /// `da-wellformed` without counting over granules, for the parametric variant: every per-granule fact for every
+  /// granule (a quantifier), the stream facts and the SMMU's GPT TLB facts as they are, and a PDEV's VDEV count by
+  /// pointer (``vdevsByPointer(pdev:)``).
+  ///
+  /// The same formula as the counting one on every reachable state: each VDEV `v` is its stream's `steVdev`, and its
+  /// stream is its PDEV's, so the VDEVs of one PDEV are all `steVdev[pdevStream[p]]`: one at most, and one exactly
+  /// when that STE is bound to a VDEV of `p`.
+  var wellformedByPointer: Expr {
+    let perGranule = Expr.forAll(granule) { g in .and(self.granuleFacts(g, vdevs: self.vdevsByPointer(pdev: g))) }
+    return .and([perGranule] + streamAndSMMUFacts + deviceMemoryFacts)
+  }
+
+  /// The number of VDEVs of PDEV `g`, read by pointer: 1 when the STE of `g`'s stream is bound to a VDEV of `g`, else
+  /// 0 (``wellformedByPointer``).
+  func vdevsByPointer(pdev g: Expr) -> Expr {
+    let s = pre.read(daState.pdevStream, [g])
+    let v = pre.read(daState.steVdev, [s])
+    return rmm.one(
+      pre.read(daState.steBound, [s]) && isState(v, GranuleState.vdev) && pre.read(daState.vdevPdev, [v]).eq(g))
+  }
+
+  /// The number of VDEVs of realm `rr`, read through the streams' STEs (a bound STE names a VDEV of its stream, and
+  /// every VDEV is its stream's): the references an RD holds beyond its RECs, for `rmm-objects-by-pointer`.
+  func vdevs(ofRealm rr: Expr) -> Expr {
+    rmm.sum(
+      streams.map { s in
+        let stream = Expr.literal(s)
+        return rmm.one(
+          pre.read(daState.steBound, [stream])
+            && pre.read(rmmState.owner, [pre.read(daState.steVdev, [stream])]).eq(rr))
+      })
+  }
+}
