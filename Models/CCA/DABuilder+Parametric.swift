@@ -35,7 +35,8 @@ extension DABuilder {
     {
       throw ModelError.invalid(
         location: location,
-        message: "the parametric variant with da does not cover bound \(bound) (it keeps one TDI per device); set it to 1")
+        message:
+          "the parametric variant with da does not cover bound \(bound) (it keeps one TDI per device); set it to 1")
     }
     guard configuration.bound(CCA.Bound.devGranules, default: 0) == 0 else {
       throw ModelError.invalid(
@@ -47,6 +48,31 @@ extension DABuilder {
       throw ModelError.invalid(
         location: location, message: "the parametric variant with da keeps one device; set devices = 1")
     }
+  }
+
+  /// Declares `rd-counts-its-vdevs`, the lower half of an RD's reference count with VDEVs in the parametric variant
+  /// (`rmm-objects-by-pointer` has the upper half).
+  func declareParametricLemmas() {
+    let rc: (Expr) -> Expr = { self.pre.read(self.rmmState.refcount, [$0]) }
+    let owner: (Expr) -> Expr = { self.pre.read(self.rmmState.owner, [$0]) }
+    let rdOf: (Expr) -> Expr = { self.pre.read(self.rmmState.realmRD, [owner($0)]) }
+    builder.lemma(
+      "rd-counts-its-vdevs",
+      doc: """
+        An RD's reference count is at least its realm's number of VDEVs, and one more while the realm has a REC \
+        (the parametric variant, Docs/ADR/0011-parametric-rmm.md). rmm-wellformed counts an RD's RECs and VDEVs over \
+        the granules, which the variant cannot; rmm-objects-by-pointer bounds the count from above (rec_index plus \
+        the VDEVs, read through the streams' STEs: a bound STE names a VDEV and every VDEV is its stream's) and from \
+        below by 1 while a REC lives. RMI_VDEV_CREATE and RMI_VDEV_DESTROY move the count and the STE binding \
+        together, RMI_REC_DESTROY takes one off, and RMI_REALM_DESTROY needs a count of 0. Without this, induction \
+        starts from a realm with a VDEV whose RD counts only its REC, RMI_REC_DESTROY leaves the count at 0, and \
+        RMI_REALM_DESTROY frees the realm under its VDEV (a VDEV of a dead realm, breaking da-wellformed).
+        """,
+      .forAll(granule) { g in
+        let vdevs = self.vdevs(ofRealm: owner(g))
+        return self.isState(g, GranuleState.vdev).implies(rc(rdOf(g)).ge(vdevs))
+          && self.isState(g, GranuleState.rec).implies(rc(rdOf(g)).ge(1 + vdevs))
+      })
   }
 
   /// `da-wellformed` without counting over granules, for the parametric variant: every per-granule fact for every

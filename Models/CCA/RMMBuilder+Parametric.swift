@@ -42,24 +42,16 @@ extension RMMBuilder {
     // holds a distinct index below it), and at least 1 while the realm has a REC. With one REC
     // per realm (the recs bound 1) these fix the count; with more they are weaker, and a CTI
     // would say so.
-    let rdBounded: Expr
-    if let da {
-      // With `da` an RD also counts its realm's VDEVs, read through the streams' STEs
-      // (DABuilder+Parametric.swift): at most rec_index + VDEVs, at least VDEVs, and one more
-      // while the realm has a REC.
-      let vdevs: (Expr) -> Expr = { rr in da.vdevs(ofRealm: rr) }
-      rdBounded = Expr.forAll(granule) { g in
+    // With `da` an RD also counts its realm's VDEVs, read through the streams' STEs
+    // (DABuilder+Parametric.swift): at most rec_index + VDEVs; the lower bound with VDEVs is the
+    // lemma rd-counts-its-vdevs.
+    let vdevs: (Expr) -> Expr? = { rr in self.da?.vdevs(ofRealm: rr) }
+    let rdBounded = Expr.forAll(granule) { g in
+      let recIndex = self.pre.read(self.rmmState.realmRecIndex, [owner(g)])
+      return
         (self.state(g).eq(.literal(GranuleState.rd))
-          .implies(rc(g).le(self.pre.read(self.rmmState.realmRecIndex, [owner(g)]) + vdevs(owner(g)))))
-          && isREC(g).implies(rc(rdOf(owner(g))).ge(1 + vdevs(owner(g))))
-          && self.state(g).eq(.literal(GranuleState.vdev)).implies(rc(rdOf(owner(g))).ge(vdevs(owner(g))))
-      }
-    } else {
-      rdBounded = Expr.forAll(granule) { g in
-        (self.state(g).eq(.literal(GranuleState.rd))
-          .implies(rc(g).le(self.pre.read(self.rmmState.realmRecIndex, [owner(g)]))))
-          && isREC(g).implies(rc(rdOf(owner(g))).ge(1))
-      }
+        .implies(rc(g).le(vdevs(owner(g)).map { recIndex + $0 } ?? recIndex)))
+        && isREC(g).implies(rc(rdOf(owner(g))).ge(1))
     }
     let recsDistinct = Expr.forAll(granule) { g in
       .forAll(self.granule) { h in
