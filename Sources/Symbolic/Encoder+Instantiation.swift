@@ -11,19 +11,25 @@ extension Encoder {
   /// Compiles `expr`, replacing each universal quantifier over a parametric sort in a positive
   /// top-level position (under conjunctions and quantifiers only) by its instances at `terms`
   /// (keyed by sort name); any other quantifier is compiled as usual.
+  ///
+  /// A quantifier nested in such a quantifier (`∀g∀h`) is instantiated at `nested` instead when
+  /// given (the terms before closure): the pairs kept are those whose inner term is one of them,
+  /// so a symmetric fact (two RECs, two PDEVs) still has every pair with one such term, at a
+  /// fraction of the square of all terms. Fewer instances only weaken the assumptions.
   func compileInstantiated(
-    _ expr: Expr, state: SymbolicState, terms: [String: [Z3Expr]]
+    _ expr: Expr, state: SymbolicState, terms: [String: [Z3Expr]], nested: [String: [Z3Expr]]? = nil
   ) throws -> Z3Expr {
     switch expr {
     case .and(let xs):
-      return try conjunction(try xs.map { try compileInstantiated($0, state: state, terms: terms) })
+      return try conjunction(
+        try xs.map { try compileInstantiated($0, state: state, terms: terms, nested: nested) })
     case .quantified(.forAll, let variable, let body) where isParametric(variable.domain):
       guard case .index(let s) = variable.domain else { preconditionFailure("not an index sort") }
       var parts: [Z3Expr] = []
       for t in terms[s.name] ?? [] {
         boundTerms[variable] = t
         defer { boundTerms[variable] = nil }
-        parts.append(try compileInstantiated(body, state: state, terms: terms))
+        parts.append(try compileInstantiated(body, state: state, terms: nested ?? terms, nested: nested))
       }
       return try conjunction(parts)
     default:
