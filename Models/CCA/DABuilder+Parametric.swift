@@ -50,6 +50,38 @@ extension DABuilder {
     }
   }
 
+  /// Declares what the parametric variant adds: `SMMU_STE_FETCH` and the lemma `rd-counts-its-vdevs`.
+  func declareParametric() {
+    declareSTEFetch()
+    declareParametricLemmas()
+  }
+
+  /// Declares `SMMU_STE_FETCH`: the SMMU caches a stream's valid Realm STE (its configuration cache) with no
+  /// transaction reaching memory.
+  ///
+  /// The variant's image of one step of the PA model: a Realm-stream access through an ASSIGNED_NS entry whose PA is
+  /// outside the modelled DRAM caches the STE and changes nothing else (the `dram` test of DEVICE_REALM_READ /
+  /// WRITE), while in the variant every descriptor is a granule, so every successful access also reaches a granule.
+  /// An SMMUv3 may fetch and cache a valid STE at any time anyway (configuration caching is not tied to a
+  /// transaction). Docs/ADR/0011-parametric-rmm.md, item 5.
+  func declareSTEFetch() {
+    builder.action(
+      "SMMU_STE_FETCH", by: CCA.Parties.device,
+      doc: """
+        The SMMU fetches the Realm STE of stream `stream` into its configuration cache, with no transaction reaching \
+        memory (the parametric variant only: the image of a device access through an ASSIGNED_NS entry whose PA \
+        is not modelled DRAM, which in the PA model caches the STE and changes nothing else). Enabled while the STE \
+        is valid and not cached; caches it for the realm of its VDEV.
+        """,
+      parameters: [Parameter("stream", stream)]
+    ) { a in
+      let s = a.arg("stream")
+      a.requires(pre.read(daState.steValid, [s]) && !pre.read(daState.steCached, [s]))
+      a.set(daState.steCached, [s], to: true)
+      a.set(daState.steCachedRealm, [s], to: pre.read(rmmState.owner, [pre.read(daState.steVdev, [s])]))
+    }
+  }
+
   /// Declares `rd-counts-its-vdevs`, the lower half of an RD's reference count with VDEVs in the parametric variant
   /// (`rmm-objects-by-pointer` has the upper half).
   func declareParametricLemmas() {
