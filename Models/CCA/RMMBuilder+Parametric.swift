@@ -16,7 +16,8 @@ extension RMMBuilder {
         fields) for every granule, the realm slot and PE facts, and, in place of the two counts \
         over granules: an RD's reference count is at most its realm's rec_index and at least 1 while \
         the realm has a REC, and two RECs of one realm have different indices (with one REC per \
-        realm this is the count). The walk facts \
+        realm this is the count); with `da` the upper bound adds the realm's VDEVs, read through the \
+        streams' STEs, and rd-counts-its-vdevs has the lower one. The walk facts \
         (every RTT is linked from its realm's starting-level table at the IPA it maps, every DATA \
         granule is the target of the leaf entry its realm's walk reaches at its IPA) already make \
         each RTT and DATA granule the target of one entry, which is what the global count of \

@@ -66,21 +66,26 @@ extension Encoder {
   }
 
   /// One round of closure of `terms` under the state's cells whose values are of a parametric
-  /// sort: each such scalar cell, and each such array cell read at every term of its key's sort.
+  /// sort: each such scalar cell (a cell not keyed by a parametric sort), and each such array cell
+  /// read at every term of its key's sort and at every such scalar cell of that sort (so a pointer
+  /// held in a scalar cell, such as a stream's VDEV, is followed once more).
   func closure(_ terms: [String: [Z3Expr]], state: SymbolicState) throws -> [String: [Z3Expr]] {
     var result = terms
+    var scalars: [String: [Z3Expr]] = [:]
     for (v, variable) in model.variables.enumerated() where shapes[v].parametricValue {
-      guard case .index(let valueSort) = variable.value else { continue }
+      guard case .index(let valueSort) = variable.value, shapes[v].parametricKey == nil else { continue }
+      scalars[valueSort.name, default: []] += state.cells[v]
+    }
+    for (sort, cells) in scalars { result[sort, default: []] += cells }
+    for (v, variable) in model.variables.enumerated() where shapes[v].parametricValue {
+      guard case .index(let valueSort) = variable.value, let p = shapes[v].parametricKey,
+        case .index(let keySort) = variable.keys[p]
+      else { continue }
       for cell in state.cells[v] {
-        if let p = shapes[v].parametricKey {
-          guard case .index(let keySort) = variable.keys[p] else { continue }
-          for t in terms[keySort.name] ?? [] {
-            do { result[valueSort.name, default: []].append(try context.select(cell, t)) } catch {
-              throw SymbolicError(error)
-            }
+        for t in (terms[keySort.name] ?? []) + (scalars[keySort.name] ?? []) {
+          do { result[valueSort.name, default: []].append(try context.select(cell, t)) } catch {
+            throw SymbolicError(error)
           }
-        } else {
-          result[valueSort.name, default: []].append(cell)
         }
       }
     }
