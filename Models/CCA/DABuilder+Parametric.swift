@@ -97,8 +97,8 @@ extension DABuilder {
         the VDEVs, read through the streams' STEs: a bound STE names a VDEV and every VDEV is its stream's) and from \
         below by 1 while a REC lives. RMI_VDEV_CREATE and RMI_VDEV_DESTROY move the count and the STE binding \
         together, RMI_REC_DESTROY takes one off, and RMI_REALM_DESTROY needs a count of 0. Without this, induction \
-        starts from a realm with a VDEV whose RD counts only its REC, RMI_REC_DESTROY leaves the count at 0, and \
-        RMI_REALM_DESTROY frees the realm under its VDEV (a VDEV of a dead realm, breaking da-wellformed).
+        starts from a realm with a VDEV whose RD's count is 0, and RMI_REALM_DESTROY frees the realm under its VDEV \
+        (a VDEV of a dead realm: the CTI of device-assigned-only at 6 granules breaks da-bookkeeping-wellformed).
         """,
       .forAll(granule) { g in
         let vdevs = self.vdevs(ofRealm: owner(g))
