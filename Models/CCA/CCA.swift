@@ -31,10 +31,10 @@ public enum CCA {
       encryption.
       """,
     configurations: configurations + rmmConfigurations + encryptionConfigurations + daConfigurations
-      + tlbConfigurations,
+      + tlbConfigurations + parametricConfigurations,
     configurationDocs: configurationDocs.merging(rmmConfigurationDocs) { a, _ in a }
       .merging(encryptionConfigurationDocs) { a, _ in a }.merging(daConfigurationDocs) { a, _ in a }
-      .merging(tlbConfigurationDocs) { a, _ in a },
+      .merging(tlbConfigurationDocs) { a, _ in a }.merging(parametricConfigurationDocs) { a, _ in a },
     mutants: mutants + daMutants + tlbMutants,
     propertyDocs: PropertyName.all.map { ($0, propertyDoc[$0] ?? "") },
     boundDocs: [

@@ -116,6 +116,7 @@ final class DABuilder {
     declareDeviceMemory()
     declareProperties()
     declareLemmas()  // DABuilder+Lemmas.swift
+    if memoryMap.granuleOperands { declareParametric() }  // DABuilder+Parametric.swift
   }
 
   func mutated(_ name: String) -> Bool { rmm.mutated(name) }

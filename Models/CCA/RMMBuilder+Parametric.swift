@@ -16,7 +16,8 @@ extension RMMBuilder {
         fields) for every granule, the realm slot and PE facts, and, in place of the two counts \
         over granules: an RD's reference count is at most its realm's rec_index and at least 1 while \
         the realm has a REC, and two RECs of one realm have different indices (with one REC per \
-        realm this is the count). The walk facts \
+        realm this is the count); with `da` the upper bound adds the realm's VDEVs, read through the \
+        streams' STEs, and rd-counts-its-vdevs has the lower one. The walk facts \
         (every RTT is linked from its realm's starting-level table at the IPA it maps, every DATA \
         granule is the target of the leaf entry its realm's walk reaches at its IPA) already make \
         each RTT and DATA granule the target of one entry, which is what the global count of \
@@ -42,9 +43,15 @@ extension RMMBuilder {
     // holds a distinct index below it), and at least 1 while the realm has a REC. With one REC
     // per realm (the recs bound 1) these fix the count; with more they are weaker, and a CTI
     // would say so.
+    // With `da` an RD also counts its realm's VDEVs, read through the streams' STEs
+    // (DABuilder+Parametric.swift): at most rec_index + VDEVs; the lower bound with VDEVs is the
+    // lemma rd-counts-its-vdevs.
+    let vdevs: (Expr) -> Expr? = { rr in self.da?.vdevs(ofRealm: rr) }
     let rdBounded = Expr.forAll(granule) { g in
-      (self.state(g).eq(.literal(GranuleState.rd))
-        .implies(rc(g).le(self.pre.read(self.rmmState.realmRecIndex, [owner(g)]))))
+      let recIndex = self.pre.read(self.rmmState.realmRecIndex, [owner(g)])
+      return
+        (self.state(g).eq(.literal(GranuleState.rd))
+        .implies(rc(g).le(vdevs(owner(g)).map { recIndex + $0 } ?? recIndex)))
         && isREC(g).implies(rc(rdOf(owner(g))).ge(1))
     }
     let recsDistinct = Expr.forAll(granule) { g in

@@ -78,11 +78,11 @@ final class RMMBuilder {
     }
     if configuration.has(CCA.Feature.parametric) {
       // The parametric variant (Docs/ADR/0011-parametric-rmm.md) has granule operands; these
-      // features still compute with granule indices or PAs (device PAs, block ranges, TLB
-      // entries holding granule + 1, the setup starts' fixed granules).
+      // features still compute with granule indices or PAs (block ranges, TLB entries holding
+      // granule + 1, the setup starts' fixed granules). `da` is taken at its own bounds only
+      // (DABuilder+Parametric.swift: one device, no device memory).
       let computing = [
-        CCA.Feature.da, CCA.Feature.blocks, CCA.Feature.s2TLB, CCA.Feature.smmuTLB, CCA.Feature.tlbSetup,
-        CCA.Feature.blocksSetup,
+        CCA.Feature.blocks, CCA.Feature.s2TLB, CCA.Feature.smmuTLB, CCA.Feature.tlbSetup, CCA.Feature.blocksSetup,
       ]
       if let feature = computing.first(where: { configuration.has($0) }) {
         throw ModelError.invalid(
@@ -92,6 +92,7 @@ final class RMMBuilder {
         throw ModelError.invalid(
           location: location, message: "the parametric variant counts no REC_AUX granules; set the bound rec-aux to 0")
       }
+      if configuration.has(CCA.Feature.da) { try DABuilder.checkParametric(configuration) }
     }
     let geometry = RTTGeometry(levels: levels, entries: entries)
     let cells = cca.memoryMap.granules * entries

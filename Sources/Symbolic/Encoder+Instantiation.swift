@@ -11,19 +11,25 @@ extension Encoder {
   /// Compiles `expr`, replacing each universal quantifier over a parametric sort in a positive
   /// top-level position (under conjunctions and quantifiers only) by its instances at `terms`
   /// (keyed by sort name); any other quantifier is compiled as usual.
+  ///
+  /// A quantifier nested in such a quantifier (`∀g∀h`) is instantiated at `nested` instead when
+  /// given (the terms before closure): the pairs kept are those whose inner term is one of them,
+  /// so a symmetric fact (two RECs, two PDEVs) still has every pair with one such term, at a
+  /// fraction of the square of all terms. Fewer instances only weaken the assumptions.
   func compileInstantiated(
-    _ expr: Expr, state: SymbolicState, terms: [String: [Z3Expr]]
+    _ expr: Expr, state: SymbolicState, terms: [String: [Z3Expr]], nested: [String: [Z3Expr]]? = nil
   ) throws -> Z3Expr {
     switch expr {
     case .and(let xs):
-      return try conjunction(try xs.map { try compileInstantiated($0, state: state, terms: terms) })
+      return try conjunction(
+        try xs.map { try compileInstantiated($0, state: state, terms: terms, nested: nested) })
     case .quantified(.forAll, let variable, let body) where isParametric(variable.domain):
       guard case .index(let s) = variable.domain else { preconditionFailure("not an index sort") }
       var parts: [Z3Expr] = []
       for t in terms[s.name] ?? [] {
         boundTerms[variable] = t
         defer { boundTerms[variable] = nil }
-        parts.append(try compileInstantiated(body, state: state, terms: terms))
+        parts.append(try compileInstantiated(body, state: state, terms: nested ?? terms, nested: nested))
       }
       return try conjunction(parts)
     default:
@@ -60,21 +66,26 @@ extension Encoder {
   }
 
   /// One round of closure of `terms` under the state's cells whose values are of a parametric
-  /// sort: each such scalar cell, and each such array cell read at every term of its key's sort.
+  /// sort: each such scalar cell (a cell not keyed by a parametric sort), and each such array cell
+  /// read at every term of its key's sort and at every such scalar cell of that sort (so a pointer
+  /// held in a scalar cell, such as a stream's VDEV, is followed once more).
   func closure(_ terms: [String: [Z3Expr]], state: SymbolicState) throws -> [String: [Z3Expr]] {
     var result = terms
+    var scalars: [String: [Z3Expr]] = [:]
     for (v, variable) in model.variables.enumerated() where shapes[v].parametricValue {
-      guard case .index(let valueSort) = variable.value else { continue }
+      guard case .index(let valueSort) = variable.value, shapes[v].parametricKey == nil else { continue }
+      scalars[valueSort.name, default: []] += state.cells[v]
+    }
+    for (sort, cells) in scalars { result[sort, default: []] += cells }
+    for (v, variable) in model.variables.enumerated() where shapes[v].parametricValue {
+      guard case .index(let valueSort) = variable.value, let p = shapes[v].parametricKey,
+        case .index(let keySort) = variable.keys[p]
+      else { continue }
       for cell in state.cells[v] {
-        if let p = shapes[v].parametricKey {
-          guard case .index(let keySort) = variable.keys[p] else { continue }
-          for t in terms[keySort.name] ?? [] {
-            do { result[valueSort.name, default: []].append(try context.select(cell, t)) } catch {
-              throw SymbolicError(error)
-            }
+        for t in (terms[keySort.name] ?? []) + (scalars[keySort.name] ?? []) {
+          do { result[valueSort.name, default: []].append(try context.select(cell, t)) } catch {
+            throw SymbolicError(error)
           }
-        } else {
-          result[valueSort.name, default: []].append(cell)
         }
       }
     }

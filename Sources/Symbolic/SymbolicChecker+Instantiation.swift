@@ -23,10 +23,13 @@ extension SymbolicChecker {
       terms[s.name, default: []].append(instance.terms[i])
     }
     for (sort, constants) in skolems { terms[sort, default: []] += constants }
+    let base = terms
     terms = try encoder.closure(terms, state: pre)
     var assertions = try encoder.domainConstraints(pre, at: terms).plain
     for p in invariant {
-      assertions.append(try encoder.compileInstantiated(model.properties[p].formula, state: pre, terms: terms))
+      assertions.append(
+        try encoder.compileInstantiated(
+          model.properties[p].formula, state: pre, terms: terms, nested: base))
     }
     do {
       assertions += instance.constraints + [step.enabled, try context.not(try context.and(goal))]

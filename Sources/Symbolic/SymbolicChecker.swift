@@ -23,8 +23,11 @@ public struct SymbolicOptions: Sendable {
   public var freshSolverPerQuery = true
   /// Whether a parametric induction asks each consecution query with the pre-state's universal quantifiers over a
   /// parametric sort instantiated at the query's own ground terms (the sort's literals, the action's arguments, a
-  /// Skolem constant per quantifier of the goal, and one round of the state's cells of that sort read at those terms)
-  /// instead of quantified.
+  /// Skolem constant per quantifier of the goal, and one round of the state's cells of that sort read at those terms
+  /// and at the state's scalar cells of that sort) instead of quantified.
+  ///
+  /// A quantifier nested in another (`∀g∀h`) is instantiated at the terms before the closure
+  /// round only (Encoder+Instantiation.swift), so its pairs are all terms by those, not the square of all terms.
   ///
   /// The instantiated assumptions are weaker than the quantified ones, so an unsat answer is still a proof of the
   /// action's step; a sat answer is no counterexample (the instantiation may be too weak) and is reported as unknown.

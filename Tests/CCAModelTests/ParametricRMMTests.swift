@@ -44,10 +44,19 @@ struct ParametricRMMTests {
     #expect(!small.properties.contains { $0.name == "rmm-objects-by-pointer" })
   }
 
-  @Test("features that compute with granule PAs are refused with parametric", arguments: ["da", "blocks", "s2-tlb"])
+  @Test(
+    "features that compute with granule PAs are refused with parametric", arguments: ["blocks", "s2-tlb", "smmu-tlb"])
   func refusesComputingFeatures(_ feature: String) throws {
     let features: Set<Configuration.Feature> = ["rmm", "parametric", Configuration.Feature(feature)]
     #expect(throws: ModelError.self) { try Self.model("rmm-small-parametric", features: features) }
+  }
+
+  /// The distinct states a BFS of configuration `name` reaches by each of `depths`.
+  static func statesByDepth(_ name: String, _ depths: ClosedRange<Int>) throws -> [Int] {
+    let compiled = try CompiledModel(try model(name))
+    return depths.map { depth in
+      explore(compiled, options: ExploreOptions(mode: .bfs, maxDepth: depth, workers: 2, properties: [])).distinctStates
+    }
   }
 
   /// Every step of the PA model is a step of the variant or a stutter, and conversely: a BFS
@@ -55,15 +64,7 @@ struct ParametricRMMTests {
   /// differ, since the variant has no failing address operands and classified hypervisor ones).
   @Test("rmm-small and rmm-small-parametric reach as many states at each depth")
   func sameReachableStates() throws {
-    var counts: [[Int]] = []
-    for name in ["rmm-small", "rmm-small-parametric"] {
-      let compiled = try CompiledModel(try Self.model(name))
-      counts.append(
-        (1...5).map { depth in
-          explore(compiled, options: ExploreOptions(mode: .bfs, maxDepth: depth, workers: 2, properties: []))
-            .distinctStates
-        })
-    }
+    let counts = try ["rmm-small", "rmm-small-parametric"].map { try Self.statesByDepth($0, 1...5) }
     print("distinct states by depth 1...5: rmm-small \(counts[0]), rmm-small-parametric \(counts[1])")
     #expect(counts[0] == counts[1])
     #expect(counts[0].last ?? 0 > 1000)

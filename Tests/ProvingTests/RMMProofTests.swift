@@ -44,12 +44,14 @@ struct RMMProofTests {
   func droppedLemmaGivesCTI(_ row: String) throws {
     let parts = row.split(separator: "|").map(String.init)
     let (lemma, configuration, property) = (parts[0], parts[1], parts[2])
+    // An optional fourth part: more target keys (the parametric variants' rows pin `bounds`).
+    let extra = parts.count > 3 ? "\n" + parts[3] : ""
     let kept = try GPTProofTests.lemmas(configuration).filter { $0 != lemma }
     let result = try Self.run(
       "without-\(lemma)",
       """
       model = "cca"
-      configuration = "\(configuration)"
+      configuration = "\(configuration)"\(extra)
       properties = ["\(property)"]
       lemmas = \(GPTProofTests.quoted(kept))
       engine = "induction"

@@ -51,10 +51,10 @@ func ownershipModel(granules: Int = 3, forgetFlag: Bool = false) -> Model {
   return b.build()
 }
 
-/// A cursor that jumps two links along a chain of marked granules: `head-marked` is true and
+/// A cursor that jumps three links along a chain of marked granules: `head-marked` is true and
 /// inductive with the lemma `marks-follow-links` (a marked granule links to a marked one), but the
-/// jump's step needs that lemma at `link[head]`, a term two reads away from the query's ground
-/// terms.
+/// jump's step needs that lemma at `link[link[head]]`, a term beyond the query's ground terms and
+/// their one round of closure (`head`, a scalar cell, and `link[head]`).
 func chainModel(granules: Int = 3) -> Model {
   let granule = Domain.index(IndexSort("Granule", count: granules))
   let b = ModelBuilder(
@@ -63,7 +63,7 @@ func chainModel(granules: Int = 3) -> Model {
   let link = b.map("link", keys: [granule], granule) { k in k[0] }
   let head = b.variable("head", granule, initial: 0)
   b.action("jump", by: "env") { a in
-    a.set(head, to: link[link[head.value]])
+    a.set(head, to: link[link[link[head.value]]])
   }
   b.invariant("head-marked", mark[head.value])
   b.lemma("marks-follow-links", .forAll(granule) { g in mark[g].implies(mark[link[g]]) })
