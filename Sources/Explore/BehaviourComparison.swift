@@ -239,20 +239,26 @@ private func describeDifference(
 private struct Projection {
   /// Per declaration: the first position of the cells, of the condition's map, the cell count,
   /// the value the condition tests for and the canonical value; for a copy, the first position
-  /// of the source, the number of cells per source cell, and the value the condition is read as.
+  /// of the source, the number of cells per source cell, and the value the condition is read as; for an
+  /// indirect source, its variable and the first position of the index map; for a second condition, its first
+  /// position and value.
   let ranges:
     [(
       cells: Int, condition: Int, count: Int, equals: Value, canonical: Value,
-      copy: (source: Int, stride: Int, conditionReadsAs: Value)?
+      copy: (source: Int, stride: Int, conditionReadsAs: Value)?,
+      indirect: (source: VariableID, index: Int)?, also: (position: Int, value: Value)?
     )]
   /// The model whose states are compared.
   let compiled: CompiledModel
+  /// Its layout (an indirect source's position depends on the index's value).
+  let layout: StateLayout
 
   /// The projection the model declares.
   init(_ compiled: CompiledModel) {
     let model = compiled.model
     let layout = model.layout
     self.compiled = compiled
+    self.layout = layout
     // Copies first: a copy read as its condition's other value may then be a plain declaration's.
     ranges = (model.unobservable.filter { $0.copyOf != nil } + model.unobservable.filter { $0.copyOf == nil }).map {
       u in
@@ -266,7 +272,9 @@ private struct Projection {
               source: layout.offsets[$0.index], stride: count / max(model[$0].slotCount, 1),
               conditionReadsAs: u.conditionReadsAs ?? u.equals
             )
-          }
+          },
+        indirect: u.copyOf.flatMap { source in u.copyIndex.map { (source: source, index: layout.offsets[$0.index]) } },
+        also: u.alsoWhile.map { (position: layout.offsets[$0.variable.index], value: $0.value) }
       )
     }
   }
@@ -280,8 +288,15 @@ private struct Projection {
     var values = compiled.values(of: state)
     for r in ranges {
       for i in 0..<r.count where values[r.condition + i] == r.equals {
+        if let also = r.also, values[also.position + i] != also.value { continue }
         if let copy = r.copy {
-          guard values[r.cells + i] == values[copy.source + i / copy.stride] else { continue }
+          let source: Int? =
+            if let indirect = r.indirect {
+              layout.position(of: indirect.source, keys: [values[indirect.index + i]])
+            } else {
+              copy.source + i / copy.stride
+            }
+          guard let source, values[r.cells + i] == values[source] else { continue }
           values[r.condition + i] = copy.conditionReadsAs
         }
         values[r.cells + i] = r.canonical
