@@ -60,6 +60,17 @@ final class DABuilder {
       : rmm.builder.map(
         "vdevTdi", keys: [rmm.granule], .range(0, Value(tdis - 1)), doc: "the TDI of a VDEV within its PDEV"
       ) { _ in 0 }
+    // Read only by the mutation analysis's equivalence verdict (``Unobservable``). Device DMA takes the realm from
+    // the cached STE if any, else from the valid STE's VDEV, then caches it (DABuilder+SMMU.swift); disabling DMA
+    // drops both. So a cached copy of a valid STE naming the same realm is as good as none. Not with `smmu-tlb`:
+    // there the SMMU's TLB is used only while the STE is cached.
+    if !configuration.has(CCA.Feature.smmuTLB) {
+      rmm.builder.unobservableCopy(
+        daState.steCachedRealm, of: rmm.rmmState.owner, at: daState.steVdev, while: daState.steCached, equals: 1,
+        and: daState.steValid, equals: 1, readsAs: 0, canonical: 0,
+        reason: "the SMMU's cached STE naming the realm the valid STE in memory names is as good as none: a DMA "
+          + "takes the same realm and caches it again; until the STE changes under it")
+    }
   }
 
   /// Physical devices (PDEV streams): the `devices` bound.

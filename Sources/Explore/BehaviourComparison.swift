@@ -239,20 +239,26 @@ private func describeDifference(
 private struct Projection {
   /// Per declaration: the first position of the cells, of the condition's map, the cell count,
   /// the value the condition tests for and the canonical value; for a copy, the first position
-  /// of the source, the number of cells per source cell, and the value the condition is read as.
+  /// of the source, the number of cells per source cell, and the value the condition is read as; for an
+  /// indirect source, its variable and the first position of the index map; for a second condition, its first
+  /// position and value.
   let ranges:
     [(
       cells: Int, condition: Int, count: Int, equals: Value, canonical: Value,
-      copy: (source: Int, stride: Int, conditionReadsAs: Value)?
+      copy: (source: Int, stride: Int, conditionReadsAs: Value)?,
+      indirect: (source: VariableID, index: Int)?, also: (position: Int, value: Value)?
     )]
   /// The model whose states are compared.
   let compiled: CompiledModel
+  /// Its layout (an indirect source's position depends on the index's value).
+  let layout: StateLayout
 
   /// The projection the model declares.
   init(_ compiled: CompiledModel) {
     let model = compiled.model
     let layout = model.layout
     self.compiled = compiled
+    self.layout = layout
     // Copies first: a copy read as its condition's other value may then be a plain declaration's.
     ranges = (model.unobservable.filter { $0.copyOf != nil } + model.unobservable.filter { $0.copyOf == nil }).map {
       u in
@@ -266,7 +272,9 @@ private struct Projection {
               source: layout.offsets[$0.index], stride: count / max(model[$0].slotCount, 1),
               conditionReadsAs: u.conditionReadsAs ?? u.equals
             )
-          }
+          },
+        indirect: u.copyOf.flatMap { source in u.copyIndex.map { (source: source, index: layout.offsets[$0.index]) } },
+        also: u.alsoWhile.map { (position: layout.offsets[$0.variable.index], value: $0.value) }
       )
     }
   }
@@ -280,8 +288,15 @@ private struct Projection {
     var values = compiled.values(of: state)
     for r in ranges {
       for i in 0..<r.count where values[r.condition + i] == r.equals {
+        if let also = r.also, values[also.position + i] != also.value { continue }
         if let copy = r.copy {
-          guard values[r.cells + i] == values[copy.source + i / copy.stride] else { continue }
+          let source: Int? =
+            if let indirect = r.indirect {
+              layout.position(of: indirect.source, keys: [values[indirect.index + i]])
+            } else {
+              copy.source + i / copy.stride
+            }
+          guard let source, values[r.cells + i] == values[source] else { continue }
           values[r.condition + i] = copy.conditionReadsAs
         }
         values[r.cells + i] = r.canonical
@@ -343,6 +358,9 @@ private func describe(
 /// states against: see ``firstStateOutside(_:of:stop:)``.
 public final class ReachableStates: Sendable {
   let states: Set<[UInt64]>
+  /// The same states up to the model's ``Model/unobservable`` declarations (each unobservable cell at its canonical
+  /// value, as the pair comparison reads them); `nil` when the model declares none.
+  let canonical: Set<[Value]>?
   /// The number of distinct states.
   public var count: Int { states.count }
   /// The depth bound they were explored to, if any.
@@ -374,7 +392,7 @@ public final class ReachableStates: Sendable {
     var exercised = Exercise(
       succeeded: Array(repeating: false, count: reference.model.actions.count),
       failed: reference.model.actions.map { Array(repeating: false, count: $0.failures.count) })
-    let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop, outside: nil) {
+    let found = try breadthFirst(reference, maxDepth: maxDepth, maxStates: maxStates, stop: stop) {
       _, _, a, _, code, _ in
       if code == CompiledModel.succeededCode {
         exercised.succeeded[a] = true
@@ -384,6 +402,9 @@ public final class ReachableStates: Sendable {
       return true
     }
     self.states = Set(found.states)
+    let projection = Projection(reference)
+    self.canonical =
+      projection.isEmpty ? nil : Set(found.states.map { projection.canonical(State(words: $0)) })
     self.maxDepth = maxDepth
     self.complete = found.complete
     self.exercised = exercised
@@ -452,11 +473,13 @@ public struct StateInclusion: Hashable, Sendable {
 }
 
 /// Searches the variant's reachable states, breadth first and within the reference's depth
-/// bound, for one the reference model does not reach.
+/// bound, for one the reference model does not reach, up to the reference's ``Model/unobservable``
+/// declarations (the projection ``compareBehaviour(_:_:maxDepth:maxStates:stop:)`` compares pairs of states by).
 ///
-/// When there is none, the variant's reachable states are a subset of the reference's, so no
-/// state invariant or monitor that holds on the reference can fail on the variant: only the
-/// results of steps (return codes, outputs) can tell them apart.
+/// When there is none, every state the variant reaches is one the reference reaches, but for cells no step reads,
+/// so only the results of steps (return codes, outputs) can tell them apart; a state invariant that reads such cells
+/// (a property about cache contents) may still tell them apart, which the properties the variant survived did not.
+/// The variant is followed from its own states, so a cell a later step does read shows as a state outside.
 ///
 /// - Precondition: the models have the same variables (a mutant of the reference).
 /// - Throws: ``ExploreError`` when the variant errs.
@@ -466,8 +489,14 @@ public func firstStateOutside(
 )
   throws -> StateInclusion
 {
+  let projection = Projection(variant)
   let found = try breadthFirst(
-    variant, maxDepth: reference.maxDepth, maxStates: maxStates, stop: stop, outside: reference.states)
+    variant, maxDepth: reference.maxDepth, maxStates: maxStates, stop: stop,
+    outside: { words in
+      guard !reference.states.contains(words) else { return false }
+      guard let canonical = reference.canonical, !projection.isEmpty else { return true }
+      return !canonical.contains(projection.canonical(State(words: words)))
+    })
   var trace: Trace?
   if let escape = found.escape {
     var steps: [(action: Int, arguments: [Value])] = []
@@ -481,7 +510,7 @@ public func firstStateOutside(
   return StateInclusion(escape: trace, variantStates: found.states.count, complete: found.complete || trace != nil)
 }
 
-/// What ``breadthFirst(_:maxDepth:maxStates:stop:outside:inspect:)`` calls for every (action, arguments) pair it runs:
+/// What ``breadthFirst(_:maxDepth:maxStates:stop:inspect:outside:)`` calls for every (action, arguments) pair it runs:
 /// the state (packed), the steps that reach it, the action and argument tuple, the code the step returned and the
 /// scratch holding its arguments and successor.
 ///
@@ -494,10 +523,10 @@ private typealias TransitionInspector = (
 /// The one plain breadth-first search over packed states with parent links (single-threaded, keeping every state: the
 /// triage of mutants needs them; ``explore(_:options:)``'s parallel search keeps fingerprints only).
 ///
-/// It stops at the first state outside `outside` when given, and when `inspect` returns false.
+/// It stops at the first state `outside` says is outside, when given, and when `inspect` returns false.
 private func breadthFirst(
-  _ compiled: CompiledModel, maxDepth: Int?, maxStates: Int?, stop: StopSignal?, outside: Set<[UInt64]>? = nil,
-  inspect: TransitionInspector? = nil
+  _ compiled: CompiledModel, maxDepth: Int?, maxStates: Int?, stop: StopSignal?,
+  inspect: TransitionInspector? = nil, outside: (([UInt64]) -> Bool)? = nil
 ) throws -> (states: [[UInt64]], parents: [Int], via: [(action: Int, arguments: [Value])], escape: Int?, complete: Bool)
 {
   let scratch = compiled.makeScratch()
@@ -508,7 +537,7 @@ private func breadthFirst(
   var depths = [0]
   var seen: Set<[UInt64]> = [compiled.initialWords]
   var complete = true
-  if let outside, !outside.contains(compiled.initialWords) { return (states, parents, via, 0, complete) }
+  if let outside, outside(compiled.initialWords) { return (states, parents, via, 0, complete) }
   var next = 0
   while next < states.count {
     if stop?.isStopped == true {
@@ -547,7 +576,7 @@ private func breadthFirst(
         parents.append(index)
         via.append((a, compiled.model.actions[a].arguments(at: t)))
         depths.append(depths[index] + 1)
-        if let outside, !outside.contains(post) { return (states, parents, via, states.count - 1, complete) }
+        if let outside, outside(post) { return (states, parents, via, states.count - 1, complete) }
       }
     }
   }

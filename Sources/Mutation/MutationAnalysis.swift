@@ -371,9 +371,14 @@ func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: Reacha
           let cells = reference.model[$0.cells].name
           let state = "\(condition.name) = \(valueLabel($0.equals, in: condition.value))"
           guard let source = $0.copyOf, let readsAs = $0.conditionReadsAs else { return "\(cells) while \(state)" }
+          let index = $0.copyIndex.map { "[\(reference.model[$0].name)]" } ?? ""
+          let also = $0.alsoWhile.map {
+            " and \(reference.model[$0.variable].name) = \(valueLabel($0.value, in: reference.model[$0.variable].value))"
+          }
           return
-            "\(cells) while \(state) and \(cells) = \(reference.model[source].name), read as \(condition.name) = "
-            + valueLabel(readsAs, in: condition.value)
+            "\(cells) while \(state)\(also ?? "") and \(cells) = \(reference.model[source].name)\(index), read as "
+            + "\(condition.name) = \(valueLabel(readsAs, in: condition.value))"
+
         }
         return .equivalent(states: comparison.distinctStates, maxDepth: comparison.maxDepth, modulo: modulo)
       }

@@ -179,7 +179,7 @@ extension MutationReport {
         + ", \(reason); the mutant changes nothing else, so it takes the same steps and reaches the same states with the same results"
     case .subsumed(let states, let d)?:
       return
-        "results only: the mutant's \(states) reachable states are all reachable in the correct model, so no state property can tell them apart; first difference "
+        "results only: the mutant's \(states) reachable states are all reachable in the correct model (up to the cells it declares unobservable, if any), so only a property reading those can tell them apart; first difference "
         + differenceText(d)
     case .propertyGap(let escape, let d)?:
       return

@@ -186,6 +186,30 @@ public final class ModelBuilder {
         reason: reason))
   }
 
+  /// Declares a copy of an indirect source as good as none, under a second condition.
+  ///
+  /// See ``Unobservable/init(copy:of:at:whileVariable:equals:also:readsAs:canonical:reason:)``: while
+  /// `state[k] == value`, `other[k] == otherValue` and `copy[k] == source[index[k]]`, `state[k]` is read as `readsAs`
+  /// and `copy[k]` as `canonical`. Only the mutation analysis's equivalence verdict reads it.
+  ///
+  /// - Precondition: `copy`, `state`, `index` and `other` have the same keys, `source` has one key, in whose domain
+  ///   `index`'s values are, and `readsAs` and `canonical` are in their maps' domains.
+  public func unobservableCopy(
+    _ copy: Variable, of source: Variable, at index: Variable, while state: Variable, equals value: Value,
+    and other: Variable, equals otherValue: Value, readsAs: Value, canonical: Value, reason: String
+  ) {
+    precondition(
+      [state, index, other].allSatisfy { $0.keyDomains == copy.keyDomains },
+      "a redundant copy needs its conditions and index over the same keys")
+    precondition(source.keyDomains.count == 1, "an indirect source has one key, the index's value")
+    precondition(state.valueDomain.contains(readsAs), "the condition's other value must be in its domain")
+    precondition(copy.valueDomain.contains(canonical), "the canonical value must be in the copy's domain")
+    unobservable.append(
+      Unobservable(
+        copy: copy.id, of: source.id, at: index.id, whileVariable: state.id, equals: value,
+        also: .init(other.id, equals: otherValue), readsAs: readsAs, canonical: canonical, reason: reason))
+  }
+
   /// The model built so far (not yet validated; ``ModelFamily/build(_:)`` and compiling it
   /// validate, throwing the first mistake recorded while building).
   public func build() -> Model {

@@ -327,16 +327,30 @@ public struct Unobservable: Hashable, Sendable {
   public let copyOf: VariableID?
   /// For a redundant copy: the value `whileVariable[k]` is read as while the copy equals its source.
   public let conditionReadsAs: Value?
+  /// For a copy of an indirect source (``init(copy:of:at:whileVariable:equals:also:readsAs:canonical:reason:)``):
+  /// the map, over the copy's keys, whose value is the source's key (`copy[k]` copies `source[index[k]]`).
+  public let copyIndex: VariableID?
+  /// A second condition on the copy, over its keys: the copy is redundant only while `alsoWhile.variable[k]`
+  /// holds `alsoWhile.value` too (a cached STE only while the STE in memory is valid); `nil` for none.
+  public let alsoWhile: Condition?
+
+  /// A map's cells equal to a value: ``alsoWhile``'s condition.
+  public struct Condition: Hashable, Sendable {
+    /// The map, over the copy's keys.
+    public let variable: VariableID
+    /// The value its cell must hold.
+    public let value: Value
+    /// The condition `variable[k] == value`.
+    public init(_ variable: VariableID, equals value: Value) {
+      self.variable = variable
+      self.value = value
+    }
+  }
 
   /// A declaration that `cells[k]` is unobservable while `whileVariable[k] == equals`.
   public init(cells: VariableID, whileVariable: VariableID, equals: Value, canonical: Value, reason: String) {
-    self.cells = cells
-    self.whileVariable = whileVariable
-    self.equals = equals
-    self.canonical = canonical
-    self.reason = reason
-    self.copyOf = nil
-    self.conditionReadsAs = nil
+    self.init(
+      cells, whileVariable, equals, canonical, reason, copy: nil, readsAs: nil, index: nil, also: nil)
   }
 
   /// A declaration that a copy equal to its source is as good as none: while `whileVariable[k] == equals` and
@@ -351,13 +365,37 @@ public struct Unobservable: Hashable, Sendable {
     copy: VariableID, of source: VariableID, whileVariable: VariableID, equals: Value, readsAs: Value,
     canonical: Value, reason: String
   ) {
-    self.cells = copy
+    self.init(copy, whileVariable, equals, canonical, reason, copy: source, readsAs: readsAs, index: nil, also: nil)
+  }
+
+  /// A redundant copy of an indirect source, under a second condition.
+  ///
+  /// While `whileVariable[k] == equals`, `also.variable[k] == also.value` and `copy[k] == source[index[k]]`,
+  /// `whileVariable[k]` is read as `readsAs` and `copy[k]` as `canonical` (the SMMU's cached STE, naming the realm
+  /// of the VDEV the valid STE in memory names, reads as no cached copy). As for
+  /// ``init(copy:of:whileVariable:equals:readsAs:canonical:reason:)``, the equivalence check follows each model
+  /// from its own states, so it does not rely on the declaration.
+  public init(
+    copy: VariableID, of source: VariableID, at index: VariableID, whileVariable: VariableID, equals: Value,
+    also: Condition, readsAs: Value, canonical: Value, reason: String
+  ) {
+    self.init(copy, whileVariable, equals, canonical, reason, copy: source, readsAs: readsAs, index: index, also: also)
+  }
+
+  /// Every field.
+  private init(
+    _ cells: VariableID, _ whileVariable: VariableID, _ equals: Value, _ canonical: Value, _ reason: String,
+    copy source: VariableID?, readsAs: Value?, index: VariableID?, also: Condition?
+  ) {
+    self.cells = cells
     self.whileVariable = whileVariable
     self.equals = equals
     self.canonical = canonical
     self.reason = reason
     self.copyOf = source
     self.conditionReadsAs = readsAs
+    self.copyIndex = index
+    self.alsoWhile = also
   }
 }
 

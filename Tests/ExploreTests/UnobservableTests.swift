@@ -152,4 +152,21 @@ struct UnobservableTests {
     #expect(with.complete && without.complete)
     #expect(with.outcome == without.outcome)
   }
+
+  @Test("State inclusion is up to the declarations: junk under an invalid line is inside, a valid line of it is not")
+  func inclusionUpToDeclarations() throws {
+    // The variant's drop leaves 3 under the invalid line: a state the reference never reaches raw.
+    let reachable = try ReachableStates(try CompiledModel(cacheModel()))
+    let inside = try firstStateOutside(try CompiledModel(cacheModel(dropData: 3)), of: reachable)
+    #expect(inside.escape == nil)
+    #expect(inside.complete && inside.variantStates > 1)
+    // Without the declaration the same variant escapes at its drop.
+    let raw = try ReachableStates(try CompiledModel(cacheModel(declare: false)))
+    let escape = try #require(
+      try firstStateOutside(try CompiledModel(cacheModel(dropData: 3, declare: false)), of: raw).escape)
+    #expect(escape.steps.last?.action == "drop")
+    // A valid line holding 3 over memory 0 is observable: outside with the declaration too.
+    let kept = try firstStateOutside(try CompiledModel(cacheModel(dropData: 3, dropKeepsValid: true)), of: reachable)
+    #expect(kept.escape?.steps.last?.action == "drop")
+  }
 }

@@ -157,14 +157,53 @@ struct GapPropertyTests {
     #expect(comparison.difference == nil, "\(id): \(String(describing: comparison.difference))")
     #expect(comparison.complete)
     // Without the copy declaration the line left CLEAN is a difference at the destroy itself.
-    func plain(_ m: Model) throws -> CompiledModel {
-      try CompiledModel(
-        Model(
-          name: m.name, configuration: m.configuration, variables: m.variables, initial: m.initial, actions: m.actions,
-          properties: m.properties, builderErrors: m.builderErrors, abi: m.abi,
-          unobservable: m.unobservable.filter { $0.copyOf == nil }))
-    }
-    let difference = try #require(try compareBehaviour(plain(correct), plain(mutant), maxDepth: 2).difference)
+    try Self.expectDifference(id, correct, mutant) { $0.copyOf == nil }
+  }
+
+  /// Expects the comparison within 2 steps, with only the declarations `keeping` keeps, to find a difference at the
+  /// mutated action.
+  static func expectDifference(
+    _ id: String, _ correct: Model, _ mutant: Model, keeping: (Unobservable) -> Bool
+  ) throws {
+    let difference = try #require(
+      try compareBehaviour(plain(correct, keeping: keeping), plain(mutant, keeping: keeping), maxDepth: 2).difference)
     #expect(difference.action == String(id.split(separator: "/")[1]), "\(id)")
+  }
+
+  /// The model compiled with only the declarations `keeping` keeps (none by default).
+  static func plain(_ m: Model, keeping: (Unobservable) -> Bool = { _ in false }) throws -> CompiledModel {
+    try CompiledModel(
+      Model(
+        name: m.name, configuration: m.configuration, variables: m.variables, initial: m.initial, actions: m.actions,
+        properties: m.properties, builderErrors: m.builderErrors, abi: m.abi,
+        unobservable: m.unobservable.filter(keeping)
+      ))
+  }
+
+  @Test(
+    "device DMA that leaves the STE uncached is equivalent up to the cached STE's declaration (rmm-da-setup, 2 steps)",
+    arguments: ["drop-effect/DEVICE_REALM_READ/2", "drop-effect/DEVICE_REALM_WRITE/2"])
+  func cachedSTECopy(id: String) throws {
+    let (correct, mutant) = try Self.mutated(id, in: "rmm-da-setup")
+    let comparison = try compareBehaviour(CompiledModel(correct), CompiledModel(mutant), maxDepth: 2)
+    #expect(comparison.difference == nil, "\(id): \(String(describing: comparison.difference))")
+    #expect(comparison.complete)
+    #expect(comparison.usedDeclarations)
+    // Without the STE declaration (the copies of an indirect source) the uncached STE is a difference at the DMA.
+    try Self.expectDifference(id, correct, mutant) { $0.copyIndex == nil }
+  }
+
+  @Test(
+    "a speculative fill that leaves the line INVALID reaches only the correct model's states up to the declarations")
+  func fillRemovesBehaviourOnly() throws {
+    let (correct, mutant) = try Self.mutated("drop-effect/SPECULATIVE_FILL/0", in: "rmm-small")
+    let inclusion = try firstStateOutside(
+      CompiledModel(mutant), of: ReachableStates(CompiledModel(correct), maxDepth: 2))
+    #expect(inclusion.escape == nil, "\(String(describing: inclusion.escape))")
+    #expect(inclusion.complete)
+    // Raw, the invalid line's data is a state the correct model never reaches: a property gap before.
+    let escape = try #require(
+      try firstStateOutside(Self.plain(mutant), of: ReachableStates(Self.plain(correct), maxDepth: 2)).escape)
+    #expect(escape.steps.last?.action == "SPECULATIVE_FILL")
   }
 }
