@@ -226,7 +226,10 @@ public enum Inference {
         notes.append(
           "Houdini's passes (kept after each, of \(formulas.count) with the goals): "
             + houdini.passes.map { "\($0.kept)" }.joined(separator: ", ")
-            + (houdini.framed > 0 ? "; \(houdini.framed) action queries left out by the frame" : ""))
+            + (houdini.framed > 0 ? "; \(houdini.framed) action queries left out by the frame" : "")
+            + (houdini.queries > 0
+              ? "; \(houdini.asserted / houdini.queries) kept formulas asserted per query on average, "
+                + "\(houdini.widened) queries asked again with more" : ""))
       }
       let refuted =
         refuter == nil
