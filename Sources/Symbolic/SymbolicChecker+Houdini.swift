@@ -153,8 +153,8 @@ extension SymbolicChecker {
   /// Relevance (bounded checks with a fresh solver per query, `relevance` true): a query
   /// asserts only the kept formulas sharing a variable with the goal group or with what the
   /// action reads or writes. Unsat with fewer assumptions is unsat with all. On sat, every kept
-  /// formula not asserted is evaluated in the model's pre-state; those false there are asserted
-  /// too and the query is asked again, so a CTI is accepted only from a pre-state satisfying
+  /// formula not asserted is evaluated in the model's pre-state; if one is false there, the query
+  /// is asked again with every kept formula, so a CTI is accepted only from a pre-state satisfying
   /// every kept formula (``HoudiniReport/widened`` counts the re-asks).
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
@@ -319,12 +319,15 @@ extension SymbolicChecker {
                 result = try ask(asserted, goal, instance, step.enabled)
                 guard result == .sat, asserted.count < active.count, let m = lastModel else { break }
                 let inside = Set(asserted)
-                let falsified = active.filter { i in
+                let falsified = active.contains { i in
                   !inside.contains(i) && (try? m.boolValue(of: preTerms[i])) != true
                 }
-                if falsified.isEmpty { break }
+                if !falsified { break }
+                // Widening by the falsified formulas alone let Z3 pick pre-states falsifying
+                // others, round after round (RMI_DATA_CREATE at rmm-da-setup: 9 sat answers,
+                // about 80 queries): ask once more with every kept formula.
                 widened += 1
-                asserted = (asserted + falsified).sorted()
+                asserted = active
               }
             } else {
               assertedTotal += active.count
