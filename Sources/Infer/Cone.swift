@@ -20,14 +20,7 @@ public enum Cone {
       var decides = action.guardCondition.variablesRead
       for f in action.failures { decides.formUnion(f.condition.variablesRead) }
       for effect in action.effects + action.failures.flatMap(\.effects) {
-        var reads = decides
-        switch effect {
-        case .assign(_, let keys, let value, let when):
-          for e in keys + [value, when] { reads.formUnion(e.variablesRead) }
-        case .assignAll(_, _, let condition, let value):
-          reads.formUnion(condition.variablesRead)
-          reads.formUnion(value.variablesRead)
-        }
+        let reads = decides.union(effect.variablesRead)
         feeds[effect.variable, default: []].formUnion(reads)
       }
     }

@@ -235,7 +235,13 @@ public enum Inference {
       let costliest = houdini.perAction.sorted { $0.value.seconds > $1.value.seconds }.prefix(5).map {
         "\($0.key) \($0.value.queries) (\($0.value.sat) sat) \(seconds($0.value.seconds)) s"
       }
-      let perAction = "; the costliest actions in Z3: \(costliest.joined(separator: ", "))"
+      // Relevance: how many kept formulas a query asserted, and how often a sat answer's
+      // pre-state falsified one left out (asked again with it).
+      let relevance =
+        houdini.queries > 0
+        ? "; \(houdini.asserted / houdini.queries) kept formulas asserted per query on average, "
+          + "\(houdini.widened) asked again with more" : ""
+      let perAction = "\(relevance); the costliest actions in Z3: \(costliest.joined(separator: ", "))"
       if let reason = houdini.incomplete {
         notes.append(
           "Houdini stopped: \(houdini.ctis.count) CTIs, \(refuted)\(houdini.queries) queries, "

@@ -45,6 +45,16 @@ public enum Effect: Hashable, Sendable {
     case .assign(let v, _, _, _), .assignAll(let v, _, _, _): return v
     }
   }
+
+  /// The variables the write reads: its keys, value and condition (not the variable written).
+  public var variablesRead: Set<VariableID> {
+    switch self {
+    case .assign(_, let keys, let value, let when):
+      return (keys + [value, when]).reduce(into: []) { $0.formUnion($1.variablesRead) }
+    case .assignAll(_, _, let condition, let value):
+      return condition.variablesRead.union(value.variablesRead)
+    }
+  }
 }
 
 /// A failure condition of a command: when it holds (and no earlier one does), the command

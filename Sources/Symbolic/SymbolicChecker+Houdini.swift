@@ -71,6 +71,11 @@ public struct HoudiniReport: Sendable {
   /// a variable the action writes: such a formula keeps its value in the step, and it held in
   /// the pre-state.
   public var framed = 0
+  /// Queries asked again because the pre-state of a sat answer falsified a kept formula the
+  /// query had not asserted (relevance; see ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:refuter:progress:actionDone:)``).
+  public var widened = 0
+  /// Kept formulas asserted per query, summed (with relevance, fewer than kept × queries).
+  public var asserted = 0
 }
 
 /// What one action instance's queries did within a Houdini pass (a progress report).
@@ -144,11 +149,18 @@ extension SymbolicChecker {
   /// failure condition) is never asked about for that action, since it keeps the value it had in
   /// the pre-state, where every kept formula holds; an action writing nothing a kept formula reads
   /// gets no query.
+  ///
+  /// Relevance (bounded checks with a fresh solver per query, `relevance` true): a query
+  /// asserts only the kept formulas sharing a variable with the goal group or with what the
+  /// action reads or writes. Unsat with fewer assumptions is unsat with all. On sat, every kept
+  /// formula not asserted is evaluated in the model's pre-state; if one is false there, the query
+  /// is asked again with every kept formula, so a CTI is accepted only from a pre-state satisfying
+  /// every kept formula (``HoudiniReport/widened`` counts the re-asks).
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
     _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil,
-    refuter: HoudiniRefuter? = nil, progress: ((HoudiniPass) -> Void)? = nil,
+    relevance: Bool = true, refuter: HoudiniRefuter? = nil, progress: ((HoudiniPass) -> Void)? = nil,
     actionDone: ((HoudiniActionStep) -> Void)? = nil
   ) -> HoudiniReport {
     let start = DispatchTime.now()
@@ -161,13 +173,16 @@ extension SymbolicChecker {
     var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
     var passes: [HoudiniPass] = []
     var framed = 0
+    var widened = 0
+    var assertedTotal = 0
     let solverBefore = solverSeconds
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     func finish(_ incomplete: String?) -> HoudiniReport {
       HoudiniReport(
         incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: elapsed(),
         unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
-        solverSeconds: solverSeconds - solverBefore, perAction: perAction, passes: passes, framed: framed)
+        solverSeconds: solverSeconds - solverBefore, perAction: perAction, passes: passes, framed: framed,
+        widened: widened, asserted: assertedTotal)
     }
     // The frame: a step changes only the variables its action writes (on success or on a
     // failure condition), so a formula reading none of them keeps the value it had in the
@@ -176,6 +191,17 @@ extension SymbolicChecker {
     let framedBy: [Set<Int>] = model.actions.map { action in
       let writes = Set((action.effects + action.failures.flatMap(\.effects)).map(\.variable))
       return Set(formulas.indices.filter { !reads[$0].isDisjoint(with: writes) })
+    }
+    // Relevance: what each action reads (guard, failure conditions, its writes' keys, values and
+    // conditions) or writes.
+    let near: [Set<VariableID>] = model.actions.map { action in
+      var variables = action.guardCondition.variablesRead
+      for f in action.failures { variables.formUnion(f.condition.variablesRead) }
+      for effect in action.effects + action.failures.flatMap(\.effects) {
+        variables.insert(effect.variable)
+        variables.formUnion(effect.variablesRead)
+      }
+      return variables
     }
     func groups(_ members: [Int]) -> [[Int]] {
       guard chunk > 0, members.count > chunk else { return [members] }
@@ -266,8 +292,10 @@ extension SymbolicChecker {
           } catch { throw SymbolicError(error) }
           let name = model.actions[instance.action].name
           let actionStart = (elapsed(), queries, ctis.count, kept.count)
-          // The groups still to ask about; after any drop the assumptions shrink, so every
-          // group is asked again.
+          // The groups still to ask about. After a CTI only its group is asked again: the
+          // groups already answered unsat wait for the next pass (a pass that drops anything
+          // is followed by another full pass, and the run ends only after a pass of unsat
+          // answers under the final kept set).
           var pending = groups(kept.intersection(touched).sorted()).reversed() as [[Int]]
           while let group = pending.popLast() {
             let members = group.filter { kept.contains($0) }
@@ -280,10 +308,31 @@ extension SymbolicChecker {
             let goal = try context.not(try context.and(members.compactMap { post[$0] }))
             let assumptions = active.map { indicators[$0] }
             let solverStart = solverSeconds
-            var result =
-              fresh
-              ? try ask(active, goal, instance, step.enabled)
-              : try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
+            var result: SolverResult
+            if fresh {
+              // Relevance: assert the kept formulas sharing a variable with the goal group or the
+              // action; widen by those the sat answer's pre-state falsifies, and ask again.
+              let cone = near[instance.action].union(members.flatMap { reads[$0] })
+              var asserted = relevance ? active.filter { !reads[$0].isDisjoint(with: cone) } : active
+              while true {
+                assertedTotal += asserted.count
+                result = try ask(asserted, goal, instance, step.enabled)
+                guard result == .sat, asserted.count < active.count, let m = lastModel else { break }
+                let inside = Set(asserted)
+                let falsified = active.contains { i in
+                  !inside.contains(i) && (try? m.boolValue(of: preTerms[i])) != true
+                }
+                if !falsified { break }
+                // Widening by the falsified formulas alone let Z3 pick pre-states falsifying
+                // others, round after round (RMI_DATA_CREATE at rmm-da-setup: 9 sat answers,
+                // about 80 queries): ask once more with every kept formula.
+                widened += 1
+                asserted = active
+              }
+            } else {
+              assertedTotal += active.count
+              result = try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
+            }
             if result == .sat && !domains.quantified.isEmpty {
               result = try check(s, assuming: assumptions, goal: goal, extra: domains.quantified, limit: queryLimit)
             }
@@ -355,7 +404,7 @@ extension SymbolicChecker {
               }
             }
             changed = true
-            pending = groups(kept.intersection(touched).sorted()).reversed()
+            pending.append(members)
           }
           do { try s.pop() } catch { throw SymbolicError(error) }
           actionDone?(

@@ -247,6 +247,78 @@ struct InferenceTests {
     #expect(steps.map(\.ctis).reduce(0, +) == r.ctis.filter { $0.action != "(initial state)" }.count)
   }
 
+  @Test("after a CTI Houdini asks again only the group that gave it; the others wait for the next pass")
+  func houdiniReaskOnlyTheCTIGroup() throws {
+    let (model, formulas) = Self.copyModel()
+    var steps: [HoudiniActionStep] = []
+    // Groups of one: copy can change [y = 0] (answered unsat) and [!u] (sat, dropped).
+    let r = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60))
+      .houdini(
+        formulas, protected: [0], chunk: 1, queryLimit: 30, relevance: false, actionDone: { steps.append($0) })
+    #expect(r.incomplete == nil && r.kept == [0, 1, 2], "\(r.incomplete ?? "") \(r.kept)")
+    let first = try #require(steps.first { $0.pass == 1 })
+    // The CTI of [!u] does not send [y = 0] back to Z3 within the pass: one query per group.
+    #expect(first.ctis == 1 && first.dropped == 1 && first.queries == 2, "\(first)")
+    // The next pass asks [y = 0] again under the smaller set, and drops nothing.
+    #expect(r.passes.count == 2 && r.passes.last?.dropped == 0, "\(r.passes)")
+    #expect(steps.last?.queries == 1, "\(steps)")
+  }
+
+  /// `copy` sets y to x and flips u; y = 0 rests on x = z and z = 0; `!u` is broken by copy.
+  static func copyModel() -> (Model, [Expr]) {
+    let small = Domain.index(IndexSort("Small", count: 3))
+    let b = ModelBuilder(name: "copy", configuration: Configuration(name: "c", bounds: [:]))
+    let x = b.variable("x", small, doc: "read by copy", initial: 0)
+    let y = b.variable("y", small, doc: "written by copy", initial: 0)
+    let z = b.variable("z", small, doc: "read by no action", initial: 0)
+    let u = b.variable("u", .bool, doc: "flipped by copy", initial: false)
+    b.action("copy", by: "host", parameters: []) { a in
+      a.set(y, to: x.value)
+      a.set(u, to: !u.value)
+    }
+    b.invariant("y-zero", y.value.eq(0))
+    let model = b.build()
+    return (model, [model.properties[0].formula, x.value.eq(z.value), z.value.eq(0), !u.value])
+  }
+
+  @Test(
+    "relevance: a query asserts the kept formulas near the goal and the action, widened by what its pre-state falsifies"
+  )
+  func houdiniRelevance() throws {
+    let (model, all4) = Self.copyModel()
+    // y = 0 rests on x = z (near: copy reads x) and on z = 0 (shares no variable with the goal
+    // or the action): a query asserting only the near ones is sat with z ≠ 0 in its pre-state.
+    let formulas = Array(all4.prefix(3))
+    let checker = { try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60)) }
+    let near = try checker().houdini(formulas, protected: [0], queryLimit: 30)
+    let all = try checker().houdini(formulas, protected: [0], queryLimit: 30, relevance: false)
+    #expect(near.incomplete == nil && all.incomplete == nil, "\(near.incomplete ?? "") \(all.incomplete ?? "")")
+    #expect(near.kept == [0, 1, 2] && all.kept == near.kept, "\(near.kept) \(all.kept)")
+    #expect(near.widened >= 1 && all.widened == 0, "\(near.widened) \(all.widened)")
+    #expect(near.ctis.isEmpty, "\(near.ctis)")
+  }
+
+  @Test("with relevance every CTI Z3 gives starts from a state satisfying every formula kept at that moment")
+  func houdiniRelevanceCTIsAreGenuine() throws {
+    let model = mutexModel(processes: 3)
+    let formulas = Self.mutexFormulas(model, processes: 3)
+    let r = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60))
+      .houdini(formulas, protected: [0], chunk: 2, queryLimit: 30, relevance: true)
+    #expect(r.incomplete == nil && r.kept == [0, 1], "\(r.incomplete ?? "") \(r.kept)")
+    let compiled = try Refuter(model: model, formulas: formulas).compiled
+    var kept = Set(formulas.indices)
+    var checked = 0
+    for cti in r.ctis {
+      if let values = cti.pre {
+        let pre = try compiled.state(fromValues: values)
+        for i in kept.sorted() { #expect(try compiled.holds(i, in: pre), "\(cti.action) pre-state falsifies \(i)") }
+        checked += 1
+      }
+      kept.subtract(cti.broken)
+    }
+    #expect(checked > 0)
+  }
+
   @Test("the concrete refuter drops candidates from Z3's CTI pre-states: same inductive set, fewer queries")
   func houdiniRefuter() throws {
     let model = mutexModel(processes: 3)
