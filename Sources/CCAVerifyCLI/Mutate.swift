@@ -26,6 +26,7 @@ struct MutateCommand: ParsableCommand {
         cca-verify mutate --config atomic --show drop-failure/RMI_GRANULE_DELEGATE/0
         cca-verify mutate --config atomic --format markdown > report.md
         cca-verify mutate --config rmm-small --actions RMI_DATA_CREATE --scenarios Tests/Conformance
+        cca-verify mutate --config rmm-rtt --depth 2 --start Proofs/start/realm-rtt.scenario
       """)
 
   @Option(help: "The model (cca-verify list).") var model = "cca"
@@ -33,6 +34,8 @@ struct MutateCommand: ParsableCommand {
   var configurationName: String?
   @Option(help: "Operators, comma-separated (default: all).") var operators: String?
   @Option(help: "Actions to mutate, comma-separated (default: all).") var actions: String?
+  @Option(name: .customLong("mutants"), help: "Mutant ids, comma-separated: run only these (default: all generated).")
+  var ids: String?
   @Option(name: .customLong("property"), help: "A property to check (repeatable; default: all but lemmas).")
   var properties: [String] = []
   @Option(help: "bfs, random or bmc.") var engine: MutationOptions.Engine = .bfs
@@ -56,6 +59,10 @@ struct MutateCommand: ParsableCommand {
     help:
       "Conformance scenarios (a .scenario file or a directory of them) run on every mutant as a guard besides the properties."
   ) var scenarios: String?
+  @Option(
+    help:
+      "A scenario file whose end state every model (the correct one and each mutant) starts from, instead of the initial state."
+  ) var start: String?
   @Option(help: "text or markdown.") var format: String = "text"
   @OptionGroup var jsonOption: JSONOption
   var json: Bool { jsonOption.json }
@@ -82,9 +89,11 @@ struct MutateCommand: ParsableCommand {
     request.configuration = configurationName
     request.operators = Self.split(operators)
     request.actions = Self.split(actions)
+    request.ids = Self.split(ids)
     request.properties = properties
     request.outputDirectory = out
     request.scenarios = scenarios
+    request.start = start
     request.catalog = catalog
     if let show {
       print(try request.mutant(id: show).diffText)

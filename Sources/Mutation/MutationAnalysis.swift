@@ -56,6 +56,9 @@ public struct MutationOptions: Sendable {
   /// surviving mutant, so the report tells what only the properties catch, what only the
   /// guards catch, and what neither does.
   public var guards: [MutationGuard] = []
+  /// Where every model starts (the correct one and each mutant), in place of its initial state;
+  /// `nil`: the initial state.
+  public var start: MutationStart?
 
   public init(
     engine: Engine = .bfs, maxDepth: Int? = nil, budget: Double = 60,
@@ -74,6 +77,32 @@ public struct MutationOptions: Sendable {
     self.triageStates = triageStates
     self.stop = stop
     self.progress = progress
+  }
+}
+
+/// A state every model of an analysis starts from instead of its initial state: the end state of
+/// a scenario run on the correct model (`cca-verify mutate --start FILE`), so mutants are judged
+/// on the behaviour a deep setup reaches, as `explore` and `infer` search from one.
+///
+/// A mutant has the correct model's variables (operators change actions only), so the same
+/// values are a state of each mutant: both start there, and the comparison of a survivor, the
+/// pruning and Z3's step equivalence (same start, same step relation) stay sound.
+public struct MutationStart: Hashable, Sendable {
+  /// Every variable's value, in `StateLayout` order (`CompiledModel.state(fromValues:)`).
+  public var values: [Value]
+  /// How reports name it: `the state after start.scenario (12 calls)`.
+  public var origin: String
+
+  public init(values: [Value], origin: String) {
+    self.values = values
+    self.origin = origin
+  }
+
+  /// `compiled` starting from these values.
+  ///
+  /// - Throws: when the values are not a state of the model (another model's layout).
+  func rebase(_ compiled: CompiledModel) throws -> CompiledModel {
+    compiled.starting(at: try compiled.state(fromValues: values))
   }
 }
 
@@ -155,7 +184,12 @@ public struct MutationBaseline: Hashable, Sendable {
 public func analyseMutants(_ model: Model, mutants: [IRMutant], options: MutationOptions) throws -> MutationReport {
   let start = DispatchTime.now()
   let compiled: CompiledModel
-  do { compiled = try CompiledModel(model) } catch { throw MutationError.baselineFails("does not compile: \(error)") }
+  do {
+    let fromInitial = try CompiledModel(model)
+    compiled = try options.start?.rebase(fromInitial) ?? fromInitial
+  } catch {
+    throw MutationError.baselineFails("does not compile or start: \(error)")
+  }
   let properties = options.properties ?? model.properties.indices.filter { model.properties[$0].kind != .lemma }
   let baselineStart = DispatchTime.now()
   let base = check(compiled, options: options, properties: properties, budget: nil)
@@ -192,11 +226,13 @@ public func analyseMutants(_ model: Model, mutants: [IRMutant], options: Mutatio
   }
   _ = reachable
   let finished = results.withLock { $0.compactMap { $0 } }
-  return MutationReport(
+  var report = MutationReport(
     model: model.name, configuration: model.configuration, engine: options.engine, maxDepth: options.maxDepth,
     budget: options.budget, workers: options.workers, properties: properties.map { model.properties[$0].name },
     guards: options.guards.map(\.name), baseline: baseline, generated: mutants.count, results: finished,
     interrupted: options.stop?.isStopped == true, seconds: seconds(since: start))
+  report.start = options.start?.origin
+  return report
 }
 
 /// Why a mutation analysis cannot run.
@@ -327,7 +363,10 @@ func run(
       triage: triage)
   }
   let compiled: CompiledModel
-  do { compiled = try CompiledModel(mutated) } catch {
+  do {
+    let fromInitial = try CompiledModel(mutated)
+    compiled = try options.start?.rebase(fromInitial) ?? fromInitial
+  } catch {
     return MutantResult(
       mutant: mutant, verdict: .invalid, property: nil, trace: nil, seconds: seconds(since: start),
       detail: "does not validate: \(error)")

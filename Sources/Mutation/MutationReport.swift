@@ -26,6 +26,9 @@ public struct MutationReport: Hashable, Sendable {
   public var results: [MutantResult]
   public let interrupted: Bool
   public let seconds: Double
+  /// Where every model started, when not from its initial state (``MutationStart/origin``:
+  /// `the state after start.scenario (12 calls)`); `nil`: the initial state.
+  public var start: String? = nil
 
   /// Counts of a set of results.
   public struct Tally: Hashable, Sendable {
@@ -121,6 +124,7 @@ extension MutationReport {
     var s = "engine \(engine.rawValue)"
     s += maxDepth.map { ", depth \($0)" } ?? (engine == .bfs ? ", unbounded depth" : "")
     s += ", budget \(String(format: "%g", budget)) s per mutant, \(workers) workers"
+    s += start.map { ", from \($0)" } ?? ""
     return s
   }
 
@@ -310,7 +314,7 @@ extension MutationReport {
     return [
       "model": model, "configuration": configuration.name, "engine": engine.rawValue, "maxDepth": maxDepth as Any,
       "budget": budget, "workers": workers, "properties": properties, "guards": guards, "generated": generated,
-      "interrupted": interrupted, "seconds": seconds,
+      "interrupted": interrupted, "seconds": seconds, "start": start as Any,
       "baseline": ["states": baseline.distinctStates, "seconds": baseline.seconds, "complete": baseline.complete],
       "total": tally(t),
       "perAction": perAction.map { ["action": $0.action, "tally": tally($0.tally)] as [String: Any] },

@@ -13,6 +13,9 @@ public struct MutateRequest: Sendable {
   public var operators: [String] = []
   /// Action names; empty: every action.
   public var actions: [String] = []
+  /// Mutant ids (`drop-failure/RMI_DATA_CREATE/3`): run only these; empty: every mutant of the
+  /// operators and actions.
+  public var ids: [String] = []
   public var properties: [String] = []
   public var options = MutationOptions()
   /// Where killing traces go; `nil`: not written.
@@ -20,6 +23,9 @@ public struct MutateRequest: Sendable {
   /// Conformance scenarios run on every mutant as a guard besides the properties (a
   /// `.scenario` file or a directory of them); `nil`: none.
   public var scenarios: String?
+  /// A scenario file whose end state (run on the correct model from its initial state) every
+  /// model starts from (`--start`); `nil`: the initial state.
+  public var start: String?
 
   public init() {}
 }
@@ -49,9 +55,20 @@ extension MutateRequest {
         "unknown action '\(name)' of model \(built.name) at configuration \(configuration.name); valid: \(built.actions.map(\.name).joined(separator: ", "))"
       )
     }
-    let mutants = MutantGenerator.mutants(
+    var mutants = MutantGenerator.mutants(
       of: built, operators: chosen.isEmpty ? MutationOperator.allCases : chosen,
       actions: actions.isEmpty ? nil : actions)
+    if !ids.isEmpty {
+      let known = Set(mutants.map(\.id))
+      if let unknown = ids.first(where: { !known.contains($0) }) {
+        throw InputError(
+          "--mutants",
+          "no mutant '\(unknown)' among the \(mutants.count) generated (operators, actions and configuration as given); ids are operator/action/position, e.g. \(mutants.prefix(5).map(\.id).joined(separator: ", "))"
+        )
+      }
+      let wanted = Set(ids)
+      mutants = mutants.filter { wanted.contains($0.id) }
+    }
     return (built, properties, mutants)
   }
 
@@ -83,6 +100,20 @@ extension MutateRequest {
     if let scenarios {
       options.guards = [try ScenarioGuard.make(path: scenarios, family: try catalog.family(named: self.model))]
     }
+    var prefix: StartScenario.Start?
+    if let start {
+      // The start plumbing of `prove` and `infer`: the scenario must run at this configuration,
+      // every call as expected, no checked property violated (else an InputError, exit 2).
+      let family = try catalog.family(named: self.model)
+      let configuration = try Catalog.configuration(of: family, named: self.configuration, mutant: nil)
+      let run = try StartScenario(written: start, targetFile: "", location: "--start \(start)").run(
+        family: family, configuration: configuration, properties: properties)
+      guard let end = run.prefix.states.last else {
+        throw InternalError("start scenario \(start): its run has no state")
+      }
+      options.start = MutationStart(values: end, origin: run.origin)
+      prefix = run
+    }
     var report: MutationReport
     do {
       report = try analyseMutants(model, mutants: mutants, options: options)
@@ -99,7 +130,9 @@ extension MutateRequest {
           + "-"
           + r.mutant.id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.map(String.init)
           .joined()
-        report.results[i].tracePath = try TraceFiles.write(trace, model: mutant, directory: directory, stem: stem)
+        // From a start scenario: its calls (as the correct model answered them) come first.
+        report.results[i].tracePath = try TraceFiles.write(
+          prefix?.fromBoot(trace) ?? trace, model: mutant, directory: directory, stem: stem)
       }
     }
     return report

@@ -96,6 +96,8 @@ public struct ResolvedExpectation: Sendable {
   public let outputs: [(index: Int, name: String, value: ResolvedValue)]
   /// The outputs the call binds to names for later calls (`x1=:aux_count`).
   public var bindings: [ResolvedBinding] = []
+  /// Outputs that must differ from a value (`x1!=:rim_a`): position, name, the value.
+  public var differing: [(index: Int, name: String, value: ResolvedValue)] = []
 }
 
 /// A scenario ready to run: its configuration's model and its steps.
@@ -504,6 +506,7 @@ public struct ScenarioResolver {
     }
     var outputs: [(Int, String, ResolvedValue)] = []
     var bindings: [ResolvedBinding] = []
+    var differing: [(Int, String, ResolvedValue)] = []
     for o in e.outputs {
       var name = o.name ?? ""
       // A RecRun.exit field names the output that fills it.
@@ -515,6 +518,11 @@ public struct ScenarioResolver {
           valid.isEmpty
             ? "\(action.name) has no outputs"
             : "unknown output of \(action.name); valid: \(valid.joined(separator: ", "))")
+      }
+      if o.differs {
+        // `x1!=VALUE`: compared, never bound (`x1!=:rim_a` uses the name).
+        differing.append((i, action.outputs[i].name, try runtimeValue(o.value, field: name)))
+        continue
       }
       if case .bound(let boundName, let position) = o.value {
         // `x1=:name`: the call binds the output to the name for later calls.
@@ -534,6 +542,7 @@ public struct ScenarioResolver {
     if let c = e.condition { text += " (\(c))" }
     var resolved = ResolvedExpectation(status: status, text: text, condition: e.condition, outputs: outputs)
     resolved.bindings = bindings
+    resolved.differing = differing
     return resolved
   }
 }

@@ -235,7 +235,11 @@ public enum ScenarioRunner {
       }
       if expected == x0 {
         let names = outputNames(of: action, result)
-        for (_, name, expression) in expectation.outputs {
+        // `x1=VALUE` must equal, `x1!=VALUE` must differ.
+        let checks =
+          expectation.outputs.map { ($0.name, $0.value, false) }
+          + expectation.differing.map { ($0.name, $0.value, true) }
+        for (name, expression, differs) in checks {
           let value: Value
           switch expression.evaluate(bound) {
           case .success(let v): value = v
@@ -243,14 +247,19 @@ public enum ScenarioRunner {
             out.append("expected \(name): \(f.message)")
             continue
           }
+          let relation = differs ? "!=" : "="
           guard let i = names.firstIndex(of: name), i < outputs.count else {
             let returned = names.isEmpty ? "no outputs" : "only " + names.joined(separator: ", ")
             out.append(
-              "expected \(name)=0x\(String(value, radix: 16)), but the call failed\(condition.map { " [\($0)]" } ?? ""), "
+              "expected \(name)\(relation)0x\(String(value, radix: 16)), but the call failed\(condition.map { " [\($0)]" } ?? ""), "
                 + "on which it returns \(returned)")
             continue
           }
-          if outputs[i] != value {
+          if differs && outputs[i] == value {
+            out.append(
+              "expected \(name) to differ from 0x\(String(value, radix: 16)), got \(name)=0x\(String(value, radix: 16))"
+            )
+          } else if !differs && outputs[i] != value {
             out.append("expected \(name)=0x\(String(value, radix: 16)), got \(name)=0x\(String(outputs[i], radix: 16))")
           }
         }

@@ -33,6 +33,9 @@ public struct CallArgument: Hashable, Sendable {
   public let name: String?
   public let value: ValueExpr
   public let position: SourcePosition
+  /// An expected output written `x1!=VALUE`: the call must return another value (a digest that
+  /// must differ from one an earlier call bound: `x1!=:rim_a`).
+  public var differs = false
 }
 
 /// What a call is expected to return.
@@ -207,6 +210,11 @@ public enum ScenarioParser {
         i += 2
         continue
       }
+      if c == "!" && i + 1 < chars.count && chars[i + 1] == "=" {
+        tokens.append(Token(kind: .symbol("!="), position: position, text: "!="))
+        i += 2
+        continue
+      }
       if "=,()+|".unicodeScalars.contains(c) {
         tokens.append(Token(kind: .symbol(String(c)), position: position, text: String(c)))
         i += 1
@@ -216,7 +224,7 @@ public enum ScenarioParser {
         c.isASCII && c.value >= 0x20 && c.value < 0x7F ? "'\(c)'" : "U+\(String(c.value, radix: 16, uppercase: true))"
       throw error(
         i + 1, "syntax",
-        "unexpected character \(shown); expected a name, a number, ':name', '=', ',', '->', '+', '|' or '#'")
+        "unexpected character \(shown); expected a name, a number, ':name', '=', '!=', ',', '->', '+', '|' or '#'")
     }
     return tokens
   }
@@ -475,8 +483,12 @@ struct LineParser {
       }
       let position = here
       let (name, _) = try word(field: "output", expected: "an expected output name=value (x1=0x1000)")
-      try expectSymbol("=", field: name)
-      outputs.append(CallArgument(name: name, value: try value(field: name), position: position))
+      // `x1!=VALUE`: the output must differ from VALUE.
+      let differs = peekSymbol("!=")
+      if differs { i += 1 } else { try expectSymbol("=", field: name) }
+      var output = CallArgument(name: name, value: try value(field: name), position: position)
+      output.differs = differs
+      outputs.append(output)
     }
     return Expectation(status: status, condition: condition, outputs: outputs, position: start)
   }

@@ -131,4 +131,24 @@ struct ScenarioBindingTests {
     let binder = try #require(r.steps.first { $0.action == "RMI_REC_AUX_COUNT" })
     #expect(binder.bound.first?.name == "aux_count" && binder.bound.first?.value == 1)
   }
+
+  @Test("x1!=VALUE: the output must differ; equal is a mismatch, and ':name' after '!=' is used, not bound")
+  func differs() throws {
+    let r = try runText(
+      """
+      config rmm-rtt
+      RMI_REC_AUX_COUNT 0x8000_1010 -> RMI_ERROR_INPUT (rd_align)
+      RMI_VERSION 0x10000 -> RMI_SUCCESS x1=:v
+      RMI_VERSION 0x10000 -> RMI_SUCCESS x1!=:v
+      RMI_VERSION 0x10000 -> RMI_SUCCESS x1!=:v + 1
+      RMI_VERSION 0x10000 -> RMI_SUCCESS x1!=0x10000 x2=:v + 0
+
+      """)
+    #expect(r.steps[1].bound.first?.value == 0x10000)
+    #expect(r.steps[2].mismatches == ["expected x1 to differ from 0x10000, got x1=0x10000"])
+    #expect(r.steps[3].mismatches.isEmpty)
+    #expect(r.steps[4].mismatches == ["expected x1 to differ from 0x10000, got x1=0x10000"])
+    let e = try #require(inputError("config rmm-rtt\nRMI_VERSION 0x10000 -> RMI_SUCCESS x1!=:w\n"))
+    #expect(e.message.contains("':w' is not bound"), "\(e)")
+  }
 }
