@@ -46,6 +46,29 @@ struct DATdiTests {
     for p in DAFlowTests.properties { #expect(try flow.holds(p), "\(p)") }
   }
 
+  @Test("rmm-da-2tdi-2realm-setup starts where the flow from boot stands with TDI 1 given to realm 1 (every slot)")
+  func twoRealmSetupIsReachable() throws {
+    var c = try #require(CCA.family.configuration(named: "rmm-da-2tdi-2realm-setup"))
+    c.features.remove(CCA.Feature.daSetup)
+    var flow = try DAFlow(configuration: c)
+    // Realm 1 (VMID 1): its RD and starting-level RTT after the spare granule, created and activated first.
+    let (rd1, rtt1): (Value, Value) = (0x8000_9000, 0x8000_A000)
+    try flow.r.delegate(rd1)
+    try flow.r.delegate(rtt1)
+    try flow.run(
+      "RMI_REALM_CREATE",
+      RMMScenario.realmCreate(rd: rd1, params: DAEnc.buffer, s2sz: flow.s2sz, vmid: 1, rtt: rtt1, levelStart: 3))
+    try flow.run("RMI_REALM_ACTIVATE", [rd1])
+    try flow.setUp(tdis: 2) { t in t == 1 ? rd1 : DAEnc.rd }
+    let setup = try Scenario("rmm-da-2tdi-2realm-setup")
+    let (expected, reached) = (setup.slots(setup.state), flow.s.slots(flow.s.state))
+    let differing = expected.keys.filter { expected[$0] != reached[$0] }.sorted()
+    #expect(differing.isEmpty, "\(differing.map { "\($0): setup \(expected[$0] ?? 0), flow \(reached[$0] ?? 0)" })")
+    #expect(expected.count == reached.count)
+    #expect(flow.s.value("granuleOwner[7]") == 1)
+    for p in DAFlowTests.properties { #expect(try flow.holds(p), "\(p)") }
+  }
+
   @Test("VDEV_CREATE's tdi_id: out of the PDEV's range, or its STE taken; a destroyed VDEV frees its TDI")
   func tdiID() throws {
     var flow = try DAFlow("rmm-da-2tdi-setup")
