@@ -56,7 +56,7 @@ extension DABuilder {
     let spare = tdis > 1 ? 1 : 0
     // With tdis = 2 and realms = 2: TDI 1's VDEV is realm 1's, whose RD and starting-level RTT follow the spare.
     let realm1 = cca.realmSort.count == 2 ? SetupGranule.Realm1(rd: Value(SetupGranule.count + 2), tdi: 1) : nil
-    guard devices <= 2, tdis <= 2, cca.realmSort.count == 1 || (tdis == 2 && devices == 1),
+    guard devices <= 2, tdis <= 2, cca.realmSort.count == 1 || (realm1 != nil && tdis == 2 && devices == 1),
       memoryMap.granules
         == SetupGranule.count + (devices - 1) + (streamCount - 1) + spare + memoryMap.deviceGranules
         + (realm1 == nil ? 0 : 2),

@@ -18,7 +18,7 @@ struct DATdiTests {
     return c
   }
 
-  @Test("tdis must be 1...4 with devices * tdis at most 4, and refuses device memory")
+  @Test("tdis must be 1...4 with devices * tdis at most 4, and refuses device memory; da-setup's realms")
   func badConfigurations() throws {
     let base = try #require(CCA.family.configuration(named: "rmm-da-2tdi"))
     var five = base
@@ -29,9 +29,16 @@ struct DATdiTests {
     var memory = base
     memory.bounds[CCA.Bound.devGranules] = 1
     memory.bounds[CCA.Bound.granules] = 9
+    // A da-setup start has one realm, or two with one device of two TDIs (rmm-da-2tdi-2realm-setup).
+    var oneTdiTwoRealms = try #require(CCA.family.configuration(named: "rmm-da-setup"))
+    oneTdiTwoRealms.bounds[CCA.Bound.realms] = 2
+    var threeRealms = try #require(CCA.family.configuration(named: "rmm-da-2tdi-2realm-setup"))
+    threeRealms.bounds[CCA.Bound.realms] = 3
     for (configuration, message) in [
       (five, "bound tdis is 5"), (tooMany, "devices * tdis at most 4"),
       (memory, "bound tdis > 1 does not model device memory"),
+      (oneTdiTwoRealms, "realms = 1 (or 2 with tdis = 2 and one device)"),
+      (threeRealms, "realms = 1 (or 2 with tdis = 2 and one device)"),
     ] {
       #expect { _ = try CCA.family.build(configuration) } throws: { "\($0)".contains(message) }
     }
