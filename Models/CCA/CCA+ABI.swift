@@ -194,9 +194,10 @@ extension CCA {
   /// `rmi_public_key_params`, `rmi_vdev_measure_params`, `rmi_dev_comm_data`).
   ///
   /// The model reads PdevParams.rid_base (the device's requester ID: the model's stream index,
-  /// `params_rid`) and num_aux, and VdevParams.num_aux. A device has one TDI by default, so
-  /// VdevParams.tdi_id is not read (the `tdi_id` condition is that TDI being taken); with the `tdis` bound above 1
-  /// RMI_VDEV_CREATE takes it as the register `params_tdi_id`, given by name. The SPDM and
+  /// `params_rid`) and num_aux, and VdevParams.num_aux and tdi_id (`params_tdi_id`: the TDI within the
+  /// PDEV, in every configuration; with the default one TDI per device only 0 passes RMI_VDEV_CREATE's
+  /// `tdi_id`, and explorations sample 0 alone, so other values are reached by scenarios and
+  /// `all-values`). The SPDM and
   /// TDISP exchanges are abstract, so no field of the key, measurement or communication buffers
   /// is read (writing one is an input error, as for RealmParams.sve_vl). The aux[] arrays are left out: PDEV_AUX_COUNT
   /// and VDEV_AUX_COUNT are 0 in the model.
@@ -216,7 +217,7 @@ extension CCA {
     field("PdevParams", "coh_num_addr_range", 0x60, 64, nil),
     field("VdevParams", "flags", 0x0, 64, nil),
     field("VdevParams", "vdev_id", 0x8, 64, nil),
-    field("VdevParams", "tdi_id", 0x10, 64, nil),
+    field("VdevParams", "tdi_id", 0x10, 64, "params_tdi_id"),
     field("VdevParams", "num_aux", 0x18, 64, "params_num_aux"),
     field("PublicKeyParams", "key_len", 0x800, 64, nil),
     field("PublicKeyParams", "metadata_len", 0x808, 64, nil),

@@ -81,6 +81,13 @@ extension CCA {
       ],
       features: [Feature.rmm, Feature.da, Feature.daSetup]),
     Configuration(
+      name: "rmm-da-2tdi-2realm-setup",
+      bounds: [
+        Bound.granules: 11, Bound.pes: 1, Bound.realms: 2, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
+        Bound.devices: 1, Bound.tdis: 2,
+      ],
+      features: [Feature.rmm, Feature.da, Feature.daSetup]),
+    Configuration(
       name: "rmm-da-vdev-2tdi-setup",
       bounds: [
         Bound.granules: 9, Bound.pes: 1, Bound.realms: 1, Bound.rttLevels: 1, Bound.rttEntries: 2, Bound.recs: 1,
@@ -142,6 +149,11 @@ extension CCA {
     """,
     "rmm-da-2tdi-setup": """
     rmm-da-setup with one device of two TDIs (tdis 2) [1.1-UNSTABLE]: one READY PDEV whose TDIs 0 and 1 each have a     STARTED VDEV of realm 0, on streams 0 and 1 with their own Realm STEs, and a spare UNDELEGATED granule (9     granules) for a further VDEV: per-TDI DMA enable, device DMA, unlock and destroy, and VDEV_CREATE's tdi_id,     within a few steps
+    """,
+    "rmm-da-2tdi-2realm-setup": """
+    rmm-da-2tdi-setup with the PDEV's TDIs in two realms [1.1-UNSTABLE]: TDI 0's STARTED VDEV is realm 0's (with \
+    its REC running), TDI 1's is realm 1's (VMID 1, ACTIVE, its own RD and RTT, no REC); 11 granules: one realm's \
+    DMA, unlock or destroy against the other's TDI, within a few steps
     """,
     "rmm-da-vdev-2tdi-setup": """
     rmm-da-2tdi-setup with vdev-complete and wide-nonces: the RSI VDEV calls' REC exit round trip with one \

@@ -95,7 +95,7 @@ extension CCA {
     reaches a clause of params_supp (flags LPA2 / SVE / PMU, num_bps, num_wps, pmu_num_ctrs); depth-bounded BFS
     """,
     "rmm-da-values": """
-    rmm-da with all-values: PDEV_CREATE's and VDEV_CREATE's num_aux, and every register all-values widens in \
+    rmm-da with all-values: PDEV_CREATE's and VDEV_CREATE's num_aux, VDEV_CREATE's tdi_id, and every register all-values widens in \
     rmm-small-values; depth-bounded BFS and random walks
     """,
     "rmm-full": """

@@ -164,7 +164,8 @@ public enum CCA {
       Feature.daSetup: """
       with da: the model starts where the ACS DA flow stands once the VDEV is STARTED (realm 0 ACTIVE with a DATA \
       page and a running REC, a READY PDEV, its VDEV STARTED with evidence generated, DMA not yet enabled), a \
-      state 27 calls from boot (a test replays them), so bounded searches reach DMA within a few steps
+      state 27 calls from boot (a test replays them), so bounded searches reach DMA within a few steps; with tdis 2 and \
+      realms 2 (rmm-da-2tdi-2realm-setup) the second TDI's VDEV is realm 1's (its own RD and RTT, no REC)
       """,
     ],
     build: { configuration in try applyingFailurePatches(try CCABuilder(configuration: configuration).build()) })

@@ -15,6 +15,15 @@ extension DABuilder {
     static let pdev: Value = 5
     static let vdev: Value = 6
     static let count = 7
+
+    /// With `tdis` = 2 and `realms` = 2: realm 1 (VMID 1) is created and activated with its RD at `rd` and its
+    /// starting-level RTT right after (both after the spare granule), no REC and no DATA, and TDI `tdi`'s VDEV is
+    /// its.
+    struct Realm1 {
+      let rd: Value
+      let tdi: Int
+      var rtt: Value { rd + 1 }
+    }
   }
 
   /// Makes the model start where the ACS DA flow (reference/rmm.md §3.4 steps 1-2) stands once the
@@ -45,8 +54,12 @@ extension DABuilder {
     // for a further VDEV.
     let streamCount = streamSort.count
     let spare = tdis > 1 ? 1 : 0
-    guard devices <= 2, tdis <= 2,
-      memoryMap.granules == SetupGranule.count + (devices - 1) + (streamCount - 1) + spare + memoryMap.deviceGranules,
+    // With tdis = 2 and realms = 2: TDI 1's VDEV is realm 1's, whose RD and starting-level RTT follow the spare.
+    let realm1 = cca.realmSort.count == 2 ? SetupGranule.Realm1(rd: Value(SetupGranule.count + 2), tdi: 1) : nil
+    guard devices <= 2, tdis <= 2, cca.realmSort.count == 1 || (realm1 != nil && tdis == 2 && devices == 1),
+      memoryMap.granules
+        == SetupGranule.count + (devices - 1) + (streamCount - 1) + spare + memoryMap.deviceGranules
+        + (realm1 == nil ? 0 : 2),
       memoryMap.deviceGranules <= 1, devices == 1 || memoryMap.deviceGranules == 0,
       rmm.geometry.levels == 1, entries == 2 || entries == 4
     else {
@@ -54,7 +67,9 @@ extension DABuilder {
         location: "configuration \(c.name)",
         message:
           "feature da-setup needs granules = 7 (8 with one device granule; 9 with devices = 2 and no device granule; "
-          + "9 with tdis = 2, one device and a spare granule), rtt-levels = 1 and rtt-entries = 2 or 4")
+          + "9 with tdis = 2, one device and a spare granule; 11 with tdis = 2, realms = 2, one device, a spare "
+          + "granule and realm 1's RD and RTT), realms = 1 (or 2 with tdis = 2 and one device), rtt-levels = 1 and "
+          + "rtt-entries = 2 or 4")
     }
     typealias G = SetupGranule
     let step = Value(1 + tdis)
@@ -62,7 +77,9 @@ extension DABuilder {
     // Device d's TDI t: stream d * tdis + t, the VDEV granule after its PDEV's.
     let vdevs = pdevs.flatMap { p in (0..<Value(tdis)).map { p + 1 + $0 } }
     let vdevPdevs = pdevs.flatMap { p in Array(repeating: p, count: tdis) }
-    let objects: [Value] = [G.rd, G.rtt, G.data, G.rec] + pdevs + vdevs
+    let objects: [Value] = [G.rd, G.rtt, G.data, G.rec] + pdevs + vdevs + (realm1.map { [$0.rd, $0.rtt] } ?? [])
+    // Realm 1's VDEV (with realm1): the one of its TDI on the only device.
+    let realm1Vdev = realm1.map { vdevs[$0.tdi] }
     // The device's MMIO granule (with device memory) is DELEGATED: Realm in the GPT.
     let device: [Value] = memoryMap.deviceGranules == 0 ? [] : [Value(memoryMap.firstDeviceGranule)]
     rmm.setInitialGPT(objects + device)
@@ -79,36 +96,68 @@ extension DABuilder {
     for g in pdevs { states[g] = .literal(GranuleState.pdev) }
     for g in vdevs { states[g] = .literal(GranuleState.vdev) }
     for g in device { states[g] = .literal(GranuleState.delegated) }
+    if let realm1 {
+      states[realm1.rd] = .literal(GranuleState.rd)
+      states[realm1.rtt] = .literal(GranuleState.rtt)
+    }
     builder.setInitial(machine.granuleState) { k in
       RMMBuilder.keyed(k[0], states, otherwise: .literal(GranuleState.undelegated))
     }
-    // The RD counts its REC and its VDEVs.
+    // With realm1: its RD, RTT and VDEV are realm 1's (every other object is realm 0's, the default).
+    if let realm1, let realm1Vdev {
+      builder.setInitial(rmmState.owner) { k in
+        RMMBuilder.keyed(k[0], [realm1.rd: 1, realm1.rtt: 1, realm1Vdev: 1], otherwise: 0)
+      }
+    }
+    // The RD counts its REC and its VDEVs (with realm1, realm 1's RD its one VDEV).
     builder.setInitial(rmmState.refcount) { k in
-      RMMBuilder.keyed(k[0], [G.rd: .literal(1 + Value(streamCount)), G.rtt: 1, G.rec: 1], otherwise: 0)
+      var counts: [Value: Expr] = [G.rd: .literal(1 + Value(streamCount)), G.rtt: 1, G.rec: 1]
+      if let realm1 {
+        counts[G.rd] = .literal(Value(streamCount))
+        counts[realm1.rd] = 1
+      }
+      return RMMBuilder.keyed(k[0], counts, otherwise: 0)
     }
     builder.setInitial(rmmState.recRunnable) { k in k[0].eq(.literal(G.rec)) }
+    // Realm 1 (with realm1): created and activated, no REC, no DATA: RIM 1 (REALM_CREATE's), rec_index 0.
+    let realm1Only: (Value) -> [Value: Expr] = { v in realm1 == nil ? [:] : [1: .literal(v)] }
     builder.setInitial(rmmState.realmState) { k in
-      RMMBuilder.keyed(k[0], [0: .literal(RealmState.active)], otherwise: .literal(RealmState.none))
+      RMMBuilder.keyed(
+        k[0], [0: .literal(RealmState.active)].merging(realm1Only(RealmState.active)) { a, _ in a },
+        otherwise: .literal(RealmState.none))
     }
-    builder.setInitial(rmmState.realmRD) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rd)], otherwise: 0) }
-    builder.setInitial(rmmState.realmRTTBase) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rtt)], otherwise: 0) }
-    builder.setInitial(rmmState.realmRIM) { k in RMMBuilder.keyed(k[0], [0: 3], otherwise: 0) }
+    builder.setInitial(rmmState.realmRD) { k in
+      RMMBuilder.keyed(k[0], [0: .literal(G.rd)].merging(realm1Only(realm1?.rd ?? 0)) { a, _ in a }, otherwise: 0)
+    }
+    builder.setInitial(rmmState.realmRTTBase) { k in
+      RMMBuilder.keyed(
+        k[0], [0: .literal(G.rtt)].merging(realm1Only(realm1?.rtt ?? 0)) { a, _ in a }, otherwise: 0)
+    }
+    builder.setInitial(rmmState.realmRIM) { k in
+      RMMBuilder.keyed(k[0], [0: 3].merging(realm1Only(1)) { a, _ in a }, otherwise: 0)
+    }
     builder.setInitial(rmmState.realmRecIndex) { k in RMMBuilder.keyed(k[0], [0: 1], otherwise: 0) }
-    if let realmDA = rmm.realmDA { builder.setInitial(realmDA) { k in k[0].eq(0) } }  // a DA realm
-    // IPA 0: the DATA page; the other protected IPAs UNASSIGNED with RIPAS EMPTY; the rest UNASSIGNED_NS.
-    let rootRow: (Expr) -> Expr = { i in
-      .ite(
-        i.eq(0), then: RTTEntry.assignedRAM.expr,
-        else: .ite(
-          i.lt(.literal(Value(entries / 2))), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedNS.expr))
+    if let realmDA = rmm.realmDA {  // DA realms
+      builder.setInitial(realmDA) { k in realm1 == nil ? k[0].eq(0) : k[0].lt(2) }
     }
+    // IPA 0: the DATA page; the other protected IPAs UNASSIGNED with RIPAS EMPTY; the rest UNASSIGNED_NS. Realm 1's
+    // RTT (with realm1) as REALM_CREATE leaves it: every protected IPA UNASSIGNED with RIPAS EMPTY.
+    let emptyRow: (Expr) -> Expr = { i in
+      .ite(i.lt(.literal(Value(entries / 2))), then: RTTEntry.unassignedEmpty.expr, else: RTTEntry.unassignedNS.expr)
+    }
+    let rootRow: (Expr) -> Expr = { i in .ite(i.eq(0), then: RTTEntry.assignedRAM.expr, else: emptyRow(i)) }
     builder.setInitial(rmmState.rtte) { k in
-      .ite(k[0].eq(.literal(G.rtt)), then: rootRow(k[1]), else: RTTGeometry.canonical.expr)
+      .ite(
+        k[0].eq(.literal(G.rtt)), then: rootRow(k[1]),
+        else: realm1.map { .ite(k[0].eq(.literal($0.rtt)), then: emptyRow(k[1]), else: RTTGeometry.canonical.expr) }
+          ?? RTTGeometry.canonical.expr)
     }
     builder.setInitial(rmmState.rtteAddr) { k in
       .ite(k[0].eq(.literal(G.rtt)) && k[1].eq(0), then: .literal(G.data), else: 0)
     }
-    builder.setInitial(rmmState.rttLevel) { k in RMMBuilder.keyed(k[0], [G.rtt: 3], otherwise: 0) }
+    builder.setInitial(rmmState.rttLevel) { k in
+      RMMBuilder.keyed(k[0], [G.rtt: 3].merging(realm1.map { [$0.rtt: 3] } ?? [:]) { a, _ in a }, otherwise: 0)
+    }
     builder.setInitial(rmmState.peRunning) { k in k[0].eq(0) }
     builder.setInitial(rmmState.peREC) { k in RMMBuilder.keyed(k[0], [0: .literal(G.rec)], otherwise: 0) }
     /// `value` for each of `keys`.

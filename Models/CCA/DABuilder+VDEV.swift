@@ -72,28 +72,31 @@ extension DABuilder {
       "RMI_VDEV_CREATE", by: CCA.Parties.hypervisor,
       doc: """
         RMI_VDEV_CREATE (FID 0xC4000187; reference/rmm.md §3.3, reference/rme.md §3.2): x1 = rd, x2 = pdev, \
-        x3 = vdev, x4 = params_ptr (Non-secure VdevParams; params_num_aux). Failure conditions: rd_align, \
-        rd_bound, rd_state; pdev_align, pdev_bound, pdev_state (not a PDEV); vdev_align, vdev_bound, \
+        x3 = vdev, x4 = params_ptr (Non-secure VdevParams; params_num_aux, params_tdi_id). Failure conditions: \
+        rd_align, rd_bound, rd_state; pdev_align, pdev_bound, pdev_state (not a PDEV); vdev_align, vdev_bound, \
         vdev_state (not DELEGATED); params_align, params_bound, params_pas (all RMI_ERROR_INPUT); da_en \
         (the realm was created without RealmParams.flags.DA: reference/rmm.md §3.3) RMI_ERROR_REALM; \
-        pdev_ready (the PDEV is not READY) RMI_ERROR_DEVICE; tdi_id (the device's one TDI already has a \
-        VDEV) RMI_ERROR_INPUT; num_aux (not 0) RMI_ERROR_INPUT. The ACS names these conditions but the \
+        pdev_ready (the PDEV is not READY) RMI_ERROR_DEVICE; tdi_id (VdevParams.tdi_id is not one of the \
+        PDEV's TDIs, or that TDI already has a VDEV: reference/rmm.md §3.3 "tdi_id free and in range") \
+        RMI_ERROR_INPUT; num_aux (not 0) RMI_ERROR_INPUT. The ACS names these conditions but the \
         reference gives their order only partly (INPUT before DEVICE); this order is the model's, with \
         da_en where TF-RMM rmm-spec-v1.x-aligned `smc_vdev_create` checks `rd->da_enabled`: after the \
         granules and VdevParams, before the PDEV's state. Success: vdev → \
         VDEV owned by the realm (zero-filled), VDEV_NEW, no request, its evidence generations 0, DMA \
         DISABLED; the PDEV's VDEV count and the RD's reference count grow by one; the RMM programs, but \
         does not enable, the Realm STE of the device's stream (S2TTB = the realm's RTT, VMID, MECID). \
-        With `tdis` > 1 (several TDIs per device), `params_tdi_id` (VdevParams.tdi_id, given by name) names \
-        the TDI, and tdi_id fails when it is not one of the PDEV's TDIs (TF-RMM 9a7f8ef \
+        A device has `tdis` TDIs (1 by default: then tdi_id must be 0, and the TDI is free while the PDEV \
+        has no VDEV); VdevParams.tdi_id names the TDI, and tdi_id fails when it is not one of the PDEV's TDIs \
+        (tdi_id ≥ tdis; TF-RMM 9a7f8ef \
         `validate_vdev_params`: outside the PDEV's RID range) or that TDI's STE is already programmed for \
         another VDEV (TF-RMM rmm-spec-v1.x-aligned `smmuv3_configure_stream`: "STE already configured"); \
         success records the TDI and programs that TDI's own stream's STE, and the PDEV's count counts its \
         VDEVs (ADR 0005).
         """,
-      parameters: vdevRegisters + [rmm.register("x4", bufferPAs), rmm.register("params_num_aux", [0], allValues: [1])]
-        + (vdevTdi == nil
-          ? [] : [rmm.register("params_tdi_id", (0..<tdis).map { Value($0) }, allValues: [Value(tdis)])]),
+      parameters: vdevRegisters + [
+        rmm.register("x4", bufferPAs), rmm.register("params_num_aux", [0], allValues: [1]),
+        rmm.register("params_tdi_id", (0..<tdis).map { Value($0) }, allValues: [Value(tdis)]),
+      ],
       successCode: RMIABI.success
     ) { a in
       let (rd, pdev, vdev) = (a.arg("x1"), a.arg("x2"), a.arg("x3"))
@@ -107,19 +110,22 @@ extension DABuilder {
       }
       let p = memoryMap.granule(of: pdev)
       failDevice(a, "pdev_ready", when: pre.read(daState.pdevState, [p]).ne(.literal(PdevState.ready)))
+      // The TDI must be one of the PDEV's (tdi_id < tdis) and free: its STE not programmed, or with one TDI the
+      // PDEV without a VDEV (the one-TDI terms of before, with the range check added).
       let s: Expr
+      let taken: Expr
       var safeTdi: Expr = 0
+      let tdi = a.arg("params_tdi_id")
+      let inRange = tdi.lt(.literal(Value(tdis)))
       if vdevTdi != nil {
-        // Several TDIs: the TDI must be the PDEV's and free (its STE not programmed).
-        let tdi = a.arg("params_tdi_id")
-        let inRange = tdi.lt(.literal(Value(tdis)))
         safeTdi = .ite(inRange, then: tdi, else: 0)
         s = stream(pdev: p, tdi: safeTdi)
-        a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: !inRange || pre.read(daState.steBound, [s]))
+        taken = pre.read(daState.steBound, [s])
       } else {
         s = pre.read(daState.pdevStream, [p])
-        a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: pre.read(daState.pdevVdevs, [p]).ne(0))
+        taken = pre.read(daState.pdevVdevs, [p]).ne(0)
       }
+      a.fail("tdi_id", error: Self.input, code: RMIABI.errorInput, when: !inRange || taken)
       a.fail("num_aux", error: Self.input, code: RMIABI.errorInput, when: a.arg("params_num_aux").ne(0))
       let g = memoryMap.granule(of: vdev)
       let rr = rmm.realmOf(rd)

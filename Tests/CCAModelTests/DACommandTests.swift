@@ -194,12 +194,18 @@ struct DACommandTests {
     try flow.s.expectFailure(
       "RMI_VDEV_CREATE", [E.rd, E.pdev, E.data, E.buffer, 1], condition: "vdev_state", code: Self.input)
     try flow.s.expectFailure("RMI_VDEV_CREATE", regs + [E.rec, 1], condition: "params_pas", code: Self.input)
-    try flow.s.expectFailure("RMI_VDEV_CREATE", regs + [E.buffer, 1], condition: "num_aux", code: Self.input)
+    // VdevParams.tdi_id: the PDEV has no VDEV, but with one TDI per device only TDI 0 is in range (before num_aux).
+    for tdi: Value in [1, 2, .max] {
+      try flow.s.expectFailure("RMI_VDEV_CREATE", regs + [E.buffer, 0, tdi], condition: "tdi_id", code: Self.input)
+    }
+    try flow.s.expectFailure("RMI_VDEV_CREATE", regs + [E.buffer, 1, 1], condition: "tdi_id", code: Self.input)
+    try flow.s.expectFailure("RMI_VDEV_CREATE", regs + [E.buffer, 1, 0], condition: "num_aux", code: Self.input)
     var stopped = flow
     try stopped.run("RMI_PDEV_IDE_KEY_REFRESH", [E.pdev, 0])
-    try stopped.s.expectFailure("RMI_VDEV_CREATE", regs + [E.buffer, 1], condition: "pdev_ready", code: Self.device)
+    try stopped.s.expectFailure(
+      "RMI_VDEV_CREATE", regs + [E.buffer, 1, 1], condition: "pdev_ready", code: Self.device)
     try flow.s.expect(
-      "RMI_VDEV_CREATE", regs + [E.buffer, 0],
+      "RMI_VDEV_CREATE", regs + [E.buffer, 0, 0],
       changes: [
         "granuleState[6]": E.vdevGranule, "vdevPdev[6]": 5, "pdevVdevs[5]": 1, "granuleRefcount[1]": 2,
         "steBound[0]": 1, "steVdev[0]": 6,

@@ -67,7 +67,9 @@ struct DAFlow {
   ///
   /// With `tdis` > 1 (rmm-da-2tdi-setup's layout), the PDEV's TDIs get VDEVs at granules 6, 7, ... in turn, each
   /// created with its `params_tdi_id` and started before the next.
-  mutating func setUp(tdis: Int = 1) throws {
+  ///
+  /// `rdOfTdi` names the RD each TDI's VDEV is created for (the flow's realm by default; that realm must exist).
+  mutating func setUp(tdis: Int = 1, rdOfTdi: (Value) -> Value = { _ in DAEnc.rd }) throws {
     for g in DAEnc.g.dropFirst() { try r.delegate(g) }
     // rmm-da-mem: the device's MMIO granule (granule 7) too.
     if s.value("granuleState[7]") != nil { try r.delegate(0x8000_7000) }
@@ -82,7 +84,7 @@ struct DAFlow {
     try run("RMI_PDEV_SET_PUBKEY", [DAEnc.pdev, DAEnc.buffer])
     try run("RMI_PDEV_COMMUNICATE", [DAEnc.pdev, DAEnc.buffer, 0])
     for t in 0..<Value(tdis) {
-      let regs = [DAEnc.rd, DAEnc.pdev, DAEnc.vdev + t * 0x1000]
+      let regs = [rdOfTdi(t), DAEnc.pdev, DAEnc.vdev + t * 0x1000]
       let communicate = { (f: inout DAFlow) in try f.run("RMI_VDEV_COMMUNICATE", regs + [DAEnc.buffer, 0]) }
       try run("RMI_VDEV_CREATE", regs + [DAEnc.buffer, 0] + (tdis == 1 ? [] : [t]))
       try communicate(&self)

@@ -18,7 +18,7 @@ struct DATdiTests {
     return c
   }
 
-  @Test("tdis must be 1...4 with devices * tdis at most 4, and refuses device memory")
+  @Test("tdis must be 1...4 with devices * tdis at most 4, and refuses device memory; da-setup's realms")
   func badConfigurations() throws {
     let base = try #require(CCA.family.configuration(named: "rmm-da-2tdi"))
     var five = base
@@ -29,9 +29,16 @@ struct DATdiTests {
     var memory = base
     memory.bounds[CCA.Bound.devGranules] = 1
     memory.bounds[CCA.Bound.granules] = 9
+    // A da-setup start has one realm, or two with one device of two TDIs (rmm-da-2tdi-2realm-setup).
+    var oneTdiTwoRealms = try #require(CCA.family.configuration(named: "rmm-da-setup"))
+    oneTdiTwoRealms.bounds[CCA.Bound.realms] = 2
+    var threeRealms = try #require(CCA.family.configuration(named: "rmm-da-2tdi-2realm-setup"))
+    threeRealms.bounds[CCA.Bound.realms] = 3
     for (configuration, message) in [
       (five, "bound tdis is 5"), (tooMany, "devices * tdis at most 4"),
       (memory, "bound tdis > 1 does not model device memory"),
+      (oneTdiTwoRealms, "realms = 1 (or 2 with tdis = 2 and one device)"),
+      (threeRealms, "realms = 1 (or 2 with tdis = 2 and one device)"),
     ] {
       #expect { _ = try CCA.family.build(configuration) } throws: { "\($0)".contains(message) }
     }
@@ -43,6 +50,29 @@ struct DATdiTests {
     try flow.setUp(tdis: 2)
     let setup = try Scenario("rmm-da-2tdi-setup")
     #expect(setup.slots(setup.state) == flow.s.slots(flow.s.state))
+    for p in DAFlowTests.properties { #expect(try flow.holds(p), "\(p)") }
+  }
+
+  @Test("rmm-da-2tdi-2realm-setup starts where the flow from boot stands with TDI 1 given to realm 1 (every slot)")
+  func twoRealmSetupIsReachable() throws {
+    var c = try #require(CCA.family.configuration(named: "rmm-da-2tdi-2realm-setup"))
+    c.features.remove(CCA.Feature.daSetup)
+    var flow = try DAFlow(configuration: c)
+    // Realm 1 (VMID 1): its RD and starting-level RTT after the spare granule, created and activated first.
+    let (rd1, rtt1): (Value, Value) = (0x8000_9000, 0x8000_A000)
+    try flow.r.delegate(rd1)
+    try flow.r.delegate(rtt1)
+    try flow.run(
+      "RMI_REALM_CREATE",
+      RMMScenario.realmCreate(rd: rd1, params: DAEnc.buffer, s2sz: flow.s2sz, vmid: 1, rtt: rtt1, levelStart: 3))
+    try flow.run("RMI_REALM_ACTIVATE", [rd1])
+    try flow.setUp(tdis: 2) { t in t == 1 ? rd1 : DAEnc.rd }
+    let setup = try Scenario("rmm-da-2tdi-2realm-setup")
+    let (expected, reached) = (setup.slots(setup.state), flow.s.slots(flow.s.state))
+    let differing = expected.keys.filter { expected[$0] != reached[$0] }.sorted()
+    #expect(differing.isEmpty, "\(differing.map { "\($0): setup \(expected[$0] ?? 0), flow \(reached[$0] ?? 0)" })")
+    #expect(expected.count == reached.count)
+    #expect(flow.s.value("granuleOwner[7]") == 1)
     for p in DAFlowTests.properties { #expect(try flow.holds(p), "\(p)") }
   }
 

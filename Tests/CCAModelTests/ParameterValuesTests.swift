@@ -59,5 +59,8 @@ struct ParameterValuesTests {
     #expect((wideCreate.failures.first { $0.name == "num_aux" }?.fired ?? 0) > 0)
     // VDEV_CREATE's num_aux is widened too (reached only deep in the DA flow).
     #expect(try Self.parameter(reached, "RMI_VDEV_CREATE", "params_num_aux").values == [0, 1])
+    // So is its tdi_id, which rmm-da (one TDI per device) pins to its one TDI, 0.
+    #expect(try Self.parameter(pinned, "RMI_VDEV_CREATE", "params_tdi_id").values == [0])
+    #expect(try Self.parameter(reached, "RMI_VDEV_CREATE", "params_tdi_id").values == [0, 1])
   }
 }

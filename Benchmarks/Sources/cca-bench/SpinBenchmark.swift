@@ -180,28 +180,39 @@ struct SpinBenchmark: ParsableCommand {
       + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
   }
 
-  /// Runs a command in a directory and returns its standard output; a non-zero exit is a
+  /// Runs a command in a directory and returns its standard output and error; a non-zero exit is a
   /// ``BenchFailure`` (pan exits 0 after a search).
+  ///
+  /// Through glibc's `popen` (`/bin/sh -c 'cd DIR && exec ARGS 2>&1'`, each argument single-quoted), not
+  /// Foundation's `Process`, whose `run()` in the Swift 6.3 toolchain can crash walking `/proc/self/fd`
+  /// (swift-corelibs-foundation pull request 5472; Tests/CLITests/Spawn.swift). The shell `exec`s the
+  /// command, so RUSAGE_CHILDREN counts the command itself once `pclose` has reaped it.
   @discardableResult
   private func shell(_ arguments: [String], in directory: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    do {
-      try process.run()
-    } catch {
-      throw BenchFailure("cannot run \(arguments[0]): \(error) (install spin and gcc: apt-get install spin gcc)")
+    let command =
+      "cd \(Self.quoted(directory.path)) && exec \(arguments.map(Self.quoted).joined(separator: " ")) 2>&1"
+    guard let stream = popen(command, "r") else {
+      throw BenchFailure("cannot run \(arguments[0]): \(String(cString: strerror(errno)))")
     }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    guard process.terminationStatus == 0 else {
-      throw BenchFailure("\(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(text.suffix(2000))")
+    var output: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = fread(&buffer, 1, buffer.count, stream)
+      output.append(contentsOf: buffer[0..<n])
+      if n < buffer.count && (feof(stream) != 0 || ferror(stream) != 0) { break }
+    }
+    let status = pclose(stream)
+    let text = String(decoding: output, as: UTF8.self)
+    // The wait status: exit code in bits 15:8 when the low 7 bits (the signal) are 0; the shell exits 127 when
+    // the command is not found.
+    let code = status == -1 || status & 0x7F != 0 ? -1 : (status >> 8) & 0xFF
+    guard code == 0 else {
+      let hint = code == 127 ? " (not found: install spin and gcc: apt-get install spin gcc)" : ""
+      throw BenchFailure("\(arguments.joined(separator: " ")) exited \(code)\(hint):\n\(text.suffix(2000))")
     }
     return text
   }
+
+  /// `s` single-quoted for /bin/sh.
+  private static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
