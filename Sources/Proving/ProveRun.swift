@@ -217,6 +217,7 @@ public enum Prover {
       if target.antecedents == 1 { options.twoAntecedents = false }
       if let n = target.maxWordValues { options.maxWordValues = n }
       if let n = target.refuteStates { options.refuteStates = n }
+      if let n = target.chunk { options.chunk = n }
       options.starts = try target.sampleStarts.map {
         try $0.endValues(family: family, configuration: target.configuration, properties: properties)
       }
