@@ -299,6 +299,8 @@ public enum Inference {
         if check.outcome == .proved {
           kept = closure
           fromCores = true
+        } else if remaining() <= 1 {
+          return report(.unknown("the budget ran out in the induction check with the cores' \(lemmas.count) lemmas"))
         }
       }
       let whole = Self.lemmas(
