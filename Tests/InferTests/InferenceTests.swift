@@ -115,6 +115,27 @@ struct InferenceTests {
     #expect(bare.outcome != .proved)
   }
 
+  @Test("with cores the first induction check takes the lemmas the last pass's cores name, fewer than Houdini kept")
+  func coresPickTheFirstProof() throws {
+    let model = mutexModel(processes: 3)
+    var options = Self.options
+    options.tryAlone = false
+    let cored = Inference.run(model: model, properties: [0], options: options)
+    options.cores = false
+    let plain = Inference.run(model: model, properties: [0], options: options)
+    #expect(cored.outcome == .proved && plain.outcome == .proved, "\(cored.outcome) \(plain.outcome)")
+    #expect(cored.keptAfterHoudini == plain.keptAfterHoudini, "\(cored.keptAfterHoudini) \(plain.keptAfterHoudini)")
+    let prefix = "induction check with the "
+    let note = try #require(cored.notes.first { $0.hasPrefix(prefix) }, "\(cored.notes)")
+    let count = try #require(Int(note.dropFirst(prefix.count).prefix { $0.isNumber }))
+    #expect(
+      note.contains("cores name: inductive") && count < cored.keptAfterHoudini, "\(note) \(cored.keptAfterHoudini)")
+    #expect(!cored.notes.contains { $0.hasPrefix("induction check with Houdini's") }, "\(cored.notes)")
+    #expect(
+      !plain.notes.contains { $0.hasPrefix(prefix) }
+        && plain.notes.contains { $0.hasPrefix("induction check with Houdini's") })
+  }
+
   @Test("mutex proved by inference for any number of processes (parametric)")
   func mutexParametric() throws {
     var options = Self.options
