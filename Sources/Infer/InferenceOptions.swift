@@ -66,7 +66,9 @@ public struct InferenceOptions: Sendable {
   /// a spurious sat answer), and the last pass's cores pick the lemmas of the first induction
   /// check. See
   /// ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:cores:refuter:progress:actionDone:)``.
-  public var cores = true
+  /// Off by default: at `rmm-reuse` (two passes) the seeded queries' extra sat answers cost more
+  /// than the cores save (Docs/invariant-inference.md, session 11).
+  public var cores = false
   /// Called with each note as it is written and a line after each Houdini pass; nil: silent.
   ///
   /// A pass's line gives the kept count, what the pass dropped, the CTIs, queries and seconds so

@@ -120,6 +120,7 @@ struct InferenceTests {
     let model = mutexModel(processes: 3)
     var options = Self.options
     options.tryAlone = false
+    options.cores = true
     let cored = Inference.run(model: model, properties: [0], options: options)
     options.cores = false
     let plain = Inference.run(model: model, properties: [0], options: options)

@@ -90,6 +90,11 @@ struct TargetOptionsTests {
     #expect(try target(infer).maxWordValues == nil)
     #expect(throws: InputError.self) { try target(infer + "refute-states = -1\n") }
     #expect(try target(infer + "chunk = 64\n").chunk == 64 && target(infer).chunk == nil)
+    #expect(try target(infer + "cores = true\n").cores == true && target(infer).cores == nil)
+    do {
+      _ = try target(infer + "cores = 1\n")
+      Issue.record("cores = 1 was accepted")
+    } catch { #expect("\(error)".contains("'cores' must be true or false"), "\(error)") }
     do {
       _ = try target(infer + "chunk = -1\n")
       Issue.record("chunk = -1 was accepted")
