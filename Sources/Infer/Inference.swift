@@ -317,7 +317,8 @@ public enum Inference {
 
       // 5. Minimise: the lemmas the properties' preservation rests on, then drop implied ones.
       func unminimised(_ why: String) -> InferenceReport {
-        notes.append("not minimised (\(why)): the proof rests on Houdini's whole set")
+        notes.append(
+          "not minimised (\(why)): the proof rests on \(fromCores ? "the cores' lemmas" : "Houdini's whole set")")
         return report(.proved, lemmas: whole)
       }
       guard remaining() > 1 else { return unminimised("no budget left") }
