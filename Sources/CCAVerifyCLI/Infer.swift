@@ -32,6 +32,8 @@ struct InferCommand: ParsableCommand {
   @Flag(help: "Houdini asks one query per argument tuple instead of one per action.") var enumerated = false
   @Flag(help: "Templates with one antecedent only.") var oneAntecedent = false
   @Option(help: "Houdini asks about this many candidates per query (0: all).") var chunk: Int = 256
+  @Flag(help: "Houdini asserts earlier answers' unsat cores per query instead of every relevant kept candidate.")
+  var cores = false
   @Option(help: "Seconds per Houdini query before the group is split (0: only the budget).") var queryLimit: Double = 20
   @Option(
     help:
@@ -81,6 +83,7 @@ struct InferCommand: ParsableCommand {
     request.options.maxWordValues = maxWordValues
     request.options.queryLimit = queryLimit > 0 ? queryLimit : nil
     request.options.refuteStates = refuteStates
+    request.options.cores = cores
     request.options.alongside = alongside
     request.starts = starts
     // Each phase's note and each Houdini pass as it happens (the report repeats them).

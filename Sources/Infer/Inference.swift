@@ -209,7 +209,7 @@ public enum Inference {
       let houdiniStart = elapsed()
       let houdini = checker.houdini(
         formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit,
-        refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } },
+        cores: options.cores, refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } },
         progress: options.progress.map { say in { say(Self.describe($0, offset: houdiniStart)) } },
         actionDone: options.progress.map { say in
           { step in
@@ -281,21 +281,44 @@ public enum Inference {
       }
 
       // 4. The proof with Houdini's whole set first (ordinary induction with inferred lemmas
-      // only), so that a minimisation the budget cuts short still leaves a proof.
-      let kept = houdini.kept
+      // only), so that a minimisation the budget cuts short still leaves a proof. With cores,
+      // the set their closure gives from the goals comes first: it is inductive by the last
+      // pass's unsat answers and usually much smaller, so its induction check is cheaper.
+      var kept = houdini.kept
+      var fromCores = false
+      if let closure = houdini.coreSupport(of: goalIndices), closure.count < kept.count {
+        let lemmas = Self.lemmas(
+          Self.merge(closure.filter { $0 >= goals.count }.map { pool[$0 - goals.count] }), model: model,
+          sampled: sampled, exhaustive: exhaustive)
+        guard remaining() > 1 else { return report(.unknown("the budget ran out after Houdini")) }
+        let check = prove(model: model, properties: properties, lemmas: lemmas, options: options, seconds: remaining())
+        queries += check.queries
+        notes.append(
+          "induction check with the \(lemmas.count) lemmas the last pass's cores name: \(Self.describe(check.outcome)), "
+            + "\(check.queries) queries, \(seconds(check.seconds)) s")
+        if check.outcome == .proved {
+          kept = closure
+          fromCores = true
+        } else if remaining() <= 1 {
+          return report(.unknown("the budget ran out in the induction check with the cores' \(lemmas.count) lemmas"))
+        }
+      }
       let whole = Self.lemmas(
         Self.merge(kept.filter { $0 >= goals.count }.map { pool[$0 - goals.count] }), model: model, sampled: sampled,
         exhaustive: exhaustive)
-      guard remaining() > 1 else { return report(.unknown("the budget ran out after Houdini")) }
-      let first = prove(model: model, properties: properties, lemmas: whole, options: options, seconds: remaining())
-      queries += first.queries
-      notes.append(
-        "induction check with Houdini's \(whole.count) lemmas: \(first.queries) queries, \(seconds(first.seconds)) s")
-      if let failed = Self.failure(first.outcome) { return report(failed) }
+      if !fromCores {
+        guard remaining() > 1 else { return report(.unknown("the budget ran out after Houdini")) }
+        let first = prove(model: model, properties: properties, lemmas: whole, options: options, seconds: remaining())
+        queries += first.queries
+        notes.append(
+          "induction check with Houdini's \(whole.count) lemmas: \(first.queries) queries, \(seconds(first.seconds)) s")
+        if let failed = Self.failure(first.outcome) { return report(failed) }
+      }
 
       // 5. Minimise: the lemmas the properties' preservation rests on, then drop implied ones.
       func unminimised(_ why: String) -> InferenceReport {
-        notes.append("not minimised (\(why)): the proof rests on Houdini's whole set")
+        notes.append(
+          "not minimised (\(why)): the proof rests on \(fromCores ? "the cores' lemmas" : "Houdini's whole set")")
         return report(.proved, lemmas: whole)
       }
       guard remaining() > 1 else { return unminimised("no budget left") }

@@ -60,6 +60,15 @@ public struct InferenceOptions: Sendable {
   /// Each searched state satisfies every kept candidate; the candidates false after some step
   /// are dropped (see ``Refuter``). The fixpoint is the same, with fewer queries.
   public var refuteStates: Int = 256
+  /// Whether Houdini's queries track unsat cores (bounded runs).
+  ///
+  /// A group is asked with only the formulas its members' earlier answers rested on (widened on
+  /// a spurious sat answer), and the last pass's cores pick the lemmas of the first induction
+  /// check. See
+  /// ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:cores:refuter:progress:actionDone:)``.
+  /// Off by default: at `rmm-reuse` (two passes) the seeded queries' extra sat answers cost more
+  /// than the cores save (Docs/invariant-inference.md, session 11).
+  public var cores = false
   /// Called with each note as it is written and a line after each Houdini pass; nil: silent.
   ///
   /// A pass's line gives the kept count, what the pass dropped, the CTIs, queries and seconds so

@@ -91,6 +91,10 @@ public struct ProofTarget: Equatable, Sendable {
   /// Engine infer: ``InferenceOptions/maxWordValues`` and ``InferenceOptions/refuteStates``, if not the defaults.
   public var maxWordValues: Int?
   public var refuteStates: Int?
+  /// Engine infer: Houdini's group size (``InferenceOptions/chunk``; 0: all at once), if not the default.
+  public var chunk: Int?
+  /// Engine infer: ``InferenceOptions/cores``, if set.
+  public var cores: Bool?
   /// Index sorts whose elements the model treats alike, for BFS only.
   ///
   /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
@@ -118,6 +122,8 @@ public struct ProofTarget: Equatable, Sendable {
       "infer: a word-valued variable takes part in templates only with at most this many sampled values"
     ),
     ("refute-states", "infer: states the concrete refuter searches from each Houdini CTI (0: none)"),
+    ("chunk", "infer: candidates Houdini asks about per query (0: all at once; default 256)"),
+    ("cores", "infer: true for Houdini queries seeded by earlier answers' unsat cores (default false)"),
     ("seed", "random: the seed"),
     ("walks", "random: number of walks"),
     ("length", "random: steps per walk"),
@@ -342,13 +348,22 @@ public struct ProofTarget: Equatable, Sendable {
     var antecedents: Int?
     var maxWordValues: Int?
     var refuteStates: Int?
+    var chunk: Int?
+    var cores: Bool?
     if engineName == "infer" {
       sampleLimit = try integer("max-states", 1...Int64(Int32.max)).map(Int.init)
       antecedents = try integer("antecedents", 1...2).map(Int.init)
       maxWordValues = try integer("max-word-values", 0...Int64(Int32.max)).map(Int.init)
       refuteStates = try integer("refute-states", 0...Int64(Int32.max)).map(Int.init)
+      chunk = try integer("chunk", 0...Int64(Int32.max)).map(Int.init)
+      if let e = byKey["cores"] {
+        guard case .bool(let b) = e.value else {
+          throw InputError(at("cores"), "'cores' must be true or false, found \(e.value.typeName)")
+        }
+        cores = b
+      }
     } else {
-      for key in ["antecedents", "max-word-values", "refute-states"] where byKey[key] != nil {
+      for key in ["antecedents", "max-word-values", "refute-states", "chunk", "cores"] where byKey[key] != nil {
         throw InputError(at(key), "'\(key)' needs engine infer")
       }
     }
@@ -394,6 +409,8 @@ public struct ProofTarget: Equatable, Sendable {
     target.antecedents = antecedents
     target.maxWordValues = maxWordValues
     target.refuteStates = refuteStates
+    target.chunk = chunk
+    target.cores = cores
     target.instantiate = instantiate
     target.sampleStarts = sampleStarts
     target.symmetricSorts = symmetricSorts

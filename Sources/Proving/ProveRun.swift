@@ -217,6 +217,8 @@ public enum Prover {
       if target.antecedents == 1 { options.twoAntecedents = false }
       if let n = target.maxWordValues { options.maxWordValues = n }
       if let n = target.refuteStates { options.refuteStates = n }
+      if let n = target.chunk { options.chunk = n }
+      if let b = target.cores { options.cores = b }
       options.starts = try target.sampleStarts.map {
         try $0.endValues(family: family, configuration: target.configuration, properties: properties)
       }

@@ -72,10 +72,33 @@ public struct HoudiniReport: Sendable {
   /// the pre-state.
   public var framed = 0
   /// Queries asked again because the pre-state of a sat answer falsified a kept formula the
-  /// query had not asserted (relevance; see ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:refuter:progress:actionDone:)``).
+  /// query had not asserted (relevance; see ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:cores:refuter:progress:actionDone:)``).
   public var widened = 0
   /// Kept formulas asserted per query, summed (with relevance, fewer than kept × queries).
   public var asserted = 0
+  /// With cores, what each kept formula's preservation rests on in the last pass.
+  ///
+  /// For each kept formula Z3 was asked about in the last pass (every answer unsat), the kept
+  /// formulas those answers' unsat cores name; empty for an incomplete run or without cores. A
+  /// formula absent here was framed out of every query (no step can change it).
+  public var cores: [Int: [Int]] = [:]
+
+  /// The formulas the preservation of `goals` rests on by the last pass's cores.
+  ///
+  /// The goals and, closed under ``cores``, every formula a member's core names. Each member is
+  /// preserved by every action instance assuming only members (a core, or the frame), so the
+  /// set is inductive when the run completed; nil when the run has no cores.
+  ///
+  /// Cores are not minimal and a core covers its whole query group, so neither is the set.
+  public func coreSupport(of goals: [Int]) -> [Int]? {
+    guard incomplete == nil, !cores.isEmpty else { return nil }
+    var support = Set(goals)
+    var frontier = goals
+    while let i = frontier.popLast() {
+      for j in cores[i] ?? [] where support.insert(j).inserted { frontier.append(j) }
+    }
+    return support.sorted()
+  }
 }
 
 /// What one action instance's queries did within a Houdini pass (a progress report).
@@ -156,11 +179,21 @@ extension SymbolicChecker {
   /// formula not asserted is evaluated in the model's pre-state; if one is false there, the query
   /// is asked again with every kept formula, so a CTI is accepted only from a pre-state satisfying
   /// every kept formula (``HoudiniReport/widened`` counts the re-asks).
+  ///
+  /// Cores (`cores` true, bounded checks with a fresh solver per query): each asserted formula
+  /// stands behind an assumed indicator, so an unsat answer comes with the formulas it used (its
+  /// unsat core). A later query about a group asserts the group and the cores of its members'
+  /// earlier answers for the same action instance (a member never answered takes the instance's
+  /// last core) instead of every relevant formula: unsat with those is unsat with all. On sat,
+  /// as with relevance, a pre-state falsifying a kept formula not asserted widens the query to
+  /// the relevant formulas, then to every kept one. The last pass's cores give
+  /// ``HoudiniReport/coreSupport(of:)``.
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
     _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil,
-    relevance: Bool = true, refuter: HoudiniRefuter? = nil, progress: ((HoudiniPass) -> Void)? = nil,
+    relevance: Bool = true, cores: Bool = false, refuter: HoudiniRefuter? = nil,
+    progress: ((HoudiniPass) -> Void)? = nil,
     actionDone: ((HoudiniActionStep) -> Void)? = nil
   ) -> HoudiniReport {
     let start = DispatchTime.now()
@@ -175,6 +208,7 @@ extension SymbolicChecker {
     var framed = 0
     var widened = 0
     var assertedTotal = 0
+    var finalCores: [Int: [Int]] = [:]
     let solverBefore = solverSeconds
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     func finish(_ incomplete: String?) -> HoudiniReport {
@@ -182,7 +216,7 @@ extension SymbolicChecker {
         incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: elapsed(),
         unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
         solverSeconds: solverSeconds - solverBefore, perAction: perAction, passes: passes, framed: framed,
-        widened: widened, asserted: assertedTotal)
+        widened: widened, asserted: assertedTotal, cores: incomplete == nil ? finalCores : [:])
     }
     // The frame: a step changes only the variables its action writes (on success or on a
     // failure condition), so a formula reading none of them keeps the value it had in the
@@ -252,29 +286,57 @@ extension SymbolicChecker {
           if !fresh { try s.assert(try context.implies(h, term)) }
         }
       } catch { throw SymbolicError(error) }
-      /// Asks `goal` of a fresh solver holding the step, the instance and the kept formulas.
+      let indexOf = Dictionary(uniqueKeysWithValues: indicators.enumerated().map { ($1, $0) })
+      /// The unsat core of the last ``ask(_:_:_:_:)`` answered unsat (with `cores`): the asserted
+      /// formulas Z3 used.
+      var lastCore: [Int] = []
+      /// Asks `goal` of a fresh solver holding the step, the instance and the kept formulas
+      /// `active` (with `cores`, each behind its indicator, assumed, so an unsat answer names the
+      /// formulas it used).
       func ask(_ active: [Int], _ goal: Z3Expr, _ instance: Instance, _ enabled: Z3Expr) throws -> SolverResult {
         let f = try solver()
         do {
           for c in base + instance.constraints + [enabled, goal] { try f.assert(c) }
-          for i in active { try f.assert(preTerms[i]) }
+          for i in active { try f.assert(cores ? try context.implies(indicators[i], preTerms[i]) : preTerms[i]) }
         } catch { throw SymbolicError(error) }
         let begun = DispatchTime.now()
-        let result = try check(f, limit: queryLimit)
-        solverSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
-        if result == .sat {
-          do { lastModel = try f.model() } catch { throw SymbolicError(error) }
+        let result: SolverResult
+        if cores {
+          result = try checkTracked(f, assuming: active.map { indicators[$0] }, limit: queryLimit)
+        } else {
+          result = try check(f, limit: queryLimit)
         }
+        solverSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
+        do {
+          if result == .sat { lastModel = try f.model() }
+          if result == .unsat && cores { lastCore = try f.unsatCore().compactMap { indexOf[$0] } }
+        } catch { throw SymbolicError(error) }
         return result
       }
       // Enumerated: each answer drops candidates for one concrete argument tuple, and the CTIs
       // name it. Symbolic: one query per action, Z3's model names the arguments.
       let instances = try instances(tag: "h", sampled: false)
+      // Cores: per instance, the core of the last unsat answer about each formula, and the
+      // instance's last core; per formula, the union of this pass's cores about it.
+      var coreMemo = [[Int: [Int]]](repeating: [:], count: instances.count)
+      var latestCore = [[Int]?](repeating: nil, count: instances.count)
+      var passCores: [Int: Set<Int>] = [:]
+      /// The members with the kept formulas their earlier cores name; nil when a member has none
+      /// and the instance has no core yet.
+      func coreSeed(_ members: [Int], instance k: Int) -> [Int]? {
+        var seed = Set(members)
+        for i in members {
+          guard let core = coreMemo[k][i] ?? latestCore[k] else { return nil }
+          seed.formUnion(core)
+        }
+        return seed.filter { kept.contains($0) }.sorted()
+      }
       var changed = true
       while changed && !kept.isEmpty {
         changed = false
         let keptBefore = kept.count
-        for instance in instances {
+        passCores = [:]
+        for (instanceIndex, instance) in instances.enumerated() {
           if kept.isEmpty { break }
           let touched = framedBy[instance.action]
           if kept.isDisjoint(with: touched) {
@@ -313,7 +375,13 @@ extension SymbolicChecker {
               // Relevance: assert the kept formulas sharing a variable with the goal group or the
               // action; widen by those the sat answer's pre-state falsifies, and ask again.
               let cone = near[instance.action].union(members.flatMap { reads[$0] })
-              var asserted = relevance ? active.filter { !reads[$0].isDisjoint(with: cone) } : active
+              let relevant = relevance ? active.filter { !reads[$0].isDisjoint(with: cone) } : active
+              var asserted = relevant
+              // Cores: the group with the formulas earlier unsat answers for its members (or,
+              // for a member never answered, this instance's last answer) rested on.
+              if cores, let seed = coreSeed(members, instance: instanceIndex), seed.count < relevant.count {
+                asserted = seed
+              }
               while true {
                 assertedTotal += asserted.count
                 result = try ask(asserted, goal, instance, step.enabled)
@@ -325,9 +393,18 @@ extension SymbolicChecker {
                 if !falsified { break }
                 // Widening by the falsified formulas alone let Z3 pick pre-states falsifying
                 // others, round after round (RMI_DATA_CREATE at rmm-da-setup: 9 sat answers,
-                // about 80 queries): ask once more with every kept formula.
+                // about 80 queries): from a core, ask with the relevant formulas; from those,
+                // with every kept formula.
                 widened += 1
-                asserted = active
+                asserted = asserted.count < relevant.count ? Set(relevant).union(asserted).sorted() : active
+              }
+              if result == .unsat && cores {
+                let core = lastCore.filter { kept.contains($0) }
+                for i in members {
+                  coreMemo[instanceIndex][i] = core
+                  passCores[i, default: []].formUnion(core)
+                }
+                latestCore[instanceIndex] = core
               }
             } else {
               assertedTotal += active.count
@@ -418,6 +495,7 @@ extension SymbolicChecker {
         passes.append(pass)
         progress?(pass)
       }
+      finalCores = passCores.mapValues { $0.filter { kept.contains($0) }.sorted() }
       return finish(nil)
     } catch {
       return finish(SymbolicError(error).description)
@@ -536,16 +614,23 @@ extension SymbolicChecker {
 
   // MARK: - Helpers
 
+  /// Sets `s`'s timeout to what is left of the budget (at most `limit` seconds); false when
+  /// nothing is left.
+  func limitTime(_ s: Z3Solver, _ limit: Double?) throws(Z3Error) -> Bool {
+    let now = DispatchTime.now()
+    guard now < deadline else { return false }
+    var remaining = (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000
+    if let limit { remaining = min(remaining, UInt64(max(limit, 0.001) * 1000)) }
+    try s.setTimeout(milliseconds: UInt32(min(remaining, UInt64(UInt32.max))))
+    return true
+  }
+
   /// Checks `goal` (and `extra`) under `assumptions` within the budget, in a scope of its own.
   func check(
     _ s: Z3Solver, assuming assumptions: [Z3Expr], goal: Z3Expr, extra: [Z3Expr] = [], limit: Double? = nil
   ) throws -> SolverResult {
-    let now = DispatchTime.now()
-    guard now < deadline else { return .unknown(reason: "time budget exhausted") }
-    var remaining = (deadline.uptimeNanoseconds - now.uptimeNanoseconds) / 1_000_000
-    if let limit { remaining = min(remaining, UInt64(max(limit, 0.001) * 1000)) }
     do {
-      try s.setTimeout(milliseconds: UInt32(min(remaining, UInt64(UInt32.max))))
+      guard try limitTime(s, limit) else { return .unknown(reason: "time budget exhausted") }
       try s.push()
       try s.assert(goal)
       for c in extra { try s.assert(c) }
@@ -556,6 +641,16 @@ extension SymbolicChecker {
       if result == .sat { lastModel = try s.model() }
       try s.pop()
       return result
+    } catch { throw SymbolicError(error) }
+  }
+
+  /// Checks a solver that is never pushed under `assumptions` (so the unsat core names them),
+  /// within the budget and `limit`, as ``check(_:limit:)``.
+  func checkTracked(_ s: Z3Solver, assuming assumptions: [Z3Expr], limit: Double?) throws -> SolverResult {
+    do {
+      guard try limitTime(s, limit) else { return .unknown(reason: "time budget exhausted") }
+      queries += 1
+      return try s.check(assuming: assumptions)
     } catch { throw SymbolicError(error) }
   }
 

@@ -115,6 +115,28 @@ struct InferenceTests {
     #expect(bare.outcome != .proved)
   }
 
+  @Test("with cores the first induction check takes the lemmas the last pass's cores name, fewer than Houdini kept")
+  func coresPickTheFirstProof() throws {
+    let model = mutexModel(processes: 3)
+    var options = Self.options
+    options.tryAlone = false
+    options.cores = true
+    let cored = Inference.run(model: model, properties: [0], options: options)
+    options.cores = false
+    let plain = Inference.run(model: model, properties: [0], options: options)
+    #expect(cored.outcome == .proved && plain.outcome == .proved, "\(cored.outcome) \(plain.outcome)")
+    #expect(cored.keptAfterHoudini == plain.keptAfterHoudini, "\(cored.keptAfterHoudini) \(plain.keptAfterHoudini)")
+    let prefix = "induction check with the "
+    let note = try #require(cored.notes.first { $0.hasPrefix(prefix) }, "\(cored.notes)")
+    let count = try #require(Int(note.dropFirst(prefix.count).prefix { $0.isNumber }))
+    #expect(
+      note.contains("cores name: inductive") && count < cored.keptAfterHoudini, "\(note) \(cored.keptAfterHoudini)")
+    #expect(!cored.notes.contains { $0.hasPrefix("induction check with Houdini's") }, "\(cored.notes)")
+    #expect(
+      !plain.notes.contains { $0.hasPrefix(prefix) }
+        && plain.notes.contains { $0.hasPrefix("induction check with Houdini's") })
+  }
+
   @Test("mutex proved by inference for any number of processes (parametric)")
   func mutexParametric() throws {
     var options = Self.options
@@ -296,6 +318,56 @@ struct InferenceTests {
     #expect(near.kept == [0, 1, 2] && all.kept == near.kept, "\(near.kept) \(all.kept)")
     #expect(near.widened >= 1 && all.widened == 0, "\(near.widened) \(all.widened)")
     #expect(near.ctis.isEmpty, "\(near.ctis)")
+  }
+
+  /// `copy2` copies x to y and z to w: y = 0 rests on x = 0 only, w = 0 on z = 0 only.
+  static func twoCopiesModel() -> (Model, [Expr]) {
+    let small = Domain.index(IndexSort("Small", count: 3))
+    let b = ModelBuilder(name: "copies", configuration: Configuration(name: "c", bounds: [:]))
+    let x = b.variable("x", small, doc: "copied to y", initial: 0)
+    let y = b.variable("y", small, doc: "a copy of x", initial: 0)
+    let z = b.variable("z", small, doc: "copied to w", initial: 0)
+    let w = b.variable("w", small, doc: "a copy of z", initial: 0)
+    b.action("copy2", by: "host", parameters: []) { a in
+      a.set(y, to: x.value)
+      a.set(w, to: z.value)
+    }
+    b.invariant("y-zero", y.value.eq(0))
+    let model = b.build()
+    return (model, [model.properties[0].formula, x.value.eq(0), w.value.eq(0), z.value.eq(0)])
+  }
+
+  @Test("cores: a group seeded with another group's core comes back sat, is widened, and the kept set is unchanged")
+  func houdiniCores() throws {
+    let (model, formulas) = Self.twoCopiesModel()
+    let checker = { try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60)) }
+    let plain = try checker().houdini(formulas, protected: [0], chunk: 1, queryLimit: 30)
+    let cored = try checker().houdini(formulas, protected: [0], chunk: 1, queryLimit: 30, cores: true)
+    #expect(plain.incomplete == nil && cored.incomplete == nil, "\(plain.incomplete ?? "") \(cored.incomplete ?? "")")
+    #expect(plain.kept == [0, 1, 2, 3] && cored.kept == plain.kept, "\(plain.kept) \(cored.kept)")
+    // The group [w = 0] first asserts the core of [y = 0] ({x = 0}): sat with z ≠ 0, which
+    // falsifies z = 0, left out; asked again with the relevant formulas, unsat.
+    #expect(plain.widened == 0 && cored.widened == 1, "\(plain.widened) \(cored.widened)")
+    #expect(cored.ctis.isEmpty && cored.queries == plain.queries + 1, "\(cored.ctis) \(cored.queries) \(plain.queries)")
+    // The last pass's cores: y = 0 rests on x = 0, w = 0 on z = 0.
+    #expect(plain.coreSupport(of: [0]) == nil)
+    #expect(cored.coreSupport(of: [0]) == [0, 1], "\(cored.cores)")
+    #expect(cored.coreSupport(of: [2]) == [2, 3], "\(cored.cores)")
+  }
+
+  @Test(
+    "cores: a core whose formula a later CTI drops is widened in the next pass; the kept set equals the run without")
+  func houdiniCoresAfterDrops() throws {
+    // y = 0 rests on x = z and z = 0 (relevance's test model); !u is dropped by the first CTI.
+    let (model, formulas) = Self.copyModel()
+    let checker = { try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60)) }
+    for chunk in [0, 1] {
+      let plain = try checker().houdini(formulas, protected: [0], chunk: chunk, queryLimit: 30)
+      let cored = try checker().houdini(formulas, protected: [0], chunk: chunk, queryLimit: 30, cores: true)
+      #expect(plain.incomplete == nil && cored.incomplete == nil)
+      #expect(plain.kept == [0, 1, 2] && cored.kept == plain.kept, "chunk \(chunk): \(plain.kept) \(cored.kept)")
+      #expect(cored.coreSupport(of: [0]) == [0, 1, 2], "chunk \(chunk): \(cored.cores)")
+    }
   }
 
   @Test("with relevance every CTI Z3 gives starts from a state satisfying every formula kept at that moment")

@@ -89,6 +89,24 @@ struct TargetOptionsTests {
     #expect(words.maxWordValues == 0 && words.refuteStates == 64)
     #expect(try target(infer).maxWordValues == nil)
     #expect(throws: InputError.self) { try target(infer + "refute-states = -1\n") }
+    #expect(try target(infer + "chunk = 64\n").chunk == 64 && target(infer).chunk == nil)
+    #expect(try target(infer + "cores = true\n").cores == true && target(infer).cores == nil)
+    do {
+      _ = try target(infer + "cores = 1\n")
+      Issue.record("cores = 1 was accepted")
+    } catch { #expect("\(error)".contains("'cores' must be true or false"), "\(error)") }
+    do {
+      _ = try target(infer + "chunk = -1\n")
+      Issue.record("chunk = -1 was accepted")
+    } catch { #expect("\(error)".contains("'chunk' must be in 0..."), "\(error)") }
+    do {
+      _ = try target(infer + "chunk = \"64\"\n")
+      Issue.record("chunk = \"64\" was accepted")
+    } catch { #expect("\(error)".contains("'chunk' must be an integer"), "\(error)") }
+    do {
+      _ = try target(Self.inductionTarget + "chunk = 64\n")
+      Issue.record("chunk with engine induction was accepted")
+    } catch { #expect("\(error)".contains("'chunk' needs engine infer"), "\(error)") }
     do {
       _ = try target(Self.inductionTarget + "max-word-values = 0\n")
       Issue.record("max-word-values with engine induction was accepted")

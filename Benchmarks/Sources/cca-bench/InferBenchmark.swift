@@ -40,6 +40,8 @@ struct InferBenchmark: ParsableCommand {
   var refuteStates = 256
   @Option(help: "Word-valued variables take part in templates only with at most this many sampled values.")
   var maxWordValues = 16
+  @Flag(help: "Houdini asserts earlier answers' unsat cores per query (cca-verify infer --cores).")
+  var cores = false
   @Option(
     help: "Comma-separated scenario files whose end states every target's sampling also starts from (cca-verify infer --start)."
   )
@@ -78,6 +80,7 @@ struct InferBenchmark: ParsableCommand {
         options.queryLimit = queryLimit > 0 ? queryLimit : nil
         options.refuteStates = refuteStates
         options.maxWordValues = maxWordValues
+        options.cores = cores
         // Each phase and each Houdini pass as it happens, so a long run shows its convergence.
         options.progress = { progress("  \($0)") }
         var request = InferRequest()
