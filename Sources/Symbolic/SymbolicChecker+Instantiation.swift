@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import Spec
 import Z3
 
@@ -24,21 +22,12 @@ extension SymbolicChecker {
     let all = Array(invariant.indices)
     let (assertions, count) = try instantiatedQuery(
       instance, pre: pre, step: step, invariant: invariant, goals: all, assumed: all)
-    let t0 = DispatchTime.now()
-    let r = try checkFresh(assertions)
-    qlog("\(action.name) full \(r) terms=\(count) \(Self.seconds(since: t0))")
-    switch r {
+    switch try checkFresh(assertions) {
     case .unsat: return nil
     case .sat:
       return "the consecution query of \(action.name) with the quantifiers instantiated at \(count) ground terms is "
         + "satisfiable: the instantiation is incomplete, so this is no counterexample"
     case .unknown(let reason): return "Z3 answered unknown on \(action.name) (instantiated): \(reason)"
-    }
-  }
-
-  func qlog(_ s: String) {
-    if ProcessInfo.processInfo.environment["CCA_QLOG"] != nil {
-      FileHandle.standardError.write(Data("QLOG \(s)\n".utf8))
     }
   }
 
@@ -68,14 +57,9 @@ extension SymbolicChecker {
       let near = invariant.indices.filter { !reads[$0].isDisjoint(with: cone) }
       // A relevant set too narrow for the proof: the group asked again assuming every formula.
       for assumed in near.count < invariant.count ? [near, Array(invariant.indices)] : [near] {
-        let (assertions, count) = try instantiatedQuery(
+        let (assertions, _) = try instantiatedQuery(
           instance, pre: pre, step: step, invariant: invariant, goals: group, assumed: assumed)
-        let t0 = DispatchTime.now()
-        let r = try checkFresh(assertions)
-        qlog(
-          "  \(action.name) goals=\(group.count) \(r) terms=\(count) assumed=\(assumed.count) \(Self.seconds(since: t0))"
-        )
-        if r == .unsat { break }
+        if try checkFresh(assertions) == .unsat { break }
         if assumed.count == invariant.count { return false }
         reasked += 1
       }

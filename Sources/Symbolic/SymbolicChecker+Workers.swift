@@ -63,13 +63,8 @@ extension SymbolicChecker {
     _ = try formulas(invariant, in: try encoder.initialState())
     _ = try formulas(invariant, in: pre)
     let steps = try instances.map { try encoder.step($0.action, state: pre, parameters: $0.terms) }
-    let only = ProcessInfo.processInfo.environment["CCA_ONLY"].map { $0.split(separator: ",").map(String.init) }
     while let i = shared.next() {
       let name = model.actions[instances[i].action].name
-      if let only, !only.contains(name) {
-        shared.record(.init(index: i, failure: nil, seconds: 0, queries: 0, reasked: 0))
-        continue
-      }
       options.queryStarted?(name, i, instances.count)
       let (q0, r0, t0) = (queries, reasked, DispatchTime.now())
       let failure = try instantiatedConsecution(instances[i], pre: pre, step: steps[i], invariant: invariant)

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Spec
 import Z3
 
@@ -48,7 +47,7 @@ public struct SymbolicOptions: Sendable {
   /// A query's terms grow with its goals' Skolem constants, and Z3's work with the goals' disjunction: on the RMM and
   /// DA proof (rmm-da-parametric) one query of 13 goals took several times the CPU of 13 queries of one, and 6 goals
   /// in one query a quarter of 6 queries of one (Docs/ADR/0011-parametric-rmm.md).
-  public var goalsPerQuery = Int(ProcessInfo.processInfo.environment["CCA_GROUP"] ?? "4") ?? 4
+  public var goalsPerQuery = 4
   /// How many threads ask an induction's instantiated consecution queries (``instantiate``).
   ///
   /// Each thread has its own Z3 context; 1 asks them in order on the calling thread. The report is the same for every count: the results are
