@@ -39,19 +39,21 @@ public struct SymbolicOptions: Sendable {
   ///
   /// Unsat answers of the reduced queries prove the step as the full query would (their assumptions are a subset of
   /// its, and a goal reading nothing the step writes keeps its pre-state value). Any other answer is never reported:
-  /// the full query is asked and its answer is the result, so the outcome is the one without reduction.
+  /// the group is asked again assuming every formula, and if that is not unsat either, the full query is asked and
+  /// its answer is the result, so the outcome is the one without reduction.
   public var relevance = true
   /// How many goal formulas one reduced query (``relevance``) asks at most, each query instantiated at its own terms;
   /// 0 asks every goal formula the step can change in one query.
   ///
   /// A query's terms grow with its goals' Skolem constants, and Z3's work with the goals' disjunction: on the RMM and
-  /// DA proof (rmm-da-parametric) one query of 13 goals took several times the CPU of 13 queries of one, and 6 goals
+  /// DA proof (rmm-da-parametric) one query of 13 goals took about 3 times the time of 13 queries of one, and 6 goals
   /// in one query a quarter of 6 queries of one (Docs/ADR/0011-parametric-rmm.md).
   public var goalsPerQuery = 4
   /// How many threads ask an induction's instantiated consecution queries (``instantiate``).
   ///
-  /// Each thread has its own Z3 context; 1 asks them in order on the calling thread. The report is the same for every count: the results are
-  /// combined in the actions' order, and the first action (in that order) that is not proved ends the run.
+  /// Each thread has its own Z3 context; 1 asks them in order on the calling thread. The report is the same for every
+  /// count: the results are combined in the actions' order, and the first action (in that order) that is not proved
+  /// ends the run.
   public var workers = 1
   /// Called by induction before each consecution query with the action's name, the query's position and the number of
   /// queries: what a progress line shows while a long proof runs.
