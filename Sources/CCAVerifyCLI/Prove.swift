@@ -33,7 +33,8 @@ struct Prove: ParsableCommand {
   @Option(
     help: """
       Targets run at once (1...64; default 2). Z3 is single-threaded, so two induction targets \
-      use both cores of a 2-core machine; results are reported in the targets' order.
+      use both cores of a 2-core machine; results are reported in the targets' order. A single \
+      target with instantiated queries (instantiate = true) asks them on this many threads.
       """) var jobs: Int = 2
   @Flag(
     help: """
@@ -89,7 +90,10 @@ struct Prove: ParsableCommand {
           var report: (@Sendable (String) -> Void)?
           if line != nil { report = { @Sendable text in status.setInner(text) } }
           do {
-            let result = try Prover.run(target, outputDirectory: out, stop: stop, progress: report, catalog: catalog)
+            // A lone target may use every job's thread for its queries (an induction with instantiated queries).
+            let result = try Prover.run(
+              target, outputDirectory: out, stop: stop, progress: report, catalog: catalog,
+              threads: targets.count == 1 ? jobs : 1)
             status.finish(index: i, seconds: result.seconds)
             line?.print(
               "[\(i + 1)/\(targets.count)] \(target.name): \(result.outcome.rawValue) (expected \(result.expected.rawValue)) in \(String(format: "%.2f", result.seconds)) s\(result.detail.isEmpty ? "" : " - \(result.detail)")"

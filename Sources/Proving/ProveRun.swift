@@ -86,9 +86,11 @@ public enum Prover {
   ///   one-line summary (states, rate, ETA when the end is known); induction calls it before
   ///   each consecution query (the action and how far it is).
   /// - Parameter catalog: the catalogue the target's model was resolved against.
+  /// - Parameter threads: how many threads an induction with instantiated queries (`instantiate = true`) may ask its
+  ///   consecution queries on (``SymbolicOptions/workers``); the result is the same for every count.
   public static func run(
     _ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil,
-    progress: (@Sendable (String) -> Void)? = nil, catalog: Catalog = .standard
+    progress: (@Sendable (String) -> Void)? = nil, catalog: Catalog = .standard, threads: Int = 1
   ) throws -> TargetResult {
     let began = DispatchTime.now()
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9 }
@@ -253,6 +255,7 @@ public enum Prover {
         arguments: target.arguments)
       if let sort = target.parametricSort { options.parametricSorts = [sort] }
       options.instantiate = target.instantiate
+      options.workers = threads
       if let progress {
         let began = DispatchTime.now()
         options.queryStarted = { action, index, count in

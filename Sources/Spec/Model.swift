@@ -201,6 +201,20 @@ public struct Action: Hashable, Sendable {
   /// Whether some failure condition carries effects, so a failing call may change the state.
   public var hasFailureEffects: Bool { failures.contains { !$0.effects.isEmpty } }
 
+  /// The variables the action reads or writes: what a step can depend on or change.
+  ///
+  /// Its guard, failure conditions, and every effect's variable, keys, value and condition (on success and on failure
+  /// conditions).
+  public var variablesTouched: Set<VariableID> {
+    var variables = guardCondition.variablesRead
+    for f in failures { variables.formUnion(f.condition.variablesRead) }
+    for effect in effects + failures.flatMap(\.effects) {
+      variables.insert(effect.variable)
+      variables.formUnion(effect.variablesRead)
+    }
+    return variables
+  }
+
   /// The number of argument tuples: the product of the parameter domains' cardinalities.
   public var argumentCount: Int {
     parameters.reduce(1) { $0 * $1.values.count }

@@ -69,15 +69,25 @@ extension Encoder {
   /// sort: each such scalar cell (a cell not keyed by a parametric sort), and each such array cell
   /// read at every term of its key's sort and at every such scalar cell of that sort (so a pointer
   /// held in a scalar cell, such as a stream's VDEV, is followed once more).
-  func closure(_ terms: [String: [Z3Expr]], state: SymbolicState) throws -> [String: [Z3Expr]] {
+  ///
+  /// With `variables`, only those cells are followed: a cell no assumption, goal or step reads is an unconstrained
+  /// element, and an instance at it adds nothing a query can use.
+  func closure(
+    _ terms: [String: [Z3Expr]], state: SymbolicState, variables: Set<VariableID>? = nil
+  ) throws -> [String: [Z3Expr]] {
     var result = terms
     var scalars: [String: [Z3Expr]] = [:]
-    for (v, variable) in model.variables.enumerated() where shapes[v].parametricValue {
+    let followed = model.variables.indices.filter {
+      shapes[$0].parametricValue && variables?.contains(VariableID($0)) != false
+    }
+    for v in followed {
+      let variable = model.variables[v]
       guard case .index(let valueSort) = variable.value, shapes[v].parametricKey == nil else { continue }
       scalars[valueSort.name, default: []] += state.cells[v]
     }
     for (sort, cells) in scalars { result[sort, default: []] += cells }
-    for (v, variable) in model.variables.enumerated() where shapes[v].parametricValue {
+    for v in followed {
+      let variable = model.variables[v]
       guard case .index(let valueSort) = variable.value, let p = shapes[v].parametricKey,
         case .index(let keySort) = variable.keys[p]
       else { continue }

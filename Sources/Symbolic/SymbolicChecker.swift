@@ -33,6 +33,28 @@ public struct SymbolicOptions: Sendable {
   /// action's step; a sat answer is no counterexample (the instantiation may be too weak) and is reported as unknown.
   /// Ignored when no sort is parametric.
   public var instantiate = false
+  /// Whether an instantiated consecution query (``instantiate``) is first asked reduced: only the invariant formulas the
+  /// step can change as goals, assuming only the formulas that share a variable with them or with the action
+  /// (``SymbolicChecker/reducedConsecution(_:pre:step:invariant:)``).
+  ///
+  /// Unsat answers of the reduced queries prove the step as the full query would (their assumptions are a subset of
+  /// its, and a goal reading nothing the step writes keeps its pre-state value). Any other answer is never reported:
+  /// the group is asked again assuming every formula, and if that is not unsat either, the full query is asked and
+  /// its answer is the result, so the outcome is the one without reduction.
+  public var relevance = true
+  /// How many goal formulas one reduced query (``relevance``) asks at most, each query instantiated at its own terms;
+  /// 0 asks every goal formula the step can change in one query.
+  ///
+  /// A query's terms grow with its goals' Skolem constants, and Z3's work with the goals' disjunction: on the RMM and
+  /// DA proof (rmm-da-parametric) one query of 13 goals took about 3 times the time of 13 queries of one, and 6 goals
+  /// in one query a quarter of 6 queries of one (Docs/ADR/0011-parametric-rmm.md).
+  public var goalsPerQuery = 4
+  /// How many threads ask an induction's instantiated consecution queries (``instantiate``).
+  ///
+  /// Each thread has its own Z3 context; 1 asks them in order on the calling thread. The report is the same for every
+  /// count: the results are combined in the actions' order, and the first action (in that order) that is not proved
+  /// ends the run.
+  public var workers = 1
   /// Called by induction before each consecution query with the action's name, the query's position and the number of
   /// queries: what a progress line shows while a long proof runs.
   public var queryStarted: (@Sendable (_ action: String, _ index: Int, _ count: Int) -> Void)?
@@ -106,6 +128,9 @@ public struct SymbolicReport: Sendable {
   /// The last one is the query that ended the run when it did not finish: where a slow or unfinished proof spends its
   /// time.
   public var actionSeconds: [(action: String, seconds: Double)] = []
+  /// The reduced consecution queries (``SymbolicOptions/relevance``) that were not unsat and were asked again: a group
+  /// assuming every invariant formula, or an action's full query (induction with instantiated queries only).
+  public var reasked = 0
 
   /// The `count` slowest entries of ``actionSeconds``, rendered `NAME 1.2 s`, slowest first.
   public func slowestActions(_ count: Int) -> [String] {
@@ -137,6 +162,8 @@ public final class SymbolicChecker {
   var actionSeconds: [(action: String, seconds: Double)] = []
   /// The consecution query being asked, if any: a report made while it runs (a CTI, an unknown) counts it.
   var inFlight: (action: String, start: DispatchTime)?
+  /// The reduced consecution queries asked again so far (``SymbolicReport/reasked``).
+  var reasked = 0
 
   /// Creates a checker for a model.
   ///
@@ -308,6 +335,7 @@ public final class SymbolicChecker {
     notes = []
     actionSeconds = []
     inFlight = nil
+    reasked = 0
     let nanos = UInt64(max(options.timeout, 0) * 1e9)
     deadline = DispatchTime.now() + .nanoseconds(Int(min(nanos, UInt64(Int.max))))
   }
@@ -316,6 +344,7 @@ public final class SymbolicChecker {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     var report = SymbolicReport(outcome: outcome, seconds: seconds, queries: queries, scope: scope, notes: notes)
     report.actionSeconds = actionSeconds + (inFlight.map { [($0.action, Self.seconds(since: $0.start))] } ?? [])
+    report.reasked = reasked
     return report
   }
 
@@ -360,6 +389,17 @@ public final class SymbolicChecker {
       } catch { throw SymbolicError(error) }
       let base = domains.plain + preFormulas + (try encoder.distinctness())
       var enabled: [(instance: Instance, enabled: Z3Expr)] = []
+      if options.instantiate && !options.parametricSorts.isEmpty {
+        if let failure = try instantiatedConsecutions(instances, pre: pre, invariant: invariant) {
+          return report(.unknown(failure), since: start)
+        }
+        for instance in instances {
+          let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
+          enabled.append((instance, try context.and([step.enabled] + instance.constraints)))
+        }
+        try checkVacuity(s, enabled)
+        return report(.proved, since: start)
+      }
       for (position, instance) in instances.enumerated() {
         let name = model.actions[instance.action].name
         options.queryStarted?(name, position, instances.count)
@@ -371,13 +411,6 @@ public final class SymbolicChecker {
         let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
         let postFormulas = try formulas(invariant, in: step.post)
         var result: SolverResult
-        if options.instantiate && !options.parametricSorts.isEmpty {
-          if let failure = try instantiatedConsecution(instance, pre: pre, step: step, invariant: invariant) {
-            return report(.unknown(failure), since: start)
-          }
-          enabled.append((instance, try context.and([step.enabled] + instance.constraints)))
-          continue
-        }
         if options.freshSolverPerQuery && options.parametricSorts.isEmpty {
           let bad = try context.not(try context.and(postFormulas))
           if try checkFresh(base + instance.constraints + [step.enabled, bad]) == .unsat {

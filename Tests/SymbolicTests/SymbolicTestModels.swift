@@ -69,3 +69,33 @@ func chainModel(granules: Int = 3) -> Model {
   b.lemma("marks-follow-links", .forAll(granule) { g in mark[g].implies(mark[link[g]]) })
   return b.build()
 }
+
+/// Five per-granule flags linked by implications, where relevance alone is too narrow.
+///
+/// `set(g)`, enabled where `y[g]`, sets `x[g]`, and `x-implies-w` is inductive with the lemmas `y-implies-u`, `u-implies-v` and `v-implies-w` (y → u → v → w). `u-implies-v` shares no
+/// variable with the goal (x, w) or with what `set` reads or writes (x, y): a query that assumes only the formulas
+/// sharing one (relevance) is satisfiable, the full query is not. `raise(g)` sets y, u, v, w together; with
+/// `breakRaise` it leaves v, which breaks `u-implies-v` (a true failure, after `set` in the action order).
+func relevanceChainModel(breakRaise: Bool = false) -> Model {
+  let granule = Domain.index(IndexSort("Granule", count: 3))
+  let b = ModelBuilder(name: "relevance-chain", configuration: Configuration(name: "g3", bounds: ["granules": 3]))
+  let flags = ["x", "y", "u", "v", "w"].map { name in b.map(name, keys: [granule], .bool) { _ in false } }
+  let (x, y, u, v, w) = (flags[0], flags[1], flags[2], flags[3], flags[4])
+  b.action("set", by: "env", parameters: [Parameter("g", granule)]) { a in
+    let g = a.arg("g")
+    a.requires(y[g])
+    a.set(x, [g], to: true)
+  }
+  b.action("raise", by: "env", parameters: [Parameter("g", granule)]) { a in
+    let g = a.arg("g")
+    a.set(y, [g], to: true)
+    a.set(u, [g], to: true)
+    if !breakRaise { a.set(v, [g], to: true) }
+    a.set(w, [g], to: true)
+  }
+  b.invariant("x-implies-w", .forAll(granule) { g in x[g].implies(w[g]) })
+  b.lemma("y-implies-u", .forAll(granule) { g in y[g].implies(u[g]) })
+  b.lemma("u-implies-v", .forAll(granule) { g in u[g].implies(v[g]) })
+  b.lemma("v-implies-w", .forAll(granule) { g in v[g].implies(w[g]) })
+  return b.build()
+}

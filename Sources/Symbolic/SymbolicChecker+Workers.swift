@@ -1,0 +1,134 @@
+import Dispatch
+import Foundation
+import Spec
+import Z3
+
+extension SymbolicChecker {
+  /// Asks the instantiated consecution query of every instance (``instantiatedConsecution(_:pre:step:invariant:)``) on
+  /// ``SymbolicOptions/workers`` threads; returns the reason the first instance, in order, is not proved, if any.
+  ///
+  /// Each thread has a checker of its own (its own Z3 context) built from the same model and options; this checker
+  /// asks on the calling thread. Before its first query every asker compiles the initial state, the invariant and
+  /// every action's step, so the literals its encoder has met, hence each query's instantiation terms, are the same
+  /// whichever asker asks which query, and the same as with one worker. The threads take the instances in order;
+  /// once an instance is not proved, later ones are not asked. The queries, per-action seconds and reasked counts of
+  /// the instances up to that one are added to this checker's, in order: the report does not depend on the number
+  /// of workers (except for the seconds).
+  func instantiatedConsecutions(_ instances: [Instance], pre: SymbolicState, invariant: [Int]) throws -> String? {
+    let shared = ConsecutionQueue(count: instances.count)
+    // This checker asks too: its counters are set from the results below, as every asker's are.
+    let (queriesBefore, reaskedBefore) = (queries, reasked)
+    let workers = max(1, min(options.workers, instances.count))
+    let group = DispatchGroup()
+    let (model, options, deadline) = (self.model, self.options, self.deadline)
+    for _ in 1..<workers {
+      group.enter()
+      Thread.detachNewThread {
+        defer { group.leave() }
+        do {
+          let checker = try SymbolicChecker(model: model, options: options)
+          checker.deadline = deadline
+          try checker.askConsecutions(shared, invariant: invariant)
+        } catch {
+          shared.fail(error)
+        }
+      }
+    }
+    do { try askConsecutions(shared, invariant: invariant, pre: pre, instances: instances) } catch {
+      shared.fail(error)
+    }
+    group.wait()
+    let (results, error) = shared.finished()
+    (queries, reasked) = (queriesBefore, reaskedBefore)
+    for result in results {
+      queries += result.queries
+      reasked += result.reasked
+      actionSeconds.append((model.actions[instances[result.index].action].name, result.seconds))
+      if let failure = result.failure { return failure }
+    }
+    if let error { throw error }
+    return nil
+  }
+
+  /// Takes instances from `shared` and asks their consecution queries until none is left (or an earlier one failed).
+  ///
+  /// `pre` and `instances` are this checker's when given (the calling thread's checker, which made them); otherwise
+  /// the checker makes its own, with the same names, so instance `i` is the same action everywhere.
+  func askConsecutions(
+    _ shared: ConsecutionQueue, invariant: [Int], pre given: SymbolicState? = nil, instances made: [Instance]? = nil
+  ) throws {
+    let pre = try given ?? encoder.freshState("pre")
+    let instances = try made ?? self.instances(tag: "i", sampled: false)
+    // Every literal of the proof, in the same order on every asker (see above).
+    _ = try formulas(invariant, in: try encoder.initialState())
+    _ = try formulas(invariant, in: pre)
+    let steps = try instances.map { try encoder.step($0.action, state: pre, parameters: $0.terms) }
+    while let i = shared.next() {
+      let name = model.actions[instances[i].action].name
+      options.queryStarted?(name, i, instances.count)
+      let (q0, r0, t0) = (queries, reasked, DispatchTime.now())
+      let failure = try instantiatedConsecution(instances[i], pre: pre, step: steps[i], invariant: invariant)
+      shared.record(
+        .init(
+          index: i, failure: failure, seconds: Self.seconds(since: t0), queries: queries - q0, reasked: reasked - r0))
+    }
+  }
+}
+
+/// The instances of an induction's consecution queries shared by the threads that ask them
+/// (``SymbolicChecker/instantiatedConsecutions(_:pre:invariant:)``): handed out in order, their results kept by index.
+final class ConsecutionQueue: @unchecked Sendable {
+  /// One instance's result: the reason it is not proved (`nil`: proved), its seconds, queries and reasked count.
+  struct Result: Sendable {
+    let index: Int
+    let failure: String?
+    let seconds: Double
+    let queries: Int
+    let reasked: Int
+  }
+
+  private let lock = NSLock()
+  private let count: Int
+  private var taken = 0
+  /// The first instance not proved so far: no later one is handed out.
+  private var firstFailure = Int.max
+  private var results: [Int: Result] = [:]
+  private var error: (any Error)?
+
+  init(count: Int) { self.count = count }
+
+  /// The next instance to ask, or `nil` when none is left, an earlier one is not proved, or an asker failed.
+  func next() -> Int? {
+    lock.withLock {
+      guard taken < count, taken < firstFailure, error == nil else { return nil }
+      defer { taken += 1 }
+      return taken
+    }
+  }
+
+  func record(_ result: Result) {
+    lock.withLock {
+      results[result.index] = result
+      if result.failure != nil { firstFailure = min(firstFailure, result.index) }
+    }
+  }
+
+  /// Records an asker's error; the instances not yet handed out are not asked.
+  func fail(_ error: any Error) {
+    lock.withLock { if self.error == nil { self.error = error } }
+  }
+
+  /// The results in order, up to the first instance not proved or the first missing one (an asker's error stopped
+  /// it), and the error if one is missing.
+  func finished() -> (results: [Result], error: (any Error)?) {
+    lock.withLock {
+      var ordered: [Result] = []
+      for i in 0..<count {
+        guard let r = results[i] else { return (ordered, error) }
+        ordered.append(r)
+        if r.failure != nil { return (ordered, nil) }
+      }
+      return (ordered, nil)
+    }
+  }
+}
