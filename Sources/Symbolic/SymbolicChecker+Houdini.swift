@@ -228,15 +228,7 @@ extension SymbolicChecker {
     }
     // Relevance: what each action reads (guard, failure conditions, its writes' keys, values and
     // conditions) or writes.
-    let near: [Set<VariableID>] = model.actions.map { action in
-      var variables = action.guardCondition.variablesRead
-      for f in action.failures { variables.formUnion(f.condition.variablesRead) }
-      for effect in action.effects + action.failures.flatMap(\.effects) {
-        variables.insert(effect.variable)
-        variables.formUnion(effect.variablesRead)
-      }
-      return variables
-    }
+    let near: [Set<VariableID>] = model.actions.map(\.variablesTouched)
     func groups(_ members: [Int]) -> [[Int]] {
       guard chunk > 0, members.count > chunk else { return [members] }
       return stride(from: 0, to: members.count, by: chunk).map { Array(members[$0..<min($0 + chunk, members.count)]) }
