@@ -19,20 +19,8 @@ extension SymbolicChecker {
     // This checker asks too: its counters are set from the results below, as every asker's are.
     let (queriesBefore, reaskedBefore) = (queries, reasked)
     let workers = max(1, min(options.workers, instances.count))
-    let group = DispatchGroup()
-    let (model, options, deadline) = (self.model, self.options, self.deadline)
-    for _ in 1..<workers {
-      group.enter()
-      Thread.detachNewThread {
-        defer { group.leave() }
-        do {
-          let checker = try SymbolicChecker(model: model, options: options)
-          checker.deadline = deadline
-          try checker.askConsecutions(shared, invariant: invariant)
-        } catch {
-          shared.fail(error)
-        }
-      }
+    let group = detachAskers(workers, failed: { shared.fail($0) }) { checker, _ in
+      try checker.askConsecutions(shared, invariant: invariant)
     }
     do { try askConsecutions(shared, invariant: invariant, pre: pre, instances: instances) } catch {
       shared.fail(error)
@@ -72,6 +60,116 @@ extension SymbolicChecker {
         .init(
           index: i, failure: failure, seconds: Self.seconds(since: t0), queries: queries - q0, reasked: reasked - r0))
     }
+  }
+}
+
+extension SymbolicChecker {
+  /// Notes vacuity as ``checkVacuity(_:_:)`` does, with the actions shared among ``SymbolicOptions/workers`` threads.
+  ///
+  /// The actions are dealt out in order (the `k`-th of `terms`' actions to asker `k % workers`; this checker is asker
+  /// 0 and asks on `s`, which holds the base assertions); every other asker is a checker of its own that compiles the
+  /// proof's literals as ``askConsecutions(_:invariant:pre:instances:)`` does, asserts the same base on a solver of its
+  /// own and runs ``vacuity(_:_:)`` on its actions. All instances of an action go to one asker, and each action's
+  /// verdict depends on its own queries only, so the notes (written in action order once every asker is done) and
+  /// the query count are those of one worker; only Z3's time limit per query can tell a verdict apart.
+  func instantiatedVacuity(_ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)], invariant: [Int]) throws {
+    let actions = Array(Set(terms.map(\.instance.action))).sorted()
+    let workers = max(1, min(options.workers, actions.count))
+    guard workers > 1 else { return try checkVacuity(s, terms) }
+    let share = { (asker: Int) in Set(actions.indices.filter { $0 % workers == asker }.map { actions[$0] }) }
+    let found = VacuityVerdicts()
+    let shares = (0..<workers).map(share)
+    let group = detachAskers(workers, failed: { found.fail($0) }) { checker, asker in
+      found.add(try checker.ownVacuity(of: shares[asker], invariant: invariant), queries: checker.queries)
+    }
+    let mine = share(0)
+    var verdicts: Vacuity?
+    var failure: (any Error)?
+    do { verdicts = try vacuity(s, terms.filter { mine.contains($0.instance.action) }) } catch { failure = error }
+    group.wait()
+    if let failure { throw failure }
+    let (others, queries, error) = found.finished()
+    if let error { throw error }
+    self.queries += queries
+    var all = verdicts ?? Vacuity()
+    for v in others {
+      all.undecided.formUnion(v.undecided)
+      all.vacuous.formUnion(v.vacuous)
+      all.undetermined.merge(v.undetermined) { a, _ in a }
+    }
+    noteVacuity(all)
+  }
+
+  /// Runs `body` on `count - 1` new threads, askers 1 up to `count - 1` (this checker's thread is asker 0).
+  ///
+  /// Each thread has a checker of its own built from this checker's model and options and sharing its deadline; a
+  /// thread's error goes to `failed`. Wait on the group returned before reading what the threads did.
+  func detachAskers(
+    _ count: Int, failed: @escaping @Sendable (any Error) -> Void,
+    _ body: @escaping @Sendable (SymbolicChecker, Int) throws -> Void
+  ) -> DispatchGroup {
+    let group = DispatchGroup()
+    let (model, options, deadline) = (self.model, self.options, self.deadline)
+    for asker in 1..<max(1, count) {
+      group.enter()
+      Thread.detachNewThread {
+        defer { group.leave() }
+        do {
+          let checker = try SymbolicChecker(model: model, options: options)
+          checker.deadline = deadline
+          try body(checker, asker)
+        } catch {
+          failed(error)
+        }
+      }
+    }
+    return group
+  }
+
+  /// ``vacuity(_:_:)`` of `actions` on a solver of this checker's own, holding the base of an instantiated induction
+  /// (domain constraints, the invariant in the pre-state, distinctness) after the proof's literals are compiled in the
+  /// order of ``askConsecutions(_:invariant:pre:instances:)``.
+  func ownVacuity(of actions: Set<Int>, invariant: [Int]) throws -> Vacuity {
+    let pre = try encoder.freshState("pre")
+    let instances = try self.instances(tag: "i", sampled: false)
+    _ = try formulas(invariant, in: try encoder.initialState())
+    let preFormulas = try formulas(invariant, in: pre)
+    let steps = try instances.map { try encoder.step($0.action, state: pre, parameters: $0.terms) }
+    let s = try solver()
+    do {
+      for c in try encoder.domainConstraints(pre).plain { try s.assert(c) }
+      for f in preFormulas { try s.assert(f) }
+      for axiom in try encoder.distinctness() { try s.assert(axiom) }
+    } catch { throw SymbolicError(error) }
+    var terms: [(instance: Instance, enabled: Z3Expr)] = []
+    for (instance, step) in zip(instances, steps) where actions.contains(instance.action) {
+      terms.append((instance, try context.and([step.enabled] + instance.constraints)))
+    }
+    return try vacuity(s, terms)
+  }
+}
+
+/// The vacuity verdicts of the threads of ``SymbolicChecker/instantiatedVacuity(_:_:invariant:)``.
+final class VacuityVerdicts: @unchecked Sendable {
+  private let lock = NSLock()
+  private var verdicts: [SymbolicChecker.Vacuity] = []
+  private var queries = 0
+  private var error: (any Error)?
+
+  func add(_ v: SymbolicChecker.Vacuity, queries: Int) {
+    lock.withLock {
+      verdicts.append(v)
+      self.queries += queries
+    }
+  }
+
+  func fail(_ error: any Error) {
+    lock.withLock { if self.error == nil { self.error = error } }
+  }
+
+  /// Every thread's verdicts (their actions are disjoint: the order does not matter), their queries, the first error.
+  func finished() -> (verdicts: [SymbolicChecker.Vacuity], queries: Int, error: (any Error)?) {
+    lock.withLock { (verdicts, queries, error) }
   }
 }
 

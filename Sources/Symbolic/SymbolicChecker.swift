@@ -397,7 +397,8 @@ public final class SymbolicChecker {
           let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
           enabled.append((instance, try context.and([step.enabled] + instance.constraints)))
         }
-        try checkVacuity(s, enabled)
+        // Vacuity on the same threads: one thread's 2 s limits would leave the other core idle.
+        try instantiatedVacuity(s, enabled, invariant: invariant)
         return report(.proved, since: start)
       }
       for (position, instance) in instances.enumerated() {
@@ -467,6 +468,19 @@ public final class SymbolicChecker {
   /// enabled; one that ends unknown (each query gets at most ``vacuityQueryLimit`` seconds) is
   /// reported as undetermined. Vacuity is a note: it never changes the outcome.
   func checkVacuity(_ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)]) throws {
+    noteVacuity(try vacuity(s, terms))
+  }
+
+  /// What ``checkVacuity(_:_:)`` found about the actions of `terms`: those with no witness (`undecided`), and among
+  /// them those Z3 proved never enabled (`vacuous`) or could not decide (`undetermined`, with Z3's reason).
+  struct Vacuity: Sendable {
+    var undecided: Set<Int> = []
+    var vacuous: Set<Int> = []
+    var undetermined: [Int: String] = [:]
+  }
+
+  /// The verdicts of ``checkVacuity(_:_:)`` on the actions of `terms`, without notes (see there).
+  func vacuity(_ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)]) throws -> Vacuity {
     var undecided = Set(terms.map(\.instance.action))
     if !options.parametricSorts.isEmpty {
       undecided = try reachableWitnesses(for: undecided)
@@ -491,6 +505,12 @@ public final class SymbolicChecker {
       case .unknown(let reason): undetermined[a] = reason
       }
     }
+    return Vacuity(undecided: undecided, vacuous: vacuous, undetermined: undetermined)
+  }
+
+  /// Notes `found`'s actions, in action order: never enabled, or undetermined.
+  func noteVacuity(_ found: Vacuity) {
+    let (undecided, vacuous, undetermined) = (found.undecided, found.vacuous, found.undetermined)
     for a in undecided.sorted() {
       if let reason = undetermined[a] {
         notes.append(

@@ -76,7 +76,7 @@ func chainModel(granules: Int = 3) -> Model {
 /// variable with the goal (x, w) or with what `set` reads or writes (x, y): a query that assumes only the formulas
 /// sharing one (relevance) is satisfiable, the full query is not. `raise(g)` sets y, u, v, w together; with
 /// `breakRaise` it leaves v, which breaks `u-implies-v` (a true failure, after `set` in the action order).
-func relevanceChainModel(breakRaise: Bool = false) -> Model {
+func relevanceChainModel(breakRaise: Bool = false, neverEnabled: Bool = false) -> Model {
   let granule = Domain.index(IndexSort("Granule", count: 3))
   let b = ModelBuilder(name: "relevance-chain", configuration: Configuration(name: "g3", bounds: ["granules": 3]))
   let flags = ["x", "y", "u", "v", "w"].map { name in b.map(name, keys: [granule], .bool) { _ in false } }
@@ -92,6 +92,19 @@ func relevanceChainModel(breakRaise: Bool = false) -> Model {
     a.set(u, [g], to: true)
     if !breakRaise { a.set(v, [g], to: true) }
     a.set(w, [g], to: true)
+  }
+  if neverEnabled {
+    // Guards the invariant contradicts: vacuity notes them.
+    b.action("stuck", by: "env", parameters: [Parameter("g", granule)]) { a in
+      let g = a.arg("g")
+      a.requires(x[g] && !w[g])
+      a.set(v, [g], to: true)
+    }
+    b.action("stuck-too", by: "env", parameters: [Parameter("g", granule)]) { a in
+      let g = a.arg("g")
+      a.requires(y[g] && !u[g])
+      a.set(v, [g], to: true)
+    }
   }
   b.invariant("x-implies-w", .forAll(granule) { g in x[g].implies(w[g]) })
   b.lemma("y-implies-u", .forAll(granule) { g in y[g].implies(u[g]) })
