@@ -95,6 +95,8 @@ public struct ProofTarget: Equatable, Sendable {
   public var chunk: Int?
   /// Engine infer: ``InferenceOptions/cores``, if set.
   public var cores: Bool?
+  /// Engine infer: seconds per Houdini query (``InferenceOptions/queryLimit``; 0: only the budget), if not the default.
+  public var queryLimit: Int?
   /// Index sorts whose elements the model treats alike, for BFS only.
   ///
   /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
@@ -124,6 +126,7 @@ public struct ProofTarget: Equatable, Sendable {
     ("refute-states", "infer: states the concrete refuter searches from each Houdini CTI (0: none)"),
     ("chunk", "infer: candidates Houdini asks about per query (0: all at once; default 256)"),
     ("cores", "infer: true for Houdini queries seeded by earlier answers' unsat cores (default false)"),
+    ("query-limit", "infer: seconds per Houdini query before its group is split (0: only the budget; default 20)"),
     ("seed", "random: the seed"),
     ("walks", "random: number of walks"),
     ("length", "random: steps per walk"),
@@ -350,12 +353,14 @@ public struct ProofTarget: Equatable, Sendable {
     var refuteStates: Int?
     var chunk: Int?
     var cores: Bool?
+    var queryLimit: Int?
     if engineName == "infer" {
       sampleLimit = try integer("max-states", 1...Int64(Int32.max)).map(Int.init)
       antecedents = try integer("antecedents", 1...2).map(Int.init)
       maxWordValues = try integer("max-word-values", 0...Int64(Int32.max)).map(Int.init)
       refuteStates = try integer("refute-states", 0...Int64(Int32.max)).map(Int.init)
       chunk = try integer("chunk", 0...Int64(Int32.max)).map(Int.init)
+      queryLimit = try integer("query-limit", 0...86_400).map(Int.init)
       if let e = byKey["cores"] {
         guard case .bool(let b) = e.value else {
           throw InputError(at("cores"), "'cores' must be true or false, found \(e.value.typeName)")
@@ -363,7 +368,8 @@ public struct ProofTarget: Equatable, Sendable {
         cores = b
       }
     } else {
-      for key in ["antecedents", "max-word-values", "refute-states", "chunk", "cores"] where byKey[key] != nil {
+      for key in ["antecedents", "max-word-values", "refute-states", "chunk", "cores", "query-limit"]
+      where byKey[key] != nil {
         throw InputError(at(key), "'\(key)' needs engine infer")
       }
     }
@@ -411,6 +417,7 @@ public struct ProofTarget: Equatable, Sendable {
     target.refuteStates = refuteStates
     target.chunk = chunk
     target.cores = cores
+    target.queryLimit = queryLimit
     target.instantiate = instantiate
     target.sampleStarts = sampleStarts
     target.symmetricSorts = symmetricSorts

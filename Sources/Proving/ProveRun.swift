@@ -221,6 +221,7 @@ public enum Prover {
       if let n = target.refuteStates { options.refuteStates = n }
       if let n = target.chunk { options.chunk = n }
       if let b = target.cores { options.cores = b }
+      if let q = target.queryLimit { options.queryLimit = q > 0 ? Double(q) : nil }
       options.starts = try target.sampleStarts.map {
         try $0.endValues(family: family, configuration: target.configuration, properties: properties)
       }

@@ -91,6 +91,15 @@ struct TargetOptionsTests {
     #expect(throws: InputError.self) { try target(infer + "refute-states = -1\n") }
     #expect(try target(infer + "chunk = 64\n").chunk == 64 && target(infer).chunk == nil)
     #expect(try target(infer + "cores = true\n").cores == true && target(infer).cores == nil)
+    #expect(try target(infer + "query-limit = 60\n").queryLimit == 60 && target(infer).queryLimit == nil)
+    do {
+      _ = try target(infer + "query-limit = -1\n")
+      Issue.record("query-limit = -1 was accepted")
+    } catch { #expect("\(error)".contains("'query-limit' must be in 0..."), "\(error)") }
+    do {
+      _ = try target(Self.inductionTarget + "query-limit = 60\n")
+      Issue.record("query-limit with engine induction was accepted")
+    } catch { #expect("\(error)".contains("'query-limit' needs engine infer"), "\(error)") }
     do {
       _ = try target(infer + "cores = 1\n")
       Issue.record("cores = 1 was accepted")
