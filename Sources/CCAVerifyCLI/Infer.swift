@@ -35,6 +35,10 @@ struct InferCommand: ParsableCommand {
   @Flag(help: "Houdini asserts earlier answers' unsat cores per query instead of every relevant kept candidate.")
   var cores = false
   @Option(help: "Seconds per Houdini query before the group is split (0: only the budget).") var queryLimit: Double = 20
+  @Flag(help: "Report the proof's lemmas as its first induction check proved them, without looking for fewer.")
+  var noMinimise = false
+  @Option(help: "Threads asking Houdini's queries, each with a Z3 context of its own (the inductive set is the same).")
+  var workers: Int = 1
   @Option(
     help:
       "A word-valued variable (e.g. a descriptor) takes part in templates only if the samples show at most this many of its values."
@@ -63,6 +67,7 @@ struct InferCommand: ParsableCommand {
     if chunk < 0 { throw ValidationError("--chunk must be >= 0, got \(chunk)") }
     if maxWordValues < 0 { throw ValidationError("--max-word-values must be >= 0, got \(maxWordValues)") }
     if !(queryLimit >= 0) { throw ValidationError("--query-limit must be >= 0 seconds, got \(queryLimit)") }
+    guard (1...64).contains(workers) else { throw ValidationError("--workers must be in 1...64, got \(workers)") }
   }
 
   func run() throws {
@@ -84,6 +89,8 @@ struct InferCommand: ParsableCommand {
     request.options.queryLimit = queryLimit > 0 ? queryLimit : nil
     request.options.refuteStates = refuteStates
     request.options.cores = cores
+    request.options.workers = workers
+    request.options.minimise = !noMinimise
     request.options.alongside = alongside
     request.starts = starts
     // Each phase's note and each Houdini pass as it happens (the report repeats them).

@@ -209,7 +209,8 @@ public enum Inference {
       let houdiniStart = elapsed()
       let houdini = checker.houdini(
         formulas, protected: Set(goalIndices), chunk: options.chunk, queryLimit: options.queryLimit,
-        cores: options.cores, refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } },
+        cores: options.cores, workers: options.workers,
+        refuter: refuter.map { r in { pre, kept in r.refute(pre, kept) } },
         progress: options.progress.map { say in { say(Self.describe($0, offset: houdiniStart)) } },
         actionDone: options.progress.map { say in
           { step in
@@ -321,6 +322,7 @@ public enum Inference {
           "not minimised (\(why)): the proof rests on \(fromCores ? "the cores' lemmas" : "Houdini's whole set")")
         return report(.proved, lemmas: whole)
       }
+      guard options.minimise else { return unminimised("minimisation off") }
       guard remaining() > 1 else { return unminimised("no budget left") }
       // Minimisation gets a fifth of the budget at most: with hundreds of lemmas the support
       // search may not finish, and the proof is already in hand.

@@ -69,6 +69,17 @@ public struct InferenceOptions: Sendable {
   /// Off by default: at `rmm-reuse` (two passes) the seeded queries' extra sat answers cost more
   /// than the cores save (Docs/invariant-inference.md, session 11).
   public var cores = false
+  /// Whether a proved run looks for a smaller set of lemmas (the support, then dropping implied
+  /// ones), with at most a fifth of the budget; off, the proof rests on the set its first
+  /// induction check proved (the cores' closure or Houdini's whole set), reported unminimised.
+  public var minimise = true
+  /// How many threads ask Houdini's consecution queries, each with a Z3 context of its own (1: in
+  /// order on the calling thread).
+  ///
+  /// Houdini's inductive set is the same for every count (the largest inductive subset of the
+  /// candidates); the CTIs, the query count and the cores may differ, and so may candidates
+  /// dropped for want of an answer within ``queryLimit``.
+  public var workers = 1
   /// Called with each note as it is written and a line after each Houdini pass; nil: silent.
   ///
   /// A pass's line gives the kept count, what the pass dropped, the CTIs, queries and seconds so

@@ -97,6 +97,8 @@ public struct ProofTarget: Equatable, Sendable {
   public var cores: Bool?
   /// Engine infer: seconds per Houdini query (``InferenceOptions/queryLimit``; 0: only the budget), if not the default.
   public var queryLimit: Int?
+  /// Engine infer: false to report the lemmas of the first induction check unminimised (``InferenceOptions/minimise``).
+  public var minimise: Bool?
   /// Index sorts whose elements the model treats alike, for BFS only.
   ///
   /// States that differ by a renaming are stored once (``ExploreOptions/symmetricSorts``); the
@@ -127,6 +129,7 @@ public struct ProofTarget: Equatable, Sendable {
     ("chunk", "infer: candidates Houdini asks about per query (0: all at once; default 256)"),
     ("cores", "infer: true for Houdini queries seeded by earlier answers' unsat cores (default false)"),
     ("query-limit", "infer: seconds per Houdini query before its group is split (0: only the budget; default 20)"),
+    ("minimise", "infer: false to keep the first proof's lemmas without looking for fewer (default true)"),
     ("seed", "random: the seed"),
     ("walks", "random: number of walks"),
     ("length", "random: steps per walk"),
@@ -354,6 +357,7 @@ public struct ProofTarget: Equatable, Sendable {
     var chunk: Int?
     var cores: Bool?
     var queryLimit: Int?
+    var minimise: Bool?
     if engineName == "infer" {
       sampleLimit = try integer("max-states", 1...Int64(Int32.max)).map(Int.init)
       antecedents = try integer("antecedents", 1...2).map(Int.init)
@@ -361,14 +365,17 @@ public struct ProofTarget: Equatable, Sendable {
       refuteStates = try integer("refute-states", 0...Int64(Int32.max)).map(Int.init)
       chunk = try integer("chunk", 0...Int64(Int32.max)).map(Int.init)
       queryLimit = try integer("query-limit", 0...86_400).map(Int.init)
-      if let e = byKey["cores"] {
+      func flag(_ key: String) throws -> Bool? {
+        guard let e = byKey[key] else { return nil }
         guard case .bool(let b) = e.value else {
-          throw InputError(at("cores"), "'cores' must be true or false, found \(e.value.typeName)")
+          throw InputError(at(key), "'\(key)' must be true or false, found \(e.value.typeName)")
         }
-        cores = b
+        return b
       }
+      cores = try flag("cores")
+      minimise = try flag("minimise")
     } else {
-      for key in ["antecedents", "max-word-values", "refute-states", "chunk", "cores", "query-limit"]
+      for key in ["antecedents", "max-word-values", "refute-states", "chunk", "cores", "query-limit", "minimise"]
       where byKey[key] != nil {
         throw InputError(at(key), "'\(key)' needs engine infer")
       }
@@ -418,6 +425,7 @@ public struct ProofTarget: Equatable, Sendable {
     target.chunk = chunk
     target.cores = cores
     target.queryLimit = queryLimit
+    target.minimise = minimise
     target.instantiate = instantiate
     target.sampleStarts = sampleStarts
     target.symmetricSorts = symmetricSorts

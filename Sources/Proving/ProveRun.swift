@@ -87,7 +87,8 @@ public enum Prover {
   ///   each consecution query (the action and how far it is).
   /// - Parameter catalog: the catalogue the target's model was resolved against.
   /// - Parameter threads: how many threads an induction with instantiated queries (`instantiate = true`) may ask its
-  ///   consecution queries on (``SymbolicOptions/workers``); the result is the same for every count.
+  ///   consecution queries on (``SymbolicOptions/workers``), and an inference its Houdini queries on
+  ///   (``InferenceOptions/workers``); the result is the same for every count.
   public static func run(
     _ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil,
     progress: (@Sendable (String) -> Void)? = nil, catalog: Catalog = .standard, threads: Int = 1
@@ -222,6 +223,8 @@ public enum Prover {
       if let n = target.chunk { options.chunk = n }
       if let b = target.cores { options.cores = b }
       if let q = target.queryLimit { options.queryLimit = q > 0 ? Double(q) : nil }
+      options.workers = threads
+      if let b = target.minimise { options.minimise = b }
       options.starts = try target.sampleStarts.map {
         try $0.endValues(family: family, configuration: target.configuration, properties: properties)
       }

@@ -192,7 +192,7 @@ extension SymbolicChecker {
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
     _ formulas: [Expr], protected: Set<Int> = [], chunk: Int = 0, queryLimit: Double? = nil,
-    relevance: Bool = true, cores: Bool = false, refuter: HoudiniRefuter? = nil,
+    relevance: Bool = true, cores: Bool = false, workers: Int = 1, refuter: HoudiniRefuter? = nil,
     progress: ((HoudiniPass) -> Void)? = nil,
     actionDone: ((HoudiniActionStep) -> Void)? = nil
   ) -> HoudiniReport {
@@ -200,23 +200,12 @@ extension SymbolicChecker {
     begin()
     var kept = Set(formulas.indices)
     var ctis: [HoudiniCTI] = []
-    var unanswered: [Int] = []
-    var refuted = 0
-    var refuterSeconds = 0.0
-    var perAction: [String: (queries: Int, sat: Int, seconds: Double)] = [:]
-    var passes: [HoudiniPass] = []
-    var framed = 0
-    var widened = 0
-    var assertedTotal = 0
-    var finalCores: [Int: [Int]] = [:]
     let solverBefore = solverSeconds
     func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
     func finish(_ incomplete: String?) -> HoudiniReport {
       HoudiniReport(
         incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: elapsed(),
-        unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
-        solverSeconds: solverSeconds - solverBefore, perAction: perAction, passes: passes, framed: framed,
-        widened: widened, asserted: assertedTotal, cores: incomplete == nil ? finalCores : [:])
+        solverSeconds: solverSeconds - solverBefore)
     }
     // The frame: a step changes only the variables its action writes (on success or on a
     // failure condition), so a formula reading none of them keeps the value it had in the
@@ -228,11 +217,10 @@ extension SymbolicChecker {
     }
     // Relevance: what each action reads (guard, failure conditions, its writes' keys, values and
     // conditions) or writes.
-    let near: [Set<VariableID>] = model.actions.map(\.variablesTouched)
-    func groups(_ members: [Int]) -> [[Int]] {
-      guard chunk > 0, members.count > chunk else { return [members] }
-      return stride(from: 0, to: members.count, by: chunk).map { Array(members[$0..<min($0 + chunk, members.count)]) }
-    }
+    let job = HoudiniJob(
+      formulas: formulas, protected: protected, chunk: chunk, queryLimit: queryLimit, relevance: relevance,
+      cores: cores, reads: reads, framedBy: framedBy, near: model.actions.map(\.variablesTouched))
+    let terms: HoudiniTerms
     do {
       // Initiation.
       let s0 = try solver()
@@ -256,242 +244,26 @@ extension SymbolicChecker {
         break
       }
       // Consecution.
-      let s = try solver()
-      let pre = try encoder.freshState("pre")
-      let domains = try encoder.domainConstraints(pre)
-      var indicators: [Z3Expr] = []
-      var preTerms: [Z3Expr] = []
-      // Bounded: each query goes to a solver of its own with the kept formulas asserted (Z3's
-      // non-incremental QF_BV tactic, as induction's consecution queries); the shared solver
-      // with an indicator per formula is kept for parametric runs.
-      let fresh = options.freshSolverPerQuery && options.parametricSorts.isEmpty
-      let base = domains.plain + (try encoder.distinctness())
-      do {
-        for c in base { try s.assert(c) }
-        let bool = try context.boolSort()
-        for (i, f) in formulas.enumerated() {
-          if i % 64 == 0 && DispatchTime.now() >= deadline { return finish("time budget exhausted") }
-          let h = try context.constant(named: "houdini!\(i)", sort: bool)
-          let term = try encoder.compile(f, state: pre, parameters: [])
-          indicators.append(h)
-          preTerms.append(term)
-          if !fresh { try s.assert(try context.implies(h, term)) }
-        }
-      } catch { throw SymbolicError(error) }
-      let indexOf = Dictionary(uniqueKeysWithValues: indicators.enumerated().map { ($1, $0) })
-      /// The unsat core of the last ``ask(_:_:_:_:)`` answered unsat (with `cores`): the asserted
-      /// formulas Z3 used.
-      var lastCore: [Int] = []
-      /// Asks `goal` of a fresh solver holding the step, the instance and the kept formulas
-      /// `active` (with `cores`, each behind its indicator, assumed, so an unsat answer names the
-      /// formulas it used).
-      func ask(_ active: [Int], _ goal: Z3Expr, _ instance: Instance, _ enabled: Z3Expr) throws -> SolverResult {
-        let f = try solver()
-        do {
-          for c in base + instance.constraints + [enabled, goal] { try f.assert(c) }
-          for i in active { try f.assert(cores ? try context.implies(indicators[i], preTerms[i]) : preTerms[i]) }
-        } catch { throw SymbolicError(error) }
-        let begun = DispatchTime.now()
-        let result: SolverResult
-        if cores {
-          result = try checkTracked(f, assuming: active.map { indicators[$0] }, limit: queryLimit)
-        } else {
-          result = try check(f, limit: queryLimit)
-        }
-        solverSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
-        do {
-          if result == .sat { lastModel = try f.model() }
-          if result == .unsat && cores { lastCore = try f.unsatCore().compactMap { indexOf[$0] } }
-        } catch { throw SymbolicError(error) }
-        return result
-      }
-      // Enumerated: each answer drops candidates for one concrete argument tuple, and the CTIs
-      // name it. Symbolic: one query per action, Z3's model names the arguments.
-      let instances = try instances(tag: "h", sampled: false)
-      // Cores: per instance, the core of the last unsat answer about each formula, and the
-      // instance's last core; per formula, the union of this pass's cores about it.
-      var coreMemo = [[Int: [Int]]](repeating: [:], count: instances.count)
-      var latestCore = [[Int]?](repeating: nil, count: instances.count)
-      var passCores: [Int: Set<Int>] = [:]
-      /// The members with the kept formulas their earlier cores name; nil when a member has none
-      /// and the instance has no core yet.
-      func coreSeed(_ members: [Int], instance k: Int) -> [Int]? {
-        var seed = Set(members)
-        for i in members {
-          guard let core = coreMemo[k][i] ?? latestCore[k] else { return nil }
-          seed.formUnion(core)
-        }
-        return seed.filter { kept.contains($0) }.sorted()
-      }
-      var changed = true
-      while changed && !kept.isEmpty {
-        changed = false
-        let keptBefore = kept.count
-        passCores = [:]
-        for (instanceIndex, instance) in instances.enumerated() {
-          if kept.isEmpty { break }
-          let touched = framedBy[instance.action]
-          if kept.isDisjoint(with: touched) {
-            framed += 1
-            continue
-          }
-          // Encoding an instance with many candidates costs time outside Z3's checks.
-          if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
-          let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
-          var post: [Int: Z3Expr] = [:]
-          do {
-            try s.push()
-            for c in instance.constraints { try s.assert(c) }
-            try s.assert(step.enabled)
-          } catch { throw SymbolicError(error) }
-          let name = model.actions[instance.action].name
-          let actionStart = (elapsed(), queries, ctis.count, kept.count)
-          // The groups still to ask about. After a CTI only its group is asked again: the
-          // groups already answered unsat wait for the next pass (a pass that drops anything
-          // is followed by another full pass, and the run ends only after a pass of unsat
-          // answers under the final kept set).
-          var pending = groups(kept.intersection(touched).sorted()).reversed() as [[Int]]
-          while let group = pending.popLast() {
-            let members = group.filter { kept.contains($0) }
-            if members.isEmpty { continue }
-            let active = kept.sorted()
-            for i in members where post[i] == nil {
-              post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
-            }
-            if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
-            let goal = try context.not(try context.and(members.compactMap { post[$0] }))
-            let assumptions = active.map { indicators[$0] }
-            let solverStart = solverSeconds
-            var result: SolverResult
-            if fresh {
-              // Relevance: assert the kept formulas sharing a variable with the goal group or the
-              // action; widen by those the sat answer's pre-state falsifies, and ask again.
-              let cone = near[instance.action].union(members.flatMap { reads[$0] })
-              let relevant = relevance ? active.filter { !reads[$0].isDisjoint(with: cone) } : active
-              var asserted = relevant
-              // Cores: the group with the formulas earlier unsat answers for its members (or,
-              // for a member never answered, this instance's last answer) rested on.
-              if cores, let seed = coreSeed(members, instance: instanceIndex), seed.count < relevant.count {
-                asserted = seed
-              }
-              while true {
-                assertedTotal += asserted.count
-                result = try ask(asserted, goal, instance, step.enabled)
-                guard result == .sat, asserted.count < active.count, let m = lastModel else { break }
-                let inside = Set(asserted)
-                let falsified = active.contains { i in
-                  !inside.contains(i) && (try? m.boolValue(of: preTerms[i])) != true
-                }
-                if !falsified { break }
-                // Widening by the falsified formulas alone let Z3 pick pre-states falsifying
-                // others, round after round (RMI_DATA_CREATE at rmm-da-setup: 9 sat answers,
-                // about 80 queries): from a core, ask with the relevant formulas; from those,
-                // with every kept formula.
-                widened += 1
-                asserted = asserted.count < relevant.count ? Set(relevant).union(asserted).sorted() : active
-              }
-              if result == .unsat && cores {
-                let core = lastCore.filter { kept.contains($0) }
-                for i in members {
-                  coreMemo[instanceIndex][i] = core
-                  passCores[i, default: []].formUnion(core)
-                }
-                latestCore[instanceIndex] = core
-              }
-            } else {
-              assertedTotal += active.count
-              result = try check(s, assuming: assumptions, goal: goal, limit: queryLimit)
-            }
-            if result == .sat && !domains.quantified.isEmpty {
-              result = try check(s, assuming: assumptions, goal: goal, extra: domains.quantified, limit: queryLimit)
-            }
-            perAction[name, default: (0, 0, 0)].queries += 1
-            perAction[name, default: (0, 0, 0)].seconds += solverSeconds - solverStart
-            if result == .sat { perAction[name, default: (0, 0, 0)].sat += 1 }
-            switch result {
-            case .unsat: continue
-            case .unknown(let reason):
-              if DispatchTime.now() >= deadline || queryLimit == nil {
-                return finish("Z3 answered unknown on \(name): \(reason)")
-              }
-              // Too hard within the per-query limit: ask about halves; drop a lone candidate.
-              if members.count > 1 {
-                let half = members.count / 2
-                pending.append(Array(members[half...]))
-                pending.append(Array(members[..<half]))
-                continue
-              }
-              if protected.contains(members[0]) {
-                return finish("Z3 answered unknown on \(name) for a goal within \(queryLimit ?? 0) s: \(reason)")
-              }
-              kept.remove(members[0])
-              unanswered.append(members[0])
-            case .sat:
-              // The model evaluates every kept formula's successor term the step can change.
-              for i in active where post[i] == nil && touched.contains(i) {
-                post[i] = try encoder.compile(formulas[i], state: step.post, parameters: [])
-              }
-              if DispatchTime.now() >= deadline { return finish("time budget exhausted") }
-              var broken = try falseTerms(s, active.compactMap { i in post[i].map { (i, $0) } })
-              if !unevaluable.isEmpty {
-                // Quantified terms the model cannot evaluate: ask, one by one, whether each can be
-                // false in such a successor (each answer sat is a CTI of that formula).
-                broken.removeAll { unevaluable.contains($0) }
-                for i in unevaluable.sorted() {
-                  guard let t = post[i] else { continue }
-                  var r = try check(s, assuming: assumptions, goal: try context.not(t), limit: queryLimit)
-                  if r == .sat && !domains.quantified.isEmpty {
-                    r = try check(
-                      s, assuming: assumptions, goal: try context.not(t), extra: domains.quantified, limit: queryLimit)
-                  }
-                  if case .unknown(let reason) = r {
-                    if DispatchTime.now() >= deadline || queryLimit == nil || protected.contains(i) {
-                      return finish("Z3 answered unknown on \(name): \(reason)")
-                    }
-                    unanswered.append(i)
-                    broken.append(i)
-                  }
-                  if r == .sat { broken.append(i) }
-                }
-              }
-              guard !broken.isEmpty else {
-                return finish("no candidate is false in the successor Z3 gave for \(name)")
-              }
-              let cti = try houdiniCTI(s, instance: instance, pre: pre, post: step.post, broken: broken)
-              ctis.append(cti)
-              kept.subtract(broken)
-              if let refuter, let values = cti.pre {
-                let begun = DispatchTime.now()
-                for more in refuter(values, kept) {
-                  let dropped = more.broken.filter { kept.contains($0) }
-                  guard !dropped.isEmpty else { continue }
-                  kept.subtract(dropped)
-                  refuted += dropped.count
-                  ctis.append(more)
-                }
-                refuterSeconds += Double(DispatchTime.now().uptimeNanoseconds - begun.uptimeNanoseconds) / 1e9
-              }
-            }
-            changed = true
-            pending.append(members)
-          }
-          do { try s.pop() } catch { throw SymbolicError(error) }
-          actionDone?(
-            HoudiniActionStep(
-              pass: passes.count + 1, action: name, queries: queries - actionStart.1, ctis: ctis.count - actionStart.2,
-              dropped: actionStart.3 - kept.count, seconds: elapsed() - actionStart.0))
-        }
-        let pass = HoudiniPass(
-          pass: passes.count + 1, kept: kept.count, dropped: keptBefore - kept.count, ctis: ctis.count,
-          queries: queries, seconds: elapsed())
-        passes.append(pass)
-        progress?(pass)
-      }
-      finalCores = passCores.mapValues { $0.filter { kept.contains($0) }.sorted() }
-      return finish(nil)
+      guard let compiled = try houdiniTerms(job) else { return finish("time budget exhausted") }
+      terms = compiled
     } catch {
       return finish(SymbolicError(error).description)
     }
+    // The action instances are shared among `workers` askers, this checker and checkers of their
+    // own on threads of their own (see HoudiniBoard: the kept set does not depend on how many).
+    let askers = max(1, min(workers, terms.instances.count))
+    let board = HoudiniBoard(
+      kept: kept, ctis: ctis, queries: queries, instances: terms.instances.count, askers: askers, start: start,
+      refuter: refuter, progress: progress, actionDone: actionDone)
+    let group = detachAskers(askers, failed: { board.fail($0) }) { checker, _ in
+      defer { board.addSolverSeconds(checker.solverSeconds) }
+      guard let own = try checker.houdiniTerms(job) else { return board.stop("time budget exhausted") }
+      try checker.houdiniAsk(board, job, own)
+    }
+    do { try houdiniAsk(board, job, terms) } catch { board.fail(error) }
+    group.wait()
+    let incomplete = board.failure.map { SymbolicError($0).description } ?? board.stopped
+    return board.report(incomplete: incomplete, solverSeconds: solverSeconds - solverBefore)
   }
 
   // MARK: - Support

@@ -137,6 +137,22 @@ struct InferenceTests {
         && plain.notes.contains { $0.hasPrefix("induction check with Houdini's") })
   }
 
+  @Test("without minimisation the proof's lemmas are Houdini's whole set; with two workers the same proof")
+  func unminimisedOnTwoWorkers() throws {
+    let model = mutexModel(processes: 3)
+    var options = Self.options
+    options.tryAlone = false
+    let minimised = Inference.run(model: model, properties: [0], options: options)
+    options.minimise = false
+    options.workers = 2
+    let whole = Inference.run(model: model, properties: [0], options: options)
+    #expect(minimised.outcome == .proved && whole.outcome == .proved, "\(minimised.outcome) \(whole.outcome)")
+    #expect(whole.keptAfterHoudini == minimised.keptAfterHoudini)
+    #expect(whole.notes.contains { $0.contains("not minimised (minimisation off)") }, "\(whole.notes)")
+    #expect(!minimised.notes.contains { $0.contains("not minimised") }, "\(minimised.notes)")
+    #expect(whole.lemmas.count == whole.keptAfterHoudini && minimised.lemmas.count < whole.lemmas.count)
+  }
+
   @Test("mutex proved by inference for any number of processes (parametric)")
   func mutexParametric() throws {
     var options = Self.options
@@ -414,6 +430,42 @@ struct InferenceTests {
       let step = try compiled.step(pre, action: action, arguments: try #require(cti.argumentValues))
       #expect(step.successor(of: pre) == post)
       for i in cti.broken { #expect(try !compiled.holds(i, in: post)) }
+    }
+  }
+
+  @Test("Houdini on 1, 2 and 3 threads keeps the same inductive set, and its CTIs start from kept states")
+  func houdiniWorkers() throws {
+    // Enumerated arguments: an instance per process and action (3 · 4 = 12 to share out).
+    let model = mutexModel(processes: 4)
+    let formulas = Self.mutexFormulas(model, processes: 4)
+    let compiled = try Refuter(model: model, formulas: formulas).compiled
+    for cores in [false, true] {
+      var kept: [Int: [Int]] = [:]
+      for workers in [1, 2, 3] {
+        let refuter = try Refuter(model: model, formulas: formulas, maxStates: 4, seconds: 10)
+        let passes = Lines()
+        let r = try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60, arguments: .enumerated))
+          .houdini(
+            formulas, protected: [0], chunk: 1, queryLimit: 30, cores: cores, workers: workers,
+            refuter: { refuter.refute($0, $1) }, progress: { passes.append("\($0.pass)") })
+        #expect(r.incomplete == nil && r.unanswered.isEmpty, "\(workers) workers: \(r.incomplete ?? "")")
+        kept[workers] = r.kept
+        // Every query is counted once, whichever thread asked it; the passes are shown in order.
+        #expect(r.perAction.values.map(\.queries).reduce(0, +) <= r.queries, "\(r.perAction) \(r.queries)")
+        #expect(passes.all == r.passes.map { "\($0.pass)" } && r.passes.last?.dropped == 0, "\(r.passes)")
+        // A CTI drops formulas only from a pre-state satisfying every formula kept when it was recorded.
+        var remaining = Set(formulas.indices)
+        for cti in r.ctis {
+          if let values = cti.pre {
+            let pre = try compiled.state(fromValues: values)
+            for i in remaining.sorted() { #expect(try compiled.holds(i, in: pre), "\(cti.action) falsifies \(i)") }
+          }
+          remaining.subtract(cti.broken)
+        }
+        #expect(remaining == Set(r.kept))
+        if cores { #expect(r.coreSupport(of: [0])?.contains(1) == true, "\(r.cores)") }
+      }
+      #expect(kept[1] == [0, 1] && kept[2] == kept[1] && kept[3] == kept[1], "cores \(cores): \(kept)")
     }
   }
 

@@ -100,6 +100,15 @@ struct TargetOptionsTests {
       _ = try target(Self.inductionTarget + "query-limit = 60\n")
       Issue.record("query-limit with engine induction was accepted")
     } catch { #expect("\(error)".contains("'query-limit' needs engine infer"), "\(error)") }
+    #expect(try target(infer + "minimise = false\n").minimise == false && target(infer).minimise == nil)
+    do {
+      _ = try target(infer + "minimise = \"no\"\n")
+      Issue.record("minimise = \"no\" was accepted")
+    } catch { #expect("\(error)".contains("'minimise' must be true or false"), "\(error)") }
+    do {
+      _ = try target(Self.inductionTarget + "minimise = false\n")
+      Issue.record("minimise with engine induction was accepted")
+    } catch { #expect("\(error)".contains("'minimise' needs engine infer"), "\(error)") }
     do {
       _ = try target(infer + "cores = 1\n")
       Issue.record("cores = 1 was accepted")
