@@ -389,25 +389,69 @@ public enum Inference {
 
   /// Proves the properties by induction with the given lemmas, on the model stripped of its own
   /// lemmas, exactly as a target with hand-written lemmas would be proved.
+  ///
+  /// Bounded, with ``InferenceOptions/workers`` above 1: the actions are dealt out to that many
+  /// threads (the `k`-th action to thread `k % workers`), each proving initiation and the
+  /// consecution of its actions on a model with only those actions, with a Z3 context of its own.
+  /// Every part proved is initiation plus consecution for every action, each unsat: the same
+  /// obligations as one check. Otherwise the first part (in order) not proved gives the outcome.
   public static func prove(
     model: Model, properties: [Int], lemmas: [InferredLemma], options: InferenceOptions, seconds: Double
   ) -> (outcome: SymbolicOutcome, queries: Int, seconds: Double, notes: [String]) {
     let mains = properties.map { model.properties[$0] }
-    let augmented = Model(
-      name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
-      actions: model.actions,
-      properties: mains + lemmas.map { Property(name: $0.name, kind: .lemma, doc: "inferred", formula: $0.formula) },
-      abi: model.abi)
-    do {
-      let checker = try SymbolicChecker(
-        model: augmented,
-        options: SymbolicOptions(
-          parametricSorts: options.parametricSorts, timeout: seconds, arguments: options.arguments))
-      let r = checker.induction(
-        properties: Array(mains.indices), lemmas: Array(mains.count..<augmented.properties.count))
-      return (r.outcome, r.queries, r.seconds, r.notes)
-    } catch {
-      return (.unknown("\(error)"), 0, 0, [])
+    let all = mains + lemmas.map { Property(name: $0.name, kind: .lemma, doc: "inferred", formula: $0.formula) }
+    let parts = options.parametricSorts.isEmpty ? max(1, min(options.workers, model.actions.count)) : 1
+    let models = (0..<parts).map { k in
+      Model(
+        name: model.name, configuration: model.configuration, variables: model.variables, initial: model.initial,
+        actions: model.actions.indices.filter { $0 % parts == k }.map { model.actions[$0] }, properties: all,
+        abi: model.abi)
+    }
+    let symbolic = SymbolicOptions(
+      parametricSorts: options.parametricSorts, timeout: seconds, arguments: options.arguments)
+    @Sendable func check(_ augmented: Model) -> (
+      outcome: SymbolicOutcome, queries: Int, seconds: Double, notes: [String]
+    ) {
+      do {
+        let checker = try SymbolicChecker(model: augmented, options: symbolic)
+        let r = checker.induction(
+          properties: Array(mains.indices), lemmas: Array(mains.count..<augmented.properties.count))
+        return (r.outcome, r.queries, r.seconds, r.notes)
+      } catch {
+        return (.unknown("\(error)"), 0, 0, [])
+      }
+    }
+    guard parts > 1 else { return check(models[0]) }
+    let results = PartResults(count: parts)
+    let group = DispatchGroup()
+    for k in 1..<parts {
+      group.enter()
+      let part = models[k]
+      Thread.detachNewThread {
+        results.set(k, check(part))
+        group.leave()
+      }
+    }
+    results.set(0, check(models[0]))
+    group.wait()
+    let done = results.all
+    let outcome = done.first { $0.outcome != .proved }?.outcome ?? .proved
+    return (
+      outcome, done.map(\.queries).reduce(0, +), done.map(\.seconds).max() ?? 0, done.flatMap(\.notes)
+    )
+  }
+
+  /// The results of ``prove(model:properties:lemmas:options:seconds:)``'s parts, by part.
+  final class PartResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [(outcome: SymbolicOutcome, queries: Int, seconds: Double, notes: [String])?]
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ r: (outcome: SymbolicOutcome, queries: Int, seconds: Double, notes: [String])) {
+      lock.withLock { results[k] = r }
+    }
+    /// Every part's result (each set before the threads are waited for).
+    var all: [(outcome: SymbolicOutcome, queries: Int, seconds: Double, notes: [String])] {
+      lock.withLock { results.compactMap { $0 } }
     }
   }
 

@@ -153,6 +153,28 @@ struct InferenceTests {
     #expect(whole.lemmas.count == whole.keptAfterHoudini && minimised.lemmas.count < whole.lemmas.count)
   }
 
+  @Test("the induction check on two threads (the actions shared out) proves and refutes as on one")
+  func proveOnTwoWorkers() throws {
+    let model = mutexModel(processes: 3)
+    let report = Inference.run(model: model, properties: [0], options: Self.options)
+    #expect(report.outcome == .proved, "\(report.outcome)")
+    var two = Self.options
+    two.workers = 2
+    let one = Inference.prove(model: model, properties: [0], lemmas: report.lemmas, options: Self.options, seconds: 60)
+    let split = Inference.prove(model: model, properties: [0], lemmas: report.lemmas, options: two, seconds: 60)
+    #expect(one.outcome == .proved && split.outcome == .proved, "\(one.outcome) \(split.outcome)")
+    // Both parts ask initiation; the consecution queries are shared out, none asked twice.
+    #expect(split.queries >= one.queries, "\(split.queries) \(one.queries)")
+    // Without the lemmas: a CTI of acquire (the only action that can break mutex) either way.
+    let bareOne = Inference.prove(model: model, properties: [0], lemmas: [], options: Self.options, seconds: 60)
+    let bareTwo = Inference.prove(model: model, properties: [0], lemmas: [], options: two, seconds: 60)
+    guard case .cti(let a) = bareOne.outcome, case .cti(let b) = bareTwo.outcome else {
+      Issue.record("expected CTIs, got \(bareOne.outcome) and \(bareTwo.outcome)")
+      return
+    }
+    #expect(a.action == "acquire" && b.action == "acquire", "\(a.action) \(b.action)")
+  }
+
   @Test("mutex proved by inference for any number of processes (parametric)")
   func mutexParametric() throws {
     var options = Self.options

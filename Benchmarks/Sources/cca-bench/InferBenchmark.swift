@@ -42,6 +42,9 @@ struct InferBenchmark: ParsableCommand {
   var maxWordValues = 16
   @Flag(help: "Houdini asserts earlier answers' unsat cores per query (cca-verify infer --cores).")
   var cores = false
+  @Option(help: "Threads asking Houdini's queries (cca-verify infer --workers).") var workers = 1
+  @Flag(help: "Keep the first proof's lemmas without looking for fewer (cca-verify infer --no-minimise).")
+  var noMinimise = false
   @Option(
     help: "Comma-separated scenario files whose end states every target's sampling also starts from (cca-verify infer --start)."
   )
@@ -81,6 +84,8 @@ struct InferBenchmark: ParsableCommand {
         options.refuteStates = refuteStates
         options.maxWordValues = maxWordValues
         options.cores = cores
+        options.workers = workers
+        options.minimise = !noMinimise
         // Each phase and each Houdini pass as it happens, so a long run shows its convergence.
         options.progress = { progress("  \($0)") }
         var request = InferRequest()
