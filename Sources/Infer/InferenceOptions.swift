@@ -73,8 +73,9 @@ public struct InferenceOptions: Sendable {
   /// ones), with at most a fifth of the budget; off, the proof rests on the set its first
   /// induction check proved (the cores' closure or Houdini's whole set), reported unminimised.
   public var minimise = true
-  /// How many threads ask Houdini's consecution queries, each with a Z3 context of its own (1: in
-  /// order on the calling thread).
+  /// How many threads ask Houdini's consecution queries and, in a bounded run, the induction
+  /// checks' (the actions dealt out; see ``Inference/prove(model:properties:lemmas:options:seconds:)``),
+  /// each with a Z3 context of its own (1: in order on the calling thread).
   ///
   /// Houdini's inductive set is the same for every count (the largest inductive subset of the
   /// candidates); the CTIs, the query count and the cores may differ, and so may candidates
