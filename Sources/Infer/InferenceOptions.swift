@@ -65,7 +65,7 @@ public struct InferenceOptions: Sendable {
   /// A group is asked with only the formulas its members' earlier answers rested on (widened on
   /// a spurious sat answer), and the last pass's cores pick the lemmas of the first induction
   /// check. See
-  /// ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:cores:refuter:progress:actionDone:)``.
+  /// ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:cores:workers:refuter:progress:actionDone:)``.
   /// Off by default: at `rmm-reuse` (two passes) the seeded queries' extra sat answers cost more
   /// than the cores save (Docs/invariant-inference.md, session 11).
   public var cores = false

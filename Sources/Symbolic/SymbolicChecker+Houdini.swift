@@ -72,7 +72,7 @@ public struct HoudiniReport: Sendable {
   /// the pre-state.
   public var framed = 0
   /// Queries asked again because the pre-state of a sat answer falsified a kept formula the
-  /// query had not asserted (relevance; see ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:cores:refuter:progress:actionDone:)``).
+  /// query had not asserted (relevance; see ``SymbolicChecker/houdini(_:protected:chunk:queryLimit:relevance:cores:workers:refuter:progress:actionDone:)``).
   public var widened = 0
   /// Kept formulas asserted per query, summed (with relevance, fewer than kept × queries).
   public var asserted = 0
@@ -163,6 +163,12 @@ extension SymbolicChecker {
   ///
   /// - Parameter formulas: candidate invariants over the state (no action parameters).
   /// - Parameter protected: formulas that must not be dropped for want of an answer (the goals).
+  /// - Parameter workers: threads asking the consecution queries (this one and `workers - 1` more,
+  ///   each with a checker and Z3 context of its own): a pass's action instances go to whichever
+  ///   is free, each asks with a snapshot of the kept set (which only shrinks, so every CTI drops
+  ///   only formulas outside the largest inductive subset), and a pass ends when every thread is
+  ///   done with it. The kept set is that subset for every count; CTIs, queries and cores may
+  ///   differ (see `HoudiniBoard`). The refuter is called by one thread at a time.
   /// - Parameter refuter: asked after each CTI Z3 gives (bounded checks only) for more CTIs
   ///   from its pre-state; see ``HoudiniRefuter``.
   /// - Parameter progress: called at the end of each pass (``HoudiniReport/passes``).
