@@ -52,6 +52,11 @@ struct MutateCommand: ParsableCommand {
   @Flag(
     help: "Run every mutant, also those that change only parts the correct model never runs from its explored states.")
   var noPrune = false
+  @Flag(
+    help:
+      "Compare a survivor whose steps differ once more with the internal actions (no failure, no output: fills, evictions) hidden: equal results for every call make it equivalent up to internal steps."
+  )
+  var hideInternal = false
   @Option(help: "Print the IR diff of one mutant (its id) and exit.") var show: String?
   @Flag(help: "List the mutants' ids and exit.") var list = false
   @Option(help: "Directory for killing traces (not written unless given).") var out: String?
@@ -110,6 +115,7 @@ struct MutateCommand: ParsableCommand {
     if let workers { options.workers = workers }
     options.stepEquivalence = !noStepEquivalence
     options.prune = !noPrune
+    options.hideInternal = hideInternal
     var progressLine: ProgressLine?
     if !quiet {
       note("cca-verify mutate: model \(built.name), configuration \(built.configuration), \(mutants.count) mutants")
