@@ -22,26 +22,29 @@ public struct ObservableComparison: Hashable, Sendable {
 /// An action is internal when it has no failure condition, no output and no function ID in the
 /// model's ABI (a step of the environment that returns nothing to a caller: a speculative fill,
 /// an eviction; a call such as PSCI_VERSION returns its status, so it is compared). From every
-/// pair (a, b), an internal step of either model moves that model alone, to (a', b) or (a, b');
-/// every other (action, arguments) pair runs in both, each from its own state, and must agree as
-/// in ``compareBehaviour(_:_:maxDepth:maxStates:stop:)`` (both disabled, both failing on the
+/// pair (a, b), an internal step that both models can take moves both, to (a', b'); one that only
+/// one model can take moves that model alone, to (a', b) or (a, b'). Every other (action,
+/// arguments) pair runs in both, each from its own state, and must agree as in
+/// ``compareBehaviour(_:_:maxDepth:maxStates:stop:)`` (both disabled, both failing on the
 /// condition of the same name and code with the same index, or both succeeding with the same
 /// outputs); the pair then moves to both successors. States are not compared.
 ///
 /// When the search is complete and finds no difference, every sequence of observable calls with
 /// their results that one model can produce (its internal steps anywhere in between) the other
-/// produces too, interleaving its own internal steps or none: a step of a compiled model is a
-/// function of its state and arguments, so the path to a pair is a run of each model, and every
-/// run of one model is the first component of such a path. With `maxDepth`, this holds for runs
-/// of at most `maxDepth` steps. So no oracle that sees only calls and their results (a
-/// conformance scenario that drives no internal action) can tell the two apart; what it says
-/// about states is left to the state comparison.
+/// produces too: a step of a compiled model is a function of its state and arguments, and every
+/// run of either model is one component of a path of pairs (the other model takes the same
+/// internal step when it can, none otherwise, and the same calls), along which every call
+/// returned the same result in both. With `maxDepth`, this holds for runs of at most `maxDepth`
+/// steps. So no oracle that sees only calls and their results (a conformance scenario that drives
+/// no internal action) can tell the two apart; what it says about states is left to the state
+/// comparison.
 ///
-/// The condition is sufficient, not necessary: a pair's two states may differ by internal steps
-/// taken by one model only, so a model whose calls depend on its internal steps (a stale line a
-/// read returns, a call that completes in internal steps) differs even from itself. A difference
-/// therefore says the results depend on internal steps somewhere, not that the two models'
-/// observable behaviours differ; only `difference == nil` with `complete` is a verdict.
+/// The condition is sufficient, not necessary: the other model's choice (take the internal step
+/// or not) is fixed, not searched, so a variant whose internal steps are enabled at other moments
+/// (a fine-mode sequence whose steps are internal actions, a stale line a read returns) may show
+/// a difference the other choice would have avoided. A difference therefore says where the
+/// results depend on internal steps, not that the observable behaviours differ; only
+/// `difference == nil` with `complete` is a verdict.
 ///
 /// - Precondition: the models have the same variables and the same actions with the same
 ///   parameters, in the same order (a mutant of the reference).
@@ -96,9 +99,13 @@ public func compareObservableResults(
           variant.wroteSuccessor(action: a, code: codeB)
           ? Array(UnsafeBufferPointer(start: scratchB.post, count: words)) : preB
         if internalAction[a] {
-          // Each model alone: the other takes no step.
-          if codeA != CompiledModel.disabledCode { add(postA, preB, parent: index, step: (a, arguments, true)) }
-          if codeB != CompiledModel.disabledCode { add(preA, postB, parent: index, step: (a, arguments, false)) }
+          // Both take it when both can; else the one that can, alone.
+          switch (codeA != CompiledModel.disabledCode, codeB != CompiledModel.disabledCode) {
+          case (true, true): add(postA, postB, parent: index, step: (a, arguments, true))
+          case (true, false): add(postA, preB, parent: index, step: (a, arguments, true))
+          case (false, true): add(preA, postB, parent: index, step: (a, arguments, false))
+          case (false, false): break
+          }
           continue
         }
         if codeA == CompiledModel.disabledCode && codeB == CompiledModel.disabledCode { continue }

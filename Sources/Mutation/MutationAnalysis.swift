@@ -144,7 +144,7 @@ public enum Triage: Hashable, Sendable {
   /// shortest trace of the mutant to that state, and the first step that differs.
   case propertyGap(escape: Trace, difference: BehaviourComparison.Difference)
   /// Only internal steps differ (``MutationOptions/hideInternal``): with the internal actions
-  /// (`hidden`: no failure condition, no output) hidden, every call returns the same result in
+  /// (`hidden`: no failure condition, no output, no function ID) hidden, every call returns the same result in
   /// both models in each of the `pairs` pairs of states they reach (within `maxDepth` steps), so
   /// no oracle of calls and results can tell them apart. `states`: the mutant's reachable states,
   /// all the correct model's (up to its declarations) when `escape` is `nil`, which is when it

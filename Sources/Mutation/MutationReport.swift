@@ -194,7 +194,7 @@ extension MutationReport {
       let calls =
         "with the internal actions hidden (\(hidden.joined(separator: ", "))), every call returns the same result (status, failure condition, outputs) in both models in each of the \(pairs) pairs of states they reach"
         + (depth.map { " (runs up to \($0) steps)" } ?? "")
-        + ", each model taking its internal steps on its own"
+        + " (an internal step taken by both when both can, else by the one that can)"
       guard let escape else {
         return
           "equivalent up to internal steps: \(calls); and the mutant's \(states) reachable states are all reachable in the correct model (up to the cells it declares unobservable, if any)"
