@@ -12,7 +12,8 @@ public struct ObservableComparison: Hashable, Sendable {
   public let complete: Bool
   /// The depth bound, if any: steps of the two models together along a pair's path.
   public let maxDepth: Int?
-  /// The internal actions, whose steps each model took on its own.
+  /// The internal actions: not compared; a step of one is taken by both models when both can,
+  /// else by the one that can.
   public let hidden: [String]
 }
 
@@ -82,7 +83,8 @@ public func compareObservableResults(
       for t in 0..<reference.actions[a].argumentCount {
         reference.actions[a].decodeArguments(t, into: scratchA.args)
         variant.actions[a].decodeArguments(t, into: scratchB.args)
-        let arguments = reference.model.actions[a].arguments(at: t)
+        // Decoded only for a pair added or a difference (most tuples are disabled in both).
+        var arguments: [Value] { reference.model.actions[a].arguments(at: t) }
         let codeA = try preA.withUnsafeBufferPointer {
           try reference.run(a, pre: $0.start, args: scratchA.args, scratch: scratchA)
         }
