@@ -18,7 +18,9 @@ struct MutateCommand: ParsableCommand {
       never succeeds) is not run: it takes the same steps, so it survives, equivalent there (--no-prune runs it). With --scenarios the \
       conformance scenarios run on every mutant too (the same mutant found at their configuration), and the \
       report says what only the properties catch, what only the scenarios catch, and what neither does. \
-      Docs/mutation/README.md explains it.
+      With --hide-internal a survivor whose steps differ is compared again with the internal actions (no \
+      failure, no output, no function ID: fills, evictions) hidden: the same result for every call, and its \
+      states the correct model's, make it equivalent up to internal steps. Docs/mutation/README.md explains it.
 
       Examples:
         cca-verify mutate --config atomic --depth 6
@@ -27,6 +29,7 @@ struct MutateCommand: ParsableCommand {
         cca-verify mutate --config atomic --format markdown > report.md
         cca-verify mutate --config rmm-small --actions RMI_DATA_CREATE --scenarios Tests/Conformance
         cca-verify mutate --config rmm-rtt --depth 2 --start Proofs/start/realm-rtt.scenario
+        cca-verify mutate --config atomic --hide-internal --scenarios Tests/Conformance/gpt-fine.scenario
       """)
 
   @Option(help: "The model (cca-verify list).") var model = "cca"
