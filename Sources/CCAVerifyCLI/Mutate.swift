@@ -18,7 +18,9 @@ struct MutateCommand: ParsableCommand {
       never succeeds) is not run: it takes the same steps, so it survives, equivalent there (--no-prune runs it). With --scenarios the \
       conformance scenarios run on every mutant too (the same mutant found at their configuration), and the \
       report says what only the properties catch, what only the scenarios catch, and what neither does. \
-      Docs/mutation/README.md explains it.
+      With --hide-internal a survivor whose steps differ is compared again with the internal actions (no \
+      failure, no output, no function ID: fills, evictions) hidden: the same result for every call, and its \
+      states the correct model's, make it equivalent up to internal steps. Docs/mutation/README.md explains it.
 
       Examples:
         cca-verify mutate --config atomic --depth 6
@@ -27,6 +29,7 @@ struct MutateCommand: ParsableCommand {
         cca-verify mutate --config atomic --format markdown > report.md
         cca-verify mutate --config rmm-small --actions RMI_DATA_CREATE --scenarios Tests/Conformance
         cca-verify mutate --config rmm-rtt --depth 2 --start Proofs/start/realm-rtt.scenario
+        cca-verify mutate --config atomic --hide-internal --scenarios Tests/Conformance/gpt-fine.scenario
       """)
 
   @Option(help: "The model (cca-verify list).") var model = "cca"
@@ -52,6 +55,11 @@ struct MutateCommand: ParsableCommand {
   @Flag(
     help: "Run every mutant, also those that change only parts the correct model never runs from its explored states.")
   var noPrune = false
+  @Flag(
+    help:
+      "Compare a survivor whose steps differ once more with the internal actions (no failure, no output: fills, evictions) hidden: equal results for every call make it equivalent up to internal steps."
+  )
+  var hideInternal = false
   @Option(help: "Print the IR diff of one mutant (its id) and exit.") var show: String?
   @Flag(help: "List the mutants' ids and exit.") var list = false
   @Option(help: "Directory for killing traces (not written unless given).") var out: String?
@@ -110,6 +118,7 @@ struct MutateCommand: ParsableCommand {
     if let workers { options.workers = workers }
     options.stepEquivalence = !noStepEquivalence
     options.prune = !noPrune
+    options.hideInternal = hideInternal
     var progressLine: ProgressLine?
     if !quiet {
       note("cca-verify mutate: model \(built.name), configuration \(built.configuration), \(mutants.count) mutants")

@@ -67,51 +67,19 @@ public func compareBehaviour(
   _ reference: CompiledModel, _ variant: CompiledModel, maxDepth: Int? = nil, maxStates: Int? = nil,
   stop: StopSignal? = nil
 ) throws -> BehaviourComparison {
-  precondition(
-    reference.model.variables == variant.model.variables
-      && reference.model.actions.map(\.name) == variant.model.actions.map(\.name),
-    "compareBehaviour needs two models over the same schema and actions")
-  let words = reference.layout.wordCount
-  let scratchA = reference.makeScratch()
-  let scratchB = variant.makeScratch()
-  // Per action: failure names (a mutant may drop or reorder conditions, so they are compared by
-  // name) and the model's actions, read once (an `Action` copied in the loop costs refcounting).
-  let failureNames = reference.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
-  let variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
+  let steps = StepPair(reference, variant, caller: "compareBehaviour")
+  let (words, scratchA, scratchB) = (steps.words, steps.scratchA, steps.scratchB)
   let projection = Projection(reference)
   let internalAction = reference.model.actions.map { $0.failures.isEmpty && $0.outputs.isEmpty }
   // The pairs: the reference's state, and the variant's when it differs (up to the declarations).
-  var pairs: [(a: [UInt64], b: [UInt64]?)] = []
-  var parents: [Int] = []
-  var via: [(action: Int, arguments: [Value], referenceMoved: Bool)] = []
-  var depths: [Int] = []
-  var seen: Set<[UInt64]> = []
-  var complete = true
+  var search = PairSearch<(a: [UInt64], b: [UInt64]?)>(maxStates: maxStates)
   var difference: BehaviourComparison.Difference?
   var usedDeclarations = false
-  /// Adds a pair unless seen; false when the state cap stops it.
+  /// Adds a pair unless seen or over the state cap.
   func add(_ a: [UInt64], _ b: [UInt64]?, parent: Int, step: (Int, [Value], Bool)) {
     let other = b == a ? nil : b
     if other != nil { usedDeclarations = true }
-    guard seen.insert(other.map { a + $0 } ?? a).inserted else { return }
-    if let maxStates, pairs.count >= maxStates {
-      complete = false
-      return
-    }
-    pairs.append((a, other))
-    parents.append(parent)
-    via.append(step)
-    depths.append(parent < 0 ? 0 : depths[parent] + 1)
-  }
-  // The reference's steps to pair `index` (the steps it took: a variant's internal step it did not take is left out).
-  func path(_ index: Int) -> [(action: Int, arguments: [Value])] {
-    var steps: [(action: Int, arguments: [Value])] = []
-    var i = index
-    while parents[i] >= 0 {
-      if via[i].referenceMoved { steps.append((via[i].action, via[i].arguments)) }
-      i = parents[i]
-    }
-    return steps.reversed()
+    search.add((a, other), key: other.map { a + $0 } ?? a, parent: parent, step: step)
   }
   if reference.initialWords != variant.initialWords
     && !projection.equal(State(words: reference.initialWords), State(words: variant.initialWords))
@@ -123,17 +91,9 @@ public func compareBehaviour(
       distinctStates: 0, complete: false, maxDepth: maxDepth)
   }
   add(reference.initialWords, variant.initialWords, parent: -1, step: (-1, [], true))
-  var next = 0
-  search: while next < pairs.count {
-    if stop?.isStopped == true {
-      complete = false
-      break
-    }
-    let index = next
-    next += 1
-    if let maxDepth, depths[index] >= maxDepth { continue }
-    let preA = pairs[index].a
-    let preB = pairs[index].b ?? preA
+  search: while let index = search.nextPair(maxDepth: maxDepth, stop: stop) {
+    let preA = search.pairs[index].a
+    let preB = search.pairs[index].b ?? preA
     for a in reference.actions.indices {
       for t in 0..<reference.actions[a].argumentCount {
         reference.actions[a].decodeArguments(t, into: scratchA.args)
@@ -157,31 +117,8 @@ public func compareBehaviour(
           let buffer = UnsafeBufferPointer(start: scratchB.post, count: words)
           postB = buffer.elementsEqual(postA) ? postA : Array(buffer)
         }
-        var same = false
-        if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode {
-          same = try preA.withUnsafeBufferPointer { pa in
-            try preB.withUnsafeBufferPointer { pb in
-              let ca = EvalContext(state: pa.start, args: scratchA.args, bound: scratchA.bound)
-              let cb = EvalContext(state: pb.start, args: scratchB.args, bound: scratchB.bound)
-              for (fa, fb) in zip(reference.outputFns[a], variant.outputFns[a]) where try fa.eval(ca) != fb.eval(cb) {
-                return false
-              }
-              return true
-            }
-          }
-        } else if codeA >= 0 && codeB >= 0 && failureNames[a][codeA] == variantFailureNames[a][codeB] {
-          same = try preA.withUnsafeBufferPointer { pa in
-            try preB.withUnsafeBufferPointer { pb in
-              let ia = try reference.indexFns[a][codeA].map {
-                try $0.eval(EvalContext(state: pa.start, args: scratchA.args, bound: scratchA.bound))
-              }
-              let ib = try variant.indexFns[a][codeB].map {
-                try $0.eval(EvalContext(state: pb.start, args: scratchB.args, bound: scratchB.bound))
-              }
-              return (ia ?? 0) == (ib ?? 0)
-            }
-          }
-        } else if !projection.isEmpty && internalAction[a] && codeB != Int.min
+        let same = try steps.sameResult(action: a, codeA: codeA, codeB: codeB, preA: preA, preB: preB)
+        if !same && !projection.isEmpty && internalAction[a] && codeB != Int.min
           && (codeA == CompiledModel.disabledCode) != (codeB == CompiledModel.disabledCode)
         {
           // An internal step one model takes and the other cannot, changing nothing observable: a stutter.
@@ -201,26 +138,148 @@ public func compareBehaviour(
         }
         difference = try describeDifference(
           reference, variant, action: a, arguments: reference.model.actions[a].arguments(at: t),
-          preA: State(words: preA), preB: State(words: preB), prefix: path(index))
+          preA: State(words: preA), preB: State(words: preB), prefix: search.path(index))
         break search
       }
     }
   }
   var result = BehaviourComparison(
-    difference: difference, distinctStates: pairs.count, complete: difference == nil && complete, maxDepth: maxDepth)
+    difference: difference, distinctStates: search.pairs.count, complete: difference == nil && search.complete,
+    maxDepth: maxDepth)
   result.usedDeclarations = usedDeclarations
   return result
 }
 
+/// The bookkeeping of a breadth-first search over pairs of states: the pairs in BFS order, each
+/// with its parent, the step that reached it and its depth, and the keys seen.
+struct PairSearch<Pair> {
+  var pairs: [Pair] = []
+  var parents: [Int] = []
+  var via: [(action: Int, arguments: [Value], referenceMoved: Bool)] = []
+  var depths: [Int] = []
+  var seen: Set<[UInt64]> = []
+  /// False once the state cap refused a pair (or the search was stopped).
+  var complete = true
+  let maxStates: Int?
+
+  /// The next pair to expand, in BFS order.
+  private var cursor = 0
+
+  init(maxStates: Int?) { self.maxStates = maxStates }
+
+  /// The index of the next pair to expand (one below `maxDepth`), or `nil` when none is left or
+  /// `stop` is set (then the search is incomplete).
+  mutating func nextPair(maxDepth: Int?, stop: StopSignal?) -> Int? {
+    while cursor < pairs.count {
+      if stop?.isStopped == true {
+        complete = false
+        return nil
+      }
+      let index = cursor
+      cursor += 1
+      if let maxDepth, depths[index] >= maxDepth { continue }
+      return index
+    }
+    return nil
+  }
+
+  /// Adds a pair unless its key was seen or the cap is reached.
+  mutating func add(_ pair: Pair, key: [UInt64], parent: Int, step: (Int, [Value], Bool)) {
+    guard seen.insert(key).inserted else { return }
+    if let maxStates, pairs.count >= maxStates {
+      complete = false
+      return
+    }
+    pairs.append(pair)
+    parents.append(parent)
+    via.append(step)
+    depths.append(parent < 0 ? 0 : depths[parent] + 1)
+  }
+
+  /// The reference's steps to pair `index` (the steps it took: a variant's step it did not take is
+  /// left out).
+  func path(_ index: Int) -> [(action: Int, arguments: [Value])] {
+    var steps: [(action: Int, arguments: [Value])] = []
+    var i = index
+    while parents[i] >= 0 {
+      if via[i].referenceMoved { steps.append((via[i].action, via[i].arguments)) }
+      i = parents[i]
+    }
+    return steps.reversed()
+  }
+}
+
+/// Two models stepped side by side, each from its own state: their scratch buffers and the
+/// failure conditions' names, read once (a mutant may drop or reorder conditions, so they are
+/// compared by name; an `Action` copied in the loop costs refcounting).
+struct StepPair {
+  let reference: CompiledModel
+  let variant: CompiledModel
+  let words: Int
+  let scratchA: Scratch
+  let scratchB: Scratch
+  let failureNames: [[String]]
+  let variantFailureNames: [[String]]
+
+  /// - Precondition: the models have the same variables and the same actions (`caller` names the
+  ///   comparison in the message).
+  init(_ reference: CompiledModel, _ variant: CompiledModel, caller: String) {
+    precondition(
+      reference.model.variables == variant.model.variables
+        && reference.model.actions.map(\.name) == variant.model.actions.map(\.name),
+      "\(caller) needs two models over the same schema and actions")
+    self.reference = reference
+    self.variant = variant
+    words = reference.layout.wordCount
+    scratchA = reference.makeScratch()
+    scratchB = variant.makeScratch()
+    failureNames = reference.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
+    variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
+  }
+
+  /// Whether one (action, arguments) step gives the same result in the two models.
+  ///
+  /// The arguments are in the scratch buffers. Both succeed with the same outputs, or both fail on
+  /// the condition of the same name and code with the same index. Both disabled is not asked here
+  /// (the callers skip it). Successors are not compared.
+  func sameResult(action a: Int, codeA: Int, codeB: Int, preA: [UInt64], preB: [UInt64]) throws -> Bool {
+    if codeA == CompiledModel.succeededCode && codeB == CompiledModel.succeededCode {
+      return try preA.withUnsafeBufferPointer { pa in
+        try preB.withUnsafeBufferPointer { pb in
+          let ca = EvalContext(state: pa.start, args: scratchA.args, bound: scratchA.bound)
+          let cb = EvalContext(state: pb.start, args: scratchB.args, bound: scratchB.bound)
+          for (fa, fb) in zip(reference.outputFns[a], variant.outputFns[a]) where try fa.eval(ca) != fb.eval(cb) {
+            return false
+          }
+          return true
+        }
+      }
+    }
+    guard codeA >= 0 && codeB >= 0 && failureNames[a][codeA] == variantFailureNames[a][codeB] else { return false }
+    return try preA.withUnsafeBufferPointer { pa in
+      try preB.withUnsafeBufferPointer { pb in
+        let ia = try reference.indexFns[a][codeA].map {
+          try $0.eval(EvalContext(state: pa.start, args: scratchA.args, bound: scratchA.bound))
+        }
+        let ib = try variant.indexFns[a][codeB].map {
+          try $0.eval(EvalContext(state: pb.start, args: scratchB.args, bound: scratchB.bound))
+        }
+        return (ia ?? 0) == (ib ?? 0)
+      }
+    }
+  }
+}
+
 /// The slow path of ``compareBehaviour(_:_:maxDepth:maxStates:stop:)``: what each model's step
 /// does, in words, from the pair of states where they first differ.
-private func describeDifference(
+func describeDifference(
   _ reference: CompiledModel, _ variant: CompiledModel, action a: Int, arguments: [Value], preA: State, preB: State,
-  prefix: [(action: Int, arguments: [Value])]
+  prefix: [(action: Int, arguments: [Value])],
+  ownState: String = " (from its own state, equal to the reference's up to unobservable cells)"
 ) throws -> BehaviourComparison.Difference {
   let name = reference.model.actions[a].name
   let trace = try reference.trace(of: prefix, property: nil, outcome: .differs)
-  let own = preA == preB ? "" : " (from its own state, equal to the reference's up to unobservable cells)"
+  let own = preA == preB ? "" : ownState
   let outcomeA = try reference.step(preA, action: a, arguments: arguments)
   let outcomeB: StepOutcome
   do {
@@ -484,14 +543,20 @@ public struct StateInclusion: Hashable, Sendable {
 /// - Precondition: the models have the same variables (a mutant of the reference).
 /// - Throws: ``ExploreError`` when the variant errs.
 /// - Complexity: one breadth-first search, one thread.
+///
+/// `maxDepth` bounds the variant's search instead of the reference's bound: a reference collected
+/// deeper than the variant is searched (a state the reference reaches only a few steps later, by
+/// an eviction the variant did not need, is then inside; sound, since every state collected is
+/// reachable).
 public func firstStateOutside(
-  _ variant: CompiledModel, of reference: ReachableStates, maxStates: Int? = nil, stop: StopSignal? = nil
+  _ variant: CompiledModel, of reference: ReachableStates, maxDepth: Int? = nil, maxStates: Int? = nil,
+  stop: StopSignal? = nil
 )
   throws -> StateInclusion
 {
   let projection = Projection(variant)
   let found = try breadthFirst(
-    variant, maxDepth: reference.maxDepth, maxStates: maxStates, stop: stop,
+    variant, maxDepth: maxDepth ?? reference.maxDepth, maxStates: maxStates, stop: stop,
     outside: { words in
       guard !reference.states.contains(words) else { return false }
       guard let canonical = reference.canonical, !projection.isEmpty else { return true }

@@ -59,6 +59,19 @@ public struct MutationOptions: Sendable {
   /// Where every model starts (the correct one and each mutant), in place of its initial state;
   /// `nil`: the initial state.
   public var start: MutationStart?
+  /// Whether a survivor whose steps differ is compared again with the internal actions hidden.
+  ///
+  /// A results-only survivor or a property gap is compared once more with the model's internal
+  /// actions hidden (``compareObservableResults(_:_:maxDepth:maxStates:stop:)``): when every call
+  /// then returns the same result in both, it is
+  /// ``Triage/observablyEquivalent(pairs:maxDepth:hidden:states:escape:)``. Off by default (the
+  /// pairs can be many).
+  public var hideInternal = false
+  /// How many steps more the correct model may take to reach a survivor's states.
+  ///
+  /// With `hideInternal` and a depth bound: used when the survivor's states are not all among the
+  /// correct model's at the bound (an eviction the mutant did not need). 0: the same bound.
+  public var inclusionSlack = 1
 
   public init(
     engine: Engine = .bfs, maxDepth: Int? = nil, budget: Double = 60,
@@ -130,6 +143,15 @@ public enum Triage: Hashable, Sendable {
   /// The mutant reaches a state the correct model never reaches and no property notices: a
   /// shortest trace of the mutant to that state, and the first step that differs.
   case propertyGap(escape: Trace, difference: BehaviourComparison.Difference)
+  /// Only internal steps differ (``MutationOptions/hideInternal``): with the internal actions
+  /// (`hidden`: no failure condition, no output, no function ID) hidden, every call returns the same result in
+  /// both models in each of the `pairs` pairs of states they reach (within `maxDepth` steps), so
+  /// no oracle of calls and results can tell them apart. `states`: the mutant's reachable states,
+  /// all the correct model's (up to its declarations) when `escape` is `nil`, which is when it
+  /// counts as equivalent; otherwise `escape` reaches a state the correct model does not reach
+  /// within the bound, and it stays a property gap. `slack`: how many steps more than the
+  /// mutant the correct model was given to reach them (``MutationOptions/inclusionSlack``).
+  case observablyEquivalent(pairs: Int, maxDepth: Int?, hidden: [String], states: Int, escape: Trace?, slack: Int)
   /// The comparison stopped (state cap, interrupt) before deciding.
   case undetermined(String)
 }
@@ -430,10 +452,36 @@ func triage(_ mutant: CompiledModel, reference: CompiledModel, reachable: Reacha
       return .undetermined("the correct model's states were not all collected (state cap)")
     }
     let inclusion = try firstStateOutside(mutant, of: reachable, maxStates: options.triageStates, stop: options.stop)
+    guard inclusion.escape != nil || inclusion.complete else {
+      return .undetermined("the mutant's states were not all explored (state cap)")
+    }
+    if options.hideInternal {
+      let observable = try compareObservableResults(
+        reference, mutant, maxDepth: triageDepth(options), maxStates: options.triageStates, stop: options.stop)
+      if observable.complete && observable.difference == nil {
+        var states = inclusion
+        var slack = 0
+        // A state the correct model reaches only after an internal step more (an eviction) is
+        // outside at the same bound: search its states one step deeper.
+        if let depth = triageDepth(options), inclusion.escape != nil, options.inclusionSlack > 0 {
+          let deeper = try ReachableStates(
+            reference, maxDepth: depth + options.inclusionSlack, maxStates: options.triageStates, stop: options.stop)
+          if deeper.complete {
+            let again = try firstStateOutside(
+              mutant, of: deeper, maxDepth: depth, maxStates: options.triageStates, stop: options.stop)
+            if again.complete {
+              states = again
+              slack = options.inclusionSlack
+            }
+          }
+        }
+        return .observablyEquivalent(
+          pairs: observable.pairs, maxDepth: observable.maxDepth, hidden: observable.hidden,
+          states: states.variantStates, escape: states.escape, slack: slack)
+      }
+    }
     if let escape = inclusion.escape { return .propertyGap(escape: escape, difference: difference) }
-    return inclusion.complete
-      ? .subsumed(states: inclusion.variantStates, difference: difference)
-      : .undetermined("the mutant's states were not all explored (state cap)")
+    return .subsumed(states: inclusion.variantStates, difference: difference)
   } catch {
     return .undetermined("a model errs during the comparison: \(error)")
   }

@@ -66,6 +66,7 @@ public struct MutationReport: Hashable, Sendable {
         if case .provedEquivalent? = r.triage { equivalent += 1 }
         if case .unexercised? = r.triage { equivalent += 1 }
         if case .subsumed? = r.triage { subsumed += 1 }
+        if case .observablyEquivalent(_, _, _, _, nil, _)? = r.triage { equivalent += 1 }
       case .unknown: unknown += 1
       case .invalid: invalid += 1
       }
@@ -189,6 +190,18 @@ extension MutationReport {
       return
         "property gap: in \(escape.steps.count) steps the mutant reaches a state the correct model never reaches, and no property fails there; first difference "
         + differenceText(d)
+    case .observablyEquivalent(let pairs, let depth, let hidden, let states, let escape, let slack)?:
+      let calls =
+        "with the internal actions hidden (\(hidden.joined(separator: ", "))), every call returns the same result (status, failure condition, outputs) in both models in each of the \(pairs) pairs of states they reach"
+        + (depth.map { " (runs up to \($0) steps)" } ?? "")
+        + " (an internal step taken by both when both can, else by the one that can)"
+      guard let escape else {
+        return
+          "equivalent up to internal steps: \(calls); and the mutant's \(states) reachable states are all reachable in the correct model (up to the cells it declares unobservable, if any)"
+          + (slack > 0 ? " within \(slack) step\(slack == 1 ? "" : "s") more than the mutant's bound" : "")
+      }
+      return
+        "property gap, but only in internal steps: \(calls); in \(escape.steps.count) steps the mutant reaches a state the correct model does not reach within the bound"
     case .undetermined(let why)?: return "undetermined: \(why)"
     }
   }
@@ -360,6 +373,16 @@ extension MutationReport {
               "kind": "property-gap",
               "escape": escape.steps.map { "\($0.action)(\($0.arguments.map(String.init).joined(separator: ", ")))" },
               "difference": Self.differenceText(d),
+            ] as [String: Any]
+        case .observablyEquivalent(let pairs, _, let hidden, let states, let escape, let slack)?:
+          o["triage"] =
+            [
+              "kind": escape == nil ? "equivalent" : "property-gap", "shownBy": "observable-results",
+              "pairs": pairs, "hidden": hidden, "states": states, "inclusionSlack": slack,
+              "escape": escape.map {
+                $0.steps.map { "\($0.action)(\($0.arguments.map(String.init).joined(separator: ", ")))" }
+              }
+                as Any,
             ] as [String: Any]
         case .undetermined(let why)?: o["triage"] = ["kind": "undetermined", "why": why]
         case nil: break

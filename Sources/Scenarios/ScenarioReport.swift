@@ -96,6 +96,17 @@ public enum ScenarioReport {
     members += [
       ("result", .string(s.resultText)),
       ("expected", s.expected.map(JSONValue.string) ?? .null),
+      (
+        "expectedOutputs",
+        .array(
+          s.expectedOutputs.map {
+            .object([
+              ("output", .string($0.output)), ("relation", .string($0.differs ? "!=" : "=")),
+              ("expression", .string($0.expression)), ("names", .array($0.names.map(JSONValue.string))),
+              ("value", $0.value.map(hex) ?? .null),
+            ])
+          })
+      ),
       ("mismatches", .array(s.mismatches.map(JSONValue.string))),
       ("violations", .array(s.violations.map(JSONValue.string))),
     ]

@@ -53,6 +53,35 @@ public indirect enum ResolvedValue: Sendable, Hashable {
   }
 }
 
+extension ResolvedValue {
+  /// The expression as a harness reads it: numbers in hexadecimal, a bound name as `:name` (the
+  /// output an earlier call bound to it), `a+b`, `a|b`.
+  public var text: String {
+    switch self {
+    case .constant(let v): return "0x" + String(v, radix: 16)
+    case .bound(_, let name, _): return ":" + name
+    case .add(let a, let b): return a.text + "+" + b.text
+    case .or(let a, let b): return a.text + "|" + b.text
+    }
+  }
+
+  /// The bound names the expression reads, in order of appearance (once each).
+  public var names: [String] {
+    var out: [String] = []
+    func walk(_ v: ResolvedValue) {
+      switch v {
+      case .constant: break
+      case .bound(_, let name, _): if !out.contains(name) { out.append(name) }
+      case .add(let a, let b), .or(let a, let b):
+        walk(a)
+        walk(b)
+      }
+    }
+    walk(self)
+    return out
+  }
+}
+
 /// Why a value bound at run time could not be computed.
 public struct ScenarioRunFailure: Error, Sendable, Hashable {
   public let message: String

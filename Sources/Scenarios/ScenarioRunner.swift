@@ -39,8 +39,38 @@ public struct StepRecord: Sendable {
   /// The outputs this call bound to names for later calls (`x1=:aux_count`): name, output and
   /// value.
   public var bound: [(name: String, output: String, value: Value)] = []
+  /// The outputs the expectation states, with the expression as written and its value in this run.
+  ///
+  /// Each `x1=VALUE` (must equal), then each `x1!=VALUE` (must differ). Outputs a call binds
+  /// (`x1=:name`) are in ``bound``, not here.
+  public var expectedOutputs: [ExpectedOutput] = []
 
   public var location: String { "\(file):\(line)" }
+}
+
+/// One output an expectation states (`x1=:base+0x1000`, `x1!=:rim_a`), for a harness that runs the
+/// same calls on a real RMM: an expression over bound names must be evaluated with the values
+/// *that RMM* returned when it bound them (a digest's value is the model's own; only the relation
+/// between two reads carries over).
+public struct ExpectedOutput: Sendable, Hashable {
+  /// The output's name (`x1`).
+  public let output: String
+  /// Whether the output must differ from the value (`!=`) rather than equal it (`=`).
+  public let differs: Bool
+  /// The expression as written, resolved (``ResolvedValue/text``): `0x1000`, `:rim_a`, `:base+0x1000`.
+  public let expression: String
+  /// The bound names the expression reads (`rim_a`); empty for a constant.
+  public let names: [String]
+  /// The expression's value in this run (the model's), or `nil` when it could not be computed.
+  public let value: Value?
+
+  public init(output: String, differs: Bool, expression: String, names: [String], value: Value?) {
+    self.output = output
+    self.differs = differs
+    self.expression = expression
+    self.names = names
+    self.value = value
+  }
 }
 
 /// The outcome of running one scenario.
@@ -137,6 +167,8 @@ public enum ScenarioRunner {
         }
       }
       var mismatches = compare(result, step.expectation, action: action, model: scenario.model, bound: bound)
+      // Valued before this call binds anything, as compare did.
+      let stated = expectedOutputs(step.expectation, bound: bound)
       // The outputs the call binds: only those it returned.
       var boundHere: [(name: String, output: String, value: Value)] = []
       for binding in step.expectation?.bindings ?? [] {
@@ -178,6 +210,7 @@ public enum ScenarioRunner {
       record.structureReads = structureReads
       record.bound = boundHere
       record.outputNames = outputNames(of: action, result)
+      record.expectedOutputs = stated
       records.append(record)
     }
     let trace = execution.trace(property: nil, outcome: .scenario)
@@ -194,6 +227,20 @@ public enum ScenarioRunner {
       return action.outputs.map(\.name)
     }
     return action.outputIndices(onFailure: c).map { action.outputs[$0].name }
+  }
+
+  /// The outputs an expectation states (equalities, then inequalities), with their values given
+  /// the names bound before the call.
+  static func expectedOutputs(_ expectation: ResolvedExpectation?, bound: [Value?]) -> [ExpectedOutput] {
+    guard let expectation else { return [] }
+    let stated =
+      expectation.outputs.map { (position: $0.index, name: $0.name, value: $0.value, differs: false) }
+      + expectation.differing.map { (position: $0.index, name: $0.name, value: $0.value, differs: true) }
+    return stated.map {
+      ExpectedOutput(
+        output: $0.name, differs: $0.differs, expression: $0.value.text, names: $0.value.names,
+        value: try? $0.value.evaluate(bound).get())
+    }
   }
 
   /// `ACTION(param=value, ...)` with registers in hex.

@@ -47,6 +47,40 @@ struct ScenarioGuardTests {
     #expect(guardian.check(try Self.mutant("drop-failure/RMI_GRANULE_DELEGATE/2")) == .passes)
   }
 
+  @Test("A scenario at the fine-mode GPT configuration judges its sequence steps, and atomic's twins")
+  func fineMode() throws {
+    // TF-A's delegate on PE 0, its first three steps (reference/rme.md §2.3); the host cannot issue
+    // a read on a PE in EL3.
+    let text = """
+      config standard
+      let g1 = 0x8000_1000
+      RMI_GRANULE_DELEGATE g1 -> RMI_SUCCESS
+      EL3_DELEGATE_LOCK on pe 0
+      NS_READ g1 on pe 0 -> NOT_ENABLED
+      EL3_DELEGATE_CIPAPA_TARGET on pe 0
+      EL3_DELEGATE_READ_DESCRIPTOR on pe 0
+
+      """
+    let guardian = try ScenarioGuard.make(path: try Self.folder(["f.scenario": text]), family: CCA.family)
+    // A step that does not advance the sequence: the next one is not enabled.
+    guard
+      case .kills(let stuck) = guardian.check(
+        try Self.mutant("drop-effect/EL3_DELEGATE_CIPAPA_TARGET/4", config: "standard"))
+    else {
+      Issue.record("expected the stuck step to be killed")
+      return
+    }
+    #expect(stuck.contains("f.scenario:7"), "\(stuck)")
+    // atomic's mutant (no PE is ever in EL3 there) is judged at its standard twin.
+    guard case .kills(let busy) = guardian.check(try Self.mutant("weaken-guard/NS_READ/0", config: "atomic")) else {
+      Issue.record("expected atomic's weakened NS_READ guard to be killed at standard")
+      return
+    }
+    #expect(busy.contains("f.scenario:5"), "\(busy)")
+    // No misaligned call here: dropping the alignment check passes.
+    #expect(guardian.check(try Self.mutant("drop-failure/RMI_GRANULE_DELEGATE/0", config: "standard")) == .passes)
+  }
+
   @Test("A mutant that is not the same at the scenarios' configuration is not judged")
   func notApplicable() throws {
     let guardian = try ScenarioGuard.make(path: try Self.folder(["d.scenario": Self.delegate]), family: CCA.family)

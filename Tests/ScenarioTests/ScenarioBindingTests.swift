@@ -151,4 +151,39 @@ struct ScenarioBindingTests {
     let e = try #require(inputError("config rmm-rtt\nRMI_VERSION 0x10000 -> RMI_SUCCESS x1!=:w\n"))
     #expect(e.message.contains("':w' is not bound"), "\(e)")
   }
+
+  @Test("run --json states each expected output with its relation, the expression over bound names and its value")
+  func expectedOutputsInJSON() throws {
+    let r = try runText(
+      """
+      config rmm-rtt
+      RMI_VERSION 0x10000 -> RMI_SUCCESS x1=:v
+      RMI_VERSION 0x10000 -> RMI_SUCCESS x1!=:v + 1 x2=0x10000
+      RMI_VERSION 0x10000 -> RMI_SUCCESS
+
+      """)
+    // The binding call states nothing (it binds); the second states both outputs, in the order written.
+    #expect(r.steps[0].expectedOutputs.isEmpty)
+    #expect(
+      r.steps[1].expectedOutputs == [
+        ExpectedOutput(output: "x2", differs: false, expression: "0x10000", names: [], value: 0x10000),
+        ExpectedOutput(output: "x1", differs: true, expression: ":v+0x1", names: ["v"], value: 0x10001),
+      ])
+    #expect(r.steps[2].expectedOutputs.isEmpty)
+    guard case .object(let top) = ScenarioReport.json([r]),
+      case .array(let scenarios)? = top.first(where: { $0.0 == "scenarios" })?.1,
+      case .object(let scenario)? = scenarios.first,
+      case .array(let calls)? = scenario.first(where: { $0.0 == "calls" })?.1,
+      case .object(let call) = calls[1], case .array(let stated)? = call.first(where: { $0.0 == "expectedOutputs" })?.1
+    else {
+      Issue.record("no expectedOutputs in the JSON")
+      return
+    }
+    #expect(
+      stated.last
+        == .object([
+          ("output", .string("x1")), ("relation", .string("!=")), ("expression", .string(":v+0x1")),
+          ("names", .array([.string("v")])), ("value", .string("0x10001")),
+        ]))
+  }
 }

@@ -22,6 +22,8 @@ struct MutationBenchmark: ParsableCommand {
   @Flag(help: "Run every mutant (no pruning of mutants the correct model never exercises): the A/B baseline.")
   var noPrune = false
   @Flag(help: "Triage without Z3's step equivalence.") var noStepEquivalence = false
+  @Flag(help: "Compare survivors again with the internal actions hidden (cca-verify mutate --hide-internal).")
+  var hideInternal = false
   @OptionGroup var common: CommonOptions
 
   func entries() throws -> [(String, Int?)] {
@@ -49,7 +51,8 @@ struct MutationBenchmark: ParsableCommand {
       var table = ResultTable(
         title:
           "Mutation analysis, every operator and action, BFS per mutant, \(workers) workers"
-          + (noPrune ? ", no pruning" : "") + (noStepEquivalence ? ", no Z3 step equivalence" : ""),
+          + (noPrune ? ", no pruning" : "") + (noStepEquivalence ? ", no Z3 step equivalence" : "")
+          + (hideInternal ? ", internal steps hidden" : ""),
         columns: [
           "configuration", "depth", "mutants", "killed", "survived", "equivalent", "results only", "unknown",
           "invalid", "score", "seconds",
@@ -64,6 +67,7 @@ struct MutationBenchmark: ParsableCommand {
           var options = MutationOptions(maxDepth: depth, budget: budget, workers: workers)
           options.prune = !noPrune
           options.stepEquivalence = !noStepEquivalence
+          options.hideInternal = hideInternal
           report = try analyseMutants(model, mutants: mutants, options: options)
         } catch { throw BenchFailure("\(name): \(error)") }
         let t = report.total
