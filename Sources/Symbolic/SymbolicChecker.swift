@@ -49,11 +49,12 @@ public struct SymbolicOptions: Sendable {
   /// DA proof (rmm-da-parametric) one query of 13 goals took about 3 times the time of 13 queries of one, and 6 goals
   /// in one query a quarter of 6 queries of one (Docs/ADR/0011-parametric-rmm.md).
   public var goalsPerQuery = 4
-  /// How many threads ask an induction's instantiated consecution queries (``instantiate``).
+  /// How many threads ask an induction's consecution queries: the instantiated ones (``instantiate``), or a bounded
+  /// induction's fresh ones (``freshSolverPerQuery``), the most expensive actions first.
   ///
   /// Each thread has its own Z3 context; 1 asks them in order on the calling thread. The report is the same for every
   /// count: the results are combined in the actions' order, and the first action (in that order) that is not proved
-  /// ends the run.
+  /// ends the run (a bounded one asked again of the shared solver, which gives the CTI, as with one thread).
   public var workers = 1
   /// Called by induction before each consecution query with the action's name, the query's position and the number of
   /// queries: what a progress line shows while a long proof runs.
