@@ -34,7 +34,7 @@ struct Prove: ParsableCommand {
     help: """
       Targets run at once (1...64; default 2). Z3 is single-threaded, so two induction targets \
       use both cores of a 2-core machine; results are reported in the targets' order. A single \
-      target with instantiated queries (instantiate = true) asks them on this many threads.
+      induction target asks its consecution queries on this many threads.
       """) var jobs: Int = 2
   @Flag(
     help: """
@@ -90,7 +90,7 @@ struct Prove: ParsableCommand {
           var report: (@Sendable (String) -> Void)?
           if line != nil { report = { @Sendable text in status.setInner(text) } }
           do {
-            // A lone target may use every job's thread for its queries (an induction with instantiated queries).
+            // A lone target may use every job's thread for its queries (an induction's consecution queries).
             let result = try Prover.run(
               target, outputDirectory: out, stop: stop, progress: report, catalog: catalog,
               threads: targets.count == 1 ? jobs : 1)

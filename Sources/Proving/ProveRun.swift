@@ -86,9 +86,9 @@ public enum Prover {
   ///   one-line summary (states, rate, ETA when the end is known); induction calls it before
   ///   each consecution query (the action and how far it is).
   /// - Parameter catalog: the catalogue the target's model was resolved against.
-  /// - Parameter threads: how many threads an induction with instantiated queries (`instantiate = true`) may ask its
-  ///   consecution queries on (``SymbolicOptions/workers``), and an inference its Houdini queries on
-  ///   (``InferenceOptions/workers``); the result is the same for every count.
+  /// - Parameter threads: how many threads an induction may ask its consecution queries on
+  ///   (``SymbolicOptions/workers``: instantiated ones, or a bounded induction's), and an inference its Houdini
+  ///   queries on (``InferenceOptions/workers``); the result is the same for every count.
   public static func run(
     _ target: ProofTarget, outputDirectory: String, stop: StopSignal? = nil,
     progress: (@Sendable (String) -> Void)? = nil, catalog: Catalog = .standard, threads: Int = 1

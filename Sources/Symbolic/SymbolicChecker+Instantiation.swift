@@ -45,16 +45,7 @@ extension SymbolicChecker {
   func reducedConsecution(
     _ instance: Instance, pre: SymbolicState, step: Encoder.Step, invariant: [Int]
   ) throws -> Bool {
-    let action = model.actions[instance.action]
-    let written = Set(step.written.map { VariableID($0[0]) })
-    let reads = invariant.map { model.properties[$0].formula.variablesRead }
-    let goals = invariant.indices.filter { !reads[$0].isDisjoint(with: written) }
-    let touched = action.variablesTouched
-    let size = options.goalsPerQuery > 0 ? options.goalsPerQuery : max(goals.count, 1)
-    for first in stride(from: 0, to: goals.count, by: size) {
-      let group = Array(goals[first..<min(first + size, goals.count)])
-      let cone = group.reduce(into: touched) { $0.formUnion(reads[$1]) }
-      let near = invariant.indices.filter { !reads[$0].isDisjoint(with: cone) }
+    for (group, near) in reducedGroups(instance.action, step: step, invariant: invariant) {
       // A relevant set too narrow for the proof: the group asked again assuming every formula.
       for assumed in near.count < invariant.count ? [near, Array(invariant.indices)] : [near] {
         let (assertions, _) = try instantiatedQuery(
@@ -65,6 +56,27 @@ extension SymbolicChecker {
       }
     }
     return true
+  }
+
+  /// The reduced queries' goals and assumptions of one action's consecution (``SymbolicOptions/relevance``): the goal
+  /// formulas the step can change (positions in `invariant`) in groups of ``SymbolicOptions/goalsPerQuery``, each
+  /// with the formulas sharing a variable with it or with what the action reads or writes.
+  ///
+  /// Frame: a formula reading no variable the step writes (``Encoder/Step/written``, success and failure effects) is
+  /// compiled in the post-state from the pre-state's own cells, so it is the same formula as in the pre-state, which
+  /// every consecution query assumes: it cannot be the false one, and it is no goal. An action writing nothing an
+  /// invariant formula reads has no group.
+  func reducedGroups(_ a: Int, step: Encoder.Step, invariant: [Int]) -> [(goals: [Int], assumed: [Int])] {
+    let written = Set(step.written.map { VariableID($0[0]) })
+    let reads = invariant.map { model.properties[$0].formula.variablesRead }
+    let goals = invariant.indices.filter { !reads[$0].isDisjoint(with: written) }
+    let touched = model.actions[a].variablesTouched
+    let size = options.goalsPerQuery > 0 ? options.goalsPerQuery : max(goals.count, 1)
+    return stride(from: 0, to: goals.count, by: size).map { first in
+      let group = Array(goals[first..<min(first + size, goals.count)])
+      let cone = group.reduce(into: touched) { $0.formUnion(reads[$1]) }
+      return (group, invariant.indices.filter { !reads[$0].isDisjoint(with: cone) })
+    }
   }
 
   /// The assertions of an instantiated consecution query, and the number of its instantiation terms.

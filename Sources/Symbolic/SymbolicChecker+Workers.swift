@@ -10,13 +10,44 @@ extension SymbolicChecker {
   /// Each thread has a checker of its own (its own Z3 context) built from the same model and options; this checker
   /// asks on the calling thread. Before its first query every asker compiles the initial state, the invariant and
   /// every action's step, so the literals its encoder has met, hence each query's instantiation terms, are the same
-  /// whichever asker asks which query, and the same as with one worker. The threads take the instances in order;
-  /// once an instance is not proved, later ones are not asked. The queries, per-action seconds and reasked counts of
+  /// whichever asker asks which query, and the same as with one worker. The threads take the instances the most
+  /// expensive first (``costOrder(_:invariant:)``); once an instance is not proved, later ones (by position) are not
+  /// asked. The queries, per-action seconds and reasked counts of
   /// the instances up to that one are added to this checker's, in order: the report does not depend on the number
   /// of workers (except for the seconds).
   func instantiatedConsecutions(_ instances: [Instance], pre: SymbolicState, invariant: [Int]) throws -> String? {
-    let shared = ConsecutionQueue(count: instances.count)
-    // This checker asks too: its counters are set from the results below, as every asker's are.
+    let (results, error) = try sharedConsecutions(instances, pre: pre, invariant: invariant)
+    for result in results {
+      queries += result.queries
+      reasked += result.reasked
+      actionSeconds.append((model.actions[instances[result.index].action].name, result.seconds))
+      if let failure = result.failure { return failure }
+    }
+    if let error { throw error }
+    return nil
+  }
+
+  /// Asks the fresh consecution query of every instance of a bounded induction on ``SymbolicOptions/workers`` threads.
+  ///
+  /// As ``instantiatedConsecutions(_:pre:invariant:)`` does (``freshConsecution(_:step:postFormulas:base:)`` on each
+  /// asker); returns the results by instance, up to the first instance (in order) whose fresh query is not unsat,
+  /// which the caller asks of its shared solver (the CTI), as it asks every instance without a result. The counters
+  /// are the caller's to add.
+  func freshConsecutions(_ instances: [Instance], pre: SymbolicState, invariant: [Int]) throws -> [Int: ConsecutionQueue
+    .Result]
+  {
+    let (results, error) = try sharedConsecutions(instances, pre: pre, invariant: invariant)
+    if let error { throw error }
+    return Dictionary(uniqueKeysWithValues: results.map { ($0.index, $0) })
+  }
+
+  /// The consecution results of `instances` asked on ``SymbolicOptions/workers`` threads (this checker's among them),
+  /// in order up to the first failure, and an asker's error; this checker's counters are left as they were.
+  private func sharedConsecutions(_ instances: [Instance], pre: SymbolicState, invariant: [Int]) throws -> (
+    [ConsecutionQueue.Result], (any Error)?
+  ) {
+    let shared = ConsecutionQueue(count: instances.count, order: costOrder(instances, invariant: invariant))
+    // This checker asks too: its counters are set from the results, as every asker's are.
     let (queriesBefore, reaskedBefore) = (queries, reasked)
     let workers = max(1, min(options.workers, instances.count))
     let group = detachAskers(workers, failed: { shared.fail($0) }) { checker, _ in
@@ -26,16 +57,25 @@ extension SymbolicChecker {
       shared.fail(error)
     }
     group.wait()
-    let (results, error) = shared.finished()
     (queries, reasked) = (queriesBefore, reaskedBefore)
-    for result in results {
-      queries += result.queries
-      reasked += result.reasked
-      actionSeconds.append((model.actions[instances[result.index].action].name, result.seconds))
-      if let failure = result.failure { return failure }
+    return shared.finished()
+  }
+
+  /// The instances' positions, the most expensive first by an estimate, ties in order.
+  ///
+  /// The estimate is the number of invariant formulas reading a variable the action writes (success or failure
+  /// effects): the goals of its reduced queries (``reducedGroups(_:step:invariant:)``), and what a full query's
+  /// negated post-state has left once Z3 has simplified the rest to the pre-state's formulas. Handing the longest
+  /// queries out first keeps the last one from running alone on one thread while the others are idle; the results
+  /// are combined by position, so the order changes no report.
+  func costOrder(_ instances: [Instance], invariant: [Int]) -> [Int] {
+    let reads = invariant.map { model.properties[$0].formula.variablesRead }
+    let costs = instances.map { instance in
+      let action = model.actions[instance.action]
+      let written = Set((action.effects + action.failures.flatMap(\.effects)).map(\.variable))
+      return reads.filter { !$0.isDisjoint(with: written) }.count
     }
-    if let error { throw error }
-    return nil
+    return costs.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
   }
 
   /// Takes instances from `shared` and asks their consecution queries until none is left (or an earlier one failed).
@@ -49,13 +89,23 @@ extension SymbolicChecker {
     let instances = try made ?? self.instances(tag: "i", sampled: false)
     // Every literal of the proof, in the same order on every asker (see above).
     _ = try formulas(invariant, in: try encoder.initialState())
-    _ = try formulas(invariant, in: pre)
+    let preFormulas = try formulas(invariant, in: pre)
     let steps = try instances.map { try encoder.step($0.action, state: pre, parameters: $0.terms) }
+    // A bounded induction's fresh queries (no instantiation): what each assumes.
+    let bounded = !options.instantiate || options.parametricSorts.isEmpty
+    let base = bounded ? try encoder.domainConstraints(pre).plain + preFormulas + (try encoder.distinctness()) : []
     while let i = shared.next() {
       let name = model.actions[instances[i].action].name
       options.queryStarted?(name, i, instances.count)
       let (q0, r0, t0) = (queries, reasked, DispatchTime.now())
-      let failure = try instantiatedConsecution(instances[i], pre: pre, step: steps[i], invariant: invariant)
+      let failure: String?
+      if bounded {
+        let unsat = try freshConsecution(
+          instances[i], step: steps[i], postFormulas: try formulas(invariant, in: steps[i].post), base: base)
+        failure = unsat ? nil : "the fresh consecution query of \(name) is not unsat"
+      } else {
+        failure = try instantiatedConsecution(instances[i], pre: pre, step: steps[i], invariant: invariant)
+      }
       shared.record(
         .init(
           index: i, failure: failure, seconds: Self.seconds(since: t0), queries: queries - q0, reasked: reasked - r0))
@@ -75,7 +125,8 @@ extension SymbolicChecker {
   func instantiatedVacuity(_ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)], invariant: [Int]) throws {
     let actions = Array(Set(terms.map(\.instance.action))).sorted()
     let workers = max(1, min(options.workers, actions.count))
-    guard workers > 1 else { return try checkVacuity(s, terms) }
+    let limit = Self.instantiatedVacuityQueryLimit
+    guard workers > 1 else { return try checkVacuity(s, terms, limit: limit) }
     let share = { (asker: Int) in Set(actions.indices.filter { $0 % workers == asker }.map { actions[$0] }) }
     let found = VacuityVerdicts()
     let shares = (0..<workers).map(share)
@@ -85,7 +136,9 @@ extension SymbolicChecker {
     let mine = share(0)
     var verdicts: Vacuity?
     var failure: (any Error)?
-    do { verdicts = try vacuity(s, terms.filter { mine.contains($0.instance.action) }) } catch { failure = error }
+    do { verdicts = try vacuity(s, terms.filter { mine.contains($0.instance.action) }, limit: limit) } catch {
+      failure = error
+    }
     group.wait()
     if let failure { throw failure }
     let (others, queries, error) = found.finished()
@@ -145,7 +198,7 @@ extension SymbolicChecker {
     for (instance, step) in zip(instances, steps) where actions.contains(instance.action) {
       terms.append((instance, try context.and([step.enabled] + instance.constraints)))
     }
-    return try vacuity(s, terms)
+    return try vacuity(s, terms, limit: Self.instantiatedVacuityQueryLimit)
   }
 }
 
@@ -193,14 +246,26 @@ final class ConsecutionQueue: @unchecked Sendable {
   private var results: [Int: Result] = [:]
   private var error: (any Error)?
 
-  init(count: Int) { self.count = count }
+  /// The order the instances are handed out in (a permutation of `0..<count`).
+  private let order: [Int]
+
+  /// A queue of `count` instances handed out in `order` (default: in order); results are combined by index anyway.
+  init(count: Int, order: [Int]? = nil) {
+    self.count = count
+    self.order = order ?? Array(0..<count)
+  }
 
   /// The next instance to ask, or `nil` when none is left, an earlier one is not proved, or an asker failed.
+  ///
+  /// An instance after the first one not proved (by index) is not handed out: its result would not be used.
   func next() -> Int? {
     lock.withLock {
-      guard taken < count, taken < firstFailure, error == nil else { return nil }
-      defer { taken += 1 }
-      return taken
+      while taken < count, error == nil {
+        let i = order[taken]
+        taken += 1
+        if i < firstFailure { return i }
+      }
+      return nil
     }
   }
 

@@ -49,11 +49,12 @@ public struct SymbolicOptions: Sendable {
   /// DA proof (rmm-da-parametric) one query of 13 goals took about 3 times the time of 13 queries of one, and 6 goals
   /// in one query a quarter of 6 queries of one (Docs/ADR/0011-parametric-rmm.md).
   public var goalsPerQuery = 4
-  /// How many threads ask an induction's instantiated consecution queries (``instantiate``).
+  /// How many threads ask an induction's consecution queries: the instantiated ones (``instantiate``), or a bounded
+  /// induction's fresh ones (``freshSolverPerQuery``), the most expensive actions first.
   ///
   /// Each thread has its own Z3 context; 1 asks them in order on the calling thread. The report is the same for every
   /// count: the results are combined in the actions' order, and the first action (in that order) that is not proved
-  /// ends the run.
+  /// ends the run (a bounded one asked again of the shared solver, which gives the CTI, as with one thread).
   public var workers = 1
   /// Called by induction before each consecution query with the action's name, the query's position and the number of
   /// queries: what a progress line shows while a long proof runs.
@@ -401,20 +402,34 @@ public final class SymbolicChecker {
         try instantiatedVacuity(s, enabled, invariant: invariant)
         return report(.proved, since: start)
       }
+      // Bounded: each consecution query of a solver of its own, on the workers when there are several (the shared
+      // solver below asks only the first one, in order, that is not unsat: the CTI is the one of one worker).
+      let fresh = options.freshSolverPerQuery && options.parametricSorts.isEmpty
+      let asked =
+        fresh && options.workers > 1
+        ? try freshConsecutions(instances, pre: pre, invariant: invariant) : [:]
       for (position, instance) in instances.enumerated() {
         let name = model.actions[instance.action].name
-        options.queryStarted?(name, position, instances.count)
+        if asked[position] == nil { options.queryStarted?(name, position, instances.count) }
         inFlight = (name, DispatchTime.now())
+        // The seconds a worker spent on the action's fresh queries.
+        var elsewhere = 0.0
         defer {
-          actionSeconds.append((name, Self.seconds(since: inFlight?.start ?? DispatchTime.now())))
+          actionSeconds.append((name, elsewhere + Self.seconds(since: inFlight?.start ?? DispatchTime.now())))
           inFlight = nil
         }
         let step = try encoder.step(instance.action, state: pre, parameters: instance.terms)
         let postFormulas = try formulas(invariant, in: step.post)
         var result: SolverResult
-        if options.freshSolverPerQuery && options.parametricSorts.isEmpty {
-          let bad = try context.not(try context.and(postFormulas))
-          if try checkFresh(base + instance.constraints + [step.enabled, bad]) == .unsat {
+        if fresh {
+          let unsat: Bool
+          if let r = asked[position] {
+            (queries, reasked, elsewhere) = (queries + r.queries, reasked + r.reasked, r.seconds)
+            unsat = r.failure == nil
+          } else {
+            unsat = try freshConsecution(instance, step: step, postFormulas: postFormulas, base: base)
+          }
+          if unsat {
             enabled.append((instance, try context.and([step.enabled] + instance.constraints)))
             continue
           }
@@ -456,6 +471,16 @@ public final class SymbolicChecker {
     }
   }
 
+  /// Whether the consecution query of a bounded induction is unsat, asked of a solver of its own
+  /// (``SymbolicOptions/freshSolverPerQuery``): `base` (domain constraints, the invariant in the pre-state,
+  /// distinctness), the instance's argument constraints, its guard and the negated invariant in the post-state.
+  func freshConsecution(_ instance: Instance, step: Encoder.Step, postFormulas: [Z3Expr], base: [Z3Expr]) throws
+    -> Bool
+  {
+    let bad = try context.not(try context.and(postFormulas))
+    return try checkFresh(base + instance.constraints + [step.enabled, bad]) == .unsat
+  }
+
   /// Notes the actions that no state satisfying the invariant enables (an unsat consecution
   /// query of such an action proves nothing), once every obligation of the proof is unsat.
   ///
@@ -465,10 +490,12 @@ public final class SymbolicChecker {
   /// ``vacuityWitnessDepth`` steps of the initial state that enables the action. Such a state
   /// satisfies the invariant because initiation and consecution are proved, and the unrolling is
   /// quantifier-free. Only an unsat answer of the direct query reports the action as never
-  /// enabled; one that ends unknown (each query gets at most ``vacuityQueryLimit`` seconds) is
+  /// enabled; one that ends unknown (each direct query gets at most `limit` seconds) is
   /// reported as undetermined. Vacuity is a note: it never changes the outcome.
-  func checkVacuity(_ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)]) throws {
-    noteVacuity(try vacuity(s, terms))
+  func checkVacuity(
+    _ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)], limit: Double = vacuityQueryLimit
+  ) throws {
+    noteVacuity(try vacuity(s, terms, limit: limit))
   }
 
   /// What ``checkVacuity(_:_:)`` found about the actions of `terms`: those with no witness (`undecided`), and among
@@ -480,7 +507,9 @@ public final class SymbolicChecker {
   }
 
   /// The verdicts of ``checkVacuity(_:_:)`` on the actions of `terms`, without notes (see there).
-  func vacuity(_ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)]) throws -> Vacuity {
+  func vacuity(
+    _ s: Z3Solver, _ terms: [(instance: Instance, enabled: Z3Expr)], limit: Double = vacuityQueryLimit
+  ) throws -> Vacuity {
     var undecided = Set(terms.map(\.instance.action))
     if !options.parametricSorts.isEmpty {
       undecided = try reachableWitnesses(for: undecided)
@@ -493,7 +522,7 @@ public final class SymbolicChecker {
       do {
         try s.push()
         try s.assert(enabled)
-        r = try check(s, limit: Self.vacuityQueryLimit)
+        r = try check(s, limit: limit)
         try s.pop()
       } catch { throw SymbolicError(error) }
       switch r {
@@ -524,6 +553,14 @@ public final class SymbolicChecker {
 
   /// The longest a vacuity query may take, in seconds: vacuity is a note, not an obligation.
   static let vacuityQueryLimit = 2.0
+  /// The longest the direct vacuity query of an induction with instantiated queries (``SymbolicOptions/instantiate``)
+  /// may take, in seconds.
+  ///
+  /// That query keeps the invariant's quantifiers, which are what Z3 could not decide in the consecution queries; on
+  /// rmm-da-parametric every one of its 23 direct queries (actions with no witness within
+  /// ``vacuityWitnessDepth`` steps) ran to 2 s and ended unknown, 46 s of CPU for notes saying "undetermined", and
+  /// ended unknown alike at 0.5 s (the same notes; Docs/ADR/0011-parametric-rmm.md).
+  static let instantiatedVacuityQueryLimit = 0.5
   /// How many steps from the initial state the search for reachable vacuity witnesses unrolls.
   static let vacuityWitnessDepth = 2
 

@@ -67,3 +67,57 @@ struct ReducedQueryTests {
     #expect(two.actionSeconds.map(\.action) == one.actionSeconds.map(\.action))
   }
 }
+
+/// Bounded induction (no parametric sort) on several threads: the fresh consecution queries are shared among the
+/// workers, the shared solver still asks the first one not unsat, so the report (outcome, CTI) is the one of one
+/// thread.
+@Suite("Bounded induction on several threads")
+struct BoundedWorkerTests {
+  func run(
+    _ model: Model, workers: Int, lemmas: [String] = ["y-implies-u", "u-implies-v", "v-implies-w"]
+  ) throws -> SymbolicReport {
+    var options = SymbolicOptions()
+    options.workers = workers
+    return try SymbolicChecker(model: model, options: options).induction(
+      properties: [try propertyIndex(model, "x-implies-w")], lemmas: try lemmas.map { try propertyIndex(model, $0) })
+  }
+
+  @Test("two workers prove what one proves, with the same notes and action order")
+  func provedAlike() throws {
+    let model = relevanceChainModel(neverEnabled: true)
+    let one = try run(model, workers: 1)
+    let two = try run(model, workers: 2)
+    #expect(one.outcome == .proved)
+    #expect(two.outcome == one.outcome)
+    #expect(two.queries == one.queries)
+    #expect(two.notes == one.notes)
+    #expect(one.notes.contains { $0.contains(" stuck ") }, "\(one.notes)")
+    #expect(two.actionSeconds.map(\.action) == one.actionSeconds.map(\.action))
+  }
+
+  @Test(
+    "a broken step or a dropped lemma gives the CTI of one worker with two",
+    arguments: [false, true])
+  func sameCTI(dropLemma: Bool) throws {
+    let model = relevanceChainModel(breakRaise: !dropLemma)
+    let lemmas = dropLemma ? ["y-implies-u", "v-implies-w"] : ["y-implies-u", "u-implies-v", "v-implies-w"]
+    let full = try run(model, workers: 1, lemmas: lemmas)
+    guard case .cti(let cti) = full.outcome else {
+      Issue.record("expected a CTI, got \(full.outcome)")
+      return
+    }
+    // Without u-implies-v, `set` reaches x without w; with `raise` broken, `raise` breaks u-implies-v.
+    #expect(cti.action == (dropLemma ? "set" : "raise"))
+    #expect(cti.pre != nil && cti.post != nil)
+    let two = try run(model, workers: 2, lemmas: lemmas)
+    guard case .cti(let other) = two.outcome else {
+      Issue.record("two workers: expected a CTI, got \(two.outcome)")
+      return
+    }
+    // The shared solver asks the full query of the same action: its CTI (Z3's model may pick other values when the
+    // context's history differs, so the action and the failing formulas are compared).
+    #expect(other.action == cti.action)
+    #expect(other.failing == cti.failing)
+    #expect(other.pre != nil && other.post != nil)
+  }
+}
