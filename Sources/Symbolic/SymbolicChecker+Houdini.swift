@@ -196,8 +196,9 @@ extension SymbolicChecker {
   /// earlier answers for the same action instance (a member never answered takes the instance's
   /// last core) instead of every relevant formula: unsat with those is unsat with all. On sat,
   /// as with relevance, a pre-state falsifying a kept formula not asserted widens the query to
-  /// the relevant formulas, then to every kept one. The last pass's cores give
-  /// ``HoudiniReport/coreSupport(of:)``.
+  /// the relevant formulas, then to every kept one. A member whose earlier answer's core is
+  /// still all kept is not asked again (that answer still holds; ``HoudiniReport/reused``). The
+  /// last pass's cores give ``HoudiniReport/coreSupport(of:)``.
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(
