@@ -241,7 +241,8 @@ public enum Inference {
       let relevance =
         houdini.queries > 0
         ? "; \(houdini.asserted / houdini.queries) kept formulas asserted per query on average, "
-          + "\(houdini.widened) asked again with more" : ""
+          + "\(houdini.widened) asked again with more"
+          + (houdini.reused > 0 ? ", \(houdini.reused) earlier answers still holding (not asked again)" : "") : ""
       let perAction = "\(relevance); the costliest actions in Z3: \(costliest.joined(separator: ", "))"
       if let reason = houdini.incomplete {
         notes.append(

@@ -76,9 +76,13 @@ public struct HoudiniReport: Sendable {
   public var widened = 0
   /// Kept formulas asserted per query, summed (with relevance, fewer than kept × queries).
   public var asserted = 0
+  /// With cores, the answers not asked again: members whose earlier unsat answer rested only on
+  /// formulas still kept (counted per member and pass).
+  public var reused = 0
   /// With cores, what each kept formula's preservation rests on in the last pass.
   ///
-  /// For each kept formula Z3 was asked about in the last pass (every answer unsat), the kept
+  /// For each kept formula Z3 was asked about in the last pass or an earlier one whose answer
+  /// still held (every answer unsat), the kept
   /// formulas those answers' unsat cores name; empty for an incomplete run or without cores. A
   /// formula absent here was framed out of every query (no step can change it).
   public var cores: [Int: [Int]] = [:]
@@ -192,8 +196,9 @@ extension SymbolicChecker {
   /// earlier answers for the same action instance (a member never answered takes the instance's
   /// last core) instead of every relevant formula: unsat with those is unsat with all. On sat,
   /// as with relevance, a pre-state falsifying a kept formula not asserted widens the query to
-  /// the relevant formulas, then to every kept one. The last pass's cores give
-  /// ``HoudiniReport/coreSupport(of:)``.
+  /// the relevant formulas, then to every kept one. A member whose earlier answer's core is
+  /// still all kept is not asked again (that answer still holds; ``HoudiniReport/reused``). The
+  /// last pass's cores give ``HoudiniReport/coreSupport(of:)``.
   /// - Complexity: at most (formulas + 1) passes over the action instances; per instance one
   ///   query per chunk plus one per dropping CTI, and per timed-out chunk at most 2·size more.
   public func houdini(

@@ -67,6 +67,8 @@ final class HoudiniBoard: @unchecked Sendable {
   private var coreMemo: [[Int: [Int]]]
   private var latestCore: [[Int]?]
   private(set) var passCores: [Int: Set<Int>] = [:]
+  /// Members whose earlier unsat answer still held (``settled(_:instance:)``): not asked again.
+  private(set) var reused = 0
   /// Why the run stopped early (the first reason given), or the first error an asker threw.
   private(set) var stopped: String?
   private(set) var failure: (any Error)?
@@ -185,6 +187,26 @@ final class HoudiniBoard: @unchecked Sendable {
     }
   }
 
+  /// The members whose last unsat answer at instance `k` needs no asking again.
+  ///
+  /// Those whose answer (an earlier pass's) rested only on formulas still kept: it still holds.
+  /// Their cores join this pass's (``passCores``) as if asked again.
+  ///
+  /// Sound for the same reason as the snapshots: the kept set only shrinks, and a pass that ends
+  /// with no drop saw every such core inside the final kept set.
+  func settled(_ members: [Int], instance k: Int) -> Set<Int> {
+    locked {
+      var settled: Set<Int> = []
+      for i in members {
+        guard let core = coreMemo[k][i], core.allSatisfy({ kept.contains($0) }) else { continue }
+        settled.insert(i)
+        passCores[i, default: []].formUnion(core)
+      }
+      reused += settled.count
+      return settled
+    }
+  }
+
   func recordCore(_ core: [Int], members: [Int], instance k: Int) {
     locked {
       for i in members {
@@ -272,7 +294,7 @@ final class HoudiniBoard: @unchecked Sendable {
         incomplete: incomplete, kept: kept.sorted(), ctis: ctis, queries: queries, seconds: elapsed,
         unanswered: unanswered, refuted: refuted, refuterSeconds: refuterSeconds,
         solverSeconds: solverSeconds + otherSolverSeconds, perAction: perAction, passes: passes, framed: framed,
-        widened: widened, asserted: asserted,
+        widened: widened, asserted: asserted, reused: reused,
         cores: incomplete == nil ? passCores.mapValues { $0.filter { kept.contains($0) }.sorted() } : [:])
     }
   }
@@ -391,7 +413,13 @@ extension SymbolicChecker {
       while let group = pending.popLast() {
         // A snapshot: other askers may drop formulas meanwhile, never add one.
         let kept = board.snapshot
-        let members = group.filter { kept.contains($0) }
+        var members = group.filter { kept.contains($0) }
+        // With cores, a member whose earlier answer rested on kept formulas only is not asked
+        // again (from the second pass: the first has no answers yet).
+        if cores && t.fresh && !members.isEmpty {
+          let settled = board.settled(members, instance: k)
+          members.removeAll { settled.contains($0) }
+        }
         if members.isEmpty { continue }
         let active = kept.sorted()
         for i in members where post[i] == nil {

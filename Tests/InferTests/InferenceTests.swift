@@ -408,6 +408,26 @@ struct InferenceTests {
     }
   }
 
+  @Test("cores: an answer whose core is still kept is not asked again; the kept set and its closure are unchanged")
+  func houdiniCoresReused() throws {
+    let model = mutexModel(processes: 3)
+    let formulas = Self.mutexFormulas(model, processes: 3)
+    let checker = { try SymbolicChecker(model: model, options: SymbolicOptions(timeout: 60)) }
+    let plain = try checker().houdini(formulas, protected: [0], chunk: 1, queryLimit: 30)
+    let cored = try checker().houdini(formulas, protected: [0], chunk: 1, queryLimit: 30, cores: true)
+    #expect(plain.incomplete == nil && cored.incomplete == nil, "\(plain.incomplete ?? "") \(cored.incomplete ?? "")")
+    #expect(plain.kept == [0, 1] && cored.kept == plain.kept, "\(plain.kept) \(cored.kept)")
+    // Every pass after the first re-asks only what a drop touched; the last pass drops nothing.
+    #expect(plain.reused == 0 && cored.reused > 0, "\(plain.reused) \(cored.reused)")
+    #expect(cored.passes.count >= 2 && plain.passes.count >= 2, "\(cored.passes) \(plain.passes)")
+    let lastPass = { (r: HoudiniReport) in r.passes[r.passes.count - 1].queries - r.passes[r.passes.count - 2].queries }
+    #expect(lastPass(cored) < lastPass(plain), "\(cored.passes) \(plain.passes)")
+    // The closure of the goal under the last pass's cores (asked or reused) is inductive.
+    let support = try #require(cored.coreSupport(of: [0]))
+    let again = try checker().houdini(support.map { formulas[$0] }, protected: [0], chunk: 0, queryLimit: 30)
+    #expect(again.incomplete == nil && again.kept.count == support.count, "\(support) \(again.kept)")
+  }
+
   @Test("with relevance every CTI Z3 gives starts from a state satisfying every formula kept at that moment")
   func houdiniRelevanceCTIsAreGenuine() throws {
     let model = mutexModel(processes: 3)
