@@ -52,9 +52,9 @@ public struct BehaviourComparison: Hashable, Sendable {
 /// search goes on from the pair, each model from its own successor. So the verdict never
 /// assumes a declaration is right: a variant whose different cells some later step reads (or a
 /// copy that memory later leaves behind) differs there, within the bound. For the same reason an
-/// *internal* action (no failure condition, no output: a step of the environment, which returns
-/// nothing to a caller) that is enabled in one model and disabled in the other agrees when the
-/// enabled step's successor equals its state up to the declarations (a step that changes nothing
+/// *internal* action (no failure condition, no output, no function ID in the ABI: a step of the
+/// environment, which returns nothing to a caller) that is enabled in one model and disabled in
+/// the other agrees when the enabled step's successor equals its state up to the declarations (a step that changes nothing
 /// observable is as good as none); only a model that declares something gets this rule.
 /// Nothing else (exploration, proofs, properties) reads the declarations.
 ///
@@ -70,7 +70,7 @@ public func compareBehaviour(
   let steps = StepPair(reference, variant, caller: "compareBehaviour")
   let (words, scratchA, scratchB) = (steps.words, steps.scratchA, steps.scratchB)
   let projection = Projection(reference)
-  let internalAction = reference.model.actions.map { $0.failures.isEmpty && $0.outputs.isEmpty }
+  let internalAction = steps.internalAction
   // The pairs: the reference's state, and the variant's when it differs (up to the declarations).
   var search = PairSearch<(a: [UInt64], b: [UInt64]?)>(maxStates: maxStates)
   var difference: BehaviourComparison.Difference?
@@ -220,6 +220,13 @@ struct StepPair {
   let scratchB: Scratch
   let failureNames: [[String]]
   let variantFailureNames: [[String]]
+  /// Per action of the reference, whether it is *internal* (a step of the environment).
+  ///
+  /// It returns nothing to a caller: no failure condition, no output, and no function ID in the model's ABI (a call of
+  /// an interface returns its status even with neither: PSCI_VERSION). The one definition both
+  /// comparisons use (``compareBehaviour(_:_:maxDepth:maxStates:stop:)``'s stutter rule,
+  /// ``compareObservableResults(_:_:maxDepth:maxStates:stop:)``'s hidden steps).
+  let internalAction: [Bool]
 
   /// - Precondition: the models have the same variables and the same actions (`caller` names the
   ///   comparison in the message).
@@ -233,6 +240,9 @@ struct StepPair {
     words = reference.layout.wordCount
     scratchA = reference.makeScratch()
     scratchB = variant.makeScratch()
+    internalAction = reference.model.actions.map {
+      $0.failures.isEmpty && $0.outputs.isEmpty && reference.model.abi.functionID(of: $0.name) == nil
+    }
     failureNames = reference.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
     variantFailureNames = variant.model.actions.map { $0.failures.map { "\($0.name)/\($0.code)" } }
   }

@@ -58,11 +58,7 @@ public func compareObservableResults(
 ) throws -> ObservableComparison {
   let steps = StepPair(reference, variant, caller: "compareObservableResults")
   let (words, scratchA, scratchB) = (steps.words, steps.scratchA, steps.scratchB)
-  // A call of an interface (a function ID in the model's ABI) returns its status even with no
-  // failure and no output (PSCI_VERSION): never hidden.
-  let internalAction = reference.model.actions.map {
-    $0.failures.isEmpty && $0.outputs.isEmpty && reference.model.abi.functionID(of: $0.name) == nil
-  }
+  let internalAction = steps.internalAction  // PSCI_VERSION, a call of the ABI, is never hidden
   let hidden = reference.model.actions.indices.filter { internalAction[$0] }.map { reference.model.actions[$0].name }
   var search = PairSearch<(a: [UInt64], b: [UInt64])>(maxStates: maxStates)
   func add(_ a: [UInt64], _ b: [UInt64], parent: Int, step: (Int, [Value], Bool)) {
